@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+// Spunta: offline-first attendance, meals and school bus for Italian municipal school services.
+// Foundation, Dispatch, Glibc and the system libsqlite3 only: no third-party package.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Spunta",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "spunta", targets: ["spunta"]),
+        .executable(name: "spunta-server", targets: ["spunta-server"]),
+    ],
+    targets: [
+        // The C API of the system SQLite (Debian: libsqlite3-dev). Only SpuntaStore imports it.
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Connection, statements, transactions, migrations, typed errors.
+        .target(name: "SpuntaStore", dependencies: ["CSQLite"], swiftSettings: strict),
+        // Entities, validation (codice fiscale, card payload, money, pagoPA codes). Pure Swift, no I/O.
+        .target(name: "SpuntaDomain", swiftSettings: strict),
+        // SHA-256 and secure random tokens.
+        .target(name: "SpuntaCrypto", swiftSettings: strict),
+        // Command-line parsing, terminal control, tables.
+        .target(name: "SpuntaCLI", swiftSettings: strict),
+        // HTTP/1.1 server and client on POSIX sockets.
+        .target(name: "SpuntaHTTP", swiftSettings: strict),
+        // Wire types of spunta-sync/1, hybrid logical clock, version negotiation.
+        .target(name: "SpuntaProtocol", dependencies: ["SpuntaDomain"], swiftSettings: strict),
+        // The exchange file (tracciato XML and CSV): parsing, writing, the sample Comune generator.
+        .target(name: "SpuntaExchange", dependencies: ["SpuntaDomain"], swiftSettings: strict),
+        // The server database: schema migrations, master data import and queries.
+        .target(
+            name: "SpuntaServerStore",
+            dependencies: ["SpuntaStore", "SpuntaDomain", "SpuntaExchange"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "spunta",
+            dependencies: ["SpuntaCLI", "SpuntaDomain"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "spunta-server",
+            dependencies: ["SpuntaServerStore", "SpuntaExchange", "SpuntaCLI", "spunta"],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "SpuntaStoreTests", dependencies: ["SpuntaStore"]),
+        .testTarget(name: "SpuntaDomainTests", dependencies: ["SpuntaDomain"]),
+        .testTarget(name: "SpuntaCryptoTests", dependencies: ["SpuntaCrypto"]),
+        .testTarget(name: "SpuntaCLITests", dependencies: ["SpuntaCLI"]),
+        .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP"]),
+        .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
+        .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
+        .testTarget(
+            name: "SpuntaServerStoreTests",
+            dependencies: ["SpuntaServerStore", "SpuntaExchange", "spunta-server"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

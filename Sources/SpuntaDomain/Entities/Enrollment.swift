@@ -1,0 +1,43 @@
+/// Iscrizione: a beneficiary enrolled in a service over a period, with what the service needs to know
+/// (site, diet, route and stops, tariff, exemption).
+public struct Enrollment: Hashable, Sendable, Codable {
+    public var id: String
+    public var beneficiaryId: String
+    public var serviceId: String
+    public var siteId: String?
+    public var dietId: String?
+    public var routeId: String?
+    /// Fermata di salita all'andata.
+    public var outboundStopId: String?
+    /// Fermata di discesa al ritorno.
+    public var returnStopId: String?
+    /// A specific tariff; nil means the service's tariff in force.
+    public var tariffId: String?
+    public var startDate: LocalDate
+    public var endDate: LocalDate?
+    /// Esenzione: 0 (none) to 100 (free), e.g. decided by social services.
+    public var exemptionPercent: Int
+
+    public init(
+        id: String, beneficiaryId: String, serviceId: String, siteId: String?, dietId: String?, routeId: String?,
+        outboundStopId: String?, returnStopId: String?, tariffId: String?, startDate: LocalDate, endDate: LocalDate?,
+        exemptionPercent: Int
+    ) {
+        self.id = id
+        self.beneficiaryId = beneficiaryId
+        self.serviceId = serviceId
+        self.siteId = siteId
+        self.dietId = dietId
+        self.routeId = routeId
+        self.outboundStopId = outboundStopId
+        self.returnStopId = returnStopId
+        self.tariffId = tariffId
+        self.startDate = startDate
+        self.endDate = endDate
+        self.exemptionPercent = exemptionPercent
+    }
+
+    public func isActive(on date: LocalDate) -> Bool {
+        startDate <= date && (endDate.map { date <= $0 } ?? true)
+    }
+}

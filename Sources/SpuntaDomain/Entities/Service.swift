@@ -1,0 +1,73 @@
+/// Servizio: a service offered to beneficiaries — canteen, school transport, nursery, pre/post school.
+public struct Service: Hashable, Sendable, Codable {
+    public var id: String
+    public var kind: Kind
+    public var name: String
+    public var billingMode: BillingMode
+    public var chargeBasis: ChargeBasis
+    /// The school year whose calendar the service follows.
+    public var yearId: String
+    /// First and last day the service runs (a nursery may run into July).
+    public var startDate: LocalDate
+    public var endDate: LocalDate
+    /// ISO weekdays the service runs, 1 = Monday … 7 = Sunday.
+    public var weekdays: [Int]
+    /// Sites (plessi) where it is delivered; empty for transport.
+    public var siteIds: [String]
+    /// For register-based charging: a child present at this hour is charged the meal (orario di cut-off).
+    public var cutoff: LocalTime?
+
+    public init(
+        id: String, kind: Kind, name: String, billingMode: BillingMode, chargeBasis: ChargeBasis,
+        yearId: String, startDate: LocalDate, endDate: LocalDate, weekdays: [Int], siteIds: [String], cutoff: LocalTime?
+    ) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.billingMode = billingMode
+        self.chargeBasis = chargeBasis
+        self.yearId = yearId
+        self.startDate = startDate
+        self.endDate = endDate
+        self.weekdays = weekdays
+        self.siteIds = siteIds
+        self.cutoff = cutoff
+    }
+
+    /// Tipo di servizio.
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        case canteen, transport, nursery
+        case preSchool = "pre_school"
+        case postSchool = "post_school"
+        case other
+
+        /// Italian name (mensa, trasporto, …).
+        public var italian: String {
+            switch self {
+            case .canteen: return "mensa scolastica"
+            case .transport: return "trasporto scolastico"
+            case .nursery: return "asilo nido"
+            case .preSchool: return "pre-scuola"
+            case .postSchool: return "post-scuola"
+            case .other: return "altro servizio"
+            }
+        }
+    }
+
+    /// Prepagato (credit debited per consumption) or postpagato (periodic statement with a pagoPA notice).
+    public enum BillingMode: String, Hashable, Sendable, Codable, CaseIterable {
+        case prepaid, postpaid
+    }
+
+    /// What a charge is based on.
+    public enum ChargeBasis: String, Hashable, Sendable, Codable, CaseIterable {
+        /// A scanned card (or a meal recorded by name) is the fact.
+        case scan
+        /// The register: present at the cut-off hour unless marked absent or early exit before it.
+        case register
+        /// Both are recorded; a disagreement is a conflict for review.
+        case both
+        /// A fee for being enrolled (nursery monthly fee, transport subscription).
+        case enrollment
+    }
+}

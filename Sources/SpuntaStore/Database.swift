@@ -1,0 +1,238 @@
+import CSQLite
+import Foundation
+
+/// How a connection is opened.
+public struct DatabaseConfiguration: Sendable {
+    /// `PRAGMA synchronous`. `.full` makes every commit durable against power loss, which is what a device
+    /// recording meals needs; `.normal` is durable against a process crash only.
+    public enum Synchronous: String, Sendable {
+        case off = "OFF", normal = "NORMAL", full = "FULL"
+    }
+
+    public var readOnly = false
+    public var synchronous: Synchronous = .full
+    public var foreignKeys = true
+    /// How long a statement waits for a lock held by another connection before failing with SQLITE_BUSY.
+    public var busyTimeoutMilliseconds: Int32 = 5_000
+    /// Page cache size in KiB (`PRAGMA cache_size = -N`).
+    public var cacheSizeKiB: Int = 8_192
+
+    public init() {}
+}
+
+/// One SQLite connection (Italian: connessione). Not thread-safe: a `DatabaseQueue` serializes access
+/// when it must be shared. Opens in WAL mode so that a reader never blocks a writer.
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+    private var statementCache: [String: Statement] = [:]
+    private var transactionDepth = 0
+
+    /// Opens (creating if needed, unless read-only) the database at `path`. `":memory:"` is a private
+    /// in-memory database.
+    public init(path: String, configuration: DatabaseConfiguration = DatabaseConfiguration()) throws {
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        flags |= configuration.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            if let db { sqlite3_close_v2(db) }
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "\(message) (\(path))")
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, configuration.busyTimeoutMilliseconds)
+        do {
+            // Reading the schema here turns "file is not a database" into an error at open time.
+            try execute("PRAGMA cache_size = -\(configuration.cacheSizeKiB)")
+            if !configuration.readOnly, path != ":memory:" {
+                let mode: String = try scalar("PRAGMA journal_mode = WAL") ?? ""
+                if mode.lowercased() != "wal" {
+                    throw DatabaseError(resultCode: .SQLITE_ERROR, message: "cannot enable WAL (journal_mode=\(mode))")
+                }
+            }
+            try execute("PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+            try execute("PRAGMA foreign_keys = \(configuration.foreignKeys ? "ON" : "OFF")")
+        } catch {
+            statementCache.removeAll()
+            sqlite3_close_v2(db)
+            throw error
+        }
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(code: Int32, sql: String?) -> DatabaseError {
+        let extended = sqlite3_extended_errcode(handle)
+        let message = String(cString: sqlite3_errmsg(handle))
+        let resultCode = ResultCode(rawValue: extended).primaryResultCode == ResultCode(rawValue: code).primaryResultCode
+            ? ResultCode(rawValue: extended) : ResultCode(rawValue: code)
+        return DatabaseError(resultCode: resultCode, message: message, sql: sql)
+    }
+
+    // MARK: Running SQL
+
+    /// Runs one or more SQL statements separated by semicolons, with no arguments (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if code != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(errorMessage)
+            let extended = sqlite3_extended_errcode(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: extended), message: message, sql: sql)
+        }
+    }
+
+    /// A prepared statement for `sql`, cached for the life of the connection.
+    public func cachedStatement(_ sql: String) throws -> Statement {
+        if let statement = statementCache[sql] {
+            return statement
+        }
+        let statement = try Statement(database: self, sql: sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// A prepared statement that is not cached (for SQL built at run time).
+    public func makeStatement(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// Runs one statement with arguments.
+    public func run(_ sql: String, _ arguments: StatementArguments = []) throws {
+        try cachedStatement(sql).execute(arguments)
+    }
+
+    public func fetchAll(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try cachedStatement(sql).fetchAll(arguments)
+    }
+
+    public func fetchOne(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
+        let statement = try cachedStatement(sql)
+        var result: Row?
+        let names = ColumnNames(statement.columnNames)
+        try statement.bind(arguments)
+        defer { sqlite3_reset(statement.handle) }
+        if try statement.step() {
+            result = RowCursor(statement: statement).copy(names: names)
+        }
+        return result
+    }
+
+    /// The first column of the first row, or nil when there is no row or the value is NULL.
+    public func scalar<T: DatabaseValueConvertible>(_ sql: String, _ arguments: StatementArguments = []) throws -> T? {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { sqlite3_reset(statement.handle) }
+        guard try statement.step() else { return nil }
+        let value = statement.columnValue(0)
+        if value.isNull { return nil }
+        guard let result = T.fromDatabaseValue(value) else {
+            throw RowDecodingError(column: "#0", value: value, expected: "\(T.self)", sql: sql)
+        }
+        return result
+    }
+
+    /// Calls `body` for each row without copying rows (for large reads).
+    public func forEach(_ sql: String, _ arguments: StatementArguments = [], _ body: (RowCursor) throws -> Void) throws {
+        try cachedStatement(sql).forEach(arguments, body)
+    }
+
+    /// The rowid of the last row inserted on this connection.
+    public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+    public var changesCount: Int { Int(sqlite3_changes(handle)) }
+
+    /// Whether a transaction is open on this connection.
+    public var isInsideTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    // MARK: Transactions
+
+    public enum TransactionKind: String, Sendable {
+        /// Takes the write lock at the first write (readers).
+        case deferred = "DEFERRED"
+        /// Takes the write lock at once, so the transaction cannot fail later with SQLITE_BUSY.
+        case immediate = "IMMEDIATE"
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Nested calls become savepoints, so an inner failure can be caught without losing the outer work.
+    public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 || isInsideTransaction {
+            return try inSavepoint(body)
+        }
+        try execute("BEGIN \(kind.rawValue) TRANSACTION")
+        transactionDepth += 1
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            transactionDepth -= 1
+            rollbackQuietly()
+            throw error
+        }
+        transactionDepth -= 1
+        do {
+            try execute("COMMIT TRANSACTION")
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        return result
+    }
+
+    private func inSavepoint<T>(_ body: () throws -> T) throws -> T {
+        let name = "spunta_sp\(transactionDepth)"
+        try execute("SAVEPOINT \(name)")
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
+        do {
+            let result = try body()
+            try execute("RELEASE SAVEPOINT \(name)")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO SAVEPOINT \(name)")
+            try? execute("RELEASE SAVEPOINT \(name)")
+            throw error
+        }
+    }
+
+    private func rollbackQuietly() {
+        if isInsideTransaction {
+            // A failed rollback leaves nothing better to do than report the original error.
+            try? execute("ROLLBACK TRANSACTION")
+        }
+    }
+
+    // MARK: Maintenance
+
+    /// Copies the whole database into a new file with SQLite's online backup, while other connections
+    /// keep reading and writing. The copy is a consistent snapshot.
+    public func backup(to destinationPath: String) throws {
+        let destination = try Database(path: destinationPath)
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw destination.error(code: sqlite3_errcode(destination.handle), sql: nil)
+        }
+        var code: Int32
+        repeat {
+            code = sqlite3_backup_step(backup, 256)
+            if code == SQLITE_BUSY || code == SQLITE_LOCKED {
+                sqlite3_sleep(5)
+            }
+        } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
+        sqlite3_backup_finish(backup)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "backup failed", sql: nil)
+        }
+    }
+
+    /// The version of the SQLite library in use.
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+}

@@ -1,0 +1,95 @@
+import CSQLite
+import Foundation
+
+/// Column names of a result, shared by all its rows, with a lookup by name.
+final class ColumnNames: Sendable {
+    let names: [String]
+    let indexByName: [String: Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        var index: [String: Int] = [:]
+        for (offset, name) in names.enumerated() where index[name.lowercased()] == nil {
+            index[name.lowercased()] = offset
+        }
+        self.indexByName = index
+    }
+}
+
+/// An error reading a row: a missing column, or a value of the wrong type (NULL for a non-optional).
+public struct RowDecodingError: Error, CustomStringConvertible, Sendable {
+    public let column: String
+    public let value: DatabaseValue
+    public let expected: String
+    public let sql: String?
+
+    public var description: String {
+        "cannot read column \(column) (\(value)) as \(expected)" + (sql.map { " in `\($0)`" } ?? "")
+    }
+}
+
+/// One row of a result, copied out of the statement.
+///
+/// Read with a type: `let name: String = try row["name"]`, `let age: Int? = try row[2]`.
+public struct Row: Sendable {
+    public let values: [DatabaseValue]
+    let names: ColumnNames
+    let sql: String?
+
+    public var columnNames: [String] { names.names }
+
+    public subscript<T: DatabaseValueConvertible>(_ index: Int) -> T {
+        get throws {
+            guard values.indices.contains(index) else {
+                throw RowDecodingError(column: "#\(index)", value: .null, expected: "\(T.self)", sql: sql)
+            }
+            guard let value = T.fromDatabaseValue(values[index]) else {
+                throw RowDecodingError(column: names.names[index], value: values[index], expected: "\(T.self)", sql: sql)
+            }
+            return value
+        }
+    }
+
+    public subscript<T: DatabaseValueConvertible>(_ name: String) -> T {
+        get throws {
+            guard let index = names.indexByName[name.lowercased()] else {
+                throw RowDecodingError(column: name, value: .null, expected: "\(T.self)", sql: sql)
+            }
+            return try self[index]
+        }
+    }
+
+    /// The raw value of a column, or NULL when there is no such column.
+    public func value(named name: String) -> DatabaseValue {
+        guard let index = names.indexByName[name.lowercased()] else { return .null }
+        return values[index]
+    }
+}
+
+/// The current row of a running statement: reads columns without copying the whole row.
+/// Valid only inside the closure that receives it.
+public struct RowCursor {
+    let statement: Statement
+
+    public var count: Int { Int(sqlite3_column_count(statement.handle)) }
+
+    public subscript<T: DatabaseValueConvertible>(_ index: Int) -> T {
+        get throws {
+            let value = statement.columnValue(Int32(index))
+            guard let result = T.fromDatabaseValue(value) else {
+                let name = index < count ? String(cString: sqlite3_column_name(statement.handle, Int32(index))) : "#\(index)"
+                throw RowDecodingError(column: name, value: value, expected: "\(T.self)", sql: statement.sql)
+            }
+            return result
+        }
+    }
+
+    public func value(at index: Int) -> DatabaseValue {
+        statement.columnValue(Int32(index))
+    }
+
+    func copy(names: ColumnNames) -> Row {
+        let values = (0..<Int32(names.names.count)).map { statement.columnValue($0) }
+        return Row(values: values, names: names, sql: statement.sql)
+    }
+}

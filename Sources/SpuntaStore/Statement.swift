@@ -1,0 +1,128 @@
+import CSQLite
+import Foundation
+
+/// A prepared statement (`sqlite3_stmt`). Owned by one `Database`; never crosses threads on its own.
+public final class Statement {
+    let handle: OpaquePointer
+    /// The SQL text this statement was prepared from.
+    public let sql: String
+    unowned let database: Database
+
+    init(database: Database, sql: String) throws {
+        var stmt: OpaquePointer?
+        let code = sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard code == SQLITE_OK, let stmt else {
+            throw database.error(code: code, sql: sql)
+        }
+        self.handle = stmt
+        self.sql = sql
+        self.database = database
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// Number of `?` parameters.
+    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+
+    /// Column names of the result, in order.
+    public var columnNames: [String] {
+        (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+    }
+
+    /// Resets the statement and binds new arguments. The count must match the SQL's parameters.
+    public func bind(_ arguments: StatementArguments) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard arguments.count == parameterCount else {
+            throw DatabaseError(
+                resultCode: .SQLITE_RANGE,
+                message: "expected \(parameterCount) arguments, got \(arguments.count)",
+                sql: sql
+            )
+        }
+        for (offset, argument) in arguments.enumerated() {
+            try bind(argument?.databaseValue ?? .null, at: Int32(offset + 1))
+        }
+    }
+
+    private func bind(_ value: DatabaseValue, at index: Int32) throws {
+        let code: Int32
+        switch value {
+        case .null:
+            code = sqlite3_bind_null(handle, index)
+        case .integer(let v):
+            code = sqlite3_bind_int64(handle, index, v)
+        case .real(let d):
+            code = sqlite3_bind_double(handle, index, d)
+        case .text(let s):
+            code = sqlite3_bind_text(handle, index, s, -1, spunta_sqlite_transient())
+        case .blob(let data):
+            code = data.withUnsafeBytes { bytes in
+                sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), spunta_sqlite_transient())
+            }
+        }
+        guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
+    }
+
+    /// Runs one step. Returns true when a row is available.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = database.error(code: code, sql: sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Runs the statement to completion, discarding any rows.
+    public func execute(_ arguments: StatementArguments = []) throws {
+        try bind(arguments)
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
+    /// Runs the statement and calls `body` for each row. The row is only valid during the call.
+    public func forEach(_ arguments: StatementArguments = [], _ body: (RowCursor) throws -> Void) throws {
+        try bind(arguments)
+        defer { sqlite3_reset(handle) }
+        let cursor = RowCursor(statement: self)
+        while try step() {
+            try body(cursor)
+        }
+    }
+
+    /// Runs the statement and collects every row.
+    public func fetchAll(_ arguments: StatementArguments = []) throws -> [Row] {
+        var rows: [Row] = []
+        let names = ColumnNames(columnNames)
+        try forEach(arguments) { cursor in
+            rows.append(cursor.copy(names: names))
+        }
+        return rows
+    }
+
+    func columnValue(_ index: Int32) -> DatabaseValue {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_NULL:
+            return .null
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(handle, index))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(handle, index))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return .blob(Data()) }
+            return .blob(Data(bytes: bytes, count: count))
+        default:
+            guard let text = sqlite3_column_text(handle, index) else { return .text("") }
+            let count = Int(sqlite3_column_bytes(handle, index))
+            let buffer = UnsafeBufferPointer(start: text, count: count)
+            return .text(String(decoding: buffer, as: UTF8.self))
+        }
+    }
+}
