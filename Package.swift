@@ -42,6 +42,12 @@ let package = Package(
             dependencies: ["SpuntaStore", "SpuntaDomain", "SpuntaExchange"],
             swiftSettings: strict
         ),
+        // Sync rules: devices and scope, push and merge, pull, conflicts, audit. No HTTP here.
+        .target(
+            name: "SpuntaSync",
+            dependencies: ["SpuntaServerStore", "SpuntaProtocol", "SpuntaCrypto"],
+            swiftSettings: strict
+        ),
 
         .executableTarget(
             name: "spunta",
@@ -61,6 +67,7 @@ let package = Package(
         .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP"]),
         .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
         .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
+        .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange"]),
         .testTarget(
             name: "SpuntaServerStoreTests",
             dependencies: ["SpuntaServerStore", "SpuntaExchange", "spunta-server"]

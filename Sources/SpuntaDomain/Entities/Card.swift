@@ -7,6 +7,10 @@ public struct Card: Hashable, Sendable, Codable {
     /// Set when the card was lost or replaced: a revoked card is refused at the scanner.
     public var revokedOn: LocalDate?
 
+    enum CodingKeys: String, CodingKey {
+        case id, beneficiaryId = "beneficiary_id", issuedOn = "issued_on", revokedOn = "revoked_on"
+    }
+
     public init(id: String, beneficiaryId: String, issuedOn: LocalDate, revokedOn: LocalDate?) {
         self.id = id
         self.beneficiaryId = beneficiaryId

@@ -6,6 +6,10 @@ public struct Route: Hashable, Sendable, Codable {
     /// In outbound (andata) order; the return (ritorno) runs them backwards.
     public var stops: [Stop]
 
+    enum CodingKeys: String, CodingKey {
+        case id, serviceId = "service_id", name, stops
+    }
+
     public init(id: String, serviceId: String, name: String, stops: [Stop]) {
         self.id = id
         self.serviceId = serviceId
@@ -22,6 +26,10 @@ public struct Stop: Hashable, Sendable, Codable {
     public var outboundTime: LocalTime
     /// Orario di passaggio al ritorno (from school).
     public var returnTime: LocalTime
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, outboundTime = "outbound", returnTime = "return"
+    }
 
     public init(id: String, name: String, outboundTime: LocalTime, returnTime: LocalTime) {
         self.id = id

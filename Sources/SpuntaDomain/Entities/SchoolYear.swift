@@ -5,6 +5,10 @@ public struct SchoolYear: Hashable, Sendable, Codable {
     public var endDate: LocalDate
     public var closures: [Closure]
 
+    enum CodingKeys: String, CodingKey {
+        case id, startDate = "start_date", endDate = "end_date", closures
+    }
+
     public init(id: String, startDate: LocalDate, endDate: LocalDate, closures: [Closure]) {
         self.id = id
         self.startDate = startDate

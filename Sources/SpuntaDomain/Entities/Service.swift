@@ -17,6 +17,10 @@ public struct Service: Hashable, Sendable, Codable {
     /// For register-based charging: a child present at this hour is charged the meal (orario di cut-off).
     public var cutoff: LocalTime?
 
+    enum CodingKeys: String, CodingKey {
+        case id, kind, name, billingMode = "billing_mode", chargeBasis = "charge_basis", yearId = "year_id", startDate = "start_date", endDate = "end_date", weekdays, siteIds = "site_ids", cutoff
+    }
+
     public init(
         id: String, kind: Kind, name: String, billingMode: BillingMode, chargeBasis: ChargeBasis,
         yearId: String, startDate: LocalDate, endDate: LocalDate, weekdays: [Int], siteIds: [String], cutoff: LocalTime?

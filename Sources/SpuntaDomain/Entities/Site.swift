@@ -19,6 +19,10 @@ public struct SchoolClass: Hashable, Sendable, Codable {
     public var name: String
     public var teachers: [String]
 
+    enum CodingKeys: String, CodingKey {
+        case id, siteId = "site_id", yearId = "year_id", name, teachers
+    }
+
     public init(id: String, siteId: String, yearId: String, name: String, teachers: [String]) {
         self.id = id
         self.siteId = siteId

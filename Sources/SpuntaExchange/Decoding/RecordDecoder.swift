@@ -1,0 +1,392 @@
+import Foundation
+import SpuntaDomain
+
+/// Turns the fields of one record into a domain value, with the checks that need only that record
+/// (formats, check characters, ranges). Checks across records are `MasterDataValidator`'s.
+/// Each function returns nil when it reported a problem.
+enum RecordDecoder {
+    static func municipality(_ r: FieldReader) -> Municipality? {
+        let name = r.required("name")
+        let fiscalCode = r.required("fiscal-code").flatMap { text -> String? in
+            do { return try EnteFiscalCode(validating: text).value } catch { r.report(error.userMessage); return nil }
+        }
+        let segregation = r.required("segregation-code")
+        if let segregation, !(segregation.count == 2 && segregation.allSatisfy(\.isASCII) && segregation.allSatisfy(\.isNumber)) {
+            r.report("codice di segregazione pagoPA «\(segregation)» non valido: sono due cifre (es. 01), assegnate dall'intermediario")
+        }
+        let iban = r.required("iban").flatMap { text -> String? in
+            do { return try IBAN(validating: text).value } catch { r.report(error.userMessage); return nil }
+        }
+        let province = r.required("province")
+        if let province, !(province.count == 2 && province.allSatisfy { $0.isASCII && $0.isUppercase }) {
+            r.report("sigla della provincia «\(province)» non valida: due lettere maiuscole (es. PD)")
+        }
+        r.reportUnknownFields()
+        guard !r.hasProblems, let name, let fiscalCode, let segregation, let iban, let province else { return nil }
+        return Municipality(name: name, fiscalCode: fiscalCode, segregationCode: segregation, iban: iban, province: province)
+    }
+
+    static func schoolYear(_ r: FieldReader, closures: [SchoolYear.Closure]) -> SchoolYear? {
+        let id = r.id()
+        let start = r.date("start")
+        let end = r.date("end")
+        if let start, let end, start >= end {
+            r.report("l'anno scolastico inizia il \(start.italian) e finisce il \(end.italian): la fine deve seguire l'inizio")
+        }
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let start, let end else { return nil }
+        return SchoolYear(id: id, startDate: start, endDate: end, closures: closures)
+    }
+
+    static func closure(_ r: FieldReader) -> SchoolYear.Closure? {
+        let from = r.date("from")
+        let to = r.date("to", required: false) ?? from
+        let reason = r.required("reason")
+        if let from, let to, to < from {
+            r.report("chiusura dal \(from.italian) al \(to.italian): la data finale precede quella iniziale")
+        }
+        r.reportUnknownFields()
+        guard !r.hasProblems, let from, let to, let reason else { return nil }
+        return SchoolYear.Closure(from: from, to: to, reason: reason)
+    }
+
+    static func site(_ r: FieldReader) -> Site? {
+        let id = r.id()
+        let name = r.required("name")
+        let address = r.optional("address") ?? ""
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let name else { return nil }
+        return Site(id: id, name: name, address: address)
+    }
+
+    static func schoolClass(_ r: FieldReader) -> SchoolClass? {
+        let id = r.id()
+        let site = r.id("site")
+        let year = r.id("year")
+        let name = r.required("name")
+        let teachers = r.list("teachers")
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let site, let year, let name else { return nil }
+        return SchoolClass(id: id, siteId: site, yearId: year, name: name, teachers: teachers)
+    }
+
+    static func service(_ r: FieldReader) -> Service? {
+        let id = r.id()
+        let kind = r.choice("kind", Service.Kind.self)
+        let name = r.required("name")
+        let billing = r.choice("billing", Service.BillingMode.self)
+        let basis = r.choice("basis", Service.ChargeBasis.self)
+        let year = r.id("year")
+        let start = r.date("start")
+        let end = r.date("end")
+        if let start, let end, start > end {
+            r.report("il servizio inizia il \(start.italian) e finisce il \(end.italian): la fine deve seguire l'inizio")
+        }
+        let weekdays = weekdayList(r)
+        let sites = r.list("sites")
+        let cutoff = r.time("cutoff", required: false)
+        if let basis, basis == .register || basis == .both, cutoff == nil {
+            r.report("con addebito da registro («basis» \(basis.rawValue)) serve l'orario di cut-off nel campo «cutoff» (es. 09:30)")
+        }
+        if let kind, kind == .transport, !sites.isEmpty {
+            r.report("il trasporto non ha plessi: indicare le linee nella sezione routes e lasciare vuoto «sites»")
+        }
+        if let kind, kind == .canteen || kind == .nursery, sites.isEmpty {
+            r.report("indicare nel campo «sites» i plessi dove è erogato il servizio")
+        }
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let kind, let name, let billing, let basis, let year, let start, let end else { return nil }
+        return Service(
+            id: id, kind: kind, name: name, billingMode: billing, chargeBasis: basis, yearId: year,
+            startDate: start, endDate: end, weekdays: weekdays, siteIds: sites, cutoff: cutoff
+        )
+    }
+
+    /// `1-5`, `1,2,3,4,5` or `1;3;5`; default Monday to Friday.
+    private static func weekdayList(_ r: FieldReader) -> [Int] {
+        guard let text = r.optional("weekdays") else { return [1, 2, 3, 4, 5] }
+        var days: Set<Int> = []
+        for part in text.split(whereSeparator: { $0 == "," || $0 == ";" }) {
+            let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if bounds.count == 1, let d = bounds[0], (1...7).contains(d) {
+                days.insert(d)
+            } else if bounds.count == 2, let a = bounds[0], let b = bounds[1], (1...7).contains(a), (1...7).contains(b), a <= b {
+                days.formUnion(a...b)
+            } else {
+                r.report("giorni della settimana «\(text)» non validi: numeri da 1 (lunedì) a 7 (domenica), es. 1-5")
+                return []
+            }
+        }
+        return days.sorted()
+    }
+
+    static func diet(_ r: FieldReader) -> Diet? {
+        let id = r.id()
+        let name = r.required("name")
+        var allergens: [Allergen] = []
+        for text in r.list("allergens") {
+            if let allergen = Allergen(rawValue: text.lowercased()) ?? Allergen.allCases.first(where: { $0.italian == text.lowercased() }) {
+                if !allergens.contains(allergen) { allergens.append(allergen) }
+            } else {
+                let allowed = Allergen.allCases.map(\.rawValue).joined(separator: ", ")
+                r.report("allergene «\(text)» sconosciuto: ammessi i 14 del Reg. UE 1169/2011 (\(allowed))")
+            }
+        }
+        let notes = r.optional("notes") ?? ""
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let name else { return nil }
+        return Diet(id: id, name: name, allergens: allergens, notes: notes)
+    }
+
+    static func tariff(_ r: FieldReader, bands xmlBands: [Tariff.Band]?) -> Tariff? {
+        let id = r.id()
+        let service = r.id("service")
+        let name = r.required("name")
+        let unit = r.choice("unit", Tariff.Unit.self)
+        let validFrom = r.date("valid-from")
+        let validTo = r.date("valid-to", required: false)
+        if let validFrom, let validTo, validTo < validFrom {
+            r.report("tariffa valida dal \(validFrom.italian) al \(validTo.italian): la fine precede l'inizio")
+        }
+        let bands = xmlBands ?? bandList(r)
+        let withoutIsee = r.money("price-without-isee")
+        let nonResident = r.money("non-resident-price", required: false)
+        let second = r.integer("second-sibling-discount", in: 0...100, default: 0)
+        let third = r.integer("third-sibling-discount", in: 0...100, default: 0)
+        let minimum = r.money("monthly-minimum", required: false)
+        let maximum = r.money("monthly-maximum", required: false)
+        if let minimum, let maximum, minimum > maximum {
+            r.report("minimo mensile \(minimum.italian) superiore al massimo \(maximum.italian)")
+        }
+        let proRata = r.bool("pro-rata", default: false)
+        checkBands(bands, r)
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let service, let name, let unit, let validFrom, let withoutIsee,
+              let second, let third else { return nil }
+        return Tariff(
+            id: id, serviceId: service, name: name, unit: unit, validFrom: validFrom, validTo: validTo, bands: bands,
+            priceWithoutIsee: withoutIsee, nonResidentPrice: nonResident, secondSiblingDiscountPercent: second,
+            thirdSiblingDiscountPercent: third, monthlyMinimum: minimum, monthlyMaximum: maximum, proRata: proRata
+        )
+    }
+
+    static func band(_ r: FieldReader) -> Tariff.Band? {
+        let upTo = r.money("up-to", required: false)
+        let price = r.money("price")
+        r.reportUnknownFields()
+        guard !r.hasProblems, let price else { return nil }
+        return Tariff.Band(upTo: upTo, price: price)
+    }
+
+    /// CSV form: `4000.00=0.00;8000.00=2.10;*=5.20` (ISEE up to = price; `*` for the open top band).
+    private static func bandList(_ r: FieldReader) -> [Tariff.Band] {
+        guard let text = r.optional("bands") else {
+            r.report("manca il campo «bands» con le fasce ISEE (es. 4000.00=0.00;8000.00=2.10;*=5.20)")
+            return []
+        }
+        var bands: [Tariff.Band] = []
+        for part in text.split(separator: ";") {
+            let pieces = part.split(separator: "=", omittingEmptySubsequences: false)
+            guard pieces.count == 2, let price = Money(decimal: pieces[1]) else {
+                r.report("fascia ISEE «\(part)» non valida: scrivere ISEE_MASSIMO=PREZZO, es. 8000.00=2.10, e *=PREZZO per l'ultima")
+                return []
+            }
+            let limit = pieces[0].trimmingCharacters(in: .whitespaces)
+            if limit == "*" {
+                bands.append(Tariff.Band(upTo: nil, price: price))
+            } else if let upTo = Money(decimal: limit) {
+                bands.append(Tariff.Band(upTo: upTo, price: price))
+            } else {
+                r.report("limite ISEE «\(limit)» non valido nella fascia «\(part)»")
+                return []
+            }
+        }
+        return bands
+    }
+
+    private static func checkBands(_ bands: [Tariff.Band], _ r: FieldReader) {
+        guard !bands.isEmpty else {
+            r.report("la tariffa non ha fasce ISEE: serve almeno la fascia aperta (senza limite)")
+            return
+        }
+        for (index, band) in bands.enumerated() {
+            let isLast = index == bands.count - 1
+            if isLast, band.upTo != nil {
+                r.report("l'ultima fascia ISEE deve essere aperta (senza «up-to»): chi supera \(band.upTo?.italian ?? "") che tariffa paga?")
+            }
+            if !isLast, band.upTo == nil {
+                r.report("solo l'ultima fascia ISEE può essere senza limite")
+            }
+            if index > 0, let previous = bands[index - 1].upTo, let current = band.upTo, current <= previous {
+                r.report("le fasce ISEE devono essere in ordine crescente: \(current.italian) dopo \(previous.italian)")
+            }
+        }
+    }
+
+    static func route(_ r: FieldReader, stops: [Stop]) -> Route? {
+        let id = r.id()
+        let service = r.id("service")
+        let name = r.required("name")
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let service, let name else { return nil }
+        return Route(id: id, serviceId: service, name: name, stops: stops)
+    }
+
+    static func stop(_ r: FieldReader) -> Stop? {
+        let id = r.id()
+        let name = r.required("name")
+        let outbound = r.time("outbound")
+        let back = r.time("return")
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let name, let outbound, let back else { return nil }
+        return Stop(id: id, name: name, outboundTime: outbound, returnTime: back)
+    }
+
+    static func payer(_ r: FieldReader) -> Payer? {
+        let id = r.id()
+        let fiscalCode = personFiscalCode(r)
+        let surname = r.required("surname")
+        let givenName = r.required("given-name")
+        let email = r.optional("email").flatMap { text -> String? in
+            do { return try EmailAddress(validating: text).value } catch { r.report(error.userMessage); return nil }
+        }
+        let mobile = r.optional("mobile").flatMap { text -> String? in
+            do { return try MobileNumber(validating: text).e164 } catch { r.report(error.userMessage); return nil }
+        }
+        let pec = r.optional("pec").flatMap { text -> String? in
+            do { return try EmailAddress(validating: text).value } catch { r.report("PEC: " + error.userMessage); return nil }
+        }
+        let address = r.optional("address")
+        let resident = r.bool("resident", default: true)
+        let iseeValue = r.money("isee", required: false)
+        let filed = r.date("isee-filed", required: false)
+        let expires = r.date("isee-expires", required: false)
+        var isee: Isee?
+        switch (iseeValue, filed, expires) {
+        case (nil, nil, nil):
+            isee = nil
+        case let (value?, filed?, expires?):
+            if expires < filed {
+                r.report("ISEE presentato il \(filed.italian) e scaduto il \(expires.italian): la scadenza precede la presentazione")
+            }
+            isee = Isee(value: value, filedOn: filed, expiresOn: expires)
+        default:
+            r.report("ISEE incompleto: servono insieme «isee», «isee-filed» e «isee-expires» (oppure nessuno dei tre)")
+        }
+        let notifyEmail = r.bool("notify-email", default: false)
+        let notifySMS = r.bool("notify-sms", default: false)
+        if notifyEmail, email == nil, !r.hasProblems {
+            r.report("avvisi per e-mail richiesti ma manca l'indirizzo «email»")
+        }
+        if notifySMS, mobile == nil, !r.hasProblems {
+            r.report("avvisi per SMS richiesti ma manca il numero di cellulare «mobile»")
+        }
+        let threshold = r.money("low-balance-threshold", required: false)
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let fiscalCode, let surname, let givenName else { return nil }
+        return Payer(
+            id: id, fiscalCode: fiscalCode, surname: surname, givenName: givenName, email: email, mobile: mobile, pec: pec,
+            address: address, resident: resident, isee: isee, notifyByEmail: notifyEmail, notifyBySMS: notifySMS,
+            lowBalanceThreshold: threshold
+        )
+    }
+
+    private static func personFiscalCode(_ r: FieldReader) -> CodiceFiscale? {
+        guard let text = r.required("fiscal-code") else { return nil }
+        do {
+            return try CodiceFiscale(validating: text)
+        } catch {
+            r.report(error.userMessage)
+            return nil
+        }
+    }
+
+    static func beneficiary(_ r: FieldReader, payers xmlPayers: [Beneficiary.PayerLink]?) -> Beneficiary? {
+        let id = r.id()
+        let fiscalCode = personFiscalCode(r)
+        let surname = r.required("surname")
+        let givenName = r.required("given-name")
+        let birthDate = r.date("birth-date")
+        if let fiscalCode, let birthDate, let encoded = fiscalCode.birthDate(pivot: birthDate.adding(days: 1)), encoded != birthDate {
+            r.report("data di nascita \(birthDate.italian) non coerente con il codice fiscale \(fiscalCode.value) (che indica il \(encoded.italian))")
+        }
+        let schoolClass = r.reference("class")
+        var links: [Beneficiary.PayerLink]
+        if let xmlPayers {
+            links = xmlPayers
+        } else {
+            links = []
+            if let primary = r.reference("payer") { links.append(.init(payerId: primary, primary: true)) }
+            for other in r.list("other-payers") { links.append(.init(payerId: other, primary: false)) }
+        }
+        if links.isEmpty {
+            r.report("nessun pagante: indicare chi paga per il fruitore (campo «payer»)")
+        } else if !links.contains(where: \.primary) {
+            links[0].primary = true
+        } else if links.filter(\.primary).count > 1 {
+            r.report("più di un pagante principale: uno solo riceve i rendiconti")
+        }
+        if Set(links.map(\.payerId)).count != links.count {
+            r.report("lo stesso pagante compare due volte")
+        }
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let fiscalCode, let surname, let givenName, let birthDate else { return nil }
+        return Beneficiary(
+            id: id, fiscalCode: fiscalCode.value, surname: surname, givenName: givenName, birthDate: birthDate,
+            classId: schoolClass, payers: links
+        )
+    }
+
+    static func payerLink(_ r: FieldReader) -> Beneficiary.PayerLink? {
+        let ref = r.id("ref")
+        let primary = r.bool("primary", default: false)
+        r.reportUnknownFields()
+        guard !r.hasProblems, let ref else { return nil }
+        return Beneficiary.PayerLink(payerId: ref, primary: primary)
+    }
+
+    static func enrollment(_ r: FieldReader) -> Enrollment? {
+        let id = r.id()
+        let beneficiary = r.id("beneficiary")
+        let service = r.id("service")
+        let site = r.reference("site")
+        let diet = r.reference("diet")
+        let route = r.reference("route")
+        let outbound = r.reference("outbound-stop")
+        let back = r.reference("return-stop")
+        let tariff = r.reference("tariff")
+        let start = r.date("start")
+        let end = r.date("end", required: false)
+        if let start, let end, end < start {
+            r.report("iscrizione dal \(start.italian) al \(end.italian): la fine precede l'inizio")
+        }
+        let exemption = r.integer("exemption", in: 0...100, default: 0)
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let beneficiary, let service, let start, let exemption else { return nil }
+        return Enrollment(
+            id: id, beneficiaryId: beneficiary, serviceId: service, siteId: site, dietId: diet, routeId: route,
+            outboundStopId: outbound, returnStopId: back, tariffId: tariff, startDate: start, endDate: end,
+            exemptionPercent: exemption
+        )
+    }
+
+    static func card(_ r: FieldReader) -> Card? {
+        let code = r.id("code")
+        if let code {
+            do {
+                _ = try CardPayload.decode(CardPayload.prefix + code)
+            } catch {
+                r.report("codice tessera non valido: \(error.userMessage)")
+            }
+        }
+        let beneficiary = r.id("beneficiary")
+        let issued = r.date("issued")
+        let revoked = r.date("revoked", required: false)
+        if let issued, let revoked, revoked < issued {
+            r.report("tessera revocata il \(revoked.italian), prima dell'emissione del \(issued.italian)")
+        }
+        r.reportUnknownFields()
+        guard !r.hasProblems, let code, let beneficiary, let issued else { return nil }
+        return Card(id: code, beneficiaryId: beneficiary, issuedOn: issued, revokedOn: revoked)
+    }
+}

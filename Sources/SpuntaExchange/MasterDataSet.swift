@@ -1,0 +1,105 @@
+import SpuntaDomain
+
+/// The master data of one Comune (anagrafiche): everything the exchange file carries.
+public struct MasterDataSet: Hashable, Sendable {
+    public var municipality: Municipality?
+    public var schoolYears: [SchoolYear] = []
+    public var sites: [Site] = []
+    public var classes: [SchoolClass] = []
+    public var services: [Service] = []
+    public var diets: [Diet] = []
+    public var tariffs: [Tariff] = []
+    public var routes: [Route] = []
+    public var payers: [Payer] = []
+    public var beneficiaries: [Beneficiary] = []
+    public var enrollments: [Enrollment] = []
+    public var cards: [Card] = []
+
+    public init() {}
+
+    /// Number of records of a kind.
+    public func count(of kind: EntityKind) -> Int {
+        switch kind {
+        case .municipality: return municipality == nil ? 0 : 1
+        case .schoolYears: return schoolYears.count
+        case .sites: return sites.count
+        case .classes: return classes.count
+        case .services: return services.count
+        case .diets: return diets.count
+        case .tariffs: return tariffs.count
+        case .routes: return routes.count
+        case .stops: return routes.reduce(0) { $0 + $1.stops.count }
+        case .payers: return payers.count
+        case .beneficiaries: return beneficiaries.count
+        case .enrollments: return enrollments.count
+        case .cards: return cards.count
+        }
+    }
+}
+
+/// The kinds of record of the exchange file, in the order they are read and written
+/// (each kind refers only to kinds before it).
+public enum EntityKind: String, CaseIterable, Hashable, Sendable, Comparable, Codable {
+    case municipality
+    case schoolYears = "school_years"
+    case sites, classes, services, diets, tariffs, routes, stops, payers, beneficiaries, enrollments, cards
+
+    /// The Italian name used in messages (plural).
+    public var italian: String {
+        switch self {
+        case .municipality: return "ente"
+        case .schoolYears: return "anni scolastici"
+        case .sites: return "plessi"
+        case .classes: return "classi"
+        case .services: return "servizi"
+        case .diets: return "diete"
+        case .tariffs: return "tariffe"
+        case .routes: return "linee"
+        case .stops: return "fermate"
+        case .payers: return "paganti"
+        case .beneficiaries: return "fruitori"
+        case .enrollments: return "iscrizioni"
+        case .cards: return "tessere"
+        }
+    }
+
+    /// The Italian name of one record.
+    public var italianSingular: String {
+        switch self {
+        case .municipality: return "ente"
+        case .schoolYears: return "anno scolastico"
+        case .sites: return "plesso"
+        case .classes: return "classe"
+        case .services: return "servizio"
+        case .diets: return "dieta"
+        case .tariffs: return "tariffa"
+        case .routes: return "linea"
+        case .stops: return "fermata"
+        case .payers: return "pagante"
+        case .beneficiaries: return "fruitore"
+        case .enrollments: return "iscrizione"
+        case .cards: return "tessera"
+        }
+    }
+
+    private var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    public static func < (lhs: EntityKind, rhs: EntityKind) -> Bool { lhs.order < rhs.order }
+}
+
+/// Identifies one record: its kind and id.
+public struct EntityKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let kind: EntityKind
+    public let id: String
+
+    public init(_ kind: EntityKind, _ id: String) {
+        self.kind = kind
+        self.id = id
+    }
+
+    public var description: String { "\(kind.italianSingular) \(id)" }
+
+    public static func < (lhs: EntityKey, rhs: EntityKey) -> Bool {
+        (lhs.kind, lhs.id) < (rhs.kind, rhs.id)
+    }
+}

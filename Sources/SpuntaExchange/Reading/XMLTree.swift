@@ -1,0 +1,137 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// An element of a parsed exchange file, with the line where it starts.
+public struct XMLNode: Sendable {
+    public let name: String
+    public let attributes: [String: String]
+    /// Attribute names in document order, for messages and checks of unknown attributes.
+    public let attributeOrder: [String]
+    public let line: Int
+    public var children: [XMLNode]
+    /// Non-whitespace text directly inside the element (the format has none; its presence is an error).
+    public var text: String
+}
+
+/// Reads a whole XML document into a tree of `XMLNode`, turning every way a file can be broken
+/// (empty, binary, truncated, not XML, malformed) into an `ImportProblem` with its line.
+///
+/// Foundation's `XMLParser` reports success for an empty or truncated document (PLATFORM-NOTES), so
+/// emptiness, the parser's error and the closing of the root element are each checked here.
+public enum XMLTree {
+    public static func parse(_ data: Data, file: String) -> Result<XMLNode, ImportProblem> {
+        let whole = SourceLocation(file: file, line: 0)
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return .failure(ImportProblem(whole, "il file è vuoto: nessun dato da importare"))
+        }
+        if data.contains(0) || String(data: data, encoding: .utf8) == nil {
+            return .failure(ImportProblem(whole, "il file non è testo UTF-8 (file binario o codifica diversa): esportare il tracciato XML in UTF-8"))
+        }
+        let firstSignificant = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        if firstSignificant != UInt8(ascii: "<") {
+            return .failure(ImportProblem(SourceLocation(file: file, line: 1), "il file non è un documento XML (non inizia con «<»)"))
+        }
+        let builder = TreeBuilder()
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        parser.delegate = builder
+        let ok = parser.parse()
+        if let problem = builder.problem {
+            return .failure(ImportProblem(SourceLocation(file: file, line: problem.line), problem.message))
+        }
+        if !ok || parser.parserError != nil {
+            let line = max(parser.lineNumber, 1)
+            let reason = (parser.parserError as NSError?).map(describe) ?? "errore di sintassi"
+            return .failure(ImportProblem(SourceLocation(file: file, line: line), "XML non valido: \(reason)"))
+        }
+        guard let root = builder.root else {
+            let line = max(parser.lineNumber, 1)
+            if builder.stack.isEmpty {
+                return .failure(ImportProblem(SourceLocation(file: file, line: line), "il documento XML non contiene alcun elemento"))
+            }
+            return .failure(ImportProblem(
+                SourceLocation(file: file, line: line),
+                "il file è troncato: l'elemento <\(builder.stack.last?.name ?? "")> aperto alla riga \(builder.stack.last?.line ?? 0) non è mai chiuso"
+            ))
+        }
+        return .success(root)
+    }
+
+    private static func describe(_ error: NSError) -> String {
+        // libxml2 codes surfaced by XMLParser: the common ones get an Italian explanation.
+        switch error.code {
+        case 5: return "il documento finisce prima del previsto (file troncato?)"
+        case 4: return "documento vuoto"
+        case 76: return "tag di chiusura che non corrisponde al tag aperto"
+        case 9: return "carattere non valido"
+        case 26, 27: return "entità non definita"
+        case 38, 39, 41: return "attributo malformato"
+        case 73: return "manca il carattere «>»"
+        case 64: return "dichiarazione XML malformata"
+        case 111: return "le entità XML non sono ammesse"
+        default: return "errore di sintassi (codice \(error.code))"
+        }
+    }
+}
+
+/// Collects the tree during parsing. Used only on the parsing thread, by one parser.
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    struct Open {
+        let name: String
+        let attributes: [String: String]
+        let order: [String]
+        let line: Int
+        var children: [XMLNode] = []
+        var text = ""
+    }
+
+    var stack: [Open] = []
+    var root: XMLNode?
+    var problem: (line: Int, message: String)?
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
+        if root != nil, problem == nil {
+            problem = (parser.lineNumber, "contenuto dopo la fine del documento (<\(elementName)>)")
+            parser.abortParsing()
+            return
+        }
+        // XMLParser does not give the attributes' document order; sorting keeps messages deterministic.
+        stack.append(Open(name: elementName, attributes: attributeDict, order: attributeDict.keys.sorted(), line: parser.lineNumber))
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        guard let open = stack.popLast() else { return }
+        let node = XMLNode(
+            name: open.name, attributes: open.attributes, attributeOrder: open.order, line: open.line,
+            children: open.children, text: open.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        )
+        if stack.isEmpty {
+            root = node
+        } else {
+            stack[stack.count - 1].children.append(node)
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
+    }
+
+    func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
+        if problem == nil {
+            problem = (parser.lineNumber, "le entità XML (<!ENTITY>) non sono ammesse nel tracciato")
+        }
+        parser.abortParsing()
+    }
+}

@@ -1,0 +1,415 @@
+import SpuntaDomain
+
+/// Generates the fictional Comune of the samples (Comune di Valmarina, 2026/27) from a seed: sites, classes,
+/// families with siblings sharing payers, canteen (one site prepaid, the others postpaid), school bus, nursery,
+/// pre-school, diets with allergens, a card for every child, ISEE tariffs with sibling reductions, and the real
+/// national holidays in a plausible school calendar. Deterministic: the same options give the same data.
+public struct SampleComuneGenerator {
+    public struct Options: Sendable {
+        public var seed: UInt64 = 20_262_027
+        /// Primary schools beyond the two of the standard sample (for larger test cities).
+        public var additionalPrimarySites = 0
+        /// Pupils per class, on average.
+        public var classSize = 21
+
+        public init() {}
+    }
+
+    public let options: Options
+    private var rng: SeededGenerator
+    private var data = MasterDataSet()
+    private var families: [Family] = []
+    private var usedFiscalCodes: Set<String> = []
+    private var childCount = 0
+    private var enrollmentCount = 0
+
+    /// A household: its payers share the children's bills; children of one family are siblings.
+    private struct Family {
+        var surname: String
+        var payerIDs: [String]
+        var children: [String] = []
+        var classIDs: Set<String> = []
+    }
+
+    public static let yearID = "2026-27"
+    static let yearStart = LocalDate(year: 2026, month: 9, day: 14)!
+    static let yearEnd = LocalDate(year: 2027, month: 6, day: 9)!
+
+    public init(options: Options = Options()) {
+        self.options = options
+        self.rng = SeededGenerator(seed: options.seed)
+    }
+
+    /// The whole master data set.
+    public static func generate(options: Options = Options()) -> MasterDataSet {
+        var generator = SampleComuneGenerator(options: options)
+        return generator.build()
+    }
+
+    private mutating func build() -> MasterDataSet {
+        data.municipality = Municipality(
+            name: "Comune di Valmarina",
+            fiscalCode: EnteFiscalCode.make(base: "8001234567").value,
+            segregationCode: "12",
+            iban: IBAN.makeItalian(abi: "03069", cab: "12117", account: "100000046351").value,
+            province: "TV"
+        )
+        data.schoolYears = [schoolYear()]
+        buildSites()
+        buildServicesAndTariffs()
+        buildDiets()
+        buildRoutes()
+        buildClassesAndChildren()
+        buildNursery()
+        buildTransportAndPreSchool()
+        return data
+    }
+
+    // MARK: Calendar
+
+    private func schoolYear() -> SchoolYear {
+        let d = { (y: Int, m: Int, day: Int) in LocalDate(year: y, month: m, day: day)! }
+        var closures: [SchoolYear.Closure] = [
+            .init(from: d(2026, 11, 11), to: d(2026, 11, 11), reason: "Festa del patrono (San Martino)"),
+            .init(from: d(2026, 12, 7), to: d(2026, 12, 7), reason: "Ponte dell'Immacolata"),
+            .init(from: d(2026, 12, 23), to: d(2027, 1, 6), reason: "Vacanze di Natale"),
+            .init(from: d(2027, 2, 8), to: d(2027, 2, 10), reason: "Carnevale e Mercoledì delle Ceneri"),
+            .init(from: d(2027, 3, 25), to: d(2027, 3, 30), reason: "Vacanze di Pasqua"),
+        ]
+        for year in [2026, 2027] {
+            for holiday in ItalianHolidays.holidays(year: year)
+            where holiday.date >= Self.yearStart && holiday.date <= Self.yearEnd && holiday.date.weekday <= 5 {
+                if !closures.contains(where: { $0.contains(holiday.date) }) {
+                    closures.append(.init(from: holiday.date, to: holiday.date, reason: holiday.name))
+                }
+            }
+        }
+        closures.sort { $0.from < $1.from }
+        return SchoolYear(id: Self.yearID, startDate: Self.yearStart, endDate: Self.yearEnd, closures: closures)
+    }
+
+    // MARK: Sites and services
+
+    private var primarySiteIDs: [String] {
+        ["S01", "S02"] + (0..<options.additionalPrimarySites).map { String(format: "S%02d", $0 + 5) }
+    }
+
+    private mutating func buildSites() {
+        data.sites = [
+            Site(id: "S01", name: "Scuola primaria «Gianni Rodari»", address: "Via Roma 12, Valmarina"),
+            Site(id: "S02", name: "Scuola primaria «Maria Montessori»", address: "Via dei Tigli 3, Valmarina (frazione Borgo)"),
+            Site(id: "S03", name: "Scuola dell'infanzia «Il Girasole»", address: "Via delle Rose 8, Valmarina"),
+            Site(id: "S04", name: "Asilo nido comunale «Piccoli Passi»", address: "Viale della Repubblica 40, Valmarina"),
+        ]
+        for (i, id) in primarySiteIDs.dropFirst(2).enumerated() {
+            data.sites.append(Site(id: id, name: "Scuola primaria n. \(i + 3)", address: "\(rng.pick(SampleNames.streets)) \(i + 1), Valmarina"))
+        }
+    }
+
+    private mutating func buildServicesAndTariffs() {
+        let y = Self.yearID
+        let canteenStart = LocalDate(year: 2026, month: 9, day: 21)!
+        let canteenEnd = LocalDate(year: 2027, month: 6, day: 4)!
+        data.services = [
+            Service(id: "MENSA-RODARI", kind: .canteen, name: "Mensa scolastica primaria Rodari (prepagata)", billingMode: .prepaid,
+                    chargeBasis: .scan, yearId: y, startDate: canteenStart, endDate: canteenEnd, weekdays: [1, 2, 3, 4, 5],
+                    siteIds: ["S01"], cutoff: nil),
+            Service(id: "MENSA", kind: .canteen, name: "Mensa scolastica", billingMode: .postpaid, chargeBasis: .both,
+                    yearId: y, startDate: canteenStart, endDate: canteenEnd, weekdays: [1, 2, 3, 4, 5],
+                    siteIds: Array(primarySiteIDs.dropFirst()) + ["S03"], cutoff: LocalTime(hour: 9, minute: 30)),
+            Service(id: "TRASPORTO", kind: .transport, name: "Trasporto scolastico", billingMode: .postpaid, chargeBasis: .enrollment,
+                    yearId: y, startDate: Self.yearStart, endDate: Self.yearEnd, weekdays: [1, 2, 3, 4, 5], siteIds: [], cutoff: nil),
+            Service(id: "NIDO", kind: .nursery, name: "Asilo nido comunale", billingMode: .postpaid, chargeBasis: .enrollment,
+                    yearId: y, startDate: LocalDate(year: 2026, month: 9, day: 1)!, endDate: LocalDate(year: 2027, month: 7, day: 30)!,
+                    weekdays: [1, 2, 3, 4, 5], siteIds: ["S04"], cutoff: nil),
+            Service(id: "PRESCUOLA", kind: .preSchool, name: "Pre-scuola Rodari (dalle 7:30)", billingMode: .postpaid,
+                    chargeBasis: .enrollment, yearId: y, startDate: Self.yearStart, endDate: Self.yearEnd, weekdays: [1, 2, 3, 4, 5],
+                    siteIds: ["S01"], cutoff: nil),
+        ]
+        let from = LocalDate(year: 2026, month: 9, day: 1)!
+        let to = LocalDate(year: 2027, month: 8, day: 31)!
+        let m = { (cents: Int64) in Money(cents: cents) }
+        let mealBands: [Tariff.Band] = [
+            .init(upTo: m(300_000), price: m(0)), .init(upTo: m(600_000), price: m(180)), .init(upTo: m(1_000_000), price: m(290)),
+            .init(upTo: m(1_500_000), price: m(380)), .init(upTo: m(2_000_000), price: m(440)), .init(upTo: nil, price: m(500)),
+        ]
+        data.tariffs = [
+            Tariff(id: "T-MENSA-RODARI", serviceId: "MENSA-RODARI", name: "Pasto mensa primaria Rodari", unit: .meal,
+                   validFrom: from, validTo: to, bands: mealBands, priceWithoutIsee: m(500), nonResidentPrice: m(560),
+                   secondSiblingDiscountPercent: 20, thirdSiblingDiscountPercent: 50, monthlyMinimum: nil, monthlyMaximum: nil,
+                   proRata: false),
+            Tariff(id: "T-MENSA", serviceId: "MENSA", name: "Pasto mensa scolastica", unit: .meal,
+                   validFrom: from, validTo: to, bands: mealBands, priceWithoutIsee: m(500), nonResidentPrice: m(560),
+                   secondSiblingDiscountPercent: 20, thirdSiblingDiscountPercent: 50, monthlyMinimum: nil, monthlyMaximum: m(9000),
+                   proRata: false),
+            Tariff(id: "T-TRASPORTO", serviceId: "TRASPORTO", name: "Abbonamento mensile trasporto", unit: .month,
+                   validFrom: from, validTo: to,
+                   bands: [.init(upTo: m(600_000), price: m(1000)), .init(upTo: m(1_500_000), price: m(2200)), .init(upTo: nil, price: m(3200))],
+                   priceWithoutIsee: m(3200), nonResidentPrice: m(4000), secondSiblingDiscountPercent: 30,
+                   thirdSiblingDiscountPercent: 50, monthlyMinimum: nil, monthlyMaximum: nil, proRata: false),
+            Tariff(id: "T-NIDO", serviceId: "NIDO", name: "Retta mensile asilo nido", unit: .month,
+                   validFrom: from, validTo: to,
+                   bands: [.init(upTo: m(800_000), price: m(12000)), .init(upTo: m(1_500_000), price: m(25000)),
+                           .init(upTo: m(2_500_000), price: m(39000)), .init(upTo: nil, price: m(48000))],
+                   priceWithoutIsee: m(48000), nonResidentPrice: m(52000), secondSiblingDiscountPercent: 20,
+                   thirdSiblingDiscountPercent: 20, monthlyMinimum: nil, monthlyMaximum: nil, proRata: true),
+            Tariff(id: "T-PRESCUOLA", serviceId: "PRESCUOLA", name: "Pre-scuola, quota mensile", unit: .month,
+                   validFrom: from, validTo: to, bands: [.init(upTo: nil, price: m(2500))], priceWithoutIsee: m(2500),
+                   nonResidentPrice: nil, secondSiblingDiscountPercent: 0, thirdSiblingDiscountPercent: 0,
+                   monthlyMinimum: nil, monthlyMaximum: nil, proRata: false),
+        ]
+    }
+
+    private mutating func buildDiets() {
+        data.diets = [
+            Diet(id: "D-CEL", name: "Celiachia (senza glutine)", allergens: [.gluten], notes: "Certificato medico: celiachia"),
+            Diet(id: "D-LAT", name: "Senza latte e derivati", allergens: [.milk], notes: "Intolleranza al lattosio"),
+            Diet(id: "D-UOVA", name: "Senza uova", allergens: [.eggs], notes: "Allergia alle proteine dell'uovo"),
+            Diet(id: "D-FRUTTA", name: "Senza frutta a guscio e arachidi", allergens: [.nuts, .peanuts],
+                 notes: "Allergia grave: rischio anafilassi, adrenalina in segreteria"),
+            Diet(id: "D-MARE", name: "Senza pesce, crostacei e molluschi", allergens: [.fish, .crustaceans, .molluscs], notes: ""),
+            Diet(id: "D-SOIA", name: "Senza soia e sesamo", allergens: [.soy, .sesame], notes: ""),
+            Diet(id: "D-NOMAIALE", name: "Senza carne di maiale", allergens: [], notes: "Motivi religiosi"),
+            Diet(id: "D-VEG", name: "Vegetariana", allergens: [], notes: "Scelta della famiglia"),
+        ]
+    }
+
+    private mutating func buildRoutes() {
+        let north = [
+            "Piazza Garibaldi", "Via Roma (farmacia)", "Chiesa di San Martino", "Via dei Mulini 14", "Località Ca' Rossa",
+            "Borgo Nuovo (fontana)", "Via Piave angolo Via Manzoni", "Cimitero", "Località Boschetto", "Via Santa Lucia 30",
+            "Zona artigianale", "Frazione Borgo (piazzetta)",
+        ]
+        let south = [
+            "Stazione FS", "Via Marconi (supermercato)", "Parco giochi Via Verdi", "Località Le Fornaci", "Via Cavour 2",
+            "Frazione Campagna (capitello)", "Via Montegrappa 51", "Località Molino", "Via XX Settembre (poste)",
+            "Località Prà dei Sassi", "Ponte sul Sile", "Via Dante Alighieri 77",
+        ]
+        func stops(_ route: String, _ names: [String], firstOutbound: Int, lastReturn: Int) -> [Stop] {
+            names.enumerated().map { i, name in
+                let outbound = firstOutbound + i * 3
+                let back = lastReturn - i * 3
+                return Stop(
+                    id: String(format: "%@-%02d", route, i + 1), name: name,
+                    outboundTime: LocalTime(hour: outbound / 60, minute: outbound % 60)!,
+                    returnTime: LocalTime(hour: back / 60, minute: back % 60)!
+                )
+            }
+        }
+        data.routes = [
+            Route(id: "L1", serviceId: "TRASPORTO", name: "Linea 1 – Nord (Borgo)", stops: stops("L1", north, firstOutbound: 7 * 60 + 10, lastReturn: 17 * 60 + 5)),
+            Route(id: "L2", serviceId: "TRASPORTO", name: "Linea 2 – Sud (Campagna)", stops: stops("L2", south, firstOutbound: 7 * 60 + 15, lastReturn: 17 * 60 + 10)),
+        ]
+    }
+
+    // MARK: People
+
+    private mutating func newFiscalCode(surname: String, givenName: String, birthDate: LocalDate, sex: Sex) -> String {
+        let place = rng.pick(SampleNames.birthplaces)
+        for level in 0...7 {
+            let code = CodiceFiscale.make(
+                surname: surname, givenName: givenName, birthDate: birthDate, sex: sex, birthplaceCode: place, omocodiaLevel: level
+            ).value
+            if usedFiscalCodes.insert(code).inserted { return code }
+        }
+        // Eight people with the same code would need more omocodia levels than the sample ever reaches.
+        preconditionFailure("sample generator: fiscal code collisions beyond omocodia level 7")
+    }
+
+    private mutating func randomDate(from: LocalDate, to: LocalDate) -> LocalDate {
+        LocalDate(dayNumber: Int.random(in: from.dayNumber...to.dayNumber, using: &rng))
+    }
+
+    private mutating func newFamily() -> Int {
+        let surname = rng.pick(SampleNames.surnames)
+        var payerIDs: [String] = []
+        let parents = rng.chance(18) ? 2 : 1
+        let address = "\(rng.pick(SampleNames.streets)) \(Int.random(in: 1...120, using: &rng)), Valmarina"
+        let resident = !rng.chance(4)
+        var isee: Isee?
+        if rng.chance(62) {
+            let value = Money(cents: Int64(Int.random(in: 150...4_200, using: &rng)) * 1_000)
+            let filed = randomDate(from: LocalDate(year: 2026, month: 1, day: 20)!, to: LocalDate(year: 2026, month: 10, day: 28)!)
+            isee = Isee(value: value, filedOn: filed, expiresOn: LocalDate(year: 2026, month: 12, day: 31)!)
+        }
+        for parent in 0..<parents {
+            let sex: Sex = parent == 0 ? (rng.chance(70) ? .female : .male) : .male
+            let given = sex == .female ? rng.pick(SampleNames.femaleNames) : rng.pick(SampleNames.maleNames)
+            // The mother often keeps her own surname.
+            let payerSurname = (sex == .female && rng.chance(80)) ? rng.pick(SampleNames.surnames) : surname
+            let birth = randomDate(from: LocalDate(year: 1974, month: 1, day: 1)!, to: LocalDate(year: 1996, month: 12, day: 31)!)
+            let id = String(format: "P%04d", data.payers.count + 1)
+            let local = "\(given).\(payerSurname)".lowercased().filter { $0.isLetter || $0 == "." }
+                .applyingASCIIFolding()
+            let wantsEmail = rng.chance(85)
+            let wantsSMS = rng.chance(35)
+            data.payers.append(Payer(
+                id: id,
+                fiscalCode: newFiscalCode(surname: payerSurname, givenName: given, birthDate: birth, sex: sex),
+                surname: payerSurname, givenName: given,
+                email: "\(local)\(data.payers.count % 97)@posta.example",
+                mobile: String(format: "+39399%07d", Int.random(in: 0...9_999_999, using: &rng)),
+                pec: nil, address: address, resident: resident,
+                isee: parent == 0 ? isee : nil,
+                notifyByEmail: wantsEmail, notifyBySMS: wantsSMS || !wantsEmail,
+                lowBalanceThreshold: Money(cents: 1000)
+            ))
+            payerIDs.append(id)
+        }
+        families.append(Family(surname: surname, payerIDs: payerIDs))
+        return families.count - 1
+    }
+
+    /// A family for a new child: often an existing one with no child in this class (siblings), else a new one.
+    private mutating func familyForChild(classID: String?) -> Int {
+        if !families.isEmpty, rng.chance(27) {
+            for _ in 0..<6 {
+                let index = Int.random(in: 0..<families.count, using: &rng)
+                let family = families[index]
+                if family.children.count < 3, classID.map({ !family.classIDs.contains($0) }) ?? true {
+                    return index
+                }
+            }
+        }
+        return newFamily()
+    }
+
+    private mutating func newChild(classID: String?, born: ClosedRange<Int>) -> Beneficiary {
+        let familyIndex = familyForChild(classID: classID)
+        let family = families[familyIndex]
+        let sex: Sex = rng.chance(50) ? .female : .male
+        let given = sex == .female ? rng.pick(SampleNames.femaleNames) : rng.pick(SampleNames.maleNames)
+        let birth = randomDate(
+            from: LocalDate(year: born.lowerBound, month: 1, day: 1)!, to: LocalDate(year: born.upperBound, month: 12, day: 31)!
+        )
+        childCount += 1
+        let id = String(format: "B%04d", childCount)
+        let child = Beneficiary(
+            id: id, fiscalCode: newFiscalCode(surname: family.surname, givenName: given, birthDate: birth, sex: sex),
+            surname: family.surname, givenName: given, birthDate: birth, classId: classID,
+            payers: family.payerIDs.enumerated().map { .init(payerId: $0.element, primary: $0.offset == 0) }
+        )
+        families[familyIndex].children.append(id)
+        if let classID { families[familyIndex].classIDs.insert(classID) }
+        data.beneficiaries.append(child)
+        issueCard(for: id)
+        return child
+    }
+
+    private mutating func issueCard(for beneficiaryID: String) {
+        let issued = LocalDate(year: 2026, month: 9, day: 7)!
+        if rng.chance(2) {
+            // Lost in the first weeks and replaced: the old card stays on file, revoked.
+            data.cards.append(Card(id: CardID.random(using: &rng).text, beneficiaryId: beneficiaryID, issuedOn: issued,
+                                   revokedOn: LocalDate(year: 2026, month: 10, day: 2)!))
+            data.cards.append(Card(id: CardID.random(using: &rng).text, beneficiaryId: beneficiaryID,
+                                   issuedOn: LocalDate(year: 2026, month: 10, day: 2)!, revokedOn: nil))
+        } else {
+            data.cards.append(Card(id: CardID.random(using: &rng).text, beneficiaryId: beneficiaryID, issuedOn: issued, revokedOn: nil))
+        }
+    }
+
+    private mutating func enroll(
+        _ child: String, service: String, site: String? = nil, diet: String? = nil, route: String? = nil,
+        outbound: String? = nil, back: String? = nil, start: LocalDate, end: LocalDate? = nil, exemption: Int = 0
+    ) {
+        enrollmentCount += 1
+        data.enrollments.append(Enrollment(
+            id: String(format: "E%05d", enrollmentCount), beneficiaryId: child, serviceId: service, siteId: site,
+            dietId: diet, routeId: route, outboundStopId: outbound, returnStopId: back, tariffId: nil,
+            startDate: start, endDate: end, exemptionPercent: exemption
+        ))
+    }
+
+    private mutating func randomDiet() -> String? {
+        guard rng.chance(8) else { return nil }
+        return rng.pick(["D-CEL", "D-CEL", "D-LAT", "D-LAT", "D-UOVA", "D-FRUTTA", "D-MARE", "D-SOIA", "D-NOMAIALE", "D-NOMAIALE", "D-VEG"])
+    }
+
+    private mutating func buildClassesAndChildren() {
+        let teachersF = SampleNames.femaleNames.prefix(40)
+        func teacher(_ rng: inout SeededGenerator) -> String {
+            "\(rng.pick(SampleNames.surnames)) \(rng.pick(Array(teachersF)))"
+        }
+        var classes: [(SchoolClass, ClosedRange<Int>)] = []
+        for site in primarySiteIDs {
+            let sections = site == "S01" ? ["A", "B"] : (site == "S02" ? ["A"] : ["A", "B"])
+            for section in sections {
+                for grade in 1...5 {
+                    let id = "\(site)-\(grade)\(section)"
+                    classes.append((SchoolClass(id: id, siteId: site, yearId: Self.yearID, name: "\(grade)\(section)",
+                                                teachers: [teacher(&rng), teacher(&rng)]), (2020 - grade + 1)...(2020 - grade + 1)))
+                }
+            }
+            if site == "S02" {
+                for grade in 1...3 {
+                    let id = "S02-\(grade)B"
+                    classes.append((SchoolClass(id: id, siteId: site, yearId: Self.yearID, name: "\(grade)B",
+                                                teachers: [teacher(&rng), teacher(&rng)]), (2020 - grade + 1)...(2020 - grade + 1)))
+                }
+            }
+        }
+        for (index, section) in ["Sezione Rossa", "Sezione Gialla", "Sezione Verde", "Sezione Blu"].enumerated() {
+            classes.append((SchoolClass(id: "S03-\(["R", "G", "V", "B"][index])", siteId: "S03", yearId: Self.yearID, name: section,
+                                        teachers: [teacher(&rng), teacher(&rng)]), 2021...2023))
+        }
+        data.classes = classes.map(\.0)
+        let canteenStart = LocalDate(year: 2026, month: 9, day: 21)!
+        for (schoolClass, born) in classes {
+            let size = options.classSize + Int.random(in: -3...3, using: &rng)
+            for _ in 0..<size {
+                let child = newChild(classID: schoolClass.id, born: born)
+                // Most children eat at school; a few go home for lunch.
+                guard rng.chance(91) else { continue }
+                let service = schoolClass.siteId == "S01" ? "MENSA-RODARI" : "MENSA"
+                let exemption = rng.chance(1) ? 100 : 0
+                enroll(child.id, service: service, site: schoolClass.siteId, diet: randomDiet(), start: canteenStart, exemption: exemption)
+            }
+        }
+    }
+
+    private mutating func buildNursery() {
+        let start = LocalDate(year: 2026, month: 9, day: 1)!
+        for i in 0..<32 {
+            let child = newChild(classID: nil, born: 2024...2025)
+            // A few settle in (inserimento) after the start: their first month is charged pro rata.
+            let from = i % 8 == 3 ? LocalDate(year: 2026, month: 10, day: 12)! : start
+            enroll(child.id, service: "NIDO", site: "S04", diet: randomDiet(), start: from)
+        }
+    }
+
+    private mutating func buildTransportAndPreSchool() {
+        let primary = data.beneficiaries.filter { child in
+            guard let c = child.classId else { return false }
+            return c.hasPrefix("S01") || c.hasPrefix("S02")
+        }
+        var routeCount: [String: Int] = [:]
+        for child in primary where rng.chance(16) {
+            let route = rng.pick(data.routes)
+            let stop = rng.pick(route.stops)
+            let back = rng.chance(85) ? stop : rng.pick(route.stops)
+            routeCount[route.id, default: 0] += 1
+            enroll(child.id, service: "TRASPORTO", route: route.id, outbound: stop.id, back: back.id, start: Self.yearStart)
+        }
+        for child in primary where child.classId?.hasPrefix("S01") == true && rng.chance(12) {
+            enroll(child.id, service: "PRESCUOLA", site: "S01", start: Self.yearStart)
+        }
+    }
+}
+
+extension String {
+    /// Letters without accents, for e-mail local parts (`nicolò` → `nicolo`).
+    func applyingASCIIFolding() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+            if scalar.isASCII { return scalar }
+            switch scalar {
+            case "à", "á": return "a"
+            case "è", "é": return "e"
+            case "ì", "í": return "i"
+            case "ò", "ó": return "o"
+            case "ù", "ú": return "u"
+            default: return nil
+            }
+        }))
+    }
+}

@@ -1,0 +1,139 @@
+import SpuntaDomain
+
+/// Writes master data as a tracciato XML that `ExchangeReader` reads back to the same records.
+/// The output is deterministic: the same data gives the same bytes.
+public enum ExchangeXMLWriter {
+    public static func write(_ s: MasterDataSet, generated: LocalDate? = nil, comment: String? = nil) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        if let comment {
+            out += "<!-- \(comment.replacingOccurrences(of: "--", with: "- -")) -->\n"
+        }
+        out += "<spunta-exchange" + attributes([("version", ExchangeReader.formatVersion), ("generated", generated?.description)]) + ">\n"
+        if let m = s.municipality {
+            out += "  <municipality" + attributes([
+                ("name", m.name), ("fiscal-code", m.fiscalCode), ("segregation-code", m.segregationCode),
+                ("iban", m.iban), ("province", m.province),
+            ]) + "/>\n"
+        }
+        section(&out, "school-years", s.schoolYears) { y in
+            element("school-year", [("id", y.id), ("start", y.startDate.description), ("end", y.endDate.description)],
+                    children: y.closures.map { c in
+                        element("closure", [("from", c.from.description), ("to", c.to == c.from ? nil : c.to.description), ("reason", c.reason)])
+                    })
+        }
+        section(&out, "sites", s.sites) { element("site", [("id", $0.id), ("name", $0.name), ("address", $0.address)]) }
+        section(&out, "classes", s.classes) { c in
+            element("class", [("id", c.id), ("site", c.siteId), ("year", c.yearId), ("name", c.name), ("teachers", list(c.teachers))])
+        }
+        section(&out, "services", s.services) { v in
+            element("service", [
+                ("id", v.id), ("kind", v.kind.rawValue), ("name", v.name), ("billing", v.billingMode.rawValue),
+                ("basis", v.chargeBasis.rawValue), ("year", v.yearId), ("start", v.startDate.description),
+                ("end", v.endDate.description), ("weekdays", v.weekdays.map(String.init).joined(separator: ",")),
+                ("sites", list(v.siteIds)), ("cutoff", v.cutoff?.description),
+            ])
+        }
+        section(&out, "diets", s.diets) { d in
+            element("diet", [("id", d.id), ("name", d.name), ("allergens", list(d.allergens.map(\.rawValue))), ("notes", d.notes)])
+        }
+        section(&out, "tariffs", s.tariffs) { t in
+            element("tariff", [
+                ("id", t.id), ("service", t.serviceId), ("name", t.name), ("unit", t.unit.rawValue),
+                ("valid-from", t.validFrom.description), ("valid-to", t.validTo?.description),
+                ("price-without-isee", t.priceWithoutIsee.decimalString), ("non-resident-price", t.nonResidentPrice?.decimalString),
+                ("second-sibling-discount", nonZero(t.secondSiblingDiscountPercent)),
+                ("third-sibling-discount", nonZero(t.thirdSiblingDiscountPercent)),
+                ("monthly-minimum", t.monthlyMinimum?.decimalString), ("monthly-maximum", t.monthlyMaximum?.decimalString),
+                ("pro-rata", t.proRata ? "true" : nil),
+            ], children: t.bands.map { b in element("band", [("up-to", b.upTo?.decimalString), ("price", b.price.decimalString)]) })
+        }
+        section(&out, "routes", s.routes) { r in
+            element("route", [("id", r.id), ("service", r.serviceId), ("name", r.name)], children: r.stops.map { stop in
+                element("stop", [
+                    ("id", stop.id), ("name", stop.name), ("outbound", stop.outboundTime.description), ("return", stop.returnTime.description),
+                ])
+            })
+        }
+        section(&out, "payers", s.payers) { p in
+            element("payer", [
+                ("id", p.id), ("fiscal-code", p.fiscalCode), ("surname", p.surname), ("given-name", p.givenName),
+                ("email", p.email), ("mobile", p.mobile), ("pec", p.pec), ("address", p.address),
+                ("resident", p.resident ? nil : "false"), ("isee", p.isee?.value.decimalString),
+                ("isee-filed", p.isee?.filedOn.description), ("isee-expires", p.isee?.expiresOn.description),
+                ("notify-email", p.notifyByEmail ? "true" : nil), ("notify-sms", p.notifyBySMS ? "true" : nil),
+                ("low-balance-threshold", p.lowBalanceThreshold?.decimalString),
+            ])
+        }
+        section(&out, "beneficiaries", s.beneficiaries) { b in
+            element("beneficiary", [
+                ("id", b.id), ("fiscal-code", b.fiscalCode), ("surname", b.surname), ("given-name", b.givenName),
+                ("birth-date", b.birthDate.description), ("class", b.classId),
+            ], children: b.payers.map { element("payer", [("ref", $0.payerId), ("primary", $0.primary ? "true" : nil)]) })
+        }
+        section(&out, "enrollments", s.enrollments) { e in
+            element("enrollment", [
+                ("id", e.id), ("beneficiary", e.beneficiaryId), ("service", e.serviceId), ("site", e.siteId),
+                ("diet", e.dietId), ("route", e.routeId), ("outbound-stop", e.outboundStopId), ("return-stop", e.returnStopId),
+                ("tariff", e.tariffId), ("start", e.startDate.description), ("end", e.endDate?.description),
+                ("exemption", nonZero(e.exemptionPercent)),
+            ])
+        }
+        section(&out, "cards", s.cards) { c in
+            element("card", [
+                ("code", c.id), ("beneficiary", c.beneficiaryId), ("issued", c.issuedOn.description), ("revoked", c.revokedOn?.description),
+            ])
+        }
+        out += "</spunta-exchange>\n"
+        return out
+    }
+
+    private static func nonZero(_ value: Int) -> String? { value == 0 ? nil : String(value) }
+
+    private static func list(_ values: [String]) -> String? { values.isEmpty ? nil : values.joined(separator: ";") }
+
+    private struct Element {
+        let text: String
+    }
+
+    private static func element(_ name: String, _ attrs: [(String, String?)], children: [Element] = []) -> Element {
+        if children.isEmpty {
+            return Element(text: "<\(name)\(attributes(attrs))/>")
+        }
+        let inner = children.map { "      " + $0.text.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
+        return Element(text: "<\(name)\(attributes(attrs))>\n\(inner)\n    </\(name)>")
+    }
+
+    private static func section<T>(_ out: inout String, _ name: String, _ items: [T], _ body: (T) -> Element) {
+        out += "  <\(name)>\n"
+        for item in items {
+            out += "    " + body(item).text + "\n"
+        }
+        out += "  </\(name)>\n"
+    }
+
+    private static func attributes(_ attrs: [(String, String?)]) -> String {
+        var text = ""
+        for (name, value) in attrs {
+            guard let value, !value.isEmpty else { continue }
+            text += " \(name)=\"\(escape(value))\""
+        }
+        return text
+    }
+
+    static func escape(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.count)
+        for c in value {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\n": out += "&#10;"
+            case "\t": out += "&#9;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

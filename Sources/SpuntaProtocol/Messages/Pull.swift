@@ -1,0 +1,227 @@
+import SpuntaDomain
+
+/// `GET /v1/pull?cursor=C&limit=N&wait=S`: the changes in the device's scope after cursor C, one page.
+///
+/// The cursor is opaque to the device: it stores the returned `cursor` with the page's changes in one
+/// transaction and sends it back next time. `reset` tells the device to drop its replica first (a snapshot
+/// starts: first sync, scope changed, cursor older than the compacted log, or a new server epoch).
+public struct PullResponse: Codable, Sendable {
+    public var epoch: String
+    public var cursor: String
+    public var hasMore: Bool
+    public var reset: Bool
+    public var changes: [ReplicaChange]
+    /// Ops of other devices in the same scope (recent days), so that a child served at one canteen door is
+    /// refused at the other.
+    public var ops: [Op]
+    public var serverTimeMs: Int64
+
+    public init(epoch: String, cursor: String, hasMore: Bool, reset: Bool, changes: [ReplicaChange], ops: [Op], serverTimeMs: Int64) {
+        self.epoch = epoch
+        self.cursor = cursor
+        self.hasMore = hasMore
+        self.reset = reset
+        self.changes = changes
+        self.ops = ops
+        self.serverTimeMs = serverTimeMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, cursor, hasMore = "has_more", reset, changes, ops, serverTimeMs = "server_time_ms"
+    }
+}
+
+/// A record of the replica, created/updated or removed (tombstone).
+public struct ReplicaChange: Codable, Sendable, Hashable {
+    public enum Action: String, Codable, Sendable {
+        case upsert, delete
+    }
+
+    public var entity: ReplicaEntity
+    public var id: String
+    public var action: Action
+    public var record: ReplicaRecord?
+
+    public init(entity: ReplicaEntity, id: String, action: Action, record: ReplicaRecord?) {
+        self.entity = entity
+        self.id = id
+        self.action = action
+        self.record = record
+    }
+
+    public static func upsert(_ record: ReplicaRecord) -> ReplicaChange {
+        ReplicaChange(entity: record.entity, id: record.id, action: .upsert, record: record)
+    }
+
+    public static func delete(_ entity: ReplicaEntity, _ id: String) -> ReplicaChange {
+        ReplicaChange(entity: entity, id: id, action: .delete, record: nil)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case entity, id, action, data
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        entity = try c.decode(ReplicaEntity.self, forKey: .entity)
+        id = try c.decode(String.self, forKey: .id)
+        action = try c.decode(Action.self, forKey: .action)
+        guard action == .upsert else {
+            record = nil
+            return
+        }
+        switch entity {
+        case .municipality: record = .municipality(try c.decode(ReplicaMunicipality.self, forKey: .data))
+        case .schoolYears: record = .schoolYear(try c.decode(SchoolYear.self, forKey: .data))
+        case .sites: record = .site(try c.decode(Site.self, forKey: .data))
+        case .classes: record = .schoolClass(try c.decode(SchoolClass.self, forKey: .data))
+        case .services: record = .service(try c.decode(Service.self, forKey: .data))
+        case .diets: record = .diet(try c.decode(Diet.self, forKey: .data))
+        case .routes: record = .route(try c.decode(Route.self, forKey: .data))
+        case .beneficiaries: record = .beneficiary(try c.decode(ReplicaBeneficiary.self, forKey: .data))
+        case .enrollments: record = .enrollment(try c.decode(ReplicaEnrollment.self, forKey: .data))
+        case .cards: record = .card(try c.decode(Card.self, forKey: .data))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(entity, forKey: .entity)
+        try c.encode(id, forKey: .id)
+        try c.encode(action, forKey: .action)
+        switch record {
+        case nil: break
+        case .municipality(let v): try c.encode(v, forKey: .data)
+        case .schoolYear(let v): try c.encode(v, forKey: .data)
+        case .site(let v): try c.encode(v, forKey: .data)
+        case .schoolClass(let v): try c.encode(v, forKey: .data)
+        case .service(let v): try c.encode(v, forKey: .data)
+        case .diet(let v): try c.encode(v, forKey: .data)
+        case .route(let v): try c.encode(v, forKey: .data)
+        case .beneficiary(let v): try c.encode(v, forKey: .data)
+        case .enrollment(let v): try c.encode(v, forKey: .data)
+        case .card(let v): try c.encode(v, forKey: .data)
+        }
+    }
+}
+
+/// The kinds of record a device may hold. Payers, tariffs and codici fiscali never leave the server.
+public enum ReplicaEntity: String, Codable, Sendable, CaseIterable, Hashable {
+    case municipality
+    case schoolYears = "school_years"
+    case sites, classes, services, diets, routes, beneficiaries, enrollments, cards
+}
+
+/// A replica record, by kind: what a device of that scope is allowed to know.
+public enum ReplicaRecord: Sendable, Hashable {
+    case municipality(ReplicaMunicipality)
+    case schoolYear(SchoolYear)
+    case site(Site)
+    case schoolClass(SchoolClass)
+    case service(Service)
+    case diet(Diet)
+    case route(Route)
+    case beneficiary(ReplicaBeneficiary)
+    case enrollment(ReplicaEnrollment)
+    case card(Card)
+
+    public var entity: ReplicaEntity {
+        switch self {
+        case .municipality: return .municipality
+        case .schoolYear: return .schoolYears
+        case .site: return .sites
+        case .schoolClass: return .classes
+        case .service: return .services
+        case .diet: return .diets
+        case .route: return .routes
+        case .beneficiary: return .beneficiaries
+        case .enrollment: return .enrollments
+        case .card: return .cards
+        }
+    }
+
+    public var id: String {
+        switch self {
+        case .municipality: return "1"
+        case .schoolYear(let v): return v.id
+        case .site(let v): return v.id
+        case .schoolClass(let v): return v.id
+        case .service(let v): return v.id
+        case .diet(let v): return v.id
+        case .route(let v): return v.id
+        case .beneficiary(let v): return v.id
+        case .enrollment(let v): return v.id
+        case .card(let v): return v.id
+        }
+    }
+}
+
+/// The Comune as a device knows it: its name.
+public struct ReplicaMunicipality: Codable, Sendable, Hashable {
+    public var name: String
+
+    public init(name: String) {
+        self.name = name
+    }
+}
+
+/// A child as a device knows it: name and class, no codice fiscale, no payers.
+public struct ReplicaBeneficiary: Codable, Sendable, Hashable {
+    public var id: String
+    public var surname: String
+    public var givenName: String
+    public var classId: String?
+
+    public init(id: String, surname: String, givenName: String, classId: String?) {
+        self.id = id
+        self.surname = surname
+        self.givenName = givenName
+        self.classId = classId
+    }
+
+    public var fullName: String { "\(surname) \(givenName)" }
+
+    enum CodingKeys: String, CodingKey {
+        case id, surname, givenName = "given_name", classId = "class_id"
+    }
+}
+
+/// An enrollment as a device knows it: no tariff, no exemption; the diet only on canteen devices.
+public struct ReplicaEnrollment: Codable, Sendable, Hashable {
+    public var id: String
+    public var beneficiaryId: String
+    public var serviceId: String
+    public var siteId: String?
+    public var dietId: String?
+    public var routeId: String?
+    public var outboundStopId: String?
+    public var returnStopId: String?
+    public var startDate: LocalDate
+    public var endDate: LocalDate?
+
+    public init(
+        id: String, beneficiaryId: String, serviceId: String, siteId: String?, dietId: String?, routeId: String?,
+        outboundStopId: String?, returnStopId: String?, startDate: LocalDate, endDate: LocalDate?
+    ) {
+        self.id = id
+        self.beneficiaryId = beneficiaryId
+        self.serviceId = serviceId
+        self.siteId = siteId
+        self.dietId = dietId
+        self.routeId = routeId
+        self.outboundStopId = outboundStopId
+        self.returnStopId = returnStopId
+        self.startDate = startDate
+        self.endDate = endDate
+    }
+
+    public func isActive(on date: LocalDate) -> Bool {
+        startDate <= date && (endDate.map { date <= $0 } ?? true)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, beneficiaryId = "beneficiary_id", serviceId = "service_id", siteId = "site_id", dietId = "diet_id"
+        case routeId = "route_id", outboundStopId = "outbound_stop_id", returnStopId = "return_stop_id"
+        case startDate = "start_date", endDate = "end_date"
+    }
+}

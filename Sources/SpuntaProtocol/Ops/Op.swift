@@ -1,0 +1,278 @@
+import SpuntaDomain
+
+/// An op: one immutable fact recorded by a device (presenza, pasto, salita, discesa, annullamento…).
+///
+/// Globally unique by `id`. `instance` and `seq` number the ops of one device database: a sequence that goes
+/// backwards reveals a restored or cloned device. `hlc` orders ops across devices; `wallTimeMs` is the
+/// device's clock; `businessDate` is the day in Europe/Rome the fact belongs to.
+public struct Op: Codable, Sendable, Hashable {
+    public var id: String
+    public var deviceId: String
+    public var instance: String
+    public var seq: Int64
+    public var hlc: HLCTimestamp
+    public var wallTimeMs: Int64
+    public var businessDate: LocalDate
+    public var body: OpBody
+
+    public init(
+        id: String, deviceId: String, instance: String, seq: Int64, hlc: HLCTimestamp, wallTimeMs: Int64,
+        businessDate: LocalDate, body: OpBody
+    ) {
+        self.id = id
+        self.deviceId = deviceId
+        self.instance = instance
+        self.seq = seq
+        self.hlc = hlc
+        self.wallTimeMs = wallTimeMs
+        self.businessDate = businessDate
+        self.body = body
+    }
+
+    public var type: OpType { body.type }
+
+    enum CodingKeys: String, CodingKey {
+        case id, deviceId = "device_id", instance, seq, hlc, wallTimeMs = "wall_time_ms", businessDate = "business_date", type
+        case beneficiaryId = "beneficiary_id", classId = "class_id", serviceId = "service_id", siteId = "site_id"
+        case routeId = "route_id", stopId = "stop_id", direction, cardId = "card_id", status, time
+        case absenceDate = "absence_date", reason, targetOpId = "target_op_id"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        deviceId = try c.decode(String.self, forKey: .deviceId)
+        instance = try c.decode(String.self, forKey: .instance)
+        seq = try c.decode(Int64.self, forKey: .seq)
+        hlc = try c.decode(HLCTimestamp.self, forKey: .hlc)
+        wallTimeMs = try c.decode(Int64.self, forKey: .wallTimeMs)
+        businessDate = try c.decode(LocalDate.self, forKey: .businessDate)
+        let type = try c.decode(OpType.self, forKey: .type)
+        switch type {
+        case .attendanceMarked:
+            body = .attendanceMarked(AttendanceMarked(
+                beneficiaryId: try c.decode(String.self, forKey: .beneficiaryId),
+                classId: try c.decode(String.self, forKey: .classId),
+                status: try c.decode(AttendanceStatus.self, forKey: .status),
+                time: try c.decodeIfPresent(LocalTime.self, forKey: .time)
+            ))
+        case .absenceJustified:
+            body = .absenceJustified(AbsenceJustified(
+                beneficiaryId: try c.decode(String.self, forKey: .beneficiaryId),
+                classId: try c.decode(String.self, forKey: .classId),
+                absenceDate: try c.decode(LocalDate.self, forKey: .absenceDate),
+                reason: try c.decode(String.self, forKey: .reason)
+            ))
+        case .mealScanned, .mealRecorded:
+            let meal = Meal(
+                beneficiaryId: try c.decode(String.self, forKey: .beneficiaryId),
+                serviceId: try c.decode(String.self, forKey: .serviceId),
+                siteId: try c.decode(String.self, forKey: .siteId),
+                cardId: try c.decodeIfPresent(String.self, forKey: .cardId),
+                reason: try c.decodeIfPresent(String.self, forKey: .reason)
+            )
+            body = type == .mealScanned ? .mealScanned(meal) : .mealRecorded(meal)
+        case .boarding, .alighting:
+            let ride = Ride(
+                beneficiaryId: try c.decode(String.self, forKey: .beneficiaryId),
+                routeId: try c.decode(String.self, forKey: .routeId),
+                stopId: try c.decode(String.self, forKey: .stopId),
+                direction: try c.decode(Direction.self, forKey: .direction),
+                cardId: try c.decodeIfPresent(String.self, forKey: .cardId)
+            )
+            body = type == .boarding ? .boarding(ride) : .alighting(ride)
+        case .void:
+            body = .void(VoidOp(
+                targetOpId: try c.decode(String.self, forKey: .targetOpId),
+                reason: try c.decode(String.self, forKey: .reason)
+            ))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(deviceId, forKey: .deviceId)
+        try c.encode(instance, forKey: .instance)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(hlc, forKey: .hlc)
+        try c.encode(wallTimeMs, forKey: .wallTimeMs)
+        try c.encode(businessDate, forKey: .businessDate)
+        try c.encode(type, forKey: .type)
+        switch body {
+        case .attendanceMarked(let a):
+            try c.encode(a.beneficiaryId, forKey: .beneficiaryId)
+            try c.encode(a.classId, forKey: .classId)
+            try c.encode(a.status, forKey: .status)
+            try c.encodeIfPresent(a.time, forKey: .time)
+        case .absenceJustified(let a):
+            try c.encode(a.beneficiaryId, forKey: .beneficiaryId)
+            try c.encode(a.classId, forKey: .classId)
+            try c.encode(a.absenceDate, forKey: .absenceDate)
+            try c.encode(a.reason, forKey: .reason)
+        case .mealScanned(let m), .mealRecorded(let m):
+            try c.encode(m.beneficiaryId, forKey: .beneficiaryId)
+            try c.encode(m.serviceId, forKey: .serviceId)
+            try c.encode(m.siteId, forKey: .siteId)
+            try c.encodeIfPresent(m.cardId, forKey: .cardId)
+            try c.encodeIfPresent(m.reason, forKey: .reason)
+        case .boarding(let r), .alighting(let r):
+            try c.encode(r.beneficiaryId, forKey: .beneficiaryId)
+            try c.encode(r.routeId, forKey: .routeId)
+            try c.encode(r.stopId, forKey: .stopId)
+            try c.encode(r.direction, forKey: .direction)
+            try c.encodeIfPresent(r.cardId, forKey: .cardId)
+        case .void(let v):
+            try c.encode(v.targetOpId, forKey: .targetOpId)
+            try c.encode(v.reason, forKey: .reason)
+        }
+    }
+}
+
+/// The kinds of op, as written in the `type` field.
+public enum OpType: String, Codable, Sendable, CaseIterable, Hashable {
+    case attendanceMarked = "attendance_marked"
+    case absenceJustified = "absence_justified"
+    case mealScanned = "meal_scanned"
+    case mealRecorded = "meal_recorded"
+    case boarding
+    case alighting
+    case void
+
+    public var italian: String {
+        switch self {
+        case .attendanceMarked: return "appello"
+        case .absenceJustified: return "giustificazione"
+        case .mealScanned: return "pasto (tessera)"
+        case .mealRecorded: return "pasto (per nome)"
+        case .boarding: return "salita"
+        case .alighting: return "discesa"
+        case .void: return "annullamento"
+        }
+    }
+}
+
+/// What an op says, by type.
+public enum OpBody: Sendable, Hashable {
+    case attendanceMarked(AttendanceMarked)
+    case absenceJustified(AbsenceJustified)
+    case mealScanned(Meal)
+    case mealRecorded(Meal)
+    case boarding(Ride)
+    case alighting(Ride)
+    case void(VoidOp)
+
+    public var type: OpType {
+        switch self {
+        case .attendanceMarked: return .attendanceMarked
+        case .absenceJustified: return .absenceJustified
+        case .mealScanned: return .mealScanned
+        case .mealRecorded: return .mealRecorded
+        case .boarding: return .boarding
+        case .alighting: return .alighting
+        case .void: return .void
+        }
+    }
+
+    /// The child the op is about (nil for a void).
+    public var beneficiaryId: String? {
+        switch self {
+        case .attendanceMarked(let a): return a.beneficiaryId
+        case .absenceJustified(let a): return a.beneficiaryId
+        case .mealScanned(let m), .mealRecorded(let m): return m.beneficiaryId
+        case .boarding(let r), .alighting(let r): return r.beneficiaryId
+        case .void: return nil
+        }
+    }
+}
+
+/// Presenza: the register of one child for one day.
+public enum AttendanceStatus: String, Codable, Sendable, CaseIterable, Hashable {
+    case present, absent
+    case lateEntry = "late_entry"
+    case earlyExit = "early_exit"
+
+    public var italian: String {
+        switch self {
+        case .present: return "presente"
+        case .absent: return "assente"
+        case .lateEntry: return "entrata posticipata"
+        case .earlyExit: return "uscita anticipata"
+        }
+    }
+}
+
+public struct AttendanceMarked: Codable, Sendable, Hashable {
+    public var beneficiaryId: String
+    public var classId: String
+    public var status: AttendanceStatus
+    /// For a late entry or an early exit: when.
+    public var time: LocalTime?
+
+    public init(beneficiaryId: String, classId: String, status: AttendanceStatus, time: LocalTime?) {
+        self.beneficiaryId = beneficiaryId
+        self.classId = classId
+        self.status = status
+        self.time = time
+    }
+}
+
+/// Giustificazione of an absence on `absenceDate`.
+public struct AbsenceJustified: Codable, Sendable, Hashable {
+    public var beneficiaryId: String
+    public var classId: String
+    public var absenceDate: LocalDate
+    public var reason: String
+
+    public init(beneficiaryId: String, classId: String, absenceDate: LocalDate, reason: String) {
+        self.beneficiaryId = beneficiaryId
+        self.classId = classId
+        self.absenceDate = absenceDate
+        self.reason = reason
+    }
+}
+
+/// A meal served: scanned from a card, or recorded by name for a child without card (with `reason`).
+public struct Meal: Codable, Sendable, Hashable {
+    public var beneficiaryId: String
+    public var serviceId: String
+    public var siteId: String
+    public var cardId: String?
+    public var reason: String?
+
+    public init(beneficiaryId: String, serviceId: String, siteId: String, cardId: String?, reason: String?) {
+        self.beneficiaryId = beneficiaryId
+        self.serviceId = serviceId
+        self.siteId = siteId
+        self.cardId = cardId
+        self.reason = reason
+    }
+}
+
+/// A boarding or alighting of the school bus at a stop.
+public struct Ride: Codable, Sendable, Hashable {
+    public var beneficiaryId: String
+    public var routeId: String
+    public var stopId: String
+    public var direction: Direction
+    public var cardId: String?
+
+    public init(beneficiaryId: String, routeId: String, stopId: String, direction: Direction, cardId: String?) {
+        self.beneficiaryId = beneficiaryId
+        self.routeId = routeId
+        self.stopId = stopId
+        self.direction = direction
+        self.cardId = cardId
+    }
+}
+
+/// Annullamento: voids an earlier op, with the reason.
+public struct VoidOp: Codable, Sendable, Hashable {
+    public var targetOpId: String
+    public var reason: String
+
+    public init(targetOpId: String, reason: String) {
+        self.targetOpId = targetOpId
+        self.reason = reason
+    }
+}

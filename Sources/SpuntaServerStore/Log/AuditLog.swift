@@ -1,0 +1,37 @@
+import Foundation
+import SpuntaStore
+
+/// Registro di audit: who did what, when, append-only (the table refuses updates and deletes).
+public enum AuditLog {
+    /// Appends one entry in the caller's transaction. `details` is stored as JSON with sorted keys.
+    public static func record(
+        _ db: Database, actor: String, action: String, subject: String, details: [String: any Sendable], at date: Date = Date()
+    ) throws {
+        let data = try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])
+        try db.run(
+            "INSERT INTO audit_log (recorded_at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
+            [Timestamp.string(date), actor, action, subject, String(decoding: data, as: UTF8.self)]
+        )
+    }
+}
+
+/// Instants as stored in the server database: ISO 8601 UTC with milliseconds (`2026-10-05T07:31:02.120Z`),
+/// so that text order is time order.
+public enum Timestamp {
+    public static func string(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        return string(milliseconds: ms)
+    }
+
+    public static func string(milliseconds ms: Int64) -> String {
+        var t = time_t(ms / 1000)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        let millis = Int(ms % 1000)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis
+        )
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaStore
+
+/// Imports exchange files into the server database: all of them or nothing.
+///
+/// The files are read and checked record by record, then against the final state (files + what the database
+/// keeps); any problem refuses the whole import with every problem listed. Otherwise only the differences are
+/// written, in one transaction, each with a change-log entry for the devices and one audit entry.
+public enum MasterDataImporter {
+    public static func run(
+        _ queue: DatabaseQueue, paths: [String], actor: String = "operatore", dryRun: Bool = false, now: Date = Date()
+    ) throws -> ImportSummary {
+        let document = ExchangeReader.read(paths: paths)
+        return try apply(document, to: queue, files: paths, actor: actor, dryRun: dryRun, now: now)
+    }
+
+    /// Thrown inside the transaction to roll a dry run back after computing its summary.
+    private struct DryRunRollback: Error {
+        let summary: ImportSummary
+    }
+
+    public static func apply(
+        _ document: ExchangeDocument, to queue: DatabaseQueue, files: [String], actor: String, dryRun: Bool, now: Date
+    ) throws -> ImportSummary {
+        do {
+            return try queue.write { db in
+                let current = try MasterDataStore.load(db)
+                let final = MasterDataValidator.finalState(current: current, document: document)
+                let problems = document.problems + MasterDataValidator.validate(final, document: document)
+                if !problems.isEmpty {
+                    throw ImportError(problems: problems)
+                }
+                var summary = try write(final, over: current, db: db, now: now)
+                summary.files = files
+                summary.totals = totals(final)
+                summary.dryRun = dryRun
+                if dryRun {
+                    throw DryRunRollback(summary: summary)
+                }
+                try AuditLog.record(db, actor: actor, action: "import", subject: files.joined(separator: ", "), details: [
+                    "changed": summary.changed, "created": summary.created, "updated": summary.updated, "removed": summary.removed,
+                ], at: now)
+                return summary
+            }
+        } catch let rollback as DryRunRollback {
+            return rollback.summary
+        }
+    }
+
+    static func totals(_ s: MasterDataSet) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for kind in EntityKind.allCases {
+            result[kind.rawValue] = s.count(of: kind)
+        }
+        return result
+    }
+
+    /// Counts of one kind's differences.
+    struct Diff {
+        var created = 0, updated = 0, removed = 0
+    }
+
+    /// One record to write: its kind, id, whether it is removed, and how to save it.
+    private struct Change {
+        let kind: EntityKind
+        let id: String
+        let removed: Bool
+        let save: (Database) throws -> Void
+    }
+
+    private static func write(_ final: MasterDataSet, over current: MasterDataSet, db: Database, now: Date) throws -> ImportSummary {
+        var diffs: [EntityKind: Diff] = [:]
+        var changes: [Change] = []
+
+        func diff<T: Equatable>(
+            _ kind: EntityKind, _ old: [T], _ new: [T], id: (T) -> String, save: @escaping (Database, T) throws -> Void
+        ) {
+            var d = Diff()
+            let oldByID = Dictionary(old.map { (id($0), $0) }, uniquingKeysWith: { a, _ in a })
+            let newIDs = Set(new.map(id))
+            for item in new {
+                let key = id(item)
+                if let before = oldByID[key] {
+                    guard before != item else { continue }
+                    d.updated += 1
+                } else {
+                    d.created += 1
+                }
+                changes.append(Change(kind: kind, id: key, removed: false) { try save($0, item) })
+            }
+            for item in old where !newIDs.contains(id(item)) {
+                d.removed += 1
+                let key = id(item)
+                changes.append(Change(kind: kind, id: key, removed: true) { try MasterDataStore.remove($0, kind, id: key) })
+            }
+            diffs[kind] = d
+        }
+
+        diff(.municipality, current.municipality.map { [$0] } ?? [], final.municipality.map { [$0] } ?? [], id: { _ in "1" }, save: MasterDataStore.save)
+        diff(.schoolYears, current.schoolYears, final.schoolYears, id: \.id, save: MasterDataStore.save)
+        diff(.sites, current.sites, final.sites, id: \.id, save: MasterDataStore.save)
+        diff(.classes, current.classes, final.classes, id: \.id, save: MasterDataStore.save)
+        diff(.services, current.services, final.services, id: \.id, save: MasterDataStore.save)
+        diff(.diets, current.diets, final.diets, id: \.id, save: MasterDataStore.save)
+        diff(.tariffs, current.tariffs, final.tariffs, id: \.id, save: MasterDataStore.save)
+        diff(.routes, current.routes, final.routes, id: \.id, save: MasterDataStore.save)
+        diffs[.stops] = stopDiff(current.routes, final.routes)
+        if var routes = diffs[.routes] {
+            // A route whose only change is its stops counts as its stops' change, not as a route update.
+            let onlyStops = final.routes.filter { route in
+                current.routes.first { $0.id == route.id }.map { old in
+                    old != route && Route(id: old.id, serviceId: old.serviceId, name: old.name, stops: route.stops) == route
+                } ?? false
+            }.count
+            routes.updated -= onlyStops
+            diffs[.routes] = routes
+        }
+        diff(.payers, current.payers, final.payers, id: \.id, save: MasterDataStore.save)
+        diff(.beneficiaries, current.beneficiaries, final.beneficiaries, id: \.id, save: MasterDataStore.save)
+        diff(.enrollments, current.enrollments, final.enrollments, id: \.id, save: MasterDataStore.save)
+        diff(.cards, current.cards, final.cards, id: \.id, save: MasterDataStore.save)
+
+        // Children whose scope may move: changed themselves, or their enrollments or cards changed.
+        var children = Set(changes.filter { $0.kind == .beneficiaries }.map(\.id))
+        let owners: [EntityKind: [[String: String]]] = [
+            .enrollments: [current.enrollments, final.enrollments].map { list in
+                Dictionary(list.map { ($0.id, $0.beneficiaryId) }, uniquingKeysWith: { a, _ in a })
+            },
+            .cards: [current.cards, final.cards].map { list in
+                Dictionary(list.map { ($0.id, $0.beneficiaryId) }, uniquingKeysWith: { a, _ in a })
+            },
+        ]
+        for change in changes {
+            for table in owners[change.kind] ?? [] {
+                if let owner = table[change.id] { children.insert(owner) }
+            }
+        }
+
+        // Keys before the writes, so that devices losing a record receive its tombstone.
+        var keysBefore: [EntityKey: Set<String>] = [:]
+        for change in changes {
+            keysBefore[EntityKey(change.kind, change.id)] = try ScopeIndex.keys(db, change.kind, change.id)
+        }
+        var childKeysBefore: [String: Set<String>] = [:]
+        for child in children {
+            childKeysBefore[child] = try ScopeIndex.beneficiaryKeys(db, child)
+        }
+
+        for change in changes {
+            try change.save(db)
+        }
+
+        var logged: Set<EntityKey> = []
+        for change in changes {
+            let key = EntityKey(change.kind, change.id)
+            let keys = (keysBefore[key] ?? []).union(try ScopeIndex.keys(db, change.kind, change.id))
+            try ChangeLog.record(db, entity: change.kind.rawValue, id: change.id, action: change.removed ? .delete : .upsert, keys: keys, at: now)
+            logged.insert(key)
+        }
+        // A child who entered or left a scope: the devices concerned receive the child, its cards and enrollments.
+        for child in children.sorted() {
+            let before = childKeysBefore[child] ?? []
+            let after = try ScopeIndex.beneficiaryKeys(db, child)
+            guard before != after else { continue }
+            let keys = before.union(after)
+            var related: [EntityKey] = [EntityKey(.beneficiaries, child)]
+            for row in try db.fetchAll("SELECT id FROM card WHERE beneficiary_id = ? AND deleted = 0", [child]) {
+                related.append(EntityKey(.cards, try row[0]))
+            }
+            for row in try db.fetchAll("SELECT id FROM enrollment WHERE beneficiary_id = ? AND deleted = 0", [child]) {
+                related.append(EntityKey(.enrollments, try row[0]))
+            }
+            for key in related where !logged.contains(key) {
+                try ChangeLog.record(db, entity: key.kind.rawValue, id: key.id, action: .upsert, keys: keys, at: now)
+                logged.insert(key)
+            }
+        }
+
+        var summary = ImportSummary(files: [], changed: 0, created: [:], updated: [:], removed: [:], totals: [:], dryRun: false)
+        for kind in EntityKind.allCases {
+            let d = diffs[kind] ?? Diff()
+            summary.created[kind.rawValue] = d.created
+            summary.updated[kind.rawValue] = d.updated
+            summary.removed[kind.rawValue] = d.removed
+            summary.changed += d.created + d.updated + d.removed
+        }
+        return summary
+    }
+
+    /// Stops compared by id across all routes (a stop moved to another route or position is an update).
+    private static func stopDiff(_ old: [Route], _ new: [Route]) -> Diff {
+        struct Placed: Equatable {
+            let stop: Stop
+            let route: String
+            let position: Int
+        }
+        func placed(_ routes: [Route]) -> [String: Placed] {
+            var result: [String: Placed] = [:]
+            for route in routes {
+                for (i, stop) in route.stops.enumerated() {
+                    result[stop.id] = Placed(stop: stop, route: route.id, position: i)
+                }
+            }
+            return result
+        }
+        let before = placed(old), after = placed(new)
+        var d = Diff()
+        for (id, stop) in after {
+            if let previous = before[id] {
+                if previous != stop { d.updated += 1 }
+            } else {
+                d.created += 1
+            }
+        }
+        d.removed = before.keys.filter { after[$0] == nil }.count
+        return d
+    }
+}

@@ -1,0 +1,11 @@
+import SpuntaStore
+
+/// The server database's schema steps, in release order. A released step is never edited.
+public enum ServerMigrations {
+    public static var migrator: Migrator {
+        var m = Migrator()
+        m.registerMigration("v1-master-data", V1MasterData.apply)
+        m.registerMigration("v2-sync", V2Sync.apply)
+        return m
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import SpuntaCrypto
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+
+/// Registro dei dispositivi: enrollment by one-time code, bearer tokens (only their SHA-256 is stored),
+/// revocation, and the record a request is authenticated against.
+public enum DeviceRegistry {
+    /// How long an enrollment code stays valid unless the admin says otherwise.
+    public static let defaultCodeValidityHours = 72
+
+    /// A device as the server knows it.
+    public struct Device: Sendable, Equatable {
+        public let id: String
+        public let name: String
+        public let role: DeviceRole
+        public let scope: [ScopeItem]
+        public let scopeVersion: Int64
+        public let snapshotScopeVersion: Int64
+        public let revokedAt: String?
+        public let blockedReason: String?
+
+        public var deviceScope: DeviceScope { DeviceScope(deviceId: id, role: role, items: scope) }
+    }
+
+    /// What `device add` returns: the code to type on the device, once.
+    public struct Added: Encodable, Sendable {
+        public let deviceId: String
+        public let name: String
+        public let role: String
+        public let scope: [String]
+        public let code: String
+        public let expiresAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case deviceId = "device_id", name, role, scope, code, expiresAt = "expires_at"
+        }
+    }
+
+    public enum RegistryError: UserFacingError, Equatable {
+        case unknownScope(ScopeItem)
+        case scopeKindMismatch(role: DeviceRole, item: ScopeItem)
+        case emptyScope
+        case emptyName
+        case unknownDevice(String)
+        case alreadyRevoked(String)
+
+        public var code: String {
+            switch self {
+            case .unknownScope: return "unknown_scope"
+            case .scopeKindMismatch: return "scope_kind_mismatch"
+            case .emptyScope: return "empty_scope"
+            case .emptyName: return "empty_name"
+            case .unknownDevice: return "unknown_device"
+            case .alreadyRevoked: return "already_revoked"
+            }
+        }
+
+        public var userMessage: String {
+            switch self {
+            case .unknownScope(let item):
+                return "Ambito \(item) inesistente: controllare l'identificativo con spunta-server list."
+            case .scopeKindMismatch(let role, let item):
+                return "Un dispositivo \(role.italian) ha come ambito \(role.scopeKind.rawValue):ID, non \(item)."
+            case .emptyScope:
+                return "Indicare almeno un ambito con --scope (es. --scope class:S01-1A)."
+            case .emptyName:
+                return "Indicare un nome per il dispositivo con --name."
+            case .unknownDevice(let id):
+                return "Dispositivo \(id) inesistente: l'elenco con spunta-server devices."
+            case .alreadyRevoked(let id):
+                return "Il dispositivo \(id) è già revocato."
+            }
+        }
+    }
+
+    // MARK: Admin actions
+
+    /// Creates a device and its one-time enrollment code.
+    public static func add(
+        _ db: Database, name: String, role: DeviceRole, scope: [ScopeItem], validityHours: Int = defaultCodeValidityHours,
+        actor: String, now: Date
+    ) throws -> Added {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw RegistryError.emptyName }
+        guard !scope.isEmpty else { throw RegistryError.emptyScope }
+        for item in scope {
+            guard item.kind == role.scopeKind else { throw RegistryError.scopeKindMismatch(role: role, item: item) }
+            let table = item.kind == .class ? "school_class" : (item.kind == .site ? "site" : "route")
+            guard (try db.scalar("SELECT 1 FROM \(table) WHERE id = ? AND deleted = 0", [item.id]) as Int?) != nil else {
+                throw RegistryError.unknownScope(item)
+            }
+        }
+        let count: Int = try db.scalar("SELECT COUNT(*) FROM device") ?? 0
+        let id = String(format: "D-%04d", count + 1)
+        let code = try EnrollmentCode.generate()
+        let expires = Timestamp.string(now.addingTimeInterval(Double(validityHours) * 3600))
+        let scopeText = scope.sorted().map(\.description)
+        try db.run("""
+            INSERT INTO device (id, name, role, scope, created_at, code_hash, code_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [id, name, role.rawValue, try jsonList(scopeText), Timestamp.string(now), TokenHash.of(EnrollmentCode.normalize(code)), expires])
+        try AuditLog.record(db, actor: actor, action: "device_add", subject: id, details: [
+            "name": name, "role": role.rawValue, "scope": scopeText, "code_expires_at": expires,
+        ], at: now)
+        return Added(deviceId: id, name: name, role: role.rawValue, scope: scopeText, code: code, expiresAt: expires)
+    }
+
+    /// Revokes a device: its next request is refused, its token is forgotten.
+    public static func revoke(_ db: Database, id: String, reason: String, actor: String, now: Date) throws {
+        guard let row = try db.fetchOne("SELECT revoked_at FROM device WHERE id = ?", [id]) else {
+            throw RegistryError.unknownDevice(id)
+        }
+        if (try row[0] as String?) != nil { throw RegistryError.alreadyRevoked(id) }
+        try db.run("UPDATE device SET revoked_at = ?, code_hash = NULL WHERE id = ?", [Timestamp.string(now), id])
+        try AuditLog.record(db, actor: actor, action: "device_revoke", subject: id, details: ["reason": reason], at: now)
+    }
+
+    // MARK: Device requests
+
+    /// Trades a one-time code for a token. The code works once and only before it expires.
+    public static func enroll(_ db: Database, request: EnrollRequest, epoch: String, now: Date) throws -> EnrollResponse {
+        let hash = TokenHash.of(EnrollmentCode.normalize(request.code))
+        guard let row = try db.fetchOne(
+            "SELECT id, name, role, scope, code_expires_at, enrolled_at, revoked_at FROM device WHERE code_hash = ?", [hash]
+        ) else {
+            throw WireError(status: 403, code: WireErrorCode.enrollmentCodeInvalid,
+                            message: "Codice di registrazione non valido: controllare di averlo digitato bene o chiederne uno nuovo all'amministratore.")
+        }
+        let id: String = try row[0]
+        if (try row[6] as String?) != nil || (try row[5] as String?) != nil {
+            throw WireError(status: 403, code: WireErrorCode.enrollmentCodeUsed,
+                            message: "Codice di registrazione già usato: chiederne uno nuovo all'amministratore.")
+        }
+        let expires: String = try row[4] as String? ?? ""
+        if expires < Timestamp.string(now) {
+            throw WireError(status: 403, code: WireErrorCode.enrollmentCodeExpired,
+                            message: "Codice di registrazione scaduto (\(expires)): chiederne uno nuovo all'amministratore.")
+        }
+        let token = try SecureToken.generate()
+        try db.run("""
+            UPDATE device SET code_hash = NULL, enrolled_at = ?, token_hash = ?, label = ?, app_version = ?, protocol = ?,
+                last_seen_at = ?
+            WHERE id = ?
+            """, [Timestamp.string(now), TokenHash.of(token), request.deviceLabel, request.appVersion, ProtocolVersion.current,
+                  Timestamp.string(now), id])
+        try AuditLog.record(db, actor: id, action: "device_enroll", subject: id, details: ["label": request.deviceLabel], at: now)
+        let scope = try scopeItems(try row[3])
+        let municipality: String = try db.scalar("SELECT name FROM municipality WHERE id = 1") ?? ""
+        return EnrollResponse(
+            deviceId: id, name: try row[1], token: token, role: DeviceRole(rawValue: try row[2]) ?? .teacher, scope: scope,
+            epoch: epoch, municipality: municipality
+        )
+    }
+
+    /// The device a bearer token belongs to; errors name why a request is refused.
+    public static func authenticate(_ db: Database, token: String) throws -> Device {
+        guard !token.isEmpty, let row = try db.fetchOne("""
+            SELECT id, name, role, scope, scope_version, snapshot_scope_version, revoked_at, blocked_reason
+            FROM device WHERE token_hash = ?
+            """, [TokenHash.of(token)]) else {
+            throw WireError(status: 401, code: WireErrorCode.unauthorized,
+                            message: "Dispositivo non riconosciuto dal server: registrarlo con spunta enroll.")
+        }
+        let device = try self.device(row)
+        if device.revokedAt != nil {
+            throw WireError(status: 403, code: WireErrorCode.deviceRevoked,
+                            message: "Questo dispositivo è stato revocato dall'amministratore il \(device.revokedAt ?? ""): non può più sincronizzare.")
+        }
+        return device
+    }
+
+    public static func load(_ db: Database, id: String) throws -> Device? {
+        try db.fetchOne("""
+            SELECT id, name, role, scope, scope_version, snapshot_scope_version, revoked_at, blocked_reason FROM device WHERE id = ?
+            """, [id]).map(device)
+    }
+
+    private static func device(_ row: Row) throws -> Device {
+        Device(
+            id: try row[0], name: try row[1], role: DeviceRole(rawValue: try row[2]) ?? .teacher, scope: try scopeItems(try row[3]),
+            scopeVersion: try row[4], snapshotScopeVersion: try row[5], revokedAt: try row[6], blockedReason: try row[7]
+        )
+    }
+
+    static func scopeItems(_ json: String) throws -> [ScopeItem] {
+        try WireCoding.decode([String].self, from: Data(json.utf8)).compactMap(ScopeItem.init)
+    }
+
+    static func jsonList(_ values: [String]) throws -> String {
+        String(decoding: try WireCoding.encode(values), as: UTF8.self)
+    }
+}
+
+/// Hashes of secrets as stored: lowercase hex SHA-256.
+public enum TokenHash {
+    public static func of(_ secret: String) -> String {
+        SecureToken.storedHash(of: secret)
+    }
+}
+
+/// One-time enrollment codes: 12 characters from an alphabet without look-alikes, typed as `XXXX-XXXX-XXXX`.
+public enum EnrollmentCode {
+    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+    public static func generate() throws -> String {
+        var chars: [Character] = []
+        for _ in 0..<12 {
+            chars.append(alphabet[Int(try SecureRandom.uniform(below: UInt64(alphabet.count)))])
+        }
+        return String(chars[0..<4]) + "-" + String(chars[4..<8]) + "-" + String(chars[8..<12])
+    }
+
+    /// Uppercase, without spaces and dashes, so that `k7m2 qx9p-4twa` matches `K7M2-QX9P-4TWA`.
+    public static func normalize(_ code: String) -> String {
+        code.uppercased().filter { $0 != "-" && $0 != " " }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+/// Conflitti: disagreements the merge cannot decide for a person, kept until someone reviews them.
+///
+/// A conflict is keyed by kind and subject, so recomputing the same fact never opens it twice. It opens
+/// while the disagreement exists and closes by itself when later ops remove it (e.g. the co-teacher corrects
+/// the mark); an operator may close it with a resolution, which the audit trail keeps.
+public enum ConflictStore {
+    public enum Kind: String, CaseIterable, Sendable {
+        /// Co-teachers (or devices) recorded different marks for the same child and day.
+        case attendanceDisagreement = "attendance_disagreement"
+        /// Absent in the register, yet a meal was recorded.
+        case absentButAte = "absent_but_ate"
+        /// Boarded the bus and never scanned off by the end of the route.
+        case boardedNotAlighted = "boarded_not_alighted"
+        /// The register and the canteen scans disagree on a meal (billing basis "both").
+        case registerScanMismatch = "register_scan_mismatch"
+        /// A device's clock is so far off that an op's date is doubtful.
+        case clockSkew = "clock_skew"
+
+        public var italian: String {
+            switch self {
+            case .attendanceDisagreement: return "appello discordante"
+            case .absentButAte: return "assente ma ha mangiato"
+            case .boardedNotAlighted: return "salito ma mai sceso"
+            case .registerScanMismatch: return "registro e mensa non coincidono"
+            case .clockSkew: return "orologio del dispositivo sbagliato"
+            }
+        }
+    }
+
+    /// Opens (or refreshes) a conflict. Returns true when it is open afterwards.
+    @discardableResult
+    public static func raise(
+        _ db: Database, kind: Kind, subject: String, beneficiary: String?, date: LocalDate?, details: [String: any Sendable],
+        at now: Date
+    ) throws -> Bool {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]), as: UTF8.self)
+        if let row = try db.fetchOne("SELECT status, details FROM conflict WHERE kind = ? AND subject = ?", [kind.rawValue, subject]) {
+            let status: String = try row[0]
+            let oldDetails: String = try row[1]
+            if status == "open" && oldDetails == json { return true }
+            if status == "resolved" && oldDetails == json { return false }
+            try db.run("""
+                UPDATE conflict SET details = ?, status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL
+                WHERE kind = ? AND subject = ?
+                """, [json, kind.rawValue, subject])
+        } else {
+            try db.run("""
+                INSERT INTO conflict (kind, subject, beneficiary_id, business_date, details, status, opened_at)
+                VALUES (?, ?, ?, ?, ?, 'open', ?)
+                """, [kind.rawValue, subject, beneficiary, date?.description, json, Timestamp.string(now)])
+        }
+        return true
+    }
+
+    /// Closes an open conflict whose disagreement no longer exists.
+    public static func settle(_ db: Database, kind: Kind, subject: String, at now: Date) throws {
+        try db.run("""
+            UPDATE conflict SET status = 'resolved', resolved_at = ?, resolved_by = 'sistema',
+                resolution = 'la discordanza non c''è più dopo le registrazioni successive'
+            WHERE kind = ? AND subject = ? AND status = 'open'
+            """, [Timestamp.string(now), kind.rawValue, subject])
+    }
+
+    public static func isOpen(_ db: Database, kind: Kind, subject: String) throws -> Bool {
+        try db.scalar("SELECT 1 FROM conflict WHERE kind = ? AND subject = ? AND status = 'open'", [kind.rawValue, subject]) ?? false
+    }
+}

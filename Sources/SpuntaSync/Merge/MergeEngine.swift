@@ -1,0 +1,277 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+
+/// The merge (fusione): stores ops and derives the register, meals and rides from them.
+///
+/// Everything derived is a function of the set of ops, never of their arrival order: for each fact touched by
+/// new ops, the state is recomputed from all the ops of that fact. Register marks are last-writer-wins by
+/// (HLC, device id) and a disagreement between devices opens a conflict; meals and rides are append-only
+/// with dedup: the first scan by (HLC, device id) is billed, the others are kept and flagged `duplicate`.
+public enum MergeEngine {
+    /// An op accepted for merging, with its JSON as received.
+    public struct Incoming: Sendable {
+        public let op: Op
+        public let json: String
+        /// Scope keys of the change-log entry that lets devices of the same scope pull the op.
+        public let keys: Set<String>
+
+        public init(op: Op, json: String, keys: Set<String>) {
+            self.op = op
+            self.json = json
+            self.keys = keys
+        }
+    }
+
+    /// Inserts `ops` (whose ids are new) and re-derives every fact they touch. Runs in the caller's transaction.
+    /// Returns the merge status of each op by id.
+    public static func merge(_ db: Database, _ ops: [Incoming], receivedMs: Int64, now: Date) throws -> [String: String] {
+        var keys: Set<MergeKey> = []
+        for incoming in ops {
+            try insert(db, incoming, receivedMs: receivedMs, now: now)
+            if let key = MergeKey(incoming.op) {
+                keys.insert(key)
+            } else if case .void(let v) = incoming.op.body, let target = try load(db, id: v.targetOpId), let key = MergeKey(target) {
+                keys.insert(key)
+            }
+        }
+        try recompute(db, keys: keys, now: now)
+        var statuses: [String: String] = [:]
+        for incoming in ops {
+            statuses[incoming.op.id] = try db.scalar("SELECT merge_status FROM op WHERE id = ?", [incoming.op.id]) ?? "applied"
+        }
+        return statuses
+    }
+
+    /// Stores an op refused by validation, so that nothing a device recorded is lost from the audit trail.
+    public static func recordRejected(_ db: Database, _ incoming: Incoming, code: String, message: String, receivedMs: Int64) throws {
+        try insertRow(db, incoming, receivedMs: receivedMs, status: "rejected", logSeq: nil)
+        try db.run("UPDATE op SET reject_code = ?, reject_message = ? WHERE id = ?", [code, message, incoming.op.id])
+    }
+
+    private static func insert(_ db: Database, _ incoming: Incoming, receivedMs: Int64, now: Date) throws {
+        let seq = try ChangeLog.record(db, entity: "op", id: incoming.op.id, action: .upsert, keys: incoming.keys, at: now)
+        try insertRow(db, incoming, receivedMs: receivedMs, status: "applied", logSeq: seq)
+    }
+
+    private static func insertRow(_ db: Database, _ incoming: Incoming, receivedMs: Int64, status: String, logSeq: Int64?) throws {
+        let op = incoming.op
+        var b: String?, service: String?, site: String?, cls: String?, route: String?, stop: String?, dir: String?
+        var attendance: String?, time: String?, absence: String?, card: String?, target: String?
+        switch op.body {
+        case .attendanceMarked(let a):
+            b = a.beneficiaryId; cls = a.classId; attendance = a.status.rawValue; time = a.time?.description
+        case .absenceJustified(let a):
+            b = a.beneficiaryId; cls = a.classId; absence = a.absenceDate.description
+        case .mealScanned(let m), .mealRecorded(let m):
+            b = m.beneficiaryId; service = m.serviceId; site = m.siteId; card = m.cardId
+        case .boarding(let r), .alighting(let r):
+            b = r.beneficiaryId; route = r.routeId; stop = r.stopId; dir = r.direction.rawValue; card = r.cardId
+        case .void(let v):
+            target = v.targetOpId
+        }
+        try db.run("""
+            INSERT INTO op (id, device_id, instance, seq, hlc, wall_time_ms, business_date, type, beneficiary_id, service_id,
+                site_id, class_id, route_id, stop_id, direction, status, time, absence_date, card_id, target_op_id, body,
+                received_ms, merge_status, log_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [
+                op.id, op.deviceId, op.instance, op.seq, op.hlc.rawValue, op.wallTimeMs, op.businessDate.description,
+                op.type.rawValue, b, service, site, cls, route, stop, dir, attendance, time, absence, card, target,
+                incoming.json, receivedMs, status, logSeq,
+            ])
+    }
+
+    static func load(_ db: Database, id: String) throws -> StoredOp? {
+        try db.fetchOne("SELECT \(StoredOp.columns) FROM op WHERE id = ?", [id]).map(StoredOp.init(row:))
+    }
+
+    // MARK: Recomputing facts
+
+    /// Re-derives the given facts and the cross-checks of their children and days, in a fixed order.
+    static func recompute(_ db: Database, keys: Set<MergeKey>, now: Date) throws {
+        var days: Set<String> = []
+        for key in keys.sorted() {
+            switch key {
+            case .attendance(let b, let d):
+                try recomputeAttendance(db, beneficiary: b, date: d, now: now)
+                days.insert("\(b)|\(d)")
+            case .justification(let b, let d):
+                try recomputeJustification(db, beneficiary: b, date: d)
+            case .meal(let b, let s, let d):
+                try recomputeMeal(db, beneficiary: b, service: s, date: d)
+                days.insert("\(b)|\(d)")
+            case .ride(let b, let r, let d, let dir):
+                try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, now: now)
+            }
+        }
+        for day in days.sorted() {
+            let parts = day.split(separator: "|").map(String.init)
+            guard parts.count == 2, let date = LocalDate(parts[1]) else { continue }
+            try crossCheckAbsentButAte(db, beneficiary: parts[0], date: date, now: now)
+        }
+    }
+
+    /// Ops of one child and day (by business date), voids excluded.
+    private static func ops(_ db: Database, beneficiary: String, date: LocalDate) throws -> [StoredOp] {
+        try db.fetchAll(
+            "SELECT \(StoredOp.columns) FROM op WHERE beneficiary_id = ? AND business_date = ? AND merge_status != 'rejected'",
+            [beneficiary, date.description]
+        ).map(StoredOp.init(row:))
+    }
+
+    /// Whether a void (itself not refused) targets the op.
+    private static func isVoided(_ db: Database, _ id: String) throws -> Bool {
+        try db.scalar(
+            "SELECT 1 FROM op WHERE target_op_id = ? AND type = 'void' AND merge_status != 'rejected' LIMIT 1", [id]
+        ) ?? false
+    }
+
+    /// Splits ops into live and voided, marking the voided ones.
+    private static func live(_ db: Database, _ ops: [StoredOp]) throws -> [StoredOp] {
+        var result: [StoredOp] = []
+        for op in ops {
+            if try isVoided(db, op.id) {
+                try setStatus(db, op, "voided")
+            } else {
+                result.append(op)
+            }
+        }
+        return result
+    }
+
+    private static func setStatus(_ db: Database, _ op: StoredOp, _ status: String) throws {
+        guard op.mergeStatus != status else { return }
+        try db.run("UPDATE op SET merge_status = ? WHERE id = ?", [status, op.id])
+    }
+
+    static func recomputeAttendance(_ db: Database, beneficiary: String, date: LocalDate, now: Date) throws {
+        let subject = "\(beneficiary)|\(date)"
+        let marks = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter { $0.type == .attendanceMarked })
+        guard let winner = marks.max(by: StoredOp.lwwOrder), let status = winner.status, let classID = winner.classId else {
+            try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [beneficiary, date.description])
+            try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: subject, at: now)
+            return
+        }
+        try db.run("""
+            INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,
+                time = excluded.time, op_id = excluded.op_id
+            """, [beneficiary, date.description, classID, status.rawValue, winner.time, winner.id])
+        // The latest mark of each device (operator corrections excluded): devices that disagree make a conflict.
+        var latest: [String: StoredOp] = [:]
+        for mark in marks where mark.deviceId != OperatorOps.deviceID {
+            if let current = latest[mark.deviceId], !StoredOp.lwwOrder(current, mark) { continue }
+            latest[mark.deviceId] = mark
+        }
+        let statuses = Set(latest.values.compactMap { $0.status })
+        var open = false
+        if statuses.count > 1 {
+            let marksDetail = latest.values.sorted(by: StoredOp.lwwOrder).map { m -> [String: any Sendable] in
+                ["device_id": m.deviceId, "status": m.status?.rawValue ?? "", "op_id": m.id, "hlc": m.hlc]
+            }
+            open = try ConflictStore.raise(
+                db, kind: .attendanceDisagreement, subject: subject, beneficiary: beneficiary, date: date,
+                details: ["marks": marksDetail, "winner_op_id": winner.id, "winner_status": status.rawValue], at: now
+            )
+        } else {
+            try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: subject, at: now)
+        }
+        for mark in marks {
+            try setStatus(db, mark, open ? "conflict" : (mark.id == winner.id ? "applied" : "superseded"))
+        }
+    }
+
+    static func recomputeJustification(_ db: Database, beneficiary: String, date: LocalDate) throws {
+        let rows = try db.fetchAll("""
+            SELECT \(StoredOp.columns) FROM op
+            WHERE beneficiary_id = ? AND type = 'absence_justified' AND absence_date = ? AND merge_status != 'rejected'
+            """, [beneficiary, date.description]).map(StoredOp.init(row:))
+        let marks = try live(db, rows)
+        guard let winner = marks.max(by: StoredOp.lwwOrder) else {
+            try db.run("DELETE FROM justification WHERE beneficiary_id = ? AND absence_date = ?", [beneficiary, date.description])
+            return
+        }
+        let reason: String = try db.scalar("SELECT json_extract(body, '$.reason') FROM op WHERE id = ?", [winner.id]) ?? ""
+        try db.run("""
+            INSERT INTO justification (beneficiary_id, absence_date, reason, op_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT (beneficiary_id, absence_date) DO UPDATE SET reason = excluded.reason, op_id = excluded.op_id
+            """, [beneficiary, date.description, reason, winner.id])
+        for mark in marks {
+            try setStatus(db, mark, mark.id == winner.id ? "applied" : "superseded")
+        }
+    }
+
+    static func recomputeMeal(_ db: Database, beneficiary: String, service: String, date: LocalDate) throws {
+        let scans = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter {
+            ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == service
+        }).sorted(by: StoredOp.lwwOrder)
+        guard let billed = scans.first, let site = billed.siteId else {
+            try db.run("DELETE FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date = ?",
+                       [beneficiary, service, date.description])
+            return
+        }
+        try db.run("""
+            INSERT INTO meal (beneficiary_id, service_id, business_date, site_id, op_id, scans) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (beneficiary_id, service_id, business_date) DO UPDATE SET site_id = excluded.site_id,
+                op_id = excluded.op_id, scans = excluded.scans
+            """, [beneficiary, service, date.description, site, billed.id, scans.count])
+        for scan in scans {
+            try setStatus(db, scan, scan.id == billed.id ? "applied" : "duplicate")
+        }
+    }
+
+    static func recomputeRide(
+        _ db: Database, beneficiary: String, route: String, date: LocalDate, direction: Direction, now: Date
+    ) throws {
+        let all = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter {
+            ($0.type == .boarding || $0.type == .alighting) && $0.routeId == route && $0.direction == direction
+        }).sorted(by: StoredOp.lwwOrder)
+        let boardings = all.filter { $0.type == .boarding }
+        let alightings = all.filter { $0.type == .alighting }
+        let boarding = boardings.first
+        let alighting = alightings.first
+        if boarding == nil && alighting == nil {
+            try db.run("DELETE FROM ride WHERE beneficiary_id = ? AND route_id = ? AND business_date = ? AND direction = ?",
+                       [beneficiary, route, date.description, direction.rawValue])
+        } else {
+            try db.run("""
+                INSERT INTO ride (beneficiary_id, route_id, business_date, direction, boarding_op_id, boarding_stop_id,
+                    alighting_op_id, alighting_stop_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (beneficiary_id, route_id, business_date, direction) DO UPDATE SET
+                    boarding_op_id = excluded.boarding_op_id, boarding_stop_id = excluded.boarding_stop_id,
+                    alighting_op_id = excluded.alighting_op_id, alighting_stop_id = excluded.alighting_stop_id
+                """, [beneficiary, route, date.description, direction.rawValue, boarding?.id, boarding?.stopId,
+                      alighting?.id, alighting?.stopId])
+        }
+        for op in boardings { try setStatus(db, op, op.id == boarding?.id ? "applied" : "duplicate") }
+        for op in alightings { try setStatus(db, op, op.id == alighting?.id ? "applied" : "duplicate") }
+        if alighting != nil {
+            try ConflictStore.settle(db, kind: .boardedNotAlighted, subject: RideChecks.subject(beneficiary, route, date, direction), at: now)
+        }
+    }
+
+    /// Absent in the register but a meal was recorded the same day: a person must decide which is true.
+    static func crossCheckAbsentButAte(_ db: Database, beneficiary: String, date: LocalDate, now: Date) throws {
+        let subject = "\(beneficiary)|\(date)"
+        let absent: String? = try db.scalar(
+            "SELECT op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ? AND status = 'absent'",
+            [beneficiary, date.description]
+        )
+        let meal: String? = try db.scalar(
+            "SELECT op_id FROM meal WHERE beneficiary_id = ? AND business_date = ? ORDER BY service_id LIMIT 1",
+            [beneficiary, date.description]
+        )
+        if let absent, let meal {
+            try ConflictStore.raise(
+                db, kind: .absentButAte, subject: subject, beneficiary: beneficiary, date: date,
+                details: ["attendance_op_id": absent, "meal_op_id": meal], at: now
+            )
+        } else {
+            try ConflictStore.settle(db, kind: .absentButAte, subject: subject, at: now)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import SpuntaDomain
+import SpuntaProtocol
+
+/// The unit the merge recomputes: all ops about one fact, whatever their order of arrival.
+enum MergeKey: Hashable, Comparable {
+    /// The register of one child on one day.
+    case attendance(beneficiary: String, date: LocalDate)
+    /// The justification of one absence.
+    case justification(beneficiary: String, date: LocalDate)
+    /// The meal of one child in one service on one day.
+    case meal(beneficiary: String, service: String, date: LocalDate)
+    /// One ride of one child: route, day, direction.
+    case ride(beneficiary: String, route: String, date: LocalDate, direction: Direction)
+
+    init?(_ op: Op) {
+        switch op.body {
+        case .attendanceMarked(let a): self = .attendance(beneficiary: a.beneficiaryId, date: op.businessDate)
+        case .absenceJustified(let a): self = .justification(beneficiary: a.beneficiaryId, date: a.absenceDate)
+        case .mealScanned(let m), .mealRecorded(let m): self = .meal(beneficiary: m.beneficiaryId, service: m.serviceId, date: op.businessDate)
+        case .boarding(let r), .alighting(let r):
+            self = .ride(beneficiary: r.beneficiaryId, route: r.routeId, date: op.businessDate, direction: r.direction)
+        case .void: return nil
+        }
+    }
+
+    init?(_ stored: StoredOp) {
+        guard let b = stored.beneficiaryId else { return nil }
+        switch stored.type {
+        case .attendanceMarked: self = .attendance(beneficiary: b, date: stored.businessDate)
+        case .absenceJustified:
+            guard let d = stored.absenceDate else { return nil }
+            self = .justification(beneficiary: b, date: d)
+        case .mealScanned, .mealRecorded:
+            guard let s = stored.serviceId else { return nil }
+            self = .meal(beneficiary: b, service: s, date: stored.businessDate)
+        case .boarding, .alighting:
+            guard let r = stored.routeId, let d = stored.direction else { return nil }
+            self = .ride(beneficiary: b, route: r, date: stored.businessDate, direction: d)
+        case .void: return nil
+        }
+    }
+
+    var beneficiary: String {
+        switch self {
+        case .attendance(let b, _), .justification(let b, _), .meal(let b, _, _), .ride(let b, _, _, _): return b
+        }
+    }
+
+    var date: LocalDate {
+        switch self {
+        case .attendance(_, let d), .justification(_, let d), .meal(_, _, let d), .ride(_, _, let d, _): return d
+        }
+    }
+
+    private var sortKey: String {
+        switch self {
+        case .attendance(let b, let d): return "a|\(b)|\(d)"
+        case .justification(let b, let d): return "j|\(b)|\(d)"
+        case .meal(let b, let s, let d): return "m|\(b)|\(s)|\(d)"
+        case .ride(let b, let r, let d, let dir): return "r|\(b)|\(r)|\(d)|\(dir.rawValue)"
+        }
+    }
+
+    static func < (lhs: MergeKey, rhs: MergeKey) -> Bool { lhs.sortKey < rhs.sortKey }
+}

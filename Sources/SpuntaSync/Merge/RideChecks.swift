@@ -1,0 +1,48 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+/// The check that needs the clock: a child who boarded and was never scanned off by the end of the route.
+/// Run after each merge and before conflicts are listed; a route is over 30 minutes after its last stop.
+public enum RideChecks {
+    public static let graceMinutes = 30
+
+    static func subject(_ beneficiary: String, _ route: String, _ date: LocalDate, _ direction: Direction) -> String {
+        "\(beneficiary)|\(route)|\(date)|\(direction.rawValue)"
+    }
+
+    /// Opens a conflict for every ride still without alighting whose route has ended by `now`.
+    public static func refresh(_ db: Database, now: Date) throws {
+        let today = BusinessCalendar.date(of: now)
+        let time = BusinessCalendar.time(of: now)
+        var ends: [String: (outbound: LocalTime, back: LocalTime)] = [:]
+        for row in try db.fetchAll("""
+            SELECT route_id, MAX(outbound_time), MAX(return_time) FROM stop WHERE deleted = 0 GROUP BY route_id
+            """) {
+            if let out = LocalTime(try row[1] as String), let back = LocalTime(try row[2] as String) {
+                ends[try row[0] as String] = (out, back)
+            }
+        }
+        let open = try db.fetchAll("""
+            SELECT beneficiary_id, route_id, business_date, direction, boarding_op_id, boarding_stop_id FROM ride
+            WHERE boarding_op_id IS NOT NULL AND alighting_op_id IS NULL AND business_date <= ?
+            """, [today.description])
+        for row in open {
+            let beneficiary: String = try row[0], route: String = try row[1]
+            guard let date = LocalDate(try row[2] as String), let direction = Direction(rawValue: try row[3] as String) else { continue }
+            if date == today {
+                guard let end = ends[route] else { continue }
+                let last = direction == .outbound ? end.outbound : end.back
+                guard time.minutes > last.minutes + graceMinutes else { continue }
+            }
+            try ConflictStore.raise(
+                db, kind: .boardedNotAlighted, subject: subject(beneficiary, route, date, direction), beneficiary: beneficiary,
+                date: date, details: [
+                    "route_id": route, "direction": direction.rawValue, "boarding_op_id": try row[4] as String,
+                    "boarding_stop_id": (try row[5] as String?) ?? "",
+                ], at: now
+            )
+        }
+    }
+}
