@@ -61,6 +61,7 @@ enum ASCII {
     /// Text from outside, shortened and made printable for a message.
     static func excerpt(_ text: some StringProtocol, limit: Int = 24) -> String {
         let shown = text.prefix(limit).map { character -> String in
+            guard character != " " else { return " " }
             let name = visible(character)
             return name == String(character) ? name : "[\(name)]"
         }.joined()
