@@ -140,7 +140,8 @@ struct CardPayloadTests {
         #expect(layout.userMessage.hasPrefix("tastiera con layout diverso: controllare l'impostazione del lettore"))
         #expect(layout.userMessage.contains("«SPUNTA1ç»"))
         #expect(CardPayloadError.lowercase.userMessage.contains("Blocco maiuscole"))
-        #expect(CardPayloadError.invalidCharacter("O", position: 3).userMessage.contains("«O» non ammesso alla posizione 3"))
+        #expect(CardPayloadError.invalidCharacter("O", position: 3).userMessage
+            .contains("«O» non ammesso alla posizione 3"))
         #expect(CardPayloadError.invalidCharacter(" ", position: 1).userMessage.contains("«spazio»"))
         #expect(CardPayloadError.wrongLength(length: 24).userMessage.contains("letti 24 caratteri invece di 25"))
         let codes = Set(Self.refusals.map(\.1.code))

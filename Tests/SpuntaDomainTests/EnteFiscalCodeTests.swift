@@ -6,7 +6,9 @@ import Testing
 struct EnteFiscalCodeTests {
     /// Roma Capitale and Comune di Milano, and the creditors of two QR codes in the tests of
     /// pagopa/io-pagopa-commons (`src/__tests__/pagopa.test.ts`).
-    @Test("accepts real codici fiscali of enti", arguments: ["02438750586", "01199250158", "00087640256", "03334231200"])
+    @Test("accepts real codici fiscali of enti", arguments: [
+        "02438750586", "01199250158", "00087640256", "03334231200",
+    ])
     func accepts(text: String) throws {
         #expect(try EnteFiscalCode(validating: " \(text)\n").value == text)
     }

@@ -28,7 +28,8 @@ public enum NoticeNumberError: UserFacingError, Hashable, Sendable {
         case let .wrongLength(text, length):
             return "codice avviso \(ASCII.excerpt(text, limit: 30)) non valido (\(length) cifre invece di 18)"
         case let .unknownAuxDigit(text, digit):
-            return "codice avviso \(text) non valido (inizia con \(digit): un codice avviso pagoPA inizia con 0, 1, 2 o 3)"
+            return "codice avviso \(text) non valido (inizia con \(digit): un codice avviso pagoPA inizia "
+                + "con 0, 1, 2 o 3)"
         case let .wrongCheckDigits(text, expected):
             return "codice avviso \(text) non valido (cifre di controllo attese \(expected))"
         }

@@ -28,8 +28,8 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible, Codable
         guard !local.isEmpty else { throw .emptyLocalPart(trimmed) }
         guard local.count <= 64 else { throw .localPartTooLong(trimmed) }
         for character in local {
-            let allowed = character.isASCII
-                && (character.isLetter || character.isNumber || character == "." || Self.localSymbols.contains(character))
+            let allowed = character.isASCII && (character.isLetter || character.isNumber
+                || character == "." || Self.localSymbols.contains(character))
             guard allowed else { throw .invalidCharacter(trimmed, character: character) }
         }
         guard local.first != ".", local.last != ".", !local.contains("..") else {
