@@ -7,16 +7,12 @@ import SpuntaDomain
 enum RecordDecoder {
     static func municipality(_ r: FieldReader) -> Municipality? {
         let name = r.required("name")
-        let fiscalCode = r.required("fiscal-code").flatMap { text -> String? in
-            do { return try EnteFiscalCode(validating: text).value } catch { r.report(error.userMessage); return nil }
-        }
+        let fiscalCode = r.validated("fiscal-code", required: true) { try EnteFiscalCode(validating: $0).value }
         let segregation = r.required("segregation-code")
         if let segregation, !(segregation.count == 2 && segregation.allSatisfy(\.isASCII) && segregation.allSatisfy(\.isNumber)) {
             r.report("codice di segregazione pagoPA «\(segregation)» non valido: sono due cifre (es. 01), assegnate dall'intermediario")
         }
-        let iban = r.required("iban").flatMap { text -> String? in
-            do { return try IBAN(validating: text).value } catch { r.report(error.userMessage); return nil }
-        }
+        let iban = r.validated("iban", required: true) { try IBAN(validating: $0).value }
         let province = r.required("province")
         if let province, !(province.count == 2 && province.allSatisfy { $0.isASCII && $0.isUppercase }) {
             r.report("sigla della provincia «\(province)» non valida: due lettere maiuscole (es. PD)")
@@ -247,15 +243,9 @@ enum RecordDecoder {
         let fiscalCode = personFiscalCode(r)
         let surname = r.required("surname")
         let givenName = r.required("given-name")
-        let email = r.optional("email").flatMap { text -> String? in
-            do { return try EmailAddress(validating: text).value } catch { r.report(error.userMessage); return nil }
-        }
-        let mobile = r.optional("mobile").flatMap { text -> String? in
-            do { return try MobileNumber(validating: text).e164 } catch { r.report(error.userMessage); return nil }
-        }
-        let pec = r.optional("pec").flatMap { text -> String? in
-            do { return try EmailAddress(validating: text).value } catch { r.report("PEC: " + error.userMessage); return nil }
-        }
+        let email = r.validated("email", required: false) { try EmailAddress(validating: $0).value }
+        let mobile = r.validated("mobile", required: false) { try MobileNumber(validating: $0).e164 }
+        let pec = r.validated("pec", required: false) { try EmailAddress(validating: $0).value }
         let address = r.optional("address")
         let resident = r.bool("resident", default: true)
         let iseeValue = r.money("isee", required: false)
@@ -285,20 +275,14 @@ enum RecordDecoder {
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let fiscalCode, let surname, let givenName else { return nil }
         return Payer(
-            id: id, fiscalCode: fiscalCode, surname: surname, givenName: givenName, email: email, mobile: mobile, pec: pec,
+            id: id, fiscalCode: fiscalCode.value, surname: surname, givenName: givenName, email: email, mobile: mobile, pec: pec,
             address: address, resident: resident, isee: isee, notifyByEmail: notifyEmail, notifyBySMS: notifySMS,
             lowBalanceThreshold: threshold
         )
     }
 
     private static func personFiscalCode(_ r: FieldReader) -> CodiceFiscale? {
-        guard let text = r.required("fiscal-code") else { return nil }
-        do {
-            return try CodiceFiscale(validating: text)
-        } catch {
-            r.report(error.userMessage)
-            return nil
-        }
+        r.validated("fiscal-code", required: true) { try CodiceFiscale(validating: $0) }
     }
 
     static func beneficiary(_ r: FieldReader, payers xmlPayers: [Beneficiary.PayerLink]?) -> Beneficiary? {
@@ -376,7 +360,7 @@ enum RecordDecoder {
             do {
                 _ = try CardPayload.decode(CardPayload.prefix + code)
             } catch {
-                r.report("codice tessera non valido: \(error.userMessage)")
+                r.report("codice tessera «\(code)» non valido: \(error.userMessage)")
             }
         }
         let beneficiary = r.id("beneficiary")

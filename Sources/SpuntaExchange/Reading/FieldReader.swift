@@ -137,6 +137,19 @@ final class FieldReader {
         return text.split(separator: separator).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// A field checked by a domain validator; the validator's Italian message is reported as it is.
+    func validated<T>(_ name: String, required isRequired: Bool, _ parse: (String) throws -> T) -> T? {
+        guard let text = isRequired ? required(name) : optional(name) else { return nil }
+        do {
+            return try parse(text)
+        } catch let error as any UserFacingError {
+            report(error.userMessage)
+        } catch {
+            report("valore «\(text)» nel campo «\(name)» non valido")
+        }
+        return nil
+    }
+
     /// Reports every field the decoder did not read (a typo in a column or attribute name).
     func reportUnknownFields() {
         for name in order where !used.contains(name) {

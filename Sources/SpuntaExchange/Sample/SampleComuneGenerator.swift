@@ -413,3 +413,14 @@ extension String {
         }))
     }
 }
+
+extension SampleComuneGenerator {
+    /// The text of `samples/comune-demo.xml`.
+    public static func sampleFile(options: Options = Options()) -> String {
+        ExchangeXMLWriter.write(
+            generate(options: options), generated: LocalDate(year: 2026, month: 9, day: 1),
+            comment: "Comune di Valmarina: Comune immaginario per provare Spunta (anno scolastico 2026/27). "
+                + "Dati inventati, generati con: spunta-server sample --seed \(options.seed)"
+        )
+    }
+}
