@@ -17,6 +17,28 @@ public struct MasterDataSet: Hashable, Sendable {
 
     public init() {}
 
+    /// The same records with every kind in id order (closures by date, stops and payer links as given), so
+    /// that two sets with the same content compare equal whatever order they were built in.
+    public var normalized: MasterDataSet {
+        var s = self
+        s.schoolYears = schoolYears.map { year in
+            var year = year
+            year.closures.sort { ($0.from, $0.to, $0.reason) < ($1.from, $1.to, $1.reason) }
+            return year
+        }.sorted { $0.id < $1.id }
+        s.sites.sort { $0.id < $1.id }
+        s.classes.sort { $0.id < $1.id }
+        s.services.sort { $0.id < $1.id }
+        s.diets.sort { $0.id < $1.id }
+        s.tariffs.sort { $0.id < $1.id }
+        s.routes.sort { $0.id < $1.id }
+        s.payers.sort { $0.id < $1.id }
+        s.beneficiaries.sort { $0.id < $1.id }
+        s.enrollments.sort { $0.id < $1.id }
+        s.cards.sort { $0.id < $1.id }
+        return s
+    }
+
     /// Number of records of a kind.
     public func count(of kind: EntityKind) -> Int {
         switch kind {

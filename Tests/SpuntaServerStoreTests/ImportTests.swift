@@ -46,7 +46,7 @@ struct ImportTests {
         #expect(second.totals == first.totals)
         let queue = try ServerDatabase.open(path: dir.path("db.sqlite"))
         let loaded = try queue.read { try MasterDataStore.load($0) }
-        #expect(loaded == sample)
+        #expect(loaded.normalized == sample.normalized)
     }
 
     @Test("an edited file applies exactly its differences")
@@ -71,7 +71,7 @@ struct ImportTests {
         #expect(summary.updated["beneficiaries"] == expectedUpdates)
         #expect(summary.changed == 2 + expectedUpdates)
         let queue = try ServerDatabase.open(path: dir.path("db.sqlite"))
-        #expect(try queue.read { try MasterDataStore.load($0) } == edited)
+        #expect(try queue.read { try MasterDataStore.load($0) }.normalized == edited.normalized)
         // The removed payer is kept, marked removed; devices get a tombstone in the change log.
         #expect(try queue.read { try $0.scalar("SELECT deleted FROM payer WHERE id = ?", [removedPayer]) as Int? } == 1)
     }
@@ -81,12 +81,12 @@ struct ImportTests {
         ("<class id=\"S01-1A\" site=\"S01\"", "<class id=\"S01-1A\" site=\"S77\"", "il plesso S77 non esiste"),
         ("service=\"MENSA-RODARI\" site=\"S01\"", "service=\"MENSA-XX\" site=\"S01\"", "il servizio MENSA-XX non esiste"),
         ("<site id=\"S02\"", "<site id=\"S01\"", "identificativo duplicato"),
-        ("birth-date=\"20", "birth-date=\"19", "non coerente con il codice fiscale"),
+        ("birth-date=\"2020-", "birth-date=\"2019-", "non coerente con il codice fiscale"),
         ("outbound-stop=\"L1-", "outbound-stop=\"L2-", "non è sulla linea"),
         ("allergens=\"gluten\"", "allergens=\"glutine;arsenico\"", "allergene «arsenico» sconosciuto"),
         ("start=\"2026-09-14\" end=\"2027-06-09\"", "start=\"2026-09-14\" end=\"2026-02-30\"", "non valida"),
         ("<payer id=\"P0002\"", "<payer id=\"P0002\" colour=\"blue\"", "campo sconosciuto «colour»"),
-        ("email=\"", "email=\"not-an-email", "e-mail"),
+        ("@posta.example\"", "@posta\"", "e-mail"),
         ("<band up-to=\"3000.00\" price=\"0.00\"/>", "<band up-to=\"3000.00\" price=\"zero\"/>", "importo «zero»"),
     ]
 
@@ -128,7 +128,7 @@ struct ImportTests {
         #expect(found.count == 1)
         #expect(found[0].message.contains("il fruitore B9999 non esiste"))
         let queue = try ServerDatabase.open(path: dir.path("db.sqlite"))
-        #expect(try queue.read { try MasterDataStore.load($0) } == SampleComuneGenerator.generate())
+        #expect(try queue.read { try MasterDataStore.load($0) }.normalized == SampleComuneGenerator.generate().normalized)
     }
 
     @Test("broken files are clear errors, never crashes", arguments: [

@@ -291,8 +291,10 @@ enum RecordDecoder {
         let surname = r.required("surname")
         let givenName = r.required("given-name")
         let birthDate = r.date("birth-date")
-        if let fiscalCode, let birthDate, let encoded = fiscalCode.birthDate(pivot: birthDate.adding(days: 1)), encoded != birthDate {
-            r.report("data di nascita \(birthDate.italian) non coerente con il codice fiscale \(fiscalCode.value) (che indica il \(encoded.italian))")
+        // The codice fiscale carries only two digits of the year: compare those, the month and the day.
+        if let fiscalCode, let birthDate, let encoded = fiscalCode.birthDate(pivot: birthDate.adding(days: 1)),
+           (encoded.year % 100, encoded.month, encoded.day) != (birthDate.year % 100, birthDate.month, birthDate.day) {
+            r.report("data di nascita \(birthDate.italian) non coerente con il codice fiscale \(fiscalCode.value) (che indica il \(String(format: "%02d/%02d/..%02d", encoded.day, encoded.month, encoded.year % 100)))")
         }
         let schoolClass = r.reference("class")
         var links: [Beneficiary.PayerLink]

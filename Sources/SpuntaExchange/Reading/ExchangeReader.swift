@@ -140,6 +140,9 @@ public struct ExchangeReader {
         for name in root.attributeOrder where name != "version" && name != "generated" {
             problem(SourceLocation(file: file, line: root.line), "attributo sconosciuto «\(name)» in <spunta-exchange>")
         }
+        if !root.text.isEmpty {
+            problem(SourceLocation(file: file, line: root.line), "testo inatteso dentro <spunta-exchange>: i dati vanno negli attributi degli elementi")
+        }
         for child in root.children {
             let location = SourceLocation(file: file, line: child.line)
             if child.name == "municipality" {

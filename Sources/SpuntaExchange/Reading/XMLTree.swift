@@ -33,6 +33,16 @@ public enum XMLTree {
         if firstSignificant != UInt8(ascii: "<") {
             return .failure(ImportProblem(SourceLocation(file: file, line: 1), "il file non è un documento XML (non inizia con «<»)"))
         }
+        // A DTD can declare entities that expand without bound: the tracciato has none, so any is refused.
+        for marker in ["<!DOCTYPE", "<!ENTITY"] {
+            if let range = data.range(of: Data(marker.utf8)) {
+                let line = data[data.startIndex..<range.lowerBound].filter { $0 == 0x0A }.count + 1
+                return .failure(ImportProblem(
+                    SourceLocation(file: file, line: line),
+                    "dichiarazioni DOCTYPE ed entità XML non sono ammesse nel tracciato: toglierle dal file"
+                ))
+            }
+        }
         let builder = TreeBuilder()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false

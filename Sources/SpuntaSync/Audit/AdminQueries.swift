@@ -76,7 +76,7 @@ public enum AdminQueries {
                 lastSeenAt: lastSeen, lastPushAt: try row[8], lastPullAt: try row[9], opsReceived: try row[10],
                 cursorLag: enrolled == nil ? 0 : max(0, head - (try row[11] as Int64)), clockOffsetMs: offset,
                 clockSkewed: offset.map { abs($0) > clockSkewFlagMs } ?? false, protocolVersion: try row[13],
-                appVersion: try row[14], lastError: blocked.map { "bloccato: \($0)" } ?? (try row[15]), lastErrorAt: try row[16],
+                appVersion: try row[14], lastError: try blocked.map { "bloccato: \($0)" } ?? row[15], lastErrorAt: try row[16],
                 revoked: revokedAt != nil, revokedAt: revokedAt
             )
         }
@@ -171,7 +171,8 @@ public enum AdminQueries {
         guard !trimmed.isEmpty else { throw ResolutionError.emptyNote }
         var details: [String: any Sendable] = ["conflict_id": id, "kind": try row[0] as String, "note": trimmed]
         if let setStatus {
-            guard (try row[0] as String) == ConflictStore.Kind.attendanceDisagreement.rawValue || (try row[0] as String) == ConflictStore.Kind.absentButAte.rawValue,
+            let kind: String = try row[0]
+            guard kind == ConflictStore.Kind.attendanceDisagreement.rawValue || kind == ConflictStore.Kind.absentButAte.rawValue,
                   let beneficiary: String = try row[2], let date = LocalDate(try row[3] as String? ?? "") else {
                 throw ResolutionError.statusNotApplicable(id)
             }

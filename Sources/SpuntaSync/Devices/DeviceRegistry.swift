@@ -129,7 +129,9 @@ public enum DeviceRegistry {
                             message: "Codice di registrazione non valido: controllare di averlo digitato bene o chiederne uno nuovo all'amministratore.")
         }
         let id: String = try row[0]
-        if (try row[6] as String?) != nil || (try row[5] as String?) != nil {
+        let revoked: String? = try row[6]
+        let enrolled: String? = try row[5]
+        if revoked != nil || enrolled != nil {
             throw WireError(status: 403, code: WireErrorCode.enrollmentCodeUsed,
                             message: "Codice di registrazione già usato: chiederne uno nuovo all'amministratore.")
         }

@@ -5,9 +5,9 @@ import SpuntaStore
 
 /// Conflitti: disagreements the merge cannot decide for a person, kept until someone reviews them.
 ///
-/// A conflict is keyed by kind and subject, so recomputing the same fact never opens it twice. It opens
-/// while the disagreement exists and closes by itself when later ops remove it (e.g. the co-teacher corrects
-/// the mark); an operator may close it with a resolution, which the audit trail keeps.
+/// A conflict is keyed by kind and subject, so recomputing the same fact never opens it twice. It exists
+/// while the disagreement exists and goes away when later ops remove it (e.g. the co-teacher corrects the
+/// mark); an operator closes it with a resolution, which the conflict and the audit trail keep.
 public enum ConflictStore {
     public enum Kind: String, CaseIterable, Sendable {
         /// Co-teachers (or devices) recorded different marks for the same child and day.
@@ -57,13 +57,11 @@ public enum ConflictStore {
         return true
     }
 
-    /// Closes an open conflict whose disagreement no longer exists.
+    /// Forgets an open conflict whose disagreement no longer exists (a later op settled it before anyone
+    /// reviewed it), so that the conflicts are a function of the ops alone, whatever their arrival order.
+    /// Conflicts an operator resolved stay, with their resolution.
     public static func settle(_ db: Database, kind: Kind, subject: String, at now: Date) throws {
-        try db.run("""
-            UPDATE conflict SET status = 'resolved', resolved_at = ?, resolved_by = 'sistema',
-                resolution = 'la discordanza non c''è più dopo le registrazioni successive'
-            WHERE kind = ? AND subject = ? AND status = 'open'
-            """, [Timestamp.string(now), kind.rawValue, subject])
+        try db.run("DELETE FROM conflict WHERE kind = ? AND subject = ? AND status = 'open'", [kind.rawValue, subject])
     }
 
     public static func isOpen(_ db: Database, kind: Kind, subject: String) throws -> Bool {

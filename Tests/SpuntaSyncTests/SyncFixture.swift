@@ -1,0 +1,116 @@
+import Foundation
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+@testable import SpuntaSync
+
+/// A server database with the sample Comune imported, in its own temporary folder.
+final class SyncFixture {
+    let dir: URL
+    let queue: DatabaseQueue
+    let sample = SampleComuneGenerator.generate()
+    static let now = BusinessCalendar.instant(date: LocalDate(year: 2026, month: 10, day: 5)!, time: LocalTime(hour: 12, minute: 0)!)
+
+    /// The imported sample, made once and copied for each fixture.
+    nonisolated(unsafe) private static var template: String?
+    private static let templateLock = NSLock()
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-sync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("server.sqlite").path
+        let template = try Self.templatePath()
+        try Database(path: template).backup(to: path)
+        queue = try ServerDatabase.open(path: path)
+    }
+
+    private static func templatePath() throws -> String {
+        try templateLock.withLock {
+            if let template { return template }
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-sync-template-\(ProcessInfo.processInfo.processIdentifier)")
+            try? FileManager.default.removeItem(at: dir)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let xml = dir.appendingPathComponent("comune.xml")
+            try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
+            let path = dir.appendingPathComponent("template.sqlite").path
+            let queue = try ServerDatabase.open(path: path)
+            _ = try MasterDataImporter.run(queue, paths: [xml.path])
+            template = path
+            return path
+        }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// Adds and enrolls a device; returns its scope and token.
+    func device(_ role: DeviceRole, _ scope: [String], name: String? = nil) throws -> (scope: DeviceScope, token: String) {
+        let items = scope.compactMap(ScopeItem.init)
+        let added = try queue.write { db in
+            try DeviceRegistry.add(db, name: name ?? "\(role.rawValue) \(scope.joined(separator: ","))", role: role, scope: items,
+                                   actor: "test", now: Self.now)
+        }
+        let enrolled = try queue.write { db in
+            try DeviceRegistry.enroll(db, request: EnrollRequest(code: added.code, deviceLabel: "test", appVersion: "0"), epoch: "e",
+                                      now: Self.now)
+        }
+        return (DeviceScope(deviceId: enrolled.deviceId, role: role, items: items), enrolled.token)
+    }
+
+    /// Children enrolled in a canteen at `site`.
+    func canteenChildren(site: String) -> [(beneficiary: String, service: String)] {
+        sample.enrollments.filter { $0.siteId == site && ($0.serviceId.hasPrefix("MENSA")) }
+            .map { ($0.beneficiaryId, $0.serviceId) }
+    }
+
+    func children(ofClass id: String) -> [String] {
+        sample.beneficiaries.filter { $0.classId == id }.map(\.id)
+    }
+
+    func push(_ scope: DeviceScope, _ ops: [Op], offset: Int64? = nil) throws -> PushService.Outcome {
+        let items = try ops.map { ($0, String(decoding: try WireCoding.encode($0), as: UTF8.self)) }
+        return try queue.write { db in
+            try PushService().apply(db, PushService.Batch(scope: scope, ops: items, clockOffsetMs: offset), receivedMs: 0, now: Self.now)
+        }
+    }
+}
+
+/// Builds the ops of one device with increasing sequence numbers and HLC stamps.
+final class OpMaker {
+    let device: String
+    let instance: String
+    var seq: Int64 = 0
+    var millis: Int64
+    let date: LocalDate
+
+    init(device: String, date: LocalDate = LocalDate(year: 2026, month: 10, day: 5)!, startMillis: Int64 = 1_791_200_000_000) {
+        self.device = device
+        self.instance = "inst-\(device)"
+        self.date = date
+        self.millis = startMillis
+    }
+
+    func make(_ body: OpBody, at ms: Int64? = nil) -> Op {
+        seq += 1
+        millis = ms ?? (millis + 1000)
+        return Op(
+            id: "\(device)-\(seq)", deviceId: device, instance: instance, seq: seq,
+            hlc: HLCTimestamp(milliseconds: millis, counter: 0), wallTimeMs: millis, businessDate: date, body: body
+        )
+    }
+
+    func meal(_ beneficiary: String, service: String, site: String, at ms: Int64? = nil) -> Op {
+        make(.mealScanned(Meal(beneficiaryId: beneficiary, serviceId: service, siteId: site, cardId: nil, reason: nil)), at: ms)
+    }
+
+    func mark(_ beneficiary: String, classID: String, _ status: AttendanceStatus, at ms: Int64? = nil) -> Op {
+        make(.attendanceMarked(AttendanceMarked(beneficiaryId: beneficiary, classId: classID, status: status, time: nil)), at: ms)
+    }
+
+    func void(_ target: String) -> Op {
+        make(.void(VoidOp(targetOpId: target, reason: "errore")))
+    }
+}
