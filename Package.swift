@@ -48,6 +48,12 @@ let package = Package(
             dependencies: ["SpuntaServerStore", "SpuntaProtocol", "SpuntaCrypto"],
             swiftSettings: strict
         ),
+        // Billing feed: tariffs, consumptions, statements, pagoPA notices, prepaid credit, payments, tax statement.
+        .target(
+            name: "SpuntaBilling",
+            dependencies: ["SpuntaServerStore", "SpuntaSync", "SpuntaDomain", "SpuntaStore"],
+            swiftSettings: strict
+        ),
 
         .executableTarget(
             name: "spunta",
@@ -56,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "spunta-server",
-            dependencies: ["SpuntaServerStore", "SpuntaExchange", "SpuntaCLI", "spunta"],
+            dependencies: ["SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaCLI", "spunta"],
             swiftSettings: strict
         ),
 
@@ -68,6 +74,7 @@ let package = Package(
         .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
         .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
         .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange"]),
+        .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaSync", "SpuntaExchange"]),
         .testTarget(
             name: "SpuntaServerStoreTests",
             dependencies: ["SpuntaServerStore", "SpuntaExchange", "spunta-server"]

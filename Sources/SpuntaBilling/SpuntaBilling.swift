@@ -1,0 +1,1 @@
+// Billing: tariffs, consumptions, statements, pagoPA notices, payments, reminders, tax statement.

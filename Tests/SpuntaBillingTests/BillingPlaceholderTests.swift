@@ -1,0 +1,8 @@
+import Testing
+@testable import SpuntaBilling
+
+@Suite("Billing module")
+struct BillingModuleTests {
+    @Test("builds")
+    func builds() {}
+}
