@@ -55,9 +55,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The field client: local replica, outbox, scanning, roll call, sync engine.
+        .target(
+            name: "SpuntaClient",
+            dependencies: ["SpuntaStore", "SpuntaProtocol", "SpuntaDomain", "SpuntaHTTP", "SpuntaCLI"],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "spunta",
-            dependencies: ["SpuntaCLI", "SpuntaDomain"],
+            dependencies: ["SpuntaClient", "SpuntaCLI", "SpuntaDomain"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -74,6 +81,7 @@ let package = Package(
         .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
         .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
         .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange"]),
+        .testTarget(name: "SpuntaClientTests", dependencies: ["SpuntaClient"]),
         .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaSync", "SpuntaExchange"]),
         .testTarget(
             name: "SpuntaServerStoreTests",

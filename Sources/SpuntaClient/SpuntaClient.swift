@@ -1,0 +1,1 @@
+// The field client: replica, outbox, scanning, roll call, sync.
