@@ -80,6 +80,7 @@ struct SampleGeneratorTests {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("samples/comune-demo.xml")
         let committed = try String(contentsOf: url, encoding: .utf8)
-        #expect(committed == SampleComuneGenerator.sampleFile(), "regenerate with: spunta-server sample --output samples/comune-demo.xml")
+        let current = committed == SampleComuneGenerator.sampleFile()
+        #expect(current, "samples/comune-demo.xml is out of date: regenerate it with spunta-server sample --output samples/comune-demo.xml")
     }
 }

@@ -207,3 +207,21 @@ struct ImportTests {
         #expect(found.contains { $0.location.file.hasSuffix("classes.csv") && $0.message.contains("ancora usato") })
     }
 }
+
+@Suite("The documented example")
+struct ExchangeExampleTests {
+    @Test("protocol/exchange-example.xml imports with no problem and means what its comments say")
+    func example() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("protocol/exchange-example.xml")
+        let dir = try TemporaryDirectory()
+        let queue = try ServerDatabase.open(path: dir.path("db.sqlite"))
+        let summary = try MasterDataImporter.run(queue, paths: [url.path])
+        #expect(summary.totals["beneficiaries"] == 2)
+        #expect(summary.totals["stops"] == 3)
+        let data = try queue.read { try MasterDataStore.load($0) }
+        #expect(data.payers.first?.mobile == "+393994190634")
+        #expect(data.services.first { $0.id == "MENSA-RODARI" }?.weekdays == [1, 2, 3, 4, 5])
+        #expect(data.schoolYears.first?.closures.count == 2)
+    }
+}

@@ -420,7 +420,7 @@ extension SampleComuneGenerator {
         ExchangeXMLWriter.write(
             generate(options: options), generated: LocalDate(year: 2026, month: 9, day: 1),
             comment: "Comune di Valmarina: Comune immaginario per provare Spunta (anno scolastico 2026/27). "
-                + "Dati inventati, generati con: spunta-server sample --seed \(options.seed)"
+                + "Dati inventati, generati dal comando spunta-server sample (seme \(options.seed))."
         )
     }
 }
