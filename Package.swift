@@ -48,6 +48,12 @@ let package = Package(
             dependencies: ["SpuntaServerStore", "SpuntaProtocol", "SpuntaCrypto"],
             swiftSettings: strict
         ),
+        // The sync server: group commit, long poll, metrics, the endpoints as functions, HTTP routes.
+        .target(
+            name: "SpuntaServer",
+            dependencies: ["SpuntaSync", "SpuntaServerStore", "SpuntaProtocol", "SpuntaHTTP", "SpuntaStore"],
+            swiftSettings: strict
+        ),
         // Billing feed: tariffs, consumptions, statements, pagoPA notices, prepaid credit, payments, tax statement.
         .target(
             name: "SpuntaBilling",
@@ -69,7 +75,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "spunta-server",
-            dependencies: ["SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaCLI", "spunta"],
+            dependencies: ["SpuntaServer", "SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaCLI", "spunta"],
             swiftSettings: strict
         ),
 

@@ -1,0 +1,361 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+import SpuntaSync
+
+/// An answer of the sync service, independent of the HTTP library: status, headers, JSON body.
+public struct Reply: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: Data
+
+    public init(status: Int, headers: [(String, String)] = [], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    static func json<T: Encodable>(_ value: T, status: Int = 200) -> Reply {
+        do {
+            return Reply(status: status, headers: [("Content-Type", "application/json")], body: try WireCoding.encode(value))
+        } catch {
+            return .error(WireError(status: 500, code: WireErrorCode.internalError, message: "Errore interno del server nel comporre la risposta."))
+        }
+    }
+
+    static func error(_ error: WireError) -> Reply {
+        let body = (try? WireCoding.encode(error)) ?? Data("{\"error\":{\"code\":\"\(error.code)\"}}".utf8)
+        return Reply(status: error.status, headers: [("Content-Type", "application/json")], body: body)
+    }
+}
+
+/// The server's sync endpoints as plain functions (servizio di sincronizzazione): enrollment, push, pull, the
+/// device's own record, health, metrics and the admin status. The HTTP layer only routes to them.
+public final class SyncService: Sendable {
+    public static let maxOpsPerPush = 1_000
+    public static let maxWaitSeconds = 30
+
+    public let writer: GroupCommitWriter
+    public let readers: ReaderPool
+    public let notifier: ChangeNotifier
+    public let metrics: Metrics
+    public let epoch: String
+    let clock: @Sendable () -> Date
+
+    /// Opens the database at `path` (migrating it) with one writer and `readerCount` readers.
+    public init(path: String, readerCount: Int = 4, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        let writeQueue = try ServerDatabase.open(path: path)
+        self.epoch = try writeQueue.read { try $0.scalar("SELECT value FROM server_meta WHERE key = 'epoch'") } ?? "0"
+        let notifier = ChangeNotifier()
+        let metrics = Metrics()
+        self.notifier = notifier
+        self.metrics = metrics
+        self.writer = GroupCommitWriter(queue: writeQueue) { keys, head, jobs in
+            notifier.notify(keys: keys, head: head)
+            metrics.increment("spunta_group_commits_total")
+            metrics.increment("spunta_group_commit_jobs_total", by: Double(jobs))
+        }
+        self.readers = try ReaderPool(path: path, count: readerCount)
+        self.clock = clock
+        metrics.gauge("spunta_pulls_waiting", help: "Pulls waiting for news (long poll).") { Double(notifier.waiting) }
+    }
+
+    /// Stops the writer after committing what it holds, and wakes the waiting pulls.
+    public func shutdown() {
+        notifier.close()
+        writer.shutdown()
+    }
+
+    // MARK: Checks shared by the endpoints
+
+    /// The protocol version a request declares, checked against the versions this server speaks.
+    public func versionProblem(_ header: String?) -> WireError? {
+        guard let header, let version = Int(header.trimmingCharacters(in: .whitespaces)) else {
+            return WireError(status: 426, code: WireErrorCode.protocolVersionUnsupported,
+                             message: "Richiesta senza versione del protocollo (\(ProtocolVersion.header)): aggiornare l'app del dispositivo.")
+        }
+        guard ProtocolVersion.supported.contains(version) else {
+            let side = version > ProtocolVersion.supported.upperBound ? "il server (parla la versione \(ProtocolVersion.supported.upperBound))"
+                                                                       : "l'app del dispositivo"
+            return WireError(status: 426, code: WireErrorCode.protocolVersionUnsupported,
+                             message: "Versione del protocollo \(version) non supportata: aggiornare \(side).")
+        }
+        return nil
+    }
+
+    static func bearer(_ authorization: String?) -> String? {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    }
+
+    func authenticate(_ authorization: String?) async throws -> DeviceRegistry.Device {
+        guard let token = Self.bearer(authorization) else {
+            throw WireError(status: 401, code: WireErrorCode.unauthorized,
+                            message: "Credenziali mancanti: registrare il dispositivo con spunta enroll.")
+        }
+        return try await readers.read { db in try DeviceRegistry.authenticate(db, token: token) }
+    }
+
+    func nowMs() -> Int64 { Int64(clock().timeIntervalSince1970 * 1000) }
+
+    func offset(_ deviceTime: String?) -> Int64? {
+        guard let deviceTime, let ms = Int64(deviceTime.trimmingCharacters(in: .whitespaces)) else { return nil }
+        return ms - nowMs()
+    }
+
+    /// Records a device's failed request for the status page (best effort: the answer does not wait for it).
+    func noteError(device: String, _ message: String) {
+        let now = clock()
+        Task { [writer] in
+            _ = try? await writer.submit { db in
+                try db.run("UPDATE device SET last_error = ?, last_error_at = ? WHERE id = ?", [message, Timestamp.string(now), device])
+                return ((), Set<String>())
+            }
+        }
+    }
+
+    // MARK: Endpoints
+
+    public func enroll(body: Data) async -> Reply {
+        let request: EnrollRequest
+        do {
+            request = try WireCoding.decode(EnrollRequest.self, from: body)
+        } catch {
+            return .error(WireError(status: 400, code: WireErrorCode.malformedJSON, message: "Richiesta di registrazione non valida (JSON)."))
+        }
+        let epoch = self.epoch
+        let now = clock()
+        do {
+            let response = try await writer.submit { db in
+                (try DeviceRegistry.enroll(db, request: request, epoch: epoch, now: now), [ScopeKey.all])
+            }
+            return .json(response)
+        } catch let error as WireError {
+            return .error(error)
+        } catch {
+            return internalError(error)
+        }
+    }
+
+    public func push(authorization: String?, deviceTime: String?, body: Data) async -> Reply {
+        let started = clock()
+        let device: DeviceRegistry.Device
+        do {
+            device = try await authenticate(authorization)
+        } catch let error as WireError {
+            return .error(error)
+        } catch {
+            return internalError(error)
+        }
+        // Decode op by op to keep each op's JSON exactly as received (it is stored verbatim).
+        let items: [(op: Op, json: String)]
+        do {
+            items = try Self.decodeOps(body)
+        } catch let error as WireError {
+            noteError(device: device.id, error.message)
+            return .error(error)
+        } catch {
+            return internalError(error)
+        }
+        let batch = PushService.Batch(scope: device.deviceScope, ops: items, clockOffsetMs: offset(deviceTime))
+        let receivedMs = nowMs()
+        let now = clock()
+        let epoch = self.epoch
+        do {
+            let outcome = try await writer.submit { db in
+                let outcome = try PushService().apply(db, batch, receivedMs: receivedMs, now: now)
+                var keys: Set<String> = []
+                for item in batch.ops { keys.formUnion(DeviceScope.keys(of: item.op)) }
+                if case .accepted = outcome { try RideChecks.refresh(db, now: now) }
+                return (outcome, keys)
+            }
+            switch outcome {
+            case .refused(let error):
+                return .error(error)
+            case .accepted(let results):
+                for result in results {
+                    metrics.increment("spunta_ops_total", ["result": result.status.rawValue])
+                    if result.status == .applied, let outcome = result.outcome {
+                        metrics.increment("spunta_ops_merged_total", ["outcome": outcome])
+                    }
+                }
+                metrics.observe("spunta_push_seconds", seconds: clock().timeIntervalSince(started))
+                return .json(PushResponse(results: results, epoch: epoch, serverTimeMs: nowMs()))
+            }
+        } catch is GroupCommitWriter.ShuttingDown {
+            return .error(WireError(status: 503, code: WireErrorCode.shuttingDown, message: "Il server si sta fermando: riprovare tra poco."))
+        } catch {
+            return internalError(error)
+        }
+    }
+
+    /// Splits `{"ops": [...]}` into ops with their verbatim JSON, enforcing the batch limit.
+    static func decodeOps(_ body: Data) throws -> [(op: Op, json: String)] {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let list = object["ops"] as? [Any] else {
+            throw WireError(status: 400, code: WireErrorCode.malformedJSON, message: "Corpo della richiesta non valido: atteso {\"ops\": [...]}.")
+        }
+        guard list.count <= maxOpsPerPush else {
+            throw WireError(status: 413, code: WireErrorCode.tooManyOps,
+                            message: "Troppe operazioni in un invio (\(list.count), al massimo \(maxOpsPerPush)): inviarle in più volte.")
+        }
+        var items: [(Op, String)] = []
+        items.reserveCapacity(list.count)
+        let decoder = WireCoding.decoder()
+        for (index, element) in list.enumerated() {
+            guard let data = try? JSONSerialization.data(withJSONObject: element, options: [.sortedKeys]) else {
+                throw WireError(status: 400, code: WireErrorCode.malformedJSON, message: "Operazione \(index + 1) non valida (JSON).")
+            }
+            do {
+                items.append((try decoder.decode(Op.self, from: data), String(decoding: data, as: UTF8.self)))
+            } catch {
+                throw WireError(status: 400, code: WireErrorCode.malformedJSON,
+                                message: "Operazione \(index + 1) non valida: \(Self.describe(error)).")
+            }
+        }
+        return items
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "formato errato" }
+        switch error {
+        case .keyNotFound(let key, _): return "manca il campo «\(key.stringValue)»"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "formato errato" : "campo «\(path)» non valido"
+        @unknown default: return "formato errato"
+        }
+    }
+
+    public func pull(authorization: String?, deviceTime: String?, query: [String: String]) async -> Reply {
+        let device: DeviceRegistry.Device
+        do {
+            device = try await authenticate(authorization)
+        } catch let error as WireError {
+            return .error(error)
+        } catch {
+            return internalError(error)
+        }
+        guard let cursor = PullCursor(query["cursor"]) else {
+            return .error(WireError(status: 400, code: WireErrorCode.cursorInvalid,
+                                    message: "Posizione di sincronizzazione non valida: il dispositivo riparte da capo."))
+        }
+        let limit = query["limit"].flatMap(Int.init) ?? PullService.defaultLimit
+        let wait = min(Self.maxWaitSeconds, max(0, query["wait"].flatMap(Int.init) ?? 0))
+        let offset = self.offset(deviceTime)
+        let deadline = clock().addingTimeInterval(Double(wait))
+        do {
+            var page = try await pullPage(device, cursor: cursor, limit: limit)
+            // Long poll: an empty page waits for a commit that concerns the device, then reads again.
+            while page.page.isEmpty, clock() < deadline {
+                let remaining = deadline.timeIntervalSince(clock())
+                let news = await notifier.wait(for: device.deviceScope.subscription, after: page.head,
+                                               timeout: .milliseconds(Int64(max(0, remaining) * 1000)))
+                guard news else { break }
+                guard let next = PullCursor(page.page.response.cursor) else { break }
+                page = try await pullPage(device, cursor: next, limit: limit)
+            }
+            try await recordPull(device: device, page: page.page, offset: offset)
+            return .json(page.page.response)
+        } catch let error as WireError {
+            return .error(error)
+        } catch {
+            return internalError(error)
+        }
+    }
+
+    private func pullPage(_ device: DeviceRegistry.Device, cursor: PullCursor, limit: Int) async throws -> (page: PullService.Page, head: Int64) {
+        let started = clock()
+        let epoch = self.epoch
+        let now = clock()
+        let result = try await readers.read { db in
+            let head = try ChangeLog.head(db)
+            let page = try PullService().page(
+                db, device: .init(scope: device.deviceScope, scopeVersion: device.scopeVersion,
+                                  snapshotScopeVersion: device.snapshotScopeVersion),
+                cursor: cursor, limit: limit, epoch: epoch, now: now
+            )
+            return (page, head)
+        }
+        metrics.observe("spunta_pull_seconds", seconds: clock().timeIntervalSince(started))
+        return result
+    }
+
+    private func recordPull(device: DeviceRegistry.Device, page: PullService.Page, offset: Int64?) async throws {
+        let now = Timestamp.string(clock())
+        let delivered = page.deliveredSeq
+        let snapshot = page.completedSnapshotVersion
+        try await writer.submit { db in
+            try db.run("""
+                UPDATE device SET last_pull_at = ?, last_seen_at = ?, pulled_seq = MAX(pulled_seq, ?),
+                    snapshot_scope_version = COALESCE(?, snapshot_scope_version), clock_offset_ms = COALESCE(?, clock_offset_ms)
+                WHERE id = ?
+                """, [now, now, delivered, snapshot, offset, device.id])
+            return ((), Set<String>())
+        }
+    }
+
+    /// The device's own record.
+    public func whoami(authorization: String?) async -> Reply {
+        do {
+            let device = try await authenticate(authorization)
+            struct Me: Encodable {
+                let deviceId: String, name: String, role: String, scope: [String], epoch: String
+                enum CodingKeys: String, CodingKey { case deviceId = "device_id", name, role, scope, epoch }
+            }
+            return .json(Me(deviceId: device.id, name: device.name, role: device.role.rawValue,
+                            scope: device.scope.map(\.description), epoch: epoch))
+        } catch let error as WireError {
+            return .error(error)
+        } catch {
+            return internalError(error)
+        }
+    }
+
+    public func health() -> Reply {
+        struct Health: Encodable {
+            let status: String, epoch: String, protocolVersion: Int, version: String
+            enum CodingKeys: String, CodingKey { case status, epoch, protocolVersion = "protocol", version }
+        }
+        return .json(Health(status: "ok", epoch: epoch, protocolVersion: ProtocolVersion.current, version: ProtocolVersion.appVersion))
+    }
+
+    public func metricsText() -> Reply {
+        Reply(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Data(metrics.render().utf8))
+    }
+
+    /// GET /v1/admin/status: every device's sync status. Needs the admin token.
+    public func adminStatus(authorization: String?) async -> Reply {
+        guard let token = Self.bearer(authorization) else {
+            return .error(WireError(status: 401, code: WireErrorCode.unauthorized, message: "Serve la credenziale di amministratore."))
+        }
+        let now = clock()
+        do {
+            let allowed = try await readers.read { db in try AdminToken.verify(db, token: token) }
+            guard allowed else {
+                return .error(WireError(status: 403, code: WireErrorCode.forbidden,
+                                        message: "Credenziale non valida per le funzioni di amministrazione."))
+            }
+            struct Status: Encodable {
+                let devices: [AdminQueries.DeviceStatus]
+                let logHead: Int64
+                let epoch: String
+                enum CodingKeys: String, CodingKey { case devices, logHead = "log_head", epoch }
+            }
+            let epoch = self.epoch
+            let status = try await readers.read { db in
+                Status(devices: try AdminQueries.devices(db, now: now), logHead: try ChangeLog.head(db), epoch: epoch)
+            }
+            return .json(status)
+        } catch {
+            return internalError(error)
+        }
+    }
+
+    func internalError(_ error: any Error) -> Reply {
+        FileHandle.standardError.write(Data("errore interno: \(error)\n".utf8))
+        return .error(WireError(status: 500, code: WireErrorCode.internalError,
+                                message: "Errore interno del server: nulla è stato applicato. Riprovare; se si ripete avvisare l'amministratore."))
+    }
+}
