@@ -30,8 +30,10 @@ let package = Package(
         .target(name: "SpuntaCrypto", swiftSettings: strict),
         // Command-line parsing, terminal control, tables.
         .target(name: "SpuntaCLI", swiftSettings: strict),
+        // Linux event notification (epoll, eventfd) for the HTTP server: headers only, nothing to link.
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         // HTTP/1.1 server and client on POSIX sockets.
-        .target(name: "SpuntaHTTP", swiftSettings: strict),
+        .target(name: "SpuntaHTTP", dependencies: ["CSystem"], swiftSettings: strict),
         // Wire types of spunta-sync/1, hybrid logical clock, version negotiation.
         .target(name: "SpuntaProtocol", dependencies: ["SpuntaDomain"], swiftSettings: strict),
         // The exchange file (tracciato XML and CSV): parsing, writing, the sample Comune generator.

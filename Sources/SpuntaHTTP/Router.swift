@@ -1,0 +1,64 @@
+/// Something that answers requests. An error thrown becomes a 500; the server goes on.
+public protocol HTTPHandler: Sendable {
+    func handle(_ request: HTTPRequest) async throws -> HTTPResponse
+}
+
+/// Routes by method and path, with `:name` path parameters: `router.get("/healthz") { request in … }`.
+/// A path that exists with another method answers 405 with `Allow`; an unknown path 404.
+public struct Router: HTTPHandler {
+    public typealias Handler = @Sendable (HTTPRequest) async throws -> HTTPResponse
+
+    private struct Route: Sendable {
+        let method: String
+        let segments: [Substring]
+        let handler: Handler
+    }
+
+    private var routes: [Route] = []
+    /// What to answer when nothing matches (404) or the method is wrong (405); defaults to plain text.
+    public var notFound: @Sendable (HTTPRequest) -> HTTPResponse = { _ in .text("Not Found\n", status: .notFound) }
+    public var methodNotAllowed: @Sendable (HTTPRequest, [String]) -> HTTPResponse = { _, allowed in
+        var response = HTTPResponse.text("Method Not Allowed\n", status: .methodNotAllowed)
+        response.headers.set("Allow", allowed.joined(separator: ", "))
+        return response
+    }
+
+    public init() {}
+
+    public mutating func on(_ method: String, _ path: String, _ handler: @escaping Handler) {
+        routes.append(Route(method: method, segments: path.split(separator: "/"), handler: handler))
+    }
+
+    public mutating func get(_ path: String, _ handler: @escaping Handler) { on("GET", path, handler) }
+    public mutating func post(_ path: String, _ handler: @escaping Handler) { on("POST", path, handler) }
+
+    public func handle(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let segments = request.path.split(separator: "/")
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = match(route.segments, segments) else { continue }
+            let method = request.method == "HEAD" ? "GET" : request.method
+            guard route.method == method else {
+                allowed.append(route.method)
+                continue
+            }
+            var request = request
+            request.parameters = parameters
+            return try await route.handler(request)
+        }
+        return allowed.isEmpty ? notFound(request) : methodNotAllowed(request, allowed)
+    }
+
+    private func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
+        guard pattern.count == path.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (p, s) in zip(pattern, path) {
+            if p.hasPrefix(":") {
+                parameters[String(p.dropFirst())] = String(s)
+            } else if p != s {
+                return nil
+            }
+        }
+        return parameters
+    }
+}
