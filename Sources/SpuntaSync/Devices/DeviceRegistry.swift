@@ -142,7 +142,7 @@ public enum DeviceRegistry {
         }
         let token = try SecureToken.generate()
         try db.run("""
-            UPDATE device SET code_hash = NULL, enrolled_at = ?, token_hash = ?, label = ?, app_version = ?, protocol = ?,
+            UPDATE device SET enrolled_at = ?, token_hash = ?, label = ?, app_version = ?, protocol = ?,
                 last_seen_at = ?
             WHERE id = ?
             """, [Timestamp.string(now), TokenHash.of(token), request.deviceLabel, request.appVersion, ProtocolVersion.current,

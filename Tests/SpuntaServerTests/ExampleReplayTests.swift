@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import SpuntaHTTP
+import SpuntaProtocol
+@testable import SpuntaServer
+@testable import SpuntaSync
+
+/// Replays protocol/examples/*.json against the real server: the protocol document and the code agree.
+@Suite("Protocol examples replayed against the server")
+struct ExampleReplayTests {
+    static let examplesDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("protocol/examples")
+
+    static var files: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: examplesDir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+    }
+
+    @Test("the examples exist")
+    func examplesExist() {
+        #expect(Self.files.count >= 3)
+    }
+
+    @Test("each example exchange gives exactly the documented answers", arguments: files)
+    func replay(file: String) async throws {
+        try await offPool { try Self.replay(file: file) }
+    }
+
+    static func replay(file: String) throws {
+        let data = try Data(contentsOf: examplesDir.appendingPathComponent(file))
+        let example = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let fixture = try ServerFixture()
+        defer { fixture.stop() }
+        var variables: [String: String] = [:]
+        for device in example["devices"] as? [[String: Any]] ?? [] {
+            let name = try #require(device["name"] as? String)
+            let role = try #require(DeviceRole(rawValue: device["role"] as? String ?? ""))
+            let added = try fixture.addDevice(role, device["scope"] as? [String] ?? [], name: name)
+            variables["code:\(name)"] = added.code
+        }
+        let client = try HTTPClient(baseURL: fixture.baseURL)
+        for (index, step) in (example["steps"] as? [[String: Any]] ?? []).enumerated() {
+            let label = "\(file) step \(index + 1)"
+            if let admin = step["admin"] as? [String: Any], let revoke = admin["revoke"] as? String {
+                let id = Self.substitute(revoke, variables) as? String ?? revoke
+                try fixture.admin { db in try DeviceRegistry.revoke(db, id: id, reason: "smarrito", actor: "test", now: Date()) }
+            }
+            let request = try #require(step["request"] as? [String: Any], "\(label): no request")
+            var headers = HTTPHeaders()
+            for (name, value) in (request["headers"] as? [String: String] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                headers.add(name, Self.substitute(value, variables) as? String ?? value)
+            }
+            var body = Data()
+            if let raw = request["raw_body"] as? String {
+                body = Data(raw.utf8)
+            } else if let object = request["body"] {
+                body = try JSONSerialization.data(withJSONObject: Self.substitute(object, variables))
+            }
+            if !body.isEmpty { headers.add("Content-Type", "application/json") }
+            let path = Self.substitute(request["path"] as? String ?? "/", variables) as? String ?? "/"
+            let response = try client.send(method: request["method"] as? String ?? "GET", path: path, headers: headers, body: body)
+            let expected = try #require(step["response"] as? [String: Any])
+            #expect(response.status == expected["status"] as? Int, "\(label): status \(response.status), body \(String(decoding: response.body, as: UTF8.self).prefix(300))")
+            #expect(response.headers["Spunta-Protocol"] == "1", "\(label): protocol header")
+            let actual = try? JSONSerialization.jsonObject(with: response.body)
+            if let expectedBody = expected["body"] {
+                let mismatch = Self.mismatch(expected: Self.substitute(expectedBody, variables), actual: actual, path: "")
+                #expect(mismatch == nil, "\(label): \(mismatch ?? "")")
+            }
+            for (variable, keyPath) in step["capture"] as? [String: String] ?? [:] {
+                var value: Any? = actual
+                for key in keyPath.split(separator: ".") { value = (value as? [String: Any])?[String(key)] }
+                variables[variable] = value.map { "\($0)" }
+            }
+        }
+    }
+
+    static func substitute(_ value: Any, _ variables: [String: String]) -> Any {
+        switch value {
+        case let text as String:
+            var result = text
+            for (name, replacement) in variables { result = result.replacingOccurrences(of: "{{\(name)}}", with: replacement) }
+            return result
+        case let list as [Any]:
+            return list.map { substitute($0, variables) }
+        case let object as [String: Any]:
+            return object.mapValues { substitute($0, variables) }
+        default:
+            return value
+        }
+    }
+
+    /// nil when `actual` contains everything `expected` says; else where it differs.
+    static func mismatch(expected: Any, actual: Any?, path: String) -> String? {
+        switch expected {
+        case let object as [String: Any]:
+            guard let actualObject = actual as? [String: Any] else { return "\(path): expected an object" }
+            for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+                if let problem = mismatch(expected: value, actual: actualObject[key], path: "\(path).\(key)") { return problem }
+            }
+            return nil
+        case let list as [Any]:
+            guard let actualList = actual as? [Any] else { return "\(path): expected an array" }
+            guard list.count == actualList.count else { return "\(path): \(actualList.count) elements, expected \(list.count)" }
+            for (i, element) in list.enumerated() {
+                if let problem = mismatch(expected: element, actual: actualList[i], path: "\(path)[\(i)]") { return problem }
+            }
+            return nil
+        default:
+            let a = actual.map { "\($0)" } ?? "nil", e = "\(expected)"
+            return a == e ? nil : "\(path): \(a), expected \(e)"
+        }
+    }
+}

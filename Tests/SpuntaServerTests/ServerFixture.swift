@@ -1,0 +1,78 @@
+import Foundation
+import SpuntaExchange
+import SpuntaHTTP
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+@testable import SpuntaServer
+@testable import SpuntaSync
+
+/// A real sync server on a loopback port (port 0: the kernel picks), on a copy of a database holding the
+/// sample Comune. Stopped and removed when released.
+final class ServerFixture {
+    let dir: URL
+    let dbPath: String
+    let server: SyncServer
+    let port: Int
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    nonisolated(unsafe) private static var template: String?
+    private static let templateLock = NSLock()
+
+    init(readTimeout: TimeInterval = 10) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dbPath = dir.appendingPathComponent("server.sqlite").path
+        try Database(path: try Self.templatePath()).backup(to: dbPath)
+        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
+        configuration.readTimeout = readTimeout
+        configuration.shutdownGrace = 5
+        server = try SyncServer(databasePath: dbPath, configuration: configuration, accessLog: nil)
+        port = try server.start()
+    }
+
+    private static func templatePath() throws -> String {
+        try templateLock.withLock {
+            if let template { return template }
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-server-template-\(ProcessInfo.processInfo.processIdentifier)")
+            try? FileManager.default.removeItem(at: dir)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let xml = dir.appendingPathComponent("comune.xml")
+            try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
+            let path = dir.appendingPathComponent("template.sqlite").path
+            _ = try MasterDataImporter.run(try ServerDatabase.open(path: path), paths: [xml.path])
+            template = path
+            return path
+        }
+    }
+
+    func stop() {
+        server.stop()
+    }
+
+    deinit {
+        server.stop()
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// A second connection for the test's own checks and admin actions (like the CLI on the same file).
+    func admin<T>(_ body: (Database) throws -> T) throws -> T {
+        try DatabaseQueue(path: dbPath).write(body)
+    }
+
+    func addDevice(_ role: DeviceRole, _ scope: [String], name: String) throws -> DeviceRegistry.Added {
+        try admin { db in
+            try DeviceRegistry.add(db, name: name, role: role, scope: scope.compactMap(ScopeItem.init), actor: "test", now: Date())
+        }
+    }
+
+    /// Adds and enrolls a device over HTTP; returns its id and token.
+    func enrolledDevice(_ role: DeviceRole, _ scope: [String], name: String = "dispositivo") throws -> (id: String, token: String) {
+        let added = try addDevice(role, scope, name: name)
+        let client = try HTTPClient(baseURL: baseURL)
+        let body = try WireCoding.encode(EnrollRequest(code: added.code, deviceLabel: name, appVersion: "test"))
+        let response = try client.send(method: "POST", path: "/v1/enroll", headers: ["Spunta-Protocol": "1"], body: body)
+        let enrolled = try WireCoding.decode(EnrollResponse.self, from: response.body)
+        return (enrolled.deviceId, enrolled.token)
+    }
+}
