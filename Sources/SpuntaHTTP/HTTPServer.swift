@@ -117,8 +117,14 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Stops accepting, lets requests in flight finish (up to the grace period), closes everything, returns.
     public func shutdown() {
-        lock.withLock { stopRequested = true }
-        wake()
+        // Idempotent: a second call only waits. The eventfd is written only while the loop still owns it,
+        // since a closed descriptor number may already belong to another socket of the process.
+        let first = lock.withLock { () -> Bool in
+            defer { stopRequested = true }
+            return !stopRequested && thread != nil
+        }
+        if first { wake() }
+        guard thread != nil else { return }
         finishedCondition.lock()
         while !finished { finishedCondition.wait() }
         finishedCondition.unlock()
@@ -141,8 +147,11 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func wake() {
-        var one: UInt64 = 1
-        _ = write(wakeFD, &one, 8)
+        lock.withLock {
+            guard wakeFD >= 0 else { return }
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
+        }
     }
 
     private func loop() {
@@ -191,7 +200,10 @@ public final class HTTPServer: @unchecked Sendable {
         }
         for connection in Array(connections.values) { closeConnection(connection) }
         close(epollFD)
-        close(wakeFD)
+        lock.withLock {
+            close(wakeFD)
+            wakeFD = -1
+        }
         finishedCondition.lock()
         finished = true
         finishedCondition.broadcast()

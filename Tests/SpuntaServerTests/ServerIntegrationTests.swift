@@ -1,0 +1,251 @@
+import Foundation
+import Testing
+import SpuntaDomain
+import SpuntaHTTP
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+@testable import SpuntaServer
+@testable import SpuntaSync
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds ops for one device over HTTP.
+final class DeviceSession: @unchecked Sendable {
+    let id: String
+    let token: String
+    let client: HTTPClient
+    var seq: Int64 = 0
+    let instance = UUID().uuidString
+
+    init(_ fixture: ServerFixture, _ device: (id: String, token: String)) throws {
+        id = device.id
+        token = device.token
+        client = try HTTPClient(baseURL: fixture.baseURL)
+    }
+
+    var headers: HTTPHeaders { ["Spunta-Protocol": "1", "Authorization": "Bearer \(token)"] }
+
+    func meal(_ beneficiary: String, service: String = "MENSA-RODARI", site: String = "S01", ms: Int64 = 1_791_187_800_000) -> Op {
+        seq += 1
+        return Op(
+            id: "\(id)-\(seq)-\(instance.prefix(8))", deviceId: id, instance: instance, seq: seq,
+            hlc: HLCTimestamp(milliseconds: ms + seq, counter: 0), wallTimeMs: ms + seq,
+            businessDate: LocalDate(year: 2026, month: 10, day: 5)!,
+            body: .mealScanned(Meal(beneficiaryId: beneficiary, serviceId: service, siteId: site, cardId: nil, reason: nil))
+        )
+    }
+
+    func push(_ ops: [Op]) throws -> HTTPClientResponse {
+        try client.send(method: "POST", path: "/v1/push", headers: headers, body: try WireCoding.encode(PushRequest(ops: ops)))
+    }
+
+    func pull(cursor: String?, wait: Int = 0, limit: Int = 5000) throws -> PullResponse {
+        var path = "/v1/pull?limit=\(limit)&wait=\(wait)"
+        if let cursor { path += "&cursor=\(cursor)" }
+        let response = try client.send(method: "GET", path: path, headers: headers, timeout: Double(wait) + 10)
+        return try WireCoding.decode(PullResponse.self, from: response.body)
+    }
+
+    /// Pulls until the end of the current log; returns the cursor.
+    func catchUp(from cursor: String? = nil) throws -> String {
+        var cursor = cursor
+        while true {
+            let page = try pull(cursor: cursor)
+            cursor = page.cursor
+            if !page.hasMore { return page.cursor }
+        }
+    }
+}
+
+@Suite("Sync server over HTTP")
+struct ServerIntegrationTests {
+    static let children = ["B0002", "B0004", "B0005", "B0006", "B0007", "B0008", "B0009", "B0010"]
+
+    static func canteenChildren(_ fixture: ServerFixture) throws -> [String] {
+        try fixture.admin { db in
+            try db.fetchAll("SELECT beneficiary_id FROM enrollment WHERE service_id = 'MENSA-RODARI' ORDER BY beneficiary_id").map { try $0[0] as String }
+        }
+    }
+
+    @Test("a device on another canteen door learns of a scan within two seconds by long poll")
+    func longPollPropagation() async throws {
+        try await offPool {
+            let f = try ServerFixture()
+            defer { f.stop() }
+            let door1 = try DeviceSession(f, try f.enrolledDevice(.canteen, ["site:S01"]))
+            let door2 = try DeviceSession(f, try f.enrolledDevice(.canteen, ["site:S01"]))
+            let cursor = try door2.catchUp()
+            let child = try #require(try Self.canteenChildren(f).first)
+            let op = door1.meal(child)
+            let started = Date()
+            let waiter = Thread {
+                Thread.sleep(forTimeInterval: 0.3)
+                _ = try? door1.push([op])
+            }
+            waiter.start()
+            let page = try door2.pull(cursor: cursor, wait: 10)
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(page.ops.map(\.id) == [op.id])
+            #expect(elapsed < 2, "propagation took \(elapsed) s")
+        }
+    }
+
+    @Test("a bus device cannot obtain diets or another route's children by any request")
+    func scopeIsolation() async throws {
+        try await offPool {
+            let f = try ServerFixture()
+            defer { f.stop() }
+            let bus = try DeviceSession(f, try f.enrolledDevice(.bus, ["route:L1"]))
+            let l2 = try f.admin { db in
+                try db.fetchAll("SELECT beneficiary_id FROM enrollment WHERE route_id = 'L2' AND beneficiary_id NOT IN (SELECT beneficiary_id FROM enrollment WHERE route_id = 'L1')").map { try $0[0] as String }
+            }
+            let head: Int64 = try f.admin { try ChangeLog.head($0) }
+            // Normal pull, tiny pages, and forged cursors that point into the phases of other roles.
+            var bodies: [Data] = []
+            for cursor in [nil, "c:0", "s:\(head):1:5:", "s:\(head):1:4:", "s:\(head):1:6:", "s:\(head):1:7:"] {
+                var path = "/v1/pull?limit=5000"
+                if let cursor { path += "&cursor=\(cursor)" }
+                bodies.append(try bus.client.send(method: "GET", path: path, headers: bus.headers).body)
+            }
+            for limit in [1, 3] {
+                var cursor: String?
+                for _ in 0..<3000 {
+                    let page = try bus.pull(cursor: cursor, limit: limit)
+                    bodies.append(try WireCoding.encode(page))
+                    cursor = page.cursor
+                    if !page.hasMore { break }
+                }
+            }
+            for body in bodies {
+                let text = String(decoding: body, as: UTF8.self)
+                #expect(!text.contains("\"diets\""), "a bus device received diets")
+                #expect(!text.contains("allergens"))
+                for child in l2 { #expect(!text.contains("\"\(child)\""), "a bus device received \(child) of route L2") }
+            }
+            // The admin endpoint refuses a device token.
+            let admin = try bus.client.send(method: "GET", path: "/v1/admin/status", headers: bus.headers)
+            #expect(admin.status == 403)
+        }
+    }
+
+    @Test("concurrent pushes from many devices are committed together and each op exactly once")
+    func groupCommit() async throws {
+        try await offPool {
+            let f = try ServerFixture()
+            defer { f.stop() }
+            let children = try Self.canteenChildren(f)
+            let sessions = try (0..<12).map { _ in try DeviceSession(f, try f.enrolledDevice(.canteen, ["site:S01"])) }
+            let group = DispatchGroup()
+            let failures = Counter()
+            for session in sessions {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    for batch in 0..<5 {
+                        let ops = (0..<20).map { i in session.meal(children[(batch * 20 + i) % children.count]) }
+                        guard let response = try? session.push(ops), response.status == 200 else {
+                            failures.increment()
+                            continue
+                        }
+                        // Replay: nothing doubles.
+                        _ = try? session.push(ops)
+                    }
+                }.start()
+            }
+            group.wait()
+            #expect(failures.value == 0)
+            let (ops, meals): (Int, Int) = try f.admin { db in
+                (try db.scalar("SELECT COUNT(*) FROM op") ?? 0, try db.scalar("SELECT COUNT(*) FROM meal") ?? 0)
+            }
+            #expect(ops == 12 * 5 * 20)
+            #expect(meals == min(children.count, 100))
+            let commits = f.server.service.metrics.value("spunta_group_commits_total")
+            let jobs = f.server.service.metrics.value("spunta_group_commit_jobs_total")
+            #expect(commits < jobs, "\(commits) commits for \(jobs) jobs: pushes were not grouped")
+        }
+    }
+
+    @Test("shutdown during a push: the push is either fully applied or not at all")
+    func shutdownDuringPush() async throws {
+        try await offPool {
+            for round in 0..<3 {
+                let f = try ServerFixture()
+                let children = try Self.canteenChildren(f)
+                let session = try DeviceSession(f, try f.enrolledDevice(.canteen, ["site:S01"]))
+                let ops = (0..<1000).map { i in session.meal(children[i % children.count], ms: 1_791_187_800_000 + Int64(i) * 1000) }
+                let done = DispatchSemaphore(value: 0)
+                Thread {
+                    _ = try? session.push(ops)
+                    done.signal()
+                }.start()
+                Thread.sleep(forTimeInterval: 0.01 * Double(round))
+                f.stop()
+                done.wait()
+                let count: Int = try f.admin { try $0.scalar("SELECT COUNT(*) FROM op") ?? -1 }
+                #expect(count == 0 || count == 1000, "round \(round): \(count) ops of 1000 applied")
+            }
+        }
+    }
+
+    @Test("a slow client does not stall the others; an oversize body gets 413")
+    func slowAndOversize() async throws {
+        try await offPool {
+            let f = try ServerFixture(readTimeout: 2)
+            defer { f.stop() }
+            let session = try DeviceSession(f, try f.enrolledDevice(.canteen, ["site:S01"]))
+            let slow = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(slow) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(f.port).bigEndian)
+            inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(slow, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let partial = "POST /v1/push HTTP/1.1\r\nHost: x\r\nSpunta-Protocol: 1\r\nContent-Length: 100000\r\n\r\n{\"ops\": ["
+            _ = Array(partial.utf8).withUnsafeBytes { send(slow, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let started = Date()
+            let children = try Self.canteenChildren(f)
+            #expect(try session.push([session.meal(children[0])]).status == 200)
+            #expect(Date().timeIntervalSince(started) < 1)
+            let huge = Data(repeating: UInt8(ascii: " "), count: 9 * 1024 * 1024)
+            let client = try HTTPClient(baseURL: f.baseURL)
+            let response = try? client.send(method: "POST", path: "/v1/push", headers: session.headers, body: huge)
+            // The server answers 413 as soon as it reads the length; a client still sending may see the close instead.
+            #expect(response == nil || response?.status == 413)
+            #expect(try session.push([session.meal(children[1])]).status == 200)
+        }
+    }
+
+    @Test("health, metrics and the admin status page")
+    func monitoring() async throws {
+        try await offPool {
+            let f = try ServerFixture()
+            defer { f.stop() }
+            let device = try DeviceSession(f, try f.enrolledDevice(.teacher, ["class:S01-1A"], name: "Insegnante 1A"))
+            _ = try device.catchUp()
+            let client = try HTTPClient(baseURL: f.baseURL)
+            let health = try client.send(method: "GET", path: "/healthz")
+            #expect(health.status == 200)
+            #expect(String(decoding: health.body, as: UTF8.self).contains("\"status\":\"ok\""))
+            let metrics = String(decoding: try client.send(method: "GET", path: "/metrics").body, as: UTF8.self)
+            #expect(metrics.contains("# TYPE spunta_pull_seconds histogram"))
+            #expect(metrics.contains("spunta_group_commits_total"))
+            #expect(try client.send(method: "GET", path: "/v1/admin/status").status == 401)
+            let token = try f.admin { db in try AdminToken.create(db, actor: "test", now: Date()) }
+            let status = try client.send(method: "GET", path: "/v1/admin/status", headers: ["Authorization": "Bearer \(token)"])
+            #expect(status.status == 200)
+            let text = String(decoding: status.body, as: UTF8.self)
+            #expect(text.contains("Insegnante 1A"))
+            #expect(text.contains("\"cursor_lag\":0"))
+        }
+    }
+}
+
+/// A counter shared by threads. `@unchecked Sendable`: `count` is guarded by `lock`.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
