@@ -25,32 +25,40 @@ public final class SyncServer: Sendable {
         service.shutdown()
     }
 
-    /// Blocks until SIGINT or SIGTERM.
-    public static func waitForTerminationSignal() -> Int32 {
+    /// Waits, without holding a thread, until SIGINT or SIGTERM arrives; returns which.
+    public static func terminationSignal() async -> Int32 {
+        // DispatchSource fires only once the default action is disabled (PLATFORM-NOTES).
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let semaphore = DispatchSemaphore(value: 0)
-        let received = SignalBox()
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                received.set(sig)
-                semaphore.signal()
+        let box = SignalBox()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            for sig in [SIGINT, SIGTERM] {
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler {
+                    if box.fire(sig) { continuation.resume(returning: sig) }
+                }
+                box.keep(source)
+                source.resume()
             }
-            source.resume()
-            sources.append(source)
         }
-        semaphore.wait()
-        for source in sources { source.cancel() }
-        return received.value
     }
 }
 
-/// The signal that arrived. `@unchecked Sendable`: `value` is read and written under `lock`.
+/// Remembers the first signal and keeps the sources alive. `@unchecked Sendable`: state is under `lock`.
 private final class SignalBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: Int32 = 0
-    func set(_ value: Int32) { lock.withLock { stored = value } }
-    var value: Int32 { lock.withLock { stored } }
+    private var fired = false
+    private var sources: [any DispatchSourceSignal] = []
+
+    /// True for the first signal only, so the continuation resumes once.
+    func fire(_ signal: Int32) -> Bool {
+        lock.withLock {
+            defer { fired = true }
+            return !fired
+        }
+    }
+
+    func keep(_ source: any DispatchSourceSignal) {
+        lock.withLock { sources.append(source) }
+    }
 }

@@ -221,15 +221,19 @@ public final class Database {
             throw destination.error(code: sqlite3_errcode(destination.handle), sql: nil)
         }
         var code: Int32
+        var busyRounds = 0
         repeat {
             code = sqlite3_backup_step(backup, 256)
             if code == SQLITE_BUSY || code == SQLITE_LOCKED {
+                // Another connection holds a lock; give it up to about ten seconds in all.
+                busyRounds += 1
+                if busyRounds > 2_000 { break }
                 sqlite3_sleep(5)
             }
         } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
         sqlite3_backup_finish(backup)
         guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "backup failed", sql: nil)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "backup failed: the database is in use", sql: nil)
         }
     }
 

@@ -1,1 +1,3 @@
-print("spunta-server")
+import SpuntaCLI
+
+await SpuntaServerCommand.main()

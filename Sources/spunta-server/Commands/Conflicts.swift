@@ -1,0 +1,145 @@
+import Foundation
+import SpuntaCLI
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaSync
+
+/// `spunta-server conflicts [resolve]`.
+struct Conflicts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Elenca i conflitti da rivedere (appelli discordanti, assenti che hanno mangiato, …).",
+        subcommands: [ListConflicts.self, Resolve.self],
+        defaultSubcommand: ListConflicts.self
+    )
+
+    struct ListConflicts: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Elenca i conflitti.")
+
+        @OptionGroup var database: DatabaseOption
+        @Option(valueName: "stato", help: "open (da rivedere), resolved (risolti) o all.")
+        var status = "open"
+        @Option(valueName: "AAAA-MM-GG", help: "Solo questo giorno.")
+        var date: String?
+        @Flag(help: "Stampa in JSON (un array).")
+        var json = false
+
+        mutating func validate() throws {
+            guard ["open", "resolved", "all"].contains(status) else { throw ValidationError("--status: open, resolved o all.") }
+            if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: AAAA-MM-GG.") }
+        }
+
+        func run(_ context: CommandContext) async throws {
+            let queue = try ServerDatabase.open(path: database.path)
+            let rows = try queue.write { db in
+                // Rides that should have ended by now are checked before listing.
+                try RideChecks.refresh(db, now: Date())
+                return try AdminQueries.conflicts(db, status: status == "all" ? nil : status, date: date.flatMap { LocalDate($0) })
+            }
+            if json { return try context.printJSON(rows) }
+            for c in rows {
+                context.print("#\(c.id) \(c.businessDate ?? "") \(c.description): \(c.beneficiaryName ?? c.beneficiaryId ?? "")")
+                let details = c.details.keys.sorted().map { "\($0)=\(c.details[$0]?.description ?? "")" }.joined(separator: " ")
+                context.print("    \(details)")
+                if c.status == "resolved" {
+                    context.print("    risolto da \(c.resolvedBy ?? "") il \(c.resolvedAt ?? ""): \(c.resolution ?? "")")
+                }
+            }
+            context.print(rows.isEmpty ? "Nessun conflitto." : "\(rows.count) conflitti.")
+        }
+    }
+
+    struct Resolve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Chiude un conflitto con una nota; per un appello può fissare la presenza.",
+            discussion: "Esempio: spunta-server conflicts resolve 12 --db comune.sqlite --note \"telefonato alla maestra\" --set-status present"
+        )
+
+        @OptionGroup var database: DatabaseOption
+        @Argument(valueName: "numero", help: "Il numero del conflitto (#…).")
+        var id: Int
+        @Option(valueName: "testo", help: "Come è stato risolto (resta nel registro di audit).")
+        var note: String
+        @Option(name: "set-status", valueName: "presenza", help: "present, absent, late_entry o early_exit.")
+        var setStatus: AttendanceStatus?
+        @Option(valueName: "nome", help: "Chi risolve.")
+        var actor = "operatore"
+
+        func run(_ context: CommandContext) async throws {
+            let queue = try ServerDatabase.open(path: database.path)
+            try queue.write { db in
+                try AdminQueries.resolve(db, id: Int64(id), note: note, setStatus: setStatus, actor: actor, now: Date())
+            }
+            context.print("Conflitto #\(id) risolto.")
+        }
+    }
+}
+
+extension AttendanceStatus: ArgumentValue {}
+
+/// `spunta-server audit`: ops as merged and admin actions.
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Registro di audit: le operazioni ricevute con il loro esito e le azioni degli amministratori."
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @Option(valueName: "dispositivo", help: "Solo questo dispositivo.")
+    var device: String?
+    @Option(valueName: "AAAA-MM-GG", help: "Solo questo giorno.")
+    var date: String?
+    @Flag(help: "Stampa in JSON (un oggetto per riga).")
+    var json = false
+
+    mutating func validate() throws {
+        if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: AAAA-MM-GG.") }
+    }
+
+    func run(_ context: CommandContext) async throws {
+        let queue = try ServerDatabase.open(path: database.path)
+        let entries = try queue.read { try AdminQueries.audit($0, device: device, date: date.flatMap { LocalDate($0) }) }
+        if json {
+            for entry in entries { try context.printJSON(entry) }
+            return
+        }
+        for e in entries {
+            let status = e.status.map { " [\(Self.italian($0))]" } ?? ""
+            let subject = e.details["beneficiary_id"]?.description ?? e.subject
+            context.print("\(e.at.prefix(19).replacingOccurrences(of: "T", with: " ")) \(e.actor) \(Self.action(e.action))\(status) \(subject)")
+        }
+        context.print("\(entries.count) voci.")
+    }
+
+    static func italian(_ status: String) -> String {
+        switch status {
+        case "applied": return "applicata"
+        case "duplicate": return "doppione"
+        case "superseded": return "superata"
+        case "voided": return "annullata"
+        case "conflict": return "in conflitto"
+        case "rejected": return "rifiutata"
+        default: return status
+        }
+    }
+
+    static func action(_ action: String) -> String {
+        OpType(rawValue: action)?.italian ?? action
+    }
+}
+
+/// `spunta-server admin-token`.
+struct AdminTokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin-token",
+        abstract: "Crea la credenziale di amministratore per GET /v1/admin/status (sostituisce la precedente)."
+    )
+
+    @OptionGroup var database: DatabaseOption
+
+    func run(_ context: CommandContext) async throws {
+        let queue = try ServerDatabase.open(path: database.path)
+        let token = try queue.write { db in try AdminToken.create(db, actor: "amministratore", now: Date()) }
+        context.print(token)
+        context.printError("Conservarla: non verrà mostrata di nuovo (il server ne tiene solo l'impronta).")
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import SpuntaCLI
+import SpuntaServerStore
+
+/// `spunta-server import`: loads the tracciato XML and CSV files into the server database, all or nothing.
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Importa le anagrafiche del Comune (tracciato XML e file CSV): tutto o niente.",
+        discussion: """
+            Ogni tipo di dato presente nei file ne è l'elenco completo: i record assenti vengono rimossi.
+            Esempio: spunta-server import --db comune.sqlite samples/comune-demo.xml
+            Formato dei file: protocol/exchange.md
+            """
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @Argument(valueName: "file", help: "File da importare (.xml, oppure .csv con il nome del tipo: payers.csv…).")
+    var files: [String]
+    @Flag(name: "dry-run", help: "Controlla e mostra le differenze senza salvare nulla.")
+    var dryRun = false
+    @Flag(help: "Stampa il riepilogo in JSON.")
+    var json = false
+    @Option(valueName: "nome", help: "Chi importa, per il registro di audit.")
+    var actor = "operatore"
+
+    func run(_ context: CommandContext) async throws {
+        let queue = try ServerDatabase.open(path: database.path)
+        let summary = try MasterDataImporter.run(queue, paths: files, actor: actor, dryRun: dryRun)
+        if json {
+            try context.printJSON(summary)
+        } else {
+            context.print(summary.italian)
+        }
+    }
+}

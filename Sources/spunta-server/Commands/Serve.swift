@@ -1,0 +1,106 @@
+import Foundation
+import SpuntaCLI
+import SpuntaHTTP
+import SpuntaServer
+import SpuntaServerStore
+
+/// `spunta-server serve`: the sync server, until SIGINT or SIGTERM.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Avvia il server di sincronizzazione per i dispositivi del Comune.",
+        discussion: """
+            Ascolta su 127.0.0.1:8080 se non indicato altrimenti; per la rete della scuola mettere davanti un
+            reverse proxy con TLS (vedere il README). Si ferma con Ctrl-C o SIGTERM dopo aver concluso le
+            richieste in corso. --listen 127.0.0.1:0 sceglie una porta libera e la stampa.
+            """
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @Option(valueName: "host:porta", help: "Indirizzo e porta di ascolto.")
+    var listen = "127.0.0.1:8080"
+    @Option(name: "access-log", valueName: "file", help: "Registro degli accessi: un file, «-» per lo standard error, «off» per nessuno.")
+    var accessLog = "-"
+    @Option(name: "max-connections", help: "Connessioni contemporanee al massimo.")
+    var maxConnections = 4096
+
+    var hostAndPort: (String, Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port)
+        else { return nil }
+        let host = String(listen[..<colon])
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    mutating func validate() throws {
+        guard hostAndPort != nil else { throw ValidationError("--listen «\(listen)» non valido: usare host:porta, es. 127.0.0.1:8080.") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections deve essere positivo.") }
+    }
+
+    func run(_ context: CommandContext) async throws {
+        guard let (host, port) = hostAndPort else { return }
+        var configuration = HTTPServer.Configuration(host: host, port: port)
+        configuration.maxConnections = maxConnections
+        let log = try AccessLogWriter(destination: accessLog)
+        let server = try SyncServer(databasePath: database.path, configuration: configuration, accessLog: log.map { writer in
+            { entry in writer.write(entry.line) }
+        })
+        let bound: Int
+        do {
+            bound = try server.start()
+        } catch {
+            throw ServeError.cannotListen(listen, "\(error)")
+        }
+        context.print("Spunta server in ascolto su http://\(host):\(bound) (archivio \(database.path), epoca \(server.service.epoch.prefix(8)))")
+        fflush(stdout)
+        let signal = await SyncServer.terminationSignal()
+        context.printError("Ricevuto segnale \(signal): concludo le richieste in corso…")
+        server.stop()
+        context.print("Server fermato.")
+    }
+}
+
+enum ServeError: Error, CustomStringConvertible {
+    case cannotListen(String, String)
+
+    var description: String {
+        switch self {
+        case .cannotListen(let address, let reason):
+            return "impossibile ascoltare su \(address) (\(reason)): porta già in uso o indirizzo non valido."
+        }
+    }
+}
+
+/// Writes access-log lines to a file or standard error. `@unchecked Sendable`: writes go through `lock`.
+final class AccessLogWriter: @unchecked Sendable {
+    private let handle: FileHandle
+    private let lock = NSLock()
+
+    /// nil for `off`.
+    static func make(_ destination: String) throws -> AccessLogWriter? {
+        switch destination {
+        case "off": return nil
+        case "-": return AccessLogWriter(handle: .standardError)
+        default:
+            if !FileManager.default.fileExists(atPath: destination) {
+                FileManager.default.createFile(atPath: destination, contents: nil)
+            }
+            guard let handle = FileHandle(forWritingAtPath: destination) else {
+                throw ServeError.cannotListen(destination, "registro degli accessi non scrivibile")
+            }
+            handle.seekToEndOfFile()
+            return AccessLogWriter(handle: handle)
+        }
+    }
+
+    convenience init?(destination: String) throws {
+        guard let made = try Self.make(destination) else { return nil }
+        self.init(handle: made.handle)
+    }
+
+    private init(handle: FileHandle) {
+        self.handle = handle
+    }
+
+    func write(_ line: String) {
+        lock.withLock { handle.write(Data((Timestamp.string(Date()) + " " + line + "\n").utf8)) }
+    }
+}

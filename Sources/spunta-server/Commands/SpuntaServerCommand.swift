@@ -1,0 +1,44 @@
+import Foundation
+import SpuntaCLI
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaProtocol
+import SpuntaStore
+
+/// `spunta-server`: the back office and sync server of a Comune.
+struct SpuntaServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spunta-server",
+        abstract: "Server di sincronizzazione e ufficio scuola di Spunta.",
+        discussion: """
+            Codici di uscita: 0 riuscito, 1 errore, 2 uso errato dei comandi, 3 dispositivi non in salute.
+            Per provare tutto su un Comune di esempio: spunta-server demo
+            """,
+        version: ProtocolVersion.appVersion,
+        subcommands: [
+            Import.self, List.self, Sample.self, Serve.self, DeviceCommand.self, Devices.self, Conflicts.self,
+            Audit.self, AdminTokenCommand.self, Backup.self, Restore.self,
+        ]
+    )
+
+    static func report(for error: any Error) -> ErrorReport? {
+        switch error {
+        case let error as ImportError:
+            return ErrorReport(message: error.userMessage, exitCode: .failure)
+        case let error as any UserFacingError:
+            return ErrorReport(message: error.userMessage, exitCode: .failure)
+        case let error as DatabaseError:
+            return ErrorReport(message: "errore dell'archivio: \(error.message). Controllare il percorso indicato con --db.", exitCode: .failure)
+        case let error as MigrationError:
+            return ErrorReport(message: "\(error)", exitCode: .failure)
+        default:
+            return nil
+        }
+    }
+}
+
+/// The `--db` option shared by the commands that work on the server database.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: "db", environment: "SPUNTA_DB", valueName: "percorso", help: "Archivio del server (file SQLite).")
+    var path: String
+}
