@@ -39,10 +39,11 @@ struct Serve: ParsableCommand {
         guard let (host, port) = hostAndPort else { return }
         var configuration = HTTPServer.Configuration(host: host, port: port)
         configuration.maxConnections = maxConnections
-        let log = try AccessLogWriter(destination: accessLog)
-        let server = try SyncServer(databasePath: database.path, configuration: configuration, accessLog: log.map { writer in
-            { entry in writer.write(entry.line) }
-        })
+        var logLine: (@Sendable (AccessLogEntry) -> Void)?
+        if let writer = try AccessLogWriter.make(accessLog) {
+            logLine = { entry in writer.write(entry.line) }
+        }
+        let server = try SyncServer(databasePath: database.path, configuration: configuration, accessLog: logLine)
         let bound: Int
         do {
             bound = try server.start()
@@ -50,7 +51,6 @@ struct Serve: ParsableCommand {
             throw ServeError.cannotListen(listen, "\(error)")
         }
         context.print("Spunta server in ascolto su http://\(host):\(bound) (archivio \(database.path), epoca \(server.service.epoch.prefix(8)))")
-        fflush(stdout)
         let signal = await SyncServer.terminationSignal()
         context.printError("Ricevuto segnale \(signal): concludo le richieste in corso…")
         server.stop()
@@ -80,8 +80,9 @@ final class AccessLogWriter: @unchecked Sendable {
         case "off": return nil
         case "-": return AccessLogWriter(handle: .standardError)
         default:
-            if !FileManager.default.fileExists(atPath: destination) {
-                FileManager.default.createFile(atPath: destination, contents: nil)
+            if !FileManager.default.fileExists(atPath: destination),
+               !FileManager.default.createFile(atPath: destination, contents: nil) {
+                throw ServeError.cannotListen(destination, "registro degli accessi non creabile")
             }
             guard let handle = FileHandle(forWritingAtPath: destination) else {
                 throw ServeError.cannotListen(destination, "registro degli accessi non scrivibile")
@@ -89,11 +90,6 @@ final class AccessLogWriter: @unchecked Sendable {
             handle.seekToEndOfFile()
             return AccessLogWriter(handle: handle)
         }
-    }
-
-    convenience init?(destination: String) throws {
-        guard let made = try Self.make(destination) else { return nil }
-        self.init(handle: made.handle)
     }
 
     private init(handle: FileHandle) {

@@ -1,0 +1,13 @@
+/// Thrown from `validate()` when the values do not go together: a usage error, exit code 2.
+///
+/// `throw ValidationError("--dal deve precedere --al.")`
+public struct ValidationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Italian, naming the options concerned.
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,108 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a command writes: standard output, standard error, or memory (in tests). Knows whether it is
+/// a terminal, so that colour, the bell and screen clearing happen only there.
+public final class OutputSink: @unchecked Sendable {
+    // Safe to share: the memory buffer is touched, and the descriptor written, only while `lock` is held.
+    private let lock = NSLock()
+    private let fileDescriptor: Int32?
+    private var buffer: [UInt8] = []
+
+    /// Whether the output is a terminal (isatty).
+    public let isTerminal: Bool
+    /// Whether ANSI styles are emitted: on a terminal, unless `NO_COLOR` is set or `TERM` is `dumb`.
+    public let colorsEnabled: Bool
+
+    /// The process's standard output.
+    public static let standardOutput = OutputSink(fileDescriptor: STDOUT_FILENO)
+    /// The process's standard error.
+    public static let standardError = OutputSink(fileDescriptor: STDERR_FILENO)
+
+    /// A sink writing to `fileDescriptor`; `environment` decides colour together with isatty.
+    public init(fileDescriptor: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.fileDescriptor = fileDescriptor
+        isTerminal = Terminal.isTerminal(fileDescriptor)
+        colorsEnabled = isTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+
+    private init(memoryAsTerminal: Bool) {
+        fileDescriptor = nil
+        isTerminal = memoryAsTerminal
+        colorsEnabled = memoryAsTerminal
+    }
+
+    /// A sink that keeps what is written, readable through `text`. `isTerminal` lets a test see what a
+    /// terminal would receive.
+    public static func memory(isTerminal: Bool = false) -> OutputSink {
+        OutputSink(memoryAsTerminal: isTerminal)
+    }
+
+    /// Writes `text` as UTF-8, all of it, retrying after interruptions.
+    public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            lock.withLock {
+                guard let fileDescriptor else {
+                    buffer.append(contentsOf: bytes)
+                    return
+                }
+                guard var address = bytes.baseAddress else { return }
+                var remaining = bytes.count
+                while remaining > 0 {
+                    let written = systemWrite(fileDescriptor, address, remaining)
+                    if written > 0 {
+                        address += written
+                        remaining -= written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        return // Nowhere left to report an output error.
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes `line` and a newline.
+    public func writeLine(_ line: String = "") {
+        write(line + "\n")
+    }
+
+    /// Everything written so far, for a memory sink; empty for a descriptor.
+    public var text: String {
+        lock.withLock { String(decoding: buffer, as: UTF8.self) }
+    }
+
+    /// `text` wrapped in the ANSI codes of `styles` when colours are enabled, plain otherwise.
+    public func styled(_ text: String, _ styles: TextStyle...) -> String {
+        colorsEnabled ? ANSI.styled(text, styles) : text
+    }
+
+    /// `text` wrapped in the ANSI codes of `styles` when colours are enabled, plain otherwise.
+    public func styled(_ text: String, styles: [TextStyle]) -> String {
+        colorsEnabled ? ANSI.styled(text, styles) : text
+    }
+
+    /// Rings the terminal bell; nothing when the output is not a terminal.
+    public func bell() {
+        if isTerminal { write(ANSI.bell) }
+    }
+
+    /// Clears the screen and homes the cursor; nothing when the output is not a terminal.
+    public func clearScreen() {
+        if isTerminal { write(ANSI.clearScreen) }
+    }
+}
+
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(descriptor, bytes, count)
+    #else
+    Darwin.write(descriptor, bytes, count)
+    #endif
+}

@@ -1,0 +1,88 @@
+/// Terminal column arithmetic by grapheme, not by byte or code unit: "Niccolò" is seven columns
+/// whether the ò is one code point or an o with a combining accent; wide East Asian characters and
+/// emoji take two; control characters none.
+public enum TextWidth {
+    /// The number of terminal columns `text` occupies.
+    public static func of(_ text: some StringProtocol) -> Int {
+        text.reduce(0) { $0 + of($1) }
+    }
+
+    /// The number of terminal columns one grapheme occupies: 0, 1 or 2.
+    public static func of(_ character: Character) -> Int {
+        guard let first = character.unicodeScalars.first else { return 0 }
+        switch first.properties.generalCategory {
+        case .control, .format, .nonspacingMark, .enclosingMark:
+            return 0
+        default:
+            break
+        }
+        if isWide(first) { return 2 }
+        if character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) && first.properties.isEmoji { return 2 }
+        return 1
+    }
+
+    /// `text` cut to at most `width` columns, ending in `ellipsis` when something was cut.
+    public static func truncate(_ text: String, to width: Int, ellipsis: Character = "…") -> String {
+        guard width > 0 else { return "" }
+        guard of(text) > width else { return text }
+        let budget = width - of(ellipsis)
+        var result = ""
+        var used = 0
+        for character in text {
+            let columns = of(character)
+            if used + columns > budget { break }
+            result.append(character)
+            used += columns
+        }
+        if budget >= 0 { result.append(ellipsis) }
+        return result
+    }
+
+    /// `text` padded with spaces to `width` columns, on the right (left alignment) or the left.
+    public static func pad(_ text: String, to width: Int, alignment: TextAlignment = .left) -> String {
+        let padding = String(repeating: " ", count: max(0, width - of(text)))
+        switch alignment {
+        case .left: return text + padding
+        case .right: return padding + text
+        }
+    }
+
+    /// `text` broken into lines of at most `width` columns at spaces; a word longer than `width` gets a
+    /// line of its own. Existing newlines are kept.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            var lineWidth = 0
+            for word in paragraph.split(separator: " ") {
+                let wordWidth = of(word)
+                if lineWidth > 0 && lineWidth + 1 + wordWidth > width {
+                    lines.append(line)
+                    line = ""
+                    lineWidth = 0
+                }
+                if lineWidth > 0 {
+                    line += " "
+                    lineWidth += 1
+                }
+                line += word
+                lineWidth += wordWidth
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// East Asian Wide and Fullwidth blocks, and emoji shown as pictures by default.
+    private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.properties.isEmojiPresentation { return true }
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Testing
+import SpuntaCLI
+
+@Suite("Text width by grapheme")
+struct TextWidthTests {
+    @Test("accented Italian letters are one column, precomposed or combining", arguments: [
+        ("Niccolò", 7), ("Nicolo\u{300}", 6), ("perché", 6), ("È già così", 10), ("", 0), ("a\tb", 2),
+    ])
+    func widths(text: String, width: Int) {
+        #expect(TextWidth.of(text) == width)
+    }
+
+    @Test("wide characters and emoji take two columns")
+    func wide() {
+        #expect(TextWidth.of("日本") == 4)
+        #expect(TextWidth.of("🍝") == 2)
+        #expect(TextWidth.of("⚠️") == 2)
+        #expect(TextWidth.of("👩‍🍳") == 2)
+    }
+
+    @Test("truncation cuts whole graphemes and ends with an ellipsis", arguments: [
+        ("Niccolò Bianchi", 8, "Niccolò…"),
+        ("Nicolo\u{300} Bianchi", 7, "Nicolo\u{300}…"),
+        ("Rossi", 5, "Rossi"),
+        ("Rossi", 10, "Rossi"),
+        ("Rossi", 1, "…"),
+        ("Rossi", 0, ""),
+        ("日本語", 4, "日…"),
+    ])
+    func truncation(text: String, width: Int, expected: String) {
+        let cut = TextWidth.truncate(text, to: width)
+        #expect(cut == expected)
+        #expect(TextWidth.of(cut) <= width)
+    }
+
+    @Test("padding counts columns, not bytes")
+    func padding() {
+        #expect(TextWidth.pad("più", to: 5) == "più  ")
+        #expect(TextWidth.pad("12", to: 5, alignment: .right) == "   12")
+        #expect(TextWidth.pad("troppo lungo", to: 3) == "troppo lungo")
+    }
+
+    @Test("wrapping breaks at spaces within the width and keeps long words whole")
+    func wrapping() {
+        #expect(TextWidth.wrap("la mensa è aperta dalle dodici", width: 12)
+            == ["la mensa è", "aperta dalle", "dodici"])
+        #expect(TextWidth.wrap("precipitevolissimevolmente sì", width: 10) == ["precipitevolissimevolmente", "sì"])
+        #expect(TextWidth.wrap("uno\n\ndue", width: 10) == ["uno", "", "due"])
+    }
+}
