@@ -89,7 +89,10 @@ let package = Package(
         .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
         .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
         .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange"]),
-        .testTarget(name: "SpuntaServerTests", dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaHTTP", "SpuntaExchange"]),
+        .testTarget(
+            name: "SpuntaServerTests",
+            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaHTTP", "SpuntaExchange", "spunta-server"]
+        ),
         .testTarget(name: "SpuntaClientTests", dependencies: ["SpuntaClient"]),
         .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaSync", "SpuntaExchange"]),
         .testTarget(
