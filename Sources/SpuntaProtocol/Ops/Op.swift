@@ -249,8 +249,12 @@ public struct Meal: Codable, Sendable, Hashable {
     }
 }
 
-/// A boarding or alighting of the school bus at a stop.
+/// A boarding or alighting of the school bus at a stop, or at the school (`stop_id` "school": getting off in
+/// the morning, getting on in the afternoon).
 public struct Ride: Codable, Sendable, Hashable {
+    /// The stop id meaning the school itself.
+    public static let school = "school"
+
     public var beneficiaryId: String
     public var routeId: String
     public var stopId: String

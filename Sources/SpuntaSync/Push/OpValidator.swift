@@ -27,7 +27,17 @@ struct OpValidator {
             }
             return scope.subscription.subtracting([ScopeKey.all, ScopeKey.diets])
         }
-        return DeviceScope.keys(of: op)
+        var keys = DeviceScope.keys(of: op)
+        // The register also reaches the canteen of the class's site: the kitchen counts meals from it.
+        switch op.body {
+        case .attendanceMarked(let a):
+            if let site: String = try db.scalar("SELECT site_id FROM school_class WHERE id = ?", [a.classId]) {
+                keys.insert(ScopeKey.site(site))
+            }
+        case .absenceJustified, .mealScanned, .mealRecorded, .boarding, .alighting, .void:
+            break
+        }
+        return keys
     }
 
     func problem(with op: Op) throws -> Problem? {
@@ -62,7 +72,8 @@ struct OpValidator {
                 return Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo.")
             }
             if let p = try beneficiaryExists(r.beneficiaryId) { return p }
-            guard (try db.scalar("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", [r.stopId, r.routeId]) as Int?) != nil else {
+            let onRoute: Int? = try db.scalar("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", [r.stopId, r.routeId])
+            guard r.stopId == Ride.school || onRoute != nil else {
                 return Problem(code: "unknown_stop", message: "La fermata \(r.stopId) non è sulla linea \(r.routeId).")
             }
             return nil
