@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "SpuntaCrypto", swiftSettings: strict),
         // Command-line parsing, terminal control, tables.
         .target(name: "SpuntaCLI", swiftSettings: strict),
-        // Linux event notification (epoll, eventfd) for the HTTP server: headers only, nothing to link.
+        // Linux event notification (epoll, eventfd, inotify) for the HTTP server and the client's sync: headers only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         // HTTP/1.1 server and client on POSIX sockets.
         .target(name: "SpuntaHTTP", dependencies: ["CSystem"], swiftSettings: strict),
@@ -66,7 +66,7 @@ let package = Package(
         // The field client: local replica, outbox, scanning, roll call, sync engine.
         .target(
             name: "SpuntaClient",
-            dependencies: ["SpuntaStore", "SpuntaProtocol", "SpuntaDomain", "SpuntaHTTP", "SpuntaCLI"],
+            dependencies: ["SpuntaStore", "SpuntaProtocol", "SpuntaDomain", "SpuntaHTTP", "SpuntaCLI", "CSystem"],
             swiftSettings: strict
         ),
 

@@ -1,3 +1,4 @@
-/* Linux calls that Glibc's Swift module does not export: epoll and eventfd (used by the HTTP server). */
+/* Linux calls that the Glibc Swift module does not export: epoll and eventfd (HTTP server), inotify (client sync). */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>

@@ -1,1 +1,3 @@
-print("spunta")
+import SpuntaCLI
+
+await SpuntaCommand.main()

@@ -1,0 +1,79 @@
+import SpuntaDomain
+
+/// What goes wrong on the device, in words for the person holding it (errori del dispositivo).
+public enum ClientError: UserFacingError, Equatable {
+    case notEnrolled
+    case alreadyEnrolled(String)
+    case homeNotWritable(String)
+    case revoked
+    case blocked
+    case unknownToServer
+    case server(code: String, message: String)
+    case incompatibleServer(String)
+    case offline(String)
+    case wrongRole(expected: String, actual: String)
+    case notInScope(String)
+    case unknownBeneficiary(String)
+    case nothingToVoid
+    case unknownOp(String)
+    case invalidDate(String)
+    case missingReason
+
+    public var code: String {
+        switch self {
+        case .notEnrolled: return "not_enrolled"
+        case .alreadyEnrolled: return "already_enrolled"
+        case .homeNotWritable: return "home_not_writable"
+        case .revoked: return "device_revoked"
+        case .blocked: return "device_blocked"
+        case .unknownToServer: return "unknown_to_server"
+        case .server(let code, _): return code
+        case .incompatibleServer: return "protocol_version_unsupported"
+        case .offline: return "offline"
+        case .wrongRole: return "wrong_role"
+        case .notInScope: return "not_in_scope"
+        case .unknownBeneficiary: return "unknown_beneficiary"
+        case .nothingToVoid: return "nothing_to_void"
+        case .unknownOp: return "unknown_op"
+        case .invalidDate: return "invalid_date"
+        case .missingReason: return "missing_reason"
+        }
+    }
+
+    public var userMessage: String {
+        switch self {
+        case .notEnrolled:
+            return "Dispositivo non ancora registrato: usare spunta enroll --server URL --code CODICE."
+        case .alreadyEnrolled(let id):
+            return "Questo dispositivo è già registrato come \(id). Per registrarne un altro usare una cartella diversa (--home)."
+        case .homeNotWritable(let path):
+            return "Cartella del dispositivo \(path) non scrivibile: controllare --home o SPUNTA_HOME."
+        case .revoked:
+            return "Questo dispositivo è stato revocato: non sincronizza più. Consegnarlo all'ufficio scuola."
+        case .blocked:
+            return "Il server ha bloccato il dispositivo (copia o ripristino di un altro): registrarlo di nuovo con un nuovo codice."
+        case .unknownToServer:
+            return "Il server non riconosce più questo dispositivo (forse ripristinato da una copia): chiedere un nuovo codice e registrarlo di nuovo."
+        case .server(_, let message):
+            return message
+        case .incompatibleServer(let message):
+            return message
+        case .offline(let message):
+            return message
+        case .wrongRole(let expected, let actual):
+            return "Comando per dispositivi \(expected): questo è un dispositivo \(actual)."
+        case .notInScope(let what):
+            return "\(what) non è tra quelli di questo dispositivo."
+        case .unknownBeneficiary(let id):
+            return "Bambino \(id) non presente sul dispositivo."
+        case .nothingToVoid:
+            return "Nessuna registrazione da annullare."
+        case .unknownOp(let id):
+            return "Registrazione \(id) non trovata su questo dispositivo."
+        case .invalidDate(let text):
+            return "Data «\(text)» non valida: usare AAAA-MM-GG."
+        case .missingReason:
+            return "Indicare il motivo con --reason."
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaStore
+
+/// What the device knows happened: its own ops and the other devices' ops it pulled, without the voided
+/// ones. Scanning asks it "already served today?", the roll call "what is the mark?".
+struct LocalFacts {
+    let db: Database
+    let deviceId: String
+
+    /// One op as the device knows it.
+    struct Fact {
+        let id: String
+        let deviceId: String
+        let type: OpType
+        let serviceId: String?
+        let siteId: String?
+        let routeId: String?
+        let stopId: String?
+        let direction: Direction?
+        let status: AttendanceStatus?
+        let time: LocalTime?
+        let hlc: Int64
+        let wallTimeMs: Int64
+        let own: Bool
+    }
+
+    /// The ops about a child on a day, oldest first by HLC, voided ones left out.
+    func facts(beneficiary: String, date: LocalDate) throws -> [Fact] {
+        var result: [Fact] = []
+        for row in try db.fetchAll("SELECT json FROM outbox WHERE beneficiary_id = ? AND business_date = ?", [beneficiary, date.description]) {
+            let op = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
+            result.append(Self.fact(op, own: true))
+        }
+        for row in try db.fetchAll("""
+            SELECT id, device_id, type, service_id, site_id, route_id, stop_id, direction, status, time, hlc, wall_time_ms
+            FROM peer_op WHERE beneficiary_id = ? AND business_date = ?
+            """, [beneficiary, date.description]) {
+            guard let type = OpType(rawValue: try row[2]) else { continue }
+            result.append(Fact(
+                id: try row[0], deviceId: try row[1], type: type, serviceId: try row[3], siteId: try row[4], routeId: try row[5],
+                stopId: try row[6], direction: (try row[7] as String?).flatMap(Direction.init(rawValue:)),
+                status: (try row[8] as String?).flatMap(AttendanceStatus.init(rawValue:)),
+                time: (try row[9] as String?).flatMap { LocalTime($0) }, hlc: try row[10], wallTimeMs: try row[11], own: false
+            ))
+        }
+        let voided = try voidedIDs(result.map(\.id))
+        return result.filter { !voided.contains($0.id) }.sorted { ($0.hlc, $0.deviceId, $0.id) < ($1.hlc, $1.deviceId, $1.id) }
+    }
+
+    /// Which of `ids` a void (own or pulled) cancels.
+    func voidedIDs(_ ids: [String]) throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        var voided: Set<String> = []
+        for id in ids {
+            let own: Int? = try db.scalar("SELECT 1 FROM outbox WHERE type = 'void' AND target_op_id = ? AND state != 'rejected' LIMIT 1", [id])
+            let peer: Int? = try db.scalar("SELECT 1 FROM peer_op WHERE type = 'void' AND target_op_id = ? LIMIT 1", [id])
+            if own != nil || peer != nil { voided.insert(id) }
+        }
+        return voided
+    }
+
+    static func fact(_ op: Op, own: Bool) -> Fact {
+        var service: String?, site: String?, route: String?, stop: String?, direction: Direction?
+        var status: AttendanceStatus?, time: LocalTime?
+        switch op.body {
+        case .attendanceMarked(let a): status = a.status; time = a.time
+        case .absenceJustified: break
+        case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId; site = m.siteId
+        case .boarding(let r), .alighting(let r): route = r.routeId; stop = r.stopId; direction = r.direction
+        case .void: break
+        }
+        return Fact(id: op.id, deviceId: op.deviceId, type: op.type, serviceId: service, siteId: site, routeId: route, stopId: stop,
+                    direction: direction, status: status, time: time, hlc: op.hlc.rawValue, wallTimeMs: op.wallTimeMs, own: own)
+    }
+
+    /// The register mark of a child on a day: the latest mark by (HLC, device).
+    func attendance(beneficiary: String, date: LocalDate) throws -> Fact? {
+        try facts(beneficiary: beneficiary, date: date).filter { $0.type == .attendanceMarked }.last
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaStore
+
+/// The device's copy of its scope (replica) and the other devices' ops: applied page by page with the cursor,
+/// read by scanning and roll call.
+public struct ReplicaStore {
+    let db: Database
+
+    public init(_ db: Database) {
+        self.db = db
+    }
+
+    // MARK: Applying pulls
+
+    /// Applies one pulled page in the caller's transaction, and stores its cursor and epoch with it.
+    public func apply(_ page: PullResponse, now: Date) throws {
+        if page.reset {
+            try db.execute("DELETE FROM record; DELETE FROM beneficiary; DELETE FROM enrollment; DELETE FROM card; DELETE FROM peer_op;")
+        }
+        for change in page.changes {
+            try apply(change)
+        }
+        for op in page.ops {
+            try insertPeer(op)
+            try OpRecorder.observe(db, remote: op.hlc, now: now)
+        }
+        try db.run("UPDATE device SET cursor = ?, epoch = ? WHERE id = 1", [page.cursor, page.epoch])
+    }
+
+    func apply(_ change: ReplicaChange) throws {
+        switch change.action {
+        case .delete:
+            switch change.entity {
+            case .beneficiaries: try db.run("DELETE FROM beneficiary WHERE id = ?", [change.id])
+            case .enrollments: try db.run("DELETE FROM enrollment WHERE id = ?", [change.id])
+            case .cards: try db.run("DELETE FROM card WHERE id = ?", [change.id])
+            default: try db.run("DELETE FROM record WHERE entity = ? AND id = ?", [change.entity.rawValue, change.id])
+            }
+        case .upsert:
+            switch change.record {
+            case .beneficiary(let b):
+                try db.run("INSERT OR REPLACE INTO beneficiary (id, surname, given_name, class_id) VALUES (?, ?, ?, ?)",
+                           [b.id, b.surname, b.givenName, b.classId])
+            case .enrollment(let e):
+                try db.run("""
+                    INSERT OR REPLACE INTO enrollment (id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id,
+                        return_stop_id, start_date, end_date)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [e.id, e.beneficiaryId, e.serviceId, e.siteId, e.dietId, e.routeId, e.outboundStopId, e.returnStopId,
+                          e.startDate.description, e.endDate?.description])
+            case .card(let c):
+                try db.run("INSERT OR REPLACE INTO card (id, beneficiary_id, revoked_on) VALUES (?, ?, ?)",
+                           [c.id, c.beneficiaryId, c.revokedOn?.description])
+            case .some(let record):
+                let body: Data
+                switch record {
+                case .municipality(let v): body = try WireCoding.encode(v)
+                case .schoolYear(let v): body = try WireCoding.encode(v)
+                case .site(let v): body = try WireCoding.encode(v)
+                case .schoolClass(let v): body = try WireCoding.encode(v)
+                case .service(let v): body = try WireCoding.encode(v)
+                case .diet(let v): body = try WireCoding.encode(v)
+                case .route(let v): body = try WireCoding.encode(v)
+                case .beneficiary, .enrollment, .card: return
+                }
+                try db.run("INSERT OR REPLACE INTO record (entity, id, body) VALUES (?, ?, ?)",
+                           [change.entity.rawValue, change.id, String(decoding: body, as: UTF8.self)])
+            case .none:
+                break
+            }
+        }
+    }
+
+    func insertPeer(_ op: Op) throws {
+        var service: String?, site: String?, cls: String?, route: String?, stop: String?, direction: String?
+        var status: String?, time: String?, target: String?
+        switch op.body {
+        case .attendanceMarked(let a): cls = a.classId; status = a.status.rawValue; time = a.time?.description
+        case .absenceJustified(let a): cls = a.classId; status = "justified:\(a.absenceDate)"
+        case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId; site = m.siteId
+        case .boarding(let r), .alighting(let r): route = r.routeId; stop = r.stopId; direction = r.direction.rawValue
+        case .void(let v): target = v.targetOpId
+        }
+        try db.run("""
+            INSERT OR IGNORE INTO peer_op (id, device_id, type, beneficiary_id, business_date, service_id, site_id, class_id, route_id,
+                stop_id, direction, status, time, target_op_id, hlc, wall_time_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [op.id, op.deviceId, op.type.rawValue, op.body.beneficiaryId, op.businessDate.description, service, site, cls,
+                  route, stop, direction, status, time, target, op.hlc.rawValue, op.wallTimeMs])
+    }
+
+    // MARK: Reading
+
+    public func record<T: Decodable>(_ entity: ReplicaEntity, _ id: String, as type: T.Type) throws -> T? {
+        guard let body: String = try db.scalar("SELECT body FROM record WHERE entity = ? AND id = ?", [entity.rawValue, id]) else {
+            return nil
+        }
+        return try WireCoding.decode(type, from: Data(body.utf8))
+    }
+
+    public func records<T: Decodable>(_ entity: ReplicaEntity, as type: T.Type) throws -> [T] {
+        try db.fetchAll("SELECT body FROM record WHERE entity = ? ORDER BY id", [entity.rawValue]).map {
+            try WireCoding.decode(type, from: Data((try $0[0] as String).utf8))
+        }
+    }
+
+    public func beneficiary(_ id: String) throws -> ReplicaBeneficiary? {
+        try db.fetchOne("SELECT id, surname, given_name, class_id FROM beneficiary WHERE id = ?", [id]).map(Self.beneficiary)
+    }
+
+    public func beneficiaries(inClass id: String) throws -> [ReplicaBeneficiary] {
+        try db.fetchAll("SELECT id, surname, given_name, class_id FROM beneficiary WHERE class_id = ? ORDER BY surname, given_name, id", [id])
+            .map(Self.beneficiary)
+    }
+
+    public func allBeneficiaries() throws -> [ReplicaBeneficiary] {
+        try db.fetchAll("SELECT id, surname, given_name, class_id FROM beneficiary ORDER BY surname, given_name, id").map(Self.beneficiary)
+    }
+
+    static func beneficiary(_ row: Row) throws -> ReplicaBeneficiary {
+        ReplicaBeneficiary(id: try row[0], surname: try row[1], givenName: try row[2], classId: try row[3])
+    }
+
+    public func enrollments(of beneficiary: String) throws -> [ReplicaEnrollment] {
+        try db.fetchAll("""
+            SELECT id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date
+            FROM enrollment WHERE beneficiary_id = ? ORDER BY id
+            """, [beneficiary]).map(Self.enrollment)
+    }
+
+    public func allEnrollments() throws -> [ReplicaEnrollment] {
+        try db.fetchAll("""
+            SELECT id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date
+            FROM enrollment ORDER BY id
+            """).map(Self.enrollment)
+    }
+
+    static func enrollment(_ row: Row) throws -> ReplicaEnrollment {
+        ReplicaEnrollment(
+            id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
+            routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7],
+            startDate: LocalDate(try row[8] as String) ?? LocalDate(dayNumber: 0),
+            endDate: (try row[9] as String?).flatMap { LocalDate($0) }
+        )
+    }
+
+    /// The card's holder and, if revoked, since when.
+    public func card(_ id: String) throws -> (beneficiaryId: String, revokedOn: String?)? {
+        try db.fetchOne("SELECT beneficiary_id, revoked_on FROM card WHERE id = ?", [id]).map { (try $0[0], try $0[1]) }
+    }
+
+    public var counts: [String: Int] {
+        get throws {
+            var result: [String: Int] = [:]
+            result["beneficiaries"] = try db.scalar("SELECT COUNT(*) FROM beneficiary") ?? 0
+            result["enrollments"] = try db.scalar("SELECT COUNT(*) FROM enrollment") ?? 0
+            result["cards"] = try db.scalar("SELECT COUNT(*) FROM card") ?? 0
+            for row in try db.fetchAll("SELECT entity, COUNT(*) FROM record GROUP BY entity") {
+                result[try row[0] as String] = try row[1]
+            }
+            result["peer_ops"] = try db.scalar("SELECT COUNT(*) FROM peer_op") ?? 0
+            return result
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaStore
+
+/// Where scans happen (postazione di lettura): the canteen door of a site, or a bus at a stop in one direction.
+public struct ScanSetup: Sendable, Equatable {
+    public enum Place: Sendable, Equatable {
+        case canteen
+        case bus(route: String, stop: String, direction: Direction, boarding: Bool)
+    }
+
+    public var place: Place
+    /// The business date the scans belong to (today in Europe/Rome unless given).
+    public var date: LocalDate
+
+    public init(place: Place, date: LocalDate) {
+        self.place = place
+        self.date = date
+    }
+}
+
+/// Decides each scan and records it durably before answering (lettura delle tessere). One line in, one
+/// outcome out; nothing is printed before the op is committed.
+public final class ScanStation: Sendable {
+    let queue: DatabaseQueue
+    let device: EnrolledDevice
+    let setup: ScanSetup
+    let clock: @Sendable () -> Date
+
+    public init(queue: DatabaseQueue, device: EnrolledDevice, setup: ScanSetup, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.queue = queue
+        self.device = device
+        self.setup = setup
+        self.clock = clock
+        switch setup.place {
+        case .canteen:
+            guard device.role == .canteen else { throw ClientError.wrongRole(expected: "mensa", actual: device.role.italian) }
+        case .bus(let route, let stop, _, _):
+            guard device.role == .bus else { throw ClientError.wrongRole(expected: "scuolabus", actual: device.role.italian) }
+            guard device.routeIDs.contains(route) else { throw ClientError.notInScope("La linea \(route)") }
+            let known = try queue.read { db in try ReplicaStore(db).record(.routes, route, as: Route.self) }
+            guard let known else { throw ClientError.notInScope("La linea \(route)") }
+            guard stop == Ride.school || known.stops.contains(where: { $0.id == stop }) else {
+                throw ClientError.notInScope("La fermata \(stop)")
+            }
+        }
+    }
+
+    /// Handles one line typed by the scanner (or by a person: `?nome` searches, `=ID` records by name).
+    public func handle(_ line: String) -> ScanOutcome {
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            if text.hasPrefix("?") {
+                return try search(String(text.dropFirst()))
+            }
+            if text.hasPrefix("=") {
+                return try recordByName(String(text.dropFirst()).trimmingCharacters(in: .whitespaces))
+            }
+            let card: CardID
+            do {
+                card = try CardPayload.decode(line)
+            } catch {
+                var outcome = ScanOutcome(.invalidPayload, error.userMessage)
+                outcome.reason = error.code
+                return outcome
+            }
+            return try queue.write { db in try decide(db, cardID: card.text) }
+        } catch let error as any UserFacingError {
+            return ScanOutcome(.error, error.userMessage)
+        } catch {
+            return ScanOutcome(.error, "Errore dell'archivio del dispositivo: nulla registrato. Riprovare la lettura.")
+        }
+    }
+
+    private func decide(_ db: Database, cardID: String) throws -> ScanOutcome {
+        let replica = ReplicaStore(db)
+        guard let card = try replica.card(cardID) else {
+            return ScanOutcome(.unknownCard, "Tessera sconosciuta: non è di un bambino di questo servizio.")
+        }
+        if let revoked = card.revokedOn {
+            var outcome = ScanOutcome(.revokedCard, "Tessera revocata il \(LocalDate(revoked)?.italian ?? revoked): usare quella nuova.")
+            try describe(&outcome, db: db, beneficiary: card.beneficiaryId)
+            return outcome
+        }
+        return try decide(db, beneficiary: card.beneficiaryId, cardID: cardID)
+    }
+
+    private func decide(_ db: Database, beneficiary: String, cardID: String?) throws -> ScanOutcome {
+        switch setup.place {
+        case .canteen: return try canteen(db, beneficiary: beneficiary, cardID: cardID)
+        case .bus(let route, let stop, let direction, let boarding):
+            return try bus(db, beneficiary: beneficiary, cardID: cardID, route: route, stop: stop, direction: direction, boarding: boarding)
+        }
+    }
+
+    // MARK: Canteen
+
+    private func canteen(_ db: Database, beneficiary: String, cardID: String?) throws -> ScanOutcome {
+        let replica = ReplicaStore(db)
+        let enrollments = try replica.enrollments(of: beneficiary).filter { $0.isActive(on: setup.date) }
+        let here = enrollments.first { e in e.siteId.map(device.siteIDs.contains) ?? false }
+        guard let enrollment = here else {
+            var outcome = ScanOutcome(.notEnrolled, "Non iscritto alla mensa di questo plesso oggi.")
+            try describe(&outcome, db: db, beneficiary: beneficiary)
+            return outcome
+        }
+        let facts = LocalFacts(db: db, deviceId: device.deviceId)
+        if let served = try facts.facts(beneficiary: beneficiary, date: setup.date).first(where: {
+            ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == enrollment.serviceId
+        }) {
+            let at = BusinessCalendar.time(of: Date(timeIntervalSince1970: Double(served.wallTimeMs) / 1000))
+            let where_ = served.own ? "" : " all'altra postazione"
+            var outcome = ScanOutcome(.duplicate, "Già servito oggi alle \(at)\(where_).")
+            outcome.servedAt = at.description
+            outcome.elsewhere = !served.own
+            try describe(&outcome, db: db, beneficiary: beneficiary, enrollment: enrollment)
+            return outcome
+        }
+        guard let site = enrollment.siteId else { return ScanOutcome(.notEnrolled, "Iscrizione senza plesso.") }
+        let body: OpBody = cardID != nil
+            ? .mealScanned(Meal(beneficiaryId: beneficiary, serviceId: enrollment.serviceId, siteId: site, cardId: cardID, reason: nil))
+            : .mealRecorded(Meal(beneficiaryId: beneficiary, serviceId: enrollment.serviceId, siteId: site, cardId: nil,
+                                 reason: "senza tessera, registrato per nome"))
+        let op = try OpRecorder.record(db, device: device, body: body, businessDate: setup.date, now: clock())
+        var outcome = ScanOutcome(.ok, cardID == nil ? "Registrato per nome." : "Buon appetito!", recorded: true)
+        outcome.opId = op.id
+        try describe(&outcome, db: db, beneficiary: beneficiary, enrollment: enrollment)
+        return outcome
+    }
+
+    // MARK: Bus
+
+    private func bus(
+        _ db: Database, beneficiary: String, cardID: String?, route: String, stop: String, direction: Direction, boarding: Bool
+    ) throws -> ScanOutcome {
+        let replica = ReplicaStore(db)
+        let enrollment = try replica.enrollments(of: beneficiary).first { $0.routeId == route && $0.isActive(on: setup.date) }
+        let facts = try LocalFacts(db: db, deviceId: device.deviceId).facts(beneficiary: beneficiary, date: setup.date)
+            .filter { $0.routeId == route && $0.direction == direction }
+        let kind: OpType = boarding ? .boarding : .alighting
+        if facts.contains(where: { $0.type == kind }) {
+            var outcome = ScanOutcome(.duplicate, boarding ? "Già salito su questa corsa." : "Già sceso da questa corsa.")
+            try describe(&outcome, db: db, beneficiary: beneficiary)
+            return outcome
+        }
+        // The child is on (or off) the bus whatever the paperwork says: the fact is recorded, the alert shown.
+        var result = ScanOutcome.Result.ok
+        var message = boarding ? "Salito." : "Sceso."
+        if enrollment == nil {
+            result = .notEnrolled
+            message = "ATTENZIONE: non iscritto a questa linea! Registrato comunque: avvisare l'ufficio."
+        } else if let enrollment {
+            let expected = direction == .outbound
+                ? (boarding ? enrollment.outboundStopId : nil)
+                : (boarding ? nil : enrollment.returnStopId)
+            if let expected, expected != stop {
+                let name = try replica.record(.routes, route, as: Route.self)?.stops.first { $0.id == expected }?.name ?? expected
+                result = .wrongStop
+                message = "ATTENZIONE: la sua fermata è \(name). Registrato comunque."
+            } else if !boarding, !facts.contains(where: { $0.type == .boarding }) {
+                message = "Sceso (salita non registrata)."
+            }
+        }
+        let ride = Ride(beneficiaryId: beneficiary, routeId: route, stopId: stop, direction: direction, cardId: cardID)
+        let op = try OpRecorder.record(db, device: device, body: boarding ? .boarding(ride) : .alighting(ride), businessDate: setup.date, now: clock())
+        var outcome = ScanOutcome(result, message, recorded: true)
+        outcome.opId = op.id
+        try describe(&outcome, db: db, beneficiary: beneficiary)
+        return outcome
+    }
+
+    // MARK: By name
+
+    /// `?text`: the children of this device's scope whose name contains the text.
+    private func search(_ text: String) throws -> ScanOutcome {
+        let needle = text.trimmingCharacters(in: .whitespaces)
+        guard needle.count >= 2 else { return ScanOutcome(.candidates, "Scrivere almeno due lettere del nome dopo «?».") }
+        return try queue.read { db in
+            let replica = ReplicaStore(db)
+            let found = try replica.allBeneficiaries().filter {
+                "\($0.surname) \($0.givenName)".range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+            }
+            var outcome = ScanOutcome(.candidates, found.isEmpty ? "Nessun bambino trovato." : "Registrare con =CODICE:")
+            outcome.candidates = try found.prefix(8).map { b in
+                ScanOutcome.Candidate(beneficiaryId: b.id, name: b.fullName, className: try className(db, b.classId))
+            }
+            return outcome
+        }
+    }
+
+    /// `=ID`: a child without card, recorded by name.
+    private func recordByName(_ id: String) throws -> ScanOutcome {
+        try queue.write { db in
+            guard try ReplicaStore(db).beneficiary(id) != nil else {
+                return ScanOutcome(.unknownCard, "Codice \(id) sconosciuto: cercare con ?nome.")
+            }
+            return try decide(db, beneficiary: id, cardID: nil)
+        }
+    }
+
+    // MARK: Describing the child
+
+    private func describe(_ outcome: inout ScanOutcome, db: Database, beneficiary: String, enrollment: ReplicaEnrollment? = nil) throws {
+        let replica = ReplicaStore(db)
+        guard let child = try replica.beneficiary(beneficiary) else { return }
+        outcome.beneficiaryId = child.id
+        outcome.name = child.fullName
+        outcome.className = try className(db, child.classId)
+        if let dietID = enrollment?.dietId, let diet = try replica.record(.diets, dietID, as: Diet.self) {
+            outcome.dietName = diet.name
+            outcome.allergens = diet.allergens.map(\.italian)
+        }
+    }
+
+    private func className(_ db: Database, _ id: String?) throws -> String? {
+        guard let id else { return nil }
+        return try ReplicaStore(db).record(.classes, id, as: SchoolClass.self)?.name ?? id
+    }
+}

@@ -1,1 +1,0 @@
-// The field client: replica, outbox, scanning, roll call, sync.

@@ -1,0 +1,132 @@
+import SpuntaStore
+
+/// The device database's schema steps, in release order. A released step is never edited.
+public enum ClientMigrations {
+    public static var migrator: Migrator {
+        var m = Migrator()
+        m.registerMigration("v1-device", V1Device.apply)
+        return m
+    }
+}
+
+/// The device, its replica of the scope, its outbox, and the ops of the other devices of the scope.
+enum V1Device {
+    static func apply(_ db: Database) throws {
+        try db.execute("""
+            -- The device itself: one row once enrolled.
+            CREATE TABLE device (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                device_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                server_url TEXT NOT NULL,
+                token TEXT NOT NULL,
+                municipality TEXT NOT NULL,
+                epoch TEXT NOT NULL,
+                cursor TEXT,
+                enrolled_at TEXT NOT NULL
+            ) STRICT;
+
+            -- Numbers of this database instance: ops are numbered per instance, stamps never go back.
+            CREATE TABLE instance (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                instance_id TEXT NOT NULL,
+                last_seq INTEGER NOT NULL,
+                last_hlc INTEGER NOT NULL
+            ) STRICT;
+
+            CREATE TABLE sync_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_success_at TEXT,
+                last_attempt_at TEXT,
+                last_error TEXT,
+                last_error_code TEXT,
+                revoked INTEGER NOT NULL DEFAULT 0,
+                blocked INTEGER NOT NULL DEFAULT 0,
+                clock_offset_ms INTEGER
+            ) STRICT;
+
+            -- Replica: small records as JSON by kind; the three a scan needs, in their own indexed tables.
+            CREATE TABLE record (
+                entity TEXT NOT NULL,
+                id TEXT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (entity, id)
+            ) STRICT, WITHOUT ROWID;
+
+            CREATE TABLE beneficiary (
+                id TEXT PRIMARY KEY,
+                surname TEXT NOT NULL,
+                given_name TEXT NOT NULL,
+                class_id TEXT
+            ) STRICT;
+            CREATE INDEX beneficiary_class ON beneficiary(class_id);
+
+            CREATE TABLE enrollment (
+                id TEXT PRIMARY KEY,
+                beneficiary_id TEXT NOT NULL,
+                service_id TEXT NOT NULL,
+                site_id TEXT,
+                diet_id TEXT,
+                route_id TEXT,
+                outbound_stop_id TEXT,
+                return_stop_id TEXT,
+                start_date TEXT NOT NULL,
+                end_date TEXT
+            ) STRICT;
+            CREATE INDEX enrollment_beneficiary ON enrollment(beneficiary_id);
+
+            CREATE TABLE card (
+                id TEXT PRIMARY KEY,
+                beneficiary_id TEXT NOT NULL,
+                revoked_on TEXT
+            ) STRICT;
+
+            -- Own ops, in recording order. Kept after acknowledgement for re-pushing after a server restore.
+            CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                json TEXT NOT NULL,
+                type TEXT NOT NULL,
+                beneficiary_id TEXT,
+                business_date TEXT NOT NULL,
+                service_id TEXT,
+                route_id TEXT,
+                direction TEXT,
+                status TEXT,
+                target_op_id TEXT,
+                created_at TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'rejected')),
+                result_code TEXT,
+                result_message TEXT,
+                outcome TEXT,
+                acked_at TEXT
+            ) STRICT;
+            CREATE INDEX outbox_state ON outbox(state, seq);
+            CREATE INDEX outbox_subject ON outbox(beneficiary_id, business_date);
+
+            -- Other devices' ops of the scope, as pulled.
+            CREATE TABLE peer_op (
+                id TEXT PRIMARY KEY,
+                device_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                beneficiary_id TEXT,
+                business_date TEXT NOT NULL,
+                service_id TEXT,
+                site_id TEXT,
+                class_id TEXT,
+                route_id TEXT,
+                stop_id TEXT,
+                direction TEXT,
+                status TEXT,
+                time TEXT,
+                target_op_id TEXT,
+                hlc INTEGER NOT NULL,
+                wall_time_ms INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX peer_op_subject ON peer_op(beneficiary_id, business_date);
+            CREATE INDEX peer_op_target ON peer_op(target_op_id) WHERE target_op_id IS NOT NULL;
+            """)
+    }
+}

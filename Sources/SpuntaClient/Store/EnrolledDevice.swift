@@ -1,0 +1,46 @@
+import Foundation
+import SpuntaProtocol
+import SpuntaStore
+
+/// The device as enrolled (dispositivo registrato): who it is for the server, its role and scope.
+public struct EnrolledDevice: Sendable, Equatable {
+    public let deviceId: String
+    public let name: String
+    public let role: DeviceRole
+    public let scope: [ScopeItem]
+    public let serverURL: String
+    public let token: String
+    public let municipality: String
+    public var epoch: String
+    public var cursor: String?
+
+    public var siteIDs: [String] { scope.filter { $0.kind == .site }.map(\.id) }
+    public var classIDs: [String] { scope.filter { $0.kind == .class }.map(\.id) }
+    public var routeIDs: [String] { scope.filter { $0.kind == .route }.map(\.id) }
+
+    /// The enrolled device, or nil before enrollment.
+    public static func load(_ db: Database) throws -> EnrolledDevice? {
+        guard let row = try db.fetchOne("""
+            SELECT device_id, name, role, scope, server_url, token, municipality, epoch, cursor FROM device WHERE id = 1
+            """) else { return nil }
+        let scope = try WireCoding.decode([ScopeItem].self, from: Data((try row[3] as String).utf8))
+        return EnrolledDevice(
+            deviceId: try row[0], name: try row[1], role: DeviceRole(rawValue: try row[2]) ?? .teacher, scope: scope,
+            serverURL: try row[4], token: try row[5], municipality: try row[6], epoch: try row[7], cursor: try row[8]
+        )
+    }
+
+    /// The enrolled device, or the error that tells the user to enroll it.
+    public static func require(_ db: Database) throws -> EnrolledDevice {
+        guard let device = try load(db) else { throw ClientError.notEnrolled }
+        return device
+    }
+
+    func save(_ db: Database, enrolledAt: Date) throws {
+        try db.run("""
+            INSERT INTO device (id, device_id, name, role, scope, server_url, token, municipality, epoch, cursor, enrolled_at)
+            VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [deviceId, name, role.rawValue, String(decoding: try WireCoding.encode(scope), as: UTF8.self), serverURL, token,
+                  municipality, epoch, cursor, ISO8601DateFormatter().string(from: enrolledAt)])
+    }
+}

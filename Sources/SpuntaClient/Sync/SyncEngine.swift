@@ -1,0 +1,248 @@
+import Foundation
+import SpuntaDomain
+import SpuntaHTTP
+import SpuntaProtocol
+import SpuntaStore
+
+/// Synchronisation with the server (sincronizzazione): push the outbox, then pull pages, each page committed
+/// with its cursor, so a dropped connection costs at most one page and the next run resumes there.
+public final class SyncEngine {
+    /// How long acknowledged ops are kept for re-pushing after a server restore.
+    public static let retentionDays = 30
+    public static let pushBatch = 500
+    public static let pullLimit = 1_000
+
+    let queue: DatabaseQueue
+    let clock: @Sendable () -> Date
+    private var client: HTTPClient?
+    private var clientURL: String?
+
+    /// What one synchronisation did.
+    public struct Report: Encodable, Sendable {
+        public var pushed = 0
+        public var applied = 0
+        public var duplicates = 0
+        public var rejected: [Rejection] = []
+        public var changes = 0
+        public var peerOps = 0
+        public var pages = 0
+        public var snapshot = false
+        public var epochChanged = false
+        public var cursor: String?
+
+        public struct Rejection: Encodable, Sendable {
+            public let opId: String
+            public let code: String
+            public let message: String
+            enum CodingKeys: String, CodingKey { case opId = "op_id", code, message }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pushed, applied, duplicates, rejected, changes, peerOps = "peer_ops", pages, snapshot
+            case epochChanged = "epoch_changed", cursor
+        }
+
+        /// One line in Italian.
+        public var italian: String {
+            var parts: [String] = []
+            parts.append(pushed == 0 ? "niente da inviare" : "inviate \(pushed) registrazioni")
+            if duplicates > 0 { parts.append("\(duplicates) già ricevute") }
+            if !rejected.isEmpty { parts.append("\(rejected.count) rifiutate") }
+            parts.append(changes + peerOps == 0 ? "nessuna novità" : "ricevute \(changes) modifiche e \(peerOps) registrazioni di altri")
+            if snapshot { parts.append("dati riscaricati") }
+            if epochChanged { parts.append("server ripristinato: operazioni reinviate") }
+            return "Sincronizzato: " + parts.joined(separator: ", ") + "."
+        }
+    }
+
+    public init(queue: DatabaseQueue, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.queue = queue
+        self.clock = clock
+    }
+
+    // MARK: Enrollment
+
+    /// Trades the one-time code for a token and stores the device. The replica comes with the first sync.
+    public static func enroll(queue: DatabaseQueue, server: String, code: String, label: String, now: Date = Date()) throws -> EnrolledDevice {
+        if let existing = try queue.read({ try EnrolledDevice.load($0) }) {
+            throw ClientError.alreadyEnrolled(existing.deviceId)
+        }
+        let client: HTTPClient
+        do {
+            client = try HTTPClient(baseURL: server)
+        } catch {
+            throw ClientError.offline(error.userMessage)
+        }
+        let body = try WireCoding.encode(EnrollRequest(code: code, deviceLabel: label, appVersion: ProtocolVersion.appVersion))
+        let response = try Self.send(client, method: "POST", path: "/v1/enroll", token: nil, body: body, timeout: 30)
+        let enrolled = try WireCoding.decode(EnrollResponse.self, from: response.body)
+        let device = EnrolledDevice(
+            deviceId: enrolled.deviceId, name: enrolled.name, role: enrolled.role, scope: enrolled.scope, serverURL: server,
+            token: enrolled.token, municipality: enrolled.municipality, epoch: enrolled.epoch, cursor: nil
+        )
+        try queue.write { db in try device.save(db, enrolledAt: now) }
+        return device
+    }
+
+    // MARK: One synchronisation
+
+    /// Pushes everything pending, then pulls until the server has nothing more. With `wait` > 0 the first
+    /// pull may wait that many seconds for news (long poll).
+    public func sync(wait: Int = 0) throws -> Report {
+        var report = Report()
+        do {
+            try pushAll(&report)
+            try pullAll(&report, wait: wait)
+            if report.epochChanged {
+                // The server was restored: push again what it may have lost, then the fresh replica.
+                try pushAll(&report)
+                try pullAll(&report, wait: 0)
+            }
+            try queue.write { db in
+                try db.run("UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error = NULL, last_error_code = NULL WHERE id = 1",
+                           [Self.stamp(clock()), Self.stamp(clock())])
+            }
+            return report
+        } catch let error as ClientError {
+            try? note(error)
+            throw error
+        }
+    }
+
+    private func note(_ error: ClientError) throws {
+        try queue.write { db in
+            try db.run("UPDATE sync_state SET last_attempt_at = ?, last_error = ?, last_error_code = ? WHERE id = 1",
+                       [Self.stamp(clock()), error.userMessage, error.code])
+            if error == .revoked { try db.run("UPDATE sync_state SET revoked = 1 WHERE id = 1") }
+            if error == .blocked { try db.run("UPDATE sync_state SET blocked = 1 WHERE id = 1") }
+        }
+    }
+
+    static func stamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    private func http(_ device: EnrolledDevice) throws -> HTTPClient {
+        if let client, clientURL == device.serverURL { return client }
+        do {
+            let made = try HTTPClient(baseURL: device.serverURL)
+            client = made
+            clientURL = device.serverURL
+            return made
+        } catch {
+            throw ClientError.offline(error.userMessage)
+        }
+    }
+
+    /// Pushes the pending ops, oldest first, in batches. Always from the oldest pending op, so that two
+    /// processes pushing at once can never make the device's numbering look like it went backwards.
+    func pushAll(_ report: inout Report) throws {
+        while true {
+            let (device, batch) = try queue.read { db -> (EnrolledDevice, [(id: String, json: String)]) in
+                let device = try EnrolledDevice.require(db)
+                let rows = try db.fetchAll("SELECT id, json FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT \(Self.pushBatch)")
+                return (device, try rows.map { (try $0[0] as String, try $0[1] as String) })
+            }
+            guard !batch.isEmpty else { return }
+            let body = Data(("{\"ops\":[" + batch.map(\.json).joined(separator: ",") + "]}").utf8)
+            let response = try Self.send(try http(device), method: "POST", path: "/v1/push", token: device.token, body: body, timeout: 60)
+            let answer = try WireCoding.decode(PushResponse.self, from: response.body)
+            let now = Self.stamp(clock())
+            let epochChanged = answer.epoch != device.epoch
+            try queue.write { db in
+                for result in answer.results {
+                    switch result.status {
+                    case .applied, .duplicate:
+                        try db.run("UPDATE outbox SET state = 'acked', outcome = ?, acked_at = ? WHERE id = ?", [result.outcome, now, result.opId])
+                    case .rejected:
+                        try db.run("UPDATE outbox SET state = 'rejected', result_code = ?, result_message = ?, acked_at = ? WHERE id = ?",
+                                   [result.code, result.message, now, result.opId])
+                    }
+                }
+                if epochChanged { try self.adoptEpoch(db, answer.epoch) }
+            }
+            report.pushed += batch.count
+            for result in answer.results {
+                switch result.status {
+                case .applied: report.applied += 1
+                case .duplicate: report.duplicates += 1
+                case .rejected:
+                    report.rejected.append(.init(opId: result.opId, code: result.code ?? "", message: result.message ?? ""))
+                }
+            }
+            if epochChanged { report.epochChanged = true }
+        }
+    }
+
+    /// A new server epoch (a restore): forget the cursor, and mark again as pending every op still kept.
+    func adoptEpoch(_ db: Database, _ epoch: String) throws {
+        let cutoff = Self.stamp(clock().addingTimeInterval(-Double(Self.retentionDays) * 86_400))
+        try db.run("UPDATE device SET epoch = ?, cursor = NULL WHERE id = 1", [epoch])
+        try db.run("UPDATE outbox SET state = 'pending' WHERE state = 'acked' AND acked_at >= ?", [cutoff])
+    }
+
+    func pullAll(_ report: inout Report, wait: Int) throws {
+        var wait = wait
+        while true {
+            let device = try queue.read { try EnrolledDevice.require($0) }
+            var path = "/v1/pull?limit=\(Self.pullLimit)&wait=\(wait)"
+            if let cursor = device.cursor {
+                path += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)
+            }
+            let response = try Self.send(try http(device), method: "GET", path: path, token: device.token, body: Data(),
+                                         timeout: Double(wait) + 30)
+            let page = try WireCoding.decode(PullResponse.self, from: response.body)
+            wait = 0
+            if page.epoch != device.epoch {
+                try queue.write { db in try self.adoptEpoch(db, page.epoch) }
+                report.epochChanged = true
+                return
+            }
+            let now = clock()
+            try queue.write { db in try ReplicaStore(db).apply(page, now: now) }
+            report.pages += 1
+            report.changes += page.changes.count
+            report.peerOps += page.ops.count
+            report.snapshot = report.snapshot || page.reset
+            report.cursor = page.cursor
+            if !page.hasMore { return }
+        }
+    }
+
+    // MARK: HTTP
+
+    /// One request, with the headers of the protocol; the server's errors become `ClientError`s.
+    static func send(_ client: HTTPClient, method: String, path: String, token: String?, body: Data, timeout: TimeInterval) throws -> HTTPClientResponse {
+        var headers: HTTPHeaders = [
+            ProtocolVersion.header: String(ProtocolVersion.current),
+            ProtocolVersion.deviceTimeHeader: String(Int64(Date().timeIntervalSince1970 * 1000)),
+            "User-Agent": "spunta/\(ProtocolVersion.appVersion)",
+        ]
+        if let token { headers.add("Authorization", "Bearer \(token)") }
+        if !body.isEmpty { headers.add("Content-Type", "application/json") }
+        let response: HTTPClientResponse
+        do {
+            // Push and pull are idempotent, so a request on a connection the server had closed is retried once.
+            response = try client.send(method: method, path: path, headers: headers, body: body, timeout: timeout, retryIfStale: true)
+        } catch {
+            throw ClientError.offline(error.userMessage)
+        }
+        guard response.headers[ProtocolVersion.header] != nil else {
+            throw ClientError.incompatibleServer(
+                "Il server \(client.host):\(client.port) non parla il protocollo di Spunta (versione \(ProtocolVersion.current)): "
+                    + "controllare l'indirizzo o aggiornare il server."
+            )
+        }
+        guard response.status == 200 else {
+            let error = try? WireCoding.decode(WireError.self, from: response.body)
+            let code = error?.code ?? "http_\(response.status)"
+            let message = error?.message ?? "Il server ha risposto \(response.status)."
+            switch (response.status, code) {
+            case (401, _): throw ClientError.unknownToServer
+            case (_, WireErrorCode.deviceRevoked): throw ClientError.revoked
+            case (_, WireErrorCode.deviceSequenceRegressed): throw ClientError.blocked
+            case (426, _): throw ClientError.incompatibleServer(message)
+            default: throw ClientError.server(code: code, message: message)
+            }
+        }
+        return response
+    }
+}
