@@ -81,6 +81,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Helpers shared by the tests: child processes of the package's programs, temporary folders.
+        .target(name: "SpuntaTestSupport", path: "Tests/SpuntaTestSupport"),
         .testTarget(name: "SpuntaStoreTests", dependencies: ["SpuntaStore"]),
         .testTarget(name: "SpuntaDomainTests", dependencies: ["SpuntaDomain"]),
         .testTarget(name: "SpuntaCryptoTests", dependencies: ["SpuntaCrypto"]),
@@ -91,9 +93,14 @@ let package = Package(
         .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange"]),
         .testTarget(
             name: "SpuntaServerTests",
-            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaHTTP", "SpuntaExchange", "spunta-server"]
+            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaHTTP", "SpuntaExchange", "SpuntaTestSupport", "spunta-server"]
         ),
-        .testTarget(name: "SpuntaClientTests", dependencies: ["SpuntaClient"]),
+        .testTarget(
+            name: "SpuntaClientTests",
+            dependencies: [
+                "SpuntaClient", "SpuntaServer", "SpuntaSync", "SpuntaExchange", "SpuntaHTTP", "SpuntaTestSupport", "spunta", "spunta-server",
+            ]
+        ),
         .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaSync", "SpuntaExchange"]),
         .testTarget(
             name: "SpuntaServerStoreTests",

@@ -62,6 +62,7 @@ public final class HTTPServer: @unchecked Sendable {
     private var connections: [Int32: HTTPConnection] = [:]
     private var nextGeneration: UInt64 = 0
     private var thread: Thread?
+    private let executor = HandlerExecutor(label: "spunta-http-handlers")
     /// The port actually bound (the kernel's choice when configured with 0).
     public private(set) var port: Int = 0
 
@@ -293,7 +294,7 @@ public final class HTTPServer: @unchecked Sendable {
             let fd = connection.fd, generation = connection.generation
             let handler = self.handler
             let headOnly = request.method == "HEAD"
-            Task { [weak self] in
+            Task(executorPreference: executor) { [weak self] in
                 let response: HTTPResponse
                 do {
                     response = try await handler.handle(request)

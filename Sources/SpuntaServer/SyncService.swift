@@ -109,7 +109,7 @@ public final class SyncService: Sendable {
     func noteError(device: String, _ message: String) {
         let now = clock()
         Task { [writer] in
-            _ = try? await writer.submit { db in
+            _ = try? await writer.submit { (db: Database) in
                 try db.run("UPDATE device SET last_error = ?, last_error_at = ? WHERE id = ?", [message, Timestamp.string(now), device])
                 return ((), Set<String>())
             }

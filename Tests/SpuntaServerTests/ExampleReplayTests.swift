@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaTestSupport
 import Testing
 import SpuntaHTTP
 import SpuntaProtocol
@@ -22,7 +23,7 @@ struct ExampleReplayTests {
 
     @Test("each example exchange gives exactly the documented answers", arguments: files)
     func replay(file: String) async throws {
-        try await offPool { try Self.replay(file: file) }
+        try Self.replay(file: file)
     }
 
     static func replay(file: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaTestSupport
 import Testing
 import SpuntaHTTP
 import SpuntaProtocol
@@ -9,7 +10,7 @@ import SpuntaProtocol
 struct ServeProcessTests {
     @Test("serve prints its port, serves devices, and stops cleanly on SIGTERM")
     func serveAndStop() async throws {
-        try await offPool {
+        do {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-serve-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
@@ -46,7 +47,7 @@ struct ServeProcessTests {
 
     @Test("bad input to the commands is a clear Italian error and a non-zero status")
     func badInput() async throws {
-        try await offPool {
+        do {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-cli-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }

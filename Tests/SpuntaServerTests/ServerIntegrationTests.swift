@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaTestSupport
 import Testing
 import SpuntaDomain
 import SpuntaHTTP
@@ -71,7 +72,7 @@ struct ServerIntegrationTests {
 
     @Test("a device on another canteen door learns of a scan within two seconds by long poll")
     func longPollPropagation() async throws {
-        try await offPool {
+        do {
             let f = try ServerFixture()
             defer { f.stop() }
             let door1 = try DeviceSession(f, try f.enrolledDevice(.canteen, ["site:S01"]))
@@ -94,7 +95,7 @@ struct ServerIntegrationTests {
 
     @Test("a bus device cannot obtain diets or another route's children by any request")
     func scopeIsolation() async throws {
-        try await offPool {
+        do {
             let f = try ServerFixture()
             defer { f.stop() }
             let bus = try DeviceSession(f, try f.enrolledDevice(.bus, ["route:L1"]))
@@ -132,7 +133,7 @@ struct ServerIntegrationTests {
 
     @Test("concurrent pushes from many devices are committed together and each op exactly once")
     func groupCommit() async throws {
-        try await offPool {
+        do {
             let f = try ServerFixture()
             defer { f.stop() }
             let children = try Self.canteenChildren(f)
@@ -169,7 +170,7 @@ struct ServerIntegrationTests {
 
     @Test("shutdown during a push: the push is either fully applied or not at all")
     func shutdownDuringPush() async throws {
-        try await offPool {
+        do {
             for round in 0..<3 {
                 let f = try ServerFixture()
                 let children = try Self.canteenChildren(f)
@@ -180,7 +181,8 @@ struct ServerIntegrationTests {
                     _ = try? session.push(ops)
                     done.signal()
                 }.start()
-                Thread.sleep(forTimeInterval: 0.01 * Double(round))
+                // Stop at a different moment of the push each round.
+                try await Task.sleep(for: .milliseconds(10 * round))
                 f.stop()
                 done.wait()
                 let count: Int = try f.admin { try $0.scalar("SELECT COUNT(*) FROM op") ?? -1 }
@@ -191,7 +193,7 @@ struct ServerIntegrationTests {
 
     @Test("a slow client does not stall the others; an oversize body gets 413")
     func slowAndOversize() async throws {
-        try await offPool {
+        do {
             let f = try ServerFixture(readTimeout: 2)
             defer { f.stop() }
             let session = try DeviceSession(f, try f.enrolledDevice(.canteen, ["site:S01"]))
@@ -219,7 +221,7 @@ struct ServerIntegrationTests {
 
     @Test("health, metrics and the admin status page")
     func monitoring() async throws {
-        try await offPool {
+        do {
             let f = try ServerFixture()
             defer { f.stop() }
             let device = try DeviceSession(f, try f.enrolledDevice(.teacher, ["class:S01-1A"], name: "Insegnante 1A"))

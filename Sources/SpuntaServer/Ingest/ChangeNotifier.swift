@@ -58,8 +58,10 @@ public final class ChangeNotifier: @unchecked Sendable {
                     continuation.resume(returning: immediate)
                     return
                 }
-                Task { [weak self] in
-                    try? await Task.sleep(for: timeout)
+                // A dispatch timer, not a task: waiting holds no thread of any pool.
+                let (seconds, attoseconds) = timeout.components
+                let delay = Double(seconds) + Double(attoseconds) / 1e18
+                DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
                     self?.finish(id, news: false)
                 }
             }

@@ -2,8 +2,8 @@ import Foundation
 
 /// A program of this package run as a real child process, its output collected line by line; killed when
 /// released so that no test leaves a process behind.
-final class ChildProcess: @unchecked Sendable {
-    let process = Process()
+public final class ChildProcess: @unchecked Sendable {
+    public let process = Process()
     private let lock = NSLock()
     private var outLines: [String] = []
     private var errText = ""
@@ -12,14 +12,14 @@ final class ChildProcess: @unchecked Sendable {
     private let inPipe = Pipe()
 
     /// The directory holding the package's built programs (beside the test bundle).
-    static var productsDirectory: URL {
+    public static var productsDirectory: URL {
         var url = Bundle.main.bundleURL
         while url.pathExtension == "xctest" || url.lastPathComponent.hasSuffix(".xctest") { url.deleteLastPathComponent() }
         if FileManager.default.fileExists(atPath: url.appendingPathComponent("spunta-server").path) { return url }
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }
 
-    init(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = Self.productsDirectory.appendingPathComponent(program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -46,11 +46,11 @@ final class ChildProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var output: [String] { lock.withLock { outLines.filter { !$0.isEmpty } } }
-    var errors: String { lock.withLock { errText } }
+    public var output: [String] { lock.withLock { outLines.filter { !$0.isEmpty } } }
+    public var errors: String { lock.withLock { errText } }
 
     /// Waits for an output line containing `text`; returns it.
-    func waitForLine(containing text: String, seconds: Double = 20) -> String? {
+    public func waitForLine(containing text: String, seconds: Double = 20) -> String? {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let line = output.first(where: { $0.contains(text) }) { return line }
@@ -60,21 +60,21 @@ final class ChildProcess: @unchecked Sendable {
         return nil
     }
 
-    func send(_ text: String) {
+    public func send(_ text: String) {
         inPipe.fileHandleForWriting.write(Data(text.utf8))
     }
 
-    func closeInput() {
+    public func closeInput() {
         try? inPipe.fileHandleForWriting.close()
     }
 
-    func signal(_ sig: Int32) {
+    public func signal(_ sig: Int32) {
         if process.isRunning { kill(process.processIdentifier, sig) }
     }
 
     /// Waits for the process to end (killing it after `seconds`); returns its exit status.
     @discardableResult
-    func wait(seconds: Double = 30) -> Int32 {
+    public func wait(seconds: Double = 30) -> Int32 {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning {
