@@ -59,7 +59,7 @@ let package = Package(
         // Billing feed: tariffs, consumptions, statements, pagoPA notices, prepaid credit, payments, tax statement.
         .target(
             name: "SpuntaBilling",
-            dependencies: ["SpuntaServerStore", "SpuntaSync", "SpuntaDomain", "SpuntaStore"],
+            dependencies: ["SpuntaServerStore", "SpuntaSync", "SpuntaDomain", "SpuntaStore", "SpuntaExchange", "SpuntaHTTP"],
             swiftSettings: strict
         ),
 

@@ -6,6 +6,7 @@ public enum ServerMigrations {
         var m = Migrator()
         m.registerMigration("v1-master-data", V1MasterData.apply)
         m.registerMigration("v2-sync", V2Sync.apply)
+        m.registerMigration("v3-billing", V3Billing.apply)
         return m
     }
 }

@@ -17,7 +17,8 @@ struct SpuntaServerCommand: ParsableCommand {
         version: ProtocolVersion.appVersion,
         subcommands: [
             Import.self, List.self, Sample.self, Serve.self, DeviceCommand.self, Devices.self, Conflicts.self,
-            Audit.self, AdminTokenCommand.self, Backup.self, Restore.self,
+            Audit.self, Billing.self, Payments.self, RemindersCommand.self, Outbox.self, TaxStatementCommand.self,
+            AdminTokenCommand.self, Backup.self, Restore.self,
         ]
     )
 

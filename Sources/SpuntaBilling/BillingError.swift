@@ -1,0 +1,64 @@
+import SpuntaDomain
+
+/// Why a billing action is refused; nothing was changed (errori della fatturazione).
+public enum BillingError: UserFacingError, Equatable {
+    case invalidPeriod(String)
+    case periodWithoutServices(String)
+    case futurePeriod(String)
+    case statementNotFound(String)
+    case statementFrozen(Int64, String)
+    case emptyReason
+    case zeroAmount
+    case noMunicipality
+    case unknownPosition(String)
+    case invalidAmount(String)
+    case invalidDate(String)
+    case nothingToIssue(String)
+
+    public var code: String {
+        switch self {
+        case .invalidPeriod: return "invalid_period"
+        case .periodWithoutServices: return "unknown_period"
+        case .futurePeriod: return "future_period"
+        case .statementNotFound: return "statement_not_found"
+        case .statementFrozen: return "statement_frozen"
+        case .emptyReason: return "empty_reason"
+        case .zeroAmount: return "zero_amount"
+        case .noMunicipality: return "no_municipality"
+        case .unknownPosition: return "unknown_position"
+        case .invalidAmount: return "invalid_amount"
+        case .invalidDate: return "invalid_date"
+        case .nothingToIssue: return "nothing_to_issue"
+        }
+    }
+
+    public var userMessage: String {
+        switch self {
+        case .invalidPeriod(let text):
+            return "Periodo «\(text)» non valido: usare AAAA-MM (es. 2026-10)."
+        case .periodWithoutServices(let period):
+            return "Periodo \(period) sconosciuto: nessun servizio è attivo in quel mese. Controllare l'anno."
+        case .futurePeriod(let period):
+            return "Il periodo \(period) non è ancora iniziato: si fattura un mese in corso o passato."
+        case .statementNotFound(let what):
+            return "Rendiconto \(what) inesistente: l'elenco con spunta-server billing statements."
+        case .statementFrozen(let id, let issued):
+            return "Il rendiconto \(id) è stato emesso il \(issued) ed è bloccato: la rettifica va nel periodo successivo "
+                + "(billing adjust sul rendiconto del mese dopo)."
+        case .emptyReason:
+            return "Indicare il motivo con --reason: resta nel registro di audit e nella riga del rendiconto."
+        case .zeroAmount:
+            return "Importo zero: nulla da rettificare."
+        case .noMunicipality:
+            return "Manca l'ente nell'archivio: importare prima il tracciato XML del Comune."
+        case .unknownPosition(let what):
+            return "Posizione prepagata \(what) inesistente: controllare pagante, fruitore e servizio."
+        case .invalidAmount(let text):
+            return "Importo «\(text)» non valido: euro con al massimo due decimali (es. 12.50)."
+        case .invalidDate(let text):
+            return "Data «\(text)» non valida: AAAA-MM-GG."
+        case .nothingToIssue(let period):
+            return "Nessun rendiconto in bozza per \(period): eseguire prima billing run."
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaServerStore
+import SpuntaStore
+import SpuntaSync
+
+/// Derives the charges of a month from the merged facts and the calendar (calcolo dei consumi): meals from
+/// the scans or the register at the cut-off, rides from the boardings, monthly fees from the enrollments;
+/// priced with the tariff in force each day, sibling reductions, exemptions, monthly minimum and maximum.
+/// A pure function of the database: the same facts give the same charges, in the same order.
+public struct ChargeCalculator {
+    let db: Database
+    let data: MasterDataSet
+
+    /// Facts seen but not billed, and disagreements raised, for the operator.
+    public struct Notes: Sendable {
+        public var notBilled: [String] = []
+        public var mismatches = 0
+    }
+
+    public init(_ db: Database) throws {
+        self.db = db
+        self.data = try MasterDataStore.load(db)
+    }
+
+    /// The charges of `period`, for every service (prepaid and postpaid).
+    public func charges(for period: BillingPeriod, notes: inout Notes, raiseConflicts: Bool, now: Date) throws -> [Charge] {
+        let payers = Dictionary(data.payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var units: [Unit] = []
+        for service in data.services.sorted(by: { $0.id < $1.id }) {
+            let days = billableDays(service, period)
+            for enrollment in data.enrollments.filter({ $0.serviceId == service.id }).sorted(by: { $0.id < $1.id }) {
+                guard let child = children[enrollment.beneficiaryId],
+                      let payerID = child.payers.first(where: \.primary)?.payerId ?? child.payers.first?.payerId else { continue }
+                let enrolledDays = days.filter { enrollment.isActive(on: $0) }
+                units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
+                                        allDays: days, period: period, notes: &notes, raiseConflicts: raiseConflicts, now: now)
+            }
+        }
+        // Sibling rank per payer, service and month: the eldest charged child first.
+        var ranks: [String: Int] = [:]
+        for (group, list) in Dictionary(grouping: units, by: { "\($0.payerId)|\($0.service.id)" }) {
+            let ordered = Set(list.map(\.beneficiaryId)).sorted { a, b in
+                let da = children[a]?.birthDate ?? LocalDate(dayNumber: 0), dbb = children[b]?.birthDate ?? LocalDate(dayNumber: 0)
+                return (da, a) < (dbb, b)
+            }
+            for (index, id) in ordered.enumerated() { ranks["\(group)|\(id)"] = index + 1 }
+        }
+        var charges: [Charge] = []
+        for unit in units {
+            guard let tariff = TariffEngine.tariff(for: unit.enrollment, on: unit.priceDate, among: data.tariffs) else {
+                notes.notBilled.append("\(unit.beneficiaryId) \(unit.service.id): nessuna tariffa in vigore il \(unit.priceDate.italian)")
+                continue
+            }
+            let rank = ranks["\(unit.payerId)|\(unit.service.id)|\(unit.beneficiaryId)"] ?? 1
+            let quote = TariffEngine.quote(tariff: tariff, payer: payers[unit.payerId], date: unit.priceDate, siblingRank: rank,
+                                           exemptionPercent: unit.enrollment.exemptionPercent)
+            var unitPrice = quote.amount
+            var detail = quote.explanation
+            if let fraction = unit.fraction {
+                unitPrice = TariffEngine.proRata(quote.amount, fraction.days, fraction.of)
+                detail += ", \(fraction.days)/\(fraction.of) giorni del mese"
+            }
+            charges.append(Charge(
+                key: unit.key, kind: .charge, period: period, payerId: unit.payerId, beneficiaryId: unit.beneficiaryId,
+                serviceId: unit.service.id, date: unit.date, description: "\(unit.label) (\(detail))", quantity: 1,
+                unitPrice: unitPrice, amount: unitPrice, sourceOps: unit.sources
+            ))
+        }
+        charges += caps(charges, period: period)
+        return charges.sorted()
+    }
+
+    /// Days of `period` the service runs: its weekdays, within its dates, not a closing day of its year.
+    public func billableDays(_ service: Service, _ period: BillingPeriod) -> [LocalDate] {
+        let year = data.schoolYears.first { $0.id == service.yearId }
+        return period.days.filter { day in
+            service.weekdays.contains(day.weekday) && service.startDate <= day && day <= service.endDate
+                && !(year?.isClosed(on: day) ?? false)
+        }
+    }
+
+    /// One thing to price.
+    struct Unit {
+        let key: String
+        let service: Service
+        let enrollment: Enrollment
+        let payerId: String
+        let beneficiaryId: String
+        let date: LocalDate?
+        let priceDate: LocalDate
+        let label: String
+        let sources: [String]
+        let fraction: (days: Int, of: Int)?
+    }
+
+    private func units(
+        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], period: BillingPeriod,
+        notes: inout Notes, raiseConflicts: Bool, now: Date
+    ) throws -> [Unit] {
+        let child = enrollment.beneficiaryId
+        let unitKind = TariffEngine.tariff(for: enrollment, on: days.first ?? period.firstDay, among: data.tariffs)?.unit
+        func unit(_ key: String, _ date: LocalDate?, _ priceDate: LocalDate, _ label: String, _ sources: [String],
+                  _ fraction: (Int, Int)? = nil) -> Unit {
+            Unit(key: key, service: service, enrollment: enrollment, payerId: payer, beneficiaryId: child, date: date,
+                 priceDate: priceDate, label: label, sources: sources, fraction: fraction.map { (days: $0.0, of: $0.1) })
+        }
+        switch service.chargeBasis {
+        case .enrollment:
+            guard let first = days.first else { return [] }
+            switch unitKind {
+            case .year?:
+                // A yearly fee is charged in the month the enrollment starts (or the service starts).
+                let start = max(enrollment.startDate, service.startDate)
+                guard start.period == period else { return [] }
+                return [unit("year|\(child)|\(service.id)|\(service.yearId)", nil, first, "Quota annuale \(service.name)", ["iscrizione \(enrollment.id)"])]
+            case .ride?:
+                return try rides(service: service, enrollment: enrollment, days: days, unit: unit)
+            default:
+                let proRata = data.tariffs.first { $0.serviceId == service.id && $0.isInForce(on: first) }?.proRata ?? false
+                let fraction: (Int, Int)? = proRata && days.count < allDays.count ? (days.count, allDays.count) : nil
+                return [unit("month|\(child)|\(service.id)|\(period)", nil, first, "Quota di \(period.italian) — \(service.name)",
+                             ["iscrizione \(enrollment.id)"], fraction)]
+            }
+        case .scan, .register, .both:
+            if service.kind == .transport {
+                return try rides(service: service, enrollment: enrollment, days: days, unit: unit)
+            }
+            return try meals(service: service, enrollment: enrollment, days: days, period: period, notes: &notes,
+                             raiseConflicts: raiseConflicts, now: now, unit: unit)
+        }
+    }
+
+    private func meals(
+        service: Service, enrollment: Enrollment, days: [LocalDate], period: BillingPeriod, notes: inout Notes,
+        raiseConflicts: Bool, now: Date,
+        unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
+    ) throws -> [Unit] {
+        let child = enrollment.beneficiaryId
+        var scanned: [LocalDate: String] = [:]
+        for row in try db.fetchAll("""
+            SELECT business_date, op_id FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date BETWEEN ? AND ?
+            """, [child, service.id, period.firstDay.description, period.lastDay.description]) {
+            if let d = LocalDate(try row[0] as String) { scanned[d] = try row[1] }
+        }
+        let billable = Set(days)
+        for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
+            notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (servizio chiuso o non iscritto quel giorno; op \(op))")
+        }
+        var result: [Unit] = []
+        for day in days {
+            let key = "meal|\(child)|\(service.id)|\(day)"
+            let label = "Pasto del \(day.italian)"
+            let register = try registerCharges(child, day, cutoff: service.cutoff)
+            switch service.chargeBasis {
+            case .scan:
+                if let op = scanned[day] { result.append(unit(key, day, day, label, [op], nil)) }
+            case .register:
+                if register.charged { result.append(unit(key, day, day, label, register.source.map { [$0] } ?? [], nil)) }
+            case .both:
+                // The scan is the fact; a booked meal nobody scanned is a conflict to review, not a charge.
+                if let op = scanned[day] {
+                    result.append(unit(key, day, day, label, [op] + (register.source.map { [$0] } ?? []), nil))
+                } else if register.charged && register.source != nil {
+                    notes.mismatches += 1
+                    if raiseConflicts {
+                        try ConflictStore.raise(
+                            db, kind: .registerScanMismatch, subject: "\(child)|\(service.id)|\(day)", beneficiary: child, date: day,
+                            details: ["service_id": service.id, "attendance_op_id": register.source ?? "",
+                                      "note": "presente all'appello delle \(service.cutoff?.description ?? "") ma nessun pasto letto in mensa"],
+                            at: now
+                        )
+                    }
+                }
+            case .enrollment:
+                break
+            }
+        }
+        return result
+    }
+
+    /// Whether the register books the meal: present at the cut-off (no mark counts as present: meals are
+    /// booked unless cancelled), not absent, not out before the cut-off, not in after it.
+    private func registerCharges(_ child: String, _ day: LocalDate, cutoff: LocalTime?) throws -> (charged: Bool, source: String?) {
+        guard let row = try db.fetchOne("SELECT status, time, op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ?",
+                                        [child, day.description]) else { return (true, nil) }
+        let status: String = try row[0]
+        let time = (try row[1] as String?).flatMap { LocalTime($0) }
+        let op: String = try row[2]
+        switch status {
+        case "absent": return (false, op)
+        case "early_exit":
+            if let cutoff, let time, time <= cutoff { return (false, op) }
+            return (true, op)
+        case "late_entry":
+            if let cutoff, let time, time > cutoff { return (false, op) }
+            return (true, op)
+        default: return (true, op)
+        }
+    }
+
+    private func rides(
+        service: Service, enrollment: Enrollment, days: [LocalDate],
+        unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
+    ) throws -> [Unit] {
+        guard let route = enrollment.routeId, let first = days.first, let last = days.last else { return [] }
+        let billable = Set(days)
+        var result: [Unit] = []
+        for row in try db.fetchAll("""
+            SELECT business_date, direction, boarding_op_id FROM ride
+            WHERE beneficiary_id = ? AND route_id = ? AND boarding_op_id IS NOT NULL AND business_date BETWEEN ? AND ?
+            ORDER BY business_date, direction
+            """, [enrollment.beneficiaryId, route, first.description, last.description]) {
+            guard let day = LocalDate(try row[0] as String), billable.contains(day) else { continue }
+            let direction: String = try row[1]
+            let italian = Direction(rawValue: direction)?.italian ?? direction
+            result.append(unit("ride|\(enrollment.beneficiaryId)|\(route)|\(day)|\(direction)", day, day,
+                               "Corsa del \(day.italian) (\(italian))", [try row[2] as String], nil))
+        }
+        return result
+    }
+
+    /// Monthly minimum and maximum per child and service: one line that brings the month's total within them.
+    private func caps(_ charges: [Charge], period: BillingPeriod) -> [Charge] {
+        var result: [Charge] = []
+        for (group, list) in Dictionary(grouping: charges, by: { "\($0.payerId)|\($0.beneficiaryId)|\($0.serviceId)" }).sorted(by: { $0.key < $1.key }) {
+            guard let first = list.first,
+                  let tariff = data.tariffs.first(where: { $0.serviceId == first.serviceId && $0.isInForce(on: first.date ?? period.firstDay) })
+            else { continue }
+            let total = list.reduce(Money.zero) { $0 + $1.amount }
+            var delta: Money?
+            var label = ""
+            if let maximum = tariff.monthlyMaximum, total > maximum {
+                delta = maximum - total
+                label = "Tetto mensile \(maximum.italian)"
+            } else if let minimum = tariff.monthlyMinimum, total < minimum {
+                delta = minimum - total
+                label = "Minimo mensile \(minimum.italian)"
+            }
+            guard let delta else { continue }
+            result.append(Charge(
+                key: "cap|\(group)|\(period)", kind: .cap, period: period, payerId: first.payerId, beneficiaryId: first.beneficiaryId,
+                serviceId: first.serviceId, date: nil, description: label, quantity: 1, unitPrice: delta, amount: delta, sourceOps: []
+            ))
+        }
+        return result
+    }
+}

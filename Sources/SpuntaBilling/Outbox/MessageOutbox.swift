@@ -1,0 +1,44 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+/// The outbox of messages to families (posta in uscita): written in the same transaction as the fact that
+/// causes them, each with a key that makes it exist once; `outbox send` delivers them.
+public enum MessageOutbox {
+    public enum Channel: String, Sendable, CaseIterable {
+        case email, sms
+    }
+
+    /// Queues a message once per `key` and channel. Returns false when it was already queued.
+    @discardableResult
+    public static func enqueue(
+        _ db: Database, key: String, kind: String, channel: Channel, recipient: String, subject: String, body: String,
+        payer: String?, now: Date
+    ) throws -> Bool {
+        try db.run("""
+            INSERT OR IGNORE INTO outbox_message (dedup_key, kind, channel, recipient, subject, body, payer_id, created_at, status, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+            """, ["\(key)|\(channel.rawValue)", kind, channel.rawValue, recipient, subject, body, payer, Timestamp.string(now), Timestamp.string(now)])
+        return db.changesCount > 0
+    }
+
+    /// Queues a message to a payer in every channel they chose (e-mail, SMS). Returns how many were queued.
+    @discardableResult
+    public static func notify(
+        _ db: Database, payer: Payer, key: String, kind: String, subject: String, body: String, sms: String, now: Date
+    ) throws -> Int {
+        var queued = 0
+        if payer.notifyByEmail, let email = payer.email {
+            if try enqueue(db, key: key, kind: kind, channel: .email, recipient: email, subject: subject, body: body, payer: payer.id, now: now) {
+                queued += 1
+            }
+        }
+        if payer.notifyBySMS, let mobile = payer.mobile {
+            if try enqueue(db, key: key, kind: kind, channel: .sms, recipient: mobile, subject: subject, body: sms, payer: payer.id, now: now) {
+                queued += 1
+            }
+        }
+        return queued
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import SpuntaHTTP
+import SpuntaServerStore
+import SpuntaStore
+
+/// `outbox send`: delivers queued messages through the Comune's own means — a sendmail-compatible command for
+/// e-mail, a command or an HTTP endpoint for SMS — retrying failures with growing delays.
+///
+/// Never twice: a message is marked `sending` (committed) before the command runs and `sent` after it
+/// succeeds. If the program dies in between, the message stays `sending`; the next run marks it `uncertain`
+/// and does not send it again — an operator checks and re-queues it (`outbox retry`). Missing a message is
+/// recoverable, a family charged twice in words is not: the choice is at most once.
+public struct OutboxSender {
+    public struct Configuration: Sendable {
+        /// Run with `/bin/sh -c`; the message (headers and body, RFC 5322) on standard input; SPUNTA_TO set.
+        public var emailCommand: String?
+        /// Run with `/bin/sh -c`; the text on standard input; SPUNTA_TO set to the mobile number.
+        public var smsCommand: String?
+        /// Alternatively, an HTTP endpoint receiving `{"to": "...", "text": "..."}` by POST.
+        public var smsURL: String?
+        public var sender = "ufficio.scuola@comune.example"
+        public var maxAttempts = 5
+
+        public init() {}
+    }
+
+    public struct Report: Encodable, Sendable {
+        public var sent = 0
+        public var retrying = 0
+        public var failed = 0
+        public var uncertain = 0
+        public var skipped = 0
+        public var errors: [String] = []
+
+        public var italian: String {
+            var text = "Messaggi inviati: \(sent)."
+            if retrying > 0 { text += " Da riprovare: \(retrying)." }
+            if failed > 0 { text += " Falliti definitivamente: \(failed)." }
+            if uncertain > 0 { text += " Esito incerto (invio interrotto), da verificare: \(uncertain)." }
+            if skipped > 0 { text += " Senza un mezzo configurato: \(skipped)." }
+            return text
+        }
+    }
+
+    let queue: DatabaseQueue
+    let configuration: Configuration
+
+    public init(queue: DatabaseQueue, configuration: Configuration) {
+        self.queue = queue
+        self.configuration = configuration
+    }
+
+    public func send(now: @escaping () -> Date = { Date() }) throws -> Report {
+        var report = Report()
+        report.uncertain = try queue.write { db in
+            try db.run("UPDATE outbox_message SET status = 'uncertain', last_error = 'invio interrotto: esito sconosciuto' WHERE status = 'sending'")
+            return db.changesCount
+        }
+        let due = try queue.read { db in
+            try db.fetchAll("""
+                SELECT id, channel, recipient, subject, body FROM outbox_message
+                WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id
+                """, [Timestamp.string(now())]).map { row in
+                (id: try row[0] as Int64, channel: try row[1] as String, to: try row[2] as String, subject: try row[3] as String,
+                 body: try row[4] as String)
+            }
+        }
+        for message in due {
+            let configured = message.channel == "email" ? configuration.emailCommand != nil
+                : (configuration.smsCommand != nil || configuration.smsURL != nil)
+            guard configured else {
+                report.skipped += 1
+                continue
+            }
+            try queue.write { db in
+                try db.run("UPDATE outbox_message SET status = 'sending', attempts = attempts + 1 WHERE id = ?", [message.id])
+            }
+            let error = deliver(channel: message.channel, to: message.to, subject: message.subject, body: message.body)
+            try queue.write { db in
+                if let error {
+                    let attempts: Int = try db.scalar("SELECT attempts FROM outbox_message WHERE id = ?", [message.id]) ?? 1
+                    let finalFailure = attempts >= configuration.maxAttempts
+                    let delay = min(3600.0, 60.0 * pow(2.0, Double(attempts - 1)))
+                    try db.run("UPDATE outbox_message SET status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                               [finalFailure ? "failed" : "pending", error, Timestamp.string(now().addingTimeInterval(delay)), message.id])
+                    if finalFailure { report.failed += 1 } else { report.retrying += 1 }
+                    report.errors.append("messaggio \(message.id) a \(message.to): \(error)")
+                } else {
+                    try db.run("UPDATE outbox_message SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+                               [Timestamp.string(now()), message.id])
+                    report.sent += 1
+                }
+            }
+        }
+        return report
+    }
+
+    /// Nil when delivered, else why not.
+    func deliver(channel: String, to: String, subject: String, body: String) -> String? {
+        if channel == "email", let command = configuration.emailCommand {
+            let encodedSubject = subject.allSatisfy(\.isASCII) ? subject
+                : "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
+            let message = "From: \(configuration.sender)\nTo: \(to)\nSubject: \(encodedSubject)\nMIME-Version: 1.0\n"
+                + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n\(body)\n"
+            return run(command, input: message, to: to)
+        }
+        if channel == "sms", let command = configuration.smsCommand {
+            return run(command, input: body, to: to)
+        }
+        if channel == "sms", let url = configuration.smsURL {
+            do {
+                var rest = Substring(url)
+                if rest.hasPrefix("http://") { rest = rest.dropFirst(7) }
+                let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+                let client = try HTTPClient(baseURL: "http://" + rest[..<slash])
+                let path = slash == rest.endIndex ? "/" : String(rest[slash...])
+                let payload = try JSONSerialization.data(withJSONObject: ["to": to, "text": body], options: [.sortedKeys])
+                let response = try client.send(method: "POST", path: path, headers: ["Content-Type": "application/json"], body: payload,
+                                               timeout: 20, retryIfStale: false)
+                return (200..<300).contains(response.status) ? nil : "il servizio SMS ha risposto \(response.status)"
+            } catch let error as HTTPClientError {
+                return error.userMessage
+            } catch {
+                return "richiesta al servizio SMS non riuscita"
+            }
+        }
+        return "nessun mezzo configurato"
+    }
+
+    func run(_ command: String, input: String, to: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SPUNTA_TO"] = to
+        process.environment = environment
+        let stdin = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return "comando «\(command)» non avviabile"
+        }
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            return "il comando è uscito con \(process.terminationStatus)" + (text.isEmpty ? "" : ": \(text.prefix(200))")
+        }
+        return nil
+    }
+
+    /// Puts an uncertain or failed message back in the queue (the operator checked it was not delivered).
+    public static func retry(_ db: Database, id: Int64, actor: String, now: Date) throws -> Bool {
+        try db.run("UPDATE outbox_message SET status = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND status IN ('uncertain', 'failed')",
+                   [Timestamp.string(now), id])
+        guard db.changesCount > 0 else { return false }
+        try AuditLog.record(db, actor: actor, action: "outbox_retry", subject: String(id), details: [:], at: now)
+        return true
+    }
+
+    public struct Message: Encodable, Sendable {
+        public let id: Int64
+        public let kind: String
+        public let channel: String
+        public let recipient: String
+        public let subject: String
+        public let status: String
+        public let attempts: Int
+        public let lastError: String?
+        public let createdAt: String
+        public let sentAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, channel, recipient, subject, status, attempts, lastError = "last_error", createdAt = "created_at", sentAt = "sent_at"
+        }
+    }
+
+    public static func list(_ db: Database, status: String?) throws -> [Message] {
+        var sql = "SELECT id, kind, channel, recipient, subject, status, attempts, last_error, created_at, sent_at FROM outbox_message"
+        var args: StatementArguments = []
+        if let status { sql += " WHERE status = ?"; args.append(status) }
+        return try db.fetchAll(sql + " ORDER BY id", args).map { r in
+            Message(id: try r[0], kind: try r[1], channel: try r[2], recipient: try r[3], subject: try r[4], status: try r[5],
+                    attempts: try r[6], lastError: try r[7], createdAt: try r[8], sentAt: try r[9])
+        }
+    }
+}

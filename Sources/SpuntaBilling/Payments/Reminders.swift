@@ -1,0 +1,82 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+/// `reminders`: overdue notices and their reminders (solleciti), queued in the outbox once per round.
+public enum Reminders {
+    /// Days between two reminders of the same notice.
+    public static let defaultGraceDays = 15
+
+    public struct Overdue: Encodable, Sendable {
+        public let statementId: Int64
+        public let payerId: String
+        public let payerName: String
+        public let period: String
+        public let noticeNumber: String
+        public let dueDate: String
+        public let remainingCents: Int64
+        public let round: Int?
+        public let queued: Int
+
+        enum CodingKeys: String, CodingKey {
+            case statementId = "statement_id", payerId = "payer_id", payerName = "payer_name", period, noticeNumber = "notice_number"
+            case dueDate = "due_date", remainingCents = "remaining_cents", round, queued
+        }
+    }
+
+    public static func run(_ db: Database, asOf: LocalDate, graceDays: Int, send: Bool, actor: String, now: Date) throws -> [Overdue] {
+        let payers = Dictionary(try MasterDataStore.load(db).payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let municipality: String = try db.scalar("SELECT name FROM municipality") ?? ""
+        var result: [Overdue] = []
+        for row in try db.fetchAll("""
+            SELECT id, payer_id, period, notice_number, due_date, total_cents - paid_cents FROM statement
+            WHERE status = 'issued' AND notice_number IS NOT NULL AND due_date < ? AND paid_cents < total_cents
+            ORDER BY due_date, payer_id
+            """, [asOf.description]) {
+            let id: Int64 = try row[0]
+            let payerID: String = try row[1]
+            let period: String = try row[2]
+            let nav: String = try row[3]
+            let due: String = try row[4]
+            let remaining: Int64 = try row[5]
+            let last: String? = try db.scalar("SELECT MAX(created_at) FROM outbox_message WHERE dedup_key LIKE ?", ["reminder|\(id)|%"])
+            // Keys are reminder|statement|round|channel: the rounds so far are the highest round number.
+            let rounds = try db.fetchAll("SELECT dedup_key FROM outbox_message WHERE dedup_key LIKE ?", ["reminder|\(id)|%"])
+                .compactMap { Int((try $0[0] as String).split(separator: "|").dropFirst(2).first ?? "") }.max() ?? 0
+            var round: Int?
+            var queued = 0
+            let cutoff = Timestamp.string(now.addingTimeInterval(-Double(graceDays) * 86_400))
+            if send, let payer = payers[payerID], last.map({ $0 <= cutoff }) ?? true {
+                round = rounds + 1
+                let formatted = (try? NoticeNumber(validating: nav).grouped) ?? nav
+                let amount = Money(cents: remaining)
+                var chosen = payer
+                if !payer.notifyByEmail && !payer.notifyBySMS {
+                    // A reminder must reach the family: without a chosen channel, the e-mail on file is used.
+                    chosen.notifyByEmail = payer.email != nil
+                }
+                queued = try MessageOutbox.notify(
+                    db, payer: chosen, key: "reminder|\(id)|\(rounds + 1)", kind: "reminder",
+                    subject: "Sollecito di pagamento — \(municipality)",
+                    body: """
+                        Gentile \(payer.givenName) \(payer.surname),
+                        risulta non ancora pagato l'avviso pagoPA \(formatted) del rendiconto di \(BillingPeriod(period)?.italian ?? period), scaduto il \(LocalDate(due)?.italian ?? due), per \(amount.italian).
+                        Se ha già pagato, non tenga conto di questo messaggio. Altrimenti può pagare con pagoPA (app IO, home banking, tabaccherie) con il codice avviso.
+                        Ufficio scuola, \(municipality)
+                        """,
+                    sms: "\(municipality): avviso pagoPA \(formatted) scaduto il \(LocalDate(due)?.italian ?? due), da pagare \(amount.italian).",
+                    now: now
+                )
+            }
+            result.append(Overdue(statementId: id, payerId: payerID, payerName: payers[payerID]?.fullName ?? payerID, period: period,
+                                  noticeNumber: nav, dueDate: due, remainingCents: remaining, round: round, queued: queued))
+        }
+        if send {
+            try AuditLog.record(db, actor: actor, action: "reminders", subject: asOf.description, details: [
+                "overdue": result.count, "queued": result.reduce(0) { $0 + $1.queued },
+            ], at: now)
+        }
+        return result
+    }
+}

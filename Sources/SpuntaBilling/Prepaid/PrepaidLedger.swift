@@ -1,0 +1,155 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+/// Prepaid credit (credito prepagato): one position per payer, child and service; each consumption debits it
+/// once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
+public enum PrepaidLedger {
+    /// Posts the prepaid charges of `period`: a debit for each new fact, a correction for a fact whose price
+    /// changed or that disappeared (a voided meal).
+    static func post(_ db: Database, period: BillingPeriod, charges: [Charge], payers: [Payer], report: inout BillingRun.Report, now: Date) throws {
+        var touched: Set<String> = []
+        var computed: [String: Charge] = [:]
+        for charge in charges { computed[charge.key] = charge }
+        var posted: [String: (amount: Int64, payer: String, beneficiary: String, service: String)] = [:]
+        for row in try db.fetchAll("""
+            SELECT charge_key, -SUM(amount_cents), MIN(payer_id), MIN(beneficiary_id), MIN(service_id) FROM prepaid_movement
+            WHERE charge_period = ? AND charge_key IS NOT NULL GROUP BY charge_key
+            """, [period.description]) {
+            posted[try row[0]] = (try row[1], try row[2], try row[3], try row[4])
+        }
+        for charge in charges {
+            let already = posted[charge.key]?.amount ?? 0
+            guard already != charge.amount.cents else { continue }
+            let isNew = posted[charge.key] == nil
+            try movement(db, payer: charge.payerId, beneficiary: charge.beneficiaryId, service: charge.serviceId,
+                         kind: isNew ? "debit" : "correction", key: charge.key, period: period, date: charge.date ?? period.firstDay,
+                         amount: -(charge.amount.cents - already),
+                         description: isNew ? charge.description : "Correzione: \(charge.description)",
+                         source: charge.sourceOps.joined(separator: ","), traceable: true, now: now)
+            if isNew { report.prepaidDebits += 1 } else { report.prepaidCorrections += 1 }
+            touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)")
+        }
+        for (key, entry) in posted.sorted(by: { $0.key < $1.key }) where computed[key] == nil && entry.amount != 0 {
+            try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: key,
+                         period: period, date: period.firstDay, amount: entry.amount,
+                         description: "Storno: consumo annullato", source: "", traceable: true, now: now)
+            report.prepaidCorrections += 1
+            touched.insert("\(entry.payer)|\(entry.beneficiary)|\(entry.service)")
+        }
+        let byID = Dictionary(payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for position in touched.sorted() {
+            let parts = position.split(separator: "|").map(String.init)
+            guard parts.count == 3, let payer = byID[parts[0]] else { continue }
+            report.lowBalanceAlerts += try checkThreshold(db, payer: payer, beneficiary: parts[1], service: parts[2], now: now)
+        }
+    }
+
+    /// Records a movement and updates the position's balance.
+    static func movement(
+        _ db: Database, payer: String, beneficiary: String, service: String, kind: String, key: String?, period: BillingPeriod?,
+        date: LocalDate, amount: Int64, description: String, source: String, traceable: Bool, now: Date
+    ) throws {
+        try db.run("""
+            INSERT INTO prepaid_movement (payer_id, beneficiary_id, service_id, kind, charge_key, charge_period, movement_date, amount_cents,
+                description, source, traceable, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [payer, beneficiary, service, kind, key, period?.description, date.description, amount, description, source, traceable,
+                  Timestamp.string(now)])
+        try db.run("""
+            INSERT INTO prepaid_position (payer_id, beneficiary_id, service_id, balance_cents) VALUES (?, ?, ?, ?)
+            ON CONFLICT (payer_id, beneficiary_id, service_id) DO UPDATE SET balance_cents = balance_cents + excluded.balance_cents
+            """, [payer, beneficiary, service, amount])
+    }
+
+    /// One alert when the balance goes under the payer's threshold; armed again once it is back above.
+    /// Returns the number of messages queued.
+    static func checkThreshold(_ db: Database, payer: Payer, beneficiary: String, service: String, now: Date) throws -> Int {
+        guard let threshold = payer.lowBalanceThreshold,
+              let row = try db.fetchOne("""
+                SELECT balance_cents, below_threshold FROM prepaid_position WHERE payer_id = ? AND beneficiary_id = ? AND service_id = ?
+                """, [payer.id, beneficiary, service]) else { return 0 }
+        let balance: Int64 = try row[0]
+        let below: Bool = try row[1]
+        if balance < threshold.cents && !below {
+            try db.run("UPDATE prepaid_position SET below_threshold = 1 WHERE payer_id = ? AND beneficiary_id = ? AND service_id = ?",
+                       [payer.id, beneficiary, service])
+            let crossing: Int = (try db.scalar("SELECT COUNT(*) FROM outbox_message WHERE dedup_key LIKE ?",
+                                               ["low|\(payer.id)|\(beneficiary)|\(service)|%"]) ?? 0) + 1
+            let child: String = try db.scalar("SELECT given_name FROM beneficiary WHERE id = ?", [beneficiary]) ?? beneficiary
+            let serviceName: String = try db.scalar("SELECT name FROM service WHERE id = ?", [service]) ?? service
+            let amount = Money(cents: balance)
+            return try MessageOutbox.notify(
+                db, payer: payer, key: "low|\(payer.id)|\(beneficiary)|\(service)|\(crossing)", kind: "low_balance",
+                subject: "Credito in esaurimento: \(serviceName)",
+                body: """
+                    Gentile \(payer.givenName) \(payer.surname),
+                    il credito prepagato di \(child) per il servizio «\(serviceName)» è sceso a \(amount.italian), sotto la soglia di \(threshold.italian).
+                    Per evitare di restare senza credito, effettui una ricarica con pagoPA.
+                    Ufficio scuola
+                    """,
+                sms: "Credito \(serviceName) di \(child): \(amount.italian), sotto \(threshold.italian). Ricaricare con pagoPA.",
+                now: now
+            )
+        }
+        if balance >= threshold.cents && below {
+            try db.run("UPDATE prepaid_position SET below_threshold = 0 WHERE payer_id = ? AND beneficiary_id = ? AND service_id = ?",
+                       [payer.id, beneficiary, service])
+        }
+        return 0
+    }
+
+    // MARK: Top-ups and balances
+
+    /// Records a top-up (ricarica). Cash top-ups are not traceable (they do not count in the tax statement).
+    public static func topUp(
+        _ db: Database, payer: String, beneficiary: String, service: String, amount: Money, date: LocalDate, method: String,
+        source: String, actor: String, now: Date
+    ) throws {
+        guard amount.cents > 0 else { throw BillingError.invalidAmount(amount.decimalString) }
+        let mode: String? = try db.scalar("SELECT billing_mode FROM service WHERE id = ? AND deleted = 0", [service])
+        let linked: Int? = try db.scalar("SELECT 1 FROM beneficiary_payer WHERE payer_id = ? AND beneficiary_id = ?", [payer, beneficiary])
+        guard mode == "prepaid", linked != nil else { throw BillingError.unknownPosition("\(payer) / \(beneficiary) / \(service)") }
+        try movement(db, payer: payer, beneficiary: beneficiary, service: service, kind: "topup", key: nil, period: nil, date: date,
+                     amount: amount.cents, description: "Ricarica (\(method))", source: source, traceable: method != "cash", now: now)
+        if let payerRecord = try MasterDataStore.load(db).payers.first(where: { $0.id == payer }) {
+            _ = try checkThreshold(db, payer: payerRecord, beneficiary: beneficiary, service: service, now: now)
+        }
+        try AuditLog.record(db, actor: actor, action: "topup", subject: "\(payer)/\(beneficiary)/\(service)", details: [
+            "amount_cents": amount.cents, "method": method, "date": date.description, "source": source,
+        ], at: now)
+    }
+
+    /// A prepaid position as shown by `billing balances`.
+    public struct Balance: Encodable, Sendable {
+        public let payerId: String
+        public let payerName: String
+        public let beneficiaryId: String
+        public let beneficiaryName: String
+        public let serviceId: String
+        public let balanceCents: Int64
+        public let thresholdCents: Int64?
+        public let belowThreshold: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case payerId = "payer_id", payerName = "payer_name", beneficiaryId = "beneficiary_id", beneficiaryName = "beneficiary_name"
+            case serviceId = "service_id", balanceCents = "balance_cents", thresholdCents = "threshold_cents"
+            case belowThreshold = "below_threshold"
+        }
+    }
+
+    public static func balances(_ db: Database, belowOnly: Bool) throws -> [Balance] {
+        try db.fetchAll("""
+            SELECT p.payer_id, y.surname || ' ' || y.given_name, p.beneficiary_id, b.surname || ' ' || b.given_name, p.service_id,
+                   p.balance_cents, y.low_balance_threshold, p.below_threshold
+            FROM prepaid_position p LEFT JOIN payer y ON y.id = p.payer_id LEFT JOIN beneficiary b ON b.id = p.beneficiary_id
+            \(belowOnly ? "WHERE p.below_threshold = 1 OR p.balance_cents < 0" : "")
+            ORDER BY p.payer_id, p.beneficiary_id, p.service_id
+            """).map { row in
+            Balance(payerId: try row[0], payerName: (try row[1] as String?) ?? "", beneficiaryId: try row[2],
+                    beneficiaryName: (try row[3] as String?) ?? "", serviceId: try row[4], balanceCents: try row[5],
+                    thresholdCents: try row[6], belowThreshold: try row[7])
+        }
+    }
+}

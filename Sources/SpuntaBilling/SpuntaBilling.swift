@@ -1,1 +1,0 @@
-// Billing: tariffs, consumptions, statements, pagoPA notices, payments, reminders, tax statement.

@@ -1,0 +1,267 @@
+import Foundation
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaServerStore
+import SpuntaStore
+import SpuntaSync
+
+/// `billing run`: turns a month's facts into draft statements (postpaid) and debits (prepaid).
+///
+/// Re-running is safe: drafts are rebuilt (keeping the operator's adjustments), debits are posted once per
+/// fact. An issued statement is never touched: facts of its month that arrive later, or disappear, become
+/// conguaglio lines of the statement being built — so nothing is billed twice and nothing is lost.
+public enum BillingRun {
+    public struct Report: Encodable, Sendable {
+        public var period: String
+        public var statements = 0
+        public var statementsTotalCents: Int64 = 0
+        public var frozenSkipped = 0
+        public var conguaglioLines = 0
+        public var prepaidDebits = 0
+        public var prepaidCorrections = 0
+        public var lowBalanceAlerts = 0
+        public var charges = 0
+        public var notBilled: [String] = []
+        public var registerScanMismatches = 0
+
+        enum CodingKeys: String, CodingKey {
+            case period, statements, statementsTotalCents = "statements_total_cents", frozenSkipped = "frozen_skipped"
+            case conguaglioLines = "conguaglio_lines", prepaidDebits = "prepaid_debits", prepaidCorrections = "prepaid_corrections"
+            case lowBalanceAlerts = "low_balance_alerts", charges, notBilled = "not_billed"
+            case registerScanMismatches = "register_scan_mismatches"
+        }
+
+        public var italian: String {
+            var lines = ["Fatturazione di \(BillingPeriod(period)?.italian ?? period): \(charges) addebiti."]
+            lines.append("Rendiconti in bozza: \(statements), totale \(Money(cents: statementsTotalCents).italian)"
+                         + (conguaglioLines > 0 ? ", di cui \(conguaglioLines) righe di conguaglio" : "") + ".")
+            if frozenSkipped > 0 { lines.append("Rendiconti già emessi e lasciati invariati: \(frozenSkipped).") }
+            lines.append("Prepagato: \(prepaidDebits) addebiti, \(prepaidCorrections) correzioni, \(lowBalanceAlerts) avvisi di credito basso.")
+            if registerScanMismatches > 0 {
+                lines.append("Prenotati dal registro ma senza pasto letto in mensa: \(registerScanMismatches) (conflitti da rivedere, non addebitati).")
+            }
+            if !notBilled.isEmpty { lines.append("Non addebitati: \(notBilled.count) (vedere --json).") }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Checks a period given by an operator.
+    public static func period(_ text: String, db: Database, now: Date) throws -> BillingPeriod {
+        guard let period = BillingPeriod(text) else { throw BillingError.invalidPeriod(text) }
+        let services = try MasterDataStore.load(db).services
+        guard services.contains(where: { $0.startDate.period <= period && period <= $0.endDate.period }) else {
+            throw BillingError.periodWithoutServices(text)
+        }
+        guard period <= BusinessCalendar.date(of: now).period else { throw BillingError.futurePeriod(text) }
+        return period
+    }
+
+    public static func run(_ db: Database, period: BillingPeriod, actor: String, now: Date) throws -> Report {
+        guard try db.scalar("SELECT 1 FROM municipality") as Int? != nil else { throw BillingError.noMunicipality }
+        let calculator = try ChargeCalculator(db)
+        var notes = ChargeCalculator.Notes()
+        let charges = try calculator.charges(for: period, notes: &notes, raiseConflicts: true, now: now)
+        var report = Report(period: period.description)
+        report.charges = charges.count
+        report.notBilled = notes.notBilled
+        report.registerScanMismatches = notes.mismatches
+        let modes = Dictionary(calculator.data.services.map { ($0.id, $0.billingMode) }, uniquingKeysWith: { a, _ in a })
+        let postpaid = charges.filter { modes[$0.serviceId] == .postpaid }
+        let prepaid = charges.filter { modes[$0.serviceId] == .prepaid }
+        try buildStatements(db, period: period, charges: postpaid, calculator: calculator, modes: modes, report: &report, now: now)
+        try PrepaidLedger.post(db, period: period, charges: prepaid, payers: calculator.data.payers, report: &report, now: now)
+        try AuditLog.record(db, actor: actor, action: "billing_run", subject: period.description, details: [
+            "charges": report.charges, "statements": report.statements, "total_cents": report.statementsTotalCents,
+            "prepaid_debits": report.prepaidDebits, "conguaglio_lines": report.conguaglioLines,
+        ], at: now)
+        return report
+    }
+
+    // MARK: Postpaid statements
+
+    private static func buildStatements(
+        _ db: Database, period: BillingPeriod, charges: [Charge], calculator: ChargeCalculator,
+        modes: [String: Service.BillingMode], report: inout Report, now: Date
+    ) throws {
+        // Facts of months already issued, as they are now: the difference with what was billed is conguaglio.
+        let issuedPeriods = try db.fetchAll("SELECT DISTINCT period FROM statement WHERE status = 'issued' AND period < ? ORDER BY period",
+                                            [period.description]).compactMap { BillingPeriod(try $0[0] as String) }
+        var late: [String: [Charge]] = [:]
+        for earlier in issuedPeriods {
+            var ignored = ChargeCalculator.Notes()
+            for charge in try calculator.charges(for: earlier, notes: &ignored, raiseConflicts: false, now: now)
+            where modes[charge.serviceId] == .postpaid {
+                late[charge.payerId, default: []].append(charge)
+            }
+        }
+        let byPayer = Dictionary(grouping: charges, by: \.payerId)
+        var payers = Set(byPayer.keys).union(late.keys)
+        for row in try db.fetchAll("SELECT payer_id FROM statement WHERE period = ?", [period.description]) {
+            payers.insert(try row[0])
+        }
+        for row in try db.fetchAll("SELECT payer_id FROM statement WHERE status = 'issued' AND total_cents < 0 AND period < ?", [period.description]) {
+            payers.insert(try row[0])
+        }
+        for payer in payers.sorted() {
+            let existing = try db.fetchOne("SELECT id, status FROM statement WHERE payer_id = ? AND period = ?", [payer, period.description])
+            if let existing, (try existing[1] as String) == "issued" {
+                report.frozenSkipped += 1
+                continue
+            }
+            let statementID: Int64? = try existing?[0]
+            var lines: [Line] = (byPayer[payer] ?? []).map(Line.init(charge:))
+            lines += try conguagli(db, payer: payer, computed: late[payer] ?? [], excluding: statementID)
+            lines += try carries(db, payer: payer, before: period, excluding: statementID)
+            report.conguaglioLines += lines.filter { $0.kind == "conguaglio" || $0.kind == "carry" }.count
+            let adjustments: [Line] = try statementID.map { id in
+                try db.fetchAll("""
+                    SELECT kind, charge_key, charge_period, beneficiary_id, service_id, charge_date, description, quantity,
+                           unit_price_cents, amount_cents, source_ops, reason
+                    FROM statement_line WHERE statement_id = ? AND kind = 'adjustment' ORDER BY position
+                    """, [id]).map(Line.init(row:))
+            } ?? []
+            guard !lines.isEmpty || !adjustments.isEmpty else {
+                if let statementID {
+                    try db.run("DELETE FROM statement_line WHERE statement_id = ?", [statementID])
+                    try db.run("DELETE FROM statement WHERE id = ?", [statementID])
+                }
+                continue
+            }
+            let all = lines + adjustments
+            let total = all.reduce(Int64(0)) { $0 + $1.amount }
+            let id: Int64
+            if let statementID {
+                id = statementID
+                try db.run("DELETE FROM statement_line WHERE statement_id = ?", [id])
+                try db.run("UPDATE statement SET total_cents = ? WHERE id = ?", [total, id])
+            } else {
+                try db.run("INSERT INTO statement (payer_id, period, status, total_cents, created_at) VALUES (?, ?, 'draft', ?, ?)",
+                           [payer, period.description, total, Timestamp.string(now)])
+                id = db.lastInsertedRowID
+            }
+            for (position, line) in all.enumerated() {
+                try line.insert(db, statement: id, position: position + 1)
+            }
+            report.statements += 1
+            report.statementsTotalCents += total
+        }
+    }
+
+    /// Lines that bring what was billed for earlier months in line with their facts as they are now.
+    private static func conguagli(_ db: Database, payer: String, computed: [Charge], excluding statement: Int64?) throws -> [Line] {
+        var billed: [String: (amount: Int64, period: String, beneficiary: String?, service: String?, date: String?, description: String)] = [:]
+        for row in try db.fetchAll("""
+            SELECT l.charge_key, SUM(l.amount_cents), MIN(l.charge_period), MIN(l.beneficiary_id), MIN(l.service_id), MIN(l.charge_date),
+                   MIN(l.description)
+            FROM statement_line l JOIN statement s ON s.id = l.statement_id
+            WHERE s.payer_id = ? AND l.charge_key IS NOT NULL AND l.kind IN ('charge', 'cap', 'conguaglio') AND s.id IS NOT ?
+            GROUP BY l.charge_key
+            """, [payer, statement]) {
+            let chargePeriod: String? = try row[2]
+            billed[try row[0]] = (try row[1], chargePeriod ?? "", try row[3], try row[4], try row[5], try row[6])
+        }
+        let issuedPeriods = Set(try db.fetchAll("SELECT period FROM statement WHERE payer_id = ? AND status = 'issued'", [payer]).map { try $0[0] as String })
+        var lines: [Line] = []
+        let now = Dictionary(computed.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        for charge in computed.sorted() {
+            let before = billed[charge.key]?.amount ?? 0
+            guard charge.amount.cents != before else { continue }
+            let why = before == 0 ? "registrato dopo l'emissione di \(charge.period.italian)" : "importo ricalcolato dopo l'emissione"
+            lines.append(Line(
+                kind: "conguaglio", key: charge.key, period: charge.period.description, beneficiary: charge.beneficiaryId,
+                service: charge.serviceId, date: charge.date?.description,
+                description: "Conguaglio \(charge.period.italian): \(charge.description) — \(why)", quantity: 1,
+                unitPrice: charge.amount.cents - before, amount: charge.amount.cents - before, sources: charge.sourceOps, reason: why
+            ))
+        }
+        // Billed facts of issued months that no longer exist (voided ops): credited back.
+        for (key, entry) in billed.sorted(by: { $0.key < $1.key }) where now[key] == nil && entry.amount != 0 && issuedPeriods.contains(entry.period) {
+            let period = BillingPeriod(entry.period)?.italian ?? entry.period
+            lines.append(Line(
+                kind: "conguaglio", key: key, period: entry.period, beneficiary: entry.beneficiary, service: entry.service, date: entry.date,
+                description: "Conguaglio \(period): storno di «\(entry.description)» — annullato dopo l'emissione", quantity: 1,
+                unitPrice: -entry.amount, amount: -entry.amount, sources: [], reason: "annullato dopo l'emissione"
+            ))
+        }
+        return lines
+    }
+
+    /// A credit left by an earlier issued statement (negative total) moves to this one.
+    private static func carries(_ db: Database, payer: String, before period: BillingPeriod, excluding statement: Int64?) throws -> [Line] {
+        var lines: [Line] = []
+        for row in try db.fetchAll("""
+            SELECT id, period, total_cents FROM statement WHERE payer_id = ? AND status = 'issued' AND total_cents < 0 AND period < ? ORDER BY period
+            """, [payer, period.description]) {
+            let id: Int64 = try row[0]
+            let key = "carry|\(id)"
+            let already: Int? = try db.scalar("""
+                SELECT 1 FROM statement_line l WHERE l.charge_key = ? AND l.statement_id IS NOT ?
+                """, [key, statement])
+            guard already == nil else { continue }
+            let amount: Int64 = try row[2]
+            let earlier: String = try row[1]
+            let from = BillingPeriod(earlier)?.italian ?? earlier
+            lines.append(Line(kind: "carry", key: key, period: earlier, beneficiary: nil, service: nil, date: nil,
+                              description: "Credito dal rendiconto di \(from)", quantity: 1, unitPrice: amount, amount: amount,
+                              sources: [], reason: nil))
+        }
+        return lines
+    }
+
+    /// A statement line before it is stored.
+    struct Line {
+        let kind: String
+        let key: String?
+        let period: String?
+        let beneficiary: String?
+        let service: String?
+        let date: String?
+        let description: String
+        let quantity: Int
+        let unitPrice: Int64
+        let amount: Int64
+        let sources: [String]
+        let reason: String?
+
+        init(kind: String, key: String?, period: String?, beneficiary: String?, service: String?, date: String?, description: String,
+             quantity: Int, unitPrice: Int64, amount: Int64, sources: [String], reason: String?) {
+            self.kind = kind
+            self.key = key
+            self.period = period
+            self.beneficiary = beneficiary
+            self.service = service
+            self.date = date
+            self.description = description
+            self.quantity = quantity
+            self.unitPrice = unitPrice
+            self.amount = amount
+            self.sources = sources
+            self.reason = reason
+        }
+
+        init(charge: Charge) {
+            self.init(kind: charge.kind.rawValue, key: charge.key, period: charge.period.description, beneficiary: charge.beneficiaryId,
+                      service: charge.serviceId, date: charge.date?.description, description: charge.description,
+                      quantity: charge.quantity, unitPrice: charge.unitPrice.cents, amount: charge.amount.cents,
+                      sources: charge.sourceOps, reason: nil)
+        }
+
+        init(row: Row) throws {
+            let json: String = try row[10]
+            let sources = ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String]) ?? []
+            self.init(kind: try row[0], key: try row[1], period: try row[2], beneficiary: try row[3], service: try row[4],
+                      date: try row[5], description: try row[6], quantity: try row[7], unitPrice: try row[8], amount: try row[9],
+                      sources: sources, reason: try row[11])
+        }
+
+        func insert(_ db: Database, statement: Int64, position: Int) throws {
+            let sourcesJSON = String(decoding: try JSONSerialization.data(withJSONObject: sources), as: UTF8.self)
+            try db.run("""
+                INSERT INTO statement_line (statement_id, position, kind, charge_key, charge_period, beneficiary_id, service_id, charge_date,
+                    description, quantity, unit_price_cents, amount_cents, source_ops, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [statement, position, kind, key, period, beneficiary, service, date, description, quantity, unitPrice, amount,
+                      sourcesJSON, reason])
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+/// What the operator does with statements (rendiconti): read, adjust a draft, issue with its pagoPA notice.
+public enum StatementDesk {
+    /// A statement with its lines, as shown and exported.
+    public struct Statement: Encodable, Sendable, Equatable {
+        public let id: Int64
+        public let payerId: String
+        public let payerName: String
+        public let payerFiscalCode: String
+        public let payerEmail: String?
+        public let payerAddress: String?
+        public let period: String
+        public let status: String
+        public let totalCents: Int64
+        public let issuedAt: String?
+        public let dueDate: String?
+        public let noticeNumber: String?
+        public let iuv: String?
+        public let qrPayload: String?
+        public let paidCents: Int64
+        public let lines: [Line]
+
+        enum CodingKeys: String, CodingKey {
+            case id, payerId = "payer_id", payerName = "payer_name", payerFiscalCode = "payer_fiscal_code", payerEmail = "payer_email"
+            case payerAddress = "payer_address", period, status, totalCents = "total_cents", issuedAt = "issued_at", dueDate = "due_date"
+            case noticeNumber = "notice_number", iuv, qrPayload = "qr_payload", paidCents = "paid_cents", lines
+        }
+
+        /// unpaid, partial, paid (or none for a statement with nothing to pay).
+        public var paymentStatus: String {
+            if totalCents <= 0 { return "none" }
+            if paidCents >= totalCents { return "paid" }
+            return paidCents > 0 ? "partial" : "unpaid"
+        }
+    }
+
+    public struct Line: Encodable, Sendable, Equatable {
+        public let position: Int
+        public let kind: String
+        public let chargeKey: String?
+        public let beneficiaryId: String?
+        public let beneficiaryName: String?
+        public let serviceId: String?
+        public let date: String?
+        public let description: String
+        public let quantity: Int
+        public let unitPriceCents: Int64
+        public let amountCents: Int64
+        public let sourceOps: [String]
+        public let reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case position, kind, chargeKey = "charge_key", beneficiaryId = "beneficiary_id", beneficiaryName = "beneficiary_name"
+            case serviceId = "service_id", date, description, quantity, unitPriceCents = "unit_price_cents", amountCents = "amount_cents"
+            case sourceOps = "source_ops", reason
+        }
+    }
+
+    // MARK: Reading
+
+    public static func statements(_ db: Database, period: BillingPeriod?, payer: String?, status: String?) throws -> [Statement] {
+        var sql = "SELECT id FROM statement WHERE 1 = 1"
+        var args: StatementArguments = []
+        if let period { sql += " AND period = ?"; args.append(period.description) }
+        if let payer { sql += " AND payer_id = ?"; args.append(payer) }
+        if let status { sql += " AND status = ?"; args.append(status) }
+        return try db.fetchAll(sql + " ORDER BY period, payer_id", args).map { try statement(db, id: try $0[0]) }
+    }
+
+    public static func statement(_ db: Database, id: Int64) throws -> Statement {
+        guard let row = try db.fetchOne("""
+            SELECT s.id, s.payer_id, y.surname || ' ' || y.given_name, y.fiscal_code, y.email, y.address, s.period, s.status, s.total_cents,
+                   s.issued_at, s.due_date, s.notice_number, s.iuv, s.qr_payload, s.paid_cents
+            FROM statement s LEFT JOIN payer y ON y.id = s.payer_id WHERE s.id = ?
+            """, [id]) else { throw BillingError.statementNotFound(String(id)) }
+        let lines = try db.fetchAll("""
+            SELECT l.position, l.kind, l.charge_key, l.beneficiary_id, b.surname || ' ' || b.given_name, l.service_id, l.charge_date,
+                   l.description, l.quantity, l.unit_price_cents, l.amount_cents, l.source_ops, l.reason
+            FROM statement_line l LEFT JOIN beneficiary b ON b.id = l.beneficiary_id WHERE l.statement_id = ? ORDER BY l.position
+            """, [id]).map { l in
+            let json: String = try l[11]
+            return Line(
+                position: try l[0], kind: try l[1], chargeKey: try l[2], beneficiaryId: try l[3], beneficiaryName: try l[4],
+                serviceId: try l[5], date: try l[6], description: try l[7], quantity: try l[8], unitPriceCents: try l[9],
+                amountCents: try l[10], sourceOps: ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String]) ?? [],
+                reason: try l[12]
+            )
+        }
+        return Statement(
+            id: try row[0], payerId: try row[1], payerName: (try row[2] as String?) ?? "", payerFiscalCode: (try row[3] as String?) ?? "",
+            payerEmail: try row[4], payerAddress: try row[5], period: try row[6], status: try row[7], totalCents: try row[8],
+            issuedAt: try row[9], dueDate: try row[10], noticeNumber: try row[11], iuv: try row[12], qrPayload: try row[13],
+            paidCents: try row[14], lines: lines
+        )
+    }
+
+    /// The statement of a payer for a period.
+    public static func find(_ db: Database, payer: String, period: BillingPeriod) throws -> Int64 {
+        guard let id: Int64 = try db.scalar("SELECT id FROM statement WHERE payer_id = ? AND period = ?", [payer, period.description]) else {
+            throw BillingError.statementNotFound("di \(payer) per \(period)")
+        }
+        return id
+    }
+
+    // MARK: Adjusting
+
+    /// Adds an operator's adjustment (rettifica) to a draft; refuses on an issued statement.
+    public static func adjust(
+        _ db: Database, statement id: Int64, amount: Money, reason: String, beneficiary: String?, actor: String, now: Date
+    ) throws {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw BillingError.emptyReason }
+        guard amount.cents != 0 else { throw BillingError.zeroAmount }
+        guard let row = try db.fetchOne("SELECT status, issued_at FROM statement WHERE id = ?", [id]) else {
+            throw BillingError.statementNotFound(String(id))
+        }
+        guard (try row[0] as String) == "draft" else { throw BillingError.statementFrozen(id, (try row[1] as String?) ?? "") }
+        let position: Int = (try db.scalar("SELECT MAX(position) FROM statement_line WHERE statement_id = ?", [id]) ?? 0) + 1
+        try db.run("""
+            INSERT INTO statement_line (statement_id, position, kind, charge_key, beneficiary_id, description, quantity, unit_price_cents,
+                amount_cents, source_ops, reason)
+            VALUES (?, ?, 'adjustment', NULL, ?, ?, 1, ?, ?, '[]', ?)
+            """, [id, position, beneficiary, "Rettifica: \(reason)", amount.cents, amount.cents, reason])
+        try db.run("UPDATE statement SET total_cents = total_cents + ? WHERE id = ?", [amount.cents, id])
+        try AuditLog.record(db, actor: actor, action: "billing_adjust", subject: String(id), details: [
+            "amount_cents": amount.cents, "reason": reason, "beneficiary": beneficiary ?? "",
+        ], at: now)
+    }
+
+    // MARK: Issuing
+
+    /// Freezes the drafts of a period (or one payer's) and creates their pagoPA notices: IUV and codice avviso
+    /// (aux 3, the Comune's segregation code), due date, QR payload. Returns the issued statement ids.
+    public static func issue(
+        _ db: Database, period: BillingPeriod, payer: String?, dueDate: LocalDate?, actor: String, now: Date
+    ) throws -> [Int64] {
+        guard let municipality = try MasterDataStore.load(db).municipality else { throw BillingError.noMunicipality }
+        var sql = "SELECT id, total_cents FROM statement WHERE status = 'draft' AND period = ?"
+        var args: StatementArguments = [period.description]
+        if let payer { sql += " AND payer_id = ?"; args.append(payer) }
+        let drafts = try db.fetchAll(sql + " ORDER BY payer_id", args)
+        guard !drafts.isEmpty else { throw BillingError.nothingToIssue(period.description) }
+        let today = BusinessCalendar.date(of: now)
+        let due = dueDate ?? today.adding(days: 30)
+        let creditor = try EnteFiscalCode(validating: municipality.fiscalCode)
+        var issued: [Int64] = []
+        for draft in drafts {
+            let id: Int64 = try draft[0]
+            let total: Int64 = try draft[1]
+            var notice: NoticeNumber?
+            if total > 0 {
+                let next: Int64 = (Int64(try db.scalar("SELECT value FROM server_meta WHERE key = 'iuv_next'") as String? ?? "1") ?? 1)
+                try db.run("INSERT INTO server_meta (key, value) VALUES ('iuv_next', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           [String(next + 1)])
+                let base = String(format: "%013lld", next)
+                notice = NoticeNumber.make(segregationCode: municipality.segregationCode, base: base)
+            }
+            try db.run("""
+                UPDATE statement SET status = 'issued', issued_at = ?, due_date = ?, notice_number = ?, iuv = ?, qr_payload = ? WHERE id = ?
+                """, [Timestamp.string(now), total > 0 ? due.description : nil, notice?.value, notice?.iuv,
+                      notice.map { PagoPAQRCode.payload(notice: $0, creditorFiscalCode: creditor, amount: Money(cents: total)) }, id])
+            issued.append(id)
+        }
+        try AuditLog.record(db, actor: actor, action: "billing_issue", subject: period.description, details: [
+            "statements": issued.count, "payer": payer ?? "tutti", "due_date": due.description,
+        ], at: now)
+        return issued
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+/// The printable statement with its pagoPA notice (avviso di pagamento), one A4 page per payer: lines with
+/// what each charge is, the total, the codice avviso in groups of four, the IUV, the creditor's codice fiscale,
+/// the due date, and the QR code content.
+public enum StatementHTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    public static func render(_ statements: [StatementDesk.Statement], municipality: Municipality) -> String {
+        var html = """
+            <!DOCTYPE html>
+            <html lang="it"><head><meta charset="utf-8"><title>Avvisi di pagamento — \(escape(municipality.name))</title>
+            <style>
+            @page { size: A4; margin: 18mm 16mm; }
+            body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; }
+            .page { page-break-after: always; }
+            .page:last-child { page-break-after: auto; }
+            h1 { font-size: 14pt; margin: 0 0 2mm 0; }
+            h2 { font-size: 11pt; margin: 6mm 0 2mm 0; }
+            table { width: 100%; border-collapse: collapse; }
+            th, td { border-bottom: 0.3mm solid #bbb; padding: 1.2mm 1mm; text-align: left; vertical-align: top; }
+            td.amount, th.amount { text-align: right; white-space: nowrap; }
+            tr.total td { font-weight: bold; border-top: 0.6mm solid #111; }
+            .notice { border: 0.6mm solid #111; padding: 4mm; margin-top: 6mm; display: flex; justify-content: space-between; }
+            .nav { font-family: "DejaVu Sans Mono", monospace; font-size: 13pt; letter-spacing: 0.5mm; }
+            .qr { font-family: "DejaVu Sans Mono", monospace; font-size: 7pt; word-break: break-all; max-width: 60mm; }
+            .small { font-size: 8pt; color: #444; }
+            </style></head><body>
+
+            """
+        for s in statements {
+            let period = BillingPeriod(s.period)?.italian ?? s.period
+            html += "<section class=\"page\">\n"
+            html += "<h1>\(escape(municipality.name)) — servizi scolastici</h1>\n"
+            html += "<p class=\"small\">Codice fiscale ente \(escape(municipality.fiscalCode)) · Rendiconto n. \(s.id) di \(escape(period))"
+            html += s.status == "issued" ? " · emesso il \(escape(String((s.issuedAt ?? "").prefix(10))))" : " · BOZZA, non valida per il pagamento"
+            html += "</p>\n<p><strong>\(escape(s.payerName))</strong><br>Codice fiscale \(escape(s.payerFiscalCode))"
+            if let address = s.payerAddress { html += "<br>\(escape(address))" }
+            html += "</p>\n<h2>Dettaglio</h2>\n<table><tr><th>Bambino</th><th>Voce</th><th class=\"amount\">Importo</th></tr>\n"
+            for line in s.lines {
+                html += "<tr><td>\(escape(line.beneficiaryName ?? ""))</td><td>\(escape(line.description))</td>"
+                html += "<td class=\"amount\">\(escape(Money(cents: line.amountCents).italian))</td></tr>\n"
+            }
+            html += "<tr class=\"total\"><td></td><td>Totale</td><td class=\"amount\">\(escape(Money(cents: s.totalCents).italian))</td></tr>\n</table>\n"
+            if let nav = s.noticeNumber, let notice = try? NoticeNumber(validating: nav) {
+                html += "<div class=\"notice\"><div><h2>Avviso di pagamento pagoPA</h2>\n"
+                html += "<p>Codice avviso<br><span class=\"nav\">\(escape(notice.grouped))</span></p>\n"
+                html += "<p>IUV \(escape(s.iuv ?? "")) · Ente creditore \(escape(municipality.fiscalCode))</p>\n"
+                html += "<p>Importo <strong>\(escape(Money(cents: s.totalCents).italian))</strong> · entro il "
+                html += "<strong>\(escape(LocalDate(s.dueDate ?? "")?.italian ?? s.dueDate ?? ""))</strong></p>\n"
+                html += "<p class=\"small\">Si paga con pagoPA: app IO, home banking, sportelli e tabaccherie abilitati, inquadrando il QR code o digitando il codice avviso.</p></div>\n"
+                html += "<div><p class=\"small\">Contenuto del QR code</p><p class=\"qr\">\(escape(s.qrPayload ?? ""))</p></div></div>\n"
+            } else if s.status == "issued" {
+                html += "<p><strong>Nulla da pagare per questo periodo.</strong></p>\n"
+            }
+            html += "</section>\n"
+        }
+        html += "</body></html>\n"
+        return html
+    }
+}

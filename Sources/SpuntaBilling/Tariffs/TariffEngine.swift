@@ -1,0 +1,79 @@
+import SpuntaDomain
+
+/// Prices one unit of a service (motore tariffario): the tariff in force on the day, the payer's ISEE band (or
+/// the price without ISEE, or the non-resident price), the sibling reduction and the exemption — and says how,
+/// so that every line of a bill can be explained.
+public enum TariffEngine {
+    /// A price and its explanation.
+    public struct Quote: Hashable, Sendable {
+        public let tariffId: String
+        /// The price before reductions.
+        public let base: Money
+        /// The price charged.
+        public let amount: Money
+        /// In Italian: "fascia ISEE fino a € 6.000,00, 2° figlio −20%".
+        public let explanation: String
+    }
+
+    /// The tariff of `service` in force on `date` (the enrollment's own tariff first, if it is in force).
+    public static func tariff(for enrollment: Enrollment, on date: LocalDate, among tariffs: [Tariff]) -> Tariff? {
+        if let id = enrollment.tariffId, let own = tariffs.first(where: { $0.id == id }), own.isInForce(on: date) {
+            return own
+        }
+        return tariffs.filter { $0.serviceId == enrollment.serviceId && $0.isInForce(on: date) }.min { $0.validFrom > $1.validFrom }
+    }
+
+    /// The price of one unit for `payer` on `date`. `siblingRank` is 1 for the first child of the payer in the
+    /// service that month, 2 for the second, and so on.
+    public static func quote(tariff: Tariff, payer: Payer?, date: LocalDate, siblingRank: Int, exemptionPercent: Int) -> Quote {
+        var parts: [String] = []
+        var base: Money
+        if let payer, !payer.resident, let price = tariff.nonResidentPrice {
+            base = price
+            parts.append("non residente")
+        } else if let isee = payer?.isee, isee.isInForce(on: date) {
+            let band = tariff.bands.first { $0.upTo.map { isee.value <= $0 } ?? true }
+            base = band?.price ?? tariff.priceWithoutIsee
+            if let limit = band?.upTo {
+                parts.append("ISEE \(isee.value.italian), fascia fino a \(limit.italian)")
+            } else {
+                parts.append("ISEE \(isee.value.italian), fascia massima")
+            }
+        } else {
+            base = tariff.priceWithoutIsee
+            if let isee = payer?.isee, date > isee.expiresOn {
+                parts.append("ISEE scaduto il \(isee.expiresOn.italian): tariffa piena")
+            } else if let isee = payer?.isee {
+                parts.append("ISEE presentato il \(isee.filedOn.italian), valido dal mese \(isee.filedOn.day <= 15 ? "stesso" : "successivo"): tariffa piena")
+            } else {
+                parts.append("senza ISEE: tariffa piena")
+            }
+        }
+        var amount = base
+        let sibling = siblingRank <= 1 ? 0 : (siblingRank == 2 ? tariff.secondSiblingDiscountPercent : tariff.thirdSiblingDiscountPercent)
+        if sibling > 0 {
+            amount = percentOff(amount, sibling)
+            parts.append("\(siblingRank)° figlio −\(sibling)%")
+        }
+        if exemptionPercent > 0 {
+            amount = percentOff(amount, exemptionPercent)
+            parts.append(exemptionPercent >= 100 ? "esente" : "esenzione \(exemptionPercent)%")
+        }
+        return Quote(tariffId: tariff.id, base: base, amount: amount, explanation: parts.joined(separator: ", "))
+    }
+
+    /// `amount` less `percent`%, rounded to the cent (half away from zero), in integer arithmetic.
+    public static func percentOff(_ amount: Money, _ percent: Int) -> Money {
+        let p = Int64(max(0, min(100, percent)))
+        let numerator = amount.cents * (100 - p)
+        return Money(cents: (numerator + (numerator >= 0 ? 50 : -50)) / 100)
+    }
+
+    /// `amount` × `numerator` / `denominator`, rounded to the cent (pro rata of a monthly fee).
+    public static func proRata(_ amount: Money, _ numerator: Int, _ denominator: Int) -> Money {
+        guard denominator > 0 else { return .zero }
+        let n = amount.cents * Int64(numerator)
+        let d = Int64(denominator)
+        return Money(cents: (n + d / 2) / d)
+    }
+}
