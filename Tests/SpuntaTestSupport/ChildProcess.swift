@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A program of this package run as a real child process, its output collected line by line; killed when
 /// released so that no test leaves a process behind.
@@ -61,7 +64,9 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     public func send(_ text: String) {
-        inPipe.fileHandleForWriting.write(Data(text.utf8))
+        // A child that has died must not take the test process down with SIGPIPE.
+        Glibc.signal(SIGPIPE, SIG_IGN)
+        try? inPipe.fileHandleForWriting.write(contentsOf: Data(text.utf8))
     }
 
     public func closeInput() {

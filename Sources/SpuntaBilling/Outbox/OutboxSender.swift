@@ -143,7 +143,10 @@ public struct OutboxSender {
         } catch {
             return "comando «\(command)» non avviabile"
         }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
+        // A command that exits without reading its input must not kill us with SIGPIPE; the throwing write
+        // reports the broken pipe instead (the non-throwing FileHandle.write would trap).
+        signal(SIGPIPE, SIG_IGN)
+        try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
         try? stdin.fileHandleForWriting.close()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {

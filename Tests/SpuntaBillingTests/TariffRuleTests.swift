@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import SpuntaBilling
+import SpuntaDomain
+
+/// Each tariff rule on its own.
+@Suite("Tariff rules")
+struct TariffRuleTests {
+    static func m(_ c: Int64) -> Money { Money(cents: c) }
+    static let tariff = Tariff(
+        id: "T", serviceId: "S", name: "Pasto", unit: .meal, validFrom: LocalDate("2026-09-01")!, validTo: nil,
+        bands: [.init(upTo: m(300_000), price: m(0)), .init(upTo: m(800_000), price: m(250)), .init(upTo: nil, price: m(480))],
+        priceWithoutIsee: m(500), nonResidentPrice: m(620), secondSiblingDiscountPercent: 20, thirdSiblingDiscountPercent: 50,
+        monthlyMinimum: nil, monthlyMaximum: nil, proRata: false
+    )
+
+    static func payer(isee: Isee?, resident: Bool = true) -> Payer {
+        Payer(id: "P", fiscalCode: "X", surname: "R", givenName: "A", email: nil, mobile: nil, pec: nil, address: nil, resident: resident,
+              isee: isee, notifyByEmail: false, notifyBySMS: false, lowBalanceThreshold: nil)
+    }
+
+    static func isee(_ cents: Int64, filed: String, expires: String = "2026-12-31") -> Isee {
+        Isee(value: m(cents), filedOn: LocalDate(filed)!, expiresOn: LocalDate(expires)!)
+    }
+
+    static func price(_ payer: Payer, _ date: String, rank: Int = 1, exemption: Int = 0) -> Int64 {
+        TariffEngine.quote(tariff: tariff, payer: payer, date: LocalDate(date)!, siblingRank: rank, exemptionPercent: exemption).amount.cents
+    }
+
+    @Test("the ISEE band sets the price; the boundary belongs to the lower band")
+    func bands() {
+        #expect(Self.price(Self.payer(isee: Self.isee(250_000, filed: "2026-09-01")), "2026-10-05") == 0)
+        #expect(Self.price(Self.payer(isee: Self.isee(300_000, filed: "2026-09-01")), "2026-10-05") == 0)
+        #expect(Self.price(Self.payer(isee: Self.isee(300_001, filed: "2026-09-01")), "2026-10-05") == 250)
+        #expect(Self.price(Self.payer(isee: Self.isee(2_000_000, filed: "2026-09-01")), "2026-10-05") == 480)
+    }
+
+    @Test("no ISEE on file: the price without ISEE")
+    func noIsee() {
+        #expect(Self.price(Self.payer(isee: nil), "2026-10-05") == 500)
+    }
+
+    @Test("an ISEE filed by the 15th counts from that month, after the 15th from the next, never before")
+    func filingDate() {
+        let by15 = Self.payer(isee: Self.isee(100_000, filed: "2026-10-15"))
+        #expect(Self.price(by15, "2026-10-01") == 0)
+        #expect(Self.price(by15, "2026-09-30") == 500)
+        let after15 = Self.payer(isee: Self.isee(100_000, filed: "2026-10-16"))
+        #expect(Self.price(after15, "2026-10-30") == 500)
+        #expect(Self.price(after15, "2026-11-02") == 0)
+    }
+
+    @Test("an expired ISEE gives the full price the day after expiry")
+    func expired() {
+        let p = Self.payer(isee: Self.isee(100_000, filed: "2026-02-01", expires: "2026-12-31"))
+        #expect(Self.price(p, "2026-12-31") == 0)
+        #expect(Self.price(p, "2027-01-07") == 500)
+    }
+
+    @Test("non-residents pay the non-resident price whatever their ISEE")
+    func nonResident() {
+        #expect(Self.price(Self.payer(isee: Self.isee(100_000, filed: "2026-09-01"), resident: false), "2026-10-05") == 620)
+    }
+
+    @Test("sibling reduction: full price for the first child, −20% the second, −50% the third and after", arguments: [
+        (1, Int64(500)), (2, 400), (3, 250), (4, 250),
+    ])
+    func siblings(rank: Int, cents: Int64) {
+        #expect(Self.price(Self.payer(isee: nil), "2026-10-05", rank: rank) == cents)
+    }
+
+    @Test("an exemption reduces the price by its percent, after the sibling reduction", arguments: [
+        (0, Int64(500)), (50, 250), (100, 0), (33, 335),
+    ])
+    func exemption(percent: Int, cents: Int64) {
+        #expect(Self.price(Self.payer(isee: nil), "2026-10-05", exemption: percent) == cents)
+        #expect(Self.price(Self.payer(isee: nil), "2026-10-05", rank: 2, exemption: 50) == 200)
+    }
+
+    @Test("cents are rounded half away from zero, in integers", arguments: [
+        (Int64(333), 50, Int64(167)), (1, 50, 1), (999, 33, 669), (-333, 50, -167), (0, 20, 0),
+    ])
+    func rounding(amount: Int64, percent: Int, expected: Int64) {
+        #expect(TariffEngine.percentOff(Money(cents: amount), percent).cents == expected)
+    }
+
+    @Test("a monthly fee pro rata by the days enrolled", arguments: [
+        (40_000 as Int64, 14, 21, 26_667 as Int64), (40_000, 21, 21, 40_000), (10_000, 1, 3, 3_333), (10_000, 2, 3, 6_667), (10_000, 0, 20, 0),
+    ])
+    func proRata(amount: Int64, days: Int, of total: Int, expected: Int64) {
+        #expect(TariffEngine.proRata(Money(cents: amount), days, total).cents == expected)
+    }
+}
+
+@Suite("Charge rules in a month")
+struct ChargeRuleTests {
+    @Test("the monthly maximum caps a child's month with one line")
+    func maximum() throws {
+        let c = try SmallComune()
+        // Payer PC, no ISEE in force in October: 5.00 a meal; 7 meals = 35.00, capped at 30.00.
+        let days = ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08", "2026-10-09"]
+        try c.merge(days.map { c.meal("C1", $0) })
+        _ = try c.run(SmallComune.october)
+        let s = try c.statement("PC", SmallComune.october)
+        #expect(s.totalCents == 3000)
+        let cap = try #require(s.lines.first { $0.kind == "cap" })
+        #expect(cap.amountCents == -500)
+        #expect(cap.description.contains("Tetto mensile"))
+    }
+
+    @Test("a meal on a weekend, a closing day or outside the service dates is not billed")
+    func calendar() throws {
+        let c = try SmallComune()
+        try c.merge([c.meal("C1", "2026-10-03"), c.meal("C1", "2026-10-16"), c.meal("C1", "2026-09-30"), c.meal("C1", "2026-10-02")])
+        let report = try c.run(SmallComune.october)
+        #expect(try c.statement("PC", SmallComune.october).lines.map(\.date) == ["2026-10-02"])
+        #expect(report.notBilled.filter { $0.contains("C1") }.count == 2, "Saturday and the closing day are reported; 30/9 is another month")
+    }
+
+    @Test("two scans of the same meal on two doors are one charge")
+    func duplicates() throws {
+        let c = try SmallComune()
+        try c.merge([c.meal("C1", "2026-10-05", device: "X"), c.meal("C1", "2026-10-05", device: "Y")])
+        _ = try c.run(SmallComune.october)
+        #expect(try c.statement("PC", SmallComune.october).totalCents == 500)
+    }
+
+    @Test("with the register as basis, no roll call means the meal was booked")
+    func registerDefault() throws {
+        let c = try SmallComune()
+        _ = try c.run(SmallComune.october)
+        let meals = try c.statement("PB", SmallComune.october).lines.filter { $0.serviceId == "MENSA-R" }
+        #expect(meals.count == 21)
+        #expect(meals.allSatisfy { $0.sourceOps.isEmpty })
+    }
+}
