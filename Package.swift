@@ -70,6 +70,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The whole day end to end, with the real programs: what `spunta-server demo` tells.
+        .target(
+            name: "SpuntaDemo",
+            dependencies: ["SpuntaBilling", "SpuntaServerStore", "SpuntaExchange", "SpuntaDomain", "SpuntaStore"],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "spunta",
             dependencies: ["SpuntaClient", "SpuntaCLI", "SpuntaDomain"],
@@ -77,7 +84,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "spunta-server",
-            dependencies: ["SpuntaServer", "SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaCLI", "spunta"],
+            dependencies: [
+                "SpuntaServer", "SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaDemo", "SpuntaCLI", "spunta",
+            ],
             swiftSettings: strict
         ),
 

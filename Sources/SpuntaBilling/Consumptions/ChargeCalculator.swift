@@ -163,6 +163,10 @@ public struct ChargeCalculator {
                 // The scan is the fact; a booked meal nobody scanned is a conflict to review, not a charge.
                 if let op = scanned[day] {
                     result.append(unit(key, day, day, label, [op] + (register.source.map { [$0] } ?? []), nil))
+                    if raiseConflicts {
+                        // The scan arrived after all (a late device): the disagreement is gone.
+                        try ConflictStore.settle(db, kind: .registerScanMismatch, subject: "\(child)|\(service.id)|\(day)", at: now)
+                    }
                 } else if register.charged && register.source != nil {
                     notes.mismatches += 1
                     if raiseConflicts {

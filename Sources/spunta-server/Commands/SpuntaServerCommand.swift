@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaCLI
+import SpuntaDemo
 import SpuntaDomain
 import SpuntaExchange
 import SpuntaProtocol
@@ -16,7 +17,7 @@ struct SpuntaServerCommand: ParsableCommand {
             """,
         version: ProtocolVersion.appVersion,
         subcommands: [
-            Import.self, List.self, Sample.self, Serve.self, DeviceCommand.self, Devices.self, Conflicts.self,
+            Demo.self, Import.self, List.self, Sample.self, Serve.self, DeviceCommand.self, Devices.self, Conflicts.self,
             Audit.self, Billing.self, Payments.self, RemindersCommand.self, Outbox.self, TaxStatementCommand.self,
             AdminTokenCommand.self, Backup.self, Restore.self,
         ]
@@ -32,6 +33,8 @@ struct SpuntaServerCommand: ParsableCommand {
             return ErrorReport(message: "errore dell'archivio: \(error.message). Controllare il percorso indicato con --db.", exitCode: .failure)
         case let error as MigrationError:
             return ErrorReport(message: "\(error)", exitCode: .failure)
+        case let error as DemoError:
+            return ErrorReport(message: error.description, exitCode: .failure)
         default:
             return nil
         }

@@ -1,0 +1,156 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the package's own programs as real processes for the demo (esecuzione dei programmi).
+public struct ProgramRunner: Sendable {
+    /// The folder holding `spunta` and `spunta-server`.
+    public let directory: URL
+
+    /// The folder of the running program (read from /proc/self/exe, so it works whatever the current directory).
+    public static func besideThisProgram() -> ProgramRunner {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return ProgramRunner(directory: URL(fileURLWithPath: exe).deletingLastPathComponent())
+    }
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    public func path(_ program: String) -> String {
+        directory.appendingPathComponent(program).path
+    }
+
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
+        public let errors: String
+    }
+
+    /// Runs a program to its end, `input` on its standard input.
+    @discardableResult
+    public func run(_ program: String, _ arguments: [String], input: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path(program))
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        do {
+            try process.run()
+        } catch {
+            throw DemoError.programMissing(path(program))
+        }
+        signal(SIGPIPE, SIG_IGN)
+        if let input { try? inPipe.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
+        try? inPipe.fileHandleForWriting.close()
+        // Read both pipes before waiting: a full pipe would block the child forever.
+        let group = DispatchGroup()
+        let box = OutputBox()
+        group.enter()
+        DispatchQueue.global().async {
+            box.setErrors(err.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                      errors: String(decoding: box.errors, as: UTF8.self))
+    }
+
+    /// Runs a program that must succeed; otherwise the demo stops with its message.
+    @discardableResult
+    public func must(_ program: String, _ arguments: [String], input: String? = nil) throws -> Result {
+        let result = try run(program, arguments, input: input)
+        guard result.status == 0 else {
+            throw DemoError.stepFailed("\(program) \(arguments.prefix(3).joined(separator: " "))", result.errors.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return result
+    }
+}
+
+/// Collects a pipe's bytes read on another thread. `@unchecked Sendable`: guarded by `lock`.
+private final class OutputBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func setErrors(_ value: Data) { lock.withLock { data = value } }
+    var errors: Data { lock.withLock { data } }
+}
+
+/// The server running in the background during the demo.
+public final class BackgroundServer: @unchecked Sendable {
+    // `@unchecked Sendable`: `firstLine` is written by the reader callback and read by the demo under `lock`.
+    private let process = Process()
+    private let lock = NSLock()
+    private var text = ""
+    public private(set) var url = ""
+
+    public init(runner: ProgramRunner, database: String, port: Int) throws {
+        process.executableURL = URL(fileURLWithPath: runner.path("spunta-server"))
+        process.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:\(port)", "--access-log", "off"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.text += String(decoding: data, as: UTF8.self) }
+        }
+        do {
+            try process.run()
+        } catch {
+            throw DemoError.programMissing(runner.path("spunta-server"))
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let seen = lock.withLock { text }
+            if let line = seen.split(separator: "\n").first(where: { $0.contains("http://") }),
+               let found = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) {
+                url = String(found)
+                return
+            }
+            if !process.isRunning { break }
+            usleep(20_000)
+        }
+        stop()
+        throw DemoError.stepFailed("spunta-server serve", "il server non è partito")
+    }
+
+    public var port: Int { Int(url.split(separator: ":").last ?? "0") ?? 0 }
+
+    /// SIGTERM, then wait: the server finishes what is in flight.
+    public func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Why the demo stopped.
+public enum DemoError: Error, CustomStringConvertible {
+    case programMissing(String)
+    case stepFailed(String, String)
+    case workspaceExists(String)
+
+    public var description: String {
+        switch self {
+        case .programMissing(let path):
+            return "programma \(path) non trovato: compilare il pacchetto (swift build) e riprovare."
+        case .stepFailed(let step, let reason):
+            return "passo della demo non riuscito (\(step)): \(reason)"
+        case .workspaceExists(let path):
+            return "la cartella \(path) esiste già e non è vuota: sceglierne un'altra."
+        }
+    }
+}

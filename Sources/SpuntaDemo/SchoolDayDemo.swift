@@ -1,0 +1,234 @@
+import Foundation
+import SpuntaBilling
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaServerStore
+import SpuntaStore
+
+/// `spunta-server demo`: a whole school day of the sample Comune, end to end, with real processes — the server
+/// on a loopback port, six devices enrolled through the protocol, a day recorded offline, the syncs, the merge,
+/// the month's billing, a device that syncs late — told in Italian with the numbers that matter.
+public final class SchoolDayDemo: Sendable {
+    let runner: ProgramRunner
+    let workspace: URL
+    let say: @Sendable (String) -> Void
+    var db: String { workspace.appendingPathComponent("comune.sqlite").path }
+
+    /// The day: the last school day of October 2026 in the sample calendar (a Friday), so that October can be
+    /// billed and a late device lands in November.
+    public static let day = LocalDate(year: 2026, month: 10, day: 30)!
+    static let october = BillingPeriod(year: 2026, month: 10)!
+    static let november = BillingPeriod(year: 2026, month: 11)!
+
+    public init(runner: ProgramRunner, workspace: URL, say: @escaping @Sendable (String) -> Void) {
+        self.runner = runner
+        self.workspace = workspace
+        self.say = say
+    }
+
+    func home(_ name: String) -> String { workspace.appendingPathComponent("dispositivi/\(name)").path }
+    func file(_ name: String) -> String { workspace.appendingPathComponent(name).path }
+
+    func query<T: DatabaseValueConvertible>(_ sql: String, _ arguments: StatementArguments = []) throws -> T? {
+        try DatabaseQueue(path: db).read { try $0.scalar(sql, arguments) }
+    }
+
+    func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try DatabaseQueue(path: db).read { try $0.fetchAll(sql, arguments) }
+    }
+
+    func name(_ child: String) throws -> String {
+        try query("SELECT given_name || ' ' || surname FROM beneficiary WHERE id = ?", [child]) ?? child
+    }
+
+    func card(_ child: String) throws -> String {
+        "SPUNTA1:" + (try query("SELECT id FROM card WHERE beneficiary_id = ? AND revoked_on IS NULL", [child]) ?? "")
+    }
+
+    /// Creates a device with a one-time code and enrolls it through the protocol.
+    func device(_ name: String, role: String, scope: String, url: String) throws -> String {
+        let added = try runner.must("spunta-server", ["device", "add", "--db", db, "--name", name, "--role", role, "--scope", scope, "--json"])
+        guard let object = try JSONSerialization.jsonObject(with: Data(added.output.utf8)) as? [String: Any],
+              let code = object["code"] as? String else { throw DemoError.stepFailed("device add", "risposta inattesa") }
+        try runner.must("spunta", ["enroll", "--home", home(name), "--server", url, "--code", code, "--label", name])
+        return home(name)
+    }
+
+    func scans(_ device: String, _ lines: [String], extra: [String]) throws -> [[String: Any]] {
+        let result = try runner.must("spunta", ["scan", "--home", device, "--date", Self.day.description, "--json"] + extra,
+                                     input: lines.map { $0 + "\n" }.joined())
+        return result.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    static func count(_ answers: [[String: Any]], _ result: String) -> Int {
+        answers.filter { $0["result"] as? String == result }.count
+    }
+
+    public func run() throws {
+        let started = Date()
+        try FileManager.default.createDirectory(at: workspace.appendingPathComponent("dispositivi"), withIntermediateDirectories: true)
+        say("Spunta — una giornata di scuola a Valmarina, \(Self.day.italian)")
+        say(String(repeating: "=", count: 60))
+
+        // The town hall: master data, the server, devices.
+        try runner.must("spunta-server", ["sample", "--output", file("comune-demo.xml")])
+        try runner.must("spunta-server", ["import", "--db", db, file("comune-demo.xml")])
+        let children: Int = try query("SELECT COUNT(*) FROM beneficiary WHERE deleted = 0") ?? 0
+        let payers: Int = try query("SELECT COUNT(*) FROM payer WHERE deleted = 0") ?? 0
+        say("Ufficio scuola: importato il Comune di esempio — \(children) bambini, \(payers) famiglie paganti, 4 plessi, mensa, scuolabus e nido.")
+        var server = try BackgroundServer(runner: runner, database: db, port: 0)
+        let url = server.url
+        let teacher1 = try device("maestra-1A", role: "teacher", scope: "class:S02-1A", url: url)
+        let teacher2 = try device("maestra-1A-bis", role: "teacher", scope: "class:S02-1A", url: url)
+        let door1 = try device("mensa-porta-1", role: "canteen", scope: "site:S02", url: url)
+        let door2 = try device("mensa-porta-2", role: "canteen", scope: "site:S02", url: url)
+        let rodari = try device("mensa-rodari", role: "canteen", scope: "site:S01", url: url)
+        let bus = try device("scuolabus-L1", role: "bus", scope: "route:L1", url: url)
+        say("Server acceso su \(url); 6 dispositivi registrati con codici monouso e dati scaricati secondo il loro ambito")
+        say("  (2 maestre della 1A Montessori, 2 porte della mensa Montessori, la mensa prepagata Rodari, lo scuolabus L1).")
+
+        // Top-ups on the prepaid canteen, paid the day before.
+        let rodariChildren = try rows("""
+            SELECT beneficiary_id FROM enrollment WHERE service_id = 'MENSA-RODARI' AND deleted = 0 ORDER BY beneficiary_id LIMIT 30
+            """).map { try $0[0] as String }
+        var topups = ["date;amount;notice;kind;payer;beneficiary;service;method;reference"]
+        for (index, child) in rodariChildren.enumerated() where index % 3 != 2 {
+            let payer: String = try query("SELECT payer_id FROM beneficiary_payer WHERE beneficiary_id = ? AND is_primary = 1", [child]) ?? ""
+            topups.append("2026-10-29;\(index % 3 == 0 ? "20.00" : "12.00");;topup;\(payer);\(child);MENSA-RODARI;\(index % 2 == 0 ? "pagopa" : "cash");RIC-\(index)")
+        }
+        try topups.joined(separator: "\n").write(toFile: file("ricariche.csv"), atomically: true, encoding: .utf8)
+        try runner.must("spunta-server", ["payments", "import", "--db", db, file("ricariche.csv")])
+
+        // The day, all offline.
+        let port = server.port
+        server.stop()
+        say("")
+        say("Mattina: la rete della scuola cade e resta giù tutto il giorno. Si lavora offline.")
+        let klass = try rows("SELECT id FROM beneficiary WHERE class_id = 'S02-1A' AND deleted = 0 ORDER BY surname, given_name, id").map { try $0[0] as String }
+        let eaters = try rows("""
+            SELECT b.id FROM beneficiary b JOIN enrollment e ON e.beneficiary_id = b.id
+            WHERE b.class_id = 'S02-1A' AND e.service_id = 'MENSA' AND e.deleted = 0 ORDER BY b.surname, b.given_name, b.id
+            """).map { try $0[0] as String }
+        guard klass.count >= 6, eaters.count >= 6 else { throw DemoError.stepFailed("dati di esempio", "classe troppo piccola") }
+        let absentAte = eaters[0], disputed = eaters[1], late = eaters[2], lateDevice = eaters[3], twice = eaters[4]
+        try runner.must("spunta", ["roll-call", "--home", teacher1, "--class", "S02-1A", "--date", Self.day.description,
+                                   "--absent", "\(absentAte),\(disputed)", "--late", "\(late)@10:15"])
+        try runner.must("spunta", ["roll-call", "--home", teacher2, "--class", "S02-1A", "--date", Self.day.description,
+                                   "--absent", absentAte, "--late", "\(late)@10:15"])
+        say("Appello della 1A (\(klass.count) bambini) fatto da entrambe le maestre: per la prima \(try name(disputed)) è assente, per la seconda è presente.")
+
+        // Canteen: door 1 serves everyone present but one; door 2 serves that one and, by mistake, a child already served.
+        let present = eaters.filter { $0 != late && $0 != lateDevice }
+        let door1Lines = present.map { try? card($0) }.compactMap { $0 } + [try card(twice), "spunta1:abcd", "SPUNTA1:0000000000000000000000000"]
+        let answers1 = try scans(door1, door1Lines, extra: ["--service", "canteen"])
+        let answers2 = try scans(door2, [try card(lateDevice), try card(twice)], extra: ["--service", "canteen"])
+        let dietLine = answers1.first { $0["diet"] != nil }
+        say("Mensa Montessori, porta 1: \(Self.count(answers1, "ok")) pasti serviti; rifiutate \(Self.count(answers1, "duplicate")) seconda lettura "
+            + "dello stesso bambino, \(Self.count(answers1, "invalid_payload")) lettura in minuscolo (Caps Lock sul lettore) "
+            + "e \(Self.count(answers1, "unknown_card")) tessera sconosciuta.")
+        if let dietLine, let diet = dietLine["diet"] as? String, let child = dietLine["beneficiary_id"] as? String {
+            let allergens = (dietLine["allergens"] as? [String]) ?? []
+            say("  Alla porta la dieta compare in evidenza: \(try name(child)) — \(diet)\(allergens.isEmpty ? "" : " (\(allergens.joined(separator: ", ")))").")
+        }
+        say("Mensa Montessori, porta 2 (offline, non sa della porta 1): \(Self.count(answers2, "ok")) pasti, uno dei quali a \(try name(twice)), "
+            + "che aveva già mangiato alla porta 1.")
+        say("  \(try name(absentAte)) risultava assente per entrambe le maestre, ma ha mangiato lo stesso.")
+
+        // The prepaid canteen.
+        let rodariLines = try rodariChildren.prefix(25).map { try card($0) }
+        let answersRodari = try scans(rodari, rodariLines, extra: ["--service", "canteen"])
+        say("Mensa prepagata Rodari: \(Self.count(answersRodari, "ok")) pasti.")
+
+        // The bus: boardings at each child's stop, alighting at school; one child is never scanned off.
+        let riders = try rows("""
+            SELECT beneficiary_id, outbound_stop_id FROM enrollment WHERE route_id = 'L1' AND service_id = 'TRASPORTO' AND deleted = 0
+            ORDER BY outbound_stop_id, beneficiary_id LIMIT 8
+            """).map { (try $0[0] as String, try $0[1] as String) }
+        var boarded = 0
+        for (child, stop) in riders {
+            boarded += Self.count(try scans(bus, [try card(child)], extra: ["--service", "transport", "--route", "L1", "--stop", stop,
+                                                                            "--direction", "outbound", "--boarding"]), "ok")
+        }
+        let lost = riders.last?.0 ?? ""
+        let alighted = try scans(bus, try riders.dropLast().map { try card($0.0) }, extra: ["--service", "transport", "--route", "L1",
+                                                                                         "--stop", "school", "--direction", "outbound", "--alighting"])
+        let onBoard = try runner.must("spunta", ["on-board", "--home", bus, "--route", "L1", "--date", Self.day.description])
+        say("Scuolabus L1: \(boarded) bambini saliti alle loro fermate, \(Self.count(alighted, "ok")) scesi a scuola; "
+            + "la lista a bordo segnala ancora \(try name(lost)).")
+        _ = onBoard
+
+        // Back online: everyone syncs, except door 2 (left in a drawer until the end of the month).
+        server = try BackgroundServer(runner: runner, database: db, port: port)
+        say("")
+        say("Pomeriggio: la rete torna. Sincronizzano tutti tranne la porta 2, dimenticata in un cassetto.")
+        for device in [teacher1, teacher2, door1, rodari, bus] {
+            try runner.must("spunta", ["sync", "--home", device])
+        }
+        let ops: Int = try query("SELECT COUNT(*) FROM op") ?? 0
+        let conflicts = try rows("SELECT kind, COUNT(*) FROM conflict WHERE status = 'open' GROUP BY kind ORDER BY kind")
+        say("Il server ha ricevuto \(ops) registrazioni, ciascuna una volta sola, e le ha fuse.")
+        for row in conflicts {
+            let kind: String = try row[0]
+            let label = ["attendance_disagreement": "appelli discordanti tra le due maestre", "absent_but_ate": "assenti all'appello che hanno mangiato",
+                         "boarded_not_alighted": "bambini saliti sullo scuolabus e mai scesi", "register_scan_mismatch": "presenti all'appello senza pasto letto"][kind] ?? kind
+            say("  Conflitti da rivedere — \(label): \(try row[1] as Int)")
+        }
+
+        // End of the month: billing.
+        let run = try runner.must("spunta-server", ["billing", "run", "--db", db, "--period", Self.october.description, "--json"])
+        let runReport = (try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]) ?? [:]
+        try runner.must("spunta-server", ["billing", "issue", "--db", db, "--period", Self.october.description, "--due-date", "2026-11-30"])
+        let notices: Int = try query("SELECT COUNT(*) FROM statement WHERE period = ? AND notice_number IS NOT NULL", [Self.october.description]) ?? 0
+        let total: Int64 = try query("SELECT COALESCE(SUM(total_cents), 0) FROM statement WHERE period = ? AND notice_number IS NOT NULL",
+                                     [Self.october.description]) ?? 0
+        let dayMeals: Int = try query("SELECT COUNT(*) FROM meal WHERE business_date = ? AND service_id = 'MENSA'", [Self.day.description]) ?? 0
+        let below: Int = try query("SELECT COUNT(*) FROM prepaid_position WHERE below_threshold = 1") ?? 0
+        let alerts: Int = try query("SELECT COUNT(*) FROM outbox_message WHERE kind = 'low_balance'") ?? 0
+        say("")
+        say("Fine mese: fatturazione di ottobre (\(runReport["charges"] as? Int ?? 0) addebiti dal registro, dalle letture e dalle iscrizioni).")
+        say("  Mensa Montessori del \(Self.day.italian): \(dayMeals) pasti addebitati — il doppio di \(try name(twice)) non c'è ancora: la porta 2 non ha parlato.")
+        say("  Emessi \(notices) avvisi pagoPA per \(Money(cents: total).italian) (rette di nido, scuolabus, pre-scuola e mense a consumo).")
+        say("  Credito prepagato Rodari: \(below) posizioni sotto la soglia, \(alerts) avvisi di credito basso in coda (e-mail e SMS).")
+
+        // The late device.
+        try runner.must("spunta", ["sync", "--home", door2])
+        try runner.must("spunta-server", ["billing", "run", "--db", db, "--period", Self.november.description])
+        let conguaglio: String? = try query("""
+            SELECT l.description FROM statement_line l JOIN statement s ON s.id = l.statement_id
+            WHERE s.period = ? AND l.kind = 'conguaglio' AND l.beneficiary_id = ? LIMIT 1
+            """, [Self.november.description, lateDevice])
+        let duplicates: Int = try query("SELECT COUNT(*) FROM op WHERE merge_status = 'duplicate' AND type = 'meal_scanned'") ?? 0
+        say("")
+        say("La porta 2 si sincronizza dopo l'emissione di ottobre:")
+        say("  il pasto di \(try name(twice)) letto due volte resta un solo addebito (\(duplicates) lettura segnata come doppione);")
+        if let conguaglio {
+            say("  il pasto di \(try name(lateDevice)) va nel rendiconto di novembre: «\(conguaglio)».")
+        }
+        say("  I rendiconti di ottobre, già emessi, non sono cambiati.")
+
+        // Payments, exports, documents.
+        let navs = try rows("SELECT notice_number, total_cents FROM statement WHERE period = ? AND notice_number IS NOT NULL ORDER BY payer_id LIMIT 3",
+                            [Self.october.description]).map { (try $0[0] as String, try $0[1] as Int64) }
+        var paid = ["date;amount;notice;kind;payer;beneficiary;service;method;reference"]
+        for (index, (nav, cents)) in navs.enumerated() {
+            let amount = index == 2 ? cents / 2 : cents
+            paid.append("2026-11-10;\(Money(cents: amount).decimalString);\(nav);notice;;;;pagopa;PSP-\(index)")
+        }
+        try paid.joined(separator: "\n").write(toFile: file("pagamenti.csv"), atomically: true, encoding: .utf8)
+        let payments = try runner.must("spunta-server", ["payments", "import", "--db", db, file("pagamenti.csv")])
+        try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "csv", "--output", file("avvisi-2026-10.csv")])
+        try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "gpd", "--output", file("avvisi-2026-10-gpd.json")])
+        try runner.must("spunta-server", ["billing", "notices", "--db", db, "--period", Self.october.description, "--output", file("avvisi-2026-10.html")])
+        try runner.must("spunta-server", ["tax-statement", "--db", db, "--year", "2026", "--format", "html", "--output", file("attestazioni-2026.html")])
+        server.stop()
+        say("")
+        say(payments.output.split(separator: "\n").prefix(4).joined(separator: "\n"))
+        say("")
+        say("File prodotti in \(workspace.path):")
+        for name in ["comune.sqlite", "avvisi-2026-10.csv", "avvisi-2026-10-gpd.json", "avvisi-2026-10.html", "attestazioni-2026.html"] {
+            say("  \(name)")
+        }
+        say("Per continuare: spunta-server conflicts --db \(db)   ·   spunta-server billing statements --db \(db)")
+        say("Durata: \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+    }
+}
