@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "spunta", targets: ["spunta"]),
         .executable(name: "spunta-server", targets: ["spunta-server"]),
+        .executable(name: "spunta-bench", targets: ["spunta-bench"]),
     ],
     targets: [
         // The C API of the system SQLite (Debian: libsqlite3-dev). Only SpuntaStore imports it.
@@ -77,6 +78,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The benchmark's scenarios, each against raw SQLite doing the same writes.
+        .target(
+            name: "SpuntaBench",
+            dependencies: [
+                "SpuntaClient", "SpuntaServer", "SpuntaSync", "SpuntaBilling", "SpuntaServerStore", "SpuntaExchange", "SpuntaDemo",
+                "SpuntaHTTP", "SpuntaCLI", "SpuntaStore",
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "spunta",
             dependencies: ["SpuntaClient", "SpuntaCLI", "SpuntaDomain"],
@@ -91,7 +102,12 @@ let package = Package(
         ),
 
         // Helpers shared by the tests: child processes of the package's programs, temporary folders.
-        .target(name: "SpuntaTestSupport", path: "Tests/SpuntaTestSupport"),
+        .target(name: "SpuntaTestSupport", path: "Tests/SpuntaTestSupport"),        .executableTarget(
+            name: "spunta-bench",
+            dependencies: ["SpuntaBench", "SpuntaCLI", "spunta", "spunta-server"],
+            swiftSettings: strict
+        ),
+
         .testTarget(name: "SpuntaStoreTests", dependencies: ["SpuntaStore"]),
         .testTarget(name: "SpuntaDomainTests", dependencies: ["SpuntaDomain"]),
         .testTarget(name: "SpuntaCryptoTests", dependencies: ["SpuntaCrypto"]),

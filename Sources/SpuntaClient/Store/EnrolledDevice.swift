@@ -14,6 +14,21 @@ public struct EnrolledDevice: Sendable, Equatable {
     public var epoch: String
     public var cursor: String?
 
+    public init(
+        deviceId: String, name: String, role: DeviceRole, scope: [ScopeItem], serverURL: String, token: String, municipality: String,
+        epoch: String, cursor: String?
+    ) {
+        self.deviceId = deviceId
+        self.name = name
+        self.role = role
+        self.scope = scope
+        self.serverURL = serverURL
+        self.token = token
+        self.municipality = municipality
+        self.epoch = epoch
+        self.cursor = cursor
+    }
+
     public var siteIDs: [String] { scope.filter { $0.kind == .site }.map(\.id) }
     public var classIDs: [String] { scope.filter { $0.kind == .class }.map(\.id) }
     public var routeIDs: [String] { scope.filter { $0.kind == .route }.map(\.id) }
@@ -36,7 +51,8 @@ public struct EnrolledDevice: Sendable, Equatable {
         return device
     }
 
-    func save(_ db: Database, enrolledAt: Date) throws {
+    /// Stores the device after enrollment (also used by tools that prepare a device).
+    public func save(_ db: Database, enrolledAt: Date) throws {
         try db.run("""
             INSERT INTO device (id, device_id, name, role, scope, server_url, token, municipality, epoch, cursor, enrolled_at)
             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -29,6 +29,8 @@ public final class SyncEngine {
         public var snapshot = false
         public var epochChanged = false
         public var cursor: String?
+        /// Bytes of the pull answers (what the device downloaded).
+        public var bytesReceived = 0
 
         public struct Rejection: Encodable, Sendable {
             public let opId: String
@@ -39,7 +41,7 @@ public final class SyncEngine {
 
         enum CodingKeys: String, CodingKey {
             case pushed, applied, duplicates, rejected, changes, peerOps = "peer_ops", pages, snapshot
-            case epochChanged = "epoch_changed", cursor
+            case epochChanged = "epoch_changed", cursor, bytesReceived = "bytes_received"
         }
 
         /// One line in Italian.
@@ -190,6 +192,7 @@ public final class SyncEngine {
             let response = try Self.send(try http(device), method: "GET", path: path, token: device.token, body: Data(),
                                          timeout: Double(wait) + 30)
             let page = try WireCoding.decode(PullResponse.self, from: response.body)
+            report.bytesReceived += response.body.count
             wait = 0
             if page.epoch != device.epoch {
                 try queue.write { db in try self.adoptEpoch(db, page.epoch) }

@@ -1,0 +1,221 @@
+import Foundation
+import SpuntaClient
+import SpuntaDemo
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+import SpuntaSync
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A city's day: tens of thousands of meals, marks and boardings from 2,000 devices, pushed to the real server
+/// process and merged, then the month billed; the server's peak memory; a big device's first sync; and how fast
+/// a scan on one online device reaches another.
+enum CityScenario {
+    struct Options {
+        var extraSites = 470
+        var meals = 100_000
+        var marks = 100_000
+        var boardings = 40_000
+        var devices = 2_000
+        var propagationTrials = 20
+    }
+
+    static let day = LocalDate(year: 2026, month: 10, day: 30)!
+
+    static func run(dir: URL, options: Options, runner: ProgramRunner, table: inout BenchTable, log: (String) -> Void) throws {
+        // The city: generated, written, imported.
+        var generatorOptions = SampleComuneGenerator.Options()
+        generatorOptions.additionalPrimarySites = options.extraSites
+        var started = DispatchTime.now().uptimeNanoseconds
+        let xml = dir.appendingPathComponent("citta.xml")
+        try Data(SampleComuneGenerator.sampleFile(options: generatorOptions).utf8).write(to: xml)
+        let path = dir.appendingPathComponent("citta.sqlite").path
+        let queue = try ServerDatabase.open(path: path)
+        let imported = try MasterDataImporter.run(queue, paths: [xml.path])
+        let beneficiaries = imported.totals["beneficiaries"] ?? 0
+        log("città: \(beneficiaries) bambini, \(imported.totals["payers"] ?? 0) paganti generati e importati in \(Stats.s(seconds(since: started)))")
+
+        // Who does what: canteen doors per site, teachers per group of classes, bus attendants per route.
+        let canteen = try queue.read { db in
+            try db.fetchAll("SELECT beneficiary_id, service_id, site_id FROM enrollment WHERE service_id LIKE 'MENSA%' AND deleted = 0 ORDER BY beneficiary_id")
+                .map { (try $0[0] as String, try $0[1] as String, try $0[2] as String) }
+        }
+        let pupils = try queue.read { db in
+            try db.fetchAll("SELECT id, class_id FROM beneficiary WHERE class_id IS NOT NULL AND deleted = 0 ORDER BY class_id, id")
+                .map { (try $0[0] as String, try $0[1] as String) }
+        }
+        let riders = try queue.read { db in
+            try db.fetchAll("SELECT beneficiary_id, route_id, outbound_stop_id, return_stop_id FROM enrollment WHERE route_id IS NOT NULL AND deleted = 0 ORDER BY beneficiary_id")
+                .map { (try $0[0] as String, try $0[1] as String, try $0[2] as String?, try $0[3] as String?) }
+        }
+        let sites = Array(Set(canteen.map(\.2))).sorted()
+        let classes = Array(Set(pupils.map(\.1))).sorted()
+        let routes = Array(Set(riders.map(\.1))).sorted()
+        let canteenDevices = min(sites.count * 2, options.devices / 2)
+        let busDevices = max(routes.count, options.devices / 20)
+        let teacherDevices = max(1, options.devices - canteenDevices - busDevices)
+        let classesPerTeacher = max(1, (classes.count + teacherDevices - 1) / teacherDevices)
+        var specs: [(name: String, role: DeviceRole, scope: [ScopeItem])] = []
+        for i in 0..<canteenDevices { specs.append(("mensa-\(i)", .canteen, [ScopeItem(kind: .site, id: sites[i % sites.count])])) }
+        for i in 0..<teacherDevices {
+            let mine = classes.dropFirst(i * classesPerTeacher).prefix(classesPerTeacher)
+            if mine.isEmpty { break }
+            specs.append(("maestra-\(i)", .teacher, mine.map { ScopeItem(kind: .class, id: $0) }))
+        }
+        for i in 0..<busDevices { specs.append(("bus-\(i)", .bus, [ScopeItem(kind: .route, id: routes[i % routes.count])])) }
+        started = DispatchTime.now().uptimeNanoseconds
+        let credentials = try makeDevices(queue, specs)
+        log("città: \(credentials.count) dispositivi registrati in \(Stats.s(seconds(since: started)))")
+        let devices: [BenchDevice] = credentials.enumerated().map { BenchDevice(id: $0.element.0, token: $0.element.1, startMillis: 1_793_000_000_000 + Int64($0.offset)) }
+
+        // The day's ops, each on the device whose scope it belongs to.
+        var siteDoors: [String: [Int]] = [:]
+        for (i, spec) in specs.enumerated() where spec.role == .canteen { siteDoors[spec.scope[0].id, default: []].append(i) }
+        var classTeacher: [String: Int] = [:]
+        for (i, spec) in specs.enumerated() where spec.role == .teacher { for item in spec.scope { classTeacher[item.id] = i } }
+        var routeBus: [String: [Int]] = [:]
+        for (i, spec) in specs.enumerated() where spec.role == .bus { routeBus[spec.scope[0].id, default: []].append(i) }
+        var meals = 0, marks = 0, boardings = 0
+        for (n, meal) in canteen.enumerated() where meals < options.meals {
+            guard let doors = siteDoors[meal.2] else { continue }
+            devices[doors[n % doors.count]].add(day, .mealScanned(Meal(beneficiaryId: meal.0, serviceId: meal.1, siteId: meal.2, cardId: nil, reason: nil)))
+            meals += 1
+        }
+        for (n, pupil) in pupils.enumerated() where marks < options.marks {
+            guard let teacher = classTeacher[pupil.1] else { continue }
+            devices[teacher].add(day, .attendanceMarked(AttendanceMarked(beneficiaryId: pupil.0, classId: pupil.1,
+                                                                         status: n % 17 == 0 ? .absent : .present, time: nil)))
+            marks += 1
+        }
+        var dayIndex = 0
+        while boardings < options.boardings && !riders.isEmpty {
+            let date = LocalDate(dayNumber: day.dayNumber - dayIndex * 7)
+            for (n, rider) in riders.enumerated() where boardings < options.boardings {
+                guard let buses = routeBus[rider.1] else { continue }
+                for direction in Direction.allCases where boardings < options.boardings {
+                    let stop = (direction == .outbound ? rider.2 : Ride.school) ?? Ride.school
+                    devices[buses[n % buses.count]].add(date, .boarding(Ride(beneficiaryId: rider.0, routeId: rider.1, stopId: stop,
+                                                                             direction: direction, cardId: nil)))
+                    boardings += 1
+                }
+            }
+            dayIndex += 1
+        }
+        let total = meals + marks + boardings
+
+        // The real server process, pushed to by the devices.
+        let server = try BackgroundServer(runner: runner, database: path, port: 0)
+        defer { server.stop() }
+        let serverPID = try serverProcessID(port: server.port)
+        let (pushSeconds, acknowledged) = try pushConcurrently(devices, url: server.url, workers: 64, batch: 1000)
+        guard acknowledged == total else { throw RawSQLiteBaseline.Failure(description: "città: \(acknowledged) di \(total) op ricevute") }
+        log("città: \(meals) pasti, \(marks) appelli, \(boardings) salite da \(devices.count) dispositivi fusi in \(Stats.s(pushSeconds))")
+
+        // The month billed by the billing program, beside the running server.
+        started = DispatchTime.now().uptimeNanoseconds
+        let billing = try runner.run("spunta-server", ["billing", "run", "--db", path, "--period", day.period.description, "--json"])
+        guard billing.status == 0 else { throw RawSQLiteBaseline.Failure(description: "billing: \(billing.errors)") }
+        let billingSeconds = seconds(since: started)
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        let billingPeak = Int(usage.ru_maxrss) * 1024
+        log("città: fatturazione di \(day.period) per \(beneficiaries) bambini in \(Stats.s(billingSeconds)) (picco \(Memory.mb(billingPeak)))")
+
+        // A big device's first sync, and the propagation between two online doors.
+        let firstSync = try self.firstSync(queue: queue, dir: dir, url: server.url, sites: Array(sites.prefix(5)))
+        let propagation = try self.propagation(queue: queue, dir: dir, runner: runner, url: server.url, site: sites[0], trials: options.propagationTrials)
+        let serverPeak = serverPID.flatMap { Memory.peak(pid: $0) } ?? 0
+        let cityTotal = pushSeconds + billingSeconds
+        table.add("giornata di città: \(total) op, \(devices.count) disp., fusione + fatturazione", spunta: Stats.s(cityTotal),
+                  target: "< 30 s", met: cityTotal < 30)
+        table.add("memoria massima del server nella giornata di città", spunta: Memory.mb(serverPeak), target: "< 200 MB",
+                  met: serverPeak > 0 && serverPeak < 200 * 1_048_576)
+        table.add("fatturazione di un mese (\(beneficiaries) bambini)", spunta: Stats.s(billingSeconds), target: "—", met: nil)
+        table.add("prima sincronizzazione (\(firstSync.beneficiaries) bambini)", spunta: "\(Stats.s(firstSync.seconds)), \(firstSync.bytes / 1024) KiB",
+                  target: "< 1 s", met: firstSync.seconds < 1)
+        table.add("propagazione lettura → rifiuto (p50)", spunta: Stats.s(propagation.p50), target: "—", met: nil)
+        table.add("propagazione lettura → rifiuto (p95)", spunta: Stats.s(propagation.p95), target: "< 2 s", met: propagation.p95 < 2)
+    }
+
+    static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// The pid of the process listening on `port` (read from /proc, so the benchmark needs no help from the server).
+    static func serverProcessID(port: Int) throws -> Int32? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry),
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let arguments = String(decoding: cmdline, as: UTF8.self).split(separator: "\0")
+            if arguments.contains("serve"), arguments.first?.hasSuffix("spunta-server") == true, pid != getpid() {
+                return pid
+            }
+        }
+        return nil
+    }
+
+    static func enrolledHome(_ queue: DatabaseQueue, dir: URL, name: String, url: String, scope: [ScopeItem]) throws -> DatabaseQueue {
+        let added = try queue.write { db in try DeviceRegistry.add(db, name: name, role: .canteen, scope: scope, actor: "bench", now: Date()) }
+        let home = DeviceHome(path: dir.appendingPathComponent("device-\(name)").path)
+        let deviceQueue = try home.open()
+        _ = try SyncEngine.enroll(queue: deviceQueue, server: url, code: added.code, label: name)
+        return deviceQueue
+    }
+
+    static func firstSync(queue: DatabaseQueue, dir: URL, url: String, sites: [String]) throws -> (seconds: Double, bytes: Int, beneficiaries: Int) {
+        let deviceQueue = try enrolledHome(queue, dir: dir, name: "prima-sync", url: url, scope: sites.map { ScopeItem(kind: .site, id: $0) })
+        let start = DispatchTime.now().uptimeNanoseconds
+        let report = try SyncEngine(queue: deviceQueue).sync()
+        let elapsed = seconds(since: start)
+        let children: Int = try deviceQueue.read { try $0.scalar("SELECT COUNT(*) FROM beneficiary") } ?? 0
+        return (elapsed, report.bytesReceived, children)
+    }
+
+    /// A scan on door A (online, `spunta sync --watch`) until door B (online, `spunta sync --watch`) knows it.
+    static func propagation(queue: DatabaseQueue, dir: URL, runner: ProgramRunner, url: String, site: String, trials: Int) throws -> (p50: Double, p95: Double) {
+        let a = try enrolledHome(queue, dir: dir, name: "porta-a", url: url, scope: [ScopeItem(kind: .site, id: site)])
+        let b = try enrolledHome(queue, dir: dir, name: "porta-b", url: url, scope: [ScopeItem(kind: .site, id: site)])
+        for home in [a, b] { _ = try SyncEngine(queue: home).sync() }
+        let watchers = try ["porta-a", "porta-b"].map { name -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: runner.path("spunta"))
+            process.arguments = ["sync", "--watch", "--home", dir.appendingPathComponent("device-\(name)").path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        defer {
+            for watcher in watchers where watcher.isRunning {
+                kill(watcher.processIdentifier, SIGTERM)
+                watcher.waitUntilExit()
+            }
+        }
+        let device = try a.read { try EnrolledDevice.require($0) }
+        let cards = try a.read { db in
+            try db.fetchAll("SELECT c.id FROM card c JOIN enrollment e ON e.beneficiary_id = c.beneficiary_id WHERE c.revoked_on IS NULL AND e.site_id = ? ORDER BY c.id LIMIT ?",
+                            [site, trials + 5]).map { "SPUNTA1:" + (try $0[0] as String) }
+        }
+        let station = try ScanStation(queue: a, device: device, setup: ScanSetup(place: .canteen, date: day))
+        usleep(1_500_000)  // both watchers settle into their long polls before the first measured scan
+        var samples: [Double] = []
+        for card in cards.prefix(trials) {
+            let outcome = station.handle(card)
+            guard outcome.result == .ok, let op = outcome.opId else { continue }
+            let start = DispatchTime.now().uptimeNanoseconds
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                let seen: Int? = try b.read { try $0.scalar("SELECT 1 FROM peer_op WHERE id = ?", [op]) }
+                if seen != nil { break }
+                usleep(2_000)
+            }
+            samples.append(seconds(since: start))
+        }
+        return (Stats.percentile(samples, 0.5), Stats.percentile(samples, 0.95))
+    }
+}

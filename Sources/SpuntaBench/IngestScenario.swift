@@ -1,0 +1,169 @@
+import Foundation
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaHTTP
+import SpuntaProtocol
+import SpuntaServer
+import SpuntaServerStore
+import SpuntaStore
+import SpuntaSync
+
+/// A device of the benchmark: its credential and its ops, numbered as a real device numbers them.
+final class BenchDevice: @unchecked Sendable {
+    // `@unchecked Sendable`: each device is pushed by one worker thread at a time.
+    let id: String
+    let token: String
+    let instance = UUID().uuidString.lowercased()
+    var ops: [Op] = []
+    private var seq: Int64 = 0
+    private var clock: Int64
+
+    init(id: String, token: String, startMillis: Int64) {
+        self.id = id
+        self.token = token
+        self.clock = startMillis
+    }
+
+    func add(_ date: LocalDate, _ body: OpBody) {
+        seq += 1
+        clock += 7
+        ops.append(Op(id: "\(id)-\(seq)-\(instance.prefix(6))", deviceId: id, instance: instance, seq: seq,
+                      hlc: HLCTimestamp(milliseconds: clock, counter: 0), wallTimeMs: clock, businessDate: date, body: body))
+    }
+
+    /// Pushes every op in batches over one kept-alive connection. Returns the ops the server applied or had.
+    func push(to client: HTTPClient, batch: Int) throws -> Int {
+        var acknowledged = 0
+        var index = 0
+        while index < ops.count {
+            let slice = Array(ops[index..<min(ops.count, index + batch)])
+            let body = try WireCoding.encode(PushRequest(ops: slice))
+            let response = try client.send(method: "POST", path: "/v1/push",
+                                           headers: ["Spunta-Protocol": "1", "Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+                                           body: body, timeout: 300)
+            guard response.status == 200 else {
+                throw RawSQLiteBaseline.Failure(description: "push \(id): \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+            }
+            let answer = try WireCoding.decode(PushResponse.self, from: response.body)
+            acknowledged += answer.results.filter { $0.status != .rejected }.count
+            index += batch
+        }
+        return acknowledged
+    }
+}
+
+/// Pushes devices from a pool of worker threads, each with its own connection; returns seconds and ops acknowledged.
+func pushConcurrently(_ devices: [BenchDevice], url: String, workers: Int, batch: Int) throws -> (seconds: Double, acknowledged: Int) {
+    let state = PushState(devices)
+    let group = DispatchGroup()
+    let start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<workers {
+        group.enter()
+        let thread = Thread {
+            defer { group.leave() }
+            guard let client = try? HTTPClient(baseURL: url) else { return }
+            while let device = state.next() {
+                do {
+                    state.acknowledge(try device.push(to: client, batch: batch))
+                } catch {
+                    state.fail(error)
+                    return
+                }
+            }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    group.wait()
+    if let failure = state.failure { throw failure }
+    return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, state.acknowledged)
+}
+
+/// The work shared by the pushing threads. `@unchecked Sendable`: everything is guarded by `lock`.
+final class PushState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let devices: [BenchDevice]
+    private var index = 0
+    private var count = 0
+    private var error: (any Error)?
+
+    init(_ devices: [BenchDevice]) {
+        self.devices = devices
+    }
+
+    func next() -> BenchDevice? {
+        lock.withLock {
+            guard index < devices.count, error == nil else { return nil }
+            index += 1
+            return devices[index - 1]
+        }
+    }
+
+    func acknowledge(_ n: Int) { lock.withLock { count += n } }
+    func fail(_ failure: any Error) { lock.withLock { error = error ?? failure } }
+    var acknowledged: Int { lock.withLock { count } }
+    var failure: (any Error)? { lock.withLock { error } }
+}
+
+/// Creates devices in the database and enrolls them, as `device add` and `spunta enroll` would.
+func makeDevices(_ queue: DatabaseQueue, _ specs: [(name: String, role: DeviceRole, scope: [ScopeItem])]) throws -> [(String, String)] {
+    try queue.write { db in
+        try specs.map { spec in
+            let added = try DeviceRegistry.add(db, name: spec.name, role: spec.role, scope: spec.scope, actor: "bench", now: Date())
+            let enrolled = try DeviceRegistry.enroll(db, request: EnrollRequest(code: added.code, deviceLabel: spec.name, appVersion: "bench"),
+                                                     epoch: "", now: Date())
+            return (enrolled.deviceId, enrolled.token)
+        }
+    }
+}
+
+/// Server ingest: ops pushed over HTTP by many devices at once and merged, against raw SQLite batched inserts.
+enum IngestScenario {
+    static func run(dir: URL, devices count: Int, opsPerDevice: Int, table: inout BenchTable, log: (String) -> Void) throws {
+        let path = dir.appendingPathComponent("ingest.sqlite").path
+        let xml = dir.appendingPathComponent("comune.xml")
+        try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
+        let queue = try ServerDatabase.open(path: path)
+        _ = try MasterDataImporter.run(queue, paths: [xml.path])
+        let sites = ["S01", "S02"]
+        let children: [String: [(String, String)]] = try queue.read { db in
+            var result: [String: [(String, String)]] = [:]
+            for site in sites {
+                result[site] = try db.fetchAll("SELECT beneficiary_id, service_id FROM enrollment WHERE site_id = ? AND service_id LIKE 'MENSA%' ORDER BY beneficiary_id",
+                                               [site]).map { (try $0[0] as String, try $0[1] as String) }
+            }
+            return result
+        }
+        let credentials = try makeDevices(queue, (0..<count).map { ("porta-\($0)", .canteen, [ScopeItem(kind: .site, id: sites[$0 % 2])]) })
+        let days = LocalDate.days(from: LocalDate(year: 2026, month: 9, day: 21)!, through: LocalDate(year: 2027, month: 6, day: 4)!)
+            .filter { $0.weekday <= 5 }
+        var benchDevices: [BenchDevice] = []
+        for (index, credential) in credentials.enumerated() {
+            let device = BenchDevice(id: credential.0, token: credential.1, startMillis: 1_791_187_800_000 + Int64(index) * 3)
+            let site = sites[index % 2]
+            let kids = children[site] ?? []
+            for k in 0..<opsPerDevice {
+                let child = kids[(k + index * 13) % kids.count]
+                let day = days[(k / kids.count + index) % days.count]
+                device.add(day, .mealScanned(Meal(beneficiaryId: child.0, serviceId: child.1, siteId: site, cardId: nil, reason: nil)))
+            }
+            benchDevices.append(device)
+        }
+        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
+        configuration.readTimeout = 120
+        let server = try SyncServer(databasePath: path, configuration: configuration, accessLog: nil)
+        let port = try server.start()
+        defer { server.stop() }
+        let total = count * opsPerDevice
+        let (seconds, acknowledged) = try pushConcurrently(benchDevices, url: "http://127.0.0.1:\(port)", workers: min(count, 32), batch: 500)
+        guard acknowledged == total else { throw RawSQLiteBaseline.Failure(description: "ingest: \(acknowledged) of \(total) acknowledged") }
+        let commits = server.service.metrics.value("spunta_group_commits_total")
+        let jobs = server.service.metrics.value("spunta_group_commit_jobs_total")
+        let rate = Double(total) / seconds
+        let sample = String(decoding: try WireCoding.encode(benchDevices[0].ops[0]), as: UTF8.self)
+        let raw = try RawSQLiteBaseline.batchedInsertRate(path: dir.appendingPathComponent("raw-ingest.sqlite").path, rows: total, batch: 5000, body: sample)
+        log("ingest: \(total) op da \(count) dispositivi in \(Stats.s(seconds)) = \(Int(rate)) op/s; \(Int(jobs)) invii in \(Int(commits)) commit; SQLite grezzo \(Int(raw)) righe/s")
+        table.add("ingestione HTTP+fusione (\(count) disp., \(total) op)", spunta: "\(Int(rate)) op/s", baseline: "\(Int(raw)) righe/s",
+                  ratio: String(format: "%.0f%%", rate / raw * 100), target: "≥ 30%", met: rate / raw >= 0.30)
+    }
+}

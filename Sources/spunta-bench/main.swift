@@ -1,0 +1,4 @@
+import SpuntaBench
+import SpuntaCLI
+
+await BenchCommand.main()
