@@ -14,6 +14,8 @@ public struct BenchCommand: ParsableCommand {
     var quick = false
     @Option(valueName: "cartella", help: "Dove lavorare (predefinita una cartella temporanea, rimossa alla fine).")
     var workspace: String?
+    @Option(valueName: "misure", help: "Solo alcune misure: scan, ingest, city (separate da virgole).")
+    var only: String?
 
     public init() {}
 
@@ -22,6 +24,7 @@ public struct BenchCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let quick = self.quick
         let keep = workspace != nil
+        let selected = Set((only ?? "scan,ingest,city").split(separator: ",").map(String.init))
         let table = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<BenchTable, any Error>) in
             Thread {
                 continuation.resume(with: Result {
@@ -30,8 +33,13 @@ public struct BenchCommand: ParsableCommand {
                     #if DEBUG
                     log("attenzione: compilato in debug; i numeri valgono solo con swift run -c release spunta-bench")
                     #endif
-                    try ScanScenario.run(dir: dir, scans: quick ? 300 : 3_000, table: &table, log: log)
-                    try IngestScenario.run(dir: dir, devices: quick ? 8 : 50, opsPerDevice: quick ? 500 : 2_000, table: &table, log: log)
+                    if selected.contains("scan") {
+                        try ScanScenario.run(dir: dir, scans: quick ? 300 : 3_000, table: &table, log: log)
+                    }
+                    if selected.contains("ingest") {
+                        try IngestScenario.run(dir: dir, devices: quick ? 8 : 50, opsPerDevice: quick ? 500 : 2_000, table: &table, log: log)
+                    }
+                    guard selected.contains("city") else { return table }
                     var city = CityScenario.Options()
                     if quick {
                         city.extraSites = 10

@@ -31,13 +31,20 @@ final class BenchDevice: @unchecked Sendable {
                       hlc: HLCTimestamp(milliseconds: clock, counter: 0), wallTimeMs: clock, businessDate: date, body: body))
     }
 
+    /// Request bodies prepared before the clock starts: encoding is the devices' work, not the server's.
+    private var bodies: [Data] = []
+
+    func prepare(batch: Int) throws {
+        bodies = try stride(from: 0, to: ops.count, by: batch).map { start in
+            try WireCoding.encode(PushRequest(ops: Array(ops[start..<min(ops.count, start + batch)])))
+        }
+    }
+
     /// Pushes every op in batches over one kept-alive connection. Returns the ops the server applied or had.
     func push(to client: HTTPClient, batch: Int) throws -> Int {
+        if bodies.isEmpty { try prepare(batch: batch) }
         var acknowledged = 0
-        var index = 0
-        while index < ops.count {
-            let slice = Array(ops[index..<min(ops.count, index + batch)])
-            let body = try WireCoding.encode(PushRequest(ops: slice))
+        for body in bodies {
             let response = try client.send(method: "POST", path: "/v1/push",
                                            headers: ["Spunta-Protocol": "1", "Authorization": "Bearer \(token)", "Content-Type": "application/json"],
                                            body: body, timeout: 300)
@@ -46,7 +53,6 @@ final class BenchDevice: @unchecked Sendable {
             }
             let answer = try WireCoding.decode(PushResponse.self, from: response.body)
             acknowledged += answer.results.filter { $0.status != .rejected }.count
-            index += batch
         }
         return acknowledged
     }
@@ -54,6 +60,7 @@ final class BenchDevice: @unchecked Sendable {
 
 /// Pushes devices from a pool of worker threads, each with its own connection; returns seconds and ops acknowledged.
 func pushConcurrently(_ devices: [BenchDevice], url: String, workers: Int, batch: Int) throws -> (seconds: Double, acknowledged: Int) {
+    for device in devices { try device.prepare(batch: batch) }
     let state = PushState(devices)
     let group = DispatchGroup()
     let start = DispatchTime.now().uptimeNanoseconds

@@ -62,6 +62,13 @@ public final class SyncService: Sendable {
         metrics.gauge("spunta_pulls_waiting", help: "Pulls waiting for news (long poll).") { Double(notifier.waiting) }
     }
 
+    private let rideChecks = Throttle(every: 60)
+
+    /// Rides left open are looked for at most once a minute: the check reads every open ride.
+    func rideCheckDue(_ now: Date) -> Bool {
+        rideChecks.due(now)
+    }
+
     /// Stops the writer after committing what it holds, and wakes the waiting pulls.
     public func shutdown() {
         notifier.close()
@@ -168,7 +175,10 @@ public final class SyncService: Sendable {
                 let outcome = try PushService().apply(db, batch, receivedMs: receivedMs, now: now)
                 var keys: Set<String> = []
                 for item in batch.ops { keys.formUnion(DeviceScope.keys(of: item.op)) }
-                if case .accepted = outcome { try RideChecks.refresh(db, now: now) }
+                if case .accepted = outcome {
+                    // The rides this push touched are checked now; all open rides (time passing) once a minute.
+                    try RideChecks.refresh(db, now: now, beneficiaries: self.rideCheckDue(now) ? nil : Self.riders(in: batch))
+                }
                 return (outcome, keys)
             }
             switch outcome {
@@ -191,30 +201,54 @@ public final class SyncService: Sendable {
         }
     }
 
+    /// The children whose rides a batch boards or alights; nil when it voids something (any ride may reopen).
+    static func riders(in batch: PushService.Batch) -> Set<String>? {
+        var riders: Set<String> = []
+        for item in batch.ops {
+            switch item.op.body {
+            case .boarding(let r), .alighting(let r): riders.insert(r.beneficiaryId)
+            case .void: return nil
+            default: break
+            }
+        }
+        return riders
+    }
+
     /// Splits `{"ops": [...]}` into ops with their verbatim JSON, enforcing the batch limit.
     static func decodeOps(_ body: Data) throws -> [(op: Op, json: String)] {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let list = object["ops"] as? [Any] else {
-            throw WireError(status: 400, code: WireErrorCode.malformedJSON, message: "Corpo della richiesta non valido: atteso {\"ops\": [...]}.")
+        let decoder = WireCoding.decoder()
+        let request: PushRequest
+        do {
+            request = try decoder.decode(PushRequest.self, from: body)
+        } catch {
+            // Say which op is wrong: decode them one by one only now.
+            throw WireError(status: 400, code: WireErrorCode.malformedJSON, message: "Corpo della richiesta non valido: \(Self.locate(error, in: body)).")
         }
-        guard list.count <= maxOpsPerPush else {
+        guard request.ops.count <= maxOpsPerPush else {
             throw WireError(status: 413, code: WireErrorCode.tooManyOps,
-                            message: "Troppe operazioni in un invio (\(list.count), al massimo \(maxOpsPerPush)): inviarle in più volte.")
+                            message: "Troppe operazioni in un invio (\(request.ops.count), al massimo \(maxOpsPerPush)): inviarle in più volte.")
         }
-        var items: [(Op, String)] = []
-        items.reserveCapacity(list.count)
+        if let ranges = PushBody.elements(ofArray: "ops", in: body), ranges.count == request.ops.count {
+            return zip(request.ops, ranges).map { op, range in (op, String(decoding: body[range], as: UTF8.self)) }
+        }
+        return try request.ops.map { ($0, String(decoding: try WireCoding.encode($0), as: UTF8.self)) }
+    }
+
+    /// Where a body that does not decode goes wrong, in words.
+    static func locate(_ error: any Error, in body: Data) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let list = object["ops"] as? [Any] else {
+            return "atteso {\"ops\": [...]}"
+        }
         let decoder = WireCoding.decoder()
         for (index, element) in list.enumerated() {
-            guard let data = try? JSONSerialization.data(withJSONObject: element, options: [.sortedKeys]) else {
-                throw WireError(status: 400, code: WireErrorCode.malformedJSON, message: "Operazione \(index + 1) non valida (JSON).")
-            }
+            guard let data = try? JSONSerialization.data(withJSONObject: element) else { return "operazione \(index + 1) non valida" }
             do {
-                items.append((try decoder.decode(Op.self, from: data), String(decoding: data, as: UTF8.self)))
+                _ = try decoder.decode(Op.self, from: data)
             } catch {
-                throw WireError(status: 400, code: WireErrorCode.malformedJSON,
-                                message: "Operazione \(index + 1) non valida: \(Self.describe(error)).")
+                return "operazione \(index + 1): \(describe(error))"
             }
         }
-        return items
+        return describe(error)
     }
 
     static func describe(_ error: any Error) -> String {

@@ -195,7 +195,6 @@ enum V1MasterData {
                 action TEXT NOT NULL CHECK (action IN ('upsert', 'delete')),
                 recorded_at TEXT NOT NULL
             ) STRICT;
-            CREATE INDEX change_log_entity ON change_log(entity, entity_id);
 
             -- Append-only trail of admin actions (imports, enrollments of devices, resolutions…).
             CREATE TABLE audit_log (

@@ -71,10 +71,8 @@ enum V2Sync {
                 reject_message TEXT,
                 log_seq INTEGER
             ) STRICT;
-            CREATE INDEX op_device_seq ON op(device_id, seq);
             CREATE INDEX op_subject ON op(beneficiary_id, business_date);
             CREATE INDEX op_target ON op(target_op_id) WHERE target_op_id IS NOT NULL;
-            CREATE INDEX op_date_type ON op(business_date, type);
 
             -- Register (registro): the winning mark per child and day, last writer by (hlc, device_id).
             CREATE TABLE attendance (

@@ -52,14 +52,27 @@ enum MergeKey: Hashable, Comparable {
         }
     }
 
-    private var sortKey: String {
+    /// Order: kind, then child, then the rest; compared field by field, never through formatted strings.
+    private var rank: Int {
         switch self {
-        case .attendance(let b, let d): return "a|\(b)|\(d)"
-        case .justification(let b, let d): return "j|\(b)|\(d)"
-        case .meal(let b, let s, let d): return "m|\(b)|\(s)|\(d)"
-        case .ride(let b, let r, let d, let dir): return "r|\(b)|\(r)|\(d)|\(dir.rawValue)"
+        case .attendance: return 0
+        case .justification: return 1
+        case .meal: return 2
+        case .ride: return 3
         }
     }
 
-    static func < (lhs: MergeKey, rhs: MergeKey) -> Bool { lhs.sortKey < rhs.sortKey }
+    static func < (lhs: MergeKey, rhs: MergeKey) -> Bool {
+        if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+        switch (lhs, rhs) {
+        case let (.attendance(b1, d1), .attendance(b2, d2)), let (.justification(b1, d1), .justification(b2, d2)):
+            return (b1, d1) < (b2, d2)
+        case let (.meal(b1, s1, d1), .meal(b2, s2, d2)):
+            return (b1, s1, d1) < (b2, s2, d2)
+        case let (.ride(b1, r1, d1, x1), .ride(b2, r2, d2, x2)):
+            return (b1, r1, d1, x1.rawValue) < (b2, r2, d2, x2.rawValue)
+        default:
+            return false
+        }
+    }
 }

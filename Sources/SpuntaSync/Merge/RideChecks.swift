@@ -12,8 +12,10 @@ public enum RideChecks {
         "\(beneficiary)|\(route)|\(date)|\(direction.rawValue)"
     }
 
-    /// Opens a conflict for every ride still without alighting whose route has ended by `now`.
-    public static func refresh(_ db: Database, now: Date) throws {
+    /// Opens a conflict for every ride still without alighting whose route has ended by `now`; with
+    /// `beneficiaries`, only for the rides of those children (what a push just touched).
+    public static func refresh(_ db: Database, now: Date, beneficiaries: Set<String>? = nil) throws {
+        if let beneficiaries, beneficiaries.isEmpty { return }
         let today = BusinessCalendar.date(of: now)
         let time = BusinessCalendar.time(of: now)
         var ends: [String: (outbound: LocalTime, back: LocalTime)] = [:]
@@ -24,10 +26,16 @@ public enum RideChecks {
                 ends[try row[0] as String] = (out, back)
             }
         }
-        let open = try db.fetchAll("""
+        var sql = """
             SELECT beneficiary_id, route_id, business_date, direction, boarding_op_id, boarding_stop_id FROM ride
             WHERE boarding_op_id IS NOT NULL AND alighting_op_id IS NULL AND business_date <= ?
-            """, [today.description])
+            """
+        var arguments: StatementArguments = [today.description]
+        if let beneficiaries {
+            sql += " AND beneficiary_id IN (\(Array(repeating: "?", count: beneficiaries.count).joined(separator: ", ")))"
+            arguments += beneficiaries.sorted().map { $0 }
+        }
+        let open = try db.fetchAll(sql, arguments)
         for row in open {
             let beneficiary: String = try row[0], route: String = try row[1]
             guard let date = LocalDate(try row[2] as String), let direction = Direction(rawValue: try row[3] as String) else { continue }

@@ -6,9 +6,24 @@ import SpuntaStore
 
 /// Checks one op against the device that pushed it and the master data. A problem is a reason to reject the
 /// op (acknowledged, stored, shown on the device), never to drop it silently.
-struct OpValidator {
+final class OpValidator {
     let db: Database
     let scope: DeviceScope
+    /// Answers already looked up in this batch (a batch names the same children, sites and classes again and again).
+    private var known: [String: Bool] = [:]
+    private var classSites: [String: String?] = [:]
+
+    init(db: Database, scope: DeviceScope) {
+        self.db = db
+        self.scope = scope
+    }
+
+    private func exists(_ sql: String, _ key: String, _ arguments: StatementArguments) throws -> Bool {
+        if let answer = known[key] { return answer }
+        let answer = (try db.scalar(sql, arguments) as Int?) != nil
+        known[key] = answer
+        return answer
+    }
 
     struct Problem {
         let code: String
@@ -31,7 +46,10 @@ struct OpValidator {
         // The register also reaches the canteen of the class's site: the kitchen counts meals from it.
         switch op.body {
         case .attendanceMarked(let a):
-            if let site: String = try db.scalar("SELECT site_id FROM school_class WHERE id = ?", [a.classId]) {
+            if classSites[a.classId] == nil {
+                classSites[a.classId] = .some(try db.scalar("SELECT site_id FROM school_class WHERE id = ?", [a.classId]))
+            }
+            if let site = classSites[a.classId] ?? nil {
                 keys.insert(ScopeKey.site(site))
             }
         case .absenceJustified, .mealScanned, .mealRecorded, .boarding, .alighting, .void:
@@ -63,7 +81,8 @@ struct OpValidator {
                 return Problem(code: WireErrorCode.outOfScope, message: "Il plesso \(m.siteId) non è tra quelli del dispositivo.")
             }
             if let p = try beneficiaryExists(m.beneficiaryId) { return p }
-            guard (try db.scalar("SELECT 1 FROM service_site WHERE service_id = ? AND site_id = ?", [m.serviceId, m.siteId]) as Int?) != nil else {
+            guard try exists("SELECT 1 FROM service_site WHERE service_id = ? AND site_id = ?", "ss|\(m.serviceId)|\(m.siteId)",
+                             [m.serviceId, m.siteId]) else {
                 return Problem(code: "unknown_service", message: "Il servizio \(m.serviceId) non è erogato nel plesso \(m.siteId).")
             }
             return nil
@@ -72,8 +91,8 @@ struct OpValidator {
                 return Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo.")
             }
             if let p = try beneficiaryExists(r.beneficiaryId) { return p }
-            let onRoute: Int? = try db.scalar("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", [r.stopId, r.routeId])
-            guard r.stopId == Ride.school || onRoute != nil else {
+            guard try r.stopId == Ride.school
+                    || exists("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", "st|\(r.stopId)|\(r.routeId)", [r.stopId, r.routeId]) else {
                 return Problem(code: "unknown_stop", message: "La fermata \(r.stopId) non è sulla linea \(r.routeId).")
             }
             return nil
@@ -99,7 +118,7 @@ struct OpValidator {
     }
 
     private func beneficiaryExists(_ id: String) throws -> Problem? {
-        if (try db.scalar("SELECT 1 FROM beneficiary WHERE id = ?", [id]) as Int?) == nil {
+        if try !exists("SELECT 1 FROM beneficiary WHERE id = ?", "b|\(id)", [id]) {
             return Problem(code: "unknown_beneficiary", message: "Fruitore \(id) sconosciuto al server: aggiornare l'anagrafica.")
         }
         return nil

@@ -72,6 +72,7 @@ public struct PushService {
         var accepted: [MergeEngine.Incoming] = []
         var acceptedIndex: [String: Int] = [:]
         var inBatch: Set<String> = []
+        let validator = OpValidator(db: db, scope: batch.scope)
         for item in batch.ops {
             let op = item.op
             if let status = known[op.id] {
@@ -82,7 +83,6 @@ public struct PushService {
                 results.append(PushResult(opId: op.id, status: .duplicate, outcome: "applied"))
                 continue
             }
-            let validator = OpValidator(db: db, scope: batch.scope)
             let keys = try validator.keys(of: op)
             let incoming = MergeEngine.Incoming(op: op, json: item.json, keys: keys)
             if let problem = try validator.problem(with: op) {
