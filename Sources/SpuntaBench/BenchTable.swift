@@ -46,7 +46,9 @@ enum Stats {
     }
 
     static func ms(_ seconds: Double) -> String { String(format: "%.3f ms", seconds * 1000) }
-    static func s(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
+    static func s(_ seconds: Double) -> String {
+        seconds < 1 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+    }
     static func ratio(_ value: Double) -> String { String(format: "%.2f×", value) }
 }
 

@@ -185,8 +185,11 @@ enum CityScenario {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: runner.path("spunta"))
             process.arguments = ["sync", "--watch", "--home", dir.appendingPathComponent("device-\(name)").path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            let log = dir.appendingPathComponent("sync-watch-\(name).log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
             try process.run()
             return process
         }

@@ -172,6 +172,41 @@ struct EndToEndTests {
             #expect(elapsed < 2, "propagation took \(elapsed) s")
         }
     }
+
+    @Test("a scanner left open all lunch: each scan reaches the server within two seconds under sync --watch, not at the next timeout")
+    func longScanSession() async throws {
+        do {
+            let d = try Deployment()
+            try d.startServer()
+            let door = try d.device("porta", role: .canteen, scope: "site:S01")
+            let watch = try ChildProcess("spunta", ["sync", "--watch", "--home", door])
+            let scanner = try ChildProcess("spunta", ["scan", "--service", "canteen", "--date", schoolDay, "--json", "--home", door])
+            defer {
+                for process in [watch, scanner] {
+                    process.signal(SIGKILL)
+                    process.wait()
+                }
+            }
+            try await d.waitForLongPolls(1)
+            // One scan at a time, as children come to the counter: each must be on the server before the next.
+            for (index, card) in try d.canteenCards(site: "S01").prefix(4).enumerated() {
+                scanner.send(card.payload + "\n")
+                #expect(scanner.waitForLine(containing: card.beneficiary) != nil)
+                let started = Date()
+                var arrived = false
+                while Date().timeIntervalSince(started) < 5 {
+                    let meals: Int? = try d.query("SELECT COUNT(*) FROM meal WHERE business_date = ?", [schoolDay])
+                    if meals == index + 1 {
+                        arrived = true
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let elapsed = Date().timeIntervalSince(started)
+                #expect(arrived && elapsed < 2, "scan \(index + 1) reached the server after \(elapsed) s")
+            }
+        }
+    }
 }
 
 extension Deployment {

@@ -97,7 +97,7 @@ public final class RollCall: Sendable {
     /// Marks one child; the op is on disk when this returns.
     @discardableResult
     public func mark(_ beneficiary: String, _ status: AttendanceStatus, time: LocalTime? = nil) throws -> Op {
-        try queue.write { db in
+        try queue.recording { db in
             guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
@@ -116,7 +116,7 @@ public final class RollCall: Sendable {
     public func justify(_ beneficiary: String, absence: LocalDate, reason: String) throws -> Op {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ClientError.missingReason }
-        return try queue.write { db in
+        return try queue.recording { db in
             guard try ReplicaStore(db).beneficiary(beneficiary) != nil else { throw ClientError.unknownBeneficiary(beneficiary) }
             return try OpRecorder.record(
                 db, device: device,
@@ -129,7 +129,7 @@ public final class RollCall: Sendable {
     /// The whole class at once (for scripts): the listed children as given, every other child present.
     /// All marks are committed together.
     public func markAll(absent: [String], late: [String: LocalTime?], earlyExit: [String: LocalTime?]) throws -> [Op] {
-        try queue.write { db in
+        try queue.recording { db in
             let children = try ReplicaStore(db).beneficiaries(inClass: classID).map(\.id)
             let known = Set(children)
             for id in absent + Array(late.keys) + Array(earlyExit.keys) where !known.contains(id) {

@@ -65,7 +65,7 @@ public final class ScanStation: Sendable {
                 outcome.reason = error.code
                 return outcome
             }
-            return try queue.write { db in try decide(db, cardID: card.text) }
+            return try queue.recording { db in try decide(db, cardID: card.text) }
         } catch let error as any UserFacingError {
             return ScanOutcome(.error, error.userMessage)
         } catch {
@@ -191,7 +191,7 @@ public final class ScanStation: Sendable {
 
     /// `=ID`: a child without card, recorded by name.
     private func recordByName(_ id: String) throws -> ScanOutcome {
-        try queue.write { db in
+        try queue.recording { db in
             guard try ReplicaStore(db).beneficiary(id) != nil else {
                 return ScanOutcome(.unknownCard, "Codice \(id) sconosciuto: cercare con ?nome.")
             }

@@ -9,7 +9,7 @@ import Glibc
 ///
 /// Two loops, each with its own connection to the device database and to the server: one long-polls the
 /// server (`wait=25`), so news from other devices arrives within moments; the other sleeps on inotify until
-/// the device database changes (a scan was recorded by the scanning program) and pushes at once. Nothing
+/// the scanning program signals new ops (`OutboxSignal`, written after each commit) and pushes at once. Nothing
 /// polls: neither loop wakes without a reason. Offline, both back off with jitter up to a minute.
 public final class SyncWatcher: @unchecked Sendable {
     // `@unchecked Sendable`: the loops share only `stopped` and the callback, both guarded by `lock`.

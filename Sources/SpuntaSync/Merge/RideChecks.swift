@@ -12,7 +12,8 @@ public enum RideChecks {
         "\(beneficiary)|\(route)|\(date)|\(direction.rawValue)"
     }
 
-    /// Opens a conflict for every ride still without alighting whose route has ended by `now`; with
+    /// Opens a conflict for every ride still without alighting whose route has ended by `now` (rides already
+    /// under such a conflict for the same boarding are skipped: the check runs often and must stay cheap); with
     /// `beneficiaries`, only for the rides of those children (what a push just touched).
     public static func refresh(_ db: Database, now: Date, beneficiaries: Set<String>? = nil) throws {
         if let beneficiaries, beneficiaries.isEmpty { return }
@@ -29,6 +30,11 @@ public enum RideChecks {
         var sql = """
             SELECT beneficiary_id, route_id, business_date, direction, boarding_op_id, boarding_stop_id FROM ride
             WHERE boarding_op_id IS NOT NULL AND alighting_op_id IS NULL AND business_date <= ?
+                AND NOT EXISTS (
+                    SELECT 1 FROM conflict c WHERE c.kind = 'boarded_not_alighted'
+                        AND c.subject = ride.beneficiary_id || '|' || ride.route_id || '|' || ride.business_date || '|' || ride.direction
+                        AND json_extract(c.details, '$.boarding_op_id') = ride.boarding_op_id
+                        AND json_extract(c.details, '$.boarding_stop_id') = coalesce(ride.boarding_stop_id, ''))
             """
         var arguments: StatementArguments = [today.description]
         if let beneficiaries {

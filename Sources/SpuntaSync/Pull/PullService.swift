@@ -145,10 +145,12 @@ public struct PullService {
             let (list, args) = ReplicaProjector.inList(device.scope.subscription.sorted())
             let after = Int64(last) ?? 0
             let rows = try db.fetchAll("""
-                SELECT DISTINCT o.log_seq, o.body FROM scope_log s JOIN op o ON o.log_seq = s.seq
+                SELECT DISTINCT s.seq, o.body FROM scope_log s
+                    JOIN change_log c ON c.seq = s.seq AND c.entity = 'op'
+                    JOIN op o ON o.id = c.entity_id
                 WHERE s.scope_key IN \(list) AND s.seq > ? AND s.seq <= ? AND o.business_date >= ?
                     AND o.device_id != ? AND o.merge_status != 'rejected'
-                ORDER BY o.log_seq LIMIT ?
+                ORDER BY s.seq LIMIT ?
                 """, args + [after, head, since.description, device.scope.deviceId, budget])
             for row in rows {
                 ops.append(try WireCoding.decode(Op.self, from: Data((try row[1] as String).utf8)))

@@ -1,0 +1,32 @@
+import Foundation
+import SpuntaStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tells `spunta sync --watch` that new ops are on disk.
+///
+/// The watcher sleeps on inotify over the device folder. SQLite's own writes are not a safe wake-up: the
+/// WAL file is written before the commit is published in the shared-memory index, so a watcher woken by
+/// that write can look too early, find nothing pending, and sleep on. This small file is rewritten only
+/// after the transaction has committed, so its close always comes after the op is readable.
+enum OutboxSignal {
+    static let fileName = "push.signal"
+
+    static func post(databasePath: String) {
+        let path = ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(fileName)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }  // no watcher can see it either; the op is safe on disk regardless
+        _ = write(fd, "1", 1)
+        close(fd)
+    }
+}
+
+extension DatabaseQueue {
+    /// A write transaction that records ops: committed, then signalled to the watcher.
+    public func recording<T>(_ body: (Database) throws -> T) throws -> T {
+        let result = try write(body)
+        OutboxSignal.post(databasePath: path)
+        return result
+    }
+}
