@@ -44,7 +44,9 @@ public enum XMLTree {
             }
         }
         let builder = TreeBuilder()
-        let parser = XMLParser(data: data)
+        // Streamed, not `XMLParser(data:)`: given as one piece, libxml2 refuses a document past about 10 MB
+        // ("huge input lookup", an internal error at the last line) — a city's file is larger.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
         parser.delegate = builder
