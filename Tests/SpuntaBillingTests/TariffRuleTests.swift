@@ -62,6 +62,26 @@ struct TariffRuleTests {
         #expect(Self.price(Self.payer(isee: Self.isee(100_000, filed: "2026-09-01"), resident: false), "2026-10-05") == 620)
     }
 
+    @Test("non-residents pay the full, highest price when the tariff has no non-resident price, whatever their ISEE", arguments: [
+        (Int64(500), Int64(100_000)), (500, 2_000_000), (480, 100_000),
+    ])
+    func nonResidentWithoutItsPrice(priceWithoutIsee: Int64, iseeCents: Int64) {
+        var tariff = Self.tariff
+        tariff.nonResidentPrice = nil
+        tariff.priceWithoutIsee = Self.m(priceWithoutIsee)
+        // The top band is 4.80: the highest price is the larger of it and the price without ISEE.
+        let expected = max(priceWithoutIsee, 480)
+        for isee in [Self.isee(iseeCents, filed: "2026-09-01"), nil] {
+            let quote = TariffEngine.quote(tariff: tariff, payer: Self.payer(isee: isee, resident: false), date: LocalDate("2026-10-05")!,
+                                           siblingRank: 1, exemptionPercent: 0)
+            #expect(quote.amount.cents == expected)
+            #expect(quote.explanation.contains("non residente"))
+        }
+        // A resident with the same ISEE keeps the band.
+        #expect(TariffEngine.quote(tariff: tariff, payer: Self.payer(isee: Self.isee(100_000, filed: "2026-09-01")), date: LocalDate("2026-10-05")!,
+                                   siblingRank: 1, exemptionPercent: 0).amount.cents == 0)
+    }
+
     @Test("sibling reduction: full price for the first child, −20% the second, −50% the third and after", arguments: [
         (1, Int64(500)), (2, 400), (3, 250), (4, 250),
     ])
