@@ -137,6 +137,27 @@ struct ChargeRuleTests {
         #expect(report.notBilled.filter { $0.contains("C1") }.count == 2, "Saturday and the closing day are reported; 30/9 is another month")
     }
 
+    @Test("a national holiday is never billed, even when the school year's closing days omit it", arguments: [
+        "2026-12-08", "2026-12-25", "2027-01-06", "2027-03-29", "2027-06-02",
+    ])
+    func nationalHolidays(day: String) throws {
+        let c = try SmallComune()
+        let date = SmallComune.d(day)
+        let period = date.period
+        let services = SmallComune.data().services
+        let days = try c.queue.read { db in
+            let calculator = try ChargeCalculator(db)
+            return services.map { calculator.billableDays($0, period) }
+        }
+        #expect(days.allSatisfy { !$0.contains(date) })
+        // A meal scanned that day is reported, not billed; the register does not book it either.
+        try c.merge([c.meal("C1", day)])
+        let report = try c.run(period)
+        #expect(report.notBilled.contains { $0.contains(date.italian) })
+        let lines = try c.queue.read { try StatementDesk.statements($0, period: period, payer: nil, status: nil) }.flatMap(\.lines)
+        #expect(!lines.contains { $0.date == day })
+    }
+
     @Test("two scans of the same meal on two doors are one charge")
     func duplicates() throws {
         let c = try SmallComune()

@@ -73,13 +73,23 @@ public struct ChargeCalculator {
         return charges.sorted()
     }
 
-    /// Days of `period` the service runs: its weekdays, within its dates, not a closing day of its year.
+    /// Days of `period` the service runs: its weekdays, within its dates, not a closing day of its year and never
+    /// a national holiday — schools are closed on those by law, whether or not the Comune listed them.
     public func billableDays(_ service: Service, _ period: BillingPeriod) -> [LocalDate] {
         let year = data.schoolYears.first { $0.id == service.yearId }
+        let holidays = Set(ItalianHolidays.holidays(year: period.year).map(\.date))
         return period.days.filter { day in
             service.weekdays.contains(day.weekday) && service.startDate <= day && day <= service.endDate
-                && !(year?.isClosed(on: day) ?? false)
+                && !(year?.isClosed(on: day) ?? false) && !holidays.contains(day)
         }
+    }
+
+    /// Why a fact of `day` is not billed, for the operator's report.
+    private func closedReason(_ day: LocalDate) -> String {
+        if let holiday = ItalianHolidays.holidays(year: day.year).first(where: { $0.date == day }) {
+            return "festività nazionale: \(holiday.name)"
+        }
+        return "servizio chiuso o non iscritto quel giorno"
     }
 
     /// One thing to price.
@@ -147,7 +157,7 @@ public struct ChargeCalculator {
         }
         let billable = Set(days)
         for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
-            notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (servizio chiuso o non iscritto quel giorno; op \(op))")
+            notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (\(closedReason(day)); op \(op))")
         }
         var result: [Unit] = []
         for day in days {
