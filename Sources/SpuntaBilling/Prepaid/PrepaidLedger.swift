@@ -3,8 +3,8 @@ import SpuntaDomain
 import SpuntaServerStore
 import SpuntaStore
 
-/// Prepaid credit (credito prepagato): one position per payer, child and service; each consumption debits it
-/// once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
+/// Prepaid credit (credito prepagato): one position per primary payer, child and service; each consumption debits
+/// it once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
 public enum PrepaidLedger {
     /// Posts the prepaid charges of `period`: a debit for each new fact, a correction for a fact whose price
     /// changed or that disappeared (a voided meal).
@@ -111,6 +111,14 @@ public enum PrepaidLedger {
         let mode: String? = try db.scalar("SELECT billing_mode FROM service WHERE id = ? AND deleted = 0", [service])
         let linked: Int? = try db.scalar("SELECT 1 FROM beneficiary_payer WHERE payer_id = ? AND beneficiary_id = ?", [payer, beneficiary])
         guard mode == "prepaid", linked != nil else { throw BillingError.unknownPosition("\(payer) / \(beneficiary) / \(service)") }
+        // The meals debit the primary payer's position (as the charges name it): credit anyone else's and the money
+        // would sit on a position nothing ever debits.
+        let primary: String? = try db.scalar("""
+            SELECT payer_id FROM beneficiary_payer WHERE beneficiary_id = ? ORDER BY is_primary DESC, position LIMIT 1
+            """, [beneficiary])
+        if let primary, primary != payer {
+            throw BillingError.notPrimaryPayer(payer: payer, beneficiary: beneficiary, primary: primary)
+        }
         try movement(db, payer: payer, beneficiary: beneficiary, service: service, kind: "topup", key: nil, period: nil, date: date,
                      amount: amount.cents, description: "Ricarica (\(method))", source: source, traceable: method != "cash", now: now)
         if let payerRecord = try MasterDataStore.load(db).payers.first(where: { $0.id == payer }) {
