@@ -5,9 +5,39 @@ import SpuntaDomain
 import SpuntaExchange
 import SpuntaStore
 
-/// Prepaid rules beyond the threshold: whose position a top-up credits.
-@Suite("Prepaid top-ups")
+/// Prepaid rules beyond the threshold: free meals, and whose position a top-up credits.
+@Suite("Prepaid free meals and top-ups")
 struct PrepaidRuleTests {
+    /// P1 (payer PB, threshold €10.00) eats free: exempt, or in a €0.00 ISEE band.
+    static func free(_ how: String) -> (inout MasterDataSet) -> Void {
+        { s in
+            if how == "exempt" {
+                if let i = s.enrollments.firstIndex(where: { $0.id == "E8" }) { s.enrollments[i].exemptionPercent = 100 }
+            } else if let t = s.tariffs.firstIndex(where: { $0.id == "T-P" }), let p = s.payers.firstIndex(where: { $0.id == "PB" }) {
+                s.tariffs[t].bands = [.init(upTo: Money(cents: 500_000), price: .zero), .init(upTo: nil, price: Money(cents: 500))]
+                s.payers[p].isee = Isee(value: Money(cents: 400_000), filedOn: SmallComune.d("2026-09-01"), expiresOn: SmallComune.d("2026-12-31"))
+            }
+        }
+    }
+
+    @Test("a free prepaid meal is posted at zero, once, and raises no low-balance alert", arguments: ["exempt", "zero band"])
+    func freeMeals(how: String) throws {
+        let c = try SmallComune(customize: Self.free(how))
+        try c.merge(["2026-10-01", "2026-10-02", "2026-10-05"].map { c.meal("P1", $0, service: "MENSA-P") })
+        let report = try c.run(SmallComune.october)
+        _ = try c.run(SmallComune.october)
+        let movements = try c.queue.read { db in
+            try db.fetchAll("SELECT kind, amount_cents FROM prepaid_movement WHERE beneficiary_id = 'P1' ORDER BY id")
+                .map { "\(try $0[0] as String) \(try $0[1] as Int64)" }
+        }
+        #expect(movements == ["debit 0", "debit 0", "debit 0"])
+        #expect(report.prepaidDebits == 3)
+        #expect(report.lowBalanceAlerts == 0)
+        #expect(try c.queue.read { try $0.scalar("SELECT COUNT(*) FROM outbox_message WHERE kind = 'low_balance'") as Int? } == 0)
+        let balance = try c.queue.read { try PrepaidLedger.balances($0, belowOnly: true) }
+        #expect(balance.isEmpty, "a free position is never «below the threshold»")
+    }
+
     /// P1 has two payers: PB, primary, and PA.
     static func twoPayers(_ s: inout MasterDataSet) {
         if let i = s.beneficiaries.firstIndex(where: { $0.id == "P1" }) {

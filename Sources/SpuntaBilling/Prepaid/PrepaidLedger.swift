@@ -6,8 +6,8 @@ import SpuntaStore
 /// Prepaid credit (credito prepagato): one position per primary payer, child and service; each consumption debits
 /// it once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
 public enum PrepaidLedger {
-    /// Posts the prepaid charges of `period`: a debit for each new fact, a correction for a fact whose price
-    /// changed or that disappeared (a voided meal).
+    /// Posts the prepaid charges of `period`: a debit for each new fact (at zero for a free meal), a correction
+    /// for a fact whose price changed or that disappeared (a voided meal).
     static func post(_ db: Database, period: BillingPeriod, charges: [Charge], payers: [Payer], report: inout BillingRun.Report, now: Date) throws {
         var touched: Set<String> = []
         var computed: [String: Charge] = [:]
@@ -20,16 +20,19 @@ public enum PrepaidLedger {
             posted[try row[0]] = (try row[1], try row[2], try row[3], try row[4])
         }
         for charge in charges {
-            let already = posted[charge.key]?.amount ?? 0
-            guard already != charge.amount.cents else { continue }
             let isNew = posted[charge.key] == nil
+            let already = posted[charge.key]?.amount ?? 0
+            // A free meal (exempt, €0.00 band) is posted too, at zero, so the family sees it — once.
+            if !isNew && already == charge.amount.cents { continue }
+            let amount = -(charge.amount.cents - already)
             try movement(db, payer: charge.payerId, beneficiary: charge.beneficiaryId, service: charge.serviceId,
                          kind: isNew ? "debit" : "correction", key: charge.key, period: period, date: charge.date ?? period.firstDay,
-                         amount: -(charge.amount.cents - already),
+                         amount: amount,
                          description: isNew ? charge.description : "Correzione: \(charge.description)",
                          source: charge.sourceOps.joined(separator: ","), traceable: true, now: now)
             if isNew { report.prepaidDebits += 1 } else { report.prepaidCorrections += 1 }
-            touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)")
+            // Only a movement that changes the balance can trigger (or re-arm) a low-balance alert.
+            if amount != 0 { touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)") }
         }
         for (key, entry) in posted.sorted(by: { $0.key < $1.key }) where computed[key] == nil && entry.amount != 0 {
             try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: key,
