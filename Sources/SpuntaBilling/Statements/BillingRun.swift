@@ -23,12 +23,13 @@ public enum BillingRun {
         public var charges = 0
         public var notBilled: [String] = []
         public var registerScanMismatches = 0
+        public var scannedButNotBooked = 0
 
         enum CodingKeys: String, CodingKey {
             case period, statements, statementsTotalCents = "statements_total_cents", frozenSkipped = "frozen_skipped"
             case conguaglioLines = "conguaglio_lines", prepaidDebits = "prepaid_debits", prepaidCorrections = "prepaid_corrections"
             case lowBalanceAlerts = "low_balance_alerts", charges, notBilled = "not_billed"
-            case registerScanMismatches = "register_scan_mismatches"
+            case registerScanMismatches = "register_scan_mismatches", scannedButNotBooked = "scanned_not_booked"
         }
 
         public var italian: String {
@@ -39,6 +40,10 @@ public enum BillingRun {
             lines.append("Prepagato: \(prepaidDebits) addebiti, \(prepaidCorrections) correzioni, \(lowBalanceAlerts) avvisi di credito basso.")
             if registerScanMismatches > 0 {
                 lines.append("Prenotati dal registro ma senza pasto letto in mensa: \(registerScanMismatches) (conflitti da rivedere, non addebitati).")
+            }
+            if scannedButNotBooked > 0 {
+                lines.append("Pasti letti in mensa di bambini assenti o fuori orario per il registro: \(scannedButNotBooked) "
+                             + "(conflitti da rivedere, addebitati secondo la lettura).")
             }
             if !notBilled.isEmpty { lines.append("Non addebitati: \(notBilled.count) (vedere --json).") }
             return lines.joined(separator: "\n")
@@ -65,6 +70,7 @@ public enum BillingRun {
         report.charges = charges.count
         report.notBilled = notes.notBilled
         report.registerScanMismatches = notes.mismatches
+        report.scannedButNotBooked = notes.scannedNotBooked
         let modes = Dictionary(calculator.data.services.map { ($0.id, $0.billingMode) }, uniquingKeysWith: { a, _ in a })
         let postpaid = charges.filter { modes[$0.serviceId] == .postpaid }
         let prepaid = charges.filter { modes[$0.serviceId] == .prepaid }
