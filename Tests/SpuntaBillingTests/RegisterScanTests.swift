@@ -87,4 +87,18 @@ struct RegisterScanTests {
         _ = try c.run(SmallComune.october)
         #expect(try !c.queue.read { try $0.scalar("SELECT 1 FROM conflict WHERE subject = ? AND status = 'open'", [other]) ?? false })
     }
+
+    @Test("a late scan of an issued month settles the conflict at the next month's run and is billed as conguaglio")
+    func lateScanAfterIssue() throws {
+        let c = try SmallComune(customize: SmallComune.withEpsilon)
+        try c.merge([c.mark("G1", "2026-10-05", .present), c.meal("G1", "2026-10-06", service: "MENSA-B")])
+        _ = try c.run(SmallComune.october)
+        try c.issue(SmallComune.october)
+        #expect(try Self.isOpen(c))
+        try c.merge([c.meal("G1", "2026-10-05", service: "MENSA-B")])
+        _ = try c.run(SmallComune.november)
+        #expect(try !Self.isOpen(c))
+        let november = try c.statement("PE", SmallComune.november)
+        #expect(november.lines.contains { $0.kind == "conguaglio" && $0.chargeKey == "meal|G1|MENSA-B|2026-10-05" && $0.amountCents == 500 })
+    }
 }
