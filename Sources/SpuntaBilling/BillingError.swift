@@ -14,6 +14,14 @@ public enum BillingError: UserFacingError, Equatable {
     case invalidAmount(String)
     case invalidDate(String)
     case nothingToIssue(String)
+    /// A top-up names a payer linked to the child who is not the primary payer, whose position the meals debit.
+    case notPrimaryPayer(payer: String, beneficiary: String, primary: String)
+    /// The Comune's pagoPA segregation code is not two digits.
+    case invalidSegregationCode(String)
+    /// The Comune's codice fiscale, the creditor of every notice, is not valid; the second value says why.
+    case invalidCreditorFiscalCode(String, String)
+    /// The counter of IUV bases holds something that is not a number a notice can take.
+    case invalidNoticeCounter(String)
 
     public var code: String {
         switch self {
@@ -29,6 +37,10 @@ public enum BillingError: UserFacingError, Equatable {
         case .invalidAmount: return "invalid_amount"
         case .invalidDate: return "invalid_date"
         case .nothingToIssue: return "nothing_to_issue"
+        case .notPrimaryPayer: return "not_primary_payer"
+        case .invalidSegregationCode: return "invalid_segregation_code"
+        case .invalidCreditorFiscalCode: return "invalid_creditor_fiscal_code"
+        case .invalidNoticeCounter: return "invalid_notice_counter"
         }
     }
 
@@ -59,6 +71,18 @@ public enum BillingError: UserFacingError, Equatable {
             return "Data «\(text)» non valida: AAAA-MM-GG."
         case .nothingToIssue(let period):
             return "Nessun rendiconto in bozza per \(period): eseguire prima billing run."
+        case .notPrimaryPayer(let payer, let beneficiary, let primary):
+            return "Ricarica intestata a \(payer), che non è il pagante principale di \(beneficiary): il credito prepagato di \(beneficiary) "
+                + "è sulla posizione di \(primary), a cui vanno intestate le ricariche. Correggere il pagante e ripetere."
+        case .invalidSegregationCode(let code):
+            return "Codice di segregazione pagoPA del Comune «\(code)» non valido: sono due cifre (es. 01), assegnate dall'intermediario. "
+                + "Correggerlo nel tracciato XML del Comune, reimportarlo e ripetere l'emissione: nessun avviso è stato emesso."
+        case .invalidCreditorFiscalCode(let code, let why):
+            return "Codice fiscale del Comune «\(code)» non valido (\(why)): è l'ente creditore di ogni avviso pagoPA. "
+                + "Correggerlo nel tracciato XML del Comune, reimportarlo e ripetere l'emissione: nessun avviso è stato emesso."
+        case .invalidNoticeCounter(let value):
+            return "Contatore degli avvisi pagoPA «\(value)» non valido (iuv_next in server_meta): deve essere un numero da 1 a 13 cifre. "
+                + "Ripristinarlo dall'ultimo backup o dal numero dell'ultimo avviso emesso, poi ripetere l'emissione."
         }
     }
 }

@@ -97,11 +97,14 @@ final class SmallComune {
         return s
     }
 
-    init() throws {
+    /// `customize` changes the master data before it is imported (a payer more, a service with another basis).
+    init(customize: (inout MasterDataSet) -> Void = { _ in }) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-billing-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let xml = dir.appendingPathComponent("comune.xml")
-        try Data(ExchangeXMLWriter.write(Self.data()).utf8).write(to: xml)
+        var data = Self.data()
+        customize(&data)
+        try Data(ExchangeXMLWriter.write(data).utf8).write(to: xml)
         queue = try ServerDatabase.open(path: dir.appendingPathComponent("db.sqlite").path)
         _ = try MasterDataImporter.run(queue, paths: [xml.path])
     }
@@ -148,8 +151,43 @@ final class SmallComune {
         ]
     }
 
+    /// Payer PE (Epsilon, no ISEE) with F1 on the scanned canteen MENSA-S and G1 on MENSA-B, a postpaid canteen
+    /// whose basis is both the register (cut-off 09:30) and the scans; €5.00 a meal for both.
+    static func withEpsilon(_ s: inout MasterDataSet) {
+        s.services.append(Service(id: "MENSA-B", kind: .canteen, name: "Mensa (registro e lettura)", billingMode: .postpaid,
+                                  chargeBasis: .both, yearId: "Y", startDate: d("2026-10-01"), endDate: d("2027-06-04"),
+                                  weekdays: [1, 2, 3, 4, 5], siteIds: ["S1"], cutoff: LocalTime(hour: 9, minute: 30)))
+        s.tariffs.append(Tariff(id: "T-B", serviceId: "MENSA-B", name: "Pasto", unit: .meal, validFrom: d("2026-09-01"), validTo: nil,
+                                bands: [.init(upTo: nil, price: Money(cents: 500))], priceWithoutIsee: Money(cents: 500), nonResidentPrice: nil,
+                                secondSiblingDiscountPercent: 0, thirdSiblingDiscountPercent: 0, monthlyMinimum: nil, monthlyMaximum: nil,
+                                proRata: false))
+        s.payers.append(Payer(id: "PE", fiscalCode: CodiceFiscale.make(surname: "Epsilon", givenName: "Anna", birthDate: d("1985-03-05"),
+                                                                       sex: .female, birthplaceCode: "G224").value,
+                              surname: "Epsilon", givenName: "Anna", email: "pe@posta.example", mobile: "+393990000500", pec: nil, address: nil,
+                              resident: true, isee: nil, notifyByEmail: true, notifyBySMS: false, lowBalanceThreshold: nil))
+        for (id, given, birth) in [("F1", "Fabio", "2018-01-01"), ("G1", "Gino", "2017-01-01")] {
+            s.beneficiaries.append(Beneficiary(
+                id: id, fiscalCode: CodiceFiscale.make(surname: "Epsilon", givenName: given, birthDate: d(birth), sex: .male, birthplaceCode: "G224").value,
+                surname: "Epsilon", givenName: given, birthDate: d(birth), classId: "C1", payers: [.init(payerId: "PE", primary: true)]))
+        }
+        for (id, child, service) in [("EF1", "F1", "MENSA-S"), ("EG1", "G1", "MENSA-B")] {
+            s.enrollments.append(Enrollment(id: id, beneficiaryId: child, serviceId: service, siteId: "S1", dietId: nil, routeId: nil,
+                                            outboundStopId: nil, returnStopId: nil, tariffId: nil, startDate: d("2026-10-01"), endDate: nil,
+                                            exemptionPercent: 0))
+        }
+    }
+
     func run(_ period: BillingPeriod) throws -> BillingRun.Report {
         try queue.write { try BillingRun.run($0, period: period, actor: "test", now: Self.now) }
+    }
+
+    func issue(_ period: BillingPeriod, payer: String? = nil) throws {
+        _ = try queue.write { db in try StatementDesk.issue(db, period: period, payer: payer, dueDate: nil, actor: "test", now: Self.now) }
+    }
+
+    /// What all the statements of all periods billed, together, for one fact.
+    func billed(_ key: String) throws -> Int64 {
+        try queue.read { try $0.scalar("SELECT COALESCE(SUM(amount_cents), 0) FROM statement_line WHERE charge_key = ?", [key]) ?? 0 }
     }
 
     func statement(_ payer: String, _ period: BillingPeriod) throws -> StatementDesk.Statement {

@@ -62,6 +62,26 @@ struct TariffRuleTests {
         #expect(Self.price(Self.payer(isee: Self.isee(100_000, filed: "2026-09-01"), resident: false), "2026-10-05") == 620)
     }
 
+    @Test("non-residents pay the full, highest price when the tariff has no non-resident price, whatever their ISEE", arguments: [
+        (Int64(500), Int64(100_000)), (500, 2_000_000), (480, 100_000),
+    ])
+    func nonResidentWithoutItsPrice(priceWithoutIsee: Int64, iseeCents: Int64) {
+        var tariff = Self.tariff
+        tariff.nonResidentPrice = nil
+        tariff.priceWithoutIsee = Self.m(priceWithoutIsee)
+        // The top band is 4.80: the highest price is the larger of it and the price without ISEE.
+        let expected = max(priceWithoutIsee, 480)
+        for isee in [Self.isee(iseeCents, filed: "2026-09-01"), nil] {
+            let quote = TariffEngine.quote(tariff: tariff, payer: Self.payer(isee: isee, resident: false), date: LocalDate("2026-10-05")!,
+                                           siblingRank: 1, exemptionPercent: 0)
+            #expect(quote.amount.cents == expected)
+            #expect(quote.explanation.contains("non residente"))
+        }
+        // A resident with the same ISEE keeps the band.
+        #expect(TariffEngine.quote(tariff: tariff, payer: Self.payer(isee: Self.isee(100_000, filed: "2026-09-01")), date: LocalDate("2026-10-05")!,
+                                   siblingRank: 1, exemptionPercent: 0).amount.cents == 0)
+    }
+
     @Test("sibling reduction: full price for the first child, −20% the second, −50% the third and after", arguments: [
         (1, Int64(500)), (2, 400), (3, 250), (4, 250),
     ])
@@ -115,6 +135,27 @@ struct ChargeRuleTests {
         let report = try c.run(SmallComune.october)
         #expect(try c.statement("PC", SmallComune.october).lines.map(\.date) == ["2026-10-02"])
         #expect(report.notBilled.filter { $0.contains("C1") }.count == 2, "Saturday and the closing day are reported; 30/9 is another month")
+    }
+
+    @Test("a national holiday is never billed, even when the school year's closing days omit it", arguments: [
+        "2026-12-08", "2026-12-25", "2027-01-06", "2027-03-29", "2027-06-02",
+    ])
+    func nationalHolidays(day: String) throws {
+        let c = try SmallComune()
+        let date = SmallComune.d(day)
+        let period = date.period
+        let services = SmallComune.data().services
+        let days = try c.queue.read { db in
+            let calculator = try ChargeCalculator(db)
+            return services.map { calculator.billableDays($0, period) }
+        }
+        #expect(days.allSatisfy { !$0.contains(date) })
+        // A meal scanned that day is reported, not billed; the register does not book it either.
+        try c.merge([c.meal("C1", day)])
+        let report = try c.run(period)
+        #expect(report.notBilled.contains { $0.contains(date.italian) })
+        let lines = try c.queue.read { try StatementDesk.statements($0, period: period, payer: nil, status: nil) }.flatMap(\.lines)
+        #expect(!lines.contains { $0.date == day })
     }
 
     @Test("two scans of the same meal on two doors are one charge")

@@ -16,7 +16,10 @@ public struct ChargeCalculator {
     /// Facts seen but not billed, and disagreements raised, for the operator.
     public struct Notes: Sendable {
         public var notBilled: [String] = []
+        /// Basis `both`: booked by the register but never scanned (not charged).
         public var mismatches = 0
+        /// Basis `both`: scanned although the register says absent, out by the cut-off or in after it (charged).
+        public var scannedNotBooked = 0
     }
 
     public init(_ db: Database) throws {
@@ -73,13 +76,23 @@ public struct ChargeCalculator {
         return charges.sorted()
     }
 
-    /// Days of `period` the service runs: its weekdays, within its dates, not a closing day of its year.
+    /// Days of `period` the service runs: its weekdays, within its dates, not a closing day of its year and never
+    /// a national holiday — schools are closed on those by law, whether or not the Comune listed them.
     public func billableDays(_ service: Service, _ period: BillingPeriod) -> [LocalDate] {
         let year = data.schoolYears.first { $0.id == service.yearId }
+        let holidays = Set(ItalianHolidays.holidays(year: period.year).map(\.date))
         return period.days.filter { day in
             service.weekdays.contains(day.weekday) && service.startDate <= day && day <= service.endDate
-                && !(year?.isClosed(on: day) ?? false)
+                && !(year?.isClosed(on: day) ?? false) && !holidays.contains(day)
         }
+    }
+
+    /// Why a fact of `day` is not billed, for the operator's report.
+    private func closedReason(_ day: LocalDate) -> String {
+        if let holiday = ItalianHolidays.holidays(year: day.year).first(where: { $0.date == day }) {
+            return "festività nazionale: \(holiday.name)"
+        }
+        return "servizio chiuso o non iscritto quel giorno"
     }
 
     /// One thing to price.
@@ -147,7 +160,7 @@ public struct ChargeCalculator {
         }
         let billable = Set(days)
         for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
-            notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (servizio chiuso o non iscritto quel giorno; op \(op))")
+            notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (\(closedReason(day)); op \(op))")
         }
         var result: [Unit] = []
         for day in days {
@@ -160,22 +173,29 @@ public struct ChargeCalculator {
             case .register:
                 if register.charged { result.append(unit(key, day, day, label, register.source.map { [$0] } ?? [], nil)) }
             case .both:
-                // The scan is the fact; a booked meal nobody scanned is a conflict to review, not a charge.
+                // The scan is the fact and is charged. The register disagreeing, either way, is a conflict for review;
+                // once the facts agree (a late scan, a corrected mark) the next run settles it.
+                let subject = "\(child)|\(service.id)|\(day)"
+                let cutoff = service.cutoff?.description ?? ""
+                var disagreement: [String: any Sendable]?
                 if let op = scanned[day] {
                     result.append(unit(key, day, day, label, [op] + (register.source.map { [$0] } ?? []), nil))
-                    if raiseConflicts {
-                        // The scan arrived after all (a late device): the disagreement is gone.
-                        try ConflictStore.settle(db, kind: .registerScanMismatch, subject: "\(child)|\(service.id)|\(day)", at: now)
+                    if let attendance = register.source, !register.charged {
+                        notes.scannedNotBooked += 1
+                        disagreement = ["service_id": service.id, "attendance_op_id": attendance, "meal_op_id": op,
+                                        "note": "pasto letto in mensa ma \(register.why) all'appello delle \(cutoff): addebitato il pasto letto"]
                     }
-                } else if register.charged && register.source != nil {
+                } else if let attendance = register.source, register.charged {
                     notes.mismatches += 1
-                    if raiseConflicts {
-                        try ConflictStore.raise(
-                            db, kind: .registerScanMismatch, subject: "\(child)|\(service.id)|\(day)", beneficiary: child, date: day,
-                            details: ["service_id": service.id, "attendance_op_id": register.source ?? "",
-                                      "note": "presente all'appello delle \(service.cutoff?.description ?? "") ma nessun pasto letto in mensa"],
-                            at: now
-                        )
+                    disagreement = ["service_id": service.id, "attendance_op_id": attendance,
+                                    "note": "presente all'appello delle \(cutoff) ma nessun pasto letto in mensa"]
+                }
+                if raiseConflicts {
+                    if let disagreement {
+                        try ConflictStore.raise(db, kind: .registerScanMismatch, subject: subject, beneficiary: child, date: day,
+                                                details: disagreement, at: now)
+                    } else {
+                        try ConflictStore.settle(db, kind: .registerScanMismatch, subject: subject, at: now)
                     }
                 }
             case .enrollment:
@@ -186,22 +206,23 @@ public struct ChargeCalculator {
     }
 
     /// Whether the register books the meal: present at the cut-off (no mark counts as present: meals are
-    /// booked unless cancelled), not absent, not out before the cut-off, not in after it.
-    private func registerCharges(_ child: String, _ day: LocalDate, cutoff: LocalTime?) throws -> (charged: Bool, source: String?) {
+    /// booked unless cancelled), not absent, not out by the cut-off, not in after it. `why` says, in Italian,
+    /// why a meal is not booked.
+    private func registerCharges(_ child: String, _ day: LocalDate, cutoff: LocalTime?) throws -> (charged: Bool, source: String?, why: String) {
         guard let row = try db.fetchOne("SELECT status, time, op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ?",
-                                        [child, day.description]) else { return (true, nil) }
+                                        [child, day.description]) else { return (true, nil, "") }
         let status: String = try row[0]
         let time = (try row[1] as String?).flatMap { LocalTime($0) }
         let op: String = try row[2]
         switch status {
-        case "absent": return (false, op)
+        case "absent": return (false, op, "assente")
         case "early_exit":
-            if let cutoff, let time, time <= cutoff { return (false, op) }
-            return (true, op)
+            if let cutoff, let time, time <= cutoff { return (false, op, "uscito alle \(time)") }
+            return (true, op, "")
         case "late_entry":
-            if let cutoff, let time, time > cutoff { return (false, op) }
-            return (true, op)
-        default: return (true, op)
+            if let cutoff, let time, time > cutoff { return (false, op, "entrato alle \(time)") }
+            return (true, op, "")
+        default: return (true, op, "")
         }
     }
 

@@ -3,40 +3,25 @@ import SpuntaDomain
 import SpuntaServerStore
 import SpuntaStore
 
-/// Prepaid credit (credito prepagato): one position per payer, child and service; each consumption debits it
-/// once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
+/// Prepaid credit (credito prepagato): one position per primary payer, child and service; each consumption debits
+/// it once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
 public enum PrepaidLedger {
-    /// Posts the prepaid charges of `period`: a debit for each new fact, a correction for a fact whose price
-    /// changed or that disappeared (a voided meal).
-    static func post(_ db: Database, period: BillingPeriod, charges: [Charge], payers: [Payer], report: inout BillingRun.Report, now: Date) throws {
+    /// The charges of one month to post. `late` when the month was already run before: what changed since then
+    /// arrived late, and its movements say so.
+    struct Batch {
+        let period: BillingPeriod
+        let charges: [Charge]
+        let late: Bool
+    }
+
+    /// Posts the prepaid charges of each batch: a debit for each new fact — at zero for a free meal, so that the
+    /// family sees it — and a correction for a fact whose price changed or that disappeared (a voided meal). A fact
+    /// is posted by its key and month, so a month run again, or reconciled again as an earlier month, posts
+    /// nothing twice. Only a movement that changes a balance can trigger or re-arm a low-balance alert.
+    static func post(_ db: Database, batches: [Batch], payers: [Payer], report: inout BillingRun.Report, now: Date) throws {
         var touched: Set<String> = []
-        var computed: [String: Charge] = [:]
-        for charge in charges { computed[charge.key] = charge }
-        var posted: [String: (amount: Int64, payer: String, beneficiary: String, service: String)] = [:]
-        for row in try db.fetchAll("""
-            SELECT charge_key, -SUM(amount_cents), MIN(payer_id), MIN(beneficiary_id), MIN(service_id) FROM prepaid_movement
-            WHERE charge_period = ? AND charge_key IS NOT NULL GROUP BY charge_key
-            """, [period.description]) {
-            posted[try row[0]] = (try row[1], try row[2], try row[3], try row[4])
-        }
-        for charge in charges {
-            let already = posted[charge.key]?.amount ?? 0
-            guard already != charge.amount.cents else { continue }
-            let isNew = posted[charge.key] == nil
-            try movement(db, payer: charge.payerId, beneficiary: charge.beneficiaryId, service: charge.serviceId,
-                         kind: isNew ? "debit" : "correction", key: charge.key, period: period, date: charge.date ?? period.firstDay,
-                         amount: -(charge.amount.cents - already),
-                         description: isNew ? charge.description : "Correzione: \(charge.description)",
-                         source: charge.sourceOps.joined(separator: ","), traceable: true, now: now)
-            if isNew { report.prepaidDebits += 1 } else { report.prepaidCorrections += 1 }
-            touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)")
-        }
-        for (key, entry) in posted.sorted(by: { $0.key < $1.key }) where computed[key] == nil && entry.amount != 0 {
-            try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: key,
-                         period: period, date: period.firstDay, amount: entry.amount,
-                         description: "Storno: consumo annullato", source: "", traceable: true, now: now)
-            report.prepaidCorrections += 1
-            touched.insert("\(entry.payer)|\(entry.beneficiary)|\(entry.service)")
+        for batch in batches {
+            touched.formUnion(try reconcile(db, batch, report: &report, now: now))
         }
         let byID = Dictionary(payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for position in touched.sorted() {
@@ -44,6 +29,46 @@ public enum PrepaidLedger {
             guard parts.count == 3, let payer = byID[parts[0]] else { continue }
             report.lowBalanceAlerts += try checkThreshold(db, payer: payer, beneficiary: parts[1], service: parts[2], now: now)
         }
+    }
+
+    /// Brings the movements of one month in line with its charges; returns the positions whose balance changed.
+    private static func reconcile(_ db: Database, _ batch: Batch, report: inout BillingRun.Report, now: Date) throws -> Set<String> {
+        let period = batch.period
+        let after = batch.late ? " — registrato dopo la fatturazione di \(period.italian)" : ""
+        var touched: Set<String> = []
+        var computed: [String: Charge] = [:]
+        for charge in batch.charges { computed[charge.key] = charge }
+        var posted: [String: (amount: Int64, payer: String, beneficiary: String, service: String)] = [:]
+        for row in try db.fetchAll("""
+            SELECT charge_key, -SUM(amount_cents), MIN(payer_id), MIN(beneficiary_id), MIN(service_id) FROM prepaid_movement
+            WHERE charge_period = ? AND charge_key IS NOT NULL GROUP BY charge_key
+            """, [period.description]) {
+            posted[try row[0]] = (try row[1], try row[2], try row[3], try row[4])
+        }
+        for charge in batch.charges.sorted() {
+            let prior = posted[charge.key]
+            let already = prior?.amount ?? 0
+            if prior != nil && already == charge.amount.cents { continue }
+            let amount = -(charge.amount.cents - already)
+            try movement(db, payer: charge.payerId, beneficiary: charge.beneficiaryId, service: charge.serviceId,
+                         kind: prior == nil ? "debit" : "correction", key: charge.key, period: period, date: charge.date ?? period.firstDay,
+                         amount: amount,
+                         description: (prior == nil ? charge.description : "Correzione: \(charge.description)") + after,
+                         source: charge.sourceOps.joined(separator: ","), traceable: true, now: now)
+            if prior == nil { report.prepaidDebits += 1 } else { report.prepaidCorrections += 1 }
+            if batch.late { report.prepaidLate += 1 }
+            if amount != 0 { touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)") }
+        }
+        for (key, entry) in posted.sorted(by: { $0.key < $1.key }) where computed[key] == nil && entry.amount != 0 {
+            try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: key,
+                         period: period, date: period.firstDay, amount: entry.amount,
+                         description: batch.late ? "Storno: consumo annullato dopo la fatturazione di \(period.italian)" : "Storno: consumo annullato",
+                         source: "", traceable: true, now: now)
+            report.prepaidCorrections += 1
+            if batch.late { report.prepaidLate += 1 }
+            touched.insert("\(entry.payer)|\(entry.beneficiary)|\(entry.service)")
+        }
+        return touched
     }
 
     /// Records a movement and updates the position's balance.
@@ -111,6 +136,14 @@ public enum PrepaidLedger {
         let mode: String? = try db.scalar("SELECT billing_mode FROM service WHERE id = ? AND deleted = 0", [service])
         let linked: Int? = try db.scalar("SELECT 1 FROM beneficiary_payer WHERE payer_id = ? AND beneficiary_id = ?", [payer, beneficiary])
         guard mode == "prepaid", linked != nil else { throw BillingError.unknownPosition("\(payer) / \(beneficiary) / \(service)") }
+        // The meals debit the primary payer's position (as the charges name it): credit anyone else's and the money
+        // would sit on a position nothing ever debits.
+        let primary: String? = try db.scalar("""
+            SELECT payer_id FROM beneficiary_payer WHERE beneficiary_id = ? ORDER BY is_primary DESC, position LIMIT 1
+            """, [beneficiary])
+        if let primary, primary != payer {
+            throw BillingError.notPrimaryPayer(payer: payer, beneficiary: beneficiary, primary: primary)
+        }
         try movement(db, payer: payer, beneficiary: beneficiary, service: service, kind: "topup", key: nil, period: nil, date: date,
                      amount: amount.cents, description: "Ricarica (\(method))", source: source, traceable: method != "cash", now: now)
         if let payerRecord = try MasterDataStore.load(db).payers.first(where: { $0.id == payer }) {

@@ -9,7 +9,8 @@ import SpuntaSync
 ///
 /// Re-running is safe: drafts are rebuilt (keeping the operator's adjustments), debits are posted once per
 /// fact. An issued statement is never touched: facts of its month that arrive later, or disappear, become
-/// conguaglio lines of the statement being built — so nothing is billed twice and nothing is lost.
+/// conguaglio lines of the statement being built, and every line is net of what the payer's other statements
+/// already billed for the same fact — so nothing is billed twice, whichever month is run first, and nothing is lost.
 public enum BillingRun {
     public struct Report: Encodable, Sendable {
         public var period: String
@@ -19,16 +20,19 @@ public enum BillingRun {
         public var conguaglioLines = 0
         public var prepaidDebits = 0
         public var prepaidCorrections = 0
+        /// Prepaid movements of earlier months already run (late facts), included in the debits and corrections.
+        public var prepaidLate = 0
         public var lowBalanceAlerts = 0
         public var charges = 0
         public var notBilled: [String] = []
         public var registerScanMismatches = 0
+        public var scannedButNotBooked = 0
 
         enum CodingKeys: String, CodingKey {
             case period, statements, statementsTotalCents = "statements_total_cents", frozenSkipped = "frozen_skipped"
             case conguaglioLines = "conguaglio_lines", prepaidDebits = "prepaid_debits", prepaidCorrections = "prepaid_corrections"
-            case lowBalanceAlerts = "low_balance_alerts", charges, notBilled = "not_billed"
-            case registerScanMismatches = "register_scan_mismatches"
+            case prepaidLate = "prepaid_late", lowBalanceAlerts = "low_balance_alerts", charges, notBilled = "not_billed"
+            case registerScanMismatches = "register_scan_mismatches", scannedButNotBooked = "scanned_not_booked"
         }
 
         public var italian: String {
@@ -36,9 +40,14 @@ public enum BillingRun {
             lines.append("Rendiconti in bozza: \(statements), totale \(Money(cents: statementsTotalCents).italian)"
                          + (conguaglioLines > 0 ? ", di cui \(conguaglioLines) righe di conguaglio" : "") + ".")
             if frozenSkipped > 0 { lines.append("Rendiconti già emessi e lasciati invariati: \(frozenSkipped).") }
-            lines.append("Prepagato: \(prepaidDebits) addebiti, \(prepaidCorrections) correzioni, \(lowBalanceAlerts) avvisi di credito basso.")
+            lines.append("Prepagato: \(prepaidDebits) addebiti, \(prepaidCorrections) correzioni"
+                         + (prepaidLate > 0 ? " (\(prepaidLate) di mesi già fatturati)" : "") + ", \(lowBalanceAlerts) avvisi di credito basso.")
             if registerScanMismatches > 0 {
                 lines.append("Prenotati dal registro ma senza pasto letto in mensa: \(registerScanMismatches) (conflitti da rivedere, non addebitati).")
+            }
+            if scannedButNotBooked > 0 {
+                lines.append("Pasti letti in mensa di bambini assenti o fuori orario per il registro: \(scannedButNotBooked) "
+                             + "(conflitti da rivedere, addebitati secondo la lettura).")
             }
             if !notBilled.isEmpty { lines.append("Non addebitati: \(notBilled.count) (vedere --json).") }
             return lines.joined(separator: "\n")
@@ -65,11 +74,28 @@ public enum BillingRun {
         report.charges = charges.count
         report.notBilled = notes.notBilled
         report.registerScanMismatches = notes.mismatches
+        report.scannedButNotBooked = notes.scannedNotBooked
         let modes = Dictionary(calculator.data.services.map { ($0.id, $0.billingMode) }, uniquingKeysWith: { a, _ in a })
-        let postpaid = charges.filter { modes[$0.serviceId] == .postpaid }
-        let prepaid = charges.filter { modes[$0.serviceId] == .prepaid }
-        try buildStatements(db, period: period, charges: postpaid, calculator: calculator, modes: modes, report: &report, now: now)
-        try PrepaidLedger.post(db, period: period, charges: prepaid, payers: calculator.data.payers, report: &report, now: now)
+        // Earlier months already billed, as their facts are now: what changed since is billed in this run. Months
+        // with an issued statement (postpaid conguaglio) and months already run (late prepaid facts). Conflicts of
+        // those days are raised or settled too, so that a late scan settles its disagreement at the next run.
+        let issued = try periods(db, "SELECT DISTINCT period FROM statement WHERE status = 'issued' AND period < ?", before: period)
+        let run = try periods(db, "SELECT DISTINCT subject FROM audit_log WHERE action = 'billing_run' AND subject < ?", before: period)
+        var earlier: [BillingPeriod: [Charge]] = [:]
+        for month in issued.union(run).sorted() {
+            var ignored = ChargeCalculator.Notes()
+            earlier[month] = try calculator.charges(for: month, notes: &ignored, raiseConflicts: true, now: now)
+        }
+        try buildStatements(
+            db, period: period, charges: charges.filter { modes[$0.serviceId] == .postpaid },
+            late: issued.sorted().flatMap { earlier[$0] ?? [] }.filter { modes[$0.serviceId] == .postpaid },
+            recomputed: Set(issued.map(\.description)), report: &report, now: now
+        )
+        var batches = run.union(issued).sorted().map { month in
+            PrepaidLedger.Batch(period: month, charges: (earlier[month] ?? []).filter { modes[$0.serviceId] == .prepaid }, late: true)
+        }
+        batches.append(PrepaidLedger.Batch(period: period, charges: charges.filter { modes[$0.serviceId] == .prepaid }, late: false))
+        try PrepaidLedger.post(db, batches: batches, payers: calculator.data.payers, report: &report, now: now)
         try AuditLog.record(db, actor: actor, action: "billing_run", subject: period.description, details: [
             "charges": report.charges, "statements": report.statements, "total_cents": report.statementsTotalCents,
             "prepaid_debits": report.prepaidDebits, "conguaglio_lines": report.conguaglioLines,
@@ -77,29 +103,65 @@ public enum BillingRun {
         return report
     }
 
+    private static func periods(_ db: Database, _ sql: String, before period: BillingPeriod) throws -> Set<BillingPeriod> {
+        Set(try db.fetchAll(sql, [period.description]).compactMap { BillingPeriod(try $0[0] as String) })
+    }
+
     // MARK: Postpaid statements
 
-    private static func buildStatements(
-        _ db: Database, period: BillingPeriod, charges: [Charge], calculator: ChargeCalculator,
-        modes: [String: Service.BillingMode], report: inout Report, now: Date
-    ) throws {
-        // Facts of months already issued, as they are now: the difference with what was billed is conguaglio.
-        let issuedPeriods = try db.fetchAll("SELECT DISTINCT period FROM statement WHERE status = 'issued' AND period < ? ORDER BY period",
-                                            [period.description]).compactMap { BillingPeriod(try $0[0] as String) }
-        var late: [String: [Charge]] = [:]
-        for earlier in issuedPeriods {
-            var ignored = ChargeCalculator.Notes()
-            for charge in try calculator.charges(for: earlier, notes: &ignored, raiseConflicts: false, now: now)
-            where modes[charge.serviceId] == .postpaid {
-                late[charge.payerId, default: []].append(charge)
-            }
+    /// What a payer's other statements billed for one fact (charge key), together.
+    struct Billed {
+        var total: Int64
+        /// The part billed by issued (frozen) statements.
+        var issued: Int64
+        var period: String
+        var beneficiary: String?
+        var service: String?
+        var date: String?
+        var description: String
+        /// The periods of the statements that billed it, in Italian.
+        var statements: String
+    }
+
+    private static func billed(_ db: Database, payer: String, excluding statement: Int64?) throws -> [String: Billed] {
+        var billed: [String: Billed] = [:]
+        for row in try db.fetchAll("""
+            SELECT l.charge_key, SUM(l.amount_cents), SUM(CASE WHEN s.status = 'issued' THEN l.amount_cents ELSE 0 END),
+                   MIN(l.charge_period), MIN(l.beneficiary_id), MIN(l.service_id), MIN(l.charge_date), MIN(l.description),
+                   GROUP_CONCAT(DISTINCT s.period)
+            FROM statement_line l JOIN statement s ON s.id = l.statement_id
+            WHERE s.payer_id = ? AND l.charge_key IS NOT NULL AND l.kind IN ('charge', 'cap', 'conguaglio') AND s.id IS NOT ?
+            GROUP BY l.charge_key
+            """, [payer, statement]) {
+            let chargePeriod: String? = try row[3]
+            let periods = ((try row[8] as String?) ?? "").split(separator: ",").sorted().map { BillingPeriod($0)?.italian ?? String($0) }
+            billed[try row[0]] = Billed(total: try row[1], issued: try row[2], period: chargePeriod ?? "", beneficiary: try row[4],
+                                        service: try row[5], date: try row[6], description: try row[7],
+                                        statements: periods.joined(separator: ", "))
         }
+        return billed
+    }
+
+    /// Builds the draft of each payer for `period`. Every line is a fact's price net of what the payer's other
+    /// statements — issued or draft, of any month — already billed for the same fact (its key), so a fact is billed
+    /// exactly once whichever month is run first: a late fact billed as conguaglio in November is not billed again
+    /// when October's draft is created or rebuilt afterwards, and the other way round.
+    private static func buildStatements(
+        _ db: Database, period: BillingPeriod, charges: [Charge], late: [Charge], recomputed: Set<String>, report: inout Report, now: Date
+    ) throws {
         let byPayer = Dictionary(grouping: charges, by: \.payerId)
-        var payers = Set(byPayer.keys).union(late.keys)
+        let lateByPayer = Dictionary(grouping: late, by: \.payerId)
+        var payers = Set(byPayer.keys).union(lateByPayer.keys)
         for row in try db.fetchAll("SELECT payer_id FROM statement WHERE period = ?", [period.description]) {
             payers.insert(try row[0])
         }
         for row in try db.fetchAll("SELECT payer_id FROM statement WHERE status = 'issued' AND total_cents < 0 AND period < ?", [period.description]) {
+            payers.insert(try row[0])
+        }
+        // Payers who may have been billed for a fact of this month or of a month recomputed that is gone since (it
+        // may need crediting back): a fact is billed in its own month's statement or a later one.
+        let considered = recomputed.union([period.description])
+        for row in try db.fetchAll("SELECT DISTINCT payer_id FROM statement WHERE period >= ?", [considered.min() ?? period.description]) {
             payers.insert(try row[0])
         }
         for payer in payers.sorted() {
@@ -109,8 +171,9 @@ public enum BillingRun {
                 continue
             }
             let statementID: Int64? = try existing?[0]
-            var lines: [Line] = (byPayer[payer] ?? []).map(Line.init(charge:))
-            lines += try conguagli(db, payer: payer, computed: late[payer] ?? [], excluding: statementID)
+            let elsewhere = try billed(db, payer: payer, excluding: statementID)
+            var lines = current(byPayer[payer] ?? [], billed: elsewhere)
+            lines += conguagli(late: lateByPayer[payer] ?? [], current: byPayer[payer] ?? [], billed: elsewhere, considered: considered)
             lines += try carries(db, payer: payer, before: period, excluding: statementID)
             report.conguaglioLines += lines.filter { $0.kind == "conguaglio" || $0.kind == "carry" }.count
             let adjustments: [Line] = try statementID.map { id in
@@ -147,24 +210,28 @@ public enum BillingRun {
         }
     }
 
-    /// Lines that bring what was billed for earlier months in line with their facts as they are now.
-    private static func conguagli(_ db: Database, payer: String, computed: [Charge], excluding statement: Int64?) throws -> [Line] {
-        var billed: [String: (amount: Int64, period: String, beneficiary: String?, service: String?, date: String?, description: String)] = [:]
-        for row in try db.fetchAll("""
-            SELECT l.charge_key, SUM(l.amount_cents), MIN(l.charge_period), MIN(l.beneficiary_id), MIN(l.service_id), MIN(l.charge_date),
-                   MIN(l.description)
-            FROM statement_line l JOIN statement s ON s.id = l.statement_id
-            WHERE s.payer_id = ? AND l.charge_key IS NOT NULL AND l.kind IN ('charge', 'cap', 'conguaglio') AND s.id IS NOT ?
-            GROUP BY l.charge_key
-            """, [payer, statement]) {
-            let chargePeriod: String? = try row[2]
-            billed[try row[0]] = (try row[1], chargePeriod ?? "", try row[3], try row[4], try row[5], try row[6])
+    /// The lines of this month's own facts, net of what other statements already billed for them.
+    private static func current(_ charges: [Charge], billed: [String: Billed]) -> [Line] {
+        charges.compactMap { charge in
+            let before = billed[charge.key]?.total ?? 0
+            if before == 0 { return Line(charge: charge) }
+            guard charge.amount.cents != before else { return nil }
+            let why = "già addebitati \(Money(cents: before).italian) nel rendiconto di \(billed[charge.key]?.statements ?? "")"
+            return Line(
+                kind: "conguaglio", key: charge.key, period: charge.period.description, beneficiary: charge.beneficiaryId,
+                service: charge.serviceId, date: charge.date?.description, description: "\(charge.description) — \(why): differenza",
+                quantity: 1, unitPrice: charge.amount.cents - before, amount: charge.amount.cents - before, sources: charge.sourceOps,
+                reason: why
+            )
         }
-        let issuedPeriods = Set(try db.fetchAll("SELECT period FROM statement WHERE payer_id = ? AND status = 'issued'", [payer]).map { try $0[0] as String })
+    }
+
+    /// Lines that bring what was billed for earlier months in line with their facts as they are now, and credit
+    /// back a fact of this month or a recomputed one that is gone although an issued statement billed it.
+    private static func conguagli(late: [Charge], current: [Charge], billed: [String: Billed], considered: Set<String>) -> [Line] {
         var lines: [Line] = []
-        let now = Dictionary(computed.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        for charge in computed.sorted() {
-            let before = billed[charge.key]?.amount ?? 0
+        for charge in late.sorted() {
+            let before = billed[charge.key]?.total ?? 0
             guard charge.amount.cents != before else { continue }
             let why = before == 0 ? "registrato dopo l'emissione di \(charge.period.italian)" : "importo ricalcolato dopo l'emissione"
             lines.append(Line(
@@ -174,13 +241,17 @@ public enum BillingRun {
                 unitPrice: charge.amount.cents - before, amount: charge.amount.cents - before, sources: charge.sourceOps, reason: why
             ))
         }
-        // Billed facts of issued months that no longer exist (voided ops): credited back.
-        for (key, entry) in billed.sorted(by: { $0.key < $1.key }) where now[key] == nil && entry.amount != 0 && issuedPeriods.contains(entry.period) {
+        // Billed facts that no longer exist (voided ops). Only what an issued statement billed needs crediting: a
+        // draft drops the line itself when it is rebuilt. The credit nets everything billed so far, drafts included,
+        // so that two statements never credit the same fact twice.
+        let now = Set(late.map(\.key)).union(current.map(\.key))
+        for (key, entry) in billed.sorted(by: { $0.key < $1.key })
+        where !now.contains(key) && entry.total != 0 && entry.issued != 0 && considered.contains(entry.period) {
             let period = BillingPeriod(entry.period)?.italian ?? entry.period
             lines.append(Line(
                 kind: "conguaglio", key: key, period: entry.period, beneficiary: entry.beneficiary, service: entry.service, date: entry.date,
                 description: "Conguaglio \(period): storno di «\(entry.description)» — annullato dopo l'emissione", quantity: 1,
-                unitPrice: -entry.amount, amount: -entry.amount, sources: [], reason: "annullato dopo l'emissione"
+                unitPrice: -entry.total, amount: -entry.total, sources: [], reason: "annullato dopo l'emissione"
             ))
         }
         return lines

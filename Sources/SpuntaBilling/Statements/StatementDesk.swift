@@ -146,18 +146,31 @@ public enum StatementDesk {
         guard !drafts.isEmpty else { throw BillingError.nothingToIssue(period.description) }
         let today = BusinessCalendar.date(of: now)
         let due = dueDate ?? today.adding(days: 30)
-        let creditor = try EnteFiscalCode(validating: municipality.fiscalCode)
+        // The Comune's configuration comes from the database: checked here, before anything changes, so that a bad
+        // value is an error to correct and never reaches the preconditions of the notice number.
+        let creditor: EnteFiscalCode
+        do {
+            creditor = try EnteFiscalCode(validating: municipality.fiscalCode)
+        } catch {
+            throw BillingError.invalidCreditorFiscalCode(municipality.fiscalCode, error.userMessage)
+        }
+        guard NoticeNumber.isSegregationCode(municipality.segregationCode) else {
+            throw BillingError.invalidSegregationCode(municipality.segregationCode)
+        }
+        let counter: String? = try db.scalar("SELECT value FROM server_meta WHERE key = 'iuv_next'")
+        guard var next = Int64(counter ?? "1"), next >= 1 else { throw BillingError.invalidNoticeCounter(counter ?? "") }
         var issued: [Int64] = []
         for draft in drafts {
             let id: Int64 = try draft[0]
             let total: Int64 = try draft[1]
             var notice: NoticeNumber?
             if total > 0 {
-                let next: Int64 = (Int64(try db.scalar("SELECT value FROM server_meta WHERE key = 'iuv_next'") as String? ?? "1") ?? 1)
+                // The IUV base of aux 3 has thirteen digits.
+                guard next <= 9_999_999_999_999 else { throw BillingError.invalidNoticeCounter(String(next)) }
+                notice = NoticeNumber.make(segregationCode: municipality.segregationCode, base: String(format: "%013lld", next))
+                next += 1
                 try db.run("INSERT INTO server_meta (key, value) VALUES ('iuv_next', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                           [String(next + 1)])
-                let base = String(format: "%013lld", next)
-                notice = NoticeNumber.make(segregationCode: municipality.segregationCode, base: base)
+                           [String(next)])
             }
             try db.run("""
                 UPDATE statement SET status = 'issued', issued_at = ?, due_date = ?, notice_number = ?, iuv = ?, qr_payload = ? WHERE id = ?

@@ -1,7 +1,7 @@
 import SpuntaDomain
 
 /// Prices one unit of a service (motore tariffario): the tariff in force on the day, the payer's ISEE band (or
-/// the price without ISEE, or the non-resident price), the sibling reduction and the exemption — and says how,
+/// the price without ISEE; for non-residents their own price, or the full price when the tariff has none), the sibling reduction and the exemption — and says how,
 /// so that every line of a bill can be explained.
 public enum TariffEngine {
     /// A price and its explanation.
@@ -28,9 +28,15 @@ public enum TariffEngine {
     public static func quote(tariff: Tariff, payer: Payer?, date: LocalDate, siblingRank: Int, exemptionPercent: Int) -> Quote {
         var parts: [String] = []
         var base: Money
-        if let payer, !payer.resident, let price = tariff.nonResidentPrice {
-            base = price
-            parts.append("non residente")
+        if let payer, !payer.resident {
+            // Non-residents never get an ISEE band: their own price, or else the full price (the top of the tariff).
+            if let price = tariff.nonResidentPrice {
+                base = price
+                parts.append("non residente")
+            } else {
+                base = fullPrice(tariff)
+                parts.append("non residente: tariffa piena")
+            }
         } else if let isee = payer?.isee, isee.isInForce(on: date) {
             let band = tariff.bands.first { $0.upTo.map { isee.value <= $0 } ?? true }
             base = band?.price ?? tariff.priceWithoutIsee
@@ -60,6 +66,11 @@ public enum TariffEngine {
             parts.append(exemptionPercent >= 100 ? "esente" : "esenzione \(exemptionPercent)%")
         }
         return Quote(tariffId: tariff.id, base: base, amount: amount, explanation: parts.joined(separator: ", "))
+    }
+
+    /// The highest price of the tariff: the price without ISEE, or the top band if a band costs more.
+    public static func fullPrice(_ tariff: Tariff) -> Money {
+        tariff.bands.map(\.price).reduce(tariff.priceWithoutIsee) { max($0, $1) }
     }
 
     /// `amount` less `percent`%, rounded to the cent (half away from zero), in integer arithmetic.
