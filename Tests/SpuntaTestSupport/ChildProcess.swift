@@ -10,6 +10,9 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var outLines: [String] = []
     private var errText = ""
+    /// Set when each pipe reached end of file: the whole output has been collected.
+    private var outEnded = false
+    private var errEnded = false
     private let outPipe = Pipe()
     private let errPipe = Pipe()
     private let inPipe = Pipe()
@@ -33,7 +36,11 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardInput = inPipe
         outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
+            guard let self else { return }
+            guard !data.isEmpty else {
+                self.lock.withLock { self.outEnded = true }
+                return
+            }
             let text = String(decoding: data, as: UTF8.self)
             self.lock.withLock {
                 // The last element is the line still being written; it grows until a newline ends it.
@@ -43,7 +50,11 @@ public final class ChildProcess: @unchecked Sendable {
         }
         errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
+            guard let self else { return }
+            guard !data.isEmpty else {
+                self.lock.withLock { self.errEnded = true }
+                return
+            }
             self.lock.withLock { self.errText += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
@@ -77,7 +88,8 @@ public final class ChildProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, sig) }
     }
 
-    /// Waits for the process to end (killing it after `seconds`); returns its exit status.
+    /// Waits for the process to end (killing it after `seconds`) and for its output to be read to the end;
+    /// returns its exit status.
     @discardableResult
     public func wait(seconds: Double = 30) -> Int32 {
         let deadline = Date().addingTimeInterval(seconds)
@@ -86,6 +98,10 @@ public final class ChildProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        // The exit can be noticed before the last bytes are read: wait for end of file on both pipes (a
+        // grandchild still holding them open is given two seconds).
+        let drained = Date().addingTimeInterval(2)
+        while !lock.withLock({ outEnded && errEnded }) && Date() < drained { usleep(2_000) }
         return process.terminationStatus
     }
 
