@@ -116,7 +116,7 @@ public final class Database {
     public func fetchOne(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
         let statement = try cachedStatement(sql)
         var result: Row?
-        let names = ColumnNames(statement.columnNames)
+        let names = statement.sharedColumnNames()
         try statement.bind(arguments)
         defer { sqlite3_reset(statement.handle) }
         if try statement.step() {

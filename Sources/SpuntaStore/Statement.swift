@@ -31,6 +31,17 @@ public final class Statement {
         (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
     }
 
+    /// The names with their lookup table, built once per statement (a cached statement runs thousands of
+    /// times); rebuilt if a schema change re-prepared it with another number of columns.
+    private var namesCache: ColumnNames?
+
+    func sharedColumnNames() -> ColumnNames {
+        if let cached = namesCache, cached.names.count == Int(sqlite3_column_count(handle)) { return cached }
+        let made = ColumnNames(columnNames)
+        namesCache = made
+        return made
+    }
+
     /// Resets the statement and binds new arguments. The count must match the SQL's parameters.
     public func bind(_ arguments: StatementArguments) throws {
         sqlite3_reset(handle)
@@ -99,7 +110,7 @@ public final class Statement {
     /// Runs the statement and collects every row.
     public func fetchAll(_ arguments: StatementArguments = []) throws -> [Row] {
         var rows: [Row] = []
-        let names = ColumnNames(columnNames)
+        let names = sharedColumnNames()
         try forEach(arguments) { cursor in
             rows.append(cursor.copy(names: names))
         }

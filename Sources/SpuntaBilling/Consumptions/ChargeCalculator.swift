@@ -32,6 +32,15 @@ public struct ChargeCalculator {
         let payers = Dictionary(data.payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var units: [Unit] = []
+        // Open register/scan conflicts of the month: only those can need settling when the facts agree.
+        var openMismatches: Set<String> = []
+        if raiseConflicts {
+            for row in try db.fetchAll("""
+                SELECT subject FROM conflict WHERE kind = ? AND status = 'open' AND business_date BETWEEN ? AND ?
+                """, [ConflictStore.Kind.registerScanMismatch.rawValue, period.firstDay.description, period.lastDay.description]) {
+                openMismatches.insert(try row[0])
+            }
+        }
         for service in data.services.sorted(by: { $0.id < $1.id }) {
             let days = billableDays(service, period)
             for enrollment in data.enrollments.filter({ $0.serviceId == service.id }).sorted(by: { $0.id < $1.id }) {
@@ -39,7 +48,8 @@ public struct ChargeCalculator {
                       let payerID = child.payers.first(where: \.primary)?.payerId ?? child.payers.first?.payerId else { continue }
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
-                                        allDays: days, period: period, notes: &notes, raiseConflicts: raiseConflicts, now: now)
+                                        allDays: days, period: period, notes: &notes, raiseConflicts: raiseConflicts,
+                                        openMismatches: openMismatches, now: now)
             }
         }
         // Sibling rank per payer, service and month: the eldest charged child first.
@@ -111,7 +121,7 @@ public struct ChargeCalculator {
 
     private func units(
         service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], period: BillingPeriod,
-        notes: inout Notes, raiseConflicts: Bool, now: Date
+        notes: inout Notes, raiseConflicts: Bool, openMismatches: Set<String>, now: Date
     ) throws -> [Unit] {
         let child = enrollment.beneficiaryId
         let unitKind = TariffEngine.tariff(for: enrollment, on: days.first ?? period.firstDay, among: data.tariffs)?.unit
@@ -142,13 +152,13 @@ public struct ChargeCalculator {
                 return try rides(service: service, enrollment: enrollment, days: days, unit: unit)
             }
             return try meals(service: service, enrollment: enrollment, days: days, period: period, notes: &notes,
-                             raiseConflicts: raiseConflicts, now: now, unit: unit)
+                             raiseConflicts: raiseConflicts, openMismatches: openMismatches, now: now, unit: unit)
         }
     }
 
     private func meals(
         service: Service, enrollment: Enrollment, days: [LocalDate], period: BillingPeriod, notes: inout Notes,
-        raiseConflicts: Bool, now: Date,
+        raiseConflicts: Bool, openMismatches: Set<String>, now: Date,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) throws -> [Unit] {
         let child = enrollment.beneficiaryId
@@ -158,6 +168,17 @@ public struct ChargeCalculator {
             """, [child, service.id, period.firstDay.description, period.lastDay.description]) {
             if let d = LocalDate(try row[0] as String) { scanned[d] = try row[1] }
         }
+        // The month's register for the child, read once (not a query per day).
+        var marks: [LocalDate: Mark] = [:]
+        if service.chargeBasis != .scan {
+            for row in try db.fetchAll("""
+                SELECT business_date, status, time, op_id FROM attendance WHERE beneficiary_id = ? AND business_date BETWEEN ? AND ?
+                """, [child, period.firstDay.description, period.lastDay.description]) {
+                if let d = LocalDate(try row[0] as String) {
+                    marks[d] = Mark(status: try row[1], time: (try row[2] as String?).flatMap { LocalTime($0) }, op: try row[3])
+                }
+            }
+        }
         let billable = Set(days)
         for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
             notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (\(closedReason(day)); op \(op))")
@@ -166,7 +187,7 @@ public struct ChargeCalculator {
         for day in days {
             let key = "meal|\(child)|\(service.id)|\(day)"
             let label = "Pasto del \(day.italian)"
-            let register = try registerCharges(child, day, cutoff: service.cutoff)
+            let register = Self.registerCharges(marks[day], cutoff: service.cutoff)
             switch service.chargeBasis {
             case .scan:
                 if let op = scanned[day] { result.append(unit(key, day, day, label, [op], nil)) }
@@ -194,7 +215,7 @@ public struct ChargeCalculator {
                     if let disagreement {
                         try ConflictStore.raise(db, kind: .registerScanMismatch, subject: subject, beneficiary: child, date: day,
                                                 details: disagreement, at: now)
-                    } else {
+                    } else if openMismatches.contains(subject) {
                         try ConflictStore.settle(db, kind: .registerScanMismatch, subject: subject, at: now)
                     }
                 }
@@ -205,15 +226,22 @@ public struct ChargeCalculator {
         return result
     }
 
+    /// One child's mark of one day in the register.
+    struct Mark {
+        let status: String
+        let time: LocalTime?
+        let op: String
+    }
+
     /// Whether the register books the meal: present at the cut-off (no mark counts as present: meals are
     /// booked unless cancelled), not absent, not out by the cut-off, not in after it. `why` says, in Italian,
     /// why a meal is not booked.
-    private func registerCharges(_ child: String, _ day: LocalDate, cutoff: LocalTime?) throws -> (charged: Bool, source: String?, why: String) {
-        guard let row = try db.fetchOne("SELECT status, time, op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ?",
-                                        [child, day.description]) else { return (true, nil, "") }
-        let status: String = try row[0]
-        let time = (try row[1] as String?).flatMap { LocalTime($0) }
-        let op: String = try row[2]
+
+    private static func registerCharges(_ mark: Mark?, cutoff: LocalTime?) -> (charged: Bool, source: String?, why: String) {
+        guard let mark else { return (true, nil, "") }
+        let time = mark.time
+        let op = mark.op
+        let status = mark.status
         switch status {
         case "absent": return (false, op, "assente")
         case "early_exit":

@@ -102,8 +102,17 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// `25/10/2026`, as Italians write it.
     public var italian: String {
-        let text = description
-        return "\(text.suffix(2))/\(text.dropFirst(5).prefix(2))/\(text.prefix(4))"
+        var bytes: [UInt8] = [48, 48, 47, 48, 48, 47, 48, 48, 48, 48]
+        bytes[0] = UInt8(48 + day / 10)
+        bytes[1] = UInt8(48 + day % 10)
+        bytes[3] = UInt8(48 + month / 10)
+        bytes[4] = UInt8(48 + month % 10)
+        var y = year
+        for i in stride(from: 9, through: 6, by: -1) {
+            bytes[i] = UInt8(48 + y % 10)
+            y /= 10
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
