@@ -27,8 +27,8 @@ struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ripristina l'archivio da una copia (a server fermo) con una nuova epoca.",
         discussion: """
-            I dispositivi vedono la nuova epoca alla prossima sincronizzazione, reinviano le operazioni che hanno ancora
-            e riscaricano i dati: quello che un dispositivo conserva non va perso. I dispositivi registrati dopo la
+            I dispositivi vedono la nuova epoca alla prossima sincronizzazione, reinviano le operazioni che hanno ancora \
+            e riscaricano i dati: quello che un dispositivo conserva non va perso. I dispositivi registrati dopo la \
             copia vanno registrati di nuovo.
             """
     )

@@ -9,8 +9,8 @@ struct Billing: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fatturazione: consumi del mese, rendiconti, avvisi pagoPA, credito prepagato.",
         discussion: """
-            Il mese tipico: billing run --period 2026-10 (bozze e addebiti prepagati), billing statements e billing show per
-            controllare, billing adjust per rettificare, billing issue per emettere gli avvisi, billing export per l'intermediario
+            Il mese tipico: billing run --period 2026-10 (bozze e addebiti prepagati), billing statements e billing show per \
+            controllare, billing adjust per rettificare, billing issue per emettere gli avvisi, billing export per l'intermediario \
             pagoPA, billing notices per la stampa. Regole e formati: protocol/billing.md
             """,
         subcommands: [Run.self, Statements.self, Show.self, Adjust.self, Issue.self, Export.self, Notices.self, Balances.self, TopUp.self]

@@ -9,8 +9,8 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Avvia il server di sincronizzazione per i dispositivi del Comune.",
         discussion: """
-            Ascolta su 127.0.0.1:8080 se non indicato altrimenti; per la rete della scuola mettere davanti un
-            reverse proxy con TLS (vedere il README). Si ferma con Ctrl-C o SIGTERM dopo aver concluso le
+            Ascolta su 127.0.0.1:8080 se non indicato altrimenti; per la rete della scuola mettere davanti un \
+            reverse proxy con TLS (vedere il README). Si ferma con Ctrl-C o SIGTERM dopo aver concluso le \
             richieste in corso. --listen 127.0.0.1:0 sceglie una porta libera e la stampa.
             """
     )

@@ -10,9 +10,9 @@ struct RollCallCommand: ParsableCommand {
         commandName: "roll-call",
         abstract: "Appello della classe: interattivo, oppure in un colpo solo con --absent.",
         discussion: """
-            Interattivo (terminale): frecce per muoversi, p presente, a assente, e entrata posticipata, u uscita
+            Interattivo (terminale): frecce per muoversi, p presente, a assente, e entrata posticipata, u uscita \
             anticipata, g giustifica le assenze passate, t tutti gli altri presenti, q fine.
-            Per script: spunta roll-call --class S01-1A --absent B0002,B0007 --late B0011 --early-exit B0020@11:30
+            Per script: spunta roll-call --class S01-1A --absent B0002,B0007 --late B0011 --early-exit B0020@11:30 \
             (tutti gli altri presenti). Elenco senza segnare nulla: --list.
             """
     )
