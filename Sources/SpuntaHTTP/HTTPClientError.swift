@@ -31,6 +31,9 @@ public enum HTTPClientError: Error, Equatable, Sendable, CustomStringConvertible
     public var userMessage: String {
         switch self {
         case .invalidURL(let url):
+            if url.lowercased().hasPrefix("https://") {
+                return "Indirizzo del server «\(url)»: spunta parla HTTP; per HTTPS usare il tunnel locale (stunnel) descritto nel README e indicare http://127.0.0.1:porta."
+            }
             return "Indirizzo del server «\(url)» non valido: usare la forma http://nome-o-indirizzo:porta."
         case .connectionRefused(let host):
             return "Server non raggiungibile (connessione rifiutata da \(host)). Si continua offline; riprovare più tardi."
