@@ -120,7 +120,7 @@ public final class SyncEngine {
         }
     }
 
-    static func stamp(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    static func stamp(_ date: Date) -> String { DeviceTime.stamp(date) }
 
     private func http(_ device: EnrolledDevice) throws -> HTTPClient {
         if let client, clientURL == device.serverURL { return client }
