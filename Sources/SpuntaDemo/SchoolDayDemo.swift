@@ -170,7 +170,7 @@ public final class SchoolDayDemo: Sendable {
         for row in conflicts {
             let kind: String = try row[0]
             let label = ["attendance_disagreement": "appelli discordanti tra le due maestre", "absent_but_ate": "assenti all'appello che hanno mangiato",
-                         "boarded_not_alighted": "bambini saliti sullo scuolabus e mai scesi", "register_scan_mismatch": "presenti all'appello senza pasto letto"][kind] ?? kind
+                         "boarded_not_alighted": "bambini saliti sullo scuolabus e mai scesi", "register_scan_mismatch": "registro e letture in mensa discordanti"][kind] ?? kind
             say("  Conflitti da rivedere — \(label): \(try row[1] as Int)")
         }
 

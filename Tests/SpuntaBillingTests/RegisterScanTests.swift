@@ -40,8 +40,8 @@ struct RegisterScanTests {
         #expect(try Self.charged(c) == ["2026-10-05"])
     }
 
-    @Test("scanned but absent, out before the cut-off or in after it: a conflict, and the scan is charged", arguments: [
-        (AttendanceStatus.absent, String?.none), (.earlyExit, "09:00"), (.earlyExit, "09:30"), (.lateEntry, "10:00"),
+    @Test("scanned but out before the cut-off or in after it: a conflict, and the scan is charged", arguments: [
+        (AttendanceStatus.earlyExit, "09:00"), (.earlyExit, "09:30"), (.lateEntry, "10:00"),
     ])
     func scannedButNotBooked(status: AttendanceStatus, time: String?) throws {
         let c = try SmallComune(customize: SmallComune.withEpsilon)
@@ -55,6 +55,21 @@ struct RegisterScanTests {
             try $0.scalar("SELECT details FROM conflict WHERE kind = 'register_scan_mismatch' AND subject = ?", [Self.subject]) ?? ""
         }
         #expect(details.contains("meal_op_id"))
+    }
+
+    @Test("scanned but marked absent: one conflict only, the merge's absent_but_ate, and the scan is charged")
+    func scannedButAbsent() throws {
+        let c = try SmallComune(customize: SmallComune.withEpsilon)
+        try c.merge([c.mark("G1", "2026-10-05", .absent), c.meal("G1", "2026-10-05", service: "MENSA-B")])
+        let report = try c.run(SmallComune.october)
+        #expect(try !Self.isOpen(c))
+        #expect(report.scannedButNotBooked == 0)
+        let kinds: [String] = try c.queue.read { db in
+            try db.fetchAll("SELECT kind FROM conflict WHERE status = 'open' AND beneficiary_id = 'G1' AND business_date = '2026-10-05'")
+                .map { try $0[0] as String }
+        }
+        #expect(kinds == ["absent_but_ate"])
+        #expect(try Self.charged(c) == ["2026-10-05"])
     }
 
     @Test("out after the cut-off or in before it agrees with the scan: no conflict", arguments: [
@@ -71,8 +86,8 @@ struct RegisterScanTests {
     @Test("a register corrected afterwards settles the conflict at the next run, in both directions")
     func registerCorrected() throws {
         let c = try SmallComune(customize: SmallComune.withEpsilon)
-        // Scanned but marked absent; the teacher then marks the child present.
-        try c.merge([c.mark("G1", "2026-10-05", .absent), c.meal("G1", "2026-10-05", service: "MENSA-B")])
+        // Scanned but marked out before the cut-off; the teacher then marks the child present.
+        try c.merge([c.mark("G1", "2026-10-05", .earlyExit, at: "09:00"), c.meal("G1", "2026-10-05", service: "MENSA-B")])
         _ = try c.run(SmallComune.october)
         #expect(try Self.isOpen(c))
         try c.merge([c.mark("G1", "2026-10-05", .present)])

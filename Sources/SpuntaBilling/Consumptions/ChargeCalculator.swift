@@ -201,7 +201,8 @@ public struct ChargeCalculator {
                 var disagreement: [String: any Sendable]?
                 if let op = scanned[day] {
                     result.append(unit(key, day, day, label, [op] + (register.source.map { [$0] } ?? []), nil))
-                    if let attendance = register.source, !register.charged {
+                    // Marked absent yet scanned is already a conflict of the merge (absent_but_ate): not raised twice.
+                    if let attendance = register.source, !register.charged, marks[day]?.status != "absent" {
                         notes.scannedNotBooked += 1
                         disagreement = ["service_id": service.id, "attendance_op_id": attendance, "meal_op_id": op,
                                         "note": "pasto letto in mensa ma \(register.why) all'appello delle \(cutoff): addebitato il pasto letto"]
