@@ -203,4 +203,51 @@ struct QRCodeTests {
         let message = QRCodeError.dataTooLong(bytes: 2332, level: .medium, maximumVersion: 40).userMessage
         #expect(message.contains("2332 byte") && message.contains("versione 40") && message.contains("correzione M"))
     }
+
+    @Test("the SVG is the symbol with a 4-module quiet zone, 25 mm wide, crisp, one path")
+    func svg() throws {
+        let code = try QRCode(encoding: Self.pagoPA)
+        let svg = QRCodeSVG.render(code, millimetres: 25)
+        #expect(svg.hasPrefix("<svg ") && svg.hasSuffix("</svg>"))
+        #expect(svg.contains("width=\"25mm\" height=\"25mm\" viewBox=\"0 0 37 37\""))
+        #expect(svg.contains("shape-rendering=\"crispEdges\""))
+        #expect(svg.components(separatedBy: "<path").count == 2)
+        let drawn = try #require(SVGModules(svg))
+        #expect(drawn.side == 37)
+        for y in 0..<drawn.side {
+            for x in 0..<drawn.side {
+                let inside = (4..<33).contains(x) && (4..<33).contains(y)
+                #expect(drawn.dark[y][x] == (inside && code[x - 4, y - 4]), "module \(x),\(y)")
+            }
+        }
+        #expect(QRCodeSVG.length(25) == "25" && QRCodeSVG.length(25.5) == "25.5" && QRCodeSVG.length(24.05) == "24.05")
+    }
+}
+
+/// The modules an SVG of `QRCodeSVG` draws, read back from its `viewBox` and its path of `M x yhNv1h-Nz` runs.
+struct SVGModules {
+    let side: Int
+    var dark: [[Bool]]
+
+    init?(_ svg: String) {
+        guard let box = svg.range(of: "viewBox=\"0 0 "), let end = svg[box.upperBound...].firstIndex(of: " "),
+              let side = Int(svg[box.upperBound..<end]),
+              let d = svg.range(of: " d=\""), let close = svg[d.upperBound...].firstIndex(of: "\"") else { return nil }
+        self.side = side
+        dark = Array(repeating: Array(repeating: false, count: side), count: side)
+        for run in svg[d.upperBound..<close].split(separator: "z") {
+            let numbers = run.split { "Mhv ".contains($0) }.map { Int($0) }
+            guard numbers.count == 5, let x = numbers[0], let y = numbers[1], let width = numbers[2],
+                  numbers[3] == 1, numbers[4] == -width, x + width <= side, y < side else { return nil }
+            for column in x..<(x + width) {
+                guard !dark[y][column] else { return nil }
+                dark[y][column] = true
+            }
+        }
+    }
+
+    /// The symbol inside a quiet zone of `quietZone` modules, decoded by the tests' reader.
+    func decode(quietZone: Int = 4) throws -> QRTestDecoder.Decoded {
+        try QRTestDecoder.decode(size: side - 2 * quietZone) { dark[$1 + quietZone][$0 + quietZone] }
+    }
 }
