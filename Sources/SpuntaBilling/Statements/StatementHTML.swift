@@ -5,7 +5,7 @@ import SpuntaStore
 
 /// The printable statement with its pagoPA notice (avviso di pagamento), one A4 page per payer: lines with
 /// what each charge is, the total, the codice avviso in groups of four, the IUV, the creditor's codice fiscale,
-/// the due date, and the QR code content.
+/// the due date, and the QR code (level M, about 25 mm with its quiet zone) with its content printed underneath.
 public enum StatementHTML {
     static func escape(_ text: String) -> String {
         var out = ""
@@ -38,7 +38,9 @@ public enum StatementHTML {
             tr.total td { font-weight: bold; border-top: 0.6mm solid #111; }
             .notice { border: 0.6mm solid #111; padding: 4mm; margin-top: 6mm; display: flex; justify-content: space-between; }
             .nav { font-family: "DejaVu Sans Mono", monospace; font-size: 13pt; letter-spacing: 0.5mm; }
-            .qr { font-family: "DejaVu Sans Mono", monospace; font-size: 7pt; word-break: break-all; max-width: 60mm; }
+            .qrbox { flex: 0 0 40mm; margin-left: 4mm; text-align: center; }
+            .qrbox svg { display: block; width: 25mm; height: 25mm; margin: 0 auto 1mm auto; }
+            .qr { font-family: "DejaVu Sans Mono", monospace; font-size: 6pt; word-break: break-all; margin: 0; }
             .small { font-size: 8pt; color: #444; }
             </style></head><body>
 
@@ -64,7 +66,7 @@ public enum StatementHTML {
                 html += "<p>Importo <strong>\(escape(Money(cents: s.totalCents).italian))</strong> · entro il "
                 html += "<strong>\(escape(LocalDate(s.dueDate ?? "")?.italian ?? s.dueDate ?? ""))</strong></p>\n"
                 html += "<p class=\"small\">Si paga con pagoPA: app IO, home banking, sportelli e tabaccherie abilitati, inquadrando il QR code o digitando il codice avviso.</p></div>\n"
-                html += "<div><p class=\"small\">Contenuto del QR code</p><p class=\"qr\">\(escape(s.qrPayload ?? ""))</p></div></div>\n"
+                html += "<div class=\"qrbox\">\(qrImage(s.qrPayload ?? ""))<p class=\"qr\">\(escape(s.qrPayload ?? ""))</p></div></div>\n"
             } else if s.status == "issued" {
                 html += "<p><strong>Nulla da pagare per questo periodo.</strong></p>\n"
             }
@@ -72,5 +74,17 @@ public enum StatementHTML {
         }
         html += "</body></html>\n"
         return html
+    }
+
+    /// The notice's QR code as inline SVG, 25 mm wide with its 4-module quiet zone, at level M as the pagoPA notice
+    /// asks. A payload is about 50 ASCII characters and always fits; should it ever not, the page says so and the
+    /// content printed underneath still lets the payer type the codice avviso.
+    static func qrImage(_ payload: String) -> String {
+        do {
+            let code = try QRCode(encoding: payload, errorCorrection: .medium)
+            return QRCodeSVG.render(code, millimetres: 25, quietZone: 4, label: "QR code pagoPA dell'avviso")
+        } catch {
+            return "<p class=\"small\">\(escape(error.userMessage))</p>"
+        }
     }
 }

@@ -1,0 +1,55 @@
+/// A QR code drawn as SVG for print: a white square with the quiet zone, and one path whose sub-paths are the
+/// runs of dark modules of each row, in module units scaled to the physical size asked for. `crispEdges` keeps
+/// neighbouring runs from showing hairline seams when the printer rasterises them.
+public enum QRCodeSVG {
+    /// The SVG element for `code`.
+    /// - Parameters:
+    ///   - millimetres: the printed width and height, quiet zone included (the pagoPA notice wants about 25 mm).
+    ///   - quietZone: light modules around the symbol; the standard asks for at least 4.
+    ///   - label: the accessible name, e.g. what the code holds.
+    public static func render(_ code: QRCode, millimetres: Double = 25, quietZone: Int = 4, label: String = "QR code") -> String {
+        let side = code.size + 2 * max(quietZone, 0)
+        let offset = max(quietZone, 0)
+        var path = ""
+        for y in 0..<code.size {
+            var x = 0
+            while x < code.size {
+                guard code[x, y] else {
+                    x += 1
+                    continue
+                }
+                var run = 1
+                while x + run < code.size && code[x + run, y] { run += 1 }
+                path += "M\(x + offset) \(y + offset)h\(run)v1h-\(run)z"
+                x += run
+            }
+        }
+        let width = length(millimetres)
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)mm\" height=\"\(width)mm\" viewBox=\"0 0 \(side) \(side)\" "
+            + "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"\(escape(label))\">"
+            + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
+    }
+
+    /// Hundredths of a millimetre at most, no trailing zeros, the same text on every platform.
+    static func length(_ millimetres: Double) -> String {
+        let hundredths = Int((max(millimetres, 0) * 100).rounded())
+        let whole = "\(hundredths / 100)"
+        let fraction = hundredths % 100
+        if fraction == 0 { return whole }
+        return fraction % 10 == 0 ? "\(whole).\(fraction / 10)" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    private static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
