@@ -126,6 +126,13 @@ public final class RollCall: Sendable {
         }
     }
 
+    /// Fails as `markAll` would when one of `ids` is not a child of the class, so that a script's command is
+    /// checked whole before any of it (a justification) is recorded.
+    public func requireChildren(_ ids: [String]) throws {
+        let known = Set(try queue.read { try ReplicaStore($0).beneficiaries(inClass: classID).map(\.id) })
+        for id in ids where !known.contains(id) { throw ClientError.notInScope("Il bambino \(id)") }
+    }
+
     /// The whole class at once (for scripts): the listed children as given, every other child present.
     /// All marks are committed together.
     public func markAll(absent: [String], late: [String: LocalTime?], earlyExit: [String: LocalTime?]) throws -> [Op] {

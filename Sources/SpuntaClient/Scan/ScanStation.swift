@@ -99,7 +99,13 @@ public final class ScanStation: Sendable {
     private func canteen(_ db: Database, beneficiary: String, cardID: String?) throws -> ScanOutcome {
         let replica = ReplicaStore(db)
         let enrollments = try replica.enrollments(of: beneficiary).filter { $0.isActive(on: setup.date) }
-        let here = enrollments.first { e in e.siteId.map(device.siteIDs.contains) ?? false }
+        // Only an enrollment in a service that serves meals counts: the replica also holds the site's other
+        // services (pre-school), which must not turn into a meal.
+        let here = try enrollments.first { e in
+            guard let site = e.siteId, device.siteIDs.contains(site) else { return false }
+            let kind = try replica.record(.services, e.serviceId, as: Service.self)?.kind
+            return kind == .canteen || kind == .nursery
+        }
         guard let enrollment = here else {
             var outcome = ScanOutcome(.notEnrolled, "Non iscritto alla mensa di questo plesso oggi.")
             try describe(&outcome, db: db, beneficiary: beneficiary)

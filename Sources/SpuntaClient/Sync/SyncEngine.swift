@@ -228,10 +228,19 @@ public final class SyncEngine {
         } catch {
             throw ClientError.offline(error.userMessage)
         }
-        guard response.headers[ProtocolVersion.header] != nil else {
+        guard let spoken = response.headers[ProtocolVersion.header] else {
             throw ClientError.incompatibleServer(
                 "Il server \(client.host):\(client.port) non parla il protocollo di Spunta (versione \(ProtocolVersion.current)): "
                     + "controllare l'indirizzo o aggiornare il server."
+            )
+        }
+        // An answer in another version is not read at all (a newer server's page could wipe the replica); a 426
+        // carries the server's own message, read below.
+        if response.status != 426, spoken.trimmingCharacters(in: .whitespaces) != String(ProtocolVersion.current) {
+            let newer = (Int(spoken.trimmingCharacters(in: .whitespaces)) ?? 0) > ProtocolVersion.current
+            throw ClientError.incompatibleServer(
+                "Il server \(client.host):\(client.port) usa la versione \(spoken) del protocollo di Spunta, questo dispositivo la "
+                    + "\(ProtocolVersion.current): " + (newer ? "aggiornare Spunta su questo dispositivo." : "aggiornare il server.")
             )
         }
         guard response.status == 200 else {

@@ -67,6 +67,8 @@ struct RollCallCommand: ParsableCommand {
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
         let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day)
+        // An unknown child must stop the command before the justification is recorded.
+        try rollCall.requireChildren(Self.ids(absent) + Array(try Self.timed(late).keys) + Array(try Self.timed(earlyExit).keys))
         if let justify, let reason {
             let parts = justify.split(separator: ":", maxSplits: 1).map(String.init)
             if let date = LocalDate(parts[1]) {

@@ -1,0 +1,224 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaStore
+import SpuntaTestSupport
+import Testing
+@testable import SpuntaClient
+
+/// What the kitchen counts (`spunta meals`), cancelling a mistake (`spunta void`) and the device's health
+/// (`spunta status`).
+@Suite("Meals, void and status")
+struct ReportsTests {
+    static let canteen = ScanTests.canteen
+
+    /// `meals --json` by "class|diet".
+    static func meals(_ door: FieldDevice, _ date: String = schoolDay) throws -> [String: (expected: Int, served: Int)] {
+        var lines: [String: (Int, Int)] = [:]
+        for line in JSON.array(try door.spunta(["meals", "--date", date, "--json"]).output.joined()) {
+            let key = "\(line["class"] as? String ?? "")|\(line["diet"] as? String ?? "")"
+            lines[key] = (line["expected"] as? Int ?? -1, line["served"] as? Int ?? -1)
+        }
+        return lines
+    }
+
+    /// Children enrolled in the canteen, by "class|diet", from the replica.
+    static func enrolled(_ door: FieldDevice) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let rows = try door.queue().read { db in
+            try db.fetchAll("""
+                SELECT json_extract(r.body, '$.name'), COALESCE(json_extract(d.body, '$.name'), 'normale') FROM enrollment e
+                JOIN beneficiary b ON b.id = e.beneficiary_id
+                JOIN record r ON r.entity = 'classes' AND r.id = b.class_id
+                LEFT JOIN record d ON d.entity = 'diets' AND d.id = e.diet_id
+                WHERE e.service_id IN ('MENSA', 'MENSA-RODARI')
+                """).map { "\(try $0[0] as String)|\(try $0[1] as String)" }
+        }
+        for key in rows { counts[key, default: 0] += 1 }
+        return counts
+    }
+
+    @Test("meals counts every enrolled child per site, class and diet, and the meals served so far")
+    func mealsCount() throws {
+        let door = try FieldDevice(.canteenS01)
+        let enrolled = try Self.enrolled(door)
+        let before = try Self.meals(door)
+        #expect(before.mapValues(\.expected) == enrolled)
+        #expect(before.values.allSatisfy { $0.served == 0 })
+        // Three children of one class and diet come through the door.
+        let key = try #require(enrolled.first { $0.value >= 3 }?.key)
+        let parts = key.split(separator: "|").map(String.init)
+        let cards = try door.cards("""
+            c.beneficiary_id IN (SELECT e.beneficiary_id FROM enrollment e JOIN beneficiary b ON b.id = e.beneficiary_id
+                JOIN record r ON r.entity = 'classes' AND r.id = b.class_id LEFT JOIN record d ON d.entity = 'diets' AND d.id = e.diet_id
+                WHERE json_extract(r.body, '$.name') = ? AND COALESCE(json_extract(d.body, '$.name'), 'normale') = ?
+                    AND e.service_id = 'MENSA-RODARI')
+            """, [parts[0], parts[1]])
+        let served = try door.json(Self.canteen, input: cards.prefix(3).map { $0.payload + "\n" }.joined())
+        #expect(served.map { $0["result"] as? String } == ["ok", "ok", "ok"])
+        let after = try Self.meals(door)
+        #expect(after[key]?.served == 3)
+        #expect(after[key]?.expected == enrolled[key])
+        #expect(after.values.reduce(0) { $0 + $1.served } == 3)
+        let human = try door.spunta(["meals", "--date", schoolDay]).output
+        #expect(human.first == "Pasti del \(try #require(LocalDate(schoolDay)).italian)")
+        #expect(human.contains("Plesso S01"))
+        let total = enrolled.values.reduce(0, +)
+        let special = enrolled.filter { !$0.key.hasSuffix("|normale") }.values.reduce(0, +)
+        #expect(human.last == "Totale: \(total) prenotati (\(special) diete), 3 serviti.")
+    }
+
+    /// An attendance mark of another device, as a pull brings it.
+    static func peerMark(_ child: String, _ classID: String, _ status: AttendanceStatus, _ time: String?, hlc: Int64) throws -> Op {
+        Op(id: UUID().uuidString.lowercased(), deviceId: "D-9999", instance: "peer", seq: hlc, hlc: HLCTimestamp(rawValue: hlc << 16) ?? .zero,
+           wallTimeMs: hlc, businessDate: try #require(LocalDate(schoolDay)),
+           body: .attendanceMarked(AttendanceMarked(beneficiaryId: child, classId: classID, status: status, time: time.flatMap { LocalTime($0) })))
+    }
+
+    @Test("the kitchen's count follows the register and the 9:30 cut-off", arguments: [
+        (AttendanceStatus.absent, nil as String?, false), (.present, nil, true),
+        (.lateEntry, "09:00", true), (.lateEntry, "10:15", false),
+        (.earlyExit, "09:00", false), (.earlyExit, "12:30", true),
+    ])
+    func cutoff(_ status: AttendanceStatus, _ time: String?, _ expected: Bool) throws {
+        let door = try FieldDevice(.canteenS02)
+        let queue = try door.queue()
+        let device = try door.device()
+        let date = try #require(LocalDate(schoolDay))
+        let child = try #require(try queue.read { try ReplicaStore($0).allEnrollments().first { $0.serviceId == "MENSA" } })
+        let classID = try #require(try queue.read { try ReplicaStore($0).beneficiary(child.beneficiaryId)?.classId })
+        let before = try queue.read { try DeviceReports.meals($0, device: device, date: date) }
+        try queue.write { db in try ReplicaStore(db).insertPeer(try Self.peerMark(child.beneficiaryId, classID, status, time, hlc: 1_791_000_000_000)) }
+        let after = try queue.read { try DeviceReports.meals($0, device: device, date: date) }
+        let total = { (lines: [DeviceReports.MealLine]) in lines.reduce(0) { $0 + $1.expected } }
+        #expect(total(after) == total(before) - (expected ? 0 : 1))
+        // A child the register sends home who eats all the same is counted: the meal was served.
+        if !expected {
+            let station = try ScanStation(queue: queue, device: device, setup: ScanSetup(place: .canteen, date: date))
+            #expect(station.handle("=\(child.beneficiaryId)").result == .ok)
+            let served = try queue.read { try DeviceReports.meals($0, device: device, date: date) }
+            #expect(total(served) == total(before))
+        }
+    }
+
+    @Test("void cancels the last scan with a reason: the child can be served again, the kitchen count goes back")
+    func voidLast() throws {
+        let door = try FieldDevice(.canteenS01)
+        let cards = try door.cards()
+        #expect(try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n").count == 2)
+        let name: String? = try door.scalar("SELECT surname || ' ' || given_name FROM beneficiary WHERE id = ?", [cards[1].beneficiary])
+        let voided = try door.spunta(["void", "--reason", "tessera del fratello"])
+        #expect(voided.status == 0, "\(voided.errors)")
+        #expect(voided.output.first?.hasPrefix("Annullata: ") == true)
+        #expect(voided.output.first?.contains(try #require(name)) == true)
+        let void: String? = try door.scalar("SELECT json FROM outbox WHERE type = 'void'")
+        #expect(void?.contains("tessera del fratello") == true)
+        #expect(try Self.meals(door).values.reduce(0) { $0 + $1.served } == 1)
+        let again = try door.json(Self.canteen, input: cards[1].payload + "\n" + cards[0].payload + "\n")
+        #expect(again.map { $0["result"] as? String } == ["ok", "duplicate"])
+    }
+
+    @Test("void --op cancels the given op, not the last one")
+    func voidGivenOp() throws {
+        let door = try FieldDevice(.canteenS01)
+        let cards = try door.cards()
+        let answers = try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n")
+        let first = try #require(answers.first?["op_id"] as? String)
+        #expect(try door.spunta(["void", "--op", first, "--reason", "errore"]).status == 0)
+        let target: String? = try door.scalar("SELECT target_op_id FROM outbox WHERE type = 'void'")
+        #expect(target == first)
+        let again = try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n")
+        #expect(again.map { $0["result"] as? String } == ["ok", "duplicate"])
+        let unknown = try door.spunta(["void", "--op", "nonesiste", "--reason", "errore"])
+        #expect(unknown.status == 1)
+        #expect(unknown.errors.contains("Registrazione nonesiste non trovata su questo dispositivo"))
+    }
+
+    @Test("void without a reason is refused and records nothing", arguments: [[], ["--reason", "   "]])
+    func voidNeedsReason(_ options: [String]) throws {
+        let door = try FieldDevice(.canteenS01)
+        let card = try #require(try door.cards().first)
+        _ = try door.json(Self.canteen, input: card.payload + "\n")
+        let result = try door.spunta(["void"] + options)
+        #expect(result.status == (options.isEmpty ? 2 : 1))
+        #expect(result.errors.contains(options.isEmpty ? "--reason" : "Indicare il motivo con --reason."), "\(result.errors)")
+        #expect(try door.recordedOps == 1)
+    }
+
+    @Test("void again and again walks back through the ops, then says there is nothing left")
+    func voidWalksBack() throws {
+        let door = try FieldDevice(.canteenS01)
+        let cards = try door.cards()
+        _ = try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n")
+        #expect(try door.spunta(["void", "--reason", "uno"]).status == 0)
+        #expect(try door.spunta(["void", "--reason", "due"]).status == 0)
+        let none = try door.spunta(["void", "--reason", "tre"])
+        #expect(none.status == 1)
+        #expect(none.errors.contains("Nessuna registrazione da annullare."))
+        let targets = Set(try door.strings("SELECT target_op_id FROM outbox WHERE type = 'void'"))
+        #expect(targets.count == 2)
+        #expect(try Self.meals(door).values.reduce(0) { $0 + $1.served } == 0)
+    }
+
+    // MARK: Status
+
+    @Test("status --json of an offline device with scans waiting: the fields, healthy while the wait is short")
+    func statusWaiting() throws {
+        let door = try FieldDevice(.canteenS01)
+        let cards = try door.cards()
+        _ = try door.json(Self.canteen, input: cards.prefix(3).map { $0.payload + "\n" }.joined())
+        let result = try door.spunta(["status", "--json"])
+        #expect(result.status == 0)
+        let status = JSON.object(result.output.joined())
+        #expect(status["enrolled"] as? Bool == true)
+        #expect((status["device_id"] as? String)?.hasPrefix("D-") == true)
+        #expect(status["name"] as? String == "canteenS01")
+        #expect(status["role"] as? String == "canteen")
+        #expect(status["scope"] as? [String] == ["site:S01"])
+        #expect(status["server"] as? String == FieldDevice.nowhere)
+        #expect(status["municipality"] as? String == "Comune di Valmarina")
+        #expect(status["last_successful_sync"] as? String != nil)
+        #expect(status["pending_ops"] as? Int == 3)
+        #expect((status["oldest_pending_age_seconds"] as? Int).map { $0 >= 0 && $0 < 120 } == true)
+        #expect(status["rejected_ops"] as? Int == 0)
+        let replica = status["replica"] as? [String: Int] ?? [:]
+        #expect(replica["beneficiaries"] == (try door.scalar("SELECT COUNT(*) FROM beneficiary") as Int?))
+        #expect((replica["cards"] ?? 0) > 0)
+        #expect(status["revoked"] as? Bool == false)
+        #expect(status["blocked"] as? Bool == false)
+        #expect(status["healthy"] as? Bool == true)
+        #expect(status["problems"] as? [String] == [])
+    }
+
+    @Test("status is unhealthy (exit 3) with ops waiting over two hours or no sync for a day", arguments: [
+        (3.0 * 3600, "registrazioni in attesa da più di due ore"), (25.0 * 3600, "nessuna sincronizzazione riuscita nelle ultime 24 ore"),
+    ])
+    func statusUnhealthyLater(_ later: Double, _ problem: String) throws {
+        let door = try FieldDevice(.canteenS01)
+        let card = try #require(try door.cards().first)
+        _ = try door.json(Self.canteen, input: card.payload + "\n")
+        let status = try door.queue().read { try DeviceReports.status($0, now: Date().addingTimeInterval(later)) }
+        #expect(!status.healthy)
+        #expect(status.problems.contains(problem))
+        // The program says the same through its exit status when the clock has moved on: a past sync stamp.
+        try door.queue().write { db in
+            try db.run("UPDATE sync_state SET last_success_at = ?", [DeviceTime.stamp(Date().addingTimeInterval(-later))])
+            try db.run("UPDATE outbox SET created_at = ?", [DeviceTime.stamp(Date().addingTimeInterval(-later))])
+        }
+        let result = try door.spunta(["status"])
+        #expect(result.status == 3)
+        #expect(result.output.last?.hasPrefix("Stato: DA CONTROLLARE") == true)
+        #expect(result.output.last?.contains(problem) == true)
+    }
+
+    @Test("status of a folder never enrolled: exit 3, not enrolled")
+    func statusNotEnrolled() throws {
+        let folder = try TemporaryFolder("spunta-empty")
+        let process = try ChildProcess("spunta", ["status", "--json", "--home", folder.path("home")])
+        process.closeInput()
+        #expect(process.wait() == 3)
+        let status = JSON.object(process.output.joined())
+        #expect(status["enrolled"] as? Bool == false)
+        #expect(status["problems"] as? [String] == ["dispositivo non registrato"])
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A loopback relay between devices and the server that plays the server's sudden death at an exact request:
+/// before the n-th request of a path reaches the server, or after the server has answered it (the answer is
+/// lost). The connection to the device is then dropped, as a dead server's would be. Requests are relayed
+/// one at a time per connection (`Content-Length` bodies only, as spunta-sync/1 uses).
+final class ServerKiller: @unchecked Sendable {
+    enum Moment: Sendable {
+        case beforeForwarding
+        case afterServerAnswered
+    }
+
+    private struct Trigger {
+        let request: String
+        let occurrence: Int
+        let moment: Moment
+        let action: @Sendable () -> Void
+    }
+
+    // Guards `upstreamPort`, `trigger`, `counts` and `fired`, touched by the relay threads and the test.
+    private let lock = NSLock()
+    private var upstreamPort: Int
+    private var trigger: Trigger?
+    private var counts: [String: Int] = [:]
+    private var didFire = false
+    private let listenFD: Int32
+    let port: Int
+
+    init(upstreamPort: Int) throws {
+        self.upstreamPort = upstreamPort
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, bound == 0, listen(fd, 64) == 0 else { throw DeploymentError.command("relay: cannot listen") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        listenFD = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        // The loop holds the relay weakly, so that releasing it closes the socket and ends the loop.
+        Thread { [weak self] in
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                guard let self else {
+                    close(client)
+                    return
+                }
+                Thread { self.relay(client) }.start()
+            }
+        }.start()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Where requests go from now on (the server restarted on another port).
+    func setUpstream(_ port: Int) { lock.withLock { upstreamPort = port } }
+
+    /// At the `occurrence`-th request whose line starts with `request` (e.g. "POST /v1/push"), run `action`
+    /// (kill the server) at `moment` and drop the device's connection.
+    func arm(_ request: String, occurrence: Int, _ moment: Moment, action: @escaping @Sendable () -> Void) {
+        lock.withLock {
+            trigger = Trigger(request: request, occurrence: occurrence, moment: moment, action: action)
+            counts = [:]
+            didFire = false
+        }
+    }
+
+    var fired: Bool { lock.withLock { didFire } }
+
+    private func relay(_ client: Int32) {
+        defer { close(client) }
+        var fromDevice: [UInt8] = []
+        while let request = Self.readMessage(client, &fromDevice) {
+            let line = String(decoding: request.prefix { $0 != 13 }, as: UTF8.self)
+            let moment: Moment? = lock.withLock {
+                guard let trigger, !didFire, line.hasPrefix(trigger.request) else { return nil }
+                counts[trigger.request, default: 0] += 1
+                return counts[trigger.request] == trigger.occurrence ? trigger.moment : nil
+            }
+            if moment == .beforeForwarding { return fire() }
+            guard let response = forward(request) else { return }
+            if moment == .afterServerAnswered { return fire() }
+            guard Self.writeAll(client, response) else { return }
+        }
+    }
+
+    private func fire() {
+        let action = lock.withLock { () -> (@Sendable () -> Void)? in
+            didFire = true
+            return trigger?.action
+        }
+        action?()
+    }
+
+    /// One request to the server on a connection of its own; its whole answer, or nil when it is not there.
+    private func forward(_ request: [UInt8]) -> [UInt8]? {
+        let port = lock.withLock { upstreamPort }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0, Self.writeAll(fd, request) else { return nil }
+        var buffer: [UInt8] = []
+        return Self.readMessage(fd, &buffer)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent <= 0 { return false }
+            offset += sent
+        }
+        return true
+    }
+
+    /// One HTTP message (head and `Content-Length` body) from `fd`, keeping what follows in `buffer`.
+    private static func readMessage(_ fd: Int32, _ buffer: inout [UInt8]) -> [UInt8]? {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        func more() -> Bool {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return false }
+            buffer.append(contentsOf: chunk[0..<n])
+            return true
+        }
+        let separator: [UInt8] = [13, 10, 13, 10]
+        var headEnd: Int?
+        while headEnd == nil {
+            if buffer.count >= 4 {
+                headEnd = (0...(buffer.count - 4)).first { buffer[$0..<($0 + 4)].elementsEqual(separator) }.map { $0 + 4 }
+            }
+            if headEnd == nil, !more() { return nil }
+        }
+        guard let headEnd else { return nil }
+        let head = String(decoding: buffer[0..<headEnd], as: UTF8.self).lowercased()
+        let length = head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        while buffer.count < headEnd + length {
+            if !more() { return nil }
+        }
+        let message = Array(buffer[0..<(headEnd + length)])
+        buffer.removeFirst(headEnd + length)
+        return message
+    }
+
+    deinit {
+        shutdown(listenFD, Int32(SHUT_RDWR))
+        close(listenFD)
+    }
+}
