@@ -29,6 +29,7 @@ final class Deployment: @unchecked Sendable {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-e2e-template-\(ProcessInfo.processInfo.processIdentifier)")
             try? FileManager.default.removeItem(at: dir)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            ProcessFolders.removeAtExit(dir)
             let xml = dir.appendingPathComponent("comune.xml")
             try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
             let path = dir.appendingPathComponent("template.sqlite").path

@@ -47,6 +47,7 @@ enum EnrolledTemplate: String, CaseIterable, Sendable {
                     .appendingPathComponent("spunta-devices-\(ProcessInfo.processInfo.processIdentifier)")
                 try? FileManager.default.removeItem(at: dir)
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                ProcessFolders.removeAtExit(dir)
                 let deployment = try Deployment()
                 try deployment.startServer()
                 var paths: [EnrolledTemplate: String] = [:]

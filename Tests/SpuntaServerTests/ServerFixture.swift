@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaTestSupport
 import SpuntaExchange
 import SpuntaHTTP
 import SpuntaProtocol
@@ -37,6 +38,7 @@ final class ServerFixture {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-server-template-\(ProcessInfo.processInfo.processIdentifier)")
             try? FileManager.default.removeItem(at: dir)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            ProcessFolders.removeAtExit(dir)
             let xml = dir.appendingPathComponent("comune.xml")
             try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
             let path = dir.appendingPathComponent("template.sqlite").path

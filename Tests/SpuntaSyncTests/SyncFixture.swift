@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaTestSupport
 import SpuntaDomain
 import SpuntaExchange
 import SpuntaProtocol
@@ -32,6 +33,7 @@ final class SyncFixture {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-sync-template-\(ProcessInfo.processInfo.processIdentifier)")
             try? FileManager.default.removeItem(at: dir)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            ProcessFolders.removeAtExit(dir)
             let xml = dir.appendingPathComponent("comune.xml")
             try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
             let path = dir.appendingPathComponent("template.sqlite").path
