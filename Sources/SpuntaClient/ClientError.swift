@@ -16,6 +16,7 @@ public enum ClientError: UserFacingError, Equatable {
     case unknownBeneficiary(String)
     case nothingToVoid
     case unknownOp(String)
+    case alreadyVoided(String)
     case invalidDate(String)
     case missingReason
 
@@ -35,6 +36,7 @@ public enum ClientError: UserFacingError, Equatable {
         case .unknownBeneficiary: return "unknown_beneficiary"
         case .nothingToVoid: return "nothing_to_void"
         case .unknownOp: return "unknown_op"
+        case .alreadyVoided: return "already_voided"
         case .invalidDate: return "invalid_date"
         case .missingReason: return "missing_reason"
         }
@@ -70,6 +72,8 @@ public enum ClientError: UserFacingError, Equatable {
             return "Nessuna registrazione da annullare."
         case .unknownOp(let id):
             return "Registrazione \(id) non trovata su questo dispositivo."
+        case .alreadyVoided(let id):
+            return "La registrazione \(id) è già annullata: nulla da fare."
         case .invalidDate(let text):
             return "Data «\(text)» non valida: usare AAAA-MM-GG."
         case .missingReason:

@@ -127,6 +127,12 @@ struct ReportsTests {
         #expect(try door.spunta(["void", "--op", first, "--reason", "errore"]).status == 0)
         let target: String? = try door.scalar("SELECT target_op_id FROM outbox WHERE type = 'void'")
         #expect(target == first)
+        // Voiding it a second time is refused and records nothing.
+        let twice = try door.spunta(["void", "--op", first, "--reason", "errore"])
+        #expect(twice.status == 1)
+        #expect(twice.errors.contains("è già annullata"), "\(twice.errors)")
+        let voids: Int? = try door.scalar("SELECT COUNT(*) FROM outbox WHERE type = 'void'")
+        #expect(voids == 1)
         let again = try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n")
         #expect(again.map { $0["result"] as? String } == ["ok", "duplicate"])
         let unknown = try door.spunta(["void", "--op", "nonesiste", "--reason", "errore"])
