@@ -15,9 +15,10 @@ enum OutboxSignal {
 
     static func post(databasePath: String) {
         let path = ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(fileName)
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // The same byte rewritten in place: no truncation, so the file system allocates nothing per scan.
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }  // no watcher can see it either; the op is safe on disk regardless
-        _ = write(fd, "1", 1)
+        _ = pwrite(fd, "1", 1, 0)
         close(fd)
     }
 }

@@ -23,7 +23,7 @@ public enum RawSQLiteBaseline {
         }
     }
 
-    private static func open(_ path: String) throws -> OpaquePointer {
+    fileprivate static func open(_ path: String) throws -> OpaquePointer {
         var db: OpaquePointer?
         guard sqlite3_open(path, &db) == SQLITE_OK, let db else { throw Failure(description: "open \(path)") }
         guard sqlite3_exec(db, schema, nil, nil, nil) == SQLITE_OK else {
@@ -33,7 +33,7 @@ public enum RawSQLiteBaseline {
         return db
     }
 
-    private static func bind(_ stmt: OpaquePointer, _ i: Int, body: String) {
+    fileprivate static func bind(_ stmt: OpaquePointer, _ i: Int, body: String) {
         let id = "op-\(i)-\(UUID().uuidString)"
         sqlite3_bind_text(stmt, 1, id, -1, spunta_sqlite_transient())
         sqlite3_bind_text(stmt, 2, "DEV-\(i % 100)", -1, spunta_sqlite_transient())
@@ -47,21 +47,40 @@ public enum RawSQLiteBaseline {
 
     /// Seconds of each durable commit of one row, `count` times.
     public static func durableCommitLatencies(path: String, count: Int, body: String) throws -> [Double] {
-        let db = try open(path)
-        defer { sqlite3_close(db) }
-        var stmt: OpaquePointer?
-        guard sqlite3_prepare_v2(db, insert, -1, &stmt, nil) == SQLITE_OK, let stmt else { throw Failure(description: "prepare") }
-        defer { sqlite3_finalize(stmt) }
-        var latencies: [Double] = []
-        latencies.reserveCapacity(count)
-        for i in 0..<count {
+        let committer = try DurableCommitter(path: path)
+        return try (0..<count).map { try committer.commit(row: $0, body: body) }
+    }
+
+    /// One durable commit at a time, timed, so that a benchmark can interleave them with its own work and both
+    /// meet the same moments of a noisy machine.
+    public final class DurableCommitter {
+        private let db: OpaquePointer
+        private let stmt: OpaquePointer
+
+        public init(path: String) throws {
+            let db = try RawSQLiteBaseline.open(path)
+            var stmt: OpaquePointer?
+            guard sqlite3_prepare_v2(db, RawSQLiteBaseline.insert, -1, &stmt, nil) == SQLITE_OK, let stmt else {
+                sqlite3_close(db)
+                throw Failure(description: "prepare")
+            }
+            self.db = db
+            self.stmt = stmt
+        }
+
+        deinit {
+            sqlite3_finalize(stmt)
+            sqlite3_close(db)
+        }
+
+        /// Inserts row `row` in its own transaction; returns the seconds it took.
+        public func commit(row: Int, body: String) throws -> Double {
             let start = DispatchTime.now().uptimeNanoseconds
             sqlite3_reset(stmt)
-            bind(stmt, i, body: body)
+            RawSQLiteBaseline.bind(stmt, row, body: body)
             guard sqlite3_step(stmt) == SQLITE_DONE else { throw Failure(description: "insert: \(String(cString: sqlite3_errmsg(db)))") }
-            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
-        return latencies
     }
 
     /// Rows per second inserting `rows` rows in transactions of `batch`.
