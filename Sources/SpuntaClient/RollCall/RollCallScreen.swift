@@ -9,18 +9,27 @@ public final class RollCallScreen {
     let rollCall: RollCall
     let output: OutputSink
     let input: InputSource
-    let width: Int
-    let height: Int
+    /// The widest the screen is drawn, whatever the terminal.
+    let widest: Int
+    var width: Int
+    var height: Int
+    /// The terminal's size now, read before each redraw so that a resized terminal gets a screen that fits.
+    let terminalSize: (() -> (columns: Int, rows: Int)?)?
     var entries: [RollCall.Entry] = []
     var selected = 0
     var message = ""
 
-    public init(rollCall: RollCall, output: OutputSink, input: InputSource, width: Int = 40, height: Int = 24) {
+    public init(
+        rollCall: RollCall, output: OutputSink, input: InputSource, width: Int = 40, height: Int = 24,
+        terminalSize: (() -> (columns: Int, rows: Int)?)? = nil
+    ) {
         self.rollCall = rollCall
         self.output = output
         self.input = input
-        self.width = max(30, min(width, 60))
+        self.widest = max(30, min(width, 60))
+        self.width = widest
         self.height = max(12, height)
+        self.terminalSize = terminalSize
     }
 
     /// Runs until `q`; the terminal is put back as it was even on Ctrl-C.
@@ -114,11 +123,13 @@ public final class RollCallScreen {
         message = "Giustificate \(entry.unjustified.count) assenze."
     }
 
-    /// A line typed on the bottom row.
+    /// A line typed on the bottom row, the prompt on the row above: a long prompt (the dates of a
+    /// justification) never hides what is typed, and the end of a long answer stays in view.
     func ask(_ prompt: String) -> String {
         var text = ""
         while true {
-            output.write("\u{1B}[\(height);1H\u{1B}[2K" + TextWidth.truncate(prompt + text, to: width))
+            output.write("\u{1B}[\(height - 1);1H\u{1B}[2K" + TextWidth.truncate(prompt, to: width))
+            output.write("\u{1B}[\(height);1H\u{1B}[2K> " + Self.tail(text, to: width - 2))
             guard let key = input.readKey() else { return text }
             switch key {
             case .enter: return text.trimmingCharacters(in: .whitespaces)
@@ -128,6 +139,19 @@ public final class RollCallScreen {
             default: break
             }
         }
+    }
+
+    /// The end of `text` in at most `width` columns, starting with "…" when its beginning is cut.
+    static func tail(_ text: String, to width: Int) -> String {
+        guard TextWidth.of(text) > width else { return text }
+        var kept = ""
+        var used = 1
+        for character in text.reversed() {
+            used += TextWidth.of(character)
+            if used > width { break }
+            kept.insert(character, at: kept.startIndex)
+        }
+        return "…" + kept
     }
 
     static func short(_ status: AttendanceStatus?) -> String {
@@ -141,6 +165,10 @@ public final class RollCallScreen {
     }
 
     func draw() {
+        if let size = terminalSize?() {
+            width = max(30, min(size.columns, widest))
+            height = max(12, size.rows)
+        }
         output.clearScreen()
         let title = (try? rollCall.className()) ?? rollCall.classID
         output.writeLine(output.styled(TextWidth.truncate("Appello \(title) — \(rollCall.date.italian)", to: width), .bold))

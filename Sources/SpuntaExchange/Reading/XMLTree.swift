@@ -43,6 +43,14 @@ public enum XMLTree {
                 ))
             }
         }
+        // Processing instructions (`<?…?>`) have no place in the tracciato, and FoundationXML crashes on one
+        // without data (`<?x?>`: it calls strlen on a null pointer). Only the XML declaration may open the file.
+        if let line = processingInstructionLine(data) {
+            return .failure(ImportProblem(
+                SourceLocation(file: file, line: line),
+                "istruzioni di elaborazione «<?…?>» non ammesse nel tracciato: è ammessa solo la dichiarazione <?xml version=\"1.0\" encoding=\"UTF-8\"?> in apertura"
+            ))
+        }
         let builder = TreeBuilder()
         // Streamed, not `XMLParser(data:)`: given as one piece, libxml2 refuses a document past about 10 MB
         // ("huge input lookup", an internal error at the last line) — a city's file is larger.
@@ -70,6 +78,28 @@ public enum XMLTree {
             ))
         }
         return .success(root)
+    }
+
+    /// The line of the first `<?` that is not the XML declaration at the start of the file, if any.
+    static func processingInstructionLine(_ data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[start]) { start += 1 }
+        var index = start
+        // `<?xml` then a space: the declaration, which ends at the first `?>`.
+        if bytes[start...].starts(with: Array("<?xml".utf8)), start + 5 < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[start + 5]) {
+            index = start + 6
+            while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "?") && bytes[index + 1] == UInt8(ascii: ">")) { index += 1 }
+            index += 2
+        }
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") {
+                return bytes[..<index].filter { $0 == 0x0A }.count + 1
+            }
+            index += 1
+        }
+        return nil
     }
 
     private static func describe(_ error: NSError) -> String {

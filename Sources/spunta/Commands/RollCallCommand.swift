@@ -96,7 +96,7 @@ struct RollCallCommand: ParsableCommand {
         let size = Terminal.size() ?? (columns: 40, rows: 24)
         try await runBlocking {
             try RollCallScreen(rollCall: rollCall, output: context.standardOutput, input: context.standardInput,
-                               width: min(size.columns, 40), height: size.rows).run()
+                               width: min(size.columns, 40), height: size.rows, terminalSize: { Terminal.size() }).run()
         }
     }
 }

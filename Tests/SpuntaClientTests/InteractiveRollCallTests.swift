@@ -1,0 +1,268 @@
+import Foundation
+import SpuntaStore
+import SpuntaTestSupport
+import Testing
+
+/// The interactive roll call as a teacher uses it: `spunta roll-call` in a real terminal (tmux) of the
+/// handheld's size, keys pressed one by one, the screen read back, then what reached the device's outbox
+/// and, after a sync, the server.
+@Suite("Interactive roll call in a terminal", .serialized, .enabled(if: TmuxSession.isAvailable, "tmux is not installed: the roll call cannot be driven through a real terminal"))
+struct InteractiveRollCallTests {
+    static let classID = "S01-1A"
+
+    /// The class as the device lists it: same order as the screen.
+    struct Child {
+        let id: String
+        let name: String
+    }
+
+    static func roster(_ d: Deployment) throws -> [Child] {
+        try DatabaseQueue(path: d.db).read { db in
+            try db.fetchAll(
+                "SELECT id, surname || ' ' || given_name FROM beneficiary WHERE class_id = ? AND deleted = 0 ORDER BY surname, given_name, id",
+                [classID]
+            ).map { Child(id: try $0[0], name: try $0[1]) }
+        }
+    }
+
+    /// The row of the screen showing `child` (names are cut to 30 columns on a 40-column screen).
+    static func row(of child: Child, in screen: [String]) -> String? {
+        let shown = String(child.name.prefix(29))
+        return screen.first { $0.dropFirst().hasPrefix(shown) }
+    }
+
+    /// The four-letter mark on a child's row, "?" when not yet marked.
+    static func mark(of child: Child, in screen: [String]) -> String? {
+        guard let row = row(of: child, in: screen) else { return nil }
+        // Trailing spaces are not captured: pad back to the 38 columns of a row.
+        let characters = Array(row) + Array(repeating: " ", count: max(0, 38 - row.count))
+        guard characters.count >= 36 else { return nil }
+        return String(characters[32..<36]).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func widest(_ screen: [String]) -> Int {
+        screen.map(\.count).max() ?? 0
+    }
+
+    static func dump(_ screen: [String]) -> Comment {
+        Comment(rawValue: "screen:\n" + screen.map { "|\($0)|" }.joined(separator: "\n"))
+    }
+
+    /// Whether the screen has been drawn to the end: the key help on the bottom row (drawn last), or the
+    /// answer line of a question, or the program has finished. A capture can fall in the middle of a redraw.
+    static func settled(_ screen: [String]) -> Bool {
+        guard let last = screen.last(where: { !$0.isEmpty }) else { return false }
+        return last.hasSuffix("q fine") || last == ">" || last.hasPrefix("> ") || last.hasPrefix("[exit ")
+    }
+
+    /// Waits for `condition` on a whole screen, recording the screen when it does not come.
+    static func expectScreen(
+        _ session: TmuxSession, _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: ([String]) -> Bool
+    ) throws -> [String] {
+        let (screen, matched) = try session.waitForScreen { settled($0) && condition($0) }
+        #expect(matched, "\(what)\n\(dump(screen).rawValue)", sourceLocation: sourceLocation)
+        return screen
+    }
+
+    func outboxMarks(_ home: String) throws -> [String: String] {
+        try DatabaseQueue(path: (home as NSString).appendingPathComponent("spunta.sqlite")).read { db in
+            var marks: [String: String] = [:]
+            for row in try db.fetchAll("SELECT beneficiary_id, status FROM outbox WHERE type = 'attendance_marked' AND business_date = ?", [schoolDay]) {
+                let id: String = try row[0]
+                #expect(marks[id] == nil, "child \(id) marked twice")
+                marks[id] = try row[1]
+            }
+            return marks
+        }
+    }
+
+    func serverMarks(_ d: Deployment) throws -> [String: String] {
+        try DatabaseQueue(path: d.db).read { db in
+            var marks: [String: String] = [:]
+            for row in try db.fetchAll("SELECT beneficiary_id, status, time FROM attendance WHERE business_date = ?", [schoolDay]) {
+                let time: String? = try row[2]
+                marks[try row[0]] = (try row[1] as String) + (time.map { " " + $0 } ?? "")
+            }
+            return marks
+        }
+    }
+
+    @Test("on the handheld's 40×20 screen: class and children shown, each key marks the right child, nothing wider than 40 columns, the summary at the end, and exactly those marks reach the server")
+    func handheld() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let teacher = try d.device("maestra", role: .teacher, scope: "class:\(Self.classID)")
+        let children = try Self.roster(d)
+        try #require(children.count >= 6)
+        let session = try TmuxSession(
+            columns: 40, rows: 20,
+            command: [ChildProcess.productsDirectory.appendingPathComponent("spunta").path,
+                      "roll-call", "--class", Self.classID, "--date", schoolDay, "--home", teacher]
+        )
+
+        var screen = try Self.expectScreen(session, "the roll call opens with the class and its first children") {
+            $0.first?.hasPrefix("Appello 1A") == true && Self.row(of: children[0], in: $0) != nil
+        }
+        #expect(screen.count == 20)
+        #expect(screen.first?.contains("05/10/2026") == true, Self.dump(screen))
+        #expect(screen.contains { $0.hasPrefix("P 0  A 0  E 0  U 0  ? \(children.count)") }, Self.dump(screen))
+        #expect(Self.row(of: children[0], in: screen)?.hasPrefix(">") == true, "the first child is selected\n\(Self.dump(screen).rawValue)")
+        // Thirteen children fit between the header and the help lines.
+        #expect(children.prefix(13).allSatisfy { Self.row(of: $0, in: screen) != nil }, Self.dump(screen))
+        #expect(screen.contains { $0.contains("p pres a ass e entra u esce") }, Self.dump(screen))
+        #expect(screen.contains { $0.contains("g giustif. t tutti pres. q fine") }, Self.dump(screen))
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+
+        // p: the first child present, the selection moves to the second.
+        try session.type("p")
+        screen = try Self.expectScreen(session, "first child present") { Self.mark(of: children[0], in: $0) == "PRES" }
+        #expect(screen.contains { $0.contains("\(children[0].name.prefix(18))") && $0.contains("presente.") }, Self.dump(screen))
+        #expect(Self.row(of: children[1], in: screen)?.hasPrefix(">") == true, Self.dump(screen))
+
+        // a: the second absent.
+        try session.type("a")
+        screen = try Self.expectScreen(session, "second child absent") { Self.mark(of: children[1], in: $0) == "ASS." }
+        #expect(screen.contains { $0.contains("assente.") }, Self.dump(screen))
+
+        // Down arrow: the third is skipped, still to mark.
+        try session.press("Down")
+        screen = try Self.expectScreen(session, "the arrow moves to the fourth child") {
+            Self.row(of: children[3], in: $0)?.hasPrefix(">") == true
+        }
+        #expect(Self.mark(of: children[2], in: screen) == "?", Self.dump(screen))
+
+        // e: late entry at a time typed on the bottom row.
+        try session.type("e")
+        screen = try Self.expectScreen(session, "the entry time is asked") { $0.dropLast().last?.hasPrefix("Entrata alle (HH:MM") == true }
+        try session.type("09:10")
+        screen = try Self.expectScreen(session, "the typed time shows below the question") { $0.last == "> 09:10" }
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+        try session.press("Enter")
+        screen = try Self.expectScreen(session, "fourth child late") { Self.mark(of: children[3], in: $0) == "ENTR" }
+        #expect(screen.contains { $0.contains("entrata posticipata.") }, Self.dump(screen))
+
+        // u: early exit; a wrong time is refused and nothing is marked.
+        try session.type("u")
+        _ = try Self.expectScreen(session, "the exit time is asked") { $0.dropLast().last?.hasPrefix("Uscita alle (HH:MM") == true }
+        try session.type("25:99")
+        try session.press("Enter")
+        screen = try Self.expectScreen(session, "a wrong time is refused") { $0.contains { $0.contains("non valido: HH:MM.") } }
+        #expect(Self.mark(of: children[4], in: screen) == "?", Self.dump(screen))
+        try session.type("u")
+        _ = try Self.expectScreen(session, "the exit time is asked again") { $0.dropLast().last?.hasPrefix("Uscita alle (HH:MM") == true }
+        try session.type("11:30")
+        try session.press("Enter")
+        screen = try Self.expectScreen(session, "fifth child leaves early") { Self.mark(of: children[4], in: $0) == "USC." }
+        #expect(screen.contains { $0.hasPrefix("P 1  A 1  E 1  U 1  ? \(children.count - 4)") }, Self.dump(screen))
+
+        // A key with no meaning says so in Italian.
+        try session.type("x")
+        screen = try Self.expectScreen(session, "an unknown key is named") { $0.contains { $0.contains("Tasto non previsto.") } }
+
+        // Down to the end of the list: the list scrolls, the header stays.
+        for _ in 0..<children.count { try session.press("Down") }
+        screen = try Self.expectScreen(session, "the last child is selected") {
+            Self.row(of: children[children.count - 1], in: $0)?.hasPrefix(">") == true
+        }
+        #expect(screen.first?.hasPrefix("Appello 1A") == true, Self.dump(screen))
+        #expect(screen.count == 20 && Self.widest(screen) <= 40, Self.dump(screen))
+
+        // t: everyone not yet marked present.
+        try session.type("t")
+        screen = try Self.expectScreen(session, "everyone else present") { $0.contains { $0.contains("\(children.count - 4) segnati presenti.") } }
+        #expect(screen.contains { $0.hasPrefix("P \(children.count - 3)  A 1  E 1  U 1  ? 0") }, Self.dump(screen))
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+
+        // q: the summary, and the program ends well.
+        try session.type("q")
+        screen = try Self.expectScreen(session, "the summary") {
+            $0.contains { $0.contains("Appello salvato: \(children.count) di \(children.count) segnati.") }
+        }
+        let status = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+        #expect(status.matched)
+        #expect(try session.exitStatus() == 0)
+
+        // The outbox holds one mark per child, the ones made.
+        var expected: [String: String] = [:]
+        for child in children { expected[child.id] = "present" }
+        expected[children[1].id] = "absent"
+        expected[children[3].id] = "late_entry"
+        expected[children[4].id] = "early_exit"
+        #expect(try outboxMarks(teacher) == expected)
+
+        // After a sync the server's register is the same, with the times typed.
+        let sync = try d.spunta(teacher, ["sync"])
+        #expect(sync.status == 0, "\(sync.errors)")
+        expected[children[3].id] = "late_entry 09:10"
+        expected[children[4].id] = "early_exit 11:30"
+        #expect(try serverMarks(d) == expected)
+        let ops: Int? = try d.query("SELECT COUNT(*) FROM op WHERE type = 'attendance_marked' AND business_date = ?", [schoolDay])
+        #expect(ops == children.count)
+    }
+
+    @Test("on an 80×24 terminal: the screen keeps 40 columns and uses every row, a past absence is justified with g, and a resize to the handheld's size redraws within it")
+    func wideTerminal() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let teacher = try d.device("maestra", role: .teacher, scope: "class:\(Self.classID)")
+        let children = try Self.roster(d)
+        try #require(children.count >= 4)
+        // Absent on Friday, not yet justified.
+        let friday = try d.spunta(teacher, ["roll-call", "--class", Self.classID, "--date", "2026-10-02", "--absent", children[0].id])
+        #expect(friday.status == 0, "\(friday.errors)")
+        let session = try TmuxSession(
+            columns: 80, rows: 24,
+            command: [ChildProcess.productsDirectory.appendingPathComponent("spunta").path,
+                      "roll-call", "--class", Self.classID, "--date", schoolDay, "--home", teacher]
+        )
+
+        var screen = try Self.expectScreen(session, "the roll call opens") {
+            $0.first?.hasPrefix("Appello 1A") == true && Self.row(of: children[0], in: $0) != nil
+        }
+        #expect(screen.count == 24)
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+        // Seventeen children on 24 rows.
+        #expect(children.prefix(17).allSatisfy { Self.row(of: $0, in: screen) != nil }, Self.dump(screen))
+        // The child absent on Friday carries the g flag; the others do not.
+        #expect(Self.row(of: children[0], in: screen)?.hasSuffix(" g") == true, Self.dump(screen))
+        #expect(Self.row(of: children[1], in: screen)?.hasSuffix(" g") == false, Self.dump(screen))
+
+        try session.type("g")
+        screen = try Self.expectScreen(session, "the reason is asked") { $0.dropLast().last?.hasPrefix("Motivo per 02/10/2026") == true }
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+        // A long answer: its end stays in view on the bottom row, the row stays within 40 columns.
+        try session.type("febbre, certificato del medico di famiglia")
+        screen = try Self.expectScreen(session, "the end of the answer shows") { $0.last?.hasSuffix("medico di famiglia") == true }
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+        try session.press("Enter")
+        screen = try Self.expectScreen(session, "the absence is justified") { $0.contains { $0.contains("Giustificate 1 assenze.") } }
+        #expect(Self.row(of: children[0], in: screen)?.hasSuffix(" g") == false, Self.dump(screen))
+
+        // g on a child with nothing to justify.
+        try session.press("Down")
+        try session.type("g")
+        _ = try Self.expectScreen(session, "nothing to justify") { $0.contains { $0.contains("Nessuna assenza da giustificare.") } }
+
+        // The terminal shrinks to the handheld's size: the next screen fits it.
+        try session.resize(columns: 40, rows: 20)
+        try session.type("a")
+        screen = try Self.expectScreen(session, "second child absent after the resize") { Self.mark(of: children[1], in: $0) == "ASS." }
+        #expect(screen.count == 20)
+        #expect(screen.first?.hasPrefix("Appello 1A") == true, Self.dump(screen))
+        #expect(screen.contains { $0.contains("g giustif. t tutti pres. q fine") }, Self.dump(screen))
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+
+        try session.type("q")
+        _ = try Self.expectScreen(session, "the summary") { $0.contains { $0.contains("Appello salvato: 1 di \(children.count) segnati.") } }
+        _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+        #expect(try session.exitStatus() == 0)
+
+        #expect(try outboxMarks(teacher) == [children[1].id: "absent"])
+        #expect(try d.spunta(teacher, ["sync"]).status == 0)
+        let reason: String? = try d.query(
+            "SELECT reason FROM justification WHERE beneficiary_id = ? AND absence_date = '2026-10-02'", [children[0].id]
+        )
+        #expect(reason == "febbre, certificato del medico di famiglia")
+        #expect(try serverMarks(d) == [children[1].id: "absent"])
+    }
+}
