@@ -16,7 +16,8 @@ import Glibc
 /// a scan on one online device reaches another.
 enum CityScenario {
     struct Options {
-        var extraSites = 470
+        /// Enough schools for 100,000 children eating at the canteen on the day.
+        var extraSites = 525
         var meals = 100_000
         var marks = 100_000
         var boardings = 40_000
@@ -126,7 +127,16 @@ enum CityScenario {
         log("città: fatturazione di \(day.period) per \(beneficiaries) bambini in \(Stats.s(billingSeconds)) (picco \(Memory.mb(billingPeak)))")
 
         // A big device's first sync, and the propagation between two online doors.
-        let firstSync = try self.firstSync(queue: queue, dir: dir, url: server.url, sites: Array(sites.prefix(5)))
+        // The sites of a device whose scope holds at least 1,000 children.
+        var perSite: [String: Set<String>] = [:]
+        for meal in canteen { perSite[meal.2, default: []].insert(meal.0) }
+        var bigScope: [String] = []
+        var held = 0
+        for site in sites where held < 1_000 {
+            bigScope.append(site)
+            held += perSite[site]?.count ?? 0
+        }
+        let firstSync = try self.firstSync(queue: queue, dir: dir, url: server.url, sites: bigScope)
         let propagation = try self.propagation(queue: queue, dir: dir, runner: runner, url: server.url, site: sites[0], trials: options.propagationTrials)
         let serverPeak = serverPID.flatMap { Memory.peak(pid: $0) } ?? 0
         let cityTotal = pushSeconds + billingSeconds
