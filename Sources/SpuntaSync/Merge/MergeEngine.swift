@@ -38,9 +38,22 @@ public enum MergeEngine {
             }
         }
         try recompute(db, keys: keys, now: now)
+        // The statuses as the recomputation left them.
+        let ids = ops.map(\.op.id)
+        var statuses = try self.statuses(db, ids: ids)
+        for id in ids where statuses[id] == nil { statuses[id] = "applied" }
+        return statuses
+    }
+
+    /// The merge status of those of `ids` that are stored, read a few hundred ids per query.
+    static func statuses(_ db: Database, ids: [String]) throws -> [String: String] {
         var statuses: [String: String] = [:]
-        for incoming in ops {
-            statuses[incoming.op.id] = try db.scalar("SELECT merge_status FROM op WHERE id = ?", [incoming.op.id]) ?? "applied"
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(ids.count, start + 500)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for row in try db.fetchAll("SELECT id, merge_status FROM op WHERE id IN (\(marks))", chunk.map { $0 }) {
+                statuses[try row[0] as String] = try row[1] as String
+            }
         }
         return statuses
     }
@@ -261,7 +274,8 @@ public enum MergeEngine {
             "SELECT op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ? AND status = 'absent'",
             [beneficiary, date.description]
         )
-        let meal: String? = try db.scalar(
+        // Only a child marked absent can have eaten in contradiction: the meal is looked up for those alone.
+        let meal: String? = absent == nil ? nil : try db.scalar(
             "SELECT op_id FROM meal WHERE beneficiary_id = ? AND business_date = ? ORDER BY service_id LIMIT 1",
             [beneficiary, date.description]
         )

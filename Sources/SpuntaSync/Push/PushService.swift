@@ -44,12 +44,7 @@ public struct PushService {
         var lastSeq: Int64 = try device[1]
 
         // First pass: which ops are new, and does the device's numbering go forward?
-        var known: [String: String] = [:]
-        for item in batch.ops {
-            if let status: String = try db.scalar("SELECT merge_status FROM op WHERE id = ?", [item.op.id]) {
-                known[item.op.id] = status
-            }
-        }
+        let known = try MergeEngine.statuses(db, ids: batch.ops.map(\.op.id))
         var seenInBatch: Set<String> = []
         for item in batch.ops where known[item.op.id] == nil && item.op.deviceId == deviceID {
             guard seenInBatch.insert(item.op.id).inserted else { continue }
