@@ -185,12 +185,15 @@ public final class SyncService: Sendable {
             case .refused(let error):
                 return .error(error)
             case .accepted(let results):
+                // Counted per push, not per op: a metric update renders its labels.
+                var byResult: [String: Int] = [:]
+                var byOutcome: [String: Int] = [:]
                 for result in results {
-                    metrics.increment("spunta_ops_total", ["result": result.status.rawValue])
-                    if result.status == .applied, let outcome = result.outcome {
-                        metrics.increment("spunta_ops_merged_total", ["outcome": outcome])
-                    }
+                    byResult[result.status.rawValue, default: 0] += 1
+                    if result.status == .applied, let outcome = result.outcome { byOutcome[outcome, default: 0] += 1 }
                 }
+                for (result, count) in byResult { metrics.increment("spunta_ops_total", ["result": result], by: Double(count)) }
+                for (outcome, count) in byOutcome { metrics.increment("spunta_ops_merged_total", ["outcome": outcome], by: Double(count)) }
                 metrics.observe("spunta_push_seconds", seconds: clock().timeIntervalSince(started))
                 return .json(PushResponse(results: results, epoch: epoch, serverTimeMs: nowMs()))
             }
