@@ -65,7 +65,7 @@ public enum ClientError: UserFacingError, Equatable {
         case .wrongRole(let expected, let actual):
             return "Comando per dispositivi \(expected): questo è un dispositivo \(actual)."
         case .notInScope(let what):
-            return "\(what) non è tra quelli di questo dispositivo."
+            return "\(what) non è nell'ambito di questo dispositivo."
         case .unknownBeneficiary(let id):
             return "Bambino \(id) non presente sul dispositivo."
         case .nothingToVoid:

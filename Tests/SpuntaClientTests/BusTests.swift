@@ -111,6 +111,6 @@ struct BusTests {
         let bus = try FieldDevice(.bus)
         let result = try bus.spunta(Self.scan("L1", "L2-01", "outbound"), input: "")
         #expect(result.status == 1)
-        #expect(result.errors.contains("La fermata L2-01 non è tra quelli di questo dispositivo"))
+        #expect(result.errors.contains("La fermata L2-01 non è nell'ambito di questo dispositivo"))
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import SpuntaClient
+import SpuntaDomain
 
 /// The teacher's roll call without the interactive screen, with the real `spunta` on a copy of an enrolled
 /// teacher's device, offline.
@@ -90,7 +92,7 @@ struct RollCallTests {
         let known = try #require(try Self.children(teacher).first)
         let result = try teacher.spunta(Self.rollCall() + options + (options[0] == "--absent" ? [] : ["--absent", known]))
         #expect(result.status == 1)
-        #expect(result.errors.contains("Il bambino B9999 non è tra quelli di questo dispositivo"), "\(result.errors)")
+        #expect(result.errors.contains("Il bambino B9999 non è nell'ambito di questo dispositivo"), "\(result.errors)")
         #expect(try teacher.recordedOps == 0)
     }
 
@@ -106,12 +108,30 @@ struct RollCallTests {
         #expect(try teacher.recordedOps == 0)
     }
 
+    @Test("justifying a child of another class is refused and records nothing")
+    func justifyOtherClass() throws {
+        let teacher = try FieldDevice(.teacher)
+        let result = try teacher.spunta(Self.rollCall("2026-10-06") + ["--justify", "B9998:2026-10-05", "--reason", "febbre"])
+        #expect(result.status == 1)
+        #expect(result.errors.contains("B9998"), "\(result.errors)")
+        #expect(try teacher.recordedOps == 0)
+        // Through the library too, with a child the device knows but who is in another class (moved since).
+        let queue = try teacher.queue()
+        try queue.write { try $0.run("INSERT INTO beneficiary (id, surname, given_name, class_id) VALUES ('B9997', 'Altra', 'Classe', 'S01-2A')") }
+        let device = try queue.read { try EnrolledDevice.require($0) }
+        let roll = try RollCall(queue: queue, device: device, classID: "S01-1A", date: LocalDate(year: 2026, month: 10, day: 6)!)
+        #expect(throws: ClientError.unknownBeneficiary("B9997")) {
+            try roll.justify("B9997", absence: LocalDate(year: 2026, month: 10, day: 5)!, reason: "febbre")
+        }
+        #expect(try teacher.recordedOps == 0)
+    }
+
     @Test("a child of another class is refused like an unknown one")
     func otherClass() throws {
         let teacher = try FieldDevice(.teacher)
         let result = try teacher.spunta(["roll-call", "--class", "S01-2A", "--date", schoolDay, "--absent", "B0001"])
         #expect(result.status == 1)
-        #expect(result.errors.contains("La classe S01-2A non è tra quelli di questo dispositivo"))
+        #expect(result.errors.contains("La classe S01-2A non è nell'ambito di questo dispositivo"))
         #expect(try teacher.recordedOps == 0)
     }
 

@@ -117,7 +117,9 @@ public final class RollCall: Sendable {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ClientError.missingReason }
         return try queue.recording { db in
-            guard try ReplicaStore(db).beneficiary(beneficiary) != nil else { throw ClientError.unknownBeneficiary(beneficiary) }
+            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
+                throw ClientError.unknownBeneficiary(beneficiary)
+            }
             return try OpRecorder.record(
                 db, device: device,
                 body: .absenceJustified(AbsenceJustified(beneficiaryId: beneficiary, classId: classID, absenceDate: absence, reason: reason)),
