@@ -145,6 +145,30 @@ struct PrepaidAndPaymentsTests {
         #expect(crashed.sent == 0)
     }
 
+    @Test("a command that hangs is stopped and its message left uncertain; a chatty one is not stalled by its error output")
+    func outboxCommandsMisbehaving() throws {
+        let c = try SmallComune()
+        _ = try issuedOctober(c)
+        _ = try c.queue.write { try Reminders.run($0, asOf: LocalDate("2026-11-20")!, graceDays: 15, send: true, actor: "t", now: SmallComune.now) }
+        var config = OutboxSender.Configuration()
+        config.commandTimeout = 1
+        // 300 KB on the error output before succeeding: more than a pipe holds.
+        config.emailCommand = "cat > /dev/null; head -c 300000 /dev/zero | tr '\\0' x >&2; exit 0"
+        config.smsCommand = "cat > /dev/null; exec sleep 30"
+        let started = Date()
+        let report = try OutboxSender(queue: c.queue, configuration: config).send(now: { SmallComune.now })
+        #expect(report.sent == 4)
+        #expect(report.uncertain == 4)
+        #expect(report.retrying == 0)
+        #expect(Date().timeIntervalSince(started) < 20)
+        let uncertain: Int = try c.queue.read { try $0.scalar("SELECT COUNT(*) FROM outbox_message WHERE status = 'uncertain' AND channel = 'sms'") } ?? 0
+        #expect(uncertain == 4)
+        // Nothing uncertain is sent again by the next run.
+        config.smsCommand = "cat > /dev/null"
+        let again = try OutboxSender(queue: c.queue, configuration: config).send(now: { SmallComune.now.addingTimeInterval(7200) })
+        #expect(again.sent == 0)
+    }
+
     @Test("the tax statement counts what was paid in the year by traceable means, not cash, within the caps")
     func taxStatement() throws {
         let c = try SmallComune()

@@ -20,6 +20,9 @@ public struct OutboxSender {
         public var smsURL: String?
         public var sender = "ufficio.scuola@comune.example"
         public var maxAttempts = 5
+        /// A command still running after this long is stopped, and its message left `uncertain`: it may have
+        /// gone out before the command hung.
+        public var commandTimeout: TimeInterval = 60
 
         public init() {}
     }
@@ -75,7 +78,16 @@ public struct OutboxSender {
             try queue.write { db in
                 try db.run("UPDATE outbox_message SET status = 'sending', attempts = attempts + 1 WHERE id = ?", [message.id])
             }
-            let error = deliver(channel: message.channel, to: message.to, subject: message.subject, body: message.body)
+            let outcome = deliver(channel: message.channel, to: message.to, subject: message.subject, body: message.body)
+            if case .uncertain(let why) = outcome {
+                try queue.write { db in
+                    try db.run("UPDATE outbox_message SET status = 'uncertain', last_error = ? WHERE id = ?", [why, message.id])
+                }
+                report.uncertain += 1
+                report.errors.append("messaggio \(message.id) a \(message.to): \(why)")
+                continue
+            }
+            let error: String? = if case .failed(let why) = outcome { why } else { nil }
             try queue.write { db in
                 if let error {
                     let attempts: Int = try db.scalar("SELECT attempts FROM outbox_message WHERE id = ?", [message.id]) ?? 1
@@ -95,8 +107,16 @@ public struct OutboxSender {
         return report
     }
 
-    /// Nil when delivered, else why not.
-    func deliver(channel: String, to: String, subject: String, body: String) -> String? {
+    /// What became of one message.
+    enum Delivery: Equatable {
+        case delivered
+        /// Not delivered: may be tried again.
+        case failed(String)
+        /// Perhaps delivered: a person must check before it is sent again.
+        case uncertain(String)
+    }
+
+    func deliver(channel: String, to: String, subject: String, body: String) -> Delivery {
         if channel == "email", let command = configuration.emailCommand {
             let encodedSubject = subject.allSatisfy(\.isASCII) ? subject
                 : "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
@@ -117,17 +137,17 @@ public struct OutboxSender {
                 let payload = try JSONSerialization.data(withJSONObject: ["to": to, "text": body], options: [.sortedKeys])
                 let response = try client.send(method: "POST", path: path, headers: ["Content-Type": "application/json"], body: payload,
                                                timeout: 20, retryIfStale: false)
-                return (200..<300).contains(response.status) ? nil : "il servizio SMS ha risposto \(response.status)"
+                return (200..<300).contains(response.status) ? .delivered : .failed("il servizio SMS ha risposto \(response.status)")
             } catch let error as HTTPClientError {
-                return error.userMessage
+                return .failed(error.userMessage)
             } catch {
-                return "richiesta al servizio SMS non riuscita"
+                return .failed("richiesta al servizio SMS non riuscita")
             }
         }
-        return "nessun mezzo configurato"
+        return .failed("nessun mezzo configurato")
     }
 
-    func run(_ command: String, input: String, to: String) -> String? {
+    func run(_ command: String, input: String, to: String) -> Delivery {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -141,20 +161,33 @@ public struct OutboxSender {
         do {
             try process.run()
         } catch {
-            return "comando «\(command)» non avviabile"
+            return .failed("comando «\(command)» non avviabile")
         }
+        // The error output is drained while the command runs: a chatty command must not stall on a full pipe.
+        let errors = ErrorText()
+        let reader = Thread { errors.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
         // A command that exits without reading its input must not kill us with SIGPIPE; the throwing write
         // reports the broken pipe instead (the non-throwing FileHandle.write would trap).
         signal(SIGPIPE, SIG_IGN)
         try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
         try? stdin.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(configuration.commandTimeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            let grace = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < grace { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            return .uncertain("il comando non ha finito entro \(Int(configuration.commandTimeout)) s ed è stato fermato: il messaggio può essere partito")
+        }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            return "il comando è uscito con \(process.terminationStatus)" + (text.isEmpty ? "" : ": \(text.prefix(200))")
+            let text = errors.text(waiting: 2)
+            return .failed("il comando è uscito con \(process.terminationStatus)" + (text.isEmpty ? "" : ": \(text.prefix(200))"))
         }
-        return nil
+        return .delivered
     }
 
     /// Puts an uncertain or failed message back in the queue (the operator checked it was not delivered).
@@ -191,5 +224,28 @@ public struct OutboxSender {
             Message(id: try r[0], kind: try r[1], channel: try r[2], recipient: try r[3], subject: try r[4], status: try r[5],
                     attempts: try r[6], lastError: try r[7], createdAt: try r[8], sentAt: try r[9])
         }
+    }
+}
+
+/// The error output of a command, filled by the thread that drains it.
+///
+/// `@unchecked Sendable`: `data` and `done` are touched only under `lock`.
+private final class ErrorText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private var done = false
+
+    func set(_ value: Data) {
+        lock.withLock {
+            data = value
+            done = true
+        }
+    }
+
+    /// The text read so far, waiting up to `seconds` for the end of the output (a grandchild may keep it open).
+    func text(waiting seconds: TimeInterval) -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !lock.withLock({ done }) && Date() < deadline { usleep(5_000) }
+        return lock.withLock { String(decoding: data, as: UTF8.self) }.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -358,11 +358,15 @@ struct Outbox: ParsableCommand {
         var smsURL: String?
         @Option(valueName: "indirizzo", help: "Mittente delle e-mail.")
         var from = "ufficio.scuola@comune.example"
+        @Option(valueName: "secondi", help: "Un comando ancora in corso dopo tanti secondi viene fermato (messaggio dall'esito incerto).")
+        var timeout = 60
         @Flag(help: "Stampa in JSON.")
         var json = false
 
         func run(_ context: CommandContext) async throws {
+            guard timeout > 0 else { throw ValidationError("--timeout «\(timeout)» non valido: un numero di secondi maggiore di zero.") }
             var configuration = OutboxSender.Configuration()
+            configuration.commandTimeout = TimeInterval(timeout)
             configuration.emailCommand = sendmail
             configuration.smsCommand = smsCommand
             configuration.smsURL = smsURL
