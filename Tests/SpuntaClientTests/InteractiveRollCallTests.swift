@@ -243,8 +243,12 @@ struct InteractiveRollCallTests {
         try session.type("g")
         _ = try Self.expectScreen(session, "nothing to justify") { $0.contains { $0.contains("Nessuna assenza da giustificare.") } }
 
-        // The terminal shrinks to the handheld's size: the next screen fits it.
+        // The terminal shrinks to the handheld's size: the screen is redrawn to fit it without a key press.
         try session.resize(columns: 40, rows: 20)
+        let redrawn = try Self.expectScreen(session, "the screen redrawn after the resize alone") { lines in
+            lines.first?.hasPrefix("Appello 1A") == true && lines.contains { $0.contains("q fine") }
+        }
+        #expect(Self.widest(redrawn) <= 40, Self.dump(redrawn))
         try session.type("a")
         screen = try Self.expectScreen(session, "second child absent after the resize") { Self.mark(of: children[1], in: $0) == "ASS." }
         #expect(screen.count == 20)

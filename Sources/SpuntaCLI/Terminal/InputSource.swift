@@ -68,6 +68,9 @@ public final class InputSource: @unchecked Sendable {
         }
     }
 
+    /// True once the input has ended (no more keys will come).
+    public var isAtEnd: Bool { lock.withLock { reachedEnd && buffer.isEmpty } }
+
     /// The next key press, nil at end of input or when `timeoutMilliseconds` pass without one. Put the
     /// terminal in raw mode first (`Terminal.withRawMode`), or keys arrive only after Enter.
     public func readKey(timeoutMilliseconds: Int? = nil) -> Key? {

@@ -46,7 +46,7 @@ public final class RollCallScreen {
         }
         while true {
             draw()
-            guard let key = input.readKey() else { return }
+            guard let key = nextKey() else { return }
             if try !handle(key) { break }
         }
         output.clearScreen()
@@ -164,8 +164,22 @@ public final class RollCallScreen {
         }
     }
 
+    /// The next key; while none comes, a resized terminal is redrawn within half a second.
+    private func nextKey() -> Key? {
+        guard let terminalSize else { return input.readKey() }
+        while true {
+            if let key = input.readKey(timeoutMilliseconds: 500) { return key }
+            if input.isAtEnd { return nil }
+            if let size = terminalSize(), size.columns != drawnSize?.columns || size.rows != drawnSize?.rows { draw() }
+        }
+    }
+
+    /// The terminal size the screen was last drawn for.
+    private var drawnSize: (columns: Int, rows: Int)?
+
     func draw() {
-        if let size = terminalSize?() {
+        drawnSize = terminalSize?()
+        if let size = drawnSize {
             width = max(30, min(size.columns, widest))
             height = max(12, size.rows)
         }
