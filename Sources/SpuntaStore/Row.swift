@@ -2,9 +2,10 @@ import CSQLite
 import Foundation
 
 /// Column names of a result, shared by all its rows, with a lookup by name.
+@usableFromInline
 final class ColumnNames: Sendable {
-    let names: [String]
-    let indexByName: [String: Int]
+    @usableFromInline let names: [String]
+    @usableFromInline let indexByName: [String: Int]
 
     init(_ names: [String]) {
         self.names = names
@@ -23,6 +24,14 @@ public struct RowDecodingError: Error, CustomStringConvertible, Sendable {
     public let expected: String
     public let sql: String?
 
+    @usableFromInline
+    init(column: String, value: DatabaseValue, expected: String, sql: String?) {
+        self.column = column
+        self.value = value
+        self.expected = expected
+        self.sql = sql
+    }
+
     public var description: String {
         "cannot read column \(column) (\(value)) as \(expected)" + (sql.map { " in `\($0)`" } ?? "")
     }
@@ -33,11 +42,14 @@ public struct RowDecodingError: Error, CustomStringConvertible, Sendable {
 /// Read with a type: `let name: String = try row["name"]`, `let age: Int? = try row[2]`.
 public struct Row: Sendable {
     public let values: [DatabaseValue]
-    let names: ColumnNames
-    let sql: String?
+    @usableFromInline let names: ColumnNames
+    @usableFromInline let sql: String?
 
     public var columnNames: [String] { names.names }
 
+    /// Inlinable so that callers in other modules get it specialized for their type: through the generic
+    /// entry point every column read looks up type metadata, which costs more than the query.
+    @inlinable
     public subscript<T: DatabaseValueConvertible>(_ index: Int) -> T {
         get throws {
             guard values.indices.contains(index) else {
@@ -50,6 +62,7 @@ public struct Row: Sendable {
         }
     }
 
+    @inlinable
     public subscript<T: DatabaseValueConvertible>(_ name: String) -> T {
         get throws {
             guard let index = names.indexByName[name.lowercased()] else {
