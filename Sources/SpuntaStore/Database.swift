@@ -126,17 +126,25 @@ public final class Database {
     }
 
     /// The first column of the first row, or nil when there is no row or the value is NULL.
+    /// Inlinable so that callers get it specialized for their type (see `Row`'s subscript).
+    @inlinable
     public func scalar<T: DatabaseValueConvertible>(_ sql: String, _ arguments: StatementArguments = []) throws -> T? {
-        let statement = try cachedStatement(sql)
-        try statement.bind(arguments)
-        defer { sqlite3_reset(statement.handle) }
-        guard try statement.step() else { return nil }
-        let value = statement.columnValue(0)
+        let value = try firstValue(sql, arguments)
         if value.isNull { return nil }
         guard let result = T.fromDatabaseValue(value) else {
             throw RowDecodingError(column: "#0", value: value, expected: "\(T.self)", sql: sql)
         }
         return result
+    }
+
+    /// The first column of the first row, NULL when there is no row.
+    @usableFromInline
+    func firstValue(_ sql: String, _ arguments: StatementArguments) throws -> DatabaseValue {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments)
+        defer { sqlite3_reset(statement.handle) }
+        guard try statement.step() else { return .null }
+        return statement.columnValue(0)
     }
 
     /// Calls `body` for each row without copying rows (for large reads).

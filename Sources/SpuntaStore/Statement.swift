@@ -67,8 +67,17 @@ public final class Statement {
             code = sqlite3_bind_int64(handle, index, v)
         case .real(let d):
             code = sqlite3_bind_double(handle, index, d)
-        case .text(let s):
-            code = sqlite3_bind_text(handle, index, s, -1, spunta_sqlite_transient())
+        case .text(var s):
+            // The string's own UTF-8 bytes with their length: no temporary C string, no strlen. An empty
+            // string must not pass a null pointer (SQLite would bind NULL).
+            code = s.withUTF8 { bytes in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                    return sqlite3_bind_text(handle, index, "", 0, spunta_sqlite_transient())
+                }
+                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    sqlite3_bind_text(handle, index, $0, Int32(bytes.count), spunta_sqlite_transient())
+                }
+            }
         case .blob(let data):
             code = data.withUnsafeBytes { bytes in
                 sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), spunta_sqlite_transient())

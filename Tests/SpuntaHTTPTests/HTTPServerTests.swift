@@ -5,6 +5,35 @@ import Testing
 import Glibc
 #endif
 
+/// A loopback port reserved by a socket that is bound but never listens: connecting to it is refused.
+final class ClosedPort {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard descriptor >= 0, bound == 0 else {
+            if descriptor >= 0 { close(descriptor) }
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        fd = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(fd) }
+}
+
 /// A raw TCP connection for tests that must misbehave (trickle bytes, vanish mid-response).
 final class RawConnection {
     let fd: Int32
@@ -244,13 +273,15 @@ struct HTTPServerTests {
         #expect(try client.send(method: "GET", path: "/hello").status == 200)
         try await Task.sleep(for: .milliseconds(800))
         #expect(try client.send(method: "GET", path: "/hello").status == 200)
-        let port = server.port
         server.shutdown()
+        // A port held by a bound socket that does not listen: refused for sure, and no other test's server can
+        // be handed the same port meanwhile (as could happen with the port of the server just shut down).
+        let closed = try ClosedPort()
         do {
-            _ = try HTTPClient(baseURL: "http://127.0.0.1:\(port)").send(method: "GET", path: "/hello")
+            _ = try HTTPClient(baseURL: "http://127.0.0.1:\(closed.port)").send(method: "GET", path: "/hello")
             Issue.record("a closed port must fail")
         } catch {
-            #expect(error == .connectionRefused("127.0.0.1:\(port)"))
+            #expect(error == .connectionRefused("127.0.0.1:\(closed.port)"))
             #expect(error.userMessage.contains("offline"))
         }
         let gate = Gate()

@@ -30,6 +30,23 @@ struct DatabaseTests {
         #expect(throws: RowDecodingError.self) { try row["missing"] as String }
     }
 
+    @Test("text is bound with its length: an empty string stays empty (not NULL), a NUL inside is kept")
+    func textBinding() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t (k INTEGER, s TEXT)")
+        let values = ["", "a\u{0}b", "città è già €", String(repeating: "x", count: 10_000)]
+        for (k, value) in values.enumerated() { try db.run("INSERT INTO t VALUES (?, ?)", [k, value]) }
+        for (k, value) in values.enumerated() {
+            #expect(try db.scalar("SELECT s FROM t WHERE k = ?", [k]) as String? == value)
+            #expect(try db.scalar("SELECT length(CAST(s AS BLOB)) FROM t WHERE k = ?", [k]) as Int? == value.utf8.count)
+        }
+        #expect(try db.scalar("SELECT COUNT(*) FROM t WHERE s IS NULL") as Int? == 0)
+        // A substring (not contiguous native storage of its own) binds the same way.
+        let sub = "prefisso-valore".dropFirst(9)
+        try db.run("INSERT INTO t VALUES (9, ?)", [String(sub)])
+        #expect(try db.scalar("SELECT s FROM t WHERE k = 9") as String? == "valore")
+    }
+
     @Test("a body that throws rolls the whole transaction back")
     func rollbackOnThrow() throws {
         struct Boom: Error {}
