@@ -26,7 +26,7 @@ public enum QRCodeSVG {
         }
         let width = length(millimetres)
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)mm\" height=\"\(width)mm\" viewBox=\"0 0 \(side) \(side)\" "
-            + "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"\(escape(label))\">"
+            + "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"\(StatementHTML.escape(label))\">"
             + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }
 
@@ -37,19 +37,5 @@ public enum QRCodeSVG {
         let fraction = hundredths % 100
         if fraction == 0 { return whole }
         return fraction % 10 == 0 ? "\(whole).\(fraction / 10)" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
-    private static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
