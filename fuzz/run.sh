@@ -34,7 +34,8 @@ xml|csv)
     domain
     mapfile -t sources < <(find "$root/Sources/SpuntaExchange" -name '*.swift' | sort)
     swiftc "${flags[@]}" -module-name SpuntaExchange -I "$build/modules" \
-        "${sources[@]}" "$root/fuzz/targets/$target.swift" "$build/modules/SpuntaDomain.o" -o "$build/$target"
+        "${sources[@]}" "$root/fuzz/targets/exchange-common.swift" "$root/fuzz/targets/$target.swift" \
+        "$build/modules/SpuntaDomain.o" -o "$build/$target"
     ;;
 *)
     echo "unknown target $target: http, xml or csv" >&2

@@ -158,6 +158,9 @@ public final class Database {
     /// Rows changed by the last INSERT, UPDATE or DELETE on this connection.
     public var changesCount: Int { Int(sqlite3_changes(handle)) }
 
+    /// Rows changed by this connection since it was opened (all statements together).
+    public var totalChangesCount: Int { Int(sqlite3_total_changes(handle)) }
+
     /// Whether a transaction is open on this connection.
     public var isInsideTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 

@@ -10,6 +10,15 @@ struct TextWidthTests {
         #expect(TextWidth.of(text) == width)
     }
 
+    @Test("the tail of a long text keeps its end in view, within the width, wide characters included")
+    func tail() {
+        #expect(TextWidth.tail("febbre", to: 10) == "febbre")
+        #expect(TextWidth.tail("febbre alta da due giorni", to: 10) == "…ue giorni")
+        #expect(TextWidth.of(TextWidth.tail("febbre alta da due giorni", to: 10)) <= 10)
+        #expect(TextWidth.tail("日本日本", to: 5) == "…日本")
+        #expect(TextWidth.tail("abc", to: 0) == "")
+    }
+
     @Test("wide characters and emoji take two columns")
     func wide() {
         #expect(TextWidth.of("日本") == 4)

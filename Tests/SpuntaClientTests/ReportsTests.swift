@@ -208,8 +208,8 @@ struct ReportsTests {
         #expect(status.problems.contains(problem))
         // The program says the same through its exit status when the clock has moved on: a past sync stamp.
         try door.queue().write { db in
-            try db.run("UPDATE sync_state SET last_success_at = ?", [DeviceTime.stamp(Date().addingTimeInterval(-later))])
-            try db.run("UPDATE outbox SET created_at = ?", [DeviceTime.stamp(Date().addingTimeInterval(-later))])
+            try db.run("UPDATE sync_state SET last_success_at = ?", [UTCTime.string(Date().addingTimeInterval(-later), fractional: false)])
+            try db.run("UPDATE outbox SET created_at = ?", [UTCTime.string(Date().addingTimeInterval(-later), fractional: false)])
         }
         let result = try door.spunta(["status"])
         #expect(result.status == 3)

@@ -237,13 +237,10 @@ public struct ChargeCalculator {
     /// Whether the register books the meal: present at the cut-off (no mark counts as present: meals are
     /// booked unless cancelled), not absent, not out by the cut-off, not in after it. `why` says, in Italian,
     /// why a meal is not booked.
-
     private static func registerCharges(_ mark: Mark?, cutoff: LocalTime?) -> (charged: Bool, source: String?, why: String) {
         guard let mark else { return (true, nil, "") }
-        let time = mark.time
-        let op = mark.op
-        let status = mark.status
-        switch status {
+        let (time, op) = (mark.time, mark.op)
+        switch mark.status {
         case "absent": return (false, op, "assente")
         case "early_exit":
             if let cutoff, let time, time <= cutoff { return (false, op, "uscito alle \(time)") }

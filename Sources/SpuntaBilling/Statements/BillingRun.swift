@@ -217,12 +217,7 @@ public enum BillingRun {
             if before == 0 { return Line(charge: charge) }
             guard charge.amount.cents != before else { return nil }
             let why = "già addebitati \(Money(cents: before).italian) nel rendiconto di \(billed[charge.key]?.statements ?? "")"
-            return Line(
-                kind: "conguaglio", key: charge.key, period: charge.period.description, beneficiary: charge.beneficiaryId,
-                service: charge.serviceId, date: charge.date?.description, description: "\(charge.description) — \(why): differenza",
-                quantity: 1, unitPrice: charge.amount.cents - before, amount: charge.amount.cents - before, sources: charge.sourceOps,
-                reason: why
-            )
+            return Line(difference: charge, billed: before, description: "\(charge.description) — \(why): differenza", reason: why)
         }
     }
 
@@ -234,12 +229,8 @@ public enum BillingRun {
             let before = billed[charge.key]?.total ?? 0
             guard charge.amount.cents != before else { continue }
             let why = before == 0 ? "registrato dopo l'emissione di \(charge.period.italian)" : "importo ricalcolato dopo l'emissione"
-            lines.append(Line(
-                kind: "conguaglio", key: charge.key, period: charge.period.description, beneficiary: charge.beneficiaryId,
-                service: charge.serviceId, date: charge.date?.description,
-                description: "Conguaglio \(charge.period.italian): \(charge.description) — \(why)", quantity: 1,
-                unitPrice: charge.amount.cents - before, amount: charge.amount.cents - before, sources: charge.sourceOps, reason: why
-            ))
+            lines.append(Line(difference: charge, billed: before,
+                              description: "Conguaglio \(charge.period.italian): \(charge.description) — \(why)", reason: why))
         }
         // Billed facts that no longer exist (voided ops). Only what an issued statement billed needs crediting: a
         // draft drops the line itself when it is rebuilt. The credit nets everything billed so far, drafts included,
@@ -315,6 +306,14 @@ public enum BillingRun {
                       service: charge.serviceId, date: charge.date?.description, description: charge.description,
                       quantity: charge.quantity, unitPrice: charge.unitPrice.cents, amount: charge.amount.cents,
                       sources: charge.sourceOps, reason: nil)
+        }
+
+        /// A conguaglio line: what `charge` costs now minus what was already billed for it.
+        init(difference charge: Charge, billed: Int64, description: String, reason: String) {
+            self.init(kind: "conguaglio", key: charge.key, period: charge.period.description, beneficiary: charge.beneficiaryId,
+                      service: charge.serviceId, date: charge.date?.description, description: description, quantity: 1,
+                      unitPrice: charge.amount.cents - billed, amount: charge.amount.cents - billed, sources: charge.sourceOps,
+                      reason: reason)
         }
 
         init(row: Row) throws {

@@ -39,6 +39,23 @@ public enum TextWidth {
     }
 
     /// `text` padded with spaces to `width` columns, on the right (left alignment) or the left.
+    /// The end of `text` in at most `width` columns, starting with `ellipsis` when its beginning is cut (what
+    /// is being typed stays in view).
+    public static func tail(_ text: String, to width: Int, ellipsis: Character = "…") -> String {
+        guard width > 0 else { return "" }
+        guard of(text) > width else { return text }
+        let budget = width - of(ellipsis)
+        var kept: [Character] = []
+        var used = 0
+        for character in text.reversed() {
+            let columns = of(character)
+            if used + columns > budget { break }
+            kept.append(character)
+            used += columns
+        }
+        return (budget >= 0 ? String(ellipsis) : "") + String(kept.reversed())
+    }
+
     public static func pad(_ text: String, to width: Int, alignment: TextAlignment = .left) -> String {
         let padding = String(repeating: " ", count: max(0, width - of(text)))
         switch alignment {

@@ -44,7 +44,7 @@ public enum OpRecorder {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [op.seq, op.id, String(decoding: try WireCoding.encode(op), as: UTF8.self), op.type.rawValue,
                   op.body.beneficiaryId, op.businessDate.description, service, route, direction, status, target,
-                  DeviceTime.stamp(createdAt)])
+                  UTCTime.string(createdAt, fractional: false)])
     }
 
     /// Moves the HLC forward past a stamp seen on another device's op (bounded: a stamp far in the future is

@@ -24,10 +24,15 @@ enum OutboxSignal {
 }
 
 extension DatabaseQueue {
-    /// A write transaction that records ops: committed, then signalled to the watcher.
+    /// A write transaction that may record ops: committed, then signalled to the watcher if it wrote anything
+    /// (a refused scan writes nothing and wakes nobody).
     public func recording<T>(_ body: (Database) throws -> T) throws -> T {
-        let result = try write(body)
-        OutboxSignal.post(databasePath: path)
+        let (result, wrote) = try write { db in
+            let before = db.totalChangesCount
+            let result = try body(db)
+            return (result, db.totalChangesCount != before)
+        }
+        if wrote { OutboxSignal.post(databasePath: path) }
         return result
     }
 }

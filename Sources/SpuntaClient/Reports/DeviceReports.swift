@@ -83,7 +83,7 @@ public enum DeviceReports {
         var lines: [String: (expected: Int, served: Int)] = [:]
         for e in try replica.allEnrollments() where e.isActive(on: date) {
             guard let site = e.siteId, device.siteIDs.contains(site), let service = services[e.serviceId],
-                  service.kind == .canteen || service.kind == .nursery, service.weekdays.contains(date.weekday) else { continue }
+                  service.kind.servesMeals, service.weekdays.contains(date.weekday) else { continue }
             let child = try replica.beneficiary(e.beneficiaryId)
             let all = try facts.facts(beneficiary: e.beneficiaryId, date: date)
             let served = all.contains { ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == e.serviceId }

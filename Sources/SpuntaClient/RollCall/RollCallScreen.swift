@@ -129,7 +129,7 @@ public final class RollCallScreen {
         var text = ""
         while true {
             output.write("\u{1B}[\(height - 1);1H\u{1B}[2K" + TextWidth.truncate(prompt, to: width))
-            output.write("\u{1B}[\(height);1H\u{1B}[2K> " + Self.tail(text, to: width - 2))
+            output.write("\u{1B}[\(height);1H\u{1B}[2K> " + TextWidth.tail(text, to: width - 2))
             guard let key = input.readKey() else { return text }
             switch key {
             case .enter: return text.trimmingCharacters(in: .whitespaces)
@@ -139,19 +139,6 @@ public final class RollCallScreen {
             default: break
             }
         }
-    }
-
-    /// The end of `text` in at most `width` columns, starting with "…" when its beginning is cut.
-    static func tail(_ text: String, to width: Int) -> String {
-        guard TextWidth.of(text) > width else { return text }
-        var kept = ""
-        var used = 1
-        for character in text.reversed() {
-            used += TextWidth.of(character)
-            if used > width { break }
-            kept.insert(character, at: kept.startIndex)
-        }
-        return "…" + kept
     }
 
     static func short(_ status: AttendanceStatus?) -> String {

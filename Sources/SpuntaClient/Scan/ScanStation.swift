@@ -103,8 +103,7 @@ public final class ScanStation: Sendable {
         // services (pre-school), which must not turn into a meal.
         let here = try enrollments.first { e in
             guard let site = e.siteId, device.siteIDs.contains(site) else { return false }
-            let kind = try replica.record(.services, e.serviceId, as: Service.self)?.kind
-            return kind == .canteen || kind == .nursery
+            return try replica.record(.services, e.serviceId, as: Service.self)?.kind.servesMeals ?? false
         }
         guard let enrollment = here else {
             var outcome = ScanOutcome(.notEnrolled, "Non iscritto alla mensa di questo plesso oggi.")

@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaProtocol
 import SpuntaStore
 
@@ -57,6 +58,6 @@ public struct EnrolledDevice: Sendable, Equatable {
             INSERT INTO device (id, device_id, name, role, scope, server_url, token, municipality, epoch, cursor, enrolled_at)
             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [deviceId, name, role.rawValue, String(decoding: try WireCoding.encode(scope), as: UTF8.self), serverURL, token,
-                  municipality, epoch, cursor, DeviceTime.stamp(enrolledAt)])
+                  municipality, epoch, cursor, UTCTime.string(enrolledAt, fractional: false)])
     }
 }

@@ -120,7 +120,7 @@ public final class SyncEngine {
         }
     }
 
-    static func stamp(_ date: Date) -> String { DeviceTime.stamp(date) }
+    static func stamp(_ date: Date) -> String { UTCTime.string(date, fractional: false) }
 
     private func http(_ device: EnrolledDevice) throws -> HTTPClient {
         if let client, clientURL == device.serverURL { return client }

@@ -45,6 +45,9 @@ public struct Service: Hashable, Sendable, Codable {
         case postSchool = "post_school"
         case other
 
+        /// Whether the service serves meals (and so has diets, canteen doors and a kitchen count).
+        public var servesMeals: Bool { self == .canteen || self == .nursery }
+
         /// Italian name (mensa, trasporto, …).
         public var italian: String {
             switch self {

@@ -87,30 +87,27 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// `2026-10-25`. Written by hand: this runs for every op merged, and `String(format:)` is slow on Linux.
     public var description: String {
-        var bytes: [UInt8] = [48, 48, 48, 48, 45, 48, 48, 45, 48, 48]
-        var y = year
-        for i in stride(from: 3, through: 0, by: -1) {
-            bytes[i] = UInt8(48 + y % 10)
-            y /= 10
-        }
-        bytes[5] = UInt8(48 + month / 10)
-        bytes[6] = UInt8(48 + month % 10)
-        bytes[8] = UInt8(48 + day / 10)
-        bytes[9] = UInt8(48 + day % 10)
-        return String(decoding: bytes, as: UTF8.self)
+        Self.text([(year, 4), (month, 2), (day, 2)], separator: "-")
     }
 
     /// `25/10/2026`, as Italians write it.
     public var italian: String {
-        var bytes: [UInt8] = [48, 48, 47, 48, 48, 47, 48, 48, 48, 48]
-        bytes[0] = UInt8(48 + day / 10)
-        bytes[1] = UInt8(48 + day % 10)
-        bytes[3] = UInt8(48 + month / 10)
-        bytes[4] = UInt8(48 + month % 10)
-        var y = year
-        for i in stride(from: 9, through: 6, by: -1) {
-            bytes[i] = UInt8(48 + y % 10)
-            y /= 10
+        Self.text([(day, 2), (month, 2), (year, 4)], separator: "/")
+    }
+
+    /// Zero-padded numbers of the given widths, joined by `separator`.
+    private static func text(_ fields: [(value: Int, width: Int)], separator: Character) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        for (index, field) in fields.enumerated() {
+            if index > 0, let ascii = separator.asciiValue { bytes.append(ascii) }
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(48, count: field.width))
+            var value = field.value
+            for position in stride(from: start + field.width - 1, through: start, by: -1) {
+                bytes[position] = UInt8(48 + value % 10)
+                value /= 10
+            }
         }
         return String(decoding: bytes, as: UTF8.self)
     }

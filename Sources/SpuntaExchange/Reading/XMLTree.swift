@@ -23,13 +23,13 @@ public struct XMLNode: Sendable {
 public enum XMLTree {
     public static func parse(_ data: Data, file: String) -> Result<XMLNode, ImportProblem> {
         let whole = SourceLocation(file: file, line: 0)
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if data.allSatisfy(isSpace) {
             return .failure(ImportProblem(whole, "il file è vuoto: nessun dato da importare"))
         }
         if data.contains(0) || String(data: data, encoding: .utf8) == nil {
             return .failure(ImportProblem(whole, "il file non è testo UTF-8 (file binario o codifica diversa): esportare il tracciato XML in UTF-8"))
         }
-        let firstSignificant = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        let firstSignificant = data.first { !(isSpace($0) || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
         if firstSignificant != UInt8(ascii: "<") {
             return .failure(ImportProblem(SourceLocation(file: file, line: 1), "il file non è un documento XML (non inizia con «<»)"))
         }
@@ -80,26 +80,33 @@ public enum XMLTree {
         return .success(root)
     }
 
+    /// XML white space: space, tab, line feed, carriage return.
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
     /// The line of the first `<?` that is not the XML declaration at the start of the file, if any.
     static func processingInstructionLine(_ data: Data) -> Int? {
-        let bytes = [UInt8](data)
-        var start = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        while start < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[start]) { start += 1 }
-        var index = start
-        // `<?xml` then a space: the declaration, which ends at the first `?>`.
-        if bytes[start...].starts(with: Array("<?xml".utf8)), start + 5 < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[start + 5]) {
-            index = start + 6
-            while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "?") && bytes[index + 1] == UInt8(ascii: ">")) { index += 1 }
-            index += 2
-        }
-        while index + 1 < bytes.count {
-            if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") {
-                return bytes[..<index].filter { $0 == 0x0A }.count + 1
+        data.withUnsafeBytes { raw -> Int? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+            while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+            var index = start
+            // `<?xml` then a space: the declaration, which ends at the first `?>`.
+            if bytes[start...].starts(with: Array("<?xml".utf8)), start + 5 < bytes.count, isSpace(bytes[start + 5]) {
+                index = start + 6
+                while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "?") && bytes[index + 1] == UInt8(ascii: ">")) { index += 1 }
+                index += 2
             }
-            index += 1
+            while index + 1 < bytes.count {
+                if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") {
+                    return bytes[..<index].filter { $0 == 0x0A }.count + 1
+                }
+                index += 1
+            }
+            return nil
         }
-        return nil
     }
 
     private static func describe(_ error: NSError) -> String {

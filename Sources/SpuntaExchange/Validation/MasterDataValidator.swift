@@ -237,7 +237,7 @@ private struct Checker {
             }
             if let diet = e.dietId {
                 if !diets.contains(diet) { report(key, blaming: .diets, "la dieta \(diet) non esiste") }
-                if service.kind != .canteen && service.kind != .nursery {
+                if !service.kind.servesMeals {
                     report(key, "una dieta si indica solo per mensa o nido, non per \(service.kind.italian)")
                 }
             }

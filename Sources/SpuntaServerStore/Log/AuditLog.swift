@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaStore
 
 /// Registro di audit: who did what, when, append-only (the table refuses updates and deletes).
@@ -19,17 +20,10 @@ public enum AuditLog {
 /// so that text order is time order.
 public enum Timestamp {
     public static func string(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        return string(milliseconds: ms)
+        UTCTime.string(date, fractional: true)
     }
 
     public static func string(milliseconds ms: Int64) -> String {
-        var t = time_t(ms / 1000)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let millis = Int(ms % 1000)
-        let m = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
-        return "\(Int(parts.tm_year) + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(m)Z"
+        UTCTime.string(milliseconds: ms, fractional: true)
     }
 }

@@ -45,12 +45,6 @@ public enum RawSQLiteBaseline {
         sqlite3_bind_text(stmt, 8, body, -1, spunta_sqlite_transient())
     }
 
-    /// Seconds of each durable commit of one row, `count` times.
-    public static func durableCommitLatencies(path: String, count: Int, body: String) throws -> [Double] {
-        let committer = try DurableCommitter(path: path)
-        return try (0..<count).map { try committer.commit(row: $0, body: body) }
-    }
-
     /// One durable commit at a time, timed, so that a benchmark can interleave them with its own work and both
     /// meet the same moments of a noisy machine.
     public final class DurableCommitter {

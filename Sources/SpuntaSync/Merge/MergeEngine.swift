@@ -49,9 +49,8 @@ public enum MergeEngine {
     static func statuses(_ db: Database, ids: [String]) throws -> [String: String] {
         var statuses: [String: String] = [:]
         for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(ids.count, start + 500)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-            for row in try db.fetchAll("SELECT id, merge_status FROM op WHERE id IN (\(marks))", chunk.map { $0 }) {
+            let (list, args) = ReplicaProjector.inList(Array(ids[start..<min(ids.count, start + 500)]))
+            for row in try db.fetchAll("SELECT id, merge_status FROM op WHERE id IN \(list)", args) {
                 statuses[try row[0] as String] = try row[1] as String
             }
         }

@@ -38,8 +38,9 @@ public enum RideChecks {
             """
         var arguments: StatementArguments = [today.description]
         if let beneficiaries {
-            sql += " AND beneficiary_id IN (\(Array(repeating: "?", count: beneficiaries.count).joined(separator: ", ")))"
-            arguments += beneficiaries.sorted().map { $0 }
+            let (list, args) = ReplicaProjector.inList(beneficiaries.sorted())
+            sql += " AND beneficiary_id IN \(list)"
+            arguments += args
         }
         let open = try db.fetchAll(sql, arguments)
         for row in open {

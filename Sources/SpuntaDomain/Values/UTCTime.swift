@@ -1,0 +1,28 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Instants written as ISO 8601 in UTC (`2026-10-05T07:31:02Z`, or `2026-10-05T07:31:02.120Z` with
+/// milliseconds), so that text order is time order. Written by hand: `ISO8601DateFormatter` and
+/// `String(format:)` cost more than the database work around them on Linux.
+public enum UTCTime {
+    public static func string(milliseconds ms: Int64, fractional: Bool) -> String {
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let date = LocalDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))?.description ?? ""
+        var text = "\(date)T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+        if fractional {
+            let millis = Int(ms - seconds * 1000)
+            text += millis < 10 ? ".00\(millis)" : (millis < 100 ? ".0\(millis)" : ".\(millis)")
+        }
+        return text + "Z"
+    }
+
+    public static func string(_ date: Date, fractional: Bool) -> String {
+        string(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)), fractional: fractional)
+    }
+}
