@@ -30,6 +30,31 @@ struct OutputTests {
         #expect(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "riga\n")
     }
 
+    @Test("a long answer reaches a non-blocking pipe whole (as Foundation's Process gives a child): nothing is dropped when it fills")
+    func nonBlockingPipe() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        defer { close(readEnd) }
+        try #require(fcntl(writeEnd, F_SETFL, fcntl(writeEnd, F_GETFL) | O_NONBLOCK) == 0)
+        // Far more than a pipe holds (64 KiB): the writer meets a full pipe again and again while this test reads.
+        let line = String(repeating: "x", count: 1023)
+        let count = 8 * 1024
+        let writer = Thread {
+            let sink = OutputSink(fileDescriptor: writeEnd, environment: [:])
+            for _ in 0..<count { sink.writeLine(line) }
+            close(writeEnd)
+        }
+        writer.start()
+        var total = 0
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = read(readEnd, &buffer, buffer.count)
+            if n > 0 { total += n } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+        #expect(total == count * 1024)
+    }
+
     struct Meal: Encodable {
         var beneficiaryID: String
         var servedAt: Date

@@ -42,7 +42,7 @@ public final class OutputSink: @unchecked Sendable {
         OutputSink(memoryAsTerminal: isTerminal)
     }
 
-    /// Writes `text` as UTF-8, all of it, retrying after interruptions.
+    /// Writes `text` as UTF-8, all of it, retrying after interruptions and waiting on a full non-blocking pipe.
     public func write(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
@@ -60,6 +60,10 @@ public final class OutputSink: @unchecked Sendable {
                         remaining -= written
                     } else if written < 0 && errno == EINTR {
                         continue
+                    } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                        // A descriptor left non-blocking by whoever started us (Foundation's Process does so with
+                        // its pipes): wait until it takes more rather than drop the rest of a long answer.
+                        waitUntilWritable(fileDescriptor)
                     } else {
                         return // Nowhere left to report an output error.
                     }
@@ -105,4 +109,9 @@ private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count
     #else
     Darwin.write(descriptor, bytes, count)
     #endif
+}
+
+private func waitUntilWritable(_ descriptor: Int32) {
+    var request = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+    _ = poll(&request, 1, -1)
 }
