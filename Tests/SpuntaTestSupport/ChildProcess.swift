@@ -34,30 +34,49 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = inPipe
-        outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
+        try process.run()
+        // Read by threads of our own, not by Foundation's readabilityHandler: on Linux its pipes are non-blocking and
+        // `availableData` answers an empty read that merely found no data yet as if it were end of file, so output
+        // still on its way was lost (a 70 KB --json answer arrived cut at 24 or 48 KB).
+        Self.drain(outPipe, { [weak self] data in
             guard let self else { return }
-            guard !data.isEmpty else {
-                self.lock.withLock { self.outEnded = true }
-                return
-            }
             let text = String(decoding: data, as: UTF8.self)
             self.lock.withLock {
                 // The last element is the line still being written; it grows until a newline ends it.
                 let pending = (self.outLines.popLast() ?? "") + text
                 self.outLines.append(contentsOf: pending.components(separatedBy: "\n"))
             }
-        }
-        errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
+        }, ended: { [weak self] in self?.lock.withLock { self?.outEnded = true } })
+        Self.drain(errPipe, { [weak self] data in
             guard let self else { return }
-            guard !data.isEmpty else {
-                self.lock.withLock { self.errEnded = true }
-                return
-            }
             self.lock.withLock { self.errText += String(decoding: data, as: UTF8.self) }
+        }, ended: { [weak self] in self?.lock.withLock { self?.errEnded = true } })
+    }
+
+    /// Reads `pipe` until end of file on a thread of its own. The thread keeps the pipe (and so its descriptor) open
+    /// until then, so the descriptor can never be closed and reused under it; the child's end closes when it exits.
+    private static func drain(_ pipe: Pipe, _ received: @escaping @Sendable (Data) -> Void, ended: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            let descriptor = pipe.fileHandleForReading.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count > 0 {
+                    received(Data(buffer[0..<count]))
+                } else if count == 0 {
+                    break
+                } else if errno == EINTR {
+                    continue
+                } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&request, 1, -1)
+                } else {
+                    break
+                }
+            }
+            ended()
         }
-        try process.run()
+        thread.start()
     }
 
     public var output: [String] { lock.withLock { outLines.filter { !$0.isEmpty } } }
@@ -110,7 +129,5 @@ public final class ChildProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        outPipe.fileHandleForReading.readabilityHandler = nil
-        errPipe.fileHandleForReading.readabilityHandler = nil
     }
 }
