@@ -11,6 +11,9 @@ public enum ProtocolVersion {
     public static let header = "Spunta-Protocol"
     /// The device's wall clock at sending, milliseconds since 1970 (for clock-skew measurement).
     public static let deviceTimeHeader = "Spunta-Device-Time"
+    /// The number of the last op the device had recorded when it sent the request (its `seq`), so that the server
+    /// can place each op between the clock measurements taken before and after it was recorded.
+    public static let deviceSeqHeader = "Spunta-Device-Seq"
     /// The program version, e.g. `spunta/0.1.0`.
     public static let appVersion = "0.1.0"
 }

@@ -45,7 +45,7 @@ public final class SyncService: Sendable {
     let clock: @Sendable () -> Date
 
     /// Opens the database at `path` (migrating it) with one writer and `readerCount` readers.
-    public init(path: String, readerCount: Int = 4, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(path: String, readerCount: Int = 4, clock: @escaping @Sendable () -> Date = WallClock.now) throws {
         let writeQueue = try ServerDatabase.open(path: path)
         self.epoch = try writeQueue.read { try $0.scalar("SELECT value FROM server_meta WHERE key = 'epoch'") } ?? "0"
         let notifier = ChangeNotifier()
@@ -107,9 +107,9 @@ public final class SyncService: Sendable {
 
     func nowMs() -> Int64 { Int64(clock().timeIntervalSince1970 * 1000) }
 
-    func offset(_ deviceTime: String?) -> Int64? {
-        guard let deviceTime, let ms = Int64(deviceTime.trimmingCharacters(in: .whitespaces)) else { return nil }
-        return ms - nowMs()
+    /// The device's clock measured now, from the request's headers (nil when it did not send its time).
+    func clockReading(deviceTime: String?, deviceSeq: String?) -> ClockReading? {
+        ClockReading(deviceTime: deviceTime, deviceSeq: deviceSeq, serverMs: nowMs())
     }
 
     /// Records a device's failed request for the status page (best effort: the answer does not wait for it).
@@ -146,8 +146,9 @@ public final class SyncService: Sendable {
         }
     }
 
-    public func push(authorization: String?, deviceTime: String?, body: Data) async -> Reply {
+    public func push(authorization: String?, deviceTime: String?, deviceSeq: String? = nil, body: Data) async -> Reply {
         let started = clock()
+        let reading = clockReading(deviceTime: deviceTime, deviceSeq: deviceSeq)
         let device: DeviceRegistry.Device
         do {
             device = try await authenticate(authorization)
@@ -166,7 +167,7 @@ public final class SyncService: Sendable {
         } catch {
             return internalError(error)
         }
-        let batch = PushService.Batch(scope: device.deviceScope, ops: items, clockOffsetMs: offset(deviceTime))
+        let batch = PushService.Batch(scope: device.deviceScope, ops: items, clock: reading)
         let receivedMs = nowMs()
         let now = clock()
         let epoch = self.epoch
@@ -195,7 +196,7 @@ public final class SyncService: Sendable {
                 for (result, count) in byResult { metrics.increment("spunta_ops_total", ["result": result], by: Double(count)) }
                 for (outcome, count) in byOutcome { metrics.increment("spunta_ops_merged_total", ["outcome": outcome], by: Double(count)) }
                 metrics.observe("spunta_push_seconds", seconds: clock().timeIntervalSince(started))
-                return .json(PushResponse(results: results, epoch: epoch, serverTimeMs: nowMs()))
+                return .json(PushResponse(results: results, epoch: epoch, serverTimeMs: nowMs(), deviceClock: reading?.report))
             }
         } catch is GroupCommitWriter.ShuttingDown {
             return .error(WireError(status: 503, code: WireErrorCode.shuttingDown, message: "Il server si sta fermando: riprovare tra poco."))
@@ -265,7 +266,9 @@ public final class SyncService: Sendable {
         }
     }
 
-    public func pull(authorization: String?, deviceTime: String?, query: [String: String]) async -> Reply {
+    public func pull(authorization: String?, deviceTime: String?, deviceSeq: String? = nil, query: [String: String]) async -> Reply {
+        // Measured on arrival: a long poll may hold the request for seconds before answering.
+        let reading = clockReading(deviceTime: deviceTime, deviceSeq: deviceSeq)
         let device: DeviceRegistry.Device
         do {
             device = try await authenticate(authorization)
@@ -280,7 +283,6 @@ public final class SyncService: Sendable {
         }
         let limit = query["limit"].flatMap(Int.init) ?? PullService.defaultLimit
         let wait = min(Self.maxWaitSeconds, max(0, query["wait"].flatMap(Int.init) ?? 0))
-        let offset = self.offset(deviceTime)
         let deadline = clock().addingTimeInterval(Double(wait))
         do {
             var page = try await pullPage(device, cursor: cursor, limit: limit)
@@ -293,8 +295,10 @@ public final class SyncService: Sendable {
                 guard let next = PullCursor(page.page.response.cursor) else { break }
                 page = try await pullPage(device, cursor: next, limit: limit)
             }
-            try await recordPull(device: device, page: page.page, offset: offset)
-            return .json(page.page.response)
+            try await recordPull(device: device, page: page.page, reading: reading)
+            var response = page.page.response
+            response.deviceClock = reading?.report
+            return .json(response)
         } catch let error as WireError {
             return .error(error)
         } catch {
@@ -319,16 +323,20 @@ public final class SyncService: Sendable {
         return result
     }
 
-    private func recordPull(device: DeviceRegistry.Device, page: PullService.Page, offset: Int64?) async throws {
+    private func recordPull(device: DeviceRegistry.Device, page: PullService.Page, reading: ClockReading?) async throws {
         let now = Timestamp.string(clock())
         let delivered = page.deliveredSeq
         let snapshot = page.completedSnapshotVersion
         try await writer.submit { db in
             try db.run("""
                 UPDATE device SET last_pull_at = ?, last_seen_at = ?, pulled_seq = MAX(pulled_seq, ?),
-                    snapshot_scope_version = COALESCE(?, snapshot_scope_version), clock_offset_ms = COALESCE(?, clock_offset_ms)
+                    snapshot_scope_version = COALESCE(?, snapshot_scope_version)
                 WHERE id = ?
-                """, [now, now, delivered, snapshot, offset, device.id])
+                """, [now, now, delivered, snapshot, device.id])
+            if let reading {
+                let known: Int64 = try db.scalar("SELECT last_seq FROM device WHERE id = ?", [device.id]) ?? 0
+                try ClockHistory.record(db, device: device.id, reading: reading, knownSeq: known)
+            }
             return ((), Set<String>())
         }
     }

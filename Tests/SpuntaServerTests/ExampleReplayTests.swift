@@ -46,15 +46,16 @@ struct ExampleReplayTests {
                 try fixture.admin { db in try DeviceRegistry.revoke(db, id: id, reason: "smarrito", actor: "test", now: Date()) }
             }
             let request = try #require(step["request"] as? [String: Any], "\(label): no request")
+            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             var headers = HTTPHeaders()
             for (name, value) in (request["headers"] as? [String: String] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                headers.add(name, Self.substitute(value, variables) as? String ?? value)
+                headers.add(name, "\(Self.substitute(value, variables, nowMs: nowMs))")
             }
             var body = Data()
             if let raw = request["raw_body"] as? String {
                 body = Data(raw.utf8)
             } else if let object = request["body"] {
-                body = try JSONSerialization.data(withJSONObject: Self.substitute(object, variables))
+                body = try JSONSerialization.data(withJSONObject: Self.substitute(object, variables, nowMs: nowMs))
             }
             if !body.isEmpty { headers.add("Content-Type", "application/json") }
             let path = Self.substitute(request["path"] as? String ?? "/", variables) as? String ?? "/"
@@ -75,19 +76,32 @@ struct ExampleReplayTests {
         }
     }
 
-    static func substitute(_ value: Any, _ variables: [String: String]) -> Any {
+    /// Replaces `{{name}}` with captured variables, and `{{now_ms}}`, `{{now_ms+N}}`, `{{now_ms-N}}` with the time the
+    /// request is sent, moved by N milliseconds: a device clock relative to the server's, whatever day the example
+    /// runs. A string that is nothing but such a time becomes a number.
+    static func substitute(_ value: Any, _ variables: [String: String], nowMs: Int64 = 0) -> Any {
         switch value {
         case let text as String:
+            if let ms = clockTime(text, nowMs: nowMs) { return ms }
             var result = text
             for (name, replacement) in variables { result = result.replacingOccurrences(of: "{{\(name)}}", with: replacement) }
             return result
         case let list as [Any]:
-            return list.map { substitute($0, variables) }
+            return list.map { substitute($0, variables, nowMs: nowMs) }
         case let object as [String: Any]:
-            return object.mapValues { substitute($0, variables) }
+            return object.mapValues { substitute($0, variables, nowMs: nowMs) }
         default:
             return value
         }
+    }
+
+    /// The milliseconds `{{now_ms}}`, `{{now_ms+N}}` or `{{now_ms-N}}` stand for; nil for any other text.
+    static func clockTime(_ text: String, nowMs: Int64) -> Int64? {
+        guard text.hasPrefix("{{now_ms"), text.hasSuffix("}}") else { return nil }
+        let shift = text.dropFirst("{{now_ms".count).dropLast(2)
+        if shift.isEmpty { return nowMs }
+        guard let sign = shift.first, sign == "+" || sign == "-", let amount = Int64(shift.dropFirst()) else { return nil }
+        return sign == "+" ? nowMs + amount : nowMs - amount
     }
 
     /// nil when `actual` contains everything `expected` says; else where it differs.

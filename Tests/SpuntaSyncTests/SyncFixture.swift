@@ -72,10 +72,10 @@ final class SyncFixture {
         sample.beneficiaries.filter { $0.classId == id }.map(\.id)
     }
 
-    func push(_ scope: DeviceScope, _ ops: [Op], offset: Int64? = nil) throws -> PushService.Outcome {
+    func push(_ scope: DeviceScope, _ ops: [Op], clock: ClockReading? = nil) throws -> PushService.Outcome {
         let items = try ops.map { ($0, String(decoding: try WireCoding.encode($0), as: UTF8.self)) }
         return try queue.write { db in
-            try PushService().apply(db, PushService.Batch(scope: scope, ops: items, clockOffsetMs: offset), receivedMs: 0, now: Self.now)
+            try PushService().apply(db, PushService.Batch(scope: scope, ops: items, clock: clock), receivedMs: 0, now: Self.now)
         }
     }
 }

@@ -132,6 +132,8 @@ public enum DeviceReports {
         public let cursor: String?
         public let revoked: Bool
         public let blocked: Bool
+        /// This device's clock minus the server's, as the server measured it at the last sync (nil: never measured).
+        public let clockOffsetMs: Int64?
         public let healthy: Bool
         public let problems: [String]
 
@@ -139,7 +141,7 @@ public enum DeviceReports {
             case enrolled, deviceId = "device_id", name, role, scope, server, municipality
             case lastSuccessfulSync = "last_successful_sync", lastAttempt = "last_attempt", lastError = "last_error"
             case pendingOps = "pending_ops", oldestPendingAgeSeconds = "oldest_pending_age_seconds", rejectedOps = "rejected_ops"
-            case replica, cursor, revoked, blocked, healthy, problems
+            case replica, cursor, revoked, blocked, clockOffsetMs = "clock_offset_ms", healthy, problems
         }
     }
 
@@ -150,7 +152,7 @@ public enum DeviceReports {
 
     public static func status(_ db: Database, now: Date) throws -> Status {
         let device = try EnrolledDevice.load(db)
-        let state = try db.fetchOne("SELECT last_success_at, last_attempt_at, last_error, revoked, blocked FROM sync_state WHERE id = 1")
+        let state = try db.fetchOne("SELECT last_success_at, last_attempt_at, last_error, revoked, blocked, clock_offset_ms FROM sync_state WHERE id = 1")
         let pending: Int = try db.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
         let oldest: String? = try db.scalar("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
         let rejected: Int = try db.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'rejected'") ?? 0
@@ -176,7 +178,8 @@ public enum DeviceReports {
             scope: device?.scope.map(\.description) ?? [], server: device?.serverURL, municipality: device?.municipality,
             lastSuccessfulSync: lastSuccess, lastAttempt: try state?[1], lastError: try state?[2], pendingOps: pending,
             oldestPendingAgeSeconds: oldestAge, rejectedOps: rejected, replica: try ReplicaStore(db).counts,
-            cursor: device?.cursor, revoked: revoked, blocked: blocked, healthy: problems.isEmpty, problems: problems
+            cursor: device?.cursor, revoked: revoked, blocked: blocked, clockOffsetMs: try state?[5], healthy: problems.isEmpty,
+            problems: problems
         )
     }
 

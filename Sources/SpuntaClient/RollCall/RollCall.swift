@@ -31,7 +31,7 @@ public final class RollCall: Sendable {
         }
     }
 
-    public init(queue: DatabaseQueue, device: EnrolledDevice, classID: String, date: LocalDate, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(queue: DatabaseQueue, device: EnrolledDevice, classID: String, date: LocalDate, clock: @escaping @Sendable () -> Date = WallClock.now) throws {
         guard device.role == .teacher else { throw ClientError.wrongRole(expected: "insegnante", actual: device.role.italian) }
         guard device.classIDs.contains(classID) else { throw ClientError.notInScope("La classe \(classID)") }
         self.queue = queue

@@ -28,7 +28,7 @@ public final class ScanStation: Sendable {
     let setup: ScanSetup
     let clock: @Sendable () -> Date
 
-    public init(queue: DatabaseQueue, device: EnrolledDevice, setup: ScanSetup, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(queue: DatabaseQueue, device: EnrolledDevice, setup: ScanSetup, clock: @escaping @Sendable () -> Date = WallClock.now) throws {
         self.queue = queue
         self.device = device
         self.setup = setup

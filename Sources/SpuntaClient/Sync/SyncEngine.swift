@@ -57,7 +57,7 @@ public final class SyncEngine {
         }
     }
 
-    public init(queue: DatabaseQueue, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(queue: DatabaseQueue, clock: @escaping @Sendable () -> Date = WallClock.now) {
         self.queue = queue
         self.clock = clock
     }
@@ -65,7 +65,7 @@ public final class SyncEngine {
     // MARK: Enrollment
 
     /// Trades the one-time code for a token and stores the device. The replica comes with the first sync.
-    public static func enroll(queue: DatabaseQueue, server: String, code: String, label: String, now: Date = Date()) throws -> EnrolledDevice {
+    public static func enroll(queue: DatabaseQueue, server: String, code: String, label: String, now: Date = WallClock.now()) throws -> EnrolledDevice {
         if let existing = try queue.read({ try EnrolledDevice.load($0) }) {
             throw ClientError.alreadyEnrolled(existing.deviceId)
         }
@@ -76,7 +76,7 @@ public final class SyncEngine {
             throw ClientError.offline(error.userMessage)
         }
         let body = try WireCoding.encode(EnrollRequest(code: code, deviceLabel: label, appVersion: ProtocolVersion.appVersion))
-        let response = try Self.send(client, method: "POST", path: "/v1/enroll", token: nil, body: body, timeout: 30)
+        let response = try Self.send(client, method: "POST", path: "/v1/enroll", token: nil, body: body, timeout: 30, clock: .init(time: now, seq: nil))
         let enrolled = try WireCoding.decode(EnrollResponse.self, from: response.body)
         let device = EnrolledDevice(
             deviceId: enrolled.deviceId, name: enrolled.name, role: enrolled.role, scope: enrolled.scope, serverURL: server,
@@ -138,14 +138,15 @@ public final class SyncEngine {
     /// processes pushing at once can never make the device's numbering look like it went backwards.
     func pushAll(_ report: inout Report) throws {
         while true {
-            let (device, batch) = try queue.read { db -> (EnrolledDevice, [(id: String, json: String)]) in
+            let (device, batch, lastSeq) = try queue.read { db -> (EnrolledDevice, [(id: String, json: String)], Int64?) in
                 let device = try EnrolledDevice.require(db)
                 let rows = try db.fetchAll("SELECT id, json FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT \(Self.pushBatch)")
-                return (device, try rows.map { (try $0[0] as String, try $0[1] as String) })
+                return (device, try rows.map { (try $0[0] as String, try $0[1] as String) }, try Self.lastSeq(db))
             }
             guard !batch.isEmpty else { return }
             let body = Data(("{\"ops\":[" + batch.map(\.json).joined(separator: ",") + "]}").utf8)
-            let response = try Self.send(try http(device), method: "POST", path: "/v1/push", token: device.token, body: body, timeout: 60)
+            let response = try Self.send(try http(device), method: "POST", path: "/v1/push", token: device.token, body: body, timeout: 60,
+                                         clock: .init(time: clock(), seq: lastSeq))
             let answer = try WireCoding.decode(PushResponse.self, from: response.body)
             let now = Self.stamp(clock())
             let epochChanged = answer.epoch != device.epoch
@@ -160,6 +161,7 @@ public final class SyncEngine {
                     }
                 }
                 if epochChanged { try self.adoptEpoch(db, answer.epoch) }
+                try Self.noteClock(db, answer.deviceClock)
             }
             report.pushed += batch.count
             for result in answer.results {
@@ -184,23 +186,29 @@ public final class SyncEngine {
     func pullAll(_ report: inout Report, wait: Int) throws {
         var wait = wait
         while true {
-            let device = try queue.read { try EnrolledDevice.require($0) }
+            let (device, lastSeq) = try queue.read { db in (try EnrolledDevice.require(db), try Self.lastSeq(db)) }
             var path = "/v1/pull?limit=\(Self.pullLimit)&wait=\(wait)"
             if let cursor = device.cursor {
                 path += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)
             }
             let response = try Self.send(try http(device), method: "GET", path: path, token: device.token, body: Data(),
-                                         timeout: Double(wait) + 30)
+                                         timeout: Double(wait) + 30, clock: .init(time: clock(), seq: lastSeq))
             let page = try WireCoding.decode(PullResponse.self, from: response.body)
             report.bytesReceived += response.body.count
             wait = 0
             if page.epoch != device.epoch {
-                try queue.write { db in try self.adoptEpoch(db, page.epoch) }
+                try queue.write { db in
+                    try self.adoptEpoch(db, page.epoch)
+                    try Self.noteClock(db, page.deviceClock)
+                }
                 report.epochChanged = true
                 return
             }
             let now = clock()
-            try queue.write { db in try ReplicaStore(db).apply(page, now: now) }
+            try queue.write { db in
+                try ReplicaStore(db).apply(page, now: now)
+                try Self.noteClock(db, page.deviceClock)
+            }
             report.pages += 1
             report.changes += page.changes.count
             report.peerOps += page.ops.count
@@ -210,15 +218,38 @@ public final class SyncEngine {
         }
     }
 
+    // MARK: Clock
+
+    /// The number of this database's last op: sent with every request so that the server can tell which ops were
+    /// recorded before the clock measurement it takes.
+    static func lastSeq(_ db: Database) throws -> Int64? {
+        try db.scalar("SELECT last_seq FROM instance WHERE id = 1")
+    }
+
+    /// Keeps the offset of this device's clock as the server last measured it, for the screens that warn of it.
+    static func noteClock(_ db: Database, _ clock: DeviceClock?) throws {
+        guard let clock else { return }
+        try db.run("UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1", [clock.offsetMs])
+    }
+
     // MARK: HTTP
 
+    /// What a request says of the device's clock: its time when sent and its last op number.
+    struct ClockHeaders {
+        let time: Date
+        let seq: Int64?
+    }
+
     /// One request, with the headers of the protocol; the server's errors become `ClientError`s.
-    static func send(_ client: HTTPClient, method: String, path: String, token: String?, body: Data, timeout: TimeInterval) throws -> HTTPClientResponse {
+    static func send(
+        _ client: HTTPClient, method: String, path: String, token: String?, body: Data, timeout: TimeInterval, clock: ClockHeaders
+    ) throws -> HTTPClientResponse {
         var headers: HTTPHeaders = [
             ProtocolVersion.header: String(ProtocolVersion.current),
-            ProtocolVersion.deviceTimeHeader: String(Int64(Date().timeIntervalSince1970 * 1000)),
+            ProtocolVersion.deviceTimeHeader: String(WallClock.milliseconds(clock.time)),
             "User-Agent": "spunta/\(ProtocolVersion.appVersion)",
         ]
+        if let seq = clock.seq { headers.add(ProtocolVersion.deviceSeqHeader, String(seq)) }
         if let token { headers.add("Authorization", "Bearer \(token)") }
         if !body.isEmpty { headers.add("Content-Type", "application/json") }
         let response: HTTPClientResponse

@@ -15,8 +15,13 @@ public struct PullResponse: Codable, Sendable {
     /// refused at the other.
     public var ops: [Op]
     public var serverTimeMs: Int64
+    /// The device's clock as measured at this request (absent when the device did not send its time).
+    public var deviceClock: DeviceClock?
 
-    public init(epoch: String, cursor: String, hasMore: Bool, reset: Bool, changes: [ReplicaChange], ops: [Op], serverTimeMs: Int64) {
+    public init(
+        epoch: String, cursor: String, hasMore: Bool, reset: Bool, changes: [ReplicaChange], ops: [Op], serverTimeMs: Int64,
+        deviceClock: DeviceClock? = nil
+    ) {
         self.epoch = epoch
         self.cursor = cursor
         self.hasMore = hasMore
@@ -24,10 +29,11 @@ public struct PullResponse: Codable, Sendable {
         self.changes = changes
         self.ops = ops
         self.serverTimeMs = serverTimeMs
+        self.deviceClock = deviceClock
     }
 
     enum CodingKeys: String, CodingKey {
-        case epoch, cursor, hasMore = "has_more", reset, changes, ops, serverTimeMs = "server_time_ms"
+        case epoch, cursor, hasMore = "has_more", reset, changes, ops, serverTimeMs = "server_time_ms", deviceClock = "device_clock"
     }
 }
 

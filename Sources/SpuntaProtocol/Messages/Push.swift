@@ -12,15 +12,18 @@ public struct PushResponse: Codable, Sendable {
     public var results: [PushResult]
     public var epoch: String
     public var serverTimeMs: Int64
+    /// The device's clock as measured at this request (absent when the device did not send its time).
+    public var deviceClock: DeviceClock?
 
-    public init(results: [PushResult], epoch: String, serverTimeMs: Int64) {
+    public init(results: [PushResult], epoch: String, serverTimeMs: Int64, deviceClock: DeviceClock? = nil) {
         self.results = results
         self.epoch = epoch
         self.serverTimeMs = serverTimeMs
+        self.deviceClock = deviceClock
     }
 
     enum CodingKeys: String, CodingKey {
-        case results, epoch, serverTimeMs = "server_time_ms"
+        case results, epoch, serverTimeMs = "server_time_ms", deviceClock = "device_clock"
     }
 }
 

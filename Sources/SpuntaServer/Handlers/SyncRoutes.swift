@@ -16,7 +16,7 @@ public enum SyncRoutes {
             try await versioned(service, request) {
                 await service.push(
                     authorization: request.headers["Authorization"], deviceTime: request.headers[ProtocolVersion.deviceTimeHeader],
-                    body: request.body
+                    deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader], body: request.body
                 )
             }
         }
@@ -24,7 +24,7 @@ public enum SyncRoutes {
             try await versioned(service, request) {
                 await service.pull(
                     authorization: request.headers["Authorization"], deviceTime: request.headers[ProtocolVersion.deviceTimeHeader],
-                    query: request.query
+                    deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader], query: request.query
                 )
             }
         }

@@ -7,6 +7,7 @@ public enum ServerMigrations {
         m.registerMigration("v1-master-data", V1MasterData.apply)
         m.registerMigration("v2-sync", V2Sync.apply)
         m.registerMigration("v3-billing", V3Billing.apply)
+        m.registerMigration("v4-device-clock-history", DeviceClockHistory.apply)
         return m
     }
 }

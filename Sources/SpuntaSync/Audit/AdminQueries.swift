@@ -39,8 +39,8 @@ public enum AdminQueries {
         }
     }
 
-    /// Clock offsets beyond this are flagged on the status page.
-    public static let clockSkewFlagMs: Int64 = 2 * 60 * 1000
+    /// Clock offsets beyond this are flagged on the status page: the tolerance the merge and the device use.
+    public static let clockSkewFlagMs: Int64 = DeviceClock.toleranceMs
     /// A device not heard from for this long is `stale`.
     public static let staleAfterHours = 24.0
 
@@ -132,11 +132,17 @@ public enum AdminQueries {
         }
     }
 
-    public enum ResolutionError: UserFacingError {
+    public enum ResolutionError: UserFacingError, Equatable {
         case unknownConflict(Int64)
         case alreadyResolved(Int64)
         case emptyNote
         case statusNotApplicable(Int64)
+        /// A time goes with a late entry or an early exit only.
+        case timeWithoutTimedStatus
+        /// --set-date is for a fact dated by a wrong clock only.
+        case dateNotApplicable(Int64)
+        /// A clock conflict is closed by saying which day the fact belongs to.
+        case dateRequired(id: Int64, recorded: String, likely: String)
 
         public var code: String {
             switch self {
@@ -144,6 +150,9 @@ public enum AdminQueries {
             case .alreadyResolved: return "already_resolved"
             case .emptyNote: return "empty_note"
             case .statusNotApplicable: return "status_not_applicable"
+            case .timeWithoutTimedStatus: return "time_without_timed_status"
+            case .dateNotApplicable: return "date_not_applicable"
+            case .dateRequired: return "date_required"
             }
         }
 
@@ -154,14 +163,25 @@ public enum AdminQueries {
             case .emptyNote: return "Scrivere con --note come è stato risolto il conflitto (resta nel registro di audit)."
             case .statusNotApplicable(let id):
                 return "--set-status vale solo per i conflitti di appello (il conflitto \(id) è di altro tipo)."
+            case .timeWithoutTimedStatus:
+                return "--set-time va con --set-status late_entry o early_exit: l'orario di un'entrata posticipata o di un'uscita anticipata."
+            case .dateNotApplicable(let id):
+                return "--set-date vale solo per i conflitti di orologio sbagliato (il conflitto \(id) è di altro tipo)."
+            case .dateRequired(let id, let recorded, let likely):
+                let r = LocalDate(recorded)?.italian ?? recorded, l = LocalDate(likely)?.italian ?? likely
+                return "Il conflitto \(id) riguarda un fatto registrato il \(r) da un dispositivo con l'orologio sbagliato: probabilmente "
+                    + "era il \(l). Indicare il giorno giusto con --set-date \(likely) (lo sposta) oppure --set-date \(recorded) (lo conferma)."
             }
         }
     }
 
-    /// Closes a conflict with the operator's note; for a register disagreement the operator may also set the
-    /// mark, which is recorded as an operator op that wins over the devices' marks.
+    /// Closes a conflict with the operator's note. For a register disagreement the operator may also set the mark
+    /// (with its time for a late entry or an early exit), recorded as an operator op that wins over the devices'
+    /// marks. A fact dated by a wrong clock is closed by saying which day it belongs to: its own day confirms it,
+    /// another day moves it there through operator ops (a void and the same fact on that day).
     public static func resolve(
-        _ db: Database, id: Int64, note: String, setStatus: AttendanceStatus?, actor: String, now: Date
+        _ db: Database, id: Int64, note: String, setStatus: AttendanceStatus?, setTime: LocalTime? = nil, setDate: LocalDate? = nil,
+        actor: String, now: Date
     ) throws {
         guard let row = try db.fetchOne("SELECT kind, status, beneficiary_id, business_date, details FROM conflict WHERE id = ?", [id]) else {
             throw ResolutionError.unknownConflict(id)
@@ -169,21 +189,46 @@ public enum AdminQueries {
         guard (try row[1] as String) == "open" else { throw ResolutionError.alreadyResolved(id) }
         let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ResolutionError.emptyNote }
-        var details: [String: any Sendable] = ["conflict_id": id, "kind": try row[0] as String, "note": trimmed]
-        if let setStatus {
-            let kind: String = try row[0]
-            guard kind == ConflictStore.Kind.attendanceDisagreement.rawValue || kind == ConflictStore.Kind.absentButAte.rawValue,
-                  let beneficiary: String = try row[2], let date = LocalDate(try row[3] as String? ?? "") else {
-                throw ResolutionError.statusNotApplicable(id)
+        let kind: String = try row[0]
+        var details: [String: any Sendable] = ["conflict_id": id, "kind": kind, "note": trimmed]
+        if setTime != nil && setStatus != .lateEntry && setStatus != .earlyExit { throw ResolutionError.timeWithoutTimedStatus }
+        if kind == ConflictStore.Kind.clockSkew.rawValue {
+            if setStatus != nil { throw ResolutionError.statusNotApplicable(id) }
+            let facts = (try? WireCoding.decode([String: JSONValue].self, from: Data((try row[4] as String).utf8))) ?? [:]
+            let stored: String? = try row[3]
+            let recorded = facts["recorded_date"]?.description ?? stored ?? ""
+            guard let setDate else {
+                throw ResolutionError.dateRequired(id: id, recorded: recorded, likely: facts["likely_date"]?.description ?? "")
             }
-            let opID = try OperatorOps.markAttendance(db, beneficiary: beneficiary, date: date, status: setStatus, now: now)
-            details["set_status"] = setStatus.rawValue
-            details["op_id"] = opID
+            // Closed before the fact moves: voiding the op would otherwise forget the open conflict with it.
+            try markResolved(db, id: id, note: trimmed, actor: actor, now: now)
+            details["set_date"] = setDate.description
+            if setDate.description != recorded, let opID = facts["op_id"]?.description {
+                let moved = try OperatorOps.move(db, opID: opID, to: setDate, reason: "Spostato al \(setDate.italian): \(trimmed)", now: now)
+                details["void_op_id"] = moved.void
+                details["op_id"] = moved.moved
+            }
+        } else {
+            if setDate != nil { throw ResolutionError.dateNotApplicable(id) }
+            if let setStatus {
+                guard kind == ConflictStore.Kind.attendanceDisagreement.rawValue || kind == ConflictStore.Kind.absentButAte.rawValue,
+                      let beneficiary: String = try row[2], let date = LocalDate(try row[3] as String? ?? "") else {
+                    throw ResolutionError.statusNotApplicable(id)
+                }
+                let opID = try OperatorOps.markAttendance(db, beneficiary: beneficiary, date: date, status: setStatus, time: setTime, now: now)
+                details["set_status"] = setStatus.rawValue
+                if let setTime { details["set_time"] = setTime.description }
+                details["op_id"] = opID
+            }
+            try markResolved(db, id: id, note: trimmed, actor: actor, now: now)
         }
+        try AuditLog.record(db, actor: actor, action: "conflict_resolve", subject: String(id), details: details, at: now)
+    }
+
+    private static func markResolved(_ db: Database, id: Int64, note: String, actor: String, now: Date) throws {
         try db.run("""
             UPDATE conflict SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?
-            """, [Timestamp.string(now), actor, trimmed, id])
-        try AuditLog.record(db, actor: actor, action: "conflict_resolve", subject: String(id), details: details, at: now)
+            """, [Timestamp.string(now), actor, note, id])
     }
 
     // MARK: Audit trail

@@ -25,6 +25,10 @@ public enum MergeEngine {
         }
     }
 
+    /// Late entries (or early exits) of the same child and day whose times differ by more than this many minutes
+    /// disagree, like marks of different statuses: a clock an hour ahead must not silently win.
+    public static let timeToleranceMinutes = 10
+
     /// Inserts `ops` (whose ids are new) and re-derives every fact they touch. Runs in the caller's transaction.
     /// Returns the merge status of each op by id.
     public static func merge(_ db: Database, _ ops: [Incoming], receivedMs: Int64, now: Date) throws -> [String: String] {
@@ -38,6 +42,13 @@ public enum MergeEngine {
             }
         }
         try recompute(db, keys: keys, now: now)
+        // A voided op's day no longer matters: a doubt about its device's clock goes with it.
+        for incoming in ops {
+            if case .void(let v) = incoming.op.body,
+               try db.scalar("SELECT merge_status FROM op WHERE id = ?", [v.targetOpId]) as String? == "voided" {
+                try ConflictStore.settle(db, kind: .clockSkew, subject: v.targetOpId, at: now)
+            }
+        }
         // The statuses as the recomputation left them.
         let ids = ops.map(\.op.id)
         var statuses = try self.statuses(db, ids: ids)
@@ -180,13 +191,16 @@ public enum MergeEngine {
         }
         let statuses = Set(latest.values.compactMap { $0.status })
         var open = false
-        if statuses.count > 1 {
+        if statuses.count > 1 || timesDisagree(latest.values) {
             let marksDetail = latest.values.sorted(by: StoredOp.lwwOrder).map { m -> [String: any Sendable] in
-                ["device_id": m.deviceId, "status": m.status?.rawValue ?? "", "op_id": m.id, "hlc": m.hlc]
+                var detail: [String: any Sendable] = ["device_id": m.deviceId, "status": m.status?.rawValue ?? "", "op_id": m.id, "hlc": m.hlc]
+                if let time = m.time { detail["time"] = time }
+                return detail
             }
+            var details: [String: any Sendable] = ["marks": marksDetail, "winner_op_id": winner.id, "winner_status": status.rawValue]
+            if let time = winner.time { details["winner_time"] = time }
             open = try ConflictStore.raise(
-                db, kind: .attendanceDisagreement, subject: subject, beneficiary: beneficiary, date: date,
-                details: ["marks": marksDetail, "winner_op_id": winner.id, "winner_status": status.rawValue], at: now
+                db, kind: .attendanceDisagreement, subject: subject, beneficiary: beneficiary, date: date, details: details, at: now
             )
         } else {
             try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: subject, at: now)
@@ -194,6 +208,14 @@ public enum MergeEngine {
         for mark in marks {
             try setStatus(db, mark, open ? "conflict" : (mark.id == winner.id ? "applied" : "superseded"))
         }
+    }
+
+    /// Whether the times of these marks (a late entry or an early exit each, of different devices) are further apart
+    /// than the tolerance. Marks without a time do not count.
+    static func timesDisagree(_ marks: some Collection<StoredOp>) -> Bool {
+        let minutes = marks.compactMap { $0.time.flatMap { LocalTime($0) }?.minutes }
+        guard let earliest = minutes.min(), let latest = minutes.max() else { return false }
+        return latest - earliest > timeToleranceMinutes
     }
 
     static func recomputeJustification(_ db: Database, beneficiary: String, date: LocalDate) throws {

@@ -9,9 +9,6 @@ import SpuntaStore
 /// it never blocks the device's queue; a sequence that goes backwards refuses the whole batch and blocks the
 /// device until it is enrolled again (restored or cloned database).
 public struct PushService {
-    /// Clock offset above which an op's date is double-checked against the server's idea of the date.
-    public static let skewToleranceMs: Int64 = 5 * 60 * 1000
-
     public enum Outcome: Sendable {
         case accepted([PushResult])
         case refused(WireError)
@@ -20,13 +17,13 @@ public struct PushService {
     public struct Batch: Sendable {
         public let scope: DeviceScope
         public let ops: [(op: Op, json: String)]
-        /// Device clock minus server clock at this request, if the device sent its time.
-        public let clockOffsetMs: Int64?
+        /// The device's clock measured at this request, if the device sent its time.
+        public let clock: ClockReading?
 
-        public init(scope: DeviceScope, ops: [(op: Op, json: String)], clockOffsetMs: Int64?) {
+        public init(scope: DeviceScope, ops: [(op: Op, json: String)], clock: ClockReading?) {
             self.scope = scope
             self.ops = ops
-            self.clockOffsetMs = clockOffsetMs
+            self.clock = clock
         }
     }
 
@@ -94,13 +91,16 @@ public struct PushService {
             if let index = acceptedIndex[incoming.op.id] {
                 results[index].outcome = statuses[incoming.op.id]
             }
-            try checkClock(db, incoming.op, offset: batch.clockOffsetMs, now: now)
         }
         try db.run("""
-            UPDATE device SET instance = ?, last_seq = ?, ops_received = ops_received + ?, last_push_at = ?, last_seen_at = ?,
-                clock_offset_ms = COALESCE(?, clock_offset_ms)
+            UPDATE device SET instance = ?, last_seq = ?, ops_received = ops_received + ?, last_push_at = ?, last_seen_at = ?
             WHERE id = ?
-            """, [instance, lastSeq, accepted.count, Timestamp.string(now), Timestamp.string(now), batch.clockOffsetMs, deviceID])
+            """, [instance, lastSeq, accepted.count, Timestamp.string(now), Timestamp.string(now), deviceID])
+        // This push measures the clock after every op it carries was recorded: store it, then judge the ops.
+        if let clock = batch.clock {
+            try ClockHistory.record(db, device: deviceID, reading: clock, knownSeq: lastSeq)
+        }
+        try ClockHistory.check(db, device: deviceID, ops: accepted.map(\.op), now: now)
         return .accepted(results)
     }
 
@@ -109,21 +109,6 @@ public struct PushService {
             status: 409, code: WireErrorCode.deviceSequenceRegressed,
             message: "Il dispositivo sembra ripristinato da una copia o duplicato (le sue operazioni tornano indietro). "
                 + "Per non perdere né raddoppiare dati il server lo blocca: registrarlo di nuovo con un nuovo codice (spunta enroll)."
-        )
-    }
-
-    /// A clock far off can put a fact on the wrong day or month: flag it for review instead of moving it silently.
-    private func checkClock(_ db: Database, _ op: Op, offset: Int64?, now: Date) throws {
-        guard let offset, abs(offset) > Self.skewToleranceMs else { return }
-        let corrected = Date(timeIntervalSince1970: Double(op.wallTimeMs - offset) / 1000)
-        let likely = BusinessCalendar.date(of: corrected)
-        guard likely != op.businessDate else { return }
-        try ConflictStore.raise(
-            db, kind: .clockSkew, subject: op.id, beneficiary: op.body.beneficiaryId, date: op.businessDate,
-            details: [
-                "op_id": op.id, "device_id": op.deviceId, "recorded_date": op.businessDate.description,
-                "likely_date": likely.description, "clock_offset_ms": offset,
-            ], at: now
         )
     }
 }

@@ -81,7 +81,7 @@ struct Void: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
-        let result = try queue.recording { db in try DeviceReports.void(db, device: device, opID: op, reason: reason, now: Date()) }
+        let result = try queue.recording { db in try DeviceReports.void(db, device: device, opID: op, reason: reason, now: WallClock.now()) }
         let subject = try queue.read { db in try result.target.body.beneficiaryId.flatMap { try ReplicaStore(db).beneficiary($0)?.fullName } }
         context.print("Annullata: \(result.target.type.italian)\(subject.map { " di \($0)" } ?? "") del \(result.target.businessDate.italian).")
     }

@@ -54,7 +54,7 @@ struct DateOption: ParsableArguments {
         if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG.") }
     }
 
-    var day: LocalDate { date.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: Date()) }
+    var day: LocalDate { date.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: WallClock.now()) }
 }
 
 struct Enroll: ParsableCommand {
@@ -143,7 +143,7 @@ struct Status: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let queue = try home.home(context).open()
-        let status = try queue.read { try DeviceReports.status($0, now: Date()) }
+        let status = try queue.read { try DeviceReports.status($0, now: WallClock.now()) }
         if json {
             try context.printJSON(status)
         } else {
