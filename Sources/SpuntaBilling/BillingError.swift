@@ -22,6 +22,8 @@ public enum BillingError: UserFacingError, Equatable {
     case invalidCreditorFiscalCode(String, String)
     /// The counter of IUV bases holds something that is not a number a notice can take.
     case invalidNoticeCounter(String)
+    /// Every draft of the period waits for a clock conflict to be settled; the reasons, in Italian.
+    case statementsHeld(String, [String])
 
     public var code: String {
         switch self {
@@ -41,6 +43,7 @@ public enum BillingError: UserFacingError, Equatable {
         case .invalidSegregationCode: return "invalid_segregation_code"
         case .invalidCreditorFiscalCode: return "invalid_creditor_fiscal_code"
         case .invalidNoticeCounter: return "invalid_notice_counter"
+        case .statementsHeld: return "statements_held"
         }
     }
 
@@ -83,6 +86,9 @@ public enum BillingError: UserFacingError, Equatable {
         case .invalidNoticeCounter(let value):
             return "Contatore degli avvisi pagoPA «\(value)» non valido (iuv_next in server_meta): deve essere un numero da 1 a 13 cifre. "
                 + "Ripristinarlo dall'ultimo backup o dal numero dell'ultimo avviso emesso, poi ripetere l'emissione."
+        case .statementsHeld(let period, let reasons):
+            return "Nessun rendiconto di \(BillingPeriod(period)?.italian ?? period) emesso: sono tutti trattenuti finché non si decide "
+                + "il giorno di fatti registrati con l'orologio sbagliato.\n" + reasons.map { "- " + $0 }.joined(separator: "\n")
         }
     }
 }

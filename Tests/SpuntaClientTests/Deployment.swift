@@ -39,9 +39,11 @@ final class Deployment: @unchecked Sendable {
         }
     }
 
-    /// Starts the server (again, on the same database after a stop: possibly another port).
-    func startServer(port: Int = 0) throws {
-        let process = try ChildProcess("spunta-server", ["serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--access-log", "off"])
+    /// Starts the server (again, on the same database after a stop: possibly another port), with `environment`
+    /// added to its own (a test clock: `TestClock`).
+    func startServer(port: Int = 0, environment: [String: String] = [:]) throws {
+        let process = try ChildProcess("spunta-server", ["serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--access-log", "off"],
+                                       environment: environment)
         guard let line = process.waitForLine(containing: "in ascolto su http://"),
               let found = line.components(separatedBy: " ").first(where: { $0.hasPrefix("http://") }) else {
             throw DeploymentError.serverDidNotStart(process.errors)
@@ -72,21 +74,23 @@ final class Deployment: @unchecked Sendable {
         return (status, process.output.joined(separator: "\n"), process.errors)
     }
 
-    /// Creates a device and enrolls it in its own folder; returns the folder.
-    func device(_ name: String, role: DeviceRole, scope: String) throws -> String {
+    /// Creates a device and enrolls it in its own folder, `spunta` running with `environment`; returns the folder.
+    func device(_ name: String, role: DeviceRole, scope: String, environment: [String: String] = [:]) throws -> String {
         let added = try admin(["device", "add", "--db", db, "--name", name, "--role", role.rawValue, "--scope", scope, "--json"])
         guard added.status == 0, let object = try JSONSerialization.jsonObject(with: Data(added.output.utf8)) as? [String: Any],
               let code = object["code"] as? String else { throw DeploymentError.command(added.errors) }
         let home = folder.path("device-\(name)")
-        let enroll = try spunta(home, ["enroll", "--server", url, "--code", code, "--label", name])
+        let enroll = try spunta(home, ["enroll", "--server", url, "--code", code, "--label", name], environment: environment)
         guard enroll.status == 0 else { throw DeploymentError.command(enroll.errors) }
         return home
     }
 
-    /// Runs `spunta` for a device to completion, with `input` on its standard input.
+    /// Runs `spunta` for a device to completion, with `input` on its standard input and `environment` added.
     @discardableResult
-    func spunta(_ home: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: [String], errors: String) {
-        let process = try ChildProcess("spunta", arguments + ["--home", home])
+    func spunta(
+        _ home: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: [String], errors: String) {
+        let process = try ChildProcess("spunta", arguments + ["--home", home], environment: environment)
         if let input { process.send(input) }
         process.closeInput()
         let status = process.wait()
@@ -96,6 +100,11 @@ final class Deployment: @unchecked Sendable {
     /// A query on the server database (a second connection, as the admin commands use).
     func query<T: DatabaseValueConvertible>(_ sql: String, _ arguments: StatementArguments = []) throws -> T? {
         try DatabaseQueue(path: db).read { try $0.scalar(sql, arguments) }
+    }
+
+    /// Rows of one text column of the server database.
+    func strings(_ sql: String, _ arguments: StatementArguments = []) throws -> [String] {
+        try DatabaseQueue(path: db).read { db in try db.fetchAll(sql, arguments).map { try $0[0] as String } }
     }
 
     /// Cards of children enrolled in the canteen of `site`: (card payload, beneficiary).

@@ -12,6 +12,9 @@ public enum PrepaidLedger {
         let period: BillingPeriod
         let charges: [Charge]
         let late: Bool
+        /// Keys of facts whose day is in doubt (a device's wrong clock): left as they are, neither debited nor
+        /// corrected, until the doubt is settled.
+        var held: Set<String> = []
     }
 
     /// Posts the prepaid charges of each batch: a debit for each new fact — at zero for a free meal, so that the
@@ -46,6 +49,10 @@ public enum PrepaidLedger {
             posted[try row[0]] = (try row[1], try row[2], try row[3], try row[4])
         }
         for charge in batch.charges.sorted() {
+            if batch.held.contains(charge.key) {
+                report.prepaidHeld += 1
+                continue
+            }
             let prior = posted[charge.key]
             let already = prior?.amount ?? 0
             if prior != nil && already == charge.amount.cents { continue }
@@ -59,7 +66,7 @@ public enum PrepaidLedger {
             if batch.late { report.prepaidLate += 1 }
             if amount != 0 { touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)") }
         }
-        for (key, entry) in posted.sorted(by: { $0.key < $1.key }) where computed[key] == nil && entry.amount != 0 {
+        for (key, entry) in posted.sorted(by: { $0.key < $1.key }) where computed[key] == nil && entry.amount != 0 && !batch.held.contains(key) {
             try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: key,
                          period: period, date: period.firstDay, amount: entry.amount,
                          description: batch.late ? "Storno: consumo annullato dopo la fatturazione di \(period.italian)" : "Storno: consumo annullato",

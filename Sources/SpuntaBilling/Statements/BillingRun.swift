@@ -27,12 +27,17 @@ public enum BillingRun {
         public var notBilled: [String] = []
         public var registerScanMismatches = 0
         public var scannedButNotBooked = 0
+        /// Drafts of the period that `billing issue` will hold back until a clock conflict is settled.
+        public var heldStatements = 0
+        /// Prepaid facts of doubtful day, not debited yet.
+        public var prepaidHeld = 0
 
         enum CodingKeys: String, CodingKey {
             case period, statements, statementsTotalCents = "statements_total_cents", frozenSkipped = "frozen_skipped"
             case conguaglioLines = "conguaglio_lines", prepaidDebits = "prepaid_debits", prepaidCorrections = "prepaid_corrections"
             case prepaidLate = "prepaid_late", lowBalanceAlerts = "low_balance_alerts", charges, notBilled = "not_billed"
             case registerScanMismatches = "register_scan_mismatches", scannedButNotBooked = "scanned_not_booked"
+            case heldStatements = "held_statements", prepaidHeld = "prepaid_held"
         }
 
         public var italian: String {
@@ -48,6 +53,10 @@ public enum BillingRun {
             if scannedButNotBooked > 0 {
                 lines.append("Pasti letti in mensa di bambini assenti o fuori orario per il registro: \(scannedButNotBooked) "
                              + "(conflitti da rivedere, addebitati secondo la lettura).")
+            }
+            if heldStatements > 0 || prepaidHeld > 0 {
+                lines.append("In attesa di decidere il giorno di fatti registrati con l'orologio sbagliato: \(heldStatements) rendiconti "
+                             + "trattenuti, \(prepaidHeld) addebiti prepagati sospesi (spunta-server conflicts).")
             }
             if !notBilled.isEmpty { lines.append("Non addebitati: \(notBilled.count) (vedere --json).") }
             return lines.joined(separator: "\n")
@@ -91,11 +100,19 @@ public enum BillingRun {
             late: issued.sorted().flatMap { earlier[$0] ?? [] }.filter { modes[$0.serviceId] == .postpaid },
             recomputed: Set(issued.map(\.description)), report: &report, now: now
         )
-        var batches = run.union(issued).sorted().map { month in
-            PrepaidLedger.Batch(period: month, charges: (earlier[month] ?? []).filter { modes[$0.serviceId] == .prepaid }, late: true)
+        // A prepaid fact of doubtful day (a device's wrong clock) waits, like the statements it would be billed in.
+        let doubtful = try BillingHolds.doubtfulOps(db)
+        func held(_ charges: [Charge]) -> Set<String> {
+            Set(charges.filter { !doubtful.isDisjoint(with: $0.sourceOps) }.map(\.key))
         }
-        batches.append(PrepaidLedger.Batch(period: period, charges: charges.filter { modes[$0.serviceId] == .prepaid }, late: false))
+        var batches = run.union(issued).sorted().map { month in
+            let prepaid = (earlier[month] ?? []).filter { modes[$0.serviceId] == .prepaid }
+            return PrepaidLedger.Batch(period: month, charges: prepaid, late: true, held: held(prepaid))
+        }
+        let prepaid = charges.filter { modes[$0.serviceId] == .prepaid }
+        batches.append(PrepaidLedger.Batch(period: period, charges: prepaid, late: false, held: held(prepaid)))
         try PrepaidLedger.post(db, batches: batches, payers: calculator.data.payers, report: &report, now: now)
+        report.heldStatements = Set(try BillingHolds.statements(db, period: period, payer: nil).map(\.statementId)).count
         try AuditLog.record(db, actor: actor, action: "billing_run", subject: period.description, details: [
             "charges": report.charges, "statements": report.statements, "total_cents": report.statementsTotalCents,
             "prepaid_debits": report.prepaidDebits, "conguaglio_lines": report.conguaglioLines,

@@ -134,7 +134,9 @@ public enum StatementDesk {
     // MARK: Issuing
 
     /// Freezes the drafts of a period (or one payer's) and creates their pagoPA notices: IUV and codice avviso
-    /// (aux 3, the Comune's segregation code), due date, QR payload. Returns the issued statement ids.
+    /// (aux 3, the Comune's segregation code), due date, QR payload. Returns the issued statement ids. Drafts held
+    /// by a fact of doubtful day (`BillingHolds`) stay drafts; when every draft is held, nothing is issued and the
+    /// error says why.
     public static func issue(
         _ db: Database, period: BillingPeriod, payer: String?, dueDate: LocalDate?, actor: String, now: Date
     ) throws -> [Int64] {
@@ -142,8 +144,12 @@ public enum StatementDesk {
         var sql = "SELECT id, total_cents FROM statement WHERE status = 'draft' AND period = ?"
         var args: StatementArguments = [period.description]
         if let payer { sql += " AND payer_id = ?"; args.append(payer) }
-        let drafts = try db.fetchAll(sql + " ORDER BY payer_id", args)
-        guard !drafts.isEmpty else { throw BillingError.nothingToIssue(period.description) }
+        let all = try db.fetchAll(sql + " ORDER BY payer_id", args)
+        guard !all.isEmpty else { throw BillingError.nothingToIssue(period.description) }
+        let holds = try BillingHolds.statements(db, period: period, payer: payer)
+        let held = Set(holds.map(\.statementId))
+        let drafts = try all.filter { !held.contains(try $0[0] as Int64) }
+        guard !drafts.isEmpty else { throw BillingError.statementsHeld(period.description, holds.map(\.reason)) }
         let today = BusinessCalendar.date(of: now)
         let due = dueDate ?? today.adding(days: 30)
         // The Comune's configuration comes from the database: checked here, before anything changes, so that a bad
@@ -179,7 +185,7 @@ public enum StatementDesk {
             issued.append(id)
         }
         try AuditLog.record(db, actor: actor, action: "billing_issue", subject: period.description, details: [
-            "statements": issued.count, "payer": payer ?? "tutti", "due_date": due.description,
+            "statements": issued.count, "payer": payer ?? "tutti", "due_date": due.description, "held": held.sorted(),
         ], at: now)
         return issued
     }

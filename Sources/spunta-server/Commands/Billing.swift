@@ -141,16 +141,31 @@ struct Billing: ParsableCommand {
             if let dueDate, LocalDate(dueDate) == nil { throw ValidationError("--due-date «\(dueDate)» non valida: AAAA-MM-GG.") }
         }
 
+        /// The `--json` answer: what was issued, and what is held back and why.
+        struct Outcome: Encodable {
+            let issued: [StatementDesk.Statement]
+            let held: [BillingHolds.Hold]
+        }
+
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
-            let statements = try queue.write { db -> [StatementDesk.Statement] in
-                let ids = try StatementDesk.issue(db, period: try BillingRun.period(period, db: db, now: Date()), payer: payer,
-                                                  dueDate: dueDate.flatMap { LocalDate($0) }, actor: "operatore", now: Date())
-                return try ids.map { try StatementDesk.statement(db, id: $0) }
+            let outcome = try queue.write { db -> Outcome in
+                let month = try BillingRun.period(period, db: db, now: Date())
+                let held = try BillingHolds.statements(db, period: month, payer: payer)
+                let ids = try StatementDesk.issue(db, period: month, payer: payer, dueDate: dueDate.flatMap { LocalDate($0) },
+                                                  actor: "operatore", now: Date())
+                return Outcome(issued: try ids.map { try StatementDesk.statement(db, id: $0) }, held: held)
             }
-            if json { return try context.printJSON(statements) }
+            if json { return try context.printJSON(outcome) }
+            let statements = outcome.issued
             let withNotice = statements.filter { $0.noticeNumber != nil }
             context.print("Emessi \(statements.count) rendiconti, \(withNotice.count) con avviso pagoPA, totale \(Money(cents: withNotice.reduce(0) { $0 + $1.totalCents }).italian).")
+            guard !outcome.held.isEmpty else { return }
+            let count = Set(outcome.held.map(\.statementId)).count
+            context.print("Rendiconti trattenuti: \(count). Non sono emessi finché non si decide il giorno di fatti registrati con l'orologio sbagliato:")
+            for hold in outcome.held {
+                context.print("- n. \(hold.statementId) \(hold.payerName) (\(hold.payerId)): \(hold.reason)")
+            }
         }
     }
 
