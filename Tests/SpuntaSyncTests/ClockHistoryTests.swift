@@ -96,6 +96,19 @@ struct ClockHistoryTests {
         #expect(conflicts.first?.details["likely_date"]?.description == "2026-10-05")
     }
 
+    @Test("a justification is not judged by the clock: the day that counts is the absence's, typed by the teacher")
+    func justificationNotJudged() throws {
+        let f = try SyncFixture()
+        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
+        let child = try #require(f.children(ofClass: "S01-1A").first)
+        try record(f, teacher.deviceId, serverMs: Self.morning - Self.hour, offsetMs: 0, seq: 0)
+        var justified = OpMaker(device: teacher.deviceId).make(.absenceJustified(AbsenceJustified(
+            beneficiaryId: child, classId: "S01-1A", absenceDate: LocalDate("2026-10-02")!, reason: "febbre")), at: Self.morning + Self.day)
+        justified.businessDate = Self.date(Self.morning + Self.day)
+        _ = try f.push(teacher, [justified], clock: ClockReading(deviceMs: Self.morning, serverMs: Self.morning, deviceSeq: 1))
+        #expect(try clockConflicts(f).isEmpty)
+    }
+
     @Test("a clock conflict goes away with its op when the device voids it")
     func voidSettles() throws {
         let f = try SyncFixture()

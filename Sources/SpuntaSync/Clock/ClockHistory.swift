@@ -61,11 +61,14 @@ public enum ClockHistory {
     }
 
     /// Judges the device's ops just merged, and opens a `clock_skew` conflict for each whose date is doubtful.
-    /// Voids are not judged (their date means nothing), nor ops already voided.
+    /// Not judged: voids (their date means nothing), justifications (the day that counts is the absence's, typed by
+    /// the teacher, not read from the clock) and ops already voided.
     public static func check(_ db: Database, device: String, ops: [Op], now: Date) throws {
         let judged = ops.filter { op in
-            if case .void = op.body { return false }
-            return op.deviceId == device
+            switch op.body {
+            case .void, .absenceJustified: return false
+            default: return op.deviceId == device
+            }
         }
         guard !judged.isEmpty else { return }
         let brackets = try self.brackets(db, device: device, seqs: judged.map(\.seq))
