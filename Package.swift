@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "SpuntaDomainTests", dependencies: ["SpuntaDomain"]),
         .testTarget(name: "SpuntaCryptoTests", dependencies: ["SpuntaCrypto"]),
         .testTarget(name: "SpuntaCLITests", dependencies: ["SpuntaCLI"]),
-        .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP"]),
+        .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP", "SpuntaDomain"]),
         .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
         .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
         .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange", "SpuntaTestSupport"]),
