@@ -24,6 +24,9 @@ final class HTTPConnection {
     var state: State
     /// Close once the current response is written.
     var closeAfterWrite = false
+    /// The peer half-closed (`shutdown(SHUT_WR)`) or closed: no more bytes will come. What arrived whole is
+    /// still answered; then the connection is closed.
+    var inputClosed = false
     /// The request being answered, for the access log.
     var current: (method: String, path: String, started: Date)?
 

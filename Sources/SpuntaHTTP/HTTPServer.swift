@@ -241,9 +241,17 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
+    /// What the loop waits for on a connection: its input until the peer half-closes, and room to write
+    /// while a response is pending. (An ended input stays readable forever: asking for it again would spin.)
+    private func watch(_ connection: HTTPConnection) {
+        var events: UInt32 = connection.inputClosed ? 0 : EPOLLIN.rawValue | EPOLLRDHUP.rawValue
+        if connection.hasPendingOutput { events |= EPOLLOUT.rawValue }
+        modify(connection.fd, events: events)
+    }
+
     private func readAvailable(_ connection: HTTPConnection, now: Date) {
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        var peerClosed = false
+        var failed = false
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
@@ -256,13 +264,20 @@ public final class HTTPServer: @unchecked Sendable {
                 }
                 continue
             }
-            if n == 0 { peerClosed = true }
-            else if errno == EINTR { continue }
-            else if errno != EAGAIN && errno != EWOULDBLOCK { peerClosed = true }
+            if n == 0 {
+                // End of input: a peer that has gone, or one that half-closed after its request and waits for the
+                // answer. Both are answered what arrived whole (a write to a peer that has gone fails and closes).
+                connection.inputClosed = true
+                watch(connection)
+            } else if errno == EINTR {
+                continue
+            } else if errno != EAGAIN && errno != EWOULDBLOCK {
+                failed = true
+            }
             break
         }
-        if peerClosed {
-            // Nothing can be answered to a peer that has gone; a handler in flight finishes and is discarded.
+        if failed {
+            // A reset connection: nothing can be answered; a handler in flight finishes and is discarded.
             closeConnection(connection)
             return
         }
@@ -275,11 +290,20 @@ public final class HTTPServer: @unchecked Sendable {
         case .idle, .reading: break
         }
         guard !connection.input.isEmpty else {
+            if connection.inputClosed {
+                closeConnection(connection)
+                return
+            }
             connection.state = .idle(since: now)
             return
         }
         switch HTTPDecoder.decode(connection.input, limits: configuration.limits, remoteAddress: connection.remote) {
         case .needMore:
+            // A request cut short by the end of input can never complete.
+            if connection.inputClosed {
+                closeConnection(connection)
+                return
+            }
             if case .idle = connection.state { connection.state = .reading(since: now) }
         case .failure(let status, let reason):
             connection.input.removeAll()
@@ -317,6 +341,8 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func respond(_ connection: HTTPConnection, _ response: HTTPResponse, keepAlive: Bool, headOnly: Bool, now: Date) {
+        // After the end of input, the last request's answer says the connection closes.
+        let keepAlive = keepAlive && !(connection.inputClosed && connection.input.isEmpty)
         let bytes = HTTPEncoder.encode(response, keepAlive: keepAlive, headOnly: headOnly)
         connection.output = bytes
         connection.outputOffset = 0
@@ -339,16 +365,16 @@ public final class HTTPServer: @unchecked Sendable {
             } else if n < 0 && errno == EINTR {
                 continue
             } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                modify(connection.fd, events: EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue)
+                watch(connection)
                 return
             } else {
                 closeConnection(connection)
                 return
             }
         }
-        modify(connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         connection.output = []
         connection.outputOffset = 0
+        watch(connection)
         connection.current = nil
         if connection.closeAfterWrite {
             closeConnection(connection)

@@ -10,6 +10,7 @@ public struct Router: HTTPHandler {
 
     private struct Route: Sendable {
         let method: String
+        let pattern: String
         let segments: [Substring]
         let handler: Handler
     }
@@ -26,7 +27,7 @@ public struct Router: HTTPHandler {
     public init() {}
 
     public mutating func on(_ method: String, _ path: String, _ handler: @escaping Handler) {
-        routes.append(Route(method: method, segments: path.split(separator: "/"), handler: handler))
+        routes.append(Route(method: method, pattern: path, segments: path.split(separator: "/"), handler: handler))
     }
 
     public mutating func get(_ path: String, _ handler: @escaping Handler) { on("GET", path, handler) }
@@ -47,6 +48,13 @@ public struct Router: HTTPHandler {
             return try await route.handler(request)
         }
         return allowed.isEmpty ? notFound(request) : methodNotAllowed(request, allowed)
+    }
+
+    /// The pattern a path falls under (`/items/:id` for `/items/42`), whatever the method; nil for a path no
+    /// route has. Counts and logs use it so that the paths clients invent never become series of their own.
+    public func pattern(of path: String) -> String? {
+        let segments = path.split(separator: "/")
+        return routes.first { match($0.segments, segments) != nil }?.pattern
     }
 
     private func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {

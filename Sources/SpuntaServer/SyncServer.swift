@@ -9,7 +9,13 @@ public final class SyncServer: Sendable {
 
     public init(databasePath: String, configuration: HTTPServer.Configuration, accessLog: (@Sendable (AccessLogEntry) -> Void)?) throws {
         service = try SyncService(path: databasePath)
-        http = HTTPServer(configuration: configuration, handler: SyncRoutes.router(service), accessLog: accessLog)
+        let router = SyncRoutes.router(service)
+        let metrics = service.metrics
+        // Every answer the HTTP server gives passes here, its own 400/408/413/431 included.
+        http = HTTPServer(configuration: configuration, handler: router, accessLog: { entry in
+            metrics.increment("spunta_http_requests_total", ["route": router.pattern(of: entry.path) ?? "other", "status": String(entry.status)])
+            accessLog?(entry)
+        })
     }
 
     /// Starts listening and returns the port.

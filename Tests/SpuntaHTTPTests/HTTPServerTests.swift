@@ -51,6 +51,11 @@ final class RawConnection {
         _ = Array(text.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Half-close: the client says it will send nothing more, and still reads the answer.
+    func finishWriting() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// Reads until the peer closes or `seconds` pass.
     func readAll(seconds: Double = 5) -> String {
         var result: [UInt8] = []
@@ -307,5 +312,52 @@ struct HTTPServerTests {
         let entries = log.entries
         #expect(entries.map(\.status) == [200, 404])
         #expect(entries.first?.line.contains("\"GET /hello\" 200") == true)
+    }
+
+    @Test("a request followed by a half-close is answered, then the connection is closed", arguments: [
+        "GET /hello?name=eva HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /hello?name=eva HTTP/1.0\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nciao eva\n",
+    ])
+    func halfClose(request: String) throws {
+        let server = try Self.server()
+        defer { server.shutdown() }
+        let raw = try RawConnection(port: server.port)
+        raw.write(request)
+        raw.finishWriting()
+        let answer = raw.readAll()
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+        #expect(answer.hasSuffix("ciao eva") || answer.hasSuffix("ciao eva\n"), "\(answer)")
+        #expect(answer.contains("Connection: close"), "\(answer)")
+    }
+
+    @Test("a half-close while the handler is still working: the answer is delivered when it is ready")
+    func halfCloseDuringHandler() async throws {
+        let gate = Gate()
+        let server = try Self.server(gate: gate)
+        defer { server.shutdown() }
+        let raw = try RawConnection(port: server.port)
+        raw.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        raw.finishWriting()
+        // The end of the client's input reaches the server while the handler waits at the gate.
+        try await Task.sleep(for: .milliseconds(200))
+        gate.open()
+        let answer = raw.readAll()
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+        #expect(answer.hasSuffix("fatto"), "\(answer)")
+    }
+
+    @Test("two pipelined requests and a half-close: both answered, in order; an incomplete one after them is dropped")
+    func halfClosePipelined() throws {
+        let server = try Self.server()
+        defer { server.shutdown() }
+        let raw = try RawConnection(port: server.port)
+        raw.write("GET /hello?name=uno HTTP/1.1\r\nHost: x\r\n\r\nGET /hello?name=due HTTP/1.1\r\nHost: x\r\n\r\nGET /hel")
+        raw.finishWriting()
+        let answer = raw.readAll()
+        #expect(answer.components(separatedBy: "HTTP/1.1 200").count == 3, "\(answer)")
+        let first = try #require(answer.range(of: "ciao uno"))
+        let second = try #require(answer.range(of: "ciao due"))
+        #expect(first.lowerBound < second.lowerBound)
     }
 }

@@ -242,6 +242,32 @@ struct ServerIntegrationTests {
             #expect(text.contains("\"cursor_lag\":0"))
         }
     }
+    @Test("/metrics counts the HTTP requests answered, by route and status")
+    func requestCounts() async throws {
+        let f = try ServerFixture()
+        defer { f.stop() }
+        let client = try HTTPClient(baseURL: f.baseURL)
+        for _ in 0..<3 { #expect(try client.send(method: "GET", path: "/healthz").status == 200) }
+        #expect(try client.send(method: "GET", path: "/v1/pull", headers: ["Spunta-Protocol": "1"]).status == 401)
+        #expect(try client.send(method: "GET", path: "/v1/pull?cursor=x", headers: ["Spunta-Protocol": "1"]).status == 401)
+        #expect(try client.send(method: "GET", path: "/nothing/B0001").status == 404)
+        #expect(try client.send(method: "DELETE", path: "/healthz").status == 405)
+        _ = try client.send(method: "GET", path: "/metrics")
+        let text = String(decoding: try client.send(method: "GET", path: "/metrics").body, as: UTF8.self)
+        let lines = Set(text.split(separator: "\n").map(String.init))
+        #expect(lines.contains("# TYPE spunta_http_requests_total counter"))
+        for expected in [
+            #"spunta_http_requests_total{route="/healthz",status="200"} 3"#,
+            #"spunta_http_requests_total{route="/v1/pull",status="401"} 2"#,
+            #"spunta_http_requests_total{route="other",status="404"} 1"#,
+            #"spunta_http_requests_total{route="/healthz",status="405"} 1"#,
+            #"spunta_http_requests_total{route="/metrics",status="200"} 1"#,
+        ] {
+            #expect(lines.contains(expected), "\(expected) in \(text)")
+        }
+        // An unknown path is never a label of its own: the series stay bounded whatever clients ask.
+        #expect(!text.contains("/nothing"))
+    }
 }
 
 /// A counter shared by threads. `@unchecked Sendable`: `count` is guarded by `lock`.
