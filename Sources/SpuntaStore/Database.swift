@@ -31,6 +31,7 @@ public final class Database {
     /// Opens (creating if needed, unless read-only) the database at `path`. `":memory:"` is a private
     /// in-memory database.
     public init(path: String, configuration: DatabaseConfiguration = DatabaseConfiguration()) throws {
+        if !configuration.readOnly { try Self.createPrivately(path) }
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         flags |= configuration.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
@@ -59,6 +60,23 @@ public final class Database {
             statementCache.removeAll()
             sqlite3_close_v2(db)
             throw error
+        }
+    }
+
+    /// Creates a database file that does not exist yet readable and writable by its owner only (0600), whatever
+    /// the process's umask: the files hold children's data, diets and credentials. SQLite gives the `-wal` and
+    /// `-shm` files it makes beside a database the database's own permissions, so they are private too. An
+    /// existing file keeps the permissions it has (the administrator's choice); a path that cannot be created
+    /// here is left for SQLite to report with its own message.
+    static func createPrivately(_ path: String) throws {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        // The mode given to open(2) is filtered by the umask; fchmod is not.
+        guard fchmod(fd, 0o600) == 0 else {
+            let code = errno
+            throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "cannot make \(path) private: \(String(cString: strerror(code)))")
         }
     }
 

@@ -25,9 +25,17 @@ public final class ChildProcess: @unchecked Sendable {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }
 
-    public init(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = Self.productsDirectory.appendingPathComponent(program)
-        process.arguments = arguments
+    /// Runs `program` with `arguments`; with `umask`, under that file-creation mask (through `sh`, which
+    /// sets it and then becomes the program: the process id stays the program's).
+    public init(_ program: String, _ arguments: [String], environment: [String: String] = [:], umask: mode_t? = nil) throws {
+        let executable = Self.productsDirectory.appendingPathComponent(program)
+        if let umask {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "umask \(String(umask, radix: 8)) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env

@@ -21,11 +21,7 @@ public struct DeviceHome: Sendable {
 
     /// Opens (creating folder and database if needed) a connection with durable commits, migrated.
     public func open() throws -> DatabaseQueue {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw ClientError.homeNotWritable(path)
-        }
+        try createFolder()
         let queue = try DatabaseQueue(path: databasePath)
         try ClientMigrations.migrator.migrate(queue)
         try queue.write { db in
@@ -35,5 +31,17 @@ public struct DeviceHome: Sendable {
             try db.run("INSERT OR IGNORE INTO sync_state (id) VALUES (1)")
         }
         return queue
+    }
+
+    /// The folder holds the device's credential and its children's data: a folder made here is for its owner
+    /// only (0700), whatever the umask. A folder that exists (chosen with --home) keeps its permissions.
+    private func createFolder() throws {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ClientError.homeNotWritable(path)
+        }
+        guard chmod(path, 0o700) == 0 else { throw ClientError.homeNotWritable(path) }
     }
 }

@@ -80,15 +80,18 @@ final class AccessLogWriter: @unchecked Sendable {
         case "off": return nil
         case "-": return AccessLogWriter(handle: .standardError)
         default:
-            if !FileManager.default.fileExists(atPath: destination),
-               !FileManager.default.createFile(atPath: destination, contents: nil) {
-                throw ServeError.cannotListen(destination, "registro degli accessi non creabile")
+            // A new log is for the server's user only (it names the addresses of the devices), whatever the umask.
+            var fd = open(destination, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0, fchmod(fd, 0o600) != 0 {
+                close(fd)
+                fd = -1
+            } else if fd < 0, errno == EEXIST {
+                fd = open(destination, O_WRONLY | O_APPEND | O_CLOEXEC)
             }
-            guard let handle = FileHandle(forWritingAtPath: destination) else {
+            guard fd >= 0 else {
                 throw ServeError.cannotListen(destination, "registro degli accessi non scrivibile")
             }
-            handle.seekToEndOfFile()
-            return AccessLogWriter(handle: handle)
+            return AccessLogWriter(handle: FileHandle(fileDescriptor: fd, closeOnDealloc: true))
         }
     }
 
