@@ -67,7 +67,7 @@ let package = Package(
         // The field client: local replica, outbox, scanning, roll call, sync engine.
         .target(
             name: "SpuntaClient",
-            dependencies: ["SpuntaStore", "SpuntaProtocol", "SpuntaDomain", "SpuntaHTTP", "SpuntaCLI", "CSystem"],
+            dependencies: ["SpuntaStore", "SpuntaProtocol", "SpuntaDomain", "SpuntaHTTP", "SpuntaCLI", "SpuntaCrypto", "CSystem"],
             swiftSettings: strict
         ),
 

@@ -4,6 +4,7 @@ import SpuntaDomain
 public enum ClientError: UserFacingError, Equatable {
     case notEnrolled
     case alreadyEnrolled(String)
+    case serverRequired
     case homeNotWritable(String)
     case revoked
     case blocked
@@ -24,6 +25,7 @@ public enum ClientError: UserFacingError, Equatable {
         switch self {
         case .notEnrolled: return "not_enrolled"
         case .alreadyEnrolled: return "already_enrolled"
+        case .serverRequired: return "server_required"
         case .homeNotWritable: return "home_not_writable"
         case .revoked: return "device_revoked"
         case .blocked: return "device_blocked"
@@ -47,15 +49,20 @@ public enum ClientError: UserFacingError, Equatable {
         case .notEnrolled:
             return "Dispositivo non ancora registrato: usare spunta enroll --server URL --code CODICE."
         case .alreadyEnrolled(let id):
-            return "Questo dispositivo è già registrato come \(id). Per registrarne un altro usare una cartella diversa (--home)."
+            return "Questo dispositivo è già registrato come \(id) e il server lo riconosce: il codice non è stato usato. "
+                + "Per registrarne un altro usare una cartella diversa (--home)."
+        case .serverRequired:
+            return "Indicare il server con --server URL (es. --server http://10.0.0.5:8080)."
         case .homeNotWritable(let path):
             return "Cartella del dispositivo \(path) non scrivibile: controllare --home o SPUNTA_HOME."
         case .revoked:
             return "Questo dispositivo è stato revocato: non sincronizza più. Consegnarlo all'ufficio scuola."
         case .blocked:
-            return "Il server ha bloccato il dispositivo (copia o ripristino di un altro): registrarlo di nuovo con un nuovo codice."
+            return "Il server ha bloccato il dispositivo (copia o ripristino di un altro): chiedere un nuovo codice all'ufficio "
+                + "e registrarlo di nuovo con spunta enroll --code CODICE."
         case .unknownToServer:
-            return "Il server non riconosce più questo dispositivo (forse ripristinato da una copia): chiedere un nuovo codice e registrarlo di nuovo."
+            return "Il server non riconosce più questo dispositivo (forse ripristinato da una copia): chiedere un nuovo codice "
+                + "all'ufficio e registrarlo di nuovo con spunta enroll --code CODICE. Le registrazioni restano sul dispositivo."
         case .server(_, let message):
             return message
         case .incompatibleServer(let message):

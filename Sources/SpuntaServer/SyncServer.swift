@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaHTTP
+import SpuntaProtocol
 
 /// `spunta-server serve`: the sync service behind the HTTP server, stopped by SIGINT or SIGTERM after
 /// finishing what is in flight (in-flight pushes are committed or not at all; none is half applied).
@@ -7,8 +8,13 @@ public final class SyncServer: Sendable {
     public let service: SyncService
     public let http: HTTPServer
 
-    public init(databasePath: String, configuration: HTTPServer.Configuration, accessLog: (@Sendable (AccessLogEntry) -> Void)?) throws {
-        service = try SyncService(path: databasePath)
+    public init(
+        databasePath: String, configuration: HTTPServer.Configuration, settings: SyncService.Settings = SyncService.Settings(),
+        accessLog: (@Sendable (AccessLogEntry) -> Void)?, clock: @escaping @Sendable () -> Date = WallClock.now,
+        log: @escaping @Sendable (String) -> Void = SyncService.standardErrorLog,
+        pause: @escaping @Sendable (TimeInterval) async -> Void = SyncService.sleep
+    ) throws {
+        service = try SyncService(path: databasePath, settings: settings, clock: clock, log: log, pause: pause)
         let router = SyncRoutes.router(service)
         let metrics = service.metrics
         // Every answer the HTTP server gives passes here, its own 400/408/413/431 included.

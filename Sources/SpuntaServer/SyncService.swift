@@ -37,15 +37,50 @@ public final class SyncService: Sendable {
     public static let maxOpsPerPush = 1_000
     public static let maxWaitSeconds = 30
 
+    /// What the administrator sets when starting the server.
+    public struct Settings: Sendable {
+        public var readerCount = 4
+        /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`); without any, the
+        /// client is the socket's peer.
+        public var trustedProxies: Set<String> = []
+        public var enrollment = EnrollmentGuard.Policy()
+
+        public init() {}
+    }
+
+    /// The server's log of events an administrator should see (enrollment attempts refused, addresses locked
+    /// out): one line each on standard error, which the service manager keeps. Never a secret.
+    public static let standardErrorLog: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((Timestamp.string(Date()) + " " + line + "\n").utf8))
+    }
+
+    /// Waits that long without holding a thread (a cancelled wait ends early: the server is stopping).
+    public static let sleep: @Sendable (TimeInterval) async -> Void = { seconds in
+        try? await Task.sleep(for: .seconds(seconds))
+    }
+
     public let writer: GroupCommitWriter
     public let readers: ReaderPool
     public let notifier: ChangeNotifier
     public let metrics: Metrics
     public let epoch: String
+    public let settings: Settings
     let clock: @Sendable () -> Date
+    let log: @Sendable (String) -> Void
+    /// Waits before answering an attempt from an address with many failures (a test records instead of waiting).
+    let pause: @Sendable (TimeInterval) async -> Void
+    let enrollmentGuard: EnrollmentGuard
 
-    /// Opens the database at `path` (migrating it) with one writer and `readerCount` readers.
-    public init(path: String, readerCount: Int = 4, clock: @escaping @Sendable () -> Date = WallClock.now) throws {
+    /// Opens the database at `path` (migrating it) with one writer and `settings.readerCount` readers.
+    public init(
+        path: String, settings: Settings = Settings(), clock: @escaping @Sendable () -> Date = WallClock.now,
+        log: @escaping @Sendable (String) -> Void = SyncService.standardErrorLog,
+        pause: @escaping @Sendable (TimeInterval) async -> Void = SyncService.sleep
+    ) throws {
+        self.settings = settings
+        self.log = log
+        self.pause = pause
+        self.enrollmentGuard = EnrollmentGuard(policy: settings.enrollment)
         let writeQueue = try ServerDatabase.open(path: path)
         self.epoch = try writeQueue.read { try $0.scalar("SELECT value FROM server_meta WHERE key = 'epoch'") } ?? "0"
         let notifier = ChangeNotifier()
@@ -57,7 +92,7 @@ public final class SyncService: Sendable {
             metrics.increment("spunta_group_commits_total")
             metrics.increment("spunta_group_commit_jobs_total", by: Double(jobs))
         }
-        self.readers = try ReaderPool(path: path, count: readerCount)
+        self.readers = try ReaderPool(path: path, count: settings.readerCount)
         self.clock = clock
         metrics.gauge("spunta_pulls_waiting", help: "Pulls waiting for news (long poll).") { Double(notifier.waiting) }
     }
@@ -125,25 +160,79 @@ public final class SyncService: Sendable {
 
     // MARK: Endpoints
 
-    public func enroll(body: Data) async -> Reply {
+    /// POST /v1/enroll from `client` (its address, for the count of failed attempts). A wrong code is found by
+    /// reading only; the writer is asked only for a code that may be used.
+    public func enroll(body: Data, client: String) async -> Reply {
+        switch enrollmentGuard.admit(client, now: clock()) {
+        case .refused(let retryAfter):
+            metrics.increment("spunta_enroll_attempts_total", ["result": "refused"])
+            var reply = Reply.error(WireError(
+                status: 429, code: WireErrorCode.tooManyAttempts,
+                message: "Troppi tentativi di registrazione non riusciti da questo indirizzo: riprovare tra "
+                    + Self.italianDuration(seconds: retryAfter) + " controllando il codice, o chiederne uno nuovo all'amministratore."
+            ))
+            reply.headers.append(("Retry-After", String(retryAfter)))
+            return reply
+        case .allowed(let delay):
+            if delay > 0 { await pause(delay) }
+        }
         let request: EnrollRequest
         do {
             request = try WireCoding.decode(EnrollRequest.self, from: body)
         } catch {
+            enrollmentGuard.release(client)
             return .error(WireError(status: 400, code: WireErrorCode.malformedJSON, message: "Richiesta di registrazione non valida (JSON)."))
         }
         let epoch = self.epoch
         let now = clock()
         do {
-            let response = try await writer.submit { db in
-                (try DeviceRegistry.enroll(db, request: request, epoch: epoch, now: now), [ScopeKey.all])
+            let check = try await readers.read { db in try DeviceRegistry.check(db, request: request, epoch: epoch, now: now) }
+            let response: EnrollResponse
+            switch check {
+            case .repeated(let answer):
+                log("registrazione di \(answer.deviceId) ripetuta da \(client) con la stessa credenziale: la risposta precedente era andata persa")
+                metrics.increment("spunta_enroll_attempts_total", ["result": "repeated"])
+                response = answer
+            case .allowed:
+                response = try await writer.submit { db in
+                    (try DeviceRegistry.enroll(db, request: request, epoch: epoch, now: now), [ScopeKey.all])
+                }
+                metrics.increment("spunta_enroll_attempts_total", ["result": "enrolled"])
             }
+            enrollmentGuard.release(client)
             return .json(response)
         } catch let error as WireError {
+            guard error.status == 403 else {
+                enrollmentGuard.release(client)
+                return .error(error)
+            }
+            let failure = enrollmentGuard.failed(client, now: clock())
+            metrics.increment("spunta_enroll_attempts_total", ["result": "failed"])
+            let why = error.code == WireErrorCode.enrollmentCodeExpired ? "codice scaduto" : "codice non valido o già usato"
+            let window = Self.italianDuration(seconds: Int(enrollmentGuard.policy.window))
+            if let until = failure.lockedUntil {
+                log("registrazione rifiutata da \(client) (\(why)): \(failure.failures) tentativi falliti, indirizzo bloccato per "
+                    + Self.italianDuration(seconds: Int(enrollmentGuard.policy.lockout)) + " (fino a \(Timestamp.string(until)))")
+            } else {
+                log("registrazione rifiutata da \(client) (\(why)): \(failure.failures) tentativi falliti negli ultimi \(window)")
+            }
             return .error(error)
+        } catch is GroupCommitWriter.ShuttingDown {
+            enrollmentGuard.release(client)
+            return .error(WireError(status: 503, code: WireErrorCode.shuttingDown, message: "Il server si sta fermando: riprovare tra poco."))
         } catch {
+            enrollmentGuard.release(client)
             return internalError(error)
         }
+    }
+
+    /// `90` → `2 minuti`, `1` → `1 secondo`: a wait in words.
+    static func italianDuration(seconds: Int) -> String {
+        if seconds >= 60 {
+            let minutes = (seconds + 59) / 60
+            return minutes == 1 ? "1 minuto" : "\(minutes) minuti"
+        }
+        return seconds == 1 ? "1 secondo" : "\(seconds) secondi"
     }
 
     public func push(authorization: String?, deviceTime: String?, deviceSeq: String? = nil, body: Data) async -> Reply {
@@ -346,11 +435,11 @@ public final class SyncService: Sendable {
         do {
             let device = try await authenticate(authorization)
             struct Me: Encodable {
-                let deviceId: String, name: String, role: String, scope: [String], epoch: String
-                enum CodingKeys: String, CodingKey { case deviceId = "device_id", name, role, scope, epoch }
+                let deviceId: String, name: String, role: String, scope: [String], epoch: String, blocked: Bool
+                enum CodingKeys: String, CodingKey { case deviceId = "device_id", name, role, scope, epoch, blocked }
             }
             return .json(Me(deviceId: device.id, name: device.name, role: device.role.rawValue,
-                            scope: device.scope.map(\.description), epoch: epoch))
+                            scope: device.scope.map(\.description), epoch: epoch, blocked: device.blockedReason != nil))
         } catch let error as WireError {
             return .error(error)
         } catch {

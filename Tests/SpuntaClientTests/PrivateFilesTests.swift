@@ -1,6 +1,9 @@
 import Foundation
+import SpuntaClient
 import SpuntaExchange
+import SpuntaHTTP
 import SpuntaStore
+import SpuntaSync
 import SpuntaTestSupport
 import Testing
 #if canImport(Glibc)
@@ -84,5 +87,67 @@ struct PrivateFilesTests {
         let restored = folder.path("ripristinato.sqlite")
         #expect(try Self.run("spunta-server", ["restore", "--db", restored, "--from", copy], umask: umask).status == 0)
         #expect(Self.mode(restored) == 0o600)
+    }
+
+    @Test("no credential reaches a log: access log, server error output, audit trail, device list, the device's own output")
+    func noSecretsInLogs() throws {
+        let d = try Deployment()
+        let accessLog = d.folder.path("accessi.log")
+        let server = try ChildProcess("spunta-server", ["serve", "--db", d.db, "--listen", "127.0.0.1:0", "--access-log", accessLog])
+        defer {
+            server.signal(SIGTERM)
+            server.wait()
+        }
+        let line = try #require(server.waitForLine(containing: "in ascolto su http://"), "\(server.errors)")
+        let url = try #require(line.components(separatedBy: " ").first { $0.hasPrefix("http://") })
+        var outputs: [String] = []
+        func spunta(_ home: String, _ arguments: [String], input: String? = nil) throws -> Int32 {
+            let result = try d.spunta(home, arguments, input: input)
+            outputs += result.output + [result.errors]
+            return result.status
+        }
+
+        let code = try d.enrollmentCode("porta", role: .canteen, scopes: ["site:S01"])
+        let wrong = "QQQQ-RRRR-SSSS"
+        let home = d.folder.path("porta")
+        #expect(try spunta(d.folder.path("sbagliato"), ["enroll", "--server", url, "--code", wrong]) == 1)
+        #expect(try spunta(home, ["enroll", "--server", url, "--code", code]) == 0)
+        #expect(try spunta(d.folder.path("copia"), ["enroll", "--server", url, "--code", code]) == 1)
+        let card = try #require(try d.canteenCards(site: "S01").first)
+        #expect(try spunta(home, ["scan", "--service", "canteen", "--date", schoolDay], input: card.payload + "\n") == 0)
+        #expect(try spunta(home, ["sync"]) == 0)
+        #expect(try spunta(home, ["status"]) == 0)
+        let token = try #require(try DatabaseQueue(path: DeviceHome(path: home).databasePath).read {
+            try $0.scalar("SELECT token FROM device WHERE id = 1") as String?
+        })
+
+        let minted = try d.admin(["admin-token", "--db", d.db])
+        let adminToken = try #require(minted.output.split(separator: "\n").first.map(String.init))
+        let client = try HTTPClient(baseURL: url)
+        #expect(try client.send(method: "GET", path: "/v1/admin/status", headers: ["Authorization": "Bearer \(adminToken)"]).status == 200)
+        #expect(try client.send(method: "GET", path: "/v1/admin/status", headers: ["Authorization": "Bearer \(token)"]).status == 403)
+        #expect(try client.send(method: "GET", path: "/v1/pull?cursor=nonsense",
+                                headers: ["Spunta-Protocol": "1", "Authorization": "Bearer \(token)"]).status == 400)
+        #expect(try client.send(method: "GET", path: "/v1/pull", headers: ["Spunta-Protocol": "1", "Authorization": "Bearer \(adminToken)"]).status == 401)
+
+        server.signal(SIGTERM)
+        server.wait()
+        let logs: [String] = [
+            try String(contentsOfFile: accessLog, encoding: .utf8), server.errors, server.output.joined(separator: "\n"),
+            try d.admin(["audit", "--db", d.db]).output, try d.admin(["audit", "--db", d.db, "--json"]).output,
+            try d.admin(["devices", "--db", d.db, "--json"]).output,
+        ] + outputs
+        // The logs are there and say what happened.
+        #expect(logs[0].contains("\"POST /v1/enroll\" 200"), "\(logs[0])")
+        #expect(logs[1].contains("registrazione rifiutata da 127.0.0.1"), "\(logs[1])")
+        let secrets: [(String, String)] = [
+            ("device token", token), ("device token hash", TokenHash.of(token)), ("admin token", adminToken),
+            ("admin token hash", TokenHash.of(adminToken)), ("code", code), ("code", EnrollmentCode.normalize(code)),
+            ("code hash", TokenHash.of(EnrollmentCode.normalize(code))), ("wrong code", wrong),
+            ("wrong code", EnrollmentCode.normalize(wrong)), ("wrong code hash", TokenHash.of(EnrollmentCode.normalize(wrong))),
+        ]
+        for (name, secret) in secrets {
+            #expect(!logs.contains { $0.contains(secret) }, "\(name) printed")
+        }
     }
 }

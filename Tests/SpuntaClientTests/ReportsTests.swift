@@ -213,8 +213,10 @@ struct ReportsTests {
         }
         let result = try door.spunta(["status"])
         #expect(result.status == 3)
-        #expect(result.output.last?.hasPrefix("Stato: DA CONTROLLARE") == true)
-        #expect(result.output.last?.contains(problem) == true)
+        // The verdict closes the report, wrapped at the handheld's 40 columns.
+        let verdict = try #require(result.output.lastIndex { $0.hasPrefix("Stato: DA CONTROLLARE") }, "\(result.output)")
+        #expect(result.output[verdict...].joined(separator: " ").contains(problem), "\(result.output)")
+        #expect(result.output.allSatisfy { $0.count <= 40 }, "\(result.output)")
     }
 
     @Test("status of a folder never enrolled: exit 3, not enrolled")

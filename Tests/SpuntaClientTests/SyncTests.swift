@@ -148,8 +148,8 @@ struct SyncTests {
         let used = try d.enrollmentCode("usato", role: .teacher, scopes: ["class:S01-1A"])
         #expect(try d.spunta(d.folder.path("first"), ["enroll", "--server", d.url, "--code", used]).status == 0)
         for (code, message) in [
-            (expired, "Codice di registrazione scaduto"), (used, "Codice di registrazione già usato"),
-            ("ABCD-EFGH-JKLM", "Codice di registrazione non valido"),
+            (expired, "Codice di registrazione scaduto"), (used, "Codice di registrazione non valido o già usato"),
+            ("ABCD-EFGH-JKLM", "Codice di registrazione non valido o già usato"),
         ] {
             let home = d.folder.path("home-\(code)")
             let enroll = try d.spunta(home, ["enroll", "--server", d.url, "--code", code])

@@ -98,3 +98,29 @@ struct HTTPDecoderTests {
         }
     }
 }
+
+@Suite("Client address")
+struct ClientAddressTests {
+    static let proxy: Set<String> = ["127.0.0.1", "10.0.0.2"]
+
+    @Test("the socket's peer, or what a trusted proxy says in X-Forwarded-For", arguments: [
+        // (peer, X-Forwarded-For lines, expected)
+        ("192.0.2.5:40000", [], "192.0.2.5"),
+        ("192.0.2.5:40000", ["198.51.100.9"], "192.0.2.5"),
+        ("127.0.0.1:40000", [], "127.0.0.1"),
+        ("127.0.0.1:40000", ["198.51.100.9"], "198.51.100.9"),
+        ("127.0.0.1:40000", ["1.2.3.4, 198.51.100.9"], "198.51.100.9"),
+        ("127.0.0.1:40000", ["1.2.3.4", "198.51.100.9"], "198.51.100.9"),
+        ("127.0.0.1:40000", ["198.51.100.9, 10.0.0.2"], "198.51.100.9"),
+        ("127.0.0.1:40000", ["10.0.0.2"], "127.0.0.1"),
+        ("127.0.0.1:40000", ["2001:db8::7"], "2001:db8::7"),
+        ("127.0.0.1:40000", ["1.2.3.4, not an address"], "127.0.0.1"),
+        ("127.0.0.1:40000", [""], "127.0.0.1"),
+    ])
+    func resolve(peer: String, forwarded: [String], expected: String) {
+        var headers = HTTPHeaders()
+        for line in forwarded { headers.add("X-Forwarded-For", line) }
+        let request = HTTPRequest(method: "POST", target: "/v1/enroll", headers: headers, remoteAddress: peer)
+        #expect(ClientAddress.of(request, trustedProxies: Self.proxy) == expected)
+    }
+}

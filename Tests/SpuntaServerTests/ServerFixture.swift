@@ -20,7 +20,11 @@ final class ServerFixture {
     nonisolated(unsafe) private static var template: String?
     private static let templateLock = NSLock()
 
-    init(readTimeout: TimeInterval = 10) throws {
+    init(
+        readTimeout: TimeInterval = 10, settings: SyncService.Settings = SyncService.Settings(),
+        clock: @escaping @Sendable () -> Date = { Date() }, log: @escaping @Sendable (String) -> Void = { _ in },
+        pause: @escaping @Sendable (TimeInterval) async -> Void = SyncService.sleep
+    ) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         dbPath = dir.appendingPathComponent("server.sqlite").path
@@ -28,7 +32,8 @@ final class ServerFixture {
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
         configuration.readTimeout = readTimeout
         configuration.shutdownGrace = 5
-        server = try SyncServer(databasePath: dbPath, configuration: configuration, accessLog: nil)
+        server = try SyncServer(databasePath: dbPath, configuration: configuration, settings: settings, accessLog: nil, clock: clock,
+                                log: log, pause: pause)
         port = try server.start()
     }
 

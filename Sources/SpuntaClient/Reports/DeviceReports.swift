@@ -134,6 +134,8 @@ public enum DeviceReports {
         public let blocked: Bool
         /// This device's clock minus the server's, as the server measured it at the last sync (nil: never measured).
         public let clockOffsetMs: Int64?
+        /// The last sync was refused because the server does not know the device (restored from an older backup).
+        public let unknownToServer: Bool
         public let healthy: Bool
         public let problems: [String]
 
@@ -141,7 +143,8 @@ public enum DeviceReports {
             case enrolled, deviceId = "device_id", name, role, scope, server, municipality
             case lastSuccessfulSync = "last_successful_sync", lastAttempt = "last_attempt", lastError = "last_error"
             case pendingOps = "pending_ops", oldestPendingAgeSeconds = "oldest_pending_age_seconds", rejectedOps = "rejected_ops"
-            case replica, cursor, revoked, blocked, clockOffsetMs = "clock_offset_ms", healthy, problems
+            case replica, cursor, revoked, blocked, clockOffsetMs = "clock_offset_ms", unknownToServer = "unknown_to_server", healthy
+            case problems
         }
     }
 
@@ -152,7 +155,10 @@ public enum DeviceReports {
 
     public static func status(_ db: Database, now: Date) throws -> Status {
         let device = try EnrolledDevice.load(db)
-        let state = try db.fetchOne("SELECT last_success_at, last_attempt_at, last_error, revoked, blocked, clock_offset_ms FROM sync_state WHERE id = 1")
+        let state = try db.fetchOne("""
+            SELECT last_success_at, last_attempt_at, last_error, revoked, blocked, clock_offset_ms, unknown_to_server
+            FROM sync_state WHERE id = 1
+            """)
         let pending: Int = try db.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
         let oldest: String? = try db.scalar("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
         let rejected: Int = try db.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'rejected'") ?? 0
@@ -161,10 +167,14 @@ public enum DeviceReports {
         let lastSuccess: String? = try state?[0]
         let revoked: Bool = try state?[3] ?? false
         let blocked: Bool = try state?[4] ?? false
+        let unknown: Bool = try state?[6] ?? false
         var problems: [String] = []
         if device == nil { problems.append("dispositivo non registrato") }
         if revoked { problems.append("dispositivo revocato") }
-        if blocked { problems.append("dispositivo bloccato dal server") }
+        if blocked { problems.append("dispositivo bloccato dal server: registrarlo di nuovo con un nuovo codice") }
+        if unknown {
+            problems.append("il server non riconosce più il dispositivo: chiedere un nuovo codice e registrarlo di nuovo (spunta enroll --code CODICE)")
+        }
         if let oldestAge, Double(oldestAge) > maxPendingAge { problems.append("registrazioni in attesa da più di due ore") }
         if device != nil {
             if let lastSuccess, let at = formatter.date(from: lastSuccess) {
@@ -178,7 +188,8 @@ public enum DeviceReports {
             scope: device?.scope.map(\.description) ?? [], server: device?.serverURL, municipality: device?.municipality,
             lastSuccessfulSync: lastSuccess, lastAttempt: try state?[1], lastError: try state?[2], pendingOps: pending,
             oldestPendingAgeSeconds: oldestAge, rejectedOps: rejected, replica: try ReplicaStore(db).counts,
-            cursor: device?.cursor, revoked: revoked, blocked: blocked, clockOffsetMs: try state?[5], healthy: problems.isEmpty,
+            cursor: device?.cursor, revoked: revoked, blocked: blocked, clockOffsetMs: try state?[5], unknownToServer: unknown,
+            healthy: problems.isEmpty,
             problems: problems
         )
     }

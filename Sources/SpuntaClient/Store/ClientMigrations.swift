@@ -5,6 +5,8 @@ public enum ClientMigrations {
     public static var migrator: Migrator {
         var m = Migrator()
         m.registerMigration("v1-device", V1Device.apply)
+        m.registerMigration("v2-enrollment-attempts", V2EnrollmentAttempts.apply)
+        m.registerMigration("v3-sync-refused-unknown", V3SyncRefusedUnknown.apply)
         return m
     }
 }
@@ -128,5 +130,28 @@ enum V1Device {
             CREATE INDEX peer_op_subject ON peer_op(beneficiary_id, business_date);
             CREATE INDEX peer_op_target ON peer_op(target_op_id) WHERE target_op_id IS NOT NULL;
             """)
+    }
+}
+
+/// The token a device proposes for each code it tries, committed before the request leaves: when the answer is
+/// lost, the same code tried again from the same folder carries the same token and the server answers again, so
+/// the device ends up holding the token the server knows. Emptied once an enrollment is stored.
+enum V2EnrollmentAttempts {
+    static func apply(_ db: Database) throws {
+        try db.execute("""
+            CREATE TABLE enrollment_attempt (
+                code TEXT PRIMARY KEY,
+                token TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            ) STRICT;
+            """)
+    }
+}
+
+/// The server answered that it does not know the device (restored from a backup older than the enrollment): kept
+/// until a sync succeeds or the device enrolls again, so that `status` says so whatever was tried since.
+enum V3SyncRefusedUnknown {
+    static func apply(_ db: Database) throws {
+        try db.execute("ALTER TABLE sync_state ADD COLUMN unknown_to_server INTEGER NOT NULL DEFAULT 0")
     }
 }

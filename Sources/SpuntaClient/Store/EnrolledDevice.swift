@@ -52,6 +52,26 @@ public struct EnrolledDevice: Sendable, Equatable {
         return device
     }
 
+    /// Stores a new enrollment in place of the one held (enrolled again with a new code after the server forgot or
+    /// blocked it), keeping everything recorded: the ops the device still holds are its own under the new identity
+    /// and are sent again — those the server has are answered duplicate by id, the others applied once — and the
+    /// replica is downloaded afresh.
+    public func saveReplacing(_ db: Database, enrolledAt: Date) throws {
+        try db.run("""
+            UPDATE device SET device_id = ?, name = ?, role = ?, scope = ?, server_url = ?, token = ?, municipality = ?, epoch = ?,
+                cursor = NULL, enrolled_at = ?
+            WHERE id = 1
+            """, [deviceId, name, role.rawValue, String(decoding: try WireCoding.encode(scope), as: UTF8.self), serverURL, token,
+                  municipality, epoch, UTCTime.string(enrolledAt, fractional: false)])
+        // The server takes from a device only ops that name it: the op's id, number and stamp stay as recorded.
+        try db.run("UPDATE outbox SET json = json_set(json, '$.device_id', ?) WHERE json_extract(json, '$.device_id') IS NOT ?",
+                   [deviceId, deviceId])
+        try SyncEngine.repushKept(db, now: enrolledAt)
+        try db.run("""
+            UPDATE sync_state SET blocked = 0, unknown_to_server = 0, last_error = NULL, last_error_code = NULL WHERE id = 1
+            """)
+    }
+
     /// Stores the device after enrollment (also used by tools that prepare a device).
     public func save(_ db: Database, enrolledAt: Date) throws {
         try db.run("""

@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaCrypto
 import SpuntaDomain
 import SpuntaHTTP
 import SpuntaProtocol
@@ -64,26 +65,71 @@ public final class SyncEngine {
 
     // MARK: Enrollment
 
+    /// What `spunta enroll` did.
+    public struct Enrollment: Sendable {
+        public let device: EnrolledDevice
+        /// The identity the device had before, when it was enrolled again in place.
+        public let previousDeviceId: String?
+    }
+
     /// Trades the one-time code for a token and stores the device. The replica comes with the first sync.
-    public static func enroll(queue: DatabaseQueue, server: String, code: String, label: String, now: Date = WallClock.now()) throws -> EnrolledDevice {
-        if let existing = try queue.read({ try EnrolledDevice.load($0) }) {
-            throw ClientError.alreadyEnrolled(existing.deviceId)
-        }
+    ///
+    /// The token is made here and committed before the request leaves: if the answer is lost, running the same
+    /// command again sends the same code with the same token, the server recognises its device and answers again,
+    /// so one device results and it holds the token the server knows. A folder already enrolled is enrolled again
+    /// in place only when its server no longer knows it (restored from an older backup) or has blocked it; its
+    /// ops are kept and sent under the new identity.
+    public static func enroll(queue: DatabaseQueue, server: String?, code: String, label: String, now: Date = WallClock.now()) throws -> Enrollment {
+        let existing = try queue.read { try EnrolledDevice.load($0) }
+        guard let serverURL = server ?? existing?.serverURL else { throw ClientError.serverRequired }
         let client: HTTPClient
         do {
-            client = try HTTPClient(baseURL: server)
+            client = try HTTPClient(baseURL: serverURL)
         } catch {
             throw ClientError.offline(error.userMessage)
         }
-        let body = try WireCoding.encode(EnrollRequest(code: code, deviceLabel: label, appVersion: ProtocolVersion.appVersion))
+        if let existing { try requireReplaceable(existing, client, now: now) }
+        let normalized = EnrollRequest.normalize(code: code)
+        // Committed (durably) before the request leaves; the write lock makes two commands racing on one folder agree.
+        let token = try queue.write { db -> String in
+            if let kept: String = try db.scalar("SELECT token FROM enrollment_attempt WHERE code = ?", [normalized]) { return kept }
+            let made = try SecureToken.generate()
+            try db.run("INSERT INTO enrollment_attempt (code, token, created_at) VALUES (?, ?, ?)", [normalized, made, Self.stamp(now)])
+            return made
+        }
+        let body = try WireCoding.encode(EnrollRequest(code: code, deviceLabel: label, appVersion: ProtocolVersion.appVersion, token: token))
         let response = try Self.send(client, method: "POST", path: "/v1/enroll", token: nil, body: body, timeout: 30, clock: .init(time: now, seq: nil))
         let enrolled = try WireCoding.decode(EnrollResponse.self, from: response.body)
+        // An older server ignores the proposed token and makes its own: the device keeps the one it is given.
         let device = EnrolledDevice(
-            deviceId: enrolled.deviceId, name: enrolled.name, role: enrolled.role, scope: enrolled.scope, serverURL: server,
+            deviceId: enrolled.deviceId, name: enrolled.name, role: enrolled.role, scope: enrolled.scope, serverURL: serverURL,
             token: enrolled.token, municipality: enrolled.municipality, epoch: enrolled.epoch, cursor: nil
         )
-        try queue.write { db in try device.save(db, enrolledAt: now) }
-        return device
+        try queue.write { db in
+            if try EnrolledDevice.load(db) == nil {
+                try device.save(db, enrolledAt: now)
+            } else {
+                try device.saveReplacing(db, enrolledAt: now)
+            }
+            try db.run("DELETE FROM enrollment_attempt")
+        }
+        return Enrollment(device: device, previousDeviceId: existing?.deviceId)
+    }
+
+    /// An enrolled folder may take a new code only when the server does not know its token or has blocked it;
+    /// a device in good standing keeps its identity (and the code stays unused), a revoked one stays revoked.
+    static func requireReplaceable(_ existing: EnrolledDevice, _ client: HTTPClient, now: Date) throws {
+        struct Standing: Decodable {
+            let blocked: Bool?
+        }
+        do {
+            let response = try Self.send(client, method: "GET", path: "/v1/device", token: existing.token, body: Data(), timeout: 30,
+                                         clock: .init(time: now, seq: nil))
+            if (try? WireCoding.decode(Standing.self, from: response.body))?.blocked == true { return }
+        } catch ClientError.unknownToServer {
+            return
+        }
+        throw ClientError.alreadyEnrolled(existing.deviceId)
     }
 
     // MARK: One synchronisation
@@ -101,8 +147,11 @@ public final class SyncEngine {
                 try pullAll(&report, wait: 0)
             }
             try queue.write { db in
-                try db.run("UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error = NULL, last_error_code = NULL WHERE id = 1",
-                           [Self.stamp(clock()), Self.stamp(clock())])
+                try db.run("""
+                    UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error = NULL, last_error_code = NULL,
+                        unknown_to_server = 0
+                    WHERE id = 1
+                    """, [Self.stamp(clock()), Self.stamp(clock())])
             }
             return report
         } catch let error as ClientError {
@@ -117,6 +166,7 @@ public final class SyncEngine {
                        [Self.stamp(clock()), error.userMessage, error.code])
             if error == .revoked { try db.run("UPDATE sync_state SET revoked = 1 WHERE id = 1") }
             if error == .blocked { try db.run("UPDATE sync_state SET blocked = 1 WHERE id = 1") }
+            if error == .unknownToServer { try db.run("UPDATE sync_state SET unknown_to_server = 1 WHERE id = 1") }
         }
     }
 
@@ -178,8 +228,14 @@ public final class SyncEngine {
 
     /// A new server epoch (a restore): forget the cursor, and mark again as pending every op still kept.
     func adoptEpoch(_ db: Database, _ epoch: String) throws {
-        let cutoff = Self.stamp(clock().addingTimeInterval(-Double(Self.retentionDays) * 86_400))
         try db.run("UPDATE device SET epoch = ?, cursor = NULL WHERE id = 1", [epoch])
+        try Self.repushKept(db, now: clock())
+    }
+
+    /// Marks again as pending every acknowledged op still kept (acknowledged within the retention window), for a
+    /// server that may have lost them: those it has are answered duplicate, the others applied.
+    static func repushKept(_ db: Database, now: Date) throws {
+        let cutoff = stamp(now.addingTimeInterval(-Double(retentionDays) * 86_400))
         try db.run("UPDATE outbox SET state = 'pending' WHERE state = 'acked' AND acked_at >= ?", [cutoff])
     }
 

@@ -46,7 +46,7 @@ public enum WireErrorCode {
     public static let deviceSequenceRegressed = "device_sequence_regressed"
     public static let enrollmentCodeInvalid = "enrollment_code_invalid"
     public static let enrollmentCodeExpired = "enrollment_code_expired"
-    public static let enrollmentCodeUsed = "enrollment_code_used"
+    public static let tooManyAttempts = "too_many_attempts"
     public static let protocolVersionUnsupported = "protocol_version_unsupported"
     public static let outOfScope = "out_of_scope"
     public static let cursorInvalid = "cursor_invalid"

@@ -10,7 +10,9 @@ public enum SyncRoutes {
         router.get("/healthz") { _ in response(service.health()) }
         router.get("/metrics") { _ in response(service.metricsText()) }
         router.post("/v1/enroll") { request in
-            try await versioned(service, request) { await service.enroll(body: request.body) }
+            try await versioned(service, request) {
+                await service.enroll(body: request.body, client: ClientAddress.of(request, trustedProxies: service.settings.trustedProxies))
+            }
         }
         router.post("/v1/push") { request in
             try await versioned(service, request) {

@@ -28,6 +28,8 @@ public final class Metrics: @unchecked Sendable {
 
     public init() {
         describe("spunta_http_requests_total", type: "counter", "HTTP requests by route and status.")
+        describe("spunta_enroll_attempts_total", type: "counter",
+                 "Enrollment attempts by result (enrolled, repeated, failed, refused: address locked out).")
         describe("spunta_ops_total", type: "counter", "Ops received by push result (applied, duplicate, rejected).")
         describe("spunta_ops_merged_total", type: "counter", "Ops applied by merge outcome (applied, duplicate, superseded, conflict, voided).")
         describe("spunta_group_commits_total", type: "counter", "Transactions of the writer (each may hold many pushes).")

@@ -119,40 +119,85 @@ public enum DeviceRegistry {
 
     // MARK: Device requests
 
-    /// Trades a one-time code for a token. The code works once and only before it expires.
-    public static func enroll(_ db: Database, request: EnrollRequest, epoch: String, now: Date) throws -> EnrollResponse {
-        let hash = TokenHash.of(EnrollmentCode.normalize(request.code))
-        guard let row = try db.fetchOne(
-            "SELECT id, name, role, scope, code_expires_at, enrolled_at, revoked_at FROM device WHERE code_hash = ?", [hash]
-        ) else {
-            throw WireError(status: 403, code: WireErrorCode.enrollmentCodeInvalid,
-                            message: "Codice di registrazione non valido: controllare di averlo digitato bene o chiederne uno nuovo all'amministratore.")
+    /// What a code presented at enrollment leads to, found by reading only: most wrong codes never reach the writer.
+    public enum EnrollmentCheck: Sendable {
+        /// The device this code enrolled asks again with the token it proposed then (its answer was lost): it gets
+        /// the same answer again, and nothing changes.
+        case repeated(EnrollResponse)
+        /// A valid code not used yet: the device `deviceId` may be enrolled.
+        case allowed(deviceId: String)
+    }
+
+    /// The answer to a code that is unknown, used by another device, or of a revoked device. The three read the
+    /// same to whoever asks: a used code tells a guesser nothing more than a wrong one.
+    public static var invalidCode: WireError {
+        WireError(status: 403, code: WireErrorCode.enrollmentCodeInvalid,
+                  message: "Codice di registrazione non valido o già usato: controllare di averlo digitato bene o chiederne uno nuovo all'amministratore.")
+    }
+
+    /// Checks a code (and the token the device proposes) without writing. Throws the `WireError` to answer.
+    public static func check(_ db: Database, request: EnrollRequest, epoch: String, now: Date) throws -> EnrollmentCheck {
+        if let token = request.token, !EnrollRequest.isWellFormed(token: token) {
+            throw WireError(status: 400, code: WireErrorCode.malformedRequest,
+                            message: "Credenziale proposta dal dispositivo non valida: aggiornare l'app del dispositivo.")
+        }
+        guard let row = try db.fetchOne("""
+            SELECT id, name, role, scope, code_expires_at, enrolled_at, revoked_at, token_hash FROM device WHERE code_hash = ?
+            """, [TokenHash.of(EnrollmentCode.normalize(request.code))]) else {
+            throw invalidCode
         }
         let id: String = try row[0]
         let revoked: String? = try row[6]
         let enrolled: String? = try row[5]
-        if revoked != nil || enrolled != nil {
-            throw WireError(status: 403, code: WireErrorCode.enrollmentCodeUsed,
-                            message: "Codice di registrazione già usato: chiederne uno nuovo all'amministratore.")
+        if enrolled != nil || revoked != nil {
+            // Only the device that proposed the token the server keeps can be answered again.
+            guard revoked == nil, let token = request.token, let stored: String = try row[7],
+                  SecureToken.matches(token, storedHash: stored) else { throw invalidCode }
+            return .repeated(try response(db, row, token: token, epoch: epoch))
         }
         let expires: String = try row[4] as String? ?? ""
         if expires < Timestamp.string(now) {
             throw WireError(status: 403, code: WireErrorCode.enrollmentCodeExpired,
                             message: "Codice di registrazione scaduto (\(expires)): chiederne uno nuovo all'amministratore.")
         }
-        let token = try SecureToken.generate()
+        if let token = request.token,
+           (try db.scalar("SELECT 1 FROM device WHERE token_hash = ?", [TokenHash.of(token)]) as Int?) != nil {
+            throw WireError(status: 400, code: WireErrorCode.malformedRequest,
+                            message: "Credenziale proposta dal dispositivo già in uso: ripetere la registrazione.")
+        }
+        return .allowed(deviceId: id)
+    }
+
+    /// Trades a one-time code for a token, in the caller's write transaction. The code works once and only before
+    /// it expires; the device that used it may ask again with the same proposed token and gets the same answer.
+    public static func enroll(_ db: Database, request: EnrollRequest, epoch: String, now: Date) throws -> EnrollResponse {
+        let id: String
+        switch try check(db, request: request, epoch: epoch, now: now) {
+        case .repeated(let response): return response
+        case .allowed(let deviceId): id = deviceId
+        }
+        let token = try request.token ?? SecureToken.generate()
         try db.run("""
             UPDATE device SET enrolled_at = ?, token_hash = ?, label = ?, app_version = ?, protocol = ?,
                 last_seen_at = ?
             WHERE id = ?
             """, [Timestamp.string(now), TokenHash.of(token), request.deviceLabel, request.appVersion, ProtocolVersion.current,
                   Timestamp.string(now), id])
-        try AuditLog.record(db, actor: id, action: "device_enroll", subject: id, details: ["label": request.deviceLabel], at: now)
-        let scope = try scopeItems(try row[3])
+        try AuditLog.record(db, actor: id, action: "device_enroll", subject: id, details: [
+            "label": request.deviceLabel, "token_from_device": request.token != nil,
+        ], at: now)
+        guard let row = try db.fetchOne("SELECT id, name, role, scope FROM device WHERE id = ?", [id]) else {
+            throw RegistryError.unknownDevice(id)
+        }
+        return try response(db, row, token: token, epoch: epoch)
+    }
+
+    /// The enrollment answer for a device row starting with `id, name, role, scope`.
+    private static func response(_ db: Database, _ row: Row, token: String, epoch: String) throws -> EnrollResponse {
         let municipality: String = try db.scalar("SELECT name FROM municipality WHERE id = 1") ?? ""
         return EnrollResponse(
-            deviceId: id, name: try row[1], token: token, role: DeviceRole(rawValue: try row[2]) ?? .teacher, scope: scope,
-            epoch: epoch, municipality: municipality
+            deviceId: try row[0], name: try row[1], token: token, role: DeviceRole(rawValue: try row[2]) ?? .teacher,
+            scope: try scopeItems(try row[3]), epoch: epoch, municipality: municipality
         )
     }
 
@@ -216,6 +261,6 @@ public enum EnrollmentCode {
 
     /// Uppercase, without spaces and dashes, so that `k7m2 qx9p-4twa` matches `K7M2-QX9P-4TWA`.
     public static func normalize(_ code: String) -> String {
-        code.uppercased().filter { $0 != "-" && $0 != " " }
+        EnrollRequest.normalize(code: code)
     }
 }

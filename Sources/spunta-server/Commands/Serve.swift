@@ -22,6 +22,9 @@ struct Serve: ParsableCommand {
     var accessLog = "-"
     @Option(name: "max-connections", help: "Connessioni contemporanee al massimo.")
     var maxConnections = 4096
+    @Option(name: "trusted-proxy", valueName: "indirizzo",
+            help: "Reverse proxy fidato (ripetibile): per le sue richieste il client è l'ultimo indirizzo di X-Forwarded-For.")
+    var trustedProxy: [String] = []
 
     var hostAndPort: (String, Int)? {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port)
@@ -33,6 +36,13 @@ struct Serve: ParsableCommand {
     mutating func validate() throws {
         guard hostAndPort != nil else { throw ValidationError("--listen «\(listen)» non valido: usare host:porta, es. 127.0.0.1:8080.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections deve essere positivo.") }
+        for address in trustedProxy {
+            var ipv4 = in_addr()
+            var ipv6 = in6_addr()
+            guard inet_pton(AF_INET, address, &ipv4) == 1 || inet_pton(AF_INET6, address, &ipv6) == 1 else {
+                throw ValidationError("--trusted-proxy «\(address)» non valido: indicare l'indirizzo IP del proxy, es. 127.0.0.1.")
+            }
+        }
     }
 
     func run(_ context: CommandContext) async throws {
@@ -43,7 +53,9 @@ struct Serve: ParsableCommand {
         if let writer = try AccessLogWriter.make(accessLog) {
             logLine = { entry in writer.write(entry.line) }
         }
-        let server = try SyncServer(databasePath: database.path, configuration: configuration, accessLog: logLine)
+        var settings = SyncService.Settings()
+        settings.trustedProxies = Set(trustedProxy)
+        let server = try SyncServer(databasePath: database.path, configuration: configuration, settings: settings, accessLog: logLine)
         let bound: Int
         do {
             bound = try server.start()

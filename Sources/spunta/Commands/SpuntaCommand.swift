@@ -60,12 +60,18 @@ struct DateOption: ParsableArguments {
 struct Enroll: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Registra il dispositivo con il codice ricevuto dall'ufficio e scarica i suoi dati.",
-        discussion: "Esempio: spunta enroll --server http://10.0.0.5:8080 --code K7M2-QX9P-4TWA"
+        discussion: """
+            Esempio: spunta enroll --server http://10.0.0.5:8080 --code K7M2-QX9P-4TWA
+            Se la risposta del server va persa, ripetere lo stesso comando: il dispositivo viene riconosciuto. \
+            Un dispositivo che il server non riconosce più (ripristinato da una copia) o ha bloccato si registra di \
+            nuovo nella stessa cartella con un nuovo codice (--server si può omettere): le registrazioni fatte restano \
+            e vengono inviate.
+            """
     )
 
     @OptionGroup var home: HomeOption
-    @Option(valueName: "URL", help: "Indirizzo del server (http://host:porta).")
-    var server: String
+    @Option(valueName: "URL", help: "Indirizzo del server (http://host:porta); per registrare di nuovo, predefinito quello usato finora.")
+    var server: String?
     @Option(valueName: "codice", help: "Codice monouso di registrazione.")
     var code: String
     @Option(valueName: "nome", help: "Nome di questo apparecchio per l'amministratore (predefinito il nome host).")
@@ -73,8 +79,12 @@ struct Enroll: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let queue = try home.home(context).open()
-        let device = try SyncEngine.enroll(queue: queue, server: server, code: code, label: label ?? ProcessInfo.processInfo.hostName)
-        context.print("Registrato: \(device.name) (\(device.role.italian)) per \(device.municipality).")
+        let enrollment = try SyncEngine.enroll(queue: queue, server: server, code: code, label: label ?? ProcessInfo.processInfo.hostName)
+        let device = enrollment.device
+        let done = enrollment.previousDeviceId.map {
+            "Registrato di nuovo: \(device.name) (\(device.deviceId), prima \($0)). Le registrazioni fatte vengono inviate al server."
+        } ?? "Registrato: \(device.name) (\(device.role.italian)) per \(device.municipality)."
+        for line in TextWidth.wrap(done, width: Status.width) { context.print(line) }
         do {
             let report = try SyncEngine(queue: queue).sync()
             context.print("Dati scaricati: \(report.changes) elementi.")
@@ -147,20 +157,25 @@ struct Status: ParsableCommand {
         if json {
             try context.printJSON(status)
         } else {
+            var lines: [String] = []
             if status.enrolled {
-                context.print("\(status.name ?? "") (\(status.deviceId ?? ""))")
-                context.print("Ruolo: \(DeviceRole(rawValue: status.role ?? "")?.italian ?? "")")
-                context.print("Ambito: \(status.scope.joined(separator: ", "))")
-                context.print("Server: \(status.server ?? "")")
-                context.print("Ultima sincronizzazione: \(status.lastSuccessfulSync ?? "mai")")
+                lines.append("\(status.name ?? "") (\(status.deviceId ?? ""))")
+                lines.append("Ruolo: \(DeviceRole(rawValue: status.role ?? "")?.italian ?? "")")
+                lines.append("Ambito: \(status.scope.joined(separator: ", "))")
+                lines.append("Server: \(status.server ?? "")")
+                lines.append("Ultima sincronizzazione: \(status.lastSuccessfulSync ?? "mai")")
                 let age = status.oldestPendingAgeSeconds.map { " (la più vecchia da \($0 / 60) min)" } ?? ""
-                context.print("In attesa di invio: \(status.pendingOps)\(age)")
-                if status.rejectedOps > 0 { context.print("Rifiutate dal server: \(status.rejectedOps)") }
-                context.print("Dati: \(status.replica["beneficiaries"] ?? 0) bambini, \(status.replica["cards"] ?? 0) tessere")
-                if let error = status.lastError { context.print("Ultimo errore: \(error)") }
+                lines.append("In attesa di invio: \(status.pendingOps)\(age)")
+                if status.rejectedOps > 0 { lines.append("Rifiutate dal server: \(status.rejectedOps)") }
+                lines.append("Dati: \(status.replica["beneficiaries"] ?? 0) bambini, \(status.replica["cards"] ?? 0) tessere")
+                if let error = status.lastError { lines.append("Ultimo errore: \(error)") }
             }
-            context.print(status.healthy ? "Stato: in ordine." : "Stato: DA CONTROLLARE — \(status.problems.joined(separator: "; ")).")
+            lines.append(status.healthy ? "Stato: in ordine." : "Stato: DA CONTROLLARE — \(status.problems.joined(separator: "; ")).")
+            for line in lines.flatMap({ TextWidth.wrap($0, width: Self.width) }) { context.print(line) }
         }
         if !status.healthy { throw ExitCode.notHealthy }
     }
+
+    /// The handheld's screen: what the person must act on is wrapped, never cut.
+    static let width = 40
 }
