@@ -142,4 +142,45 @@ struct EnrollmentTests {
         let healthy = try d.spunta(home, ["status"])
         #expect(healthy.status == 0, "\(healthy.output)")
     }
+
+    @Test("a device restored from its own backup is blocked, enrolls again in place, and its new ops reach the server once")
+    func reenrollWhenBlocked() async throws {
+        let d = try Deployment()
+        try d.startServer()
+        let home = try d.device("porta", role: .canteen, scopes: ["site:S01"])
+        let before = try #require(try Self.status(d, home)["device_id"] as? String)
+        let cards = try d.canteenCards(site: "S01").prefix(5).map(\.payload)
+        try #require(cards.count == 5)
+        let database = DeviceHome(path: home).databasePath
+        let copy = d.folder.path("copia-del-palmare.sqlite")
+        #expect(try d.spunta(home, ["scan", "--service", "canteen", "--date", "2026-10-05"], input: cards[0] + "\n" + cards[1] + "\n").status == 0)
+        #expect(try d.spunta(home, ["sync"]).status == 0)
+        try Database(path: database).backup(to: copy)
+        #expect(try d.spunta(home, ["scan", "--service", "canteen", "--date", "2026-10-05"], input: cards[2] + "\n" + cards[3] + "\n").status == 0)
+        #expect(try d.spunta(home, ["sync"]).status == 0)
+        // The handheld is put back as it was after the first two meals, and records one more.
+        try Database(path: copy).backup(to: database)
+        #expect(try d.spunta(home, ["scan", "--service", "canteen", "--date", "2026-10-06"], input: cards[4] + "\n").status == 0)
+        let blocked = try d.spunta(home, ["sync"])
+        #expect(blocked.status == 1)
+        #expect(blocked.errors.contains("Il server ha bloccato il dispositivo"), "\(blocked.errors)")
+        let status = try d.spunta(home, ["status"])
+        #expect(status.status == 3)
+        #expect(status.output.joined(separator: " ").contains("dispositivo bloccato dal server"), "\(status.output)")
+
+        let code = try d.enrollmentCode("porta di nuovo", role: .canteen, scopes: ["site:S01"])
+        let again = try d.spunta(home, ["enroll", "--code", code])
+        #expect(again.status == 0, "\(again.errors)")
+        let after = try #require(try Self.status(d, home)["device_id"] as? String)
+        #expect(after != before)
+        let ops: Int? = try d.query("SELECT COUNT(*) FROM op")
+        let distinct: Int? = try d.query("SELECT COUNT(DISTINCT id) FROM op")
+        let fromNew: Int? = try d.query("SELECT COUNT(*) FROM op WHERE device_id = ? AND merge_status != 'rejected'", [after])
+        let meals: Int? = try d.query("SELECT COUNT(*) FROM meal")
+        #expect(ops == 5, "four from before the copy was put back, one recorded after")
+        #expect(distinct == 5)
+        #expect(fromNew == 1)
+        #expect(meals == 5)
+        #expect(try d.spunta(home, ["status"]).status == 0)
+    }
 }

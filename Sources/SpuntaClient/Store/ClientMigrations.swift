@@ -135,7 +135,8 @@ enum V1Device {
 
 /// The token a device proposes for each code it tries, committed before the request leaves: when the answer is
 /// lost, the same code tried again from the same folder carries the same token and the server answers again, so
-/// the device ends up holding the token the server knows. Emptied once an enrollment is stored.
+/// the device ends up holding the token the server knows. A code's row goes once its enrollment is stored; the rows
+/// of codes never answered stay, so that no token the server may have accepted is ever thrown away.
 enum V2EnrollmentAttempts {
     static func apply(_ db: Database) throws {
         try db.execute("""

@@ -111,7 +111,9 @@ public final class SyncEngine {
             } else {
                 try device.saveReplacing(db, enrolledAt: now)
             }
-            try db.run("DELETE FROM enrollment_attempt")
+            // Tokens proposed with other codes whose answers never came stay: a device the server enrolled with one
+            // of them is never left with a token nobody holds.
+            try db.run("DELETE FROM enrollment_attempt WHERE code = ?", [normalized])
         }
         return Enrollment(device: device, previousDeviceId: existing?.deviceId)
     }
