@@ -173,7 +173,9 @@ public enum DeviceReports {
         if revoked { problems.append("dispositivo revocato") }
         if blocked { problems.append("dispositivo bloccato dal server: registrarlo di nuovo con un nuovo codice") }
         if unknown {
-            problems.append("il server non riconosce più il dispositivo: chiedere un nuovo codice e registrarlo di nuovo (spunta enroll --code CODICE)")
+            problems.append(
+                "il server non riconosce più il dispositivo: chiedere un nuovo codice e registrarlo di nuovo (spunta enroll --code CODICE)"
+            )
         }
         if let oldestAge, Double(oldestAge) > maxPendingAge { problems.append("registrazioni in attesa da più di due ore") }
         if device != nil {

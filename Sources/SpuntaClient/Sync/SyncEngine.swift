@@ -79,7 +79,9 @@ public final class SyncEngine {
     /// so one device results and it holds the token the server knows. A folder already enrolled is enrolled again
     /// in place only when its server no longer knows it (restored from an older backup) or has blocked it; its
     /// ops are kept and sent under the new identity.
-    public static func enroll(queue: DatabaseQueue, server: String?, code: String, label: String, now: Date = WallClock.now()) throws -> Enrollment {
+    public static func enroll(
+        queue: DatabaseQueue, server: String?, code: String, label: String, now: Date = WallClock.now()
+    ) throws -> Enrollment {
         let existing = try queue.read { try EnrolledDevice.load($0) }
         guard let serverURL = server ?? existing?.serverURL else { throw ClientError.serverRequired }
         let client: HTTPClient
@@ -98,7 +100,8 @@ public final class SyncEngine {
             return made
         }
         let body = try WireCoding.encode(EnrollRequest(code: code, deviceLabel: label, appVersion: ProtocolVersion.appVersion, token: token))
-        let response = try Self.send(client, method: "POST", path: "/v1/enroll", token: nil, body: body, timeout: 30, clock: .init(time: now, seq: nil))
+        let response = try Self.send(client, method: "POST", path: "/v1/enroll", token: nil, body: body, timeout: 30,
+                                     clock: .init(time: now, seq: nil))
         let enrolled = try WireCoding.decode(EnrollResponse.self, from: response.body)
         // An older server ignores the proposed token and makes its own: the device keeps the one it is given.
         let device = EnrolledDevice(
