@@ -25,7 +25,7 @@ final class SmallComune {
 
     static func data() -> MasterDataSet {
         var s = MasterDataSet()
-        s.municipality = Municipality(name: "Comune di Prova", fiscalCode: EnteFiscalCode.make(base: "8000000000").value, segregationCode: "07",
+        s.municipality = Municipality(name: "Comune di Prova", fiscalCode: EnteFiscalCode.make(base: "8000000028").value, segregationCode: "07",
                                       iban: IBAN.makeItalian(abi: "03069", cab: "12117", account: "100000000001").value, province: "PD")
         s.schoolYears = [SchoolYear(id: "Y", startDate: d("2026-09-14"), endDate: d("2027-06-09"),
                                     closures: [.init(from: d("2026-10-16"), to: d("2026-10-16"), reason: "Patrono")])]

@@ -19,7 +19,10 @@ struct EnteFiscalCodeTests {
         #expect(EnteFiscalCode.make(base: "1234567890").value == "12345678903")
         var generator = SeededGenerator(seed: 11)
         for _ in 0..<500 {
-            let base = String((0..<10).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            let offices = (1...100).map { $0 } + [120, 121, 888, 999]
+            let office = offices[Int.random(in: 0..<offices.count, using: &generator)]
+            let matricola = Int.random(in: 1...9_999_999, using: &generator)
+            let base = String(format: "%07d%03d", matricola, office)
             let code = EnteFiscalCode.make(base: base)
             #expect(try EnteFiscalCode(validating: code.value) == code)
         }
@@ -66,5 +69,30 @@ struct EnteFiscalCodeTests {
         #expect(error.reason == "codice fiscale dell'ente 02438750585 non valido (cifra di controllo attesa 6)")
         #expect(error.code == "bad_check")
         #expect(error.userMessage.hasPrefix("Codice fiscale dell'ente 02438750585 non valido"))
+    }
+
+    /// Digits 8–10 are the code of the tax office that gave the number: 001–100, or 120, 121, 888, 999
+    /// (python-stdnum `stdnum/it/iva.py`); the first seven, the matricola, are never all zeros.
+    @Test("accepts every office code in use", arguments: ["001", "058", "100", "120", "121", "888", "999"])
+    func officeCodesAccepted(office: String) throws {
+        let code = EnteFiscalCode.make(base: "8001234" + office)
+        #expect(try EnteFiscalCode(validating: code.value) == code)
+    }
+
+    @Test("refuses an office code that does not exist, even with the right check digit",
+          arguments: ["000", "101", "119", "122", "567", "887", "998"])
+    func officeCodesRefused(office: String) {
+        let code = EnteFiscalCode.make(base: "8001234" + office).value
+        #expect(throws: EnteFiscalCodeError.wrongOfficeCode(code, office: office)) { try EnteFiscalCode(validating: code) }
+    }
+
+    @Test("refuses the former sample Comune's code and a matricola of zeros")
+    func formerSample() {
+        #expect(throws: EnteFiscalCodeError.wrongOfficeCode("80012345676", office: "567")) { try EnteFiscalCode(validating: "80012345676") }
+        let zeros = EnteFiscalCode.make(base: "0000000058").value
+        #expect(throws: EnteFiscalCodeError.zeroMatricola(zeros)) { try EnteFiscalCode(validating: zeros) }
+        let error = EnteFiscalCodeError.wrongOfficeCode("80012345676", office: "567")
+        #expect(error.userMessage.contains("567"))
+        #expect(error.code == "bad_office_code")
     }
 }

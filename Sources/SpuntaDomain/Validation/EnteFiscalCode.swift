@@ -1,7 +1,9 @@
 /// Codice fiscale numerico dell'ente: the 11-digit tax code of a Comune or other body, the creditor named on
 /// every pagoPA notice. The 11th digit is a check digit computed like the partita IVA's (DPR 605/1973; the
 /// Luhn scheme): digits in odd positions are added as they are, digits in even positions are doubled and
-/// reduced by 9 when above 9, and the check digit brings the total to a multiple of 10.
+/// reduced by 9 when above 9, and the check digit brings the total to a multiple of 10. Like a partita IVA, the
+/// first seven digits are a number within a tax office (matricola, never all zeros) and digits 8–10 the code of
+/// the office that gave it: 001–100, or 120, 121, 888, 999 — the rule python-stdnum applies (`stdnum/it/iva.py`).
 public struct EnteFiscalCode: Hashable, Sendable, CustomStringConvertible, Codable {
     /// Eleven digits.
     public let value: String
@@ -20,6 +22,10 @@ public struct EnteFiscalCode: Hashable, Sendable, CustomStringConvertible, Codab
         let digits = characters.compactMap(ASCII.digitValue)
         let expected = Self.checkDigit(digits.prefix(10))
         guard digits[10] == expected else { throw .wrongCheckDigit(normalized, expected: expected) }
+        // A code that passes the check digit can still name no office: a made-up number, never a real ente.
+        let office = String(characters[7..<10])
+        guard Self.isOfficeCode(office) else { throw .wrongOfficeCode(normalized, office: office) }
+        guard characters[0..<7].contains(where: { $0 != "0" }) else { throw .zeroMatricola(normalized) }
         self.value = normalized
     }
 
@@ -33,6 +39,12 @@ public struct EnteFiscalCode: Hashable, Sendable, CustomStringConvertible, Codab
         let digits = base.compactMap(ASCII.digitValue)
         precondition(digits.count == 10 && base.count == 10, "the base of an ente's codice fiscale is ten digits")
         return EnteFiscalCode(unchecked: base + String(checkDigit(digits)))
+    }
+
+    /// Offices that give numbers: the provincial codes 001–100, and 120, 121, 888, 999.
+    static func isOfficeCode(_ office: String) -> Bool {
+        guard let number = Int(office), office.count == 3 else { return false }
+        return (1...100).contains(number) || [120, 121, 888, 999].contains(number)
     }
 
     static func checkDigit(_ digits: some Sequence<Int>) -> Int {

@@ -6,6 +6,10 @@ public enum EnteFiscalCodeError: UserFacingError, Hashable, Sendable {
     /// `00000000000`: valid by the check digit, but only ever a placeholder.
     case placeholder(String)
     case wrongCheckDigit(String, expected: Int)
+    /// Digits 8–10 are not the code of a tax office that gives numbers (001–100, 120, 121, 888, 999).
+    case wrongOfficeCode(String, office: String)
+    /// The first seven digits, the number within the office (matricola), are all zeros.
+    case zeroMatricola(String)
 
     public var code: String {
         switch self {
@@ -14,6 +18,8 @@ public enum EnteFiscalCodeError: UserFacingError, Hashable, Sendable {
         case .wrongLength: return "wrong_length"
         case .placeholder: return "placeholder"
         case .wrongCheckDigit: return "bad_check"
+        case .wrongOfficeCode: return "bad_office_code"
+        case .zeroMatricola: return "zero_matricola"
         }
     }
 
@@ -32,6 +38,11 @@ public enum EnteFiscalCodeError: UserFacingError, Hashable, Sendable {
             return "codice fiscale dell'ente \(text) non valido (è un valore di esempio)"
         case let .wrongCheckDigit(text, expected):
             return "codice fiscale dell'ente \(text) non valido (cifra di controllo attesa \(expected))"
+        case let .wrongOfficeCode(text, office):
+            return "codice fiscale dell'ente \(text) non valido (le cifre dall'ottava alla decima, \(office), devono essere il codice "
+                + "di un ufficio dell'Agenzia delle Entrate: da 001 a 100, oppure 120, 121, 888 o 999)"
+        case let .zeroMatricola(text):
+            return "codice fiscale dell'ente \(text) non valido (le prime sette cifre non possono essere tutte zero)"
         }
     }
 

@@ -49,7 +49,7 @@ public struct SampleComuneGenerator {
     private mutating func build() -> MasterDataSet {
         data.municipality = Municipality(
             name: "Comune di Valmarina",
-            fiscalCode: EnteFiscalCode.make(base: "8001234567").value,
+            fiscalCode: EnteFiscalCode.make(base: "8001234026").value,
             segregationCode: "12",
             iban: IBAN.makeItalian(abi: "03069", cab: "12117", account: "100000046351").value,
             province: "TV"
