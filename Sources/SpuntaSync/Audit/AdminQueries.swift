@@ -183,7 +183,9 @@ public enum AdminQueries {
         _ db: Database, id: Int64, note: String, setStatus: AttendanceStatus?, setTime: LocalTime? = nil, setDate: LocalDate? = nil,
         actor: String, now: Date
     ) throws {
-        guard let row = try db.fetchOne("SELECT kind, status, beneficiary_id, business_date, details FROM conflict WHERE id = ?", [id]) else {
+        guard let row = try db.fetchOne("""
+            SELECT kind, status, beneficiary_id, business_date, details, subject, opened_at FROM conflict WHERE id = ?
+            """, [id]) else {
             throw ResolutionError.unknownConflict(id)
         }
         guard (try row[1] as String) == "open" else { throw ResolutionError.alreadyResolved(id) }
@@ -201,7 +203,7 @@ public enum AdminQueries {
                 throw ResolutionError.dateRequired(id: id, recorded: recorded, likely: facts["likely_date"]?.description ?? "")
             }
             // Closed before the fact moves: voiding the op would otherwise forget the open conflict with it.
-            try markResolved(db, id: id, note: trimmed, actor: actor, now: now)
+            try markResolved(db, id: id, row: row, note: trimmed, actor: actor, now: now)
             details["set_date"] = setDate.description
             if setDate.description != recorded, let opID = facts["op_id"]?.description {
                 let moved = try OperatorOps.move(db, opID: opID, to: setDate, reason: "Spostato al \(setDate.italian): \(trimmed)", now: now)
@@ -220,15 +222,27 @@ public enum AdminQueries {
                 if let setTime { details["set_time"] = setTime.description }
                 details["op_id"] = opID
             }
-            try markResolved(db, id: id, note: trimmed, actor: actor, now: now)
+            try markResolved(db, id: id, row: row, note: trimmed, actor: actor, now: now)
         }
         try AuditLog.record(db, actor: actor, action: "conflict_resolve", subject: String(id), details: details, at: now)
     }
 
-    private static func markResolved(_ db: Database, id: Int64, note: String, actor: String, now: Date) throws {
+    /// Marks the conflict resolved; `row` is the conflict as it was read before any correction (kind, status,
+    /// beneficiary, date, details, subject, opened at).
+    private static func markResolved(_ db: Database, id: Int64, row: Row, note: String, actor: String, now: Date) throws {
         try db.run("""
             UPDATE conflict SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?
             """, [Timestamp.string(now), actor, note, id])
+        if db.changesCount == 0 {
+            // The correction settled the disagreement, and the merge forgets a conflict nobody resolved yet: the
+            // operator's decision is put back as it was reviewed, resolved, so that the history keeps it.
+            try db.run("""
+                INSERT INTO conflict (id, kind, subject, beneficiary_id, business_date, details, status, opened_at, resolved_at,
+                    resolved_by, resolution)
+                VALUES (?, ?, ?, ?, ?, ?, 'resolved', ?, ?, ?, ?)
+                """, [id, try row[0] as String, try row[5] as String, try row[2] as String?, try row[3] as String?,
+                      try row[4] as String, try row[6] as String, Timestamp.string(now), actor, note])
+        }
     }
 
     // MARK: Audit trail
