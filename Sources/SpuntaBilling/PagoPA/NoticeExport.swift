@@ -60,20 +60,9 @@ public enum NoticeExport {
         return try StatementDesk.statements(db, period: period, payer: nil, status: "issued").compactMap { s in
             guard let nav = s.noticeNumber, let iuv = s.iuv, let due = s.dueDate, s.totalCents > 0 else { return nil }
             let causale = truncate("\(municipality.name) - servizi scolastici \(BillingPeriod(s.period)?.italian ?? s.period) - \(s.payerName)", 140)
-            // One transfer per taxonomy category present (at most five, as GPD allows); the rest joins the largest.
-            var byCategory: [String: Int64] = [:]
-            for line in s.lines {
-                let category = line.serviceId.flatMap { kinds[$0] }.map(category) ?? category(.canteen)
-                byCategory[category, default: 0] += line.amountCents
-            }
-            var categories = byCategory.filter { $0.value > 0 }.sorted { ($0.value, $0.key) > ($1.value, $1.key) }
-            if categories.isEmpty { categories = [(category(.canteen), s.totalCents)] }
-            var transfers: [(String, Int64)] = Array(categories.prefix(5)).map { ($0.key, $0.value) }
-            let allocated = transfers.reduce(Int64(0)) { $0 + $1.1 }
-            if allocated != s.totalCents, !transfers.isEmpty {
-                // Credits and adjustments go to the first transfer so that the transfers sum to the amount.
-                transfers[0].1 += s.totalCents - allocated
-            }
+            let transfers = Self.transfers(s.lines.map { line in
+                (category: line.serviceId.flatMap { kinds[$0] }.map(category), amount: line.amountCents)
+            }, total: s.totalCents)
             let options = [PaymentOption(
                 iuv: iuv, nav: nav, amount: s.totalCents, description: causale, isPartialPayment: false,
                 dueDate: "\(due)T23:59:59", retentionDate: "\(LocalDate(due)?.adding(days: 90).description ?? due)T23:59:59",
@@ -88,6 +77,35 @@ public enum NoticeExport {
                 paymentOption: options
             )
         }
+    }
+
+    /// The transfers of one payment option: one per taxonomy category, each at least one cent (GPD refuses less),
+    /// adding up to `total`. Credits — a line of a service billed negative, an adjustment or a carried credit that
+    /// names no service — are netted against the categories, the largest first, so a credit larger than one
+    /// service's lines never makes a negative transfer; a positive amount that names no service joins the largest
+    /// category. At most five transfers, as GPD allows: any further category joins the largest.
+    static func transfers(_ lines: [(category: String?, amount: Int64)], total: Int64) -> [(String, Int64)] {
+        var byCategory: [String: Int64] = [:]
+        var unattributed: Int64 = 0
+        for line in lines {
+            if let category = line.category { byCategory[category, default: 0] += line.amount } else { unattributed += line.amount }
+        }
+        var positive = byCategory.filter { $0.value > 0 }.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.map { ($0.key, $0.value) }
+        // Nothing names a service (only adjustments): the whole amount goes to the canteen, the commonest service.
+        guard !positive.isEmpty else { return total > 0 ? [(category(.canteen), total)] : [] }
+        var credit = -byCategory.values.filter { $0 < 0 }.reduce(0, +)
+        if unattributed > 0 { positive[0].1 += unattributed } else { credit -= unattributed }
+        for index in positive.indices where credit > 0 {
+            let taken = min(credit, positive[index].1)
+            positive[index].1 -= taken
+            credit -= taken
+        }
+        var transfers = positive.filter { $0.1 > 0 }.sorted { ($0.1, $0.0) > ($1.1, $1.0) }
+        if transfers.count > 5 {
+            transfers[0].1 += transfers[5...].reduce(0) { $0 + $1.1 }
+            transfers.removeLast(transfers.count - 5)
+        }
+        return transfers
     }
 
     public static func json(_ db: Database, period: BillingPeriod) throws -> Data {
