@@ -24,6 +24,10 @@ public enum BillingError: UserFacingError, Equatable {
     case invalidNoticeCounter(String)
     /// Every draft of the period waits for a clock conflict to be settled; the reasons, in Italian.
     case statementsHeld(String, [String])
+    /// Issuing a month that has not ended, without saying it is meant (the rest of the month is not billed yet).
+    case monthNotEnded(BillingPeriod, today: LocalDate)
+    /// A notice would fall due before the day it is issued.
+    case dueDateBeforeIssue(due: LocalDate, issued: LocalDate)
 
     public var code: String {
         switch self {
@@ -44,6 +48,8 @@ public enum BillingError: UserFacingError, Equatable {
         case .invalidCreditorFiscalCode: return "invalid_creditor_fiscal_code"
         case .invalidNoticeCounter: return "invalid_notice_counter"
         case .statementsHeld: return "statements_held"
+        case .monthNotEnded: return "month_not_ended"
+        case .dueDateBeforeIssue: return "due_date_before_issue"
         }
     }
 
@@ -89,6 +95,15 @@ public enum BillingError: UserFacingError, Equatable {
         case .statementsHeld(let period, let reasons):
             return "Nessun rendiconto di \(BillingPeriod(period)?.italian ?? period) emesso: sono tutti trattenuti finché non si decide "
                 + "il giorno di fatti registrati con l'orologio sbagliato.\n" + reasons.map { "- " + $0 }.joined(separator: "\n")
+        case .monthNotEnded(let period, let today):
+            return "Il mese di \(period.italian) non è ancora finito (oggi è il \(today.italian)): i rendiconti contengono solo i giorni "
+                + "già trascorsi, e il resto del mese andrebbe nel rendiconto successivo come conguaglio. Emettere dal "
+                + "\(period.lastDay.adding(days: 1).italian), oppure ripetere con --before-month-end se l'emissione anticipata è voluta. "
+                + "Nessun avviso è stato emesso."
+        case .dueDateBeforeIssue(let due, let issued):
+            return "Scadenza \(due.italian) anteriore all'emissione (\(issued.italian)): un avviso non può scadere prima di essere emesso. "
+                + "Indicare con --due-date una data dal \(issued.italian) in poi (senza --due-date la scadenza è 30 giorni dopo "
+                + "l'emissione). Nessun avviso è stato emesso."
         }
     }
 }

@@ -38,4 +38,35 @@ struct IssueErrorTests {
         #expect(throws: BillingError.invalidNoticeCounter(value)) { try c.issue(SmallComune.october) }
         #expect(try c.queue.read { try $0.scalar("SELECT COUNT(*) FROM statement WHERE status = 'issued'") as Int? } == 0)
     }
+
+    @Test("a due date before the issue date is refused in Italian and nothing is issued", arguments: ["2026-11-19", "2026-10-31"])
+    func dueDateBeforeIssue(due: String) throws {
+        let c = try SmallComune()
+        try c.merge(c.goldenOctober())
+        _ = try c.run(SmallComune.october)
+        do {
+            _ = try c.queue.write { db in
+                try StatementDesk.issue(db, period: SmallComune.october, payer: nil, dueDate: LocalDate(due), actor: "t", now: SmallComune.now)
+            }
+            Issue.record("a notice due before it is issued must be refused")
+        } catch let error as BillingError {
+            #expect(error.code == "due_date_before_issue")
+            #expect(error.userMessage.contains(LocalDate(due)!.italian))
+            #expect(error.userMessage.contains("20/11/2026"))
+        }
+        #expect(try c.queue.read { try $0.scalar("SELECT COUNT(*) FROM statement WHERE status = 'issued'") as Int? } == 0)
+    }
+
+    @Test("a due date on the issue day or later is accepted, and the default is thirty days after the issue day")
+    func dueDateAccepted() throws {
+        let c = try SmallComune()
+        try c.merge(c.goldenOctober())
+        _ = try c.run(SmallComune.october)
+        _ = try c.queue.write { db in
+            try StatementDesk.issue(db, period: SmallComune.october, payer: "PA", dueDate: LocalDate("2026-11-20"), actor: "t", now: SmallComune.now)
+        }
+        #expect(try c.statement("PA", SmallComune.october).dueDate == "2026-11-20")
+        try c.issue(SmallComune.october)
+        #expect(try c.statement("PB", SmallComune.october).dueDate == "2026-12-20")
+    }
 }

@@ -40,7 +40,7 @@ struct LateFactsTests {
         #expect(try c.billed(Self.lateKey) == 500)
         #expect(try Self.statementCount(c, "PE", SmallComune.october) == 0, "nothing left to bill in October for PE")
         // Whatever is issued and re-run in whatever order, the meal stays billed once.
-        try c.issue(SmallComune.november, payer: "PE")
+        try c.issue(SmallComune.november, payer: "PE", beforeMonthEnd: true)
         _ = try c.run(SmallComune.october)
         _ = try c.run(Self.december)
         #expect(try c.billed(Self.lateKey) == 500)
@@ -66,7 +66,7 @@ struct LateFactsTests {
         let late = c.meal("F1", "2026-10-08")
         try c.merge([late])
         _ = try c.run(SmallComune.november)
-        try c.issue(SmallComune.november, payer: "PE")
+        try c.issue(SmallComune.november, payer: "PE", beforeMonthEnd: true)
         try c.merge([c.op("2026-10-08", .void(VoidOp(targetOpId: late.id, reason: "letto per errore")))])
         _ = try c.run(Self.december)
         let december = try c.statement("PE", Self.december)

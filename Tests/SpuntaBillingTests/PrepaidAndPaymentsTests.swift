@@ -46,7 +46,7 @@ struct PrepaidAndPaymentsTests {
     func issuedOctober(_ c: SmallComune) throws -> [String: String] {
         try c.merge(c.goldenOctober())
         _ = try c.run(SmallComune.october)
-        _ = try c.queue.write { db in try StatementDesk.issue(db, period: SmallComune.october, payer: nil, dueDate: LocalDate("2026-11-15"), actor: "t", now: SmallComune.now) }
+        _ = try c.queue.write { db in try StatementDesk.issue(db, period: SmallComune.october, payer: nil, dueDate: LocalDate("2026-11-15"), actor: "t", now: SmallComune.earlyNovember) }
         var navs: [String: String] = [:]
         for s in try c.queue.read({ try StatementDesk.statements($0, period: SmallComune.october, payer: nil, status: "issued") }) {
             navs[s.payerId] = s.noticeNumber

@@ -17,8 +17,11 @@ final class SmallComune {
     let dir: URL
     let queue: DatabaseQueue
     static let now = BusinessCalendar.instant(date: LocalDate(year: 2026, month: 11, day: 20)!, time: LocalTime(hour: 10, minute: 0)!)
+    /// Monday 2 November, when October's notices go out in the tests where they must be overdue by `now`.
+    static let earlyNovember = BusinessCalendar.instant(date: LocalDate(year: 2026, month: 11, day: 2)!, time: LocalTime(hour: 10, minute: 0)!)
     static let october = BillingPeriod(year: 2026, month: 10)!
     static let november = BillingPeriod(year: 2026, month: 11)!
+    static let december = BillingPeriod(year: 2026, month: 12)!
     private var seq: Int64 = 0
 
     static func d(_ text: String) -> LocalDate { LocalDate(text)! }
@@ -181,8 +184,11 @@ final class SmallComune {
         try queue.write { try BillingRun.run($0, period: period, actor: "test", now: Self.now) }
     }
 
-    func issue(_ period: BillingPeriod, payer: String? = nil) throws {
-        _ = try queue.write { db in try StatementDesk.issue(db, period: period, payer: payer, dueDate: nil, actor: "test", now: Self.now) }
+    /// Issues at `now` (20 November): November is still running, so issuing it needs `beforeMonthEnd`.
+    func issue(_ period: BillingPeriod, payer: String? = nil, beforeMonthEnd: Bool = false) throws {
+        _ = try queue.write { db in
+            try StatementDesk.issue(db, period: period, payer: payer, dueDate: nil, beforeMonthEnd: beforeMonthEnd, actor: "test", now: Self.now)
+        }
     }
 
     /// What all the statements of all periods billed, together, for one fact.

@@ -8,7 +8,8 @@ import SpuntaSync
 /// Derives the charges of a month from the merged facts and the calendar (calcolo dei consumi): meals from
 /// the scans or the register at the cut-off, rides from the boardings, monthly fees from the enrollments;
 /// priced with the tariff in force each day, sibling reductions, exemptions, monthly minimum and maximum.
-/// A pure function of the database: the same facts give the same charges, in the same order.
+/// A pure function of the database and the hour: the same facts give the same charges, in the same order. A month
+/// billed while it runs is charged only for the days that have happened (`Settled`).
 public struct ChargeCalculator {
     let db: Database
     let data: MasterDataSet
@@ -32,6 +33,7 @@ public struct ChargeCalculator {
         let payers = Dictionary(data.payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var units: [Unit] = []
+        let settled = Settled(now: now)
         // Open register/scan conflicts of the month: only those can need settling when the facts agree.
         var openMismatches: Set<String> = []
         if raiseConflicts {
@@ -49,7 +51,7 @@ public struct ChargeCalculator {
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
                                         allDays: days, period: period, notes: &notes, raiseConflicts: raiseConflicts,
-                                        openMismatches: openMismatches, now: now)
+                                        openMismatches: openMismatches, settled: settled, now: now)
             }
         }
         // Sibling rank per payer, service and month: the eldest charged child first.
@@ -97,8 +99,36 @@ public struct ChargeCalculator {
         }
     }
 
+    /// Which days of a month in progress have happened, as far as billing is concerned. A scan or a boarding is a
+    /// fact as soon as it is recorded, so today counts; a meal booked by the register is fixed only at the cut-off
+    /// (until then the family may still cancel it), so today counts once the cut-off has passed — without a
+    /// cut-off, from tomorrow. A disagreement between the register and the scans waits for the day to end: at ten
+    /// the meal has not been served yet. Days after today never count.
+    struct Settled {
+        let today: LocalDate
+        let time: LocalTime
+
+        init(now: Date) {
+            today = BusinessCalendar.date(of: now)
+            time = BusinessCalendar.time(of: now)
+        }
+
+        func facts(_ day: LocalDate) -> Bool { day <= today }
+
+        func booking(_ day: LocalDate, cutoff: LocalTime?) -> Bool {
+            if day != today { return day < today }
+            guard let cutoff else { return false }
+            return time > cutoff
+        }
+
+        func disagreement(_ day: LocalDate) -> Bool { day < today }
+    }
+
     /// Why a fact of `day` is not billed, for the operator's report.
-    private func closedReason(_ day: LocalDate) -> String {
+    private func closedReason(_ day: LocalDate, settled: Settled) -> String {
+        if !settled.facts(day) {
+            return "giorno non ancora trascorso: si addebita quando arriva"
+        }
         if let holiday = ItalianHolidays.holidays(year: day.year).first(where: { $0.date == day }) {
             return "festività nazionale: \(holiday.name)"
         }
@@ -121,7 +151,7 @@ public struct ChargeCalculator {
 
     private func units(
         service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], period: BillingPeriod,
-        notes: inout Notes, raiseConflicts: Bool, openMismatches: Set<String>, now: Date
+        notes: inout Notes, raiseConflicts: Bool, openMismatches: Set<String>, settled: Settled, now: Date
     ) throws -> [Unit] {
         let child = enrollment.beneficiaryId
         let unitKind = TariffEngine.tariff(for: enrollment, on: days.first ?? period.firstDay, among: data.tariffs)?.unit
@@ -140,7 +170,7 @@ public struct ChargeCalculator {
                 guard start.period == period else { return [] }
                 return [unit("year|\(child)|\(service.id)|\(service.yearId)", nil, first, "Quota annuale \(service.name)", ["iscrizione \(enrollment.id)"])]
             case .ride?:
-                return try rides(service: service, enrollment: enrollment, days: days, unit: unit)
+                return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), unit: unit)
             default:
                 let proRata = data.tariffs.first { $0.serviceId == service.id && $0.isInForce(on: first) }?.proRata ?? false
                 let fraction: (Int, Int)? = proRata && days.count < allDays.count ? (days.count, allDays.count) : nil
@@ -149,16 +179,16 @@ public struct ChargeCalculator {
             }
         case .scan, .register, .both:
             if service.kind == .transport {
-                return try rides(service: service, enrollment: enrollment, days: days, unit: unit)
+                return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), unit: unit)
             }
             return try meals(service: service, enrollment: enrollment, days: days, period: period, notes: &notes,
-                             raiseConflicts: raiseConflicts, openMismatches: openMismatches, now: now, unit: unit)
+                             raiseConflicts: raiseConflicts, openMismatches: openMismatches, settled: settled, now: now, unit: unit)
         }
     }
 
     private func meals(
         service: Service, enrollment: Enrollment, days: [LocalDate], period: BillingPeriod, notes: inout Notes,
-        raiseConflicts: Bool, openMismatches: Set<String>, now: Date,
+        raiseConflicts: Bool, openMismatches: Set<String>, settled: Settled, now: Date,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) throws -> [Unit] {
         let child = enrollment.beneficiaryId
@@ -179,12 +209,12 @@ public struct ChargeCalculator {
                 }
             }
         }
-        let billable = Set(days)
+        let billable = Set(days.filter(settled.facts))
         for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
-            notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (\(closedReason(day)); op \(op))")
+            notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (\(closedReason(day, settled: settled)); op \(op))")
         }
         var result: [Unit] = []
-        for day in days {
+        for day in days where settled.facts(day) {
             let key = "meal|\(child)|\(service.id)|\(day)"
             let label = "Pasto del \(day.italian)"
             let register = Self.registerCharges(marks[day], cutoff: service.cutoff)
@@ -192,15 +222,19 @@ public struct ChargeCalculator {
             case .scan:
                 if let op = scanned[day] { result.append(unit(key, day, day, label, [op], nil)) }
             case .register:
-                if register.charged { result.append(unit(key, day, day, label, register.source.map { [$0] } ?? [], nil)) }
+                if register.charged && settled.booking(day, cutoff: service.cutoff) {
+                    result.append(unit(key, day, day, label, register.source.map { [$0] } ?? [], nil))
+                }
             case .both:
                 // The scan is the fact and is charged. The register disagreeing, either way, is a conflict for review;
-                // once the facts agree (a late scan, a corrected mark) the next run settles it.
+                // once the facts agree (a late scan, a corrected mark) the next run settles it. Today's disagreements
+                // wait for the day to end.
+                if let op = scanned[day] { result.append(unit(key, day, day, label, [op] + (register.source.map { [$0] } ?? []), nil)) }
+                guard settled.disagreement(day) else { break }
                 let subject = "\(child)|\(service.id)|\(day)"
                 let cutoff = service.cutoff?.description ?? ""
                 var disagreement: [String: any Sendable]?
                 if let op = scanned[day] {
-                    result.append(unit(key, day, day, label, [op] + (register.source.map { [$0] } ?? []), nil))
                     // Marked absent yet scanned is already a conflict of the merge (absent_but_ate): not raised twice.
                     if let attendance = register.source, !register.charged, marks[day]?.status != "absent" {
                         notes.scannedNotBooked += 1

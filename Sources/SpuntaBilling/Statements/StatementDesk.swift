@@ -137,8 +137,12 @@ public enum StatementDesk {
     /// (aux 3, the Comune's segregation code), due date, QR payload. Returns the issued statement ids. Drafts held
     /// by a fact of doubtful day (`BillingHolds`) stay drafts; when every draft is held, nothing is issued and the
     /// error says why.
+    ///
+    /// A month that has not ended is issued only with `beforeMonthEnd`: its statements bill the days gone by, and
+    /// the rest of the month follows as conguaglio — an operator must mean that. A due date before the issue day
+    /// is refused: nobody can pay a notice in time that was late the day it was printed.
     public static func issue(
-        _ db: Database, period: BillingPeriod, payer: String?, dueDate: LocalDate?, actor: String, now: Date
+        _ db: Database, period: BillingPeriod, payer: String?, dueDate: LocalDate?, beforeMonthEnd: Bool = false, actor: String, now: Date
     ) throws -> [Int64] {
         guard let municipality = try MasterDataStore.load(db).municipality else { throw BillingError.noMunicipality }
         var sql = "SELECT id, total_cents FROM statement WHERE status = 'draft' AND period = ?"
@@ -146,12 +150,14 @@ public enum StatementDesk {
         if let payer { sql += " AND payer_id = ?"; args.append(payer) }
         let all = try db.fetchAll(sql + " ORDER BY payer_id", args)
         guard !all.isEmpty else { throw BillingError.nothingToIssue(period.description) }
+        let today = BusinessCalendar.date(of: now)
+        guard beforeMonthEnd || period.lastDay < today else { throw BillingError.monthNotEnded(period, today: today) }
+        let due = dueDate ?? today.adding(days: 30)
+        guard due >= today else { throw BillingError.dueDateBeforeIssue(due: due, issued: today) }
         let holds = try BillingHolds.statements(db, period: period, payer: payer)
         let held = Set(holds.map(\.statementId))
         let drafts = try all.filter { !held.contains(try $0[0] as Int64) }
         guard !drafts.isEmpty else { throw BillingError.statementsHeld(period.description, holds.map(\.reason)) }
-        let today = BusinessCalendar.date(of: now)
-        let due = dueDate ?? today.adding(days: 30)
         // The Comune's configuration comes from the database: checked here, before anything changes, so that a bad
         // value is an error to correct and never reaches the preconditions of the notice number.
         let creditor: EnteFiscalCode
@@ -186,6 +192,7 @@ public enum StatementDesk {
         }
         try AuditLog.record(db, actor: actor, action: "billing_issue", subject: period.description, details: [
             "statements": issued.count, "payer": payer ?? "tutti", "due_date": due.description, "held": held.sorted(),
+            "before_month_end": period.lastDay >= today,
         ], at: now)
         return issued
     }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// What a running command talks to: its output and error streams, its input, the environment and the
-/// terminal width. `main()` builds it from the process; tests build one that captures everything.
+/// What a running command talks to: its output and error streams, its input, the environment, the terminal
+/// width and the clock. `main()` builds it from the process; tests build one that captures everything.
 ///
 /// ```swift
 /// let context = CommandContext(environment: ["SPUNTA_HOME": dir])
@@ -17,6 +17,13 @@ public struct CommandContext: Sendable {
     public let terminalWidth: Int
     /// The words that selected the running command: `["spunta-server", "device", "add"]`.
     public internal(set) var commandPath: [String] = []
+    /// Where the date and hour come from. Commands that decide by the date (what a month has charged so far,
+    /// whether it has ended, when a notice falls due) read `now` instead of the system clock, so that a test or
+    /// the demo can fix the day they act on.
+    public let clock: @Sendable () -> Date
+
+    /// The date and hour by the context's clock.
+    public var now: Date { clock() }
 
     /// A context with the given parts; by default output and error are captured in memory and input is empty.
     public init(
@@ -24,23 +31,48 @@ public struct CommandContext: Sendable {
         standardError: OutputSink = .memory(),
         standardInput: InputSource = .bytes([]),
         environment: [String: String] = [:],
-        terminalWidth: Int = Terminal.defaultWidth
+        terminalWidth: Int = Terminal.defaultWidth,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.standardOutput = standardOutput
         self.standardError = standardError
         self.standardInput = standardInput
         self.environment = environment
         self.terminalWidth = terminalWidth
+        self.clock = clock
     }
 
-    /// The process's own streams, environment and terminal width.
-    public static func standard() -> CommandContext {
-        CommandContext(
+    /// The process's own streams, environment and terminal width, and the system clock — or the instant fixed by
+    /// `fixedClockVariable` (see `fixedInstant(in:)`).
+    public static func standard() throws(FixedClockError) -> CommandContext {
+        let environment = ProcessInfo.processInfo.environment
+        let clock: @Sendable () -> Date
+        if let fixed = try fixedInstant(in: environment) {
+            clock = { fixed }
+        } else {
+            clock = { Date() }
+        }
+        return CommandContext(
             standardOutput: .standardOutput,
             standardError: .standardError,
             standardInput: .standardInput,
-            environment: ProcessInfo.processInfo.environment,
-            terminalWidth: Terminal.width())
+            environment: environment,
+            terminalWidth: Terminal.width(),
+            clock: clock)
+    }
+
+    /// `SPUNTA_NOW`: an instant in ISO 8601 with its offset (`2026-11-02T09:00:00+01:00`) that commands reading
+    /// `now` take as the present — for the demo's story and for tests of the date rules. Unset: the system clock.
+    public static let fixedClockVariable = "SPUNTA_NOW"
+
+    /// The instant `SPUNTA_NOW` fixes, nil when it is unset or empty; an error naming the value when it is not an
+    /// ISO 8601 instant with its offset.
+    public static func fixedInstant(in environment: [String: String]) throws(FixedClockError) -> Date? {
+        guard let text = environment[fixedClockVariable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        guard let instant = formatter.date(from: text) else { throw FixedClockError(value: text) }
+        return instant
     }
 
     /// Writes `line` and a newline to standard output.

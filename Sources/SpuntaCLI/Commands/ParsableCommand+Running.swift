@@ -4,7 +4,18 @@ extension ParsableCommand {
     /// Runs the program from `main.swift` (`await SpuntaServerCommand.main()`): parses the process's
     /// arguments, runs the selected command with the real streams, exits with its status.
     public static func main() async -> Never {
-        let status = await execute(Array(CommandLine.arguments.dropFirst()), context: .standard())
+        let context: CommandContext
+        do {
+            context = try .standard()
+        } catch {
+            FileHandle.standardError.write(Data("Errore: \(error.message)\n".utf8))
+            exit(ExitCode.usage.rawValue)
+        }
+        if let fixed = context.environment[CommandContext.fixedClockVariable], !fixed.trimmingCharacters(in: .whitespaces).isEmpty {
+            // A fixed clock changes what billing decides: never silently.
+            context.printError("Nota: data e ora fissate da \(CommandContext.fixedClockVariable)=\(fixed), non dall'orologio del sistema.")
+        }
+        let status = await execute(Array(CommandLine.arguments.dropFirst()), context: context)
         exit(status.rawValue)
     }
 

@@ -26,8 +26,9 @@ struct Billing: ParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
+            let now = context.now
             let report = try queue.write { db in
-                try BillingRun.run(db, period: try BillingRun.period(period, db: db, now: Date()), actor: "operatore", now: Date())
+                try BillingRun.run(db, period: try BillingRun.period(period, db: db, now: now), actor: "operatore", now: now)
             }
             if json { try context.printJSON(report) } else { context.print(report.italian) }
         }
@@ -115,9 +116,10 @@ struct Billing: ParsableCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             guard let money = Money(decimal: amount, allowNegative: true) else { return }
+            let now = context.now
             let id = try queue.write { db -> Int64 in
                 let id = try statement.map(Int64.init) ?? StatementDesk.find(db, payer: payer ?? "", period: BillingPeriod(period ?? "") ?? BillingPeriod(year: 2000, month: 1)!)
-                try StatementDesk.adjust(db, statement: id, amount: money, reason: reason, beneficiary: beneficiary, actor: "operatore", now: Date())
+                try StatementDesk.adjust(db, statement: id, amount: money, reason: reason, beneficiary: beneficiary, actor: "operatore", now: now)
                 return id
             }
             context.print("Rendiconto \(id) rettificato di \(money.italian).")
@@ -131,8 +133,11 @@ struct Billing: ParsableCommand {
         var period: String
         @Option(valueName: "pagante", help: "Solo questo pagante.")
         var payer: String?
-        @Option(name: "due-date", valueName: "AAAA-MM-GG", help: "Scadenza (predefinita tra 30 giorni).")
+        @Option(name: "due-date", valueName: "AAAA-MM-GG", help: "Scadenza, non prima di oggi (predefinita tra 30 giorni).")
         var dueDate: String?
+        @Flag(name: "before-month-end",
+              help: "Emette anche se il mese non è finito: si addebitano i giorni trascorsi, il resto va nel mese dopo come conguaglio.")
+        var beforeMonthEnd = false
         @Flag(help: "Stampa in JSON.")
         var json = false
 
@@ -149,11 +154,12 @@ struct Billing: ParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
+            let now = context.now
             let outcome = try queue.write { db -> Outcome in
-                let month = try BillingRun.period(period, db: db, now: Date())
+                let month = try BillingRun.period(period, db: db, now: now)
                 let held = try BillingHolds.statements(db, period: month, payer: payer)
                 let ids = try StatementDesk.issue(db, period: month, payer: payer, dueDate: dueDate.flatMap { LocalDate($0) },
-                                                  actor: "operatore", now: Date())
+                                                  beforeMonthEnd: beforeMonthEnd, actor: "operatore", now: now)
                 return Outcome(issued: try ids.map { try StatementDesk.statement(db, id: $0) }, held: held)
             }
             if json { return try context.printJSON(outcome) }
@@ -259,10 +265,11 @@ struct Billing: ParsableCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             guard let money = Money(decimal: amount) else { return }
-            let day = date.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: Date())
+            let now = context.now
+            let day = date.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: now)
             try queue.write { db in
                 try PrepaidLedger.topUp(db, payer: payer, beneficiary: beneficiary, service: service, amount: money, date: day, method: method,
-                                        source: "sportello", actor: "operatore", now: Date())
+                                        source: "sportello", actor: "operatore", now: now)
             }
             context.print("Ricarica di \(money.italian) registrata.")
         }
@@ -298,7 +305,8 @@ struct Payments: ParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
-            let report = try queue.write { db in try PaymentImport.run(db, path: file, actor: "operatore", now: Date()) }
+            let now = context.now
+            let report = try queue.write { db in try PaymentImport.run(db, path: file, actor: "operatore", now: now) }
             if json { try context.printJSON(report) } else { context.print(report.italian) }
         }
     }
@@ -322,9 +330,10 @@ struct RemindersCommand: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let queue = try ServerDatabase.open(path: database.path)
-        let day = asOf.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: Date())
+        let now = context.now
+        let day = asOf.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: now)
         let overdue = try queue.write { db in
-            try Reminders.run(db, asOf: day, graceDays: graceDays, send: !listOnly, actor: "operatore", now: Date())
+            try Reminders.run(db, asOf: day, graceDays: graceDays, send: !listOnly, actor: "operatore", now: now)
         }
         if json { return try context.printJSON(overdue) }
         for o in overdue {
@@ -386,7 +395,8 @@ struct Outbox: ParsableCommand {
             configuration.smsCommand = smsCommand
             configuration.smsURL = smsURL
             configuration.sender = from
-            let report = try OutboxSender(queue: try ServerDatabase.open(path: database.path), configuration: configuration).send()
+            let report = try OutboxSender(queue: try ServerDatabase.open(path: database.path), configuration: configuration)
+                .send(now: context.clock)
             if json { try context.printJSON(report) } else {
                 context.print(report.italian)
                 for error in report.errors { context.printError(error) }
@@ -402,7 +412,8 @@ struct Outbox: ParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
-            let done = try queue.write { db in try OutboxSender.retry(db, id: Int64(id), actor: "operatore", now: Date()) }
+            let now = context.now
+            let done = try queue.write { db in try OutboxSender.retry(db, id: Int64(id), actor: "operatore", now: now) }
             context.print(done ? "Messaggio \(id) rimesso in coda." : "Il messaggio \(id) non è fallito né incerto: nulla da fare.")
         }
     }

@@ -31,9 +31,10 @@ struct Conflicts: ParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
+            let now = context.now
             let rows = try queue.write { db in
                 // Rides that should have ended by now are checked before listing.
-                try RideChecks.refresh(db, now: Date())
+                try RideChecks.refresh(db, now: now)
                 return try AdminQueries.conflicts(db, status: status == "all" ? nil : status, date: date.flatMap { LocalDate($0) })
             }
             if json { return try context.printJSON(rows) }
@@ -81,9 +82,10 @@ struct Conflicts: ParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
+            let now = context.now
             try queue.write { db in
                 try AdminQueries.resolve(db, id: Int64(id), note: note, setStatus: setStatus, setTime: setTime.flatMap { LocalTime($0) },
-                                         setDate: setDate.flatMap { LocalDate($0) }, actor: actor, now: Date())
+                                         setDate: setDate.flatMap { LocalDate($0) }, actor: actor, now: now)
             }
             context.print("Conflitto #\(id) risolto.")
         }
