@@ -107,8 +107,20 @@ final class SmallComune {
         let xml = dir.appendingPathComponent("comune.xml")
         var data = Self.data()
         customize(&data)
+        self.data = data
         try Data(ExchangeXMLWriter.write(data).utf8).write(to: xml)
         queue = try ServerDatabase.open(path: dir.appendingPathComponent("db.sqlite").path)
+        _ = try MasterDataImporter.run(queue, paths: [xml.path])
+    }
+
+    /// The master data as imported last.
+    private(set) var data: MasterDataSet
+
+    /// Imports the master data again with `change` applied, as the office does when a family's details change.
+    func reimport(_ change: (inout MasterDataSet) -> Void) throws {
+        change(&data)
+        let xml = dir.appendingPathComponent("comune-\(UUID().uuidString).xml")
+        try Data(ExchangeXMLWriter.write(data).utf8).write(to: xml)
         _ = try MasterDataImporter.run(queue, paths: [xml.path])
     }
 

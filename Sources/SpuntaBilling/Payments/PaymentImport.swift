@@ -7,6 +7,11 @@ import SpuntaStore
 /// `payments import`: reconciles payments received (riconciliazione) with the issued notices, and records
 /// top-ups of prepaid positions. A file with a bad line is refused whole; partial, duplicate and unknown
 /// payments are recorded and reported — never guessed onto another notice.
+///
+/// A notice is paid up to its amount and no further: what a payment brings beyond it (an overpayment, or a second
+/// payment of a settled notice) is its excess (eccedenza), kept on the payment as a refund for the office to review
+/// (`refunds`). It is not credit on a later statement: the family may have no later statement, and money paid
+/// for nothing is given back, not kept. Nor does it count for the tax statement.
 public enum PaymentImport {
     /// Methods that count for the tax return (pagamenti tracciabili); cash does not.
     public static let traceableMethods: Set<String> = ["pagopa", "bank", "card", "postal"]
@@ -42,6 +47,37 @@ public enum PaymentImport {
                 text.append("  riga \(line.line) (\(line.reference)): \(line.message)")
             }
             return text.joined(separator: "\n")
+        }
+    }
+
+    /// A payment, or the part of one, that paid nothing due (eccedenza): the office checks it and gives it back.
+    public struct Refund: Encodable, Sendable, Equatable {
+        public let reference: String
+        public let paidOn: String
+        public let method: String
+        public let amountCents: Int64
+        public let excessCents: Int64
+        public let noticeNumber: String?
+        public let payerId: String?
+        public let payerName: String?
+        public let outcome: String
+
+        enum CodingKeys: String, CodingKey {
+            case reference, paidOn = "paid_on", method, amountCents = "amount_cents", excessCents = "excess_cents"
+            case noticeNumber = "notice_number", payerId = "payer_id", payerName = "payer_name", outcome
+        }
+    }
+
+    /// Every payment with an excess to refund, oldest first.
+    public static func refunds(_ db: Database) throws -> [Refund] {
+        try db.fetchAll("""
+            SELECT p.reference, p.paid_on, p.method, p.amount_cents, p.excess_cents, p.notice_number, p.payer_id,
+                   y.surname || ' ' || y.given_name, p.outcome
+            FROM payment p LEFT JOIN payer y ON y.id = p.payer_id
+            WHERE p.excess_cents > 0 ORDER BY p.paid_on, p.id
+            """).map { r in
+            Refund(reference: try r[0], paidOn: try r[1], method: try r[2], amountCents: try r[3], excessCents: try r[4],
+                   noticeNumber: try r[5], payerId: try r[6], payerName: try r[7], outcome: try r[8])
         }
     }
 
@@ -152,6 +188,7 @@ public enum PaymentImport {
         }
         var outcome: String
         var message: String
+        var excess: Int64 = 0
         var statementID: Int64?
         var payer = row.payer, beneficiary = row.beneficiary, service = row.service
         if row.kind == "notice", let code = row.notice {
@@ -163,16 +200,22 @@ public enum PaymentImport {
                 let due = total - paid
                 if due <= 0 {
                     outcome = "already_paid"
-                    message = "l'avviso \(code) risultava già saldato: pagamento doppio da restituire"
+                    excess = row.amount.cents
+                    message = "l'avviso \(code) risultava già saldato: pagamento doppio, \(row.amount.italian) da rimborsare "
+                        + "(elenco: spunta-server payments refunds)"
                 } else {
                     if row.amount.cents == due {
                         outcome = "paid"; message = "avviso saldato"
                     } else if row.amount.cents < due {
                         outcome = "partial"; message = "pagati \(row.amount.italian) di \(Money(cents: due).italian): restano \(Money(cents: due - row.amount.cents).italian)"
                     } else {
-                        outcome = "overpaid"; message = "pagati \(row.amount.italian) invece di \(Money(cents: due).italian): eccedenza da restituire"
+                        outcome = "overpaid"
+                        excess = row.amount.cents - due
+                        message = "pagati \(row.amount.italian) invece di \(Money(cents: due).italian): avviso saldato, eccedenza di "
+                            + "\(Money(cents: excess).italian) da rimborsare (elenco: spunta-server payments refunds)"
                     }
-                    try db.run("UPDATE statement SET paid_cents = paid_cents + ? WHERE id = ?", [row.amount.cents, statementID])
+                    // The notice is paid up to its amount: the excess stays on the payment, as a refund to review.
+                    try db.run("UPDATE statement SET paid_cents = paid_cents + ? WHERE id = ?", [row.amount.cents - excess, statementID])
                 }
             } else {
                 outcome = "unknown"
@@ -195,10 +238,10 @@ public enum PaymentImport {
         }
         try db.run("""
             INSERT INTO payment (reference, paid_on, amount_cents, method, kind, notice_number, statement_id, payer_id, beneficiary_id,
-                service_id, outcome, file, line, imported_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                service_id, outcome, file, line, imported_at, excess_cents)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [row.reference, row.date.description, row.amount.cents, row.method, row.kind, row.notice, statementID, payer, beneficiary,
-                  service, outcome, file, row.line, Timestamp.string(now)])
+                  service, outcome, file, row.line, Timestamp.string(now), excess])
         return result(outcome, message)
     }
 }

@@ -289,7 +289,7 @@ func write(_ data: Data, to output: String, _ context: CommandContext) throws {
 /// `spunta-server payments import`.
 struct Payments: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Pagamenti ricevuti: riconciliazione degli avvisi e ricariche.",
-                                                    subcommands: [ImportPayments.self])
+                                                    subcommands: [ImportPayments.self, Refunds.self])
 
     struct ImportPayments: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -308,6 +308,34 @@ struct Payments: ParsableCommand {
             let now = context.now
             let report = try queue.write { db in try PaymentImport.run(db, path: file, actor: "operatore", now: now) }
             if json { try context.printJSON(report) } else { context.print(report.italian) }
+        }
+    }
+}
+
+extension Payments {
+    /// `payments refunds`: what was paid beyond the notices, for the office to give back.
+    struct Refunds: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Eccedenze da rimborsare: avvisi pagati per più del dovuto o pagati due volte.",
+            discussion: "L'avviso risulta pagato fino al suo importo; l'eccedenza non è detraibile e va restituita alla famiglia."
+        )
+        @OptionGroup var database: DatabaseOption
+        @Flag(help: "Stampa in JSON (un array).")
+        var json = false
+
+        func run(_ context: CommandContext) async throws {
+            let queue = try ServerDatabase.open(path: database.path)
+            let list = try queue.read { try PaymentImport.refunds($0) }
+            if json { return try context.printJSON(list) }
+            var table = TextTable(columns: [.init("Pagato il"), .init("Pagante", maxWidth: 28), .init("Codice avviso"),
+                                            .init("Pagato", alignment: .right), .init("Da rimborsare", alignment: .right), .init("Riferimento")])
+            for r in list {
+                table.addRow([LocalDate(r.paidOn)?.italian ?? r.paidOn, "\(r.payerId ?? "") \(r.payerName ?? "")",
+                              r.noticeNumber.map { (try? NoticeNumber(validating: $0).grouped) ?? $0 } ?? "",
+                              Money(cents: r.amountCents).italian, Money(cents: r.excessCents).italian, r.reference])
+            }
+            context.print(table.render(width: max(context.terminalWidth, 110)))
+            context.print("\(list.count) eccedenze, \(Money(cents: list.reduce(0) { $0 + $1.excessCents }).italian) da rimborsare.")
         }
     }
 }
@@ -442,10 +470,13 @@ struct TaxStatementCommand: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let queue = try ServerDatabase.open(path: database.path)
-        let (rows, municipality) = try queue.read { db in (try TaxStatement.rows(db, year: year), try MasterDataStore.load(db).municipality) }
+        let (rows, excesses, municipality) = try queue.read { db in
+            (try TaxStatement.rows(db, year: year), try TaxStatement.excesses(db, year: year), try MasterDataStore.load(db).municipality)
+        }
         if json { return try context.printJSON(rows) }
         guard let municipality else { throw BillingError.noMunicipality }
-        let text = format == .csv ? TaxStatement.csv(rows, year: year) : TaxStatement.html(rows, year: year, municipality: municipality)
+        let text = format == .csv ? TaxStatement.csv(rows, year: year)
+            : TaxStatement.html(rows, excesses: excesses, year: year, municipality: municipality)
         try write(Data(text.utf8), to: output, context)
     }
 }
