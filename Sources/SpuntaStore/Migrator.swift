@@ -68,11 +68,16 @@ public struct Migrator: Sendable {
 /// A schema migration that cannot be applied.
 public enum MigrationError: Error, CustomStringConvertible, Sendable {
     case unknownMigration(identifier: String, path: String)
+    /// A step found a table unlike the one the earlier steps create: the file was changed by hand or by another program.
+    case unexpectedSchema(table: String, path: String)
 
     public var description: String {
         switch self {
         case .unknownMigration(let identifier, let path):
             return "the database \(path) has schema step \(identifier), unknown to this version: upgrade the program"
+        case .unexpectedSchema(let table, let path):
+            return "la tabella \(table) dell'archivio \(path) non è come la creano le versioni precedenti di Spunta: "
+                + "l'aggiornamento si è fermato senza cambiare nulla. Ripristinare l'ultimo backup e riprovare."
         }
     }
 }

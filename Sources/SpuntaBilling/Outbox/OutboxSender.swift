@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaHTTP
 import SpuntaServerStore
 import SpuntaStore
@@ -10,6 +11,9 @@ import SpuntaStore
 /// succeeds. If the program dies in between, the message stays `sending`; the next run marks it `uncertain`
 /// and does not send it again — an operator checks and re-queues it (`outbox retry`). Missing a message is
 /// recoverable, a family charged twice in words is not: the choice is at most once.
+///
+/// A reminder (sollecito) is checked once more at send time: if its notice was paid while it waited in the queue,
+/// it is `dropped` — a family that has paid is not told it has not — and the report says so.
 public struct OutboxSender {
     public struct Configuration: Sendable {
         /// Run with `/bin/sh -c`; the message (headers and body, RFC 5322) on standard input; SPUNTA_TO set.
@@ -33,10 +37,15 @@ public struct OutboxSender {
         public var failed = 0
         public var uncertain = 0
         public var skipped = 0
+        /// Reminders not sent because their notice was paid meanwhile.
+        public var dropped = 0
         public var errors: [String] = []
+        /// One line for each reminder dropped, saying which notice was paid.
+        public var notes: [String] = []
 
         public var italian: String {
             var text = "Messaggi inviati: \(sent)."
+            if dropped > 0 { text += " Solleciti non inviati perché l'avviso è stato pagato nel frattempo: \(dropped)." }
             if retrying > 0 { text += " Da riprovare: \(retrying)." }
             if failed > 0 { text += " Falliti definitivamente: \(failed)." }
             if uncertain > 0 { text += " Esito incerto (invio interrotto), da verificare: \(uncertain)." }
@@ -61,14 +70,26 @@ public struct OutboxSender {
         }
         let due = try queue.read { db in
             try db.fetchAll("""
-                SELECT id, channel, recipient, subject, body FROM outbox_message
+                SELECT id, channel, recipient, subject, body, kind, dedup_key FROM outbox_message
                 WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id
                 """, [Timestamp.string(now())]).map { row in
                 (id: try row[0] as Int64, channel: try row[1] as String, to: try row[2] as String, subject: try row[3] as String,
-                 body: try row[4] as String)
+                 body: try row[4] as String, kind: try row[5] as String, key: try row[6] as String)
             }
         }
         for message in due {
+            // Checked in the same transaction that would mark it sending: a payment imported meanwhile is seen.
+            let paidNotice = try queue.write { db -> String? in
+                guard let notice = try Self.paidNotice(db, kind: message.kind, key: message.key) else { return nil }
+                try db.run("UPDATE outbox_message SET status = 'dropped', last_error = ? WHERE id = ?",
+                           ["non inviato: l'avviso \(notice) risulta pagato", message.id])
+                return notice
+            }
+            if let paidNotice {
+                report.dropped += 1
+                report.notes.append("sollecito \(message.id) a \(message.to) non inviato: l'avviso \(paidNotice) è stato pagato dopo la messa in coda")
+                continue
+            }
             let configured = message.channel == "email" ? configuration.emailCommand != nil
                 : (configuration.smsCommand != nil || configuration.smsURL != nil)
             guard configured else {
@@ -105,6 +126,17 @@ public struct OutboxSender {
             }
         }
         return report
+    }
+
+    /// The notice of a reminder, grouped for reading, when it has been paid in full since the reminder was queued;
+    /// nil for any other message. A reminder's key is `reminder|<statement>|<round>|<channel>` (`Reminders`).
+    static func paidNotice(_ db: Database, kind: String, key: String) throws -> String? {
+        let parts = key.split(separator: "|")
+        guard kind == "reminder", parts.count >= 2, parts[0] == "reminder", let statement = Int64(parts[1]) else { return nil }
+        guard let notice: String = try db.scalar("""
+            SELECT notice_number FROM statement WHERE id = ? AND notice_number IS NOT NULL AND paid_cents >= total_cents
+            """, [statement]) else { return nil }
+        return (try? NoticeNumber(validating: notice).grouped) ?? notice
     }
 
     /// What became of one message.

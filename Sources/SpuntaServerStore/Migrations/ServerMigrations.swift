@@ -9,6 +9,7 @@ public enum ServerMigrations {
         m.registerMigration("v3-billing", V3Billing.apply)
         m.registerMigration("v4-device-clock-history", DeviceClockHistory.apply)
         m.registerMigration("v5-payment-excess", PaymentExcess.apply)
+        m.registerMigration("v6-outbox-dropped", OutboxDropped.apply)
         return m
     }
 }

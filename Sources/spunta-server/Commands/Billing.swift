@@ -380,7 +380,7 @@ struct Outbox: ParsableCommand {
     struct ListMessages: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Elenca i messaggi.")
         @OptionGroup var database: DatabaseOption
-        @Option(valueName: "stato", help: "pending, sent, failed, uncertain.")
+        @Option(valueName: "stato", help: "pending, sent, failed, uncertain, dropped (solleciti di avvisi pagati nel frattempo).")
         var status: String?
         @Flag(help: "Stampa in JSON (un array).")
         var json = false
@@ -427,6 +427,7 @@ struct Outbox: ParsableCommand {
                 .send(now: context.clock)
             if json { try context.printJSON(report) } else {
                 context.print(report.italian)
+                for note in report.notes { context.print("  \(note)") }
                 for error in report.errors { context.printError(error) }
             }
         }
