@@ -28,12 +28,13 @@ public struct ProgramRunner: Sendable {
         public let errors: String
     }
 
-    /// Runs a program to its end, `input` on its standard input.
+    /// Runs a program to its end, `input` on its standard input, `environment` added to this process's own.
     @discardableResult
-    public func run(_ program: String, _ arguments: [String], input: String? = nil) throws -> Result {
+    public func run(_ program: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path(program))
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -63,8 +64,8 @@ public struct ProgramRunner: Sendable {
 
     /// Runs a program that must succeed; otherwise the demo stops with its message.
     @discardableResult
-    public func must(_ program: String, _ arguments: [String], input: String? = nil) throws -> Result {
-        let result = try run(program, arguments, input: input)
+    public func must(_ program: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let result = try run(program, arguments, input: input, environment: environment)
         guard result.status == 0 else {
             throw DemoError.stepFailed("\(program) \(arguments.prefix(3).joined(separator: " "))", result.errors.trimmingCharacters(in: .whitespacesAndNewlines))
         }

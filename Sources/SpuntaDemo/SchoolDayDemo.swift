@@ -8,6 +8,10 @@ import SpuntaStore
 /// `spunta-server demo`: a whole school day of the sample Comune, end to end, with real processes — the server
 /// on a loopback port, six devices enrolled through the protocol, a day recorded offline, the syncs, the merge,
 /// the month's billing, a device that syncs late — told in Italian with the numbers that matter.
+///
+/// The office's work happens on the days of the story, not on the day the demo runs: each office command gets its
+/// date through `SPUNTA_NOW` (`Office`), so that a notice of October is issued in early November and falls due
+/// a month later, and payments come after the notices they pay, whatever the computer's calendar says.
 public final class SchoolDayDemo: Sendable {
     let runner: ProgramRunner
     let workspace: URL
@@ -19,6 +23,19 @@ public final class SchoolDayDemo: Sendable {
     public static let day = LocalDate(year: 2026, month: 10, day: 30)!
     static let october = BillingPeriod(year: 2026, month: 10)!
     static let november = BillingPeriod(year: 2026, month: 11)!
+
+    /// When the office does each thing, in Rome time (CET from 25 October).
+    enum Office {
+        /// The top-ups paid the day before the school day are imported in the afternoon.
+        static let topUps = ["SPUNTA_NOW": "2026-10-29T17:00:00+01:00"]
+        /// Monday 2 November, the first working day after October: October is billed and its notices issued.
+        static let billing = ["SPUNTA_NOW": "2026-11-02T09:00:00+01:00"]
+        /// Tuesday 3 November: the forgotten door syncs, and November (still running) is run.
+        static let lateDevice = ["SPUNTA_NOW": "2026-11-03T10:00:00+01:00"]
+        /// Tuesday 10 November: the pagoPA payments of the first days come in.
+        static let payments = ["SPUNTA_NOW": "2026-11-10T12:00:00+01:00"]
+        static let paymentDay = "2026-11-10"
+    }
 
     public init(runner: ProgramRunner, workspace: URL, say: @escaping @Sendable (String) -> Void) {
         self.runner = runner
@@ -97,7 +114,7 @@ public final class SchoolDayDemo: Sendable {
             topups.append("2026-10-29;\(index % 3 == 0 ? "20.00" : "12.00");;topup;\(payer);\(child);MENSA-RODARI;\(index % 2 == 0 ? "pagopa" : "cash");RIC-\(index)")
         }
         try topups.joined(separator: "\n").write(toFile: file("ricariche.csv"), atomically: true, encoding: .utf8)
-        try runner.must("spunta-server", ["payments", "import", "--db", db, file("ricariche.csv")])
+        try runner.must("spunta-server", ["payments", "import", "--db", db, file("ricariche.csv")], environment: Office.topUps)
 
         // The day, all offline.
         let port = server.port
@@ -174,55 +191,66 @@ public final class SchoolDayDemo: Sendable {
             say("  Conflitti da rivedere — \(label): \(try row[1] as Int)")
         }
 
-        // End of the month: billing.
-        let run = try runner.must("spunta-server", ["billing", "run", "--db", db, "--period", Self.october.description, "--json"])
+        // The first working day of November: October is billed and its notices go out.
+        let run = try runner.must("spunta-server", ["billing", "run", "--db", db, "--period", Self.october.description, "--json"],
+                                  environment: Office.billing)
         let runReport = (try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]) ?? [:]
-        try runner.must("spunta-server", ["billing", "issue", "--db", db, "--period", Self.october.description, "--due-date", "2026-11-30"])
+        // No --due-date: the notices fall due thirty days after the day they are issued.
+        try runner.must("spunta-server", ["billing", "issue", "--db", db, "--period", Self.october.description], environment: Office.billing)
         let notices: Int = try query("SELECT COUNT(*) FROM statement WHERE period = ? AND notice_number IS NOT NULL", [Self.october.description]) ?? 0
         let total: Int64 = try query("SELECT COALESCE(SUM(total_cents), 0) FROM statement WHERE period = ? AND notice_number IS NOT NULL",
                                      [Self.october.description]) ?? 0
+        let due: String = try query("SELECT MIN(due_date) FROM statement WHERE period = ? AND notice_number IS NOT NULL",
+                                    [Self.october.description]) ?? ""
         let dayMeals: Int = try query("SELECT COUNT(*) FROM meal WHERE business_date = ? AND service_id = 'MENSA'", [Self.day.description]) ?? 0
         let below: Int = try query("SELECT COUNT(*) FROM prepaid_position WHERE below_threshold = 1") ?? 0
         let alerts: Int = try query("SELECT COUNT(*) FROM outbox_message WHERE kind = 'low_balance'") ?? 0
         say("")
-        say("Fine mese: fatturazione di ottobre (\(runReport["charges"] as? Int ?? 0) addebiti dal registro, dalle letture e dalle iscrizioni).")
+        say("Lunedì 02/11/2026, ufficio scuola: fatturazione di ottobre (\(runReport["charges"] as? Int ?? 0) addebiti dal registro, "
+            + "dalle letture e dalle iscrizioni).")
         say("  Mensa Montessori del \(Self.day.italian): \(dayMeals) pasti addebitati — il doppio di \(try name(twice)) non c'è ancora: la porta 2 non ha parlato.")
-        say("  Emessi \(notices) avvisi pagoPA per \(Money(cents: total).italian) (rette di nido, scuolabus, pre-scuola e mense a consumo).")
+        say("  Emessi il 02/11/2026 \(notices) avvisi pagoPA per \(Money(cents: total).italian), da pagare entro il \(LocalDate(due)?.italian ?? due) "
+            + "(rette di nido, scuolabus, pre-scuola e mense a consumo).")
         say("  Credito prepagato Rodari: \(below) posizioni sotto la soglia, \(alerts) avvisi di credito basso in coda (e-mail e SMS).")
 
-        // The late device.
+        // The late device, found the next day.
         try runner.must("spunta", ["sync", "--home", door2])
-        try runner.must("spunta-server", ["billing", "run", "--db", db, "--period", Self.november.description])
+        let november = try runner.must("spunta-server", ["billing", "run", "--db", db, "--period", Self.november.description, "--json"],
+                                       environment: Office.lateDevice)
+        let novemberReport = (try? JSONSerialization.jsonObject(with: Data(november.output.utf8)) as? [String: Any]) ?? [:]
         let conguaglio: String? = try query("""
             SELECT l.description FROM statement_line l JOIN statement s ON s.id = l.statement_id
             WHERE s.period = ? AND l.kind = 'conguaglio' AND l.beneficiary_id = ? LIMIT 1
             """, [Self.november.description, lateDevice])
         let duplicates: Int = try query("SELECT COUNT(*) FROM op WHERE merge_status = 'duplicate' AND type = 'meal_scanned'") ?? 0
         say("")
-        say("La porta 2 si sincronizza dopo l'emissione di ottobre:")
+        say("Martedì 03/11/2026: la porta 2, ritrovata nel cassetto, si sincronizza dopo l'emissione di ottobre:")
         say("  il pasto di \(try name(twice)) letto due volte resta un solo addebito (\(duplicates) lettura segnata come doppione);")
         if let conguaglio {
             say("  il pasto di \(try name(lateDevice)) va nel rendiconto di novembre: «\(conguaglio)».")
         }
-        say("  I rendiconti di ottobre, già emessi, non sono cambiati.")
+        say("  I rendiconti di ottobre, già emessi, non sono cambiati. Novembre è in corso: la bozza (\(novemberReport["statements"] as? Int ?? 0) "
+            + "rendiconti) addebita solo i giorni già trascorsi e gli avvisi di novembre partiranno a fine mese.")
 
         // Payments, exports, documents.
-        let navs = try rows("SELECT notice_number, total_cents FROM statement WHERE period = ? AND notice_number IS NOT NULL ORDER BY payer_id LIMIT 3",
+        let navs = try rows("SELECT notice_number, total_cents FROM statement WHERE period = ? AND notice_number IS NOT NULL ORDER BY payer_id LIMIT 4",
                             [Self.october.description]).map { (try $0[0] as String, try $0[1] as Int64) }
         var paid = ["date;amount;notice;kind;payer;beneficiary;service;method;reference"]
         for (index, (nav, cents)) in navs.enumerated() {
-            let amount = index == 2 ? cents / 2 : cents
-            paid.append("2026-11-10;\(Money(cents: amount).decimalString);\(nav);notice;;;;pagopa;PSP-\(index)")
+            // Two paid in full, one half, one paid a euro too much (the euro is refunded).
+            let amount = index == 2 ? cents / 2 : (index == 3 ? cents + 100 : cents)
+            paid.append("\(Office.paymentDay);\(Money(cents: amount).decimalString);\(nav);notice;;;;pagopa;PSP-\(index)")
         }
         try paid.joined(separator: "\n").write(toFile: file("pagamenti.csv"), atomically: true, encoding: .utf8)
-        let payments = try runner.must("spunta-server", ["payments", "import", "--db", db, file("pagamenti.csv")])
+        let payments = try runner.must("spunta-server", ["payments", "import", "--db", db, file("pagamenti.csv")], environment: Office.payments)
         try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "csv", "--output", file("avvisi-2026-10.csv")])
         try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "gpd", "--output", file("avvisi-2026-10-gpd.json")])
         try runner.must("spunta-server", ["billing", "notices", "--db", db, "--period", Self.october.description, "--output", file("avvisi-2026-10.html")])
         try runner.must("spunta-server", ["tax-statement", "--db", db, "--year", "2026", "--format", "html", "--output", file("attestazioni-2026.html")])
         server.stop()
         say("")
-        say(payments.output.split(separator: "\n").prefix(4).joined(separator: "\n"))
+        say("Martedì 10/11/2026: arrivano i primi pagamenti pagoPA.")
+        say(payments.output.split(separator: "\n").joined(separator: "\n"))
         say("")
         say("File prodotti in \(workspace.path):")
         for name in ["comune.sqlite", "avvisi-2026-10.csv", "avvisi-2026-10-gpd.json", "avvisi-2026-10.html", "attestazioni-2026.html"] {

@@ -44,4 +44,20 @@ struct NoticeQRCodeTests {
         #expect(html.contains("BOZZA"))
         #expect(!html.contains("<svg"))
     }
+
+    @Test("the printed issue date is the day in Rome, not in UTC: issued at 00:30 on 2 November, it says 02/11/2026")
+    func issueDateInRome() throws {
+        let c = try SmallComune()
+        try c.merge(c.goldenOctober())
+        _ = try c.run(SmallComune.october)
+        let justAfterMidnight = BusinessCalendar.instant(date: LocalDate("2026-11-02")!, time: LocalTime("00:30")!)
+        _ = try c.queue.write { db in
+            try StatementDesk.issue(db, period: SmallComune.october, payer: "PA", dueDate: nil, actor: "t", now: justAfterMidnight)
+        }
+        let statement = try c.statement("PA", SmallComune.october)
+        #expect(statement.issuedAt?.hasPrefix("2026-11-01T23:30") == true, "stored in UTC")
+        let html = StatementHTML.render([statement], municipality: try #require(SmallComune.data().municipality))
+        #expect(html.contains("emesso il 02/11/2026"))
+        #expect(html.contains("entro il <strong>02/12/2026</strong>"))
+    }
 }

@@ -57,7 +57,7 @@ struct OverpaymentTests {
         let municipality = try #require(try c.queue.read { try MasterDataStore.load($0).municipality })
         let html = TaxStatement.html(rows, excesses: excesses, year: 2026, municipality: municipality)
         #expect(html.contains("1,00"))
-        #expect(html.contains("non detraibile"))
-        #expect(html.contains("rimborso"))
+        #expect(html.contains("non detraibili"))
+        #expect(html.contains("che il Comune rimborsa"))
     }
 }

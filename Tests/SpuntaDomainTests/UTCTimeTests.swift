@@ -21,4 +21,13 @@ struct UTCTimeTests {
         let stamps = [0, 9, 10, 99, 100, 999, 1000].map { UTCTime.string(milliseconds: 1_791_187_862_000 + Int64($0), fractional: true) }
         #expect(stamps == stamps.sorted())
     }
+
+    @Test("reads back what it writes, with or without milliseconds, and nothing else", arguments: [
+        ("2026-10-05T08:11:02.120Z", Optional(1_791_187_862.120)), ("2026-10-05T08:11:02Z", 1_791_187_862), ("2026-10-05", nil), ("", nil),
+        ("2026-10-05T08:11:02", nil),
+    ])
+    func parses(text: String, seconds: Double?) throws {
+        let date = UTCTime.date(text)
+        #expect(date.map { ($0.timeIntervalSince1970 * 1000).rounded() } == seconds.map { ($0 * 1000).rounded() })
+    }
 }

@@ -15,11 +15,25 @@ struct DemoTests {
             let story = demo.output.joined(separator: "\n")
             for expected in ["appelli discordanti tra le due maestre: 1", "assenti all'appello che hanno mangiato: 1",
                              "bambini saliti sullo scuolabus e mai scesi: 1", "lettura segnata come doppione", "Conguaglio ottobre 2026",
-                             "avvisi pagoPA", "avvisi saldati"] {
+                             "avvisi pagoPA", "avvisi saldati", "Emessi il 02/11/2026", "da pagare entro il 02/12/2026",
+                             "eccedenza di € 1,00 da rimborsare", "Novembre è in corso"] {
                 #expect(story.contains(expected), "missing from the story: \(expected)")
             }
             for file in ["avvisi-2026-10.csv", "avvisi-2026-10-gpd.json", "avvisi-2026-10.html", "attestazioni-2026.html"] {
                 #expect(FileManager.default.fileExists(atPath: "\(workspace)/\(file)"))
+            }
+            // The documents agree with the story: issued on 2 November, due on 2 December, every transfer at least a cent.
+            let notices = try String(contentsOfFile: "\(workspace)/avvisi-2026-10.html", encoding: .utf8)
+            #expect(notices.contains("emesso il 02/11/2026") && !notices.contains("emesso il 01/12"))
+            #expect(!notices.contains("entro il <strong>30/11/2026"))
+            let gpd = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(workspace)/avvisi-2026-10-gpd.json"))) as? [[String: Any]])
+            let options = gpd.flatMap { ($0["paymentOption"] as? [[String: Any]]) ?? [] }
+            #expect(!options.isEmpty)
+            for option in options {
+                let transfers = (option["transfer"] as? [[String: Any]]) ?? []
+                let amounts = transfers.compactMap { $0["amount"] as? Int }
+                #expect(amounts.allSatisfy { $0 >= 1 } && amounts.reduce(0, +) == option["amount"] as? Int)
+                #expect(option["dueDate"] as? String == "2026-12-02T23:59:59")
             }
         }
     }

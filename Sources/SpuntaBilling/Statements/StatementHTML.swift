@@ -50,7 +50,9 @@ public enum StatementHTML {
             html += "<section class=\"page\">\n"
             html += "<h1>\(escape(municipality.name)) — servizi scolastici</h1>\n"
             html += "<p class=\"small\">Codice fiscale ente \(escape(municipality.fiscalCode)) · Rendiconto n. \(s.id) di \(escape(period))"
-            html += s.status == "issued" ? " · emesso il \(escape(LocalDate(String((s.issuedAt ?? "").prefix(10)))?.italian ?? String((s.issuedAt ?? "").prefix(10))))" : " · BOZZA, non valida per il pagamento"
+            // Stored in UTC; printed as the day in Rome (a notice issued at 00:30 on 2 November is of 2 November).
+            let issued = s.issuedAt.flatMap(UTCTime.date).map { BusinessCalendar.date(of: $0).italian } ?? s.issuedAt ?? ""
+            html += s.status == "issued" ? " · emesso il \(escape(issued))" : " · BOZZA, non valida per il pagamento"
             html += "</p>\n<p><strong>\(escape(s.payerName))</strong><br>Codice fiscale \(escape(s.payerFiscalCode))"
             if let address = s.payerAddress { html += "<br>\(escape(address))" }
             html += "</p>\n<h2>Dettaglio</h2>\n<table><tr><th>Bambino</th><th>Voce</th><th class=\"amount\">Importo</th></tr>\n"

@@ -212,9 +212,9 @@ public enum TaxStatement {
             }
             for x in extra {
                 let notice = x.noticeNumber.map { (try? NoticeNumber(validating: $0).grouped) ?? $0 } ?? ""
-                html += "<p>Pagamento del \(e(LocalDate(x.paidOn)?.italian ?? x.paidOn)) oltre l'importo dell'avviso \(e(notice)): "
-                html += "<strong>\(Money(cents: x.excessCents).italian)</strong> in eccedenza, non detraibile, in rimborso da parte del Comune "
-                html += "(non è una spesa per i servizi e non è compreso negli importi pagati qui sopra).</p>\n"
+                html += "<p>Pagamento del \(e(LocalDate(x.paidOn)?.italian ?? x.paidOn)) sull'avviso \(e(notice)): "
+                html += "<strong>\(Money(cents: x.excessCents).italian)</strong> pagati in più del dovuto, che il Comune rimborsa. "
+                html += "Non sono una spesa per i servizi: non detraibili e non compresi negli importi pagati qui sopra.</p>\n"
             }
             html += "<p class=\"small\">Somme pagate nell'anno con mezzi tracciabili (pagoPA, bonifico, carta, bollettino); "
             html += "le ricariche in contanti non sono detraibili. Detrazione del 19%: per mensa, trasporto, pre e post-scuola "

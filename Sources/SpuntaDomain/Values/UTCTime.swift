@@ -25,4 +25,13 @@ public enum UTCTime {
     public static func string(_ date: Date, fractional: Bool) -> String {
         string(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)), fractional: fractional)
     }
+
+    /// The instant written by `string(_:fractional:)`, with or without milliseconds; nil for any other text.
+    public static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
 }
