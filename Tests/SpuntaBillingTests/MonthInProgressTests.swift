@@ -89,6 +89,7 @@ struct MonthInProgressTests {
         let conguagli = december.lines.filter { $0.kind == "conguaglio" && $0.serviceId == "MENSA-R" }
         #expect(conguagli.count == 6, "23–27 and 30 November")
         #expect(conguagli.allSatisfy { ($0.date ?? "") > "2026-11-20" && ($0.date ?? "") <= "2026-11-30" })
+        #expect(conguagli.allSatisfy { $0.description.contains("giorno successivo all'emissione di novembre 2026, avvenuta il 20/11/2026") })
     }
 
     @Test("a month that has ended is issued without the option")

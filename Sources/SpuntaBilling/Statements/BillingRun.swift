@@ -181,6 +181,12 @@ public enum BillingRun {
         for row in try db.fetchAll("SELECT DISTINCT payer_id FROM statement WHERE period >= ?", [considered.min() ?? period.description]) {
             payers.insert(try row[0])
         }
+        // The day each earlier month was first issued, in Rome: a fact dated after it happened after an early issue.
+        var issuedOn: [String: LocalDate] = [:]
+        for row in try db.fetchAll("SELECT period, MIN(issued_at) FROM statement WHERE status = 'issued' AND period < ? GROUP BY period",
+                                   [period.description]) {
+            if let day = (try row[1] as String?).flatMap(UTCTime.date).map(BusinessCalendar.date(of:)) { issuedOn[try row[0]] = day }
+        }
         for payer in payers.sorted() {
             let existing = try db.fetchOne("SELECT id, status FROM statement WHERE payer_id = ? AND period = ?", [payer, period.description])
             if let existing, (try existing[1] as String) == "issued" {
@@ -190,7 +196,8 @@ public enum BillingRun {
             let statementID: Int64? = try existing?[0]
             let elsewhere = try billed(db, payer: payer, excluding: statementID)
             var lines = current(byPayer[payer] ?? [], billed: elsewhere)
-            lines += conguagli(late: lateByPayer[payer] ?? [], current: byPayer[payer] ?? [], billed: elsewhere, considered: considered)
+            lines += conguagli(late: lateByPayer[payer] ?? [], current: byPayer[payer] ?? [], billed: elsewhere, considered: considered,
+                               issuedOn: issuedOn)
             lines += try carries(db, payer: payer, before: period, excluding: statementID)
             report.conguaglioLines += lines.filter { $0.kind == "conguaglio" || $0.kind == "carry" }.count
             let adjustments: [Line] = try statementID.map { id in
@@ -240,12 +247,18 @@ public enum BillingRun {
 
     /// Lines that bring what was billed for earlier months in line with their facts as they are now, and credit
     /// back a fact of this month or a recomputed one that is gone although an issued statement billed it.
-    private static func conguagli(late: [Charge], current: [Charge], billed: [String: Billed], considered: Set<String>) -> [Line] {
+    private static func conguagli(
+        late: [Charge], current: [Charge], billed: [String: Billed], considered: Set<String>, issuedOn: [String: LocalDate]
+    ) -> [Line] {
         var lines: [Line] = []
         for charge in late.sorted() {
             let before = billed[charge.key]?.total ?? 0
             guard charge.amount.cents != before else { continue }
-            let why = before == 0 ? "registrato dopo l'emissione di \(charge.period.italian)" : "importo ricalcolato dopo l'emissione"
+            var why = before == 0 ? "registrato dopo l'emissione di \(charge.period.italian)" : "importo ricalcolato dopo l'emissione"
+            if before == 0, let date = charge.date, let issued = issuedOn[charge.period.description], date > issued {
+                // The month was issued before it ended (--before-month-end): this day came after the notices.
+                why = "giorno successivo all'emissione di \(charge.period.italian), avvenuta il \(issued.italian) prima della fine del mese"
+            }
             lines.append(Line(difference: charge, billed: before,
                               description: "Conguaglio \(charge.period.italian): \(charge.description) — \(why)", reason: why))
         }
