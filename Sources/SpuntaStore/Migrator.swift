@@ -31,6 +31,19 @@ public struct Migrator: Sendable {
     /// Applies every step not yet applied. Fails, changing nothing, when the database holds a step this code
     /// does not know (it was written by a newer version of the program).
     public func migrate(_ db: Database) throws {
+        try migrate(db, steps: steps)
+    }
+
+    /// Applies the steps not yet applied up to and including `identifier`: the schema as the release that ended
+    /// with that step left it, so that a test can check what a later step does to its data.
+    public func migrate(_ queue: DatabaseQueue, through identifier: String) throws {
+        guard let last = steps.firstIndex(where: { $0.identifier == identifier }) else {
+            preconditionFailure("no migration step \(identifier)")
+        }
+        try queue.withConnection { try migrate($0, steps: Array(steps[...last])) }
+    }
+
+    private func migrate(_ db: Database, steps: [(identifier: String, body: Step)]) throws {
         try createTable(db)
         let applied = try appliedIdentifiers(db)
         let known = Set(identifiers)

@@ -13,6 +13,14 @@ struct MonthInProgressTests {
         BusinessCalendar.instant(date: LocalDate(date)!, time: LocalTime(time)!)
     }
 
+    /// The small Comune with November run at `date` `time`.
+    static func november(runAt date: String, _ time: String) throws -> (SmallComune, Date) {
+        let c = try SmallComune()
+        let now = at(date, time)
+        _ = try c.queue.write { try BillingRun.run($0, period: SmallComune.november, actor: "t", now: now) }
+        return (c, now)
+    }
+
     static func registerMeals(_ c: SmallComune, _ period: BillingPeriod) throws -> [String] {
         try c.queue.read { db in
             try db.fetchAll("""
@@ -29,9 +37,7 @@ struct MonthInProgressTests {
         ("2026-11-22", "10:00", 15, "2026-11-20"), ("2026-12-01", "08:00", 21, "2026-11-30"),
     ])
     func registerUpToToday(date: String, time: String, count: Int, last: String) throws {
-        let c = try SmallComune()
-        let now = Self.at(date, time)
-        _ = try c.queue.write { try BillingRun.run($0, period: SmallComune.november, actor: "t", now: now) }
+        let (c, _) = try Self.november(runAt: date, time)
         let meals = try Self.registerMeals(c, SmallComune.november)
         #expect(meals.count == count)
         #expect(meals.last == last)
@@ -55,9 +61,7 @@ struct MonthInProgressTests {
 
     @Test("issuing a month that has not ended is refused, says why in Italian, and issues nothing")
     func issueBeforeMonthEndRefused() throws {
-        let c = try SmallComune()
-        let now = Self.at("2026-11-20", "12:00")
-        _ = try c.queue.write { try BillingRun.run($0, period: SmallComune.november, actor: "t", now: now) }
+        let (c, now) = try Self.november(runAt: "2026-11-20", "12:00")
         do {
             _ = try c.queue.write { db in
                 try StatementDesk.issue(db, period: SmallComune.november, payer: nil, dueDate: nil, actor: "t", now: now)
@@ -74,9 +78,7 @@ struct MonthInProgressTests {
 
     @Test("with the explicit option the month in progress is issued, and only what has happened is on it")
     func issueBeforeMonthEndAllowed() throws {
-        let c = try SmallComune()
-        let now = Self.at("2026-11-20", "12:00")
-        _ = try c.queue.write { try BillingRun.run($0, period: SmallComune.november, actor: "t", now: now) }
+        let (c, now) = try Self.november(runAt: "2026-11-20", "12:00")
         let issued = try c.queue.write { db in
             try StatementDesk.issue(db, period: SmallComune.november, payer: "PB", dueDate: nil, beforeMonthEnd: true, actor: "t", now: now)
         }
@@ -94,9 +96,7 @@ struct MonthInProgressTests {
 
     @Test("a month that has ended is issued without the option")
     func issueAfterMonthEnd() throws {
-        let c = try SmallComune()
-        let now = Self.at("2026-12-01", "00:05")
-        _ = try c.queue.write { try BillingRun.run($0, period: SmallComune.november, actor: "t", now: now) }
+        let (c, now) = try Self.november(runAt: "2026-12-01", "00:05")
         let issued = try c.queue.write { db in
             try StatementDesk.issue(db, period: SmallComune.november, payer: nil, dueDate: nil, actor: "t", now: now)
         }

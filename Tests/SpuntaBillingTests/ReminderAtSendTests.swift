@@ -8,15 +8,22 @@ import SpuntaStore
 /// must not be told it has not paid: the reminder is dropped at send time and the report says so.
 @Suite("Reminders paid before they are sent")
 struct ReminderAtSendTests {
-    @Test("a queued reminder whose notice was paid meanwhile is dropped at send time, with a line in the report")
-    func paidMeanwhile() throws {
+    /// October issued on 2 November, due the 15th (for `payer`, or everyone), and its reminders queued on the 20th.
+    static func remindersQueued(payer: String?) throws -> SmallComune {
         let c = try SmallComune()
         try c.merge(c.goldenOctober())
         _ = try c.run(SmallComune.october)
         _ = try c.queue.write { db in
-            try StatementDesk.issue(db, period: SmallComune.october, payer: nil, dueDate: LocalDate("2026-11-15"), actor: "t", now: SmallComune.earlyNovember)
+            try StatementDesk.issue(db, period: SmallComune.october, payer: payer, dueDate: LocalDate("2026-11-15"), actor: "t",
+                                    now: SmallComune.earlyNovember)
         }
         _ = try c.queue.write { try Reminders.run($0, asOf: LocalDate("2026-11-20")!, graceDays: 15, send: true, actor: "t", now: SmallComune.now) }
+        return c
+    }
+
+    @Test("a queued reminder whose notice was paid meanwhile is dropped at send time, with a line in the report")
+    func paidMeanwhile() throws {
+        let c = try Self.remindersQueued(payer: nil)
         let statement = try c.statement("PA", SmallComune.october)
         let nav = try #require(statement.noticeNumber)
         let csv = "date;amount;notice;kind;payer;beneficiary;service;method;reference\n2026-11-19;\(Money(cents: statement.totalCents).decimalString);\(nav);notice;;;;pagopa;PSP-1\n"
@@ -49,13 +56,7 @@ struct ReminderAtSendTests {
 
     @Test("a reminder of a notice only partly paid is still sent")
     func partlyPaid() throws {
-        let c = try SmallComune()
-        try c.merge(c.goldenOctober())
-        _ = try c.run(SmallComune.october)
-        _ = try c.queue.write { db in
-            try StatementDesk.issue(db, period: SmallComune.october, payer: "PB", dueDate: LocalDate("2026-11-15"), actor: "t", now: SmallComune.earlyNovember)
-        }
-        _ = try c.queue.write { try Reminders.run($0, asOf: LocalDate("2026-11-20")!, graceDays: 15, send: true, actor: "t", now: SmallComune.now) }
+        let c = try Self.remindersQueued(payer: "PB")
         let nav = try #require(try c.statement("PB", SmallComune.october).noticeNumber)
         let path = c.path("pagamenti.csv")
         try Data("date;amount;notice;kind;payer;beneficiary;service;method;reference\n2026-11-19;10.00;\(nav);notice;;;;pagopa;PSP-1\n".utf8)

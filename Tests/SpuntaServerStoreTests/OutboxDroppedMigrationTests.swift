@@ -9,14 +9,7 @@ struct OutboxDroppedMigrationTests {
     @Test("messages, their ids and the index survive the copy; a message can then be dropped, and junk statuses are still refused")
     func upgrade() throws {
         let dir = try TemporaryDirectory()
-        let queue = try DatabaseQueue(path: dir.path("old.sqlite"))
-        var released = Migrator()
-        released.registerMigration("v1-master-data", V1MasterData.apply)
-        released.registerMigration("v2-sync", V2Sync.apply)
-        released.registerMigration("v3-billing", V3Billing.apply)
-        released.registerMigration("v4-device-clock-history", DeviceClockHistory.apply)
-        released.registerMigration("v5-payment-excess", PaymentExcess.apply)
-        try released.migrate(queue)
+        let queue = try databaseMigrated(through: "v5-payment-excess", at: dir.path("old.sqlite"))
         try queue.write { db in
             for (key, status) in [("reminder|7|1|email", "pending"), ("reminder|7|1|sms", "sent"), ("low_balance|x|email", "uncertain")] {
                 try db.run("""

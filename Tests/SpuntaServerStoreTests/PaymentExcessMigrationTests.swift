@@ -10,12 +10,7 @@ struct PaymentExcessMigrationTests {
     @Test("an overpaid notice keeps its excess on the payment, a second payment is all excess, the statement is paid its total")
     func upgrade() throws {
         let dir = try TemporaryDirectory()
-        let queue = try DatabaseQueue(path: dir.path("old.sqlite"))
-        var released = Migrator()
-        released.registerMigration("v1-master-data", V1MasterData.apply)
-        released.registerMigration("v2-sync", V2Sync.apply)
-        released.registerMigration("v3-billing", V3Billing.apply)
-        try released.migrate(queue)
+        let queue = try databaseMigrated(through: "v3-billing", at: dir.path("old.sqlite"))
         try queue.write { db in
             for (id, total, paid) in [(1, 500, 600), (2, 1000, 400), (3, 700, 700)] as [(Int64, Int64, Int64)] {
                 try db.run("""

@@ -10,16 +10,12 @@ import SpuntaStore
 /// merged facts.
 @Suite("Resolving conflicts")
 struct ConflictResolutionTests {
-    /// A child of S01-1A who eats at S01, marked absent by her teacher and scanned at the canteen door.
+    /// The `absent_but_ate` conflict of the fixture's child, and the child.
     static func absentButAte() throws -> (SyncFixture, Int64, String) {
         let f = try SyncFixture()
-        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
-        let (door, _) = try f.device(.canteen, ["site:S01"])
-        let child = try #require(f.canteenChildren(site: "S01").first { f.children(ofClass: "S01-1A").contains($0.beneficiary) })
-        _ = try f.push(teacher, [OpMaker(device: teacher.deviceId).mark(child.beneficiary, classID: "S01-1A", .absent)])
-        _ = try f.push(door, [OpMaker(device: door.deviceId).meal(child.beneficiary, service: child.service, site: "S01")])
+        let child = try f.absentChildWhoAte()
         let id: Int64 = try #require(try f.queue.read { try $0.scalar("SELECT id FROM conflict WHERE kind = 'absent_but_ate'") })
-        return (f, id, child.beneficiary)
+        return (f, id, child)
     }
 
     static func listed(_ f: SyncFixture, _ id: Int64) throws -> AdminQueries.ConflictRow? {

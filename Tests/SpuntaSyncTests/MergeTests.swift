@@ -56,11 +56,7 @@ struct MergeTests {
     @Test("absent in the register but a meal recorded is a conflict for review")
     func absentButAte() throws {
         let f = try SyncFixture()
-        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
-        let (door, _) = try f.device(.canteen, ["site:S01"])
-        let child = try #require(f.canteenChildren(site: "S01").first { f.children(ofClass: "S01-1A").contains($0.beneficiary) })
-        _ = try f.push(teacher, [OpMaker(device: teacher.deviceId).mark(child.beneficiary, classID: "S01-1A", .absent)])
-        _ = try f.push(door, [OpMaker(device: door.deviceId).meal(child.beneficiary, service: child.service, site: "S01")])
+        _ = try f.absentChildWhoAte()
         try f.queue.read { (db: Database) throws in
             #expect(try db.scalar("SELECT COUNT(*) FROM conflict WHERE kind = 'absent_but_ate' AND status = 'open'") as Int? == 1)
         }

@@ -72,6 +72,20 @@ final class SyncFixture {
         sample.beneficiaries.filter { $0.classId == id }.map(\.id)
     }
 
+    /// A child of S01-1A who eats at S01, marked absent by her teacher and then scanned at the canteen door: the
+    /// `absent_but_ate` conflict. Returns the child.
+    func absentChildWhoAte() throws -> String {
+        let (teacher, _) = try device(.teacher, ["class:S01-1A"])
+        let (door, _) = try device(.canteen, ["site:S01"])
+        let klass = Set(children(ofClass: "S01-1A"))
+        guard let child = canteenChildren(site: "S01").first(where: { klass.contains($0.beneficiary) }) else {
+            throw FixtureError(message: "no child of S01-1A eats at S01 in the sample")
+        }
+        _ = try push(teacher, [OpMaker(device: teacher.deviceId).mark(child.beneficiary, classID: "S01-1A", .absent)])
+        _ = try push(door, [OpMaker(device: door.deviceId).meal(child.beneficiary, service: child.service, site: "S01")])
+        return child.beneficiary
+    }
+
     func push(_ scope: DeviceScope, _ ops: [Op], clock: ClockReading? = nil) throws -> PushService.Outcome {
         let items = try ops.map { ($0, String(decoding: try WireCoding.encode($0), as: UTF8.self)) }
         return try queue.write { db in
@@ -115,4 +129,9 @@ final class OpMaker {
     func void(_ target: String) -> Op {
         make(.void(VoidOp(targetOpId: target, reason: "errore")))
     }
+}
+
+/// The sample lacks what a fixture needs.
+struct FixtureError: Error {
+    let message: String
 }
