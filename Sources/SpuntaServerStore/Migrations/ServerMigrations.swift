@@ -8,6 +8,7 @@ public enum ServerMigrations {
         m.registerMigration("v2-sync", V2Sync.apply)
         m.registerMigration("v3-billing", V3Billing.apply)
         m.registerMigration("v4-device-clock-history", DeviceClockHistory.apply)
+        m.registerMigration("v5-op-scope-checks", OpScopeChecks.apply)
         return m
     }
 }
