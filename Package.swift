@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP", "SpuntaDomain"]),
         .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
         .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
-        .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange", "SpuntaTestSupport"]),
+        .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange", "SpuntaBilling", "SpuntaTestSupport"]),
         .testTarget(
             name: "SpuntaServerTests",
             dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaHTTP", "SpuntaExchange", "SpuntaTestSupport", "spunta-server"]

@@ -20,6 +20,8 @@ public enum ClientError: UserFacingError, Equatable {
     case alreadyVoided(String)
     case invalidDate(String)
     case missingReason
+    /// A register op for a day outside the class's school year: the server would refuse it (`out_of_scope`).
+    case outsideSchoolYear(day: LocalDate, year: SchoolYear)
 
     public var code: String {
         switch self {
@@ -41,6 +43,7 @@ public enum ClientError: UserFacingError, Equatable {
         case .alreadyVoided: return "already_voided"
         case .invalidDate: return "invalid_date"
         case .missingReason: return "missing_reason"
+        case .outsideSchoolYear: return "outside_school_year"
         }
     }
 
@@ -85,6 +88,9 @@ public enum ClientError: UserFacingError, Equatable {
             return "Data «\(text)» non valida: usare AAAA-MM-GG."
         case .missingReason:
             return "Indicare il motivo con --reason."
+        case .outsideSchoolYear(let day, let year):
+            return "Il \(day.italian) è fuori dall'anno scolastico della classe (dal \(year.startDate.italian) al \(year.endDate.italian)): "
+                + "nulla registrato. Controllare la data."
         }
     }
 }

@@ -126,6 +126,18 @@ struct RollCallTests {
         #expect(try teacher.recordedOps == 0)
     }
 
+    @Test("a day outside the class's school year is refused as the server would, and nothing is recorded",
+          arguments: [["--absent", "B0001"], ["--justify", "B0001:2026-09-07", "--reason", "febbre"]])
+    func outsideTheSchoolYear(options: [String]) throws {
+        let teacher = try FieldDevice(.teacher)
+        // The sample school year runs from 14/09/2026: a mark of 07/09, or a justification of that day written later.
+        let date = options[0] == "--absent" ? "2026-09-07" : schoolDay
+        let result = try teacher.spunta(Self.rollCall(date) + options)
+        #expect(result.status == 1)
+        #expect(result.errors.contains("Il 07/09/2026 è fuori dall'anno scolastico della classe (dal 14/09/2026 al 09/06/2027)"), "\(result.errors)")
+        #expect(try teacher.recordedOps == 0)
+    }
+
     @Test("a child of another class is refused like an unknown one")
     func otherClass() throws {
         let teacher = try FieldDevice(.teacher)

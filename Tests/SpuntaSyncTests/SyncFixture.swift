@@ -7,39 +7,55 @@ import SpuntaServerStore
 import SpuntaStore
 @testable import SpuntaSync
 
-/// A server database with the sample Comune imported, in its own temporary folder.
+/// A server database with a Comune imported (the sample, or the small one of the push checks), in its own
+/// temporary folder.
 final class SyncFixture {
+    /// Which Comune the database holds.
+    enum Comune: String, Sendable {
+        case sample
+        /// `ScopeWorld`.
+        case scopeWorld = "scope-world"
+
+        var file: String {
+            switch self {
+            case .sample: return SampleComuneGenerator.sampleFile()
+            case .scopeWorld: return ExchangeXMLWriter.write(ScopeWorld.data())
+            }
+        }
+    }
+
     let dir: URL
     let queue: DatabaseQueue
-    let sample = SampleComuneGenerator.generate()
+    private(set) lazy var sample = SampleComuneGenerator.generate()
     static let now = BusinessCalendar.instant(date: LocalDate(year: 2026, month: 10, day: 5)!, time: LocalTime(hour: 12, minute: 0)!)
 
-    /// The imported sample, made once and copied for each fixture.
-    nonisolated(unsafe) private static var template: String?
+    /// Each Comune imported once and copied for each fixture.
+    nonisolated(unsafe) private static var templates: [Comune: String] = [:]
     private static let templateLock = NSLock()
 
-    init() throws {
+    init(_ comune: Comune = .sample) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("server.sqlite").path
-        let template = try Self.templatePath()
+        let template = try Self.templatePath(comune)
         try Database(path: template).backup(to: path)
         queue = try ServerDatabase.open(path: path)
     }
 
-    private static func templatePath() throws -> String {
+    private static func templatePath(_ comune: Comune) throws -> String {
         try templateLock.withLock {
-            if let template { return template }
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-sync-template-\(ProcessInfo.processInfo.processIdentifier)")
+            if let template = templates[comune] { return template }
+            let dir = FileManager.default.temporaryDirectory
+                .appendingPathComponent("spunta-sync-template-\(comune.rawValue)-\(ProcessInfo.processInfo.processIdentifier)")
             try? FileManager.default.removeItem(at: dir)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             ProcessFolders.removeAtExit(dir)
             let xml = dir.appendingPathComponent("comune.xml")
-            try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
+            try Data(comune.file.utf8).write(to: xml)
             let path = dir.appendingPathComponent("template.sqlite").path
             let queue = try ServerDatabase.open(path: path)
             _ = try MasterDataImporter.run(queue, paths: [xml.path])
-            template = path
+            templates[comune] = path
             return path
         }
     }
@@ -92,6 +108,18 @@ final class SyncFixture {
             try PushService().apply(db, PushService.Batch(scope: scope, ops: items, clock: clock), receivedMs: 0, now: Self.now)
         }
     }
+
+    /// Pushes and returns the result of each op; a batch refused whole is a failure of the test.
+    func results(_ scope: DeviceScope, _ ops: [Op]) throws -> [PushResult] {
+        switch try push(scope, ops) {
+        case .accepted(let results): return results
+        case .refused(let error): throw error
+        }
+    }
+
+    func scalar<T: DatabaseValueConvertible>(_ sql: String, _ arguments: StatementArguments = []) throws -> T? {
+        try queue.read { try $0.scalar(sql, arguments) }
+    }
 }
 
 /// Builds the ops of one device with increasing sequence numbers and HLC stamps.
@@ -116,6 +144,12 @@ final class OpMaker {
             id: "\(device)-\(seq)", deviceId: device, instance: instance, seq: seq,
             hlc: HLCTimestamp(milliseconds: millis, counter: 0), wallTimeMs: millis, businessDate: date, body: body
         )
+    }
+
+    func make(_ body: OpBody, on date: LocalDate) -> Op {
+        var op = make(body)
+        op.businessDate = date
+        return op
     }
 
     func meal(_ beneficiary: String, service: String, site: String, at ms: Int64? = nil) -> Op {

@@ -54,6 +54,7 @@ public struct ChargeCalculator {
                                         openMismatches: openMismatches, settled: settled, now: now)
             }
         }
+        units += try ridesNotEnrolled(period: period, children: children, notes: &notes, raiseConflicts: raiseConflicts, settled: settled, now: now)
         // Sibling rank per payer, service and month: the eldest charged child first.
         var ranks: [String: Int] = [:]
         for (group, list) in Dictionary(grouping: units, by: { "\($0.payerId)|\($0.service.id)" }) {
@@ -303,6 +304,74 @@ public struct ChargeCalculator {
             let italian = Direction(rawValue: direction)?.italian ?? direction
             result.append(unit("ride|\(enrollment.beneficiaryId)|\(route)|\(day)|\(direction)", day, day,
                                "Corsa del \(day.italian) (\(italian))", [try row[2] as String], nil))
+        }
+        return result
+    }
+
+    /// Rides of children who were not enrolled on the route that day (conflict `ride_not_enrolled`). The regular
+    /// path above never bills them (it bills a route's rides only on the days of the child's enrollment on it); here
+    /// a ride is billed only when the office resolved its conflict deciding to bill it, priced as a ride of the
+    /// route's service — with the child's own enrollment in that service (another route) for the tariff and the
+    /// exemption when there is one. An enrollment recorded since then that covers the day makes it an ordinary
+    /// ride: billed above, and its conflict settled.
+    private func ridesNotEnrolled(
+        period: BillingPeriod, children: [String: Beneficiary], notes: inout Notes, raiseConflicts: Bool, settled: Settled, now: Date
+    ) throws -> [Unit] {
+        var result: [Unit] = []
+        for row in try db.fetchAll("""
+            SELECT c.id, c.subject, c.status, c.decision, r.beneficiary_id, r.route_id, r.business_date, r.direction, r.boarding_op_id
+            FROM conflict c JOIN ride r ON r.beneficiary_id = c.beneficiary_id AND r.business_date = c.business_date
+                AND r.route_id = json_extract(c.details, '$.route_id') AND r.direction = json_extract(c.details, '$.direction')
+            WHERE c.kind = ? AND c.business_date BETWEEN ? AND ?
+            ORDER BY c.id
+            """, [ConflictStore.Kind.rideNotEnrolled.rawValue, period.firstDay.description, period.lastDay.description]) {
+            let conflict: Int64 = try row[0], status: String = try row[2], decision: String? = try row[3]
+            let child: String = try row[4], route: String = try row[5], direction: String = try row[7]
+            guard let day = LocalDate(try row[6] as String) else { continue }
+            let what = "\(child): corsa del \(day.italian) sulla linea \(route)"
+            if data.enrollments.contains(where: { $0.beneficiaryId == child && $0.routeId == route && $0.isActive(on: day) }) {
+                if raiseConflicts && status == "open" {
+                    try ConflictStore.settle(db, kind: .rideNotEnrolled, subject: try row[1], at: now)
+                }
+                continue
+            }
+            if status == "open" {
+                notes.notBilled.append("\(what) non addebitata: non iscritto alla linea, in attesa della decisione dell'ufficio (conflitto \(conflict))")
+                continue
+            }
+            guard decision == "bill", let boarding: String = try row[8] else { continue }
+            guard let serviceID = data.routes.first(where: { $0.id == route })?.serviceId,
+                  let service = data.services.first(where: { $0.id == serviceID }) else {
+                notes.notBilled.append("\(what) non addebitata: la linea non è più nell'anagrafica (conflitto \(conflict))")
+                continue
+            }
+            guard billableDays(service, period).contains(day), settled.facts(day) else {
+                notes.notBilled.append("\(what) non addebitata (\(closedReason(day, settled: settled)); conflitto \(conflict))")
+                continue
+            }
+            let own = data.enrollments.filter { $0.beneficiaryId == child && $0.serviceId == service.id }.sorted { $0.id < $1.id }
+            let enrollment = own.first { $0.isActive(on: day) } ?? own.first ?? Enrollment(
+                id: "conflitto \(conflict)", beneficiaryId: child, serviceId: service.id, siteId: nil, dietId: nil, routeId: route,
+                outboundStopId: nil, returnStopId: nil, tariffId: nil, startDate: day, endDate: day, exemptionPercent: 0
+            )
+            let perRide = service.chargeBasis == .enrollment
+                ? TariffEngine.tariff(for: enrollment, on: day, among: data.tariffs)?.unit == .ride
+                : service.kind == .transport
+            guard perRide else {
+                notes.notBilled.append("\(what): il servizio \(service.id) non si paga a corsa, nulla da addebitare (conflitto \(conflict))")
+                continue
+            }
+            guard let payer = children[child].flatMap({ $0.payers.first(where: \.primary)?.payerId ?? $0.payers.first?.payerId }) else {
+                notes.notBilled.append("\(what) non addebitata: il bambino non ha un pagante (conflitto \(conflict))")
+                continue
+            }
+            let italian = Direction(rawValue: direction)?.italian ?? direction
+            result.append(Unit(
+                key: "ride|\(child)|\(route)|\(day)|\(direction)", service: service, enrollment: enrollment, payerId: payer,
+                beneficiaryId: child, date: day, priceDate: day,
+                label: "Corsa del \(day.italian) (\(italian)) sulla linea \(route) senza iscrizione, addebitata per decisione dell'ufficio",
+                sources: [boarding], fraction: nil
+            ))
         }
         return result
     }

@@ -94,6 +94,21 @@ public final class RollCall: Sendable {
         return result
     }
 
+    /// Fails when the roll call's day is outside the class's school year, where nothing can be marked: the
+    /// interactive screen asks before it opens.
+    public func requireSchoolYear() throws {
+        try queue.read { db in try requireSchoolYear(db, date) }
+    }
+
+    /// The server takes a register op only for a day of the class's school year (the child's membership of the
+    /// class spans it): a day outside it is refused here, before anything is recorded.
+    private func requireSchoolYear(_ db: Database, _ day: LocalDate) throws {
+        let replica = ReplicaStore(db)
+        guard let schoolClass = try replica.record(.classes, classID, as: SchoolClass.self),
+              let year = try replica.record(.schoolYears, schoolClass.yearId, as: SchoolYear.self) else { return }
+        guard year.startDate <= day && day <= year.endDate else { throw ClientError.outsideSchoolYear(day: day, year: year) }
+    }
+
     /// Marks one child; the op is on disk when this returns.
     @discardableResult
     public func mark(_ beneficiary: String, _ status: AttendanceStatus, time: LocalTime? = nil) throws -> Op {
@@ -101,6 +116,7 @@ public final class RollCall: Sendable {
             guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
+            try requireSchoolYear(db, date)
             let needsTime = status == .lateEntry || status == .earlyExit
             let at = needsTime ? (time ?? BusinessCalendar.time(of: clock())) : nil
             return try OpRecorder.record(
@@ -120,6 +136,7 @@ public final class RollCall: Sendable {
             guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
+            try requireSchoolYear(db, absence)
             return try OpRecorder.record(
                 db, device: device,
                 body: .absenceJustified(AbsenceJustified(beneficiaryId: beneficiary, classId: classID, absenceDate: absence, reason: reason)),
@@ -144,6 +161,7 @@ public final class RollCall: Sendable {
             for id in absent + Array(late.keys) + Array(earlyExit.keys) where !known.contains(id) {
                 throw ClientError.notInScope("Il bambino \(id)")
             }
+            try requireSchoolYear(db, date)
             var ops: [Op] = []
             for child in children {
                 let status: AttendanceStatus

@@ -34,6 +34,7 @@ public final class RollCallScreen {
 
     /// Runs until `q`; the terminal is put back as it was even on Ctrl-C.
     public func run() throws {
+        try rollCall.requireSchoolYear()
         let raw = try RawMode.enable(fileDescriptor: input.fileDescriptor ?? STDIN_FILENO)
         defer {
             raw.restore()

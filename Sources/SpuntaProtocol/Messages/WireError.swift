@@ -49,6 +49,8 @@ public enum WireErrorCode {
     public static let tooManyAttempts = "too_many_attempts"
     public static let protocolVersionUnsupported = "protocol_version_unsupported"
     public static let outOfScope = "out_of_scope"
+    /// A meal for a child not enrolled in a meal service at that site on that day.
+    public static let notEnrolled = "not_enrolled"
     public static let cursorInvalid = "cursor_invalid"
     public static let forbidden = "forbidden"
     public static let notFound = "not_found"

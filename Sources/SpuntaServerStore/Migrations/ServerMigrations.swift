@@ -10,6 +10,7 @@ public enum ServerMigrations {
         m.registerMigration("v4-device-clock-history", DeviceClockHistory.apply)
         m.registerMigration("v5-payment-excess", PaymentExcess.apply)
         m.registerMigration("v6-outbox-dropped", OutboxDropped.apply)
+        m.registerMigration("v7-op-scope-checks", OpScopeChecks.apply)
         return m
     }
 }

@@ -20,6 +20,9 @@ public enum ConflictStore {
         case registerScanMismatch = "register_scan_mismatch"
         /// A device's clock is so far off that an op's date is doubtful.
         case clockSkew = "clock_skew"
+        /// A child scanned on a bus route he is not enrolled on that day: the ride is kept and billed only if the
+        /// office decides so when resolving (`decision` bill / no_bill).
+        case rideNotEnrolled = "ride_not_enrolled"
 
         public var italian: String {
             switch self {
@@ -28,6 +31,7 @@ public enum ConflictStore {
             case .boardedNotAlighted: return "salito ma mai sceso"
             case .registerScanMismatch: return "registro e mensa non coincidono"
             case .clockSkew: return "orologio del dispositivo sbagliato"
+            case .rideNotEnrolled: return "sullo scuolabus senza iscrizione alla linea"
             }
         }
     }
@@ -45,7 +49,8 @@ public enum ConflictStore {
             if status == "open" && oldDetails == json { return true }
             if status == "resolved" && oldDetails == json { return false }
             try db.run("""
-                UPDATE conflict SET details = ?, status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL
+                UPDATE conflict SET details = ?, status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL,
+                    decision = NULL
                 WHERE kind = ? AND subject = ?
                 """, [json, kind.rawValue, subject])
         } else {

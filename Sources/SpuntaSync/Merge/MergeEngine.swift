@@ -15,13 +15,17 @@ public enum MergeEngine {
     public struct Incoming: Sendable {
         public let op: Op
         public let json: String
-        /// Scope keys of the change-log entry that lets devices of the same scope pull the op.
+        /// Scope keys of the change-log entry that lets devices of the same scope pull the op (a void is published
+        /// under its target's keys instead, once checked against it).
         public let keys: Set<String>
+        /// What the push checks noted on an op they kept (a ride of a child not enrolled on the route).
+        public let flag: OpFlag?
 
-        public init(op: Op, json: String, keys: Set<String>) {
+        public init(op: Op, json: String, keys: Set<String>, flag: OpFlag? = nil) {
             self.op = op
             self.json = json
             self.keys = keys
+            self.flag = flag
         }
     }
 
@@ -31,16 +35,26 @@ public enum MergeEngine {
 
     /// Inserts `ops` (whose ids are new) and re-derives every fact they touch. Runs in the caller's transaction.
     /// Returns the merge status of each op by id.
-    public static func merge(_ db: Database, _ ops: [Incoming], receivedMs: Int64, now: Date) throws -> [String: String] {
+    ///
+    /// A void is stored `held` and counts for nothing until its target is stored too; then the void is checked
+    /// against the target (`VoidRule`) and becomes `applied` (published under the target's keys, the target's fact
+    /// recomputed) or `rejected` — the same answer whichever of the two arrives first. `refused` are the ids of
+    /// the ops of the same batch that validation refused (stored with `recordRejected`): a held void may name one.
+    public static func merge(
+        _ db: Database, _ ops: [Incoming], refused: [String] = [], receivedMs: Int64, now: Date
+    ) throws -> [String: String] {
         var keys: Set<MergeKey> = []
+        var candidates = refused
         for incoming in ops {
             try insert(db, incoming, receivedMs: receivedMs, now: now)
-            if let key = MergeKey(incoming.op) {
-                keys.insert(key)
-            } else if case .void(let v) = incoming.op.body, let target = try load(db, id: v.targetOpId), let key = MergeKey(target) {
-                keys.insert(key)
+            if let key = MergeKey(incoming.op) { keys.insert(key) }
+            if case .void(let v) = incoming.op.body {
+                candidates.append(v.targetOpId)
+            } else {
+                candidates.append(incoming.op.id)
             }
         }
+        keys.formUnion(try releaseHeldVoids(db, targets: candidates, now: now))
         try recompute(db, keys: keys, now: now)
         // A voided op's day no longer matters: a doubt about its device's clock goes with it.
         for incoming in ops {
@@ -75,8 +89,55 @@ public enum MergeEngine {
     }
 
     private static func insert(_ db: Database, _ incoming: Incoming, receivedMs: Int64, now: Date) throws {
+        if case .void = incoming.op.body {
+            // Published only once checked against its target (`releaseHeldVoids`).
+            try insertRow(db, incoming, receivedMs: receivedMs, status: "held", logSeq: nil)
+            return
+        }
         let seq = try ChangeLog.record(db, entity: "op", id: incoming.op.id, action: .upsert, keys: incoming.keys, at: now)
         try insertRow(db, incoming, receivedMs: receivedMs, status: "applied", logSeq: seq)
+    }
+
+    /// Checks the held voids whose target is among `targets` and is stored now: each becomes `applied` or
+    /// `rejected` (with its code, for the audit trail). Returns the facts of the targets voided.
+    private static func releaseHeldVoids(_ db: Database, targets: [String], now: Date) throws -> Set<MergeKey> {
+        // Almost every merge has no held void at all: one look at the (tiny) index of held voids settles it.
+        guard !targets.isEmpty, try db.scalar("SELECT 1 FROM op WHERE merge_status = 'held' LIMIT 1") as Int? != nil else { return [] }
+        var held: [(void: String, target: String, device: String)] = []
+        let unique = Array(Set(targets)).sorted()
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let (list, args) = ReplicaProjector.inList(Array(unique[start..<min(unique.count, start + 500)]))
+            for row in try db.fetchAll("""
+                SELECT id, target_op_id, device_id FROM op WHERE merge_status = 'held' AND target_op_id IN \(list)
+                """, args) {
+                held.append((try row[0], try row[1], try row[2]))
+            }
+        }
+        var keys: Set<MergeKey> = []
+        var scopes: [String: DeviceScope?] = [:]
+        for void in held.sorted(by: { $0.void < $1.void }) {
+            guard let target = try load(db, id: void.target) else { continue }
+            if scopes[void.device] == nil {
+                scopes[void.device] = .some(try DeviceRegistry.load(db, id: void.device)?.deviceScope)
+            }
+            if let problem = VoidRule.problem(voider: void.device, scope: scopes[void.device] ?? nil, target: target) {
+                try db.run("UPDATE op SET merge_status = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
+                           [problem.code, problem.message, void.void])
+                try db.run("UPDATE device SET ops_rejected = ops_rejected + 1 WHERE id = ?", [void.device])
+                continue
+            }
+            // Devices pull the void wherever they pulled its target.
+            var published: Set<String> = []
+            for row in try db.fetchAll("""
+                SELECT s.scope_key FROM op o JOIN scope_log s ON s.seq = o.log_seq WHERE o.id = ?
+                """, [target.id]) {
+                published.insert(try row[0])
+            }
+            let seq = try ChangeLog.record(db, entity: "op", id: void.void, action: .upsert, keys: published, at: now)
+            try db.run("UPDATE op SET merge_status = 'applied', log_seq = ? WHERE id = ?", [seq, void.void])
+            if let key = MergeKey(target) { keys.insert(key) }
+        }
+        return keys
     }
 
     private static func insertRow(_ db: Database, _ incoming: Incoming, receivedMs: Int64, status: String, logSeq: Int64?) throws {
@@ -98,12 +159,12 @@ public enum MergeEngine {
         try db.run("""
             INSERT INTO op (id, device_id, instance, seq, hlc, wall_time_ms, business_date, type, beneficiary_id, service_id,
                 site_id, class_id, route_id, stop_id, direction, status, time, absence_date, card_id, target_op_id, body,
-                received_ms, merge_status, log_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                received_ms, merge_status, log_seq, scope_flag)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 op.id, op.deviceId, op.instance, op.seq, op.hlc.rawValue, op.wallTimeMs, op.businessDate.description,
                 op.type.rawValue, b, service, site, cls, route, stop, dir, attendance, time, absence, card, target,
-                incoming.json, receivedMs, status, logSeq,
+                incoming.json, receivedMs, status, logSeq, incoming.flag?.rawValue,
             ])
     }
 
@@ -145,10 +206,10 @@ public enum MergeEngine {
         ).map(StoredOp.init(row:))
     }
 
-    /// Whether a void (itself not refused) targets the op.
+    /// Whether a void checked against the op and accepted (`applied`: neither held nor refused) targets it.
     private static func isVoided(_ db: Database, _ id: String) throws -> Bool {
         try db.scalar(
-            "SELECT 1 FROM op WHERE target_op_id = ? AND type = 'void' AND merge_status != 'rejected' LIMIT 1", [id]
+            "SELECT 1 FROM op WHERE target_op_id = ? AND type = 'void' AND merge_status = 'applied' LIMIT 1", [id]
         ) ?? false
     }
 
@@ -283,8 +344,18 @@ public enum MergeEngine {
         }
         for op in boardings { try setStatus(db, op, op.id == boarding?.id ? "applied" : "duplicate") }
         for op in alightings { try setStatus(db, op, op.id == alighting?.id ? "applied" : "duplicate") }
+        let subject = RideChecks.subject(beneficiary, route, date, direction)
         if alighting != nil {
-            try ConflictStore.settle(db, kind: .boardedNotAlighted, subject: RideChecks.subject(beneficiary, route, date, direction), at: now)
+            try ConflictStore.settle(db, kind: .boardedNotAlighted, subject: subject, at: now)
+        }
+        // A child aboard who is not on the route's list that day: kept, for the office to decide (and to bill or not).
+        if all.contains(where: { $0.scopeFlag == .notEnrolled }) {
+            try ConflictStore.raise(
+                db, kind: .rideNotEnrolled, subject: subject, beneficiary: beneficiary, date: date,
+                details: ["route_id": route, "direction": direction.rawValue], at: now
+            )
+        } else {
+            try ConflictStore.settle(db, kind: .rideNotEnrolled, subject: subject, at: now)
         }
     }
 

@@ -21,10 +21,12 @@ struct StoredOp {
     let absenceDate: LocalDate?
     let targetOpId: String?
     let mergeStatus: String
+    /// What the push checks noted on the op (a ride of a child not enrolled on the route).
+    let scopeFlag: OpFlag?
 
     static let columns = """
         id, device_id, hlc, type, business_date, beneficiary_id, service_id, site_id, class_id, route_id, stop_id,
-        direction, status, time, absence_date, target_op_id, merge_status
+        direction, status, time, absence_date, target_op_id, merge_status, scope_flag
         """
 
     /// Read straight from the row's values (the merge reads thousands of these a second; the generic
@@ -35,7 +37,7 @@ struct StoredOp {
             if case .text(let value) = v[i] { return value }
             return nil
         }
-        guard v.count >= 17, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
+        guard v.count >= 18, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
               let typeText = text(3), let type = OpType(rawValue: typeText), let dateText = text(4), let date = LocalDate(dateText),
               let mergeStatus = text(16) else {
             throw CorruptOp(id: text(0) ?? "?")
@@ -57,6 +59,7 @@ struct StoredOp {
         absenceDate = text(14).flatMap { LocalDate($0) }
         targetOpId = text(15)
         self.mergeStatus = mergeStatus
+        scopeFlag = text(17).flatMap(OpFlag.init(rawValue:))
     }
 
     /// Last-writer order: HLC, then device id, then op id, so that ties are decided the same way everywhere.

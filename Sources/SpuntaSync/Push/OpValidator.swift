@@ -4,18 +4,35 @@ import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaStore
 
-/// Checks one op against the device that pushed it and the master data. A problem is a reason to reject the
-/// op (acknowledged, stored, shown on the device), never to drop it silently.
+/// Checks one op against the device that pushed it and the master data: not only the class, site or route the
+/// op claims, but the child on the op's day — in that class, enrolled in a meal service at that site, enrolled on
+/// that route. A problem is a reason to reject the op (acknowledged, stored, shown on the device), never to drop
+/// it silently; a bus op for a child not on the route's list is kept with a flag instead (whoever is aboard must
+/// be on the list).
 final class OpValidator {
     let db: Database
     let scope: DeviceScope
     /// Answers already looked up in this batch (a batch names the same children, sites and classes again and again).
     private var known: [String: Bool] = [:]
     private var classSites: [String: String?] = [:]
+    private var children = ChildRecords()
 
     init(db: Database, scope: DeviceScope) {
         self.db = db
         self.scope = scope
+    }
+
+    /// What the validator decided about one op.
+    enum Verdict {
+        /// Merge it, with the flag the checks left on it, if any.
+        case accepted(OpFlag?)
+        /// Store it as rejected and tell the device why.
+        case rejected(Problem)
+    }
+
+    /// Reads at once the master data of every child `ops` name, so that checking each op needs no query of its own.
+    func prepare(_ ops: [Op]) throws {
+        try children.load(db, ops.compactMap(\.body.beneficiaryId))
     }
 
     private func exists(_ sql: String, _ key: String, _ arguments: StatementArguments) throws -> Bool {
@@ -30,18 +47,9 @@ final class OpValidator {
         let message: String
     }
 
-    /// The change-log keys under which other devices will pull the op.
+    /// The change-log keys under which other devices will pull the op (none for a void: the merge publishes a
+    /// void under its target's keys once it has checked it against the target).
     func keys(of op: Op) throws -> Set<String> {
-        if case .void(let v) = op.body {
-            if let target = try db.fetchOne("SELECT site_id, class_id, route_id FROM op WHERE id = ?", [v.targetOpId]) {
-                var keys: Set<String> = []
-                if let s: String = try target[0] { keys.insert(ScopeKey.site(s)) }
-                if let c: String = try target[1] { keys.insert(ScopeKey.forClass(c)) }
-                if let r: String = try target[2] { keys.insert(ScopeKey.route(r)) }
-                return keys
-            }
-            return scope.subscription.subtracting([ScopeKey.all, ScopeKey.diets])
-        }
         var keys = DeviceScope.keys(of: op)
         // The register also reaches the canteen of the class's site: the kitchen counts meals from it.
         switch op.body {
@@ -58,76 +66,104 @@ final class OpValidator {
         return keys
     }
 
-    func problem(with op: Op) throws -> Problem? {
+    func check(_ op: Op) throws -> Verdict {
         guard op.deviceId == scope.deviceId else {
-            return Problem(code: "device_mismatch", message: "Operazione di un altro dispositivo (\(op.deviceId)): non accettata.")
+            return .rejected(Problem(code: "device_mismatch", message: "Operazione di un altro dispositivo (\(op.deviceId)): non accettata."))
         }
         guard scope.allowedOps.contains(op.type) else {
-            return Problem(
+            return .rejected(Problem(
                 code: "op_not_allowed",
                 message: "Un dispositivo \(scope.role.italian) non può registrare «\(op.type.italian)»."
-            )
+            ))
         }
         switch op.body {
         case .attendanceMarked(let a):
-            return try classOp(beneficiary: a.beneficiaryId, classID: a.classId)
+            return verdict(classOp(beneficiary: a.beneficiaryId, classID: a.classId, date: op.businessDate))
         case .absenceJustified(let a):
             if a.reason.trimmingCharacters(in: .whitespaces).isEmpty {
-                return Problem(code: "missing_reason", message: "Giustificazione senza motivo.")
+                return .rejected(Problem(code: "missing_reason", message: "Giustificazione senza motivo."))
             }
-            return try classOp(beneficiary: a.beneficiaryId, classID: a.classId)
+            // The child must be in the class on the day of the absence, whenever the justification is written.
+            return verdict(classOp(beneficiary: a.beneficiaryId, classID: a.classId, date: a.absenceDate))
         case .mealScanned(let m), .mealRecorded(let m):
-            guard scope.siteIDs.contains(m.siteId) else {
-                return Problem(code: WireErrorCode.outOfScope, message: "Il plesso \(m.siteId) non è tra quelli del dispositivo.")
-            }
-            if let p = try beneficiaryExists(m.beneficiaryId) { return p }
-            guard try exists("SELECT 1 FROM service_site WHERE service_id = ? AND site_id = ?", "ss|\(m.serviceId)|\(m.siteId)",
-                             [m.serviceId, m.siteId]) else {
-                return Problem(code: "unknown_service", message: "Il servizio \(m.serviceId) non è erogato nel plesso \(m.siteId).")
-            }
-            return nil
+            return verdict(try meal(m, date: op.businessDate))
         case .boarding(let r), .alighting(let r):
-            guard scope.routeIDs.contains(r.routeId) else {
-                return Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo.")
-            }
-            if let p = try beneficiaryExists(r.beneficiaryId) { return p }
-            guard try r.stopId == Ride.school
-                    || exists("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", "st|\(r.stopId)|\(r.routeId)", [r.stopId, r.routeId]) else {
-                return Problem(code: "unknown_stop", message: "La fermata \(r.stopId) non è sulla linea \(r.routeId).")
-            }
-            return nil
+            return try ride(r, date: op.businessDate)
         case .void(let v):
             guard v.targetOpId != op.id else {
-                return Problem(code: "invalid_void", message: "Un annullamento non può annullare sé stesso.")
+                return .rejected(Problem(code: "invalid_void", message: "Un annullamento non può annullare sé stesso."))
             }
-            guard let target = try db.fetchOne("SELECT device_id, type, site_id, class_id, route_id FROM op WHERE id = ?", [v.targetOpId]) else {
-                // The target may come later from another device: the void waits for it.
-                return nil
-            }
-            let type: String = try target[1]
-            if type == OpType.void.rawValue {
-                return Problem(code: "invalid_void", message: "Non si annulla un annullamento: registrare di nuovo il fatto.")
-            }
-            let owner: String = try target[0]
-            if owner == scope.deviceId { return nil }
-            let site: String? = try target[2], cls: String? = try target[3], route: String? = try target[4]
-            let inScope = site.map(scope.siteIDs.contains) ?? false || cls.map(scope.classIDs.contains) ?? false
-                || route.map(scope.routeIDs.contains) ?? false
-            return inScope ? nil : Problem(code: WireErrorCode.outOfScope, message: "L'operazione da annullare non è nell'ambito del dispositivo.")
+            // A target not here yet may come later from another device: the merge holds the void and checks it then.
+            guard let target = try MergeEngine.load(db, id: v.targetOpId) else { return .accepted(nil) }
+            return verdict(VoidRule.problem(voider: scope.deviceId, scope: scope, target: target))
         }
     }
 
-    private func beneficiaryExists(_ id: String) throws -> Problem? {
-        if try !exists("SELECT 1 FROM beneficiary WHERE id = ?", "b|\(id)", [id]) {
-            return Problem(code: "unknown_beneficiary", message: "Fruitore \(id) sconosciuto al server: aggiornare l'anagrafica.")
+    private func verdict(_ problem: Problem?) -> Verdict {
+        problem.map(Verdict.rejected) ?? .accepted(nil)
+    }
+
+    private func unknown(_ id: String) -> Problem {
+        Problem(code: "unknown_beneficiary", message: "Fruitore \(id) sconosciuto al server: aggiornare l'anagrafica.")
+    }
+
+    /// A register op: the class is the device's, and the child is in that class on `date`.
+    private func classOp(beneficiary: String, classID: String, date: LocalDate) -> Problem? {
+        guard scope.classIDs.contains(classID) else {
+            return Problem(code: WireErrorCode.outOfScope, message: "La classe \(classID) non è tra quelle del dispositivo.")
+        }
+        guard let child = children[beneficiary] else { return unknown(beneficiary) }
+        guard child.classes.contains(where: { $0.classId == classID && $0.covers(date) }) else {
+            return Problem(
+                code: WireErrorCode.outOfScope,
+                message: "Il bambino \(beneficiary) non è nella classe \(classID) il \(date.italian): non accettato. "
+                    + "Sincronizzare il dispositivo per avere l'elenco aggiornato della classe."
+            )
         }
         return nil
     }
 
-    private func classOp(beneficiary: String, classID: String) throws -> Problem? {
-        guard scope.classIDs.contains(classID) else {
-            return Problem(code: WireErrorCode.outOfScope, message: "La classe \(classID) non è tra quelle del dispositivo.")
+    /// A meal: the site is the device's, the service is served there, and the child is enrolled in that service
+    /// at that site on `date` (a canteen or a nursery: the services that serve meals).
+    private func meal(_ m: Meal, date: LocalDate) throws -> Problem? {
+        guard scope.siteIDs.contains(m.siteId) else {
+            return Problem(code: WireErrorCode.outOfScope, message: "Il plesso \(m.siteId) non è tra quelli del dispositivo.")
         }
-        return try beneficiaryExists(beneficiary)
+        guard let child = children[m.beneficiaryId] else { return unknown(m.beneficiaryId) }
+        guard try exists("SELECT 1 FROM service_site WHERE service_id = ? AND site_id = ?", "ss|\(m.serviceId)|\(m.siteId)",
+                         [m.serviceId, m.siteId]) else {
+            return Problem(code: "unknown_service", message: "Il servizio \(m.serviceId) non è erogato nel plesso \(m.siteId).")
+        }
+        let here = child.enrollments.filter { $0.servesMeals && $0.siteId == m.siteId && $0.covers(date) }
+        guard !here.isEmpty else {
+            return Problem(
+                code: WireErrorCode.notEnrolled,
+                message: "Il bambino \(m.beneficiaryId) non è iscritto alla mensa del plesso \(m.siteId) il \(date.italian): pasto non accettato. "
+                    + "Se ha mangiato davvero, avvisare l'ufficio scuola."
+            )
+        }
+        guard here.contains(where: { $0.serviceId == m.serviceId }) else {
+            return Problem(
+                code: WireErrorCode.notEnrolled,
+                message: "Il bambino \(m.beneficiaryId) non è iscritto al servizio \(m.serviceId) il \(date.italian) "
+                    + "(nel plesso \(m.siteId) è iscritto a \(here.map(\.serviceId).sorted().joined(separator: ", "))): pasto non accettato."
+            )
+        }
+        return nil
+    }
+
+    /// A boarding or alighting: the route is the device's and the stop is on it. A child not enrolled on the route
+    /// that day is kept, flagged: the merge opens a `ride_not_enrolled` conflict and billing leaves the ride to the office.
+    private func ride(_ r: Ride, date: LocalDate) throws -> Verdict {
+        guard scope.routeIDs.contains(r.routeId) else {
+            return .rejected(Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo."))
+        }
+        guard let child = children[r.beneficiaryId] else { return .rejected(unknown(r.beneficiaryId)) }
+        guard try r.stopId == Ride.school
+                || exists("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", "st|\(r.stopId)|\(r.routeId)", [r.stopId, r.routeId]) else {
+            return .rejected(Problem(code: "unknown_stop", message: "La fermata \(r.stopId) non è sulla linea \(r.routeId)."))
+        }
+        let enrolled = child.enrollments.contains { $0.routeId == r.routeId && $0.covers(date) }
+        return .accepted(enrolled ? nil : .notEnrolled)
     }
 }

@@ -65,6 +65,7 @@ public struct PushService {
         var acceptedIndex: [String: Int] = [:]
         var inBatch: Set<String> = []
         let validator = OpValidator(db: db, scope: batch.scope)
+        try validator.prepare(batch.ops.filter { known[$0.op.id] == nil }.map(\.op))
         for item in batch.ops {
             let op = item.op
             if let status = known[op.id] {
@@ -76,32 +77,46 @@ public struct PushService {
                 continue
             }
             let keys = try validator.keys(of: op)
-            let incoming = MergeEngine.Incoming(op: op, json: item.json, keys: keys)
-            if let problem = try validator.problem(with: op) {
+            switch try validator.check(op) {
+            case .rejected(let problem):
+                let incoming = MergeEngine.Incoming(op: op, json: item.json, keys: keys)
                 try MergeEngine.recordRejected(db, incoming, code: problem.code, message: problem.message, receivedMs: receivedMs)
                 results.append(PushResult(opId: op.id, status: .rejected, code: problem.code, message: problem.message))
-                continue
+            case .accepted(let flag):
+                acceptedIndex[op.id] = results.count
+                results.append(PushResult(opId: op.id, status: .applied))
+                accepted.append(MergeEngine.Incoming(op: op, json: item.json, keys: keys, flag: flag))
             }
-            acceptedIndex[op.id] = results.count
-            results.append(PushResult(opId: op.id, status: .applied))
-            accepted.append(incoming)
         }
-        let statuses = try MergeEngine.merge(db, accepted, receivedMs: receivedMs, now: now)
+        // Refused by the checks here; a void the merge refuses is counted by the merge.
+        let refused = results.filter { $0.status == .rejected }.map(\.opId)
+        let statuses = try MergeEngine.merge(db, accepted, refused: refused, receivedMs: receivedMs, now: now)
         for incoming in accepted {
             if let index = acceptedIndex[incoming.op.id] {
                 results[index].outcome = statuses[incoming.op.id]
+                // A void whose target came in the same batch is checked by the merge: refused there, it is refused here.
+                if statuses[incoming.op.id] == "rejected" {
+                    results[index] = try Self.rejection(db, opID: incoming.op.id)
+                }
             }
         }
         try db.run("""
-            UPDATE device SET instance = ?, last_seq = ?, ops_received = ops_received + ?, last_push_at = ?, last_seen_at = ?
+            UPDATE device SET instance = ?, last_seq = ?, ops_received = ops_received + ?, ops_rejected = ops_rejected + ?,
+                last_push_at = ?, last_seen_at = ?
             WHERE id = ?
-            """, [instance, lastSeq, accepted.count, Timestamp.string(now), Timestamp.string(now), deviceID])
+            """, [instance, lastSeq, accepted.count, refused.count, Timestamp.string(now), Timestamp.string(now), deviceID])
         // This push measures the clock after every op it carries was recorded: store it, then judge the ops.
         if let clock = batch.clock {
             try ClockHistory.record(db, device: deviceID, reading: clock, knownSeq: lastSeq)
         }
         try ClockHistory.check(db, device: deviceID, ops: accepted.map(\.op), now: now)
         return .accepted(results)
+    }
+
+    /// The result of an op the merge refused, as stored with it.
+    private static func rejection(_ db: Database, opID: String) throws -> PushResult {
+        let row = try db.fetchOne("SELECT reject_code, reject_message FROM op WHERE id = ?", [opID])
+        return PushResult(opId: opID, status: .rejected, code: try row?[0] ?? "invalid_void", message: try row?[1] ?? "Operazione rifiutata.")
     }
 
     static func regressed(_ reason: String) -> WireError {

@@ -43,7 +43,8 @@ struct Conflicts: ParsableCommand {
                 let details = c.details.keys.sorted().map { "\($0)=\(c.details[$0]?.description ?? "")" }.joined(separator: " ")
                 context.print("    \(details)")
                 if c.status == "resolved" {
-                    context.print("    risolto da \(c.resolvedBy ?? "") il \(c.resolvedAt ?? ""): \(c.resolution ?? "")")
+                    let decision = c.decision.map { $0 == "bill" ? " (corsa da addebitare)" : " (corsa non addebitata)" } ?? ""
+                    context.print("    risolto da \(c.resolvedBy ?? "") il \(c.resolvedAt ?? "")\(decision): \(c.resolution ?? "")")
                 }
             }
             context.print(rows.isEmpty ? "Nessun conflitto." : "\(rows.count) conflitti.")
@@ -52,12 +53,15 @@ struct Conflicts: ParsableCommand {
 
     struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Chiude un conflitto con una nota; per un appello può fissare la presenza, per un orologio sbagliato il giorno.",
+            abstract: "Chiude un conflitto con una nota; per un appello può fissare la presenza, per un orologio sbagliato il giorno, "
+                + "per una corsa senza iscrizione se addebitarla.",
             discussion: """
                 Esempi: spunta-server conflicts resolve 12 --db comune.sqlite --note "telefonato alla maestra" --set-status present
                 spunta-server conflicts resolve 13 --db comune.sqlite --note "entrata alle 9" --set-status late_entry --set-time 09:00
                 spunta-server conflicts resolve 14 --db comune.sqlite --note "la porta 2 era avanti di un giorno" --set-date 2026-11-30
                 (--set-date con il giorno registrato lo conferma; con un altro giorno sposta lì il fatto.)
+                spunta-server conflicts resolve 15 --db comune.sqlite --note "salito per errore, la famiglia paga" --bill
+                (--bill per una corsa di un bambino non iscritto alla linea: senza, la corsa non è addebitata.)
                 """
         )
 
@@ -72,6 +76,8 @@ struct Conflicts: ParsableCommand {
         var setTime: String?
         @Option(name: "set-date", valueName: "AAAA-MM-GG", help: "Orologio sbagliato: il giorno a cui il fatto appartiene.")
         var setDate: String?
+        @Flag(help: "Per una corsa di un bambino non iscritto alla linea: addebitarla (senza, la corsa non è addebitata).")
+        var bill = false
         @Option(valueName: "nome", help: "Chi risolve.")
         var actor = "operatore"
 
@@ -85,7 +91,7 @@ struct Conflicts: ParsableCommand {
             let now = context.now
             try queue.write { db in
                 try AdminQueries.resolve(db, id: Int64(id), note: note, setStatus: setStatus, setTime: setTime.flatMap { LocalTime($0) },
-                                         setDate: setDate.flatMap { LocalDate($0) }, actor: actor, now: now)
+                                         setDate: setDate.flatMap { LocalDate($0) }, bill: bill, actor: actor, now: now)
             }
             context.print("Conflitto #\(id) risolto.")
         }
@@ -105,6 +111,8 @@ struct Audit: ParsableCommand {
     var device: String?
     @Option(valueName: "AAAA-MM-GG", help: "Solo questo giorno.")
     var date: String?
+    @Flag(help: "Solo le operazioni rifiutate dal server, con il motivo.")
+    var rejected = false
     @Flag(help: "Stampa in JSON (un oggetto per riga).")
     var json = false
 
@@ -114,7 +122,9 @@ struct Audit: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let queue = try ServerDatabase.open(path: database.path)
-        let entries = try queue.read { try AdminQueries.audit($0, device: device, date: date.flatMap { LocalDate($0) }) }
+        let entries = try queue.read {
+            try AdminQueries.audit($0, device: device, date: date.flatMap { LocalDate($0) }, rejectedOnly: rejected)
+        }
         if json {
             for entry in entries { try context.printJSON(entry) }
             return
@@ -123,6 +133,12 @@ struct Audit: ParsableCommand {
             let status = e.status.map { " [\(Self.italian($0))]" } ?? ""
             let subject = e.details["beneficiary_id"]?.description ?? e.subject
             context.print("\(e.at.prefix(19).replacingOccurrences(of: "T", with: " ")) \(e.actor) \(Self.action(e.action))\(status) \(subject)")
+            // Why the server refused it, or what it flagged: what the office looks for.
+            if let code = e.details["reject_code"]?.description {
+                context.print("    \(code): \(e.details["reject_message"]?.description ?? "")")
+            } else if e.details["scope_flag"]?.description == OpFlag.notEnrolled.rawValue {
+                context.print("    non iscritto alla linea quel giorno: conflitto per l'ufficio (spunta-server conflicts)")
+            }
         }
         context.print("\(entries.count) voci.")
     }
@@ -135,6 +151,7 @@ struct Audit: ParsableCommand {
         case "voided": return "annullata"
         case "conflict": return "in conflitto"
         case "rejected": return "rifiutata"
+        case "held": return "in attesa dell'operazione da annullare"
         default: return status
         }
     }

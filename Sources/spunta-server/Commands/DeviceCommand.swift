@@ -98,7 +98,7 @@ struct Devices: ParsableCommand {
                 table.addRow([
                     d.id, d.name, d.role, d.scope.joined(separator: " "), Self.italianState(d.state),
                     d.lastSeenAt.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "mai",
-                    String(d.opsReceived), String(d.cursorLag),
+                    d.opsRejected > 0 ? "\(d.opsReceived) (\(d.opsRejected) rifiutate)" : String(d.opsReceived), String(d.cursorLag),
                     d.clockOffsetMs.map { ($0 >= 0 ? "+" : "") + String(format: "%.1fs", Double($0) / 1000) + (d.clockSkewed ? " !" : "") } ?? "-",
                     d.lastError ?? "",
                 ])
