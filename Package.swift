@@ -30,7 +30,7 @@ let package = Package(
         // SHA-256 and secure random tokens.
         .target(name: "SpuntaCrypto", swiftSettings: strict),
         // Command-line parsing, terminal control, tables.
-        .target(name: "SpuntaCLI", swiftSettings: strict),
+        .target(name: "SpuntaCLI", dependencies: ["SpuntaDomain"], swiftSettings: strict),
         // Linux event notification (epoll, eventfd, inotify) for the HTTP server and the client's sync: headers only.
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         // HTTP/1.1 server and client on POSIX sockets.

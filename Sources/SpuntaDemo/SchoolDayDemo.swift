@@ -22,6 +22,8 @@ public final class SchoolDayDemo: Sendable {
     /// billed and a late device lands in November.
     public static let day = LocalDate(year: 2026, month: 10, day: 30)!
     static let october = BillingPeriod(year: 2026, month: 10)!
+    /// The columns of a payments file (protocol/billing.md).
+    static let paymentColumns = ["date", "amount", "notice", "kind", "payer", "beneficiary", "service", "method", "reference"]
     static let november = BillingPeriod(year: 2026, month: 11)!
 
     /// When the office does each thing, in Rome time (CET from 25 October).
@@ -108,12 +110,13 @@ public final class SchoolDayDemo: Sendable {
         let rodariChildren = try rows("""
             SELECT beneficiary_id FROM enrollment WHERE service_id = 'MENSA-RODARI' AND deleted = 0 ORDER BY beneficiary_id LIMIT 30
             """).map { try $0[0] as String }
-        var topups = ["date;amount;notice;kind;payer;beneficiary;service;method;reference"]
+        var topups = CSVWriter(header: Self.paymentColumns)
         for (index, child) in rodariChildren.enumerated() where index % 3 != 2 {
             let payer: String = try query("SELECT payer_id FROM beneficiary_payer WHERE beneficiary_id = ? AND is_primary = 1", [child]) ?? ""
-            topups.append("2026-10-29;\(index % 3 == 0 ? "20.00" : "12.00");;topup;\(payer);\(child);MENSA-RODARI;\(index % 2 == 0 ? "pagopa" : "cash");RIC-\(index)")
+            topups.addRow(["2026-10-29", .amount(Money(cents: index % 3 == 0 ? 2000 : 1200)), "", "topup", .text(payer), .text(child),
+                           "MENSA-RODARI", index % 2 == 0 ? "pagopa" : "cash", .text("RIC-\(index)")])
         }
-        try topups.joined(separator: "\n").write(toFile: file("ricariche.csv"), atomically: true, encoding: .utf8)
+        try topups.text.write(toFile: file("ricariche.csv"), atomically: true, encoding: .utf8)
         try runner.must("spunta-server", ["payments", "import", "--db", db, file("ricariche.csv")], environment: Office.topUps)
 
         // The day, all offline.
@@ -235,13 +238,13 @@ public final class SchoolDayDemo: Sendable {
         // Payments, exports, documents.
         let navs = try rows("SELECT notice_number, total_cents FROM statement WHERE period = ? AND notice_number IS NOT NULL ORDER BY payer_id LIMIT 4",
                             [Self.october.description]).map { (try $0[0] as String, try $0[1] as Int64) }
-        var paid = ["date;amount;notice;kind;payer;beneficiary;service;method;reference"]
+        var paid = CSVWriter(header: Self.paymentColumns)
         for (index, (nav, cents)) in navs.enumerated() {
             // Two paid in full, one half, one paid a euro too much (the euro is refunded).
             let amount = index == 2 ? cents / 2 : (index == 3 ? cents + 100 : cents)
-            paid.append("\(Office.paymentDay);\(Money(cents: amount).decimalString);\(nav);notice;;;;pagopa;PSP-\(index)")
+            paid.addRow([.text(Office.paymentDay), .amount(Money(cents: amount)), .text(nav), "notice", "", "", "", "pagopa", .text("PSP-\(index)")])
         }
-        try paid.joined(separator: "\n").write(toFile: file("pagamenti.csv"), atomically: true, encoding: .utf8)
+        try paid.text.write(toFile: file("pagamenti.csv"), atomically: true, encoding: .utf8)
         let payments = try runner.must("spunta-server", ["payments", "import", "--db", db, file("pagamenti.csv")], environment: Office.payments)
         try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "csv", "--output", file("avvisi-2026-10.csv")])
         try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "gpd", "--output", file("avvisi-2026-10-gpd.json")])

@@ -10,6 +10,33 @@ public enum ServerDatabase {
         return queue
     }
 
+    /// For a dry run (`import --dry-run`): a private in-memory copy of the database at `path`, brought up to
+    /// date there — or an empty one when there is no file. The file is only read: no file is created, no
+    /// schema step applied to it, nothing written.
+    public static func openInMemoryCopy(path: String) throws -> DatabaseQueue {
+        let copy = try Database(path: ":memory:")
+        if FileManager.default.fileExists(atPath: path) {
+            var configuration = DatabaseConfiguration()
+            configuration.readOnly = true
+            // A WAL database opened even read-only gets -wal and -shm files beside it, left there. When there is
+            // no -wal, no connection has the file open and everything is in the main file: read it as immutable,
+            // which creates nothing. With a -wal (the server is running), read through it: the files exist already.
+            let source = FileManager.default.fileExists(atPath: path + "-wal") ? path : immutableURI(path)
+            try Database(path: source, configuration: configuration).copy(into: copy)
+        }
+        let queue = DatabaseQueue(database: copy)
+        try ServerMigrations.migrator.migrate(queue)
+        return queue
+    }
+
+    /// `file:` URI of `path` opened as immutable (SQLite reads it without locks and creates no file beside it).
+    static func immutableURI(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
     /// Opens a second connection for reading (listings, pulls) while the first one writes.
     public static func openReader(path: String) throws -> DatabaseQueue {
         try DatabaseQueue(path: path)

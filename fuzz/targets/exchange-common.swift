@@ -2,8 +2,9 @@ import Foundation
 import SpuntaDomain
 
 // Shared by the xml and csv fuzz targets: one exchange file read and checked as an import does — the
-// records, then the checks across records against a small sample Comune (three children a class: the
-// cross-record checks run on every input, so their cost sets the pace).
+// records, decoded against a small sample Comune as the database (so that fields an input leaves out keep
+// the sample's values), then the checks across records (three children a class: the cross-record checks run
+// on every input, so their cost sets the pace).
 
 private let sampleComune: MasterDataSet = {
     var options = SampleComuneGenerator.Options()
@@ -12,7 +13,7 @@ private let sampleComune: MasterDataSet = {
 }()
 
 func checkAsImport(name: String, bytes: Data) {
-    let document = ExchangeReader.read(files: [(name: name, data: bytes)])
+    let document = ExchangeReader.read(files: [(name: name, data: bytes)], current: sampleComune)
     let final = MasterDataValidator.finalState(current: sampleComune, document: document)
     _ = MasterDataValidator.validate(final, document: document)
 }

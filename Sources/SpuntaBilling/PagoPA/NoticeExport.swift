@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaDomain
+import SpuntaExchange
 import SpuntaServerStore
 import SpuntaStore
 
@@ -114,20 +115,17 @@ public enum NoticeExport {
         return try encoder.encode(try positions(db, period: period))
     }
 
-    /// `iupd;iuv;codice_avviso;codice_fiscale;nominativo;importo;scadenza;causale;qr_code`, amounts in cents.
+    /// `iupd;iuv;codice_avviso;codice_fiscale;nominativo;importo;scadenza;causale;qr_code`, amounts in cents
+    /// (numbers), everything else text neutralised by `CSVWriter`.
     public static func csv(_ db: Database, period: BillingPeriod) throws -> String {
-        var lines = ["iupd;iuv;codice_avviso;codice_fiscale;nominativo;importo_centesimi;scadenza;causale;qr_code"]
+        var csv = CSVWriter(header: ["iupd", "iuv", "codice_avviso", "codice_fiscale", "nominativo", "importo_centesimi", "scadenza", "causale", "qr_code"])
         let statements = try StatementDesk.statements(db, period: period, payer: nil, status: "issued")
         for position in try positions(db, period: period) {
             guard let option = position.paymentOption.first else { continue }
             let qr = statements.first { $0.noticeNumber == option.nav }?.qrPayload ?? ""
-            lines.append([position.iupd, option.iuv, option.nav, position.fiscalCode, position.fullName, String(option.amount),
-                          String(option.dueDate.prefix(10)), option.description, qr].map(field).joined(separator: ";"))
+            csv.addRow([.text(position.iupd), .text(option.iuv), .text(option.nav), .text(position.fiscalCode), .text(position.fullName),
+                        .integer(option.amount), .text(String(option.dueDate.prefix(10))), .text(option.description), .text(qr)])
         }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func field(_ text: String) -> String {
-        text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        return csv.text
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaDomain
+import SpuntaExchange
 import SpuntaServerStore
 import SpuntaStore
 
@@ -159,13 +160,16 @@ public enum TaxStatement {
         return parts.map { ($0.key, $0.value) }
     }
 
+    /// The statements as CSV: amounts in cents as numbers, names and codes as text neutralised by `CSVWriter`
+    /// (a name starting with `=` cannot become a formula).
     public static func csv(_ rows: [Row], year: Int) -> String {
-        var lines = ["anno;codice_fiscale_pagante;pagante;codice_fiscale_fruitore;fruitore;servizio;pagato_centesimi;detraibile_centesimi"]
+        var csv = CSVWriter(header: ["anno", "codice_fiscale_pagante", "pagante", "codice_fiscale_fruitore", "fruitore", "servizio",
+                                     "pagato_centesimi", "detraibile_centesimi"])
         for r in rows {
-            lines.append(["\(year)", r.payerFiscalCode, r.payerName, r.beneficiaryFiscalCode, r.beneficiaryName, r.serviceName,
-                          String(r.paidCents), String(r.deductibleCents)].map(NoticeExport.field).joined(separator: ";"))
+            csv.addRow([.integer(Int64(year)), .text(r.payerFiscalCode), .text(r.payerName), .text(r.beneficiaryFiscalCode),
+                        .text(r.beneficiaryName), .text(r.serviceName), .integer(r.paidCents), .integer(r.deductibleCents)])
         }
-        return lines.joined(separator: "\n") + "\n"
+        return csv.text
     }
 
     /// One A4 page per payer: what was paid for each child and service, what of it is deductible and why, and any

@@ -80,6 +80,11 @@ public struct CommandContext: Sendable {
         standardOutput.writeLine(line)
     }
 
+    /// Writes styled text and a newline to standard output.
+    public func print(_ line: StyledText) {
+        standardOutput.writeLine(line)
+    }
+
     /// Writes `line` and a newline to standard error.
     public func printError(_ line: String) {
         standardError.writeLine(line)

@@ -9,6 +9,8 @@ public enum ANSI {
     public static let clearScreen = "\u{1B}[2J\u{1B}[H"
     /// Clears the line the cursor is on and returns to its start.
     public static let clearLine = "\u{1B}[2K\r"
+    /// Clears the line the cursor is on, leaving the cursor where it is.
+    public static let eraseLine = "\u{1B}[2K"
     /// Resets every text attribute.
     public static let reset = "\u{1B}[0m"
     public static let hideCursor = "\u{1B}[?25l"

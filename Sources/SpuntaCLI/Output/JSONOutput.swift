@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 
 /// Machine-readable output for `--json`: snake_case keys, sorted, dates in ISO 8601 UTC, no slash
 /// escaping, one compact object per line, so the same value always prints the same bytes and a stream
@@ -19,9 +20,21 @@ public struct JSONOutput: Sendable {
         return encoder
     }
 
-    /// `value` as one line of JSON, without the newline.
+    /// `value` as one line of JSON, without the newline. The encoder escapes the C0 controls; DEL, the C1
+    /// controls and the bidirectional controls are escaped here (`\u202e`), so that the data reach a script
+    /// whole and a terminal showing the line obeys none of them.
     public func line<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
+        let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        guard UnsafeCharacters.first(in: text) != nil else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if UnsafeCharacters.contains(scalar) {
+                out += "\\u" + String(scalar.value, radix: 16).leftPadded4
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Writes `value` to `sink` as one line of JSON.
@@ -35,4 +48,9 @@ public struct JSONOutput: Sendable {
             try write(value, to: sink)
         }
     }
+}
+
+extension String {
+    /// Four hex digits, as JSON writes a `\\u` escape.
+    fileprivate var leftPadded4: String { String(repeating: "0", count: max(0, 4 - count)) + self }
 }

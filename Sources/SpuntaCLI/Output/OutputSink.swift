@@ -7,6 +7,11 @@ import Darwin
 
 /// Where a command writes: standard output, standard error, or memory (in tests). Knows whether it is
 /// a terminal, so that colour, the bell and screen clearing happen only there.
+///
+/// Text written here is content and passes the terminal escaper (`TerminalText`): a name carrying ESC or a
+/// line feed is shown, never obeyed. The sink's own control sequences take their own ways — `styled` for
+/// colours, `bell`, `clearScreen`, `writeControl` for cursor movements — and a document (CSV, HTML) bound
+/// for a file or a pipe goes out untouched through `writeDocument`.
 public final class OutputSink: @unchecked Sendable {
     // Safe to share: the memory buffer is touched, and the descriptor written, only while `lock` is held.
     private let lock = NSLock()
@@ -42,8 +47,35 @@ public final class OutputSink: @unchecked Sendable {
         OutputSink(memoryAsTerminal: isTerminal)
     }
 
-    /// Writes `text` as UTF-8, all of it, retrying after interruptions and waiting on a full non-blocking pipe.
+    /// Writes `text` — line feeds kept, every other control character and bidirectional control replaced.
     public func write(_ text: String) {
+        writeRaw(TerminalText.lines(text))
+    }
+
+    /// Writes styled text: its content was escaped when it was styled, its SGR codes go out as they are.
+    public func write(_ text: StyledText) {
+        writeRaw(text.rendered)
+    }
+
+    /// Writes styled text and a newline.
+    public func writeLine(_ text: StyledText) {
+        writeRaw(text.rendered + "\n")
+    }
+
+    /// Writes one of our own control sequences (`ANSI.moveCursor`, `ANSI.hideCursor`…) to a terminal;
+    /// nothing elsewhere.
+    public func writeControl(_ sequence: String) {
+        if isTerminal { writeRaw(sequence) }
+    }
+
+    /// Writes a document (CSV, HTML, XML, JSON) as it is to a file or a pipe, where a program reads it; on
+    /// a terminal, where a person does, through the escaper like any text.
+    public func writeDocument(_ text: String) {
+        isTerminal ? write(text) : writeRaw(text)
+    }
+
+    /// Writes `text` as UTF-8, all of it, retrying after interruptions and waiting on a full non-blocking pipe.
+    private func writeRaw(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             lock.withLock {
@@ -82,24 +114,24 @@ public final class OutputSink: @unchecked Sendable {
         lock.withLock { String(decoding: buffer, as: UTF8.self) }
     }
 
-    /// `text` wrapped in the ANSI codes of `styles` when colours are enabled, plain otherwise.
-    public func styled(_ text: String, _ styles: TextStyle...) -> String {
-        colorsEnabled ? ANSI.styled(text, styles) : text
+    /// `text` (escaped) to be written with the ANSI codes of `styles` when colours are enabled, plain otherwise.
+    public func styled(_ text: String, _ styles: TextStyle...) -> StyledText {
+        StyledText(text, styles: colorsEnabled ? styles : [])
     }
 
-    /// `text` wrapped in the ANSI codes of `styles` when colours are enabled, plain otherwise.
-    public func styled(_ text: String, styles: [TextStyle]) -> String {
-        colorsEnabled ? ANSI.styled(text, styles) : text
+    /// `text` (escaped) to be written with the ANSI codes of `styles` when colours are enabled, plain otherwise.
+    public func styled(_ text: String, styles: [TextStyle]) -> StyledText {
+        StyledText(text, styles: colorsEnabled ? styles : [])
     }
 
     /// Rings the terminal bell; nothing when the output is not a terminal.
     public func bell() {
-        if isTerminal { write(ANSI.bell) }
+        writeControl(ANSI.bell)
     }
 
     /// Clears the screen and homes the cursor; nothing when the output is not a terminal.
     public func clearScreen() {
-        if isTerminal { write(ANSI.clearScreen) }
+        writeControl(ANSI.clearScreen)
     }
 }
 
@@ -114,4 +146,23 @@ private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count
 private func waitUntilWritable(_ descriptor: Int32) {
     var request = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
     _ = poll(&request, 1, -1)
+}
+
+/// Text with the styles it is shown in on a terminal (`OutputSink.styled`). The text is escaped when the value
+/// is made, so that only the styles' own codes reach the terminal; interpolated into a string, it is the
+/// plain text.
+public struct StyledText: Sendable, Equatable, CustomStringConvertible {
+    /// The text, escaped for one line or several.
+    public let text: String
+    public let styles: [TextStyle]
+
+    public init(_ text: String, styles: [TextStyle]) {
+        self.text = TerminalText.lines(text)
+        self.styles = styles
+    }
+
+    /// The text wrapped in the styles' SGR codes (the text alone when there are none).
+    public var rendered: String { ANSI.styled(text, styles) }
+
+    public var description: String { text }
 }

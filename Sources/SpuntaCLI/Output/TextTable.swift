@@ -43,9 +43,10 @@ public struct TextTable: Sendable {
         columns = titles.map { Column($0) }
     }
 
-    /// Adds a row; missing cells are empty, cells beyond the columns are dropped.
+    /// Adds a row; missing cells are empty, cells beyond the columns are dropped. Each cell passes the terminal
+    /// escaper first, so that widths count what the terminal will show.
     public mutating func addRow(_ cells: [String]) {
-        var row = Array(cells.prefix(columns.count))
+        var row = cells.prefix(columns.count).map { TerminalText.line($0) }
         row.append(contentsOf: repeatElement("", count: columns.count - row.count))
         rows.append(row)
     }

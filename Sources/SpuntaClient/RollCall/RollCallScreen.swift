@@ -38,9 +38,9 @@ public final class RollCallScreen {
         let raw = try RawMode.enable(fileDescriptor: input.fileDescriptor ?? STDIN_FILENO)
         defer {
             raw.restore()
-            output.write("\u{1B}[?25h")
+            output.writeControl(ANSI.showCursor)
         }
-        output.write("\u{1B}[?25l")
+        output.writeControl(ANSI.hideCursor)
         try reload()
         if let closure = try rollCall.closure() {
             message = "Attenzione: oggi \(closure)."
@@ -129,8 +129,10 @@ public final class RollCallScreen {
     func ask(_ prompt: String) -> String {
         var text = ""
         while true {
-            output.write("\u{1B}[\(height - 1);1H\u{1B}[2K" + TextWidth.truncate(prompt, to: width))
-            output.write("\u{1B}[\(height);1H\u{1B}[2K> " + TextWidth.tail(text, to: width - 2))
+            output.writeControl(ANSI.moveCursor(row: height - 1, column: 1) + ANSI.eraseLine)
+            output.write(TextWidth.truncate(TerminalText.line(prompt), to: width))
+            output.writeControl(ANSI.moveCursor(row: height, column: 1) + ANSI.eraseLine)
+            output.write("> " + TextWidth.tail(TerminalText.line(text), to: width - 2))
             guard let key = input.readKey() else { return text }
             switch key {
             case .enter: return text.trimmingCharacters(in: .whitespaces)
@@ -173,7 +175,7 @@ public final class RollCallScreen {
         }
         output.clearScreen()
         let title = (try? rollCall.className()) ?? rollCall.classID
-        output.writeLine(output.styled(TextWidth.truncate("Appello \(title) — \(rollCall.date.italian)", to: width), .bold))
+        output.writeLine(output.styled(TextWidth.truncate(TerminalText.line("Appello \(title) — \(rollCall.date.italian)"), to: width), .bold))
         let count = { (s: AttendanceStatus?) in self.entries.filter { $0.status == s }.count }
         output.writeLine("P \(count(.present))  A \(count(.absent))  E \(count(.lateEntry))  U \(count(.earlyExit))  ? \(count(nil))")
         output.writeLine(String(repeating: "-", count: width))
@@ -183,7 +185,7 @@ public final class RollCallScreen {
             let e = entries[index]
             let flag = e.unjustified.isEmpty ? "  " : " g"
             let other = e.markedElsewhere ? "*" : " "
-            let name = TextWidth.pad(TextWidth.truncate(e.name, to: width - 10), to: width - 10)
+            let name = TextWidth.pad(TextWidth.truncate(TerminalText.line(e.name), to: width - 10), to: width - 10)
             var line = (index == selected ? ">" : " ") + name + other + Self.short(e.status) + flag
             line = TextWidth.truncate(line, to: width)
             if index == selected {
@@ -195,7 +197,7 @@ public final class RollCallScreen {
             }
         }
         output.writeLine(String(repeating: "-", count: width))
-        output.writeLine(TextWidth.truncate(message.isEmpty ? "* segnato da altri  g assenze da giust." : message, to: width))
+        output.writeLine(TextWidth.truncate(message.isEmpty ? "* segnato da altri  g assenze da giust." : TerminalText.line(message), to: width))
         output.writeLine(TextWidth.truncate("p pres a ass e entra u esce", to: width))
         output.write(TextWidth.truncate("g giustif. t tutti pres. q fine", to: width))
     }

@@ -4,6 +4,10 @@ import SpuntaDomain
 /// Turns the fields of one record into a domain value, with the checks that need only that record
 /// (formats, check characters, ranges). Checks across records are `MasterDataValidator`'s.
 /// Each function returns nil when it reported a problem.
+///
+/// An optional field the record leaves out keeps the value stored for the same id (`stored`); the checks
+/// between fields (an ISEE filed before it expires, alerts by e-mail with an address) run on the record as it
+/// will be after the import, kept values included.
 enum RecordDecoder {
     static func municipality(_ r: FieldReader) -> Municipality? {
         let name = r.required("name")
@@ -46,28 +50,31 @@ enum RecordDecoder {
         return SchoolYear.Closure(from: from, to: to, reason: reason)
     }
 
-    static func site(_ r: FieldReader) -> Site? {
+    static func site(_ r: FieldReader, stored base: StoredRecords) -> Site? {
         let id = r.id()
+        let stored = id.flatMap { base.sites[$0] }
         let name = r.required("name")
-        let address = r.optional("address") ?? ""
+        let address = r.keeping("address", from: stored, \.address, fallback: "") { r.optional("address") ?? "" }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let name else { return nil }
         return Site(id: id, name: name, address: address)
     }
 
-    static func schoolClass(_ r: FieldReader) -> SchoolClass? {
+    static func schoolClass(_ r: FieldReader, stored base: StoredRecords) -> SchoolClass? {
         let id = r.id()
+        let stored = id.flatMap { base.classes[$0] }
         let site = r.id("site")
         let year = r.id("year")
         let name = r.required("name")
-        let teachers = r.list("teachers")
+        let teachers = r.keeping("teachers", from: stored, \.teachers, fallback: []) { r.list("teachers") }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let site, let year, let name else { return nil }
         return SchoolClass(id: id, siteId: site, yearId: year, name: name, teachers: teachers)
     }
 
-    static func service(_ r: FieldReader) -> Service? {
+    static func service(_ r: FieldReader, stored base: StoredRecords) -> Service? {
         let id = r.id()
+        let stored = id.flatMap { base.services[$0] }
         let kind = r.choice("kind", Service.Kind.self)
         let name = r.required("name")
         let billing = r.choice("billing", Service.BillingMode.self)
@@ -78,9 +85,9 @@ enum RecordDecoder {
         if let start, let end, start > end {
             r.report("il servizio inizia il \(start.italian) e finisce il \(end.italian): la fine deve seguire l'inizio")
         }
-        let weekdays = weekdayList(r)
-        let sites = r.list("sites")
-        let cutoff = r.time("cutoff", required: false)
+        let weekdays = r.keeping("weekdays", from: stored, \.weekdays, fallback: [1, 2, 3, 4, 5]) { weekdayList(r) }
+        let sites = r.keeping("sites", from: stored, \.siteIds, fallback: []) { r.list("sites") }
+        let cutoff = r.keeping("cutoff", from: stored, \.cutoff, fallback: nil) { r.time("cutoff", required: false) }
         if let basis, basis == .register || basis == .both, cutoff == nil {
             r.report("con addebito da registro («basis» \(basis.rawValue)) serve l'orario di cut-off nel campo «cutoff» (es. 09:30)")
         }
@@ -116,49 +123,59 @@ enum RecordDecoder {
         return days.sorted()
     }
 
-    static func diet(_ r: FieldReader) -> Diet? {
+    static func diet(_ r: FieldReader, stored base: StoredRecords) -> Diet? {
         let id = r.id()
+        let stored = id.flatMap { base.diets[$0] }
         let name = r.required("name")
-        var allergens: [Allergen] = []
-        for text in r.list("allergens") {
-            if let allergen = Allergen(rawValue: text.lowercased()) ?? Allergen.allCases.first(where: { $0.italian == text.lowercased() }) {
-                if !allergens.contains(allergen) { allergens.append(allergen) }
-            } else {
-                let allowed = Allergen.allCases.map(\.rawValue).joined(separator: ", ")
-                r.report("allergene «\(text)» sconosciuto: ammessi i 14 del Reg. UE 1169/2011 (\(allowed))")
+        let allergens = r.keeping("allergens", from: stored, \.allergens, fallback: []) {
+            var allergens: [Allergen] = []
+            for text in r.list("allergens") {
+                if let allergen = Allergen(rawValue: text.lowercased()) ?? Allergen.allCases.first(where: { $0.italian == text.lowercased() }) {
+                    if !allergens.contains(allergen) { allergens.append(allergen) }
+                } else {
+                    let allowed = Allergen.allCases.map(\.rawValue).joined(separator: ", ")
+                    r.report("allergene «\(text)» sconosciuto: ammessi i 14 del Reg. UE 1169/2011 (\(allowed))")
+                }
             }
+            return allergens
         }
-        let notes = r.optional("notes") ?? ""
+        let notes = r.keeping("notes", from: stored, \.notes, fallback: "") { r.optional("notes") ?? "" }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let name else { return nil }
         return Diet(id: id, name: name, allergens: allergens, notes: notes)
     }
 
-    static func tariff(_ r: FieldReader, bands xmlBands: [Tariff.Band]?) -> Tariff? {
+    static func tariff(_ r: FieldReader, bands xmlBands: [Tariff.Band]?, stored base: StoredRecords) -> Tariff? {
         let id = r.id()
+        let stored = id.flatMap { base.tariffs[$0] }
         let service = r.id("service")
         let name = r.required("name")
         let unit = r.choice("unit", Tariff.Unit.self)
         let validFrom = r.date("valid-from")
-        let validTo = r.date("valid-to", required: false)
+        let validTo = r.keeping("valid-to", from: stored, \.validTo, fallback: nil) { r.date("valid-to", required: false) }
         if let validFrom, let validTo, validTo < validFrom {
             r.report("tariffa valida dal \(validFrom.italian) al \(validTo.italian): la fine precede l'inizio")
         }
         let bands = xmlBands ?? bandList(r)
         let withoutIsee = r.money("price-without-isee")
-        let nonResident = r.money("non-resident-price", required: false)
-        let second = r.integer("second-sibling-discount", in: 0...100, default: 0)
-        let third = r.integer("third-sibling-discount", in: 0...100, default: 0)
-        let minimum = r.money("monthly-minimum", required: false)
-        let maximum = r.money("monthly-maximum", required: false)
+        let nonResident = r.keeping("non-resident-price", from: stored, \.nonResidentPrice, fallback: nil) {
+            r.money("non-resident-price", required: false)
+        }
+        let second = r.keeping("second-sibling-discount", from: stored, \.secondSiblingDiscountPercent, fallback: 0) {
+            r.integer("second-sibling-discount", in: 0...100, default: 0) ?? 0
+        }
+        let third = r.keeping("third-sibling-discount", from: stored, \.thirdSiblingDiscountPercent, fallback: 0) {
+            r.integer("third-sibling-discount", in: 0...100, default: 0) ?? 0
+        }
+        let minimum = r.keeping("monthly-minimum", from: stored, \.monthlyMinimum, fallback: nil) { r.money("monthly-minimum", required: false) }
+        let maximum = r.keeping("monthly-maximum", from: stored, \.monthlyMaximum, fallback: nil) { r.money("monthly-maximum", required: false) }
         if let minimum, let maximum, minimum > maximum {
             r.report("minimo mensile \(minimum.italian) superiore al massimo \(maximum.italian)")
         }
-        let proRata = r.bool("pro-rata", default: false)
+        let proRata = r.keeping("pro-rata", from: stored, \.proRata, fallback: false) { r.bool("pro-rata", default: false) }
         checkBands(bands, r)
         r.reportUnknownFields()
-        guard !r.hasProblems, let id, let service, let name, let unit, let validFrom, let withoutIsee,
-              let second, let third else { return nil }
+        guard !r.hasProblems, let id, let service, let name, let unit, let validFrom, let withoutIsee else { return nil }
         return Tariff(
             id: id, serviceId: service, name: name, unit: unit, validFrom: validFrom, validTo: validTo, bands: bands,
             priceWithoutIsee: withoutIsee, nonResidentPrice: nonResident, secondSiblingDiscountPercent: second,
@@ -238,40 +255,35 @@ enum RecordDecoder {
         return Stop(id: id, name: name, outboundTime: outbound, returnTime: back)
     }
 
-    static func payer(_ r: FieldReader) -> Payer? {
+    static func payer(_ r: FieldReader, stored base: StoredRecords) -> Payer? {
         let id = r.id()
+        let stored = id.flatMap { base.payers[$0] }
         let fiscalCode = personFiscalCode(r)
         let surname = r.required("surname")
         let givenName = r.required("given-name")
-        let email = r.validated("email", required: false) { try EmailAddress(validating: $0).value }
-        let mobile = r.validated("mobile", required: false) { try MobileNumber(validating: $0).e164 }
-        let pec = r.validated("pec", required: false) { try EmailAddress(validating: $0).value }
-        let address = r.optional("address")
-        let resident = r.bool("resident", default: true)
-        let iseeValue = r.money("isee", required: false)
-        let filed = r.date("isee-filed", required: false)
-        let expires = r.date("isee-expires", required: false)
-        var isee: Isee?
-        switch (iseeValue, filed, expires) {
-        case (nil, nil, nil):
-            isee = nil
-        case let (value?, filed?, expires?):
-            if expires < filed {
-                r.report("ISEE presentato il \(filed.italian) e scaduto il \(expires.italian): la scadenza precede la presentazione")
-            }
-            isee = Isee(value: value, filedOn: filed, expiresOn: expires)
-        default:
-            r.report("ISEE incompleto: servono insieme «isee», «isee-filed» e «isee-expires» (oppure nessuno dei tre)")
+        let email = r.keeping("email", from: stored, \.email, fallback: nil) {
+            r.validated("email", required: false) { try EmailAddress(validating: $0).value }
         }
-        let notifyEmail = r.bool("notify-email", default: false)
-        let notifySMS = r.bool("notify-sms", default: false)
+        let mobile = r.keeping("mobile", from: stored, \.mobile, fallback: nil) {
+            r.validated("mobile", required: false) { try MobileNumber(validating: $0).e164 }
+        }
+        let pec = r.keeping("pec", from: stored, \.pec, fallback: nil) {
+            r.validated("pec", required: false) { try EmailAddress(validating: $0).value }
+        }
+        let address = r.keeping("address", from: stored, \.address, fallback: nil) { r.optional("address") }
+        let resident = r.keeping("resident", from: stored, \.resident, fallback: true) { r.bool("resident", default: true) }
+        let isee = r.keeping("isee", "isee-filed", "isee-expires", from: stored, \.isee, fallback: nil) { iseeFields(r) }
+        let notifyEmail = r.keeping("notify-email", from: stored, \.notifyByEmail, fallback: false) { r.bool("notify-email", default: false) }
+        let notifySMS = r.keeping("notify-sms", from: stored, \.notifyBySMS, fallback: false) { r.bool("notify-sms", default: false) }
         if notifyEmail, email == nil, !r.hasProblems {
             r.report("avvisi per e-mail richiesti ma manca l'indirizzo «email»")
         }
         if notifySMS, mobile == nil, !r.hasProblems {
             r.report("avvisi per SMS richiesti ma manca il numero di cellulare «mobile»")
         }
-        let threshold = r.money("low-balance-threshold", required: false)
+        let threshold = r.keeping("low-balance-threshold", from: stored, \.lowBalanceThreshold, fallback: nil) {
+            r.money("low-balance-threshold", required: false)
+        }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let fiscalCode, let surname, let givenName else { return nil }
         return Payer(
@@ -281,12 +293,33 @@ enum RecordDecoder {
         )
     }
 
+    /// The three ISEE fields, given together or not at all (all empty: no ISEE).
+    private static func iseeFields(_ r: FieldReader) -> Isee? {
+        let value = r.money("isee", required: false)
+        let filed = r.date("isee-filed", required: false)
+        let expires = r.date("isee-expires", required: false)
+        switch (value, filed, expires) {
+        case (nil, nil, nil):
+            return nil
+        case let (value?, filed?, expires?):
+            if expires < filed {
+                r.report("ISEE presentato il \(filed.italian) e scaduto il \(expires.italian): la scadenza precede la presentazione")
+            }
+            return Isee(value: value, filedOn: filed, expiresOn: expires)
+        default:
+            r.report("ISEE incompleto: «isee», «isee-filed» e «isee-expires» vanno indicati insieme, tutti e tre o nessuno "
+                + "(in un CSV: le tre colonne o nessuna)")
+            return nil
+        }
+    }
+
     private static func personFiscalCode(_ r: FieldReader) -> CodiceFiscale? {
         r.validated("fiscal-code", required: true) { try CodiceFiscale(validating: $0) }
     }
 
-    static func beneficiary(_ r: FieldReader, payers xmlPayers: [Beneficiary.PayerLink]?) -> Beneficiary? {
+    static func beneficiary(_ r: FieldReader, payers xmlPayers: [Beneficiary.PayerLink]?, stored base: StoredRecords) -> Beneficiary? {
         let id = r.id()
+        let stored = id.flatMap { base.beneficiaries[$0] }
         let fiscalCode = personFiscalCode(r)
         let surname = r.required("surname")
         let givenName = r.required("given-name")
@@ -296,14 +329,26 @@ enum RecordDecoder {
            (encoded.year % 100, encoded.month, encoded.day) != (birthDate.year % 100, birthDate.month, birthDate.day) {
             r.report("data di nascita \(birthDate.italian) non coerente con il codice fiscale \(fiscalCode.value) (che indica il \(String(format: "%02d/%02d/..%02d", encoded.day, encoded.month, encoded.year % 100)))")
         }
-        let schoolClass = r.reference("class")
+        let schoolClass = r.keeping("class", from: stored, \.classId, fallback: nil) { r.reference("class") }
         var links: [Beneficiary.PayerLink]
         if let xmlPayers {
             links = xmlPayers
         } else {
+            // CSV: `payer` is the primary payer, `other-payers` the others; either column left out keeps its part.
             links = []
-            if let primary = r.reference("payer") { links.append(.init(payerId: primary, primary: true)) }
-            for other in r.list("other-payers") { links.append(.init(payerId: other, primary: false)) }
+            let primary = r.keeping("payer", from: stored, { $0.payers.first(where: \.primary)?.payerId }, fallback: nil) {
+                r.reference("payer")
+            }
+            let others = r.keeping("other-payers", from: stored, { $0.payers.filter { !$0.primary }.map(\.payerId) }, fallback: []) {
+                r.list("other-payers")
+            }
+            if let primary { links.append(.init(payerId: primary, primary: true)) }
+            // A kept payer who has become the primary one is no longer among the others; in the file, a
+            // repetition is reported below.
+            let othersFromFile = r.isPresent("other-payers")
+            for other in others where othersFromFile || other != primary {
+                links.append(.init(payerId: other, primary: false))
+            }
         }
         if links.isEmpty {
             r.report("nessun pagante: indicare chi paga per il fruitore (campo «payer»)")
@@ -331,24 +376,27 @@ enum RecordDecoder {
         return Beneficiary.PayerLink(payerId: ref, primary: primary)
     }
 
-    static func enrollment(_ r: FieldReader) -> Enrollment? {
+    static func enrollment(_ r: FieldReader, stored base: StoredRecords) -> Enrollment? {
         let id = r.id()
+        let stored = id.flatMap { base.enrollments[$0] }
         let beneficiary = r.id("beneficiary")
         let service = r.id("service")
-        let site = r.reference("site")
-        let diet = r.reference("diet")
-        let route = r.reference("route")
-        let outbound = r.reference("outbound-stop")
-        let back = r.reference("return-stop")
-        let tariff = r.reference("tariff")
+        let site = r.keeping("site", from: stored, \.siteId, fallback: nil) { r.reference("site") }
+        let diet = r.keeping("diet", from: stored, \.dietId, fallback: nil) { r.reference("diet") }
+        let route = r.keeping("route", from: stored, \.routeId, fallback: nil) { r.reference("route") }
+        let outbound = r.keeping("outbound-stop", from: stored, \.outboundStopId, fallback: nil) { r.reference("outbound-stop") }
+        let back = r.keeping("return-stop", from: stored, \.returnStopId, fallback: nil) { r.reference("return-stop") }
+        let tariff = r.keeping("tariff", from: stored, \.tariffId, fallback: nil) { r.reference("tariff") }
         let start = r.date("start")
-        let end = r.date("end", required: false)
+        let end = r.keeping("end", from: stored, \.endDate, fallback: nil) { r.date("end", required: false) }
         if let start, let end, end < start {
             r.report("iscrizione dal \(start.italian) al \(end.italian): la fine precede l'inizio")
         }
-        let exemption = r.integer("exemption", in: 0...100, default: 0)
+        let exemption = r.keeping("exemption", from: stored, \.exemptionPercent, fallback: 0) {
+            r.integer("exemption", in: 0...100, default: 0) ?? 0
+        }
         r.reportUnknownFields()
-        guard !r.hasProblems, let id, let beneficiary, let service, let start, let exemption else { return nil }
+        guard !r.hasProblems, let id, let beneficiary, let service, let start else { return nil }
         return Enrollment(
             id: id, beneficiaryId: beneficiary, serviceId: service, siteId: site, dietId: diet, routeId: route,
             outboundStopId: outbound, returnStopId: back, tariffId: tariff, startDate: start, endDate: end,
@@ -356,8 +404,9 @@ enum RecordDecoder {
         )
     }
 
-    static func card(_ r: FieldReader) -> Card? {
+    static func card(_ r: FieldReader, stored base: StoredRecords) -> Card? {
         let code = r.id("code")
+        let stored = code.flatMap { base.cards[$0] }
         if let code {
             do {
                 _ = try CardPayload.decode(CardPayload.prefix + code)
@@ -367,7 +416,7 @@ enum RecordDecoder {
         }
         let beneficiary = r.id("beneficiary")
         let issued = r.date("issued")
-        let revoked = r.date("revoked", required: false)
+        let revoked = r.keeping("revoked", from: stored, \.revokedOn, fallback: nil) { r.date("revoked", required: false) }
         if let issued, let revoked, revoked < issued {
             r.report("tessera revocata il \(revoked.italian), prima dell'emissione del \(issued.italian)")
         }

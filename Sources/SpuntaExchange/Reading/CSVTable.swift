@@ -1,7 +1,9 @@
 import Foundation
 
 /// A CSV file as the offices' spreadsheets save it: a header row, then records. Fields separated by `;`
-/// (Italian Excel) or `,`, detected from the header; quotes per RFC 4180; a UTF-8 byte order mark is ignored.
+/// (Italian Excel) or `,`, detected from the header; quotes per RFC 4180; lines ending in CRLF, LF or CR; a
+/// UTF-8 byte order mark is ignored. Text that is not UTF-8 is refused naming its encoding, or read as
+/// Windows-1252 when the caller allows it and then says so (see `TextDecoding`).
 public struct CSVTable: Sendable {
     public struct Record: Sendable {
         /// Line where the record starts (1-based; the header is line 1).
@@ -13,20 +15,39 @@ public struct CSVTable: Sendable {
     public let headerLine: Int
     public let records: [Record]
     public let separator: Character
+    /// The encoding the file was read in.
+    public let encoding: TextEncoding
 
-    public static func parse(_ data: Data, file: String) -> Result<CSVTable, ImportProblem> {
+    /// A cell with letters outside ASCII, to show a person how a file that was not UTF-8 has been read.
+    public struct Example: Sendable, Equatable {
+        public let line: Int
+        public let text: String
+    }
+
+    /// The first cell with characters outside ASCII, if any.
+    public var firstNonASCIICell: Example? {
+        for record in records {
+            if let cell = record.fields.first(where: { $0.unicodeScalars.contains { !$0.isASCII } }) {
+                return Example(line: record.line, text: cell)
+            }
+        }
+        return nil
+    }
+
+    /// Reads a CSV file; `allowWindows1252` lets a file that is not UTF-8 be read as Windows-1252 (its
+    /// `encoding` then says so, for the caller to tell the person).
+    public static func parse(_ data: Data, file: String, allowWindows1252: Bool = false) -> Result<CSVTable, ImportProblem> {
         let whole = SourceLocation(file: file, line: 0)
-        if data.contains(0) {
-            return .failure(ImportProblem(whole, "il file non è testo (file binario?): salvare il foglio come CSV UTF-8"))
+        let text: String
+        let encoding: TextEncoding
+        switch TextDecoding.decode(data, file: file, allowWindows1252: allowWindows1252, remedy: "salvare il foglio come «CSV UTF-8»") {
+        case .failure(let problem): return .failure(problem)
+        case .success(let decoded): (text, encoding) = (decoded.text, decoded.encoding)
         }
-        guard var text = String(data: data, encoding: .utf8) else {
-            return .failure(ImportProblem(whole, "il file non è in codifica UTF-8: salvare il foglio come «CSV UTF-8»"))
-        }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return .failure(ImportProblem(whole, "il file è vuoto: nessun dato da importare"))
         }
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
+        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
         let separator: Character = firstLine.filter { $0 == ";" }.count >= firstLine.filter { $0 == "," }.count ? ";" : ","
         var rows: [(line: Int, fields: [String])] = []
         var fields: [String] = []
@@ -94,7 +115,7 @@ public struct CSVTable: Sendable {
         return .success(CSVTable(
             header: header, headerLine: head.line,
             records: rows.dropFirst().map { Record(line: $0.line, fields: $0.fields) },
-            separator: separator
+            separator: separator, encoding: encoding
         ))
     }
 }

@@ -19,6 +19,27 @@ public struct ExchangeDocument: Sendable {
     public var rejected: Set<EntityKey> = []
     /// Stops read from `stops.csv`, by route id, in the order of the file.
     public var stopsByRoute: [String: [Stop]] = [:]
+    /// Fields the files left out of records the database has, whose stored value was kept because it differs
+    /// from a new record's default: per kind, field name → records.
+    public var kept: [EntityKind: [String: Int]] = [:]
+    /// Files that were not UTF-8 and were read as another encoding: the person must be told.
+    public var recoded: [RecodedFile] = []
 
     public init() {}
+}
+
+/// A file read in an encoding other than UTF-8, with a cell that shows how its accents came out.
+public struct RecodedFile: Hashable, Sendable, Codable {
+    public let file: String
+    public let encoding: TextEncoding
+    /// The line and text of the first cell with letters outside ASCII, if any.
+    public let line: Int?
+    public let example: String?
+
+    public init(file: String, encoding: TextEncoding, line: Int?, example: String?) {
+        self.file = file
+        self.encoding = encoding
+        self.line = line
+        self.example = example
+    }
 }

@@ -30,12 +30,18 @@ public struct ExchangeReader {
 
     private var document = ExchangeDocument()
     private var firstLineOfID: [EntityKey: SourceLocation] = [:]
+    /// What the database has: a field a record leaves out keeps its stored value.
+    private let stored: StoredRecords
 
-    public init() {}
+    /// A reader whose records keep, for the fields they leave out, the values of `current` (the database).
+    public init(current: MasterDataSet = MasterDataSet()) {
+        stored = StoredRecords(current)
+    }
 
-    /// Reads the files at `paths` (XML by content or `.xml`, CSV by `.csv`).
-    public static func read(paths: [String]) -> ExchangeDocument {
-        var reader = ExchangeReader()
+    /// Reads the files at `paths` (XML by content or `.xml`, CSV by `.csv`); fields the records leave out
+    /// keep their values in `current`.
+    public static func read(paths: [String], current: MasterDataSet = MasterDataSet()) -> ExchangeDocument {
+        var reader = ExchangeReader(current: current)
         for path in paths {
             reader.readFile(at: path)
         }
@@ -43,8 +49,8 @@ public struct ExchangeReader {
     }
 
     /// Reads in-memory contents (tests, fuzzing): pairs of display name and bytes.
-    public static func read(files: [(name: String, data: Data)]) -> ExchangeDocument {
-        var reader = ExchangeReader()
+    public static func read(files: [(name: String, data: Data)], current: MasterDataSet = MasterDataSet()) -> ExchangeDocument {
+        var reader = ExchangeReader(current: current)
         for file in files {
             reader.read(data: file.data, name: file.name)
         }
@@ -109,6 +115,9 @@ public struct ExchangeReader {
 
     private mutating func collect(_ reader: FieldReader) {
         document.problems.append(contentsOf: reader.problems)
+        for field in reader.kept {
+            document.kept[reader.kind, default: [:]][field, default: 0] += 1
+        }
         if reader.hasProblems, let id = reader.recordID {
             document.rejected.insert(EntityKey(reader.kind, id))
         }
@@ -212,22 +221,22 @@ public struct ExchangeReader {
             }
         case .sites:
             noChildren(item, file: file)
-            if let site = RecordDecoder.site(r), locate(EntityKey(.sites, site.id), at: location) {
+            if let site = RecordDecoder.site(r, stored: stored), locate(EntityKey(.sites, site.id), at: location) {
                 document.records.sites.append(site)
             }
         case .classes:
             noChildren(item, file: file)
-            if let value = RecordDecoder.schoolClass(r), locate(EntityKey(.classes, value.id), at: location) {
+            if let value = RecordDecoder.schoolClass(r, stored: stored), locate(EntityKey(.classes, value.id), at: location) {
                 document.records.classes.append(value)
             }
         case .services:
             noChildren(item, file: file)
-            if let value = RecordDecoder.service(r), locate(EntityKey(.services, value.id), at: location) {
+            if let value = RecordDecoder.service(r, stored: stored), locate(EntityKey(.services, value.id), at: location) {
                 document.records.services.append(value)
             }
         case .diets:
             noChildren(item, file: file)
-            if let value = RecordDecoder.diet(r), locate(EntityKey(.diets, value.id), at: location) {
+            if let value = RecordDecoder.diet(r, stored: stored), locate(EntityKey(.diets, value.id), at: location) {
                 document.records.diets.append(value)
             }
         case .tariffs:
@@ -238,7 +247,7 @@ public struct ExchangeReader {
                 if let band = RecordDecoder.band(br) { bands.append(band) } else { bandsOK = false }
                 collect(br)
             }
-            if let value = RecordDecoder.tariff(r, bands: bandsOK ? bands : nil), locate(EntityKey(.tariffs, value.id), at: location) {
+            if let value = RecordDecoder.tariff(r, bands: bandsOK ? bands : nil, stored: stored), locate(EntityKey(.tariffs, value.id), at: location) {
                 document.records.tariffs.append(value)
             }
         case .routes:
@@ -255,7 +264,7 @@ public struct ExchangeReader {
             }
         case .payers:
             noChildren(item, file: file)
-            if let value = RecordDecoder.payer(r), locate(EntityKey(.payers, value.id), at: location) {
+            if let value = RecordDecoder.payer(r, stored: stored), locate(EntityKey(.payers, value.id), at: location) {
                 document.records.payers.append(value)
             }
         case .beneficiaries:
@@ -265,17 +274,17 @@ public struct ExchangeReader {
                 if let link = RecordDecoder.payerLink(pr) { links.append(link) }
                 collect(pr)
             }
-            if let value = RecordDecoder.beneficiary(r, payers: links), locate(EntityKey(.beneficiaries, value.id), at: location) {
+            if let value = RecordDecoder.beneficiary(r, payers: links, stored: stored), locate(EntityKey(.beneficiaries, value.id), at: location) {
                 document.records.beneficiaries.append(value)
             }
         case .enrollments:
             noChildren(item, file: file)
-            if let value = RecordDecoder.enrollment(r), locate(EntityKey(.enrollments, value.id), at: location) {
+            if let value = RecordDecoder.enrollment(r, stored: stored), locate(EntityKey(.enrollments, value.id), at: location) {
                 document.records.enrollments.append(value)
             }
         case .cards:
             noChildren(item, file: file)
-            if let value = RecordDecoder.card(r), locate(EntityKey(.cards, value.id), at: location) {
+            if let value = RecordDecoder.card(r, stored: stored), locate(EntityKey(.cards, value.id), at: location) {
                 document.records.cards.append(value)
             }
         case .municipality, .stops:
@@ -294,12 +303,16 @@ public struct ExchangeReader {
             return
         }
         let table: CSVTable
-        switch CSVTable.parse(data, file: file) {
+        switch CSVTable.parse(data, file: file, allowWindows1252: true) {
         case .failure(let failure):
             document.problems.append(failure)
             return
         case .success(let parsed):
             table = parsed
+        }
+        if table.encoding != .utf8 {
+            let example = table.firstNonASCIICell
+            document.recoded.append(RecodedFile(file: file, encoding: table.encoding, line: example?.line, example: example?.text))
         }
         let headerLocation = SourceLocation(file: file, line: table.headerLine)
         guard claim(kind, at: headerLocation) else { return }
@@ -323,13 +336,13 @@ public struct ExchangeReader {
             let r = FieldReader(values: values, order: table.header, location: location, kind: kind)
             switch kind {
             case .sites:
-                if let v = RecordDecoder.site(r), locate(EntityKey(kind, v.id), at: location) { document.records.sites.append(v) }
+                if let v = RecordDecoder.site(r, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.sites.append(v) }
             case .classes:
-                if let v = RecordDecoder.schoolClass(r), locate(EntityKey(kind, v.id), at: location) { document.records.classes.append(v) }
+                if let v = RecordDecoder.schoolClass(r, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.classes.append(v) }
             case .diets:
-                if let v = RecordDecoder.diet(r), locate(EntityKey(kind, v.id), at: location) { document.records.diets.append(v) }
+                if let v = RecordDecoder.diet(r, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.diets.append(v) }
             case .tariffs:
-                if let v = RecordDecoder.tariff(r, bands: nil), locate(EntityKey(kind, v.id), at: location) { document.records.tariffs.append(v) }
+                if let v = RecordDecoder.tariff(r, bands: nil, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.tariffs.append(v) }
             case .routes:
                 if let v = RecordDecoder.route(r, stops: []), locate(EntityKey(kind, v.id), at: location) { document.records.routes.append(v) }
             case .stops:
@@ -342,13 +355,13 @@ public struct ExchangeReader {
                     }
                 }
             case .payers:
-                if let v = RecordDecoder.payer(r), locate(EntityKey(kind, v.id), at: location) { document.records.payers.append(v) }
+                if let v = RecordDecoder.payer(r, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.payers.append(v) }
             case .beneficiaries:
-                if let v = RecordDecoder.beneficiary(r, payers: nil), locate(EntityKey(kind, v.id), at: location) { document.records.beneficiaries.append(v) }
+                if let v = RecordDecoder.beneficiary(r, payers: nil, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.beneficiaries.append(v) }
             case .enrollments:
-                if let v = RecordDecoder.enrollment(r), locate(EntityKey(kind, v.id), at: location) { document.records.enrollments.append(v) }
+                if let v = RecordDecoder.enrollment(r, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.enrollments.append(v) }
             case .cards:
-                if let v = RecordDecoder.card(r), locate(EntityKey(kind, v.id), at: location) { document.records.cards.append(v) }
+                if let v = RecordDecoder.card(r, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.cards.append(v) }
             case .municipality, .schoolYears, .services:
                 break
             }

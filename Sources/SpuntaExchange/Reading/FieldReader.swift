@@ -4,6 +4,11 @@ import SpuntaDomain
 /// Reads the named fields of one record — XML attributes or CSV cells, the same names in both — into
 /// typed values, collecting a problem for each field that is missing or wrong instead of stopping at the first.
 ///
+/// A field can be *absent* (no such column in the CSV header, no such attribute on the element) or *present*,
+/// possibly empty. The two differ: an absent field keeps what the database has for the record (`keeping`),
+/// a present empty one clears it. Text with control characters or bidirectional controls is refused field by
+/// field (see `UnsafeCharacters`), except the line breaks and tabs of the descriptive fields, which are folded.
+///
 /// Used by one decoder at a time while reading a file; not shared between threads.
 final class FieldReader {
     let location: SourceLocation
@@ -11,19 +16,50 @@ final class FieldReader {
     private let values: [String: String]
     private let order: [String]
     private var used: Set<String> = []
+    /// Fields refused for an unsafe character, reported once; a required one is not reported missing as well.
+    private var refused: Set<String> = []
     private(set) var problems: [ImportProblem] = []
+    /// Fields left out of the record whose stored value was kept (and differs from a new record's default).
+    private(set) var kept: [String] = []
     /// The record's id once read, to name the record in messages.
     var recordID: String?
+
+    /// Descriptive fields where a spreadsheet cell may hold a line break (Alt+Invio) or a tab: these are
+    /// folded into one space, since refusing a whole import for them would help nobody and, on one line,
+    /// they cannot forge anything. Everywhere else (names above all) they are refused.
+    static let foldedFields: Set<String> = ["address", "notes"]
 
     init(values: [String: String], order: [String], location: SourceLocation, kind: EntityKind) {
         var trimmed: [String: String] = [:]
         for (name, value) in values {
-            trimmed[name] = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = Self.foldedFields.contains(name) ? Self.fold(value) : value
+            trimmed[name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         self.values = trimmed
         self.order = order
         self.location = location
         self.kind = kind
+    }
+
+    /// Line breaks (CR, LF, CRLF, U+2028, U+2029) and tabs as single spaces.
+    static func fold(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isFoldable) else { return text }
+        var out = String.UnicodeScalarView()
+        var previousFolded = false
+        for scalar in text.unicodeScalars {
+            if isFoldable(scalar) {
+                if !previousFolded { out.append(" ") }
+                previousFolded = true
+            } else {
+                out.append(scalar)
+                previousFolded = false
+            }
+        }
+        return String(out)
+    }
+
+    private static func isFoldable(_ scalar: Unicode.Scalar) -> Bool {
+        [0x09, 0x0A, 0x0D, 0x2028, 0x2029].contains(scalar.value)
     }
 
     var hasProblems: Bool { !problems.isEmpty }
@@ -38,17 +74,44 @@ final class FieldReader {
         used.formUnion(names)
     }
 
-    /// The value of an optional field; nil when absent or empty.
+    /// Whether the record carries the field at all: a column of the CSV header or an attribute of the element,
+    /// empty or not.
+    func isPresent(_ name: String) -> Bool {
+        values[name] != nil
+    }
+
+    /// A field the file may leave out. When every one of `names` is absent, the value the database has for
+    /// this record is kept (`value` of `stored`; nil `stored` for a record the database does not have) — or
+    /// `fallback` for a new record; when any is present, `read` decides, and an empty field gives the fallback:
+    /// it clears.
+    func keeping<Record, T: Equatable>(
+        _ names: String..., from stored: Record?, _ value: (Record) -> T, fallback: T, _ read: () -> T
+    ) -> T {
+        guard names.allSatisfy({ values[$0] == nil }) else { return read() }
+        guard let stored else { return fallback }
+        let kept = value(stored)
+        if kept != fallback, let first = names.first { self.kept.append(first) }
+        return kept
+    }
+
+    /// The value of an optional field; nil when absent or empty, or refused for an unsafe character.
     func optional(_ name: String) -> String? {
         used.insert(name)
         guard let value = values[name], !value.isEmpty else { return nil }
+        if let unsafe = UnsafeCharacters.first(in: value) {
+            if refused.insert(name).inserted {
+                report("carattere non ammesso \(UnsafeCharacters.name(unsafe)) nel campo «\(name)» («\(UnsafeCharacters.visible(value.prefix(40)))»): "
+                    + "togliere i caratteri di controllo e di direzione del testo dal file")
+            }
+            return nil
+        }
         return value
     }
 
     /// The value of a required field; reports it when absent or empty.
     func required(_ name: String) -> String? {
         guard let value = optional(name) else {
-            report("manca il campo «\(name)»")
+            if !refused.contains(name) { report("manca il campo «\(name)»") }
             return nil
         }
         return value
@@ -153,7 +216,7 @@ final class FieldReader {
     /// Reports every field the decoder did not read (a typo in a column or attribute name).
     func reportUnknownFields() {
         for name in order where !used.contains(name) {
-            report("campo sconosciuto «\(name)»: controllare l'intestazione (campi ammessi nel documento protocol/exchange.md)")
+            report("campo sconosciuto «\(UnsafeCharacters.visible(name))»: controllare l'intestazione (campi ammessi nel documento protocol/exchange.md)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -26,8 +27,15 @@ public enum XMLTree {
         if data.allSatisfy(isSpace) {
             return .failure(ImportProblem(whole, "il file è vuoto: nessun dato da importare"))
         }
-        if data.contains(0) || String(data: data, encoding: .utf8) == nil {
-            return .failure(ImportProblem(whole, "il file non è testo UTF-8 (file binario o codifica diversa): esportare il tracciato XML in UTF-8"))
+        if let problem = TextDecoding.utf8Problem(data, file: file, remedy: "esportare il tracciato XML in UTF-8") {
+            return .failure(problem)
+        }
+        // libxml2 would follow the declaration and read UTF-8 bytes as another code page, without a word.
+        if let declared = declaredEncoding(data), !["utf-8", "utf8", "us-ascii", "ascii"].contains(declared.lowercased()) {
+            return .failure(ImportProblem(
+                SourceLocation(file: file, line: 1),
+                "il tracciato dichiara la codifica «\(UnsafeCharacters.visible(declared))»: Spunta legge solo UTF-8; esportarlo in UTF-8 con encoding=\"UTF-8\""
+            ))
         }
         let firstSignificant = data.first { !(isSpace($0) || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
         if firstSignificant != UInt8(ascii: "<") {
@@ -63,6 +71,9 @@ public enum XMLTree {
             return .failure(ImportProblem(SourceLocation(file: file, line: problem.line), problem.message))
         }
         if !ok || parser.parserError != nil {
+            if let oversized = oversizedMarkup(data) {
+                return .failure(ImportProblem(SourceLocation(file: file, line: oversized.line), oversized.message))
+            }
             let line = max(parser.lineNumber, 1)
             let reason = (parser.parserError as NSError?).map(describe) ?? "errore di sintassi"
             return .failure(ImportProblem(SourceLocation(file: file, line: line), "XML non valido: \(reason)"))
@@ -78,6 +89,105 @@ public enum XMLTree {
             ))
         }
         return .success(root)
+    }
+
+    /// The longest markup libxml2 reads in one piece (XML_MAX_LOOKUP_LIMIT of libxml2 2.9, measured here with
+    /// FoundationXML streaming: a start tag of about 10,000,000 bytes with its attributes fails, one a hundred
+    /// bytes shorter is read), and the longest element or attribute name (XML_MAX_NAME_LENGTH). Past these the
+    /// parser fails with an internal error at the last line of the file; `oversizedMarkup` finds the culprit.
+    static let markupLimit = 10_000_000
+    static let nameLimit = 50_000
+
+    /// After a failed parse: the first tag, comment, CDATA section or processing instruction too long for
+    /// libxml2, or a name too long, with its line and an Italian message. A tag counts the margin of a few
+    /// hundred bytes the parser keeps around it, so a construct within 1% of the limit is taken as the cause.
+    static func oversizedMarkup(_ data: Data) -> (line: Int, message: String)? {
+        data.withUnsafeBytes { raw -> (line: Int, message: String)? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let count = bytes.count
+            let near = markupLimit - markupLimit / 100
+            func starts(_ index: Int, _ prefix: String) -> Bool {
+                let p = Array(prefix.utf8)
+                return index + p.count <= count && (0..<p.count).allSatisfy { bytes[index + $0] == p[$0] }
+            }
+            func end(from index: Int, _ terminator: String) -> Int {
+                var j = index
+                while j < count, !starts(j, terminator) { j += 1 }
+                return min(count, j + terminator.utf8.count)
+            }
+            var line = 1
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte == 0x0A { line += 1 }
+                guard byte == UInt8(ascii: "<") else {
+                    index += 1
+                    continue
+                }
+                let startLine = line
+                var stop: Int
+                let what: String
+                if starts(index, "<!--") {
+                    stop = end(from: index + 4, "-->")
+                    what = "un commento"
+                } else if starts(index, "<![CDATA[") {
+                    stop = end(from: index + 9, "]]>")
+                    what = "una sezione CDATA"
+                } else if starts(index, "<?") {
+                    stop = end(from: index + 2, "?>")
+                    what = "un'istruzione <?…?>"
+                } else {
+                    // A tag: `>` may appear inside quoted attribute values; names are the runs outside quotes.
+                    var j = index + 1
+                    var quote: UInt8?
+                    var name = 0
+                    while j < count {
+                        let c = bytes[j]
+                        if let q = quote {
+                            if c == q { quote = nil }
+                        } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                            quote = c
+                            name = 0
+                        } else if c == UInt8(ascii: ">") {
+                            break
+                        } else if isSpace(c) || c == UInt8(ascii: "=") || c == UInt8(ascii: "/") {
+                            name = 0
+                        } else {
+                            name += 1
+                            if name > nameLimit {
+                                return (startLine, "nome di elemento o di attributo lungo più di 50.000 caratteri: "
+                                    + "il lettore XML (libxml2) non ne accetta di più lunghi; il file non è un tracciato valido")
+                            }
+                        }
+                        j += 1
+                    }
+                    stop = min(count, j + 1)
+                    what = "un elemento (il tag con i suoi attributi)"
+                }
+                let length = stop - index
+                if length >= near {
+                    let size = String(format: "%.1f", Double(length) / 1_000_000).replacingOccurrences(of: ".", with: ",")
+                    return (startLine, "\(what) lungo \(size) milioni di byte: il lettore XML (libxml2) non accetta un singolo elemento, "
+                        + "commento o sezione CDATA oltre 10.000.000 di byte; nessun campo del tracciato è così lungo: "
+                        + "controllare il file (esportazione errata?)")
+                }
+                for k in index..<stop where bytes[k] == 0x0A { line += 1 }
+                index = max(stop, index + 1)
+            }
+            return nil
+        }
+    }
+
+    /// The `encoding` named in the XML declaration at the start of the file, if any.
+    static func declaredEncoding(_ data: Data) -> String? {
+        let head = String(decoding: data.prefix(512), as: UTF8.self)
+        guard let open = head.range(of: "<?xml"), let close = head.range(of: "?>", range: open.upperBound..<head.endIndex),
+              head[..<open.lowerBound].allSatisfy({ $0 == "\u{FEFF}" || $0.isWhitespace }) else { return nil }
+        let declaration = head[open.upperBound..<close.lowerBound]
+        guard let key = declaration.range(of: "encoding") else { return nil }
+        let rest = declaration[key.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        return String(rest.dropFirst().prefix { $0 != quote })
     }
 
     /// XML white space: space, tab, line feed, carriage return.

@@ -1,6 +1,8 @@
 import SpuntaDomain
 
-/// Writes master data as a tracciato XML that `ExchangeReader` reads back to the same records.
+/// Writes master data as a tracciato XML that `ExchangeReader` reads back to the same records, whatever the
+/// database already holds: every record carries all its fields, an optional one with no value as an empty
+/// attribute (`pec=""`), because an attribute left out would keep the stored value instead of clearing it.
 /// The output is deterministic: the same data gives the same bytes.
 public enum ExchangeXMLWriter {
     public static func write(_ s: MasterDataSet, generated: LocalDate? = nil, comment: String? = nil) -> String {
@@ -30,7 +32,7 @@ public enum ExchangeXMLWriter {
                 ("id", v.id), ("kind", v.kind.rawValue), ("name", v.name), ("billing", v.billingMode.rawValue),
                 ("basis", v.chargeBasis.rawValue), ("year", v.yearId), ("start", v.startDate.description),
                 ("end", v.endDate.description), ("weekdays", v.weekdays.map(String.init).joined(separator: ",")),
-                ("sites", list(v.siteIds)), ("cutoff", v.cutoff?.description),
+                ("sites", list(v.siteIds)), ("cutoff", empty(v.cutoff?.description)),
             ])
         }
         section(&out, "diets", s.diets) { d in
@@ -39,12 +41,12 @@ public enum ExchangeXMLWriter {
         section(&out, "tariffs", s.tariffs) { t in
             element("tariff", [
                 ("id", t.id), ("service", t.serviceId), ("name", t.name), ("unit", t.unit.rawValue),
-                ("valid-from", t.validFrom.description), ("valid-to", t.validTo?.description),
-                ("price-without-isee", t.priceWithoutIsee.decimalString), ("non-resident-price", t.nonResidentPrice?.decimalString),
-                ("second-sibling-discount", nonZero(t.secondSiblingDiscountPercent)),
-                ("third-sibling-discount", nonZero(t.thirdSiblingDiscountPercent)),
-                ("monthly-minimum", t.monthlyMinimum?.decimalString), ("monthly-maximum", t.monthlyMaximum?.decimalString),
-                ("pro-rata", t.proRata ? "true" : nil),
+                ("valid-from", t.validFrom.description), ("valid-to", empty(t.validTo?.description)),
+                ("price-without-isee", t.priceWithoutIsee.decimalString), ("non-resident-price", empty(t.nonResidentPrice?.decimalString)),
+                ("second-sibling-discount", number(t.secondSiblingDiscountPercent)),
+                ("third-sibling-discount", number(t.thirdSiblingDiscountPercent)),
+                ("monthly-minimum", empty(t.monthlyMinimum?.decimalString)), ("monthly-maximum", empty(t.monthlyMaximum?.decimalString)),
+                ("pro-rata", flag(t.proRata)),
             ], children: t.bands.map { b in element("band", [("up-to", b.upTo?.decimalString), ("price", b.price.decimalString)]) })
         }
         section(&out, "routes", s.routes) { r in
@@ -57,39 +59,44 @@ public enum ExchangeXMLWriter {
         section(&out, "payers", s.payers) { p in
             element("payer", [
                 ("id", p.id), ("fiscal-code", p.fiscalCode), ("surname", p.surname), ("given-name", p.givenName),
-                ("email", p.email), ("mobile", p.mobile), ("pec", p.pec), ("address", p.address),
-                ("resident", p.resident ? nil : "false"), ("isee", p.isee?.value.decimalString),
-                ("isee-filed", p.isee?.filedOn.description), ("isee-expires", p.isee?.expiresOn.description),
-                ("notify-email", p.notifyByEmail ? "true" : nil), ("notify-sms", p.notifyBySMS ? "true" : nil),
-                ("low-balance-threshold", p.lowBalanceThreshold?.decimalString),
+                ("email", empty(p.email)), ("mobile", empty(p.mobile)), ("pec", empty(p.pec)), ("address", empty(p.address)),
+                ("resident", flag(p.resident)), ("isee", empty(p.isee?.value.decimalString)),
+                ("isee-filed", empty(p.isee?.filedOn.description)), ("isee-expires", empty(p.isee?.expiresOn.description)),
+                ("notify-email", flag(p.notifyByEmail)), ("notify-sms", flag(p.notifyBySMS)),
+                ("low-balance-threshold", empty(p.lowBalanceThreshold?.decimalString)),
             ])
         }
         section(&out, "beneficiaries", s.beneficiaries) { b in
             element("beneficiary", [
                 ("id", b.id), ("fiscal-code", b.fiscalCode), ("surname", b.surname), ("given-name", b.givenName),
-                ("birth-date", b.birthDate.description), ("class", b.classId),
+                ("birth-date", b.birthDate.description), ("class", empty(b.classId)),
             ], children: b.payers.map { element("payer", [("ref", $0.payerId), ("primary", $0.primary ? "true" : nil)]) })
         }
         section(&out, "enrollments", s.enrollments) { e in
             element("enrollment", [
-                ("id", e.id), ("beneficiary", e.beneficiaryId), ("service", e.serviceId), ("site", e.siteId),
-                ("diet", e.dietId), ("route", e.routeId), ("outbound-stop", e.outboundStopId), ("return-stop", e.returnStopId),
-                ("tariff", e.tariffId), ("start", e.startDate.description), ("end", e.endDate?.description),
-                ("exemption", nonZero(e.exemptionPercent)),
+                ("id", e.id), ("beneficiary", e.beneficiaryId), ("service", e.serviceId), ("site", empty(e.siteId)),
+                ("diet", empty(e.dietId)), ("route", empty(e.routeId)), ("outbound-stop", empty(e.outboundStopId)),
+                ("return-stop", empty(e.returnStopId)), ("tariff", empty(e.tariffId)), ("start", e.startDate.description),
+                ("end", empty(e.endDate?.description)), ("exemption", number(e.exemptionPercent)),
             ])
         }
         section(&out, "cards", s.cards) { c in
             element("card", [
-                ("code", c.id), ("beneficiary", c.beneficiaryId), ("issued", c.issuedOn.description), ("revoked", c.revokedOn?.description),
+                ("code", c.id), ("beneficiary", c.beneficiaryId), ("issued", c.issuedOn.description), ("revoked", empty(c.revokedOn?.description)),
             ])
         }
         out += "</spunta-exchange>\n"
         return out
     }
 
-    private static func nonZero(_ value: Int) -> String? { value == 0 ? nil : String(value) }
+    private static func list(_ values: [String]) -> String { values.joined(separator: ";") }
 
-    private static func list(_ values: [String]) -> String? { values.isEmpty ? nil : values.joined(separator: ";") }
+    private static func flag(_ value: Bool) -> String { value ? "true" : "false" }
+
+    private static func number(_ value: Int) -> String { String(value) }
+
+    /// An optional field's value, empty when there is none (an empty attribute clears the stored value).
+    private static func empty(_ value: String?) -> String { value ?? "" }
 
     private struct Element {
         let text: String
@@ -111,10 +118,12 @@ public enum ExchangeXMLWriter {
         out += "  </\(name)>\n"
     }
 
+    /// The attributes with a value, empty ones included; nil leaves an attribute out (where leaving it out
+    /// means its default: nested elements, which are always read whole).
     private static func attributes(_ attrs: [(String, String?)]) -> String {
         var text = ""
         for (name, value) in attrs {
-            guard let value, !value.isEmpty else { continue }
+            guard let value else { continue }
             text += " \(name)=\"\(escape(value))\""
         }
         return text

@@ -13,9 +13,29 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public var totals: [String: Int]
     /// True when nothing was written (`--dry-run`).
     public var dryRun: Bool
+    /// Per kind, the fields the files left out whose stored values were kept, with how many records kept a
+    /// value (only values that differ from a new record's default count: those the file would have wiped).
+    public var kept: [String: [String: Int]] = [:]
+    /// Files that were not UTF-8 and were read as another encoding, with an example to check.
+    public var recoded: [RecodedFile] = []
+
+    public init(
+        files: [String], changed: Int, created: [String: Int], updated: [String: Int], removed: [String: Int],
+        totals: [String: Int], dryRun: Bool, kept: [String: [String: Int]] = [:], recoded: [RecodedFile] = []
+    ) {
+        self.files = files
+        self.changed = changed
+        self.created = created
+        self.updated = updated
+        self.removed = removed
+        self.totals = totals
+        self.dryRun = dryRun
+        self.kept = kept
+        self.recoded = recoded
+    }
 
     enum CodingKeys: String, CodingKey {
-        case files, changed, created, updated, removed, totals
+        case files, changed, created, updated, removed, totals, kept, recoded
         case dryRun = "dry_run"
     }
 
@@ -32,6 +52,15 @@ public struct ImportSummary: Codable, Sendable, Equatable {
             if u > 0 { parts.append("\(u) aggiornati") }
             if r > 0 { parts.append("\(r) rimossi") }
             lines.append("  \(kind.italian): \(parts.joined(separator: ", "))")
+        }
+        for kind in EntityKind.allCases {
+            guard let fields = kept[kind.rawValue], !fields.isEmpty else { continue }
+            let list = fields.sorted { $0.key < $1.key }.map { "«\($0.key)» (\($0.value))" }.joined(separator: ", ")
+            lines.append("  \(kind.italian): campi assenti dal file, valori in archivio mantenuti: \(list)")
+        }
+        for file in recoded {
+            let example = file.example.map { " (es. riga \(file.line ?? 0): «\($0)»)" } ?? ""
+            lines.append("\(file.file): non è in UTF-8, letto come \(file.encoding.italian)\(example): controllare che le lettere accentate siano giuste.")
         }
         let totalsLine = EntityKind.allCases.filter { $0 != .municipality }
             .map { "\($0.italian) \(totals[$0.rawValue] ?? 0)" }.joined(separator: ", ")

@@ -12,8 +12,9 @@ public enum MasterDataImporter {
     public static func run(
         _ queue: DatabaseQueue, paths: [String], actor: String = "operatore", dryRun: Bool = false, now: Date = Date()
     ) throws -> ImportSummary {
-        let document = ExchangeReader.read(paths: paths)
-        return try apply(document, to: queue, files: paths, actor: actor, dryRun: dryRun, now: now)
+        try apply(to: queue, files: paths, actor: actor, dryRun: dryRun, now: now) { current in
+            ExchangeReader.read(paths: paths, current: current)
+        }
     }
 
     /// Thrown inside the transaction to roll a dry run back after computing its summary.
@@ -21,12 +22,20 @@ public enum MasterDataImporter {
         let summary: ImportSummary
     }
 
+    /// Imports what `read` finds in the files. `read` decodes the files against the master data the database
+    /// has (fields a record leaves out keep their stored values), so it runs first outside the write transaction
+    /// — parsing a city's file takes seconds, and the server keeps writing meanwhile — and again inside it only
+    /// if the master data changed in between (another import).
     public static func apply(
-        _ document: ExchangeDocument, to queue: DatabaseQueue, files: [String], actor: String, dryRun: Bool, now: Date
+        to queue: DatabaseQueue, files: [String], actor: String, dryRun: Bool, now: Date,
+        read: (MasterDataSet) -> ExchangeDocument
     ) throws -> ImportSummary {
+        let snapshot = try queue.read { try MasterDataStore.load($0) }
+        let early = read(snapshot)
         do {
             return try queue.write { db in
                 let current = try MasterDataStore.load(db)
+                let document = current == snapshot ? early : read(current)
                 let final = MasterDataValidator.finalState(current: current, document: document)
                 let problems = document.problems + MasterDataValidator.validate(final, document: document)
                 if !problems.isEmpty {
@@ -36,11 +45,14 @@ public enum MasterDataImporter {
                 summary.files = files
                 summary.totals = totals(final)
                 summary.dryRun = dryRun
+                summary.kept = Dictionary(uniqueKeysWithValues: document.kept.map { ($0.key.rawValue, $0.value) })
+                summary.recoded = document.recoded
                 if dryRun {
                     throw DryRunRollback(summary: summary)
                 }
                 try AuditLog.record(db, actor: actor, action: "import", subject: files.joined(separator: ", "), details: [
                     "changed": summary.changed, "created": summary.created, "updated": summary.updated, "removed": summary.removed,
+                    "kept": summary.kept, "recoded": summary.recoded.map { ["file": $0.file, "encoding": $0.encoding.rawValue] },
                 ], at: now)
                 return summary
             }

@@ -279,7 +279,7 @@ struct Billing: ParsableCommand {
 /// Writes a document to a file or to standard output.
 func write(_ data: Data, to output: String, _ context: CommandContext) throws {
     if output == "-" {
-        context.standardOutput.write(String(decoding: data, as: UTF8.self))
+        context.standardOutput.writeDocument(String(decoding: data, as: UTF8.self))
     } else {
         try data.write(to: URL(fileURLWithPath: output), options: .atomic)
         context.printError("Scritto \(output).")

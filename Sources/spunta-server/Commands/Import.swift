@@ -8,6 +8,8 @@ struct Import: ParsableCommand {
         abstract: "Importa le anagrafiche del Comune (tracciato XML e file CSV): tutto o niente.",
         discussion: """
             Ogni tipo di dato presente nei file ne è l'elenco completo: i record assenti vengono rimossi.
+            Un campo facoltativo assente dal file (colonna o attributo mancante) mantiene il valore in archivio;
+            una cella presente ma vuota lo cancella.
             Esempio: spunta-server import --db comune.sqlite samples/comune-demo.xml
             Formato dei file: protocol/exchange.md
             """
@@ -24,7 +26,8 @@ struct Import: ParsableCommand {
     var actor = "operatore"
 
     func run(_ context: CommandContext) async throws {
-        let queue = try ServerDatabase.open(path: database.path)
+        // A dry run works on a copy in memory: it creates no database file and leaves an existing one as it is.
+        let queue = dryRun ? try ServerDatabase.openInMemoryCopy(path: database.path) : try ServerDatabase.open(path: database.path)
         let summary = try MasterDataImporter.run(queue, paths: files, actor: actor, dryRun: dryRun)
         if json {
             try context.printJSON(summary)

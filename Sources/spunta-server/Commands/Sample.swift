@@ -27,7 +27,7 @@ struct Sample: ParsableCommand {
         options.additionalPrimarySites = extraSites
         let text = SampleComuneGenerator.sampleFile(options: options)
         if output == "-" {
-            context.standardOutput.write(text)
+            context.standardOutput.writeDocument(text)
         } else {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             context.printError("Scritto \(output).")

@@ -27,8 +27,8 @@ struct OnBoard: ParsableCommand {
         }
         context.print(context.standardOutput.styled("Linea \(route): \(riders.count) a bordo", .bold))
         for r in riders {
-            context.print(TextWidth.truncate("\(r.direction) \(r.name)", to: 40))
-            context.print(TextWidth.truncate("  salito: \(r.boardedAt); scende: \(r.expectedStop ?? "?")", to: 40))
+            context.print(TextWidth.truncate(TerminalText.line("\(r.direction) \(r.name)"), to: 40))
+            context.print(TextWidth.truncate(TerminalText.line("  salito: \(r.boardedAt); scende: \(r.expectedStop ?? "?")"), to: 40))
         }
     }
 }

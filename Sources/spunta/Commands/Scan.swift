@@ -62,7 +62,7 @@ struct Scan: ParsableCommand {
         let station = try ScanStation(queue: queue, device: device, setup: ScanSetup(place: place, date: day.day))
         let out = context.standardOutput
         if !json && out.isTerminal {
-            context.print(out.styled(TextWidth.truncate(Self.banner(place, device), to: 40), .bold))
+            context.print(out.styled(TextWidth.truncate(TerminalText.line(Self.banner(place, device)), to: 40), .bold))
         }
         while let line = context.standardInput.readLine() {
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
@@ -84,11 +84,13 @@ struct Scan: ParsableCommand {
     }
 
     /// One line per scan, at most 40 columns; a child with a special diet gets a second, highlighted line so
-    /// that nobody can miss it. The full message is in `--json`.
+    /// that nobody can miss it. The full message is in `--json`. Names, classes and diets come from the
+    /// Comune's data: each line passes the terminal escaper before it is measured, so that a control character
+    /// in them is shown (as �), never obeyed, and the line still fits.
     static func render(_ outcome: ScanOutcome, to out: OutputSink) {
         let who = [outcome.name, outcome.className.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
         func line(_ word: String, _ text: String, _ styles: TextStyle...) {
-            out.writeLine(out.styled(TextWidth.truncate(word + text, to: 40), styles: styles))
+            out.writeLine(out.styled(TextWidth.truncate(TerminalText.line(word + text), to: 40), styles: styles))
         }
         switch outcome.result {
         case .ok:
