@@ -115,10 +115,10 @@ let package = Package(
         .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP", "SpuntaDomain"]),
         .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
         .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
-        .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange", "SpuntaTestSupport"]),
+        .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaBilling", "SpuntaExchange", "SpuntaTestSupport"]),
         .testTarget(
             name: "SpuntaServerTests",
-            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaHTTP", "SpuntaExchange", "SpuntaTestSupport", "spunta-server"]
+            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaBilling", "SpuntaHTTP", "SpuntaExchange", "SpuntaTestSupport", "spunta-server"]
         ),
         .testTarget(
             name: "SpuntaClientTests",

@@ -8,6 +8,10 @@ public enum ServerMigrations {
         m.registerMigration("v2-sync", V2Sync.apply)
         m.registerMigration("v3-billing", V3Billing.apply)
         m.registerMigration("v4-device-clock-history", DeviceClockHistory.apply)
+        m.registerMigration("v5-prepaid-position-by-child") { db in
+            // The credit a canteen door shows is read per child and service, across payers.
+            try db.execute("CREATE INDEX prepaid_position_child ON prepaid_position(beneficiary_id, service_id)")
+        }
         return m
     }
 }
