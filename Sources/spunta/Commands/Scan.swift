@@ -85,7 +85,7 @@ struct Scan: ParsableCommand {
                 switch reply {
                 case .outcome(let outcome):
                     if json { try context.printJSON(outcome) } else { printer.print(outcome) }
-                    if screen, outcome.beneficiaryId != nil, let count = session.count() { printer.status(count, classOf: outcome) }
+                    if screen, Self.counts(outcome), let count = session.count() { printer.status(count, classOf: outcome) }
                 case .count(let count):
                     if json { try context.printJSON(count) } else { printer.print(count) }
                 case .end:
@@ -95,6 +95,14 @@ struct Scan: ParsableCommand {
         }
         if case .count(let summary)? = session.summary() {
             if json { try context.printJSON(summary) } else { printer.print(summary) }
+        }
+    }
+
+    /// Whether the running count follows this answer: after a scan or a cancellation, not after a question.
+    static func counts(_ outcome: ScanOutcome) -> Bool {
+        switch outcome.result {
+        case .ok, .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .voided: return true
+        case .candidates, .error, .confirm, .notVoided, .newDay: return false
         }
     }
 
