@@ -126,8 +126,8 @@ public final class ScanStation: Sendable {
             try describe(&outcome, db: db, beneficiary: beneficiary)
             return outcome
         }
-        let facts = LocalFacts(db: db, deviceId: device.deviceId)
-        if let served = try facts.facts(beneficiary: beneficiary, date: setup.date).first(where: {
+        let day = try LocalFacts(db: db, deviceId: device.deviceId).facts(beneficiary: beneficiary, date: setup.date)
+        if let served = day.first(where: {
             ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == enrollment.serviceId
         }) {
             let at = BusinessCalendar.time(of: Date(timeIntervalSince1970: Double(served.wallTimeMs) / 1000))
@@ -148,7 +148,7 @@ public final class ScanStation: Sendable {
         var outcome = ScanOutcome(.ok, cardID == nil ? "Registrato per nome." : "Buon appetito!", recorded: true)
         outcome.opId = op.id
         try describe(&outcome, db: db, beneficiary: beneficiary, enrollment: enrollment)
-        outcome.warnings += try registerWarnings(facts, beneficiary: beneficiary)
+        outcome.warnings += registerWarnings(day)
         if let credit = try credit(db, beneficiary: beneficiary, service: enrollment.serviceId) {
             outcome.credit = credit
             if credit.balanceCents < 0 {
@@ -165,8 +165,9 @@ public final class ScanStation: Sendable {
 
     /// What the register says against serving the child: absent today, or gone home already. The child is at the
     /// door, so the meal is recorded; the worker is told, and the server flags it for review.
-    private func registerWarnings(_ facts: LocalFacts, beneficiary: String) throws -> [ScanOutcome.Warning] {
-        guard let mark = try facts.attendance(beneficiary: beneficiary, date: setup.date) else { return [] }
+    private func registerWarnings(_ day: [LocalFacts.Fact]) -> [ScanOutcome.Warning] {
+        // The latest mark by (HLC, device): the facts come in that order.
+        guard let mark = day.last(where: { $0.type == .attendanceMarked }) else { return [] }
         switch mark.status {
         case .absent?:
             return [.init(code: .absentToday, message: "Assente nel registro di oggi: pasto registrato comunque, avvisare l'insegnante.")]
