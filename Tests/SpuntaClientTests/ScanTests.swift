@@ -320,14 +320,6 @@ struct ScanTests {
     /// The answers as logical lines: a line that continues the one above (indented by five spaces, under the text)
     /// joined back to it, so that a test can read a wrapped answer whole.
     static func unwrapped(_ lines: [String]) -> [String] {
-        var result: [String] = []
-        for line in lines {
-            if line.hasPrefix("     "), let last = result.last {
-                result[result.count - 1] = last + " " + line.dropFirst(5)
-            } else {
-                result.append(line)
-            }
-        }
-        return result
+        ReportsTests.joined(lines, indent: 5)
     }
 }
