@@ -1,6 +1,7 @@
 import Foundation
 import SpuntaDomain
 import SpuntaProtocol
+import SpuntaTestSupport
 import SpuntaStore
 import Testing
 @testable import SpuntaClient
@@ -225,6 +226,29 @@ struct CanteenDoorTests {
         #expect(Self.results(pinned.handle(card.payload)) == [.ok])
         #expect(Self.results(pinned.handle(card.payload)) == [.duplicate])
         #expect(try fixed.strings("SELECT business_date FROM outbox") == ["2026-11-30"])
+    }
+
+    @Test("a door whose clock the last sync found three hours ahead says so when the scan starts; a right clock says nothing",
+          .enabled(if: TestClock.honoured, "release builds ignore SPUNTA_TEST_CLOCK_SHIFT_MS: no fake clock"))
+    func clockWarning() throws {
+        let clock = try #require(TestClock(schoolDay, "12:00"))
+        let d = try Deployment()
+        try d.startServer(environment: clock.environment())
+        let ahead = clock.environment(errorMs: 3 * TestClock.hour + 10 * 60_000)
+        let wrong = try d.device("avanti", role: .canteen, scope: "site:S02", environment: ahead)
+        let right = try d.device("giusta", role: .canteen, scope: "site:S02", environment: clock.environment())
+        let card = try #require(try d.canteenCards(site: "S02").first)
+
+        let json = try d.spunta(wrong, Self.canteen + ["--json"], input: card.payload + "\n", environment: ahead).output.map(JSON.object)
+        #expect(json.map { $0["result"] as? String } == ["clock_wrong", "ok", "summary"])
+        let offset = try #require(json.first?["clock_offset_ms"] as? Int)
+        #expect(abs(offset - Int(3 * TestClock.hour + 10 * 60_000)) < Int(DeviceClock.toleranceMs))
+        let human = ScanTests.unwrapped(try d.spunta(wrong, Self.canteen, input: "", environment: ahead).output)
+        #expect(human.first?.hasPrefix("ATT. L'orologio di questo dispositivo è avanti di 3 h 1") == true, "\(human)")
+        #expect(human.first?.contains("Correggerlo o avvisare l'ufficio.") == true, "\(human)")
+
+        let fine = try d.spunta(right, Self.canteen + ["--json"], input: card.payload + "\n", environment: clock.environment()).output.map(JSON.object)
+        #expect(fine.map { $0["result"] as? String } == ["ok", "summary"], "no warning on a door whose clock is right")
     }
 
     static func outcomes(_ replies: [ScanSession.Reply]) -> [ScanOutcome] {

@@ -24,6 +24,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         case notVoided = "not_voided"
         /// The scan passed midnight: from now on lines belong to the new business day (`date`).
         case newDay = "new_day"
+        /// At the start: the last sync found this device's clock off (`clock_offset_ms`); times and days may be wrong.
+        case clockWrong = "clock_wrong"
     }
 
     /// Something the worker must know about a child who is served all the same (avviso): the meal is recorded.
@@ -82,6 +84,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     public var credit: Credit?
     /// For `voided` and `confirm`: the op cancelled, or to be cancelled.
     public var targetOpId: String?
+    /// For `clock_wrong`: this clock minus the server's, as last measured (positive: ahead).
+    public var clockOffsetMs: Int64?
 
     public struct Candidate: Encodable, Sendable, Equatable {
         public let beneficiaryId: String
@@ -105,7 +109,7 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case result, message, recorded, opId = "op_id", beneficiaryId = "beneficiary_id", name, className = "class_name"
         case dietName = "diet", allergens, reason, candidates, servedAt = "served_at", elsewhere
-        case date, warnings, credit, targetOpId = "target_op_id"
+        case date, warnings, credit, targetOpId = "target_op_id", clockOffsetMs = "clock_offset_ms"
     }
 
     /// Whether the worker should be alerted (refusal or warning).
@@ -113,7 +117,7 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         switch result {
         case .ok: return !warnings.isEmpty
         case .candidates, .confirm, .voided, .notVoided, .newDay: return false
-        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .error: return true
+        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .error, .clockWrong: return true
         }
     }
 

@@ -70,6 +70,9 @@ public struct ScanPrinter {
         case .newDay:
             output.bell()
             block("DATA", outcome.message, [.inverse, .bold])
+        case .clockWrong:
+            output.bell()
+            block("ATT.", outcome.message, [.yellow, .bold])
         case .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .error:
             output.bell()
             let reason = Self.reason(outcome)

@@ -2,6 +2,7 @@ import Foundation
 import SpuntaCLI
 import SpuntaClient
 import SpuntaDomain
+import SpuntaProtocol
 
 /// `spunta recent`: the device's last registrations, numbered for `spunta void N`.
 struct Recent: ParsableCommand {
@@ -23,7 +24,7 @@ struct Recent: ParsableCommand {
     func run(_ context: CommandContext) async throws {
         let queue = try home.home(context).open()
         _ = try queue.read { try EnrolledDevice.require($0) }
-        let entries = try queue.write { db in try RecentOps.list(db, limit: limit, now: Date()) }
+        let entries = try queue.write { db in try RecentOps.list(db, limit: limit, now: WallClock.now()) }
         if json { return try context.printJSON(entries) }
         guard !entries.isEmpty else {
             context.print("Nessuna registrazione su questo dispositivo.")
@@ -32,7 +33,7 @@ struct Recent: ParsableCommand {
         for e in entries {
             let who = [e.name, e.className.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
             var text = "\(e.time) \(e.what)\(who.isEmpty ? "" : " " + who)"
-            if e.date != BusinessCalendar.date(of: Date()) { text += ", del \(e.date.italian)" }
+            if e.date != BusinessCalendar.date(of: WallClock.now()) { text += ", del \(e.date.italian)" }
             if e.voided { text += " — annullata" }
             if e.rejected { text += " — rifiutata" }
             for line in TextWidth.wrap(text, width: 40, lead: TextWidth.pad("\(e.number)", to: 3), indent: 3) { context.print(line) }

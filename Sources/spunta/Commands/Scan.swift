@@ -21,7 +21,8 @@ struct Scan: ParsableCommand {
             sempre quel giorno.
             Da terminale le letture non compaiono a video: solo le risposte.
             Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, \
-            invalid_payload, candidates, error, confirm, voided, not_voided, new_day; avvisi in warnings \
+            invalid_payload, candidates, error, confirm, voided, not_voided, new_day, clock_wrong (all'inizio, se \
+            l'ultima sincronizzazione ha trovato l'orologio sbagliato); avvisi in warnings \
             (absent_today, left_early, low_credit, negative_credit); count per «#» e summary alla fine.
             """
     )
@@ -79,6 +80,9 @@ struct Scan: ParsableCommand {
         if screen {
             printer.banner(Self.banner(place, device, date: session.date), canteen: service == .canteen)
         }
+        if let clock = session.clockCheck() {
+            if json { try context.printJSON(clock) } else { printer.print(clock) }
+        }
         reading: while let line = input.readLine() {
             if screen && quiet != nil { printer.typed(line) }
             for reply in session.handle(line) {
@@ -102,7 +106,7 @@ struct Scan: ParsableCommand {
     static func counts(_ outcome: ScanOutcome) -> Bool {
         switch outcome.result {
         case .ok, .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .voided: return true
-        case .candidates, .error, .confirm, .notVoided, .newDay: return false
+        case .candidates, .error, .confirm, .notVoided, .newDay, .clockWrong: return false
         }
     }
 
