@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange", "SpuntaBilling", "SpuntaTestSupport"]),
         .testTarget(
             name: "SpuntaServerTests",
-            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaHTTP", "SpuntaExchange", "SpuntaTestSupport", "spunta-server"]
+            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaBilling", "SpuntaHTTP", "SpuntaExchange", "SpuntaTestSupport", "spunta-server"]
         ),
         .testTarget(
             name: "SpuntaClientTests",

@@ -15,7 +15,8 @@ public enum ClientError: UserFacingError, Equatable {
     case wrongRole(expected: String, actual: String)
     case notInScope(String)
     case unknownBeneficiary(String)
-    case nothingToVoid
+    case noListing
+    case notListed(number: Int, count: Int)
     case unknownOp(String)
     case alreadyVoided(String)
     case invalidDate(String)
@@ -38,7 +39,8 @@ public enum ClientError: UserFacingError, Equatable {
         case .wrongRole: return "wrong_role"
         case .notInScope: return "not_in_scope"
         case .unknownBeneficiary: return "unknown_beneficiary"
-        case .nothingToVoid: return "nothing_to_void"
+        case .noListing: return "no_listing"
+        case .notListed: return "not_listed"
         case .unknownOp: return "unknown_op"
         case .alreadyVoided: return "already_voided"
         case .invalidDate: return "invalid_date"
@@ -78,8 +80,10 @@ public enum ClientError: UserFacingError, Equatable {
             return "\(what) non è nell'ambito di questo dispositivo."
         case .unknownBeneficiary(let id):
             return "Bambino \(id) non presente sul dispositivo."
-        case .nothingToVoid:
-            return "Nessuna registrazione da annullare."
+        case .noListing:
+            return "Nessun elenco da cui scegliere: prima spunta recent, poi spunta void N --reason «…»."
+        case .notListed(let number, let count):
+            return "Il numero \(number) non è nell'ultimo elenco di spunta recent (da 1 a \(count)): ripetere spunta recent."
         case .unknownOp(let id):
             return "Registrazione \(id) non trovata su questo dispositivo."
         case .alreadyVoided(let id):

@@ -108,3 +108,10 @@ extension Optional: DatabaseValueConvertible where Wrapped: DatabaseValueConvert
 
 /// The values bound to a statement's `?` parameters, in order. `nil` binds NULL.
 public typealias StatementArguments = [(any DatabaseValueConvertible)?]
+
+/// `IN (?, ?, …)` for a list of values, with its arguments; `IN (NULL)` matches nothing for an empty list (an
+/// empty `IN ()` is a syntax error in SQLite).
+public func sqlInList(_ values: [String]) -> (sql: String, arguments: StatementArguments) {
+    guard !values.isEmpty else { return ("(NULL)", []) }
+    return ("(" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ")", values)
+}

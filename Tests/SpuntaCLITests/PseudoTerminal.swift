@@ -47,6 +47,21 @@ final class PseudoTerminal {
         _ = bytes.withUnsafeBytes { write(primary, $0.baseAddress, $0.count) }
     }
 
+    /// What the terminal printed back (its echo), waiting at most `timeoutMilliseconds` for the first byte.
+    func echoed(timeoutMilliseconds: Int32) -> [UInt8] {
+        var result: [UInt8] = []
+        var descriptor = pollfd(fd: primary, events: Int16(POLLIN), revents: 0)
+        var wait = timeoutMilliseconds
+        while poll(&descriptor, 1, wait) > 0 {
+            var chunk = [UInt8](repeating: 0, count: 256)
+            let count = chunk.withUnsafeMutableBytes { read(primary, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            result += chunk[..<count]
+            wait = 0
+        }
+        return result
+    }
+
     func setSize(columns: UInt16, rows: UInt16) {
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(primary, UInt(TIOCSWINSZ), &size)

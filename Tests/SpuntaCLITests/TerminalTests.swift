@@ -51,6 +51,31 @@ struct TerminalTests {
         #expect(!TerminalRestorer.shared.hasRegisteredTerminals)
     }
 
+    @Test("echo off keeps whole lines and signals but prints nothing typed; restore and the exit handler put it back")
+    func echoOff() throws {
+        let terminal = try PseudoTerminal()
+        let original = terminal.settings()
+        let input = InputSource(fileDescriptor: terminal.secondary)
+        // As it was: what is typed comes back.
+        terminal.type(Array("prova\n".utf8))
+        #expect(input.readLine() == "prova")
+        #expect(String(decoding: terminal.echoed(timeoutMilliseconds: 1000), as: UTF8.self).contains("prova"))
+        let quiet = try RawMode.disableEcho(fileDescriptor: terminal.secondary)
+        let settings = terminal.settings()
+        #expect(settings.c_lflag & tcflag_t(ECHO) == 0)
+        #expect(settings.c_lflag & tcflag_t(ICANON) != 0)
+        #expect(settings.c_lflag & tcflag_t(ISIG) != 0)
+        #expect(settings.c_iflag == original.c_iflag)
+        terminal.type(Array("SPUNTA1:PYB1DR5ZQ2Y48PX0RQDFZ09G6\n".utf8))
+        #expect(input.readLine() == "SPUNTA1:PYB1DR5ZQ2Y48PX0RQDFZ09G6")
+        #expect(terminal.echoed(timeoutMilliseconds: 100).isEmpty, "nothing typed comes back on the screen")
+        TerminalRestorer.shared.restoreAll()
+        #expect(sameSettings(terminal.settings(), original))
+        quiet.restore()
+        #expect(sameSettings(terminal.settings(), original))
+        #expect(!TerminalRestorer.shared.hasRegisteredTerminals)
+    }
+
     @Test("without signals, Ctrl-C arrives as a key")
     func noSignals() throws {
         let terminal = try PseudoTerminal()

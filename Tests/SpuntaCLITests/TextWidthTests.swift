@@ -56,4 +56,33 @@ struct TextWidthTests {
         #expect(TextWidth.wrap("precipitevolissimevolmente sì", width: 10) == ["precipitevolissimevolmente", "sì"])
         #expect(TextWidth.wrap("uno\n\ndue", width: 10) == ["uno", "", "due"])
     }
+
+    @Test("a block wrapped with a lead keeps every character, stays within the width, and lines up under the text")
+    func wrappingWithLead() {
+        let allergens = "DIETA CELIACHIA (SENZA GLUTINE): GLUTINE"
+        let lines = TextWidth.wrap(allergens, width: 40, lead: "  !! ", indent: 5)
+        #expect(lines == ["  !! DIETA CELIACHIA (SENZA GLUTINE):", "     GLUTINE"])
+        let reason = "Tessera revocata il 02/10/2026: usare quella nuova."
+        #expect(TextWidth.wrap(reason, width: 40, lead: "NO   ", indent: 5) == ["NO   Tessera revocata il 02/10/2026:", "     usare quella nuova."])
+    }
+
+    @Test("accented letters count one column each, whether precomposed or combining", arguments: ["Niccolò Mazzà", "Nicco\u{301}lo\u{300} Mazza\u{300}"])
+    func wrappingAccents(_ name: String) {
+        // 5 + 13 = 18 columns: exactly the width, so it stays on one line.
+        let lines = TextWidth.wrap(name, width: 18, lead: "OK   ", indent: 5)
+        #expect(lines.count == 1)
+        #expect(TextWidth.of(lines[0]) == 18)
+        #expect(TextWidth.wrap(name + " (1A)", width: 18, lead: "OK   ", indent: 5).count == 2)
+    }
+
+    @Test("a word longer than a line is split, never cut, and every line fits", arguments: [40, 24, 12])
+    func wrappingLongWord(_ width: Int) {
+        let text = "Codice SPUNTA1:PYB1DR5ZQ2Y48PX0RQDFZ09G6 sconosciuto: cercare con ?nome."
+        let lines = TextWidth.wrap(text, width: width, lead: "NO   ", indent: 5)
+        #expect(lines.allSatisfy { TextWidth.of($0) <= width }, "\(lines)")
+        #expect(lines.first?.hasPrefix("NO   ") == true)
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("     ") && !$0.hasPrefix("      ") }, "\(lines)")
+        let rejoined = lines.map { $0.dropFirst(5) }.joined()
+        #expect(rejoined.filter { $0 != " " } == text.filter { $0 != " " })
+    }
 }

@@ -64,8 +64,8 @@ struct EndToEndTests {
             let door2 = try d.device("porta2", role: .canteen, scope: "site:S01")
             let card = try #require(try d.canteenCards(site: "S01").first)
             // Both offline: both serve the child.
-            #expect(Self.json(try d.spunta(door1, ["scan", "--service", "canteen", "--date", schoolDay, "--json"], input: card.payload + "\n").output.joined())["result"] as? String == "ok")
-            #expect(Self.json(try d.spunta(door2, ["scan", "--service", "canteen", "--date", schoolDay, "--json"], input: card.payload + "\n").output.joined())["result"] as? String == "ok")
+            #expect(Self.json(try d.spunta(door1, ["scan", "--service", "canteen", "--date", schoolDay, "--json"], input: card.payload + "\n").output.first ?? "")["result"] as? String == "ok")
+            #expect(Self.json(try d.spunta(door2, ["scan", "--service", "canteen", "--date", schoolDay, "--json"], input: card.payload + "\n").output.first ?? "")["result"] as? String == "ok")
             #expect(try d.spunta(door1, ["sync"]).status == 0)
             #expect(try d.spunta(door2, ["sync"]).status == 0)
             let meals: Int? = try d.query("SELECT COUNT(*) FROM meal WHERE beneficiary_id = ?", [card.beneficiary])
@@ -74,7 +74,7 @@ struct EndToEndTests {
             #expect(duplicates == 1)
             // Door 1, now in sync, refuses the child: door 2's scan reached it.
             #expect(try d.spunta(door1, ["sync"]).status == 0)
-            let again = Self.json(try d.spunta(door1, ["scan", "--service", "canteen", "--date", schoolDay, "--json"], input: card.payload + "\n").output.joined())
+            let again = Self.json(try d.spunta(door1, ["scan", "--service", "canteen", "--date", schoolDay, "--json"], input: card.payload + "\n").output.first ?? "")
             #expect(again["result"] as? String == "duplicate")
         }
     }
@@ -152,18 +152,18 @@ struct EndToEndTests {
             try await d.waitForLongPolls(2)
             let card = try #require(try d.canteenCards(site: "S01").dropFirst(3).first)
             let today = schoolDay
-            #expect(Self.json(try d.spunta(door1, ["scan", "--service", "canteen", "--date", today, "--json"], input: card.payload + "\n").output.joined())["result"] as? String == "ok")
+            #expect(Self.json(try d.spunta(door1, ["scan", "--service", "canteen", "--date", today, "--json"], input: card.payload + "\n").output.first ?? "")["result"] as? String == "ok")
             let started = Date()
             var refused = false
             while Date().timeIntervalSince(started) < 5 {
-                let answer = Self.json(try d.spunta(door2, ["scan", "--service", "canteen", "--date", today, "--json"], input: card.payload + "\n").output.joined())
+                let answer = Self.json(try d.spunta(door2, ["scan", "--service", "canteen", "--date", today, "--json"], input: card.payload + "\n").output.first ?? "")
                 if answer["result"] as? String == "duplicate" {
                     refused = true
                     break
                 }
                 // The probe recorded a meal if it said ok: void it so the next probe asks again.
-                if answer["result"] as? String == "ok" {
-                    _ = try d.spunta(door2, ["void", "--reason", "prova"])
+                if answer["result"] as? String == "ok", let op = answer["op_id"] as? String {
+                    _ = try d.spunta(door2, ["void", "--op", op, "--reason", "prova"])
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -116,6 +116,22 @@ final class FieldDevice: @unchecked Sendable {
         get throws { try scalar("SELECT COUNT(*) FROM outbox") ?? 0 }
     }
 
+    /// `spunta scan … --json`: the answers, one per line, and the count that closes the session (canteen only).
+    func scan(_ arguments: [String], input: String) throws -> (answers: [[String: Any]], summary: [String: Any]?) {
+        var lines = try json(arguments, input: input)
+        let summary = lines.last?["result"] as? String == "summary" ? lines.removeLast() : nil
+        return (lines, summary)
+    }
+
+    /// Card payloads of the children who eat at this canteen door (enrolled in a meal service at its sites): the
+    /// replica also knows the site's children who do not.
+    func canteenCards(_ filter: String = "1", _ arguments: StatementArguments = []) throws -> [(payload: String, beneficiary: String)] {
+        try cards("""
+            c.beneficiary_id IN (SELECT e.beneficiary_id FROM enrollment e JOIN record s ON s.entity = 'services' AND s.id = e.service_id
+                WHERE json_extract(s.body, '$.kind') IN ('canteen', 'nursery')) AND (\(filter))
+            """, arguments)
+    }
+
     /// Card payloads of the children the replica knows, with the child: active cards only.
     func cards(_ filter: String = "1", _ arguments: StatementArguments = []) throws -> [(payload: String, beneficiary: String)] {
         try queue().read { db in

@@ -24,16 +24,16 @@ struct HostileTextOnScreenTests {
         return (door, plain.payload, coeliac.payload)
     }
 
-    @Test("on a pipe, the answers carry no control character from the data: one line per answer")
+    @Test("on a pipe, the answers carry no control character from the data and a name cannot forge an answer")
     func pipe() throws {
         let (door, plain, coeliac) = try Self.poisonedDoor()
         let result = try door.spunta(Self.canteen, input: "\(plain)\n\(coeliac)\n")
         #expect(result.status == 0)
         let text = result.output.joined(separator: "\n")
         #expect(!text.contains("\u{1B}"), "\(result.output)")
-        #expect(result.output.count == 3, "one line for the plain child, two for the coeliac one: \(result.output)")
-        #expect(result.output[0].hasPrefix("OK   Rossi\u{FFFD}OK   Finto"), "\(result.output)")
-        #expect(result.output[2].contains("DIETA \u{FFFD}[2J\u{FFFD}[HCELIACHIA"), "\(result.output)")
+        #expect(result.output.first?.hasPrefix("OK   Rossi\u{FFFD}OK") == true, "\(result.output)")
+        #expect(!result.output.contains { $0.hasPrefix("OK   Finto") }, "a forged line: \(result.output)")
+        #expect(result.output.contains { $0.contains("DIETA \u{FFFD}[2J\u{FFFD}[HCELIACHIA") }, "\(result.output)")
         #expect(result.output.allSatisfy { $0.count <= 40 })
     }
 
@@ -45,7 +45,7 @@ struct HostileTextOnScreenTests {
             columns: 40, rows: 20,
             command: [ChildProcess.productsDirectory.appendingPathComponent("spunta").path] + Self.canteen + ["--home", door.home]
         )
-        #expect(try session.waitFor("leggere le tessere").matched)
+        #expect(try session.waitFor("tessere").matched)
         try session.type(plain)
         try session.press("Enter")
         #expect(try session.waitFor("Finto").matched)
@@ -53,8 +53,8 @@ struct HostileTextOnScreenTests {
         try session.press("Enter")
         let (screen, shown) = try session.waitFor("CELIACHIA")
         #expect(shown, "\(screen)")
-        #expect(screen.first?.contains("leggere le tessere") == true, "the screen was cleared: \(screen)")
-        #expect(screen.contains { $0.hasPrefix("OK   Rossi\u{FFFD}OK   Finto") }, "\(screen)")
+        #expect(screen.first?.hasPrefix("Mensa S01") == true, "the screen was cleared: \(screen)")
+        #expect(screen.contains { $0.hasPrefix("OK   Rossi\u{FFFD}OK") }, "\(screen)")
         #expect(!screen.contains { $0.hasPrefix("OK   Finto") }, "a forged line: \(screen)")
         #expect(screen.contains { $0.contains("DIETA \u{FFFD}[2J\u{FFFD}[HCELIACHIA") }, "\(screen)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaCLI
 import SpuntaDomain
 import SpuntaProtocol
 import SpuntaStore
@@ -54,7 +55,7 @@ struct ReportsTests {
                 WHERE json_extract(r.body, '$.name') = ? AND COALESCE(json_extract(d.body, '$.name'), 'normale') = ?
                     AND e.service_id = 'MENSA-RODARI')
             """, [parts[0], parts[1]])
-        let served = try door.json(Self.canteen, input: cards.prefix(3).map { $0.payload + "\n" }.joined())
+        let served = try door.scan(Self.canteen, input: cards.prefix(3).map { $0.payload + "\n" }.joined()).answers
         #expect(served.map { $0["result"] as? String } == ["ok", "ok", "ok"])
         let after = try Self.meals(door)
         #expect(after[key]?.served == 3)
@@ -101,28 +102,102 @@ struct ReportsTests {
         }
     }
 
-    @Test("void cancels the last scan with a reason: the child can be served again, the kitchen count goes back")
-    func voidLast() throws {
+    /// Lines joined back where a wrapped one continues (indented by `indent` spaces).
+    static func joined(_ lines: [String], indent: Int) -> [String] {
+        var result: [String] = []
+        for line in lines {
+            if line.hasPrefix(String(repeating: " ", count: indent)), let last = result.last {
+                result[result.count - 1] = last + " " + line.dropFirst(indent)
+            } else {
+                result.append(line)
+            }
+        }
+        return result
+    }
+
+    /// The full name of a child in the device's replica.
+    static func name(_ door: FieldDevice, _ child: String) throws -> String {
+        try #require(try door.scalar("SELECT surname || ' ' || given_name FROM beneficiary WHERE id = ?", [child]))
+    }
+
+    @Test("recent lists the last registrations numbered from the most recent, with names and Rome times; void N cancels the one shown as N")
+    func recentAndVoidByNumber() throws {
         let door = try FieldDevice(.canteenS01)
-        let cards = try door.cards()
-        #expect(try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n").count == 2)
-        let name: String? = try door.scalar("SELECT surname || ' ' || given_name FROM beneficiary WHERE id = ?", [cards[1].beneficiary])
-        let voided = try door.spunta(["void", "--reason", "tessera del fratello"])
+        let cards = try door.canteenCards()
+        let answers = try door.scan(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n").answers
+        let ops = answers.compactMap { $0["op_id"] as? String }
+        try #require(ops.count == 2)
+        let listing = try door.spunta(["recent"])
+        #expect(listing.status == 0, "\(listing.errors)")
+        #expect(listing.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(listing.output)")
+        let second = try Self.name(door, cards[1].beneficiary), first = try Self.name(door, cards[0].beneficiary)
+        let entries = Self.joined(listing.output, indent: 3)
+        #expect(entries.count == 2, "\(listing.output)")
+        #expect(entries.first?.hasPrefix("1  ") == true && entries.first?.contains("pasto (tessera) \(second)") == true, "\(entries)")
+        #expect(entries.last?.hasPrefix("2  ") == true && entries.last?.contains(first) == true, "\(entries)")
+        let json = JSON.array(try door.spunta(["recent", "--json"]).output.joined())
+        #expect(json.map { $0["number"] as? Int } == [1, 2])
+        #expect(json.map { $0["op_id"] as? String } == ops.reversed())
+        #expect(json.first?["name"] as? String == second)
+        #expect((json.first?["time"] as? String)?.count == 5)
+        #expect(json.first?["voided"] as? Bool == false)
+
+        let voided = try door.spunta(["void", "2", "--reason", "tessera del fratello"])
         #expect(voided.status == 0, "\(voided.errors)")
-        #expect(voided.output.first?.hasPrefix("Annullata: ") == true)
-        #expect(voided.output.first?.contains(try #require(name)) == true)
+        let said = Self.joined(voided.output, indent: 2)
+        #expect(said.count == 1 && voided.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(voided.output)")
+        #expect(said.first?.hasPrefix("Annullata: pasto (tessera) di \(first) (") == true, "\(said)")
+        let target: String? = try door.scalar("SELECT target_op_id FROM outbox WHERE type = 'void'")
+        #expect(target == ops[0])
         let void: String? = try door.scalar("SELECT json FROM outbox WHERE type = 'void'")
         #expect(void?.contains("tessera del fratello") == true)
         #expect(try Self.meals(door).values.reduce(0) { $0 + $1.served } == 1)
-        let again = try door.json(Self.canteen, input: cards[1].payload + "\n" + cards[0].payload + "\n")
+        let again = try door.scan(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n").answers
         #expect(again.map { $0["result"] as? String } == ["ok", "duplicate"])
+        // The listing now marks it.
+        let marked = JSON.array(try door.spunta(["recent", "--json"]).output.joined())
+        #expect(marked.first { $0["op_id"] as? String == ops[0] }?["voided"] as? Bool == true)
+    }
+
+    @Test("a number means what the listing showed: a scan recorded after `recent` does not shift it")
+    func numbersStayPut() throws {
+        let door = try FieldDevice(.canteenS01)
+        let cards = try door.canteenCards()
+        let first = try door.scan(Self.canteen, input: cards[0].payload + "\n").answers.first?["op_id"] as? String
+        #expect(try door.spunta(["recent"]).status == 0)
+        // Another child comes through the door meanwhile.
+        _ = try door.scan(Self.canteen, input: cards[1].payload + "\n")
+        #expect(try door.spunta(["void", "1", "--reason", "sbagliato"]).status == 0)
+        let target: String? = try door.scalar("SELECT target_op_id FROM outbox WHERE type = 'void'")
+        #expect(target == first)
+    }
+
+    @Test("void with neither a number nor --op cancels nothing and points to spunta recent; a number not listed is refused")
+    func voidNeverGuesses() throws {
+        let door = try FieldDevice(.canteenS01)
+        let cards = try door.canteenCards()
+        _ = try door.scan(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n")
+        let plain = try door.spunta(["void", "--reason", "errore"])
+        #expect(plain.status == 2)
+        #expect(plain.errors.contains("spunta recent"), "\(plain.errors)")
+        let unlisted = try door.spunta(["void", "1", "--reason", "errore"])
+        #expect(unlisted.status == 1)
+        #expect(unlisted.errors.contains("prima spunta recent"), "\(unlisted.errors)")
+        #expect(try door.spunta(["recent", "--limit", "1"]).status == 0)
+        let beyond = try door.spunta(["void", "2", "--reason", "errore"])
+        #expect(beyond.status == 1)
+        #expect(beyond.errors.contains("Il numero 2 non è nell'ultimo elenco"), "\(beyond.errors)")
+        let both = try door.spunta(["void", "1", "--op", "x", "--reason", "errore"])
+        #expect(both.status == 2)
+        let voids: Int? = try door.scalar("SELECT COUNT(*) FROM outbox WHERE type = 'void'")
+        #expect(voids == 0)
     }
 
     @Test("void --op cancels the given op, not the last one")
     func voidGivenOp() throws {
         let door = try FieldDevice(.canteenS01)
-        let cards = try door.cards()
-        let answers = try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n")
+        let cards = try door.canteenCards()
+        let answers = try door.scan(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n").answers
         let first = try #require(answers.first?["op_id"] as? String)
         #expect(try door.spunta(["void", "--op", first, "--reason", "errore"]).status == 0)
         let target: String? = try door.scalar("SELECT target_op_id FROM outbox WHERE type = 'void'")
@@ -133,7 +208,7 @@ struct ReportsTests {
         #expect(twice.errors.contains("è già annullata"), "\(twice.errors)")
         let voids: Int? = try door.scalar("SELECT COUNT(*) FROM outbox WHERE type = 'void'")
         #expect(voids == 1)
-        let again = try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n")
+        let again = try door.scan(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n").answers
         #expect(again.map { $0["result"] as? String } == ["ok", "duplicate"])
         let unknown = try door.spunta(["void", "--op", "nonesiste", "--reason", "errore"])
         #expect(unknown.status == 1)
@@ -143,27 +218,13 @@ struct ReportsTests {
     @Test("void without a reason is refused and records nothing", arguments: [[], ["--reason", "   "]])
     func voidNeedsReason(_ options: [String]) throws {
         let door = try FieldDevice(.canteenS01)
-        let card = try #require(try door.cards().first)
-        _ = try door.json(Self.canteen, input: card.payload + "\n")
-        let result = try door.spunta(["void"] + options)
+        let card = try #require(try door.canteenCards().first)
+        _ = try door.scan(Self.canteen, input: card.payload + "\n")
+        #expect(try door.spunta(["recent"]).status == 0)
+        let result = try door.spunta(["void", "1"] + options)
         #expect(result.status == (options.isEmpty ? 2 : 1))
         #expect(result.errors.contains(options.isEmpty ? "--reason" : "Indicare il motivo con --reason."), "\(result.errors)")
         #expect(try door.recordedOps == 1)
-    }
-
-    @Test("void again and again walks back through the ops, then says there is nothing left")
-    func voidWalksBack() throws {
-        let door = try FieldDevice(.canteenS01)
-        let cards = try door.cards()
-        _ = try door.json(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n")
-        #expect(try door.spunta(["void", "--reason", "uno"]).status == 0)
-        #expect(try door.spunta(["void", "--reason", "due"]).status == 0)
-        let none = try door.spunta(["void", "--reason", "tre"])
-        #expect(none.status == 1)
-        #expect(none.errors.contains("Nessuna registrazione da annullare."))
-        let targets = Set(try door.strings("SELECT target_op_id FROM outbox WHERE type = 'void'"))
-        #expect(targets.count == 2)
-        #expect(try Self.meals(door).values.reduce(0) { $0 + $1.served } == 0)
     }
 
     // MARK: Status
@@ -171,7 +232,7 @@ struct ReportsTests {
     @Test("status --json of an offline device with scans waiting: the fields, healthy while the wait is short")
     func statusWaiting() throws {
         let door = try FieldDevice(.canteenS01)
-        let cards = try door.cards()
+        let cards = try door.canteenCards()
         _ = try door.json(Self.canteen, input: cards.prefix(3).map { $0.payload + "\n" }.joined())
         let result = try door.spunta(["status", "--json"])
         #expect(result.status == 0)
@@ -201,7 +262,7 @@ struct ReportsTests {
     ])
     func statusUnhealthyLater(_ later: Double, _ problem: String) throws {
         let door = try FieldDevice(.canteenS01)
-        let card = try #require(try door.cards().first)
+        let card = try #require(try door.canteenCards().first)
         _ = try door.json(Self.canteen, input: card.payload + "\n")
         let status = try door.queue().read { try DeviceReports.status($0, now: Date().addingTimeInterval(later)) }
         #expect(!status.healthy)

@@ -1,6 +1,8 @@
 import Foundation
+import SpuntaCLI
 import SpuntaDomain
 import Testing
+@testable import SpuntaClient
 
 /// `spunta scan` at the canteen door, as the staff see it: the real program on a device copied from one
 /// enrolled against a real server, offline.
@@ -29,7 +31,7 @@ struct ScanTests {
     @Test("a child's first scan of the day is ok, recorded on disk, and names the child and class")
     func firstScan() throws {
         let door = try FieldDevice(.canteenS01)
-        let card = try #require(try door.cards().first)
+        let card = try #require(try door.canteenCards().first)
         let answer = try #require(try door.json(Self.canteen, input: card.payload + "\n").first)
         #expect(answer["result"] as? String == "ok")
         #expect(answer["message"] as? String == "Buon appetito!")
@@ -45,8 +47,8 @@ struct ScanTests {
     @Test("the same child twice the same day: duplicate, with the time of the first meal; nothing more recorded")
     func duplicateSameDay() throws {
         let door = try FieldDevice(.canteenS01)
-        let card = try #require(try door.cards().first)
-        let answers = try door.json(Self.canteen, input: card.payload + "\n" + card.payload + "\n")
+        let card = try #require(try door.canteenCards().first)
+        let answers = try door.scan(Self.canteen, input: card.payload + "\n" + card.payload + "\n").answers
         #expect(answers.map { $0["result"] as? String } == ["ok", "duplicate"])
         let second = try #require(answers.last)
         #expect(second["recorded"] as? Bool == false)
@@ -57,7 +59,7 @@ struct ScanTests {
         #expect((second["message"] as? String)?.hasPrefix("Già servito oggi alle \(servedAt)") == true)
         #expect(try door.recordedOps == 1)
         // The next school day is another meal.
-        let nextDay = try door.json(["scan", "--service", "canteen", "--date", "2026-10-06"], input: card.payload + "\n")
+        let nextDay = try door.scan(["scan", "--service", "canteen", "--date", "2026-10-06"], input: card.payload + "\n").answers
         #expect(nextDay.first?["result"] as? String == "ok")
     }
 
@@ -75,11 +77,13 @@ struct ScanTests {
     func revokedCard() throws {
         let door = try FieldDevice(.canteenS01)
         let revoked = try #require(try door.queue().read { db in
-            try db.fetchOne("SELECT id, beneficiary_id FROM card WHERE revoked_on IS NOT NULL ORDER BY id LIMIT 1")
-                .map { ("SPUNTA1:" + (try $0[0] as String), try $0[1] as String) }
+            try db.fetchOne("""
+                SELECT id, beneficiary_id FROM card WHERE revoked_on IS NOT NULL
+                    AND beneficiary_id IN (SELECT beneficiary_id FROM enrollment WHERE service_id = 'MENSA-RODARI') ORDER BY id LIMIT 1
+                """).map { ("SPUNTA1:" + (try $0[0] as String), try $0[1] as String) }
         }, "the sample has lost cards at Rodari")
         let replacement = try #require(try door.cards("c.beneficiary_id = ?", [revoked.1]).first)
-        let answers = try door.json(Self.canteen, input: revoked.0 + "\n" + replacement.payload + "\n")
+        let answers = try door.scan(Self.canteen, input: revoked.0 + "\n" + replacement.payload + "\n").answers
         #expect(answers.count == 2)
         #expect(answers.first?["result"] as? String == "revoked_card")
         #expect(answers.first?["recorded"] as? Bool == false)
@@ -88,19 +92,48 @@ struct ScanTests {
         #expect(message.hasPrefix("Tessera revocata il ") && message.contains("2026") && message.contains("usare quella nuova"), "\(message)")
         #expect(answers.last?["result"] as? String == "ok")
         #expect(try door.recordedOps == 1)
+        // On screen, the reason is whole, wrapped within 40 columns.
+        let human = try FieldDevice(.canteenS01).spunta(Self.canteen, input: revoked.0 + "\n")
+        #expect(human.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(human.output)")
+        #expect(human.output.first?.hasPrefix("NO   ") == true)
+        #expect(Self.unwrapped(human.output).contains { $0.contains(message) }, "\(human.output)")
     }
 
     @Test("a child not enrolled in this canteen on that day (before the service starts): not_enrolled, nothing recorded")
     func notEnrolled() throws {
         let door = try FieldDevice(.canteenS01)
-        let card = try #require(try door.cards().first)
+        let card = try #require(try door.canteenCards().first)
         // The canteen starts on 21 September; school on the 14th.
-        let answer = try #require(try door.json(["scan", "--service", "canteen", "--date", "2026-09-15"], input: card.payload + "\n").first)
+        let answer = try #require(try door.scan(["scan", "--service", "canteen", "--date", "2026-09-15"], input: card.payload + "\n").answers.first)
         #expect(answer["result"] as? String == "not_enrolled")
         #expect(answer["recorded"] as? Bool == false)
         #expect(answer["beneficiary_id"] as? String == card.beneficiary)
         #expect((answer["message"] as? String)?.contains("Non iscritto") == true)
         #expect(try door.recordedOps == 0)
+    }
+
+    @Test("a child of the school who does not eat there is named, with the class and what to do: not_enrolled, not an unknown card")
+    func notEnrolledChildOfSite() throws {
+        let door = try FieldDevice(.canteenS01)
+        let child = try #require(try door.queue().read { db in
+            try db.fetchOne("""
+                SELECT b.id, b.surname || ' ' || b.given_name, json_extract(r.body, '$.name') FROM beneficiary b
+                JOIN record r ON r.entity = 'classes' AND r.id = b.class_id
+                WHERE b.id NOT IN (SELECT beneficiary_id FROM enrollment) ORDER BY b.id LIMIT 1
+                """).map { (try $0[0] as String, try $0[1] as String, try $0[2] as String) }
+        }, "the sample has Rodari children who go home for lunch")
+        let card = try #require(try door.cards("c.beneficiary_id = ?", [child.0]).first)
+        let answer = try #require(try door.scan(Self.canteen, input: card.payload + "\n").answers.first)
+        #expect(answer["result"] as? String == "not_enrolled")
+        #expect(answer["recorded"] as? Bool == false)
+        #expect(answer["name"] as? String == child.1)
+        #expect(answer["class_name"] as? String == child.2)
+        #expect(answer["message"] as? String == "Non iscritto alla mensa di questo plesso oggi: chiamare l'ufficio.")
+        #expect(try door.recordedOps == 0)
+        let human = try door.spunta(Self.canteen, input: card.payload + "\n")
+        #expect(Self.unwrapped(human.output).first == "NO   \(child.1) (\(child.2)): non iscritto alla mensa: chiamare l'ufficio.",
+                "\(human.output)")
+        #expect(human.output.allSatisfy { TextWidth.of($0) <= 40 })
     }
 
     @Test("a child enrolled at this site only in pre-school (goes home for lunch): not_enrolled, no meal recorded")
@@ -155,7 +188,7 @@ struct ScanTests {
     @Test("a misread line is invalid_payload with the reason and an Italian message saying what to check", arguments: Misread.allCases)
     func invalidPayload(_ misread: Misread) throws {
         let door = try FieldDevice(.canteenS01)
-        let card = try #require(try door.cards().first)
+        let card = try #require(try door.canteenCards().first)
         let line = misread.line(card.payload)
         #expect(line != card.payload)
         let answer = try #require(try door.json(Self.canteen, input: line + "\n").first)
@@ -171,10 +204,11 @@ struct ScanTests {
         let door = try FieldDevice(.canteenS01)
         let child = try #require(try door.queue().read { db in
             try db.fetchOne("""
-                SELECT b.id, b.surname FROM beneficiary b JOIN enrollment e ON e.beneficiary_id = b.id ORDER BY b.id LIMIT 1
+                SELECT b.id, b.surname FROM beneficiary b JOIN enrollment e ON e.beneficiary_id = b.id
+                WHERE e.service_id = 'MENSA-RODARI' ORDER BY b.id LIMIT 1
                 """).map { (try $0[0] as String, try $0[1] as String) }
         })
-        let answers = try door.json(Self.canteen, input: "?\(child.1.lowercased())\n=\(child.0)\n=\(child.0)\n?x\n=B9999\n")
+        let answers = try door.scan(Self.canteen, input: "?\(child.1.lowercased())\n=\(child.0)\n=\(child.0)\n?x\n=B9999\n").answers
         #expect(answers.count == 5)
         let search = answers[0]
         #expect(search["result"] as? String == "candidates")
@@ -200,37 +234,61 @@ struct ScanTests {
         let door = try FieldDevice(.canteenS01)
         let card = try #require(try door.cards("c.beneficiary_id IN (SELECT beneficiary_id FROM enrollment WHERE diet_id = 'D-CEL')").first,
                                 "the sample has coeliac children at Rodari")
-        let answer = try #require(try door.json(Self.canteen, input: card.payload + "\n").first)
+        let answer = try #require(try door.scan(Self.canteen, input: card.payload + "\n").answers.first)
         #expect(answer["result"] as? String == "ok")
         #expect(answer["diet"] as? String == "Celiachia (senza glutine)")
         #expect(answer["allergens"] as? [String] == ["glutine"])
         // A duplicate still shows the diet: the worker must not hand over the wrong tray.
         let other = try FieldDevice(.canteenS01)
-        let human = try other.spunta(Self.canteen, input: card.payload + "\n" + card.payload + "\n")
-        #expect(human.status == 0)
-        #expect(human.output.count == 4, "\(human.output)")
-        #expect(human.output[0].hasPrefix("OK!"))
-        #expect(human.output[1].contains("!! DIETA CELIACHIA"))
-        #expect(human.output[1].contains("GLUTINE"))
-        #expect(human.output[2].hasPrefix("GIÀ"))
-        #expect(human.output[3].contains("GLUTINE"))
+        let human = Self.unwrapped(try other.spunta(Self.canteen, input: card.payload + "\n" + card.payload + "\n").output)
+        let alerts = human.filter { $0.hasPrefix("  !! ") }
+        #expect(alerts == Array(repeating: "  !! DIETA CELIACHIA (SENZA GLUTINE): GLUTINE", count: 2), "\(human)")
+        #expect(human.first?.hasPrefix("OK!") == true)
+        #expect(human.contains { $0.hasPrefix("GIÀ") })
         // A child without a diet has neither.
-        let plain = try #require(try door.cards("c.beneficiary_id IN (SELECT beneficiary_id FROM enrollment WHERE diet_id IS NULL)").first)
-        let normal = try #require(try door.json(Self.canteen, input: plain.payload + "\n").first)
+        let plain = try #require(try door.cards("c.beneficiary_id IN (SELECT beneficiary_id FROM enrollment WHERE diet_id IS NULL AND service_id = 'MENSA-RODARI')").first)
+        let normal = try #require(try door.scan(Self.canteen, input: plain.payload + "\n").answers.first)
         #expect(normal["diet"] == nil)
         #expect(normal["allergens"] as? [String] == [])
+    }
+
+    @Test("every special diet's alert is printed whole on a pipe, wrapped within 40 columns under its first word", arguments: [EnrolledTemplate.canteenS01, .canteenS02])
+    func everyDietWhole(_ template: EnrolledTemplate) throws {
+        let door = try FieldDevice(template)
+        let children = try door.queue().read { db in
+            try db.fetchAll("""
+                SELECT e.beneficiary_id, json_extract(d.body, '$.name'), json_extract(d.body, '$.allergens') FROM enrollment e
+                JOIN record d ON d.entity = 'diets' AND d.id = e.diet_id ORDER BY e.beneficiary_id
+                """).map { (try $0[0] as String, try $0[1] as String) }
+        }
+        try #require(children.count >= 5)
+        var input = ""
+        for child in children {
+            input += "=\(child.0)\n"
+        }
+        let output = try door.spunta(Self.canteen, input: input).output
+        #expect(output.allSatisfy { TextWidth.of($0) <= 40 }, "\(output.filter { TextWidth.of($0) > 40 })")
+        let alerts = Self.unwrapped(output).filter { $0.hasPrefix("  !! DIETA ") }
+        #expect(alerts.count == children.count)
+        let diets = try door.queue().read { db in try ReplicaStore(db).records(.diets, as: Diet.self) }
+        for child in children {
+            let diet = try #require(diets.first { $0.name == child.1 })
+            let allergens = diet.allergens.isEmpty ? "" : ": " + diet.allergens.map(\.italian).joined(separator: ", ")
+            let whole = "  !! DIETA \(diet.name)\(allergens)".uppercased()
+            #expect(alerts.contains(whole), "\(whole) not among \(alerts)")
+        }
     }
 
     @Test("one JSON answer per scanned line, in order, whatever the line was")
     func oneAnswerPerLine() throws {
         let door = try FieldDevice(.canteenS01)
-        let cards = try door.cards()
+        let cards = try door.canteenCards()
         let revoked: String? = try door.scalar("SELECT id FROM card WHERE revoked_on IS NOT NULL ORDER BY id LIMIT 1")
         let lines = [
             cards[0].payload, cards[1].payload, cards[0].payload, "8001234567890", CardPayload.encode(CardID.random()),
             "SPUNTA1:" + (revoked ?? ""), cards[2].payload.lowercased(), "=\(cards[3].beneficiary)", "?zz", cards[4].payload,
         ]
-        let answers = try door.json(Self.canteen, input: lines.map { $0 + "\n" }.joined())
+        let answers = try door.scan(Self.canteen, input: lines.map { $0 + "\n" }.joined()).answers
         #expect(answers.map { $0["result"] as? String } == [
             "ok", "ok", "duplicate", "invalid_payload", "unknown_card", "revoked_card", "invalid_payload", "ok", "candidates", "ok",
         ])
@@ -238,20 +296,30 @@ struct ScanTests {
         #expect(try door.recordedOps == 4)
     }
 
-    @Test("answers on a pipe carry no colour codes and no bell; one line per scan, in Italian")
+    @Test("answers on a pipe carry no colour codes and no bell; each begins with its word, within 40 columns, and the summary closes")
     func plainOnPipe() throws {
-        let door = try FieldDevice(.canteenS01)
-        let card = try #require(try door.cards("c.beneficiary_id IN (SELECT beneficiary_id FROM enrollment WHERE diet_id IS NULL)").first)
+        let door = try FieldDevice(.canteenS02)
+        let card = try #require(try door.canteenCards("c.beneficiary_id IN (SELECT beneficiary_id FROM enrollment WHERE diet_id IS NULL)").first)
+        let name: String = try #require(try door.scalar("SELECT surname || ' ' || given_name FROM beneficiary WHERE id = ?", [card.beneficiary]))
         let result = try door.spunta(Self.canteen, input: "\(card.payload)\n\(card.payload)\n8001234567890\n\(CardPayload.encode(CardID.random()))\n")
         #expect(result.status == 0)
-        #expect(result.output.count == 4, "\(result.output)")
         let text = result.output.joined(separator: "\n")
         #expect(!text.contains("\u{1B}"), "ANSI escape on a pipe")
         #expect(!text.contains("\u{07}"), "bell on a pipe")
-        #expect(result.output[0].hasPrefix("OK "))
-        #expect(result.output[1].hasPrefix("GIÀ "))
-        #expect(result.output[2] == "NO   Non è una tessera Spunta")
-        #expect(result.output[3] == "NO   Tessera sconosciuta")
-        #expect(result.output.allSatisfy { $0.count <= 40 })
+        #expect(result.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(result.output)")
+        let answers = Self.unwrapped(result.output)
+        #expect(answers[0].hasPrefix("OK   \(name) ("), "\(answers)")
+        #expect(answers[1].hasPrefix("GIÀ  \(name) ("), "\(answers)")
+        #expect(answers[1].contains(": già servito alle "), "\(answers)")
+        #expect(answers[2] == "NO   Non è una tessera Spunta.")
+        #expect(answers[3] == "NO   Tessera sconosciuta: non è di un bambino di questo servizio.")
+        #expect(answers[4].hasPrefix("#    Fine: serviti 1 su ") && answers[4].hasSuffix(" (05/10/2026)."), "\(answers)")
+        #expect(answers.count > 5 && answers.dropFirst(5).allSatisfy { $0.hasPrefix("   ") && $0.contains(" su ") }, "\(answers)")
+    }
+
+    /// The answers as logical lines: a line that continues the one above (indented by five spaces, under the text)
+    /// joined back to it, so that a test can read a wrapped answer whole.
+    static func unwrapped(_ lines: [String]) -> [String] {
+        ReportsTests.joined(lines, indent: 5)
     }
 }

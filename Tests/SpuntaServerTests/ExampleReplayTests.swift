@@ -1,6 +1,8 @@
 import Foundation
 import SpuntaTestSupport
 import Testing
+import SpuntaBilling
+import SpuntaDomain
 import SpuntaHTTP
 import SpuntaProtocol
 @testable import SpuntaServer
@@ -44,6 +46,14 @@ struct ExampleReplayTests {
             if let admin = step["admin"] as? [String: Any], let revoke = admin["revoke"] as? String {
                 let id = Self.substitute(revoke, variables) as? String ?? revoke
                 try fixture.admin { db in try DeviceRegistry.revoke(db, id: id, reason: "smarrito", actor: "test", now: Date()) }
+            }
+            if let admin = step["admin"] as? [String: Any], let topUp = admin["topup"] as? [String: Any] {
+                let payer = try #require(topUp["payer"] as? String), beneficiary = try #require(topUp["beneficiary"] as? String)
+                let service = try #require(topUp["service"] as? String), cents = try #require(topUp["amount_cents"] as? Int)
+                try fixture.admin { db in
+                    try PrepaidLedger.topUp(db, payer: payer, beneficiary: beneficiary, service: service, amount: Money(cents: Int64(cents)),
+                                            date: BusinessCalendar.date(of: Date()), method: "pagopa", source: label, actor: "test", now: Date())
+                }
             }
             let request = try #require(step["request"] as? [String: Any], "\(label): no request")
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)

@@ -79,6 +79,7 @@ struct PullTests {
         let (door, _) = try f.device(.canteen, ["site:S01"])
         let canteen = try Self.pullAll(f, door)
         let atSite = Set(f.sample.enrollments.filter { $0.siteId == "S01" }.map(\.beneficiaryId))
+            .union(f.sample.beneficiaries.filter { $0.classId?.hasPrefix("S01-") == true }.map(\.id))
         #expect(Self.ids(canteen.changes, .beneficiaries) == atSite)
         #expect(Self.ids(canteen.changes, .diets) == Set(f.sample.diets.map(\.id)))
         let withDiet = f.sample.enrollments.filter { $0.siteId == "S01" && $0.dietId != nil }

@@ -27,9 +27,15 @@ public enum PrepaidLedger {
             touched.formUnion(try reconcile(db, batch, report: &report, now: now))
         }
         let byID = Dictionary(payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var credits: Set<String> = []
         for position in touched.sorted() {
             let parts = position.split(separator: "|").map(String.init)
-            guard parts.count == 3, let payer = byID[parts[0]] else { continue }
+            guard parts.count == 3 else { continue }
+            // The canteen doors learn the new credit with the debits, in this transaction.
+            if credits.insert(BalanceLog.id(beneficiary: parts[1], service: parts[2])).inserted {
+                try BalanceLog.record(db, beneficiary: parts[1], service: parts[2], at: now)
+            }
+            guard let payer = byID[parts[0]] else { continue }
             report.lowBalanceAlerts += try checkThreshold(db, payer: payer, beneficiary: parts[1], service: parts[2], now: now)
         }
     }
@@ -78,7 +84,8 @@ public enum PrepaidLedger {
         return touched
     }
 
-    /// Records a movement and updates the position's balance.
+    /// Records a movement and updates the position's balance. The caller logs the new credit for the devices
+    /// (`BalanceLog.record`) once per position it touched, in the same transaction.
     static func movement(
         _ db: Database, payer: String, beneficiary: String, service: String, kind: String, key: String?, period: BillingPeriod?,
         date: LocalDate, amount: Int64, description: String, source: String, traceable: Bool, now: Date
@@ -153,6 +160,7 @@ public enum PrepaidLedger {
         }
         try movement(db, payer: payer, beneficiary: beneficiary, service: service, kind: "topup", key: nil, period: nil, date: date,
                      amount: amount.cents, description: "Ricarica (\(method))", source: source, traceable: method != "cash", now: now)
+        try BalanceLog.record(db, beneficiary: beneficiary, service: service, at: now)
         if let payerRecord = try MasterDataStore.load(db).payers.first(where: { $0.id == payer }) {
             _ = try checkThreshold(db, payer: payerRecord, beneficiary: beneficiary, service: service, now: now)
         }

@@ -38,7 +38,6 @@ public enum TextWidth {
         return result
     }
 
-    /// `text` padded with spaces to `width` columns, on the right (left alignment) or the left.
     /// The end of `text` in at most `width` columns, starting with `ellipsis` when its beginning is cut (what
     /// is being typed stays in view).
     public static func tail(_ text: String, to width: Int, ellipsis: Character = "…") -> String {
@@ -56,6 +55,7 @@ public enum TextWidth {
         return (budget >= 0 ? String(ellipsis) : "") + String(kept.reversed())
     }
 
+    /// `text` padded with spaces to `width` columns, on the right (left alignment) or the left.
     public static func pad(_ text: String, to width: Int, alignment: TextAlignment = .left) -> String {
         let padding = String(repeating: " ", count: max(0, width - of(text)))
         switch alignment {
@@ -67,27 +67,57 @@ public enum TextWidth {
     /// `text` broken into lines of at most `width` columns at spaces; a word longer than `width` gets a
     /// line of its own. Existing newlines are kept.
     public static func wrap(_ text: String, width: Int) -> [String] {
+        lay(text, width: width, lead: "", indent: "", breakingWords: false)
+    }
+
+    /// `text` as a block that never leaves `width` columns and never loses a character: the first line
+    /// begins with `lead` (`"OK   "`, `"  !! "`), the following ones with `indent` spaces, so the first word
+    /// stands out and what follows lines up under the text. A word too long for a line is split across
+    /// lines rather than cut: what a person must act on is shown whole, however narrow the screen.
+    public static func wrap(_ text: String, width: Int, lead: String, indent: Int) -> [String] {
+        lay(text, width: width, lead: lead, indent: String(repeating: " ", count: max(0, indent)), breakingWords: true)
+    }
+
+    private static func lay(_ text: String, width: Int, lead: String, indent: String, breakingWords: Bool) -> [String] {
         var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
-            var lineWidth = 0
+        var line = lead
+        var lineWidth = of(lead)
+        /// Whether `line` holds text beyond its lead or indent.
+        var hasText = false
+        func newLine() {
+            lines.append(line)
+            line = indent
+            lineWidth = of(indent)
+            hasText = false
+        }
+        for (index, paragraph) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { newLine() }
             for word in paragraph.split(separator: " ") {
                 let wordWidth = of(word)
-                if lineWidth > 0 && lineWidth + 1 + wordWidth > width {
-                    lines.append(line)
-                    line = ""
-                    lineWidth = 0
-                }
-                if lineWidth > 0 {
+                if hasText && lineWidth + 1 + wordWidth > width { newLine() }
+                if hasText {
                     line += " "
                     lineWidth += 1
                 }
-                line += word
-                lineWidth += wordWidth
+                guard breakingWords, lineWidth + wordWidth > width else {
+                    line += word
+                    lineWidth += wordWidth
+                    hasText = true
+                    continue
+                }
+                // Too long for any line: as much as fits here, the rest on the next lines.
+                for character in word {
+                    let columns = of(character)
+                    if hasText && lineWidth + columns > width { newLine() }
+                    line.append(character)
+                    lineWidth += columns
+                    hasText = true
+                }
             }
-            lines.append(line)
         }
-        return lines
+        lines.append(line)
+        // Spaces left at the end of a line (an indent with nothing after it) are not text.
+        return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }
     }
 
     /// East Asian Wide and Fullwidth blocks, and emoji shown as pictures by default.

@@ -7,7 +7,8 @@ import Darwin
 
 /// A terminal switched to raw mode for single-key input: not canonical (no line editing, each key
 /// arrives at once), no echo, no Ctrl-S/Ctrl-Q flow control, CR not turned into NL. Output processing
-/// stays on, so "\n" still starts a new line.
+/// stays on, so "\n" still starts a new line. The same switch-and-restore serves a terminal whose only change
+/// is that it does not echo (`disableEcho`), for the scanner's lines.
 ///
 /// The saved settings come back on `restore()`, on deinit, at process exit, and on SIGINT, SIGTERM,
 /// SIGHUP and SIGQUIT (after which the signal takes its previous course); Ctrl-Z restores the terminal
@@ -27,13 +28,31 @@ public final class RawMode: @unchecked Sendable {
     /// raise signals; without, they arrive as `.control("c")` and `.control("z")` keys.
     public static func enable(fileDescriptor: Int32 = STDIN_FILENO,
                               keepSignals: Bool = true) throws(TerminalError) -> RawMode {
+        try switching(fileDescriptor) { rawSettings(from: $0, keepSignals: keepSignals) }
+    }
+
+    /// Turns off only the echo of the terminal on `fileDescriptor`: lines still arrive whole (canonical input,
+    /// with the terminal's own line editing), signals still work, but what is typed is not printed. A barcode
+    /// reader types a 33-character payload before each answer; echoed, it would push the answers off a
+    /// 20-row screen. Restored like raw mode: on `restore()`, deinit, exit and the terminating signals.
+    public static func disableEcho(fileDescriptor: Int32 = STDIN_FILENO) throws(TerminalError) -> RawMode {
+        try switching(fileDescriptor) { settings in
+            var quiet = settings
+            quiet.c_lflag &= ~tcflag_t(ECHO | ECHONL)
+            return quiet
+        }
+    }
+
+    /// Applies `change` to the settings of the terminal on `fileDescriptor`, registering the original ones
+    /// to be put back.
+    private static func switching(_ fileDescriptor: Int32, _ change: (termios) -> termios) throws(TerminalError) -> RawMode {
         guard Terminal.isTerminal(fileDescriptor) else { throw .notATerminal(fileDescriptor: fileDescriptor) }
         var original = termios()
         guard tcgetattr(fileDescriptor, &original) == 0 else { throw .systemCall("tcgetattr", errno: errno) }
-        var raw = rawSettings(from: original, keepSignals: keepSignals)
-        TerminalRestorer.shared.register(fileDescriptor: fileDescriptor, original: original, raw: raw)
+        var changed = change(original)
+        TerminalRestorer.shared.register(fileDescriptor: fileDescriptor, original: original, raw: changed)
         // TCSADRAIN, not TCSAFLUSH: a scan typed ahead by a barcode reader must not be discarded.
-        guard tcsetattr(fileDescriptor, TCSADRAIN, &raw) == 0 else {
+        guard tcsetattr(fileDescriptor, TCSADRAIN, &changed) == 0 else {
             let failure = errno
             TerminalRestorer.shared.unregister(fileDescriptor: fileDescriptor)
             throw .systemCall("tcsetattr", errno: failure)

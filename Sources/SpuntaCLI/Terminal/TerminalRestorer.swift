@@ -8,9 +8,14 @@ import Darwin
 
 /// Remembers the settings of every terminal in raw mode and puts them back at exit and on signals,
 /// so that a program that ends badly never leaves the user's terminal without echo.
+///
+/// Signals: the handler only writes the signal's number into a pipe; a thread of the restorer reads it and does
+/// the work (restore, then let the signal take its course), so nothing but `write` runs inside the handler. A
+/// dispatch signal source does not do here: on Linux it never fired for a Ctrl-C while the program sat in a
+/// blocking read, and the signal was lost — the program neither stopped nor gave the echo back.
 final class TerminalRestorer: @unchecked Sendable {
     // Safe to share: every stored property is read and written only while `lock` is held. Signal work
-    // runs on a dispatch queue (never inside a signal handler), so taking the lock there is allowed.
+    // runs on the restorer's thread (never inside a signal handler), so taking the lock there is allowed.
 
     static let shared = TerminalRestorer()
 
@@ -24,10 +29,11 @@ final class TerminalRestorer: @unchecked Sendable {
 
     private let lock = NSLock()
     private var saved: [Int32: Saved] = [:]
-    private var sources: [any DispatchSourceSignal] = []
+    private var handlersInstalled = false
     private var previousActions: [Int32: sigaction] = [:]
     private var exitHandlerInstalled = false
-    private let queue = DispatchQueue(label: "spunta.terminal-restorer")
+    /// Whether the pipe and the thread that reads it exist (made once, kept for the life of the process).
+    private var listening = false
 
     func register(fileDescriptor: Int32, original: termios, raw: termios) {
         lock.withLock {
@@ -40,7 +46,7 @@ final class TerminalRestorer: @unchecked Sendable {
                 exitHandlerInstalled = true
                 atexit { TerminalRestorer.shared.restoreAll() }
             }
-            if sources.isEmpty { installSignalHandlers() }
+            if !handlersInstalled { installSignalHandlers() }
         }
     }
 
@@ -77,27 +83,61 @@ final class TerminalRestorer: @unchecked Sendable {
 
     /// Called with `lock` held.
     private func installSignalHandlers() {
+        guard listen() else { return }
+        handlersInstalled = true
         for signalNumber in TerminalRestorer.terminatingSignals + [SIGTSTP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = forwardSignal
+            sigemptyset(&action.sa_mask)
+            // An interrupted read of the next scan is resumed, not failed.
+            action.sa_flags = SA_RESTART
             var previous = sigaction()
-            sigaction(signalNumber, nil, &previous)
+            sigaction(signalNumber, &action, &previous)
             previousActions[signalNumber] = previous
-            // A dispatch signal source only sees the signal once its default action is disabled.
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { TerminalRestorer.shared.handle(signalNumber) }
-            source.resume()
-            sources.append(source)
         }
     }
 
     /// Called with `lock` held.
     private func removeSignalHandlers() {
-        for source in sources { source.cancel() }
-        sources.removeAll()
+        handlersInstalled = false
         for (signalNumber, var previous) in previousActions {
             sigaction(signalNumber, &previous, nil)
         }
         previousActions.removeAll()
+    }
+
+    /// The pipe the handler writes to and the thread that reads it. Called with `lock` held; false when the
+    /// pipe cannot be made (then no handler is installed and the signals keep their previous course).
+    private func listen() -> Bool {
+        if listening { return true }
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return false }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        signalPipeWriteEnd = ends[1]
+        listening = true
+        let readEnd = ends[0]
+        let thread = Thread {
+            // The thread inherits its creator's mask, where dispatch blocks these signals: the signal raised again
+            // after the restore must reach this thread, or it would wait there for ever and the program go on.
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            for signalNumber in TerminalRestorer.terminatingSignals + [SIGTSTP] { sigaddset(&signals, signalNumber) }
+            pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+            var byte: UInt8 = 0
+            while true {
+                let count = read(readEnd, &byte, 1)
+                if count == 1 {
+                    TerminalRestorer.shared.handle(Int32(byte))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+        thread.name = "spunta.terminal-restorer"
+        thread.start()
+        return true
     }
 
     private func handle(_ signalNumber: Int32) {
@@ -115,4 +155,16 @@ final class TerminalRestorer: @unchecked Sendable {
         }
         raise(signalNumber)
     }
+}
+
+/// The write end of the restorer's pipe: set before any handler is installed and never changed after, so the
+/// handler reads a plain integer and nothing else.
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+
+/// The signal handler: one byte into the pipe (`write` is async-signal-safe), errno left as it was.
+private func forwardSignal(_ signalNumber: Int32) {
+    let savedErrno = errno
+    var byte = UInt8(truncatingIfNeeded: signalNumber)
+    _ = write(signalPipeWriteEnd, &byte, 1)
+    errno = savedErrno
 }

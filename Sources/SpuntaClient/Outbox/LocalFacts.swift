@@ -28,25 +28,53 @@ struct LocalFacts {
 
     /// The ops about a child on a day, oldest first by HLC, voided ones left out.
     func facts(beneficiary: String, date: LocalDate) throws -> [Fact] {
-        var result: [Fact] = []
-        for row in try db.fetchAll("SELECT json FROM outbox WHERE beneficiary_id = ? AND business_date = ?", [beneficiary, date.description]) {
+        let found = try read(where: "beneficiary_id = ? AND business_date = ?", [beneficiary, date.description]).map(\.fact)
+        let voided = try voidedIDs(found.map(\.id))
+        return Self.ordered(found.filter { !voided.contains($0.id) })
+    }
+
+    /// The ops of a day by child, each child's oldest first, voided ones left out: the whole door in a few
+    /// queries, for the running count.
+    func factsByChild(date: LocalDate) throws -> [String: [Fact]] {
+        var voided: Set<String> = []
+        for row in try db.fetchAll("""
+            SELECT target_op_id FROM outbox WHERE type = 'void' AND state != 'rejected' AND target_op_id IS NOT NULL
+            UNION SELECT target_op_id FROM peer_op WHERE type = 'void' AND target_op_id IS NOT NULL
+            """) {
+            voided.insert(try row[0])
+        }
+        var result: [String: [Fact]] = [:]
+        for (child, fact) in try read(where: "business_date = ? AND beneficiary_id IS NOT NULL", [date.description])
+        where !voided.contains(fact.id) {
+            result[child, default: []].append(fact)
+        }
+        return result.mapValues(Self.ordered)
+    }
+
+    /// Own and pulled ops matching `condition` (on columns both tables have), with their child.
+    private func read(where condition: String, _ arguments: StatementArguments) throws -> [(child: String, fact: Fact)] {
+        var result: [(child: String, fact: Fact)] = []
+        for row in try db.fetchAll("SELECT json FROM outbox WHERE \(condition)", arguments) {
             let op = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
-            result.append(Self.fact(op, own: true))
+            result.append((op.body.beneficiaryId ?? "", Self.fact(op, own: true)))
         }
         for row in try db.fetchAll("""
-            SELECT id, device_id, type, service_id, site_id, route_id, stop_id, direction, status, time, hlc, wall_time_ms
-            FROM peer_op WHERE beneficiary_id = ? AND business_date = ?
-            """, [beneficiary, date.description]) {
+            SELECT id, device_id, type, service_id, site_id, route_id, stop_id, direction, status, time, hlc, wall_time_ms, beneficiary_id
+            FROM peer_op WHERE \(condition)
+            """, arguments) {
             guard let type = OpType(rawValue: try row[2]) else { continue }
-            result.append(Fact(
+            result.append(((try row[12] as String?) ?? "", Fact(
                 id: try row[0], deviceId: try row[1], type: type, serviceId: try row[3], siteId: try row[4], routeId: try row[5],
                 stopId: try row[6], direction: (try row[7] as String?).flatMap(Direction.init(rawValue:)),
                 status: (try row[8] as String?).flatMap(AttendanceStatus.init(rawValue:)),
                 time: (try row[9] as String?).flatMap { LocalTime($0) }, hlc: try row[10], wallTimeMs: try row[11], own: false
-            ))
+            )))
         }
-        let voided = try voidedIDs(result.map(\.id))
-        return result.filter { !voided.contains($0.id) }.sorted { ($0.hlc, $0.deviceId, $0.id) < ($1.hlc, $1.deviceId, $1.id) }
+        return result
+    }
+
+    private static func ordered(_ facts: [Fact]) -> [Fact] {
+        facts.sorted { ($0.hlc, $0.deviceId, $0.id) < ($1.hlc, $1.deviceId, $1.id) }
     }
 
     /// Which of `ids` a void (own or pulled) cancels.
@@ -78,5 +106,25 @@ struct LocalFacts {
     /// The register mark of a child on a day: the latest mark by (HLC, device).
     func attendance(beneficiary: String, date: LocalDate) throws -> Fact? {
         try facts(beneficiary: beneficiary, date: date).filter { $0.type == .attendanceMarked }.last
+    }
+
+    /// Whether a child enrolled in `service` is expected at the meal, given the day's facts: not when the register
+    /// says absent, out before the cut-off or in after it. One rule for the kitchen's count and the door's.
+    static func expectsMeal(_ facts: [Fact], service: Service) -> Bool {
+        guard let mark = facts.last(where: { $0.type == .attendanceMarked }) else { return true }
+        switch mark.status {
+        case .absent?: return false
+        case .earlyExit?:
+            if let cutoff = service.cutoff, let time = mark.time, time < cutoff { return false }
+        case .lateEntry?:
+            if let cutoff = service.cutoff, let time = mark.time, time > cutoff { return false }
+        default: break
+        }
+        return true
+    }
+
+    /// Whether the facts hold a meal of `service`.
+    static func served(_ facts: [Fact], service: String) -> Bool {
+        facts.contains { ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == service }
     }
 }

@@ -63,6 +63,7 @@ public struct ReplicaStore {
                 case .service(let v): body = try WireCoding.encode(v)
                 case .diet(let v): body = try WireCoding.encode(v)
                 case .route(let v): body = try WireCoding.encode(v)
+                case .balance(let v): body = try WireCoding.encode(v)
                 case .beneficiary, .enrollment, .card: return
                 }
                 try db.run("INSERT OR REPLACE INTO record (entity, id, body) VALUES (?, ?, ?)",

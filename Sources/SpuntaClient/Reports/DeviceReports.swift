@@ -86,18 +86,8 @@ public enum DeviceReports {
                   service.kind.servesMeals, service.weekdays.contains(date.weekday) else { continue }
             let child = try replica.beneficiary(e.beneficiaryId)
             let all = try facts.facts(beneficiary: e.beneficiaryId, date: date)
-            let served = all.contains { ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == e.serviceId }
-            var expected = true
-            if let mark = all.last(where: { $0.type == .attendanceMarked }) {
-                switch mark.status {
-                case .absent?: expected = false
-                case .earlyExit?:
-                    if let cutoff = service.cutoff, let time = mark.time, time < cutoff { expected = false }
-                case .lateEntry?:
-                    if let cutoff = service.cutoff, let time = mark.time, time > cutoff { expected = false }
-                default: break
-                }
-            }
+            let served = LocalFacts.served(all, service: e.serviceId)
+            let expected = LocalFacts.expectsMeal(all, service: service)
             let key = [site, child?.classId.flatMap { classes[$0] } ?? "-", e.dietId.flatMap { diets[$0] } ?? "normale"].joined(separator: "|")
             var line = lines[key] ?? (0, 0)
             if expected || served { line.expected += 1 }
@@ -198,23 +188,14 @@ public enum DeviceReports {
 
     // MARK: Void
 
-    /// Voids the device's last op (or a given one) with a reason; returns the void op.
-    public static func void(_ db: Database, device: EnrolledDevice, opID: String?, reason: String, now: Date) throws -> (void: Op, target: Op) {
+    /// Voids one of the device's ops, named by its id (or the start of it), with a reason; returns the void op
+    /// and its target. There is no "the last one" here: a void cancels only what the person named.
+    public static func void(_ db: Database, device: EnrolledDevice, opID: String, reason: String, now: Date) throws -> (void: Op, target: Op) {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ClientError.missingReason }
-        let row: Row?
-        if let opID {
-            row = try db.fetchOne("SELECT json FROM outbox WHERE id = ? OR id LIKE ? ORDER BY seq DESC LIMIT 1", [opID, opID + "%"])
-            guard row != nil else { throw ClientError.unknownOp(opID) }
-        } else {
-            row = try db.fetchOne("""
-                SELECT json FROM outbox WHERE type != 'void' AND state != 'rejected'
-                    AND id NOT IN (SELECT target_op_id FROM outbox WHERE type = 'void' AND target_op_id IS NOT NULL)
-                ORDER BY seq DESC LIMIT 1
-                """)
-            guard row != nil else { throw ClientError.nothingToVoid }
+        guard let row = try db.fetchOne("SELECT json FROM outbox WHERE id = ? OR id LIKE ? ORDER BY seq DESC LIMIT 1", [opID, opID + "%"]) else {
+            throw ClientError.unknownOp(opID)
         }
-        guard let row else { throw ClientError.nothingToVoid }
         let target = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
         guard target.type != .void else { throw ClientError.unknownOp(target.id) }
         let voided: Int? = try db.scalar("SELECT 1 FROM outbox WHERE type = 'void' AND target_op_id = ? AND state != 'rejected'", [target.id])

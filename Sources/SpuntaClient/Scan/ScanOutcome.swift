@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 
 /// The answer to one scan (esito della lettura): a stable `result` code for scripts, an Italian line for people,
 /// and what the worker must see about the child (the diet and allergens at the canteen).
@@ -15,6 +16,47 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         case candidates
         /// The device database failed: nothing was recorded.
         case error
+        /// `-` asked to cancel the last line shown: this is the question, naming the child; the next line answers.
+        case confirm
+        /// The last line shown was cancelled with a void op (`target_op_id`).
+        case voided
+        /// Nothing was cancelled: the answer was no, or the last line shown recorded nothing.
+        case notVoided = "not_voided"
+        /// The scan passed midnight: from now on lines belong to the new business day (`date`).
+        case newDay = "new_day"
+        /// At the start: the last sync found this device's clock off (`clock_offset_ms`); times and days may be wrong.
+        case clockWrong = "clock_wrong"
+    }
+
+    /// Something the worker must know about a child who is served all the same (avviso): the meal is recorded.
+    public struct Warning: Encodable, Sendable, Equatable {
+        public enum Code: String, Encodable, Sendable {
+            /// Marked absent in today's register.
+            case absentToday = "absent_today"
+            /// Marked as gone home (early exit) in today's register, at or before now.
+            case leftEarly = "left_early"
+            /// Prepaid credit under the payer's threshold.
+            case lowCredit = "low_credit"
+            /// Prepaid credit below zero.
+            case negativeCredit = "negative_credit"
+        }
+
+        public let code: Code
+        public let message: String
+    }
+
+    /// Prepaid credit as of the last sync (credito prepagato).
+    public struct Credit: Encodable, Sendable, Equatable {
+        public let balanceCents: Int64
+        public let thresholdCents: Int64?
+        /// Under the threshold, or negative.
+        public let low: Bool
+        /// When the device last synced successfully (UTC, ISO 8601): the credit is the server's as of then.
+        public let asOf: String?
+
+        enum CodingKeys: String, CodingKey {
+            case balanceCents = "balance_cents", thresholdCents = "threshold_cents", low, asOf = "as_of"
+        }
     }
 
     public var result: Result
@@ -34,6 +76,16 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     /// For a duplicate: when the earlier scan was made, and whether at another device.
     public var servedAt: String?
     public var elsewhere: Bool?
+    /// The business day the line was decided for.
+    public var date: LocalDate?
+    /// What the worker must know although the child is served (register, credit).
+    public var warnings: [Warning]
+    /// At a prepaid canteen: the child's credit as of the last sync.
+    public var credit: Credit?
+    /// For `voided` and `confirm`: the op cancelled, or to be cancelled.
+    public var targetOpId: String?
+    /// For `clock_wrong`: this clock minus the server's, as last measured (positive: ahead).
+    public var clockOffsetMs: Int64?
 
     public struct Candidate: Encodable, Sendable, Equatable {
         public let beneficiaryId: String
@@ -51,13 +103,26 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         self.recorded = recorded
         self.allergens = []
         self.candidates = []
+        self.warnings = []
     }
 
     enum CodingKeys: String, CodingKey {
         case result, message, recorded, opId = "op_id", beneficiaryId = "beneficiary_id", name, className = "class_name"
         case dietName = "diet", allergens, reason, candidates, servedAt = "served_at", elsewhere
+        case date, warnings, credit, targetOpId = "target_op_id", clockOffsetMs = "clock_offset_ms"
     }
 
     /// Whether the worker should be alerted (refusal or warning).
-    public var isAlert: Bool { result != .ok && result != .candidates }
+    public var isAlert: Bool {
+        switch result {
+        case .ok: return !warnings.isEmpty
+        case .candidates, .confirm, .voided, .notVoided, .newDay: return false
+        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .error, .clockWrong: return true
+        }
+    }
+
+    /// "Rossi Mario (1A)": the child as the worker sees it, empty when unknown.
+    public var who: String {
+        [name, className.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+    }
 }

@@ -47,8 +47,23 @@ public final class ScanStation: Sendable {
         }
     }
 
+    /// The business day the station records for.
+    public var date: LocalDate { setup.date }
+
     /// Handles one line typed by the scanner (or by a person: `?nome` searches, `=ID` records by name).
     public func handle(_ line: String) -> ScanOutcome {
+        var outcome = decide(line)
+        outcome.date = setup.date
+        return outcome
+    }
+
+    /// The running count of the door for the station's day; nil on the bus.
+    public func count() throws -> CanteenCount? {
+        guard case .canteen = setup.place else { return nil }
+        return try queue.read { db in try CanteenCount.compute(db, device: device, date: setup.date) }
+    }
+
+    private func decide(_ line: String) -> ScanOutcome {
         let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
         do {
             if text.hasPrefix("?") {
@@ -106,12 +121,13 @@ public final class ScanStation: Sendable {
             return try replica.record(.services, e.serviceId, as: Service.self)?.kind.servesMeals ?? false
         }
         guard let enrollment = here else {
-            var outcome = ScanOutcome(.notEnrolled, "Non iscritto alla mensa di questo plesso oggi.")
+            // The same rule as the server's: a meal only for a child enrolled in a meal service at this site that day.
+            var outcome = ScanOutcome(.notEnrolled, "Non iscritto alla mensa di questo plesso oggi: chiamare l'ufficio.")
             try describe(&outcome, db: db, beneficiary: beneficiary)
             return outcome
         }
-        let facts = LocalFacts(db: db, deviceId: device.deviceId)
-        if let served = try facts.facts(beneficiary: beneficiary, date: setup.date).first(where: {
+        let day = try LocalFacts(db: db, deviceId: device.deviceId).facts(beneficiary: beneficiary, date: setup.date)
+        if let served = day.first(where: {
             ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == enrollment.serviceId
         }) {
             let at = BusinessCalendar.time(of: Date(timeIntervalSince1970: Double(served.wallTimeMs) / 1000))
@@ -120,6 +136,7 @@ public final class ScanStation: Sendable {
             outcome.servedAt = at.description
             outcome.elsewhere = !served.own
             try describe(&outcome, db: db, beneficiary: beneficiary, enrollment: enrollment)
+            outcome.credit = try credit(db, beneficiary: beneficiary, service: enrollment.serviceId)
             return outcome
         }
         guard let site = enrollment.siteId else { return ScanOutcome(.notEnrolled, "Iscrizione senza plesso.") }
@@ -131,7 +148,49 @@ public final class ScanStation: Sendable {
         var outcome = ScanOutcome(.ok, cardID == nil ? "Registrato per nome." : "Buon appetito!", recorded: true)
         outcome.opId = op.id
         try describe(&outcome, db: db, beneficiary: beneficiary, enrollment: enrollment)
+        outcome.warnings += registerWarnings(day)
+        if let credit = try credit(db, beneficiary: beneficiary, service: enrollment.serviceId) {
+            outcome.credit = credit
+            if credit.balanceCents < 0 {
+                outcome.warnings.append(.init(code: .negativeCredit, message:
+                    "Credito esaurito: \(Money(cents: credit.balanceCents).italian). Servire comunque e avvisare l'ufficio."))
+            } else if credit.low {
+                let threshold = credit.thresholdCents.map { " (soglia \(Money(cents: $0).italian))" } ?? ""
+                outcome.warnings.append(.init(code: .lowCredit, message:
+                    "Credito basso: \(Money(cents: credit.balanceCents).italian)\(threshold). Servire comunque."))
+            }
+        }
         return outcome
+    }
+
+    /// What the register says against serving the child: absent today, or gone home already. The child is at the
+    /// door, so the meal is recorded; the worker is told, and the server flags it for review.
+    private func registerWarnings(_ day: [LocalFacts.Fact]) -> [ScanOutcome.Warning] {
+        // The latest mark by (HLC, device): the facts come in that order.
+        guard let mark = day.last(where: { $0.type == .attendanceMarked }) else { return [] }
+        switch mark.status {
+        case .absent?:
+            return [.init(code: .absentToday, message: "Assente nel registro di oggi: pasto registrato comunque, avvisare l'insegnante.")]
+        case .earlyExit?:
+            let now = clock()
+            // An exit planned for later (after lunch) is no reason to doubt the child is here.
+            if let time = mark.time, BusinessCalendar.date(of: now) == setup.date, time > BusinessCalendar.time(of: now) { return [] }
+            let at = mark.time.map { " alle \($0)" } ?? ""
+            return [.init(code: .leftEarly, message: "Uscito\(at) secondo il registro: pasto registrato comunque, avvisare l'insegnante.")]
+        default:
+            return []
+        }
+    }
+
+    /// The child's prepaid credit for the service as of the last sync; nil where the service is not prepaid or
+    /// the device has not received it yet.
+    private func credit(_ db: Database, beneficiary: String, service: String) throws -> ScanOutcome.Credit? {
+        let replica = ReplicaStore(db)
+        guard try replica.record(.services, service, as: Service.self)?.billingMode == .prepaid,
+              let balance = try replica.record(.balances, ReplicaBalance.id(beneficiary: beneficiary, service: service), as: ReplicaBalance.self)
+        else { return nil }
+        let asOf: String? = try db.scalar("SELECT last_success_at FROM sync_state WHERE id = 1")
+        return ScanOutcome.Credit(balanceCents: balance.balanceCents, thresholdCents: balance.thresholdCents, low: balance.isLow, asOf: asOf)
     }
 
     // MARK: Bus

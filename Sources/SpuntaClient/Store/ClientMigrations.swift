@@ -7,6 +7,17 @@ public enum ClientMigrations {
         m.registerMigration("v1-device", V1Device.apply)
         m.registerMigration("v2-enrollment-attempts", V2EnrollmentAttempts.apply)
         m.registerMigration("v3-sync-refused-unknown", V3SyncRefusedUnknown.apply)
+        m.registerMigration("v4-recent-listing") { db in
+            // The numbers `spunta recent` last showed: `spunta void N` cancels what the person saw as N, whatever
+            // was recorded since.
+            try db.execute("""
+                CREATE TABLE recent_listing (
+                    number INTEGER PRIMARY KEY,
+                    op_id TEXT NOT NULL,
+                    shown_at TEXT NOT NULL
+                ) STRICT;
+                """)
+        }
         return m
     }
 }

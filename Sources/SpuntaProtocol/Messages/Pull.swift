@@ -87,6 +87,7 @@ public struct ReplicaChange: Codable, Sendable, Hashable {
         case .beneficiaries: record = .beneficiary(try c.decode(ReplicaBeneficiary.self, forKey: .data))
         case .enrollments: record = .enrollment(try c.decode(ReplicaEnrollment.self, forKey: .data))
         case .cards: record = .card(try c.decode(Card.self, forKey: .data))
+        case .balances: record = .balance(try c.decode(ReplicaBalance.self, forKey: .data))
         }
     }
 
@@ -107,6 +108,7 @@ public struct ReplicaChange: Codable, Sendable, Hashable {
         case .beneficiary(let v): try c.encode(v, forKey: .data)
         case .enrollment(let v): try c.encode(v, forKey: .data)
         case .card(let v): try c.encode(v, forKey: .data)
+        case .balance(let v): try c.encode(v, forKey: .data)
         }
     }
 }
@@ -116,6 +118,8 @@ public enum ReplicaEntity: String, Codable, Sendable, CaseIterable, Hashable {
     case municipality
     case schoolYears = "school_years"
     case sites, classes, services, diets, routes, beneficiaries, enrollments, cards
+    /// Prepaid credit of a child for a meal service: canteen devices of the sites where the child eats.
+    case balances
 }
 
 /// A replica record, by kind: what a device of that scope is allowed to know.
@@ -130,6 +134,7 @@ public enum ReplicaRecord: Sendable, Hashable {
     case beneficiary(ReplicaBeneficiary)
     case enrollment(ReplicaEnrollment)
     case card(Card)
+    case balance(ReplicaBalance)
 
     public var entity: ReplicaEntity {
         switch self {
@@ -143,6 +148,7 @@ public enum ReplicaRecord: Sendable, Hashable {
         case .beneficiary: return .beneficiaries
         case .enrollment: return .enrollments
         case .card: return .cards
+        case .balance: return .balances
         }
     }
 
@@ -158,6 +164,7 @@ public enum ReplicaRecord: Sendable, Hashable {
         case .beneficiary(let v): return v.id
         case .enrollment(let v): return v.id
         case .card(let v): return v.id
+        case .balance(let v): return v.id
         }
     }
 }
@@ -229,5 +236,36 @@ public struct ReplicaEnrollment: Codable, Sendable, Hashable {
         case id, beneficiaryId = "beneficiary_id", serviceId = "service_id", siteId = "site_id", dietId = "diet_id"
         case routeId = "route_id", outboundStopId = "outbound_stop_id", returnStopId = "return_stop_id"
         case startDate = "start_date", endDate = "end_date"
+    }
+}
+
+/// Credito prepagato: a child's credit for a prepaid meal service as the server's ledger has it (the balance of
+/// the child's positions for the service, after the top-ups and the meals billed so far), with the payer's
+/// low-balance threshold. The canteen door shows it at each scan and warns when it is low or negative; payers
+/// and movements stay on the server.
+public struct ReplicaBalance: Codable, Sendable, Hashable {
+    public var beneficiaryId: String
+    public var serviceId: String
+    public var balanceCents: Int64
+    /// The primary payer's threshold (soglia di avviso), nil when the payer set none.
+    public var thresholdCents: Int64?
+
+    public init(beneficiaryId: String, serviceId: String, balanceCents: Int64, thresholdCents: Int64?) {
+        self.beneficiaryId = beneficiaryId
+        self.serviceId = serviceId
+        self.balanceCents = balanceCents
+        self.thresholdCents = thresholdCents
+    }
+
+    /// `B0002:MENSA-RODARI`: one record per child and service (ids never contain a colon).
+    public var id: String { Self.id(beneficiary: beneficiaryId, service: serviceId) }
+
+    public static func id(beneficiary: String, service: String) -> String { "\(beneficiary):\(service)" }
+
+    /// Under the payer's threshold, or negative: the door still serves, and says so.
+    public var isLow: Bool { balanceCents < 0 || thresholdCents.map { balanceCents < $0 } ?? false }
+
+    enum CodingKeys: String, CodingKey {
+        case beneficiaryId = "beneficiary_id", serviceId = "service_id", balanceCents = "balance_cents", thresholdCents = "threshold_cents"
     }
 }

@@ -47,11 +47,16 @@ public enum ScopeIndex {
         }
     }
 
-    /// The keys of a child: the class, the sites and routes of the live enrollments.
+    /// The keys of a child: the class and its site (the canteen door names a child of the school who is not
+    /// enrolled, rather than calling the card unknown), the sites and routes of the live enrollments.
     public static func beneficiaryKeys(_ db: Database, _ id: String) throws -> Set<String> {
         var keys: Set<String> = []
-        if let classID: String = try db.scalar("SELECT class_id FROM beneficiary WHERE id = ? AND deleted = 0", [id]) {
-            keys.insert(ScopeKey.forClass(classID))
+        if let row = try db.fetchOne("""
+            SELECT b.class_id, c.site_id FROM beneficiary b LEFT JOIN school_class c ON c.id = b.class_id AND c.deleted = 0
+            WHERE b.id = ? AND b.deleted = 0
+            """, [id]) {
+            if let classID: String = try row[0] { keys.insert(ScopeKey.forClass(classID)) }
+            if let site: String = try row[1] { keys.insert(ScopeKey.site(site)) }
         }
         try db.forEach("SELECT site_id, route_id FROM enrollment WHERE beneficiary_id = ? AND deleted = 0", [id]) { row in
             if let site: String = try row[0] { keys.insert(ScopeKey.site(site)) }

@@ -149,6 +149,14 @@ public enum MasterDataImporter {
                 if let owner = table[change.id] { children.insert(owner) }
             }
         }
+        // A class moved to another site takes its children to that site's canteen doors.
+        let changedClasses = Set(changes.filter { $0.kind == .classes }.map(\.id))
+        for child in current.beneficiaries + final.beneficiaries where child.classId.map(changedClasses.contains) ?? false {
+            children.insert(child.id)
+        }
+        let credit = try CreditChanges(db, children: children, current: current, final: final,
+                                       changedPayers: Set(changes.filter { $0.kind == .payers }.map(\.id)),
+                                       changedChildren: Set(changes.filter { $0.kind == .beneficiaries }.map(\.id)))
 
         // Keys before the writes, so that devices losing a record receive its tombstone.
         var keysBefore: [EntityKey: Set<String>] = [:]
@@ -189,6 +197,7 @@ public enum MasterDataImporter {
                 logged.insert(key)
             }
         }
+        try credit.log(db, at: now)
 
         var summary = ImportSummary(files: [], changed: 0, created: [:], updated: [:], removed: [:], totals: [:], dryRun: false)
         for kind in EntityKind.allCases {
@@ -199,6 +208,40 @@ public enum MasterDataImporter {
             summary.changed += d.created + d.updated + d.removed
         }
         return summary
+    }
+
+    /// The prepaid credit records an import may change: a child's canteen site moved (enrollments, class), or the
+    /// threshold shown with the credit changed (the payer, or which payer is the child's primary one). Keys are
+    /// read before the writes, so a site that no longer serves the child receives the tombstone.
+    private struct CreditChanges {
+        let before: [String: [String: Set<String>]]
+        /// Children whose threshold may have changed whatever their sites.
+        let relinked: Set<String>
+
+        init(_ db: Database, children: Set<String>, current: MasterDataSet, final: MasterDataSet, changedPayers: Set<String>,
+             changedChildren: Set<String>) throws {
+            var relinked = changedChildren
+            for child in current.beneficiaries + final.beneficiaries where child.payers.contains(where: { changedPayers.contains($0.payerId) }) {
+                relinked.insert(child.id)
+            }
+            var before: [String: [String: Set<String>]] = [:]
+            for child in children.union(relinked) {
+                before[child] = try BalanceLog.keysByService(db, beneficiary: child)
+            }
+            self.before = before
+            self.relinked = relinked
+        }
+
+        func log(_ db: Database, at now: Date) throws {
+            for (child, old) in before.sorted(by: { $0.key < $1.key }) {
+                let new = try BalanceLog.keysByService(db, beneficiary: child)
+                for service in Set(old.keys).union(new.keys).sorted() {
+                    let former = old[service] ?? []
+                    guard former != (new[service] ?? []) || relinked.contains(child) else { continue }
+                    try BalanceLog.record(db, beneficiary: child, service: service, formerKeys: former, at: now)
+                }
+            }
+        }
     }
 
     /// Stops compared by id across all routes (a stop moved to another route or position is an update).

@@ -11,6 +11,10 @@ public enum ServerMigrations {
         m.registerMigration("v5-payment-excess", PaymentExcess.apply)
         m.registerMigration("v6-outbox-dropped", OutboxDropped.apply)
         m.registerMigration("v7-op-scope-checks", OpScopeChecks.apply)
+        m.registerMigration("v8-prepaid-position-by-child") { db in
+            // The credit a canteen door shows is read per child and service, across payers.
+            try db.execute("CREATE INDEX prepaid_position_child ON prepaid_position(beneficiary_id, service_id)")
+        }
         return m
     }
 }

@@ -14,7 +14,7 @@ public struct PullService {
 
     /// The snapshot's phases, in order; ops come last.
     static let phases: [ReplicaEntity] = [
-        .municipality, .schoolYears, .sites, .services, .classes, .diets, .routes, .beneficiaries, .enrollments, .cards,
+        .municipality, .schoolYears, .sites, .services, .classes, .diets, .routes, .beneficiaries, .enrollments, .cards, .balances,
     ]
 
     /// The device as the pull needs it.

@@ -19,8 +19,8 @@ public struct ReplicaProjector {
 
     /// `IN (?, ?, …)` for a list, with its arguments; `IN (NULL)` matches nothing for an empty list.
     static func inList(_ values: [String]) -> (sql: String, args: StatementArguments) {
-        guard !values.isEmpty else { return ("(NULL)", []) }
-        return ("(" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ")", values)
+        let list = sqlInList(values)
+        return (list.sql, list.arguments)
     }
 
     // MARK: Membership
@@ -31,11 +31,14 @@ public struct ReplicaProjector {
             let (list, args) = Self.inList(scope.classIDs)
             return try db.scalar("SELECT 1 FROM beneficiary WHERE id = ? AND deleted = 0 AND class_id IN \(list)", [id] + args) ?? false
         case .canteen:
+            // The children of the site: in a class of the site, or enrolled in a service there. The door names a
+            // child who is not enrolled in the canteen instead of calling the card unknown.
             let (list, args) = Self.inList(scope.siteIDs)
             return try db.scalar("""
-                SELECT 1 FROM enrollment e JOIN beneficiary b ON b.id = e.beneficiary_id
-                WHERE e.beneficiary_id = ? AND e.deleted = 0 AND b.deleted = 0 AND e.site_id IN \(list) LIMIT 1
-                """, [id] + args) ?? false
+                SELECT 1 FROM beneficiary b WHERE b.id = ? AND b.deleted = 0 AND (
+                    EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0 AND c.site_id IN \(list))
+                    OR EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.site_id IN \(list)))
+                """, [id] + args + args) ?? false
         case .bus:
             let (list, args) = Self.inList(scope.routeIDs)
             return try db.scalar("""
@@ -122,9 +125,12 @@ public struct ReplicaProjector {
             case .bus: guard let route, scope.routeIDs.contains(route) else { return nil }
             }
             guard try beneficiaryInScope(beneficiary) else { return nil }
+            let service: String = try row[1]
+            // A diet is health data: only where the child eats, on the doors that serve the meal.
+            let diet: String? = try scope.role == .canteen && servesMeals(service) ? row[3] : nil
             return .enrollment(ReplicaEnrollment(
-                id: id, beneficiaryId: beneficiary, serviceId: try row[1], siteId: site,
-                dietId: scope.role == .canteen ? try row[3] : nil, routeId: route,
+                id: id, beneficiaryId: beneficiary, serviceId: service, siteId: site,
+                dietId: diet, routeId: route,
                 outboundStopId: try row[5], returnStopId: try row[6], startDate: start,
                 endDate: (try row[8] as String?).flatMap { LocalDate($0) }
             ))
@@ -135,7 +141,29 @@ public struct ReplicaProjector {
             let beneficiary: String = try row[0]
             guard try beneficiaryInScope(beneficiary) else { return nil }
             return .card(Card(id: id, beneficiaryId: beneficiary, issuedOn: issued, revokedOn: (try row[2] as String?).flatMap { LocalDate($0) }))
+        case .balances:
+            // Only at the doors of the sites where the child eats in that prepaid service.
+            guard scope.role == .canteen, let parsed = BalanceLog.parse(id),
+                  try !BalanceLog.keys(db, beneficiary: parsed.beneficiary, service: parsed.service)
+                      .isDisjoint(with: scope.siteIDs.map(ScopeKey.site)),
+                  try beneficiaryInScope(parsed.beneficiary) else { return nil }
+            let (beneficiary, service) = parsed
+            let balance: Int64 = try db.scalar(
+                "SELECT COALESCE(SUM(balance_cents), 0) FROM prepaid_position WHERE beneficiary_id = ? AND service_id = ?",
+                [beneficiary, service]) ?? 0
+            // The threshold of the payer the meals are charged to (the primary one), as the low-balance alert uses.
+            let threshold: Int64? = try db.scalar("""
+                SELECT y.low_balance_threshold FROM beneficiary_payer l JOIN payer y ON y.id = l.payer_id
+                WHERE l.beneficiary_id = ? ORDER BY l.is_primary DESC, l.position LIMIT 1
+                """, [beneficiary])
+            return .balance(ReplicaBalance(beneficiaryId: beneficiary, serviceId: service, balanceCents: balance, thresholdCents: threshold))
         }
+    }
+
+    /// Whether the service serves meals (canteen, nursery): only those carry a diet to the door.
+    private func servesMeals(_ service: String) throws -> Bool {
+        guard let kind: String = try db.scalar("SELECT kind FROM service WHERE id = ?", [service]) else { return false }
+        return Service.Kind(rawValue: kind)?.servesMeals ?? false
     }
 
     // MARK: Snapshot candidates
@@ -182,6 +210,15 @@ public struct ReplicaProjector {
                     WHERE x.deleted = 0 AND b.deleted = 0 AND x.id > ? AND b.class_id IN \(list)
                     """
                 args += a
+            case .canteen where entity != .enrollments:
+                let (list, a) = Self.inList(scope.siteIDs)
+                sql = """
+                    SELECT x.id FROM \(table) x JOIN beneficiary b ON b.id = \(owner)
+                    WHERE x.deleted = 0 AND b.deleted = 0 AND x.id > ? AND (
+                        EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0 AND c.site_id IN \(list))
+                        OR EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.site_id IN \(list)))
+                    """
+                args += a + a
             case .canteen, .bus:
                 let column = scope.role == .canteen ? "site_id" : "route_id"
                 let (list, a) = Self.inList(scope.role == .canteen ? scope.siteIDs : scope.routeIDs)
@@ -195,6 +232,17 @@ public struct ReplicaProjector {
                 }
                 args += a
             }
+        case .balances:
+            guard scope.role == .canteen else { return [] }
+            let (list, a) = Self.inList(scope.siteIDs)
+            let kinds = Self.inList(BalanceLog.mealKinds)
+            sql = """
+                SELECT DISTINCT e.beneficiary_id || ':' || e.service_id FROM enrollment e JOIN service s ON s.id = e.service_id
+                    JOIN beneficiary b ON b.id = e.beneficiary_id
+                WHERE e.deleted = 0 AND b.deleted = 0 AND s.deleted = 0 AND s.billing_mode = 'prepaid' AND s.kind IN \(kinds.sql)
+                    AND e.beneficiary_id || ':' || e.service_id > ? AND e.site_id IN \(list)
+                """
+            args = kinds.args + args + a
         }
         return try db.fetchAll(sql + " ORDER BY 1 LIMIT \(limit)", args).map { try $0[0] as String }
     }

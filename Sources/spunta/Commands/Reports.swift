@@ -70,19 +70,42 @@ struct Meals: ParsableCommand {
 
 struct Void: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Annulla l'ultima registrazione (o quella indicata) con un motivo."
+        abstract: "Annulla una registrazione scelta dall'elenco di spunta recent (o indicata con --op), con un motivo.",
+        discussion: """
+            Prima spunta recent, che numera le ultime registrazioni (1 = la più recente); poi spunta void N --reason «…». \
+            Il numero è quello dell'elenco mostrato: una lettura fatta nel frattempo non lo sposta. Senza N né --op non \
+            annulla nulla. Subito dopo una lettura, dentro spunta scan basta «-».
+            """
     )
 
     @OptionGroup var home: HomeOption
-    @Option(valueName: "id", help: "La registrazione da annullare (predefinita l'ultima).")
+    @Argument(valueName: "N", help: "Il numero nell'ultimo elenco di spunta recent.")
+    var number: Int?
+    @Option(valueName: "id", help: "La registrazione da annullare, per identificativo (anche solo l'inizio).")
     var op: String?
     @Option(valueName: "motivo", help: "Perché si annulla.")
     var reason: String
 
+    mutating func validate() throws {
+        switch (number, op) {
+        case (nil, nil):
+            throw ValidationError("indicare cosa annullare: spunta recent elenca le ultime registrazioni con un numero, poi spunta void N --reason «…».")
+        case (.some, .some):
+            throw ValidationError("indicare il numero oppure --op, non entrambi.")
+        case (let n?, nil) where n < 1:
+            throw ValidationError("il numero \(n) non è valido: i numeri di spunta recent partono da 1.")
+        default:
+            break
+        }
+    }
+
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
-        let result = try queue.recording { db in try DeviceReports.void(db, device: device, opID: op, reason: reason, now: WallClock.now()) }
-        let subject = try queue.read { db in try result.target.body.beneficiaryId.flatMap { try ReplicaStore(db).beneficiary($0)?.fullName } }
-        context.print("Annullata: \(result.target.type.italian)\(subject.map { " di \($0)" } ?? "") del \(result.target.businessDate.italian).")
+        let described = try queue.recording { db -> String in
+            let target = try number.map { try RecentOps.shown(db, number: $0) } ?? op ?? ""
+            let (_, op) = try DeviceReports.void(db, device: device, opID: target, reason: reason, now: WallClock.now())
+            return try RecentOps.describe(db, op)
+        }
+        for line in TextWidth.wrap("Annullata: \(described).", width: 40, lead: "", indent: 2) { context.print(line) }
     }
 }

@@ -13,7 +13,17 @@ struct Scan: ParsableCommand {
             Scuolabus: spunta scan --service transport --route L1 --stop L1-03 --direction outbound --boarding
             A scuola: --stop school (discesa al mattino, salita al pomeriggio).
             Senza tessera: «?cognome» cerca il bambino, «=CODICE» lo registra per nome.
-            Risultati --json: ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, invalid_payload.
+            «-» annulla l'ultima riga mostrata, dopo una domanda con il nome del bambino (rispondere s o n); per una \
+            lettura precedente: spunta recent e spunta void N.
+            Mensa: «#» mostra serviti e previsti per classe; «q» o la fine dell'ingresso chiude con il riepilogo. Alla \
+            mensa prepagata si vede il credito di ogni bambino all'ultima sincronizzazione.
+            Senza --date vale il giorno di oggi e, passata la mezzanotte, quello nuovo (lo dice); con --date resta \
+            sempre quel giorno.
+            Da terminale le letture non compaiono a video: solo le risposte.
+            Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, \
+            invalid_payload, candidates, error, confirm, voided, not_voided, new_day, clock_wrong (all'inizio, se \
+            l'ultima sincronizzazione ha trovato l'orologio sbagliato); avvisi in warnings \
+            (absent_today, left_early, low_credit, negative_credit); count per «#» e summary alla fine.
             """
     )
 
@@ -59,88 +69,52 @@ struct Scan: ParsableCommand {
         } else {
             return
         }
-        let station = try ScanStation(queue: queue, device: device, setup: ScanSetup(place: place, date: day.day))
+        let session = try ScanSession(queue: queue, device: device, place: place, date: day.given)
         let out = context.standardOutput
-        if !json && out.isTerminal {
-            context.print(out.styled(TextWidth.truncate(TerminalText.line(Self.banner(place, device)), to: 40), .bold))
+        let input = context.standardInput
+        // What the scanner types is not printed over the answers; put back at the end, and on Ctrl-C or SIGTERM.
+        let quiet = input.isTerminal ? input.fileDescriptor.flatMap { try? RawMode.disableEcho(fileDescriptor: $0) } : nil
+        defer { quiet?.restore() }
+        let screen = !json && out.isTerminal
+        let printer = ScanPrinter(output: out, width: { out.isTerminal ? Terminal.width() : 40 })
+        if screen {
+            printer.banner(Self.banner(place, device, date: session.date), canteen: service == .canteen)
         }
-        while let line = context.standardInput.readLine() {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let outcome = station.handle(line)
-            if json {
-                try context.printJSON(outcome)
-            } else {
-                Self.render(outcome, to: out)
+        if let clock = session.clockCheck() {
+            if json { try context.printJSON(clock) } else { printer.print(clock) }
+        }
+        reading: while let line = input.readLine() {
+            if screen && quiet != nil { printer.typed(line) }
+            for reply in session.handle(line) {
+                switch reply {
+                case .outcome(let outcome):
+                    if json { try context.printJSON(outcome) } else { printer.print(outcome) }
+                    if screen, Self.counts(outcome), let count = session.count() { printer.status(count, classOf: outcome) }
+                case .count(let count):
+                    if json { try context.printJSON(count) } else { printer.print(count) }
+                case .end:
+                    break reading
+                }
             }
+        }
+        if case .count(let summary)? = session.summary() {
+            if json { try context.printJSON(summary) } else { printer.print(summary) }
         }
     }
 
-    static func banner(_ place: ScanSetup.Place, _ device: EnrolledDevice) -> String {
+    /// Whether the running count follows this answer: after a scan or a cancellation, not after a question.
+    static func counts(_ outcome: ScanOutcome) -> Bool {
+        switch outcome.result {
+        case .ok, .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .voided: return true
+        case .candidates, .error, .confirm, .notVoided, .newDay, .clockWrong: return false
+        }
+    }
+
+    static func banner(_ place: ScanSetup.Place, _ device: EnrolledDevice, date: LocalDate) -> String {
         switch place {
-        case .canteen: return "Mensa \(device.siteIDs.joined(separator: ",")): leggere le tessere"
+        case .canteen: return "Mensa \(device.siteIDs.joined(separator: ", ")), \(date.italian): leggere le tessere."
         case .bus(let route, let stop, let direction, let boarding):
-            return "Linea \(route) \(direction.italian) \(stop): \(boarding ? "salite" : "discese")"
-        }
-    }
-
-    /// One line per scan, at most 40 columns; a child with a special diet gets a second, highlighted line so
-    /// that nobody can miss it. The full message is in `--json`. Names, classes and diets come from the
-    /// Comune's data: each line passes the terminal escaper before it is measured, so that a control character
-    /// in them is shown (as �), never obeyed, and the line still fits.
-    static func render(_ outcome: ScanOutcome, to out: OutputSink) {
-        let who = [outcome.name, outcome.className.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
-        func line(_ word: String, _ text: String, _ styles: TextStyle...) {
-            out.writeLine(out.styled(TextWidth.truncate(TerminalText.line(word + text), to: 40), styles: styles))
-        }
-        switch outcome.result {
-        case .ok:
-            let note = outcome.recorded && outcome.opId != nil && outcome.message.hasPrefix("Registrato per nome") ? " (nome)" : ""
-            line(outcome.dietName == nil ? "OK   " : "OK!  ", (who.isEmpty ? outcome.message : who) + note, .green, .bold)
-        case .candidates:
-            line("?    ", outcome.message)
-            for c in outcome.candidates {
-                line("     ", "=\(c.beneficiaryId) \(c.name) \(c.className ?? "")")
-            }
-        case .duplicate:
-            out.bell()
-            line("GIÀ  ", "\(outcome.servedAt ?? "")\(outcome.elsewhere == true ? "*" : "") \(who)", .yellow, .bold)
-        case .wrongStop where outcome.recorded, .notEnrolled where outcome.recorded:
-            out.bell()
-            line("ATT. ", "\(who): \(short(outcome))", .yellow, .bold)
-        default:
-            out.bell()
-            line("NO   ", who.isEmpty ? short(outcome) : "\(who): \(short(outcome))", .red, .bold)
-        }
-        if let diet = outcome.dietName {
-            let allergens = outcome.allergens.isEmpty ? "" : ": " + outcome.allergens.joined(separator: ", ")
-            out.bell()
-            line("  !! ", "DIETA \(diet)\(allergens)".uppercased(), .inverse, .red, .bold)
-        }
-    }
-
-    /// The reason in a few words, to fit the line.
-    static func short(_ outcome: ScanOutcome) -> String {
-        switch outcome.result {
-        case .duplicate:
-            return outcome.message.replacingOccurrences(of: "Già servito oggi alle", with: "già servito alle")
-                .replacingOccurrences(of: " all'altra postazione", with: " (altra porta)").replacingOccurrences(of: ".", with: "")
-        case .unknownCard: return "Tessera sconosciuta"
-        case .revokedCard: return "tessera revocata"
-        case .notEnrolled: return outcome.recorded ? "NON ISCRITTO a questa linea" : "non iscritto qui oggi"
-        case .wrongStop: return "fermata sbagliata"
-        case .invalidPayload:
-            switch outcome.reason {
-            case "lowercase": return "Lettore in minuscolo: Caps Lock?"
-            case "keyboard_layout": return "Lettore: layout tastiera errato"
-            case "wrong_prefix": return "Non è una tessera Spunta"
-            case "wrong_length": return "Lettura incompleta: riprovare"
-            case "bad_check", "invalid_character": return "Lettura errata: riprovare"
-            case "leading_characters": return "Prefisso del lettore da togliere"
-            case "unsupported_version": return "Tessera di un'altra versione"
-            default: return "Lettura non valida: riprovare"
-            }
-        case .error: return "NON REGISTRATO: riprovare"
-        case .ok, .candidates: return outcome.message
+            return "Linea \(route) \(direction.italian) \(stop), \(date.italian): \(boarding ? "salite" : "discese")."
         }
     }
 }

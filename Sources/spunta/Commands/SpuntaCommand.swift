@@ -15,7 +15,7 @@ struct SpuntaCommand: ParsableCommand {
             Codici di uscita: 0 riuscito, 1 errore, 2 uso errato, 3 dispositivo non in salute (status).
             """,
         version: ProtocolVersion.appVersion,
-        subcommands: [Enroll.self, Scan.self, RollCallCommand.self, OnBoard.self, Meals.self, Void.self, Sync.self, Status.self]
+        subcommands: [Enroll.self, Scan.self, RollCallCommand.self, OnBoard.self, Meals.self, Recent.self, Void.self, Sync.self, Status.self]
     )
 
     static func report(for error: any Error) -> ErrorReport? {
@@ -54,7 +54,10 @@ struct DateOption: ParsableArguments {
         if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG.") }
     }
 
-    var day: LocalDate { date.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: WallClock.now()) }
+    var day: LocalDate { given ?? BusinessCalendar.date(of: WallClock.now()) }
+
+    /// The day given on the command line, nil when the command follows today.
+    var given: LocalDate? { date.flatMap { LocalDate($0) } }
 }
 
 struct Enroll: ParsableCommand {

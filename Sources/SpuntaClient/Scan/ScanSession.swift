@@ -1,0 +1,222 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaStore
+
+/// A scanning session at a door (sessione di lettura): the lines of `spunta scan` one after the other, with what
+/// only a session knows — the last line shown (so that `-` cancels exactly that, after a question naming the
+/// child), the business day (which moves on at midnight unless the day was given), the running count (`#`) and
+/// the end (`q`).
+public final class ScanSession {
+    /// What the session answers to one line.
+    public enum Reply: Sendable, Equatable {
+        case outcome(ScanOutcome)
+        case count(CanteenCount)
+        /// `q`: the person ended the session.
+        case end
+    }
+
+    let queue: DatabaseQueue
+    let device: EnrolledDevice
+    let place: ScanSetup.Place
+    /// The day given with `--date`, kept whatever the clock says; nil to follow today in Europe/Rome.
+    let fixedDate: LocalDate?
+    let clock: @Sendable () -> Date
+    private(set) var station: ScanStation
+    /// The last answer shown about a child: the only thing `-` may cancel.
+    private var lastShown: ScanOutcome?
+    /// The question asked by `-`, waiting for s/n on the next line.
+    private var question: ScanOutcome?
+
+    public init(
+        queue: DatabaseQueue, device: EnrolledDevice, place: ScanSetup.Place, date: LocalDate?,
+        clock: @escaping @Sendable () -> Date = WallClock.now
+    ) throws {
+        self.queue = queue
+        self.device = device
+        self.place = place
+        self.fixedDate = date
+        self.clock = clock
+        station = try ScanStation(queue: queue, device: device, setup: ScanSetup(place: place, date: date ?? BusinessCalendar.date(of: clock())),
+                                  clock: clock)
+    }
+
+    /// The business day lines are recorded for now.
+    public var date: LocalDate { station.date }
+
+    /// Whether the next line answers the question "cancel …? s/n".
+    public var isAsking: Bool { question != nil }
+
+    /// The count for the end of the session; nil on the bus.
+    public func summary() -> Reply? {
+        guard var count = try? station.count() else { return nil }
+        count.kind = .summary
+        return .count(count)
+    }
+
+    /// The running count now; nil on the bus.
+    public func count() -> CanteenCount? {
+        try? station.count()
+    }
+
+    /// Handles one line: an answer to a pending question, `q`, `#`, `-`, or a scan.
+    public func handle(_ line: String) -> [Reply] {
+        var replies: [Reply] = []
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let asked = question {
+            question = nil
+            switch Self.answer(text) {
+            case true?:
+                replies.append(.outcome(shown(cancel(asked))))
+                return replies
+            case false?:
+                replies.append(.outcome(shown(notCancelled(asked, "Non annullato."))))
+                return replies
+            case nil:
+                // Not an answer (the scanner fired, or `q`): nothing is cancelled, and the line counts as itself.
+                replies.append(.outcome(shown(notCancelled(asked, "Nessuna risposta s/n: non annullato."))))
+            }
+        }
+        guard !text.isEmpty else { return replies }
+        if let newDay = rollOver() { replies.append(.outcome(newDay)) }
+        switch text {
+        case "q", "Q":
+            replies.append(.end)
+        case "#":
+            if let count = count() {
+                replies.append(.count(count))
+            } else {
+                replies.append(.outcome(ScanOutcome(.error, "Il conteggio (#) vale alla mensa: sullo scuolabus usare spunta on-board.")))
+            }
+        case "-":
+            replies.append(.outcome(shown(ask())))
+        default:
+            replies.append(.outcome(shown(station.handle(line))))
+        }
+        return replies
+    }
+
+    private func shown(_ outcome: ScanOutcome) -> ScanOutcome {
+        lastShown = outcome
+        return outcome
+    }
+
+    /// s/sì/si/y is yes, n/no is no, anything else is no answer.
+    static func answer(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "s", "si", "sì", "y", "yes": return true
+        case "n", "no": return false
+        default: return nil
+        }
+    }
+
+    // MARK: Undo
+
+    /// The question about the last line shown, or why there is nothing to cancel. Never an earlier line.
+    private func ask() -> ScanOutcome {
+        guard let last = lastShown else { return ScanOutcome(.notVoided, "Nessuna lettura da annullare.") }
+        if last.result == .voided {
+            return Self.copy(last, into: ScanOutcome(.notVoided,
+                "L'ultima lettura è già annullata. Per una precedente: spunta recent, poi spunta void N."))
+        }
+        guard let target = last.opId ?? last.targetOpId else {
+            return ScanOutcome(.notVoided, "L'ultima riga non ha registrato nulla: niente da annullare.")
+        }
+        let type: String? = try? queue.read { db in try db.scalar("SELECT type FROM outbox WHERE id = ?", [target]) }
+        let noun = Self.noun(type.flatMap(OpType.init(rawValue:)))
+        let who = last.who.isEmpty ? "" : " di \(last.who)"
+        var asked = Self.copy(last, into: ScanOutcome(.confirm, "Annullare \(noun)\(who)? s/n"))
+        asked.targetOpId = target
+        question = asked
+        return asked
+    }
+
+    private func cancel(_ asked: ScanOutcome) -> ScanOutcome {
+        guard let target = asked.targetOpId else { return notCancelled(asked, "Non annullato.") }
+        do {
+            let (void, described) = try queue.recording { db -> (Op, String) in
+                let (void, op) = try DeviceReports.void(db, device: device, opID: target,
+                                                        reason: "annullata alla postazione con «-» subito dopo la lettura", now: clock())
+                return (void, try RecentOps.describe(db, op))
+            }
+            var outcome = Self.copy(asked, into: ScanOutcome(.voided, "Annullato: \(described).", recorded: true))
+            outcome.opId = void.id
+            outcome.targetOpId = target
+            return outcome
+        } catch let error as any UserFacingError {
+            return notCancelled(asked, error.userMessage)
+        } catch {
+            return notCancelled(asked, "Errore dell'archivio del dispositivo: non annullato. Riprovare.")
+        }
+    }
+
+    private func notCancelled(_ asked: ScanOutcome, _ message: String) -> ScanOutcome {
+        var outcome = Self.copy(asked, into: ScanOutcome(.notVoided, message))
+        outcome.targetOpId = asked.targetOpId
+        return outcome
+    }
+
+    /// `into` about the same child and day as `from`.
+    private static func copy(_ from: ScanOutcome, into: ScanOutcome) -> ScanOutcome {
+        var outcome = into
+        outcome.beneficiaryId = from.beneficiaryId
+        outcome.name = from.name
+        outcome.className = from.className
+        outcome.date = from.date
+        return outcome
+    }
+
+    /// "il pasto", "la salita"…: what `-` would cancel, as said in the question.
+    static func noun(_ type: OpType?) -> String {
+        switch type {
+        case .mealScanned?, .mealRecorded?: return "il pasto"
+        case .boarding?: return "la salita"
+        case .alighting?: return "la discesa"
+        case .attendanceMarked?: return "la presenza"
+        case .absenceJustified?: return "la giustificazione"
+        case .void?, nil: return "la registrazione"
+        }
+    }
+
+    // MARK: The clock and the day
+
+    /// The warning for the start of the session when the last sync found this device's clock off by more than the
+    /// tolerance: the day of every scan and the time of every answer come from it. nil when it was right (or never
+    /// measured).
+    public func clockCheck() -> ScanOutcome? {
+        guard let offset: Int64 = try? queue.read({ db in try db.scalar("SELECT clock_offset_ms FROM sync_state WHERE id = 1") }),
+              !DeviceClock.isWithinTolerance(offset) else { return nil }
+        let way = offset > 0 ? "avanti" : "indietro"
+        var outcome = ScanOutcome(.clockWrong, "L'orologio di questo dispositivo è \(way) di \(Self.duration(offset.magnitude)) rispetto "
+            + "al server (ultima sincronizzazione): giorno e ore delle letture possono essere sbagliati. Correggerlo o avvisare l'ufficio.")
+        outcome.clockOffsetMs = offset
+        return outcome
+    }
+
+    /// "3 min", "5 h 10 min", "2 giorni e 3 h": how far off, as a person says it.
+    static func duration(_ milliseconds: UInt64) -> String {
+        let minutes = milliseconds / 60_000
+        if minutes < 60 { return "\(minutes) min" }
+        let hours = minutes / 60
+        if hours < 48 { return minutes % 60 == 0 ? "\(hours) h" : "\(hours) h \(minutes % 60) min" }
+        let days = hours / 24
+        return hours % 24 == 0 ? "\(days) giorni" : "\(days) giorni e \(hours % 24) h"
+    }
+
+    // MARK: The day
+
+    /// Past midnight (and no `--date`): a station for the new day, and the line that says so.
+    private func rollOver() -> ScanOutcome? {
+        guard fixedDate == nil else { return nil }
+        let today = BusinessCalendar.date(of: clock())
+        guard today != station.date else { return nil }
+        do {
+            station = try ScanStation(queue: queue, device: device, setup: ScanSetup(place: place, date: today), clock: clock)
+        } catch {
+            return ScanOutcome(.error, "Cambio di giorno non riuscito: chiudere e riaprire spunta scan.")
+        }
+        var outcome = ScanOutcome(.newDay, "Passata la mezzanotte: da ora le letture valgono per il \(today.italian).")
+        outcome.date = today
+        return outcome
+    }
+}
