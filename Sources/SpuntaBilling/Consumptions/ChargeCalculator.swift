@@ -89,15 +89,10 @@ public struct ChargeCalculator {
         return charges.sorted()
     }
 
-    /// Days of `period` the service runs: its weekdays, within its dates, not a closing day of its year and never
-    /// a national holiday — schools are closed on those by law, whether or not the Comune listed them.
+    /// Days of `period` the service runs (`Service.runs(on:year:)`).
     public func billableDays(_ service: Service, _ period: BillingPeriod) -> [LocalDate] {
         let year = data.schoolYears.first { $0.id == service.yearId }
-        let holidays = Set(ItalianHolidays.holidays(year: period.year).map(\.date))
-        return period.days.filter { day in
-            service.weekdays.contains(day.weekday) && service.startDate <= day && day <= service.endDate
-                && !(year?.isClosed(on: day) ?? false) && !holidays.contains(day)
-        }
+        return period.days.filter { service.runs(on: $0, year: year) }
     }
 
     /// Which days of a month in progress have happened, as far as billing is concerned. A scan or a boarding is a

@@ -64,6 +64,14 @@ public struct Service: Hashable, Sendable, Codable {
     /// Prepagato (credit debited per consumption) or postpagato (periodic statement with a pagoPA notice).
     public enum BillingMode: String, Hashable, Sendable, Codable, CaseIterable {
         case prepaid, postpaid
+
+        /// Italian name, as the office says it.
+        public var italian: String {
+            switch self {
+            case .prepaid: return "prepagato"
+            case .postpaid: return "postpagato"
+            }
+        }
     }
 
     /// What a charge is based on.
@@ -76,5 +84,23 @@ public struct Service: Hashable, Sendable, Codable {
         case both
         /// A fee for being enrolled (nursery monthly fee, transport subscription).
         case enrollment
+
+        /// Italian name: what a charge is counted from.
+        public var italian: String {
+            switch self {
+            case .scan: return "tessera letta"
+            case .register: return "registro"
+            case .both: return "tessera e registro"
+            case .enrollment: return "iscrizione"
+            }
+        }
+    }
+
+    /// Whether the service runs on `day`: one of its weekdays, within its dates, not a closing day of its school
+    /// year and never a national holiday — schools are closed on those by law, whether or not the Comune listed
+    /// them. Billing counts these days; monitoring expects devices to be in service on them.
+    public func runs(on day: LocalDate, year: SchoolYear?) -> Bool {
+        weekdays.contains(day.weekday) && startDate <= day && day <= endDate
+            && !(year?.isClosed(on: day) ?? false) && !ItalianHolidays.isHoliday(day)
     }
 }

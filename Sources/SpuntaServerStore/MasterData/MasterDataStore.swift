@@ -7,31 +7,23 @@ import SpuntaStore
 public enum MasterDataStore {
     // MARK: Loading
 
-    /// The live master data (records not removed), in id order.
-    public static func load(_ db: Database) throws -> MasterDataSet {
-        var s = MasterDataSet()
-        if let row = try db.fetchOne("SELECT name, fiscal_code, segregation_code, iban, province FROM municipality WHERE id = 1") {
-            s.municipality = Municipality(
-                name: try row[0], fiscalCode: try row[1], segregationCode: try row[2], iban: try row[3], province: try row[4]
-            )
-        }
+    /// The live school years with their closing days, in id order.
+    public static func schoolYears(_ db: Database) throws -> [SchoolYear] {
         let closures = try grouped(db, "SELECT year_id, from_date, to_date, reason FROM closure ORDER BY year_id, position") { row in
             SchoolYear.Closure(from: try date(row[1]), to: try date(row[2]), reason: try row[3])
         }
-        s.schoolYears = try db.fetchAll("SELECT id, start_date, end_date FROM school_year WHERE deleted = 0 ORDER BY id").map { row in
+        return try db.fetchAll("SELECT id, start_date, end_date FROM school_year WHERE deleted = 0 ORDER BY id").map { row in
             let id: String = try row[0]
             return SchoolYear(id: id, startDate: try date(row[1]), endDate: try date(row[2]), closures: closures[id] ?? [])
         }
-        s.sites = try db.fetchAll("SELECT id, name, address FROM site WHERE deleted = 0 ORDER BY id").map { row in
-            Site(id: try row[0], name: try row[1], address: try row[2])
-        }
-        s.classes = try db.fetchAll("SELECT id, site_id, year_id, name, teachers FROM school_class WHERE deleted = 0 ORDER BY id").map { row in
-            SchoolClass(id: try row[0], siteId: try row[1], yearId: try row[2], name: try row[3], teachers: try stringList(row[4]))
-        }
+    }
+
+    /// The live services with their sites, in id order.
+    public static func services(_ db: Database) throws -> [Service] {
         let serviceSites = try grouped(db, "SELECT service_id, site_id FROM service_site ORDER BY service_id, position") { row in
             try row[1] as String
         }
-        s.services = try db.fetchAll("""
+        return try db.fetchAll("""
             SELECT id, kind, name, billing_mode, charge_basis, year_id, start_date, end_date, weekdays, cutoff
             FROM service WHERE deleted = 0 ORDER BY id
             """).map { row in
@@ -43,6 +35,24 @@ public enum MasterDataStore {
                 siteIds: serviceSites[id] ?? [], cutoff: try (row[9] as String?).map(time)
             )
         }
+    }
+
+    /// The live master data (records not removed), in id order.
+    public static func load(_ db: Database) throws -> MasterDataSet {
+        var s = MasterDataSet()
+        if let row = try db.fetchOne("SELECT name, fiscal_code, segregation_code, iban, province FROM municipality WHERE id = 1") {
+            s.municipality = Municipality(
+                name: try row[0], fiscalCode: try row[1], segregationCode: try row[2], iban: try row[3], province: try row[4]
+            )
+        }
+        s.schoolYears = try schoolYears(db)
+        s.sites = try db.fetchAll("SELECT id, name, address FROM site WHERE deleted = 0 ORDER BY id").map { row in
+            Site(id: try row[0], name: try row[1], address: try row[2])
+        }
+        s.classes = try db.fetchAll("SELECT id, site_id, year_id, name, teachers FROM school_class WHERE deleted = 0 ORDER BY id").map { row in
+            SchoolClass(id: try row[0], siteId: try row[1], yearId: try row[2], name: try row[3], teachers: try stringList(row[4]))
+        }
+        s.services = try services(db)
         s.diets = try db.fetchAll("SELECT id, name, allergens, notes FROM diet WHERE deleted = 0 ORDER BY id").map { row in
             Diet(
                 id: try row[0], name: try row[1],
@@ -135,6 +145,12 @@ public enum MasterDataStore {
     public struct CorruptValue: Error, CustomStringConvertible {
         public let value: String
         public let expected: String
+
+        public init(value: String, expected: String) {
+            self.value = value
+            self.expected = expected
+        }
+
         public var description: String { "valore «\(value)» nell'archivio non valido (atteso \(expected)): archivio danneggiato?" }
     }
 
