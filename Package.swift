@@ -51,16 +51,18 @@ let package = Package(
             dependencies: ["SpuntaServerStore", "SpuntaProtocol", "SpuntaCrypto"],
             swiftSettings: strict
         ),
-        // The sync server: group commit, long poll, metrics, the endpoints as functions, HTTP routes.
+        // The sync server: group commit, long poll, metrics, the endpoints as functions, HTTP routes, the admin page.
         .target(
             name: "SpuntaServer",
-            dependencies: ["SpuntaSync", "SpuntaServerStore", "SpuntaProtocol", "SpuntaHTTP", "SpuntaStore"],
+            dependencies: ["SpuntaSync", "SpuntaServerStore", "SpuntaProtocol", "SpuntaHTTP", "SpuntaStore", "SpuntaWeb"],
             swiftSettings: strict
         ),
+        // The web parts: the one markup escaper, the admin pages as functions from data to HTML, the stylesheet.
+        .target(name: "SpuntaWeb", dependencies: ["SpuntaSync", "SpuntaDomain"], swiftSettings: strict),
         // Billing feed: tariffs, consumptions, statements, pagoPA notices, prepaid credit, payments, tax statement.
         .target(
             name: "SpuntaBilling",
-            dependencies: ["SpuntaServerStore", "SpuntaSync", "SpuntaDomain", "SpuntaStore", "SpuntaExchange", "SpuntaHTTP"],
+            dependencies: ["SpuntaServerStore", "SpuntaSync", "SpuntaDomain", "SpuntaStore", "SpuntaExchange", "SpuntaHTTP", "SpuntaWeb"],
             swiftSettings: strict
         ),
 
@@ -127,6 +129,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaSync", "SpuntaExchange"]),
+        .testTarget(name: "SpuntaWebTests", dependencies: ["SpuntaWeb", "SpuntaSync", "SpuntaDomain"]),
         .testTarget(
             name: "SpuntaServerStoreTests",
             dependencies: ["SpuntaServerStore", "SpuntaExchange", "spunta-server"]

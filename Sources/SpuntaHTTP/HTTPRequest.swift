@@ -39,6 +39,25 @@ public struct HTTPRequest: Sendable {
         return !connection.contains("close")
     }
 
+    /// The fields of an `application/x-www-form-urlencoded` body (an HTML form), decoded as the query is; the first
+    /// value wins when a name repeats.
+    public var formFields: [String: String] {
+        Self.split("?" + String(decoding: body, as: UTF8.self)).1
+    }
+
+    /// The value of the cookie `name` from the `Cookie` header, if the browser sent it.
+    public func cookie(_ name: String) -> String? {
+        for header in headers.values("Cookie") {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+        }
+        return nil
+    }
+
     static func split(_ target: String) -> (String, [String: String]) {
         guard let mark = target.firstIndex(of: "?") else {
             return (percentDecode(target, plusIsSpace: false), [:])

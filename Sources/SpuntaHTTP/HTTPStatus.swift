@@ -8,6 +8,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
 
     public static let ok = HTTPStatus(200)
     public static let noContent = HTTPStatus(204)
+    public static let seeOther = HTTPStatus(303)
     public static let badRequest = HTTPStatus(400)
     public static let unauthorized = HTTPStatus(401)
     public static let forbidden = HTTPStatus(403)
@@ -29,6 +30,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
         case 200: return "OK"
         case 201: return "Created"
         case 204: return "No Content"
+        case 303: return "See Other"
         case 400: return "Bad Request"
         case 401: return "Unauthorized"
         case 403: return "Forbidden"

@@ -7,14 +7,22 @@ import SpuntaProtocol
 public final class SyncServer: Sendable {
     public let service: SyncService
     public let http: HTTPServer
+    /// The office alerts' checks, every `alertInterval` (nil: none, e.g. when cron runs `alerts check`).
+    public let alerts: AlertMonitor?
 
+    /// - Parameters:
+    ///   - clock: the server's clock (tests inject one).
+    ///   - alertInterval: how often the office alerts are checked; nil to leave it to `spunta-server alerts check`.
+    ///   - sleep: how the alert checks wait between rounds (tests drive time with it).
     public init(
         databasePath: String, configuration: HTTPServer.Configuration, settings: SyncService.Settings = SyncService.Settings(),
         accessLog: (@Sendable (AccessLogEntry) -> Void)?, clock: @escaping @Sendable () -> Date = WallClock.now,
         log: @escaping @Sendable (String) -> Void = SyncService.standardErrorLog,
-        pause: @escaping @Sendable (TimeInterval) async -> Void = SyncService.sleep
+        pause: @escaping @Sendable (TimeInterval) async -> Void = SyncService.sleep,
+        alertInterval: Duration? = .seconds(60), sleep: @escaping AlertMonitor.Sleep = { try await Task.sleep(for: $0) }
     ) throws {
-        service = try SyncService(path: databasePath, settings: settings, clock: clock, log: log, pause: pause)
+        let service = try SyncService(path: databasePath, settings: settings, clock: clock, log: log, pause: pause)
+        self.service = service
         let router = SyncRoutes.router(service)
         let metrics = service.metrics
         // Every answer the HTTP server gives passes here, its own 400/408/413/431 included.
@@ -22,15 +30,21 @@ public final class SyncServer: Sendable {
             metrics.increment("spunta_http_requests_total", ["route": router.pattern(of: entry.path) ?? "other", "status": String(entry.status)])
             accessLog?(entry)
         })
+        alerts = alertInterval.map {
+            AlertMonitor(writer: service.writer, clock: clock, metrics: service.metrics, interval: $0, sleep: sleep)
+        }
     }
 
-    /// Starts listening and returns the port.
+    /// Starts listening (and the alert checks) and returns the port.
     public func start() throws -> Int {
-        try http.start()
+        let port = try http.start()
+        alerts?.start()
+        return port
     }
 
     /// Stops accepting, waits for requests in flight, then commits what the writer holds and closes.
     public func stop() {
+        alerts?.stop()
         // Long polls are woken first so that they answer now instead of holding the shutdown.
         service.notifier.close()
         http.shutdown()

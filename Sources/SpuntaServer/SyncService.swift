@@ -147,15 +147,30 @@ public final class SyncService: Sendable {
         ClockReading(deviceTime: deviceTime, deviceSeq: deviceSeq, serverMs: nowMs())
     }
 
-    /// Records a device's failed request for the status page (best effort: the answer does not wait for it).
-    func noteError(device: String, _ message: String) {
+    /// Records a device's failed request, and what it reported waiting on it, for the status page (best effort:
+    /// the answer does not wait for it).
+    func noteError(device: String, _ message: String, backlog: DeviceBacklog? = nil, sentAt: Date? = nil) {
         let now = clock()
+        let sent = sentAt ?? now
         Task { [writer] in
             _ = try? await writer.submit { (db: Database) in
                 try db.run("UPDATE device SET last_error = ?, last_error_at = ? WHERE id = ?", [message, Timestamp.string(now), device])
+                if let backlog { try DeviceRegistry.recordBacklog(db, id: device, backlog, sentAt: sent) }
                 return ((), Set<String>())
             }
         }
+    }
+
+    /// The backlog a request reports (`Spunta-Device-Backlog`); nil when absent (an older device) or unreadable —
+    /// an unreadable report is counted in `/metrics` and otherwise ignored: it is telemetry, and refusing the
+    /// request for it would stop the device's sync.
+    func backlog(_ header: String?) -> DeviceBacklog? {
+        guard let header else { return nil }
+        guard let backlog = DeviceBacklog(headerValue: header) else {
+            metrics.increment("spunta_backlog_reports_unreadable_total")
+            return nil
+        }
+        return backlog
     }
 
     // MARK: Endpoints
@@ -235,7 +250,9 @@ public final class SyncService: Sendable {
         return seconds == 1 ? "1 secondo" : "\(seconds) secondi"
     }
 
-    public func push(authorization: String?, deviceTime: String?, deviceSeq: String? = nil, body: Data) async -> Reply {
+    public func push(
+        authorization: String?, deviceTime: String?, deviceSeq: String? = nil, backlog backlogHeader: String? = nil, body: Data
+    ) async -> Reply {
         let started = clock()
         let reading = clockReading(deviceTime: deviceTime, deviceSeq: deviceSeq)
         let device: DeviceRegistry.Device
@@ -246,12 +263,13 @@ public final class SyncService: Sendable {
         } catch {
             return internalError(error)
         }
+        let backlog = self.backlog(backlogHeader)
         // Decode op by op to keep each op's JSON exactly as received (it is stored verbatim).
         let items: [(op: Op, json: String)]
         do {
             items = try Self.decodeOps(body)
         } catch let error as WireError {
-            noteError(device: device.id, error.message)
+            noteError(device: device.id, error.message, backlog: backlog, sentAt: started)
             return .error(error)
         } catch {
             return internalError(error)
@@ -265,9 +283,15 @@ public final class SyncService: Sendable {
                 let outcome = try PushService().apply(db, batch, receivedMs: receivedMs, now: now)
                 var keys: Set<String> = []
                 for item in batch.ops { keys.formUnion(DeviceScope.keys(of: item.op)) }
-                if case .accepted = outcome {
+                if case .accepted(let results) = outcome {
                     // The rides this push touched are checked now; all open rides (time passing) once a minute.
-                    try RideChecks.refresh(db, now: now, beneficiaries: self.rideCheckDue(now) ? nil : Self.riders(in: batch))
+                    let overdue = try RideChecks.refresh(db, now: now, beneficiaries: self.rideCheckDue(now) ? nil : Self.riders(in: batch))
+                    // A child left aboard is told to the office with this very commit.
+                    if overdue > 0 { try OfficeAlerts.childrenLeftAboard(db, now: now) }
+                    if let backlog { try DeviceRegistry.recordBacklog(db, id: device.id, backlog, acknowledged: results.count, sentAt: started) }
+                } else if let backlog {
+                    // A refused push still says what waits on the device: the admin sees the queue grow.
+                    try DeviceRegistry.recordBacklog(db, id: device.id, backlog, sentAt: started)
                 }
                 return (outcome, keys)
             }
@@ -355,7 +379,9 @@ public final class SyncService: Sendable {
         }
     }
 
-    public func pull(authorization: String?, deviceTime: String?, deviceSeq: String? = nil, query: [String: String]) async -> Reply {
+    public func pull(
+        authorization: String?, deviceTime: String?, deviceSeq: String? = nil, backlog backlogHeader: String? = nil, query: [String: String]
+    ) async -> Reply {
         // Measured on arrival: a long poll may hold the request for seconds before answering.
         let reading = clockReading(deviceTime: deviceTime, deviceSeq: deviceSeq)
         let device: DeviceRegistry.Device
@@ -372,7 +398,9 @@ public final class SyncService: Sendable {
         }
         let limit = query["limit"].flatMap(Int.init) ?? PullService.defaultLimit
         let wait = min(Self.maxWaitSeconds, max(0, query["wait"].flatMap(Int.init) ?? 0))
-        let deadline = clock().addingTimeInterval(Double(wait))
+        let backlog = self.backlog(backlogHeader)
+        let sentAt = clock()
+        let deadline = sentAt.addingTimeInterval(Double(wait))
         do {
             var page = try await pullPage(device, cursor: cursor, limit: limit)
             // Long poll: an empty page waits for a commit that concerns the device, then reads again.
@@ -384,7 +412,7 @@ public final class SyncService: Sendable {
                 guard let next = PullCursor(page.page.response.cursor) else { break }
                 page = try await pullPage(device, cursor: next, limit: limit)
             }
-            try await recordPull(device: device, page: page.page, reading: reading)
+            try await recordPull(device: device, page: page.page, reading: reading, backlog: backlog.map { ($0, sentAt) })
             var response = page.page.response
             response.deviceClock = reading?.report
             return .json(response)
@@ -412,7 +440,9 @@ public final class SyncService: Sendable {
         return result
     }
 
-    private func recordPull(device: DeviceRegistry.Device, page: PullService.Page, reading: ClockReading?) async throws {
+    private func recordPull(
+        device: DeviceRegistry.Device, page: PullService.Page, reading: ClockReading?, backlog: (report: DeviceBacklog, sentAt: Date)?
+    ) async throws {
         let now = Timestamp.string(clock())
         let delivered = page.deliveredSeq
         let snapshot = page.completedSnapshotVersion
@@ -426,6 +456,7 @@ public final class SyncService: Sendable {
                 let known: Int64 = try db.scalar("SELECT last_seq FROM device WHERE id = ?", [device.id]) ?? 0
                 try ClockHistory.record(db, device: device.id, reading: reading, knownSeq: known)
             }
+            if let backlog { try DeviceRegistry.recordBacklog(db, id: device.id, backlog.report, sentAt: backlog.sentAt) }
             return ((), Set<String>())
         }
     }
@@ -455,8 +486,20 @@ public final class SyncService: Sendable {
         return .json(Health(status: "ok", epoch: epoch, protocolVersion: ProtocolVersion.current, version: ProtocolVersion.appVersion))
     }
 
-    public func metricsText() -> Reply {
-        Reply(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Data(metrics.render().utf8))
+    /// The counters of this process, then the gauges of every device and of the conflicts, read from the database
+    /// at each scrape (the same query as `spunta-server devices`).
+    public func metricsText() async -> Reply {
+        var text = metrics.render()
+        let now = clock()
+        do {
+            text += try await readers.read { db in
+                DeviceGauges.render(devices: try AdminQueries.devices(db, now: now),
+                                    openConflicts: try db.scalar("SELECT COUNT(*) FROM conflict WHERE status = 'open'") ?? 0)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("metriche dei dispositivi non lette: \(error)\n".utf8))
+        }
+        return Reply(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Data(text.utf8))
     }
 
     /// GET /v1/admin/status: every device's sync status. Needs the admin token.

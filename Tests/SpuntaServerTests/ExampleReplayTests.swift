@@ -55,6 +55,10 @@ struct ExampleReplayTests {
                                             date: BusinessCalendar.date(of: Date()), method: "pagopa", source: label, actor: "test", now: Date())
                 }
             }
+            if let admin = step["admin"] as? [String: Any], let variable = admin["admin_token"] as? String {
+                variables[variable] = try fixture.admin { db in try AdminToken.create(db, actor: "test", now: Date()) }
+            }
+            guard step["request"] != nil || step["admin"] == nil else { continue }
             let request = try #require(step["request"] as? [String: Any], "\(label): no request")
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             var headers = HTTPHeaders()

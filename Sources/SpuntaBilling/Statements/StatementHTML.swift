@@ -2,29 +2,16 @@ import Foundation
 import SpuntaDomain
 import SpuntaServerStore
 import SpuntaStore
+import SpuntaWeb
 
 /// The printable statement with its pagoPA notice (avviso di pagamento), one A4 page per payer: lines with
 /// what each charge is, the total, the codice avviso in groups of four, the IUV, the creditor's codice fiscale,
 /// the due date, and the QR code (level M, about 25 mm with its quiet zone) with its content printed underneath.
 public enum StatementHTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
     public static func render(_ statements: [StatementDesk.Statement], municipality: Municipality) -> String {
         var html = """
             <!DOCTYPE html>
-            <html lang="it"><head><meta charset="utf-8"><title>Avvisi di pagamento — \(escape(municipality.name))</title>
+            <html lang="it"><head><meta charset="utf-8"><title>Avvisi di pagamento — \(Markup.escape(municipality.name))</title>
             <style>
             @page { size: A4; margin: 18mm 16mm; }
             body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; }
@@ -48,27 +35,27 @@ public enum StatementHTML {
         for s in statements {
             let period = BillingPeriod(s.period)?.italian ?? s.period
             html += "<section class=\"page\">\n"
-            html += "<h1>\(escape(municipality.name)) — servizi scolastici</h1>\n"
-            html += "<p class=\"small\">Codice fiscale ente \(escape(municipality.fiscalCode)) · Rendiconto n. \(s.id) di \(escape(period))"
+            html += "<h1>\(Markup.escape(municipality.name)) — servizi scolastici</h1>\n"
+            html += "<p class=\"small\">Codice fiscale ente \(Markup.escape(municipality.fiscalCode)) · Rendiconto n. \(s.id) di \(Markup.escape(period))"
             // Stored in UTC; printed as the day in Rome (a notice issued at 00:30 on 2 November is of 2 November).
             let issued = s.issuedAt.flatMap(UTCTime.date).map { BusinessCalendar.date(of: $0).italian } ?? s.issuedAt ?? ""
-            html += s.status == "issued" ? " · emesso il \(escape(issued))" : " · BOZZA, non valida per il pagamento"
-            html += "</p>\n<p><strong>\(escape(s.payerName))</strong><br>Codice fiscale \(escape(s.payerFiscalCode))"
-            if let address = s.payerAddress { html += "<br>\(escape(address))" }
+            html += s.status == "issued" ? " · emesso il \(Markup.escape(issued))" : " · BOZZA, non valida per il pagamento"
+            html += "</p>\n<p><strong>\(Markup.escape(s.payerName))</strong><br>Codice fiscale \(Markup.escape(s.payerFiscalCode))"
+            if let address = s.payerAddress { html += "<br>\(Markup.escape(address))" }
             html += "</p>\n<h2>Dettaglio</h2>\n<table><tr><th>Bambino</th><th>Voce</th><th class=\"amount\">Importo</th></tr>\n"
             for line in s.lines {
-                html += "<tr><td>\(escape(line.beneficiaryName ?? ""))</td><td>\(escape(line.description))</td>"
-                html += "<td class=\"amount\">\(escape(Money(cents: line.amountCents).italian))</td></tr>\n"
+                html += "<tr><td>\(Markup.escape(line.beneficiaryName ?? ""))</td><td>\(Markup.escape(line.description))</td>"
+                html += "<td class=\"amount\">\(Markup.escape(Money(cents: line.amountCents).italian))</td></tr>\n"
             }
-            html += "<tr class=\"total\"><td></td><td>Totale</td><td class=\"amount\">\(escape(Money(cents: s.totalCents).italian))</td></tr>\n</table>\n"
+            html += "<tr class=\"total\"><td></td><td>Totale</td><td class=\"amount\">\(Markup.escape(Money(cents: s.totalCents).italian))</td></tr>\n</table>\n"
             if let nav = s.noticeNumber, let notice = try? NoticeNumber(validating: nav) {
                 html += "<div class=\"notice\"><div><h2>Avviso di pagamento pagoPA</h2>\n"
-                html += "<p>Codice avviso<br><span class=\"nav\">\(escape(notice.grouped))</span></p>\n"
-                html += "<p>IUV \(escape(s.iuv ?? "")) · Ente creditore \(escape(municipality.fiscalCode))</p>\n"
-                html += "<p>Importo <strong>\(escape(Money(cents: s.totalCents).italian))</strong> · entro il "
-                html += "<strong>\(escape(LocalDate(s.dueDate ?? "")?.italian ?? s.dueDate ?? ""))</strong></p>\n"
+                html += "<p>Codice avviso<br><span class=\"nav\">\(Markup.escape(notice.grouped))</span></p>\n"
+                html += "<p>IUV \(Markup.escape(s.iuv ?? "")) · Ente creditore \(Markup.escape(municipality.fiscalCode))</p>\n"
+                html += "<p>Importo <strong>\(Markup.escape(Money(cents: s.totalCents).italian))</strong> · entro il "
+                html += "<strong>\(Markup.escape(LocalDate(s.dueDate ?? "")?.italian ?? s.dueDate ?? ""))</strong></p>\n"
                 html += "<p class=\"small\">Si paga con pagoPA: app IO, home banking, sportelli e tabaccherie abilitati, inquadrando il QR code o digitando il codice avviso.</p></div>\n"
-                html += "<div class=\"qrbox\">\(qrImage(s.qrPayload ?? ""))<p class=\"qr\">\(escape(s.qrPayload ?? ""))</p></div></div>\n"
+                html += "<div class=\"qrbox\">\(qrImage(s.qrPayload ?? ""))<p class=\"qr\">\(Markup.escape(s.qrPayload ?? ""))</p></div></div>\n"
             } else if s.status == "issued" {
                 html += "<p><strong>Nulla da pagare per questo periodo.</strong></p>\n"
             }
@@ -86,7 +73,7 @@ public enum StatementHTML {
             let code = try QRCode(encoding: payload, errorCorrection: .medium)
             return QRCodeSVG.render(code, millimetres: 25, quietZone: 4, label: "QR code pagoPA dell'avviso")
         } catch {
-            return "<p class=\"small\">\(escape(error.userMessage))</p>"
+            return "<p class=\"small\">\(Markup.escape(error.userMessage))</p>"
         }
     }
 }

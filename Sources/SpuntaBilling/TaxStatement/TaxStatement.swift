@@ -3,6 +3,7 @@ import SpuntaDomain
 import SpuntaExchange
 import SpuntaServerStore
 import SpuntaStore
+import SpuntaWeb
 
 /// The yearly statement of fees paid (attestazione per la dichiarazione dei redditi): per payer, child and
 /// service, what was paid in the calendar year by traceable means (cash principle; cash top-ups excluded), with
@@ -175,7 +176,7 @@ public enum TaxStatement {
     /// One A4 page per payer: what was paid for each child and service, what of it is deductible and why, and any
     /// excess paid beyond a notice, which is refunded and deductible by no one.
     public static func html(_ rows: [Row], excesses: [Excess], year: Int, municipality: Municipality) -> String {
-        let e = StatementHTML.escape
+        let e = Markup.escape
         var html = """
             <!DOCTYPE html>
             <html lang="it"><head><meta charset="utf-8"><title>Attestazioni \(year) — \(e(municipality.name))</title>

@@ -149,11 +149,10 @@ public enum DeviceReports {
             SELECT last_success_at, last_attempt_at, last_error, revoked, blocked, clock_offset_ms, unknown_to_server
             FROM sync_state WHERE id = 1
             """)
-        let pending: Int = try db.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
-        let oldest: String? = try db.scalar("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
+        let backlog = try LocalBacklog.read(db, now: now)
+        let pending = backlog.pendingOps
+        let oldestAge = backlog.oldestPendingAgeSeconds
         let rejected: Int = try db.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'rejected'") ?? 0
-        let formatter = ISO8601DateFormatter()
-        let oldestAge = oldest.flatMap { formatter.date(from: $0) }.map { Int(now.timeIntervalSince($0)) }
         let lastSuccess: String? = try state?[0]
         let revoked: Bool = try state?[3] ?? false
         let blocked: Bool = try state?[4] ?? false
@@ -169,7 +168,7 @@ public enum DeviceReports {
         }
         if let oldestAge, Double(oldestAge) > maxPendingAge { problems.append("registrazioni in attesa da più di due ore") }
         if device != nil {
-            if let lastSuccess, let at = formatter.date(from: lastSuccess) {
+            if let lastSuccess, let at = UTCTime.date(lastSuccess) {
                 if now.timeIntervalSince(at) > maxSyncAge { problems.append("nessuna sincronizzazione riuscita nelle ultime 24 ore") }
             } else {
                 problems.append("mai sincronizzato")

@@ -193,15 +193,17 @@ public final class SyncEngine {
     /// processes pushing at once can never make the device's numbering look like it went backwards.
     func pushAll(_ report: inout Report) throws {
         while true {
-            let (device, batch, lastSeq) = try queue.read { db -> (EnrolledDevice, [(id: String, json: String)], Int64?) in
+            let sending = clock()
+            let (device, batch, lastSeq, backlog) = try queue.read { db -> (EnrolledDevice, [(id: String, json: String)], Int64?, DeviceBacklog) in
                 let device = try EnrolledDevice.require(db)
                 let rows = try db.fetchAll("SELECT id, json FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT \(Self.pushBatch)")
-                return (device, try rows.map { (try $0[0] as String, try $0[1] as String) }, try Self.lastSeq(db))
+                return (device, try rows.map { (try $0[0] as String, try $0[1] as String) }, try Self.lastSeq(db),
+                        try LocalBacklog.read(db, now: sending))
             }
             guard !batch.isEmpty else { return }
             let body = Data(("{\"ops\":[" + batch.map(\.json).joined(separator: ",") + "]}").utf8)
             let response = try Self.send(try http(device), method: "POST", path: "/v1/push", token: device.token, body: body, timeout: 60,
-                                         clock: .init(time: clock(), seq: lastSeq))
+                                         clock: .init(time: sending, seq: lastSeq), backlog: backlog)
             let answer = try WireCoding.decode(PushResponse.self, from: response.body)
             let now = Self.stamp(clock())
             let epochChanged = answer.epoch != device.epoch
@@ -247,13 +249,16 @@ public final class SyncEngine {
     func pullAll(_ report: inout Report, wait: Int) throws {
         var wait = wait
         while true {
-            let (device, lastSeq) = try queue.read { db in (try EnrolledDevice.require(db), try Self.lastSeq(db)) }
+            let sending = clock()
+            let (device, lastSeq, backlog) = try queue.read { db in
+                (try EnrolledDevice.require(db), try Self.lastSeq(db), try LocalBacklog.read(db, now: sending))
+            }
             var path = "/v1/pull?limit=\(Self.pullLimit)&wait=\(wait)"
             if let cursor = device.cursor {
                 path += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)
             }
             let response = try Self.send(try http(device), method: "GET", path: path, token: device.token, body: Data(),
-                                         timeout: Double(wait) + 30, clock: .init(time: clock(), seq: lastSeq))
+                                         timeout: Double(wait) + 30, clock: .init(time: sending, seq: lastSeq), backlog: backlog)
             let page = try WireCoding.decode(PullResponse.self, from: response.body)
             report.bytesReceived += response.body.count
             wait = 0
@@ -301,9 +306,11 @@ public final class SyncEngine {
         let seq: Int64?
     }
 
-    /// One request, with the headers of the protocol; the server's errors become `ClientError`s.
+    /// One request, with the headers of the protocol and, for push and pull, what waits on the device; the server's
+    /// errors become `ClientError`s.
     static func send(
-        _ client: HTTPClient, method: String, path: String, token: String?, body: Data, timeout: TimeInterval, clock: ClockHeaders
+        _ client: HTTPClient, method: String, path: String, token: String?, body: Data, timeout: TimeInterval, clock: ClockHeaders,
+        backlog: DeviceBacklog? = nil
     ) throws -> HTTPClientResponse {
         var headers: HTTPHeaders = [
             ProtocolVersion.header: String(ProtocolVersion.current),
@@ -311,6 +318,7 @@ public final class SyncEngine {
             "User-Agent": "spunta/\(ProtocolVersion.appVersion)",
         ]
         if let seq = clock.seq { headers.add(ProtocolVersion.deviceSeqHeader, String(seq)) }
+        if let backlog { headers.add(DeviceBacklog.header, backlog.headerValue) }
         if let token { headers.add("Authorization", "Bearer \(token)") }
         if !body.isEmpty { headers.add("Content-Type", "application/json") }
         let response: HTTPClientResponse

@@ -8,7 +8,7 @@ public enum SyncRoutes {
     public static func router(_ service: SyncService) -> Router {
         var router = Router()
         router.get("/healthz") { _ in response(service.health()) }
-        router.get("/metrics") { _ in response(service.metricsText()) }
+        router.get("/metrics") { _ in response(await service.metricsText()) }
         router.post("/v1/enroll") { request in
             try await versioned(service, request) {
                 await service.enroll(body: request.body, client: ClientAddress.of(request, trustedProxies: service.settings.trustedProxies))
@@ -18,7 +18,8 @@ public enum SyncRoutes {
             try await versioned(service, request) {
                 await service.push(
                     authorization: request.headers["Authorization"], deviceTime: request.headers[ProtocolVersion.deviceTimeHeader],
-                    deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader], body: request.body
+                    deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader],
+                    backlog: request.headers[DeviceBacklog.header], body: request.body
                 )
             }
         }
@@ -26,7 +27,8 @@ public enum SyncRoutes {
             try await versioned(service, request) {
                 await service.pull(
                     authorization: request.headers["Authorization"], deviceTime: request.headers[ProtocolVersion.deviceTimeHeader],
-                    deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader], query: request.query
+                    deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader],
+                    backlog: request.headers[DeviceBacklog.header], query: request.query
                 )
             }
         }
@@ -36,6 +38,7 @@ public enum SyncRoutes {
         router.get("/v1/admin/status") { request in
             response(await service.adminStatus(authorization: request.headers["Authorization"]))
         }
+        AdminRoutes.add(to: &router, AdminWeb(service: service))
         router.notFound = { _ in
             response(.error(WireError(status: 404, code: WireErrorCode.notFound, message: "Indirizzo inesistente.")))
         }

@@ -71,7 +71,8 @@ public final class Metrics: @unchecked Sendable {
         lock.withLock { counters[SeriesKey(name: name, labels: Self.render(labels))] ?? 0 }
     }
 
-    private static func render(_ labels: [String: String]) -> String {
+    /// Labels as the exposition format writes them (`name="value"`, sorted, escaped).
+    static func render(_ labels: [String: String]) -> String {
         labels.keys.sorted().map { key in
             let value = (labels[key] ?? "").replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
@@ -79,7 +80,7 @@ public final class Metrics: @unchecked Sendable {
         }.joined(separator: ",")
     }
 
-    private static func number(_ value: Double) -> String {
+    static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 

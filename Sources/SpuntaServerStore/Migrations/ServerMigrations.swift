@@ -15,6 +15,9 @@ public enum ServerMigrations {
             // The credit a canteen door shows is read per child and service, across payers.
             try db.execute("CREATE INDEX prepaid_position_child ON prepaid_position(beneficiary_id, service_id)")
         }
+        m.registerMigration("v9-device-backlog", DeviceBacklogColumns.apply)
+        m.registerMigration("v9-monitoring-rules-and-office-alerts", MonitoringRulesAndAlerts.apply)
+        m.registerMigration("v9-admin-web-sessions", AdminWebSessions.apply)
         return m
     }
 }

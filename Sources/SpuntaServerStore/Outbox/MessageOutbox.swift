@@ -1,10 +1,10 @@
 import Foundation
 import SpuntaDomain
-import SpuntaServerStore
 import SpuntaStore
 
-/// The outbox of messages to families (posta in uscita): written in the same transaction as the fact that
-/// causes them, each with a key that makes it exist once; `outbox send` delivers them.
+/// The one outbox of messages to people (posta in uscita) — families about their credit and notices, the office
+/// about alerts: written in the same transaction as the fact that causes them, each with a key that makes it
+/// exist once; `outbox send` delivers them, whatever created them.
 public enum MessageOutbox {
     public enum Channel: String, Sendable, CaseIterable {
         case email, sms

@@ -6,22 +6,28 @@ import SpuntaStore
 
 /// What admins and operators read: device status, conflicts, the audit trail.
 public enum AdminQueries {
-    /// A device seen from the server (stato del dispositivo).
+    /// A device seen from the server (stato del dispositivo). Instants are UTC ISO 8601; `state` and the reasons'
+    /// codes are stable, their `message` is Italian.
     public struct DeviceStatus: Encodable, Sendable {
         public let id: String
         public let name: String
         public let role: String
         public let scope: [String]
-        public let state: String
+        public let state: DeviceHealth.State
+        public let reasons: [DeviceHealth.Reason]
+        /// Silent within its service hours (what the office is alerted about).
+        public let silentInService: Bool
         public let enrolledAt: String?
         public let codeExpiresAt: String?
         public let label: String?
         public let lastSeenAt: String?
+        public let secondsSinceSeen: Int?
         public let lastPushAt: String?
         public let lastPullAt: String?
         public let opsReceived: Int
         /// Ops the server refused (each in `spunta-server audit --rejected` with its code).
         public let opsRejected: Int
+        /// Entries of the server's change log after the device's last download: news it has yet to fetch (at most).
         public let cursorLag: Int64
         public let clockOffsetMs: Int64?
         public let clockSkewed: Bool
@@ -31,55 +37,86 @@ public enum AdminQueries {
         public let lastErrorAt: String?
         public let revoked: Bool
         public let revokedAt: String?
+        public let backlog: Backlog?
+
+        /// What the device last reported waiting on it (`Spunta-Device-Backlog`).
+        public struct Backlog: Encodable, Sendable {
+            public let pendingOps: Int
+            public let oldestPendingSince: String?
+            public let oldestPendingAgeSeconds: Int?
+            public let lastError: String?
+            public let lastErrorCode: String?
+            public let lastErrorAt: String?
+            public let reportedAt: String
+
+            enum CodingKeys: String, CodingKey {
+                case pendingOps = "pending_ops", oldestPendingSince = "oldest_pending_since", oldestPendingAgeSeconds = "oldest_pending_age_s"
+                case lastError = "last_error", lastErrorCode = "last_error_code", lastErrorAt = "last_error_at", reportedAt = "reported_at"
+            }
+        }
 
         enum CodingKeys: String, CodingKey {
-            case id, name, role, scope, state, enrolledAt = "enrolled_at", codeExpiresAt = "code_expires_at", label
-            case lastSeenAt = "last_seen_at", lastPushAt = "last_push_at", lastPullAt = "last_pull_at"
+            case id, name, role, scope, state, reasons, silentInService = "silent_in_service", enrolledAt = "enrolled_at"
+            case codeExpiresAt = "code_expires_at", label, lastSeenAt = "last_seen_at", secondsSinceSeen = "seconds_since_seen"
+            case lastPushAt = "last_push_at", lastPullAt = "last_pull_at"
             case opsReceived = "ops_received", opsRejected = "ops_rejected", cursorLag = "cursor_lag", clockOffsetMs = "clock_offset_ms"
             case clockSkewed = "clock_skewed", protocolVersion = "protocol", appVersion = "app_version"
-            case lastError = "last_error", lastErrorAt = "last_error_at", revoked, revokedAt = "revoked_at"
+            case lastError = "last_error", lastErrorAt = "last_error_at", revoked, revokedAt = "revoked_at", backlog
         }
+
+        /// `Ruolo` in words.
+        public var roleItalian: String { DeviceRole(rawValue: role)?.italian ?? role }
     }
 
-    /// Clock offsets beyond this are flagged on the status page: the tolerance the merge and the device use.
-    public static let clockSkewFlagMs: Int64 = DeviceClock.toleranceMs
-    /// A device not heard from for this long is `stale`.
-    public static let staleAfterHours = 24.0
-
+    /// Every device with its state at `now` under the admin's rules.
     public static func devices(_ db: Database, now: Date) throws -> [DeviceStatus] {
         let head = try ChangeLog.head(db)
+        let rules = try HealthRule.all(db)
+        let calendar = try ServiceCalendar(db)
+        let offsets = try ClockOffsets.current(db)
+        let today = BusinessCalendar.date(of: now)
         return try db.fetchAll("""
             SELECT id, name, role, scope, enrolled_at, code_expires_at, label, last_seen_at, last_push_at, last_pull_at,
-                   ops_received, pulled_seq, clock_offset_ms, protocol, app_version, last_error, last_error_at, revoked_at,
-                   blocked_reason, ops_rejected
+                   ops_received, pulled_seq, protocol, app_version, last_error, last_error_at, revoked_at, blocked_reason,
+                   backlog_ops, backlog_oldest_since, backlog_error, backlog_error_code, backlog_error_at, backlog_reported_at, ops_rejected
             FROM device ORDER BY id
             """).map { row in
+            let id: String = try row[0]
+            let role = DeviceRole(rawValue: try row[2]) ?? .teacher
+            let scope = (try? DeviceRegistry.scopeItems(try row[3])) ?? []
             let enrolled: String? = try row[4]
-            let revokedAt: String? = try row[17]
-            let blocked: String? = try row[18]
-            let lastSeen: String? = try row[7]
-            let offset: Int64? = try row[12]
             let codeExpires: String? = try row[5]
-            let state: String
-            if revokedAt != nil {
-                state = "revoked"
-            } else if blocked != nil {
-                state = "blocked"
-            } else if enrolled == nil {
-                state = (codeExpires ?? "") < Timestamp.string(now) ? "code_expired" : "pending"
-            } else if let lastSeen, lastSeen < Timestamp.string(now.addingTimeInterval(-staleAfterHours * 3600)) {
-                state = "stale"
-            } else {
-                state = "ok"
+            let lastSeen: String? = try row[7]
+            let revokedAt: String? = try row[16]
+            let blocked: String? = try row[17]
+            let backlogOps: Int? = try row[18]
+            let oldestSince: String? = try row[19]
+            let offset = offsets[id]
+            guard let rule = rules[role] else { throw HealthRule.RuleError.missingRule(role) }
+            let assessment = DeviceHealth.assess(DeviceHealth.Facts(
+                enrolled: enrolled != nil, revoked: revokedAt != nil, codeExpiresAt: codeExpires.flatMap { UTCTime.date($0) },
+                blockedReason: blocked, lastSeen: lastSeen.flatMap { UTCTime.date($0) }, clockOffsetMs: offset,
+                backlogOps: backlogOps, backlogOldestSince: oldestSince.flatMap { UTCTime.date($0) },
+                serviceDay: calendar.isServiceDay(today, scope: scope)
+            ), rule: rule, now: now)
+            var backlog: DeviceStatus.Backlog?
+            if let backlogOps, let reported: String = try row[23] {
+                backlog = DeviceStatus.Backlog(
+                    pendingOps: backlogOps, oldestPendingSince: oldestSince,
+                    oldestPendingAgeSeconds: oldestSince.flatMap { UTCTime.date($0) }.map { max(0, Int(now.timeIntervalSince($0))) },
+                    lastError: try row[20], lastErrorCode: try row[21], lastErrorAt: try row[22], reportedAt: reported
+                )
             }
             return DeviceStatus(
-                id: try row[0], name: try row[1], role: try row[2], scope: (try? DeviceRegistry.scopeItems(try row[3]).map(\.description)) ?? [],
-                state: state, enrolledAt: enrolled, codeExpiresAt: enrolled == nil ? codeExpires : nil, label: try row[6],
-                lastSeenAt: lastSeen, lastPushAt: try row[8], lastPullAt: try row[9], opsReceived: try row[10],
-                opsRejected: try row[19], cursorLag: enrolled == nil ? 0 : max(0, head - (try row[11] as Int64)), clockOffsetMs: offset,
-                clockSkewed: offset.map { abs($0) > clockSkewFlagMs } ?? false, protocolVersion: try row[13],
-                appVersion: try row[14], lastError: try blocked.map { "bloccato: \($0)" } ?? row[15], lastErrorAt: try row[16],
-                revoked: revokedAt != nil, revokedAt: revokedAt
+                id: id, name: try row[1], role: role.rawValue, scope: scope.map(\.description), state: assessment.state,
+                reasons: assessment.reasons, silentInService: assessment.silentInService,
+                enrolledAt: enrolled, codeExpiresAt: enrolled == nil ? codeExpires : nil, label: try row[6],
+                lastSeenAt: lastSeen, secondsSinceSeen: lastSeen.flatMap { UTCTime.date($0) }.map { max(0, Int(now.timeIntervalSince($0))) },
+                lastPushAt: try row[8], lastPullAt: try row[9], opsReceived: try row[10], opsRejected: try row[24],
+                cursorLag: enrolled == nil ? 0 : max(0, head - (try row[11] as Int64)), clockOffsetMs: offset,
+                clockSkewed: ClockOffsets.isWrong(offset), protocolVersion: try row[12],
+                appVersion: try row[13], lastError: try blocked.map { "bloccato: \($0)" } ?? row[14], lastErrorAt: try row[15],
+                revoked: revokedAt != nil, revokedAt: revokedAt, backlog: backlog
             )
         }
     }
@@ -90,6 +127,8 @@ public enum AdminQueries {
         public let id: Int64
         public let kind: String
         public let description: String
+        /// The conflict in words: who recorded what, when, and what the merge decided (`ConflictNarrative`).
+        public let summary: String
         public let beneficiaryId: String?
         public let beneficiaryName: String?
         public let businessDate: String?
@@ -103,9 +142,18 @@ public enum AdminQueries {
         public let decision: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, description, beneficiaryId = "beneficiary_id", beneficiaryName = "beneficiary_name"
+            case id, kind, description, summary, beneficiaryId = "beneficiary_id", beneficiaryName = "beneficiary_name"
             case businessDate = "business_date", details, status, openedAt = "opened_at", resolvedAt = "resolved_at"
             case resolvedBy = "resolved_by", resolution, decision
+        }
+
+        public var isResolved: Bool { status == "resolved" }
+
+        /// "risolto da mrossi il 30/10/2026 10:12: telefonato alla maestra"; nil while open.
+        public var resolutionItalian: String? {
+            guard isResolved else { return nil }
+            let when = resolvedAt.map { " il \(ItalianTime.dateTime(stored: $0))" } ?? ""
+            return "risolto da \(resolvedBy ?? "?")\(when)" + (resolution.map { ": \($0)" } ?? "")
         }
     }
 
@@ -125,11 +173,13 @@ public enum AdminQueries {
             args.append(date.description)
         }
         sql += " ORDER BY c.business_date, c.id"
+        let narrative = try ConflictNarrative(db)
         return try db.fetchAll(sql, args).map { row in
             let kind: String = try row[1]
             let details = (try? WireCoding.decode([String: JSONValue].self, from: Data((try row[5] as String).utf8))) ?? [:]
             return ConflictRow(
                 id: try row[0], kind: kind, description: ConflictStore.Kind(rawValue: kind)?.italian ?? kind,
+                summary: try narrative.summary(kind: kind, details: details),
                 beneficiaryId: try row[2], beneficiaryName: try row[3], businessDate: try row[4], details: details,
                 status: try row[6], openedAt: try row[7], resolvedAt: try row[8], resolvedBy: try row[9], resolution: try row[10],
                 decision: try row[11]
@@ -320,5 +370,51 @@ public enum AdminQueries {
             }
         }
         return entries.sorted { ($0.at, $0.kind, $0.subject) < ($1.at, $1.kind, $1.subject) }
+    }
+}
+
+// MARK: Today
+
+extension AdminQueries {
+    /// I numeri di oggi: meals served per site, rides still open, children aboard — for the status page and
+    /// `spunta-server today`.
+    public struct TodayNumbers: Encodable, Sendable {
+        public struct SiteMeals: Encodable, Sendable {
+            public let siteId: String
+            public let name: String
+            public let meals: Int
+
+            enum CodingKeys: String, CodingKey { case siteId = "site_id", name, meals }
+        }
+
+        public let date: String
+        public let mealsBySite: [SiteMeals]
+        /// Routes and directions with a child boarded and not yet off.
+        public let ridesOpen: Int
+        public let childrenAboard: Int
+
+        enum CodingKeys: String, CodingKey { case date, mealsBySite = "meals_by_site", ridesOpen = "rides_open", childrenAboard = "children_aboard" }
+
+        public var mealsTotal: Int { mealsBySite.reduce(0) { $0 + $1.meals } }
+    }
+
+    /// Today's numbers as merged so far (the business day of `now` in Rome). Every site where a meal service is
+    /// delivered is listed, with 0 when nothing was served yet.
+    public static func today(_ db: Database, now: Date) throws -> TodayNumbers {
+        let day = BusinessCalendar.date(of: now).description
+        let meals = try db.fetchAll("""
+            SELECT s.id, s.name, (SELECT COUNT(*) FROM meal m WHERE m.site_id = s.id AND m.business_date = ?)
+            FROM site s
+            WHERE s.deleted = 0 AND (
+                EXISTS (SELECT 1 FROM service_site x JOIN service v ON v.id = x.service_id
+                        WHERE x.site_id = s.id AND v.deleted = 0 AND v.kind IN ('canteen', 'nursery'))
+                OR EXISTS (SELECT 1 FROM meal m WHERE m.site_id = s.id AND m.business_date = ?))
+            ORDER BY s.id
+            """, [day, day]).map { TodayNumbers.SiteMeals(siteId: try $0[0], name: try $0[1], meals: try $0[2]) }
+        let aboard = try db.fetchOne("""
+            SELECT COUNT(*), COUNT(DISTINCT route_id || '|' || direction) FROM ride
+            WHERE business_date = ? AND boarding_op_id IS NOT NULL AND alighting_op_id IS NULL
+            """, [day])
+        return TodayNumbers(date: day, mealsBySite: meals, ridesOpen: try aboard?[1] ?? 0, childrenAboard: try aboard?[0] ?? 0)
     }
 }

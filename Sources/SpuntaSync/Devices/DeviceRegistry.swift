@@ -218,6 +218,25 @@ public enum DeviceRegistry {
         return device
     }
 
+    /// Stores what a device reported waiting on it with a request (`Spunta-Device-Backlog`) sent at `sentAt` (the
+    /// server's clock when the request arrived). The ages it measured become instants of the server's clock.
+    /// `acknowledged` ops of the same request were answered (a push's results): the device no longer holds them
+    /// once it reads the answer, so they are not counted as waiting; the oldest age is then kept as reported, an
+    /// upper bound, until the device's next request says more. A report older than the one stored (a long poll
+    /// answered after a later push) changes nothing.
+    public static func recordBacklog(_ db: Database, id: String, _ backlog: DeviceBacklog, acknowledged: Int = 0, sentAt: Date) throws {
+        let waiting = max(0, backlog.pendingOps - acknowledged)
+        let oldest = waiting == 0 ? nil : backlog.oldestPendingAgeSeconds.map { Timestamp.string(sentAt.addingTimeInterval(-Double($0))) }
+        let errorAt = backlog.lastError == nil ? nil
+            : Timestamp.string(sentAt.addingTimeInterval(-Double(backlog.lastErrorAgeSeconds ?? 0)))
+        let sent = Timestamp.string(sentAt)
+        try db.run("""
+            UPDATE device SET backlog_ops = ?, backlog_oldest_since = ?, backlog_error = ?, backlog_error_code = ?, backlog_error_at = ?,
+                backlog_reported_at = ?
+            WHERE id = ? AND (backlog_reported_at IS NULL OR backlog_reported_at <= ?)
+            """, [waiting, oldest, backlog.lastError, backlog.lastError == nil ? nil : backlog.lastErrorCode, errorAt, sent, id, sent])
+    }
+
     public static func load(_ db: Database, id: String) throws -> Device? {
         try db.fetchOne("""
             SELECT id, name, role, scope, scope_version, snapshot_scope_version, revoked_at, blocked_reason FROM device WHERE id = ?

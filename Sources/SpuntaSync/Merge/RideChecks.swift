@@ -14,9 +14,11 @@ public enum RideChecks {
 
     /// Opens a conflict for every ride still without alighting whose route has ended by `now` (rides already
     /// under such a conflict for the same boarding are skipped: the check runs often and must stay cheap); with
-    /// `beneficiaries`, only for the rides of those children (what a push just touched).
-    public static func refresh(_ db: Database, now: Date, beneficiaries: Set<String>? = nil) throws {
-        if let beneficiaries, beneficiaries.isEmpty { return }
+    /// `beneficiaries`, only for the rides of those children (what a push just touched). Returns how many rides
+    /// it found overdue now, so that the caller can alert the office in the same transaction.
+    @discardableResult
+    public static func refresh(_ db: Database, now: Date, beneficiaries: Set<String>? = nil) throws -> Int {
+        if let beneficiaries, beneficiaries.isEmpty { return 0 }
         let today = BusinessCalendar.date(of: now)
         let time = BusinessCalendar.time(of: now)
         var ends: [String: (outbound: LocalTime, back: LocalTime)] = [:]
@@ -43,6 +45,7 @@ public enum RideChecks {
             arguments += args
         }
         let open = try db.fetchAll(sql, arguments)
+        var overdue = 0
         for row in open {
             let beneficiary: String = try row[0], route: String = try row[1]
             guard let date = LocalDate(try row[2] as String), let direction = Direction(rawValue: try row[3] as String) else { continue }
@@ -51,6 +54,7 @@ public enum RideChecks {
                 let last = direction == .outbound ? end.outbound : end.back
                 guard time.minutes > last.minutes + graceMinutes else { continue }
             }
+            overdue += 1
             try ConflictStore.raise(
                 db, kind: .boardedNotAlighted, subject: subject(beneficiary, route, date, direction), beneficiary: beneficiary,
                 date: date, details: [
@@ -59,5 +63,6 @@ public enum RideChecks {
                 ], at: now
             )
         }
+        return overdue
     }
 }

@@ -36,8 +36,10 @@ struct Restore: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Option(valueName: "file", help: "La copia da ripristinare.")
     var from: String
+    @OptionGroup var actor: ActorOption
 
     func run(_ context: CommandContext) async throws {
+        let who = actor.name(context)
         guard FileManager.default.fileExists(atPath: from) else { throw BackupError.missing(from) }
         let copy = try Database(path: from)
         try copy.backup(to: database.path)
@@ -45,7 +47,7 @@ struct Restore: ParsableCommand {
         let epoch = UUID().uuidString.lowercased()
         try queue.write { db in
             try db.run("UPDATE server_meta SET value = ? WHERE key = 'epoch'", [epoch])
-            try AuditLog.record(db, actor: "amministratore", action: "restore", subject: from, details: ["epoch": epoch], at: Date())
+            try AuditLog.record(db, actor: who, action: "restore", subject: from, details: ["epoch": epoch], at: Date())
         }
         context.print("Archivio ripristinato da \(from). Nuova epoca \(epoch.prefix(8)): i dispositivi reinvieranno le loro operazioni.")
     }

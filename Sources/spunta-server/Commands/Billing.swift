@@ -3,6 +3,7 @@ import SpuntaBilling
 import SpuntaCLI
 import SpuntaDomain
 import SpuntaServerStore
+import SpuntaSync
 
 /// `spunta-server billing …`: the month's billing.
 struct Billing: ParsableCommand {
@@ -19,16 +20,18 @@ struct Billing: ParsableCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Calcola i consumi del mese: rendiconti in bozza e addebiti prepagati.")
         @OptionGroup var database: DatabaseOption
+        @OptionGroup var actor: ActorOption
         @Option(valueName: "AAAA-MM", help: "Il mese da fatturare.")
         var period: String
         @Flag(help: "Stampa il riepilogo in JSON.")
         var json = false
 
         func run(_ context: CommandContext) async throws {
+            let who = actor.name(context)
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
             let report = try queue.write { db in
-                try BillingRun.run(db, period: try BillingRun.period(period, db: db, now: now), actor: "operatore", now: now)
+                try BillingRun.run(db, period: try BillingRun.period(period, db: db, now: now), actor: who, now: now)
             }
             if json { try context.printJSON(report) } else { context.print(report.italian) }
         }
@@ -93,6 +96,7 @@ struct Billing: ParsableCommand {
             discussion: "Esempio: spunta-server billing adjust --db comune.sqlite --statement 12 --amount -4.40 --reason \"pasto non consumato, gita\""
         )
         @OptionGroup var database: DatabaseOption
+        @OptionGroup var actor: ActorOption
         @Option(valueName: "numero", help: "Il rendiconto (oppure --payer e --period).")
         var statement: Int?
         @Option(valueName: "pagante", help: "Il pagante.")
@@ -114,12 +118,13 @@ struct Billing: ParsableCommand {
         }
 
         func run(_ context: CommandContext) async throws {
+            let who = actor.name(context)
             let queue = try ServerDatabase.open(path: database.path)
             guard let money = Money(decimal: amount, allowNegative: true) else { return }
             let now = context.now
             let id = try queue.write { db -> Int64 in
                 let id = try statement.map(Int64.init) ?? StatementDesk.find(db, payer: payer ?? "", period: BillingPeriod(period ?? "") ?? BillingPeriod(year: 2000, month: 1)!)
-                try StatementDesk.adjust(db, statement: id, amount: money, reason: reason, beneficiary: beneficiary, actor: "operatore", now: now)
+                try StatementDesk.adjust(db, statement: id, amount: money, reason: reason, beneficiary: beneficiary, actor: who, now: now)
                 return id
             }
             context.print("Rendiconto \(id) rettificato di \(money.italian).")
@@ -129,6 +134,7 @@ struct Billing: ParsableCommand {
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Emette i rendiconti in bozza del mese: li blocca e crea gli avvisi pagoPA.")
         @OptionGroup var database: DatabaseOption
+        @OptionGroup var actor: ActorOption
         @Option(valueName: "AAAA-MM", help: "Il mese.")
         var period: String
         @Option(valueName: "pagante", help: "Solo questo pagante.")
@@ -153,13 +159,14 @@ struct Billing: ParsableCommand {
         }
 
         func run(_ context: CommandContext) async throws {
+            let who = actor.name(context)
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
             let outcome = try queue.write { db -> Outcome in
                 let month = try BillingRun.period(period, db: db, now: now)
                 let held = try BillingHolds.statements(db, period: month, payer: payer)
                 let ids = try StatementDesk.issue(db, period: month, payer: payer, dueDate: dueDate.flatMap { LocalDate($0) },
-                                                  beforeMonthEnd: beforeMonthEnd, actor: "operatore", now: now)
+                                                  beforeMonthEnd: beforeMonthEnd, actor: who, now: now)
                 return Outcome(issued: try ids.map { try StatementDesk.statement(db, id: $0) }, held: held)
             }
             if json { return try context.printJSON(outcome) }
@@ -243,6 +250,7 @@ struct Billing: ParsableCommand {
     struct TopUp: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "topup", abstract: "Registra una ricarica del credito prepagato.")
         @OptionGroup var database: DatabaseOption
+        @OptionGroup var actor: ActorOption
         @Option(valueName: "pagante", help: "Il pagante.")
         var payer: String
         @Option(valueName: "fruitore", help: "Il bambino.")
@@ -263,13 +271,14 @@ struct Billing: ParsableCommand {
         }
 
         func run(_ context: CommandContext) async throws {
+            let who = actor.name(context)
             let queue = try ServerDatabase.open(path: database.path)
             guard let money = Money(decimal: amount) else { return }
             let now = context.now
             let day = date.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: now)
             try queue.write { db in
                 try PrepaidLedger.topUp(db, payer: payer, beneficiary: beneficiary, service: service, amount: money, date: day, method: method,
-                                        source: "sportello", actor: "operatore", now: now)
+                                        source: "sportello", actor: who, now: now)
             }
             context.print("Ricarica di \(money.italian) registrata.")
         }
@@ -298,15 +307,17 @@ struct Payments: ParsableCommand {
             discussion: "Colonne: date;amount;notice;kind;payer;beneficiary;service;method;reference (vedere protocol/billing.md)."
         )
         @OptionGroup var database: DatabaseOption
+        @OptionGroup var actor: ActorOption
         @Argument(valueName: "file", help: "Il file CSV dei pagamenti.")
         var file: String
         @Flag(help: "Stampa l'esito riga per riga in JSON.")
         var json = false
 
         func run(_ context: CommandContext) async throws {
+            let who = actor.name(context)
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
-            let report = try queue.write { db in try PaymentImport.run(db, path: file, actor: "operatore", now: now) }
+            let report = try queue.write { db in try PaymentImport.run(db, path: file, actor: who, now: now) }
             if json { try context.printJSON(report) } else { context.print(report.italian) }
         }
     }
@@ -347,6 +358,7 @@ struct RemindersCommand: ParsableCommand {
         abstract: "Avvisi scaduti e non pagati; mette in coda i solleciti (uno per giro, al massimo ogni 15 giorni)."
     )
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var actor: ActorOption
     @Option(name: "as-of", valueName: "AAAA-MM-GG", help: "Scaduti prima di questo giorno (predefinito oggi).")
     var asOf: String?
     @Flag(name: "list-only", help: "Elenca senza mettere in coda i solleciti.")
@@ -357,11 +369,12 @@ struct RemindersCommand: ParsableCommand {
     var json = false
 
     func run(_ context: CommandContext) async throws {
+        let who = actor.name(context)
         let queue = try ServerDatabase.open(path: database.path)
         let now = context.now
         let day = asOf.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: now)
         let overdue = try queue.write { db in
-            try Reminders.run(db, asOf: day, graceDays: graceDays, send: !listOnly, actor: "operatore", now: now)
+            try Reminders.run(db, asOf: day, graceDays: graceDays, send: !listOnly, actor: who, now: now)
         }
         if json { return try context.printJSON(overdue) }
         for o in overdue {
@@ -374,7 +387,7 @@ struct RemindersCommand: ParsableCommand {
 
 /// `spunta-server outbox [send|retry]`.
 struct Outbox: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Messaggi alle famiglie: elenco, invio, nuovo tentativo.",
+    static let configuration = CommandConfiguration(abstract: "Messaggi alle famiglie e avvisi all'ufficio: elenco, invio, nuovo tentativo.",
                                                     subcommands: [ListMessages.self, Send.self, Retry.self], defaultSubcommand: ListMessages.self)
 
     struct ListMessages: ParsableCommand {
@@ -390,9 +403,36 @@ struct Outbox: ParsableCommand {
             let list = try queue.read { try OutboxSender.list($0, status: status) }
             if json { return try context.printJSON(list) }
             for m in list {
-                context.print("#\(m.id) \(m.status) \(m.channel) \(m.recipient): \(m.subject)" + (m.lastError.map { " — \($0)" } ?? ""))
+                let sent = m.sentAt.map { ", inviato il \(ItalianTime.dateTime(stored: $0))" } ?? ""
+                context.print("#\(m.id) \(ItalianTime.dateTime(stored: m.createdAt)) \(Self.italian(status: m.status))\(sent) — "
+                              + "\(Self.italian(kind: m.kind)) per \(m.channel == "sms" ? "SMS" : "e-mail") a \(m.recipient): \(m.subject)"
+                              + (m.lastError.map { " — \($0)" } ?? ""))
             }
             context.print("\(list.count) messaggi.")
+        }
+
+        static func italian(status: String) -> String {
+            switch status {
+            case "pending": return "in coda"
+            case "sending": return "in invio"
+            case "sent": return "inviato"
+            case "failed": return "fallito"
+            case "uncertain": return "esito incerto"
+            case "dropped": return "non inviato: avviso già pagato"
+            default: return status
+            }
+        }
+
+        static func italian(kind: String) -> String {
+            switch kind {
+            case "reminder": return "sollecito"
+            case "low_balance": return "credito basso"
+            default:
+                if kind.hasPrefix("office_alert_"), let alert = OfficeAlerts.Kind(rawValue: String(kind.dropFirst("office_alert_".count))) {
+                    return "avviso all'ufficio (\(alert.italian))"
+                }
+                return kind
+            }
         }
     }
 
@@ -436,13 +476,15 @@ struct Outbox: ParsableCommand {
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rimette in coda un messaggio fallito o dall'esito incerto.")
         @OptionGroup var database: DatabaseOption
+        @OptionGroup var actor: ActorOption
         @Argument(valueName: "numero", help: "Il messaggio.")
         var id: Int
 
         func run(_ context: CommandContext) async throws {
+            let who = actor.name(context)
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
-            let done = try queue.write { db in try OutboxSender.retry(db, id: Int64(id), actor: "operatore", now: now) }
+            let done = try queue.write { db in try OutboxSender.retry(db, id: Int64(id), actor: who, now: now) }
             context.print(done ? "Messaggio \(id) rimesso in coda." : "Il messaggio \(id) non è fallito né incerto: nulla da fare.")
         }
     }

@@ -39,15 +39,14 @@ struct Conflicts: ParsableCommand {
             }
             if json { return try context.printJSON(rows) }
             for c in rows {
-                context.print("#\(c.id) \(c.businessDate ?? "") \(c.description): \(c.beneficiaryName ?? c.beneficiaryId ?? "")")
-                let details = c.details.keys.sorted().map { "\($0)=\(c.details[$0]?.description ?? "")" }.joined(separator: " ")
-                context.print("    \(details)")
-                if c.status == "resolved" {
-                    let decision = c.decision.map { $0 == "bill" ? " (corsa da addebitare)" : " (corsa non addebitata)" } ?? ""
-                    context.print("    risolto da \(c.resolvedBy ?? "") il \(c.resolvedAt ?? "")\(decision): \(c.resolution ?? "")")
-                }
+                let day = c.businessDate.flatMap { LocalDate($0) }?.italian ?? ""
+                let child = (c.beneficiaryName ?? c.beneficiaryId).map { " — \($0)" } ?? ""
+                context.print("#\(c.id) \(day) \(c.description)\(child) (aperto il \(ItalianTime.dateTime(stored: c.openedAt)))")
+                context.print("    \(c.summary)")
+                if let resolution = c.resolutionItalian { context.print("    \(resolution)") }
             }
-            context.print(rows.isEmpty ? "Nessun conflitto." : "\(rows.count) conflitti.")
+            let resolved = rows.filter(\.isResolved).count
+            context.print(rows.isEmpty ? "Nessun conflitto." : "\(rows.count) conflitti" + (resolved > 0 ? ", \(resolved) risolti." : "."))
         }
     }
 
@@ -78,8 +77,7 @@ struct Conflicts: ParsableCommand {
         var setDate: String?
         @Flag(help: "Per una corsa di un bambino non iscritto alla linea: addebitarla (senza, la corsa non è addebitata).")
         var bill = false
-        @Option(valueName: "nome", help: "Chi risolve.")
-        var actor = "operatore"
+        @OptionGroup var actor: ActorOption
 
         mutating func validate() throws {
             if let setTime, LocalTime(setTime) == nil { throw ValidationError("--set-time «\(setTime)» non valido: HH:MM.") }
@@ -89,9 +87,10 @@ struct Conflicts: ParsableCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
+            let who = actor.name(context)
             try queue.write { db in
                 try AdminQueries.resolve(db, id: Int64(id), note: note, setStatus: setStatus, setTime: setTime.flatMap { LocalTime($0) },
-                                         setDate: setDate.flatMap { LocalDate($0) }, bill: bill, actor: actor, now: now)
+                                         setDate: setDate.flatMap { LocalDate($0) }, bill: bill, actor: who, now: now)
             }
             context.print("Conflitto #\(id) risolto.")
         }
@@ -132,7 +131,7 @@ struct Audit: ParsableCommand {
         for e in entries {
             let status = e.status.map { " [\(Self.italian($0))]" } ?? ""
             let subject = e.details["beneficiary_id"]?.description ?? e.subject
-            context.print("\(e.at.prefix(19).replacingOccurrences(of: "T", with: " ")) \(e.actor) \(Self.action(e.action))\(status) \(subject)")
+            context.print("\(ItalianTime.dateTime(stored: e.at)) \(e.actor) \(Self.action(e.action))\(status) \(subject)")
             // Why the server refused it, or what it flagged: what the office looks for.
             if let code = e.details["reject_code"]?.description {
                 context.print("    \(code): \(e.details["reject_message"]?.description ?? "")")
@@ -156,8 +155,33 @@ struct Audit: ParsableCommand {
         }
     }
 
+    /// Ops by their Italian name; admin actions as the office says them; an unknown action as it is stored.
     static func action(_ action: String) -> String {
-        OpType(rawValue: action)?.italian ?? action
+        if let op = OpType(rawValue: action) { return op.italian }
+        switch action {
+        case "device_add": return "dispositivo creato"
+        case "device_enroll": return "dispositivo registrato"
+        case "device_revoke": return "dispositivo revocato"
+        case "device_blocked": return "dispositivo bloccato"
+        case "admin_token_create": return "credenziale di amministratore creata"
+        case "admin_login": return "accesso alla pagina di amministrazione"
+        case "admin_logout": return "uscita dalla pagina di amministrazione"
+        case "conflict_resolve": return "conflitto risolto"
+        case "import": return "importazione anagrafiche"
+        case "restore": return "ripristino da copia"
+        case "billing_run": return "calcolo dei consumi"
+        case "billing_adjust": return "rettifica di rendiconto"
+        case "billing_issue": return "emissione avvisi pagoPA"
+        case "payments_import": return "importazione pagamenti"
+        case "topup": return "ricarica"
+        case "reminders": return "solleciti"
+        case "outbox_retry": return "messaggio rimesso in coda"
+        case "health_rule_set": return "soglie di controllo cambiate"
+        case "alert_recipient_add": return "destinatario avvisi aggiunto"
+        case "alert_recipient_remove": return "destinatario avvisi tolto"
+        case "alert_setting_set": return "impostazione avvisi cambiata"
+        default: return action
+        }
     }
 }
 
@@ -165,14 +189,16 @@ struct Audit: ParsableCommand {
 struct AdminTokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin-token",
-        abstract: "Crea la credenziale di amministratore per GET /v1/admin/status (sostituisce la precedente)."
+        abstract: "Crea la credenziale di amministratore per la pagina /admin e GET /v1/admin/status (sostituisce la precedente)."
     )
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var actor: ActorOption
 
     func run(_ context: CommandContext) async throws {
         let queue = try ServerDatabase.open(path: database.path)
-        let token = try queue.write { db in try AdminToken.create(db, actor: "amministratore", now: Date()) }
+        let who = actor.name(context)
+        let token = try queue.write { db in try AdminToken.create(db, actor: who, now: Date()) }
         context.print(token)
         context.printError("Conservarla: non verrà mostrata di nuovo (il server ne tiene solo l'impronta).")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaCLI
+import SpuntaDomain
 import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaSync
@@ -31,6 +32,7 @@ struct DeviceCommand: ParsableCommand {
         var scope: [String]
         @Option(name: "expires-hours", help: "Ore di validità del codice.")
         var expiresHours = DeviceRegistry.defaultCodeValidityHours
+        @OptionGroup var actor: ActorOption
         @Flag(help: "Stampa in JSON.")
         var json = false
 
@@ -44,13 +46,14 @@ struct DeviceCommand: ParsableCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let items = scope.compactMap(ScopeItem.init)
+            let who = actor.name(context)
             let added = try queue.write { db in
-                try DeviceRegistry.add(db, name: name, role: role, scope: items, validityHours: expiresHours, actor: "amministratore", now: Date())
+                try DeviceRegistry.add(db, name: name, role: role, scope: items, validityHours: expiresHours, actor: who, now: Date())
             }
             if json { return try context.printJSON(added) }
             context.print("Dispositivo \(added.deviceId) «\(added.name)» (\(role.italian), \(added.scope.joined(separator: ", "))).")
             context.print("Codice di registrazione: \(added.code)")
-            context.print("Valido fino a \(added.expiresAt). Sul dispositivo: spunta enroll --server URL --code \(added.code)")
+            context.print("Valido fino al \(ItalianTime.dateTime(stored: added.expiresAt)). Sul dispositivo: spunta enroll --server URL --code \(added.code)")
         }
     }
 
@@ -65,10 +68,12 @@ struct DeviceCommand: ParsableCommand {
         var id: String
         @Option(valueName: "motivo", help: "Perché (resta nel registro di audit).")
         var reason = "revocato dall'amministratore"
+        @OptionGroup var actor: ActorOption
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
-            try queue.write { db in try DeviceRegistry.revoke(db, id: id, reason: reason, actor: "amministratore", now: Date()) }
+            let who = actor.name(context)
+            try queue.write { db in try DeviceRegistry.revoke(db, id: id, reason: reason, actor: who, now: Date()) }
             context.print("Dispositivo \(id) revocato: alla prossima sincronizzazione sarà rifiutato.")
         }
     }
@@ -76,52 +81,127 @@ struct DeviceCommand: ParsableCommand {
 
 extension DeviceRole: ArgumentValue {}
 
-/// `spunta-server devices`: the sync status of every device.
+/// `spunta-server devices [list|thresholds|set-thresholds]`: the sync status of every device and the thresholds of
+/// its state.
 struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Mostra lo stato di sincronizzazione di ogni dispositivo.",
-        discussion: "Esce con 3 se un dispositivo registrato è bloccato, non si fa sentire da 24 ore o ha l'orologio sbagliato."
+        abstract: "Mostra lo stato di sincronizzazione di ogni dispositivo; soglie di controllo per ruolo.",
+        subcommands: [ListDevices.self, Thresholds.self, SetThresholds.self],
+        defaultSubcommand: ListDevices.self
     )
 
-    @OptionGroup var database: DatabaseOption
-    @Flag(help: "Stampa in JSON (un array).")
-    var json = false
+    struct ListDevices: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "Mostra lo stato di sincronizzazione di ogni dispositivo.",
+            discussion: """
+                Stati: ok, da controllare (bloccato, orologio sbagliato, registrazioni ferme sul dispositivo), silenzioso \
+                (nessun contatto oltre le soglie del ruolo: spunta-server devices thresholds), revocato, da registrare. \
+                Esce con 3 se un dispositivo è silenzioso o da controllare. Orari in ora italiana; --json in UTC.
+                """
+        )
 
-    func run(_ context: CommandContext) async throws {
-        let queue = try ServerDatabase.open(path: database.path)
-        let devices = try queue.read { try AdminQueries.devices($0, now: Date()) }
-        if json {
-            try context.printJSON(devices)
-        } else {
-            var table = TextTable("Disp.", "Nome", "Ruolo", "Ambito", "Stato", "Visto", "Op.", "Ritardo", "Orologio", "Errore")
-            for d in devices {
-                table.addRow([
-                    d.id, d.name, d.role, d.scope.joined(separator: " "), Self.italianState(d.state),
-                    d.lastSeenAt.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "mai",
-                    d.opsRejected > 0 ? "\(d.opsReceived) (\(d.opsRejected) rifiutate)" : String(d.opsReceived), String(d.cursorLag),
-                    d.clockOffsetMs.map { ($0 >= 0 ? "+" : "") + String(format: "%.1fs", Double($0) / 1000) + (d.clockSkewed ? " !" : "") } ?? "-",
-                    d.lastError ?? "",
+        @OptionGroup var database: DatabaseOption
+        @Flag(help: "Stampa in JSON (un array).")
+        var json = false
+
+        func run(_ context: CommandContext) async throws {
+            let queue = try ServerDatabase.open(path: database.path)
+            let devices = try queue.read { try AdminQueries.devices($0, now: Date()) }
+            if json {
+                try context.printJSON(devices)
+            } else {
+                var table = TextTable(columns: [
+                    .init("Disp."), .init("Nome", maxWidth: 28), .init("Ruolo"), .init("Ambito", maxWidth: 24), .init("Stato"),
+                    .init("Visto"), .init("Da inviare"), .init("Novità da scaricare", alignment: .right), .init("Orologio"),
                 ])
+                for d in devices {
+                    table.addRow([
+                        d.id, d.name, d.roleItalian, d.scope.joined(separator: " "), d.state.italian, d.seenItalian, d.pendingItalian,
+                        String(d.cursorLag), d.clockItalian,
+                    ])
+                }
+                context.print(table.render(width: max(context.terminalWidth, 120)))
+                for d in devices where !d.notesItalian.isEmpty {
+                    context.print("\(d.id) \(d.name): \(d.notesItalian).")
+                }
+                let counts = DeviceHealth.State.allCases.compactMap { state -> String? in
+                    let n = devices.filter { $0.state == state }.count
+                    return n == 0 ? nil : "\(n) \(state.italian)"
+                }
+                context.print("\(devices.count) dispositivi" + (counts.isEmpty ? "." : ": " + counts.joined(separator: ", ") + "."))
             }
-            context.print(table.render(width: max(context.terminalWidth, 120)))
-            context.print("\(devices.count) dispositivi.")
-        }
-        let unhealthy = devices.filter { ["blocked", "stale"].contains($0.state) || $0.clockSkewed && !$0.revoked }
-        if !unhealthy.isEmpty {
-            if !json { context.printError("Da controllare: \(unhealthy.map(\.id).joined(separator: ", ")).") }
-            throw ExitCode.notHealthy
+            let unhealthy = devices.filter { $0.state.isUnhealthy }
+            if !unhealthy.isEmpty {
+                if !json { context.printError("Da controllare: \(unhealthy.map(\.id).joined(separator: ", ")).") }
+                throw ExitCode.notHealthy
+            }
         }
     }
 
-    static func italianState(_ state: String) -> String {
-        switch state {
-        case "ok": return "attivo"
-        case "pending": return "da registrare"
-        case "code_expired": return "codice scaduto"
-        case "revoked": return "revocato"
-        case "blocked": return "BLOCCATO"
-        case "stale": return "silenzioso"
-        default: return state
+    /// `devices thresholds`: the rules of each role.
+    struct Thresholds: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mostra le soglie di controllo per ruolo: orario di servizio, silenzio ammesso, attesa delle registrazioni."
+        )
+
+        @OptionGroup var database: DatabaseOption
+        @Flag(help: "Stampa in JSON (un array).")
+        var json = false
+
+        func run(_ context: CommandContext) async throws {
+            let queue = try ServerDatabase.open(path: database.path)
+            let rules = try queue.read { try HealthRule.all($0) }
+            let ordered = DeviceRole.allCases.compactMap { rules[$0] }
+            if json { return try context.printJSON(ordered) }
+            for rule in ordered {
+                context.print("\(rule.role.italian) (\(rule.role.rawValue)): in servizio \(rule.serviceHours.italian) nei giorni dei suoi servizi; "
+                              + "silenzioso dopo \(rule.silentMinutes) min in servizio, dopo \(rule.silentHours) h altrimenti; "
+                              + "da controllare se una registrazione attende da più di \(rule.backlogMinutes) min. "
+                              + "Cambiate il \(ItalianTime.dateTime(stored: rule.updatedAt)) da \(rule.updatedBy).")
+            }
+        }
+    }
+
+    /// `devices set-thresholds`: changes the rule of one role, in the audit trail.
+    struct SetThresholds: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-thresholds",
+            abstract: "Cambia le soglie di controllo di un ruolo (resta nel registro di audit).",
+            discussion: """
+                Esempio: spunta-server devices set-thresholds --db comune.sqlite --role bus --service-hours "07:00-09:00 13:00-16:30" \
+                --silent-minutes 30. --service-hours none: il ruolo non ha orario di servizio (vale solo --silent-hours).
+                """
+        )
+
+        @OptionGroup var database: DatabaseOption
+        @Option(valueName: "ruolo", help: "teacher, bus o canteen.")
+        var role: DeviceRole
+        @Option(name: "service-hours", valueName: "HH:MM-HH:MM …", help: "Fasce orarie di servizio, separate da spazi.")
+        var serviceHours: String?
+        @Option(name: "silent-minutes", valueName: "minuti", help: "Silenzio ammesso durante il servizio.")
+        var silentMinutes: Int?
+        @Option(name: "silent-hours", valueName: "ore", help: "Silenzio ammesso fuori servizio.")
+        var silentHours: Int?
+        @Option(name: "backlog-minutes", valueName: "minuti", help: "Attesa massima di una registrazione sul dispositivo.")
+        var backlogMinutes: Int?
+        @OptionGroup var actor: ActorOption
+
+        var hours: ServiceHours? { serviceHours.flatMap { ServiceHours($0) } }
+
+        mutating func validate() throws {
+            if let serviceHours, ServiceHours(serviceHours) == nil {
+                throw ValidationError("--service-hours «\(serviceHours)» non valido: fasce HH:MM-HH:MM separate da spazi, es. \"07:00-09:00 13:00-16:30\", o none.")
+            }
+        }
+
+        func run(_ context: CommandContext) async throws {
+            let queue = try ServerDatabase.open(path: database.path)
+            let who = actor.name(context)
+            let change = HealthRule.Change(serviceHours: hours, silentMinutes: silentMinutes, silentHours: silentHours, backlogMinutes: backlogMinutes)
+            let rule = try queue.write { db in try HealthRule.set(db, role: role, change, actor: who, now: Date()) }
+            context.print("Soglie di \(role.italian): in servizio \(rule.serviceHours.italian), silenzioso dopo \(rule.silentMinutes) min in servizio "
+                          + "e \(rule.silentHours) h altrimenti, registrazioni in attesa al massimo \(rule.backlogMinutes) min.")
         }
     }
 }

@@ -22,13 +22,12 @@ struct Import: ParsableCommand {
     var dryRun = false
     @Flag(help: "Stampa il riepilogo in JSON.")
     var json = false
-    @Option(valueName: "nome", help: "Chi importa, per il registro di audit.")
-    var actor = "operatore"
+    @OptionGroup var actor: ActorOption
 
     func run(_ context: CommandContext) async throws {
         // A dry run works on a copy in memory: it creates no database file and leaves an existing one as it is.
         let queue = dryRun ? try ServerDatabase.openInMemoryCopy(path: database.path) : try ServerDatabase.open(path: database.path)
-        let summary = try MasterDataImporter.run(queue, paths: files, actor: actor, dryRun: dryRun)
+        let summary = try MasterDataImporter.run(queue, paths: files, actor: actor.name(context), dryRun: dryRun)
         if json {
             try context.printJSON(summary)
         } else {

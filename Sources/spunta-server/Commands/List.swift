@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaCLI
+import SpuntaDomain
 import SpuntaServerStore
 
 /// `spunta-server list`: what the database holds, to check an import.
@@ -50,7 +51,12 @@ struct List: ParsableCommand {
             let rows = listing.services(filter)
             if json { return try context.printJSON(rows) }
             var table = TextTable("Servizio", "Nome", "Tipo", "Pagamento", "Addebito", "Iscritti")
-            for r in rows { table.addRow([r.id, r.name, r.kind, r.billingMode, r.chargeBasis, String(r.enrolled)]) }
+            for r in rows {
+                table.addRow([
+                    r.id, r.name, Service.Kind(rawValue: r.kind)?.italian ?? r.kind, Service.BillingMode(rawValue: r.billingMode)?.italian ?? r.billingMode,
+                    Service.ChargeBasis(rawValue: r.chargeBasis)?.italian ?? r.chargeBasis, String(r.enrolled),
+                ])
+            }
             finish(context, table, count: rows.count, noun: "servizi")
         case .routes:
             let rows = listing.routes(filter)

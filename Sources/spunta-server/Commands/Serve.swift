@@ -25,6 +25,8 @@ struct Serve: ParsableCommand {
     @Option(name: "trusted-proxy", valueName: "indirizzo",
             help: "Reverse proxy fidato (ripetibile): per le sue richieste il client è l'ultimo indirizzo di X-Forwarded-For.")
     var trustedProxy: [String] = []
+    @Option(name: "alert-interval", valueName: "secondi", help: "Ogni quanti secondi controllare gli avvisi all'ufficio; 0 per lasciarlo a cron (alerts check).")
+    var alertInterval = 60
 
     var hostAndPort: (String, Int)? {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port)
@@ -43,6 +45,7 @@ struct Serve: ParsableCommand {
                 throw ValidationError("--trusted-proxy «\(address)» non valido: indicare l'indirizzo IP del proxy, es. 127.0.0.1.")
             }
         }
+        guard (0...3_600).contains(alertInterval) else { throw ValidationError("--alert-interval va da 0 (nessun controllo) a 3600 secondi.") }
     }
 
     func run(_ context: CommandContext) async throws {
@@ -55,7 +58,8 @@ struct Serve: ParsableCommand {
         }
         var settings = SyncService.Settings()
         settings.trustedProxies = Set(trustedProxy)
-        let server = try SyncServer(databasePath: database.path, configuration: configuration, settings: settings, accessLog: logLine)
+        let server = try SyncServer(databasePath: database.path, configuration: configuration, settings: settings, accessLog: logLine,
+                                    alertInterval: alertInterval == 0 ? nil : .seconds(alertInterval))
         let bound: Int
         do {
             bound = try server.start()
@@ -63,6 +67,7 @@ struct Serve: ParsableCommand {
             throw ServeError.cannotListen(listen, "\(error)")
         }
         context.print("Spunta server in ascolto su http://\(host):\(bound) (archivio \(database.path), epoca \(server.service.epoch.prefix(8)))")
+        context.print("Pagina di amministrazione: http://\(host):\(bound)/admin")
         let signal = await SyncServer.terminationSignal()
         context.printError("Ricevuto segnale \(signal): concludo le richieste in corso…")
         server.stop()

@@ -18,8 +18,8 @@ struct SpuntaServerCommand: ParsableCommand {
         version: ProtocolVersion.appVersion,
         subcommands: [
             Demo.self, Import.self, List.self, Sample.self, Serve.self, DeviceCommand.self, Devices.self, Conflicts.self,
-            Audit.self, Billing.self, Payments.self, RemindersCommand.self, Outbox.self, TaxStatementCommand.self,
-            AdminTokenCommand.self, Backup.self, Restore.self,
+            Alerts.self, Today.self, Audit.self, Billing.self, Payments.self, RemindersCommand.self, Outbox.self,
+            TaxStatementCommand.self, AdminTokenCommand.self, Backup.self, Restore.self,
         ]
     )
 
@@ -38,6 +38,21 @@ struct SpuntaServerCommand: ParsableCommand {
         default:
             return nil
         }
+    }
+}
+
+/// `--actor`: who does an admin action, as the audit trail records it. Without it, the Unix user who ran the
+/// command — `SUDO_USER` when run through `sudo -u spunta`, else `USER` — so that the trail names a person, not
+/// the service account.
+struct ActorOption: ParsableArguments {
+    @Option(name: "actor", valueName: "nome", help: "Chi lo fa, per il registro di audit (predefinito: l'utente che lancia il comando).")
+    var actor: String?
+
+    func name(_ context: CommandContext) -> String {
+        for candidate in [actor, context.environment["SUDO_USER"], context.environment["USER"]] {
+            if let value = candidate?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty { return value }
+        }
+        return "sconosciuto"
     }
 }
 

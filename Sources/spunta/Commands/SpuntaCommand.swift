@@ -12,7 +12,8 @@ struct SpuntaCommand: ParsableCommand {
         abstract: "Appello, mensa e scuolabus: registra tutto anche senza rete.",
         discussion: """
             Ogni registrazione è salvata sul dispositivo prima di essere mostrata; spunta sync la invia al server.
-            Codici di uscita: 0 riuscito, 1 errore, 2 uso errato, 3 dispositivo non in salute (status).
+            Codici di uscita: 0 riuscito, 1 errore, 2 uso errato, 3 dispositivo non in salute (status), 4 dispositivo \
+            revocato o da registrare di nuovo (riprovare non serve).
             """,
         version: ProtocolVersion.appVersion,
         subcommands: [Enroll.self, Scan.self, RollCallCommand.self, OnBoard.self, Meals.self, Recent.self, Void.self, Sync.self, Status.self]
@@ -20,6 +21,7 @@ struct SpuntaCommand: ParsableCommand {
 
     static func report(for error: any Error) -> ErrorReport? {
         switch error {
+        case let error as ClientError where error.refusesDevice: return ErrorReport(message: error.userMessage, exitCode: .deviceRefused)
         case let error as any UserFacingError: return ErrorReport(message: error.userMessage, exitCode: .failure)
         case let error as DatabaseError:
             return ErrorReport(message: "archivio del dispositivo: \(error.message). Controllare --home.", exitCode: .failure)

@@ -1,3 +1,5 @@
+import SpuntaWeb
+
 /// A QR code drawn as SVG for print: a white square with the quiet zone, and one path whose sub-paths are the
 /// runs of dark modules of each row, in module units scaled to the physical size asked for. `crispEdges` keeps
 /// neighbouring runs from showing hairline seams when the printer rasterises them.
@@ -26,7 +28,7 @@ public enum QRCodeSVG {
         }
         let width = length(millimetres)
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)mm\" height=\"\(width)mm\" viewBox=\"0 0 \(side) \(side)\" "
-            + "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"\(StatementHTML.escape(label))\">"
+            + "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"\(Markup.escape(label))\">"
             + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }
 

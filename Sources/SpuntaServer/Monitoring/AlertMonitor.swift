@@ -1,0 +1,66 @@
+import Foundation
+import SpuntaSync
+import Synchronization
+
+/// Runs the office alerts' checks (`OfficeAlerts.check`) while the server runs: waits `interval` on a timer,
+/// checks in the writer's transaction, waits again — no polling loop spins in between. Stopped with the server.
+/// The wait is a parameter so that a test can drive time itself.
+public final class AlertMonitor: Sendable {
+    public typealias Sleep = @Sendable (Duration) async throws -> Void
+
+    private let writer: GroupCommitWriter
+    private let clock: @Sendable () -> Date
+    private let metrics: Metrics
+    public let interval: Duration
+    private let sleep: Sleep
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    public init(writer: GroupCommitWriter, clock: @escaping @Sendable () -> Date, metrics: Metrics, interval: Duration,
+                sleep: @escaping Sleep = { try await Task.sleep(for: $0) }) {
+        self.writer = writer
+        self.clock = clock
+        self.metrics = metrics
+        self.interval = interval
+        self.sleep = sleep
+    }
+
+    public func start() {
+        task.withLock { current in
+            guard current == nil else { return }
+            current = Task { [self] in
+                while !Task.isCancelled {
+                    do {
+                        try await sleep(interval)
+                    } catch {
+                        return
+                    }
+                    await runChecks()
+                }
+            }
+        }
+    }
+
+    public func stop() {
+        task.withLock { current in
+            current?.cancel()
+            current = nil
+        }
+    }
+
+    /// One round of checks; returns the alerts raised. A failure is logged and counted, and the next round runs.
+    @discardableResult
+    public func runChecks() async -> [OfficeAlerts.Alert] {
+        let now = clock()
+        do {
+            let raised = try await writer.submit { db in (try OfficeAlerts.check(db, now: now), Set<String>()) }
+            for alert in raised { metrics.increment("spunta_office_alerts_total", ["kind": alert.kind]) }
+            return raised
+        } catch is GroupCommitWriter.ShuttingDown {
+            return []
+        } catch {
+            metrics.increment("spunta_office_alert_check_failures_total")
+            FileHandle.standardError.write(Data("controllo degli avvisi non riuscito: \(error)\n".utf8))
+            return []
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+
+/// Conflicts in words (il conflitto spiegato): which device — by its name — recorded what, at what time in Rome,
+/// and what the merge made of it: "maestra-1A alle 08:12: assente; maestra-1A-bis alle 08:14: presente → vale
+/// presente". Reads the ops a conflict names; one instance serves a whole listing (device names are read once).
+public struct ConflictNarrative {
+    let db: Database
+    private let deviceNames: [String: String]
+    private var stopNames: [String: String] = [:]
+    private var routeNames: [String: String] = [:]
+    private var routeEnds: [String: (outbound: String, back: String)] = [:]
+
+    public init(_ db: Database) throws {
+        self.db = db
+        var names: [String: String] = [OperatorOps.deviceID: "ufficio scuola"]
+        for row in try db.fetchAll("SELECT id, name FROM device") { names[try row[0] as String] = try row[1] as String }
+        deviceNames = names
+        for row in try db.fetchAll("SELECT id, name FROM stop") { stopNames[try row[0] as String] = try row[1] as String }
+        for row in try db.fetchAll("SELECT id, name FROM route") { routeNames[try row[0] as String] = try row[1] as String }
+        for row in try db.fetchAll("SELECT route_id, MAX(outbound_time), MAX(return_time) FROM stop WHERE deleted = 0 GROUP BY route_id") {
+            routeEnds[try row[0] as String] = (try row[1] as String, try row[2] as String)
+        }
+    }
+
+    /// What a stored op says, for a sentence.
+    struct OpFacts {
+        let device: String
+        let type: String
+        let wallTimeMs: Int64
+        let businessDate: String
+        let status: String?
+        let stopId: String?
+    }
+
+    func op(_ id: String?) throws -> OpFacts? {
+        guard let id, let row = try db.fetchOne(
+            "SELECT device_id, type, wall_time_ms, business_date, status, stop_id FROM op WHERE id = ?", [id]
+        ) else { return nil }
+        return OpFacts(device: try row[0], type: try row[1], wallTimeMs: try row[2], businessDate: try row[3], status: try row[4],
+                       stopId: try row[5])
+    }
+
+    /// "maestra-1A alle 08:12", or "… il 29/10/2026 alle 23:50" when the device's clock put it on another day than
+    /// the fact's own.
+    func who(_ op: OpFacts) -> String {
+        let instant = Date(timeIntervalSince1970: Double(op.wallTimeMs) / 1000)
+        let name = deviceNames[op.device] ?? op.device
+        let day = BusinessCalendar.date(of: instant)
+        if day.description == op.businessDate { return "\(name) alle \(ItalianTime.time(instant))" }
+        return "\(name) il \(day.italian) alle \(ItalianTime.time(instant))"
+    }
+
+    static func italian(status: String?) -> String {
+        status.flatMap(AttendanceStatus.init(rawValue:))?.italian ?? (status ?? "?")
+    }
+
+    /// The sentence for one conflict.
+    public func summary(kind: String, details: [String: JSONValue]) throws -> String {
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = details[key] { return value }
+            return nil
+        }
+        switch ConflictStore.Kind(rawValue: kind) {
+        case .attendanceDisagreement:
+            var parts: [String] = []
+            if case .array(let marks)? = details["marks"] {
+                for mark in marks {
+                    guard case .object(let fields) = mark else { continue }
+                    let opID: String? = if case .string(let id)? = fields["op_id"] { id } else { nil }
+                    let status: String? = if case .string(let s)? = fields["status"] { s } else { nil }
+                    if let op = try op(opID) {
+                        parts.append("\(who(op)): \(Self.italian(status: status ?? op.status))")
+                    } else if case .string(let device)? = fields["device_id"] {
+                        parts.append("\(deviceNames[device] ?? device): \(Self.italian(status: status))")
+                    }
+                }
+            }
+            return parts.joined(separator: "; ") + " → vale \(Self.italian(status: text("winner_status")))"
+        case .absentButAte:
+            let mark = try op(text("attendance_op_id"))
+            let meal = try op(text("meal_op_id"))
+            var parts: [String] = []
+            if let mark { parts.append("\(who(mark)): \(Self.italian(status: mark.status))") }
+            if let meal { parts.append("\(who(meal)): \(meal.type == "meal_recorded" ? "pasto registrato per nome" : "pasto servito (tessera)")") }
+            return parts.joined(separator: "; ") + " → restano entrambi: assente nel registro, pasto addebitato"
+        case .boardedNotAlighted:
+            let route = text("route_id") ?? ""
+            let direction = text("direction") ?? ""
+            let routeName = routeNames[route].map { "\(route) \($0)" } ?? route
+            let stop = text("boarding_stop_id").flatMap { $0 == "school" ? "scuola" : stopNames[$0] ?? $0 } ?? "?"
+            let end = routeEnds[route].map { direction == "return" ? $0.back : $0.outbound }
+            var sentence = try op(text("boarding_op_id")).map { "\(who($0)): salito a \(stop)" } ?? "salito a \(stop)"
+            sentence += " (linea \(routeName), \(direction == "return" ? "ritorno" : "andata"))"
+            sentence += "; nessuna discesa registrata"
+            if let end { sentence += " entro \(RideChecks.graceMinutes) min dall'ultima fermata (\(end))" }
+            return sentence + " → risulta ancora a bordo"
+        case .registerScanMismatch:
+            var parts: [String] = []
+            if let mark = try op(text("attendance_op_id")) { parts.append("\(who(mark)): \(Self.italian(status: mark.status))") }
+            if let meal = try op(text("meal_op_id")) {
+                parts.append("\(who(meal)): pasto servito (tessera)")
+                return parts.joined(separator: "; ") + " → addebitato il pasto letto"
+            }
+            parts.append("nessun pasto letto in mensa")
+            return parts.joined(separator: "; ") + " → nessun pasto addebitato: conta la tessera"
+        case .clockSkew:
+            let offset: Int64? = switch details["clock_offset_ms"] {
+            case .integer(let v)?: v
+            case .number(let v)?: Int64(v)
+            default: nil
+            }
+            let recorded = text("recorded_date").flatMap { LocalDate($0) }?.italian ?? text("recorded_date") ?? "?"
+            let likely = text("likely_date").flatMap { LocalDate($0) }?.italian ?? text("likely_date") ?? "?"
+            var sentence = try op(text("op_id")).map { op in
+                let instant = Date(timeIntervalSince1970: Double(op.wallTimeMs) / 1000)
+                return "\(deviceNames[op.device] ?? op.device) alle \(ItalianTime.dateTime(instant))"
+            } ?? (text("device_id").map { deviceNames[$0] ?? $0 } ?? "?")
+            if let offset { sentence += " (orologio sbagliato di \(ItalianTime.offset(milliseconds: offset)))" }
+            return sentence + ": registrato per il \(recorded), per l'ora del server era il \(likely) → vale la data del dispositivo, da verificare"
+        case nil:
+            return details.keys.sorted().map { "\($0)=\(details[$0]?.description ?? "")" }.joined(separator: " ")
+        }
+    }
+}

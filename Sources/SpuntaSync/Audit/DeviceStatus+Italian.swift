@@ -1,0 +1,44 @@
+import Foundation
+import SpuntaDomain
+
+/// A device's status in the words of the device table, shared by `spunta-server devices` and the web page so
+/// that both say the same thing.
+extension AdminQueries.DeviceStatus {
+    /// "3 h fa", or "mai".
+    public var seenItalian: String {
+        secondsSinceSeen.map(ItalianTime.ago(seconds:)) ?? "mai"
+    }
+
+    /// What waits on the device: "12 (la più vecchia da 45 min)", "0", or "—" when the device never said (an
+    /// older app, or not yet enrolled).
+    public var pendingItalian: String {
+        guard let backlog else { return "—" }
+        guard backlog.pendingOps > 0 else { return "0" }
+        let age = backlog.oldestPendingAgeSeconds.map { " (la più vecchia da \(ItalianTime.duration(seconds: $0)))" } ?? ""
+        return "\(backlog.pendingOps)\(age)"
+    }
+
+    /// "-1 h", "+12 s", or "—" when never measured.
+    public var clockItalian: String {
+        clockOffsetMs.map(ItalianTime.offset(milliseconds:)) ?? "—"
+    }
+
+    /// The reasons of its state and the last errors, server's and device's, with their local time.
+    public var notesItalian: String {
+        var notes = reasons.map(\.message)
+        if let error = lastError, blockedReasonless(error) {
+            let when = lastErrorAt.map { " (\(ItalianTime.dateTime(stored: $0)))" } ?? ""
+            notes.append("errore al server: \(error)\(when)")
+        }
+        if let backlog, let error = backlog.lastError {
+            let when = backlog.lastErrorAt.map { " (\(ItalianTime.dateTime(stored: $0)))" } ?? ""
+            notes.append("errore sul dispositivo: \(error)\(when)")
+        }
+        return notes.joined(separator: "; ")
+    }
+
+    /// The blocked reason already reads among the reasons; its raw text is not repeated.
+    private func blockedReasonless(_ error: String) -> Bool {
+        !error.hasPrefix("bloccato: ")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+/// Destinatari degli avvisi: the office's e-mail addresses and mobile numbers that alerts go to, set by the
+/// admin (`spunta-server alerts add-recipient` / `remove-recipient`), every change in the audit trail.
+public enum AlertRecipients {
+    public struct Recipient: Sendable, Encodable, Equatable {
+        public let channel: MessageOutbox.Channel
+        public let address: String
+        public let addedAt: String
+        public let addedBy: String
+
+        enum CodingKeys: String, CodingKey { case channel, address, addedAt = "added_at", addedBy = "added_by" }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(channel.rawValue, forKey: .channel)
+            try c.encode(address, forKey: .address)
+            try c.encode(addedAt, forKey: .addedAt)
+            try c.encode(addedBy, forKey: .addedBy)
+        }
+    }
+
+    public enum RecipientError: UserFacingError, Equatable {
+        case alreadyThere(String)
+        case notThere(String)
+
+        public var code: String {
+            switch self {
+            case .alreadyThere: return "recipient_exists"
+            case .notThere: return "unknown_recipient"
+            }
+        }
+
+        public var userMessage: String {
+            switch self {
+            case .alreadyThere(let address): return "\(address) riceve già gli avvisi: nulla da fare."
+            case .notThere(let address): return "\(address) non è tra i destinatari degli avvisi: l'elenco con spunta-server alerts recipients."
+            }
+        }
+    }
+
+    public static func all(_ db: Database) throws -> [Recipient] {
+        try db.fetchAll("SELECT channel, address, added_at, added_by FROM alert_recipient ORDER BY channel, address").compactMap { row in
+            guard let channel = MessageOutbox.Channel(rawValue: try row[0]) else { return nil }
+            return Recipient(channel: channel, address: try row[1], addedAt: try row[2], addedBy: try row[3])
+        }
+    }
+
+    /// The address as stored: an e-mail address as validated, a mobile number as its national digits.
+    public static func normalized(_ address: String, channel: MessageOutbox.Channel) throws -> String {
+        switch channel {
+        case .email: return try EmailAddress(validating: address).value
+        case .sms: return try MobileNumber(validating: address).nationalNumber
+        }
+    }
+
+    /// Adds an address; refused if invalid or already there.
+    @discardableResult
+    public static func add(_ db: Database, channel: MessageOutbox.Channel, address: String, actor: String, now: Date) throws -> String {
+        let value = try normalized(address, channel: channel)
+        try db.run("INSERT OR IGNORE INTO alert_recipient (channel, address, added_at, added_by) VALUES (?, ?, ?, ?)",
+                   [channel.rawValue, value, Timestamp.string(now), actor])
+        guard db.changesCount > 0 else { throw RecipientError.alreadyThere(value) }
+        try AuditLog.record(db, actor: actor, action: "alert_recipient_add", subject: value, details: ["channel": channel.rawValue], at: now)
+        return value
+    }
+
+    public static func remove(_ db: Database, channel: MessageOutbox.Channel, address: String, actor: String, now: Date) throws {
+        let value = (try? normalized(address, channel: channel)) ?? address
+        try db.run("DELETE FROM alert_recipient WHERE channel = ? AND address = ?", [channel.rawValue, value])
+        guard db.changesCount > 0 else { throw RecipientError.notThere(value) }
+        try AuditLog.record(db, actor: actor, action: "alert_recipient_remove", subject: value, details: ["channel": channel.rawValue], at: now)
+    }
+}
+
+/// Impostazioni degli avvisi that are not per role: after how many hours an open conflict is reported.
+public enum MonitoringSettings {
+    public static func conflictAlertHours(_ db: Database) throws -> Int {
+        try db.scalar("SELECT conflict_alert_hours FROM monitoring_setting WHERE id = 1") ?? 24
+    }
+
+    public static func setConflictAlertHours(_ db: Database, _ hours: Int, actor: String, now: Date) throws {
+        guard (1...24 * 30).contains(hours) else {
+            throw HealthRule.RuleError.outOfRange(field: "--conflict-hours", value: hours, range: 1...720)
+        }
+        let before = try conflictAlertHours(db)
+        try db.run("""
+            INSERT INTO monitoring_setting (id, conflict_alert_hours, updated_at, updated_by) VALUES (1, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET conflict_alert_hours = excluded.conflict_alert_hours, updated_at = excluded.updated_at,
+                updated_by = excluded.updated_by
+            """, [hours, Timestamp.string(now), actor])
+        try AuditLog.record(db, actor: actor, action: "alert_setting_set", subject: "conflict_alert_hours",
+                            details: ["before": before, "after": hours], at: now)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import SpuntaDomain
+
+/// Stato di un dispositivo, as the admin reads it: `ok`, `da controllare`, `silenzioso`, `revocato` (or `da
+/// registrare` before enrollment), with the reasons in words. A pure function of what the server knows about the
+/// device, the rule of its role and the moment: the device table, the web page, `/metrics` and the alerts all read
+/// it from here.
+public enum DeviceHealth {
+    public enum State: String, Sendable, Codable, CaseIterable {
+        case ok
+        /// Something needs a look: blocked, a wrong clock, ops waiting too long on the device.
+        case check
+        /// Not heard from for longer than its role allows.
+        case silent
+        case revoked
+        /// Created, not yet enrolled.
+        case pending
+
+        public var italian: String {
+            switch self {
+            case .ok: return "ok"
+            case .check: return "da controllare"
+            case .silent: return "silenzioso"
+            case .revoked: return "revocato"
+            case .pending: return "da registrare"
+            }
+        }
+
+        /// Whether the state counts as a problem for monitoring (exit 3, the unhealthy gauge).
+        public var isUnhealthy: Bool { self == .check || self == .silent }
+    }
+
+    /// Why a device is not `ok`: a stable code and the Italian words.
+    public struct Reason: Sendable, Equatable, Encodable {
+        public let code: String
+        public let message: String
+
+        public init(_ code: String, _ message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    /// What the server knows about one device.
+    public struct Facts: Sendable {
+        public var enrolled: Bool
+        public var revoked: Bool
+        public var codeExpiresAt: Date?
+        public var blockedReason: String?
+        public var lastSeen: Date?
+        public var clockOffsetMs: Int64?
+        public var backlogOps: Int?
+        public var backlogOldestSince: Date?
+        /// Whether the device's services run on the day of `now`.
+        public var serviceDay: Bool
+
+        public init(
+            enrolled: Bool, revoked: Bool, codeExpiresAt: Date?, blockedReason: String?, lastSeen: Date?, clockOffsetMs: Int64?,
+            backlogOps: Int?, backlogOldestSince: Date?, serviceDay: Bool
+        ) {
+            self.enrolled = enrolled
+            self.revoked = revoked
+            self.codeExpiresAt = codeExpiresAt
+            self.blockedReason = blockedReason
+            self.lastSeen = lastSeen
+            self.clockOffsetMs = clockOffsetMs
+            self.backlogOps = backlogOps
+            self.backlogOldestSince = backlogOldestSince
+            self.serviceDay = serviceDay
+        }
+    }
+
+    public struct Assessment: Sendable, Equatable {
+        public let state: State
+        public let reasons: [Reason]
+        /// Silent within service hours: the case the office is told about.
+        public let silentInService: Bool
+    }
+
+    /// The state of a device at `now` under `rule`.
+    ///
+    /// Silence within service hours is counted from the later of the last contact and the start of the current
+    /// window: a bus last heard yesterday evening is not silent at 07:01, it is at 07:31 if it still has not
+    /// called. Outside service hours (and on days its services do not run) only the longer limit applies.
+    public static func assess(_ facts: Facts, rule: HealthRule, now: Date) -> Assessment {
+        if facts.revoked { return Assessment(state: .revoked, reasons: [], silentInService: false) }
+        guard facts.enrolled else {
+            var reasons: [Reason] = []
+            if let expires = facts.codeExpiresAt, expires < now {
+                reasons.append(Reason("code_expired", "codice di registrazione scaduto il \(ItalianTime.dateTime(expires)): crearne uno nuovo"))
+            }
+            return Assessment(state: .pending, reasons: reasons, silentInService: false)
+        }
+        var reasons: [Reason] = []
+        var silent = false
+        var silentInService = false
+        let today = BusinessCalendar.date(of: now)
+        if let lastSeen = facts.lastSeen {
+            let quiet = now.timeIntervalSince(lastSeen)
+            if facts.serviceDay, let window = rule.serviceHours.window(at: BusinessCalendar.time(of: now)) {
+                let windowStart = BusinessCalendar.instant(date: today, time: window.start)
+                let quietInService = now.timeIntervalSince(max(lastSeen, windowStart))
+                if quietInService > Double(rule.silentMinutes * 60) {
+                    silent = true
+                    silentInService = true
+                    reasons.append(Reason("silent_in_service",
+                                          "nessun contatto da \(ItalianTime.duration(seconds: Int(quiet))) durante il servizio (\(window.start)–\(window.end))"))
+                }
+            }
+            if !silent, quiet > Double(rule.silentHours * 3_600) {
+                silent = true
+                reasons.append(Reason("silent", "nessun contatto da \(ItalianTime.duration(seconds: Int(quiet)))"))
+            }
+        } else {
+            silent = true
+            reasons.append(Reason("never_seen", "registrato ma mai sentito"))
+        }
+        if facts.blockedReason != nil {
+            reasons.append(Reason("blocked", "bloccato: le sue registrazioni tornano indietro (copia o ripristino); va registrato di nuovo"))
+        }
+        if ClockOffsets.isWrong(facts.clockOffsetMs), let offset = facts.clockOffsetMs {
+            reasons.append(Reason("clock_wrong", "orologio sbagliato di \(ItalianTime.offset(milliseconds: offset))"))
+        }
+        if let ops = facts.backlogOps, ops > 0, let since = facts.backlogOldestSince {
+            let age = now.timeIntervalSince(since)
+            if age > Double(rule.backlogMinutes * 60) {
+                reasons.append(Reason("backlog_old",
+                                      "\(ops) \(ops == 1 ? "registrazione" : "registrazioni") da inviare, la più vecchia da \(ItalianTime.duration(seconds: Int(age)))"))
+            }
+        }
+        let state: State = silent ? .silent : (reasons.isEmpty ? .ok : .check)
+        return Assessment(state: state, reasons: reasons, silentInService: silentInService)
+    }
+}

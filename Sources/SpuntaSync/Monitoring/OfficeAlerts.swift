@@ -1,0 +1,299 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+
+/// Avvisi all'ufficio: what the office must know without looking — a child left aboard at the end of a ride
+/// (at once), a device silent during its service hours, a device with a wrong clock, conflicts left open too
+/// long. Each event is raised once (`office_alert.event_key`) and, in the same transaction, queued in the one
+/// outbox to every recipient the admin set (e-mail and/or SMS); `outbox send` delivers them.
+///
+/// Who runs the checks: `spunta-server serve` every minute, the push that makes a ride overdue at once, and
+/// `spunta-server alerts check` for setups that prefer cron.
+public enum OfficeAlerts {
+    public enum Kind: String, Sendable, CaseIterable, Encodable {
+        case childLeftAboard = "child_left_aboard"
+        case deviceSilent = "device_silent"
+        case clockWrong = "clock_wrong"
+        case conflictOld = "conflict_old"
+
+        public var italian: String {
+            switch self {
+            case .childLeftAboard: return "bambino rimasto a bordo"
+            case .deviceSilent: return "dispositivo silenzioso"
+            case .clockWrong: return "orologio sbagliato"
+            case .conflictOld: return "conflitti in attesa"
+            }
+        }
+    }
+
+    /// An alert as raised.
+    public struct Alert: Sendable, Encodable, Equatable {
+        public let id: Int64
+        public let kind: String
+        public let subject: String
+        public let raisedAt: String
+        public let clearedAt: String?
+        public let title: String
+        public let body: String
+        /// Outbox messages queued for it (one per recipient).
+        public let messages: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, subject, raisedAt = "raised_at", clearedAt = "cleared_at", title, body, messages
+        }
+
+        static let columns = "id, kind, subject, raised_at, cleared_at, title, body, messages"
+
+        init(row: Row) throws {
+            id = try row[0]
+            kind = try row[1]
+            subject = try row[2]
+            raisedAt = try row[3]
+            clearedAt = try row[4]
+            title = try row[5]
+            body = try row[6]
+            messages = try row[7]
+        }
+
+        public var kindItalian: String { Kind(rawValue: kind)?.italian ?? kind }
+    }
+
+    /// A child still aboard when the ride is over, from either source: the check "boarded, no alighting
+    /// `RideChecks.graceMinutes` after the last stop" (`closedBy` nil), or the attendant closing the ride with
+    /// the child listed aboard (`closedBy` set).
+    public struct ChildAboard: Sendable {
+        public var beneficiaryId: String
+        public var routeId: String
+        public var date: LocalDate
+        public var direction: Direction
+        public var boardingOpId: String?
+        public var boardingStopId: String?
+        /// The device that closed the ride and when, for a ride closed with the child aboard.
+        public var closedBy: (deviceId: String, at: Date)?
+
+        public init(beneficiaryId: String, routeId: String, date: LocalDate, direction: Direction, boardingOpId: String?,
+                    boardingStopId: String?, closedBy: (deviceId: String, at: Date)? = nil) {
+            self.beneficiaryId = beneficiaryId
+            self.routeId = routeId
+            self.date = date
+            self.direction = direction
+            self.boardingOpId = boardingOpId
+            self.boardingStopId = boardingStopId
+            self.closedBy = closedBy
+        }
+
+        /// One event per child, ride and day, whichever source saw it first.
+        var eventKey: String { "\(Kind.childLeftAboard.rawValue)|\(RideChecks.subject(beneficiaryId, routeId, date, direction))" }
+    }
+
+    /// Runs every check at `now`; returns the alerts raised by this run.
+    @discardableResult
+    public static func check(_ db: Database, now: Date) throws -> [Alert] {
+        try RideChecks.refresh(db, now: now)
+        var raised = try childrenLeftAboard(db, now: now)
+        let devices = try AdminQueries.devices(db, now: now)
+        raised += try silentDevices(db, devices, now: now)
+        raised += try wrongClocks(db, devices, now: now)
+        raised += try oldConflicts(db, now: now)
+        return raised
+    }
+
+    // MARK: Child left aboard
+
+    /// Rides of today and yesterday that the ride check found open after the end of the route, not yet
+    /// alerted. Older ones are history: they stay conflicts to review, and `conflict_old` reports them.
+    @discardableResult
+    public static func childrenLeftAboard(_ db: Database, now: Date) throws -> [Alert] {
+        let since = BusinessCalendar.date(of: now).adding(days: -1)
+        let rows = try db.fetchAll("""
+            SELECT c.beneficiary_id, c.business_date, json_extract(c.details, '$.route_id'), json_extract(c.details, '$.direction'),
+                   json_extract(c.details, '$.boarding_op_id'), json_extract(c.details, '$.boarding_stop_id')
+            FROM conflict c
+            WHERE c.kind = 'boarded_not_alighted' AND c.status = 'open' AND c.business_date >= ?
+                AND NOT EXISTS (SELECT 1 FROM office_alert a WHERE a.event_key = 'child_left_aboard|' || c.subject)
+            ORDER BY c.business_date, c.id
+            """, [since.description])
+        var raised: [Alert] = []
+        for row in rows {
+            guard let beneficiary: String = try row[0], let date = LocalDate(try row[1] as String? ?? ""),
+                  let route: String = try row[2], let direction = Direction(rawValue: try row[3] as String? ?? "") else { continue }
+            let aboard = ChildAboard(beneficiaryId: beneficiary, routeId: route, date: date, direction: direction,
+                                     boardingOpId: try row[4], boardingStopId: try row[5])
+            if let alert = try childLeftAboard(db, aboard, now: now) { raised.append(alert) }
+        }
+        return raised
+    }
+
+    /// The alert for one child left aboard, once per child, ride and day. The merge of a `ride_closed` op calls
+    /// this for each child the op lists as still aboard — one line: `try OfficeAlerts.childLeftAboard(db, aboard,
+    /// now: now)` with `closedBy` set — and the alert goes out with that push's commit.
+    @discardableResult
+    public static func childLeftAboard(_ db: Database, _ aboard: ChildAboard, now: Date) throws -> Alert? {
+        let child: String = try db.scalar("SELECT surname || ' ' || given_name FROM beneficiary WHERE id = ?", [aboard.beneficiaryId])
+            ?? aboard.beneficiaryId
+        let routeName: String? = try db.scalar("SELECT name FROM route WHERE id = ?", [aboard.routeId])
+        let route = routeName.map { "\(aboard.routeId) \($0)" } ?? aboard.routeId
+        var ride = "linea \(route), \(aboard.direction.italian) del \(aboard.date.italian)"
+        if let opID = aboard.boardingOpId, let op = try db.fetchOne("SELECT device_id, wall_time_ms FROM op WHERE id = ?", [opID]) {
+            let deviceID: String = try op[0]
+            let device: String = try db.scalar("SELECT name FROM device WHERE id = ?", [deviceID]) ?? deviceID
+            let stop = try aboard.boardingStopId.map { id -> String in
+                id == "school" ? "scuola" : (try db.scalar("SELECT name FROM stop WHERE id = ?", [id]) ?? id)
+            }
+            let at = Date(timeIntervalSince1970: Double(try op[1] as Int64) / 1000)
+            ride += "; salito alle \(ItalianTime.time(at))" + (stop.map { " a \($0)" } ?? "") + " (\(device))"
+        }
+        let why: String
+        if let closed = aboard.closedBy {
+            let device: String = try db.scalar("SELECT name FROM device WHERE id = ?", [closed.deviceId]) ?? closed.deviceId
+            why = "la corsa è stata chiusa da \(device) alle \(ItalianTime.time(closed.at)) con il bambino ancora a bordo"
+        } else {
+            why = "nessuna discesa registrata \(RideChecks.graceMinutes) minuti dopo l'ultima fermata"
+        }
+        return try raise(
+            db, kind: .childLeftAboard, key: aboard.eventKey, subject: aboard.beneficiaryId,
+            title: "URGENTE: \(child) risulta ancora a bordo (linea \(aboard.routeId))",
+            body: "\(child) risulta ancora a bordo dello scuolabus: \(ride); \(why). Verificare subito con l'accompagnatore e la famiglia.",
+            sms: "Spunta URGENTE: \(child) ancora a bordo, linea \(aboard.routeId) \(aboard.direction.italian) del \(aboard.date.italian). Verificare subito.",
+            now: now
+        )
+    }
+
+    // MARK: Devices
+
+    static func silentDevices(_ db: Database, _ devices: [AdminQueries.DeviceStatus], now: Date) throws -> [Alert] {
+        var raised: [Alert] = []
+        for device in devices {
+            guard device.silentInService, let lastSeen = device.lastSeenAt else {
+                try clear(db, kind: .deviceSilent, subject: device.id, now: now)
+                continue
+            }
+            let seen = ItalianTime.dateTime(stored: lastSeen)
+            let pending = device.backlog?.pendingOps ?? 0
+            let waiting = pending > 0 ? " All'ultimo contatto aveva \(pending) registrazioni da inviare." : ""
+            let why = device.reasons.first { $0.code == "silent_in_service" }?.message ?? "nessun contatto durante il servizio"
+            if let alert = try raise(
+                db, kind: .deviceSilent, key: "\(Kind.deviceSilent.rawValue)|\(device.id)|\(lastSeen)", subject: device.id,
+                title: "Dispositivo silenzioso: \(device.name)",
+                body: "\(device.name) (\(device.id), \(device.roleItalian), \(device.scope.joined(separator: " "))): \(why); ultimo contatto \(seen).\(waiting) "
+                    + "Controllare che sia acceso e in rete: le registrazioni restano sul dispositivo finché non si collega.",
+                sms: "Spunta: \(device.name) silenzioso dalle \(ItalianTime.dateTime(stored: lastSeen)), durante il servizio.",
+                now: now
+            ) {
+                raised.append(alert)
+            }
+        }
+        return raised
+    }
+
+    static func wrongClocks(_ db: Database, _ devices: [AdminQueries.DeviceStatus], now: Date) throws -> [Alert] {
+        var raised: [Alert] = []
+        for device in devices {
+            guard device.clockSkewed, !device.revoked, let offset = device.clockOffsetMs else {
+                try clear(db, kind: .clockWrong, subject: device.id, now: now)
+                continue
+            }
+            // One event from when the clock is found wrong until it is found right again.
+            guard try openAlert(db, kind: .clockWrong, subject: device.id) == nil else { continue }
+            let text = ItalianTime.offset(milliseconds: offset)
+            if let alert = try raise(
+                db, kind: .clockWrong, key: "\(Kind.clockWrong.rawValue)|\(device.id)|\(Timestamp.string(now))", subject: device.id,
+                title: "Orologio sbagliato: \(device.name) (\(text))",
+                body: "L'orologio di \(device.name) (\(device.id), \(device.roleItalian)) è sbagliato di \(text) rispetto al server. "
+                    + "Le registrazioni restano in ordine, ma la data di quelle fatte vicino alla mezzanotte va verificata: "
+                    + "impostare data, ora e fuso orario Europe/Rome (meglio con NTP).",
+                sms: "Spunta: orologio di \(device.name) sbagliato di \(text).",
+                now: now
+            ) {
+                raised.append(alert)
+            }
+        }
+        return raised
+    }
+
+    // MARK: Conflicts
+
+    /// Conflicts open for longer than the admin's limit, each reported once; those found in one run go out as
+    /// one message.
+    static func oldConflicts(_ db: Database, now: Date) throws -> [Alert] {
+        let hours = try MonitoringSettings.conflictAlertHours(db)
+        let before = Timestamp.string(now.addingTimeInterval(-Double(hours) * 3_600))
+        let old = try db.fetchAll("""
+            SELECT id, opened_at FROM conflict c WHERE status = 'open' AND opened_at < ?
+                AND NOT EXISTS (SELECT 1 FROM office_alert a WHERE a.event_key = 'conflict_old|' || c.id || '|' || c.opened_at)
+            ORDER BY id
+            """, [before]).map { (id: try $0[0] as Int64, openedAt: try $0[1] as String) }
+        guard !old.isEmpty else { return [] }
+        let ids = Set(old.map(\.id))
+        let rows = try AdminQueries.conflicts(db, status: "open", date: nil).filter { ids.contains($0.id) }
+        var lines: [String] = []
+        for c in rows {
+            let child = c.beneficiaryName ?? c.beneficiaryId ?? ""
+            let day = c.businessDate.flatMap { LocalDate($0) }?.italian ?? ""
+            lines.append("#\(c.id) \(day) \(c.description)\(child.isEmpty ? "" : " — \(child)"): \(c.summary)")
+        }
+        let count = old.count
+        let title = "\(count) \(count == 1 ? "conflitto aperto" : "conflitti aperti") da più di \(hours) ore"
+        let body = "\(title), da decidere con spunta-server conflicts:\n" + lines.joined(separator: "\n")
+        var raised: [Alert] = []
+        // The first conflict's alert carries the message; the others are recorded so that each is reported once.
+        for (index, conflict) in old.enumerated() {
+            let key = "\(Kind.conflictOld.rawValue)|\(conflict.id)|\(conflict.openedAt)"
+            if let alert = try raise(db, kind: .conflictOld, key: key, subject: String(conflict.id), title: title, body: body,
+                                     sms: "Spunta: \(title).", now: now, send: index == 0) {
+                raised.append(alert)
+            }
+        }
+        return raised
+    }
+
+    // MARK: Raising and listing
+
+    static func openAlert(_ db: Database, kind: Kind, subject: String) throws -> Int64? {
+        try db.scalar("SELECT id FROM office_alert WHERE kind = ? AND subject = ? AND cleared_at IS NULL", [kind.rawValue, subject])
+    }
+
+    /// Ends the event of a state alert (the device is heard again, its clock is right again).
+    static func clear(_ db: Database, kind: Kind, subject: String, now: Date) throws {
+        try db.run("UPDATE office_alert SET cleared_at = ? WHERE kind = ? AND subject = ? AND cleared_at IS NULL",
+                   [Timestamp.string(now), kind.rawValue, subject])
+    }
+
+    /// Records the event once and queues its message to every recipient; nil when the event was already raised.
+    static func raise(
+        _ db: Database, kind: Kind, key: String, subject: String, title: String, body: String, sms: String, now: Date, send: Bool = true
+    ) throws -> Alert? {
+        let stamp = Timestamp.string(now)
+        try db.run("""
+            INSERT OR IGNORE INTO office_alert (kind, event_key, subject, raised_at, title, body, messages) VALUES (?, ?, ?, ?, ?, ?, 0)
+            """, [kind.rawValue, key, subject, stamp, title, body])
+        guard db.changesCount > 0 else { return nil }
+        let id = db.lastInsertedRowID
+        var queued = 0
+        if send {
+            for recipient in try AlertRecipients.all(db) {
+                let text = recipient.channel == .sms ? String(sms.prefix(300)) : body + "\n\n— Spunta, \(ItalianTime.dateTime(now))"
+                if try MessageOutbox.enqueue(db, key: "office_alert|\(key)|\(recipient.address)", kind: "office_alert_\(kind.rawValue)",
+                                             channel: recipient.channel, recipient: recipient.address, subject: title, body: text,
+                                             payer: nil, now: now) {
+                    queued += 1
+                }
+            }
+            try db.run("UPDATE office_alert SET messages = ? WHERE id = ?", [queued, id])
+        }
+        return try db.fetchOne("SELECT \(Alert.columns) FROM office_alert WHERE id = ?", [id]).map(Alert.init(row:))
+    }
+
+    /// Alerts raised since `since` (all when nil), newest first, at most `limit`.
+    public static func list(_ db: Database, since: Date? = nil, limit: Int = 200) throws -> [Alert] {
+        var sql = "SELECT \(Alert.columns) FROM office_alert"
+        var args: StatementArguments = []
+        if let since {
+            sql += " WHERE raised_at >= ?"
+            args.append(Timestamp.string(since))
+        }
+        return try db.fetchAll(sql + " ORDER BY raised_at DESC, id DESC LIMIT \(max(1, limit))", args).map(Alert.init(row:))
+    }
+}

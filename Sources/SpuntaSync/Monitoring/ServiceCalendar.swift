@@ -1,0 +1,48 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaStore
+
+/// Which days a device is expected at work: the days one of the services of its scope runs (`Service.runs`) —
+/// a bus the transport service of its routes, a canteen door the services delivered at its sites, a teacher the
+/// services of her classes' sites. Read once per listing.
+public struct ServiceCalendar: Sendable {
+    let services: [String: Service]
+    let years: [String: SchoolYear]
+    let routeServices: [String: String]
+    let classSites: [String: String]
+
+    public init(_ db: Database) throws {
+        services = Dictionary(uniqueKeysWithValues: try MasterDataStore.services(db).map { ($0.id, $0) })
+        years = Dictionary(uniqueKeysWithValues: try MasterDataStore.schoolYears(db).map { ($0.id, $0) })
+        var routes: [String: String] = [:]
+        for row in try db.fetchAll("SELECT id, service_id FROM route WHERE deleted = 0") { routes[try row[0] as String] = try row[1] as String }
+        routeServices = routes
+        var classes: [String: String] = [:]
+        for row in try db.fetchAll("SELECT id, site_id FROM school_class WHERE deleted = 0") { classes[try row[0] as String] = try row[1] as String }
+        classSites = classes
+    }
+
+    /// The services a scope takes part in.
+    func services(of scope: [ScopeItem]) -> [Service] {
+        var sites: Set<String> = []
+        var ids: Set<String> = []
+        for item in scope {
+            switch item.kind {
+            case .route: if let service = routeServices[item.id] { ids.insert(service) }
+            case .site: sites.insert(item.id)
+            case .class: if let site = classSites[item.id] { sites.insert(site) }
+            }
+        }
+        return services.values.filter { ids.contains($0.id) || !sites.isDisjoint(with: $0.siteIds) }.sorted { $0.id < $1.id }
+    }
+
+    /// Whether a device with this scope is expected at work on `day`. A scope with no service (a class whose site
+    /// has none) follows the school week: Monday to Friday, national holidays excepted.
+    public func isServiceDay(_ day: LocalDate, scope: [ScopeItem]) -> Bool {
+        let own = services(of: scope)
+        guard !own.isEmpty else { return day.weekday <= 5 && !ItalianHolidays.isHoliday(day) }
+        return own.contains { $0.runs(on: day, year: years[$0.yearId]) }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import SpuntaDomain
+import SpuntaSync
+
+/// Stato del servizio (`/admin`): what an admin glancing at 08:15 must see — the alerts of the day, today's
+/// numbers, every device with its state and what waits on it, the open conflicts in words. It reads the same
+/// queries as `spunta-server devices`, `conflicts`, `alerts` and `today`, and refreshes itself every minute.
+public enum StatusPage {
+    public struct Content: Sendable {
+        public var municipality: String
+        public var now: Date
+        public var devices: [AdminQueries.DeviceStatus]
+        public var conflicts: [AdminQueries.ConflictRow]
+        public var alerts: [OfficeAlerts.Alert]
+        public var today: AdminQueries.TodayNumbers
+        public var actor: String
+        public var formToken: String
+        public var refreshSeconds: Int
+
+        public init(
+            municipality: String, now: Date, devices: [AdminQueries.DeviceStatus], conflicts: [AdminQueries.ConflictRow],
+            alerts: [OfficeAlerts.Alert], today: AdminQueries.TodayNumbers, actor: String, formToken: String, refreshSeconds: Int = 60
+        ) {
+            self.municipality = municipality
+            self.now = now
+            self.devices = devices
+            self.conflicts = conflicts
+            self.alerts = alerts
+            self.today = today
+            self.actor = actor
+            self.formToken = formToken
+            self.refreshSeconds = refreshSeconds
+        }
+    }
+
+    public static func render(_ c: Content) -> HTML {
+        let day = BusinessCalendar.date(of: c.now)
+        let header: HTML = """
+            <div>
+            <h1>Spunta — stato del servizio</h1>
+            <p class="muted">\(c.municipality) · aggiornato alle \(ItalianTime.time(c.now)) del \(day.italian) · si aggiorna da sé ogni \(c.refreshSeconds) secondi</p>
+            </div>
+            <form method="post" action="/admin/logout">
+            <input type="hidden" name="form_token" value="\(c.formToken)">
+            <button type="submit">Esci (\(c.actor))</button>
+            </form>
+            """
+        let main = alerts(c.alerts, today: day) + numbers(c.today) + devices(c.devices) + conflicts(c.conflicts)
+        return Layout.page(title: "Spunta — stato del servizio", refreshSeconds: c.refreshSeconds, header: header, main: main)
+    }
+
+    static func alerts(_ alerts: [OfficeAlerts.Alert], today: LocalDate) -> HTML {
+        var items: [HTML] = []
+        for alert in alerts {
+            let raised = UTCTime.date(alert.raisedAt).map { ItalianTime.short($0, today: today) } ?? alert.raisedAt
+            let urgent = alert.kind == OfficeAlerts.Kind.childLeftAboard.rawValue
+            let cleared: HTML = alert.clearedAt.map { " <span class=\"cleared\">(rientrato alle \(ItalianTime.dateTime(stored: $0)))</span>" } ?? .empty
+            items.append("""
+                <li\(urgent ? " class=\"urgent\"" : "" as HTML)><strong>\(raised) — \(alert.title)</strong>\(cleared)<br>\(alert.body)</li>
+
+                """)
+        }
+        let list: HTML = items.isEmpty ? "<p>Nessun avviso nelle ultime 24 ore.</p>\n" : "<ul class=\"alerts\">\n\(items)</ul>\n"
+        return """
+            <section aria-labelledby="avvisi">
+            <h2 id="avvisi">Avvisi all'ufficio (ultime 24 ore)</h2>
+            \(list)</section>
+
+            """
+    }
+
+    static func numbers(_ t: AdminQueries.TodayNumbers) -> HTML {
+        let date = LocalDate(t.date)?.italian ?? t.date
+        var rows: [HTML] = []
+        for site in t.mealsBySite {
+            rows.append("<tr><td data-label=\"Plesso\">\(site.siteId) \(site.name)</td><td class=\"number\" data-label=\"Pasti\">\(site.meals)</td></tr>\n")
+        }
+        return """
+            <section aria-labelledby="oggi">
+            <h2 id="oggi">Oggi, \(date)</h2>
+            <dl class="numbers">
+            <div><dt>Pasti serviti</dt><dd>\(t.mealsTotal)</dd></div>
+            <div><dt>Corse aperte</dt><dd>\(t.ridesOpen)</dd></div>
+            <div><dt>Bambini a bordo</dt><dd>\(t.childrenAboard)</dd></div>
+            </dl>
+            <table class="cards">
+            <caption>Pasti serviti per plesso</caption>
+            <thead><tr><th scope="col">Plesso</th><th scope="col" class="number">Pasti</th></tr></thead>
+            <tbody>
+            \(rows)</tbody>
+            </table>
+            </section>
+
+            """
+    }
+
+    static func devices(_ devices: [AdminQueries.DeviceStatus]) -> HTML {
+        var rows: [HTML] = []
+        for d in devices {
+            rows.append("""
+                <tr>
+                <td data-label="Dispositivo"><strong>\(d.name)</strong> <span class="muted">\(d.id)</span></td>
+                <td data-label="Ruolo">\(d.roleItalian) <span class="muted">\(d.scope.joined(separator: " "))</span></td>
+                <td data-label="Stato"><span class="state state-\(d.state.rawValue)">\(d.state.italian)</span></td>
+                <td data-label="Visto">\(d.seenItalian)</td>
+                <td data-label="Da inviare">\(d.pendingItalian)</td>
+                <td data-label="Novità da scaricare" class="number">\(Int(d.cursorLag))</td>
+                <td data-label="Orologio">\(d.clockItalian)</td>
+                <td data-label="Note">\(d.notesItalian)</td>
+                </tr>
+
+                """)
+        }
+        let counts = DeviceHealth.State.allCases.compactMap { state -> String? in
+            let n = devices.filter { $0.state == state }.count
+            return n == 0 ? nil : "\(n) \(state.italian)"
+        }
+        let summary = "\(devices.count) dispositivi" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
+        return """
+            <section aria-labelledby="dispositivi">
+            <h2 id="dispositivi">Dispositivi</h2>
+            <table class="cards">
+            <caption>\(summary)</caption>
+            <thead><tr><th scope="col">Dispositivo</th><th scope="col">Ruolo</th><th scope="col">Stato</th><th scope="col">Visto</th>
+            <th scope="col">Da inviare</th><th scope="col" class="number">Novità da scaricare</th><th scope="col">Orologio</th><th scope="col">Note</th></tr></thead>
+            <tbody>
+            \(rows)</tbody>
+            </table>
+            </section>
+
+            """
+    }
+
+    static func conflicts(_ conflicts: [AdminQueries.ConflictRow]) -> HTML {
+        var items: [HTML] = []
+        for c in conflicts {
+            let day = c.businessDate.flatMap { LocalDate($0) }?.italian ?? ""
+            let child: HTML = (c.beneficiaryName ?? c.beneficiaryId).map { " — \($0)" } ?? .empty
+            items.append("<li><strong>#\(Int(c.id)) \(day) \(c.description)\(child)</strong><br>\(c.summary)</li>\n")
+        }
+        let list: HTML = items.isEmpty ? "<p>Nessun conflitto da decidere.</p>\n"
+            : "<ol class=\"conflicts\">\n\(items)</ol>\n<p class=\"muted\">Si decidono con <code>spunta-server conflicts resolve NUMERO --note …</code>.</p>\n"
+        return """
+            <section aria-labelledby="conflitti">
+            <h2 id="conflitti">Conflitti da decidere (\(conflicts.count))</h2>
+            \(list)</section>
+
+            """
+    }
+}
