@@ -117,7 +117,7 @@ public struct ConflictNarrative {
             let likely = text("likely_date").flatMap { LocalDate($0) }?.italian ?? text("likely_date") ?? "?"
             var sentence = try op(text("op_id")).map { op in
                 let instant = Date(timeIntervalSince1970: Double(op.wallTimeMs) / 1000)
-                return "\(deviceNames[op.device] ?? op.device) alle \(ItalianTime.dateTime(instant))"
+                return "\(deviceNames[op.device] ?? op.device) il \(BusinessCalendar.date(of: instant).italian) alle \(ItalianTime.time(instant))"
             } ?? (text("device_id").map { deviceNames[$0] ?? $0 } ?? "?")
             if let offset { sentence += " (orologio sbagliato di \(ItalianTime.offset(milliseconds: offset)))" }
             return sentence + ": registrato per il \(recorded), per l'ora del server era il \(likely) → vale la data del dispositivo, da verificare"

@@ -78,6 +78,17 @@ public struct HealthRule: Sendable, Equatable, Encodable {
         }
     }
 
+    public init(role: DeviceRole, serviceHours: ServiceHours, silentMinutes: Int, silentHours: Int, backlogMinutes: Int,
+                updatedAt: String = "", updatedBy: String = "") {
+        self.role = role
+        self.serviceHours = serviceHours
+        self.silentMinutes = silentMinutes
+        self.silentHours = silentHours
+        self.backlogMinutes = backlogMinutes
+        self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
+    }
+
     static let columns = "role, service_hours, silent_minutes, silent_hours, backlog_minutes, updated_at, updated_by"
 
     init(row: Row) throws {
