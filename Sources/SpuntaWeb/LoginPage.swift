@@ -8,7 +8,7 @@ public enum LoginPage {
             \(problem)<form method="post" action="/admin/login">
             <input type="hidden" name="form_token" value="\(formToken)">
             <p><label for="credential">Credenziale di amministratore</label>
-            <input id="credential" name="credential" type="password" autocomplete="current-password" required autofocus></p>
+            <input id="credential" name="credential" type="password" autocomplete="current-password" required></p>
             <p><label for="actor">Il tuo nome (resta nel registro di audit)</label>
             <input id="actor" name="actor" type="text" autocomplete="username" maxlength="80"></p>
             <p><button type="submit">Entra</button></p>

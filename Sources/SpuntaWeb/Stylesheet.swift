@@ -8,7 +8,7 @@ public enum Stylesheet {
         :root { --ink: #1b1b1b; --muted: #555; --line: #c8c8c8; --bad: #9b1c1c; --warn: #7a4b00; --good: #1d6b2f; --bg: #fff; }
         * { box-sizing: border-box; }
         html { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 100%; color: var(--ink); background: var(--bg); }
-        body { margin: 0 auto; padding: 0.75rem; max-width: 80rem; line-height: 1.45; overflow-wrap: anywhere; }
+        body { margin: 0 auto; padding: 0.75rem; max-width: 80rem; line-height: 1.45; overflow-wrap: break-word; }
         h1 { font-size: 1.4rem; margin: 0.25rem 0; }
         h2 { font-size: 1.15rem; margin: 1.5rem 0 0.5rem; border-bottom: 2px solid var(--line); padding-bottom: 0.2rem; }
         p { margin: 0.4rem 0; }
@@ -30,6 +30,7 @@ public enum Stylesheet {
         table { border-collapse: collapse; width: 100%; margin: 0.5rem 0; }
         caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
         th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); }
+        td.nowrap, th.nowrap { white-space: nowrap; }
         thead th { border-bottom: 2px solid var(--ink); }
         td.number, th.number { text-align: right; }
         .state { font-weight: bold; white-space: nowrap; }
@@ -43,10 +44,11 @@ public enum Stylesheet {
         .cleared { color: var(--muted); }
         @media (max-width: 40rem) {
             body { padding: 0.5rem; }
-            table.cards thead { position: absolute; left: -100vw; }
-            table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
+            table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+            table.cards, table.cards caption, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
+            table.cards td:empty { display: none; }
             table.cards tr { border: 2px solid var(--line); border-radius: 6px; margin-bottom: 0.6rem; padding: 0.2rem 0; }
-            table.cards td { border: 0; padding: 0.15rem 0.6rem; }
+            table.cards td { border: 0; padding: 0.15rem 0.6rem; overflow-wrap: anywhere; white-space: normal; }
             table.cards td::before { content: attr(data-label) ": "; font-weight: bold; }
             td.number { text-align: left; }
         }

@@ -20,10 +20,15 @@ final class ServerFixture {
     nonisolated(unsafe) private static var template: String?
     private static let templateLock = NSLock()
 
+    /// - Parameters:
+    ///   - clock: the server's clock (a test drives it to play a day).
+    ///   - alertInterval: the office alerts' checks; none unless a test asks (they would race its assertions).
+    ///   - sleep: how those checks wait (a test wakes them itself).
     init(
         readTimeout: TimeInterval = 10, settings: SyncService.Settings = SyncService.Settings(),
         clock: @escaping @Sendable () -> Date = { Date() }, log: @escaping @Sendable (String) -> Void = { _ in },
-        pause: @escaping @Sendable (TimeInterval) async -> Void = SyncService.sleep
+        pause: @escaping @Sendable (TimeInterval) async -> Void = SyncService.sleep, alertInterval: Duration? = nil,
+        sleep: @escaping AlertMonitor.Sleep = { try await Task.sleep(for: $0) }
     ) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -33,7 +38,7 @@ final class ServerFixture {
         configuration.readTimeout = readTimeout
         configuration.shutdownGrace = 5
         server = try SyncServer(databasePath: dbPath, configuration: configuration, settings: settings, accessLog: nil, clock: clock,
-                                log: log, pause: pause)
+                                log: log, pause: pause, alertInterval: alertInterval, sleep: sleep)
         port = try server.start()
     }
 

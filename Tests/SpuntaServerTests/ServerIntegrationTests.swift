@@ -233,6 +233,12 @@ struct ServerIntegrationTests {
             let metrics = String(decoding: try client.send(method: "GET", path: "/metrics").body, as: UTF8.self)
             #expect(metrics.contains("# TYPE spunta_pull_seconds histogram"))
             #expect(metrics.contains("spunta_group_commits_total"))
+            #expect(metrics.contains("# TYPE spunta_device_seconds_since_seen gauge"))
+            #expect(metrics.contains("spunta_device_seconds_since_seen{device=\"\(device.id)\",name=\"Insegnante 1A\",role=\"teacher\"} "))
+            #expect(!metrics.contains("spunta_device_clock_offset_seconds{device=\"\(device.id)\""), "never measured: no sample")
+            #expect(metrics.contains("\nspunta_conflicts_open 0\n"))
+            #expect(metrics.contains("\nspunta_devices_unhealthy 0\n"))
+            #expect(metrics.contains("spunta_devices{state=\"ok\"} 1"))
             #expect(try client.send(method: "GET", path: "/v1/admin/status").status == 401)
             let token = try f.admin { db in try AdminToken.create(db, actor: "test", now: Date()) }
             let status = try client.send(method: "GET", path: "/v1/admin/status", headers: ["Authorization": "Bearer \(token)"])

@@ -83,7 +83,10 @@ struct ConflictNarrativeTests {
         let child = try #require(f.canteenChildren(site: "S01").first)
         // The device's clock is two hours ahead: at 22:10 on the 5th it reads 00:10 on the 6th.
         let maker = OpMaker(device: door.deviceId, date: LocalDate(year: 2026, month: 10, day: 6)!)
-        _ = try f.push(door, [maker.meal(child.beneficiary, service: child.service, site: "S01", at: romeMs(0, 10, day: 6))], offset: 7_200_000)
+        let meal = maker.meal(child.beneficiary, service: child.service, site: "S01", at: romeMs(0, 10, day: 6))
+        // Pushed at 22:12 by the server's clock, when the device reads 00:12.
+        let reading = ClockReading(deviceMs: romeMs(0, 12, day: 6), serverMs: romeMs(22, 12), deviceSeq: meal.seq)
+        _ = try f.push(door, [meal], clock: reading)
         let conflict = try #require(try f.conflicts().first { $0.kind == "clock_skew" })
         #expect(conflict.summary == "Mensa Rodari 1 il 06/10/2026 alle 00:10 (orologio sbagliato di +2 h): registrato per il 06/10/2026, "
             + "per l'ora del server era il 05/10/2026 → vale la data del dispositivo, da verificare")

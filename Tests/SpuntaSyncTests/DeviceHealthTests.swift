@@ -37,11 +37,16 @@ struct DeviceHealthTests {
         Case(what: "silence before the service starts does not count: last heard yesterday, ok at 07:20",
              facts: facts(seen: rome(17, 0, day: 4)), now: rome(7, 20), state: .ok, reasons: []),
         Case(what: "… and silent at 07:31", facts: facts(seen: rome(17, 0, day: 4)), now: rome(7, 31), state: .silent, reasons: ["silent_in_service"]),
-        Case(what: "outside service hours only the long limit counts", facts: facts(seen: rome(7, 5)), now: rome(11, 0), state: .ok, reasons: []),
+        Case(what: "heard after the run, only the long limit counts until the next run", facts: facts(seen: rome(9, 30)), now: rome(12, 50),
+             state: .ok, reasons: []),
+        Case(what: "silent through the morning run, still silent at 11:00 until heard again", facts: facts(seen: rome(7, 5)), now: rome(11, 0),
+             state: .silent, reasons: ["silent_in_service"]),
+        Case(what: "the afternoon run counts as the morning's", facts: facts(seen: rome(12, 0)), now: rome(13, 40), state: .silent,
+             reasons: ["silent_in_service"]),
         Case(what: "on a day its services do not run, the same", facts: facts(seen: rome(7, 5), serviceDay: false), now: rome(8, 30),
              state: .ok, reasons: []),
-        Case(what: "not heard for four days is silent anyway", facts: facts(seen: rome(11, 0, day: 1)), now: rome(11, 0), state: .silent,
-             reasons: ["silent"]),
+        Case(what: "not heard for four days is silent, service or not", facts: facts(seen: rome(11, 0, day: 1), serviceDay: false), now: rome(11, 0),
+             state: .silent, reasons: ["silent"]),
         Case(what: "a clock an hour behind needs a look", facts: facts(seen: rome(7, 30), offset: -3_600_000), now: rome(7, 31), state: .check,
              reasons: ["clock_wrong"]),
         Case(what: "a blocked device needs a look", facts: facts(seen: rome(7, 30), blocked: "op x has seq 1 after 4"), now: rome(7, 31),
@@ -65,7 +70,9 @@ struct DeviceHealthTests {
     @Test("the reasons speak Italian with local times and durations")
     func words() {
         let silent = DeviceHealth.assess(Self.facts(seen: rome(7, 5)), rule: Self.busRule, now: rome(7, 40))
-        #expect(silent.reasons.first?.message == "nessun contatto da 35 min durante il servizio (07:00–09:00)")
+        #expect(silent.reasons.first?.message == "nessun contatto da 35 min (ultimo: 07:05), durante il servizio 07:00–09:00")
+        let days = DeviceHealth.assess(Self.facts(seen: rome(11, 0, day: 1), serviceDay: false), rule: Self.busRule, now: rome(11, 0))
+        #expect(days.reasons.first?.message == "nessun contatto da 4 g (ultimo: 01/10/2026 11:00)")
         let clock = DeviceHealth.assess(Self.facts(seen: rome(7, 30), offset: -3_600_000), rule: Self.busRule, now: rome(7, 31))
         #expect(clock.reasons.first?.message == "orologio sbagliato di -1 h")
         let backlog = DeviceHealth.assess(Self.facts(seen: rome(7, 44), backlog: (12, rome(7, 0))), rule: Self.busRule, now: rome(7, 45))

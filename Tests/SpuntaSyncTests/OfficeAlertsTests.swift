@@ -86,7 +86,7 @@ struct OfficeAlertsTests {
         let raised = try Self.check(f, at: rome(7, 36))
         #expect(raised.map(\.kind) == ["device_silent"])
         #expect(raised.first?.title == "Dispositivo silenzioso: Scuolabus 1")
-        #expect(raised.first?.body.contains("ultimo contatto 05/10/2026 07:05") == true)
+        #expect(raised.first?.body.contains("Ultimo contatto: 05/10/2026 07:05.") == true)
         #expect(try Self.check(f, at: rome(7, 50)).isEmpty)
         try Self.seen(f, bus.deviceId, at: rome(7, 55))
         #expect(try Self.check(f, at: rome(7, 56)).isEmpty)

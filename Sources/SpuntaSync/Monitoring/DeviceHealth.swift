@@ -79,9 +79,11 @@ public enum DeviceHealth {
 
     /// The state of a device at `now` under `rule`.
     ///
-    /// Silence within service hours is counted from the later of the last contact and the start of the current
-    /// window: a bus last heard yesterday evening is not silent at 07:01, it is at 07:31 if it still has not
-    /// called. Outside service hours (and on days its services do not run) only the longer limit applies.
+    /// Silence in service is counted, for each service window of the day that has begun, from the later of the
+    /// last contact and the window's start to the earlier of now and the window's end: a bus last heard yesterday
+    /// evening is not silent at 07:01, it is at 07:31 if it still has not called, and it stays silent after the
+    /// run is over until it is heard again — a bus that missed its whole run must not read `ok` at 10:00. On
+    /// days its services do not run only the longer limit applies.
     public static func assess(_ facts: Facts, rule: HealthRule, now: Date) -> Assessment {
         if facts.revoked { return Assessment(state: .revoked, reasons: [], silentInService: false) }
         guard facts.enrolled else {
@@ -97,19 +99,24 @@ public enum DeviceHealth {
         let today = BusinessCalendar.date(of: now)
         if let lastSeen = facts.lastSeen {
             let quiet = now.timeIntervalSince(lastSeen)
-            if facts.serviceDay, let window = rule.serviceHours.window(at: BusinessCalendar.time(of: now)) {
-                let windowStart = BusinessCalendar.instant(date: today, time: window.start)
-                let quietInService = now.timeIntervalSince(max(lastSeen, windowStart))
-                if quietInService > Double(rule.silentMinutes * 60) {
-                    silent = true
-                    silentInService = true
-                    reasons.append(Reason("silent_in_service",
-                                          "nessun contatto da \(ItalianTime.duration(seconds: Int(quiet))) durante il servizio (\(window.start)–\(window.end))"))
+            let last = ItalianTime.short(lastSeen, today: today)
+            if facts.serviceDay {
+                for window in rule.serviceHours.windows.reversed() {
+                    let start = BusinessCalendar.instant(date: today, time: window.start)
+                    let end = BusinessCalendar.instant(date: today, time: window.end)
+                    guard start < now else { continue }
+                    if min(now, end).timeIntervalSince(max(lastSeen, start)) > Double(rule.silentMinutes * 60) {
+                        silent = true
+                        silentInService = true
+                        reasons.append(Reason("silent_in_service",
+                                              "nessun contatto da \(ItalianTime.duration(seconds: Int(quiet))) (ultimo: \(last)), durante il servizio \(window.start)–\(window.end)"))
+                        break
+                    }
                 }
             }
             if !silent, quiet > Double(rule.silentHours * 3_600) {
                 silent = true
-                reasons.append(Reason("silent", "nessun contatto da \(ItalianTime.duration(seconds: Int(quiet)))"))
+                reasons.append(Reason("silent", "nessun contatto da \(ItalianTime.duration(seconds: Int(quiet))) (ultimo: \(last))"))
             }
         } else {
             silent = true
