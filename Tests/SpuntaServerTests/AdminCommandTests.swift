@@ -1,0 +1,89 @@
+import Foundation
+import SpuntaTestSupport
+import Testing
+import SpuntaStore
+@testable import SpuntaSync
+
+/// The admin commands as run from a shell: who did it, in Italian, checks for cron.
+@Suite("Admin commands")
+struct AdminCommandTests {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+        let process = try ChildProcess("spunta-server", arguments, environment: environment)
+        let status = process.wait()
+        return (status, process.output.joined(separator: "\n"), process.errors)
+    }
+
+    static func lastActor(_ f: ServerFixture, _ action: String) throws -> String? {
+        try f.admin { db in try db.scalar("SELECT actor FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1", [action]) }
+    }
+
+    @Test("every admin command records who did it: --actor, else the user behind sudo, else the Unix user", arguments: [
+        (["--actor", "Luca Bianchi"], ["SUDO_USER": "mrossi", "USER": "spunta"], "Luca Bianchi"),
+        ([], ["SUDO_USER": "mrossi", "USER": "spunta"], "mrossi"),
+        ([], ["SUDO_USER": "", "USER": "lbianchi"], "lbianchi"),
+    ])
+    func actor(flags: [String], environment: [String: String], expected: String) throws {
+        let f = try ServerFixture()
+        defer { f.stop() }
+        let added = try Self.run(["device", "add", "--db", f.dbPath, "--name", "Mensa", "--role", "canteen", "--scope", "site:S01"] + flags,
+                                 environment: environment)
+        #expect(added.status == 0, "\(added.errors)")
+        #expect(added.output.contains("Valido fino al "), "the code's expiry in Rome's time: \(added.output)")
+        #expect(try Self.lastActor(f, "device_add") == expected)
+        let set = try Self.run(["devices", "set-thresholds", "--db", f.dbPath, "--role", "bus", "--silent-minutes", "20"] + flags,
+                               environment: environment)
+        #expect(set.status == 0, "\(set.errors)")
+        #expect(try Self.lastActor(f, "health_rule_set") == expected)
+        let recipient = try Self.run(["alerts", "add-recipient", "--db", f.dbPath, "--email", "ufficio@comune.example.it"] + flags,
+                                     environment: environment)
+        #expect(recipient.status == 0)
+        #expect(try Self.lastActor(f, "alert_recipient_add") == expected)
+        let token = try Self.run(["admin-token", "--db", f.dbPath] + flags, environment: environment)
+        #expect(token.status == 0)
+        #expect(try Self.lastActor(f, "admin_token_create") == expected)
+        let audit = try Self.run(["audit", "--db", f.dbPath])
+        #expect(audit.output.contains("\(expected) soglie di controllo cambiate bus"))
+        #expect(audit.output.contains("\(expected) dispositivo creato D-"))
+    }
+
+    @Test("thresholds are shown and changed in words; a bad value is refused in Italian and changes nothing")
+    func thresholds() throws {
+        let f = try ServerFixture()
+        defer { f.stop() }
+        let shown = try Self.run(["devices", "thresholds", "--db", f.dbPath])
+        #expect(shown.output.contains("scuolabus (bus): in servizio 07:00–09:00 e 13:00–17:00 nei giorni dei suoi servizi; silenzioso dopo 30 min in servizio"))
+        let bad = try Self.run(["devices", "set-thresholds", "--db", f.dbPath, "--role", "bus", "--service-hours", "9-7"])
+        #expect(bad.status == 2)
+        #expect(bad.errors.contains("--service-hours «9-7» non valido"))
+        let none = try Self.run(["devices", "set-thresholds", "--db", f.dbPath, "--role", "bus"])
+        #expect(none.status == 1)
+        #expect(none.errors.contains("Indicare almeno una soglia da cambiare"))
+        let set = try Self.run(["devices", "set-thresholds", "--db", f.dbPath, "--role", "bus", "--service-hours", "06:50-09:10", "--actor", "x"])
+        #expect(set.output.contains("Soglie di scuolabus: in servizio 06:50–09:10"))
+        let json = try Self.run(["devices", "thresholds", "--db", f.dbPath, "--json"])
+        #expect(json.output.contains("\"service_hours\":\"06:50-09:10\""))
+    }
+
+    @Test("alerts check for cron: a wrong clock is reported once; a bad recipient is refused in Italian")
+    func cronCheck() throws {
+        let f = try ServerFixture()
+        defer { f.stop() }
+        let device = try f.enrolledDevice(.canteen, ["site:S01"], name: "Mensa Rodari 1")
+        try f.admin { db in try db.run("UPDATE device SET clock_offset_ms = -3600000 WHERE id = ?", [device.id]) }
+        let first = try Self.run(["alerts", "check", "--db", f.dbPath])
+        #expect(first.status == 0)
+        #expect(first.output.contains("orologio sbagliato: Orologio sbagliato: Mensa Rodari 1 (-1 h)"), "\(first.output)")
+        #expect(first.errors.contains("Nessun destinatario degli avvisi"))
+        let second = try Self.run(["alerts", "check", "--db", f.dbPath, "--quiet"])
+        #expect(second.status == 0)
+        #expect(second.output.isEmpty)
+        let bad = try Self.run(["alerts", "add-recipient", "--db", f.dbPath, "--sms", "06 1234567"])
+        #expect(bad.status == 1)
+        #expect(!bad.errors.isEmpty && bad.errors.contains("06 1234567"), "\(bad.errors)")
+        let devices = try Self.run(["devices", "--db", f.dbPath])
+        #expect(devices.status == 3)
+        #expect(devices.output.contains("orologio sbagliato di -1 h"))
+        #expect(devices.output.contains("-1 h"))
+        #expect(devices.output.contains("Novità da scaricare"))
+    }
+}
