@@ -95,6 +95,9 @@ public final class SyncService: Sendable {
         self.readers = try ReaderPool(path: path, count: settings.readerCount)
         self.clock = clock
         metrics.gauge("spunta_pulls_waiting", help: "Pulls waiting for news (long poll).") { Double(notifier.waiting) }
+        metrics.counter("spunta_office_alerts_total", help: "Alerts raised to the office by kind (once per event).")
+        metrics.counter("spunta_office_alert_check_failures_total", help: "Rounds of the office alerts' checks that failed.")
+        metrics.counter("spunta_backlog_reports_unreadable_total", help: "Spunta-Device-Backlog headers ignored because unreadable.")
     }
 
     private let rideChecks = Throttle(every: 60)

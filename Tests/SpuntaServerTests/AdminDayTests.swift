@@ -55,6 +55,13 @@ struct AdminDayTests {
         #expect(nord["silent_in_service"] as? Bool == true)
         #expect((nord["last_seen_at"] as? String)?.hasSuffix("Z") == true, "JSON keeps UTC")
         #expect(devices.first { $0["name"] as? String == "Scuolabus Sud" }?["state"] as? String == "ok")
+        let metrics = String(decoding: try HTTPClient(baseURL: day.fixture.baseURL).send(method: "GET", path: "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("spunta_office_alerts_total{kind=\"device_silent\"} 1\n"))
+        #expect(metrics.contains("spunta_office_alerts_total{kind=\"child_left_aboard\"} 1\n"))
+        #expect(metrics.contains("spunta_device_unhealthy{device=\"\(day.nord.id)\",name=\"Scuolabus Nord\",role=\"bus\"} 1\n"))
+        #expect(metrics.contains("\nspunta_devices_unhealthy 1\n"))
+        #expect(metrics.contains("\nspunta_conflicts_open 1\n"))
+        #expect(metrics.contains("spunta_device_backlog_ops{device=\"\(day.sud.id)\",name=\"Scuolabus Sud\",role=\"bus\"} 0\n"))
     }
 
     @Test("the status page shows both alerts, the devices and today's numbers in Chromium, by keyboard, at 1280 and 360 pixels",

@@ -42,6 +42,11 @@ public final class Metrics: @unchecked Sendable {
         help[name] = (type, text)
     }
 
+    /// Declares a counter kept by another part of the server, so that it is rendered with its help text.
+    public func counter(_ name: String, help text: String) {
+        lock.withLock { help[name] = ("counter", text) }
+    }
+
     /// A gauge read when the metrics are rendered.
     public func gauge(_ name: String, help text: String, _ read: @escaping @Sendable () -> Double) {
         lock.withLock {

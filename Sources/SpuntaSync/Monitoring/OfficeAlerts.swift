@@ -94,8 +94,12 @@ public enum OfficeAlerts {
         try RideChecks.refresh(db, now: now)
         var raised = try childrenLeftAboard(db, now: now)
         let devices = try AdminQueries.devices(db, now: now)
-        raised += try silentDevices(db, devices, now: now)
-        raised += try wrongClocks(db, devices, now: now)
+        var open: Set<String> = []
+        for row in try db.fetchAll("SELECT kind, subject FROM office_alert WHERE cleared_at IS NULL AND kind IN ('device_silent', 'clock_wrong')") {
+            open.insert("\(try row[0] as String)|\(try row[1] as String)")
+        }
+        raised += try silentDevices(db, devices, open: open, now: now)
+        raised += try wrongClocks(db, devices, open: open, now: now)
         raised += try oldConflicts(db, now: now)
         return raised
     }
@@ -163,11 +167,12 @@ public enum OfficeAlerts {
 
     // MARK: Devices
 
-    static func silentDevices(_ db: Database, _ devices: [AdminQueries.DeviceStatus], now: Date) throws -> [Alert] {
+    /// `open`: the `kind|subject` of the state alerts not yet cleared.
+    static func silentDevices(_ db: Database, _ devices: [AdminQueries.DeviceStatus], open: Set<String>, now: Date) throws -> [Alert] {
         var raised: [Alert] = []
         for device in devices {
             guard device.silentInService, let lastSeen = device.lastSeenAt else {
-                try clear(db, kind: .deviceSilent, subject: device.id, now: now)
+                if open.contains("\(Kind.deviceSilent.rawValue)|\(device.id)") { try clear(db, kind: .deviceSilent, subject: device.id, now: now) }
                 continue
             }
             let seen = ItalianTime.dateTime(stored: lastSeen)
@@ -188,15 +193,16 @@ public enum OfficeAlerts {
         return raised
     }
 
-    static func wrongClocks(_ db: Database, _ devices: [AdminQueries.DeviceStatus], now: Date) throws -> [Alert] {
+    static func wrongClocks(_ db: Database, _ devices: [AdminQueries.DeviceStatus], open: Set<String>, now: Date) throws -> [Alert] {
         var raised: [Alert] = []
         for device in devices {
+            let isOpen = open.contains("\(Kind.clockWrong.rawValue)|\(device.id)")
             guard device.clockSkewed, !device.revoked, let offset = device.clockOffsetMs else {
-                try clear(db, kind: .clockWrong, subject: device.id, now: now)
+                if isOpen { try clear(db, kind: .clockWrong, subject: device.id, now: now) }
                 continue
             }
             // One event from when the clock is found wrong until it is found right again.
-            guard try openAlert(db, kind: .clockWrong, subject: device.id) == nil else { continue }
+            guard !isOpen else { continue }
             let text = ItalianTime.offset(milliseconds: offset)
             if let alert = try raise(
                 db, kind: .clockWrong, key: "\(Kind.clockWrong.rawValue)|\(device.id)|\(Timestamp.string(now))", subject: device.id,
@@ -250,10 +256,6 @@ public enum OfficeAlerts {
     }
 
     // MARK: Raising and listing
-
-    static func openAlert(_ db: Database, kind: Kind, subject: String) throws -> Int64? {
-        try db.scalar("SELECT id FROM office_alert WHERE kind = ? AND subject = ? AND cleared_at IS NULL", [kind.rawValue, subject])
-    }
 
     /// Ends the event of a state alert (the device is heard again, its clock is right again).
     static func clear(_ db: Database, kind: Kind, subject: String, now: Date) throws {
