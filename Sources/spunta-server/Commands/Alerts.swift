@@ -9,8 +9,8 @@ struct Alerts: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Avvisi all'ufficio: bambino rimasto a bordo, dispositivo silenzioso, orologio sbagliato, conflitti in attesa.",
         discussion: """
-            spunta-server serve controlla ogni minuto; alerts check fa lo stesso controllo una volta (per cron, o con \\
-            serve --alert-interval 0). Ogni evento dà un solo avviso, messo in coda a ogni destinatario (alerts \\
+            spunta-server serve controlla ogni minuto; alerts check fa lo stesso controllo una volta (per cron, o con \
+            serve --alert-interval 0). Ogni evento dà un solo avviso, messo in coda a ogni destinatario (alerts \
             add-recipient); lo consegna outbox send.
             """,
         subcommands: [ListAlerts.self, Check.self, Recipients.self, AddRecipient.self, RemoveRecipient.self, Settings.self],

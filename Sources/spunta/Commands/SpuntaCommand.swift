@@ -168,7 +168,7 @@ struct Status: ParsableCommand {
                 lines.append("Ruolo: \(DeviceRole(rawValue: status.role ?? "")?.italian ?? "")")
                 lines.append("Ambito: \(status.scope.joined(separator: ", "))")
                 lines.append("Server: \(status.server ?? "")")
-                lines.append("Ultima sincronizzazione: \(status.lastSuccessfulSync ?? "mai")")
+                lines.append("Ultima sincronizzazione: \(status.lastSuccessfulSync.map(ItalianTime.dateTime(stored:)) ?? "mai")")
                 let age = status.oldestPendingAgeSeconds.map { " (la più vecchia da \($0 / 60) min)" } ?? ""
                 lines.append("In attesa di invio: \(status.pendingOps)\(age)")
                 if status.rejectedOps > 0 { lines.append("Rifiutate dal server: \(status.rejectedOps)") }
