@@ -111,11 +111,7 @@ public enum StatusPage {
 
                 """)
         }
-        let counts = DeviceHealth.State.allCases.compactMap { state -> String? in
-            let n = devices.filter { $0.state == state }.count
-            return n == 0 ? nil : "\(n) \(state.italian)"
-        }
-        let summary = "\(devices.count) dispositivi" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
+        let summary = devices.stateSummaryItalian
         return """
             <section aria-labelledby="dispositivi">
             <h2 id="dispositivi">Dispositivi</h2>

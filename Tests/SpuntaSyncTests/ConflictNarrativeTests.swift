@@ -35,14 +35,19 @@ extension SyncFixture {
 
 @Suite("Conflicts in words")
 struct ConflictNarrativeTests {
-    @Test("co-teachers: who marked what at what time in Rome, and which mark counts")
-    func disagreement() throws {
-        let f = try SyncFixture()
+    /// Two co-teachers of 1A disagree on a child: absent at 08:12, present at 08:14.
+    static func coTeachersDisagree(_ f: SyncFixture) throws {
         let (t1, _) = try f.device(.teacher, ["class:S01-1A"], name: "maestra-1A")
         let (t2, _) = try f.device(.teacher, ["class:S01-1A"], name: "maestra-1A-bis")
         let child = try #require(f.children(ofClass: "S01-1A").first)
         _ = try f.push(t1, [OpMaker(device: t1.deviceId).mark(child, classID: "S01-1A", .absent, at: romeMs(8, 12))])
         _ = try f.push(t2, [OpMaker(device: t2.deviceId).mark(child, classID: "S01-1A", .present, at: romeMs(8, 14))])
+    }
+
+    @Test("co-teachers: who marked what at what time in Rome, and which mark counts")
+    func disagreement() throws {
+        let f = try SyncFixture()
+        try Self.coTeachersDisagree(f)
         let conflict = try #require(try f.conflicts().first)
         #expect(conflict.summary == "maestra-1A alle 08:12: assente; maestra-1A-bis alle 08:14: presente → vale presente")
     }
@@ -119,11 +124,7 @@ struct ConflictNarrativeTests {
     @Test("a resolved conflict stays listed as resolved, with who, when and how")
     func resolvedStays() throws {
         let f = try SyncFixture()
-        let (t1, _) = try f.device(.teacher, ["class:S01-1A"], name: "maestra-1A")
-        let (t2, _) = try f.device(.teacher, ["class:S01-1A"], name: "maestra-1A-bis")
-        let child = try #require(f.children(ofClass: "S01-1A").first)
-        _ = try f.push(t1, [OpMaker(device: t1.deviceId).mark(child, classID: "S01-1A", .absent, at: romeMs(8, 12))])
-        _ = try f.push(t2, [OpMaker(device: t2.deviceId).mark(child, classID: "S01-1A", .present, at: romeMs(8, 14))])
+        try Self.coTeachersDisagree(f)
         let id = try #require(try f.conflicts().first?.id)
         try f.queue.write { db in
             try AdminQueries.resolve(db, id: id, note: "telefonato alla maestra", setStatus: nil, actor: "mrossi", now: rome(12, 0))

@@ -8,6 +8,17 @@ enum ASCII {
         return Int(byte - 0x30)
     }
 
+    /// The number written by the ASCII digits `bytes[range]`; nil if any byte there is not a digit. For fixed-width
+    /// fields of dates and times.
+    static func number(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+        var value = 0
+        for byte in bytes[range] {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
     static func isDigit(_ character: Character) -> Bool {
         digitValue(character) != nil
     }

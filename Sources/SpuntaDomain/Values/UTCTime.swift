@@ -44,19 +44,11 @@ extension UTCTime {
         guard bytes.count == 20 || bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
               bytes[16] == UInt8(ascii: ":"), bytes[bytes.count - 1] == UInt8(ascii: "Z"),
               let day = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)) else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
-        }
-        guard let hour = number(11..<13), hour < 24, let minute = number(14..<16), minute < 60,
-              let second = number(17..<19), second < 61 else { return nil }
+        guard let hour = ASCII.number(bytes, 11..<13), hour < 24, let minute = ASCII.number(bytes, 14..<16), minute < 60,
+              let second = ASCII.number(bytes, 17..<19), second < 61 else { return nil }
         var millis = 0
         if bytes.count == 24 {
-            guard bytes[19] == UInt8(ascii: "."), let fraction = number(20..<23) else { return nil }
+            guard bytes[19] == UInt8(ascii: "."), let fraction = ASCII.number(bytes, 20..<23) else { return nil }
             millis = fraction
         }
         let seconds = day.dayNumber * 86_400 + hour * 3_600 + minute * 60 + second

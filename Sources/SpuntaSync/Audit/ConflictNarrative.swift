@@ -26,36 +26,27 @@ public struct ConflictNarrative {
         }
     }
 
-    /// What a stored op says, for a sentence.
-    struct OpFacts {
-        let device: String
-        let type: String
-        let wallTimeMs: Int64
-        let businessDate: String
-        let status: String?
-        let stopId: String?
-    }
-
-    func op(_ id: String?) throws -> OpFacts? {
-        guard let id, let row = try db.fetchOne(
-            "SELECT device_id, type, wall_time_ms, business_date, status, stop_id FROM op WHERE id = ?", [id]
-        ) else { return nil }
-        return OpFacts(device: try row[0], type: try row[1], wallTimeMs: try row[2], businessDate: try row[3], status: try row[4],
-                       stopId: try row[5])
+    func op(_ id: String?) throws -> StoredOp? {
+        guard let id else { return nil }
+        return try MergeEngine.load(db, id: id)
     }
 
     /// "maestra-1A alle 08:12", or "… il 29/10/2026 alle 23:50" when the device's clock put it on another day than
     /// the fact's own.
-    func who(_ op: OpFacts) -> String {
+    func who(_ op: StoredOp) -> String {
         let instant = Date(timeIntervalSince1970: Double(op.wallTimeMs) / 1000)
-        let name = deviceNames[op.device] ?? op.device
+        let name = deviceNames[op.deviceId] ?? op.deviceId
         let day = BusinessCalendar.date(of: instant)
-        if day.description == op.businessDate { return "\(name) alle \(ItalianTime.time(instant))" }
+        if day == op.businessDate { return "\(name) alle \(ItalianTime.time(instant))" }
         return "\(name) il \(day.italian) alle \(ItalianTime.time(instant))"
     }
 
     static func italian(status: String?) -> String {
         status.flatMap(AttendanceStatus.init(rawValue:))?.italian ?? (status ?? "?")
+    }
+
+    static func italian(status: AttendanceStatus?) -> String {
+        status?.italian ?? "?"
     }
 
     /// The sentence for one conflict.
@@ -73,7 +64,7 @@ public struct ConflictNarrative {
                     let opID: String? = if case .string(let id)? = fields["op_id"] { id } else { nil }
                     let status: String? = if case .string(let s)? = fields["status"] { s } else { nil }
                     if let op = try op(opID) {
-                        parts.append("\(who(op)): \(Self.italian(status: status ?? op.status))")
+                        parts.append("\(who(op)): \(status.map { Self.italian(status: $0) } ?? Self.italian(status: op.status))")
                     } else if case .string(let device)? = fields["device_id"] {
                         parts.append("\(deviceNames[device] ?? device): \(Self.italian(status: status))")
                     }
@@ -85,7 +76,7 @@ public struct ConflictNarrative {
             let meal = try op(text("meal_op_id"))
             var parts: [String] = []
             if let mark { parts.append("\(who(mark)): \(Self.italian(status: mark.status))") }
-            if let meal { parts.append("\(who(meal)): \(meal.type == "meal_recorded" ? "pasto registrato per nome" : "pasto servito (tessera)")") }
+            if let meal { parts.append("\(who(meal)): \(meal.type == .mealRecorded ? "pasto registrato per nome" : "pasto servito (tessera)")") }
             return parts.joined(separator: "; ") + " → restano entrambi: assente nel registro, pasto addebitato"
         case .boardedNotAlighted:
             let route = text("route_id") ?? ""
@@ -117,7 +108,7 @@ public struct ConflictNarrative {
             let likely = text("likely_date").flatMap { LocalDate($0) }?.italian ?? text("likely_date") ?? "?"
             var sentence = try op(text("op_id")).map { op in
                 let instant = Date(timeIntervalSince1970: Double(op.wallTimeMs) / 1000)
-                return "\(deviceNames[op.device] ?? op.device) il \(BusinessCalendar.date(of: instant).italian) alle \(ItalianTime.time(instant))"
+                return "\(deviceNames[op.deviceId] ?? op.deviceId) il \(BusinessCalendar.date(of: instant).italian) alle \(ItalianTime.time(instant))"
             } ?? (text("device_id").map { deviceNames[$0] ?? $0 } ?? "?")
             if let offset { sentence += " (orologio sbagliato di \(ItalianTime.offset(milliseconds: offset)))" }
             return sentence + ": registrato per il \(recorded), per l'ora del server era il \(likely) → vale la data del dispositivo, da verificare"

@@ -42,3 +42,14 @@ extension AdminQueries.DeviceStatus {
         !error.hasPrefix("bloccato: ")
     }
 }
+
+extension [AdminQueries.DeviceStatus] {
+    /// "12 dispositivi: 10 ok, 1 da controllare, 1 silenzioso".
+    public var stateSummaryItalian: String {
+        let counts = DeviceHealth.State.allCases.compactMap { state -> String? in
+            let n = filter { $0.state == state }.count
+            return n == 0 ? nil : "\(n) \(state.italian)"
+        }
+        return "\(count) dispositivi" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
+    }
+}

@@ -23,10 +23,12 @@ struct StoredOp {
     let mergeStatus: String
     /// What the push checks noted on the op (a ride of a child not enrolled on the route).
     let scopeFlag: OpFlag?
+    /// The device's clock when it recorded the op (what a person is told: "alle 08:12").
+    let wallTimeMs: Int64
 
     static let columns = """
         id, device_id, hlc, type, business_date, beneficiary_id, service_id, site_id, class_id, route_id, stop_id,
-        direction, status, time, absence_date, target_op_id, merge_status, scope_flag
+        direction, status, time, absence_date, target_op_id, merge_status, scope_flag, wall_time_ms
         """
 
     /// Read straight from the row's values (the merge reads thousands of these a second; the generic
@@ -37,9 +39,9 @@ struct StoredOp {
             if case .text(let value) = v[i] { return value }
             return nil
         }
-        guard v.count >= 18, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
+        guard v.count >= 19, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
               let typeText = text(3), let type = OpType(rawValue: typeText), let dateText = text(4), let date = LocalDate(dateText),
-              let mergeStatus = text(16) else {
+              let mergeStatus = text(16), case .integer(let wallTimeMs) = v[18] else {
             throw CorruptOp(id: text(0) ?? "?")
         }
         self.id = id
@@ -60,6 +62,7 @@ struct StoredOp {
         targetOpId = text(15)
         self.mergeStatus = mergeStatus
         scopeFlag = text(17).flatMap(OpFlag.init(rawValue:))
+        self.wallTimeMs = wallTimeMs
     }
 
     /// Last-writer order: HLC, then device id, then op id, so that ties are decided the same way everywhere.

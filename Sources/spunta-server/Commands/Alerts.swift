@@ -103,24 +103,16 @@ struct Alerts: ParsableCommand {
             discussion: "Esempio: spunta-server alerts add-recipient --db comune.sqlite --email ufficio.scuola@comune.example.it"
         )
         @OptionGroup var database: DatabaseOption
-        @Option(valueName: "indirizzo", help: "Indirizzo e-mail.")
-        var email: String?
-        @Option(valueName: "cellulare", help: "Numero di cellulare per gli SMS.")
-        var sms: String?
+        @OptionGroup var recipient: RecipientOption
         @OptionGroup var actor: ActorOption
-
-        mutating func validate() throws {
-            guard (email == nil) != (sms == nil) else { throw ValidationError("indicare --email oppure --sms (uno per volta).") }
-        }
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            let channel: MessageOutbox.Channel = email != nil ? .email : .sms
             let stored = try queue.write { db in
-                try AlertRecipients.add(db, channel: channel, address: email ?? sms ?? "", actor: who, now: Date())
+                try AlertRecipients.add(db, channel: recipient.channel, address: recipient.address, actor: who, now: Date())
             }
-            context.print("\(stored) riceverà gli avvisi per \(channel == .sms ? "SMS" : "e-mail").")
+            context.print("\(stored) riceverà gli avvisi per \(recipient.channel == .sms ? "SMS" : "e-mail").")
         }
     }
 
@@ -129,22 +121,16 @@ struct Alerts: ParsableCommand {
             commandName: "remove-recipient", abstract: "Toglie un destinatario degli avvisi (resta nel registro di audit)."
         )
         @OptionGroup var database: DatabaseOption
-        @Option(valueName: "indirizzo", help: "Indirizzo e-mail.")
-        var email: String?
-        @Option(valueName: "cellulare", help: "Numero di cellulare.")
-        var sms: String?
+        @OptionGroup var recipient: RecipientOption
         @OptionGroup var actor: ActorOption
-
-        mutating func validate() throws {
-            guard (email == nil) != (sms == nil) else { throw ValidationError("indicare --email oppure --sms (uno per volta).") }
-        }
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            let channel: MessageOutbox.Channel = email != nil ? .email : .sms
-            try queue.write { db in try AlertRecipients.remove(db, channel: channel, address: email ?? sms ?? "", actor: who, now: Date()) }
-            context.print("\(email ?? sms ?? "") non riceverà più gli avvisi.")
+            try queue.write { db in
+                try AlertRecipients.remove(db, channel: recipient.channel, address: recipient.address, actor: who, now: Date())
+            }
+            context.print("\(recipient.address) non riceverà più gli avvisi.")
         }
     }
 
@@ -164,6 +150,21 @@ struct Alerts: ParsableCommand {
             context.print("I conflitti aperti da più di \(conflictHours) ore saranno segnalati all'ufficio.")
         }
     }
+}
+
+/// `--email` or `--sms`: one recipient of the office alerts.
+struct RecipientOption: ParsableArguments {
+    @Option(valueName: "indirizzo", help: "Indirizzo e-mail.")
+    var email: String?
+    @Option(valueName: "cellulare", help: "Numero di cellulare per gli SMS.")
+    var sms: String?
+
+    mutating func validate() throws {
+        guard (email == nil) != (sms == nil) else { throw ValidationError("indicare --email oppure --sms (uno per volta).") }
+    }
+
+    var channel: MessageOutbox.Channel { email != nil ? .email : .sms }
+    var address: String { email ?? sms ?? "" }
 }
 
 /// `spunta-server today`: today's numbers, as the status page shows them.

@@ -125,11 +125,7 @@ struct Devices: ParsableCommand {
                 for d in devices where !d.notesItalian.isEmpty {
                     context.print("\(d.id) \(d.name): \(d.notesItalian).")
                 }
-                let counts = DeviceHealth.State.allCases.compactMap { state -> String? in
-                    let n = devices.filter { $0.state == state }.count
-                    return n == 0 ? nil : "\(n) \(state.italian)"
-                }
-                context.print("\(devices.count) dispositivi" + (counts.isEmpty ? "." : ": " + counts.joined(separator: ", ") + "."))
+                context.print(devices.stateSummaryItalian + ".")
             }
             let unhealthy = devices.filter { $0.state.isUnhealthy }
             if !unhealthy.isEmpty {
