@@ -24,15 +24,6 @@ public enum ClientError: UserFacingError, Equatable {
     /// A register op for a day outside the class's school year: the server would refuse it (`out_of_scope`).
     case outsideSchoolYear(day: LocalDate, year: SchoolYear)
 
-    /// The server refuses this device until an admin acts (revoked; blocked or unknown: to be enrolled again):
-    /// retrying is useless, and `spunta` exits with its own status so that a service manager stops restarting it.
-    public var refusesDevice: Bool {
-        switch self {
-        case .revoked, .blocked, .unknownToServer: return true
-        default: return false
-        }
-    }
-
     public var code: String {
         switch self {
         case .notEnrolled: return "not_enrolled"

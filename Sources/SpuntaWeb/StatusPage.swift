@@ -103,6 +103,7 @@ public enum StatusPage {
                 <td data-label="Ruolo">\(d.roleItalian)<br><span class="muted">\(d.scope.joined(separator: " "))</span></td>
                 <td data-label="Stato" class="nowrap"><span class="state state-\(d.state.rawValue)">\(d.state.italian)</span></td>
                 <td data-label="Visto" class="nowrap">\(d.seenItalian)</td>
+                <td data-label="Registrazioni ricevute">\(d.opsItalian)</td>
                 <td data-label="Da inviare">\(d.pendingItalian)</td>
                 <td data-label="Novità da scaricare" class="number">\(Int(d.cursorLag))</td>
                 <td data-label="Orologio" class="nowrap">\(d.clockItalian)</td>
@@ -118,7 +119,7 @@ public enum StatusPage {
             <table class="cards">
             <caption>\(summary)</caption>
             <thead><tr><th scope="col">Dispositivo</th><th scope="col">Ruolo</th><th scope="col">Stato</th><th scope="col">Visto</th>
-            <th scope="col">Da inviare</th><th scope="col" class="number">Novità da scaricare</th><th scope="col">Orologio</th><th scope="col">Note</th></tr></thead>
+            <th scope="col">Registrazioni ricevute</th><th scope="col">Da inviare</th><th scope="col" class="number">Novità da scaricare</th><th scope="col">Orologio</th><th scope="col">Note</th></tr></thead>
             <tbody>
             \(rows)</tbody>
             </table>

@@ -111,7 +111,7 @@ struct AdminDayTests {
         #expect(text.contains("Bambini a bordo\n1"), "today's numbers: \(text.prefix(600))")
         #expect(text.contains("salito ma mai sceso"), "the open conflict in words")
         let headers = try page.string("[...document.querySelectorAll('table thead th[scope=col]')].map(th => th.textContent).join('|')")
-        #expect(headers.contains("Dispositivo|Ruolo|Stato|Visto|Da inviare|Novità da scaricare|Orologio|Note"))
+        #expect(headers.contains("Dispositivo|Ruolo|Stato|Visto|Registrazioni ricevute|Da inviare|Novità da scaricare|Orologio|Note"))
         try page.press(.tab)
         #expect(try page.focused() == "A:Vai al contenuto")
         try page.press(.tab)

@@ -81,6 +81,19 @@ struct ConflictNarrativeTests {
             + "nessuna discesa registrata entro 30 min dall'ultima fermata (\(end)) → risulta ancora a bordo")
     }
 
+    @Test("a child aboard who is not on the route's list: who boarded where, and that the ride waits for the office")
+    func rideNotEnrolled() throws {
+        let f = try SyncFixture()
+        let (bus, _) = try f.device(.bus, ["route:L1"], name: "Scuolabus 1")
+        let onL1 = Set(f.sample.enrollments.filter { $0.routeId == "L1" }.map(\.beneficiaryId))
+        let stranger = try #require(f.sample.enrollments.first { $0.routeId == "L2" && !onL1.contains($0.beneficiaryId) })
+        _ = try f.push(bus, [f.boarding(OpMaker(device: bus.deviceId), (stranger.beneficiaryId, "L1-01"), route: "L1", at: romeMs(7, 11))])
+        let stop: String = try #require(try f.queue.read { try $0.scalar("SELECT name FROM stop WHERE id = 'L1-01'") })
+        let conflict = try #require(try f.conflicts().first { $0.kind == "ride_not_enrolled" })
+        #expect(conflict.summary == "Scuolabus 1 alle 07:11: salito a \(stop) (linea L1 Linea 1 – Nord (Borgo), andata), ma non è iscritto a "
+            + "questa linea quel giorno → corsa registrata, non addebitata finché l'ufficio non decide (--bill per addebitarla)")
+    }
+
     @Test("a wrong clock: the device's time, the offset, both dates and what counts")
     func clockSkew() throws {
         let f = try SyncFixture()
@@ -94,7 +107,7 @@ struct ConflictNarrativeTests {
         _ = try f.push(door, [meal], clock: reading)
         let conflict = try #require(try f.conflicts().first { $0.kind == "clock_skew" })
         #expect(conflict.summary == "Mensa Rodari 1 il 06/10/2026 alle 00:10 (orologio sbagliato di +2 h): registrato per il 06/10/2026, "
-            + "per l'ora del server era il 05/10/2026 → vale la data del dispositivo, da verificare")
+            + "per l'ora del server era il 05/10/2026 alle 22:10 → vale la data del dispositivo finché l'ufficio non decide (--set-date)")
     }
 
     @Test("register and canteen disagree: both facts and what is billed", arguments: [true, false])

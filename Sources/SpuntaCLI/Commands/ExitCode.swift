@@ -12,8 +12,8 @@ import Darwin
 /// | 1 `failure` | the command could not do its work (the message says why) |
 /// | 2 `usage` | the command line is wrong: unknown option, missing or bad value |
 /// | 3 `notHealthy` | a check ran and found a problem (`spunta-server status`, health checks) |
-/// | 4 `deviceRefused` | the server no longer accepts this device — revoked, or to be enrolled again — so running the
-/// command again cannot help (`spunta sync`; a service manager uses it not to restart) |
+/// | 4 `revoked` | the device was revoked: the server will never accept it again, so running the command again cannot
+/// help (`spunta sync`; a service manager uses it not to restart) |
 ///
 /// A `run` may also throw an `ExitCode` to end with that status and no message.
 public struct ExitCode: RawRepresentable, Hashable, Sendable, Error, CustomStringConvertible {
@@ -35,8 +35,8 @@ public struct ExitCode: RawRepresentable, Hashable, Sendable, Error, CustomStrin
     public static let usage = ExitCode(2)
     /// 3: a check found a problem.
     public static let notHealthy = ExitCode(3)
-    /// 4: the server refuses this device for good (revoked, blocked, unknown): do not retry.
-    public static let deviceRefused = ExitCode(4)
+    /// 4: the device was revoked: do not retry.
+    public static let revoked = ExitCode(4)
 
     public var isSuccess: Bool { rawValue == 0 }
 

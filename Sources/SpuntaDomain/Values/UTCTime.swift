@@ -26,19 +26,8 @@ public enum UTCTime {
         string(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)), fractional: fractional)
     }
 
-    /// The instant written by `string(_:fractional:)`, with or without milliseconds; nil for any other text.
-    public static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
-}
-
-extension UTCTime {
-    /// Reads back what `string` writes (`2026-10-05T07:31:02Z` or `2026-10-05T07:31:02.120Z`); nil for anything
-    /// else. Stored instants are read to show them to a person in Rome's time.
+    /// The instant written by `string(_:fractional:)` (`2026-10-05T07:31:02Z` or `2026-10-05T07:31:02.120Z`); nil for
+    /// any other text. By hand, as `string` is: stored instants are read back for every line a person is shown.
     public static func date(_ text: some StringProtocol) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 20 || bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),

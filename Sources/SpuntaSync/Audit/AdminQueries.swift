@@ -153,7 +153,8 @@ public enum AdminQueries {
         public var resolutionItalian: String? {
             guard isResolved else { return nil }
             let when = resolvedAt.map { " il \(ItalianTime.dateTime(stored: $0))" } ?? ""
-            return "risolto da \(resolvedBy ?? "?")\(when)" + (resolution.map { ": \($0)" } ?? "")
+            let decided = decision.map { $0 == "bill" ? " (corsa da addebitare)" : " (corsa non addebitata)" } ?? ""
+            return "risolto da \(resolvedBy ?? "?")\(when)\(decided)" + (resolution.map { ": \($0)" } ?? "")
         }
     }
 
@@ -179,7 +180,7 @@ public enum AdminQueries {
             let details = (try? WireCoding.decode([String: JSONValue].self, from: Data((try row[5] as String).utf8))) ?? [:]
             return ConflictRow(
                 id: try row[0], kind: kind, description: ConflictStore.Kind(rawValue: kind)?.italian ?? kind,
-                summary: try narrative.summary(kind: kind, details: details),
+                summary: try narrative.summary(kind: kind, details: details, beneficiary: try row[2], date: try row[4]),
                 beneficiaryId: try row[2], beneficiaryName: try row[3], businessDate: try row[4], details: details,
                 status: try row[6], openedAt: try row[7], resolvedAt: try row[8], resolvedBy: try row[9], resolution: try row[10],
                 decision: try row[11]

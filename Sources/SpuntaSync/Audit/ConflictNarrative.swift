@@ -49,8 +49,20 @@ public struct ConflictNarrative {
         status?.italian ?? "?"
     }
 
-    /// The sentence for one conflict.
-    public func summary(kind: String, details: [String: JSONValue]) throws -> String {
+    /// "linea L1 Linea 1 – Nord (Borgo), andata".
+    func rideWords(route: String, direction: String) -> String {
+        let routeName = routeNames[route].map { "\(route) \($0)" } ?? route
+        return "linea \(routeName), \(direction == "return" ? "ritorno" : "andata")"
+    }
+
+    /// "Via Roma 3", or "scuola".
+    func stopWords(_ id: String?) -> String {
+        guard let id else { return "?" }
+        return id == "school" ? "scuola" : stopNames[id] ?? id
+    }
+
+    /// The sentence for one conflict of `beneficiary` on `date` (as the conflict row names them).
+    public func summary(kind: String, details: [String: JSONValue], beneficiary: String? = nil, date: String? = nil) throws -> String {
         func text(_ key: String) -> String? {
             if case .string(let value)? = details[key] { return value }
             return nil
@@ -81,11 +93,10 @@ public struct ConflictNarrative {
         case .boardedNotAlighted:
             let route = text("route_id") ?? ""
             let direction = text("direction") ?? ""
-            let routeName = routeNames[route].map { "\(route) \($0)" } ?? route
-            let stop = text("boarding_stop_id").flatMap { $0 == "school" ? "scuola" : stopNames[$0] ?? $0 } ?? "?"
+            let stop = stopWords(text("boarding_stop_id").flatMap { $0.isEmpty ? nil : $0 })
             let end = routeEnds[route].map { direction == "return" ? $0.back : $0.outbound }
             var sentence = try op(text("boarding_op_id")).map { "\(who($0)): salito a \(stop)" } ?? "salito a \(stop)"
-            sentence += " (linea \(routeName), \(direction == "return" ? "ritorno" : "andata"))"
+            sentence += " (\(rideWords(route: route, direction: direction)))"
             sentence += "; nessuna discesa registrata"
             if let end { sentence += " entro \(RideChecks.graceMinutes) min dall'ultima fermata (\(end))" }
             return sentence + " → risulta ancora a bordo"
@@ -111,7 +122,23 @@ public struct ConflictNarrative {
                 return "\(deviceNames[op.deviceId] ?? op.deviceId) il \(BusinessCalendar.date(of: instant).italian) alle \(ItalianTime.time(instant))"
             } ?? (text("device_id").map { deviceNames[$0] ?? $0 } ?? "?")
             if let offset { sentence += " (orologio sbagliato di \(ItalianTime.offset(milliseconds: offset)))" }
-            return sentence + ": registrato per il \(recorded), per l'ora del server era il \(likely) → vale la data del dispositivo, da verificare"
+            let likelyTime = text("likely_time").flatMap { UTCTime.date($0) }.map { " alle \(ItalianTime.time($0))" } ?? ""
+            let certain: Bool = if case .bool(let value)? = details["certain"] { value } else { true }
+            return sentence + ": registrato per il \(recorded), per l'ora del server \(certain ? "era" : "forse era") il \(likely)\(likelyTime)"
+                + " → vale la data del dispositivo finché l'ufficio non decide (--set-date)"
+        case .rideNotEnrolled:
+            let route = text("route_id") ?? ""
+            let direction = text("direction") ?? ""
+            var boarding: StoredOp?
+            if let beneficiary, let date {
+                let id: String? = try db.scalar("""
+                    SELECT boarding_op_id FROM ride WHERE beneficiary_id = ? AND route_id = ? AND business_date = ? AND direction = ?
+                    """, [beneficiary, route, date, direction])
+                boarding = try op(id)
+            }
+            let who = boarding.map { "\(self.who($0)): salito a \(stopWords($0.stopId))" } ?? "a bordo"
+            return "\(who) (\(rideWords(route: route, direction: direction))), ma non è iscritto a questa linea quel giorno"
+                + " → corsa registrata, non addebitata finché l'ufficio non decide (--bill per addebitarla)"
         case nil:
             return details.keys.sorted().map { "\($0)=\(details[$0]?.description ?? "")" }.joined(separator: " ")
         }

@@ -9,13 +9,18 @@ extension AdminQueries.DeviceStatus {
         secondsSinceSeen.map(ItalianTime.ago(seconds:)) ?? "mai"
     }
 
-    /// What waits on the device: "12 (la più vecchia da 45 min)", "0", or "—" when the device never said (an
-    /// older app, or not yet enrolled).
+    /// What waits on the device and how long the oldest has waited: "12 (attesa 45 min)", "0", or "—" when the device
+    /// never said (an older app, or not yet enrolled). Short: it is a cell of the device table.
     public var pendingItalian: String {
         guard let backlog else { return "—" }
         guard backlog.pendingOps > 0 else { return "0" }
-        let age = backlog.oldestPendingAgeSeconds.map { " (la più vecchia da \(ItalianTime.duration(seconds: $0)))" } ?? ""
+        let age = backlog.oldestPendingAgeSeconds.map { " (attesa \(ItalianTime.duration(seconds: $0)))" } ?? ""
         return "\(backlog.pendingOps)\(age)"
+    }
+
+    /// Ops received, and refused among them: "120 (1 rifiutate)" — the refused ones are in `audit --rejected`.
+    public var opsItalian: String {
+        opsRejected > 0 ? "\(opsReceived) (\(opsRejected) rifiutate)" : String(opsReceived)
     }
 
     /// "-1 h", "+12 s", or "—" when never measured.

@@ -31,7 +31,7 @@ struct Alerts: ParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
-            let since = hours.map { Date().addingTimeInterval(-Double($0) * 3_600) }
+            let since = hours.map { context.now.addingTimeInterval(-Double($0) * 3_600) }
             let alerts = try queue.read { try OfficeAlerts.list($0, since: since) }
             if json { return try context.printJSON(alerts) }
             for alert in alerts { Alerts.print(alert, context) }
@@ -60,7 +60,7 @@ struct Alerts: ParsableCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let (raised, recipients) = try queue.write { db in
-                (try OfficeAlerts.check(db, now: Date()), try AlertRecipients.all(db).count)
+                (try OfficeAlerts.check(db, now: context.now), try AlertRecipients.all(db).count)
             }
             if json { return try context.printJSON(raised) }
             for alert in raised { Alerts.print(alert, context) }
@@ -110,7 +110,7 @@ struct Alerts: ParsableCommand {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
             let stored = try queue.write { db in
-                try AlertRecipients.add(db, channel: recipient.channel, address: recipient.address, actor: who, now: Date())
+                try AlertRecipients.add(db, channel: recipient.channel, address: recipient.address, actor: who, now: context.now)
             }
             context.print("\(stored) riceverà gli avvisi per \(recipient.channel == .sms ? "SMS" : "e-mail").")
         }
@@ -128,7 +128,7 @@ struct Alerts: ParsableCommand {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
             try queue.write { db in
-                try AlertRecipients.remove(db, channel: recipient.channel, address: recipient.address, actor: who, now: Date())
+                try AlertRecipients.remove(db, channel: recipient.channel, address: recipient.address, actor: who, now: context.now)
             }
             context.print("\(recipient.address) non riceverà più gli avvisi.")
         }
@@ -146,7 +146,7 @@ struct Alerts: ParsableCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            try queue.write { db in try MonitoringSettings.setConflictAlertHours(db, conflictHours, actor: who, now: Date()) }
+            try queue.write { db in try MonitoringSettings.setConflictAlertHours(db, conflictHours, actor: who, now: context.now) }
             context.print("I conflitti aperti da più di \(conflictHours) ore saranno segnalati all'ufficio.")
         }
     }
@@ -176,7 +176,7 @@ struct Today: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let queue = try ServerDatabase.open(path: database.path)
-        let numbers = try queue.read { try AdminQueries.today($0, now: Date()) }
+        let numbers = try queue.read { try AdminQueries.today($0, now: context.now) }
         if json { return try context.printJSON(numbers) }
         context.print("Oggi, \(LocalDate(numbers.date)?.italian ?? numbers.date): \(numbers.mealsTotal) pasti serviti, "
                       + "\(numbers.ridesOpen) corse aperte, \(numbers.childrenAboard) bambini a bordo.")

@@ -47,7 +47,7 @@ struct Restore: ParsableCommand {
         let epoch = UUID().uuidString.lowercased()
         try queue.write { db in
             try db.run("UPDATE server_meta SET value = ? WHERE key = 'epoch'", [epoch])
-            try AuditLog.record(db, actor: who, action: "restore", subject: from, details: ["epoch": epoch], at: Date())
+            try AuditLog.record(db, actor: who, action: "restore", subject: from, details: ["epoch": epoch], at: context.now)
         }
         context.print("Archivio ripristinato da \(from). Nuova epoca \(epoch.prefix(8)): i dispositivi reinvieranno le loro operazioni.")
     }

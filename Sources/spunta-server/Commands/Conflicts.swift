@@ -198,7 +198,7 @@ struct AdminTokenCommand: ParsableCommand {
     func run(_ context: CommandContext) async throws {
         let queue = try ServerDatabase.open(path: database.path)
         let who = actor.name(context)
-        let token = try queue.write { db in try AdminToken.create(db, actor: who, now: Date()) }
+        let token = try queue.write { db in try AdminToken.create(db, actor: who, now: context.now) }
         context.print(token)
         context.printError("Conservarla: non verrà mostrata di nuovo (il server ne tiene solo l'impronta).")
     }

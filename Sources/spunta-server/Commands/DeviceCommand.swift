@@ -48,7 +48,7 @@ struct DeviceCommand: ParsableCommand {
             let items = scope.compactMap(ScopeItem.init)
             let who = actor.name(context)
             let added = try queue.write { db in
-                try DeviceRegistry.add(db, name: name, role: role, scope: items, validityHours: expiresHours, actor: who, now: Date())
+                try DeviceRegistry.add(db, name: name, role: role, scope: items, validityHours: expiresHours, actor: who, now: context.now)
             }
             if json { return try context.printJSON(added) }
             context.print("Dispositivo \(added.deviceId) «\(added.name)» (\(role.italian), \(added.scope.joined(separator: ", "))).")
@@ -73,7 +73,7 @@ struct DeviceCommand: ParsableCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            try queue.write { db in try DeviceRegistry.revoke(db, id: id, reason: reason, actor: who, now: Date()) }
+            try queue.write { db in try DeviceRegistry.revoke(db, id: id, reason: reason, actor: who, now: context.now) }
             context.print("Dispositivo \(id) revocato: alla prossima sincronizzazione sarà rifiutato.")
         }
     }
@@ -107,21 +107,21 @@ struct Devices: ParsableCommand {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
-            let devices = try queue.read { try AdminQueries.devices($0, now: Date()) }
+            let devices = try queue.read { try AdminQueries.devices($0, now: context.now) }
             if json {
                 try context.printJSON(devices)
             } else {
                 var table = TextTable(columns: [
                     .init("Disp."), .init("Nome", maxWidth: 28), .init("Ruolo"), .init("Ambito", maxWidth: 24), .init("Stato"),
-                    .init("Visto"), .init("Da inviare"), .init("Novità da scaricare", alignment: .right), .init("Orologio"),
+                    .init("Visto"), .init("Op."), .init("Da inviare"), .init("Novità da scaricare", alignment: .right), .init("Orologio"),
                 ])
                 for d in devices {
                     table.addRow([
-                        d.id, d.name, d.roleItalian, d.scope.joined(separator: " "), d.state.italian, d.seenItalian, d.pendingItalian,
+                        d.id, d.name, d.roleItalian, d.scope.joined(separator: " "), d.state.italian, d.seenItalian, d.opsItalian, d.pendingItalian,
                         String(d.cursorLag), d.clockItalian,
                     ])
                 }
-                context.print(table.render(width: max(context.terminalWidth, 120)))
+                context.print(table.render(width: max(context.terminalWidth, 132)))
                 for d in devices where !d.notesItalian.isEmpty {
                     context.print("\(d.id) \(d.name): \(d.notesItalian).")
                 }
@@ -195,7 +195,7 @@ struct Devices: ParsableCommand {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
             let change = HealthRule.Change(serviceHours: hours, silentMinutes: silentMinutes, silentHours: silentHours, backlogMinutes: backlogMinutes)
-            let rule = try queue.write { db in try HealthRule.set(db, role: role, change, actor: who, now: Date()) }
+            let rule = try queue.write { db in try HealthRule.set(db, role: role, change, actor: who, now: context.now) }
             context.print("Soglie di \(role.italian): in servizio \(rule.serviceHours.italian), silenzioso dopo \(rule.silentMinutes) min in servizio "
                           + "e \(rule.silentHours) h altrimenti, registrazioni in attesa al massimo \(rule.backlogMinutes) min.")
         }

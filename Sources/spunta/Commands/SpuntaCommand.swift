@@ -13,7 +13,7 @@ struct SpuntaCommand: ParsableCommand {
         discussion: """
             Ogni registrazione è salvata sul dispositivo prima di essere mostrata; spunta sync la invia al server.
             Codici di uscita: 0 riuscito, 1 errore, 2 uso errato, 3 dispositivo non in salute (status), 4 dispositivo \
-            revocato o da registrare di nuovo (riprovare non serve).
+            revocato (riprovare non serve).
             """,
         version: ProtocolVersion.appVersion,
         subcommands: [Enroll.self, Scan.self, RollCallCommand.self, OnBoard.self, Meals.self, Recent.self, Void.self, Sync.self, Status.self]
@@ -21,7 +21,9 @@ struct SpuntaCommand: ParsableCommand {
 
     static func report(for error: any Error) -> ErrorReport? {
         switch error {
-        case let error as ClientError where error.refusesDevice: return ErrorReport(message: error.userMessage, exitCode: .deviceRefused)
+        // Revoked for good: its own status, so that the handheld's service manager does not start it again. A blocked or
+        // forgotten device ends with 1: once enrolled again in place it syncs, and its service may keep trying meanwhile.
+        case let error as ClientError where error == .revoked: return ErrorReport(message: error.userMessage, exitCode: .revoked)
         case let error as any UserFacingError: return ErrorReport(message: error.userMessage, exitCode: .failure)
         case let error as DatabaseError:
             return ErrorReport(message: "archivio del dispositivo: \(error.message). Controllare --home.", exitCode: .failure)
