@@ -16,8 +16,8 @@ public enum ServerMigrations {
             try db.execute("CREATE INDEX prepaid_position_child ON prepaid_position(beneficiary_id, service_id)")
         }
         m.registerMigration("v9-device-backlog", DeviceBacklogColumns.apply)
-        m.registerMigration("v9-monitoring-rules-and-office-alerts", MonitoringRulesAndAlerts.apply)
-        m.registerMigration("v9-admin-web-sessions", AdminWebSessions.apply)
+        m.registerMigration("v10-monitoring-rules-and-office-alerts", MonitoringRulesAndAlerts.apply)
+        m.registerMigration("v11-admin-web-sessions", AdminWebSessions.apply)
         return m
     }
 }
