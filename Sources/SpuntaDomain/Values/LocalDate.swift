@@ -74,6 +74,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return (w < 0 ? w + 7 : w) + 1
     }
 
+    /// The day of the week in Italian, lower case as written inside a sentence: "lunedì" … "domenica".
+    public var weekdayName: String { Self.weekdayNames[weekday - 1] }
+
+    public static let weekdayNames = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
+
     /// The month this date falls in.
     public var period: BillingPeriod { BillingPeriod(year: year, month: month)! }
 

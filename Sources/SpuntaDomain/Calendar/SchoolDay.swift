@@ -1,0 +1,48 @@
+/// Giorno di scuola: whether children are in class on a date — not on a weekend, a national holiday, a closing
+/// day of the school year (the patron saint, the holidays the school calendar sets) or outside the school year.
+/// A register mark on such a day is almost always a wrong date, so the roll call asks for confirmation first.
+public enum SchoolDay {
+    /// Why there is no school on a day.
+    public enum Closure: Hashable, Sendable {
+        /// Saturday or Sunday.
+        case weekend
+        /// A national holiday, with its name (`ItalianHolidays`).
+        case holiday(String)
+        /// A closing day of the school year, with the reason the calendar gives.
+        case closed(String)
+        /// Before the first or after the last day of every school year known.
+        case outsideSchoolYear
+
+        /// The reason in words, to follow "non è un giorno di scuola".
+        public var italian: String {
+            switch self {
+            case .weekend: return "fine settimana"
+            case .holiday(let name): return "festa nazionale: \(name)"
+            case .closed(let reason): return reason
+            case .outsideSchoolYear: return "fuori dall'anno scolastico"
+            }
+        }
+    }
+
+    /// Why `date` is not a school day, or nil when it is one. `years` are the school years the device knows;
+    /// with none known, only weekends and national holidays count. A closing day of the calendar wins over a
+    /// national holiday on the same day, as the calendar's wording is the one the school uses.
+    public static func closure(on date: LocalDate, years: [SchoolYear]) -> Closure? {
+        for year in years {
+            if let closure = year.closures.first(where: { $0.contains(date) }) { return .closed(closure.reason) }
+        }
+        if let holiday = ItalianHolidays.holidays(year: date.year).first(where: { $0.date == date }) {
+            return .holiday(holiday.name)
+        }
+        if date.weekday >= 6 { return .weekend }
+        if !years.isEmpty && !years.contains(where: { $0.startDate <= date && date <= $0.endDate }) {
+            return .outsideSchoolYear
+        }
+        return nil
+    }
+
+    /// "sabato 28/11/2026 non è un giorno di scuola (fine settimana)".
+    public static func sentence(_ date: LocalDate, _ closure: Closure) -> String {
+        "\(date.weekdayName) \(date.italian) non è un giorno di scuola (\(closure.italian))"
+    }
+}

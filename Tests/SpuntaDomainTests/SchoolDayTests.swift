@@ -1,0 +1,81 @@
+import Testing
+import SpuntaDomain
+
+@Suite("Giorni di scuola")
+struct SchoolDayTests {
+    static let year = SchoolYear(
+        id: "2026-27", startDate: LocalDate(year: 2026, month: 9, day: 14)!, endDate: LocalDate(year: 2027, month: 6, day: 9)!,
+        closures: [
+            .init(from: LocalDate(year: 2026, month: 11, day: 11)!, to: LocalDate(year: 2026, month: 11, day: 11)!, reason: "Festa del patrono"),
+            .init(from: LocalDate(year: 2026, month: 12, day: 8)!, to: LocalDate(year: 2026, month: 12, day: 8)!, reason: "Immacolata Concezione"),
+            .init(from: LocalDate(year: 2026, month: 12, day: 23)!, to: LocalDate(year: 2027, month: 1, day: 6)!, reason: "Vacanze di Natale"),
+        ]
+    )
+
+    @Test("why a day has no school, or nil on a school day", arguments: [
+        ("2026-10-05", nil),
+        ("2026-11-28", SchoolDay.Closure.weekend),
+        ("2026-11-29", .weekend),
+        ("2026-11-11", .closed("Festa del patrono")),
+        // The calendar's own wording wins over the law's for the same day.
+        ("2026-12-08", .closed("Immacolata Concezione")),
+        ("2026-12-30", .closed("Vacanze di Natale")),
+        ("2027-04-25", .holiday("Festa della Liberazione")),
+        ("2026-10-04", .holiday("San Francesco d'Assisi, patrono d'Italia")),
+        ("2026-09-11", .outsideSchoolYear),
+        ("2027-06-10", .outsideSchoolYear),
+        ("2027-06-09", nil),
+    ] as [(String, SchoolDay.Closure?)])
+    func closure(_ text: String, _ expected: SchoolDay.Closure?) throws {
+        let date = try #require(LocalDate(text))
+        #expect(SchoolDay.closure(on: date, years: [Self.year]) == expected)
+    }
+
+    @Test("with no school year known, only weekends and national holidays count")
+    func noYear() throws {
+        #expect(SchoolDay.closure(on: try #require(LocalDate("2026-09-10")), years: []) == nil)
+        #expect(SchoolDay.closure(on: try #require(LocalDate("2027-10-04")), years: []) == .holiday("San Francesco d'Assisi, patrono d'Italia"))
+        #expect(SchoolDay.closure(on: try #require(LocalDate("2026-11-28")), years: []) == .weekend)
+    }
+
+    @Test("the sentence names the day of the week and the date as Italians write them, and the reason")
+    func sentence() throws {
+        #expect(SchoolDay.sentence(try #require(LocalDate("2026-11-28")), .weekend)
+            == "sabato 28/11/2026 non è un giorno di scuola (fine settimana)")
+        #expect(SchoolDay.sentence(try #require(LocalDate("2027-04-25")), .holiday("Festa della Liberazione"))
+            == "domenica 25/04/2027 non è un giorno di scuola (festa nazionale: Festa della Liberazione)")
+    }
+
+    @Test("weekday names from Monday to Sunday")
+    func weekdayNames() throws {
+        let monday = try #require(LocalDate("2026-10-05"))
+        #expect((0..<7).map { monday.adding(days: $0).weekdayName }
+            == ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"])
+    }
+}
+
+@Suite("Short texts for the handheld: durations, names as typed, instants")
+struct ShortDurationTests {
+    @Test("two units at most, in hours and minutes or days and hours", arguments: [
+        (0, "meno di 1 min"), (59, "meno di 1 min"), (60, "1 min"), (3 * 60 + 59, "3 min"), (3600, "1 h"), (5 * 3600 + 10 * 60, "5 h 10 min"),
+        (23 * 3600 + 59 * 60, "23 h 59 min"), (86_400, "1 g"), (2 * 86_400 + 5 * 3600 + 7 * 60, "2 g 5 h"), (-(5 * 3600 + 10 * 60), "5 h 10 min"),
+    ])
+    func durations(_ seconds: Int, _ expected: String) {
+        #expect(ShortDuration.italian(seconds: seconds) == expected)
+    }
+
+    @Test("a name folded as it is typed: no accents, case, apostrophes, hyphens or double spaces", arguments: [
+        ("Niccolò", "niccolo"), ("Nicolo\u{0300}", "nicolo"), ("D'Amico", "damico"), ("D’Amico  Luca", "damico luca"),
+        ("DE LUCA-Rossi", "de lucarossi"), ("  Ölçer ", "olcer"),
+    ])
+    func nameKey(_ text: String, _ expected: String) {
+        #expect(NameKey.fold(text) == expected)
+    }
+
+    @Test("the instant on Rome's clock as Italians write it, in winter and in summer")
+    func instant() throws {
+        #expect(BusinessCalendar.italian(try #require(UTCTime.date("2026-12-01T07:15:00Z"))) == "01/12/2026 08:15")
+        #expect(BusinessCalendar.italian(try #require(UTCTime.date("2026-10-05T06:31:59Z"))) == "05/10/2026 08:31")
+        #expect(BusinessCalendar.italian(try #require(UTCTime.date("2026-10-24T22:30:00Z"))) == "25/10/2026 00:30")
+    }
+}
