@@ -79,4 +79,21 @@ struct OutputTests {
         try JSONOutput().writeLines([Row(n: 1), Row(n: 2)], to: sink)
         #expect(sink.text == "{\"n\":1}\n{\"n\":2}\n")
     }
+
+    @Test("a paragraph printed for the handheld: wrapped at 40 columns, continuation lines indented, a list item's own indent kept, a web address split rather than cut, control characters shown, not obeyed", arguments: [
+        ("Ultima sincronizzazione: 01/12/2026 08:15, 5 h 10 min fa", "  ",
+         ["Ultima sincronizzazione: 01/12/2026", "  08:15, 5 h 10 min fa"]),
+        ("  - Santangelo Bevilacqua Maria Vittoria (1A): da servire", "    ",
+         ["  - Santangelo Bevilacqua Maria Vittoria", "    (1A): da servire"]),
+        ("Server: http://spunta-sincronizzazione.comune-di-valmarina.example.it", "  ",
+         ["Server:", "  http://spunta-sincronizzazione.comune-", "  di-valmarina.example.it"]),
+        ("Dieta \u{1B}[2J speciale", "  ", ["Dieta \u{FFFD}[2J speciale"]),
+    ])
+    func printWrapped(_ text: String, _ indent: String, _ expected: [String]) {
+        let context = CommandContext(standardOutput: .memory())
+        context.printWrapped(text, indent: indent)
+        let lines = context.standardOutput.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        #expect(lines == expected)
+        #expect(lines.allSatisfy { TextWidth.of($0) <= 40 })
+    }
 }

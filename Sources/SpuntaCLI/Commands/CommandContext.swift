@@ -85,6 +85,21 @@ public struct CommandContext: Sendable {
         standardOutput.writeLine(line)
     }
 
+    /// The width field screens are laid out for: a handheld's 40 columns, wherever the output goes.
+    public static let handheldWidth = 40
+
+    /// Writes `text` as a paragraph wrapped at `width` columns, never cut (a word longer than a line is split):
+    /// the lines after the first start with `indent`, and the paragraph's own leading spaces (an item of a list
+    /// under its heading) stay on its first line; optionally styled as a whole.
+    public func printWrapped(_ text: String, width: Int = CommandContext.handheldWidth, indent: String = "  ", style: TextStyle? = nil) {
+        // Escaped before it is measured: a control character from master data must neither act nor skew the widths.
+        let escaped = TerminalText.lines(text)
+        let lead = String(escaped.prefix { $0 == " " })
+        for line in TextWidth.wrap(String(escaped.dropFirst(lead.count)), width: width, lead: lead, indent: TextWidth.of(indent)) {
+            if let style { standardOutput.writeLine(standardOutput.styled(line, style)) } else { standardOutput.writeLine(line) }
+        }
+    }
+
     /// Writes `line` and a newline to standard error.
     public func printError(_ line: String) {
         standardError.writeLine(line)
