@@ -215,7 +215,7 @@ struct SyncTests {
         }
     }
 
-    @Test("a teacher's absence reaches the canteen through the server and the kitchen's count drops by one")
+    @Test("a teacher's absence reaches the canteen through the server and the kitchen's count drops by one; its void brings it back")
     func absenceReachesKitchen() async throws {
         let d = try Deployment()
         try d.startServer()
@@ -234,6 +234,11 @@ struct SyncTests {
         #expect(try d.spunta(teacher, ["sync"]).status == 0)
         #expect(try d.spunta(door, ["sync"]).status == 0)
         #expect(try expected() == before - 1)
+        // The teacher cancels the mark: the void reaches the canteen too, and the child is booked again.
+        #expect(try d.spunta(teacher, ["void", "--reason", "era presente"]).status == 0)
+        #expect(try d.spunta(teacher, ["sync"]).status == 0)
+        #expect(try d.spunta(door, ["sync"]).status == 0)
+        #expect(try expected() == before)
     }
 }
 

@@ -48,22 +48,33 @@ final class OpValidator {
     }
 
     /// The change-log keys under which other devices will pull the op (none for a void: the merge publishes a
-    /// void under its target's keys once it has checked it against the target).
+    /// void under its target's keys once it has checked it against the target, so it reaches every device the
+    /// target reached).
     func keys(of op: Op) throws -> Set<String> {
         var keys = DeviceScope.keys(of: op)
-        // The register also reaches the canteen of the class's site: the kitchen counts meals from it.
         switch op.body {
         case .attendanceMarked(let a):
-            if classSites[a.classId] == nil {
-                classSites[a.classId] = .some(try db.scalar("SELECT site_id FROM school_class WHERE id = ?", [a.classId]))
-            }
-            if let site = classSites[a.classId] ?? nil {
-                keys.insert(ScopeKey.site(site))
-            }
-        case .absenceJustified, .mealScanned, .mealRecorded, .boarding, .alighting, .void:
+            keys.formUnion(try siteKey(ofClass: a.classId))
+        case .mealScanned(let m), .mealRecorded(let m):
+            keys.formUnion(classKey(ofChild: m.beneficiaryId, on: op.businessDate))
+        case .absenceJustified, .boarding, .alighting, .void:
             break
         }
         return keys
+    }
+
+    /// The register also reaches the canteen of the class's site: the kitchen counts meals from it.
+    private func siteKey(ofClass classID: String) throws -> Set<String> {
+        if classSites[classID] == nil {
+            classSites[classID] = .some(try db.scalar("SELECT site_id FROM school_class WHERE id = ?", [classID]))
+        }
+        return (classSites[classID] ?? nil).map { [ScopeKey.site($0)] } ?? []
+    }
+
+    /// A meal also reaches the teacher of the child's class that day: her count of the class shows who has eaten.
+    /// The batch's children are read beforehand (`prepare`), so this costs no query.
+    private func classKey(ofChild child: String, on date: LocalDate) -> Set<String> {
+        children[child]?.classes.first { $0.covers(date) }.map { [ScopeKey.forClass($0.classId)] } ?? []
     }
 
     func check(_ op: Op) throws -> Verdict {
