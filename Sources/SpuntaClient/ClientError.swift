@@ -23,6 +23,16 @@ public enum ClientError: UserFacingError, Equatable {
     case missingReason
     /// A register op for a day outside the class's school year: the server would refuse it (`out_of_scope`).
     case outsideSchoolYear(day: LocalDate, year: SchoolYear)
+    /// A mark on a day without school, not confirmed: the sentence names the day and why.
+    case notSchoolDay(String)
+    /// A late entry or an early exit on a day that is not today, without its time.
+    case timeRequired(what: String, child: String, code: String, date: LocalDate)
+    /// A code or name that is no child of the class.
+    case unknownChild(String, className: String)
+    /// A name that fits several children of the class.
+    case ambiguousChild(String, candidates: [String])
+    /// The same child in two options (or twice in one) of one command.
+    case namedTwice(String, options: String)
 
     public var code: String {
         switch self {
@@ -46,6 +56,11 @@ public enum ClientError: UserFacingError, Equatable {
         case .invalidDate: return "invalid_date"
         case .missingReason: return "missing_reason"
         case .outsideSchoolYear: return "outside_school_year"
+        case .notSchoolDay: return "not_school_day"
+        case .timeRequired: return "time_required"
+        case .unknownChild: return "unknown_child"
+        case .ambiguousChild: return "ambiguous_child"
+        case .namedTwice: return "named_twice"
         }
     }
 
@@ -95,6 +110,20 @@ public enum ClientError: UserFacingError, Equatable {
         case .outsideSchoolYear(let day, let year):
             return "Il \(day.italian) è fuori dall'anno scolastico della classe (dal \(year.startDate.italian) al \(year.endDate.italian)): "
                 + "nulla registrato. Controllare la data."
+        case .notSchoolDay(let sentence):
+            return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): nulla è stato salvato. "
+                + "Se si deve segnare proprio quel giorno, ripetere con --force."
+        case .timeRequired(let what, let child, let code, let date):
+            return "Manca l'orario dell'\(what) di \(child): il \(date.italian) non è oggi, quindi va indicato "
+                + "(es. \(code)@09:15). Nulla è stato salvato."
+        case .unknownChild(let text, let className):
+            return "«\(text)»: nessun bambino della classe \(className) con questo codice o cognome. "
+                + "L'elenco: spunta roll-call --list. Nulla è stato salvato."
+        case .ambiguousChild(let text, let candidates):
+            return "«\(text)» indica più bambini: \(candidates.joined(separator: ", ")). "
+                + "Scrivere più lettere (anche il nome) o il codice. Nulla è stato salvato."
+        case .namedTwice(let child, let options):
+            return "\(child) è indicato due volte (\(options)): indicarlo una volta sola. Nulla è stato salvato."
         }
     }
 }

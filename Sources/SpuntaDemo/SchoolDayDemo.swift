@@ -132,9 +132,9 @@ public final class SchoolDayDemo: Sendable {
         guard klass.count >= 6, eaters.count >= 6 else { throw DemoError.stepFailed("dati di esempio", "classe troppo piccola") }
         let absentAte = eaters[0], disputed = eaters[1], late = eaters[2], lateDevice = eaters[3], twice = eaters[4]
         try runner.must("spunta", ["roll-call", "--home", teacher1, "--class", "S02-1A", "--date", Self.day.description,
-                                   "--absent", "\(absentAte),\(disputed)", "--late", "\(late)@10:15"])
+                                   "--absent", "\(absentAte),\(disputed)", "--late", "\(late)@10:15", "--rest-present"])
         try runner.must("spunta", ["roll-call", "--home", teacher2, "--class", "S02-1A", "--date", Self.day.description,
-                                   "--absent", absentAte, "--late", "\(late)@10:15"])
+                                   "--absent", absentAte, "--late", "\(late)@10:15", "--rest-present"])
         say("Appello della 1A (\(klass.count) bambini) fatto da entrambe le maestre: per la prima \(try name(disputed)) è assente, per la seconda è presente.")
 
         // Canteen: door 1 serves everyone present but one; door 2 serves that one and, by mistake, a child already served.

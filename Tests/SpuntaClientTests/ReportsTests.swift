@@ -3,6 +3,7 @@ import SpuntaCLI
 import SpuntaDomain
 import SpuntaProtocol
 import SpuntaStore
+import SpuntaCLI
 import SpuntaTestSupport
 import Testing
 @testable import SpuntaClient
@@ -61,12 +62,105 @@ struct ReportsTests {
         #expect(after[key]?.served == 3)
         #expect(after[key]?.expected == enrolled[key])
         #expect(after.values.reduce(0) { $0 + $1.served } == 3)
-        let human = try door.spunta(["meals", "--date", schoolDay]).output
-        #expect(human.first == "Pasti del \(try #require(LocalDate(schoolDay)).italian)")
-        #expect(human.contains("Plesso S01"))
+        let human = RollCallTests.paragraphs(try door.spunta(["meals", "--date", schoolDay]).output)
+        #expect(human.first == "Pasti di lunedì 05/10/2026")
+        #expect(human.contains("Plesso S01 Scuola primaria «Gianni Rodari»"), "\(human)")
         let total = enrolled.values.reduce(0, +)
         let special = enrolled.filter { !$0.key.hasSuffix("|normale") }.values.reduce(0, +)
-        #expect(human.last == "Totale: \(total) prenotati (\(special) diete), 3 serviti.")
+        #expect(human.last == "Totale: \(total) prenotati (\(special) con dieta speciale), 0 assenti, 3 serviti.", "\(human)")
+    }
+
+    @Test("the kitchen's sheet: the totals of each diet across the classes, with the full diet names and the names of the children on each special diet, within 40 columns and never cut")
+    func mealsPerDiet() throws {
+        let door = try FieldDevice(.canteenS01)
+        let rows = try door.queue().read { db in
+            try db.fetchAll("""
+                SELECT json_extract(d.body, '$.name'), b.surname || ' ' || b.given_name, json_extract(r.body, '$.name'), b.id, b.class_id
+                FROM enrollment e JOIN beneficiary b ON b.id = e.beneficiary_id
+                JOIN record r ON r.entity = 'classes' AND r.id = b.class_id
+                JOIN record d ON d.entity = 'diets' AND d.id = e.diet_id
+                WHERE e.service_id = 'MENSA-RODARI' ORDER BY 1, 2
+                """).map { (diet: try $0[0] as String, name: try $0[1] as String, className: try $0[2] as String,
+                            id: try $0[3] as String, classID: try $0[4] as String) }
+        }
+        let diets = Dictionary(grouping: rows, by: \.diet)
+        try #require(diets.count >= 3)
+        try #require(Set(rows.map(\.className)).count >= 2, "a diet's total spans several classes")
+        // One child on a special diet is marked absent by the teacher, as a pull brings it.
+        let absent = try #require(rows.first)
+        try door.queue().write { db in
+            try ReplicaStore(db).insertPeer(try Self.peerMark(absent.id, absent.classID, .absent, nil, hlc: 1_791_000_000_000))
+        }
+        let output = try door.spunta(["meals", "--date", schoolDay]).output
+        #expect(output.allSatisfy { TextWidth.of($0) <= 40 }, "\(output)")
+        #expect(!output.joined().contains("…"))
+        let human = RollCallTests.paragraphs(output)
+        #expect(human.contains("Per dieta, tutte le classi:"), "\(human)")
+        for (diet, children) in diets {
+            let out = children.filter { $0.id == absent.id }.count
+            let line = "\(diet): \(children.count - out) prenotati, 0 serviti" + (out > 0 ? ", \(out) assenti" : "")
+            #expect(human.contains(line), "\(line)\n\(human)")
+            for child in children {
+                let status = child.id == absent.id ? "ASSENTE" : "da servire"
+                #expect(human.contains("- \(child.name) (\(child.className)): \(status)"), "\(child.name)\n\(human)")
+            }
+        }
+        // The JSON has the same: per class and diet, with the children of special diets.
+        let lines = JSON.array(try door.spunta(["meals", "--date", schoolDay, "--json"]).output.joined())
+        let absentLine = try #require(lines.first { ($0["children"] as? [[String: Any]])?.contains { $0["beneficiary_id"] as? String == absent.id } == true })
+        #expect(absentLine["absent"] as? Int == 1)
+        #expect(absentLine["diet"] as? String == absent.diet)
+        #expect(lines.filter { $0["diet"] as? String == "normale" }.allSatisfy { ($0["children"] as? [Any])?.isEmpty == true })
+    }
+
+    @Test("on a teacher's device: her class's own count — booked, absent, served — without diets; the meals come from the canteen through the server, and a void at the canteen takes one back")
+    func mealsOnTeacherDevice() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let teacher = try d.device("maestra", role: .teacher, scopes: ["class:S01-1A"])
+        let door = try d.device("mensa", role: .canteen, scopes: ["site:S01"])
+        let eaters = try DatabaseQueue(path: d.db).read { db in
+            try db.fetchAll("""
+                SELECT b.id, c.id FROM beneficiary b JOIN enrollment e ON e.beneficiary_id = b.id JOIN card c ON c.beneficiary_id = b.id
+                WHERE b.class_id = 'S01-1A' AND e.service_id = 'MENSA-RODARI' AND c.revoked_on IS NULL ORDER BY b.id
+                """).map { (id: try $0[0] as String, card: "SPUNTA1:" + (try $0[1] as String)) }
+        }
+        try #require(eaters.count >= 3)
+        let count = { () throws -> [String: Any] in
+            let lines = JSON.array(try d.spunta(teacher, ["meals", "--date", schoolDay, "--json"]).output.joined())
+            #expect(lines.count == 1)
+            return lines.first ?? [:]
+        }
+        let before = try count()
+        #expect(before["class"] as? String == "1A")
+        #expect(before["diet"] is NSNull, "diets never reach a teacher's device")
+        #expect(before["enrolled"] as? Int == eaters.count)
+        #expect(before["expected"] as? Int == eaters.count)
+        #expect(before["served"] as? Int == 0)
+
+        #expect(try d.spunta(teacher, ["roll-call", "--date", schoolDay, "--absent", eaters[0].id]).status == 0)
+        let scans = try d.spunta(door, ["scan", "--service", "canteen", "--date", schoolDay, "--json"],
+                                 input: eaters[1].card + "\n" + eaters[2].card + "\n")
+        #expect(scans.output.map { JSON.object($0)["result"] as? String } == ["ok", "ok"])
+        #expect(try d.spunta(door, ["sync"]).status == 0)
+        #expect(try d.spunta(teacher, ["sync"]).status == 0)
+        let after = try count()
+        #expect(after["absent"] as? Int == 1)
+        #expect(after["expected"] as? Int == eaters.count - 1)
+        #expect(after["served"] as? Int == 2)
+        let human = RollCallTests.paragraphs(try d.spunta(teacher, ["meals", "--date", schoolDay]).output)
+        #expect(human == [
+            "Pasti di lunedì 05/10/2026", "Classe 1A: iscritti alla mensa \(eaters.count)",
+            "Prenotati: \(eaters.count - 1) (\(eaters.count - 3) ancora da segnare)", "Assenti o usciti prima dell'ora limite: 1",
+            "Serviti finora: 2",
+        ], "\(human)")
+
+        // The canteen cancels its last scan: the teacher's count learns it at the next sync.
+        #expect(try d.spunta(door, ["recent"]).status == 0)
+        #expect(try d.spunta(door, ["void", "1", "--reason", "tessera del fratello"]).status == 0)
+        #expect(try d.spunta(door, ["sync"]).status == 0)
+        #expect(try d.spunta(teacher, ["sync"]).status == 0)
+        #expect(try count()["served"] as? Int == 1)
     }
 
     /// An attendance mark of another device, as a pull brings it.
@@ -274,10 +368,64 @@ struct ReportsTests {
         }
         let result = try door.spunta(["status"])
         #expect(result.status == 3)
-        // The verdict closes the report, wrapped at the handheld's 40 columns.
-        let verdict = try #require(result.output.lastIndex { $0.hasPrefix("Stato: DA CONTROLLARE") }, "\(result.output)")
-        #expect(result.output[verdict...].joined(separator: " ").contains(problem), "\(result.output)")
+        let human = RollCallTests.paragraphs(result.output)
+        #expect(human.contains("Stato: DA CONTROLLARE"), "\(human)")
+        #expect(human.contains("- \(problem)"), "\(human)")
         #expect(result.output.allSatisfy { $0.count <= 40 }, "\(result.output)")
+    }
+
+    @Test("status on the handheld: times on Rome's clock as Italians write them, durations in hours and minutes, every line within 40 columns — long scope lists and server addresses wrapped, never cut; --json keeps UTC")
+    func statusFormatting() throws {
+        let teacher = try FieldDevice(.teacher)
+        let url = "http://spunta-sincronizzazione.comune-di-valmarina.example.it:8443/dispositivi"
+        let classes = ["S01-1A", "S01-2A", "S01-3A", "S01-4A", "S01-5A", "S01-1B", "S01-2B"]
+        let synced = Date().addingTimeInterval(-(5 * 3600 + 10 * 60 + 20))
+        try teacher.queue().write { db in
+            try db.run("UPDATE device SET server_url = ?, scope = ? WHERE id = 1",
+                       [url, "[" + classes.map { "\"class:\($0)\"" }.joined(separator: ",") + "]"])
+            try db.run("UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?",
+                       [UTCTime.string(synced, fractional: false), UTCTime.string(synced, fractional: false)])
+        }
+        #expect(try teacher.spunta(RollCallTests.rollCall() + ["--absent", "coppola"]).status == 0)
+        try teacher.queue().write { db in
+            try db.run("UPDATE outbox SET created_at = ?", [UTCTime.string(Date().addingTimeInterval(-(3 * 60 + 10)), fractional: false)])
+        }
+        let result = try teacher.spunta(["status"])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(result.output)")
+        #expect(!result.output.joined().contains("…"))
+        let human = RollCallTests.paragraphs(result.output)
+        #expect(human.contains("Ultima sincronizzazione: \(BusinessCalendar.italian(synced)), 5 h 10 min fa"), "\(human)")
+        #expect(human.contains("In attesa di invio: 1, la più vecchia da 3 min"), "\(human)")
+        #expect(human.contains("Ambito: " + classes.map { "class:\($0)" }.joined(separator: ", ")), "\(human)")
+        // The address is broken where the line ends: joined back without the breaks, it is whole.
+        #expect(result.output.map { $0.trimmingCharacters(in: .whitespaces) }.joined().contains("Server:" + url), "\(result.output)")
+        #expect(human.last == "Stato: in ordine.")
+
+        let json = JSON.object(try teacher.spunta(["status", "--json"]).output.joined())
+        #expect(json["last_successful_sync"] as? String == UTCTime.string(synced, fractional: false))
+        #expect((json["last_successful_sync"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test("the status lines of a known moment: the date and time in Rome (winter and summer), how long ago, the oldest wait", arguments: [
+        ("2026-12-01T07:15:00Z", "2026-12-01T12:25:00Z", "01/12/2026 08:15, 5 h 10 min fa"),
+        ("2026-10-05T06:31:00Z", "2026-10-05T06:40:30Z", "05/10/2026 08:31, 9 min fa"),
+        ("2026-11-28T23:30:00Z", "2026-12-01T04:30:00Z", "29/11/2026 00:30, 2 g 5 h fa"),
+        ("2026-12-01T08:00:00Z", "2026-12-01T08:00:20Z", "01/12/2026 09:00, meno di 1 min fa"),
+    ])
+    func statusLines(_ synced: String, _ now: String, _ expected: String) throws {
+        let status = DeviceReports.Status(
+            enrolled: true, deviceId: "D-0007", name: "Maestra 1A", role: "teacher", scope: ["class:S01-1A"], server: "http://127.0.0.1:8080",
+            municipality: "Comune di Valmarina", lastSuccessfulSync: synced, lastAttempt: synced, lastError: nil, pendingOps: 2,
+            oldestPendingAgeSeconds: 3 * 3600 + 5 * 60, rejectedOps: 0, replica: ["beneficiaries": 24, "cards": 0], cursor: nil,
+            revoked: false, blocked: false, clockOffsetMs: nil, unknownToServer: false, healthy: false, problems: ["registrazioni in attesa da più di due ore"]
+        )
+        let lines = status.italianLines(now: try #require(UTCTime.date(now)))
+        #expect(lines == [
+            "Maestra 1A (D-0007)", "Ruolo: insegnante", "Ente: Comune di Valmarina", "Ambito: class:S01-1A", "Server: http://127.0.0.1:8080",
+            "Ultima sincronizzazione: \(expected)", "In attesa di invio: 2, la più vecchia da 3 h 5 min", "Dati: 24 bambini, 0 tessere",
+            "Stato: DA CONTROLLARE", "- registrazioni in attesa da più di due ore",
+        ])
     }
 
     @Test("status of a folder never enrolled: exit 3, not enrolled")

@@ -235,7 +235,8 @@ struct SyncTests {
         #expect(try d.spunta(door, ["sync"]).status == 0)
         #expect(try expected() == before - 1)
         // The teacher cancels the mark: the void reaches the canteen too, and the child is booked again.
-        #expect(try d.spunta(teacher, ["void", "--reason", "era presente"]).status == 0)
+        #expect(try d.spunta(teacher, ["recent"]).status == 0)
+        #expect(try d.spunta(teacher, ["void", "1", "--reason", "era presente"]).status == 0)
         #expect(try d.spunta(teacher, ["sync"]).status == 0)
         #expect(try d.spunta(door, ["sync"]).status == 0)
         #expect(try expected() == before)

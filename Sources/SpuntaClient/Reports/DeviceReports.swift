@@ -55,49 +55,124 @@ public enum DeviceReports {
 
     // MARK: Meals for the kitchen
 
-    /// Meals of a site, class and diet: expected from enrollments and the register, and served so far.
+    /// Meals of one class and diet at a site: enrolled, booked (expected) from the register at the cut-off, out
+    /// (absent, or gone before the cut-off, and not served) and served so far.
     public struct MealLine: Encodable, Sendable, Equatable {
         public let site: String
         public let schoolClass: String
-        public let diet: String
-        public let expected: Int
-        public let served: Int
+        /// The diet's full name, "normale" for none; nil on a teacher's device, which never holds diets.
+        public let diet: String?
+        public var enrolled = 0
+        public var expected = 0
+        public var absent = 0
+        public var served = 0
+        /// Booked because nobody has marked the child yet: the register may still change the count.
+        public var unmarked = 0
+        /// The children of a special diet, for the kitchen (canteen devices only; empty for "normale").
+        public var children: [MealChild] = []
 
         enum CodingKeys: String, CodingKey {
-            case site, schoolClass = "class", diet, expected, served
+            case site, schoolClass = "class", diet, enrolled, expected, absent, served, unmarked, children
+        }
+
+        public init(site: String, schoolClass: String, diet: String?) {
+            self.site = site
+            self.schoolClass = schoolClass
+            self.diet = diet
+        }
+
+        /// Every key always present: `diet` is null on a teacher's device rather than missing.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(site, forKey: .site)
+            try c.encode(schoolClass, forKey: .schoolClass)
+            try c.encode(diet, forKey: .diet)
+            try c.encode(enrolled, forKey: .enrolled)
+            try c.encode(expected, forKey: .expected)
+            try c.encode(absent, forKey: .absent)
+            try c.encode(served, forKey: .served)
+            try c.encode(unmarked, forKey: .unmarked)
+            try c.encode(children, forKey: .children)
+        }
+
+        /// Whether the line is of a special diet (dieta speciale).
+        public var isSpecialDiet: Bool { diet.map { $0 != MealLine.normal } ?? false }
+
+        /// The name of "no special diet".
+        public static let normal = "normale"
+    }
+
+    /// A child on a special diet, as the kitchen needs to know it.
+    public struct MealChild: Encodable, Sendable, Equatable {
+        public let beneficiaryId: String
+        public let name: String
+        public let schoolClass: String
+        /// `expected`, `absent` or `served`.
+        public let status: String
+
+        enum CodingKeys: String, CodingKey {
+            case beneficiaryId = "beneficiary_id", name, schoolClass = "class", status
         }
     }
 
-    /// The kitchen's count on a canteen device: children enrolled at its sites and not marked absent (or out
-    /// before the cut-off), by class and diet, with the meals already served.
+    /// The kitchen's count: on a canteen device the children enrolled at its sites, by site, class and diet, with
+    /// the names of those on a special diet (diets reach canteen devices only); on a teacher's device her classes'
+    /// own count, without diets. A child is booked unless the register sends them out before the cut-off (absent,
+    /// late after it, gone before it); a child served is counted whatever the register says. Days the service
+    /// does not run (closing days, holidays) count nothing.
     public static func meals(_ db: Database, device: EnrolledDevice, date: LocalDate) throws -> [MealLine] {
-        guard device.role == .canteen else { throw ClientError.wrongRole(expected: "mensa", actual: device.role.italian) }
+        guard device.role != .bus else { throw ClientError.wrongRole(expected: "mensa o insegnante", actual: device.role.italian) }
         let replica = ReplicaStore(db)
         let facts = LocalFacts(db: db, deviceId: device.deviceId)
+        let withDiets = device.role == .canteen
         var services: [String: Service] = [:]
         for s in try replica.records(.services, as: Service.self) { services[s.id] = s }
+        var years: [String: SchoolYear] = [:]
+        for y in try replica.records(.schoolYears, as: SchoolYear.self) { years[y.id] = y }
         var diets: [String: String] = [:]
         for d in try replica.records(.diets, as: Diet.self) { diets[d.id] = d.name }
         var classes: [String: String] = [:]
         for c in try replica.records(.classes, as: SchoolClass.self) { classes[c.id] = c.name }
-        var lines: [String: (expected: Int, served: Int)] = [:]
+        var lines: [String: MealLine] = [:]
         for e in try replica.allEnrollments() where e.isActive(on: date) {
-            guard let site = e.siteId, device.siteIDs.contains(site), let service = services[e.serviceId],
-                  service.kind.servesMeals, service.weekdays.contains(date.weekday) else { continue }
-            let child = try replica.beneficiary(e.beneficiaryId)
+            guard let site = e.siteId, let service = services[e.serviceId], service.kind.servesMeals,
+                  service.runs(on: date, year: years[service.yearId]),
+                  let child = try replica.beneficiary(e.beneficiaryId) else { continue }
+            if withDiets {
+                guard device.siteIDs.contains(site) else { continue }
+            } else {
+                guard let classID = child.classId, device.classIDs.contains(classID) else { continue }
+            }
             let all = try facts.facts(beneficiary: e.beneficiaryId, date: date)
             let served = LocalFacts.served(all, service: e.serviceId)
-            let expected = LocalFacts.expectsMeal(all, service: service)
-            let key = [site, child?.classId.flatMap { classes[$0] } ?? "-", e.dietId.flatMap { diets[$0] } ?? "normale"].joined(separator: "|")
-            var line = lines[key] ?? (0, 0)
-            if expected || served { line.expected += 1 }
-            if served { line.served += 1 }
+            let out = !LocalFacts.expectsMeal(all, service: service)
+            let mark = all.last(where: { $0.type == .attendanceMarked })
+            let className = child.classId.flatMap { classes[$0] } ?? "-"
+            let diet = withDiets ? (e.dietId.flatMap { diets[$0] } ?? MealLine.normal) : nil
+            let key = [site, className, diet ?? ""].joined(separator: "|")
+            var line = lines[key] ?? MealLine(site: site, schoolClass: className, diet: diet)
+            line.enrolled += 1
+            if served {
+                line.served += 1
+                line.expected += 1
+            } else if out {
+                line.absent += 1
+            } else {
+                line.expected += 1
+                if mark == nil { line.unmarked += 1 }
+            }
+            if line.isSpecialDiet {
+                line.children.append(MealChild(
+                    beneficiaryId: child.id, name: child.fullName, schoolClass: className,
+                    status: served ? "served" : (out ? "absent" : "expected")
+                ))
+            }
             lines[key] = line
         }
-        return lines.keys.sorted().map { key in
-            let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            return MealLine(site: parts[0], schoolClass: parts[1], diet: parts[2], expected: lines[key]?.expected ?? 0,
-                            served: lines[key]?.served ?? 0)
+        return lines.keys.sorted().compactMap { key in
+            guard var line = lines[key] else { return nil }
+            line.children.sort { ($0.name, $0.beneficiaryId) < ($1.name, $1.beneficiaryId) }
+            return line
         }
     }
 
@@ -202,5 +277,43 @@ public enum DeviceReports {
         let void = try OpRecorder.record(db, device: device, body: .void(VoidOp(targetOpId: target.id, reason: reason)),
                                          businessDate: target.businessDate, now: now)
         return (void, target)
+    }
+}
+
+extension DeviceReports.Status {
+    /// The status in Italian, one paragraph per fact, times on Rome's clock as Italians write them.
+    public func italianLines(now: Date) -> [String] {
+        var lines: [String] = []
+        if enrolled {
+            lines.append("\(name ?? "") (\(deviceId ?? ""))")
+            lines.append("Ruolo: \(DeviceRole(rawValue: role ?? "")?.italian ?? "")")
+            if let municipality { lines.append("Ente: \(municipality)") }
+            lines.append("Ambito: \(scope.joined(separator: ", "))")
+            lines.append("Server: \(server ?? "")")
+            lines.append("Ultima sincronizzazione: " + (lastSuccessfulSync.map { Self.when($0, now: now) } ?? "mai"))
+            if let attempt = lastAttempt, attempt != lastSuccessfulSync {
+                lines.append("Ultimo tentativo: " + Self.when(attempt, now: now))
+            }
+            let age = oldestPendingAgeSeconds.map { ", la più vecchia da \(ShortDuration.italian(seconds: $0))" } ?? ""
+            lines.append("In attesa di invio: \(pendingOps)\(age)")
+            if rejectedOps > 0 { lines.append("Rifiutate dal server: \(rejectedOps)") }
+            lines.append("Dati: \(replica["beneficiaries"] ?? 0) bambini, \(replica["cards"] ?? 0) tessere")
+            if let error = lastError { lines.append("Ultimo errore: \(error)") }
+        }
+        if healthy {
+            lines.append("Stato: in ordine.")
+        } else {
+            lines.append("Stato: DA CONTROLLARE")
+            lines += problems.map { "- \($0)" }
+        }
+        return lines
+    }
+
+    /// A stored UTC stamp as "01/12/2026 08:15, 5 h 10 min fa" (Rome's clock); the stamp itself if unreadable.
+    static func when(_ stamp: String, now: Date) -> String {
+        guard let date = UTCTime.date(stamp) else { return stamp }
+        let seconds = Int(now.timeIntervalSince(date))
+        let ago = seconds >= 0 ? "\(ShortDuration.italian(seconds: seconds)) fa" : "tra \(ShortDuration.italian(seconds: seconds))"
+        return "\(BusinessCalendar.italian(date)), \(ago)"
     }
 }

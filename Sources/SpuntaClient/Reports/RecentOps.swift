@@ -76,13 +76,20 @@ public enum RecentOps {
         try entry(db, op, number: 0, voided: false, rejected: false).italian
     }
 
+    /// What an op did: its kind, and for a register mark which mark ("appello (entrata alle 09:15)"), so that a
+    /// teacher choosing what to cancel sees which of the child's marks it is.
+    static func what(_ op: Op) -> String {
+        guard case .attendanceMarked(let mark) = op.body else { return op.type.italian }
+        return "\(op.type.italian) (\(mark.status.italian(at: mark.time)))"
+    }
+
     /// An op of this device as a person reads it, numbered `number`.
     static func entry(_ db: Database, _ op: Op, number: Int, voided: Bool, rejected: Bool) throws -> Entry {
         let replica = ReplicaStore(db)
         let child = try op.body.beneficiaryId.flatMap { try replica.beneficiary($0) }
         let className = try child?.classId.map { try replica.record(.classes, $0, as: SchoolClass.self)?.name ?? $0 }
         return Entry(
-            number: number, opId: op.id, type: op.type, what: op.type.italian, beneficiaryId: op.body.beneficiaryId,
+            number: number, opId: op.id, type: op.type, what: what(op), beneficiaryId: op.body.beneficiaryId,
             name: child?.fullName ?? op.body.beneficiaryId, className: className,
             time: BusinessCalendar.time(of: Date(timeIntervalSince1970: Double(op.wallTimeMs) / 1000)).description,
             date: op.businessDate, voided: voided, rejected: rejected

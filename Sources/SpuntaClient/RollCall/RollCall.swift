@@ -5,11 +5,17 @@ import SpuntaStore
 
 /// The register of one class on one day (appello): who is marked how, absences still to justify, and the
 /// marking itself — each mark an op committed before it is shown.
+///
+/// Two rules keep a register from being changed by accident: a command changes only the children it names
+/// (the others are marked present only when asked, and never over a mark they already have), and nothing is
+/// marked on a day without school (weekend, holiday, closing day) unless the person insists (`--force`).
 public final class RollCall: Sendable {
     let queue: DatabaseQueue
     let device: EnrolledDevice
     public let classID: String
     public let date: LocalDate
+    /// Whether marks may be recorded on a day with no school (the person confirmed it).
+    public let allowsClosedDay: Bool
     let clock: @Sendable () -> Date
 
     /// How far back absences still to justify are looked for.
@@ -25,52 +31,133 @@ public final class RollCall: Sendable {
         public var markedElsewhere: Bool
         /// Earlier days absent and not yet justified.
         public var unjustified: [LocalDate]
+        /// Justifications of absences in the window up to this day (this day's included), oldest first.
+        public var justifications: [Justification]
 
         enum CodingKeys: String, CodingKey {
-            case beneficiaryId = "beneficiary_id", name, status, time, markedElsewhere = "marked_elsewhere", unjustified
+            case beneficiaryId = "beneficiary_id", name, status, time, markedElsewhere = "marked_elsewhere", unjustified, justifications
+        }
+
+        /// The mark in words: "assente", "entrata alle 09:15", "da segnare".
+        public var markItalian: String { status.map { $0.italian(at: time) } ?? "da segnare" }
+    }
+
+    /// A justified absence (giustificazione) and its reason; nil reason when it came from another device before
+    /// this one kept reasons.
+    public struct Justification: Encodable, Sendable, Equatable {
+        public let absenceDate: LocalDate
+        public let reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case absenceDate = "absence_date", reason
         }
     }
 
-    public init(queue: DatabaseQueue, device: EnrolledDevice, classID: String, date: LocalDate, clock: @escaping @Sendable () -> Date = WallClock.now) throws {
+    public init(
+        queue: DatabaseQueue, device: EnrolledDevice, classID: String, date: LocalDate, allowsClosedDay: Bool = false,
+        clock: @escaping @Sendable () -> Date = WallClock.now
+    ) throws {
         guard device.role == .teacher else { throw ClientError.wrongRole(expected: "insegnante", actual: device.role.italian) }
         guard device.classIDs.contains(classID) else { throw ClientError.notInScope("La classe \(classID)") }
         self.queue = queue
         self.device = device
         self.classID = classID
         self.date = date
+        self.allowsClosedDay = allowsClosedDay
         self.clock = clock
+    }
+
+    /// The same class on another day: the screen left open past midnight moves to the new day.
+    public func on(_ other: LocalDate) throws -> RollCall {
+        try RollCall(queue: queue, device: device, classID: classID, date: other, allowsClosedDay: allowsClosedDay, clock: clock)
+    }
+
+    /// Today's business date on this device's clock.
+    public var today: LocalDate { BusinessCalendar.date(of: clock()) }
+
+    /// The classes of a teacher's device with their names, in scope order: the one a command means when the
+    /// device has a single class, or the list to choose from.
+    public static func classes(queue: DatabaseQueue, device: EnrolledDevice) throws -> [(id: String, name: String)] {
+        try queue.read { db in
+            try device.classIDs.map { id in (id, try ReplicaStore(db).record(.classes, id, as: SchoolClass.self)?.name ?? id) }
+        }
     }
 
     /// The class name as the replica knows it.
     public func className() throws -> String {
-        try queue.read { try ReplicaStore($0).record(.classes, classID, as: SchoolClass.self)?.name } ?? classID
+        try queue.read { try className($0) }
     }
 
-    /// Whether the school is closed on the day (holiday, vacation, weekend).
-    public func closure() throws -> String? {
-        if date.weekday >= 6 { return "giorno festivo (fine settimana)" }
-        let years = try queue.read { try ReplicaStore($0).records(.schoolYears, as: SchoolYear.self) }
-        for year in years {
-            if let closure = year.closures.first(where: { $0.contains(date) }) { return closure.reason }
-        }
-        return nil
+    private func className(_ db: Database) throws -> String {
+        try ReplicaStore(db).record(.classes, classID, as: SchoolClass.self)?.name ?? classID
     }
+
+    /// Why there is no school on the day (weekend, holiday, closing day), or nil on a school day.
+    public func closure() throws -> SchoolDay.Closure? {
+        try queue.read { try closure($0) }
+    }
+
+    private func closure(_ db: Database) throws -> SchoolDay.Closure? {
+        SchoolDay.closure(on: date, years: try ReplicaStore(db).records(.schoolYears, as: SchoolYear.self))
+    }
+
+    /// Refuses a mark on a day without school, unless the person confirmed it; a day outside the class's school
+    /// year is refused whatever the person says, as the server would refuse it.
+    private func requireSchoolDay(_ db: Database) throws {
+        try requireSchoolYear(db, date)
+        guard !allowsClosedDay, let closure = try closure(db) else { return }
+        throw ClientError.notSchoolDay(SchoolDay.sentence(date, closure))
+    }
+
+    // MARK: Reading
 
     public func entries() throws -> [Entry] {
         try queue.read { db in
             let facts = LocalFacts(db: db, deviceId: device.deviceId)
             return try ReplicaStore(db).beneficiaries(inClass: classID).map { child in
                 let mark = try facts.attendance(beneficiary: child.id, date: date)
+                let justified = try justifications(db, child.id)
                 return Entry(
                     beneficiaryId: child.id, name: child.fullName, status: mark?.status, time: mark?.time,
-                    markedElsewhere: mark.map { !$0.own } ?? false, unjustified: try unjustified(db, child.id)
+                    markedElsewhere: mark.map { !$0.own } ?? false,
+                    unjustified: try unjustified(db, child.id, justified: Set(justified.map(\.absenceDate))),
+                    justifications: justified
                 )
             }
         }
     }
 
+    /// Where the screen's cursor starts: the first child not yet marked, else the first.
+    public static func firstUnmarked(_ entries: [Entry]) -> Int {
+        entries.firstIndex { $0.status == nil } ?? 0
+    }
+
+    /// The justifications (own and pulled, not voided) of absences from the window's start through this day.
+    private func justifications(_ db: Database, _ beneficiary: String) throws -> [Justification] {
+        let since = date.adding(days: -Self.justificationWindowDays)
+        var found: [(id: String, date: LocalDate, reason: String?, hlc: Int64)] = []
+        for row in try db.fetchAll("SELECT json FROM outbox WHERE beneficiary_id = ? AND type = 'absence_justified' AND state != 'rejected'",
+                                   [beneficiary]) {
+            let op = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
+            if case .absenceJustified(let j) = op.body { found.append((op.id, j.absenceDate, j.reason, op.hlc.rawValue)) }
+        }
+        for row in try db.fetchAll("SELECT id, status, reason, hlc FROM peer_op WHERE beneficiary_id = ? AND type = 'absence_justified'",
+                                   [beneficiary]) {
+            let status: String? = try row[1]
+            guard let day = status.flatMap({ LocalDate($0.dropFirst("justified:".count)) }) else { continue }
+            found.append((try row[0], day, try row[2], try row[3]))
+        }
+        let voided = try LocalFacts(db: db, deviceId: device.deviceId).voidedIDs(found.map(\.id))
+        var latest: [LocalDate: (reason: String?, hlc: Int64)] = [:]
+        for j in found where !voided.contains(j.id) && since <= j.date && j.date <= date {
+            if let known = latest[j.date], known.hlc > j.hlc { continue }
+            latest[j.date] = (j.reason, j.hlc)
+        }
+        return latest.keys.sorted().map { Justification(absenceDate: $0, reason: latest[$0]?.reason) }
+    }
+
     /// Past days the child was absent (last mark) without a justification.
-    private func unjustified(_ db: Database, _ beneficiary: String) throws -> [LocalDate] {
+    private func unjustified(_ db: Database, _ beneficiary: String, justified: Set<LocalDate>) throws -> [LocalDate] {
         let since = date.adding(days: -Self.justificationWindowDays)
         var dates: Set<String> = []
         for row in try db.fetchAll("""
@@ -84,12 +171,9 @@ public final class RollCall: Sendable {
         let facts = LocalFacts(db: db, deviceId: device.deviceId)
         var result: [LocalDate] = []
         for text in dates.sorted() {
-            guard let day = LocalDate(text), try facts.attendance(beneficiary: beneficiary, date: day)?.status == .absent else { continue }
-            let justified: Int? = try db.scalar("""
-                SELECT 1 FROM outbox WHERE beneficiary_id = ? AND type = 'absence_justified' AND status = ?
-                UNION SELECT 1 FROM peer_op WHERE beneficiary_id = ? AND type = 'absence_justified' AND status = ?
-                """, [beneficiary, "justified:\(text)", beneficiary, "justified:\(text)"])
-            if justified == nil { result.append(day) }
+            guard let day = LocalDate(text), !justified.contains(day),
+                  try facts.attendance(beneficiary: beneficiary, date: day)?.status == .absent else { continue }
+            result.append(day)
         }
         return result
     }
@@ -109,81 +193,211 @@ public final class RollCall: Sendable {
         guard year.startDate <= day && day <= year.endDate else { throw ClientError.outsideSchoolYear(day: day, year: year) }
     }
 
-    /// Marks one child; the op is on disk when this returns.
+    // MARK: Naming children
+
+    /// The child of the class that `text` names: a code (`B0002`, any case) or the beginning of the name,
+    /// surname first, accents, case and apostrophes ignored (`copp`, `favaro s`, `niccolo`). Several children
+    /// matching is an error that lists them, unless exactly one has the surname (or whole name) typed.
+    public func child(named text: String) throws -> ReplicaBeneficiary {
+        try queue.read { db in try Self.child(named: text, among: try ReplicaStore(db).beneficiaries(inClass: classID), className: try className(db)) }
+    }
+
+    static func child(named text: String, among children: [ReplicaBeneficiary], className: String) throws -> ReplicaBeneficiary {
+        let typed = text.trimmingCharacters(in: .whitespaces)
+        if let byCode = children.first(where: { $0.id.caseInsensitiveCompare(typed) == .orderedSame }) { return byCode }
+        let key = NameKey.fold(typed)
+        guard !key.isEmpty else { throw ClientError.unknownChild(typed, className: className) }
+        let matches = children.filter { NameKey.fold($0.fullName).hasPrefix(key) }
+        if matches.count == 1 { return matches[0] }
+        guard !matches.isEmpty else { throw ClientError.unknownChild(typed, className: className) }
+        let exact = matches.filter { NameKey.fold($0.surname) == key || NameKey.fold($0.fullName) == key }
+        if exact.count == 1 { return exact[0] }
+        throw ClientError.ambiguousChild(typed, candidates: matches.map { "\($0.fullName) (\($0.id))" })
+    }
+
+    // MARK: Marking
+
+    /// Marks one child; the op is on disk when this returns. A late entry or an early exit without a time is
+    /// "now", which only means something today: on another day the time must be given.
     @discardableResult
     public func mark(_ beneficiary: String, _ status: AttendanceStatus, time: LocalTime? = nil) throws -> Op {
         try queue.recording { db in
+            try requireSchoolDay(db)
             guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
-            try requireSchoolYear(db, date)
-            let needsTime = status == .lateEntry || status == .earlyExit
-            let at = needsTime ? (time ?? BusinessCalendar.time(of: clock())) : nil
-            return try OpRecorder.record(
-                db, device: device,
-                body: .attendanceMarked(AttendanceMarked(beneficiaryId: beneficiary, classId: classID, status: status, time: at)),
-                businessDate: date, now: clock()
-            )
+            return try record(db, child, status, time: time)
+        }
+    }
+
+    /// Records one mark in the caller's transaction.
+    private func record(_ db: Database, _ child: ReplicaBeneficiary, _ status: AttendanceStatus, time: LocalTime?) throws -> Op {
+        let needsTime = status == .lateEntry || status == .earlyExit
+        var at: LocalTime?
+        if needsTime {
+            let now = clock()
+            if let time {
+                at = time
+            } else if BusinessCalendar.date(of: now) == date {
+                at = BusinessCalendar.time(of: now)
+            } else {
+                throw ClientError.timeRequired(what: status.italian, child: child.fullName, code: child.id, date: date)
+            }
+        }
+        return try OpRecorder.record(
+            db, device: device,
+            body: .attendanceMarked(AttendanceMarked(beneficiaryId: child.id, classId: classID, status: status, time: at)),
+            businessDate: date, now: clock()
+        )
+    }
+
+    /// Marks every child of the class not yet marked today as present (the screen's `t`): a child who already
+    /// has a mark, from this device or another, keeps it. Returns how many were marked.
+    public func markRestPresent() throws -> Int {
+        try queue.recording { db in
+            try requireSchoolDay(db)
+            let facts = LocalFacts(db: db, deviceId: device.deviceId)
+            var count = 0
+            for child in try ReplicaStore(db).beneficiaries(inClass: classID) where try facts.attendance(beneficiary: child.id, date: date) == nil {
+                _ = try record(db, child, .present, time: nil)
+                count += 1
+            }
+            return count
         }
     }
 
     /// Justifies an earlier absence.
     @discardableResult
     public func justify(_ beneficiary: String, absence: LocalDate, reason: String) throws -> Op {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw ClientError.missingReason }
-        return try queue.recording { db in
+        try queue.recording { db in
             guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
-            try requireSchoolYear(db, absence)
-            return try OpRecorder.record(
-                db, device: device,
-                body: .absenceJustified(AbsenceJustified(beneficiaryId: beneficiary, classId: classID, absenceDate: absence, reason: reason)),
-                businessDate: date, now: clock()
-            )
+            return try justify(db, child, absence: absence, reason: reason)
         }
     }
 
-    /// Fails as `markAll` would when one of `ids` is not a child of the class, so that a script's command is
-    /// checked whole before any of it (a justification) is recorded.
-    public func requireChildren(_ ids: [String]) throws {
-        let known = Set(try queue.read { try ReplicaStore($0).beneficiaries(inClass: classID).map(\.id) })
-        for id in ids where !known.contains(id) { throw ClientError.notInScope("Il bambino \(id)") }
+    private func justify(_ db: Database, _ child: ReplicaBeneficiary, absence: LocalDate, reason: String) throws -> Op {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw ClientError.missingReason }
+        try requireSchoolYear(db, absence)
+        return try OpRecorder.record(
+            db, device: device,
+            body: .absenceJustified(AbsenceJustified(beneficiaryId: child.id, classId: classID, absenceDate: absence, reason: reason)),
+            businessDate: date, now: clock()
+        )
     }
 
-    /// The whole class at once (for scripts): the listed children as given, every other child present.
-    /// All marks are committed together.
-    public func markAll(absent: [String], late: [String: LocalTime?], earlyExit: [String: LocalTime?]) throws -> [Op] {
+    // MARK: The one-shot command
+
+    /// What a one-shot command asks for: children as typed (codes or names), with a time where given.
+    public struct Plan: Sendable {
+        public var present: [String] = []
+        public var absent: [String] = []
+        public var late: [(child: String, time: LocalTime?)] = []
+        public var earlyExit: [(child: String, time: LocalTime?)] = []
+        /// Every child not named and not yet marked today is marked present.
+        public var restPresent = false
+        public var justification: (child: String, absence: LocalDate, reason: String)?
+
+        public init() {}
+
+        /// Whether the plan marks anyone (a justification alone does not).
+        public var marks: Bool { !present.isEmpty || !absent.isEmpty || !late.isEmpty || !earlyExit.isEmpty || restPresent }
+    }
+
+    /// What a one-shot command did.
+    public struct Outcome: Sendable {
+        /// A named child's new mark, and the one it replaced (nil: none).
+        public struct Change: Sendable, Equatable {
+            public let beneficiaryId: String
+            public let name: String
+            public let mark: String
+            public let before: String?
+        }
+
+        public var changes: [Change] = []
+        /// Children marked present by `restPresent`.
+        public var restMarkedPresent = 0
+        /// Children `restPresent` left alone because they already had a mark today: name and mark.
+        public var kept: [(name: String, mark: String)] = []
+        /// Children of the class still without a mark.
+        public var unmarked = 0
+        /// The justified child's name and the day, when the plan had one.
+        public var justified: (name: String, absence: LocalDate)?
+    }
+
+    /// Records a one-shot command as a whole, in one transaction: every child named is checked first, and an
+    /// unknown or ambiguous name, a child named twice, a missing time or a day without school (unless allowed)
+    /// leaves the register exactly as it was.
+    public func record(_ plan: Plan) throws -> Outcome {
         try queue.recording { db in
-            let children = try ReplicaStore(db).beneficiaries(inClass: classID).map(\.id)
-            let known = Set(children)
-            for id in absent + Array(late.keys) + Array(earlyExit.keys) where !known.contains(id) {
-                throw ClientError.notInScope("Il bambino \(id)")
-            }
-            try requireSchoolYear(db, date)
-            var ops: [Op] = []
-            for child in children {
-                let status: AttendanceStatus
-                var time: LocalTime?
-                if absent.contains(child) {
-                    status = .absent
-                } else if let t = late[child] {
-                    status = .lateEntry
-                    time = t ?? BusinessCalendar.time(of: clock())
-                } else if let t = earlyExit[child] {
-                    status = .earlyExit
-                    time = t ?? BusinessCalendar.time(of: clock())
-                } else {
-                    status = .present
+            if plan.marks { try requireSchoolDay(db) }
+            let children = try ReplicaStore(db).beneficiaries(inClass: classID)
+            let name = try className(db)
+            var named: [String: (child: ReplicaBeneficiary, option: String)] = [:]
+            var wanted: [(child: ReplicaBeneficiary, status: AttendanceStatus, time: LocalTime?)] = []
+            let requests: [(option: String, status: AttendanceStatus, items: [(child: String, time: LocalTime?)])] = [
+                ("--present", .present, plan.present.map { ($0, nil) }), ("--absent", .absent, plan.absent.map { ($0, nil) }),
+                ("--late", .lateEntry, plan.late), ("--early-exit", .earlyExit, plan.earlyExit),
+            ]
+            for request in requests {
+                for item in request.items {
+                    let child = try Self.child(named: item.child, among: children, className: name)
+                    if let earlier = named[child.id] {
+                        throw ClientError.namedTwice(child.fullName, options: earlier.option == request.option
+                            ? request.option : "\(earlier.option) e \(request.option)")
+                    }
+                    named[child.id] = (child, request.option)
+                    wanted.append((child, request.status, item.time))
                 }
-                ops.append(try OpRecorder.record(
-                    db, device: device,
-                    body: .attendanceMarked(AttendanceMarked(beneficiaryId: child, classId: classID, status: status, time: time)),
-                    businessDate: date, now: clock()
+            }
+            var outcome = Outcome()
+            if let j = plan.justification {
+                let child = try Self.child(named: j.child, among: children, className: name)
+                _ = try justify(db, child, absence: j.absence, reason: j.reason)
+                outcome.justified = (child.fullName, j.absence)
+            }
+            let facts = LocalFacts(db: db, deviceId: device.deviceId)
+            for want in wanted {
+                let before = try facts.attendance(beneficiary: want.child.id, date: date)
+                let op = try record(db, want.child, want.status, time: want.time)
+                guard case .attendanceMarked(let marked) = op.body else { continue }
+                outcome.changes.append(.init(
+                    beneficiaryId: want.child.id, name: want.child.fullName, mark: marked.status.italian(at: marked.time),
+                    before: before.flatMap { $0.status?.italian(at: $0.time) }
                 ))
             }
-            return ops
+            for child in children where named[child.id] == nil {
+                if let mark = try facts.attendance(beneficiary: child.id, date: date), let status = mark.status {
+                    if plan.restPresent { outcome.kept.append((child.fullName, status.italian(at: mark.time))) }
+                } else if plan.restPresent {
+                    _ = try record(db, child, .present, time: nil)
+                    outcome.restMarkedPresent += 1
+                } else {
+                    outcome.unmarked += 1
+                }
+            }
+            return outcome
+        }
+    }
+
+    /// The mark in force for a child on a day, in words ("assente", "entrata alle 09:15"), nil for none: what a
+    /// void of a mark leaves behind.
+    public static func markInForce(_ db: Database, device: EnrolledDevice, beneficiary: String, date: LocalDate) throws -> String? {
+        guard let mark = try LocalFacts(db: db, deviceId: device.deviceId).attendance(beneficiary: beneficiary, date: date),
+              let status = mark.status else { return nil }
+        return status.italian(at: mark.time)
+    }
+}
+
+extension AttendanceStatus {
+    /// The mark with its time, as the register reads: "presente", "entrata alle 09:15", "uscita alle 11:30".
+    public func italian(at time: LocalTime?) -> String {
+        switch self {
+        case .present, .absent: return italian
+        case .lateEntry: return time.map { "entrata alle \($0)" } ?? italian
+        case .earlyExit: return time.map { "uscita alle \($0)" } ?? italian
         }
     }
 }

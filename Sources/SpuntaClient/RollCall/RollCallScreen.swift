@@ -5,8 +5,13 @@ import SpuntaProtocol
 
 /// The interactive roll call on a 40-column terminal (schermata dell'appello): one key per child, each mark
 /// saved before the screen shows it.
+///
+/// It opens on the first child still to mark (a roll call half done is picked up where it was left), shows the
+/// times of late entries and early exits, and below the list the selected child whole — name, mark, days to
+/// justify — or the last message, wrapped over as many rows as it needs: what the teacher must read is never
+/// cut. Left open past midnight it moves to the new day by itself, unless it was opened for a given date.
 public final class RollCallScreen {
-    let rollCall: RollCall
+    private(set) var rollCall: RollCall
     let output: OutputSink
     let input: InputSource
     /// The widest the screen is drawn, whatever the terminal.
@@ -15,13 +20,15 @@ public final class RollCallScreen {
     var height: Int
     /// The terminal's size now, read before each redraw so that a resized terminal gets a screen that fits.
     let terminalSize: (() -> (columns: Int, rows: Int)?)?
+    /// Whether the screen follows the calendar (opened for today) rather than a date given on the command line.
+    let followsToday: Bool
     var entries: [RollCall.Entry] = []
     var selected = 0
     var message = ""
 
     public init(
         rollCall: RollCall, output: OutputSink, input: InputSource, width: Int = 40, height: Int = 24,
-        terminalSize: (() -> (columns: Int, rows: Int)?)? = nil
+        terminalSize: (() -> (columns: Int, rows: Int)?)? = nil, followsToday: Bool = false
     ) {
         self.rollCall = rollCall
         self.output = output
@@ -30,6 +37,7 @@ public final class RollCallScreen {
         self.width = widest
         self.height = max(12, height)
         self.terminalSize = terminalSize
+        self.followsToday = followsToday
     }
 
     /// Runs until `q`; the terminal is put back as it was even on Ctrl-C.
@@ -41,13 +49,11 @@ public final class RollCallScreen {
             output.writeControl(ANSI.showCursor)
         }
         output.writeControl(ANSI.hideCursor)
-        try reload()
-        if let closure = try rollCall.closure() {
-            message = "Attenzione: oggi \(closure)."
-        }
+        try open()
         while true {
             draw()
             guard let key = nextKey() else { return }
+            _ = try followToday()
             if try !handle(key) { break }
         }
         output.clearScreen()
@@ -55,31 +61,65 @@ public final class RollCallScreen {
         output.writeLine("Appello salvato: \(marked) di \(entries.count) segnati.")
     }
 
+    /// Loads the register and puts the cursor on the first child still to mark.
+    func open() throws {
+        try reload()
+        selected = RollCall.firstUnmarked(entries)
+        message = try closureWarning() ?? ""
+    }
+
     func reload() throws {
         entries = try rollCall.entries()
         selected = min(selected, max(0, entries.count - 1))
     }
 
-    /// Returns false to leave.
+    /// The warning for a day without school, nil on a school day.
+    private func closureWarning() throws -> String? {
+        guard let closure = try rollCall.closure() else { return nil }
+        let sentence = SchoolDay.sentence(rollCall.date, closure)
+        return "Attenzione: \(sentence)" + (rollCall.allowsClosedDay ? "." : ": non si può segnare (per farlo: --force).")
+    }
+
+    /// Moves to the new business day when the screen follows today and midnight has passed; returns whether it
+    /// moved. The cursor goes to the first child to mark, and the message says what happened.
+    @discardableResult
+    func followToday() throws -> Bool {
+        let today = rollCall.today
+        guard followsToday, today != rollCall.date else { return false }
+        rollCall = try rollCall.on(today)
+        try reload()
+        selected = RollCall.firstUnmarked(entries)
+        message = "È passata la mezzanotte: ora l'appello è di \(today.weekdayName) \(today.italian)."
+        if let warning = try closureWarning() { message += " " + warning }
+        return true
+    }
+
+    /// Returns false to leave. A mark the register refuses (a day without school, a missing time) is explained
+    /// on screen and nothing is saved.
     func handle(_ key: Key) throws -> Bool {
         message = ""
+        do {
+            return try act(on: key)
+        } catch let error as ClientError {
+            message = error.userMessage
+            return true
+        }
+    }
+
+    private func act(on key: Key) throws -> Bool {
         switch key {
         case .up, .character("k"): selected = max(0, selected - 1)
         case .down, .character("j"): selected = min(entries.count - 1, selected + 1)
-        case .pageUp: selected = max(0, selected - (height - 8))
-        case .pageDown: selected = min(entries.count - 1, selected + (height - 8))
+        case .pageUp: selected = max(0, selected - max(1, listRows - 1))
+        case .pageDown: selected = min(entries.count - 1, selected + max(1, listRows - 1))
         case .character("q"), .escape, .control("d"): return false
         case .character("p"), .character(" "): try mark(.present)
         case .character("a"): try mark(.absent)
-        case .character("e"): try mark(.lateEntry, askTime: "Entrata alle (HH:MM, invio = adesso): ")
-        case .character("u"): try mark(.earlyExit, askTime: "Uscita alle (HH:MM, invio = adesso): ")
+        case .character("e"): try mark(.lateEntry, askTime: "Entrata")
+        case .character("u"): try mark(.earlyExit, askTime: "Uscita")
         case .character("g"): try justify()
         case .character("t"):
-            var count = 0
-            for entry in entries where entry.status == nil {
-                try rollCall.mark(entry.beneficiaryId, .present)
-                count += 1
-            }
+            let count = try rollCall.markRestPresent()
             try reload()
             message = "\(count) segnati presenti."
         default:
@@ -88,11 +128,12 @@ public final class RollCallScreen {
         return true
     }
 
-    func mark(_ status: AttendanceStatus, askTime prompt: String? = nil) throws {
+    func mark(_ status: AttendanceStatus, askTime what: String? = nil) throws {
         guard entries.indices.contains(selected) else { return }
         var time: LocalTime?
-        if let prompt {
-            let answer = ask(prompt)
+        if let what {
+            let today = rollCall.date == rollCall.today
+            let answer = ask(today ? "\(what) alle (HH:MM, invio = adesso):" : "\(what) alle (HH:MM) del \(rollCall.date.italian):")
             if !answer.isEmpty {
                 guard let parsed = LocalTime(answer) else {
                     message = "Orario «\(answer)» non valido: HH:MM."
@@ -102,9 +143,11 @@ public final class RollCallScreen {
             }
         }
         let entry = entries[selected]
-        try rollCall.mark(entry.beneficiaryId, status, time: time)
+        let op = try rollCall.mark(entry.beneficiaryId, status, time: time)
         try reload()
-        message = "\(TextWidth.truncate(entry.name, to: 20)): \(status.italian)."
+        if case .attendanceMarked(let marked) = op.body {
+            message = "\(entry.name): \(marked.status.italian(at: marked.time))."
+        }
         selected = min(entries.count - 1, selected + 1)
     }
 
@@ -144,28 +187,49 @@ public final class RollCallScreen {
         }
     }
 
-    static func short(_ status: AttendanceStatus?) -> String {
-        switch status {
+    /// The mark column: four letters, and the time of an entry or exit.
+    static func short(_ entry: RollCall.Entry) -> String {
+        switch entry.status {
         case .present?: return "PRES"
         case .absent?: return "ASS."
-        case .lateEntry?: return "ENTR"
-        case .earlyExit?: return "USC."
-        case nil: return "  ? "
+        case .lateEntry?: return "ENTR" + (entry.time.map { " \($0)" } ?? "")
+        case .earlyExit?: return "USC." + (entry.time.map { " \($0)" } ?? "")
+        case nil: return "?"
         }
     }
 
-    /// The next key; while none comes, a resized terminal is redrawn within half a second.
+    /// The next key; while none comes, a resized terminal is redrawn within half a second, and so is the
+    /// screen when midnight passes.
     private func nextKey() -> Key? {
         guard let terminalSize else { return input.readKey() }
         while true {
             if let key = input.readKey(timeoutMilliseconds: 500) { return key }
             if input.isAtEnd { return nil }
-            if let size = terminalSize(), size.columns != drawnSize?.columns || size.rows != drawnSize?.rows { draw() }
+            if (try? followToday()) == true {
+                draw()
+            } else if let size = terminalSize(), size.columns != drawnSize?.columns || size.rows != drawnSize?.rows {
+                draw()
+            }
         }
     }
 
     /// The terminal size the screen was last drawn for.
     private var drawnSize: (columns: Int, rows: Int)?
+    /// How many children the last drawing listed.
+    private var listRows = 1
+
+    static let help = ["p pres a ass e entra u esce * altri", "g giustif. t tutti pres. q fine"]
+
+    /// What the rows under the list say: the last message, else the selected child whole.
+    func info() -> String {
+        if !message.isEmpty { return message }
+        guard entries.indices.contains(selected) else { return "Nessun bambino in questa classe." }
+        let e = entries[selected]
+        var text = "\(e.name): \(e.markItalian)"
+        if e.markedElsewhere { text += " (da un altro dispositivo)" }
+        if !e.unjustified.isEmpty { text += "; da giustificare: " + e.unjustified.map(\.italian).joined(separator: ", ") }
+        return text
+    }
 
     func draw() {
         drawnSize = terminalSize?()
@@ -175,19 +239,24 @@ public final class RollCallScreen {
         }
         output.clearScreen()
         let title = (try? rollCall.className()) ?? rollCall.classID
-        output.writeLine(output.styled(TextWidth.truncate(TerminalText.line("Appello \(title) — \(rollCall.date.italian)"), to: width), .bold))
+        // Names and messages come from master data: escaped before they are measured.
+        let header = TextWidth.wrap(TerminalText.line("Appello \(title) — \(rollCall.date.weekdayName) \(rollCall.date.italian)"), width: width)
+        let info = TextWidth.wrap(TerminalText.line(info()), width: width)
+        let help = Self.help.map { TextWidth.truncate($0, to: width) }
+        for line in header { output.writeLine(output.styled(line, .bold)) }
         let count = { (s: AttendanceStatus?) in self.entries.filter { $0.status == s }.count }
         output.writeLine("P \(count(.present))  A \(count(.absent))  E \(count(.lateEntry))  U \(count(.earlyExit))  ? \(count(nil))")
         output.writeLine(String(repeating: "-", count: width))
-        let rows = height - 7
+        let rows = max(1, height - header.count - 3 - info.count - help.count)
+        listRows = rows
         let first = max(0, min(selected - rows / 2, entries.count - rows))
+        let nameWidth = width - 14
         for index in first..<min(entries.count, first + rows) {
             let e = entries[index]
+            let name = TextWidth.pad(TextWidth.truncate(TerminalText.line(e.name), to: nameWidth), to: nameWidth)
+            let mark = TextWidth.pad(Self.short(e), to: 10)
             let flag = e.unjustified.isEmpty ? "  " : " g"
-            let other = e.markedElsewhere ? "*" : " "
-            let name = TextWidth.pad(TextWidth.truncate(TerminalText.line(e.name), to: width - 10), to: width - 10)
-            var line = (index == selected ? ">" : " ") + name + other + Self.short(e.status) + flag
-            line = TextWidth.truncate(line, to: width)
+            let line = (index == selected ? ">" : " ") + name + (e.markedElsewhere ? "*" : " ") + mark + flag
             if index == selected {
                 output.writeLine(output.styled(line, .inverse))
             } else if e.status == .absent {
@@ -196,9 +265,10 @@ public final class RollCallScreen {
                 output.writeLine(line)
             }
         }
+        for _ in min(entries.count, first + rows)..<(first + rows) { output.writeLine() }
         output.writeLine(String(repeating: "-", count: width))
-        output.writeLine(TextWidth.truncate(message.isEmpty ? "* segnato da altri  g assenze da giust." : TerminalText.line(message), to: width))
-        output.writeLine(TextWidth.truncate("p pres a ass e entra u esce", to: width))
-        output.write(TextWidth.truncate("g giustif. t tutti pres. q fine", to: width))
+        for line in info { output.writeLine(line) }
+        output.writeLine(help[0])
+        output.write(help[1])
     }
 }

@@ -18,6 +18,7 @@ public enum ClientMigrations {
                 ) STRICT;
                 """)
         }
+        m.registerMigration("v5-peer-justification-reason", V5PeerJustificationReason.apply)
         return m
     }
 }
@@ -165,5 +166,13 @@ enum V2EnrollmentAttempts {
 enum V3SyncRefusedUnknown {
     static func apply(_ db: Database) throws {
         try db.execute("ALTER TABLE sync_state ADD COLUMN unknown_to_server INTEGER NOT NULL DEFAULT 0")
+    }
+}
+
+/// The reason of another device's justification (the co-teacher's), so that the register lists it: before, a
+/// pulled justification kept only the day it justified. Rows pulled earlier keep no reason.
+enum V5PeerJustificationReason {
+    static func apply(_ db: Database) throws {
+        try db.execute("ALTER TABLE peer_op ADD COLUMN reason TEXT")
     }
 }

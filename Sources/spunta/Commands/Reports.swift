@@ -3,6 +3,7 @@ import SpuntaCLI
 import SpuntaClient
 import SpuntaDomain
 import SpuntaProtocol
+import SpuntaStore
 
 struct OnBoard: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,36 +36,80 @@ struct OnBoard: ParsableCommand {
 
 struct Meals: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Pasti del giorno per plesso, classe e dieta, per la cucina."
+        abstract: "Pasti del giorno per la cucina: prenotati, assenti e serviti.",
+        discussion: """
+            Sul dispositivo della mensa: per plesso e classe, i totali per dieta di tutte le classi e i nomi dei \
+            bambini con dieta speciale. Sul dispositivo dell'insegnante: il conto della sua classe (senza diete). \
+            Prenotato è chi è iscritto e non risulta assente (o uscito) all'ora limite; chi ha già mangiato conta sempre.
+            """
     )
 
     @OptionGroup var home: HomeOption
     @OptionGroup var day: DateOption
-    @Flag(help: "Stampa in JSON.")
+    @Flag(help: "Stampa in JSON (un array: una riga per plesso, classe e dieta).")
     var json = false
 
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
-        let lines = try queue.read { try DeviceReports.meals($0, device: device, date: day.day) }
+        let date = day.day
+        let lines = try queue.read { try DeviceReports.meals($0, device: device, date: date) }
         if json { return try context.printJSON(lines) }
-        context.print(context.standardOutput.styled("Pasti del \(day.day.italian)", .bold))
-        var table = TextTable(columns: [
-            .init("Classe", maxWidth: 14), .init("Dieta", maxWidth: 12), .init("Pren.", alignment: .right), .init("Serv.", alignment: .right),
-        ])
-        var site = ""
-        for line in lines {
-            if line.site != site {
-                if !table.rows.isEmpty { context.print(table.render(width: 40)) }
-                table = TextTable(columns: table.columns)
-                site = line.site
-                context.print("Plesso \(site)")
-            }
-            table.addRow([line.schoolClass, line.diet, String(line.expected), String(line.served)])
+        context.printWrapped("Pasti di \(date.weekdayName) \(date.italian)", style: .bold)
+        if lines.isEmpty {
+            context.printWrapped("Nessun pasto previsto: la mensa non è aperta in questo giorno o nessuno è iscritto.")
+            return
         }
-        if !table.rows.isEmpty { context.print(table.render(width: 40)) }
-        let expected = lines.reduce(0) { $0 + $1.expected }, served = lines.reduce(0) { $0 + $1.served }
-        let special = lines.filter { $0.diet != "normale" }.reduce(0) { $0 + $1.expected }
-        context.print("Totale: \(expected) prenotati (\(special) diete), \(served) serviti.")
+        if device.role == .teacher {
+            printClassCounts(lines, context)
+        } else {
+            try printKitchen(lines, queue: queue, context)
+        }
+    }
+
+    /// A teacher's own count, class by class.
+    func printClassCounts(_ lines: [DeviceReports.MealLine], _ context: CommandContext) {
+        for (schoolClass, group) in Dictionary(grouping: lines, by: \.schoolClass).sorted(by: { $0.key < $1.key }) {
+            let sum = { (value: KeyPath<DeviceReports.MealLine, Int>) in group.reduce(0) { $0 + $1[keyPath: value] } }
+            context.printWrapped("Classe \(schoolClass): iscritti alla mensa \(sum(\.enrolled))")
+            context.printWrapped("Prenotati: \(sum(\.expected))" + (sum(\.unmarked) > 0 ? " (\(sum(\.unmarked)) ancora da segnare)" : ""))
+            context.printWrapped("Assenti o usciti prima dell'ora limite: \(sum(\.absent))")
+            context.printWrapped("Serviti finora: \(sum(\.served))")
+        }
+    }
+
+    /// The kitchen's sheet: per site the classes, then every diet across the classes with the children on it.
+    func printKitchen(_ lines: [DeviceReports.MealLine], queue: DatabaseQueue, _ context: CommandContext) throws {
+        let siteNames = try queue.read { db in
+            Dictionary(try ReplicaStore(db).records(.sites, as: Site.self).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        }
+        for (site, group) in Dictionary(grouping: lines, by: \.site).sorted(by: { $0.key < $1.key }) {
+            context.printWrapped("Plesso \(site)" + (siteNames[site].map { " \($0)" } ?? ""), style: .bold)
+            var table = TextTable(columns: [
+                .init("Classe"), .init("Pren.", alignment: .right), .init("Ass.", alignment: .right), .init("Serv.", alignment: .right),
+            ])
+            for (schoolClass, byClass) in Dictionary(grouping: group, by: \.schoolClass).sorted(by: { $0.key < $1.key }) {
+                table.addRow([schoolClass] + [\DeviceReports.MealLine.expected, \.absent, \.served].map { key in
+                    String(byClass.reduce(0) { $0 + $1[keyPath: key] })
+                })
+            }
+            context.print(table.render(width: CommandContext.handheldWidth))
+            context.printWrapped("Per dieta, tutte le classi:")
+            let byDiet = Dictionary(grouping: group, by: { $0.diet ?? DeviceReports.MealLine.normal })
+            for (diet, dietLines) in byDiet.sorted(by: { ($0.key == DeviceReports.MealLine.normal ? 0 : 1, $0.key) < ($1.key == DeviceReports.MealLine.normal ? 0 : 1, $1.key) }) {
+                let expected = dietLines.reduce(0) { $0 + $1.expected }, served = dietLines.reduce(0) { $0 + $1.served }
+                let absent = dietLines.reduce(0) { $0 + $1.absent }
+                let name = diet == DeviceReports.MealLine.normal ? "Senza dieta speciale" : diet
+                context.printWrapped("\(name): \(expected) prenotati, \(served) serviti" + (absent > 0 ? ", \(absent) assenti" : ""))
+                for child in dietLines.flatMap(\.children).sorted(by: { ($0.name, $0.beneficiaryId) < ($1.name, $1.beneficiaryId) }) {
+                    let status = child.status == "served" ? "servito" : (child.status == "absent" ? "ASSENTE" : "da servire")
+                    context.printWrapped("  - \(child.name) (\(child.schoolClass)): \(status)", indent: "    ")
+                }
+            }
+            let expected = group.reduce(0) { $0 + $1.expected }, served = group.reduce(0) { $0 + $1.served }
+            let special = group.filter(\.isSpecialDiet).reduce(0) { $0 + $1.expected }
+            let absent = group.reduce(0) { $0 + $1.absent }
+            context.printWrapped("Totale: \(expected) prenotati (\(special) con dieta speciale), \(absent) assenti, \(served) serviti.")
+        }
     }
 }
 
@@ -101,11 +146,15 @@ struct Void: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
-        let described = try queue.recording { db -> String in
+        let (described, inForce) = try queue.recording { db -> (String, String?) in
             let target = try number.map { try RecentOps.shown(db, number: $0) } ?? op ?? ""
             let (_, op) = try DeviceReports.void(db, device: device, opID: target, reason: reason, now: WallClock.now())
-            return try RecentOps.describe(db, op)
+            // What the register says now: an earlier mark (this device's or the co-teacher's) is back in force, or none.
+            guard op.type == .attendanceMarked, let child = op.body.beneficiaryId else { return (try RecentOps.describe(db, op), nil) }
+            let inForce = try RollCall.markInForce(db, device: device, beneficiary: child, date: op.businessDate) ?? "nessun segno"
+            return (try RecentOps.describe(db, op), inForce)
         }
-        for line in TextWidth.wrap("Annullata: \(described).", width: 40, lead: "", indent: 2) { context.print(line) }
+        context.printWrapped("Annullata: \(described).")
+        if let inForce { context.printWrapped("Ora vale: \(inForce).") }
     }
 }

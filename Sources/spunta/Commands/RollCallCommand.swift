@@ -8,26 +8,37 @@ import SpuntaProtocol
 struct RollCallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roll-call",
-        abstract: "Appello della classe: interattivo, oppure in un colpo solo con --absent.",
+        abstract: "Appello della classe: interattivo, oppure in un colpo solo per i bambini indicati.",
         discussion: """
             Interattivo (terminale): frecce per muoversi, p presente, a assente, e entrata posticipata, u uscita \
-            anticipata, g giustifica le assenze passate, t tutti gli altri presenti, q fine.
-            Per script: spunta roll-call --class S01-1A --absent B0002,B0007 --late B0011 --early-exit B0020@11:30 \
-            (tutti gli altri presenti). Elenco senza segnare nulla: --list.
+            anticipata, g giustifica le assenze passate, t tutti gli altri presenti, q fine. Si apre sul primo \
+            bambino da segnare.
+            In un colpo solo: spunta roll-call --absent Coppola,B0007 --late Fiore@09:15 --early-exit B0020@11:30. \
+            Cambia solo i bambini indicati (per codice o per l'inizio del cognome, senza badare ad accenti e \
+            maiuscole: «favaro s», «niccolo»). Con --rest-present segna presenti anche gli altri, ma chi ha già un \
+            segno in quel giorno lo tiene. Un giorno diverso da oggi (--date) vuole l'orario di entrata e uscita; \
+            fine settimana, festività e giorni di chiusura sono rifiutati senza --force.
+            Elenco senza segnare nulla: --list. Con una sola classe sul dispositivo --class si può omettere.
             """
     )
 
     @OptionGroup var home: HomeOption
     @OptionGroup var day: DateOption
-    @Option(name: "class", valueName: "classe", help: "La classe.")
-    var classID: String
-    @Option(valueName: "id,id", help: "Assenti.")
+    @Option(name: "class", valueName: "classe", help: "La classe (codice o nome); non serve se il dispositivo ne ha una sola.")
+    var classID: String?
+    @Option(valueName: "bambino,…", help: "Presenti (codice o cognome).")
+    var present: String?
+    @Option(valueName: "bambino,…", help: "Assenti (codice o cognome).")
     var absent: String?
-    @Option(valueName: "id[@HH:MM],…", help: "Entrate posticipate.")
+    @Option(valueName: "bambino[@HH:MM],…", help: "Entrate posticipate; l'orario è obbligatorio se non è oggi.")
     var late: String?
-    @Option(name: "early-exit", valueName: "id[@HH:MM],…", help: "Uscite anticipate.")
+    @Option(name: "early-exit", valueName: "bambino[@HH:MM],…", help: "Uscite anticipate; l'orario è obbligatorio se non è oggi.")
     var earlyExit: String?
-    @Option(valueName: "id:AAAA-MM-GG", help: "Giustifica l'assenza di un giorno passato (con --reason).")
+    @Flag(name: "rest-present", help: "Segna presenti tutti gli altri che in quel giorno non hanno ancora un segno.")
+    var restPresent = false
+    @Flag(help: "Segna anche in un giorno senza scuola (fine settimana, festività, chiusura).")
+    var force = false
+    @Option(valueName: "bambino:AAAA-MM-GG", help: "Giustifica l'assenza di un giorno passato (con --reason).")
     var justify: String?
     @Option(valueName: "motivo", help: "Motivo della giustificazione.")
     var reason: String?
@@ -36,67 +47,132 @@ struct RollCallCommand: ParsableCommand {
     @Flag(help: "Stampa in JSON.")
     var json = false
 
-    static func ids(_ text: String?) -> [String] {
+    static func names(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    static func timed(_ text: String?) throws -> [String: LocalTime?] {
-        var result: [String: LocalTime?] = [:]
-        for item in ids(text) {
-            let parts = item.split(separator: "@", maxSplits: 1).map(String.init)
-            if parts.count == 2 {
-                guard let time = LocalTime(parts[1]) else { throw ValidationError("orario «\(parts[1])» non valido in «\(item)»: HH:MM.") }
-                result[parts[0]] = time
-            } else {
-                result[parts[0]] = .some(nil)
+    /// `bambino[@HH:MM],…` in the order given.
+    static func timed(_ text: String?, option: String) throws -> [(child: String, time: LocalTime?)] {
+        try names(text).map { item in
+            let parts = item.split(separator: "@", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { return (item, nil) }
+            guard let time = LocalTime(parts[1]) else {
+                throw ValidationError("\(option): orario «\(parts[1])» non valido in «\(item)»: usare HH:MM, es. 09:15.")
             }
+            return (parts[0], time)
         }
-        return result
+    }
+
+    /// The justification asked for: the child and the day.
+    func justification() throws -> (child: String, absence: LocalDate)? {
+        guard let justify else { return nil }
+        guard let colon = justify.lastIndex(of: ":"), let date = LocalDate(justify[justify.index(after: colon)...]),
+              !justify[..<colon].trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--justify «\(justify)»: usare bambino:AAAA-MM-GG, es. B0002:2026-10-05.")
+        }
+        return (justify[..<colon].trimmingCharacters(in: .whitespaces), date)
     }
 
     mutating func validate() throws {
-        _ = try Self.timed(late)
-        _ = try Self.timed(earlyExit)
+        _ = try Self.timed(late, option: "--late")
+        _ = try Self.timed(earlyExit, option: "--early-exit")
         if justify != nil && (reason ?? "").isEmpty { throw ValidationError("--justify richiede --reason.") }
-        if let justify {
-            let parts = justify.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, LocalDate(parts[1]) != nil else { throw ValidationError("--justify: usare ID:AAAA-MM-GG.") }
+        _ = try justification()
+    }
+
+    func plan() throws -> RollCall.Plan {
+        var plan = RollCall.Plan()
+        plan.present = Self.names(present)
+        plan.absent = Self.names(absent)
+        plan.late = try Self.timed(late, option: "--late")
+        plan.earlyExit = try Self.timed(earlyExit, option: "--early-exit")
+        plan.restPresent = restPresent
+        if let j = try justification(), let reason { plan.justification = (j.child, j.absence, reason) }
+        return plan
+    }
+
+    /// The class meant: the one given (by code or, when unique, by name), or the device's only class.
+    static func chooseClass(_ option: String?, among classes: [(id: String, name: String)]) throws -> String {
+        if let option {
+            if let byID = classes.first(where: { $0.id.caseInsensitiveCompare(option) == .orderedSame }) { return byID.id }
+            let byName = classes.filter { $0.name.caseInsensitiveCompare(option) == .orderedSame }
+            return byName.count == 1 ? byName[0].id : option
         }
+        if classes.count == 1 { return classes[0].id }
+        let listed = classes.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")
+        throw ValidationError("Questo dispositivo ha più classi: indicare quale con --class, una di \(listed).")
     }
 
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
-        let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day)
-        // An unknown child must stop the command before the justification is recorded.
-        try rollCall.requireChildren(Self.ids(absent) + Array(try Self.timed(late).keys) + Array(try Self.timed(earlyExit).keys))
-        if let justify, let reason {
-            let parts = justify.split(separator: ":", maxSplits: 1).map(String.init)
-            if let date = LocalDate(parts[1]) {
-                try rollCall.justify(parts[0], absence: date, reason: reason)
-                context.print("Assenza del \(date.italian) giustificata.")
-            }
-            if absent == nil && late == nil && earlyExit == nil { return }
+        guard device.role == .teacher else { throw ClientError.wrongRole(expected: "insegnante", actual: device.role.italian) }
+        let classID = try Self.chooseClass(self.classID, among: try RollCall.classes(queue: queue, device: device))
+        let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day, allowsClosedDay: force)
+        let plan = try plan()
+        if plan.marks || plan.justification != nil {
+            let outcome = try rollCall.record(plan)
+            if json { return try context.printJSON(try rollCall.entries()) }
+            try report(outcome, rollCall, context)
+            if !list { return }
         }
-        let scripted = absent != nil || late != nil || earlyExit != nil
-        if scripted {
-            let ops = try rollCall.markAll(absent: Self.ids(absent), late: try Self.timed(late), earlyExit: try Self.timed(earlyExit))
-            if !json { context.print("Appello salvato: \(ops.count) bambini segnati.") }
-        }
-        if scripted || list || !context.standardInput.isTerminal || !context.standardOutput.isTerminal {
+        if list || json || !context.standardInput.isTerminal || !context.standardOutput.isTerminal {
             let entries = try rollCall.entries()
             if json { return try context.printJSON(entries) }
-            if let closure = try rollCall.closure() { context.print("Attenzione: oggi \(closure).") }
-            for e in entries {
-                let mark = e.status.map { $0.italian + (e.time.map { " \($0)" } ?? "") } ?? "da segnare"
-                let extra = e.unjustified.isEmpty ? "" : " (da giustificare: \(e.unjustified.map(\.italian).joined(separator: ", ")))"
-                context.print(TextWidth.truncate("\(e.beneficiaryId) \(e.name)", to: 24) + "  " + mark + extra)
-            }
+            try Self.printList(entries, rollCall, context)
             return
         }
         let size = Terminal.size() ?? (columns: 40, rows: 24)
+        let followsToday = day.date == nil
         try await runBlocking {
             try RollCallScreen(rollCall: rollCall, output: context.standardOutput, input: context.standardInput,
-                               width: min(size.columns, 40), height: size.rows, terminalSize: { Terminal.size() }).run()
+                               width: min(size.columns, 40), height: size.rows, terminalSize: { Terminal.size() },
+                               followsToday: followsToday).run()
+        }
+    }
+
+    /// What a one-shot command did, child by child, wrapped for the handheld.
+    func report(_ outcome: RollCall.Outcome, _ rollCall: RollCall, _ context: CommandContext) throws {
+        if let justified = outcome.justified {
+            context.printWrapped("Assenza di \(justified.name) del \(justified.absence.italian) giustificata.")
+        }
+        let saved = outcome.changes.count + outcome.restMarkedPresent
+        guard saved > 0 || !outcome.kept.isEmpty else { return }
+        context.printWrapped("Appello \(try rollCall.className()) del \(rollCall.date.italian): \(saved) segnati.")
+        for change in outcome.changes {
+            context.printWrapped("\(change.name): \(change.mark)" + (change.before.map { change.mark == $0 ? " (già così)" : " (prima: \($0))" } ?? "") + ".")
+        }
+        if outcome.restMarkedPresent > 0 {
+            context.printWrapped("Gli altri \(outcome.restMarkedPresent) segnati presenti.")
+        }
+        if !outcome.kept.isEmpty {
+            context.printWrapped("Già segnati, lasciati come erano (\(outcome.kept.count)):")
+            for kept in outcome.kept { context.printWrapped("  \(kept.name): \(kept.mark)", indent: "    ") }
+        }
+        if outcome.unmarked > 0 {
+            context.printWrapped("Da segnare ancora: \(outcome.unmarked) (--rest-present per segnarli presenti).")
+        }
+    }
+
+    /// The register, one child per paragraph, wrapped at 40 columns: names, marks with their times, and the
+    /// justifications, never cut.
+    static func printList(_ entries: [RollCall.Entry], _ rollCall: RollCall, _ context: CommandContext) throws {
+        let marked = entries.filter { $0.status != nil }.count
+        context.printWrapped("Appello \(try rollCall.className()) di \(rollCall.date.weekdayName) \(rollCall.date.italian): "
+            + "\(marked) segnati, \(entries.count - marked) da segnare.", style: .bold)
+        if let closure = try rollCall.closure() {
+            context.printWrapped("Attenzione: \(SchoolDay.sentence(rollCall.date, closure)).")
+        }
+        for e in entries {
+            var text = "\(e.beneficiaryId) \(e.name): \(e.markItalian)"
+            if e.markedElsewhere { text += " (da un altro dispositivo)" }
+            let today = e.justifications.first { $0.absenceDate == rollCall.date }
+            if let today { text += ", giustificata" + (today.reason.map { ": \($0)" } ?? "") }
+            let earlier = e.justifications.filter { $0.absenceDate != rollCall.date }
+            if !earlier.isEmpty {
+                text += "; giustificate: " + earlier.map { $0.absenceDate.italian + ($0.reason.map { " (\($0))" } ?? "") }.joined(separator: ", ")
+            }
+            if !e.unjustified.isEmpty { text += "; da giustificare: " + e.unjustified.map(\.italian).joined(separator: ", ") }
+            context.printWrapped(text)
         }
     }
 }

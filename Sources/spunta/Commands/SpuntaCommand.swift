@@ -91,7 +91,7 @@ struct Enroll: ParsableCommand {
         let done = enrollment.previousDeviceId.map {
             "Registrato di nuovo: \(device.name) (\(device.deviceId), prima \($0)). Le registrazioni fatte vengono inviate al server."
         } ?? "Registrato: \(device.name) (\(device.role.italian)) per \(device.municipality)."
-        for line in TextWidth.wrap(done, width: Status.width) { context.print(line) }
+        context.printWrapped(done, indent: "")
         do {
             let report = try SyncEngine(queue: queue).sync()
             context.print("Dati scaricati: \(report.changes) elementi.")
@@ -160,29 +160,13 @@ struct Status: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let queue = try home.home(context).open()
-        let status = try queue.read { try DeviceReports.status($0, now: WallClock.now()) }
+        let now = WallClock.now()
+        let status = try queue.read { try DeviceReports.status($0, now: now) }
         if json {
             try context.printJSON(status)
         } else {
-            var lines: [String] = []
-            if status.enrolled {
-                lines.append("\(status.name ?? "") (\(status.deviceId ?? ""))")
-                lines.append("Ruolo: \(DeviceRole(rawValue: status.role ?? "")?.italian ?? "")")
-                lines.append("Ambito: \(status.scope.joined(separator: ", "))")
-                lines.append("Server: \(status.server ?? "")")
-                lines.append("Ultima sincronizzazione: \(status.lastSuccessfulSync.map(ItalianTime.dateTime(stored:)) ?? "mai")")
-                let age = status.oldestPendingAgeSeconds.map { " (la più vecchia da \($0 / 60) min)" } ?? ""
-                lines.append("In attesa di invio: \(status.pendingOps)\(age)")
-                if status.rejectedOps > 0 { lines.append("Rifiutate dal server: \(status.rejectedOps)") }
-                lines.append("Dati: \(status.replica["beneficiaries"] ?? 0) bambini, \(status.replica["cards"] ?? 0) tessere")
-                if let error = status.lastError { lines.append("Ultimo errore: \(error)") }
-            }
-            lines.append(status.healthy ? "Stato: in ordine." : "Stato: DA CONTROLLARE — \(status.problems.joined(separator: "; ")).")
-            for line in lines.flatMap({ TextWidth.wrap($0, width: Self.width) }) { context.print(line) }
+            for line in status.italianLines(now: now) { context.printWrapped(line) }
         }
         if !status.healthy { throw ExitCode.notHealthy }
     }
-
-    /// The handheld's screen: what the person must act on is wrapped, never cut.
-    static let width = 40
 }
