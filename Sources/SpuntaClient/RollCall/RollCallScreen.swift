@@ -109,9 +109,9 @@ public final class RollCallScreen {
     private func act(on key: Key) throws -> Bool {
         switch key {
         case .up, .character("k"): selected = max(0, selected - 1)
-        case .down, .character("j"): selected = min(entries.count - 1, selected + 1)
+        case .down, .character("j"): selected = max(0, min(entries.count - 1, selected + 1))
         case .pageUp: selected = max(0, selected - max(1, listRows - 1))
-        case .pageDown: selected = min(entries.count - 1, selected + max(1, listRows - 1))
+        case .pageDown: selected = max(0, min(entries.count - 1, selected + max(1, listRows - 1)))
         case .character("q"), .escape, .control("d"): return false
         case .character("p"), .character(" "): try mark(.present)
         case .character("a"): try mark(.absent)
@@ -148,7 +148,7 @@ public final class RollCallScreen {
         if case .attendanceMarked(let marked) = op.body {
             message = "\(entry.name): \(marked.status.italian(at: marked.time))."
         }
-        selected = min(entries.count - 1, selected + 1)
+        selected = max(0, min(entries.count - 1, selected + 1))
     }
 
     func justify() throws {
