@@ -418,13 +418,14 @@ struct ReportsTests {
             enrolled: true, deviceId: "D-0007", name: "Maestra 1A", role: "teacher", scope: ["class:S01-1A"], server: "http://127.0.0.1:8080",
             municipality: "Comune di Valmarina", lastSuccessfulSync: synced, lastAttempt: synced, lastError: nil, pendingOps: 2,
             oldestPendingAgeSeconds: 3 * 3600 + 5 * 60, rejectedOps: 0, replica: ["beneficiaries": 24, "cards": 0], cursor: nil,
-            revoked: false, blocked: false, clockOffsetMs: nil, unknownToServer: false, healthy: false, problems: ["registrazioni in attesa da più di due ore"]
+            revoked: false, blocked: false, clockOffsetMs: -350, unknownToServer: false, healthy: false,
+            problems: ["registrazioni in attesa da più di due ore"]
         )
         let lines = status.italianLines(now: try #require(UTCTime.date(now)))
         #expect(lines == [
             "Maestra 1A (D-0007)", "Ruolo: insegnante", "Ente: Comune di Valmarina", "Ambito: class:S01-1A", "Server: http://127.0.0.1:8080",
             "Ultima sincronizzazione: \(expected)", "In attesa di invio: 2, la più vecchia da 3 h 5 min", "Dati: 24 bambini, 0 tessere",
-            "Stato: DA CONTROLLARE", "- registrazioni in attesa da più di due ore",
+            "Orologio: in ordine", "Stato: DA CONTROLLARE", "- registrazioni in attesa da più di due ore",
         ])
     }
 

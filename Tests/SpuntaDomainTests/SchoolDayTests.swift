@@ -59,6 +59,7 @@ struct ShortDurationTests {
     @Test("two units at most, in hours and minutes or days and hours", arguments: [
         (0, "meno di 1 min"), (59, "meno di 1 min"), (60, "1 min"), (3 * 60 + 59, "3 min"), (3600, "1 h"), (5 * 3600 + 10 * 60, "5 h 10 min"),
         (23 * 3600 + 59 * 60, "23 h 59 min"), (86_400, "1 g"), (2 * 86_400 + 5 * 3600 + 7 * 60, "2 g 5 h"), (-(5 * 3600 + 10 * 60), "5 h 10 min"),
+        (365 * 86_400, "1 anno"), (3 * 365 * 86_400 + 2 * 86_400 + 3600, "3 anni 2 g"),
     ])
     func durations(_ seconds: Int, _ expected: String) {
         #expect(ShortDuration.italian(seconds: seconds) == expected)

@@ -242,6 +242,10 @@ public enum DeviceReports {
             )
         }
         if let oldestAge, Double(oldestAge) > maxPendingAge { problems.append("registrazioni in attesa da più di due ore") }
+        let clockOffset: Int64? = try state?[5]
+        if let error = ClockCheck.error(offsetMs: clockOffset) {
+            problems.append("orologio del dispositivo \(error) rispetto al server: correggere data e ora, poi sincronizzare")
+        }
         if device != nil {
             if let lastSuccess, let at = UTCTime.date(lastSuccess) {
                 if now.timeIntervalSince(at) > maxSyncAge { problems.append("nessuna sincronizzazione riuscita nelle ultime 24 ore") }
@@ -254,7 +258,7 @@ public enum DeviceReports {
             scope: device?.scope.map(\.description) ?? [], server: device?.serverURL, municipality: device?.municipality,
             lastSuccessfulSync: lastSuccess, lastAttempt: try state?[1], lastError: try state?[2], pendingOps: pending,
             oldestPendingAgeSeconds: oldestAge, rejectedOps: rejected, replica: try ReplicaStore(db).counts,
-            cursor: device?.cursor, revoked: revoked, blocked: blocked, clockOffsetMs: try state?[5], unknownToServer: unknown,
+            cursor: device?.cursor, revoked: revoked, blocked: blocked, clockOffsetMs: clockOffset, unknownToServer: unknown,
             healthy: problems.isEmpty,
             problems: problems
         )
@@ -299,6 +303,9 @@ extension DeviceReports.Status {
             if rejectedOps > 0 { lines.append("Rifiutate dal server: \(rejectedOps)") }
             lines.append("Dati: \(replica["beneficiaries"] ?? 0) bambini, \(replica["cards"] ?? 0) tessere")
             if let error = lastError { lines.append("Ultimo errore: \(error)") }
+            if let offset = clockOffsetMs {
+                lines.append("Orologio: " + (ClockCheck.error(offsetMs: offset).map { "SBAGLIATO, \($0) rispetto al server" } ?? "in ordine"))
+            }
         }
         if healthy {
             lines.append("Stato: in ordine.")

@@ -92,6 +92,16 @@ public final class RollCall: Sendable {
         try ReplicaStore(db).record(.classes, classID, as: SchoolClass.self)?.name ?? classID
     }
 
+    /// The warning of a wrong clock, as the last sync measured it; nil when right or never measured.
+    public func clockWarning() throws -> String? {
+        ClockCheck.warning(offsetMs: try clockOffset())
+    }
+
+    /// This device's clock offset as the last sync measured it (ms, positive: ahead), nil when never measured.
+    public func clockOffset() throws -> Int64? {
+        try queue.read { try ClockCheck.offset($0) }
+    }
+
     /// Why there is no school on the day (weekend, holiday, closing day), or nil on a school day.
     public func closure() throws -> SchoolDay.Closure? {
         try queue.read { try closure($0) }

@@ -65,7 +65,7 @@ public final class RollCallScreen {
     func open() throws {
         try reload()
         selected = RollCall.firstUnmarked(entries)
-        message = try closureWarning() ?? ""
+        message = [try rollCall.clockWarning(), try closureWarning()].compactMap { $0 }.joined(separator: " ")
     }
 
     func reload() throws {
@@ -241,13 +241,17 @@ public final class RollCallScreen {
         let title = (try? rollCall.className()) ?? rollCall.classID
         // Names and messages come from master data: escaped before they are measured.
         let header = TextWidth.wrap(TerminalText.line("Appello \(title) — \(rollCall.date.weekdayName) \(rollCall.date.italian)"), width: width)
+        // A wrong clock stays in view until a sync finds it right: every mark's day and time come from it.
+        let clock = ((try? rollCall.clockOffset()) ?? nil).flatMap { ClockCheck.error(offsetMs: $0) }
+            .map { TextWidth.wrap("!! OROLOGIO SBAGLIATO: \($0)", width: width) } ?? []
         let info = TextWidth.wrap(TerminalText.line(info()), width: width)
         let help = Self.help.map { TextWidth.truncate($0, to: width) }
         for line in header { output.writeLine(output.styled(line, .bold)) }
+        for line in clock { output.writeLine(output.styled(line, .bold, .red)) }
         let count = { (s: AttendanceStatus?) in self.entries.filter { $0.status == s }.count }
         output.writeLine("P \(count(.present))  A \(count(.absent))  E \(count(.lateEntry))  U \(count(.earlyExit))  ? \(count(nil))")
         output.writeLine(String(repeating: "-", count: width))
-        let rows = max(1, height - header.count - 3 - info.count - help.count)
+        let rows = max(1, height - header.count - clock.count - 3 - info.count - help.count)
         listRows = rows
         let first = max(0, min(selected - rows / 2, entries.count - rows))
         let nameWidth = width - 14

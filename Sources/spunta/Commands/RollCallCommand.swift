@@ -109,16 +109,21 @@ struct RollCallCommand: ParsableCommand {
         let classID = try Self.chooseClass(self.classID, among: try RollCall.classes(queue: queue, device: device))
         let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day, allowsClosedDay: force)
         let plan = try plan()
+        let clockWarning = json ? nil : try rollCall.clockWarning()
         if plan.marks || plan.justification != nil {
             let outcome = try rollCall.record(plan)
             if json { return try context.printJSON(try rollCall.entries()) }
             try report(outcome, rollCall, context)
-            if !list { return }
+            if !list {
+                if let clockWarning { context.printWrapped(clockWarning, style: .bold) }
+                return
+            }
         }
         if list || json || !context.standardInput.isTerminal || !context.standardOutput.isTerminal {
             let entries = try rollCall.entries()
             if json { return try context.printJSON(entries) }
             try Self.printList(entries, rollCall, context)
+            if let clockWarning { context.printWrapped(clockWarning, style: .bold) }
             return
         }
         let size = Terminal.size() ?? (columns: 40, rows: 24)
