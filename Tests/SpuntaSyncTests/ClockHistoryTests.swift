@@ -155,11 +155,13 @@ struct ClockHistoryTests {
                 """, [OperatorOps.deviceID])
             #expect(try moved?[0] as String? == "duplicate")
             #expect(try moved?[1] as String? == "2026-10-05")
-            // Door 1 and door 2 pull the void and the moved meal under the site's key, as they pulled the original.
+            // The doors and the child's teacher pull the void and the moved meal under the keys they pulled the
+            // original under: the site's and the child's class's.
             let keys = try db.fetchAll("""
-                SELECT DISTINCT s.scope_key FROM scope_log s JOIN op o ON o.log_seq = s.seq WHERE o.device_id = ?
+                SELECT DISTINCT s.scope_key FROM scope_log s JOIN op o ON o.log_seq = s.seq WHERE o.device_id = ? ORDER BY 1
                 """, [OperatorOps.deviceID]).map { try $0[0] as String }
-            #expect(keys == [ScopeKey.site("S01")])
+            let classID: String = try #require(try db.scalar("SELECT class_id FROM beneficiary WHERE id = ?", [child.beneficiary]))
+            #expect(keys == [ScopeKey.forClass(classID), ScopeKey.site("S01")])
         }
         #expect(try clockConflicts(f, status: "resolved").map(\.subject) == [ahead.id])
         #expect(try clockConflicts(f).isEmpty)
