@@ -68,6 +68,9 @@ struct ReportsTests {
         let total = enrolled.values.reduce(0, +)
         let special = enrolled.filter { !$0.key.hasSuffix("|normale") }.values.reduce(0, +)
         #expect(human.last == "Totale: \(total) prenotati (\(special) con dieta speciale), 0 assenti, 3 serviti.", "\(human)")
+        let lines = try door.spunta(["meals", "--date", schoolDay]).output
+        // A special diet's children are listed under it, indented.
+        #expect(lines.contains { $0.hasPrefix("  - ") }, "\(lines)")
     }
 
     @Test("the kitchen's sheet: the totals of each diet across the classes, with the full diet names and the names of the children on each special diet, within 40 columns and never cut")
@@ -98,7 +101,8 @@ struct ReportsTests {
         #expect(human.contains("Per dieta, tutte le classi:"), "\(human)")
         for (diet, children) in diets {
             let out = children.filter { $0.id == absent.id }.count
-            let line = "\(diet): \(children.count - out) prenotati, 0 serviti" + (out > 0 ? ", \(out) assenti" : "")
+            let booked = children.count - out
+            let line = "\(diet): \(booked) \(booked == 1 ? "prenotato" : "prenotati"), 0 serviti" + (out > 0 ? ", 1 assente" : "")
             #expect(human.contains(line), "\(line)\n\(human)")
             for child in children {
                 let status = child.id == absent.id ? "ASSENTE" : "da servire"
@@ -151,7 +155,7 @@ struct ReportsTests {
         let human = RollCallTests.paragraphs(try d.spunta(teacher, ["meals", "--date", schoolDay]).output)
         #expect(human == [
             "Pasti di lunedì 05/10/2026", "Classe 1A: iscritti alla mensa \(eaters.count)",
-            "Prenotati: \(eaters.count - 1) (\(eaters.count - 3) ancora da segnare)", "Assenti o usciti prima dell'ora limite: 1",
+            "Prenotati: \(eaters.count - 1) (\(eaters.count - 3) ancora da segnare)", "Assenti all'ora limite: 1",
             "Serviti finora: 2",
         ], "\(human)")
 

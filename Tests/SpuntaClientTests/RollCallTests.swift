@@ -44,11 +44,14 @@ struct RollCallTests {
         lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
-    /// Printed lines read back as paragraphs: a wrapped line's continuations (indented) joined to it.
+    /// Printed lines read back as paragraphs: a wrapped line's continuations (indented) joined to it; an item of
+    /// a list ("  - …") is a paragraph of its own.
     static func paragraphs(_ lines: [String]) -> [String] {
         var result: [String] = []
         for line in lines {
-            if line.hasPrefix("  "), let last = result.popLast() {
+            if line.hasPrefix("  - ") {
+                result.append(line.trimmingCharacters(in: .whitespaces))
+            } else if line.hasPrefix("  "), let last = result.popLast() {
                 result.append(last + " " + line.trimmingCharacters(in: .whitespaces))
             } else {
                 result.append(line)

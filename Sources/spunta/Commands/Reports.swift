@@ -72,7 +72,7 @@ struct Meals: ParsableCommand {
             let sum = { (value: KeyPath<DeviceReports.MealLine, Int>) in group.reduce(0) { $0 + $1[keyPath: value] } }
             context.printWrapped("Classe \(schoolClass): iscritti alla mensa \(sum(\.enrolled))")
             context.printWrapped("Prenotati: \(sum(\.expected))" + (sum(\.unmarked) > 0 ? " (\(sum(\.unmarked)) ancora da segnare)" : ""))
-            context.printWrapped("Assenti o usciti prima dell'ora limite: \(sum(\.absent))")
+            context.printWrapped("Assenti all'ora limite: \(sum(\.absent))")
             context.printWrapped("Serviti finora: \(sum(\.served))")
         }
     }
@@ -99,7 +99,8 @@ struct Meals: ParsableCommand {
                 let expected = dietLines.reduce(0) { $0 + $1.expected }, served = dietLines.reduce(0) { $0 + $1.served }
                 let absent = dietLines.reduce(0) { $0 + $1.absent }
                 let name = diet == DeviceReports.MealLine.normal ? "Senza dieta speciale" : diet
-                context.printWrapped("\(name): \(expected) prenotati, \(served) serviti" + (absent > 0 ? ", \(absent) assenti" : ""))
+                context.printWrapped("\(name): \(Counted.italian(expected, "prenotato", "prenotati")), "
+                    + Counted.italian(served, "servito", "serviti") + (absent > 0 ? ", " + Counted.italian(absent, "assente", "assenti") : ""))
                 for child in dietLines.flatMap(\.children).sorted(by: { ($0.name, $0.beneficiaryId) < ($1.name, $1.beneficiaryId) }) {
                     let status = child.status == "served" ? "servito" : (child.status == "absent" ? "ASSENTE" : "da servire")
                     context.printWrapped("  - \(child.name) (\(child.schoolClass)): \(status)", indent: "    ")
@@ -108,7 +109,8 @@ struct Meals: ParsableCommand {
             let expected = group.reduce(0) { $0 + $1.expected }, served = group.reduce(0) { $0 + $1.served }
             let special = group.filter(\.isSpecialDiet).reduce(0) { $0 + $1.expected }
             let absent = group.reduce(0) { $0 + $1.absent }
-            context.printWrapped("Totale: \(expected) prenotati (\(special) con dieta speciale), \(absent) assenti, \(served) serviti.")
+            context.printWrapped("Totale: \(Counted.italian(expected, "prenotato", "prenotati")) (\(special) con dieta speciale), "
+                + "\(Counted.italian(absent, "assente", "assenti")), \(Counted.italian(served, "servito", "serviti")).")
         }
     }
 }

@@ -142,16 +142,17 @@ struct RollCallCommand: ParsableCommand {
         }
         let saved = outcome.changes.count + outcome.restMarkedPresent
         guard saved > 0 || !outcome.kept.isEmpty else { return }
-        context.printWrapped("Appello \(try rollCall.className()) del \(rollCall.date.italian): \(saved) segnati.")
+        context.printWrapped("Appello \(try rollCall.className()) del \(rollCall.date.italian): \(Counted.italian(saved, "segnato", "segnati")).")
         for change in outcome.changes {
             context.printWrapped("\(change.name): \(change.mark)" + (change.before.map { change.mark == $0 ? " (già così)" : " (prima: \($0))" } ?? "") + ".")
         }
         if outcome.restMarkedPresent > 0 {
-            context.printWrapped("Gli altri \(outcome.restMarkedPresent) segnati presenti.")
+            context.printWrapped(outcome.restMarkedPresent == 1 ? "L'altro bambino segnato presente."
+                : "Gli altri \(outcome.restMarkedPresent) segnati presenti.")
         }
         if !outcome.kept.isEmpty {
             context.printWrapped("Già segnati, lasciati come erano (\(outcome.kept.count)):")
-            for kept in outcome.kept { context.printWrapped("  \(kept.name): \(kept.mark)", indent: "    ") }
+            for kept in outcome.kept { context.printWrapped("  - \(kept.name): \(kept.mark)", indent: "    ") }
         }
         if outcome.unmarked > 0 {
             context.printWrapped("Da segnare ancora: \(outcome.unmarked) (--rest-present per segnarli presenti).")
@@ -163,7 +164,7 @@ struct RollCallCommand: ParsableCommand {
     static func printList(_ entries: [RollCall.Entry], _ rollCall: RollCall, _ context: CommandContext) throws {
         let marked = entries.filter { $0.status != nil }.count
         context.printWrapped("Appello \(try rollCall.className()) di \(rollCall.date.weekdayName) \(rollCall.date.italian): "
-            + "\(marked) segnati, \(entries.count - marked) da segnare.", style: .bold)
+            + "\(Counted.italian(marked, "segnato", "segnati")), \(entries.count - marked) da segnare.", style: .bold)
         if let closure = try rollCall.closure() {
             context.printWrapped("Attenzione: \(SchoolDay.sentence(rollCall.date, closure)).")
         }
