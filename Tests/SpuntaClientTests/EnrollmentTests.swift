@@ -110,7 +110,8 @@ struct EnrollmentTests {
         let status = try d.spunta(home, ["status"])
         #expect(status.status == 3)
         #expect(status.output.allSatisfy { $0.count <= 40 }, "\(status.output)")
-        let text = status.output.joined(separator: " ")
+        // Wrapped lines read back as one text: a continuation line's indent folded into the space it replaces.
+        let text = status.output.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         #expect(text.contains("il server non riconosce più il dispositivo"), "\(text)")
         #expect(text.contains("spunta enroll --code"), "\(text)")
         let fields = try Self.status(d, home)
