@@ -77,6 +77,8 @@ public final class RollCallScreen {
     private func closureWarning() throws -> String? {
         guard let closure = try rollCall.closure() else { return nil }
         let sentence = SchoolDay.sentence(rollCall.date, closure)
+        // Outside the school year even --force does not help: the server would refuse the marks.
+        if closure == .outsideSchoolYear { return "Attenzione: \(sentence): non si può segnare." }
         return "Attenzione: \(sentence)" + (rollCall.allowsClosedDay ? "." : ": non si può segnare (per farlo: --force).")
     }
 
