@@ -11,7 +11,7 @@ struct ClockWarningTests {
     static let minute: Int64 = 60_000
 
     @Test("a clock a day ahead or three years behind: status says so and exits 3, the roll call (list and screen) says so; after a sync with the clock set right, both are in order", arguments: [
-        (TestClock.day + minute, "avanti di 1 g"), (-(3 * 365 * TestClock.day + minute), "indietro di 3 anni"),
+        (TestClock.day + minute, "avanti di 1 giorno"), (-(3 * 365 * TestClock.day + minute), "indietro di 3 anni"),
     ])
     func wrongClock(_ errorMs: Int64, _ words: String) throws {
         let clock = try #require(TestClock("2026-11-30", "10:00"))

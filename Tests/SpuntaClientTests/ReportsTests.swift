@@ -414,7 +414,7 @@ struct ReportsTests {
     @Test("the status lines of a known moment: the date and time in Rome (winter and summer), how long ago, the oldest wait", arguments: [
         ("2026-12-01T07:15:00Z", "2026-12-01T12:25:00Z", "01/12/2026 08:15, 5 h 10 min fa"),
         ("2026-10-05T06:31:00Z", "2026-10-05T06:40:30Z", "05/10/2026 08:31, 9 min fa"),
-        ("2026-11-28T23:30:00Z", "2026-12-01T04:30:00Z", "29/11/2026 00:30, 2 g 5 h fa"),
+        ("2026-11-28T23:30:00Z", "2026-12-01T04:30:00Z", "29/11/2026 00:30, 2 giorni e 5 h fa"),
         ("2026-12-01T08:00:00Z", "2026-12-01T08:00:20Z", "01/12/2026 09:00, meno di 1 min fa"),
     ])
     func statusLines(_ synced: String, _ now: String, _ expected: String) throws {

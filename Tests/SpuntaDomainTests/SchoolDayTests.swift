@@ -56,10 +56,10 @@ struct SchoolDayTests {
 
 @Suite("Short texts for the handheld: durations, names as typed, instants")
 struct ShortDurationTests {
-    @Test("two units at most, in hours and minutes or days and hours", arguments: [
+    @Test("two units at most: hours and minutes, days and hours, years and days", arguments: [
         (0, "meno di 1 min"), (59, "meno di 1 min"), (60, "1 min"), (3 * 60 + 59, "3 min"), (3600, "1 h"), (5 * 3600 + 10 * 60, "5 h 10 min"),
-        (23 * 3600 + 59 * 60, "23 h 59 min"), (86_400, "1 g"), (2 * 86_400 + 5 * 3600 + 7 * 60, "2 g 5 h"), (-(5 * 3600 + 10 * 60), "5 h 10 min"),
-        (365 * 86_400, "1 anno"), (3 * 365 * 86_400 + 2 * 86_400 + 3600, "3 anni 2 g"),
+        (23 * 3600 + 59 * 60, "23 h 59 min"), (86_400, "1 giorno"), (3 * 86_400, "3 giorni"), (2 * 86_400 + 5 * 3600 + 7 * 60, "2 giorni e 5 h"), (-(5 * 3600 + 10 * 60), "5 h 10 min"),
+        (365 * 86_400, "1 anno"), (3 * 365 * 86_400 + 2 * 86_400 + 3600, "3 anni e 2 giorni"),
     ])
     func durations(_ seconds: Int, _ expected: String) {
         #expect(ShortDuration.italian(seconds: seconds) == expected)

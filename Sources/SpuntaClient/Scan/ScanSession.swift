@@ -184,23 +184,13 @@ public final class ScanSession {
     /// tolerance: the day of every scan and the time of every answer come from it. nil when it was right (or never
     /// measured).
     public func clockCheck() -> ScanOutcome? {
-        guard let offset: Int64 = try? queue.read({ db in try db.scalar("SELECT clock_offset_ms FROM sync_state WHERE id = 1") }),
-              !DeviceClock.isWithinTolerance(offset) else { return nil }
-        let way = offset > 0 ? "avanti" : "indietro"
-        var outcome = ScanOutcome(.clockWrong, "L'orologio di questo dispositivo è \(way) di \(Self.duration(offset.magnitude)) rispetto "
+        guard let offset = (try? queue.read({ try ClockCheck.offset($0) })) ?? nil, let error = ClockCheck.error(offsetMs: offset) else {
+            return nil
+        }
+        var outcome = ScanOutcome(.clockWrong, "L'orologio di questo dispositivo è \(error) rispetto "
             + "al server (ultima sincronizzazione): giorno e ore delle letture possono essere sbagliati. Correggerlo o avvisare l'ufficio.")
         outcome.clockOffsetMs = offset
         return outcome
-    }
-
-    /// "3 min", "5 h 10 min", "2 giorni e 3 h": how far off, as a person says it.
-    static func duration(_ milliseconds: UInt64) -> String {
-        let minutes = milliseconds / 60_000
-        if minutes < 60 { return "\(minutes) min" }
-        let hours = minutes / 60
-        if hours < 48 { return minutes % 60 == 0 ? "\(hours) h" : "\(hours) h \(minutes % 60) min" }
-        let days = hours / 24
-        return hours % 24 == 0 ? "\(days) giorni" : "\(days) giorni e \(hours % 24) h"
     }
 
     // MARK: The day

@@ -11,7 +11,7 @@ public enum ClockCheck {
         try db.scalar("SELECT clock_offset_ms FROM sync_state WHERE id = 1")
     }
 
-    /// "avanti di 1 g", "indietro di 3 anni": how far off a wrong clock is; nil when within the tolerance or unknown.
+    /// "avanti di 1 giorno", "indietro di 3 anni": how far off a wrong clock is; nil when within the tolerance or unknown.
     public static func error(offsetMs: Int64?) -> String? {
         guard let offsetMs, !DeviceClock.isWithinTolerance(offsetMs) else { return nil }
         let span = ShortDuration.italian(seconds: Int(clamping: offsetMs / 1000))
