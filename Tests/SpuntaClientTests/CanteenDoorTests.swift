@@ -212,7 +212,7 @@ struct CanteenDoorTests {
         (72 * hour, "3 giorni"), (51 * hour + 59_000, "2 giorni e 3 h"),
     ] as [(UInt64, String)])
     func clockDuration(_ milliseconds: UInt64, _ said: String) {
-        #expect(ShortDuration.italian(seconds: Int(milliseconds / 1000)) == said)
+        #expect(ItalianTime.span(seconds: Int(milliseconds / 1000)) == said)
     }
 
     @Test("a door left open past midnight records for the new day and says so; with a given date it stays on that day")

@@ -399,7 +399,7 @@ struct ReportsTests {
         #expect(result.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(result.output)")
         #expect(!result.output.joined().contains("…"))
         let human = RollCallTests.paragraphs(result.output)
-        #expect(human.contains("Ultima sincronizzazione: \(BusinessCalendar.italian(synced)), 5 h 10 min fa"), "\(human)")
+        #expect(human.contains("Ultima sincronizzazione: \(ItalianTime.dateTime(synced)), 5 h 10 min fa"), "\(human)")
         #expect(human.contains("In attesa di invio: 1, la più vecchia da 3 min"), "\(human)")
         #expect(human.contains("Ambito: " + classes.map { "class:\($0)" }.joined(separator: ", ")), "\(human)")
         // The address is broken where the line ends: joined back without the breaks, it is whole.

@@ -53,4 +53,13 @@ struct ItalianTimeTests {
     func offset(ms: Int64, text: String) {
         #expect(ItalianTime.offset(milliseconds: ms) == text)
     }
+
+    @Test("a span in two units at most: hours and minutes, days and hours, years and days", arguments: [
+        (0, "meno di 1 min"), (59, "meno di 1 min"), (60, "1 min"), (3 * 60 + 59, "3 min"), (3600, "1 h"), (5 * 3600 + 10 * 60, "5 h 10 min"),
+        (23 * 3600 + 59 * 60, "23 h 59 min"), (86_400, "1 giorno"), (3 * 86_400, "3 giorni"), (2 * 86_400 + 5 * 3600 + 7 * 60, "2 giorni e 5 h"),
+        (-(5 * 3600 + 10 * 60), "5 h 10 min"), (365 * 86_400, "1 anno"), (3 * 365 * 86_400 + 2 * 86_400 + 3600, "3 anni e 2 giorni"),
+    ])
+    func span(_ seconds: Int, _ expected: String) {
+        #expect(ItalianTime.span(seconds: seconds) == expected)
+    }
 }

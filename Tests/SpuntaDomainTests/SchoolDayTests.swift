@@ -54,29 +54,13 @@ struct SchoolDayTests {
     }
 }
 
-@Suite("Short texts for the handheld: durations, names as typed, instants")
-struct ShortDurationTests {
-    @Test("two units at most: hours and minutes, days and hours, years and days", arguments: [
-        (0, "meno di 1 min"), (59, "meno di 1 min"), (60, "1 min"), (3 * 60 + 59, "3 min"), (3600, "1 h"), (5 * 3600 + 10 * 60, "5 h 10 min"),
-        (23 * 3600 + 59 * 60, "23 h 59 min"), (86_400, "1 giorno"), (3 * 86_400, "3 giorni"), (2 * 86_400 + 5 * 3600 + 7 * 60, "2 giorni e 5 h"), (-(5 * 3600 + 10 * 60), "5 h 10 min"),
-        (365 * 86_400, "1 anno"), (3 * 365 * 86_400 + 2 * 86_400 + 3600, "3 anni e 2 giorni"),
-    ])
-    func durations(_ seconds: Int, _ expected: String) {
-        #expect(ShortDuration.italian(seconds: seconds) == expected)
-    }
-
+@Suite("Names as typed on a handheld")
+struct NameKeyTests {
     @Test("a name folded as it is typed: no accents, case, apostrophes, hyphens or double spaces", arguments: [
         ("Niccolò", "niccolo"), ("Nicolo\u{0300}", "nicolo"), ("D'Amico", "damico"), ("D’Amico  Luca", "damico luca"),
         ("DE LUCA-Rossi", "de lucarossi"), ("  Ölçer ", "olcer"),
     ])
     func nameKey(_ text: String, _ expected: String) {
         #expect(NameKey.fold(text) == expected)
-    }
-
-    @Test("the instant on Rome's clock as Italians write it, in winter and in summer")
-    func instant() throws {
-        #expect(BusinessCalendar.italian(try #require(UTCTime.date("2026-12-01T07:15:00Z"))) == "01/12/2026 08:15")
-        #expect(BusinessCalendar.italian(try #require(UTCTime.date("2026-10-05T06:31:59Z"))) == "05/10/2026 08:31")
-        #expect(BusinessCalendar.italian(try #require(UTCTime.date("2026-10-24T22:30:00Z"))) == "25/10/2026 00:30")
     }
 }

@@ -298,7 +298,7 @@ extension DeviceReports.Status {
             if let attempt = lastAttempt, attempt != lastSuccessfulSync {
                 lines.append("Ultimo tentativo: " + Self.when(attempt, now: now))
             }
-            let age = oldestPendingAgeSeconds.map { ", la più vecchia da \(ShortDuration.italian(seconds: $0))" } ?? ""
+            let age = oldestPendingAgeSeconds.map { ", la più vecchia da \(ItalianTime.span(seconds: $0))" } ?? ""
             lines.append("In attesa di invio: \(pendingOps)\(age)")
             if rejectedOps > 0 { lines.append("Rifiutate dal server: \(rejectedOps)") }
             lines.append("Dati: \(replica["beneficiaries"] ?? 0) bambini, \(replica["cards"] ?? 0) tessere")
@@ -320,7 +320,7 @@ extension DeviceReports.Status {
     static func when(_ stamp: String, now: Date) -> String {
         guard let date = UTCTime.date(stamp) else { return stamp }
         let seconds = Int(now.timeIntervalSince(date))
-        let ago = seconds >= 0 ? "\(ShortDuration.italian(seconds: seconds)) fa" : "tra \(ShortDuration.italian(seconds: seconds))"
-        return "\(BusinessCalendar.italian(date)), \(ago)"
+        let ago = seconds >= 0 ? "\(ItalianTime.span(seconds: seconds)) fa" : "tra \(ItalianTime.span(seconds: seconds))"
+        return "\(ItalianTime.dateTime(date)), \(ago)"
     }
 }

@@ -14,7 +14,7 @@ public enum ClockCheck {
     /// "avanti di 1 giorno", "indietro di 3 anni": how far off a wrong clock is; nil when within the tolerance or unknown.
     public static func error(offsetMs: Int64?) -> String? {
         guard let offsetMs, !DeviceClock.isWithinTolerance(offsetMs) else { return nil }
-        let span = ShortDuration.italian(seconds: Int(clamping: offsetMs / 1000))
+        let span = ItalianTime.span(seconds: Int(clamping: offsetMs / 1000))
         return offsetMs > 0 ? "avanti di \(span)" : "indietro di \(span)"
     }
 

@@ -33,11 +33,6 @@ public enum BusinessCalendar {
         return time
     }
 
-    /// `instant` as Italians write it, on Rome's clock: "01/12/2026 08:15".
-    public static func italian(_ instant: Date) -> String {
-        "\(date(of: instant).italian) \(time(of: instant))"
-    }
-
     /// The instant when the clocks of Rome show `time` on `date`.
     ///
     /// Twice a year the wall clock is not one-to-one, and the answer is deterministic:

@@ -40,6 +40,21 @@ public enum ItalianTime {
         return "\(seconds / 86_400) g"
     }
 
+    /// A span in at most two units, for a line a person must act on (a wait, how far off a clock is): `5 h 10 min`,
+    /// `3 min`, `2 giorni e 4 h`, `3 anni`, `meno di 1 min` (a year is 365 days). The sign is the caller's to say.
+    public static func span(seconds: Int) -> String {
+        let total = seconds.magnitude / 60
+        let days = total / 1440, hours = total / 60 % 24, minutes = total % 60
+        func dayCount(_ count: UInt) -> String { count == 1 ? "1 giorno" : "\(count) giorni" }
+        if days >= 365 {
+            let years = days / 365, rest = days % 365
+            return (years == 1 ? "1 anno" : "\(years) anni") + (rest > 0 ? " e \(dayCount(rest))" : "")
+        }
+        if days > 0 { return dayCount(days) + (hours > 0 ? " e \(hours) h" : "") }
+        if hours > 0 { return minutes > 0 ? "\(hours) h \(minutes) min" : "\(hours) h" }
+        return minutes > 0 ? "\(minutes) min" : "meno di 1 min"
+    }
+
     /// A device clock's offset from the server, signed, rounded to what matters: `+12 s`, `-4 min`, `-1 h`,
     /// `+1 h 30 min`, `-2 g`. Zero reads `0 s`.
     public static func offset(milliseconds: Int64) -> String {
