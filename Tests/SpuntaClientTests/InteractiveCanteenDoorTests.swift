@@ -100,8 +100,11 @@ struct InteractiveCanteenDoorTests {
         #expect(!screen.contains { $0.contains("SPUNTA1") }, Self.dump(screen))
 
         try Self.scan(session, "#")
-        screen = try Self.expectScreen(session, "the count per class") { $0.contains { $0.hasPrefix("#    Serviti 2 su ") && $0.contains("(05/10/2026)") } }
-        #expect(screen.contains { $0.hasPrefix("   \(celiac.className): ") }, Self.dump(screen))
+        // The class lines come after the total: wait for them too, the screen may be captured between the two.
+        screen = try Self.expectScreen(session, "the count per class") { lines in
+            lines.contains { $0.hasPrefix("#    Serviti 2 su ") && $0.contains("(05/10/2026)") }
+                && lines.contains { $0.hasPrefix("   \(celiac.className): ") }
+        }
         #expect(Self.widest(screen) <= 40, Self.dump(screen))
 
         try Self.scan(session, "q")

@@ -34,12 +34,20 @@ final class SyncFixture {
     private static let templateLock = NSLock()
 
     init(_ comune: Comune = .sample) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-sync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("server.sqlite").path
+        // The template first: a Comune that fails to import must not leave an empty folder behind (a throwing
+        // initializer never reaches deinit).
         let template = try Self.templatePath(comune)
-        try Database(path: template).backup(to: path)
-        queue = try ServerDatabase.open(path: path)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-sync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        do {
+            let path = dir.appendingPathComponent("server.sqlite").path
+            try Database(path: template).backup(to: path)
+            queue = try ServerDatabase.open(path: path)
+        } catch {
+            try? FileManager.default.removeItem(at: dir)
+            throw error
+        }
+        self.dir = dir
     }
 
     private static func templatePath(_ comune: Comune) throws -> String {
