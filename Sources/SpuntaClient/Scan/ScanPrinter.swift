@@ -117,7 +117,7 @@ public struct ScanPrinter {
 
     /// "al 05/10 ore 08:10": when the credit was last brought up to date (the last sync), in Europe/Rome.
     static func asOf(_ stamp: String?) -> String {
-        guard let stamp, let instant = ISO8601DateFormatter().date(from: stamp) else { return "(mai sincronizzato)" }
+        guard let stamp, let instant = UTCTime.date(stamp) else { return "(mai sincronizzato)" }
         let day = BusinessCalendar.date(of: instant)
         return "al \(day.italian.prefix(5)) ore \(BusinessCalendar.time(of: instant))"
     }
