@@ -107,6 +107,11 @@ public struct ReplicaStore {
         }
     }
 
+    /// The name of a class, or its id when the replica does not hold it (a person still sees which class).
+    public func className(_ id: String) throws -> String {
+        try record(.classes, id, as: SchoolClass.self)?.name ?? id
+    }
+
     public func beneficiary(_ id: String) throws -> ReplicaBeneficiary? {
         try db.fetchOne("SELECT id, surname, given_name, class_id FROM beneficiary WHERE id = ?", [id]).map(Self.beneficiary)
     }

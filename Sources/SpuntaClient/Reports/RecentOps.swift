@@ -87,7 +87,7 @@ public enum RecentOps {
     static func entry(_ db: Database, _ op: Op, number: Int, voided: Bool, rejected: Bool) throws -> Entry {
         let replica = ReplicaStore(db)
         let child = try op.body.beneficiaryId.flatMap { try replica.beneficiary($0) }
-        let className = try child?.classId.map { try replica.record(.classes, $0, as: SchoolClass.self)?.name ?? $0 }
+        let className = try child?.classId.map { try replica.className($0) }
         return Entry(
             number: number, opId: op.id, type: op.type, what: what(op), beneficiaryId: op.body.beneficiaryId,
             name: child?.fullName ?? op.body.beneficiaryId, className: className,

@@ -79,7 +79,8 @@ public final class RollCall: Sendable {
     /// device has a single class, or the list to choose from.
     public static func classes(queue: DatabaseQueue, device: EnrolledDevice) throws -> [(id: String, name: String)] {
         try queue.read { db in
-            try device.classIDs.map { id in (id, try ReplicaStore(db).record(.classes, id, as: SchoolClass.self)?.name ?? id) }
+            let replica = ReplicaStore(db)
+            return try device.classIDs.map { id in (id, try replica.className(id)) }
         }
     }
 
@@ -89,7 +90,7 @@ public final class RollCall: Sendable {
     }
 
     private func className(_ db: Database) throws -> String {
-        try ReplicaStore(db).record(.classes, classID, as: SchoolClass.self)?.name ?? classID
+        try ReplicaStore(db).className(classID)
     }
 
     /// The warning of a wrong clock, as the last sync measured it; nil when right or never measured.

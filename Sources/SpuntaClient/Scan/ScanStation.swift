@@ -279,6 +279,6 @@ public final class ScanStation: Sendable {
 
     private func className(_ db: Database, _ id: String?) throws -> String? {
         guard let id else { return nil }
-        return try ReplicaStore(db).record(.classes, id, as: SchoolClass.self)?.name ?? id
+        return try ReplicaStore(db).className(id)
     }
 }
