@@ -8,6 +8,9 @@ import SpuntaStore
 public enum MessageOutbox {
     public enum Channel: String, Sendable, CaseIterable {
         case email, sms
+
+        /// `e-mail` or `SMS`, as the office reads it.
+        public var italian: String { self == .sms ? "SMS" : "e-mail" }
     }
 
     /// Queues a message once per `key` and channel. Returns false when it was already queued.

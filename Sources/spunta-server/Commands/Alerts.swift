@@ -89,7 +89,7 @@ struct Alerts: ParsableCommand {
                 return try context.printJSON(Out(recipients: list, conflictAlertHours: hours))
             }
             for r in list {
-                context.print("\(r.channel == .sms ? "SMS" : "e-mail") \(r.address) (aggiunto il \(ItalianTime.dateTime(stored: r.addedAt)) da \(r.addedBy))")
+                context.print("\(r.channel.italian) \(r.address) (aggiunto il \(ItalianTime.dateTime(stored: r.addedAt)) da \(r.addedBy))")
             }
             context.print(list.isEmpty ? "Nessun destinatario: gli avvisi restano solo nell'elenco e sulla pagina /admin." : "\(list.count) destinatari.")
             context.print("Conflitti segnalati dopo \(hours) ore aperti.")
@@ -112,7 +112,7 @@ struct Alerts: ParsableCommand {
             let stored = try queue.write { db in
                 try AlertRecipients.add(db, channel: recipient.channel, address: recipient.address, actor: who, now: context.now)
             }
-            context.print("\(stored) riceverà gli avvisi per \(recipient.channel == .sms ? "SMS" : "e-mail").")
+            context.print("\(stored) riceverà gli avvisi per \(recipient.channel.italian).")
         }
     }
 

@@ -405,7 +405,7 @@ struct Outbox: ParsableCommand {
             for m in list {
                 let sent = m.sentAt.map { ", inviato il \(ItalianTime.dateTime(stored: $0))" } ?? ""
                 context.print("#\(m.id) \(ItalianTime.dateTime(stored: m.createdAt)) \(Self.italian(status: m.status))\(sent) — "
-                              + "\(Self.italian(kind: m.kind)) per \(m.channel == "sms" ? "SMS" : "e-mail") a \(m.recipient): \(m.subject)"
+                              + "\(Self.italian(kind: m.kind)) per \(MessageOutbox.Channel(rawValue: m.channel)?.italian ?? m.channel) a \(m.recipient): \(m.subject)"
                               + (m.lastError.map { " — \($0)" } ?? ""))
             }
             context.print("\(list.count) messaggi.")
