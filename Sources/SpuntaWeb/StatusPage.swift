@@ -131,9 +131,7 @@ public enum StatusPage {
     static func conflicts(_ conflicts: [AdminQueries.ConflictRow]) -> HTML {
         var items: [HTML] = []
         for c in conflicts {
-            let day = c.businessDate.flatMap { LocalDate($0) }?.italian ?? ""
-            let child: HTML = (c.beneficiaryName ?? c.beneficiaryId).map { " — \($0)" } ?? .empty
-            items.append("<li><strong>#\(Int(c.id)) \(day) \(c.description)\(child)</strong><br>\(c.summary)</li>\n")
+            items.append("<li><strong>\(c.headline)</strong><br>\(c.summary)</li>\n")
         }
         let list: HTML = items.isEmpty ? "<p>Nessun conflitto da decidere.</p>\n"
             : "<ol class=\"conflicts\">\n\(items)</ol>\n<p class=\"muted\">Si decidono con <code>spunta-server conflicts resolve NUMERO --note …</code>.</p>\n"

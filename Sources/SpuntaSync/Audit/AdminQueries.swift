@@ -149,6 +149,14 @@ public enum AdminQueries {
 
         public var isResolved: Bool { status == "resolved" }
 
+        /// "#12 30/10/2026 Presenza in disaccordo — Rossi Mario": how the office names a conflict in the list, the
+        /// alert and the status page alike.
+        public var headline: String {
+            let day = businessDate.flatMap { LocalDate($0) }?.italian ?? ""
+            let child = (beneficiaryName ?? beneficiaryId).map { " — \($0)" } ?? ""
+            return "#\(id) \(day) \(description)\(child)"
+        }
+
         /// "risolto da mrossi il 30/10/2026 10:12: telefonato alla maestra"; nil while open.
         public var resolutionItalian: String? {
             guard isResolved else { return nil }

@@ -236,9 +236,7 @@ public enum OfficeAlerts {
         let rows = try AdminQueries.conflicts(db, status: "open", date: nil).filter { ids.contains($0.id) }
         var lines: [String] = []
         for c in rows {
-            let child = c.beneficiaryName ?? c.beneficiaryId ?? ""
-            let day = c.businessDate.flatMap { LocalDate($0) }?.italian ?? ""
-            lines.append("#\(c.id) \(day) \(c.description)\(child.isEmpty ? "" : " — \(child)"): \(c.summary)")
+            lines.append("\(c.headline): \(c.summary)")
         }
         let count = old.count
         let title = "\(count) \(count == 1 ? "conflitto aperto" : "conflitti aperti") da più di \(hours) ore"

@@ -39,9 +39,7 @@ struct Conflicts: ParsableCommand {
             }
             if json { return try context.printJSON(rows) }
             for c in rows {
-                let day = c.businessDate.flatMap { LocalDate($0) }?.italian ?? ""
-                let child = (c.beneficiaryName ?? c.beneficiaryId).map { " — \($0)" } ?? ""
-                context.print("#\(c.id) \(day) \(c.description)\(child) (aperto il \(ItalianTime.dateTime(stored: c.openedAt)))")
+                context.print("\(c.headline) (aperto il \(ItalianTime.dateTime(stored: c.openedAt)))")
                 context.print("    \(c.summary)")
                 if let resolution = c.resolutionItalian { context.print("    \(resolution)") }
             }
