@@ -132,7 +132,7 @@ public enum DeviceHealth {
             let age = now.timeIntervalSince(since)
             if age > Double(rule.backlogMinutes * 60) {
                 reasons.append(Reason("backlog_old",
-                                      "\(ops) \(ops == 1 ? "registrazione" : "registrazioni") da inviare, la più vecchia da \(ItalianTime.duration(seconds: Int(age)))"))
+                                      "\(Counted.italian(ops, "registrazione", "registrazioni")) da inviare, la più vecchia da \(ItalianTime.duration(seconds: Int(age)))"))
             }
         }
         let state: State = silent ? .silent : (reasons.isEmpty ? .ok : .check)

@@ -238,8 +238,7 @@ public enum OfficeAlerts {
         for c in rows {
             lines.append("\(c.headline): \(c.summary)")
         }
-        let count = old.count
-        let title = "\(count) \(count == 1 ? "conflitto aperto" : "conflitti aperti") da più di \(hours) ore"
+        let title = "\(Counted.italian(old.count, "conflitto aperto", "conflitti aperti")) da più di \(hours) ore"
         let body = "\(title), da decidere con spunta-server conflicts:\n" + lines.joined(separator: "\n")
         var raised: [Alert] = []
         // The first conflict's alert carries the message; the others are recorded so that each is reported once.
