@@ -149,6 +149,19 @@ struct CanteenDoorTests {
         #expect(quit.summary?["served"] as? Int == 3)
     }
 
+    @Test("on a national holiday that falls on a weekday (Tuesday 8 December) the door expects nobody, as the kitchen's count")
+    func holidayCount() throws {
+        let door = try FieldDevice(.canteenS02)
+        let holiday = "2026-12-08"
+        let kitchen = try ReportsTests.meals(door, holiday).values.reduce(0) { $0 + $1.expected }
+        #expect(kitchen == 0)
+        let run = try door.scan(["scan", "--service", "canteen", "--date", holiday], input: "#\n")
+        let count = try #require(run.answers.last)
+        #expect(count["result"] as? String == "count")
+        #expect(count["expected"] as? Int == kitchen)
+        #expect(run.summary?["expected"] as? Int == kitchen)
+    }
+
     // MARK: Undo
 
     @Test("- asks about the last line shown, naming the child; s cancels exactly that op, and a second - never reaches back further")

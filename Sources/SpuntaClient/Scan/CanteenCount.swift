@@ -5,8 +5,9 @@ import SpuntaStore
 
 /// The running count at the canteen door (conteggio dei pasti): served so far against expected, per class and in
 /// all. Expected is the children enrolled in a meal service at the door's sites that day, less those the register
-/// keeps away (the kitchen's rule, `spunta meals`); a child served anyway counts as expected too, so served never
-/// exceeds expected. Served counts this door's meals and those the other doors synced.
+/// keeps away (the kitchen's rule, `spunta meals`, on the days the service runs: `Service.runs`); a child served
+/// anyway counts as expected too, so served never exceeds expected. Served counts this door's meals and those the
+/// other doors synced.
 public struct CanteenCount: Encodable, Sendable, Equatable {
     public enum Kind: String, Encodable, Sendable {
         /// Asked with `#` while scanning.
@@ -48,6 +49,8 @@ public struct CanteenCount: Encodable, Sendable, Equatable {
         let replica = ReplicaStore(db)
         var services: [String: Service] = [:]
         for s in try replica.records(.services, as: Service.self) { services[s.id] = s }
+        var years: [String: SchoolYear] = [:]
+        for y in try replica.records(.schoolYears, as: SchoolYear.self) { years[y.id] = y }
         var classNames: [String: String] = [:]
         for c in try replica.records(.classes, as: SchoolClass.self) { classNames[c.id] = c.name }
         var classOf: [String: String?] = [:]
@@ -57,7 +60,7 @@ public struct CanteenCount: Encodable, Sendable, Equatable {
         var counted: Set<String> = []
         for e in try replica.allEnrollments() where e.isActive(on: date) {
             guard let site = e.siteId, device.siteIDs.contains(site), let service = services[e.serviceId],
-                  service.kind.servesMeals, service.weekdays.contains(date.weekday),
+                  service.kind.servesMeals, service.runs(on: date, year: years[service.yearId]),
                   counted.insert(e.beneficiaryId).inserted else { continue }
             let day = facts[e.beneficiaryId] ?? []
             let served = LocalFacts.served(day, service: e.serviceId)
