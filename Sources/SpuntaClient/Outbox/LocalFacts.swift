@@ -123,8 +123,13 @@ struct LocalFacts {
         return true
     }
 
+    /// The first meal of `service` among the facts, nil when none: what makes a second scan a duplicate.
+    static func meal(_ facts: [Fact], service: String) -> Fact? {
+        facts.first { ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == service }
+    }
+
     /// Whether the facts hold a meal of `service`.
     static func served(_ facts: [Fact], service: String) -> Bool {
-        facts.contains { ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == service }
+        meal(facts, service: service) != nil
     }
 }

@@ -127,9 +127,7 @@ public final class ScanStation: Sendable {
             return outcome
         }
         let day = try LocalFacts(db: db, deviceId: device.deviceId).facts(beneficiary: beneficiary, date: setup.date)
-        if let served = day.first(where: {
-            ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == enrollment.serviceId
-        }) {
+        if let served = LocalFacts.meal(day, service: enrollment.serviceId) {
             let at = BusinessCalendar.time(of: Date(timeIntervalSince1970: Double(served.wallTimeMs) / 1000))
             let where_ = served.own ? "" : " all'altra postazione"
             var outcome = ScanOutcome(.duplicate, "Già servito oggi alle \(at)\(where_).")
