@@ -7,8 +7,10 @@ import SpuntaStore
 /// (`Spunta-Device-Backlog`): ops not yet acknowledged, how long the oldest has waited, the last failed sync.
 enum LocalBacklog {
     static func read(_ db: Database, now: Date) throws -> DeviceBacklog {
-        let pending: Int = try db.scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
-        let oldest: String? = try db.scalar("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
+        // Read at every request: the count and the oldest in one pass over the pending ops.
+        let waiting = try db.fetchOne("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'pending'")
+        let pending: Int = try waiting?[0] ?? 0
+        let oldest: String? = try waiting?[1]
         let state = try db.fetchOne("SELECT last_error, last_error_code, last_attempt_at FROM sync_state WHERE id = 1")
         let error: String? = try state?[0]
         let attempt: String? = try state?[2]
