@@ -91,19 +91,22 @@ public enum AdminQueries {
             let blocked: String? = try row[17]
             let backlogOps: Int? = try row[18]
             let oldestSince: String? = try row[19]
+            let lastSeenAt = lastSeen.flatMap { UTCTime.date($0) }
+            let oldestSinceAt = oldestSince.flatMap { UTCTime.date($0) }
+            func secondsAgo(_ instant: Date) -> Int { max(0, Int(now.timeIntervalSince(instant))) }
             let offset = offsets[id]
             guard let rule = rules[role] else { throw HealthRule.RuleError.missingRule(role) }
             let assessment = DeviceHealth.assess(DeviceHealth.Facts(
                 enrolled: enrolled != nil, revoked: revokedAt != nil, codeExpiresAt: codeExpires.flatMap { UTCTime.date($0) },
-                blockedReason: blocked, lastSeen: lastSeen.flatMap { UTCTime.date($0) }, clockOffsetMs: offset,
-                backlogOps: backlogOps, backlogOldestSince: oldestSince.flatMap { UTCTime.date($0) },
+                blockedReason: blocked, lastSeen: lastSeenAt, clockOffsetMs: offset,
+                backlogOps: backlogOps, backlogOldestSince: oldestSinceAt,
                 serviceDay: calendar.isServiceDay(today, scope: scope)
             ), rule: rule, now: now)
             var backlog: DeviceStatus.Backlog?
             if let backlogOps, let reported: String = try row[23] {
                 backlog = DeviceStatus.Backlog(
                     pendingOps: backlogOps, oldestPendingSince: oldestSince,
-                    oldestPendingAgeSeconds: oldestSince.flatMap { UTCTime.date($0) }.map { max(0, Int(now.timeIntervalSince($0))) },
+                    oldestPendingAgeSeconds: oldestSinceAt.map(secondsAgo),
                     lastError: try row[20], lastErrorCode: try row[21], lastErrorAt: try row[22], reportedAt: reported
                 )
             }
@@ -111,7 +114,7 @@ public enum AdminQueries {
                 id: id, name: try row[1], role: role.rawValue, scope: scope.map(\.description), state: assessment.state,
                 reasons: assessment.reasons, silentInService: assessment.silentInService,
                 enrolledAt: enrolled, codeExpiresAt: enrolled == nil ? codeExpires : nil, label: try row[6],
-                lastSeenAt: lastSeen, secondsSinceSeen: lastSeen.flatMap { UTCTime.date($0) }.map { max(0, Int(now.timeIntervalSince($0))) },
+                lastSeenAt: lastSeen, secondsSinceSeen: lastSeenAt.map(secondsAgo),
                 lastPushAt: try row[8], lastPullAt: try row[9], opsReceived: try row[10], opsRejected: try row[24],
                 cursorLag: enrolled == nil ? 0 : max(0, head - (try row[11] as Int64)), clockOffsetMs: offset,
                 clockSkewed: ClockOffsets.isWrong(offset), protocolVersion: try row[12],
