@@ -24,19 +24,21 @@ struct Recent: ParsableCommand {
     func run(_ context: CommandContext) async throws {
         let queue = try home.home(context).open()
         _ = try queue.read { try EnrolledDevice.require($0) }
-        let entries = try queue.write { db in try RecentOps.list(db, limit: limit, now: WallClock.now()) }
+        let now = WallClock.now()
+        let entries = try queue.write { db in try RecentOps.list(db, limit: limit, now: now) }
         if json { return try context.printJSON(entries) }
         guard !entries.isEmpty else {
             context.print("Nessuna registrazione su questo dispositivo.")
             return
         }
+        let today = BusinessCalendar.date(of: now)
         for e in entries {
             let who = [e.name, e.className.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
             var text = "\(e.time) \(e.what)\(who.isEmpty ? "" : " " + who)"
-            if e.date != BusinessCalendar.date(of: WallClock.now()) { text += ", del \(e.date.italian)" }
+            if e.date != today { text += ", del \(e.date.italian)" }
             if e.voided { text += " — annullata" }
             if e.rejected { text += " — rifiutata" }
-            for line in TextWidth.wrap(text, width: 40, lead: TextWidth.pad("\(e.number)", to: 3), indent: 3) { context.print(line) }
+            for line in TextWidth.wrap(text, width: CommandContext.handheldWidth, lead: TextWidth.pad("\(e.number)", to: 3), indent: 3) { context.print(line) }
         }
     }
 }
