@@ -16,7 +16,8 @@ let package = Package(
         .executable(name: "spunta-bench", targets: ["spunta-bench"]),
     ],
     targets: [
-        // The C API of the system SQLite (Debian: libsqlite3-dev). Only SpuntaStore imports it.
+        // The C API of the system SQLite (Debian: libsqlite3-dev). Only SpuntaStore imports it, and the benchmark's
+        // raw-SQLite baseline.
         .systemLibrary(
             name: "CSQLite",
             path: "Sources/CSQLite",
@@ -60,9 +61,17 @@ let package = Package(
         // The web parts: the one markup escaper, the admin pages as functions from data to HTML, the stylesheet.
         .target(name: "SpuntaWeb", dependencies: ["SpuntaSync", "SpuntaDomain"], swiftSettings: strict),
         // Billing feed: tariffs, consumptions, statements, pagoPA notices, prepaid credit, payments, tax statement.
+        // It queues messages in the outbox; it neither sends them nor knows the sync rules.
         .target(
             name: "SpuntaBilling",
-            dependencies: ["SpuntaServerStore", "SpuntaSync", "SpuntaDomain", "SpuntaStore", "SpuntaExchange", "SpuntaHTTP", "SpuntaWeb"],
+            dependencies: ["SpuntaServerStore", "SpuntaDomain", "SpuntaStore", "SpuntaExchange", "SpuntaWeb"],
+            swiftSettings: strict
+        ),
+        // The sender of the one outbox of messages (posta in uscita): e-mail and SMS through the Comune's commands or
+        // SMS gateway, whatever module queued them.
+        .target(
+            name: "SpuntaDelivery",
+            dependencies: ["SpuntaServerStore", "SpuntaStore", "SpuntaHTTP"],
             swiftSettings: strict
         ),
 
@@ -80,12 +89,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // The benchmark's scenarios, each against raw SQLite doing the same writes.
+        // The benchmark's scenarios, each against raw SQLite doing the same writes (through the C API: the baseline is
+        // SQLite with nothing of Spunta in between).
         .target(
             name: "SpuntaBench",
             dependencies: [
                 "SpuntaClient", "SpuntaServer", "SpuntaSync", "SpuntaBilling", "SpuntaServerStore", "SpuntaExchange", "SpuntaDemo",
-                "SpuntaHTTP", "SpuntaCLI", "SpuntaStore",
+                "SpuntaHTTP", "SpuntaCLI", "SpuntaStore", "CSQLite",
             ],
             swiftSettings: strict
         ),
@@ -95,10 +105,12 @@ let package = Package(
             dependencies: ["SpuntaClient", "SpuntaCLI", "SpuntaDomain"],
             swiftSettings: strict
         ),
+        // Depends on the `spunta` executable only so that the demo's devices, run as real programs, are built with it.
         .executableTarget(
             name: "spunta-server",
             dependencies: [
-                "SpuntaServer", "SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaDemo", "SpuntaCLI", "spunta",
+                "SpuntaServer", "SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaDelivery", "SpuntaDemo",
+                "SpuntaCLI", "spunta",
             ],
             swiftSettings: strict
         ),
@@ -128,7 +140,7 @@ let package = Package(
                 "SpuntaClient", "SpuntaServer", "SpuntaSync", "SpuntaExchange", "SpuntaHTTP", "SpuntaTestSupport", "spunta", "spunta-server",
             ]
         ),
-        .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaSync", "SpuntaExchange"]),
+        .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaDelivery", "SpuntaSync", "SpuntaExchange"]),
         .testTarget(name: "SpuntaWebTests", dependencies: ["SpuntaWeb", "SpuntaSync", "SpuntaDomain"]),
         .testTarget(
             name: "SpuntaServerStoreTests",

@@ -3,6 +3,7 @@ import Testing
 @testable import SpuntaBilling
 import SpuntaDomain
 import SpuntaProtocol
+import SpuntaServerStore
 import SpuntaStore
 import SpuntaSync
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SpuntaBilling
+import SpuntaDelivery
 import SpuntaDomain
 import SpuntaExchange
 import SpuntaServerStore

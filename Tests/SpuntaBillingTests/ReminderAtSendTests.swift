@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SpuntaBilling
+import SpuntaDelivery
 import SpuntaDomain
 import SpuntaStore
 
@@ -35,7 +36,7 @@ struct ReminderAtSendTests {
         var config = OutboxSender.Configuration()
         config.emailCommand = "cat >> \(log); echo --- >> \(log)"
         config.smsCommand = "cat >> \(log); echo --- >> \(log)"
-        let report = try OutboxSender(queue: c.queue, configuration: config).send(now: { SmallComune.now })
+        let report = try OutboxSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now })
         #expect(report.sent == 6, "the reminders of PB, PC and PD, by e-mail and SMS")
         #expect(report.dropped == 2, "PA's e-mail and SMS")
         #expect(report.notes.count == 2)
@@ -49,7 +50,7 @@ struct ReminderAtSendTests {
         }
         #expect(statuses == ["dropped", "dropped"])
         // A dropped reminder is never sent later, nor put back in the queue.
-        let again = try OutboxSender(queue: c.queue, configuration: config).send(now: { SmallComune.now.addingTimeInterval(7200) })
+        let again = try OutboxSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now.addingTimeInterval(7200) })
         #expect(again.sent == 0)
         #expect(try c.queue.write { try OutboxSender.retry($0, id: 1, actor: "t", now: SmallComune.now) } == false)
     }
@@ -65,7 +66,7 @@ struct ReminderAtSendTests {
         var config = OutboxSender.Configuration()
         config.emailCommand = "cat > /dev/null"
         config.smsCommand = "cat > /dev/null"
-        let report = try OutboxSender(queue: c.queue, configuration: config).send(now: { SmallComune.now })
+        let report = try OutboxSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now })
         #expect(report.sent == 2)
         #expect(report.dropped == 0)
     }

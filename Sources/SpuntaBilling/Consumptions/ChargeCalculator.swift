@@ -3,7 +3,6 @@ import SpuntaDomain
 import SpuntaExchange
 import SpuntaServerStore
 import SpuntaStore
-import SpuntaSync
 
 /// Derives the charges of a month from the merged facts and the calendar (calcolo dei consumi): meals from
 /// the scans or the register at the cut-off, rides from the boardings, monthly fees from the enrollments;

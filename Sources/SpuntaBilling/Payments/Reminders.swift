@@ -8,6 +8,27 @@ public enum Reminders {
     /// Days between two reminders of the same notice.
     public static let defaultGraceDays = 15
 
+    /// A reminder is checked once more when the sender is about to deliver it: one whose notice was paid while it
+    /// waited in the queue is withdrawn — a family that has paid is not told it has not.
+    public static let withdrawWhenPaid = MessageOutbox.Withdrawal(
+        summary: "Solleciti non inviati perché l'avviso è stato pagato nel frattempo"
+    ) { db, message in
+        guard let notice = try paidNotice(db, kind: message.kind, key: message.key) else { return nil }
+        return .init(stored: "non inviato: l'avviso \(notice) risulta pagato",
+                     note: "sollecito \(message.id) a \(message.recipient) non inviato: l'avviso \(notice) è stato pagato dopo la messa in coda")
+    }
+
+    /// The notice of a reminder, grouped for reading, when it has been paid in full since the reminder was queued;
+    /// nil for any other message. A reminder's key is `reminder|<statement>|<round>|<channel>`.
+    static func paidNotice(_ db: Database, kind: String, key: String) throws -> String? {
+        let parts = key.split(separator: "|")
+        guard kind == "reminder", parts.count >= 2, parts[0] == "reminder", let statement = Int64(parts[1]) else { return nil }
+        guard let notice: String = try db.scalar("""
+            SELECT notice_number FROM statement WHERE id = ? AND notice_number IS NOT NULL AND paid_cents >= total_cents
+            """, [statement]) else { return nil }
+        return (try? NoticeNumber(validating: notice).grouped) ?? notice
+    }
+
     public struct Overdue: Encodable, Sendable {
         public let statementId: Int64
         public let payerId: String

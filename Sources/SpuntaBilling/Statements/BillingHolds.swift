@@ -3,7 +3,6 @@ import SpuntaDomain
 import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaStore
-import SpuntaSync
 
 /// What billing waits for (rendiconti trattenuti): facts whose day is in doubt because the device that recorded
 /// them had a wrong clock (an open `clock_skew` conflict). Until an operator says which day the fact belongs to,

@@ -3,7 +3,6 @@ import SpuntaDomain
 import SpuntaExchange
 import SpuntaServerStore
 import SpuntaStore
-import SpuntaSync
 
 /// `billing run`: turns a month's facts into draft statements (postpaid) and debits (prepaid).
 ///

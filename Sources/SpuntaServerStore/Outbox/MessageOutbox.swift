@@ -13,6 +13,51 @@ public enum MessageOutbox {
         public var italian: String { self == .sms ? "SMS" : "e-mail" }
     }
 
+    /// A queued message as a check made at send time sees it: what it is and why it was queued.
+    public struct Queued: Sendable {
+        public let id: Int64
+        /// What created it: `reminder`, `low_balance`, `office_alert_…`.
+        public let kind: String
+        /// The key it was queued under, its channel appended (`reminder|<statement>|<round>|email`).
+        public let key: String
+        public let recipient: String
+
+        public init(id: Int64, kind: String, key: String, recipient: String) {
+            self.id = id
+            self.kind = kind
+            self.key = key
+            self.recipient = recipient
+        }
+    }
+
+    /// A reason, owned by whoever queues a kind of message, not to send one after all: its cause went away while
+    /// it waited (a reminder whose notice was paid meanwhile). The sender checks it in the transaction that would
+    /// mark the message sending, and a message withdrawn is `dropped`, never sent.
+    public struct Withdrawal: Sendable {
+        /// Why one message is withdrawn: kept with the message and told to the operator.
+        public struct Reason: Sendable, Equatable {
+            /// Stored as the message's last error: `non inviato: l'avviso … risulta pagato`.
+            public let stored: String
+            /// One line of the sender's report.
+            public let note: String
+
+            public init(stored: String, note: String) {
+                self.stored = stored
+                self.note = note
+            }
+        }
+
+        /// The report's line for the messages withdrawn, before their count.
+        public let summary: String
+        /// The reason to withdraw `message`, or nil to send it.
+        public let check: @Sendable (Database, Queued) throws -> Reason?
+
+        public init(summary: String, check: @escaping @Sendable (Database, Queued) throws -> Reason?) {
+            self.summary = summary
+            self.check = check
+        }
+    }
+
     /// Queues a message once per `key` and channel. Returns false when it was already queued.
     @discardableResult
     public static func enqueue(

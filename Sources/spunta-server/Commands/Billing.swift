@@ -1,6 +1,7 @@
 import Foundation
 import SpuntaBilling
 import SpuntaCLI
+import SpuntaDelivery
 import SpuntaDomain
 import SpuntaServerStore
 import SpuntaSync
@@ -463,7 +464,8 @@ struct Outbox: ParsableCommand {
             configuration.smsCommand = smsCommand
             configuration.smsURL = smsURL
             configuration.sender = from
-            let report = try OutboxSender(queue: try ServerDatabase.open(path: database.path), configuration: configuration)
+            let report = try OutboxSender(queue: try ServerDatabase.open(path: database.path), configuration: configuration,
+                                          withdrawals: [Reminders.withdrawWhenPaid])
                 .send(now: context.clock)
             if json { try context.printJSON(report) } else {
                 context.print(report.italian)

@@ -1,6 +1,5 @@
 import Foundation
 import SpuntaDomain
-import SpuntaServerStore
 import SpuntaStore
 
 /// Conflitti: disagreements the merge cannot decide for a person, kept until someone reviews them.

@@ -1,5 +1,4 @@
 import Foundation
-import SpuntaDomain
 import SpuntaHTTP
 import SpuntaServerStore
 import SpuntaStore
@@ -12,8 +11,10 @@ import SpuntaStore
 /// and does not send it again — an operator checks and re-queues it (`outbox retry`). Missing a message is
 /// recoverable, a family charged twice in words is not: the choice is at most once.
 ///
-/// A reminder (sollecito) is checked once more at send time: if its notice was paid while it waited in the queue,
-/// it is `dropped` — a family that has paid is not told it has not — and the report says so.
+/// Whoever queues a kind of message may give a reason to withdraw it at send time (`MessageOutbox.Withdrawal`):
+/// billing withdraws a reminder (sollecito) whose notice was paid while it waited in the queue — a family that has
+/// paid is not told it has not. A withdrawn message is `dropped`, and the report says so. The sender knows how to
+/// deliver, not why a message was written: that stays with the module that queued it.
 public struct OutboxSender {
     public struct Configuration: Sendable {
         /// Run with `/bin/sh -c`; the message (headers and body, RFC 5322) on standard input; SPUNTA_TO set.
@@ -37,15 +38,21 @@ public struct OutboxSender {
         public var failed = 0
         public var uncertain = 0
         public var skipped = 0
-        /// Reminders not sent because their notice was paid meanwhile.
+        /// Messages withdrawn at send time (e.g. reminders whose notice was paid meanwhile).
         public var dropped = 0
         public var errors: [String] = []
-        /// One line for each reminder dropped, saying which notice was paid.
+        /// One line for each message withdrawn, saying why.
         public var notes: [String] = []
+        /// How many each withdrawal took, by its summary, in the order they were given.
+        var withdrawn: [(summary: String, count: Int)] = []
+
+        enum CodingKeys: String, CodingKey {
+            case sent, retrying, failed, uncertain, skipped, dropped, errors, notes
+        }
 
         public var italian: String {
             var text = "Messaggi inviati: \(sent)."
-            if dropped > 0 { text += " Solleciti non inviati perché l'avviso è stato pagato nel frattempo: \(dropped)." }
+            for (summary, count) in withdrawn where count > 0 { text += " \(summary): \(count)." }
             if retrying > 0 { text += " Da riprovare: \(retrying)." }
             if failed > 0 { text += " Falliti definitivamente: \(failed)." }
             if uncertain > 0 { text += " Esito incerto (invio interrotto), da verificare: \(uncertain)." }
@@ -56,14 +63,18 @@ public struct OutboxSender {
 
     let queue: DatabaseQueue
     let configuration: Configuration
+    let withdrawals: [MessageOutbox.Withdrawal]
 
-    public init(queue: DatabaseQueue, configuration: Configuration) {
+    /// - Parameter withdrawals: the reasons not to send a message after all, checked for each message before it goes.
+    public init(queue: DatabaseQueue, configuration: Configuration, withdrawals: [MessageOutbox.Withdrawal] = []) {
         self.queue = queue
         self.configuration = configuration
+        self.withdrawals = withdrawals
     }
 
     public func send(now: @escaping () -> Date = { Date() }) throws -> Report {
         var report = Report()
+        report.withdrawn = withdrawals.map { ($0.summary, 0) }
         report.uncertain = try queue.write { db in
             try db.run("UPDATE outbox_message SET status = 'uncertain', last_error = 'invio interrotto: esito sconosciuto' WHERE status = 'sending'")
             return db.changesCount
@@ -79,15 +90,19 @@ public struct OutboxSender {
         }
         for message in due {
             // Checked in the same transaction that would mark it sending: a payment imported meanwhile is seen.
-            let paidNotice = try queue.write { db -> String? in
-                guard let notice = try Self.paidNotice(db, kind: message.kind, key: message.key) else { return nil }
-                try db.run("UPDATE outbox_message SET status = 'dropped', last_error = ? WHERE id = ?",
-                           ["non inviato: l'avviso \(notice) risulta pagato", message.id])
-                return notice
+            let queued = MessageOutbox.Queued(id: message.id, kind: message.kind, key: message.key, recipient: message.to)
+            let withdrawn = try queue.write { db -> (index: Int, reason: MessageOutbox.Withdrawal.Reason)? in
+                for (index, withdrawal) in withdrawals.enumerated() {
+                    guard let reason = try withdrawal.check(db, queued) else { continue }
+                    try db.run("UPDATE outbox_message SET status = 'dropped', last_error = ? WHERE id = ?", [reason.stored, message.id])
+                    return (index, reason)
+                }
+                return nil
             }
-            if let paidNotice {
+            if let withdrawn {
                 report.dropped += 1
-                report.notes.append("sollecito \(message.id) a \(message.to) non inviato: l'avviso \(paidNotice) è stato pagato dopo la messa in coda")
+                report.withdrawn[withdrawn.index].count += 1
+                report.notes.append(withdrawn.reason.note)
                 continue
             }
             let configured = message.channel == "email" ? configuration.emailCommand != nil
@@ -126,17 +141,6 @@ public struct OutboxSender {
             }
         }
         return report
-    }
-
-    /// The notice of a reminder, grouped for reading, when it has been paid in full since the reminder was queued;
-    /// nil for any other message. A reminder's key is `reminder|<statement>|<round>|<channel>` (`Reminders`).
-    static func paidNotice(_ db: Database, kind: String, key: String) throws -> String? {
-        let parts = key.split(separator: "|")
-        guard kind == "reminder", parts.count >= 2, parts[0] == "reminder", let statement = Int64(parts[1]) else { return nil }
-        guard let notice: String = try db.scalar("""
-            SELECT notice_number FROM statement WHERE id = ? AND notice_number IS NOT NULL AND paid_cents >= total_cents
-            """, [statement]) else { return nil }
-        return (try? NoticeNumber(validating: notice).grouped) ?? notice
     }
 
     /// What became of one message.
