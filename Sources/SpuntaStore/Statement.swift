@@ -8,15 +8,56 @@ public final class Statement {
     public let sql: String
     unowned let database: Database
 
+    /// Prepares exactly one statement. SQLite prepares the first statement of a string and points at the rest:
+    /// `"A; B"` would silently run A alone, so anything after the first statement but blanks, comments and
+    /// semicolons is refused (a script of several statements goes to `Database.execute`).
     init(database: Database, sql: String) throws {
         var stmt: OpaquePointer?
-        let code = sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        var code: Int32 = SQLITE_OK
+        var rest: String?
+        sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            code = sqlite3_prepare_v3(database.handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, &tail)
+            if code == SQLITE_OK, let tail, Self.holdsStatement(tail, on: database.handle) {
+                rest = String(cString: tail)
+            }
+        }
         guard code == SQLITE_OK, let stmt else {
             throw database.error(code: code, sql: sql)
+        }
+        if let rest {
+            sqlite3_finalize(stmt)
+            let shown = rest.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message: "several statements where one is expected: «\(shown.prefix(80))» follows the first one "
+                    + "(run a script with Database.execute, or one statement at a time)",
+                sql: sql
+            )
         }
         self.handle = stmt
         self.sql = sql
         self.database = database
+    }
+
+    /// Whether `text` (what follows a prepared statement) holds anything but blanks, comments and semicolons.
+    /// SQLite itself decides: preparing such text yields no statement and consumes it; anything else — a statement,
+    /// or text that does not parse — counts as another statement.
+    private static func holdsStatement(_ text: UnsafePointer<CChar>, on db: OpaquePointer) -> Bool {
+        var rest = text
+        while rest.pointee != 0 {
+            var next: OpaquePointer?
+            var after: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(db, rest, -1, &next, &after)
+            if let next {
+                sqlite3_finalize(next)
+                return true
+            }
+            guard code == SQLITE_OK else { return true }
+            guard let after, after > rest else { return false }
+            rest = after
+        }
+        return false
     }
 
     deinit {
