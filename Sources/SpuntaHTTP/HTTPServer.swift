@@ -6,7 +6,9 @@ import Glibc
 
 /// An HTTP/1.1 server on POSIX sockets (server HTTP): one event-loop thread with epoll holds every connection,
 /// handlers run as Swift tasks, so a slow client or a long poll holds no thread. Every request is bounded in
-/// header size, body size and time; excess connections get 503; shutdown lets requests in flight finish.
+/// header size, body size and time — the time to arrive and the time its handler may take; excess connections
+/// get 503; shutdown lets requests in flight finish. Each connection's keep-alive cycle is `HTTPConnection`'s;
+/// the server listens, accepts, runs the loop and the handlers.
 ///
 /// `@unchecked Sendable`: connection state is touched only on the loop thread; what other threads hand to the
 /// loop (`completions`, `stopRequested`) is guarded by `lock` and announced through an eventfd.
@@ -22,11 +24,15 @@ public final class HTTPServer: @unchecked Sendable {
         public var maxConnections: Int
         /// How long shutdown waits for requests in flight.
         public var shutdownGrace: TimeInterval
+        /// A handler must answer within this time from the whole request (else the handler's
+        /// `deadlineExceeded(for:)` answer, 503 by default, and the connection is closed). Longer than the longest
+        /// wait a handler may choose (a long poll).
+        public var handlerDeadline: TimeInterval
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, limits: HTTPDecoder.Limits = HTTPDecoder.Limits(),
             readTimeout: TimeInterval = 10, idleTimeout: TimeInterval = 60, maxConnections: Int = 4096,
-            shutdownGrace: TimeInterval = 10
+            shutdownGrace: TimeInterval = 10, handlerDeadline: TimeInterval = 60
         ) {
             self.host = host
             self.port = port
@@ -35,15 +41,15 @@ public final class HTTPServer: @unchecked Sendable {
             self.idleTimeout = idleTimeout
             self.maxConnections = maxConnections
             self.shutdownGrace = shutdownGrace
+            self.handlerDeadline = handlerDeadline
         }
     }
 
     private struct Completion {
         let fd: Int32
         let generation: UInt64
+        let serial: UInt64
         let response: HTTPResponse
-        let keepAlive: Bool
-        let headOnly: Bool
     }
 
     public let configuration: Configuration
@@ -176,8 +182,8 @@ public final class HTTPServer: @unchecked Sendable {
                             closeConnection(connection)
                             continue
                         }
-                        if flags & EPOLLIN.rawValue != 0 { readAvailable(connection, now: now) }
-                        if flags & EPOLLOUT.rawValue != 0, connections[fd] === connection { flush(connection, now: now) }
+                        if flags & EPOLLIN.rawValue != 0 { connection.readAvailable(now: now) }
+                        if flags & EPOLLOUT.rawValue != 0, connections[fd] === connection { connection.writable(now: now) }
                     }
                 }
             }
@@ -194,7 +200,7 @@ public final class HTTPServer: @unchecked Sendable {
                 close(listenFD)
                 listenFD = -1
             }
-            expireTimeouts(now: now, stopping: stopping)
+            for connection in Array(connections.values) { connection.expireTimeouts(now: now, stopping: stopping) }
             if stopping && (connections.isEmpty || now >= stopDeadline) {
                 break
             }
@@ -235,98 +241,10 @@ public final class HTTPServer: @unchecked Sendable {
             }
             Socket.setNoDelay(fd)
             nextGeneration += 1
-            let connection = HTTPConnection(fd: fd, remote: Socket.describe(address), generation: nextGeneration, now: now)
+            let connection = HTTPConnection(fd: fd, remote: Socket.describe(address), generation: nextGeneration, now: now,
+                                            owner: self, configuration: configuration)
             connections[fd] = connection
             register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
-        }
-    }
-
-    /// What the loop waits for on a connection: its input until the peer half-closes, and room to write
-    /// while a response is pending. (An ended input stays readable forever: asking for it again would spin.)
-    private func watch(_ connection: HTTPConnection) {
-        var events: UInt32 = connection.inputClosed ? 0 : EPOLLIN.rawValue | EPOLLRDHUP.rawValue
-        if connection.hasPendingOutput { events |= EPOLLOUT.rawValue }
-        modify(connection.fd, events: events)
-    }
-
-    private func readAvailable(_ connection: HTTPConnection, now: Date) {
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        var failed = false
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                if case .idle = connection.state { connection.state = .reading(since: now) }
-                connection.input.append(contentsOf: buffer[0..<n])
-                // A client that keeps sending while its request is handled cannot grow the buffer without bound.
-                if connection.input.count > configuration.limits.maxHeaderBytes + configuration.limits.maxBodyBytes + 65_536 {
-                    closeConnection(connection)
-                    return
-                }
-                continue
-            }
-            if n == 0 {
-                // End of input: a peer that has gone, or one that half-closed after its request and waits for the
-                // answer. Both are answered what arrived whole (a write to a peer that has gone fails and closes).
-                connection.inputClosed = true
-                watch(connection)
-            } else if errno == EINTR {
-                continue
-            } else if errno != EAGAIN && errno != EWOULDBLOCK {
-                failed = true
-            }
-            break
-        }
-        if failed {
-            // A reset connection: nothing can be answered; a handler in flight finishes and is discarded.
-            closeConnection(connection)
-            return
-        }
-        parseNext(connection, now: now)
-    }
-
-    private func parseNext(_ connection: HTTPConnection, now: Date) {
-        switch connection.state {
-        case .handling, .writing: return
-        case .idle, .reading: break
-        }
-        guard !connection.input.isEmpty else {
-            if connection.inputClosed {
-                closeConnection(connection)
-                return
-            }
-            connection.state = .idle(since: now)
-            return
-        }
-        switch HTTPDecoder.decode(connection.input, limits: configuration.limits, remoteAddress: connection.remote) {
-        case .needMore:
-            // A request cut short by the end of input can never complete.
-            if connection.inputClosed {
-                closeConnection(connection)
-                return
-            }
-            if case .idle = connection.state { connection.state = .reading(since: now) }
-        case .failure(let status, let reason):
-            connection.input.removeAll()
-            connection.current = ("-", "-", now)
-            respond(connection, HTTPResponse.text("\(status.reason): \(reason)\n", status: status), keepAlive: false, headOnly: false, now: now)
-        case .request(let request, let consumed):
-            connection.input.removeFirst(consumed)
-            connection.state = .handling
-            connection.current = (request.method, request.path, now)
-            let stopping = lock.withLock { stopRequested }
-            let keepAlive = request.keepAlive && !stopping
-            let fd = connection.fd, generation = connection.generation
-            let handler = self.handler
-            let headOnly = request.method == "HEAD"
-            Task(executorPreference: executor) { [weak self] in
-                let response: HTTPResponse
-                do {
-                    response = try await handler.handle(request)
-                } catch {
-                    response = .text("Internal Server Error\n", status: .internalServerError)
-                }
-                self?.complete(Completion(fd: fd, generation: generation, response: response, keepAlive: keepAlive, headOnly: headOnly))
-            }
         }
     }
 
@@ -337,76 +255,43 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func deliver(_ completion: Completion, now: Date) {
         guard let connection = connections[completion.fd], connection.generation == completion.generation else { return }
-        respond(connection, completion.response, keepAlive: completion.keepAlive, headOnly: completion.headOnly, now: now)
+        connection.finish(serial: completion.serial, response: completion.response, now: now)
     }
 
-    private func respond(_ connection: HTTPConnection, _ response: HTTPResponse, keepAlive: Bool, headOnly: Bool, now: Date) {
-        // After the end of input, the last request's answer says the connection closes.
-        let keepAlive = keepAlive && !(connection.inputClosed && connection.input.isEmpty)
-        let bytes = HTTPEncoder.encode(response, keepAlive: keepAlive, headOnly: headOnly)
-        connection.output = bytes
-        connection.outputOffset = 0
-        connection.closeAfterWrite = !keepAlive
-        connection.state = .writing
-        if let accessLog, let current = connection.current {
-            accessLog(AccessLogEntry(remote: connection.remote, method: current.method, path: current.path, status: response.status.code,
-                                     bytes: response.body.count, duration: now.timeIntervalSince(current.started)))
-        }
-        flush(connection, now: now)
-    }
-
-    private func flush(_ connection: HTTPConnection, now: Date) {
-        while connection.hasPendingOutput {
-            let n = connection.output.withUnsafeBytes { raw in
-                send(connection.fd, raw.baseAddress! + connection.outputOffset, raw.count - connection.outputOffset, Int32(MSG_NOSIGNAL))
-            }
-            if n > 0 {
-                connection.outputOffset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                watch(connection)
-                return
-            } else {
-                closeConnection(connection)
-                return
-            }
-        }
-        connection.output = []
-        connection.outputOffset = 0
-        watch(connection)
-        connection.current = nil
-        if connection.closeAfterWrite {
-            closeConnection(connection)
-            return
-        }
-        connection.state = .idle(since: now)
-        parseNext(connection, now: now)
-    }
-
-    private func expireTimeouts(now: Date, stopping: Bool) {
-        for connection in Array(connections.values) {
-            switch connection.state {
-            case .idle(let since):
-                if stopping || now.timeIntervalSince(since) > configuration.idleTimeout {
-                    closeConnection(connection)
-                }
-            case .reading(let since):
-                if now.timeIntervalSince(since) > configuration.readTimeout {
-                    connection.input.removeAll()
-                    connection.current = ("-", "-", since)
-                    respond(connection, .text("Request Timeout\n", status: .requestTimeout), keepAlive: false, headOnly: false, now: now)
-                }
-            case .handling, .writing:
-                break
-            }
-        }
-    }
-
-    private func closeConnection(_ connection: HTTPConnection) {
+    func closeConnection(_ connection: HTTPConnection) {
         guard connections[connection.fd] === connection else { return }
         epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, nil)
         close(connection.fd)
         connections[connection.fd] = nil
+    }
+}
+
+extension HTTPServer: HTTPConnectionOwner {
+    var isStopping: Bool { lock.withLock { stopRequested } }
+
+    func watch(_ connection: HTTPConnection, events: UInt32) {
+        modify(connection.fd, events: events)
+    }
+
+    func startHandler(_ request: HTTPRequest, on connection: HTTPConnection, serial: UInt64) -> Task<Void, Never> {
+        let fd = connection.fd, generation = connection.generation
+        let handler = self.handler
+        return Task(executorPreference: executor) { [weak self] in
+            let response: HTTPResponse
+            do {
+                response = try await handler.handle(request)
+            } catch {
+                response = .text("Internal Server Error\n", status: .internalServerError)
+            }
+            self?.complete(Completion(fd: fd, generation: generation, serial: serial, response: response))
+        }
+    }
+
+    func deadlineExceeded(for request: HTTPRequest) -> HTTPResponse {
+        handler.deadlineExceeded(for: request)
+    }
+
+    func answered(_ entry: AccessLogEntry) {
+        accessLog?(entry)
     }
 }

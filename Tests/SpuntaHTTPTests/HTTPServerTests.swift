@@ -152,7 +152,7 @@ final class LogCollector: @unchecked Sendable {
 struct HTTPServerTests {
     static func server(
         readTimeout: TimeInterval = 2, idleTimeout: TimeInterval = 60, maxConnections: Int = 64,
-        gate: Gate? = nil, log: LogCollector? = nil
+        handlerDeadline: TimeInterval = 60, gate: Gate? = nil, log: LogCollector? = nil
     ) throws -> HTTPServer {
         var router = Router()
         router.get("/hello") { request in .text("ciao \(request.query["name"] ?? "")") }
@@ -165,7 +165,8 @@ struct HTTPServerTests {
         router.get("/items/:id") { request in .text("item \(request.parameters["id"] ?? "")") }
         let config = HTTPServer.Configuration(
             host: "127.0.0.1", port: 0, limits: .init(maxHeaderBytes: 1024, maxHeaderCount: 20, maxBodyBytes: 1024),
-            readTimeout: readTimeout, idleTimeout: idleTimeout, maxConnections: maxConnections, shutdownGrace: 5
+            readTimeout: readTimeout, idleTimeout: idleTimeout, maxConnections: maxConnections, shutdownGrace: 5,
+            handlerDeadline: handlerDeadline
         )
         var accessLog: (@Sendable (AccessLogEntry) -> Void)?
         if let log {
@@ -240,6 +241,74 @@ struct HTTPServerTests {
         let extra = try RawConnection(port: server.port)
         #expect(extra.readAll(seconds: 3).hasPrefix("HTTP/1.1 503"))
         _ = held.count
+    }
+
+    @Test("a handler that does not answer by its deadline: 503 in Italian, the connection closed, the late answer dropped")
+    func handlerDeadline() async throws {
+        let gate = Gate()
+        let log = LogCollector()
+        let server = try Self.server(handlerDeadline: 0.3, gate: gate, log: log)
+        defer { server.shutdown() }
+        let raw = try RawConnection(port: server.port)
+        // Kept alive by the client: it is the server that closes, because of the deadline.
+        raw.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        let answer = raw.readAll(seconds: 20)
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)")
+        #expect(answer.contains("Connection: close"), "\(answer)")
+        #expect(answer.hasSuffix("Il server non ha risposto in tempo: riprovare tra poco.\n"), "\(answer)")
+        #expect(raw.closedByPeer, "the server must close the connection after the late answer")
+        // The handler answers after all: nobody receives it, and the server goes on serving.
+        gate.open()
+        let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
+        #expect(try client.send(method: "GET", path: "/hello?name=dopo").body == Data("ciao dopo".utf8))
+        #expect(log.entries.map(\.status).prefix(1) == [503], "the access log records the 503 given in the handler's place")
+    }
+
+    @Test("a handler's deadline answer can be the application's own")
+    func handlerDeadlineAnswer() async throws {
+        let gate = Gate()
+        var router = Router()
+        router.get("/slow") { _ in
+            await gate.wait()
+            return .text("fatto")
+        }
+        router.deadlineExceeded = { request in .text("troppo lento: \(request.path)", status: HTTPStatus(504)) }
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, handlerDeadline: 0.3), handler: router)
+        try server.start()
+        defer { server.shutdown() }
+        defer { gate.open() }
+        let raw = try RawConnection(port: server.port)
+        raw.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        let answer = raw.readAll(seconds: 20)
+        #expect(answer.hasPrefix("HTTP/1.1 504"), "\(answer)")
+        #expect(answer.hasSuffix("troppo lento: /slow"), "\(answer)")
+    }
+
+    @Test("routes of a group pass their shared check first; routes outside the group do not")
+    func routeGroup() async throws {
+        var router = Router()
+        router.group("/v1", middleware: { request, next in
+            guard request.headers["X-Version"] == "1" else { return .text("versione mancante", status: .upgradeRequired) }
+            var response = try await next(request)
+            response.headers.set("X-Checked", "yes")
+            return response
+        }) { v1 in
+            v1.get("/items/:id") { request in .text("item \(request.parameters["id"] ?? "")") }
+            v1.post("/items") { _ in .text("creato") }
+        }
+        router.get("/v1/open") { _ in .text("aperto") }
+        let plain = HTTPRequest(method: "GET", target: "/v1/items/7")
+        #expect(try await router.handle(plain).status == .upgradeRequired)
+        let versioned = HTTPRequest(method: "GET", target: "/v1/items/7", headers: ["X-Version": "1"])
+        let answer = try await router.handle(versioned)
+        #expect(answer.body == Data("item 7".utf8))
+        #expect(answer.headers["X-Checked"] == "yes")
+        #expect(try await router.handle(HTTPRequest(method: "POST", target: "/v1/items", headers: ["X-Version": "1"])).body == Data("creato".utf8))
+        #expect(try await router.handle(HTTPRequest(method: "GET", target: "/v1/open")).body == Data("aperto".utf8))
+        // Unknown paths and wrong methods are the router's, before any check.
+        #expect(try await router.handle(HTTPRequest(method: "GET", target: "/v1/nothing")).status == .notFound)
+        #expect(try await router.handle(HTTPRequest(method: "DELETE", target: "/v1/items")).status == .methodNotAllowed)
+        #expect(router.pattern(of: "/v1/items/9") == "/v1/items/:id")
     }
 
     @Test("a client that vanishes mid-response does not take the server down")

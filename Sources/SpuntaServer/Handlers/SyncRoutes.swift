@@ -2,39 +2,39 @@ import Foundation
 import SpuntaHTTP
 import SpuntaProtocol
 
-/// The endpoint table of spunta-sync/1 (protocol/sync.md): each route checks the protocol version where
-/// the protocol requires it and hands the request to the sync service.
+/// The endpoint table of spunta-sync/1 (protocol/sync.md): the device's endpoints form one group that checks the
+/// protocol version first; each hands the request to the sync service.
 public enum SyncRoutes {
     public static func router(_ service: SyncService) -> Router {
         var router = Router()
         router.get("/healthz") { _ in response(service.health()) }
         router.get("/metrics") { _ in response(await service.metricsText()) }
-        router.post("/v1/enroll") { request in
-            try await versioned(service, request) {
-                await service.enroll(body: request.body, client: ClientAddress.of(request, trustedProxies: service.settings.trustedProxies))
+        router.group("/v1", middleware: { request, next in
+            if let problem = service.versionProblem(request.headers[ProtocolVersion.header]) {
+                return response(.error(problem))
             }
-        }
-        router.post("/v1/push") { request in
-            try await versioned(service, request) {
-                await service.push(
+            return try await next(request)
+        }) { v1 in
+            v1.post("/enroll") { request in
+                response(await service.enroll(body: request.body, client: ClientAddress.of(request, trustedProxies: service.settings.trustedProxies)))
+            }
+            v1.post("/push") { request in
+                response(await service.push(
                     authorization: request.headers["Authorization"], deviceTime: request.headers[ProtocolVersion.deviceTimeHeader],
                     deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader],
                     backlog: request.headers[DeviceBacklog.header], body: request.body
-                )
+                ))
             }
-        }
-        router.get("/v1/pull") { request in
-            try await versioned(service, request) {
-                await service.pull(
+            v1.get("/pull") { request in
+                response(await service.pull(
                     authorization: request.headers["Authorization"], deviceTime: request.headers[ProtocolVersion.deviceTimeHeader],
                     deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader],
                     backlog: request.headers[DeviceBacklog.header], query: request.query
-                )
+                ))
             }
+            v1.get("/device") { request in response(await service.whoami(authorization: request.headers["Authorization"])) }
         }
-        router.get("/v1/device") { request in
-            try await versioned(service, request) { await service.whoami(authorization: request.headers["Authorization"]) }
-        }
+        // The admin's status is read by admin tools, which do not speak the device protocol: no version check.
         router.get("/v1/admin/status") { request in
             response(await service.adminStatus(authorization: request.headers["Authorization"]))
         }
@@ -48,14 +48,11 @@ public enum SyncRoutes {
             reply.headers.set("Allow", allowed.joined(separator: ", "))
             return reply
         }
-        return router
-    }
-
-    private static func versioned(_ service: SyncService, _ request: HTTPRequest, _ body: () async -> Reply) async throws -> HTTPResponse {
-        if let problem = service.versionProblem(request.headers[ProtocolVersion.header]) {
-            return response(.error(problem))
+        router.deadlineExceeded = { _ in
+            response(.error(WireError(status: 503, code: WireErrorCode.deadlineExceeded,
+                                      message: "Il server non ha risposto in tempo: riprovare tra poco. Un invio ripetuto non conta due volte.")))
         }
-        return response(await body())
+        return router
     }
 
     static func response(_ reply: Reply) -> HTTPResponse {
