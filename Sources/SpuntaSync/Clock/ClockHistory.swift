@@ -76,8 +76,8 @@ public enum ClockHistory {
             guard let bracket = brackets[op.seq] else { continue }
             let verdict = ClockJudgment.judge(wallMs: op.wallTimeMs, businessDate: op.businessDate, before: bracket.before, after: bracket.after)
             guard case .doubtful(let doubt) = verdict else { continue }
-            let status: String? = try db.scalar("SELECT merge_status FROM op WHERE id = ?", [op.id])
-            guard let status, status != "voided", status != "rejected" else { continue }
+            let status = (try db.scalar("SELECT merge_status FROM op WHERE id = ?", [op.id]) as String?).flatMap(MergeStatus.init(rawValue:))
+            guard let status, status != .voided, status != .rejected else { continue }
             var details: [String: any Sendable] = [
                 "op_id": op.id, "device_id": op.deviceId, "op_type": op.type.rawValue, "recorded_date": op.businessDate.description,
                 "likely_date": doubt.likelyDate.description, "likely_time": Timestamp.string(milliseconds: doubt.likelyMs),

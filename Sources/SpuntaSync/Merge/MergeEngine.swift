@@ -29,10 +29,6 @@ public enum MergeEngine {
         }
     }
 
-    /// Late entries (or early exits) of the same child and day whose times differ by more than this many minutes
-    /// disagree, like marks of different statuses: a clock an hour ahead must not silently win.
-    public static let timeToleranceMinutes = 10
-
     /// Inserts `ops` (whose ids are new) and re-derives every fact they touch. Runs in the caller's transaction.
     /// Returns the merge status of each op by id.
     ///
@@ -42,7 +38,7 @@ public enum MergeEngine {
     /// the ops of the same batch that validation refused (stored with `recordRejected`): a held void may name one.
     public static func merge(
         _ db: Database, _ ops: [Incoming], refused: [String] = [], receivedMs: Int64, now: Date
-    ) throws -> [String: String] {
+    ) throws -> [String: MergeStatus] {
         var keys: Set<MergeKey> = []
         var candidates = refused
         for incoming in ops {
@@ -59,24 +55,26 @@ public enum MergeEngine {
         // A voided op's day no longer matters: a doubt about its device's clock goes with it.
         for incoming in ops {
             if case .void(let v) = incoming.op.body,
-               try db.scalar("SELECT merge_status FROM op WHERE id = ?", [v.targetOpId]) as String? == "voided" {
+               try db.scalar("SELECT merge_status FROM op WHERE id = ?", [v.targetOpId]) as String? == MergeStatus.voided.rawValue {
                 try ConflictStore.settle(db, kind: .clockSkew, subject: v.targetOpId, at: now)
             }
         }
         // The statuses as the recomputation left them.
         let ids = ops.map(\.op.id)
         var statuses = try self.statuses(db, ids: ids)
-        for id in ids where statuses[id] == nil { statuses[id] = "applied" }
+        for id in ids where statuses[id] == nil { statuses[id] = .applied }
         return statuses
     }
 
     /// The merge status of those of `ids` that are stored, read a few hundred ids per query.
-    static func statuses(_ db: Database, ids: [String]) throws -> [String: String] {
-        var statuses: [String: String] = [:]
+    static func statuses(_ db: Database, ids: [String]) throws -> [String: MergeStatus] {
+        var statuses: [String: MergeStatus] = [:]
         for start in stride(from: 0, to: ids.count, by: 500) {
             let (list, args) = ReplicaProjector.inList(Array(ids[start..<min(ids.count, start + 500)]))
             for row in try db.fetchAll("SELECT id, merge_status FROM op WHERE id IN \(list)", args) {
-                statuses[try row[0] as String] = try row[1] as String
+                let id: String = try row[0]
+                guard let status = MergeStatus(rawValue: try row[1]) else { throw CorruptOp(id: id) }
+                statuses[id] = status
             }
         }
         return statuses
@@ -84,18 +82,18 @@ public enum MergeEngine {
 
     /// Stores an op refused by validation, so that nothing a device recorded is lost from the audit trail.
     public static func recordRejected(_ db: Database, _ incoming: Incoming, code: String, message: String, receivedMs: Int64) throws {
-        try insertRow(db, incoming, receivedMs: receivedMs, status: "rejected", logSeq: nil)
+        try insertRow(db, incoming, receivedMs: receivedMs, status: .rejected, logSeq: nil)
         try db.run("UPDATE op SET reject_code = ?, reject_message = ? WHERE id = ?", [code, message, incoming.op.id])
     }
 
     private static func insert(_ db: Database, _ incoming: Incoming, receivedMs: Int64, now: Date) throws {
         if case .void = incoming.op.body {
             // Published only once checked against its target (`releaseHeldVoids`).
-            try insertRow(db, incoming, receivedMs: receivedMs, status: "held", logSeq: nil)
+            try insertRow(db, incoming, receivedMs: receivedMs, status: .held, logSeq: nil)
             return
         }
         let seq = try ChangeLog.record(db, entity: "op", id: incoming.op.id, action: .upsert, keys: incoming.keys, at: now)
-        try insertRow(db, incoming, receivedMs: receivedMs, status: "applied", logSeq: seq)
+        try insertRow(db, incoming, receivedMs: receivedMs, status: .applied, logSeq: seq)
     }
 
     /// Checks the held voids whose target is among `targets` and is stored now: each becomes `applied` or
@@ -140,7 +138,7 @@ public enum MergeEngine {
         return keys
     }
 
-    private static func insertRow(_ db: Database, _ incoming: Incoming, receivedMs: Int64, status: String, logSeq: Int64?) throws {
+    private static func insertRow(_ db: Database, _ incoming: Incoming, receivedMs: Int64, status: MergeStatus, logSeq: Int64?) throws {
         let op = incoming.op
         var b: String?, service: String?, site: String?, cls: String?, route: String?, stop: String?, dir: String?
         var attendance: String?, time: String?, absence: String?, card: String?, target: String?
@@ -164,7 +162,7 @@ public enum MergeEngine {
             """, [
                 op.id, op.deviceId, op.instance, op.seq, op.hlc.rawValue, op.wallTimeMs, op.businessDate.description,
                 op.type.rawValue, b, service, site, cls, route, stop, dir, attendance, time, absence, card, target,
-                incoming.json, receivedMs, status, logSeq, incoming.flag?.rawValue,
+                incoming.json, receivedMs, status.rawValue, logSeq, incoming.flag?.rawValue,
             ])
     }
 
@@ -176,25 +174,23 @@ public enum MergeEngine {
 
     /// Re-derives the given facts and the cross-checks of their children and days, in a fixed order.
     static func recompute(_ db: Database, keys: Set<MergeKey>, now: Date) throws {
-        var days: Set<String> = []
+        var days: Set<ChildDay> = []
         for key in keys.sorted() {
             switch key {
-            case .attendance(let b, let d):
-                try recomputeAttendance(db, beneficiary: b, date: d, now: now)
-                days.insert("\(b)|\(d)")
-            case .justification(let b, let d):
-                try recomputeJustification(db, beneficiary: b, date: d)
+            case .attendance(let day):
+                try recomputeAttendance(db, day, now: now)
+                days.insert(day)
+            case .justification(let absence):
+                try recomputeJustification(db, absence)
             case .meal(let b, let s, let d):
                 try recomputeMeal(db, beneficiary: b, service: s, date: d)
-                days.insert("\(b)|\(d)")
+                days.insert(ChildDay(beneficiaryId: b, date: d))
             case .ride(let b, let r, let d, let dir):
                 try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, now: now)
             }
         }
         for day in days.sorted() {
-            let parts = day.split(separator: "|").map(String.init)
-            guard parts.count == 2, let date = LocalDate(parts[1]) else { continue }
-            try crossCheckAbsentButAte(db, beneficiary: parts[0], date: date, now: now)
+            try crossCheckAbsentButAte(db, day, now: now)
         }
     }
 
@@ -218,7 +214,7 @@ public enum MergeEngine {
         var result: [StoredOp] = []
         for op in ops {
             if try isVoided(db, op.id) {
-                try setStatus(db, op, "voided")
+                try setStatus(db, op, .voided)
             } else {
                 result.append(op)
             }
@@ -226,84 +222,75 @@ public enum MergeEngine {
         return result
     }
 
-    private static func setStatus(_ db: Database, _ op: StoredOp, _ status: String) throws {
+    private static func setStatus(_ db: Database, _ op: StoredOp, _ status: MergeStatus) throws {
         guard op.mergeStatus != status else { return }
-        try db.run("UPDATE op SET merge_status = ? WHERE id = ?", [status, op.id])
+        try db.run("UPDATE op SET merge_status = ? WHERE id = ?", [status.rawValue, op.id])
     }
 
-    static func recomputeAttendance(_ db: Database, beneficiary: String, date: LocalDate, now: Date) throws {
-        let subject = "\(beneficiary)|\(date)"
-        let marks = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter { $0.type == .attendanceMarked })
-        guard let winner = marks.max(by: StoredOp.lwwOrder), let status = winner.status, let classID = winner.classId else {
-            try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [beneficiary, date.description])
-            try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: subject, at: now)
+    /// Stores what the rules decided for each op (an op the decision does not name keeps its status).
+    private static func setStatuses(_ db: Database, _ ops: [StoredOp], _ statuses: [String: MergeStatus]) throws {
+        for op in ops {
+            if let status = statuses[op.id] { try setStatus(db, op, status) }
+        }
+    }
+
+    static func recomputeAttendance(_ db: Database, _ day: ChildDay, now: Date) throws {
+        let marks = try live(db, try ops(db, beneficiary: day.beneficiaryId, date: day.date).filter { $0.type == .attendanceMarked })
+        let register = MergeRules.register(marks.map(\.fact))
+        guard let winner = register.winner, let status = winner.status, let classID = winner.classId else {
+            try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description])
+            try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: day.subject, at: now)
             return
         }
         try db.run("""
             INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,
                 time = excluded.time, op_id = excluded.op_id
-            """, [beneficiary, date.description, classID, status.rawValue, winner.time, winner.id])
-        // The latest mark of each device (operator corrections excluded): devices that disagree make a conflict.
-        var latest: [String: StoredOp] = [:]
-        for mark in marks where mark.deviceId != OperatorOps.deviceID {
-            if let current = latest[mark.deviceId], !StoredOp.lwwOrder(current, mark) { continue }
-            latest[mark.deviceId] = mark
-        }
-        let statuses = Set(latest.values.compactMap { $0.status })
+            """, [day.beneficiaryId, day.date.description, classID, status.rawValue, winner.time?.description, winner.id])
+        // Devices that disagree (each by its latest mark, operator corrections excluded) make a conflict.
         var open = false
-        if statuses.count > 1 || timesDisagree(latest.values) {
-            let marksDetail = latest.values.sorted(by: StoredOp.lwwOrder).map { m -> [String: any Sendable] in
+        if register.disagreement {
+            let marksDetail = register.latestByDevice.map { m -> [String: any Sendable] in
                 var detail: [String: any Sendable] = ["device_id": m.deviceId, "status": m.status?.rawValue ?? "", "op_id": m.id, "hlc": m.hlc]
-                if let time = m.time { detail["time"] = time }
+                if let time = m.time { detail["time"] = time.description }
                 return detail
             }
             var details: [String: any Sendable] = ["marks": marksDetail, "winner_op_id": winner.id, "winner_status": status.rawValue]
-            if let time = winner.time { details["winner_time"] = time }
+            if let time = winner.time { details["winner_time"] = time.description }
             open = try ConflictStore.raise(
-                db, kind: .attendanceDisagreement, subject: subject, beneficiary: beneficiary, date: date, details: details, at: now
+                db, kind: .attendanceDisagreement, subject: day.subject, beneficiary: day.beneficiaryId, date: day.date,
+                details: details, at: now
             )
         } else {
-            try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: subject, at: now)
+            try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: day.subject, at: now)
         }
-        for mark in marks {
-            try setStatus(db, mark, open ? "conflict" : (mark.id == winner.id ? "applied" : "superseded"))
-        }
+        try setStatuses(db, marks, register.statuses(conflictOpen: open))
     }
 
-    /// Whether the times of these marks (a late entry or an early exit each, of different devices) are further apart
-    /// than the tolerance. Marks without a time do not count.
-    static func timesDisagree(_ marks: some Collection<StoredOp>) -> Bool {
-        let minutes = marks.compactMap { $0.time.flatMap { LocalTime($0) }?.minutes }
-        guard let earliest = minutes.min(), let latest = minutes.max() else { return false }
-        return latest - earliest > timeToleranceMinutes
-    }
-
-    static func recomputeJustification(_ db: Database, beneficiary: String, date: LocalDate) throws {
+    static func recomputeJustification(_ db: Database, _ absence: ChildDay) throws {
         let rows = try db.fetchAll("""
             SELECT \(StoredOp.columns) FROM op
             WHERE beneficiary_id = ? AND type = 'absence_justified' AND absence_date = ? AND merge_status != 'rejected'
-            """, [beneficiary, date.description]).map(StoredOp.init(row:))
+            """, [absence.beneficiaryId, absence.date.description]).map(StoredOp.init(row:))
         let marks = try live(db, rows)
-        guard let winner = marks.max(by: StoredOp.lwwOrder) else {
-            try db.run("DELETE FROM justification WHERE beneficiary_id = ? AND absence_date = ?", [beneficiary, date.description])
+        let decision = MergeRules.justification(marks.map(\.fact))
+        guard let winner = decision.kept else {
+            try db.run("DELETE FROM justification WHERE beneficiary_id = ? AND absence_date = ?",
+                       [absence.beneficiaryId, absence.date.description])
             return
         }
         let reason: String = try db.scalar("SELECT json_extract(body, '$.reason') FROM op WHERE id = ?", [winner.id]) ?? ""
         try db.run("""
             INSERT INTO justification (beneficiary_id, absence_date, reason, op_id) VALUES (?, ?, ?, ?)
             ON CONFLICT (beneficiary_id, absence_date) DO UPDATE SET reason = excluded.reason, op_id = excluded.op_id
-            """, [beneficiary, date.description, reason, winner.id])
-        for mark in marks {
-            try setStatus(db, mark, mark.id == winner.id ? "applied" : "superseded")
-        }
+            """, [absence.beneficiaryId, absence.date.description, reason, winner.id])
+        try setStatuses(db, marks, decision.statuses)
     }
 
     static func recomputeMeal(_ db: Database, beneficiary: String, service: String, date: LocalDate) throws {
-        let scans = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter {
-            ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == service
-        }).sorted(by: StoredOp.lwwOrder)
-        guard let billed = scans.first, let site = billed.siteId else {
+        let scans = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter { $0.isMeal && $0.serviceId == service })
+        let decision = MergeRules.meal(scans.map(\.fact), service: service)
+        guard let billed = decision.kept, let site = billed.siteId else {
             try db.run("DELETE FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date = ?",
                        [beneficiary, service, date.description])
             return
@@ -313,9 +300,7 @@ public enum MergeEngine {
             ON CONFLICT (beneficiary_id, service_id, business_date) DO UPDATE SET site_id = excluded.site_id,
                 op_id = excluded.op_id, scans = excluded.scans
             """, [beneficiary, service, date.description, site, billed.id, scans.count])
-        for scan in scans {
-            try setStatus(db, scan, scan.id == billed.id ? "applied" : "duplicate")
-        }
+        try setStatuses(db, scans, decision.statuses)
     }
 
     static func recomputeRide(
@@ -323,11 +308,10 @@ public enum MergeEngine {
     ) throws {
         let all = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter {
             ($0.type == .boarding || $0.type == .alighting) && $0.routeId == route && $0.direction == direction
-        }).sorted(by: StoredOp.lwwOrder)
-        let boardings = all.filter { $0.type == .boarding }
-        let alightings = all.filter { $0.type == .alighting }
-        let boarding = boardings.first
-        let alighting = alightings.first
+        })
+        let ride = MergeRules.ride(all.map(\.fact), route: route, direction: direction)
+        let boarding = ride.boarding.kept
+        let alighting = ride.alighting.kept
         if boarding == nil && alighting == nil {
             try db.run("DELETE FROM ride WHERE beneficiary_id = ? AND route_id = ? AND business_date = ? AND direction = ?",
                        [beneficiary, route, date.description, direction.rawValue])
@@ -342,8 +326,7 @@ public enum MergeEngine {
                 """, [beneficiary, route, date.description, direction.rawValue, boarding?.id, boarding?.stopId,
                       alighting?.id, alighting?.stopId])
         }
-        for op in boardings { try setStatus(db, op, op.id == boarding?.id ? "applied" : "duplicate") }
-        for op in alightings { try setStatus(db, op, op.id == alighting?.id ? "applied" : "duplicate") }
+        try setStatuses(db, all, ride.boarding.statuses.merging(ride.alighting.statuses) { first, _ in first })
         let subject = RideChecks.subject(beneficiary, route, date, direction)
         if alighting != nil {
             try ConflictStore.settle(db, kind: .boardedNotAlighted, subject: subject, at: now)
@@ -360,24 +343,23 @@ public enum MergeEngine {
     }
 
     /// Absent in the register but a meal was recorded the same day: a person must decide which is true.
-    static func crossCheckAbsentButAte(_ db: Database, beneficiary: String, date: LocalDate, now: Date) throws {
-        let subject = "\(beneficiary)|\(date)"
-        let absent: String? = try db.scalar(
-            "SELECT op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ? AND status = 'absent'",
-            [beneficiary, date.description]
+    static func crossCheckAbsentButAte(_ db: Database, _ day: ChildDay, now: Date) throws {
+        let mark = try db.fetchOne(
+            "SELECT status, op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description]
         )
+        let register = try mark.flatMap { AttendanceStatus(rawValue: try $0[0] as String) }
         // Only a child marked absent can have eaten in contradiction: the meal is looked up for those alone.
-        let meal: String? = absent == nil ? nil : try db.scalar(
+        let meal: String? = register != .absent ? nil : try db.scalar(
             "SELECT op_id FROM meal WHERE beneficiary_id = ? AND business_date = ? ORDER BY service_id LIMIT 1",
-            [beneficiary, date.description]
+            [day.beneficiaryId, day.date.description]
         )
-        if let absent, let meal {
+        if let mark, let meal, MergeRules.absentButAte(register: register, ate: true) {
             try ConflictStore.raise(
-                db, kind: .absentButAte, subject: subject, beneficiary: beneficiary, date: date,
-                details: ["attendance_op_id": absent, "meal_op_id": meal], at: now
+                db, kind: .absentButAte, subject: day.subject, beneficiary: day.beneficiaryId, date: day.date,
+                details: ["attendance_op_id": try mark[1] as String, "meal_op_id": meal], at: now
             )
         } else {
-            try ConflictStore.settle(db, kind: .absentButAte, subject: subject, at: now)
+            try ConflictStore.settle(db, kind: .absentButAte, subject: day.subject, at: now)
         }
     }
 }

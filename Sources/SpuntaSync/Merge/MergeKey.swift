@@ -4,9 +4,9 @@ import SpuntaProtocol
 /// The unit the merge recomputes: all ops about one fact, whatever their order of arrival.
 enum MergeKey: Hashable, Comparable {
     /// The register of one child on one day.
-    case attendance(beneficiary: String, date: LocalDate)
-    /// The justification of one absence.
-    case justification(beneficiary: String, date: LocalDate)
+    case attendance(ChildDay)
+    /// The justification of one absence (the child and the day of the absence).
+    case justification(ChildDay)
     /// The meal of one child in one service on one day.
     case meal(beneficiary: String, service: String, date: LocalDate)
     /// One ride of one child: route, day, direction.
@@ -14,8 +14,8 @@ enum MergeKey: Hashable, Comparable {
 
     init?(_ op: Op) {
         switch op.body {
-        case .attendanceMarked(let a): self = .attendance(beneficiary: a.beneficiaryId, date: op.businessDate)
-        case .absenceJustified(let a): self = .justification(beneficiary: a.beneficiaryId, date: a.absenceDate)
+        case .attendanceMarked(let a): self = .attendance(ChildDay(beneficiaryId: a.beneficiaryId, date: op.businessDate))
+        case .absenceJustified(let a): self = .justification(ChildDay(beneficiaryId: a.beneficiaryId, date: a.absenceDate))
         case .mealScanned(let m), .mealRecorded(let m): self = .meal(beneficiary: m.beneficiaryId, service: m.serviceId, date: op.businessDate)
         case .boarding(let r), .alighting(let r):
             self = .ride(beneficiary: r.beneficiaryId, route: r.routeId, date: op.businessDate, direction: r.direction)
@@ -26,10 +26,10 @@ enum MergeKey: Hashable, Comparable {
     init?(_ stored: StoredOp) {
         guard let b = stored.beneficiaryId else { return nil }
         switch stored.type {
-        case .attendanceMarked: self = .attendance(beneficiary: b, date: stored.businessDate)
+        case .attendanceMarked: self = .attendance(ChildDay(beneficiaryId: b, date: stored.businessDate))
         case .absenceJustified:
             guard let d = stored.absenceDate else { return nil }
-            self = .justification(beneficiary: b, date: d)
+            self = .justification(ChildDay(beneficiaryId: b, date: d))
         case .mealScanned, .mealRecorded:
             guard let s = stored.serviceId else { return nil }
             self = .meal(beneficiary: b, service: s, date: stored.businessDate)
@@ -37,18 +37,6 @@ enum MergeKey: Hashable, Comparable {
             guard let r = stored.routeId, let d = stored.direction else { return nil }
             self = .ride(beneficiary: b, route: r, date: stored.businessDate, direction: d)
         case .void: return nil
-        }
-    }
-
-    var beneficiary: String {
-        switch self {
-        case .attendance(let b, _), .justification(let b, _), .meal(let b, _, _), .ride(let b, _, _, _): return b
-        }
-    }
-
-    var date: LocalDate {
-        switch self {
-        case .attendance(_, let d), .justification(_, let d), .meal(_, _, let d), .ride(_, _, let d, _): return d
         }
     }
 
@@ -65,8 +53,8 @@ enum MergeKey: Hashable, Comparable {
     static func < (lhs: MergeKey, rhs: MergeKey) -> Bool {
         if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
         switch (lhs, rhs) {
-        case let (.attendance(b1, d1), .attendance(b2, d2)), let (.justification(b1, d1), .justification(b2, d2)):
-            return (b1, d1) < (b2, d2)
+        case let (.attendance(a), .attendance(b)), let (.justification(a), .justification(b)):
+            return a < b
         case let (.meal(b1, s1, d1), .meal(b2, s2, d2)):
             return (b1, s1, d1) < (b2, s2, d2)
         case let (.ride(b1, r1, d1, x1), .ride(b2, r2, d2, x2)):

@@ -9,7 +9,7 @@ import SpuntaStore
 /// fact, and devices learn them by the same pull.
 public enum OperatorOps {
     /// The device id of operator-made ops; they never count as a device in a disagreement.
-    public static let deviceID = "operatore"
+    public static let deviceID = MergeRules.operatorDeviceID
 
     /// Records the operator's mark for a child and day and merges it. Returns the new op's id.
     @discardableResult

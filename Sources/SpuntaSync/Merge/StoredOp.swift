@@ -2,29 +2,20 @@ import SpuntaDomain
 import SpuntaProtocol
 import SpuntaStore
 
-/// An op as the merge reads it back from the `op` table.
+/// An op as the merge reads it back from the `op` table: the fact the merge rules decide on (`fact`, whose fields
+/// read through: `op.deviceId`, `op.status`…) and what only the store keeps about it.
+@dynamicMemberLookup
 struct StoredOp {
-    let id: String
-    let deviceId: String
-    let hlc: Int64
-    let type: OpType
+    let fact: OpFact
     let businessDate: LocalDate
     let beneficiaryId: String?
-    let serviceId: String?
-    let siteId: String?
-    let classId: String?
-    let routeId: String?
-    let stopId: String?
-    let direction: Direction?
-    let status: AttendanceStatus?
-    let time: String?
     let absenceDate: LocalDate?
     let targetOpId: String?
-    let mergeStatus: String
+    let mergeStatus: MergeStatus
     /// What the push checks noted on the op (a ride of a child not enrolled on the route).
     let scopeFlag: OpFlag?
-    /// The device's clock when it recorded the op (what a person is told: "alle 08:12").
-    let wallTimeMs: Int64
+
+    subscript<T>(dynamicMember field: KeyPath<OpFact, T>) -> T { fact[keyPath: field] }
 
     static let columns = """
         id, device_id, hlc, type, business_date, beneficiary_id, service_id, site_id, class_id, route_id, stop_id,
@@ -41,33 +32,26 @@ struct StoredOp {
         }
         guard v.count >= 19, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
               let typeText = text(3), let type = OpType(rawValue: typeText), let dateText = text(4), let date = LocalDate(dateText),
-              let mergeStatus = text(16), case .integer(let wallTimeMs) = v[18] else {
+              let mergeStatus = text(16).flatMap(MergeStatus.init(rawValue:)), case .integer(let wallTimeMs) = v[18] else {
             throw CorruptOp(id: text(0) ?? "?")
         }
-        self.id = id
-        self.deviceId = deviceId
-        self.hlc = hlc
-        self.type = type
+        fact = OpFact(
+            id: id, deviceId: deviceId, hlc: hlc, type: type, classId: text(8), serviceId: text(6), siteId: text(7),
+            routeId: text(9), stopId: text(10), direction: text(11).flatMap(Direction.init(rawValue:)),
+            status: text(12).flatMap(AttendanceStatus.init(rawValue:)), time: text(13).flatMap { LocalTime($0) },
+            wallTimeMs: wallTimeMs
+        )
         businessDate = date
         beneficiaryId = text(5)
-        serviceId = text(6)
-        siteId = text(7)
-        classId = text(8)
-        routeId = text(9)
-        stopId = text(10)
-        direction = text(11).flatMap(Direction.init(rawValue:))
-        status = text(12).flatMap(AttendanceStatus.init(rawValue:))
-        time = text(13)
         absenceDate = text(14).flatMap { LocalDate($0) }
         targetOpId = text(15)
         self.mergeStatus = mergeStatus
         scopeFlag = text(17).flatMap(OpFlag.init(rawValue:))
-        self.wallTimeMs = wallTimeMs
     }
 
     /// Last-writer order: HLC, then device id, then op id, so that ties are decided the same way everywhere.
     static func lwwOrder(_ a: StoredOp, _ b: StoredOp) -> Bool {
-        (a.hlc, a.deviceId, a.id) < (b.hlc, b.deviceId, b.id)
+        OpFact.lwwOrder(a.fact, b.fact)
     }
 }
 

@@ -27,7 +27,7 @@ enum VoidRule {
                 message: "L'operazione da annullare (\(target.type.italian), di un altro dispositivo) non è nell'ambito di questo dispositivo: non annullata."
             )
         }
-        if target.mergeStatus == "rejected" {
+        if target.mergeStatus == .rejected {
             return OpValidator.Problem(
                 code: "invalid_void",
                 message: "L'operazione da annullare era stata rifiutata dal server: non c'è nulla da annullare."

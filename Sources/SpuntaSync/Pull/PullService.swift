@@ -111,7 +111,7 @@ public struct PullService {
         guard let row = try db.fetchOne("SELECT device_id, body, merge_status FROM op WHERE id = ?", [id]) else { return nil }
         let owner: String = try row[0]
         let status: String = try row[2]
-        guard owner != device, status != "rejected" else { return nil }
+        guard owner != device, status != MergeStatus.rejected.rawValue else { return nil }
         return try WireCoding.decode(Op.self, from: Data((try row[1] as String).utf8))
     }
 

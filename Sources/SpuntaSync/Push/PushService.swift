@@ -69,11 +69,11 @@ public struct PushService {
         for item in batch.ops {
             let op = item.op
             if let status = known[op.id] {
-                results.append(PushResult(opId: op.id, status: .duplicate, outcome: status))
+                results.append(PushResult(opId: op.id, status: .duplicate, outcome: status.rawValue))
                 continue
             }
             guard inBatch.insert(op.id).inserted else {
-                results.append(PushResult(opId: op.id, status: .duplicate, outcome: "applied"))
+                results.append(PushResult(opId: op.id, status: .duplicate, outcome: MergeStatus.applied.rawValue))
                 continue
             }
             let keys = try validator.keys(of: op)
@@ -93,9 +93,9 @@ public struct PushService {
         let statuses = try MergeEngine.merge(db, accepted, refused: refused, receivedMs: receivedMs, now: now)
         for incoming in accepted {
             if let index = acceptedIndex[incoming.op.id] {
-                results[index].outcome = statuses[incoming.op.id]
+                results[index].outcome = statuses[incoming.op.id]?.rawValue
                 // A void whose target came in the same batch is checked by the merge: refused there, it is refused here.
-                if statuses[incoming.op.id] == "rejected" {
+                if statuses[incoming.op.id] == .rejected {
                     results[index] = try Self.rejection(db, opID: incoming.op.id)
                 }
             }

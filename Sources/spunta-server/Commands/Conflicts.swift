@@ -141,16 +141,7 @@ struct Audit: ParsableCommand {
     }
 
     static func italian(_ status: String) -> String {
-        switch status {
-        case "applied": return "applicata"
-        case "duplicate": return "doppione"
-        case "superseded": return "superata"
-        case "voided": return "annullata"
-        case "conflict": return "in conflitto"
-        case "rejected": return "rifiutata"
-        case "held": return "in attesa dell'operazione da annullare"
-        default: return status
-        }
+        MergeStatus(rawValue: status)?.italian ?? status
     }
 
     /// Ops by their Italian name; admin actions as the office says them; an unknown action as it is stored.
