@@ -4,26 +4,20 @@ import SpuntaProtocol
 import SpuntaStore
 
 /// What the device knows happened: its own ops and the other devices' ops it pulled, without the voided
-/// ones. Scanning asks it "already served today?", the roll call "what is the mark?".
+/// ones. Scanning asks it "already served today?", the roll call "what is the mark?", and both answer with the
+/// server's own merge rules (`MergeRules`) over these facts.
 struct LocalFacts {
     let db: Database
     let deviceId: String
 
-    /// One op as the device knows it.
+    /// One op as the device knows it: the fact the merge rules read (whose fields read through: `fact.status`…),
+    /// and whether this device recorded it.
+    @dynamicMemberLookup
     struct Fact {
-        let id: String
-        let deviceId: String
-        let type: OpType
-        let serviceId: String?
-        let siteId: String?
-        let routeId: String?
-        let stopId: String?
-        let direction: Direction?
-        let status: AttendanceStatus?
-        let time: LocalTime?
-        let hlc: Int64
-        let wallTimeMs: Int64
+        let op: OpFact
         let own: Bool
+
+        subscript<T>(dynamicMember field: KeyPath<OpFact, T>) -> T { op[keyPath: field] }
     }
 
     /// The ops about a child on a day, oldest first by HLC, voided ones left out.
@@ -63,18 +57,18 @@ struct LocalFacts {
             FROM peer_op WHERE \(condition)
             """, arguments) {
             guard let type = OpType(rawValue: try row[2]) else { continue }
-            result.append(((try row[12] as String?) ?? "", Fact(
-                id: try row[0], deviceId: try row[1], type: type, serviceId: try row[3], siteId: try row[4], routeId: try row[5],
-                stopId: try row[6], direction: (try row[7] as String?).flatMap(Direction.init(rawValue:)),
+            result.append(((try row[12] as String?) ?? "", Fact(op: OpFact(
+                id: try row[0], deviceId: try row[1], hlc: try row[10], type: type, serviceId: try row[3], siteId: try row[4],
+                routeId: try row[5], stopId: try row[6], direction: (try row[7] as String?).flatMap(Direction.init(rawValue:)),
                 status: (try row[8] as String?).flatMap(AttendanceStatus.init(rawValue:)),
-                time: (try row[9] as String?).flatMap { LocalTime($0) }, hlc: try row[10], wallTimeMs: try row[11], own: false
-            )))
+                time: (try row[9] as String?).flatMap { LocalTime($0) }, wallTimeMs: try row[11]
+            ), own: false)))
         }
         return result
     }
 
     private static func ordered(_ facts: [Fact]) -> [Fact] {
-        facts.sorted { ($0.hlc, $0.deviceId, $0.id) < ($1.hlc, $1.deviceId, $1.id) }
+        facts.sorted { OpFact.lwwOrder($0.op, $1.op) }
     }
 
     /// Which of `ids` a void (own or pulled) cancels.
@@ -90,28 +84,24 @@ struct LocalFacts {
     }
 
     static func fact(_ op: Op, own: Bool) -> Fact {
-        var service: String?, site: String?, route: String?, stop: String?, direction: Direction?
-        var status: AttendanceStatus?, time: LocalTime?
-        switch op.body {
-        case .attendanceMarked(let a): status = a.status; time = a.time
-        case .absenceJustified: break
-        case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId; site = m.siteId
-        case .boarding(let r), .alighting(let r): route = r.routeId; stop = r.stopId; direction = r.direction
-        case .void: break
-        }
-        return Fact(id: op.id, deviceId: op.deviceId, type: op.type, serviceId: service, siteId: site, routeId: route, stopId: stop,
-                    direction: direction, status: status, time: time, hlc: op.hlc.rawValue, wallTimeMs: op.wallTimeMs, own: own)
+        Fact(op: OpFact(op), own: own)
     }
 
-    /// The register mark of a child on a day: the latest mark by (HLC, device).
+    /// The register mark of a child on a day: the mark that stands by the merge's rule.
     func attendance(beneficiary: String, date: LocalDate) throws -> Fact? {
-        try facts(beneficiary: beneficiary, date: date).filter { $0.type == .attendanceMarked }.last
+        Self.mark(try facts(beneficiary: beneficiary, date: date))
+    }
+
+    /// The mark that stands among the facts of a child's day (the merge's register winner), nil when unmarked.
+    static func mark(_ facts: [Fact]) -> Fact? {
+        let winner = MergeRules.register(facts.map(\.op)).winner
+        return facts.first { $0.id == winner?.id }
     }
 
     /// Whether a child enrolled in `service` is expected at the meal, given the day's facts: not when the register
     /// says absent, out before the cut-off or in after it. One rule for the kitchen's count and the door's.
     static func expectsMeal(_ facts: [Fact], service: Service) -> Bool {
-        guard let mark = facts.last(where: { $0.type == .attendanceMarked }) else { return true }
+        guard let mark = mark(facts) else { return true }
         switch mark.status {
         case .absent?: return false
         case .earlyExit?:
@@ -123,9 +113,10 @@ struct LocalFacts {
         return true
     }
 
-    /// The first meal of `service` among the facts, nil when none: what makes a second scan a duplicate.
+    /// The meal of `service` the merge bills among the facts, nil when none: what makes a second scan a duplicate.
     static func meal(_ facts: [Fact], service: String) -> Fact? {
-        facts.first { ($0.type == .mealScanned || $0.type == .mealRecorded) && $0.serviceId == service }
+        guard case .duplicate(let billed) = MergeRules.mealScan(facts.map(\.op), service: service) else { return nil }
+        return facts.first { $0.id == billed.id }
     }
 
     /// Whether the facts hold a meal of `service`.

@@ -38,9 +38,9 @@ public enum DeviceReports {
         for child in children.sorted() {
             let rides = try facts.facts(beneficiary: child, date: date).filter { $0.routeId == route }
             for direction in Direction.allCases {
-                let inDirection = rides.filter { $0.direction == direction }
-                guard let boarding = inDirection.first(where: { $0.type == .boarding }),
-                      !inDirection.contains(where: { $0.type == .alighting }) else { continue }
+                // Aboard: the ride the merge keeps has a boarding and no alighting.
+                let ride = MergeRules.ride(rides.map(\.op), route: route, direction: direction)
+                guard let boarding = ride.boarding.kept, ride.alighting.kept == nil else { continue }
                 let b = try replica.beneficiary(child)
                 let enrollment = try replica.enrollments(of: child).first { $0.routeId == route }
                 riders.append(Rider(
@@ -146,7 +146,7 @@ public enum DeviceReports {
             let all = try facts.facts(beneficiary: e.beneficiaryId, date: date)
             let served = LocalFacts.served(all, service: e.serviceId)
             let out = !LocalFacts.expectsMeal(all, service: service)
-            let mark = all.last(where: { $0.type == .attendanceMarked })
+            let mark = LocalFacts.mark(all)
             let className = child.classId.flatMap { classes[$0] } ?? "-"
             let diet = withDiets ? (e.dietId.flatMap { diets[$0] } ?? MealLine.normal) : nil
             let key = [site, className, diet ?? ""].joined(separator: "|")

@@ -146,25 +146,26 @@ public final class RollCall: Sendable {
     /// The justifications (own and pulled, not voided) of absences from the window's start through this day.
     private func justifications(_ db: Database, _ beneficiary: String) throws -> [Justification] {
         let since = date.adding(days: -Self.justificationWindowDays)
-        var found: [(id: String, date: LocalDate, reason: String?, hlc: Int64)] = []
+        var found: [(fact: OpFact, date: LocalDate, reason: String?)] = []
         for row in try db.fetchAll("SELECT json FROM outbox WHERE beneficiary_id = ? AND type = 'absence_justified' AND state != 'rejected'",
                                    [beneficiary]) {
             let op = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
-            if case .absenceJustified(let j) = op.body { found.append((op.id, j.absenceDate, j.reason, op.hlc.rawValue)) }
+            if case .absenceJustified(let j) = op.body { found.append((OpFact(op), j.absenceDate, j.reason)) }
         }
-        for row in try db.fetchAll("SELECT id, status, reason, hlc FROM peer_op WHERE beneficiary_id = ? AND type = 'absence_justified'",
-                                   [beneficiary]) {
+        for row in try db.fetchAll("""
+            SELECT id, status, reason, hlc, device_id FROM peer_op WHERE beneficiary_id = ? AND type = 'absence_justified'
+            """, [beneficiary]) {
             let status: String? = try row[1]
             guard let day = status.flatMap({ LocalDate($0.dropFirst("justified:".count)) }) else { continue }
-            found.append((try row[0], day, try row[2], try row[3]))
+            found.append((OpFact(id: try row[0], deviceId: try row[4], hlc: try row[3], type: .absenceJustified), day, try row[2]))
         }
-        let voided = try LocalFacts(db: db, deviceId: device.deviceId).voidedIDs(found.map(\.id))
-        var latest: [LocalDate: (reason: String?, hlc: Int64)] = [:]
-        for j in found where !voided.contains(j.id) && since <= j.date && j.date <= date {
-            if let known = latest[j.date], known.hlc > j.hlc { continue }
-            latest[j.date] = (j.reason, j.hlc)
+        let voided = try LocalFacts(db: db, deviceId: device.deviceId).voidedIDs(found.map(\.fact.id))
+        let live = found.filter { !voided.contains($0.fact.id) && since <= $0.date && $0.date <= date }
+        // The justification of each day that stands by the merge's rule (the latest by HLC, device).
+        return Dictionary(grouping: live, by: \.date).sorted { $0.key < $1.key }.compactMap { day, justifications in
+            let kept = MergeRules.justification(justifications.map(\.fact)).kept
+            return justifications.first { $0.fact.id == kept?.id }.map { Justification(absenceDate: day, reason: $0.reason) }
         }
-        return latest.keys.sorted().map { Justification(absenceDate: $0, reason: latest[$0]?.reason) }
     }
 
     /// Past days the child was absent (last mark) without a justification.

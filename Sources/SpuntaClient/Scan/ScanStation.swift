@@ -164,11 +164,12 @@ public final class ScanStation: Sendable {
     /// What the register says against serving the child: absent today, or gone home already. The child is at the
     /// door, so the meal is recorded; the worker is told, and the server flags it for review.
     private func registerWarnings(_ day: [LocalFacts.Fact]) -> [ScanOutcome.Warning] {
-        // The latest mark by (HLC, device): the facts come in that order.
-        guard let mark = day.last(where: { $0.type == .attendanceMarked }) else { return [] }
-        switch mark.status {
-        case .absent?:
+        // What the server will flag against the meal (absent but ate), by the same rule.
+        if MergeRules.mealContradictsRegister(day.map(\.op)) {
             return [.init(code: .absentToday, message: "Assente nel registro di oggi: pasto registrato comunque, avvisare l'insegnante.")]
+        }
+        guard let mark = LocalFacts.mark(day) else { return [] }
+        switch mark.status {
         case .earlyExit?:
             let now = clock()
             // An exit planned for later (after lunch) is no reason to doubt the child is here.
@@ -200,8 +201,7 @@ public final class ScanStation: Sendable {
         let enrollment = try replica.enrollments(of: beneficiary).first { $0.routeId == route && $0.isActive(on: setup.date) }
         let facts = try LocalFacts(db: db, deviceId: device.deviceId).facts(beneficiary: beneficiary, date: setup.date)
             .filter { $0.routeId == route && $0.direction == direction }
-        let kind: OpType = boarding ? .boarding : .alighting
-        if facts.contains(where: { $0.type == kind }) {
+        if case .duplicate = MergeRules.rideScan(facts.map(\.op), route: route, direction: direction, boarding: boarding) {
             var outcome = ScanOutcome(.duplicate, boarding ? "Già salito su questa corsa." : "Già sceso da questa corsa.")
             try describe(&outcome, db: db, beneficiary: beneficiary)
             return outcome
