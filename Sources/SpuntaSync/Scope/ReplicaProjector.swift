@@ -57,90 +57,51 @@ public struct ReplicaProjector {
             guard let name: String = try db.scalar("SELECT name FROM municipality WHERE id = 1") else { return nil }
             return .municipality(ReplicaMunicipality(name: name))
         case .schoolYears:
-            guard let row = try db.fetchOne("SELECT start_date, end_date FROM school_year WHERE id = ? AND deleted = 0", [id]),
-                  let start = LocalDate(try row[0] as String), let end = LocalDate(try row[1] as String) else { return nil }
-            let closures = try db.fetchAll("SELECT from_date, to_date, reason FROM closure WHERE year_id = ? ORDER BY position", [id])
-                .compactMap { r -> SchoolYear.Closure? in
-                    guard let f = LocalDate(try r[0] as String), let t = LocalDate(try r[1] as String) else { return nil }
-                    return SchoolYear.Closure(from: f, to: t, reason: try r[2])
-                }
-            return .schoolYear(SchoolYear(id: id, startDate: start, endDate: end, closures: closures))
+            guard var year = try SchoolYear.live(db, id: id) else { return nil }
+            year.closures = try MasterDataStore.closures(db, year: id)
+            return .schoolYear(year)
         case .sites:
-            guard let row = try db.fetchOne("SELECT name, address FROM site WHERE id = ? AND deleted = 0", [id]) else { return nil }
-            return .site(Site(id: id, name: try row[0], address: try row[1]))
+            return try Site.live(db, id: id).map(ReplicaRecord.site)
         case .services:
-            guard let row = try db.fetchOne("""
-                SELECT kind, name, billing_mode, charge_basis, year_id, start_date, end_date, weekdays, cutoff
-                FROM service WHERE id = ? AND deleted = 0
-                """, [id]),
-                let kind = Service.Kind(rawValue: try row[0]), let billing = Service.BillingMode(rawValue: try row[2]),
-                let basis = Service.ChargeBasis(rawValue: try row[3]), let start = LocalDate(try row[5] as String),
-                let end = LocalDate(try row[6] as String) else { return nil }
-            let sites = try db.fetchAll("SELECT site_id FROM service_site WHERE service_id = ? ORDER BY position", [id]).map { try $0[0] as String }
-            return .service(Service(
-                id: id, kind: kind, name: try row[1], billingMode: billing, chargeBasis: basis, yearId: try row[4],
-                startDate: start, endDate: end, weekdays: (try row[7] as String).split(separator: ",").compactMap { Int($0) },
-                siteIds: sites, cutoff: (try row[8] as String?).flatMap { LocalTime($0) }
-            ))
+            guard var service = try Service.live(db, id: id) else { return nil }
+            service.siteIds = try MasterDataStore.sites(db, service: id)
+            return .service(service)
         case .classes:
-            guard let row = try db.fetchOne("SELECT site_id, year_id, name, teachers FROM school_class WHERE id = ? AND deleted = 0", [id])
-            else { return nil }
-            let site: String = try row[0]
+            guard let schoolClass = try SchoolClass.live(db, id: id) else { return nil }
             switch scope.role {
             case .teacher: guard scope.classIDs.contains(id) else { return nil }
-            case .canteen: guard scope.siteIDs.contains(site) else { return nil }
+            case .canteen: guard scope.siteIDs.contains(schoolClass.siteId) else { return nil }
             case .bus: return nil
             }
-            let teachers = (try? JSONDecoderList.decode(try row[3] as String)) ?? []
-            return .schoolClass(SchoolClass(id: id, siteId: site, yearId: try row[1], name: try row[2], teachers: teachers))
+            return .schoolClass(schoolClass)
         case .diets:
-            guard scope.role == .canteen,
-                  let row = try db.fetchOne("SELECT name, allergens, notes FROM diet WHERE id = ? AND deleted = 0", [id]) else { return nil }
-            let allergens = (try row[1] as String).split(separator: ",").compactMap { Allergen(rawValue: String($0)) }
-            return .diet(Diet(id: id, name: try row[0], allergens: allergens, notes: try row[2]))
+            guard scope.role == .canteen else { return nil }
+            return try Diet.live(db, id: id).map(ReplicaRecord.diet)
         case .routes:
-            guard scope.role == .bus, scope.routeIDs.contains(id),
-                  let row = try db.fetchOne("SELECT service_id, name FROM route WHERE id = ? AND deleted = 0", [id]) else { return nil }
-            let stops = try db.fetchAll("""
-                SELECT id, name, outbound_time, return_time FROM stop WHERE route_id = ? AND deleted = 0 ORDER BY position
-                """, [id]).compactMap { r -> Stop? in
-                guard let o = LocalTime(try r[2] as String), let b = LocalTime(try r[3] as String) else { return nil }
-                return Stop(id: try r[0], name: try r[1], outboundTime: o, returnTime: b)
-            }
-            return .route(Route(id: id, serviceId: try row[0], name: try row[1], stops: stops))
+            guard scope.role == .bus, scope.routeIDs.contains(id), var route = try Route.live(db, id: id) else { return nil }
+            route.stops = try MasterDataStore.stops(db, route: id)
+            return .route(route)
         case .beneficiaries:
-            guard try beneficiaryInScope(id),
-                  let row = try db.fetchOne("SELECT surname, given_name, class_id FROM beneficiary WHERE id = ?", [id]) else { return nil }
-            return .beneficiary(ReplicaBeneficiary(id: id, surname: try row[0], givenName: try row[1], classId: try row[2]))
+            guard try beneficiaryInScope(id), let child = try Beneficiary.live(db, id: id) else { return nil }
+            return .beneficiary(ReplicaBeneficiary(id: id, surname: child.surname, givenName: child.givenName, classId: child.classId))
         case .enrollments:
-            guard let row = try db.fetchOne("""
-                SELECT beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date
-                FROM enrollment WHERE id = ? AND deleted = 0
-                """, [id]), let start = LocalDate(try row[7] as String) else { return nil }
-            let beneficiary: String = try row[0]
-            let site: String? = try row[2], route: String? = try row[4]
+            guard let e = try Enrollment.live(db, id: id) else { return nil }
             switch scope.role {
-            case .teacher: guard try beneficiaryInScope(beneficiary) else { return nil }
-            case .canteen: guard let site, scope.siteIDs.contains(site) else { return nil }
-            case .bus: guard let route, scope.routeIDs.contains(route) else { return nil }
+            case .teacher: guard try beneficiaryInScope(e.beneficiaryId) else { return nil }
+            case .canteen: guard let site = e.siteId, scope.siteIDs.contains(site) else { return nil }
+            case .bus: guard let route = e.routeId, scope.routeIDs.contains(route) else { return nil }
             }
-            guard try beneficiaryInScope(beneficiary) else { return nil }
-            let service: String = try row[1]
+            guard try beneficiaryInScope(e.beneficiaryId) else { return nil }
             // A diet is health data: only where the child eats, on the doors that serve the meal.
-            let diet: String? = try scope.role == .canteen && servesMeals(service) ? row[3] : nil
+            let diet = try scope.role == .canteen && servesMeals(e.serviceId) ? e.dietId : nil
             return .enrollment(ReplicaEnrollment(
-                id: id, beneficiaryId: beneficiary, serviceId: service, siteId: site,
-                dietId: diet, routeId: route,
-                outboundStopId: try row[5], returnStopId: try row[6], startDate: start,
-                endDate: (try row[8] as String?).flatMap { LocalDate($0) }
+                id: id, beneficiaryId: e.beneficiaryId, serviceId: e.serviceId, siteId: e.siteId,
+                dietId: diet, routeId: e.routeId,
+                outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate
             ))
         case .cards:
-            guard scope.role != .teacher,
-                  let row = try db.fetchOne("SELECT beneficiary_id, issued_on, revoked_on FROM card WHERE id = ? AND deleted = 0", [id]),
-                  let issued = LocalDate(try row[1] as String) else { return nil }
-            let beneficiary: String = try row[0]
-            guard try beneficiaryInScope(beneficiary) else { return nil }
-            return .card(Card(id: id, beneficiaryId: beneficiary, issuedOn: issued, revokedOn: (try row[2] as String?).flatMap { LocalDate($0) }))
+            guard scope.role != .teacher, let card = try Card.live(db, id: id), try beneficiaryInScope(card.beneficiaryId) else { return nil }
+            return .card(card)
         case .balances:
             // Only at the doors of the sites where the child eats in that prepaid service.
             guard scope.role == .canteen, let parsed = BalanceLog.parse(id),
@@ -245,12 +206,5 @@ public struct ReplicaProjector {
             args = kinds.args + args + a
         }
         return try db.fetchAll(sql + " ORDER BY 1 LIMIT \(limit)", args).map { try $0[0] as String }
-    }
-}
-
-/// Reads the JSON string lists the master tables store (teachers).
-enum JSONDecoderList {
-    static func decode(_ text: String) throws -> [String] {
-        try WireCoding.decode([String].self, from: Data(text.utf8))
     }
 }

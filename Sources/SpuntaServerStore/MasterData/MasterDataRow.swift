@@ -1,0 +1,247 @@
+import SpuntaDomain
+import SpuntaStore
+
+/// A master data record kept in one row of its own table: its columns are named once, read once (`init(row:)`) and
+/// written once (`values`), in the same order, for every reader — the loader, the projection sent to devices —
+/// and for the importer that saves it. What a record keeps in another table (a year's closing days, a service's
+/// sites, a route's stops, a tariff's bands, a child's payers) is read and written beside it by its owner.
+public protocol MasterDataRow {
+    /// The table the record lives in; its rows have `id` and `deleted` besides `columnNames`.
+    static var table: String { get }
+    /// The columns, `id` first, in the order `init(row:)` reads them and `values` lists them.
+    static var columnNames: [String] { get }
+    /// The record from a row selected with `columns` (what lives in other tables left empty).
+    init(row: Row) throws
+    /// The values of `columnNames`, in order.
+    var values: StatementArguments { get throws }
+}
+
+extension MasterDataRow {
+    /// `id, name, …`: the select list of `columnNames`.
+    public static var columns: String { columnNames.joined(separator: ", ") }
+
+    /// The live record with this id, nil when there is none or it was removed.
+    public static func live(_ db: Database, id: String) throws -> Self? {
+        try db.fetchOne("SELECT \(columns) FROM \(table) WHERE id = ? AND deleted = 0", [id]).map(Self.init(row:))
+    }
+
+    /// Every live record, in id order.
+    public static func allLive(_ db: Database) throws -> [Self] {
+        try db.fetchAll("SELECT \(columns) FROM \(table) WHERE deleted = 0 ORDER BY id").map(Self.init(row:))
+    }
+
+    /// Inserts the record, or updates it in place and brings it back if it was removed.
+    static func upsert(_ db: Database, _ record: Self) throws {
+        let placeholders = Array(repeating: "?", count: columnNames.count).joined(separator: ", ")
+        let updates = columnNames.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        try db.run("""
+            INSERT INTO \(table) (\(columns), deleted) VALUES (\(placeholders), 0)
+            ON CONFLICT (id) DO UPDATE SET \(updates), deleted = 0
+            """, try record.values)
+    }
+}
+
+// MARK: The records
+
+extension SchoolYear: MasterDataRow {
+    public static let table = "school_year"
+    public static let columnNames = ["id", "start_date", "end_date"]
+
+    public init(row: Row) throws {
+        self.init(id: try row[0], startDate: try MasterDataStore.date(row[1]), endDate: try MasterDataStore.date(row[2]), closures: [])
+    }
+
+    public var values: StatementArguments { [id, startDate.description, endDate.description] }
+}
+
+extension SchoolYear.Closure {
+    /// A closing day's own columns; its year and position are where its year puts it.
+    public static let columns = "from_date, to_date, reason"
+
+    public init(row: Row) throws {
+        self.init(from: try MasterDataStore.date(row[0]), to: try MasterDataStore.date(row[1]), reason: try row[2])
+    }
+}
+
+extension Site: MasterDataRow {
+    public static let table = "site"
+    public static let columnNames = ["id", "name", "address"]
+
+    public init(row: Row) throws {
+        self.init(id: try row[0], name: try row[1], address: try row[2])
+    }
+
+    public var values: StatementArguments { [id, name, address] }
+}
+
+extension SchoolClass: MasterDataRow {
+    public static let table = "school_class"
+    public static let columnNames = ["id", "site_id", "year_id", "name", "teachers"]
+
+    public init(row: Row) throws {
+        self.init(id: try row[0], siteId: try row[1], yearId: try row[2], name: try row[3], teachers: try MasterDataStore.stringList(row[4]))
+    }
+
+    public var values: StatementArguments {
+        get throws { [id, siteId, yearId, name, try MasterDataStore.jsonList(teachers)] }
+    }
+}
+
+extension Service: MasterDataRow {
+    public static let table = "service"
+    public static let columnNames = [
+        "id", "kind", "name", "billing_mode", "charge_basis", "year_id", "start_date", "end_date", "weekdays", "cutoff",
+    ]
+
+    public init(row: Row) throws {
+        self.init(
+            id: try row[0], kind: try MasterDataStore.choice(row[1]), name: try row[2], billingMode: try MasterDataStore.choice(row[3]),
+            chargeBasis: try MasterDataStore.choice(row[4]), yearId: try row[5], startDate: try MasterDataStore.date(row[6]),
+            endDate: try MasterDataStore.date(row[7]), weekdays: (try row[8] as String).split(separator: ",").compactMap { Int($0) },
+            siteIds: [], cutoff: try (row[9] as String?).map(MasterDataStore.time)
+        )
+    }
+
+    public var values: StatementArguments {
+        [
+            id, kind.rawValue, name, billingMode.rawValue, chargeBasis.rawValue, yearId, startDate.description,
+            endDate.description, weekdays.map(String.init).joined(separator: ","), cutoff?.description,
+        ]
+    }
+}
+
+extension Diet: MasterDataRow {
+    public static let table = "diet"
+    public static let columnNames = ["id", "name", "allergens", "notes"]
+
+    public init(row: Row) throws {
+        self.init(
+            id: try row[0], name: try row[1],
+            allergens: try (row[2] as String).split(separator: ",").map { try MasterDataStore.choice(String($0)) }, notes: try row[3]
+        )
+    }
+
+    public var values: StatementArguments { [id, name, allergens.map(\.rawValue).joined(separator: ","), notes] }
+}
+
+extension Tariff: MasterDataRow {
+    public static let table = "tariff"
+    public static let columnNames = [
+        "id", "service_id", "name", "unit", "valid_from", "valid_to", "price_without_isee", "non_resident_price",
+        "second_sibling_discount", "third_sibling_discount", "monthly_minimum", "monthly_maximum", "pro_rata",
+    ]
+
+    public init(row: Row) throws {
+        self.init(
+            id: try row[0], serviceId: try row[1], name: try row[2], unit: try MasterDataStore.choice(row[3]), validFrom: try MasterDataStore.date(row[4]),
+            validTo: try (row[5] as String?).map(MasterDataStore.date), bands: [],
+            priceWithoutIsee: Money(cents: try row[6]), nonResidentPrice: (try row[7] as Int64?).map(Money.init(cents:)),
+            secondSiblingDiscountPercent: try row[8], thirdSiblingDiscountPercent: try row[9],
+            monthlyMinimum: (try row[10] as Int64?).map(Money.init(cents:)),
+            monthlyMaximum: (try row[11] as Int64?).map(Money.init(cents:)), proRata: try row[12]
+        )
+    }
+
+    public var values: StatementArguments {
+        [
+            id, serviceId, name, unit.rawValue, validFrom.description, validTo?.description, priceWithoutIsee.cents,
+            nonResidentPrice?.cents, secondSiblingDiscountPercent, thirdSiblingDiscountPercent, monthlyMinimum?.cents,
+            monthlyMaximum?.cents, proRata,
+        ]
+    }
+}
+
+extension Route: MasterDataRow {
+    public static let table = "route"
+    public static let columnNames = ["id", "service_id", "name"]
+
+    public init(row: Row) throws {
+        self.init(id: try row[0], serviceId: try row[1], name: try row[2], stops: [])
+    }
+
+    public var values: StatementArguments { [id, serviceId, name] }
+}
+
+extension Stop {
+    /// A stop's own columns; its route and position are where its route puts it.
+    public static let columns = "id, name, outbound_time, return_time"
+
+    public init(row: Row) throws {
+        self.init(id: try row[0], name: try row[1], outboundTime: try MasterDataStore.time(row[2]), returnTime: try MasterDataStore.time(row[3]))
+    }
+}
+
+extension Payer: MasterDataRow {
+    public static let table = "payer"
+    public static let columnNames = [
+        "id", "fiscal_code", "surname", "given_name", "email", "mobile", "pec", "address", "resident", "isee", "isee_filed",
+        "isee_expires", "notify_email", "notify_sms", "low_balance_threshold",
+    ]
+
+    public init(row: Row) throws {
+        var isee: Isee?
+        if let value: Int64 = try row[9], let filed: String = try row[10], let expires: String = try row[11] {
+            isee = Isee(value: Money(cents: value), filedOn: try MasterDataStore.date(filed), expiresOn: try MasterDataStore.date(expires))
+        }
+        self.init(
+            id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], email: try row[4],
+            mobile: try row[5], pec: try row[6], address: try row[7], resident: try row[8], isee: isee,
+            notifyByEmail: try row[12], notifyBySMS: try row[13], lowBalanceThreshold: (try row[14] as Int64?).map(Money.init(cents:))
+        )
+    }
+
+    public var values: StatementArguments {
+        [
+            id, fiscalCode, surname, givenName, email, mobile, pec, address, resident, isee?.value.cents, isee?.filedOn.description,
+            isee?.expiresOn.description, notifyByEmail, notifyBySMS, lowBalanceThreshold?.cents,
+        ]
+    }
+}
+
+extension Beneficiary: MasterDataRow {
+    public static let table = "beneficiary"
+    public static let columnNames = ["id", "fiscal_code", "surname", "given_name", "birth_date", "class_id"]
+
+    public init(row: Row) throws {
+        self.init(
+            id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], birthDate: try MasterDataStore.date(row[4]),
+            classId: try row[5], payers: []
+        )
+    }
+
+    public var values: StatementArguments { [id, fiscalCode, surname, givenName, birthDate.description, classId] }
+}
+
+extension Enrollment: MasterDataRow {
+    public static let table = "enrollment"
+    public static let columnNames = [
+        "id", "beneficiary_id", "service_id", "site_id", "diet_id", "route_id", "outbound_stop_id", "return_stop_id",
+        "tariff_id", "start_date", "end_date", "exemption_percent",
+    ]
+
+    public init(row: Row) throws {
+        self.init(
+            id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
+            routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7], tariffId: try row[8],
+            startDate: try MasterDataStore.date(row[9]), endDate: try (row[10] as String?).map(MasterDataStore.date), exemptionPercent: try row[11]
+        )
+    }
+
+    public var values: StatementArguments {
+        [
+            id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, tariffId, startDate.description,
+            endDate?.description, exemptionPercent,
+        ]
+    }
+}
+
+extension Card: MasterDataRow {
+    public static let table = "card"
+    public static let columnNames = ["id", "beneficiary_id", "issued_on", "revoked_on"]
+
+    public init(row: Row) throws {
+        self.init(id: try row[0], beneficiaryId: try row[1], issuedOn: try MasterDataStore.date(row[2]), revokedOn: try (row[3] as String?).map(MasterDataStore.date))
+    }
+
+    public var values: StatementArguments { [id, beneficiaryId, issuedOn.description, revokedOn?.description] }
+}
