@@ -41,15 +41,9 @@ public struct ReplicaStore {
         case .upsert:
             switch change.record {
             case .beneficiary(let b):
-                try db.run("INSERT OR REPLACE INTO beneficiary (id, surname, given_name, class_id) VALUES (?, ?, ?, ?)",
-                           [b.id, b.surname, b.givenName, b.classId])
+                try db.run("INSERT OR REPLACE INTO beneficiary (\(ReplicaBeneficiary.columns)) VALUES (?, ?, ?, ?)", b.values)
             case .enrollment(let e):
-                try db.run("""
-                    INSERT OR REPLACE INTO enrollment (id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id,
-                        return_stop_id, start_date, end_date)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [e.id, e.beneficiaryId, e.serviceId, e.siteId, e.dietId, e.routeId, e.outboundStopId, e.returnStopId,
-                          e.startDate.description, e.endDate?.description])
+                try db.run("INSERT OR REPLACE INTO enrollment (\(ReplicaEnrollment.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.values)
             case .card(let c):
                 try db.run("INSERT OR REPLACE INTO card (id, beneficiary_id, revoked_on) VALUES (?, ?, ?)",
                            [c.id, c.beneficiaryId, c.revokedOn?.description])
@@ -113,43 +107,26 @@ public struct ReplicaStore {
     }
 
     public func beneficiary(_ id: String) throws -> ReplicaBeneficiary? {
-        try db.fetchOne("SELECT id, surname, given_name, class_id FROM beneficiary WHERE id = ?", [id]).map(Self.beneficiary)
+        try db.fetchOne("SELECT \(ReplicaBeneficiary.columns) FROM beneficiary WHERE id = ?", [id]).map(ReplicaBeneficiary.init(row:))
     }
 
     public func beneficiaries(inClass id: String) throws -> [ReplicaBeneficiary] {
-        try db.fetchAll("SELECT id, surname, given_name, class_id FROM beneficiary WHERE class_id = ? ORDER BY surname, given_name, id", [id])
-            .map(Self.beneficiary)
+        try db.fetchAll("SELECT \(ReplicaBeneficiary.columns) FROM beneficiary WHERE class_id = ? ORDER BY surname, given_name, id", [id])
+            .map(ReplicaBeneficiary.init(row:))
     }
 
     public func allBeneficiaries() throws -> [ReplicaBeneficiary] {
-        try db.fetchAll("SELECT id, surname, given_name, class_id FROM beneficiary ORDER BY surname, given_name, id").map(Self.beneficiary)
-    }
-
-    static func beneficiary(_ row: Row) throws -> ReplicaBeneficiary {
-        ReplicaBeneficiary(id: try row[0], surname: try row[1], givenName: try row[2], classId: try row[3])
+        try db.fetchAll("SELECT \(ReplicaBeneficiary.columns) FROM beneficiary ORDER BY surname, given_name, id")
+            .map(ReplicaBeneficiary.init(row:))
     }
 
     public func enrollments(of beneficiary: String) throws -> [ReplicaEnrollment] {
-        try db.fetchAll("""
-            SELECT id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date
-            FROM enrollment WHERE beneficiary_id = ? ORDER BY id
-            """, [beneficiary]).map(Self.enrollment)
+        try db.fetchAll("SELECT \(ReplicaEnrollment.columns) FROM enrollment WHERE beneficiary_id = ? ORDER BY id", [beneficiary])
+            .map(ReplicaEnrollment.init(row:))
     }
 
     public func allEnrollments() throws -> [ReplicaEnrollment] {
-        try db.fetchAll("""
-            SELECT id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date
-            FROM enrollment ORDER BY id
-            """).map(Self.enrollment)
-    }
-
-    static func enrollment(_ row: Row) throws -> ReplicaEnrollment {
-        ReplicaEnrollment(
-            id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
-            routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7],
-            startDate: LocalDate(try row[8] as String) ?? LocalDate(dayNumber: 0),
-            endDate: (try row[9] as String?).flatMap { LocalDate($0) }
-        )
+        try db.fetchAll("SELECT \(ReplicaEnrollment.columns) FROM enrollment ORDER BY id").map(ReplicaEnrollment.init(row:))
     }
 
     /// The card's holder and, if revoked, since when.
@@ -169,5 +146,36 @@ public struct ReplicaStore {
             result["peer_ops"] = try db.scalar("SELECT COUNT(*) FROM peer_op") ?? 0
             return result
         }
+    }
+}
+
+/// A child in the replica's `beneficiary` table: its columns, read and written here only.
+extension ReplicaBeneficiary {
+    static let columns = "id, surname, given_name, class_id"
+
+    init(row: Row) throws {
+        self.init(id: try row[0], surname: try row[1], givenName: try row[2], classId: try row[3])
+    }
+
+    /// The values of `columns`, in order.
+    var values: StatementArguments { [id, surname, givenName, classId] }
+}
+
+/// An enrollment in the replica's `enrollment` table: its columns, read and written here only.
+extension ReplicaEnrollment {
+    static let columns = "id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date"
+
+    init(row: Row) throws {
+        self.init(
+            id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
+            routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7],
+            startDate: LocalDate(try row[8] as String) ?? LocalDate(dayNumber: 0),
+            endDate: (try row[9] as String?).flatMap { LocalDate($0) }
+        )
+    }
+
+    /// The values of `columns`, in order.
+    var values: StatementArguments {
+        [id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, startDate.description, endDate?.description]
     }
 }
