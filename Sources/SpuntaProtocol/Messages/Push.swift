@@ -42,7 +42,8 @@ public struct PushResult: Codable, Sendable, Hashable {
     /// For a rejected op: a stable code and an Italian message.
     public var code: String?
     public var message: String?
-    /// How the merge classified the op (applied, duplicate_meal, superseded, voided, conflict).
+    /// How the merge classified the op: a `MergeStatus` (applied, duplicate, superseded, voided, conflict, held). Kept a
+    /// string on the wire so that a device reads an answer naming a status it does not know yet.
     public var outcome: String?
 
     public init(opId: String, status: Status, code: String? = nil, message: String? = nil, outcome: String? = nil) {

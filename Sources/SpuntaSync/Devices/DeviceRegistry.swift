@@ -203,14 +203,12 @@ public enum DeviceRegistry {
 
     /// The device a bearer token belongs to; errors name why a request is refused.
     public static func authenticate(_ db: Database, token: String) throws -> Device {
-        guard !token.isEmpty, let row = try db.fetchOne("""
-            SELECT id, name, role, scope, scope_version, snapshot_scope_version, revoked_at, blocked_reason
-            FROM device WHERE token_hash = ?
-            """, [TokenHash.of(token)]) else {
+        guard !token.isEmpty,
+              let row = try db.fetchOne("SELECT \(Device.columns) FROM device WHERE token_hash = ?", [TokenHash.of(token)]) else {
             throw WireError(status: 401, code: WireErrorCode.unauthorized,
                             message: "Dispositivo non riconosciuto dal server: registrarlo con spunta enroll.")
         }
-        let device = try self.device(row)
+        let device = try Device(row: row)
         if device.revokedAt != nil {
             throw WireError(status: 403, code: WireErrorCode.deviceRevoked,
                             message: "Questo dispositivo è stato revocato dall'amministratore il \(device.revokedAt ?? ""): non può più sincronizzare.")
@@ -238,16 +236,7 @@ public enum DeviceRegistry {
     }
 
     public static func load(_ db: Database, id: String) throws -> Device? {
-        try db.fetchOne("""
-            SELECT id, name, role, scope, scope_version, snapshot_scope_version, revoked_at, blocked_reason FROM device WHERE id = ?
-            """, [id]).map(device)
-    }
-
-    private static func device(_ row: Row) throws -> Device {
-        Device(
-            id: try row[0], name: try row[1], role: DeviceRole(rawValue: try row[2]) ?? .teacher, scope: try scopeItems(try row[3]),
-            scopeVersion: try row[4], snapshotScopeVersion: try row[5], revokedAt: try row[6], blockedReason: try row[7]
-        )
+        try db.fetchOne("SELECT \(Device.columns) FROM device WHERE id = ?", [id]).map(Device.init(row:))
     }
 
     static func scopeItems(_ json: String) throws -> [ScopeItem] {
@@ -281,5 +270,18 @@ public enum EnrollmentCode {
     /// Uppercase, without spaces and dashes, so that `k7m2 qx9p-4twa` matches `K7M2-QX9P-4TWA`.
     public static func normalize(_ code: String) -> String {
         EnrollRequest.normalize(code: code)
+    }
+}
+
+extension DeviceRegistry.Device {
+    /// The `device` columns a `Device` is read from, in the order `init(row:)` reads them.
+    static let columns = "id, name, role, scope, scope_version, snapshot_scope_version, revoked_at, blocked_reason"
+
+    init(row: Row) throws {
+        self.init(
+            id: try row[0], name: try row[1], role: DeviceRole(rawValue: try row[2]) ?? .teacher,
+            scope: try DeviceRegistry.scopeItems(try row[3]), scopeVersion: try row[4], snapshotScopeVersion: try row[5],
+            revokedAt: try row[6], blockedReason: try row[7]
+        )
     }
 }
