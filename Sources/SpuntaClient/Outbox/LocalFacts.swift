@@ -52,17 +52,9 @@ struct LocalFacts {
             let op = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
             result.append((op.body.beneficiaryId ?? "", Self.fact(op, own: true)))
         }
-        for row in try db.fetchAll("""
-            SELECT id, device_id, type, service_id, site_id, route_id, stop_id, direction, status, time, hlc, wall_time_ms, beneficiary_id
-            FROM peer_op WHERE \(condition)
-            """, arguments) {
-            guard let type = OpType(rawValue: try row[2]) else { continue }
-            result.append(((try row[12] as String?) ?? "", Fact(op: OpFact(
-                id: try row[0], deviceId: try row[1], hlc: try row[10], type: type, serviceId: try row[3], siteId: try row[4],
-                routeId: try row[5], stopId: try row[6], direction: (try row[7] as String?).flatMap(Direction.init(rawValue:)),
-                status: (try row[8] as String?).flatMap(AttendanceStatus.init(rawValue:)),
-                time: (try row[9] as String?).flatMap { LocalTime($0) }, wallTimeMs: try row[11]
-            ), own: false)))
+        for row in try db.fetchAll("SELECT \(PeerOpRow.columns) FROM peer_op WHERE \(condition)", arguments) {
+            guard let peer = try PeerOpRow.fact(row) else { continue }
+            result.append((peer.child ?? "", Fact(op: peer.fact, own: false)))
         }
         return result
     }

@@ -69,21 +69,9 @@ public struct ReplicaStore {
     }
 
     func insertPeer(_ op: Op) throws {
-        var service: String?, site: String?, cls: String?, route: String?, stop: String?, direction: String?
-        var status: String?, time: String?, target: String?, reason: String?
-        switch op.body {
-        case .attendanceMarked(let a): cls = a.classId; status = a.status.rawValue; time = a.time?.description
-        case .absenceJustified(let a): cls = a.classId; status = "justified:\(a.absenceDate)"; reason = a.reason
-        case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId; site = m.siteId
-        case .boarding(let r), .alighting(let r): route = r.routeId; stop = r.stopId; direction = r.direction.rawValue
-        case .void(let v): target = v.targetOpId
-        }
         try db.run("""
-            INSERT OR IGNORE INTO peer_op (id, device_id, type, beneficiary_id, business_date, service_id, site_id, class_id, route_id,
-                stop_id, direction, status, time, target_op_id, hlc, wall_time_ms, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [op.id, op.deviceId, op.type.rawValue, op.body.beneficiaryId, op.businessDate.description, service, site, cls,
-                  route, stop, direction, status, time, target, op.hlc.rawValue, op.wallTimeMs, reason])
+            INSERT OR IGNORE INTO peer_op (\(PeerOpRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, PeerOpRow.values(op))
     }
 
     // MARK: Reading
