@@ -9,7 +9,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "Spunta",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "spunta", targets: ["spunta"]),
         .executable(name: "spunta-server", targets: ["spunta-server"]),
@@ -115,36 +115,46 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // Helpers shared by the tests: child processes of the package's programs, temporary folders.
-        .target(name: "SpuntaTestSupport", path: "Tests/SpuntaTestSupport"),        .executableTarget(
+        // Helpers shared by the tests: child processes of the package's programs, temporary folders, the sample database.
+        .target(
+            name: "SpuntaTestSupport",
+            dependencies: ["SpuntaExchange", "SpuntaServerStore", "SpuntaStore"],
+            path: "Tests/SpuntaTestSupport",
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
             name: "spunta-bench",
             dependencies: ["SpuntaBench", "SpuntaCLI", "spunta", "spunta-server"],
             swiftSettings: strict
         ),
 
-        .testTarget(name: "SpuntaStoreTests", dependencies: ["SpuntaStore"]),
-        .testTarget(name: "SpuntaDomainTests", dependencies: ["SpuntaDomain"]),
-        .testTarget(name: "SpuntaCryptoTests", dependencies: ["SpuntaCrypto"]),
-        .testTarget(name: "SpuntaCLITests", dependencies: ["SpuntaCLI"]),
-        .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP", "SpuntaDomain"]),
-        .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"]),
-        .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"]),
-        .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange", "SpuntaBilling", "SpuntaTestSupport"]),
+        .testTarget(name: "SpuntaStoreTests", dependencies: ["SpuntaStore"], swiftSettings: strict),
+        .testTarget(name: "SpuntaDomainTests", dependencies: ["SpuntaDomain"], swiftSettings: strict),
+        .testTarget(name: "SpuntaCryptoTests", dependencies: ["SpuntaCrypto"], swiftSettings: strict),
+        .testTarget(name: "SpuntaCLITests", dependencies: ["SpuntaCLI"], swiftSettings: strict),
+        .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP", "SpuntaDomain"], swiftSettings: strict),
+        .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"], swiftSettings: strict),
+        .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"], swiftSettings: strict),
+        .testTarget(name: "SpuntaSyncTests", dependencies: ["SpuntaSync", "SpuntaExchange", "SpuntaBilling", "SpuntaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SpuntaServerTests",
-            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaBilling", "SpuntaHTTP", "SpuntaExchange", "SpuntaTestSupport", "spunta-server"]
+            dependencies: ["SpuntaServer", "SpuntaSync", "SpuntaBilling", "SpuntaHTTP", "SpuntaExchange", "SpuntaTestSupport", "spunta-server"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "SpuntaClientTests",
             dependencies: [
                 "SpuntaClient", "SpuntaServer", "SpuntaSync", "SpuntaExchange", "SpuntaHTTP", "SpuntaTestSupport", "spunta", "spunta-server",
-            ]
+            ],
+            swiftSettings: strict
         ),
-        .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaDelivery", "SpuntaSync", "SpuntaExchange"]),
-        .testTarget(name: "SpuntaWebTests", dependencies: ["SpuntaWeb", "SpuntaSync", "SpuntaDomain"]),
+        .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaDelivery", "SpuntaSync", "SpuntaExchange"], swiftSettings: strict),
+        .testTarget(name: "SpuntaWebTests", dependencies: ["SpuntaWeb", "SpuntaSync", "SpuntaDomain"], swiftSettings: strict),
         .testTarget(
             name: "SpuntaServerStoreTests",
-            dependencies: ["SpuntaServerStore", "SpuntaExchange", "spunta-server"]
+            dependencies: ["SpuntaServerStore", "SpuntaExchange", "spunta-server"],
+            swiftSettings: strict
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -7,44 +7,56 @@ import SpuntaServer
 import SpuntaServerStore
 import SpuntaStore
 import SpuntaSync
+import Synchronization
 
 /// A device of the benchmark: its credential and its ops, numbered as a real device numbers them.
-final class BenchDevice: @unchecked Sendable {
-    // `@unchecked Sendable`: each device is pushed by one worker thread at a time.
+final class BenchDevice: Sendable {
     let id: String
     let token: String
     let instance = UUID().uuidString.lowercased()
-    var ops: [Op] = []
-    private var seq: Int64 = 0
-    private var clock: Int64
+
+    /// The ops recorded so far, numbered and stamped as the device would, and their request bodies once prepared.
+    private struct Recorded {
+        var ops: [Op] = []
+        var seq: Int64 = 0
+        var clock: Int64
+        var bodies: [Data] = []
+    }
+
+    // Each device is filled, then pushed, by one thread at a time: the lock is never contended.
+    private let recorded: Mutex<Recorded>
 
     init(id: String, token: String, startMillis: Int64) {
         self.id = id
         self.token = token
-        self.clock = startMillis
+        recorded = Mutex(Recorded(clock: startMillis))
     }
 
+    var ops: [Op] { recorded.withLock { $0.ops } }
+
     func add(_ date: LocalDate, _ body: OpBody) {
-        seq += 1
-        clock += 7
-        ops.append(Op(id: "\(id)-\(seq)-\(instance.prefix(6))", deviceId: id, instance: instance, seq: seq,
-                      hlc: HLCTimestamp(milliseconds: clock, counter: 0), wallTimeMs: clock, businessDate: date, body: body))
+        recorded.withLock { r in
+            r.seq += 1
+            r.clock += 7
+            r.ops.append(Op(id: "\(id)-\(r.seq)-\(instance.prefix(6))", deviceId: id, instance: instance, seq: r.seq,
+                            hlc: HLCTimestamp(milliseconds: r.clock, counter: 0), wallTimeMs: r.clock, businessDate: date, body: body))
+        }
     }
 
     /// Request bodies prepared before the clock starts: encoding is the devices' work, not the server's.
-    private var bodies: [Data] = []
-
     func prepare(batch: Int) throws {
-        bodies = try stride(from: 0, to: ops.count, by: batch).map { start in
+        let ops = self.ops
+        let bodies = try stride(from: 0, to: ops.count, by: batch).map { start in
             try WireCoding.encode(PushRequest(ops: Array(ops[start..<min(ops.count, start + batch)])))
         }
+        recorded.withLock { $0.bodies = bodies }
     }
 
     /// Pushes every op in batches over one kept-alive connection. Returns the ops the server applied or had.
     func push(to client: HTTPClient, batch: Int) throws -> Int {
-        if bodies.isEmpty { try prepare(batch: batch) }
+        if recorded.withLock({ $0.bodies.isEmpty }) { try prepare(batch: batch) }
         var acknowledged = 0
-        for body in bodies {
+        for body in recorded.withLock({ $0.bodies }) {
             let response = try client.send(method: "POST", path: "/v1/push",
                                            headers: ["Spunta-Protocol": "1", "Authorization": "Bearer \(token)", "Content-Type": "application/json"],
                                            body: body, timeout: 300)
@@ -86,30 +98,33 @@ func pushConcurrently(_ devices: [BenchDevice], url: String, workers: Int, batch
     return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, state.acknowledged)
 }
 
-/// The work shared by the pushing threads. `@unchecked Sendable`: everything is guarded by `lock`.
-final class PushState: @unchecked Sendable {
-    private let lock = NSLock()
+/// The work shared by the pushing threads.
+final class PushState: Sendable {
+    private struct Progress {
+        var index = 0
+        var count = 0
+        var error: (any Error)?
+    }
+
     private let devices: [BenchDevice]
-    private var index = 0
-    private var count = 0
-    private var error: (any Error)?
+    private let progress = Mutex(Progress())
 
     init(_ devices: [BenchDevice]) {
         self.devices = devices
     }
 
     func next() -> BenchDevice? {
-        lock.withLock {
-            guard index < devices.count, error == nil else { return nil }
-            index += 1
-            return devices[index - 1]
+        progress.withLock { p in
+            guard p.index < devices.count, p.error == nil else { return nil }
+            p.index += 1
+            return devices[p.index - 1]
         }
     }
 
-    func acknowledge(_ n: Int) { lock.withLock { count += n } }
-    func fail(_ failure: any Error) { lock.withLock { error = error ?? failure } }
-    var acknowledged: Int { lock.withLock { count } }
-    var failure: (any Error)? { lock.withLock { error } }
+    func acknowledge(_ n: Int) { progress.withLock { $0.count += n } }
+    func fail(_ failure: any Error) { progress.withLock { $0.error = $0.error ?? failure } }
+    var acknowledged: Int { progress.withLock { $0.count } }
+    var failure: (any Error)? { progress.withLock { $0.error } }
 }
 
 /// Creates devices in the database and enrolls them, as `device add` and `spunta enroll` would.

@@ -2,6 +2,7 @@ import Foundation
 import SpuntaHTTP
 import SpuntaServerStore
 import SpuntaStore
+import Synchronization
 
 /// `outbox send`: delivers queued messages through the Comune's own means — a sendmail-compatible command for
 /// e-mail, a command or an HTTP endpoint for SMS — retrying failures with growing delays.
@@ -194,6 +195,8 @@ public struct OutboxSender {
         process.standardInput = stdin
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
@@ -208,13 +211,9 @@ public struct OutboxSender {
         signal(SIGPIPE, SIG_IGN)
         try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
         try? stdin.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(configuration.commandTimeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
+        if exited.wait(timeout: .now() + configuration.commandTimeout) == .timedOut {
             process.terminate()
-            let grace = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < grace { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if exited.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             return .uncertain("il comando non ha finito entro \(Int(configuration.commandTimeout)) s ed è stato fermato: il messaggio può essere partito")
         }
@@ -264,24 +263,19 @@ public struct OutboxSender {
 }
 
 /// The error output of a command, filled by the thread that drains it.
-///
-/// `@unchecked Sendable`: `data` and `done` are touched only under `lock`.
-private final class ErrorText: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private var done = false
+private final class ErrorText: Sendable {
+    private let data = Mutex(Data())
+    /// Signalled once `data` holds the whole output.
+    private let done = DispatchSemaphore(value: 0)
 
     func set(_ value: Data) {
-        lock.withLock {
-            data = value
-            done = true
-        }
+        data.withLock { $0 = value }
+        done.signal()
     }
 
     /// The text read so far, waiting up to `seconds` for the end of the output (a grandchild may keep it open).
     func text(waiting seconds: TimeInterval) -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !lock.withLock({ done }) && Date() < deadline { usleep(5_000) }
-        return lock.withLock { String(decoding: data, as: UTF8.self) }.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = done.wait(timeout: .now() + seconds)
+        return data.withLock { String(decoding: $0, as: UTF8.self) }.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

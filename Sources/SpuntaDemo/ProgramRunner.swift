@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -73,21 +74,17 @@ public struct ProgramRunner: Sendable {
     }
 }
 
-/// Collects a pipe's bytes read on another thread. `@unchecked Sendable`: guarded by `lock`.
-private final class OutputBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func setErrors(_ value: Data) { lock.withLock { data = value } }
-    var errors: Data { lock.withLock { data } }
+/// Collects a pipe's bytes read on another thread.
+private final class OutputBox: Sendable {
+    private let data = Mutex(Data())
+    func setErrors(_ value: Data) { data.withLock { $0 = value } }
+    var errors: Data { data.withLock { $0 } }
 }
 
 /// The server running in the background during the demo.
-public final class BackgroundServer: @unchecked Sendable {
-    // `@unchecked Sendable`: `firstLine` is written by the reader callback and read by the demo under `lock`.
+public final class BackgroundServer: Sendable {
     private let process = Process()
-    private let lock = NSLock()
-    private var text = ""
-    public private(set) var url = ""
+    public let url: String
 
     public init(runner: ProgramRunner, database: String, port: Int) throws {
         process.executableURL = URL(fileURLWithPath: runner.path("spunta-server"))
@@ -95,29 +92,38 @@ public final class BackgroundServer: @unchecked Sendable {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
+        // The reader gathers the server's output until the line with its address; the semaphore wakes the
+        // start when that line arrives or the output ends (the server stopped).
+        let text = Mutex("")
+        let found = Mutex<String?>(nil)
+        let settled = DispatchSemaphore(value: 0)
+        out.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.text += String(decoding: data, as: UTF8.self) }
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                settled.signal()
+                return
+            }
+            let seen = text.withLock { $0 += String(decoding: data, as: UTF8.self); return $0 }
+            if found.withLock({ $0 }) == nil, let line = seen.split(separator: "\n").first(where: { $0.contains("http://") }),
+               let address = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) {
+                found.withLock { $0 = String(address) }
+                settled.signal()
+            }
         }
         do {
             try process.run()
         } catch {
             throw DemoError.programMissing(runner.path("spunta-server"))
         }
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let seen = lock.withLock { text }
-            if let line = seen.split(separator: "\n").first(where: { $0.contains("http://") }),
-               let found = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) {
-                url = String(found)
-                return
-            }
-            if !process.isRunning { break }
-            usleep(20_000)
+        _ = settled.wait(timeout: .now() + 20)
+        guard let address = found.withLock({ $0 }) else {
+            out.fileHandleForReading.readabilityHandler = nil
+            url = ""
+            stop()
+            throw DemoError.stepFailed("spunta-server serve", "il server non è partito")
         }
-        stop()
-        throw DemoError.stepFailed("spunta-server serve", "il server non è partito")
+        url = address
     }
 
     public var port: Int { Int(url.split(separator: ":").last ?? "0") ?? 0 }

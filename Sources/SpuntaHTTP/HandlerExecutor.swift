@@ -3,9 +3,7 @@ import Dispatch
 /// The threads request handlers run on: a task executor of the server's own, so that handlers never compete
 /// for — or wait behind blocked threads of — Swift's shared cooperative pool (a program that embeds the
 /// server may block those threads; the server must still answer).
-///
-/// `@unchecked Sendable`: the only state is an immutable concurrent dispatch queue, itself thread-safe.
-final class HandlerExecutor: TaskExecutor, @unchecked Sendable {
+final class HandlerExecutor: TaskExecutor {
     private let queue: DispatchQueue
 
     init(label: String) {

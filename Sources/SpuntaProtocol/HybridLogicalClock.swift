@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The hybrid logical clock of one process (Kulkarni et al., "Logical Physical Clocks", 2014): stamps
 /// that follow wall-clock time, never go backwards even when the physical clock does, and order every
@@ -7,9 +8,7 @@ import Foundation
 /// A remote stamp further ahead of local physical time than `maxDriftMilliseconds` is refused with
 /// `HLCDriftError` and leaves the clock untouched, so a device with a wrong clock can never drag the
 /// server's clock into the future.
-public final class HybridLogicalClock: @unchecked Sendable {
-    // Safe to share: `last` is the only mutable state and is read and written only while `lock` is held.
-
+public final class HybridLogicalClock: Sendable {
     /// Default tolerance for remote stamps ahead of local time: 24 hours.
     public static let defaultMaxDriftMilliseconds: Int64 = 24 * 60 * 60 * 1000
 
@@ -17,8 +16,7 @@ public final class HybridLogicalClock: @unchecked Sendable {
     public let maxDriftMilliseconds: Int64
 
     private let physicalClock: @Sendable () -> Int64
-    private let lock = NSLock()
-    private var last: HLCTimestamp
+    private let last: Mutex<HLCTimestamp>
 
     /// A clock that continues after `last` (the greatest stamp persisted before a restart, or `.zero`),
     /// reading physical time from `physicalClock` (ms since the epoch; the system clock by default).
@@ -28,21 +26,21 @@ public final class HybridLogicalClock: @unchecked Sendable {
         physicalClock: @escaping @Sendable () -> Int64 = HybridLogicalClock.systemMilliseconds
     ) {
         precondition(maxDriftMilliseconds >= 0, "the drift tolerance is a duration, never negative")
-        self.last = last
+        self.last = Mutex(last)
         self.maxDriftMilliseconds = maxDriftMilliseconds
         self.physicalClock = physicalClock
     }
 
     /// The greatest stamp issued or adopted so far.
     public var current: HLCTimestamp {
-        lock.withLock { last }
+        last.withLock { $0 }
     }
 
     /// A stamp for a local or send event: greater than every stamp before it (so never `.zero`), and at
     /// least the physical time. (Paper: l' = max(l, pt); c = l' == l ? c + 1 : 0.)
     public func now() -> HLCTimestamp {
         let physical = HLCTimestamp(milliseconds: clampedPhysicalTime(), counter: 0)
-        return lock.withLock {
+        return last.withLock { last in
             last = Swift.max(last.successor, physical)
             return last
         }
@@ -62,7 +60,7 @@ public final class HybridLogicalClock: @unchecked Sendable {
                                 maxDriftMilliseconds: maxDriftMilliseconds)
         }
         let physical = HLCTimestamp(milliseconds: physicalMilliseconds, counter: 0)
-        return lock.withLock {
+        return last.withLock { last in
             last = Swift.max(Swift.max(last, remote).successor, physical)
             return last
         }

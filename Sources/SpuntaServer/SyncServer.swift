@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SpuntaHTTP
 import SpuntaProtocol
 
@@ -57,34 +58,31 @@ public final class SyncServer: Sendable {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let box = SignalBox()
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
-            for sig in [SIGINT, SIGTERM] {
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        let signals = [SIGINT, SIGTERM]
+        let sources = signals.map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        let received = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            for (sig, source) in zip(signals, sources) {
                 source.setEventHandler {
                     if box.fire(sig) { continuation.resume(returning: sig) }
                 }
-                box.keep(source)
                 source.resume()
             }
         }
+        // The sources fire only while they live.
+        withExtendedLifetime(sources) {}
+        return received
     }
 }
 
-/// Remembers the first signal and keeps the sources alive. `@unchecked Sendable`: state is under `lock`.
-private final class SignalBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fired = false
-    private var sources: [any DispatchSourceSignal] = []
+/// Remembers the first signal.
+private final class SignalBox: Sendable {
+    private let fired = Mutex(false)
 
     /// True for the first signal only, so the continuation resumes once.
     func fire(_ signal: Int32) -> Bool {
-        lock.withLock {
+        fired.withLock { fired in
             defer { fired = true }
             return !fired
         }
-    }
-
-    func keep(_ source: any DispatchSourceSignal) {
-        lock.withLock { sources.append(source) }
     }
 }

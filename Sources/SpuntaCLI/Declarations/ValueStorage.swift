@@ -1,29 +1,28 @@
 import Foundation
+import Synchronization
 
 /// The cell behind one declared option, flag or argument. A command is a value type, but the parser
 /// fills its declarations after `init()` through reflection, so each declaration shares this cell by
 /// reference with every copy of the command.
-final class ValueStorage<Value: Sendable>: @unchecked Sendable {
-    // Safe to share: `value` is read and written only while `lock` is held.
-    private let lock = NSLock()
-    private var value: Value?
+final class ValueStorage<Value: Sendable>: Sendable {
+    private let value: Mutex<Value?>
 
     /// An empty cell: the declaration is required and has no value until parsing.
     init() {
-        value = nil
+        value = Mutex(nil)
     }
 
     /// A cell holding a default value.
     init(initial: Value) {
-        value = initial
+        value = Mutex(initial)
     }
 
     var current: Value? {
-        lock.withLock { value }
+        value.withLock { $0 }
     }
 
     func set(_ newValue: Value) {
-        lock.withLock { value = newValue }
+        value.withLock { $0 = newValue }
     }
 
     /// The value, for a wrapper's `wrappedValue`. Reading a required declaration that was never parsed

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,11 +13,10 @@ import Darwin
 /// line feed is shown, never obeyed. The sink's own control sequences take their own ways — `styled` for
 /// colours, `bell`, `clearScreen`, `writeControl` for cursor movements — and a document (CSV, HTML) bound
 /// for a file or a pipe goes out untouched through `writeDocument`.
-public final class OutputSink: @unchecked Sendable {
-    // Safe to share: the memory buffer is touched, and the descriptor written, only while `lock` is held.
-    private let lock = NSLock()
+public final class OutputSink: Sendable {
     private let fileDescriptor: Int32?
-    private var buffer: [UInt8] = []
+    /// The memory buffer; its lock is held too while the descriptor is written, so that writes never interleave.
+    private let buffer = Mutex<[UInt8]>([])
 
     /// Whether the output is a terminal (isatty).
     public let isTerminal: Bool
@@ -78,7 +78,7 @@ public final class OutputSink: @unchecked Sendable {
     private func writeRaw(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
-            lock.withLock {
+            buffer.withLock { buffer in
                 guard let fileDescriptor else {
                     buffer.append(contentsOf: bytes)
                     return
@@ -111,7 +111,7 @@ public final class OutputSink: @unchecked Sendable {
 
     /// Everything written so far, for a memory sink; empty for a descriptor.
     public var text: String {
-        lock.withLock { String(decoding: buffer, as: UTF8.self) }
+        buffer.withLock { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `text` (escaped) to be written with the ANSI codes of `styles` when colours are enabled, plain otherwise.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,11 +9,14 @@ import Darwin
 /// Where a command reads: standard input or, in tests, bytes given in advance. Barcode and QR scanners
 /// act as keyboards, so each scan arrives as one line; screens read single keys in raw mode. Both come
 /// from one buffer, so switching between lines and keys loses nothing.
-public final class InputSource: @unchecked Sendable {
-    // Safe to share: `buffer` and `reachedEnd` are read and written only while `lock` is held.
-    private let lock = NSLock()
-    private var buffer: [UInt8]
-    private var reachedEnd: Bool
+public final class InputSource: Sendable {
+    /// What was read and not yet consumed, and whether the input has ended.
+    private struct Pending {
+        var buffer: [UInt8]
+        var reachedEnd: Bool
+    }
+
+    private let pending: Mutex<Pending>
 
     /// The descriptor read from; nil for bytes given in advance.
     public let fileDescriptor: Int32?
@@ -23,14 +27,12 @@ public final class InputSource: @unchecked Sendable {
     /// Reads from `fileDescriptor`.
     public init(fileDescriptor: Int32) {
         self.fileDescriptor = fileDescriptor
-        buffer = []
-        reachedEnd = false
+        pending = Mutex(Pending(buffer: [], reachedEnd: false))
     }
 
     private init(bytes: [UInt8]) {
         fileDescriptor = nil
-        buffer = bytes
-        reachedEnd = true
+        pending = Mutex(Pending(buffer: bytes, reachedEnd: true))
     }
 
     /// Input made of these bytes, then end of input.
@@ -51,45 +53,45 @@ public final class InputSource: @unchecked Sendable {
     /// The next line without its line ending (LF or CR LF), nil at end of input. Invalid UTF-8 is
     /// replaced, never fatal. Blocks until a line is complete.
     public func readLine() -> String? {
-        lock.withLock {
+        pending.withLock { pending in
             while true {
-                if let newline = buffer.firstIndex(of: 0x0A) {
-                    var line = Array(buffer[..<newline])
-                    buffer.removeSubrange(...newline)
+                if let newline = pending.buffer.firstIndex(of: 0x0A) {
+                    var line = Array(pending.buffer[..<newline])
+                    pending.buffer.removeSubrange(...newline)
                     if line.last == 0x0D { line.removeLast() }
                     return String(decoding: line, as: UTF8.self)
                 }
-                if reachedEnd || !fill(timeoutMilliseconds: nil) {
-                    guard !buffer.isEmpty else { return nil }
-                    defer { buffer.removeAll() }
-                    return String(decoding: buffer, as: UTF8.self)
+                if pending.reachedEnd || !fill(&pending, timeoutMilliseconds: nil) {
+                    guard !pending.buffer.isEmpty else { return nil }
+                    defer { pending.buffer.removeAll() }
+                    return String(decoding: pending.buffer, as: UTF8.self)
                 }
             }
         }
     }
 
     /// True once the input has ended (no more keys will come).
-    public var isAtEnd: Bool { lock.withLock { reachedEnd && buffer.isEmpty } }
+    public var isAtEnd: Bool { pending.withLock { $0.reachedEnd && $0.buffer.isEmpty } }
 
     /// The next key press, nil at end of input or when `timeoutMilliseconds` pass without one. Put the
     /// terminal in raw mode first (`Terminal.withRawMode`), or keys arrive only after Enter.
     public func readKey(timeoutMilliseconds: Int? = nil) -> Key? {
-        lock.withLock {
-            if buffer.isEmpty && (reachedEnd || !fill(timeoutMilliseconds: timeoutMilliseconds)) {
+        pending.withLock { pending in
+            if pending.buffer.isEmpty && (pending.reachedEnd || !fill(&pending, timeoutMilliseconds: timeoutMilliseconds)) {
                 return nil
             }
             while true {
-                switch KeyDecoder.decode(buffer, atEnd: reachedEnd) {
+                switch KeyDecoder.decode(pending.buffer, atEnd: pending.reachedEnd) {
                 case let .key(key, byteCount):
-                    buffer.removeFirst(byteCount)
+                    pending.buffer.removeFirst(byteCount)
                     return key
                 case .incomplete:
                     // The rest of an escape sequence follows within a few milliseconds; a lone ESC does not.
-                    if !fill(timeoutMilliseconds: 50) {
-                        guard case let .key(key, byteCount) = KeyDecoder.decode(buffer, atEnd: true) else {
+                    if !fill(&pending, timeoutMilliseconds: 50) {
+                        guard case let .key(key, byteCount) = KeyDecoder.decode(pending.buffer, atEnd: true) else {
                             return nil
                         }
-                        buffer.removeFirst(byteCount)
+                        pending.buffer.removeFirst(byteCount)
                         return key
                     }
                 }
@@ -97,10 +99,10 @@ public final class InputSource: @unchecked Sendable {
         }
     }
 
-    /// Reads what is available into `buffer`, waiting at most `timeoutMilliseconds` (nil: forever).
-    /// Returns false on timeout or end of input. Called with `lock` held.
-    private func fill(timeoutMilliseconds: Int?) -> Bool {
-        guard let fileDescriptor, !reachedEnd else { return false }
+    /// Reads what is available into `pending`, waiting at most `timeoutMilliseconds` (nil: forever).
+    /// Returns false on timeout or end of input. Called with the lock of `pending` held.
+    private func fill(_ pending: inout Pending, timeoutMilliseconds: Int?) -> Bool {
+        guard let fileDescriptor, !pending.reachedEnd else { return false }
         if let timeoutMilliseconds {
             var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLIN), revents: 0)
             var ready: Int32
@@ -113,11 +115,11 @@ public final class InputSource: @unchecked Sendable {
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
             if count > 0 {
-                buffer.append(contentsOf: chunk[..<count])
+                pending.buffer.append(contentsOf: chunk[..<count])
                 return true
             }
             if count < 0 && errno == EINTR { continue }
-            reachedEnd = true
+            pending.reachedEnd = true
             return false
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,10 +14,8 @@ import Darwin
 /// The saved settings come back on `restore()`, on deinit, at process exit, and on SIGINT, SIGTERM,
 /// SIGHUP and SIGQUIT (after which the signal takes its previous course); Ctrl-Z restores the terminal
 /// while the program is stopped and raw mode resumes on `fg`.
-public final class RawMode: @unchecked Sendable {
-    // Safe to share: `isActive` is read and written only while `lock` is held; the rest is immutable.
-    private let lock = NSLock()
-    private var isActive = true
+public final class RawMode: Sendable {
+    private let isActive = Mutex(true)
     /// The terminal in raw mode.
     public let fileDescriptor: Int32
 
@@ -62,12 +61,12 @@ public final class RawMode: @unchecked Sendable {
 
     /// Whether raw mode is still on (not yet restored).
     public var isEnabled: Bool {
-        lock.withLock { isActive }
+        isActive.withLock { $0 }
     }
 
     /// Puts the saved settings back. Calling it again does nothing.
     public func restore() {
-        let wasActive = lock.withLock {
+        let wasActive = isActive.withLock { isActive in
             defer { isActive = false }
             return isActive
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,9 +14,8 @@ import Darwin
 /// the work (restore, then let the signal take its course), so nothing but `write` runs inside the handler. A
 /// dispatch signal source does not do here: on Linux it never fired for a Ctrl-C while the program sat in a
 /// blocking read, and the signal was lost — the program neither stopped nor gave the echo back.
-final class TerminalRestorer: @unchecked Sendable {
-    // Safe to share: every stored property is read and written only while `lock` is held. Signal work
-    // runs on the restorer's thread (never inside a signal handler), so taking the lock there is allowed.
+final class TerminalRestorer: Sendable {
+    // Signal work runs on the restorer's thread (never inside a signal handler), so taking the lock there is allowed.
 
     static let shared = TerminalRestorer()
 
@@ -27,46 +27,49 @@ final class TerminalRestorer: @unchecked Sendable {
         var raw: termios
     }
 
-    private let lock = NSLock()
-    private var saved: [Int32: Saved] = [:]
-    private var handlersInstalled = false
-    private var previousActions: [Int32: sigaction] = [:]
-    private var exitHandlerInstalled = false
-    /// Whether the pipe and the thread that reads it exist (made once, kept for the life of the process).
-    private var listening = false
+    private struct State {
+        var saved: [Int32: Saved] = [:]
+        var handlersInstalled = false
+        var previousActions: [Int32: sigaction] = [:]
+        var exitHandlerInstalled = false
+        /// Whether the pipe and the thread that reads it exist (made once, kept for the life of the process).
+        var listening = false
+    }
+
+    private let state = Mutex(State())
 
     func register(fileDescriptor: Int32, original: termios, raw: termios) {
-        lock.withLock {
-            if saved[fileDescriptor] == nil {
-                saved[fileDescriptor] = Saved(original: original, raw: raw)
+        state.withLock { state in
+            if state.saved[fileDescriptor] == nil {
+                state.saved[fileDescriptor] = Saved(original: original, raw: raw)
             } else {
-                saved[fileDescriptor]?.raw = raw
+                state.saved[fileDescriptor]?.raw = raw
             }
-            if !exitHandlerInstalled {
-                exitHandlerInstalled = true
+            if !state.exitHandlerInstalled {
+                state.exitHandlerInstalled = true
                 atexit { TerminalRestorer.shared.restoreAll() }
             }
-            if !handlersInstalled { installSignalHandlers() }
+            if !state.handlersInstalled { Self.installSignalHandlers(&state) }
         }
     }
 
     func unregister(fileDescriptor: Int32) {
-        lock.withLock {
-            guard var entry = saved.removeValue(forKey: fileDescriptor) else { return }
+        state.withLock { state in
+            guard var entry = state.saved.removeValue(forKey: fileDescriptor) else { return }
             _ = tcsetattr(fileDescriptor, TCSADRAIN, &entry.original)
-            if saved.isEmpty { removeSignalHandlers() }
+            if state.saved.isEmpty { Self.removeSignalHandlers(&state) }
         }
     }
 
     /// Whether any terminal is currently registered (for tests).
     var hasRegisteredTerminals: Bool {
-        lock.withLock { !saved.isEmpty }
+        state.withLock { !$0.saved.isEmpty }
     }
 
     /// Puts back the original settings of every registered terminal, keeping the registrations.
     func restoreAll() {
-        lock.withLock {
-            for (fileDescriptor, var entry) in saved {
+        state.withLock { state in
+            for (fileDescriptor, var entry) in state.saved {
                 _ = tcsetattr(fileDescriptor, TCSANOW, &entry.original)
             }
         }
@@ -74,17 +77,17 @@ final class TerminalRestorer: @unchecked Sendable {
 
     /// Applies raw mode again to every registered terminal (after the process was continued).
     private func reapplyAll() {
-        lock.withLock {
-            for (fileDescriptor, var entry) in saved {
+        state.withLock { state in
+            for (fileDescriptor, var entry) in state.saved {
                 _ = tcsetattr(fileDescriptor, TCSANOW, &entry.raw)
             }
         }
     }
 
-    /// Called with `lock` held.
-    private func installSignalHandlers() {
-        guard listen() else { return }
-        handlersInstalled = true
+    /// Called with the lock of `state` held.
+    private static func installSignalHandlers(_ state: inout State) {
+        guard listen(&state) else { return }
+        state.handlersInstalled = true
         for signalNumber in TerminalRestorer.terminatingSignals + [SIGTSTP] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = forwardSignal
@@ -93,28 +96,28 @@ final class TerminalRestorer: @unchecked Sendable {
             action.sa_flags = SA_RESTART
             var previous = sigaction()
             sigaction(signalNumber, &action, &previous)
-            previousActions[signalNumber] = previous
+            state.previousActions[signalNumber] = previous
         }
     }
 
-    /// Called with `lock` held.
-    private func removeSignalHandlers() {
-        handlersInstalled = false
-        for (signalNumber, var previous) in previousActions {
+    /// Called with the lock of `state` held.
+    private static func removeSignalHandlers(_ state: inout State) {
+        state.handlersInstalled = false
+        for (signalNumber, var previous) in state.previousActions {
             sigaction(signalNumber, &previous, nil)
         }
-        previousActions.removeAll()
+        state.previousActions.removeAll()
     }
 
-    /// The pipe the handler writes to and the thread that reads it. Called with `lock` held; false when the
+    /// The pipe the handler writes to and the thread that reads it. Called with the lock of `state` held; false when the
     /// pipe cannot be made (then no handler is installed and the signals keep their previous course).
-    private func listen() -> Bool {
-        if listening { return true }
+    private static func listen(_ state: inout State) -> Bool {
+        if state.listening { return true }
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { return false }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         signalPipeWriteEnd = ends[1]
-        listening = true
+        state.listening = true
         let readEnd = ends[0]
         let thread = Thread {
             // The thread inherits its creator's mask, where dispatch blocks these signals: the signal raised again
@@ -149,9 +152,9 @@ final class TerminalRestorer: @unchecked Sendable {
             return
         }
         restoreAll()
-        lock.withLock {
-            saved.removeAll()
-            removeSignalHandlers()
+        state.withLock { state in
+            state.saved.removeAll()
+            Self.removeSignalHandlers(&state)
         }
         raise(signalNumber)
     }

@@ -1,6 +1,7 @@
 import CSystem
 import Foundation
 import SpuntaStore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,11 +12,11 @@ import Glibc
 /// server (`wait=25`), so news from other devices arrives within moments; the other sleeps on inotify until
 /// the scanning program signals new ops (`OutboxSignal`, written after each commit) and pushes at once. Nothing
 /// polls: neither loop wakes without a reason. Offline, both back off with jitter up to a minute.
-public final class SyncWatcher: @unchecked Sendable {
-    // `@unchecked Sendable`: the loops share only `stopped` and the callback, both guarded by `lock`.
+public final class SyncWatcher: Sendable {
     private let home: DeviceHome
-    private let lock = NSLock()
-    private var stopped = false
+    private let stopped = Mutex(false)
+    /// Signalled by `stop()`, once for each loop, so that a loop waiting out its backoff ends at once.
+    private let wakeUp = DispatchSemaphore(value: 0)
     private let onEvent: @Sendable (Event) -> Void
 
     public enum Event: Sendable {
@@ -29,10 +30,15 @@ public final class SyncWatcher: @unchecked Sendable {
     }
 
     public func stop() {
-        lock.withLock { stopped = true }
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        for _ in 0..<2 { wakeUp.signal() }
     }
 
-    private var isStopped: Bool { lock.withLock { stopped } }
+    private var isStopped: Bool { stopped.withLock { $0 } }
 
     /// Runs both loops until `stop()`; returns when they have ended, or at once with a fatal error (revoked…).
     public func run() throws {
@@ -123,10 +129,9 @@ public final class SyncWatcher: @unchecked Sendable {
         }
     }
 
+    /// Waits `seconds`, or less when `stop()` comes first.
     private func sleep(seconds: TimeInterval) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !isStopped, Date() < deadline {
-            usleep(useconds_t(min(0.2, max(0, deadline.timeIntervalSinceNow)) * 1_000_000))
-        }
+        guard !isStopped else { return }
+        _ = wakeUp.wait(timeout: .now() + seconds)
     }
 }

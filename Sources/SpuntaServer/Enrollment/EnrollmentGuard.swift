@@ -1,12 +1,11 @@
 import Foundation
+import Synchronization
 
 /// Limits enrollment attempts per client address (tentativi di registrazione): each failed attempt is counted;
 /// past a few in a window the answers are slowed down, and past a limit the address is refused for a while. A
 /// code is 12 characters from 31, so guessing is hopeless anyway: this keeps a guesser from occupying the server
 /// and makes every attempt visible in the log. Successful enrollments are never counted.
-///
-/// `@unchecked Sendable`: `entries` is read and written only under `lock`.
-public final class EnrollmentGuard: @unchecked Sendable {
+public final class EnrollmentGuard: Sendable {
     public struct Policy: Sendable {
         /// Failed attempts in `window` that are answered at once.
         public var freeFailures = 5
@@ -47,8 +46,7 @@ public final class EnrollmentGuard: @unchecked Sendable {
     }
 
     public let policy: Policy
-    private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
+    private let entries = Mutex<[String: Entry]>([:])
 
     public init(policy: Policy = Policy()) {
         self.policy = policy
@@ -56,7 +54,7 @@ public final class EnrollmentGuard: @unchecked Sendable {
 
     /// Admits (or refuses) an attempt from `address`. An admitted attempt must end with `release` or `failed`.
     public func admit(_ address: String, now: Date) -> Admission {
-        lock.withLock {
+        entries.withLock { entries in
             var entry = entries[address] ?? Entry()
             entry.failures.removeAll { now.timeIntervalSince($0) >= policy.window }
             if let until = entry.lockedUntil {
@@ -71,7 +69,7 @@ public final class EnrollmentGuard: @unchecked Sendable {
                 return .refused(retryAfter: 1)
             }
             entry.inFlight += 1
-            if entries[address] == nil, entries.count >= policy.maxAddresses { forgetIdle(now: now) }
+            if entries[address] == nil, entries.count >= policy.maxAddresses { forgetIdle(&entries, now: now) }
             entries[address] = entry
             let beyond = entry.failures.count - policy.freeFailures
             guard beyond >= 0 else { return .allowed(delay: 0) }
@@ -82,12 +80,12 @@ public final class EnrollmentGuard: @unchecked Sendable {
     /// The attempt is over without a failure to count: it enrolled a device, or it was not an attempt at a code
     /// (a malformed request, a server stopping).
     public func release(_ address: String) {
-        lock.withLock { entries[address]?.inFlight -= 1 }
+        entries.withLock { $0[address]?.inFlight -= 1 }
     }
 
     /// The attempt presented a wrong, used or expired code: counted, and the address locked out at the limit.
     public func failed(_ address: String, now: Date) -> Failure {
-        lock.withLock {
+        entries.withLock { entries in
             var entry = entries[address] ?? Entry(inFlight: 1)
             entry.inFlight = max(0, entry.inFlight - 1)
             entry.failures.removeAll { now.timeIntervalSince($0) >= policy.window }
@@ -105,7 +103,7 @@ public final class EnrollmentGuard: @unchecked Sendable {
     }
 
     /// Addresses with no failure in the window, no attempt in flight and no lockout.
-    private func forgetIdle(now: Date) {
+    private func forgetIdle(_ entries: inout [String: Entry], now: Date) {
         entries = entries.filter { _, entry in
             entry.inFlight > 0 || (entry.lockedUntil.map { $0 > now } ?? false)
                 || entry.failures.contains { now.timeIntervalSince($0) < policy.window }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Wakes long-polling pulls when a commit touches their scope (notifica delle novità), so devices learn of new
 /// ops within moments without polling.
@@ -6,34 +7,37 @@ import Foundation
 /// Each key remembers the last log position that touched it: a pull that saw the log up to `observed` and
 /// registers afterwards is answered at once if something of its keys was committed in between, so no
 /// notification is ever missed.
-///
-/// `@unchecked Sendable`: all state is read and written under `lock`.
-public final class ChangeNotifier: @unchecked Sendable {
+public final class ChangeNotifier: Sendable {
     private struct Waiter {
         let keys: Set<String>
         let continuation: CheckedContinuation<Bool, Never>
     }
 
-    private let lock = NSLock()
-    private var waiters: [UInt64: Waiter] = [:]
-    private var nextID: UInt64 = 0
-    private var lastSeqByKey: [String: Int64] = [:]
-    private var closed = false
+    private struct State {
+        var waiters: [UInt64: Waiter] = [:]
+        var nextID: UInt64 = 0
+        var lastSeqByKey: [String: Int64] = [:]
+        var closed = false
+        /// Who waits for a number of pulls to be waiting (`untilWaiting`).
+        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     /// Number of pulls waiting now (for metrics).
-    public var waiting: Int { lock.withLock { waiters.count } }
+    public var waiting: Int { state.withLock { $0.waiters.count } }
 
     /// Records a commit at log position `head` touching `keys`, and wakes the pulls it concerns.
     public func notify(keys: Set<String>, head: Int64) {
         guard !keys.isEmpty else { return }
         var woken: [CheckedContinuation<Bool, Never>] = []
-        lock.withLock {
-            for key in keys { lastSeqByKey[key] = max(lastSeqByKey[key] ?? 0, head) }
-            for (id, waiter) in waiters where !waiter.keys.isDisjoint(with: keys) {
+        state.withLock { state in
+            for key in keys { state.lastSeqByKey[key] = max(state.lastSeqByKey[key] ?? 0, head) }
+            for (id, waiter) in state.waiters where !waiter.keys.isDisjoint(with: keys) {
                 woken.append(waiter.continuation)
-                waiters[id] = nil
+                state.waiters[id] = nil
             }
         }
         for continuation in woken { continuation.resume(returning: true) }
@@ -42,18 +46,22 @@ public final class ChangeNotifier: @unchecked Sendable {
     /// Waits until a commit after `observed` touches one of `keys`, or `timeout` passes, or the notifier closes.
     /// Returns true when there is news.
     public func wait(for keys: Set<String>, after observed: Int64, timeout: Duration) async -> Bool {
-        let id: UInt64 = lock.withLock {
-            nextID += 1
-            return nextID
+        let id: UInt64 = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                let immediate: Bool? = lock.withLock {
-                    if closed { return false }
-                    if keys.contains(where: { (lastSeqByKey[$0] ?? 0) > observed }) { return true }
-                    waiters[id] = Waiter(keys: keys, continuation: continuation)
-                    return nil
+                let (immediate, watchers) = state.withLock { state -> (Bool?, [CheckedContinuation<Void, Never>]) in
+                    if state.closed { return (false, []) }
+                    if keys.contains(where: { (state.lastSeqByKey[$0] ?? 0) > observed }) { return (true, []) }
+                    state.waiters[id] = Waiter(keys: keys, continuation: continuation)
+                    let count = state.waiters.count
+                    let reached = state.watchers.filter { $0.count <= count }.map(\.continuation)
+                    state.watchers.removeAll { $0.count <= count }
+                    return (nil, reached)
                 }
+                for watcher in watchers { watcher.resume() }
                 if let immediate {
                     continuation.resume(returning: immediate)
                     return
@@ -70,19 +78,32 @@ public final class ChangeNotifier: @unchecked Sendable {
         }
     }
 
+    /// Returns once `count` pulls are waiting. A test learns this way that a long poll is parked, and can then
+    /// commit the change that must wake it.
+    func untilWaiting(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let reached = state.withLock { state -> Bool in
+                guard state.waiters.count < count else { return true }
+                state.watchers.append((count, continuation))
+                return false
+            }
+            if reached { continuation.resume() }
+        }
+    }
+
     /// Wakes every waiting pull (shutdown) and answers future waits at once.
     public func close() {
-        let all: [CheckedContinuation<Bool, Never>] = lock.withLock {
-            closed = true
-            let list = waiters.values.map(\.continuation)
-            waiters.removeAll()
+        let all: [CheckedContinuation<Bool, Never>] = state.withLock { state in
+            state.closed = true
+            let list = state.waiters.values.map(\.continuation)
+            state.waiters.removeAll()
             return list
         }
         for continuation in all { continuation.resume(returning: false) }
     }
 
     private func finish(_ id: UInt64, news: Bool) {
-        let waiter = lock.withLock { waiters.removeValue(forKey: id) }
+        let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
         waiter?.continuation.resume(returning: news)
     }
 }

@@ -1,32 +1,38 @@
 import Foundation
 import SpuntaServerStore
 import SpuntaStore
+import Synchronization
 
 /// The one writer of the server database (scrittura raggruppata). Requests hand it jobs; a dedicated thread
 /// runs every job waiting in one transaction — each job in its own savepoint, so a failing job takes nothing
 /// else down — commits once, and only then answers each job. Many devices pushing at once thus cost one durable
 /// commit, and no answer is given before its data is on disk.
-///
-/// `@unchecked Sendable`: the connection is used only on the writer thread; `pending`, `stopping` and `running`
-/// are read and written only while holding `condition`'s lock.
-public final class GroupCommitWriter: @unchecked Sendable {
+public final class GroupCommitWriter: Sendable {
     /// A job's work: runs in the shared transaction, returns the scope keys it touched and what to do once
     /// the transaction is committed.
-    public typealias Work = (Database) throws -> (keys: Set<String>, done: () -> Void)
+    public typealias Work = @Sendable (Database) throws -> (keys: Set<String>, done: @Sendable () -> Void)
 
     private struct Job {
         let work: Work
-        let fail: (any Error) -> Void
+        let fail: @Sendable (any Error) -> Void
     }
 
+    private struct State {
+        var pending: [Job] = []
+        var stopping = false
+        /// Who waits for the queue to reach a length (`untilQueued`).
+        var queueWaiters: [(length: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    /// The writer's connection: used only on the writer thread.
     private let queue: DatabaseQueue
-    private let condition = NSCondition()
-    private var pending: [Job] = []
-    private var stopping = false
-    private var running = true
+    private let state = Mutex(State())
+    /// Signalled once for each job handed in, and once by `shutdown()`: the writer thread sleeps on it.
+    private let jobsReady = DispatchSemaphore(value: 0)
+    /// Signalled when the writer thread has committed its last job and ended.
+    private let finished = DispatchSemaphore(value: 0)
     private let maxJobsPerCommit: Int
     private let onCommit: @Sendable (_ keys: Set<String>, _ head: Int64, _ jobs: Int) -> Void
-    private var thread: Thread?
 
     /// Thrown to jobs submitted after `shutdown()`.
     public struct ShuttingDown: Error {}
@@ -40,7 +46,6 @@ public final class GroupCommitWriter: @unchecked Sendable {
         self.onCommit = onCommit
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "spunta-writer"
-        self.thread = thread
         thread.start()
     }
 
@@ -54,50 +59,70 @@ public final class GroupCommitWriter: @unchecked Sendable {
                 },
                 fail: { continuation.resume(throwing: $0) }
             )
-            condition.lock()
-            if stopping {
-                condition.unlock()
+            let (accepted, observers) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+                guard !state.stopping else { return (false, []) }
+                state.pending.append(job)
+                let length = state.pending.count
+                let reached = state.queueWaiters.filter { $0.length <= length }.map(\.continuation)
+                state.queueWaiters.removeAll { $0.length <= length }
+                return (true, reached)
+            }
+            guard accepted else {
                 continuation.resume(throwing: ShuttingDown())
                 return
             }
-            pending.append(job)
-            condition.signal()
-            condition.unlock()
+            jobsReady.signal()
+            for observer in observers { observer.resume() }
+        }
+    }
+
+    /// Returns once `length` jobs wait for the writer. A test that holds the writer with a job of its own learns
+    /// this way that a request has reached the writer's queue, and can act at that exact moment (a shutdown).
+    func untilQueued(_ length: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let reached = state.withLock { state -> Bool in
+                guard state.pending.count < length else { return true }
+                state.queueWaiters.append((length, continuation))
+                return false
+            }
+            if reached { continuation.resume() }
         }
     }
 
     /// Stops taking jobs, commits those already taken, and waits for the writer thread to end.
     public func shutdown() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while running {
-            condition.wait()
+        let first = state.withLock { state in
+            defer { state.stopping = true }
+            return !state.stopping
         }
-        condition.unlock()
+        if first { jobsReady.signal() }
+        finished.wait()
+        // Let any later caller through too.
+        finished.signal()
     }
 
     private func loop() {
         while true {
-            condition.lock()
-            while pending.isEmpty && !stopping {
-                condition.wait()
+            jobsReady.wait()
+            // A wake-up may find nothing: the jobs it was signalled for went out in an earlier, larger batch.
+            let (batch, ended) = state.withLock { state -> ([Job], Bool) in
+                guard !state.pending.isEmpty else { return ([], state.stopping) }
+                let batch = Array(state.pending.prefix(maxJobsPerCommit))
+                state.pending.removeFirst(batch.count)
+                return (batch, false)
             }
-            if pending.isEmpty && stopping {
-                running = false
-                condition.broadcast()
-                condition.unlock()
+            if ended {
+                finished.signal()
                 return
             }
-            let batch = Array(pending.prefix(maxJobsPerCommit))
-            pending.removeFirst(batch.count)
-            condition.unlock()
+            if batch.isEmpty { continue }
             commit(batch)
+            // Jobs beyond one batch were signalled too, so the next wait returns at once.
         }
     }
 
     private func commit(_ jobs: [Job]) {
-        var completions: [() -> Void] = []
+        var completions: [@Sendable () -> Void] = []
         var failures: [(Job, any Error)] = []
         var keys: Set<String> = []
         var head: Int64 = 0

@@ -1,14 +1,13 @@
 import Foundation
 import SpuntaStore
+import Synchronization
 
 /// Read-only connections for pulls and status pages, each on its own serial queue, so that blocking SQLite
 /// reads never occupy the threads of Swift's cooperative pool and never wait for the writer (WAL).
-///
-/// `@unchecked Sendable`: each connection is used only on its own serial queue; `next` is guarded by `lock`.
-public final class ReaderPool: @unchecked Sendable {
+/// Each connection is used only on its own serial queue.
+public final class ReaderPool: Sendable {
     private let readers: [(queue: DispatchQueue, connection: DatabaseQueue)]
-    private let lock = NSLock()
-    private var next = 0
+    private let next = Mutex(0)
 
     public init(path: String, count: Int) throws {
         var readers: [(DispatchQueue, DatabaseQueue)] = []
@@ -20,7 +19,7 @@ public final class ReaderPool: @unchecked Sendable {
 
     /// Runs `body` in a read transaction (one consistent snapshot) on one of the connections.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let reader = lock.withLock { () -> (queue: DispatchQueue, connection: DatabaseQueue) in
+        let reader = next.withLock { next -> (queue: DispatchQueue, connection: DatabaseQueue) in
             next = (next + 1) % readers.count
             return readers[next]
         }

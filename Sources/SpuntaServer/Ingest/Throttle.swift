@@ -1,11 +1,9 @@
 import Foundation
+import Synchronization
 
 /// Says yes at most once per interval (for periodic work done on the way of requests).
-///
-/// `@unchecked Sendable`: `last` is read and written only under `lock`.
-final class Throttle: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = Date.distantPast
+final class Throttle: Sendable {
+    private let last = Mutex(Date.distantPast)
     private let interval: TimeInterval
 
     init(every interval: TimeInterval) {
@@ -13,7 +11,7 @@ final class Throttle: @unchecked Sendable {
     }
 
     func due(_ now: Date) -> Bool {
-        lock.withLock {
+        last.withLock { last in
             guard now.timeIntervalSince(last) >= interval else { return false }
             last = now
             return true

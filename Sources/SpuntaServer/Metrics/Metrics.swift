@@ -1,9 +1,8 @@
 import Foundation
+import Synchronization
 
 /// Counters and latency histograms of the server, rendered in the Prometheus text format (GET /metrics).
-///
-/// `@unchecked Sendable`: every stored property is read and written under `lock`.
-public final class Metrics: @unchecked Sendable {
+public final class Metrics: Sendable {
     private struct SeriesKey: Hashable, Comparable {
         let name: String
         let labels: String
@@ -20,11 +19,14 @@ public final class Metrics: @unchecked Sendable {
     /// Latency buckets in seconds: from a millisecond to a long poll.
     public static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
-    private let lock = NSLock()
-    private var counters: [SeriesKey: Double] = [:]
-    private var histograms: [SeriesKey: Histogram] = [:]
-    private var help: [String: (type: String, text: String)] = [:]
-    private var gauges: [String: @Sendable () -> Double] = [:]
+    private struct State {
+        var counters: [SeriesKey: Double] = [:]
+        var histograms: [SeriesKey: Histogram] = [:]
+        var help: [String: (type: String, text: String)] = [:]
+        var gauges: [String: @Sendable () -> Double] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init() {
         describe("spunta_http_requests_total", type: "counter", "HTTP requests by route and status.")
@@ -39,41 +41,41 @@ public final class Metrics: @unchecked Sendable {
     }
 
     private func describe(_ name: String, type: String, _ text: String) {
-        help[name] = (type, text)
+        state.withLock { $0.help[name] = (type, text) }
     }
 
     /// Declares a counter kept by another part of the server, so that it is rendered with its help text.
     public func counter(_ name: String, help text: String) {
-        lock.withLock { help[name] = ("counter", text) }
+        state.withLock { $0.help[name] = ("counter", text) }
     }
 
     /// A gauge read when the metrics are rendered.
     public func gauge(_ name: String, help text: String, _ read: @escaping @Sendable () -> Double) {
-        lock.withLock {
-            help[name] = ("gauge", text)
-            gauges[name] = read
+        state.withLock { state in
+            state.help[name] = ("gauge", text)
+            state.gauges[name] = read
         }
     }
 
     public func increment(_ name: String, _ labels: [String: String] = [:], by amount: Double = 1) {
         let key = SeriesKey(name: name, labels: Self.render(labels))
-        lock.withLock { counters[key, default: 0] += amount }
+        state.withLock { $0.counters[key, default: 0] += amount }
     }
 
     public func observe(_ name: String, seconds: Double, _ labels: [String: String] = [:]) {
         let key = SeriesKey(name: name, labels: Self.render(labels))
-        lock.withLock {
-            var h = histograms[key] ?? Histogram(buckets: Array(repeating: 0, count: Self.buckets.count))
+        state.withLock { state in
+            var h = state.histograms[key] ?? Histogram(buckets: Array(repeating: 0, count: Self.buckets.count))
             for (i, bound) in Self.buckets.enumerated() where seconds <= bound { h.buckets[i] += 1 }
             h.count += 1
             h.sum += seconds
-            histograms[key] = h
+            state.histograms[key] = h
         }
     }
 
     /// The current value of a counter (tests, status).
     public func value(_ name: String, _ labels: [String: String] = [:]) -> Double {
-        lock.withLock { counters[SeriesKey(name: name, labels: Self.render(labels))] ?? 0 }
+        state.withLock { $0.counters[SeriesKey(name: name, labels: Self.render(labels))] ?? 0 }
     }
 
     /// Labels as the exposition format writes them (`name="value"`, sorted, escaped).
@@ -91,7 +93,7 @@ public final class Metrics: @unchecked Sendable {
 
     /// The exposition text.
     public func render() -> String {
-        let (counters, histograms, help, gauges) = lock.withLock { (self.counters, self.histograms, self.help, self.gauges) }
+        let (counters, histograms, help, gauges) = state.withLock { ($0.counters, $0.histograms, $0.help, $0.gauges) }
         var out = ""
         var described: Set<String> = []
         func header(_ name: String) {

@@ -3,6 +3,7 @@ import SpuntaCLI
 import SpuntaHTTP
 import SpuntaServer
 import SpuntaServerStore
+import Synchronization
 
 /// `spunta-server serve`: the sync server, until SIGINT or SIGTERM.
 struct Serve: ParsableCommand {
@@ -86,10 +87,9 @@ enum ServeError: Error, CustomStringConvertible {
     }
 }
 
-/// Writes access-log lines to a file or standard error. `@unchecked Sendable`: writes go through `lock`.
-final class AccessLogWriter: @unchecked Sendable {
-    private let handle: FileHandle
-    private let lock = NSLock()
+/// Writes access-log lines to a file or standard error, one whole line at a time.
+final class AccessLogWriter: Sendable {
+    private let handle: Mutex<FileHandle>
 
     /// nil for `off`.
     static func make(_ destination: String) throws -> AccessLogWriter? {
@@ -113,10 +113,10 @@ final class AccessLogWriter: @unchecked Sendable {
     }
 
     private init(handle: FileHandle) {
-        self.handle = handle
+        self.handle = Mutex(handle)
     }
 
     func write(_ line: String) {
-        lock.withLock { handle.write(Data((Timestamp.string(Date()) + " " + line + "\n").utf8)) }
+        handle.withLock { $0.write(Data((Timestamp.string(Date()) + " " + line + "\n").utf8)) }
     }
 }
