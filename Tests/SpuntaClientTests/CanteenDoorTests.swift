@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SpuntaDomain
 import SpuntaProtocol
 import SpuntaTestSupport
@@ -208,13 +209,11 @@ struct CanteenDoorTests {
     // MARK: The day
 
     /// A clock a test moves by hand.
-    final class Clock: @unchecked Sendable {
-        // Safe to share: `now` is read and written only while `lock` is held.
-        private let lock = NSLock()
-        private var current: Date
-        init(_ date: Date) { current = date }
-        var now: Date { lock.withLock { current } }
-        func set(_ date: Date) { lock.withLock { current = date } }
+    final class Clock: Sendable {
+        private let current: Mutex<Date>
+        init(_ date: Date) { current = Mutex(date) }
+        var now: Date { current.withLock { $0 } }
+        func set(_ date: Date) { current.withLock { $0 = date } }
     }
 
     static let minute: UInt64 = 60_000

@@ -5,38 +5,23 @@ import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaStore
 import SpuntaTestSupport
+import Synchronization
 
 /// A town hall and its devices on one machine, with real processes: a server database holding the sample
 /// Comune, `spunta-server serve` on a kernel-chosen port, devices in their own folders driven by `spunta`.
-final class Deployment: @unchecked Sendable {
+final class Deployment: Sendable {
     let folder: TemporaryFolder
     let db: String
-    private(set) var server: ChildProcess?
-    private(set) var url = ""
+    /// The running server and its address (empty while stopped).
+    private let running = Mutex<(server: ChildProcess?, url: String)>((nil, ""))
 
-    nonisolated(unsafe) private static var template: String?
-    private static let templateLock = NSLock()
+    var server: ChildProcess? { running.withLock { $0.server } }
+    var url: String { running.withLock { $0.url } }
 
     init() throws {
         folder = try TemporaryFolder("spunta-e2e")
         db = folder.path("comune.sqlite")
-        try Database(path: try Self.templatePath()).backup(to: db)
-    }
-
-    private static func templatePath() throws -> String {
-        try templateLock.withLock {
-            if let template { return template }
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-e2e-template-\(ProcessInfo.processInfo.processIdentifier)")
-            try? FileManager.default.removeItem(at: dir)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            ProcessFolders.removeAtExit(dir)
-            let xml = dir.appendingPathComponent("comune.xml")
-            try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
-            let path = dir.appendingPathComponent("template.sqlite").path
-            _ = try MasterDataImporter.run(try ServerDatabase.open(path: path), paths: [xml.path])
-            template = path
-            return path
-        }
+        try SampleDatabase.copySample(to: db)
     }
 
     /// Starts the server (again, on the same database after a stop: possibly another port), with `environment`
@@ -48,17 +33,19 @@ final class Deployment: @unchecked Sendable {
               let found = line.components(separatedBy: " ").first(where: { $0.hasPrefix("http://") }) else {
             throw DeploymentError.serverDidNotStart(process.errors)
         }
-        server = process
-        url = found
+        running.withLock { $0 = (process, found) }
     }
 
     /// The port the server listens on.
     var port: Int { Int(url.split(separator: ":").last ?? "0") ?? 0 }
 
     func stopServer() {
+        let server = running.withLock { running in
+            defer { running.server = nil }
+            return running.server
+        }
         server?.signal(SIGTERM)
         server?.wait()
-        server = nil
     }
 
     deinit {

@@ -4,6 +4,7 @@ import SpuntaDomain
 import SpuntaProtocol
 import SpuntaStore
 import SpuntaTestSupport
+import Synchronization
 
 /// Devices of the sample Comune enrolled once per test run against a real server, then copied: each test gets
 /// its own device folder holding a full replica, without paying for a server and an enrollment. The copies
@@ -35,14 +36,14 @@ enum EnrolledTemplate: String, CaseIterable, Sendable {
         }
     }
 
-    nonisolated(unsafe) private static var made: [EnrolledTemplate: String]?
-    private static let lock = NSLock()
+    /// The template databases, made on first use.
+    private static let made = Mutex<[EnrolledTemplate: String]?>(nil)
 
     /// The device database of this template (made on first use for all templates at once).
     var databasePath: String {
         get throws {
-            try Self.lock.withLock {
-                if let made = Self.made, let path = made[self] { return path }
+            try Self.made.withLock { made in
+                if let made, let path = made[self] { return path }
                 let dir = FileManager.default.temporaryDirectory
                     .appendingPathComponent("spunta-devices-\(ProcessInfo.processInfo.processIdentifier)")
                 try? FileManager.default.removeItem(at: dir)
@@ -58,7 +59,7 @@ enum EnrolledTemplate: String, CaseIterable, Sendable {
                     paths[template] = path
                 }
                 deployment.stopServer()
-                Self.made = paths
+                made = paths
                 guard let path = paths[self] else { throw DeploymentError.command("no template \(self)") }
                 return path
             }
@@ -67,7 +68,7 @@ enum EnrolledTemplate: String, CaseIterable, Sendable {
 }
 
 /// A device folder of its own, copied from an enrolled template; `spunta` runs on it as on a handheld.
-final class FieldDevice: @unchecked Sendable {
+final class FieldDevice: Sendable {
     /// An address where nothing listens (port 1 on loopback): the device is offline.
     static let nowhere = "http://127.0.0.1:1"
 

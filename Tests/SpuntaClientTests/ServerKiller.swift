@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// before the n-th request of a path reaches the server, or after the server has answered it (the answer is
 /// lost). The connection to the device is then dropped, as a dead server's would be. Requests are relayed
 /// one at a time per connection (`Content-Length` bodies only, as spunta-sync/1 uses).
-final class ServerKiller: @unchecked Sendable {
+final class ServerKiller: Sendable {
     enum Moment: Sendable {
         case beforeForwarding
         case afterServerAnswered
@@ -20,17 +21,20 @@ final class ServerKiller: @unchecked Sendable {
         let action: @Sendable () -> Void
     }
 
-    // Guards `upstreamPort`, `trigger`, `counts` and `fired`, touched by the relay threads and the test.
-    private let lock = NSLock()
-    private var upstreamPort: Int
-    private var trigger: Trigger?
-    private var counts: [String: Int] = [:]
-    private var didFire = false
+    /// What the relay threads and the test share.
+    private struct Plan {
+        var upstreamPort: Int
+        var trigger: Trigger?
+        var counts: [String: Int] = [:]
+        var didFire = false
+    }
+
+    private let plan: Mutex<Plan>
     private let listenFD: Int32
     let port: Int
 
     init(upstreamPort: Int) throws {
-        self.upstreamPort = upstreamPort
+        plan = Mutex(Plan(upstreamPort: upstreamPort))
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -66,29 +70,29 @@ final class ServerKiller: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Where requests go from now on (the server restarted on another port).
-    func setUpstream(_ port: Int) { lock.withLock { upstreamPort = port } }
+    func setUpstream(_ port: Int) { plan.withLock { $0.upstreamPort = port } }
 
     /// At the `occurrence`-th request whose line starts with `request` (e.g. "POST /v1/push"), run `action`
     /// (kill the server) at `moment` and drop the device's connection.
     func arm(_ request: String, occurrence: Int, _ moment: Moment, action: @escaping @Sendable () -> Void) {
-        lock.withLock {
-            trigger = Trigger(request: request, occurrence: occurrence, moment: moment, action: action)
-            counts = [:]
-            didFire = false
+        plan.withLock { plan in
+            plan.trigger = Trigger(request: request, occurrence: occurrence, moment: moment, action: action)
+            plan.counts = [:]
+            plan.didFire = false
         }
     }
 
-    var fired: Bool { lock.withLock { didFire } }
+    var fired: Bool { plan.withLock { $0.didFire } }
 
     private func relay(_ client: Int32) {
         defer { close(client) }
         var fromDevice: [UInt8] = []
         while let request = Self.readMessage(client, &fromDevice) {
             let line = String(decoding: request.prefix { $0 != 13 }, as: UTF8.self)
-            let moment: Moment? = lock.withLock {
-                guard let trigger, !didFire, line.hasPrefix(trigger.request) else { return nil }
-                counts[trigger.request, default: 0] += 1
-                return counts[trigger.request] == trigger.occurrence ? trigger.moment : nil
+            let moment: Moment? = plan.withLock { plan in
+                guard let trigger = plan.trigger, !plan.didFire, line.hasPrefix(trigger.request) else { return nil }
+                plan.counts[trigger.request, default: 0] += 1
+                return plan.counts[trigger.request] == trigger.occurrence ? trigger.moment : nil
             }
             if moment == .beforeForwarding { return fire() }
             guard let response = forward(request) else { return }
@@ -98,16 +102,16 @@ final class ServerKiller: @unchecked Sendable {
     }
 
     private func fire() {
-        let action = lock.withLock { () -> (@Sendable () -> Void)? in
-            didFire = true
-            return trigger?.action
+        let action = plan.withLock { plan -> (@Sendable () -> Void)? in
+            plan.didFire = true
+            return plan.trigger?.action
         }
         action?()
     }
 
     /// One request to the server on a connection of its own; its whole answer, or nil when it is not there.
     private func forward(_ request: [UInt8]) -> [UInt8]? {
-        let port = lock.withLock { upstreamPort }
+        let port = plan.withLock { $0.upstreamPort }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -1,24 +1,23 @@
 import Foundation
+import Synchronization
 
 /// A physical clock the test sets by hand, read by the clock under test through `read`.
-final class ManualClock: @unchecked Sendable {
-    // Safe to share: `milliseconds` is read and written only while `lock` is held.
-    private let lock = NSLock()
-    private var milliseconds: Int64
+final class ManualClock: Sendable {
+    private let milliseconds: Mutex<Int64>
 
     init(_ milliseconds: Int64) {
-        self.milliseconds = milliseconds
+        self.milliseconds = Mutex(milliseconds)
     }
 
     func set(_ value: Int64) {
-        lock.withLock { milliseconds = value }
+        milliseconds.withLock { $0 = value }
     }
 
     func advance(by delta: Int64) {
-        lock.withLock { milliseconds += delta }
+        milliseconds.withLock { $0 += delta }
     }
 
     var read: @Sendable () -> Int64 {
-        { [self] in lock.withLock { milliseconds } }
+        { [self] in milliseconds.withLock { $0 } }
     }
 }

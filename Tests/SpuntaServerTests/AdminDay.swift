@@ -7,41 +7,44 @@ import SpuntaServerStore
 import SpuntaStore
 @testable import SpuntaServer
 @testable import SpuntaSync
+import Synchronization
 
-/// The server's clock in a test: it moves only when the test moves it. `@unchecked Sendable`: `now` is under `lock`.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var now: Date
+/// The server's clock in a test: it moves only when the test moves it.
+final class TestClock: Sendable {
+    private let now: Mutex<Date>
 
-    init(_ start: Date) { now = start }
+    init(_ start: Date) { now = Mutex(start) }
 
-    func read() -> Date { lock.withLock { now } }
+    func read() -> Date { now.withLock { $0 } }
 
-    func advance(seconds: TimeInterval) { lock.withLock { now = now.addingTimeInterval(seconds) } }
+    func advance(seconds: TimeInterval) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 /// The alert monitor's wait, driven by the test: each `tick()` ends one wait, and returns once the monitor has run
-/// its checks and waits again. `@unchecked Sendable`: the continuations and `idle` are under `lock`.
-final class MonitorTicks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sleeping: CheckedContinuation<Void, any Error>?
-    private var idleWaiter: CheckedContinuation<Void, Never>?
+/// its checks and waits again.
+final class MonitorTicks: Sendable {
+    private struct Parked {
+        var sleeping: CheckedContinuation<Void, any Error>?
+        var idleWaiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let parked = Mutex(Parked())
 
     /// The monitor's sleep: parks until the test ticks (or the monitor is cancelled).
     func sleep(_: Duration) async throws {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let waiter = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-                    sleeping = continuation
-                    defer { idleWaiter = nil }
-                    return idleWaiter
+                let waiter = parked.withLock { parked -> CheckedContinuation<Void, Never>? in
+                    parked.sleeping = continuation
+                    defer { parked.idleWaiter = nil }
+                    return parked.idleWaiter
                 }
                 waiter?.resume()
             }
         } onCancel: {
-            lock.withLock { () -> CheckedContinuation<Void, any Error>? in
-                defer { sleeping = nil }
-                return sleeping
+            parked.withLock { parked -> CheckedContinuation<Void, any Error>? in
+                defer { parked.sleeping = nil }
+                return parked.sleeping
             }?.resume(throwing: CancellationError())
         }
     }
@@ -49,28 +52,28 @@ final class MonitorTicks: @unchecked Sendable {
     /// Waits until the monitor is parked in its sleep.
     func untilIdle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let parked = lock.withLock { () -> Bool in
-                if sleeping != nil { return true }
-                idleWaiter = continuation
+            let asleep = parked.withLock { parked -> Bool in
+                if parked.sleeping != nil { return true }
+                parked.idleWaiter = continuation
                 return false
             }
-            if parked { continuation.resume() }
+            if asleep { continuation.resume() }
         }
     }
 
     /// One round: the monitor wakes, checks at the test clock's time, and parks again.
     func tick() async {
         await untilIdle()
-        lock.withLock { () -> CheckedContinuation<Void, any Error>? in
-            defer { sleeping = nil }
-            return sleeping
+        parked.withLock { parked -> CheckedContinuation<Void, any Error>? in
+            defer { parked.sleeping = nil }
+            return parked.sleeping
         }?.resume()
         await untilIdle()
     }
 }
 
 /// A device speaking the protocol over HTTP at the test clock's time, as `spunta` would.
-final class ClockedDevice: @unchecked Sendable {
+final class ClockedDevice {
     let id: String
     let token: String
     let client: HTTPClient

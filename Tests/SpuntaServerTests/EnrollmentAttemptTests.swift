@@ -5,27 +5,30 @@ import SpuntaTestSupport
 import Testing
 @testable import SpuntaServer
 @testable import SpuntaSync
+import Synchronization
 
-/// A clock the test moves by hand, and what the server logged and waited. `@unchecked Sendable`: every stored
-/// property is read and written under `lock`.
-final class AttemptRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var now: Date
-    private var lines: [String] = []
-    private var waits: [TimeInterval] = []
-
-    init(_ start: Date) {
-        now = start
+/// A clock the test moves by hand, and what the server logged and waited.
+final class AttemptRecorder: Sendable {
+    private struct Record {
+        var now: Date
+        var lines: [String] = []
+        var waits: [TimeInterval] = []
     }
 
-    var clock: @Sendable () -> Date { { [self] in lock.withLock { now } } }
-    var log: @Sendable (String) -> Void { { [self] line in lock.withLock { lines.append(line) } } }
-    /// Records the wait instead of waiting: the test stays fast and needs no timing.
-    var pause: @Sendable (TimeInterval) async -> Void { { [self] seconds in lock.withLock { waits.append(seconds) } } }
+    private let record: Mutex<Record>
 
-    func advance(_ seconds: TimeInterval) { lock.withLock { now = now.addingTimeInterval(seconds) } }
-    var logged: [String] { lock.withLock { lines } }
-    var waited: [TimeInterval] { lock.withLock { waits } }
+    init(_ start: Date) {
+        record = Mutex(Record(now: start))
+    }
+
+    var clock: @Sendable () -> Date { { [self] in record.withLock { $0.now } } }
+    var log: @Sendable (String) -> Void { { [self] line in record.withLock { $0.lines.append(line) } } }
+    /// Records the wait instead of waiting: the test stays fast and needs no timing.
+    var pause: @Sendable (TimeInterval) async -> Void { { [self] seconds in record.withLock { $0.waits.append(seconds) } } }
+
+    func advance(_ seconds: TimeInterval) { record.withLock { $0.now = $0.now.addingTimeInterval(seconds) } }
+    var logged: [String] { record.withLock { $0.lines } }
+    var waited: [TimeInterval] { record.withLock { $0.waits } }
 }
 
 /// Enrollment attempts: a wrong code is counted per client address, slowed down, then refused for a while and

@@ -10,15 +10,12 @@ import SpuntaStore
 
 /// A real sync server on a loopback port (port 0: the kernel picks), on a copy of a database holding the
 /// sample Comune. Stopped and removed when released.
-final class ServerFixture {
+final class ServerFixture: Sendable {
     let dir: URL
     let dbPath: String
     let server: SyncServer
     let port: Int
     var baseURL: String { "http://127.0.0.1:\(port)" }
-
-    nonisolated(unsafe) private static var template: String?
-    private static let templateLock = NSLock()
 
     /// - Parameters:
     ///   - clock: the server's clock (a test drives it to play a day).
@@ -33,29 +30,13 @@ final class ServerFixture {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         dbPath = dir.appendingPathComponent("server.sqlite").path
-        try Database(path: try Self.templatePath()).backup(to: dbPath)
+        try SampleDatabase.copySample(to: dbPath)
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
         configuration.readTimeout = readTimeout
         configuration.shutdownGrace = 5
         server = try SyncServer(databasePath: dbPath, configuration: configuration, settings: settings, accessLog: nil, clock: clock,
                                 log: log, pause: pause, alertInterval: alertInterval, sleep: sleep)
         port = try server.start()
-    }
-
-    private static func templatePath() throws -> String {
-        try templateLock.withLock {
-            if let template { return template }
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-server-template-\(ProcessInfo.processInfo.processIdentifier)")
-            try? FileManager.default.removeItem(at: dir)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            ProcessFolders.removeAtExit(dir)
-            let xml = dir.appendingPathComponent("comune.xml")
-            try Data(SampleComuneGenerator.sampleFile().utf8).write(to: xml)
-            let path = dir.appendingPathComponent("template.sqlite").path
-            _ = try MasterDataImporter.run(try ServerDatabase.open(path: path), paths: [xml.path])
-            template = path
-            return path
-        }
     }
 
     func stop() {

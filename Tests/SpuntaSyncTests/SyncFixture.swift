@@ -29,14 +29,10 @@ final class SyncFixture {
     private(set) lazy var sample = SampleComuneGenerator.generate()
     static let now = BusinessCalendar.instant(date: LocalDate(year: 2026, month: 10, day: 5)!, time: LocalTime(hour: 12, minute: 0)!)
 
-    /// Each Comune imported once and copied for each fixture.
-    nonisolated(unsafe) private static var templates: [Comune: String] = [:]
-    private static let templateLock = NSLock()
-
     init(_ comune: Comune = .sample) throws {
         // The template first: a Comune that fails to import must not leave an empty folder behind (a throwing
         // initializer never reaches deinit).
-        let template = try Self.templatePath(comune)
+        let template = try SampleDatabase.template(named: comune.rawValue) { comune.file }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         do {
@@ -48,24 +44,6 @@ final class SyncFixture {
             throw error
         }
         self.dir = dir
-    }
-
-    private static func templatePath(_ comune: Comune) throws -> String {
-        try templateLock.withLock {
-            if let template = templates[comune] { return template }
-            let dir = FileManager.default.temporaryDirectory
-                .appendingPathComponent("spunta-sync-template-\(comune.rawValue)-\(ProcessInfo.processInfo.processIdentifier)")
-            try? FileManager.default.removeItem(at: dir)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            ProcessFolders.removeAtExit(dir)
-            let xml = dir.appendingPathComponent("comune.xml")
-            try Data(comune.file.utf8).write(to: xml)
-            let path = dir.appendingPathComponent("template.sqlite").path
-            let queue = try ServerDatabase.open(path: path)
-            _ = try MasterDataImporter.run(queue, paths: [xml.path])
-            templates[comune] = path
-            return path
-        }
     }
 
     deinit {

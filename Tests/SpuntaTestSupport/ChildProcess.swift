@@ -1,18 +1,24 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A program of this package run as a real child process, its output collected line by line; killed when
 /// released so that no test leaves a process behind.
-public final class ChildProcess: @unchecked Sendable {
+public final class ChildProcess: Sendable {
+    /// What the child has written, and which of its ends have come.
+    private struct Progress {
+        var outLines: [String] = []
+        var errText = ""
+        /// Set when each pipe reached end of file: the whole output has been collected.
+        var outEnded = false
+        var errEnded = false
+        var exited = false
+    }
+
     public let process = Process()
-    private let lock = NSLock()
-    private var outLines: [String] = []
-    private var errText = ""
-    /// Set when each pipe reached end of file: the whole output has been collected.
-    private var outEnded = false
-    private var errEnded = false
+    private let progress = Watched(Progress())
     private let outPipe = Pipe()
     private let errPipe = Pipe()
     private let inPipe = Pipe()
@@ -42,23 +48,22 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = inPipe
+        process.terminationHandler = { [progress] _ in progress.update { $0.exited = true } }
         try process.run()
         // Read by threads of our own, not by Foundation's readabilityHandler: on Linux its pipes are non-blocking and
         // `availableData` answers an empty read that merely found no data yet as if it were end of file, so output
         // still on its way was lost (a 70 KB --json answer arrived cut at 24 or 48 KB).
-        Self.drain(outPipe, { [weak self] data in
-            guard let self else { return }
+        Self.drain(outPipe, { [progress] data in
             let text = String(decoding: data, as: UTF8.self)
-            self.lock.withLock {
+            progress.update { progress in
                 // The last element is the line still being written; it grows until a newline ends it.
-                let pending = (self.outLines.popLast() ?? "") + text
-                self.outLines.append(contentsOf: pending.components(separatedBy: "\n"))
+                let pending = (progress.outLines.popLast() ?? "") + text
+                progress.outLines.append(contentsOf: pending.components(separatedBy: "\n"))
             }
-        }, ended: { [weak self] in self?.lock.withLock { self?.outEnded = true } })
-        Self.drain(errPipe, { [weak self] data in
-            guard let self else { return }
-            self.lock.withLock { self.errText += String(decoding: data, as: UTF8.self) }
-        }, ended: { [weak self] in self?.lock.withLock { self?.errEnded = true } })
+        }, ended: { [progress] in progress.update { $0.outEnded = true } })
+        Self.drain(errPipe, { [progress] data in
+            progress.update { $0.errText += String(decoding: data, as: UTF8.self) }
+        }, ended: { [progress] in progress.update { $0.errEnded = true } })
     }
 
     /// Reads `pipe` until end of file on a thread of its own. The thread keeps the pipe (and so its descriptor) open
@@ -87,18 +92,16 @@ public final class ChildProcess: @unchecked Sendable {
         thread.start()
     }
 
-    public var output: [String] { lock.withLock { outLines.filter { !$0.isEmpty } } }
-    public var errors: String { lock.withLock { errText } }
+    public var output: [String] { progress.read { $0.outLines.filter { !$0.isEmpty } } }
+    public var errors: String { progress.read { $0.errText } }
 
-    /// Waits for an output line containing `text`; returns it.
+    /// Waits for an output line containing `text` and returns it; nil when the output ends (or `seconds` pass)
+    /// without one.
     public func waitForLine(containing text: String, seconds: Double = 20) -> String? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let line = output.first(where: { $0.contains(text) }) { return line }
-            if !process.isRunning { return output.first(where: { $0.contains(text) }) }
-            usleep(10_000)
+        _ = progress.wait(until: Date().addingTimeInterval(seconds)) { progress in
+            progress.outEnded || progress.outLines.contains { $0.contains(text) }
         }
-        return nil
+        return output.first(where: { $0.contains(text) })
     }
 
     public func send(_ text: String) {
@@ -115,20 +118,18 @@ public final class ChildProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, sig) }
     }
 
-    /// Waits for the process to end (killing it after `seconds`) and for its output to be read to the end;
-    /// returns its exit status.
+    /// Waits for the process to end and for its output to be read to the end; returns its exit status. A process
+    /// still running after `seconds` fails the test, and is killed.
     @discardableResult
-    public func wait(seconds: Double = 30) -> Int32 {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
+    public func wait(seconds: Double = 120) -> Int32 {
+        if !progress.wait(until: Date().addingTimeInterval(seconds), for: \.exited) {
+            Issue.record("\(process.arguments?.joined(separator: " ") ?? "") still running after \(Int(seconds)) s: killed")
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
         }
+        process.waitUntilExit()
         // The exit can be noticed before the last bytes are read: wait for end of file on both pipes (a
         // grandchild still holding them open is given two seconds).
-        let drained = Date().addingTimeInterval(2)
-        while !lock.withLock({ outEnded && errEnded }) && Date() < drained { usleep(2_000) }
+        _ = progress.wait(until: Date().addingTimeInterval(2)) { $0.outEnded && $0.errEnded }
         return process.terminationStatus
     }
 

@@ -8,8 +8,9 @@ import Glibc
 /// instance has its own profile folder; the browser runs in its own process group and is closed, or killed with
 /// its helpers, when released.
 ///
-/// `@unchecked Sendable`: the reader thread and the callers share `pending`, `responses`, `events` and `ended`
-/// only under `condition`'s lock.
+/// `@unchecked Sendable`: it owns the browser's process and the descriptors of its pipes; the reader thread and the
+/// callers share `responses`, `events` and `ended` (DevTools messages, which are not `Sendable`) only under
+/// `condition`'s lock.
 public final class Chromium: @unchecked Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case notInstalled
@@ -126,15 +127,17 @@ public final class Chromium: @unchecked Sendable {
         }
         guard !already else { return }
         _ = try? call("Browser.close", timeout: 15)
-        var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(15)
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline {
-                kill(-pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                break
-            }
-            usleep(20_000)
+        // A thread waits for the browser's exit; past the grace period it is killed, which ends that wait too.
+        let exited = DispatchSemaphore(value: 0)
+        let browser = pid
+        Thread {
+            var status: Int32 = 0
+            while waitpid(browser, &status, 0) < 0 && errno == EINTR {}
+            exited.signal()
+        }.start()
+        if exited.wait(timeout: .now() + 15) == .timedOut {
+            kill(-pid, SIGKILL)
+            exited.wait()
         }
         // Helpers (renderer, zygote) share the group: none is left behind.
         kill(-pid, SIGKILL)
@@ -230,7 +233,7 @@ public final class Chromium: @unchecked Sendable {
     }
 
     /// One tab: navigation, script evaluation, keyboard, viewport and screenshots.
-    public final class Page: @unchecked Sendable {
+    public final class Page: Sendable {
         let browser: Chromium
         public let session: String
 

@@ -1,7 +1,8 @@
 import Foundation
+import Synchronization
 
 /// A folder under the system temporary directory, removed when released.
-public final class TemporaryFolder: @unchecked Sendable {
+public final class TemporaryFolder: Sendable {
     public let url: URL
 
     public init(_ prefix: String = "spunta") throws {
@@ -19,21 +20,17 @@ public final class TemporaryFolder: @unchecked Sendable {
 /// Folders a test process keeps for all its tests (templates copied by each test), removed when the process
 /// exits so that a test run leaves nothing behind in the temporary directory.
 public enum ProcessFolders {
-    nonisolated(unsafe) private static var paths: [String] = []
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var registered = false
+    /// The folders to remove; empty until the first is registered, when the exit handler is installed.
+    private static let paths = Mutex<[String]>([])
 
     public static func removeAtExit(_ url: URL) {
-        lock.withLock {
+        paths.withLock { paths in
+            if paths.isEmpty { atexit { ProcessFolders.removeAll() } }
             paths.append(url.path)
-            if !registered {
-                registered = true
-                atexit { ProcessFolders.removeAll() }
-            }
         }
     }
 
     private static func removeAll() {
-        for path in lock.withLock({ paths }) { try? FileManager.default.removeItem(atPath: path) }
+        for path in paths.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }

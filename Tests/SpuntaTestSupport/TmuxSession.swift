@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +7,7 @@ import Glibc
 /// A program run in a real terminal: a detached tmux session of a fixed size on a tmux server of its own
 /// (`tmux -L <unique name>`), driven with `send-keys` and read with `capture-pane`. The server, and the
 /// program with it, is killed when the session is released.
-public final class TmuxSession: @unchecked Sendable {
+public final class TmuxSession: Sendable {
     /// Where tmux is, or nil when it is not installed.
     public static let executable: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -19,10 +20,9 @@ public final class TmuxSession: @unchecked Sendable {
 
     public let socket: String
     private let configuration: String
-    /// The tmux server and the program, killed outright if `kill-server` does not end them.
-    private var processes: [pid_t] = []
-    /// The server's socket, which `kill-server` leaves behind.
-    private var socketPath: String?
+    /// The tmux server and the program, killed outright if `kill-server` does not end them; the server's socket,
+    /// which `kill-server` leaves behind. Known once the session has started.
+    private let server = Mutex<(processes: [pid_t], socketPath: String?)>(([], nil))
 
     /// Starts `command` (a program and its arguments) in a new session of `columns` × `rows`, with no
     /// status line. When the program ends its screen stays, followed by `[exit STATUS]`.
@@ -44,12 +44,12 @@ public final class TmuxSession: @unchecked Sendable {
         guard started.status == 0 else { throw TmuxError.command(arguments, started.output) }
         let shown = try checked(["display-message", "-p", "-t", "test", "#{pid} #{pane_pid} #{socket_path}"])
             .split(whereSeparator: \.isWhitespace).map(String.init)
-        processes = shown.prefix(2).compactMap { pid_t($0) }
-        socketPath = shown.count > 2 ? shown[2] : nil
+        server.withLock { $0 = (shown.prefix(2).compactMap { pid_t($0) }, shown.count > 2 ? shown[2] : nil) }
     }
 
     deinit {
         _ = try? tmux(["kill-server"])
+        let (processes, socketPath) = server.withLock { $0 }
         for pid in processes where kill(pid, 0) == 0 { kill(pid, SIGKILL) }
         if let socketPath { try? FileManager.default.removeItem(atPath: socketPath) }
         try? FileManager.default.removeItem(atPath: configuration)
