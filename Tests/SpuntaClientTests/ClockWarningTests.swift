@@ -48,7 +48,7 @@ struct ClockWarningTests {
             #expect(InteractiveRollCallTests.text(screen).contains("OROLOGIO SBAGLIATO: all'ultima sincronizzazione"), "\(screen)")
             #expect(screen.allSatisfy { TextWidth.of($0) <= 40 }, "\(screen)")
             try session.type("q")
-            _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+            #expect(try session.waitForScreen { _ in (try? session.exitStatus()) != nil }.matched, "the program did not end")
         }
 
         // The clock is set right and the device syncs: the warnings are gone.

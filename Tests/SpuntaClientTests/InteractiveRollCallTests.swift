@@ -258,7 +258,7 @@ struct InteractiveRollCallTests {
 
         try session.type("q")
         _ = try Self.expectScreen(session, "the summary") { $0.contains { $0.contains("Appello salvato: 1 di \(children.count) segnati.") } }
-        _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+        #expect(try session.waitForScreen { _ in (try? session.exitStatus()) != nil }.matched, "the program did not end")
         #expect(try session.exitStatus() == 0)
 
         #expect(try outboxMarks(teacher) == [children[1].id: "absent"])
@@ -316,7 +316,7 @@ struct InteractiveRollCallTests {
         screen = try Self.expectScreen(session, "third child out at 11:30") { Self.mark(of: children[2], in: $0) == "USC. 11:30" }
         #expect(Self.widest(screen) <= 40, Self.dump(screen))
         try session.type("q")
-        _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+        #expect(try session.waitForScreen { _ in (try? session.exitStatus()) != nil }.matched, "the program did not end")
         #expect(try session.exitStatus() == 0)
 
         // Later, from a script: one more absence, the fifth child.
@@ -341,7 +341,7 @@ struct InteractiveRollCallTests {
         #expect(screen.contains { $0.hasPrefix("P 0  A 2  E 1  U 1  ? \(children.count - 4)") }, Self.dump(screen))
         #expect(screen.count == 20 && Self.widest(screen) <= 40, Self.dump(screen))
         try session.type("q")
-        _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+        #expect(try session.waitForScreen { _ in (try? session.exitStatus()) != nil }.matched, "the program did not end")
     }
 
     /// The screen's rows as one text (rows wrapped by the screen joined back).

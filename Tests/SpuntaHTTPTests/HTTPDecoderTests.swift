@@ -81,19 +81,33 @@ struct HTTPDecoderTests {
         #expect(status2.code == 431)
     }
 
+    /// The head of a request that three more body bytes complete, once an empty line ends it.
+    static let junkPrefix = Array("POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n".utf8)
+    static let junkLimits = HTTPDecoder.Limits(maxHeaderBytes: 256, maxHeaderCount: 8, maxBodyBytes: 64)
+
     @Test("random junk never crashes the decoder and is never taken for a request by accident", arguments: [UInt64(1), 2, 3, 4, 5])
     func junk(seed: UInt64) {
+        // The one way junk after the prefix makes a request: it starts with the empty line, and the body follows.
+        guard case .request(let control, let used) = HTTPDecoder.decode(Self.junkPrefix + Array("\r\nabc".utf8), limits: Self.junkLimits),
+              used == Self.junkPrefix.count + 5, control.body == Data("abc".utf8) else {
+            Issue.record("the prefix and an empty line do not make a request: the check below would prove nothing")
+            return
+        }
         var rng = SeededGenerator(seed: seed)
-        for _ in 0..<2_000 {
+        for round in 0..<2_000 {
             let length = Int.random(in: 0..<300, using: &rng)
-            var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            if Bool.random(using: &rng) {
-                // Half the time start like a request, to reach deeper states.
-                bytes = Array("POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n".utf8) + bytes
-            }
-            switch HTTPDecoder.decode(bytes, limits: .init(maxHeaderBytes: 256, maxHeaderCount: 8, maxBodyBytes: 64)) {
-            case .needMore, .failure: break
-            case .request(_, let used): #expect(used <= bytes.count, "seed \(seed)")
+            let junk = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            // Half the time the junk follows the head of a real request, to reach deeper states.
+            let framed = Bool.random(using: &rng)
+            let bytes = framed ? Self.junkPrefix + junk : junk
+            let completes = framed && junk.count >= 5 && junk[0] == 13 && junk[1] == 10
+            switch HTTPDecoder.decode(bytes, limits: Self.junkLimits) {
+            case .needMore, .failure:
+                #expect(!completes, "seed \(seed), round \(round): a whole request was not decoded")
+            case .request(let request, let used):
+                #expect(completes, "seed \(seed), round \(round): junk taken for a request: \(bytes)")
+                #expect(used == Self.junkPrefix.count + 5, "seed \(seed), round \(round)")
+                #expect(request.body == Data(junk[2..<min(5, junk.count)]), "seed \(seed), round \(round)")
             }
         }
     }

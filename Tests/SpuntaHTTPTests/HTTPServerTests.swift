@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SpuntaHTTP
 #if canImport(Glibc)
@@ -96,22 +97,20 @@ final class RawConnection {
 }
 
 /// Runs a blocking call on its own thread and lets a test await its result.
-/// `@unchecked Sendable`: `result` is guarded by `lock`.
-final class BlockingCall<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<T, any Error>?
+final class BlockingCall<T: Sendable>: Sendable {
+    private let result = Mutex<Result<T, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     init(_ body: @escaping @Sendable () throws -> T) {
         let thread = Thread { [self] in
             let outcome = Result { try body() }
-            lock.withLock { result = outcome }
+            result.withLock { $0 = outcome }
             done.signal()
         }
         thread.start()
     }
 
-    var isDone: Bool { lock.withLock { result != nil } }
+    var isDone: Bool { result.withLock { $0 != nil } }
 
     func value() async throws -> T {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
@@ -121,13 +120,13 @@ final class BlockingCall<T: Sendable>: @unchecked Sendable {
                 c.resume()
             }
         }
-        guard let result = lock.withLock({ result }) else { throw CancellationError() }
-        return try result.get()
+        guard let outcome = result.withLock({ $0 }) else { throw CancellationError() }
+        return try outcome.get()
     }
 }
 
 /// Lets a test hold a handler until it says so.
-final class Gate: @unchecked Sendable {
+final class Gate: Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
     func open() { semaphore.signal() }
     func wait() async {
@@ -140,12 +139,11 @@ final class Gate: @unchecked Sendable {
     }
 }
 
-/// Collects access-log entries. `@unchecked Sendable`: `entries` is guarded by `lock`.
-final class LogCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [AccessLogEntry] = []
-    func add(_ entry: AccessLogEntry) { lock.withLock { stored.append(entry) } }
-    var entries: [AccessLogEntry] { lock.withLock { stored } }
+/// Collects access-log entries.
+final class LogCollector: Sendable {
+    private let stored = Mutex<[AccessLogEntry]>([])
+    func add(_ entry: AccessLogEntry) { stored.withLock { $0.append(entry) } }
+    var entries: [AccessLogEntry] { stored.withLock { $0 } }
 }
 
 @Suite("HTTP server and client", .serialized)
@@ -199,15 +197,16 @@ struct HTTPServerTests {
 
     @Test("a client trickling its headers gets 408 while another is served at once")
     func slowloris() async throws {
-        let server = try Self.server(readTimeout: 1)
+        // The trickler times out after 5 s; the other client is answered well before, whatever the load.
+        let server = try Self.server(readTimeout: 5)
         defer { server.shutdown() }
         let slow = try RawConnection(port: server.port)
         slow.write("GET /hello HTTP/1.1\r\nHost: x\r\n")
         let started = Date()
         let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
         #expect(try client.send(method: "GET", path: "/hello").status == 200)
-        #expect(Date().timeIntervalSince(started) < 0.5)
-        let answer = slow.readAll(seconds: 4)
+        #expect(Date().timeIntervalSince(started) < 4)
+        let answer = slow.readAll(seconds: 20)
         #expect(answer.hasPrefix("HTTP/1.1 408"))
     }
 
