@@ -11,7 +11,7 @@ struct SampleServer: ParsableCommand {
 
     static func report(for error: any Error) -> ErrorReport? {
         guard let domain = error as? SampleDomainError else { return nil }
-        return ErrorReport(message: domain.userMessage)
+        return ErrorReport(userMessage: domain.userMessage)
     }
 }
 

@@ -1,11 +1,11 @@
 /// What the user reads when a command fails, and the status the program exits with.
 public struct ErrorReport: Equatable, Sendable {
     /// Italian, saying what went wrong and what to do next.
-    public var message: String
+    public var userMessage: String
     public var exitCode: ExitCode
 
-    public init(message: String, exitCode: ExitCode = .failure) {
-        self.message = message
+    public init(userMessage: String, exitCode: ExitCode = .failure) {
+        self.userMessage = userMessage
         self.exitCode = exitCode
     }
 }

@@ -9,20 +9,20 @@ enum ErrorReporter {
         case is ExitCode:
             return nil
         case let usage as UsageError:
-            return ErrorReport(message: usage.message, exitCode: .usage)
+            return ErrorReport(userMessage: usage.userMessage, exitCode: .usage)
         case let validation as ValidationError:
-            return ErrorReport(message: validation.message, exitCode: .usage)
+            return ErrorReport(userMessage: validation.userMessage, exitCode: .usage)
         default:
             break
         }
         if let report = root.report(for: error) { return report }
         if let reportable = error as? any ReportableError {
-            return ErrorReport(message: reportable.userMessage, exitCode: reportable.exitCode)
+            return ErrorReport(userMessage: reportable.userMessage, exitCode: reportable.exitCode)
         }
         if let localized = error as? any LocalizedError, let description = localized.errorDescription {
-            return ErrorReport(message: description, exitCode: .failure)
+            return ErrorReport(userMessage: description, exitCode: .failure)
         }
-        return ErrorReport(message: "Errore imprevisto: \(String(describing: error)).", exitCode: .failure)
+        return ErrorReport(userMessage: "Errore imprevisto: \(String(describing: error)).", exitCode: .failure)
     }
 
     static func exitCode(for error: any Error, root: any ParsableCommand.Type) -> ExitCode {

@@ -8,7 +8,7 @@ extension ParsableCommand {
         do {
             context = try .standard()
         } catch {
-            FileHandle.standardError.write(Data("Errore: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("Errore: \(error.userMessage)\n".utf8))
             exit(ExitCode.usage.rawValue)
         }
         if let fixed = context.environment[CommandContext.fixedClockVariable], !fixed.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -40,7 +40,7 @@ extension ParsableCommand {
             guard let report = ErrorReporter.report(for: error, root: Self.self) else {
                 return ErrorReporter.exitCode(for: error, root: Self.self)
             }
-            context.standardError.writeLine("Errore: " + report.message)
+            context.standardError.writeLine("Errore: " + report.userMessage)
             if report.exitCode == .usage {
                 context.standardError.writeLine(
                     HelpFormatter.usage(for: invocation.command, path: invocation.names, width: context.terminalWidth))

@@ -33,7 +33,7 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The Italian message.
-    public var message: String {
+    public var userMessage: String {
         switch reason {
         case let .unknownOption(option, suggestion):
             let hint = suggestion.map { " Forse \($0)?" } ?? ""
@@ -63,5 +63,5 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String { message }
+    public var description: String { userMessage }
 }

@@ -3,11 +3,11 @@
 /// `throw ValidationError("--dal deve precedere --al.")`
 public struct ValidationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Italian, naming the options concerned.
-    public let message: String
+    public let userMessage: String
 
-    public init(_ message: String) {
-        self.message = message
+    public init(_ userMessage: String) {
+        self.userMessage = userMessage
     }
 
-    public var description: String { message }
+    public var description: String { userMessage }
 }

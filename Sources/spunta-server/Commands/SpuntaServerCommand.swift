@@ -26,15 +26,15 @@ struct SpuntaServerCommand: ParsableCommand {
     static func report(for error: any Error) -> ErrorReport? {
         switch error {
         case let error as ImportError:
-            return ErrorReport(message: error.userMessage, exitCode: .failure)
+            return ErrorReport(userMessage: error.userMessage, exitCode: .failure)
         case let error as any UserFacingError:
-            return ErrorReport(message: error.userMessage, exitCode: .failure)
+            return ErrorReport(userMessage: error.userMessage, exitCode: .failure)
         case let error as DatabaseError:
-            return ErrorReport(message: "errore dell'archivio: \(error.message). Controllare il percorso indicato con --db.", exitCode: .failure)
+            return ErrorReport(userMessage: "errore dell'archivio: \(error.message). Controllare il percorso indicato con --db.", exitCode: .failure)
         case let error as MigrationError:
-            return ErrorReport(message: "\(error)", exitCode: .failure)
+            return ErrorReport(userMessage: "\(error)", exitCode: .failure)
         case let error as DemoError:
-            return ErrorReport(message: error.description, exitCode: .failure)
+            return ErrorReport(userMessage: error.description, exitCode: .failure)
         default:
             return nil
         }

@@ -23,11 +23,11 @@ struct SpuntaCommand: ParsableCommand {
         switch error {
         // Revoked for good: its own status, so that the handheld's service manager does not start it again. A blocked or
         // forgotten device ends with 1: once enrolled again in place it syncs, and its service may keep trying meanwhile.
-        case let error as ClientError where error == .revoked: return ErrorReport(message: error.userMessage, exitCode: .revoked)
-        case let error as any UserFacingError: return ErrorReport(message: error.userMessage, exitCode: .failure)
+        case let error as ClientError where error == .revoked: return ErrorReport(userMessage: error.userMessage, exitCode: .revoked)
+        case let error as any UserFacingError: return ErrorReport(userMessage: error.userMessage, exitCode: .failure)
         case let error as DatabaseError:
-            return ErrorReport(message: "archivio del dispositivo: \(error.message). Controllare --home.", exitCode: .failure)
-        case let error as MigrationError: return ErrorReport(message: "\(error)", exitCode: .failure)
+            return ErrorReport(userMessage: "archivio del dispositivo: \(error.message). Controllare --home.", exitCode: .failure)
+        case let error as MigrationError: return ErrorReport(userMessage: "\(error)", exitCode: .failure)
         default: return nil
         }
     }
