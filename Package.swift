@@ -71,7 +71,7 @@ let package = Package(
         // SMS gateway, whatever module queued them.
         .target(
             name: "SpuntaDelivery",
-            dependencies: ["SpuntaServerStore", "SpuntaStore", "SpuntaHTTP"],
+            dependencies: ["SpuntaServerStore", "SpuntaStore", "SpuntaHTTP", "SpuntaDomain"],
             swiftSettings: strict
         ),
 

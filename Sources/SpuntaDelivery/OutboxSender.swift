@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaHTTP
 import SpuntaServerStore
 import SpuntaStore
@@ -84,7 +85,7 @@ public struct OutboxSender {
             try db.fetchAll("""
                 SELECT id, channel, recipient, subject, body, kind, dedup_key FROM outbox_message
                 WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id
-                """, [Timestamp.string(now())]).map { row in
+                """, [UTCTime.string(now(), fractional: true)]).map { row in
                 (id: try row[0] as Int64, channel: try row[1] as String, to: try row[2] as String, subject: try row[3] as String,
                  body: try row[4] as String, kind: try row[5] as String, key: try row[6] as String)
             }
@@ -131,12 +132,12 @@ public struct OutboxSender {
                     let finalFailure = attempts >= configuration.maxAttempts
                     let delay = min(3600.0, 60.0 * pow(2.0, Double(attempts - 1)))
                     try db.run("UPDATE outbox_message SET status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
-                               [finalFailure ? "failed" : "pending", error, Timestamp.string(now().addingTimeInterval(delay)), message.id])
+                               [finalFailure ? "failed" : "pending", error, UTCTime.string(now().addingTimeInterval(delay), fractional: true), message.id])
                     if finalFailure { report.failed += 1 } else { report.retrying += 1 }
                     report.errors.append("messaggio \(message.id) a \(message.to): \(error)")
                 } else {
                     try db.run("UPDATE outbox_message SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
-                               [Timestamp.string(now()), message.id])
+                               [UTCTime.string(now(), fractional: true), message.id])
                     report.sent += 1
                 }
             }
@@ -228,7 +229,7 @@ public struct OutboxSender {
     /// Puts an uncertain or failed message back in the queue (the operator checked it was not delivered).
     public static func retry(_ db: Database, id: Int64, actor: String, now: Date) throws -> Bool {
         try db.run("UPDATE outbox_message SET status = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND status IN ('uncertain', 'failed')",
-                   [Timestamp.string(now), id])
+                   [UTCTime.string(now, fractional: true), id])
         guard db.changesCount > 0 else { return false }
         try AuditLog.record(db, actor: actor, action: "outbox_retry", subject: String(id), details: [:], at: now)
         return true

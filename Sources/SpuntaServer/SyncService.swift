@@ -51,7 +51,7 @@ public final class SyncService: Sendable {
     /// The server's log of events an administrator should see (enrollment attempts refused, addresses locked
     /// out): one line each on standard error, which the service manager keeps. Never a secret.
     public static let standardErrorLog: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((Timestamp.string(Date()) + " " + line + "\n").utf8))
+        FileHandle.standardError.write(Data((UTCTime.string(Date(), fractional: true) + " " + line + "\n").utf8))
     }
 
     /// Waits that long without holding a thread (a cancelled wait ends early: the server is stopping).
@@ -157,7 +157,7 @@ public final class SyncService: Sendable {
         let sent = sentAt ?? now
         Task { [writer] in
             _ = try? await writer.submit { (db: Database) in
-                try db.run("UPDATE device SET last_error = ?, last_error_at = ? WHERE id = ?", [message, Timestamp.string(now), device])
+                try db.run("UPDATE device SET last_error = ?, last_error_at = ? WHERE id = ?", [message, UTCTime.string(now, fractional: true), device])
                 if let backlog { try DeviceRegistry.recordBacklog(db, id: device, backlog, sentAt: sent) }
                 return ((), Set<String>())
             }
@@ -230,7 +230,7 @@ public final class SyncService: Sendable {
             let window = Self.italianDuration(seconds: Int(enrollmentGuard.policy.window))
             if let until = failure.lockedUntil {
                 log("registrazione rifiutata da \(client) (\(why)): \(failure.failures) tentativi falliti, indirizzo bloccato per "
-                    + Self.italianDuration(seconds: Int(enrollmentGuard.policy.lockout)) + " (fino a \(Timestamp.string(until)))")
+                    + Self.italianDuration(seconds: Int(enrollmentGuard.policy.lockout)) + " (fino a \(UTCTime.string(until, fractional: true)))")
             } else {
                 log("registrazione rifiutata da \(client) (\(why)): \(failure.failures) tentativi falliti negli ultimi \(window)")
             }
@@ -446,7 +446,7 @@ public final class SyncService: Sendable {
     private func recordPull(
         device: DeviceRegistry.Device, page: PullService.Page, reading: ClockReading?, backlog: (report: DeviceBacklog, sentAt: Date)?
     ) async throws {
-        let now = Timestamp.string(clock())
+        let now = UTCTime.string(clock(), fractional: true)
         let delivered = page.deliveredSeq
         let snapshot = page.completedSnapshotVersion
         try await writer.submit { db in

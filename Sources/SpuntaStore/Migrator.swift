@@ -55,8 +55,9 @@ public struct Migrator: Sendable {
             try db.inTransaction(.immediate) {
                 try step.body(db)
                 try db.run(
-                    "INSERT INTO schema_migrations (version, identifier, applied_at) VALUES (?, ?, ?)",
-                    [offset + 1, step.identifier, ISO8601DateFormatter().string(from: Date())]
+                    // SQLite writes the instant, as UTCTime would (the store sits below the domain that holds it).
+                    "INSERT INTO schema_migrations (version, identifier, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                    [offset + 1, step.identifier]
                 )
                 try db.execute("PRAGMA user_version = \(offset + 1)")
             }

@@ -137,7 +137,7 @@ struct DeviceHealthTests {
         let f = try SyncFixture()
         let (bus, _) = try f.device(.bus, ["route:L1"], name: "Scuolabus 1")
         try f.queue.write { db in
-            try db.run("UPDATE device SET last_seen_at = ?, clock_offset_ms = -3600000 WHERE id = ?", [Timestamp.string(rome(7, 5)), bus.deviceId])
+            try db.run("UPDATE device SET last_seen_at = ?, clock_offset_ms = -3600000 WHERE id = ?", [UTCTime.string(rome(7, 5), fractional: true), bus.deviceId])
         }
         let morning = try #require(try f.queue.read { try AdminQueries.devices($0, now: rome(7, 40)) }.first { $0.id == bus.deviceId })
         #expect(morning.state == .silent)
@@ -146,7 +146,7 @@ struct DeviceHealthTests {
         #expect(morning.seenItalian == "35 min fa")
         // Sunday: no service, the same silence is not a problem yet (the clock still is).
         try f.queue.write { db in
-            try db.run("UPDATE device SET last_seen_at = ? WHERE id = ?", [Timestamp.string(rome(7, 5, day: 4)), bus.deviceId])
+            try db.run("UPDATE device SET last_seen_at = ? WHERE id = ?", [UTCTime.string(rome(7, 5, day: 4), fractional: true), bus.deviceId])
         }
         let sunday = try #require(try f.queue.read { try AdminQueries.devices($0, now: rome(10, 5, day: 4)) }.first { $0.id == bus.deviceId })
         #expect(sunday.state == .check)

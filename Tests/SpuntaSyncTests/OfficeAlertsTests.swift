@@ -29,7 +29,7 @@ struct OfficeAlertsTests {
     }
 
     static func seen(_ f: SyncFixture, _ device: String, at date: Date) throws {
-        try f.queue.write { db in try db.run("UPDATE device SET last_seen_at = ? WHERE id = ?", [Timestamp.string(date), device]) }
+        try f.queue.write { db in try db.run("UPDATE device SET last_seen_at = ? WHERE id = ?", [UTCTime.string(date, fractional: true), device]) }
     }
 
     @Test("a child left aboard: nothing before the run is over, then one alert to every recipient, never again")

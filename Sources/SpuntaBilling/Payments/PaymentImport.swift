@@ -241,7 +241,7 @@ public enum PaymentImport {
                 service_id, outcome, file, line, imported_at, excess_cents)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [row.reference, row.date.description, row.amount.cents, row.method, row.kind, row.notice, statementID, payer, beneficiary,
-                  service, outcome, file, row.line, Timestamp.string(now), excess])
+                  service, outcome, file, row.line, UTCTime.string(now, fractional: true), excess])
         return result(outcome, message)
     }
 }

@@ -67,7 +67,7 @@ public enum Reminders {
                 .compactMap { Int((try $0[0] as String).split(separator: "|").dropFirst(2).first ?? "") }.max() ?? 0
             var round: Int?
             var queued = 0
-            let cutoff = Timestamp.string(now.addingTimeInterval(-Double(graceDays) * 86_400))
+            let cutoff = UTCTime.string(now.addingTimeInterval(-Double(graceDays) * 86_400), fractional: true)
             if send, let payer = payers[payerID], last.map({ $0 <= cutoff }) ?? true {
                 round = rounds + 1
                 let formatted = (try? NoticeNumber(validating: nav).grouped) ?? nav

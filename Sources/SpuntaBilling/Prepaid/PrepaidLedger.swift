@@ -95,7 +95,7 @@ public enum PrepaidLedger {
                 description, source, traceable, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [payer, beneficiary, service, kind, key, period?.description, date.description, amount, description, source, traceable,
-                  Timestamp.string(now)])
+                  UTCTime.string(now, fractional: true)])
         try db.run("""
             INSERT INTO prepaid_position (payer_id, beneficiary_id, service_id, balance_cents) VALUES (?, ?, ?, ?)
             ON CONFLICT (payer_id, beneficiary_id, service_id) DO UPDATE SET balance_cents = balance_cents + excluded.balance_cents

@@ -222,7 +222,7 @@ public enum BillingRun {
                 try db.run("UPDATE statement SET total_cents = ? WHERE id = ?", [total, id])
             } else {
                 try db.run("INSERT INTO statement (payer_id, period, status, total_cents, created_at) VALUES (?, ?, 'draft', ?, ?)",
-                           [payer, period.description, total, Timestamp.string(now)])
+                           [payer, period.description, total, UTCTime.string(now, fractional: true)])
                 id = db.lastInsertedRowID
             }
             for (position, line) in all.enumerated() {

@@ -186,7 +186,7 @@ public enum StatementDesk {
             }
             try db.run("""
                 UPDATE statement SET status = 'issued', issued_at = ?, due_date = ?, notice_number = ?, iuv = ?, qr_payload = ? WHERE id = ?
-                """, [Timestamp.string(now), total > 0 ? due.description : nil, notice?.value, notice?.iuv,
+                """, [UTCTime.string(now, fractional: true), total > 0 ? due.description : nil, notice?.value, notice?.iuv,
                       notice.map { PagoPAQRCode.payload(notice: $0, creditorFiscalCode: creditor, amount: Money(cents: total)) }, id])
             issued.append(id)
         }

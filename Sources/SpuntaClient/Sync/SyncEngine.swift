@@ -96,7 +96,7 @@ public final class SyncEngine {
         let token = try queue.write { db -> String in
             if let kept: String = try db.scalar("SELECT token FROM enrollment_attempt WHERE code = ?", [normalized]) { return kept }
             let made = try SecureToken.generate()
-            try db.run("INSERT INTO enrollment_attempt (code, token, created_at) VALUES (?, ?, ?)", [normalized, made, Self.stamp(now)])
+            try db.run("INSERT INTO enrollment_attempt (code, token, created_at) VALUES (?, ?, ?)", [normalized, made, UTCTime.string(now, fractional: false)])
             return made
         }
         let body = try WireCoding.encode(EnrollRequest(code: code, deviceLabel: label, appVersion: ProtocolVersion.appVersion, token: token))
@@ -156,7 +156,7 @@ public final class SyncEngine {
                     UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error = NULL, last_error_code = NULL,
                         unknown_to_server = 0
                     WHERE id = 1
-                    """, [Self.stamp(clock()), Self.stamp(clock())])
+                    """, [UTCTime.string(clock(), fractional: false), UTCTime.string(clock(), fractional: false)])
             }
             return report
         } catch let error as ClientError {
@@ -168,14 +168,12 @@ public final class SyncEngine {
     private func note(_ error: ClientError) throws {
         try queue.write { db in
             try db.run("UPDATE sync_state SET last_attempt_at = ?, last_error = ?, last_error_code = ? WHERE id = 1",
-                       [Self.stamp(clock()), error.userMessage, error.code])
+                       [UTCTime.string(clock(), fractional: false), error.userMessage, error.code])
             if error == .revoked { try db.run("UPDATE sync_state SET revoked = 1 WHERE id = 1") }
             if error == .blocked { try db.run("UPDATE sync_state SET blocked = 1 WHERE id = 1") }
             if error == .unknownToServer { try db.run("UPDATE sync_state SET unknown_to_server = 1 WHERE id = 1") }
         }
     }
-
-    static func stamp(_ date: Date) -> String { UTCTime.string(date, fractional: false) }
 
     private func http(_ device: EnrolledDevice) throws -> HTTPClient {
         if let client, clientURL == device.serverURL { return client }
@@ -205,7 +203,7 @@ public final class SyncEngine {
             let response = try Self.send(try http(device), method: "POST", path: "/v1/push", token: device.token, body: body, timeout: 60,
                                          clock: .init(time: sending, seq: lastSeq), backlog: backlog)
             let answer = try WireCoding.decode(PushResponse.self, from: response.body)
-            let now = Self.stamp(clock())
+            let now = UTCTime.string(clock(), fractional: false)
             let epochChanged = answer.epoch != device.epoch
             try queue.write { db in
                 for result in answer.results {
@@ -242,7 +240,7 @@ public final class SyncEngine {
     /// Marks again as pending every acknowledged op still kept (acknowledged within the retention window), for a
     /// server that may have lost them: those it has are answered duplicate, the others applied.
     static func repushKept(_ db: Database, now: Date) throws {
-        let cutoff = stamp(now.addingTimeInterval(-Double(retentionDays) * 86_400))
+        let cutoff = UTCTime.string(now.addingTimeInterval(-Double(retentionDays) * 86_400), fractional: false)
         try db.run("UPDATE outbox SET state = 'pending' WHERE state = 'acked' AND acked_at >= ?", [cutoff])
     }
 

@@ -56,7 +56,7 @@ public enum ConflictStore {
             try db.run("""
                 INSERT INTO conflict (kind, subject, beneficiary_id, business_date, details, status, opened_at)
                 VALUES (?, ?, ?, ?, ?, 'open', ?)
-                """, [kind.rawValue, subject, beneficiary, date?.description, json, Timestamp.string(now)])
+                """, [kind.rawValue, subject, beneficiary, date?.description, json, UTCTime.string(now, fractional: true)])
         }
         return true
     }

@@ -11,19 +11,7 @@ public enum AuditLog {
         let data = try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])
         try db.run(
             "INSERT INTO audit_log (recorded_at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
-            [Timestamp.string(date), actor, action, subject, String(decoding: data, as: UTF8.self)]
+            [UTCTime.string(date, fractional: true), actor, action, subject, String(decoding: data, as: UTF8.self)]
         )
-    }
-}
-
-/// Instants as stored in the server database: ISO 8601 UTC with milliseconds (`2026-10-05T07:31:02.120Z`),
-/// so that text order is time order.
-public enum Timestamp {
-    public static func string(_ date: Date) -> String {
-        UTCTime.string(date, fractional: true)
-    }
-
-    public static func string(milliseconds ms: Int64) -> String {
-        UTCTime.string(milliseconds: ms, fractional: true)
     }
 }

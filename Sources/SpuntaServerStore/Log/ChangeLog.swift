@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaStore
 
 /// Il registro delle modifiche: the ordered log of master-data changes that devices pull by cursor.
@@ -14,7 +15,7 @@ public enum ChangeLog {
     ) throws -> Int64 {
         try db.run(
             "INSERT INTO change_log (entity, entity_id, action, recorded_at) VALUES (?, ?, ?, ?)",
-            [entity, id, action.rawValue, Timestamp.string(date)]
+            [entity, id, action.rawValue, UTCTime.string(date, fractional: true)]
         )
         let seq = db.lastInsertedRowID
         for key in keys.sorted() {

@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaStore
 
 /// Monitoring set by the admin and the alerts it raises to the office.
@@ -52,7 +53,7 @@ enum MonitoringRulesAndAlerts {
             CREATE INDEX office_alert_open ON office_alert(kind, subject) WHERE cleared_at IS NULL;
             CREATE INDEX office_alert_raised ON office_alert(raised_at);
             """)
-        let now = Timestamp.string(Date())
+        let now = UTCTime.string(Date(), fractional: true)
         // Bus: the morning and afternoon runs; teachers: the school morning; canteen: lunch. A device online
         // long-polls every half minute, so half an hour of silence in service means it is off the network.
         for (role, hours, silentMinutes, backlogMinutes) in [

@@ -67,7 +67,7 @@ public enum MessageOutbox {
         try db.run("""
             INSERT OR IGNORE INTO outbox_message (dedup_key, kind, channel, recipient, subject, body, payer_id, created_at, status, next_attempt_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-            """, ["\(key)|\(channel.rawValue)", kind, channel.rawValue, recipient, subject, body, payer, Timestamp.string(now), Timestamp.string(now)])
+            """, ["\(key)|\(channel.rawValue)", kind, channel.rawValue, recipient, subject, body, payer, UTCTime.string(now, fractional: true), UTCTime.string(now, fractional: true)])
         return db.changesCount > 0
     }
 

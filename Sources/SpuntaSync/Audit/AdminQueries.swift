@@ -314,7 +314,7 @@ public enum AdminQueries {
     ) throws {
         try db.run("""
             UPDATE conflict SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?, decision = ? WHERE id = ?
-            """, [Timestamp.string(now), actor, note, decision, id])
+            """, [UTCTime.string(now, fractional: true), actor, note, decision, id])
         if db.changesCount == 0 {
             // The correction settled the disagreement, and the merge forgets a conflict nobody resolved yet: the
             // operator's decision is put back as it was reviewed, resolved, so that the history keeps it.
@@ -323,7 +323,7 @@ public enum AdminQueries {
                     resolved_by, resolution, decision)
                 VALUES (?, ?, ?, ?, ?, ?, 'resolved', ?, ?, ?, ?, ?)
                 """, [id, try row[0] as String, try row[5] as String, try row[2] as String?, try row[3] as String?,
-                      try row[4] as String, try row[6] as String, Timestamp.string(now), actor, note, decision])
+                      try row[4] as String, try row[6] as String, UTCTime.string(now, fractional: true), actor, note, decision])
         }
     }
 
@@ -363,7 +363,7 @@ public enum AdminQueries {
             if let message: String = try row[8] { details["reject_message"] = .string(message) }
             if let flag: String = try row[9] { details["scope_flag"] = .string(flag) }
             entries.append(AuditEntry(
-                at: Timestamp.string(milliseconds: try row[0]), kind: "op", actor: try row[1], action: try row[2],
+                at: UTCTime.string(milliseconds: try row[0], fractional: true), kind: "op", actor: try row[1], action: try row[2],
                 subject: try row[3], status: try row[4], businessDate: try row[5], details: details
             ))
         }

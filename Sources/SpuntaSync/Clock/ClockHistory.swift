@@ -80,12 +80,12 @@ public enum ClockHistory {
             guard let status, status != .voided, status != .rejected else { continue }
             var details: [String: any Sendable] = [
                 "op_id": op.id, "device_id": op.deviceId, "op_type": op.type.rawValue, "recorded_date": op.businessDate.description,
-                "likely_date": doubt.likelyDate.description, "likely_time": Timestamp.string(milliseconds: doubt.likelyMs),
-                "recorded_time": Timestamp.string(milliseconds: op.wallTimeMs), "clock_offset_ms": doubt.assumedOffsetMs,
+                "likely_date": doubt.likelyDate.description, "likely_time": UTCTime.string(milliseconds: doubt.likelyMs, fractional: true),
+                "recorded_time": UTCTime.string(milliseconds: op.wallTimeMs, fractional: true), "clock_offset_ms": doubt.assumedOffsetMs,
                 "certain": doubt.certain,
             ]
-            if let from = doubt.windowFromMs { details["recorded_after"] = Timestamp.string(milliseconds: from) }
-            if let to = doubt.windowToMs { details["recorded_before"] = Timestamp.string(milliseconds: to) }
+            if let from = doubt.windowFromMs { details["recorded_after"] = UTCTime.string(milliseconds: from, fractional: true) }
+            if let to = doubt.windowToMs { details["recorded_before"] = UTCTime.string(milliseconds: to, fractional: true) }
             try ConflictStore.raise(
                 db, kind: .clockSkew, subject: op.id, beneficiary: op.body.beneficiaryId, date: op.businessDate, details: details, at: now
             )

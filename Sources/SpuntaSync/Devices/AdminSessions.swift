@@ -43,7 +43,7 @@ public enum AdminSessions {
 
     /// A new unsigned session; returns the id for the cookie. Expired sessions are removed on the way.
     public static func start(_ db: Database, now: Date) throws -> (id: String, session: Session) {
-        try db.run("DELETE FROM admin_session WHERE expires_at < ?", [Timestamp.string(now)])
+        try db.run("DELETE FROM admin_session WHERE expires_at < ?", [UTCTime.string(now, fractional: true)])
         return try insert(db, signedIn: false, actor: nil, now: now)
     }
 
@@ -53,7 +53,7 @@ public enum AdminSessions {
         let expires = now.addingTimeInterval(lifetime)
         try db.run("""
             INSERT INTO admin_session (id_hash, form_token, signed_in, actor, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, [TokenHash.of(id), form, signedIn ? 1 : 0, actor, Timestamp.string(now), Timestamp.string(expires)])
+            """, [TokenHash.of(id), form, signedIn ? 1 : 0, actor, UTCTime.string(now, fractional: true), UTCTime.string(expires, fractional: true)])
         return (id, Session(formToken: form, signedIn: signedIn, actor: actor, expiresAt: expires))
     }
 

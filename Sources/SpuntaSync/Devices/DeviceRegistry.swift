@@ -96,11 +96,11 @@ public enum DeviceRegistry {
         let count: Int = try db.scalar("SELECT COUNT(*) FROM device") ?? 0
         let id = String(format: "D-%04d", count + 1)
         let code = try EnrollmentCode.generate()
-        let expires = Timestamp.string(now.addingTimeInterval(Double(validityHours) * 3600))
+        let expires = UTCTime.string(now.addingTimeInterval(Double(validityHours) * 3600), fractional: true)
         let scopeText = scope.sorted().map(\.description)
         try db.run("""
             INSERT INTO device (id, name, role, scope, created_at, code_hash, code_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [id, name, role.rawValue, try jsonList(scopeText), Timestamp.string(now), TokenHash.of(EnrollmentCode.normalize(code)), expires])
+            """, [id, name, role.rawValue, try jsonList(scopeText), UTCTime.string(now, fractional: true), TokenHash.of(EnrollmentCode.normalize(code)), expires])
         try AuditLog.record(db, actor: actor, action: "device_add", subject: id, details: [
             "name": name, "role": role.rawValue, "scope": scopeText, "code_expires_at": expires,
         ], at: now)
@@ -113,7 +113,7 @@ public enum DeviceRegistry {
             throw RegistryError.unknownDevice(id)
         }
         if (try row[0] as String?) != nil { throw RegistryError.alreadyRevoked(id) }
-        try db.run("UPDATE device SET revoked_at = ?, code_hash = NULL WHERE id = ?", [Timestamp.string(now), id])
+        try db.run("UPDATE device SET revoked_at = ?, code_hash = NULL WHERE id = ?", [UTCTime.string(now, fractional: true), id])
         try AuditLog.record(db, actor: actor, action: "device_revoke", subject: id, details: ["reason": reason], at: now)
     }
 
@@ -156,7 +156,7 @@ public enum DeviceRegistry {
             return .repeated(try response(db, row, token: token, epoch: epoch))
         }
         let expires: String = try row[4] as String? ?? ""
-        if expires < Timestamp.string(now) {
+        if expires < UTCTime.string(now, fractional: true) {
             throw WireError(status: 403, code: WireErrorCode.enrollmentCodeExpired,
                             message: "Codice di registrazione scaduto (\(expires)): chiederne uno nuovo all'amministratore.")
         }
@@ -181,8 +181,8 @@ public enum DeviceRegistry {
             UPDATE device SET enrolled_at = ?, token_hash = ?, label = ?, app_version = ?, protocol = ?,
                 last_seen_at = ?
             WHERE id = ?
-            """, [Timestamp.string(now), TokenHash.of(token), request.deviceLabel, request.appVersion, ProtocolVersion.current,
-                  Timestamp.string(now), id])
+            """, [UTCTime.string(now, fractional: true), TokenHash.of(token), request.deviceLabel, request.appVersion, ProtocolVersion.current,
+                  UTCTime.string(now, fractional: true), id])
         try AuditLog.record(db, actor: id, action: "device_enroll", subject: id, details: [
             "label": request.deviceLabel, "token_from_device": request.token != nil,
         ], at: now)
@@ -224,10 +224,10 @@ public enum DeviceRegistry {
     /// answered after a later push) changes nothing.
     public static func recordBacklog(_ db: Database, id: String, _ backlog: DeviceBacklog, acknowledged: Int = 0, sentAt: Date) throws {
         let waiting = max(0, backlog.pendingOps - acknowledged)
-        let oldest = waiting == 0 ? nil : backlog.oldestPendingAgeSeconds.map { Timestamp.string(sentAt.addingTimeInterval(-Double($0))) }
+        let oldest = waiting == 0 ? nil : backlog.oldestPendingAgeSeconds.map { UTCTime.string(sentAt.addingTimeInterval(-Double($0)), fractional: true) }
         let errorAt = backlog.lastError == nil ? nil
-            : Timestamp.string(sentAt.addingTimeInterval(-Double(backlog.lastErrorAgeSeconds ?? 0)))
-        let sent = Timestamp.string(sentAt)
+            : UTCTime.string(sentAt.addingTimeInterval(-Double(backlog.lastErrorAgeSeconds ?? 0)), fractional: true)
+        let sent = UTCTime.string(sentAt, fractional: true)
         try db.run("""
             UPDATE device SET backlog_ops = ?, backlog_oldest_since = ?, backlog_error = ?, backlog_error_code = ?, backlog_error_at = ?,
                 backlog_reported_at = ?

@@ -62,7 +62,7 @@ public enum AlertRecipients {
     public static func add(_ db: Database, channel: MessageOutbox.Channel, address: String, actor: String, now: Date) throws -> String {
         let value = try normalized(address, channel: channel)
         try db.run("INSERT OR IGNORE INTO alert_recipient (channel, address, added_at, added_by) VALUES (?, ?, ?, ?)",
-                   [channel.rawValue, value, Timestamp.string(now), actor])
+                   [channel.rawValue, value, UTCTime.string(now, fractional: true), actor])
         guard db.changesCount > 0 else { throw RecipientError.alreadyThere(value) }
         try AuditLog.record(db, actor: actor, action: "alert_recipient_add", subject: value, details: ["channel": channel.rawValue], at: now)
         return value
@@ -91,7 +91,7 @@ public enum MonitoringSettings {
             INSERT INTO monitoring_setting (id, conflict_alert_hours, updated_at, updated_by) VALUES (1, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET conflict_alert_hours = excluded.conflict_alert_hours, updated_at = excluded.updated_at,
                 updated_by = excluded.updated_by
-            """, [hours, Timestamp.string(now), actor])
+            """, [hours, UTCTime.string(now, fractional: true), actor])
         try AuditLog.record(db, actor: actor, action: "alert_setting_set", subject: "conflict_alert_hours",
                             details: ["before": before, "after": hours], at: now)
     }

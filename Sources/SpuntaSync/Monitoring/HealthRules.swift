@@ -131,7 +131,7 @@ public struct HealthRule: Sendable, Equatable, Encodable {
         if let v = change.silentMinutes { rule.silentMinutes = v }
         if let v = change.silentHours { rule.silentHours = v }
         if let v = change.backlogMinutes { rule.backlogMinutes = v }
-        rule.updatedAt = Timestamp.string(now)
+        rule.updatedAt = UTCTime.string(now, fractional: true)
         rule.updatedBy = actor
         try db.run("""
             UPDATE device_health_rule SET service_hours = ?, silent_minutes = ?, silent_hours = ?, backlog_minutes = ?,

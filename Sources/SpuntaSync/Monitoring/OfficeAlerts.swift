@@ -205,7 +205,7 @@ public enum OfficeAlerts {
             guard !isOpen else { continue }
             let text = ItalianTime.offset(milliseconds: offset)
             if let alert = try raise(
-                db, kind: .clockWrong, key: "\(Kind.clockWrong.rawValue)|\(device.id)|\(Timestamp.string(now))", subject: device.id,
+                db, kind: .clockWrong, key: "\(Kind.clockWrong.rawValue)|\(device.id)|\(UTCTime.string(now, fractional: true))", subject: device.id,
                 title: "Orologio sbagliato: \(device.name) (\(text))",
                 body: "L'orologio di \(device.name) (\(device.id), \(device.roleItalian)) è sbagliato di \(text) rispetto al server. "
                     + "Le registrazioni restano in ordine, ma la data di quelle fatte vicino alla mezzanotte va verificata: "
@@ -225,7 +225,7 @@ public enum OfficeAlerts {
     /// one message.
     static func oldConflicts(_ db: Database, now: Date) throws -> [Alert] {
         let hours = try MonitoringSettings.conflictAlertHours(db)
-        let before = Timestamp.string(now.addingTimeInterval(-Double(hours) * 3_600))
+        let before = UTCTime.string(now.addingTimeInterval(-Double(hours) * 3_600), fractional: true)
         let old = try db.fetchAll("""
             SELECT id, opened_at FROM conflict c WHERE status = 'open' AND opened_at < ?
                 AND NOT EXISTS (SELECT 1 FROM office_alert a WHERE a.event_key = 'conflict_old|' || c.id || '|' || c.opened_at)
@@ -257,14 +257,14 @@ public enum OfficeAlerts {
     /// Ends the event of a state alert (the device is heard again, its clock is right again).
     static func clear(_ db: Database, kind: Kind, subject: String, now: Date) throws {
         try db.run("UPDATE office_alert SET cleared_at = ? WHERE kind = ? AND subject = ? AND cleared_at IS NULL",
-                   [Timestamp.string(now), kind.rawValue, subject])
+                   [UTCTime.string(now, fractional: true), kind.rawValue, subject])
     }
 
     /// Records the event once and queues its message to every recipient; nil when the event was already raised.
     static func raise(
         _ db: Database, kind: Kind, key: String, subject: String, title: String, body: String, sms: String, now: Date, send: Bool = true
     ) throws -> Alert? {
-        let stamp = Timestamp.string(now)
+        let stamp = UTCTime.string(now, fractional: true)
         try db.run("""
             INSERT OR IGNORE INTO office_alert (kind, event_key, subject, raised_at, title, body, messages) VALUES (?, ?, ?, ?, ?, ?, 0)
             """, [kind.rawValue, key, subject, stamp, title, body])
@@ -291,7 +291,7 @@ public enum OfficeAlerts {
         var args: StatementArguments = []
         if let since {
             sql += " WHERE raised_at >= ?"
-            args.append(Timestamp.string(since))
+            args.append(UTCTime.string(since, fractional: true))
         }
         return try db.fetchAll(sql + " ORDER BY raised_at DESC, id DESC LIMIT \(max(1, limit))", args).map(Alert.init(row:))
     }

@@ -51,7 +51,7 @@ public struct PushService {
                     ? "instance \(item.op.instance) instead of \(instance ?? "")"
                     : "op \(item.op.id) has seq \(item.op.seq) after \(lastSeq)"
                 try db.run("UPDATE device SET blocked_reason = ?, last_error = ?, last_error_at = ? WHERE id = ?",
-                           [reason, "sequenza delle operazioni all'indietro: \(reason)", Timestamp.string(now), deviceID])
+                           [reason, "sequenza delle operazioni all'indietro: \(reason)", UTCTime.string(now, fractional: true), deviceID])
                 try AuditLog.record(db, actor: deviceID, action: "device_blocked", subject: deviceID, details: ["reason": reason], at: now)
                 return .refused(Self.regressed(reason))
             }
@@ -104,7 +104,7 @@ public struct PushService {
             UPDATE device SET instance = ?, last_seq = ?, ops_received = ops_received + ?, ops_rejected = ops_rejected + ?,
                 last_push_at = ?, last_seen_at = ?
             WHERE id = ?
-            """, [instance, lastSeq, accepted.count, refused.count, Timestamp.string(now), Timestamp.string(now), deviceID])
+            """, [instance, lastSeq, accepted.count, refused.count, UTCTime.string(now, fractional: true), UTCTime.string(now, fractional: true), deviceID])
         // This push measures the clock after every op it carries was recorded: store it, then judge the ops.
         if let clock = batch.clock {
             try ClockHistory.record(db, device: deviceID, reading: clock, knownSeq: lastSeq)

@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaCLI
+import SpuntaDomain
 import SpuntaHTTP
 import SpuntaServer
 import SpuntaServerStore
@@ -117,6 +118,6 @@ final class AccessLogWriter: Sendable {
     }
 
     func write(_ line: String) {
-        handle.withLock { $0.write(Data((Timestamp.string(Date()) + " " + line + "\n").utf8)) }
+        handle.withLock { $0.write(Data((UTCTime.string(Date(), fractional: true) + " " + line + "\n").utf8)) }
     }
 }
