@@ -5,35 +5,6 @@ import SpuntaDomain
 import SpuntaProtocol
 import SpuntaStore
 
-struct OnBoard: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "on-board",
-        abstract: "Chi è sullo scuolabus adesso; a fine corsa, chi non è mai sceso."
-    )
-
-    @OptionGroup var home: HomeOption
-    @OptionGroup var day: DateOption
-    @Option(valueName: "linea", help: "La linea.")
-    var route: String
-    @Flag(help: "Stampa in JSON.")
-    var json = false
-
-    func run(_ context: CommandContext) async throws {
-        let (queue, device) = try home.open(context)
-        let riders = try queue.read { try DeviceReports.onBoard($0, device: device, route: route, date: day.day) }
-        if json { return try context.printJSON(riders) }
-        if riders.isEmpty {
-            context.print("Linea \(route): nessun bambino a bordo.")
-            return
-        }
-        context.print(context.standardOutput.styled("Linea \(route): \(riders.count) a bordo", .bold))
-        for r in riders {
-            context.print(TextWidth.truncate(TerminalText.line("\(r.direction) \(r.name)"), to: 40))
-            context.print(TextWidth.truncate(TerminalText.line("  salito: \(r.boardedAt); scende: \(r.expectedStop ?? "?")"), to: 40))
-        }
-    }
-}
-
 struct Meals: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pasti del giorno per la cucina: prenotati, assenti e serviti.",
@@ -112,51 +83,5 @@ struct Meals: ParsableCommand {
             context.printWrapped("Totale: \(Counted.italian(expected, "prenotato", "prenotati")) (\(special) con dieta speciale), "
                 + "\(Counted.italian(absent, "assente", "assenti")), \(Counted.italian(served, "servito", "serviti")).")
         }
-    }
-}
-
-struct Void: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Annulla una registrazione scelta dall'elenco di spunta recent (o indicata con --op), con un motivo.",
-        discussion: """
-            Prima spunta recent, che numera le ultime registrazioni (1 = la più recente); poi spunta void N --reason «…». \
-            Il numero è quello dell'elenco mostrato: una lettura fatta nel frattempo non lo sposta. Senza N né --op non \
-            annulla nulla. Subito dopo una lettura, dentro spunta scan basta «-».
-            """
-    )
-
-    @OptionGroup var home: HomeOption
-    @Argument(valueName: "N", help: "Il numero nell'ultimo elenco di spunta recent.")
-    var number: Int?
-    @Option(valueName: "id", help: "La registrazione da annullare, per identificativo (anche solo l'inizio).")
-    var op: String?
-    @Option(valueName: "motivo", help: "Perché si annulla.")
-    var reason: String
-
-    mutating func validate() throws {
-        switch (number, op) {
-        case (nil, nil):
-            throw ValidationError("indicare cosa annullare: spunta recent elenca le ultime registrazioni con un numero, poi spunta void N --reason «…».")
-        case (.some, .some):
-            throw ValidationError("indicare il numero oppure --op, non entrambi.")
-        case (let n?, nil) where n < 1:
-            throw ValidationError("il numero \(n) non è valido: i numeri di spunta recent partono da 1.")
-        default:
-            break
-        }
-    }
-
-    func run(_ context: CommandContext) async throws {
-        let (queue, device) = try home.open(context)
-        let (described, inForce) = try queue.recording { db -> (String, String?) in
-            let target = try number.map { try RecentOps.shown(db, number: $0) } ?? op ?? ""
-            let (_, op) = try DeviceReports.void(db, device: device, opID: target, reason: reason, now: WallClock.now())
-            // What the register says now: an earlier mark (this device's or the co-teacher's) is back in force, or none.
-            guard op.type == .attendanceMarked, let child = op.body.beneficiaryId else { return (try RecentOps.describe(db, op), nil) }
-            let inForce = try RollCall.markInForce(db, device: device, beneficiary: child, date: op.businessDate) ?? "nessun segno"
-            return (try RecentOps.describe(db, op), inForce)
-        }
-        context.printWrapped("Annullata: \(described).")
-        if let inForce { context.printWrapped("Ora vale: \(inForce).") }
     }
 }

@@ -1,0 +1,25 @@
+import Foundation
+import SpuntaCLI
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaSync
+
+/// `spunta-server admin-token`.
+struct AdminTokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin-token",
+        abstract: "Crea la credenziale di amministratore per la pagina /admin e GET /v1/admin/status (sostituisce la precedente)."
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var actor: ActorOption
+
+    func run(_ context: CommandContext) async throws {
+        let queue = try ServerDatabase.open(path: database.path)
+        let who = actor.name(context)
+        let token = try queue.write { db in try AdminToken.create(db, actor: who, now: context.now) }
+        context.print(token)
+        context.printError("Conservarla: non verrà mostrata di nuovo (il server ne tiene solo l'impronta).")
+    }
+}

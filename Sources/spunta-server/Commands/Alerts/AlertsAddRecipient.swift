@@ -1,0 +1,27 @@
+import Foundation
+import SpuntaCLI
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaSync
+
+extension Alerts {
+    struct AddRecipient: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-recipient",
+            abstract: "Aggiunge un indirizzo e-mail o un cellulare che riceve gli avvisi (resta nel registro di audit).",
+            discussion: "Esempio: spunta-server alerts add-recipient --db comune.sqlite --email ufficio.scuola@comune.example.it"
+        )
+        @OptionGroup var database: DatabaseOption
+        @OptionGroup var recipient: RecipientOption
+        @OptionGroup var actor: ActorOption
+
+        func run(_ context: CommandContext) async throws {
+            let queue = try ServerDatabase.open(path: database.path)
+            let who = actor.name(context)
+            let stored = try queue.write { db in
+                try AlertRecipients.add(db, channel: recipient.channel, address: recipient.address, actor: who, now: context.now)
+            }
+            context.print("\(stored) riceverà gli avvisi per \(recipient.channel.italian).")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import SpuntaBilling
+import SpuntaCLI
+import SpuntaDelivery
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaSync
+
+extension Billing {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Calcola i consumi del mese: rendiconti in bozza e addebiti prepagati.")
+        @OptionGroup var database: DatabaseOption
+        @OptionGroup var actor: ActorOption
+        @Option(valueName: "AAAA-MM", help: "Il mese da fatturare.")
+        var period: String
+        @Flag(help: "Stampa il riepilogo in JSON.")
+        var json = false
+
+        func run(_ context: CommandContext) async throws {
+            let who = actor.name(context)
+            let queue = try ServerDatabase.open(path: database.path)
+            let now = context.now
+            let report = try queue.write { db in
+                try BillingRun.run(db, period: try BillingRun.period(period, db: db, now: now), actor: who, now: now)
+            }
+            if json { try context.printJSON(report) } else { context.print(report.italian) }
+        }
+    }
+}

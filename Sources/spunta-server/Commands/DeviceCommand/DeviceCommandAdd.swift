@@ -1,0 +1,52 @@
+import Foundation
+import SpuntaCLI
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaServerStore
+import SpuntaSync
+
+extension DeviceCommand {
+    /// `device add`: a device for a role and scope, and its one-time code.
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Crea un dispositivo e il codice monouso da digitare su di esso (spunta enroll).",
+            discussion: """
+                Ambiti: class:ID per le insegnanti, route:ID per lo scuolabus, site:ID per la mensa.
+                Esempio: spunta-server device add --db comune.sqlite --name "Mensa Rodari 1" --role canteen --scope site:S01
+                """
+        )
+
+        @OptionGroup var database: DatabaseOption
+        @Option(valueName: "nome", help: "Nome del dispositivo, per riconoscerlo nell'elenco.")
+        var name: String
+        @Option(valueName: "ruolo", help: "teacher, bus o canteen.")
+        var role: DeviceRole
+        @Option(valueName: "tipo:id", help: "Ambito (ripetibile): class:ID, route:ID o site:ID.")
+        var scope: [String]
+        @Option(name: "expires-hours", help: "Ore di validità del codice.")
+        var expiresHours = DeviceRegistry.defaultCodeValidityHours
+        @OptionGroup var actor: ActorOption
+        @Flag(help: "Stampa in JSON.")
+        var json = false
+
+        mutating func validate() throws {
+            for item in scope where ScopeItem(item) == nil {
+                throw ValidationError("ambito «\(item)» non valido: usare class:ID, route:ID o site:ID.")
+            }
+            guard (1...24 * 30).contains(expiresHours) else { throw ValidationError("--expires-hours va da 1 a 720.") }
+        }
+
+        func run(_ context: CommandContext) async throws {
+            let queue = try ServerDatabase.open(path: database.path)
+            let items = scope.compactMap(ScopeItem.init)
+            let who = actor.name(context)
+            let added = try queue.write { db in
+                try DeviceRegistry.add(db, name: name, role: role, scope: items, validityHours: expiresHours, actor: who, now: context.now)
+            }
+            if json { return try context.printJSON(added) }
+            context.print("Dispositivo \(added.deviceId) «\(added.name)» (\(role.italian), \(added.scope.joined(separator: ", "))).")
+            context.print("Codice di registrazione: \(added.code)")
+            context.print("Valido fino al \(ItalianTime.dateTime(stored: added.expiresAt)). Sul dispositivo: spunta enroll --server URL --code \(added.code)")
+        }
+    }
+}

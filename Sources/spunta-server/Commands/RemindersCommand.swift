@@ -1,0 +1,41 @@
+import Foundation
+import SpuntaBilling
+import SpuntaCLI
+import SpuntaDelivery
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaSync
+
+/// `spunta-server reminders`.
+struct RemindersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reminders",
+        abstract: "Avvisi scaduti e non pagati; mette in coda i solleciti (uno per giro, al massimo ogni 15 giorni)."
+    )
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var actor: ActorOption
+    @Option(name: "as-of", valueName: "AAAA-MM-GG", help: "Scaduti prima di questo giorno (predefinito oggi).")
+    var asOf: String?
+    @Flag(name: "list-only", help: "Elenca senza mettere in coda i solleciti.")
+    var listOnly = false
+    @Option(name: "grace-days", help: "Giorni minimi tra due solleciti dello stesso avviso.")
+    var graceDays = Reminders.defaultGraceDays
+    @Flag(help: "Stampa in JSON (un array).")
+    var json = false
+
+    func run(_ context: CommandContext) async throws {
+        let who = actor.name(context)
+        let queue = try ServerDatabase.open(path: database.path)
+        let now = context.now
+        let day = asOf.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: now)
+        let overdue = try queue.write { db in
+            try Reminders.run(db, asOf: day, graceDays: graceDays, send: !listOnly, actor: who, now: now)
+        }
+        if json { return try context.printJSON(overdue) }
+        for o in overdue {
+            context.print("\(o.noticeNumber) \(o.payerName) \(o.period) scaduto il \(o.dueDate): \(Money(cents: o.remainingCents).italian)"
+                          + (o.round.map { " — sollecito n. \($0) (\(o.queued) messaggi)" } ?? ""))
+        }
+        context.print("\(overdue.count) avvisi scaduti, \(Money(cents: overdue.reduce(0) { $0 + $1.remainingCents }).italian) da incassare.")
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import SpuntaCLI
+import SpuntaServerStore
+import SpuntaStore
+
+/// `spunta-server restore`: puts a copy back, with a new epoch so devices re-push what the copy lacks.
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ripristina l'archivio da una copia (a server fermo) con una nuova epoca.",
+        discussion: """
+            I dispositivi vedono la nuova epoca alla prossima sincronizzazione, reinviano le operazioni che hanno ancora \
+            e riscaricano i dati: quello che un dispositivo conserva non va perso. I dispositivi registrati dopo la \
+            copia vanno registrati di nuovo.
+            """
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @Option(valueName: "file", help: "La copia da ripristinare.")
+    var from: String
+    @OptionGroup var actor: ActorOption
+
+    func run(_ context: CommandContext) async throws {
+        let who = actor.name(context)
+        guard FileManager.default.fileExists(atPath: from) else { throw BackupError.missing(from) }
+        let copy = try Database(path: from)
+        try copy.backup(to: database.path)
+        let queue = try ServerDatabase.open(path: database.path)
+        let epoch = UUID().uuidString.lowercased()
+        try queue.write { db in
+            try db.run("UPDATE server_meta SET value = ? WHERE key = 'epoch'", [epoch])
+            try AuditLog.record(db, actor: who, action: "restore", subject: from, details: ["epoch": epoch], at: context.now)
+        }
+        context.print("Archivio ripristinato da \(from). Nuova epoca \(epoch.prefix(8)): i dispositivi reinvieranno le loro operazioni.")
+    }
+}
+
+enum BackupError: Error, CustomStringConvertible {
+    case exists(String)
+    case missing(String)
+
+    var description: String {
+        switch self {
+        case .exists(let path): return "il file \(path) esiste già: scegliere un altro nome per la copia."
+        case .missing(let path): return "il file \(path) non esiste."
+        }
+    }
+}
