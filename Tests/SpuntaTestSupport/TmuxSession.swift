@@ -23,12 +23,17 @@ public final class TmuxSession: Sendable {
     /// The tmux server and the program, killed outright if `kill-server` does not end them; the server's socket,
     /// which `kill-server` leaves behind. Known once the session has started.
     private let server = Mutex<(processes: [pid_t], socketPath: String?)>(([], nil))
+    /// Bytes the program has written to its terminal, counted as `pipe-pane` passes them on through a FIFO: a wait
+    /// for the screen sleeps until this count moves, then looks again.
+    private let written = Watched(0)
+    private let outputFIFO: String
 
     /// Starts `command` (a program and its arguments) in a new session of `columns` × `rows`, with no
     /// status line. When the program ends its screen stays, followed by `[exit STATUS]`.
     public init(columns: Int, rows: Int, command: [String], environment: [String: String] = [:]) throws {
         socket = "spunta-test-\(getpid())-\(UUID().uuidString.prefix(8))"
         configuration = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).conf").path
+        outputFIFO = configuration + ".output"
         try Data("""
             set -g status off
             set -g default-terminal "screen"
@@ -45,6 +50,37 @@ public final class TmuxSession: Sendable {
         let shown = try checked(["display-message", "-p", "-t", "test", "#{pid} #{pane_pid} #{socket_path}"])
             .split(whereSeparator: \.isWhitespace).map(String.init)
         server.withLock { $0 = (shown.prefix(2).compactMap { pid_t($0) }, shown.count > 2 ? shown[2] : nil) }
+
+        try followOutput()
+    }
+
+    /// Starts counting what the program writes: `pipe-pane` copies the pane's output into a FIFO that a thread reads.
+    /// The thread ends when the writer goes (the server killed, or `deinit` opening and closing the FIFO).
+    private func followOutput() throws {
+        guard mkfifo(outputFIFO, 0o600) == 0 else { throw TmuxError.command(["mkfifo", outputFIFO], "errno \(errno)") }
+        // Non-blocking, so that opening does not wait for the writer; poll then waits for data (no hang-up is
+        // reported before a writer has come).
+        let fd = open(outputFIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw TmuxError.command(["open", outputFIFO], "errno \(errno)") }
+        let written = self.written
+        Thread {
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&request, 1, -1) < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                let count = read(fd, &buffer, buffer.count)
+                if count > 0 {
+                    written.update { $0 += count }
+                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                    return
+                }
+            }
+        }.start()
+        try checked(["pipe-pane", "-t", "test", "exec cat > " + Self.shellQuoted(outputFIFO)])
     }
 
     deinit {
@@ -52,6 +88,10 @@ public final class TmuxSession: Sendable {
         let (processes, socketPath) = server.withLock { $0 }
         for pid in processes where kill(pid, 0) == 0 { kill(pid, SIGKILL) }
         if let socketPath { try? FileManager.default.removeItem(atPath: socketPath) }
+        // A writer that comes and goes ends the reading thread, had `pipe-pane` never opened the FIFO.
+        let wake = open(outputFIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        if wake >= 0 { close(wake) }
+        try? FileManager.default.removeItem(atPath: outputFIFO)
         try? FileManager.default.removeItem(atPath: configuration)
     }
 
@@ -123,21 +163,24 @@ public final class TmuxSession: Sendable {
         return rows.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }
     }
 
-    /// Polls the screen until `condition` holds, for at most `seconds`; returns the last screen seen and
-    /// whether the condition held.
-    public func waitForScreen(seconds: Double = 10, _ condition: ([String]) -> Bool) throws -> (screen: [String], matched: Bool) {
+    /// Looks at the screen each time the program writes to its terminal, until `condition` holds or `seconds`
+    /// pass; returns the last screen seen and whether the condition held.
+    public func waitForScreen(seconds: Double = 30, _ condition: ([String]) -> Bool) throws -> (screen: [String], matched: Bool) {
         let deadline = Date().addingTimeInterval(seconds)
-        var last = try screen()
-        while !condition(last) {
-            guard Date() < deadline else { return (last, false) }
-            usleep(20_000)
-            last = try screen()
+        while true {
+            // Counted before looking: output that comes while the screen is read makes the wait return at once.
+            let seen = written.read { $0 }
+            let last = try screen()
+            if condition(last) { return (last, true) }
+            guard written.wait(until: deadline, for: { $0 > seen }) else {
+                let final = try screen()
+                return (final, condition(final))
+            }
         }
-        return (last, true)
     }
 
     /// Waits until some row contains `text`.
-    public func waitFor(_ text: String, seconds: Double = 10) throws -> (screen: [String], matched: Bool) {
+    public func waitFor(_ text: String, seconds: Double = 30) throws -> (screen: [String], matched: Bool) {
         try waitForScreen(seconds: seconds) { $0.contains { $0.contains(text) } }
     }
 
