@@ -121,10 +121,10 @@ struct PrepaidAndPaymentsTests {
         _ = try issuedOctober(c)
         _ = try c.queue.write { try Reminders.run($0, asOf: LocalDate("2026-11-20")!, graceDays: 15, send: true, actor: "t", now: SmallComune.now) }
         let log = c.path("sent.log")
-        var config = OutboxSender.Configuration()
+        var config = MessageSender.Configuration()
         config.emailCommand = "cat >> \(log); echo --- >> \(log)"
         config.smsCommand = "exit 3"
-        let sender = OutboxSender(queue: c.queue, configuration: config)
+        let sender = MessageSender(queue: c.queue, configuration: config)
         let first = try sender.send(now: { SmallComune.now })
         #expect(first.sent == 4)
         #expect(first.retrying == 4)
@@ -135,14 +135,14 @@ struct PrepaidAndPaymentsTests {
         #expect(try sender.send(now: { SmallComune.now }).sent == 0)
         var fixed = config
         fixed.smsCommand = "cat > /dev/null"
-        let later = try OutboxSender(queue: c.queue, configuration: fixed).send(now: { SmallComune.now.addingTimeInterval(3600) })
+        let later = try MessageSender(queue: c.queue, configuration: fixed).send(now: { SmallComune.now.addingTimeInterval(3600) })
         #expect(later.sent == 4)
         #expect(try String(contentsOfFile: log, encoding: .utf8) == text)
         // A message left "sending" by a crash is not sent again: it becomes uncertain.
         try c.queue.write { db in
             try db.run("INSERT INTO outbox_message (dedup_key, kind, channel, recipient, subject, body, created_at, status) VALUES ('x', 'test', 'email', 'a@b.example', 's', 'b', '', 'sending')")
         }
-        let crashed = try OutboxSender(queue: c.queue, configuration: fixed).send(now: { SmallComune.now.addingTimeInterval(7200) })
+        let crashed = try MessageSender(queue: c.queue, configuration: fixed).send(now: { SmallComune.now.addingTimeInterval(7200) })
         #expect(crashed.uncertain == 1)
         #expect(crashed.sent == 0)
     }
@@ -152,13 +152,13 @@ struct PrepaidAndPaymentsTests {
         let c = try SmallComune()
         _ = try issuedOctober(c)
         _ = try c.queue.write { try Reminders.run($0, asOf: LocalDate("2026-11-20")!, graceDays: 15, send: true, actor: "t", now: SmallComune.now) }
-        var config = OutboxSender.Configuration()
+        var config = MessageSender.Configuration()
         config.commandTimeout = 1
         // 300 KB on the error output before succeeding: more than a pipe holds.
         config.emailCommand = "cat > /dev/null; head -c 300000 /dev/zero | tr '\\0' x >&2; exit 0"
         config.smsCommand = "cat > /dev/null; exec sleep 30"
         let started = Date()
-        let report = try OutboxSender(queue: c.queue, configuration: config).send(now: { SmallComune.now })
+        let report = try MessageSender(queue: c.queue, configuration: config).send(now: { SmallComune.now })
         #expect(report.sent == 4)
         #expect(report.uncertain == 4)
         #expect(report.retrying == 0)
@@ -167,7 +167,7 @@ struct PrepaidAndPaymentsTests {
         #expect(uncertain == 4)
         // Nothing uncertain is sent again by the next run.
         config.smsCommand = "cat > /dev/null"
-        let again = try OutboxSender(queue: c.queue, configuration: config).send(now: { SmallComune.now.addingTimeInterval(7200) })
+        let again = try MessageSender(queue: c.queue, configuration: config).send(now: { SmallComune.now.addingTimeInterval(7200) })
         #expect(again.sent == 0)
     }
 

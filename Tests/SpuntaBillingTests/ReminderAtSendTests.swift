@@ -33,10 +33,10 @@ struct ReminderAtSendTests {
         _ = try c.queue.write { try PaymentImport.run($0, path: path, actor: "t", now: SmallComune.now) }
 
         let log = c.path("sent.log")
-        var config = OutboxSender.Configuration()
+        var config = MessageSender.Configuration()
         config.emailCommand = "cat >> \(log); echo --- >> \(log)"
         config.smsCommand = "cat >> \(log); echo --- >> \(log)"
-        let report = try OutboxSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now })
+        let report = try MessageSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now })
         #expect(report.sent == 6, "the reminders of PB, PC and PD, by e-mail and SMS")
         #expect(report.dropped == 2, "PA's e-mail and SMS")
         #expect(report.notes.count == 2)
@@ -50,9 +50,9 @@ struct ReminderAtSendTests {
         }
         #expect(statuses == ["dropped", "dropped"])
         // A dropped reminder is never sent later, nor put back in the queue.
-        let again = try OutboxSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now.addingTimeInterval(7200) })
+        let again = try MessageSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now.addingTimeInterval(7200) })
         #expect(again.sent == 0)
-        #expect(try c.queue.write { try OutboxSender.retry($0, id: 1, actor: "t", now: SmallComune.now) } == false)
+        #expect(try c.queue.write { try MessageSender.retry($0, id: 1, actor: "t", now: SmallComune.now) } == false)
     }
 
     @Test("a reminder of a notice only partly paid is still sent")
@@ -63,10 +63,10 @@ struct ReminderAtSendTests {
         try Data("date;amount;notice;kind;payer;beneficiary;service;method;reference\n2026-11-19;10.00;\(nav);notice;;;;pagopa;PSP-1\n".utf8)
             .write(to: URL(fileURLWithPath: path))
         _ = try c.queue.write { try PaymentImport.run($0, path: path, actor: "t", now: SmallComune.now) }
-        var config = OutboxSender.Configuration()
+        var config = MessageSender.Configuration()
         config.emailCommand = "cat > /dev/null"
         config.smsCommand = "cat > /dev/null"
-        let report = try OutboxSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now })
+        let report = try MessageSender(queue: c.queue, configuration: config, withdrawals: [Reminders.withdrawWhenPaid]).send(now: { SmallComune.now })
         #expect(report.sent == 2)
         #expect(report.dropped == 0)
     }

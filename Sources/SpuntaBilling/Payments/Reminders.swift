@@ -10,7 +10,7 @@ public enum Reminders {
 
     /// A reminder is checked once more when the sender is about to deliver it: one whose notice was paid while it
     /// waited in the queue is withdrawn — a family that has paid is not told it has not.
-    public static let withdrawWhenPaid = MessageOutbox.Withdrawal(
+    public static let withdrawWhenPaid = MessageQueue.Withdrawal(
         summary: "Solleciti non inviati perché l'avviso è stato pagato nel frattempo"
     ) { db, message in
         guard let notice = try paidNotice(db, kind: message.kind, key: message.key) else { return nil }
@@ -77,7 +77,7 @@ public enum Reminders {
                     // A reminder must reach the family: without a chosen channel, the e-mail on file is used.
                     chosen.notifyByEmail = payer.email != nil
                 }
-                queued = try MessageOutbox.notify(
+                queued = try MessageQueue.notify(
                     db, payer: chosen, key: "reminder|\(id)|\(rounds + 1)", kind: "reminder",
                     subject: "Sollecito di pagamento — \(municipality)",
                     body: """

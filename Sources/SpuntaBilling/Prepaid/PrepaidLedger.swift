@@ -119,7 +119,7 @@ public enum PrepaidLedger {
             let child: String = try db.scalar("SELECT given_name FROM beneficiary WHERE id = ?", [beneficiary]) ?? beneficiary
             let serviceName: String = try db.scalar("SELECT name FROM service WHERE id = ?", [service]) ?? service
             let amount = Money(cents: balance)
-            return try MessageOutbox.notify(
+            return try MessageQueue.notify(
                 db, payer: payer, key: "low|\(payer.id)|\(beneficiary)|\(service)|\(crossing)", kind: "low_balance",
                 subject: "Credito in esaurimento: \(serviceName)",
                 body: """

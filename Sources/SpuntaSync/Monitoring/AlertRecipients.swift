@@ -7,7 +7,7 @@ import SpuntaStore
 /// admin (`spunta-server alerts add-recipient` / `remove-recipient`), every change in the audit trail.
 public enum AlertRecipients {
     public struct Recipient: Sendable, Encodable, Equatable {
-        public let channel: MessageOutbox.Channel
+        public let channel: MessageQueue.Channel
         public let address: String
         public let addedAt: String
         public let addedBy: String
@@ -44,13 +44,13 @@ public enum AlertRecipients {
 
     public static func all(_ db: Database) throws -> [Recipient] {
         try db.fetchAll("SELECT channel, address, added_at, added_by FROM alert_recipient ORDER BY channel, address").compactMap { row in
-            guard let channel = MessageOutbox.Channel(rawValue: try row[0]) else { return nil }
+            guard let channel = MessageQueue.Channel(rawValue: try row[0]) else { return nil }
             return Recipient(channel: channel, address: try row[1], addedAt: try row[2], addedBy: try row[3])
         }
     }
 
     /// The address as stored: an e-mail address as validated, a mobile number as its national digits.
-    public static func normalized(_ address: String, channel: MessageOutbox.Channel) throws -> String {
+    public static func normalized(_ address: String, channel: MessageQueue.Channel) throws -> String {
         switch channel {
         case .email: return try EmailAddress(validating: address).value
         case .sms: return try MobileNumber(validating: address).nationalNumber
@@ -59,7 +59,7 @@ public enum AlertRecipients {
 
     /// Adds an address; refused if invalid or already there.
     @discardableResult
-    public static func add(_ db: Database, channel: MessageOutbox.Channel, address: String, actor: String, now: Date) throws -> String {
+    public static func add(_ db: Database, channel: MessageQueue.Channel, address: String, actor: String, now: Date) throws -> String {
         let value = try normalized(address, channel: channel)
         try db.run("INSERT OR IGNORE INTO alert_recipient (channel, address, added_at, added_by) VALUES (?, ?, ?, ?)",
                    [channel.rawValue, value, UTCTime.string(now, fractional: true), actor])
@@ -68,7 +68,7 @@ public enum AlertRecipients {
         return value
     }
 
-    public static func remove(_ db: Database, channel: MessageOutbox.Channel, address: String, actor: String, now: Date) throws {
+    public static func remove(_ db: Database, channel: MessageQueue.Channel, address: String, actor: String, now: Date) throws {
         let value = (try? normalized(address, channel: channel)) ?? address
         try db.run("DELETE FROM alert_recipient WHERE channel = ? AND address = ?", [channel.rawValue, value])
         guard db.changesCount > 0 else { throw RecipientError.notThere(value) }

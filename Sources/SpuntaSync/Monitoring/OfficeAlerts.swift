@@ -274,7 +274,7 @@ public enum OfficeAlerts {
         if send {
             for recipient in try AlertRecipients.all(db) {
                 let text = recipient.channel == .sms ? String(sms.prefix(300)) : body + "\n\n— Spunta, \(ItalianTime.dateTime(now))"
-                if try MessageOutbox.enqueue(db, key: "office_alert|\(key)|\(recipient.address)", kind: "office_alert_\(kind.rawValue)",
+                if try MessageQueue.enqueue(db, key: "office_alert|\(key)|\(recipient.address)", kind: "office_alert_\(kind.rawValue)",
                                              channel: recipient.channel, recipient: recipient.address, subject: title, body: text,
                                              payer: nil, now: now) {
                     queued += 1

@@ -36,6 +36,6 @@ struct RecipientOption: ParsableArguments {
         guard (email == nil) != (sms == nil) else { throw ValidationError("indicare --email oppure --sms (uno per volta).") }
     }
 
-    var channel: MessageOutbox.Channel { email != nil ? .email : .sms }
+    var channel: MessageQueue.Channel { email != nil ? .email : .sms }
     var address: String { email ?? sms ?? "" }
 }

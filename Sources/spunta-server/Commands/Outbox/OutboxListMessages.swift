@@ -17,12 +17,12 @@ extension Outbox {
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
-            let list = try queue.read { try OutboxSender.list($0, status: status) }
+            let list = try queue.read { try MessageSender.list($0, status: status) }
             if json { return try context.printJSON(list) }
             for m in list {
                 let sent = m.sentAt.map { ", inviato il \(ItalianTime.dateTime(stored: $0))" } ?? ""
                 context.print("#\(m.id) \(ItalianTime.dateTime(stored: m.createdAt)) \(Self.italian(status: m.status))\(sent) — "
-                              + "\(Self.italian(kind: m.kind)) per \(MessageOutbox.Channel(rawValue: m.channel)?.italian ?? m.channel) a \(m.recipient): \(m.subject)"
+                              + "\(Self.italian(kind: m.kind)) per \(MessageQueue.Channel(rawValue: m.channel)?.italian ?? m.channel) a \(m.recipient): \(m.subject)"
                               + (m.lastError.map { " — \($0)" } ?? ""))
             }
             context.print("\(list.count) messaggi.")

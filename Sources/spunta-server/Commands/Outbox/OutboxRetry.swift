@@ -18,7 +18,7 @@ extension Outbox {
             let who = actor.name(context)
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
-            let done = try queue.write { db in try OutboxSender.retry(db, id: Int64(id), actor: who, now: now) }
+            let done = try queue.write { db in try MessageSender.retry(db, id: Int64(id), actor: who, now: now) }
             context.print(done ? "Messaggio \(id) rimesso in coda." : "Il messaggio \(id) non è fallito né incerto: nulla da fare.")
         }
     }

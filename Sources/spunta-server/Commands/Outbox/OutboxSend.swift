@@ -28,13 +28,13 @@ extension Outbox {
 
         func run(_ context: CommandContext) async throws {
             guard timeout > 0 else { throw ValidationError("--timeout «\(timeout)» non valido: un numero di secondi maggiore di zero.") }
-            var configuration = OutboxSender.Configuration()
+            var configuration = MessageSender.Configuration()
             configuration.commandTimeout = TimeInterval(timeout)
             configuration.emailCommand = sendmail
             configuration.smsCommand = smsCommand
             configuration.smsURL = smsURL
             configuration.sender = from
-            let report = try OutboxSender(queue: try ServerDatabase.open(path: database.path), configuration: configuration,
+            let report = try MessageSender(queue: try ServerDatabase.open(path: database.path), configuration: configuration,
                                           withdrawals: [Reminders.withdrawWhenPaid])
                 .send(now: context.clock)
             if json { try context.printJSON(report) } else {

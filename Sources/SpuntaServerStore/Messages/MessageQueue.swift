@@ -2,10 +2,11 @@ import Foundation
 import SpuntaDomain
 import SpuntaStore
 
-/// The one outbox of messages to people (posta in uscita) — families about their credit and notices, the office
+/// The one queue of messages to people (posta in uscita) — families about their credit and notices, the office
 /// about alerts: written in the same transaction as the fact that causes them, each with a key that makes it
-/// exist once; `outbox send` delivers them, whatever created them.
-public enum MessageOutbox {
+/// exist once; `outbox send` delivers them, whatever created them. Not to be confused with a device's outbox of
+/// ops: only the table keeps the name `outbox_message`, as renaming it would take a migration.
+public enum MessageQueue {
     public enum Channel: String, Sendable, CaseIterable {
         case email, sms
 

@@ -13,11 +13,11 @@ import Synchronization
 /// and does not send it again — an operator checks and re-queues it (`outbox retry`). Missing a message is
 /// recoverable, a family charged twice in words is not: the choice is at most once.
 ///
-/// Whoever queues a kind of message may give a reason to withdraw it at send time (`MessageOutbox.Withdrawal`):
+/// Whoever queues a kind of message may give a reason to withdraw it at send time (`MessageQueue.Withdrawal`):
 /// billing withdraws a reminder (sollecito) whose notice was paid while it waited in the queue — a family that has
 /// paid is not told it has not. A withdrawn message is `dropped`, and the report says so. The sender knows how to
 /// deliver, not why a message was written: that stays with the module that queued it.
-public struct OutboxSender {
+public struct MessageSender {
     public struct Configuration: Sendable {
         /// Run with `/bin/sh -c`; the message (headers and body, RFC 5322) on standard input; SPUNTA_TO set.
         public var emailCommand: String?
@@ -65,10 +65,10 @@ public struct OutboxSender {
 
     let queue: DatabaseQueue
     let configuration: Configuration
-    let withdrawals: [MessageOutbox.Withdrawal]
+    let withdrawals: [MessageQueue.Withdrawal]
 
     /// - Parameter withdrawals: the reasons not to send a message after all, checked for each message before it goes.
-    public init(queue: DatabaseQueue, configuration: Configuration, withdrawals: [MessageOutbox.Withdrawal] = []) {
+    public init(queue: DatabaseQueue, configuration: Configuration, withdrawals: [MessageQueue.Withdrawal] = []) {
         self.queue = queue
         self.configuration = configuration
         self.withdrawals = withdrawals
@@ -92,8 +92,8 @@ public struct OutboxSender {
         }
         for message in due {
             // Checked in the same transaction that would mark it sending: a payment imported meanwhile is seen.
-            let queued = MessageOutbox.Queued(id: message.id, kind: message.kind, key: message.key, recipient: message.to)
-            let withdrawn = try queue.write { db -> (index: Int, reason: MessageOutbox.Withdrawal.Reason)? in
+            let queued = MessageQueue.Queued(id: message.id, kind: message.kind, key: message.key, recipient: message.to)
+            let withdrawn = try queue.write { db -> (index: Int, reason: MessageQueue.Withdrawal.Reason)? in
                 for (index, withdrawal) in withdrawals.enumerated() {
                     guard let reason = try withdrawal.check(db, queued) else { continue }
                     try db.run("UPDATE outbox_message SET status = 'dropped', last_error = ? WHERE id = ?", [reason.stored, message.id])
