@@ -22,7 +22,7 @@ final class ServerFixture: Sendable {
     ///   - alertInterval: the office alerts' checks; none unless a test asks (they would race its assertions).
     ///   - sleep: how those checks wait (a test wakes them itself).
     init(
-        readTimeout: TimeInterval = 10, settings: SyncService.Settings = SyncService.Settings(),
+        readTimeout: TimeInterval = 10, shutdownGrace: TimeInterval = 5, settings: SyncService.Settings = SyncService.Settings(),
         clock: @escaping @Sendable () -> Date = { Date() }, log: @escaping @Sendable (String) -> Void = { _ in },
         pause: @escaping @Sendable (TimeInterval) async -> Void = SyncService.sleep, alertInterval: Duration? = nil,
         sleep: @escaping AlertMonitor.Sleep = { try await Task.sleep(for: $0) }
@@ -33,7 +33,7 @@ final class ServerFixture: Sendable {
         try SampleDatabase.copySample(to: dbPath)
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
         configuration.readTimeout = readTimeout
-        configuration.shutdownGrace = 5
+        configuration.shutdownGrace = shutdownGrace
         server = try SyncServer(databasePath: dbPath, configuration: configuration, settings: settings, accessLog: nil, clock: clock,
                                 log: log, pause: pause, alertInterval: alertInterval, sleep: sleep)
         port = try server.start()

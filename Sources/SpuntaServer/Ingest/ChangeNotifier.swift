@@ -18,8 +18,8 @@ public final class ChangeNotifier: Sendable {
         var nextID: UInt64 = 0
         var lastSeqByKey: [String: Int64] = [:]
         var closed = false
-        /// Who waits for a number of pulls to be waiting (`untilWaiting`).
-        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        /// What runs once a number of pulls are waiting (`whenWaiting`).
+        var watchers: [(count: Int, action: @Sendable () -> Void)] = []
     }
 
     private let state = Mutex(State())
@@ -52,16 +52,16 @@ public final class ChangeNotifier: Sendable {
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                let (immediate, watchers) = state.withLock { state -> (Bool?, [CheckedContinuation<Void, Never>]) in
+                let (immediate, watchers) = state.withLock { state -> (Bool?, [@Sendable () -> Void]) in
                     if state.closed { return (false, []) }
                     if keys.contains(where: { (state.lastSeqByKey[$0] ?? 0) > observed }) { return (true, []) }
                     state.waiters[id] = Waiter(keys: keys, continuation: continuation)
                     let count = state.waiters.count
-                    let reached = state.watchers.filter { $0.count <= count }.map(\.continuation)
+                    let reached = state.watchers.filter { $0.count <= count }.map(\.action)
                     state.watchers.removeAll { $0.count <= count }
                     return (nil, reached)
                 }
-                for watcher in watchers { watcher.resume() }
+                for watcher in watchers { watcher() }
                 if let immediate {
                     continuation.resume(returning: immediate)
                     return
@@ -78,17 +78,16 @@ public final class ChangeNotifier: Sendable {
         }
     }
 
-    /// Returns once `count` pulls are waiting. A test learns this way that a long poll is parked, and can then
-    /// commit the change that must wake it.
-    func untilWaiting(_ count: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let reached = state.withLock { state -> Bool in
-                guard state.waiters.count < count else { return true }
-                state.watchers.append((count, continuation))
-                return false
-            }
-            if reached { continuation.resume() }
+    /// Runs `action` once `count` pulls are waiting (at once if they are), on the thread that parks the last of
+    /// them: `action` must only hand work on. A test learns this way that a long poll is parked, and commits the
+    /// change that must wake it, whatever else keeps the machine busy.
+    func whenWaiting(_ count: Int, _ action: @escaping @Sendable () -> Void) {
+        let reached = state.withLock { state -> Bool in
+            guard state.waiters.count < count else { return true }
+            state.watchers.append((count, action))
+            return false
         }
+        if reached { action() }
     }
 
     /// Wakes every waiting pull (shutdown) and answers future waits at once.
