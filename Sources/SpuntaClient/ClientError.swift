@@ -33,6 +33,10 @@ public enum ClientError: UserFacingError, Equatable {
     case ambiguousChild(String, candidates: [String])
     /// The same child in two options (or twice in one) of one command.
     case namedTwice(String, options: String)
+    /// A void of the end of a ride: the office was alerted when it was closed.
+    case rideClosedFinal
+    /// A device whose scope holds several routes, without --route.
+    case routeRequired([String])
 
     public var code: String {
         switch self {
@@ -61,6 +65,8 @@ public enum ClientError: UserFacingError, Equatable {
         case .unknownChild: return "unknown_child"
         case .ambiguousChild: return "ambiguous_child"
         case .namedTwice: return "named_twice"
+        case .rideClosedFinal: return "ride_closed_final"
+        case .routeRequired: return "route_required"
         }
     }
 
@@ -124,6 +130,10 @@ public enum ClientError: UserFacingError, Equatable {
                 + "Scrivere più lettere (anche il nome) o il codice. Nulla è stato salvato."
         case .namedTwice(let child, let options):
             return "\(child) è indicato due volte (\(options)): indicarlo una volta sola. Nulla è stato salvato."
+        case .rideClosedFinal:
+            return "La fine corsa non si annulla: l'ufficio ne è già stato avvisato. Nulla è stato annullato."
+        case .routeRequired(let routes):
+            return "Questo dispositivo ha più linee (\(routes.joined(separator: ", "))): indicare quale con --route."
         }
     }
 }

@@ -37,6 +37,9 @@ public enum OpRecorder {
             route = r.routeId
             direction = r.direction.rawValue
         case .void(let v): target = v.targetOpId
+        case .rideClosed(let r):
+            route = r.routeId
+            direction = r.direction.rawValue
         }
         try db.run("""
             INSERT INTO outbox (seq, id, json, type, beneficiary_id, business_date, service_id, route_id, direction, status,

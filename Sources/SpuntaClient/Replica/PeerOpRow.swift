@@ -21,6 +21,7 @@ enum PeerOpRow {
         case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId; site = m.siteId
         case .boarding(let r), .alighting(let r): route = r.routeId; stop = r.stopId; direction = r.direction.rawValue
         case .void(let v): target = v.targetOpId
+        case .rideClosed(let r): route = r.routeId; direction = r.direction.rawValue
         }
         return [op.id, op.deviceId, op.type.rawValue, op.body.beneficiaryId, op.businessDate.description, service, site, cls,
                 route, stop, direction, status, time, target, op.hlc.rawValue, op.wallTimeMs, reason]

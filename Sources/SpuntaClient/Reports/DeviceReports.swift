@@ -276,6 +276,8 @@ public enum DeviceReports {
         }
         let target = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
         guard target.type != .void else { throw ClientError.unknownOp(target.id) }
+        // The office was alerted when the ride was closed: the server would refuse it too.
+        guard target.type != .rideClosed else { throw ClientError.rideClosedFinal }
         let voided: Int? = try db.scalar("SELECT 1 FROM outbox WHERE type = 'void' AND target_op_id = ? AND state != 'rejected'", [target.id])
         guard voided == nil else { throw ClientError.alreadyVoided(String(target.id.prefix(8))) }
         let void = try OpRecorder.record(db, device: device, body: .void(VoidOp(targetOpId: target.id, reason: reason)),

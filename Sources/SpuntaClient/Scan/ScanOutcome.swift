@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaDomain
+import SpuntaProtocol
 
 /// The answer to one scan (esito della lettura): a stable `result` code for scripts, an Italian line for people,
 /// and what the worker must see about the child (the diet and allergens at the canteen).
@@ -11,6 +12,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         case revokedCard = "revoked_card"
         case notEnrolled = "not_enrolled"
         case wrongStop = "wrong_stop"
+        /// On the bus: off (or on) at the school stop of another school than the child's; recorded all the same.
+        case wrongSchool = "wrong_school"
         case invalidPayload = "invalid_payload"
         /// A name search (`?rossi`): candidates to record by name.
         case candidates
@@ -65,6 +68,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     /// Whether an op was recorded (durably) for this scan.
     public var recorded: Bool
     public var opId: String?
+    /// On the bus: whether the line recorded a `boarding` or an `alighting` (the ride decides by who is aboard).
+    public var opType: OpType?
     public var beneficiaryId: String?
     public var name: String?
     public var className: String?
@@ -107,7 +112,7 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case result, message, recorded, opId = "op_id", beneficiaryId = "beneficiary_id", name, className = "class_name"
+        case result, message, recorded, opId = "op_id", opType = "op_type", beneficiaryId = "beneficiary_id", name, className = "class_name"
         case dietName = "diet", allergens, reason, candidates, servedAt = "served_at", elsewhere
         case date, warnings, credit, targetOpId = "target_op_id", clockOffsetMs = "clock_offset_ms"
     }
@@ -117,7 +122,7 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         switch result {
         case .ok: return !warnings.isEmpty
         case .candidates, .confirm, .voided, .notVoided, .newDay: return false
-        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .error, .clockWrong: return true
+        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .error, .clockWrong: return true
         }
     }
 

@@ -46,6 +46,10 @@ public struct ScanPrinter {
     public func print(_ outcome: ScanOutcome) {
         let who = outcome.who
         switch outcome.result {
+        case .ok where outcome.opType != nil:
+            // On the bus: whether the child got on or off.
+            block("OK", who.isEmpty ? outcome.message : "\(who): \(outcome.message.prefix(1).lowercased())\(outcome.message.dropFirst())",
+                  [.green, .bold])
         case .ok:
             let byName = outcome.message.hasPrefix("Registrato per nome") ? " (per nome)" : ""
             block(outcome.dietName == nil ? "OK" : "OK!", (who.isEmpty ? outcome.message : who) + byName, [.green, .bold])
@@ -54,12 +58,16 @@ public struct ScanPrinter {
             for c in outcome.candidates {
                 block("  =", "\(c.beneficiaryId) \(c.name)" + (c.className.map { " (\($0))" } ?? ""))
             }
+        case .duplicate where outcome.servedAt == nil:
+            // On the bus: already on (or off) this ride, in the station's words.
+            output.bell()
+            block("GIÀ", who.isEmpty ? outcome.message : "\(who): \(outcome.message)", [.yellow, .bold])
         case .duplicate:
             output.bell()
             let at = outcome.servedAt.map { " alle \($0)" } ?? ""
             let elsewhere = outcome.elsewhere == true ? " all'altra porta" : ""
             block("GIÀ", "\(who): già servito\(at)\(elsewhere).", [.yellow, .bold])
-        case .wrongStop where outcome.recorded, .notEnrolled where outcome.recorded:
+        case .wrongStop where outcome.recorded, .wrongSchool where outcome.recorded, .notEnrolled where outcome.recorded:
             output.bell()
             block("ATT.", "\(who): \(outcome.message)", [.yellow, .bold])
         case .confirm:
@@ -75,7 +83,7 @@ public struct ScanPrinter {
         case .clockWrong:
             output.bell()
             block("ATT.", outcome.message, [.yellow, .bold])
-        case .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .error:
+        case .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .error:
             output.bell()
             let reason = Self.reason(outcome)
             block("NO", who.isEmpty ? reason : "\(who): \(reason)", [.red, .bold])

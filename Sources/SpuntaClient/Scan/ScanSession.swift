@@ -18,7 +18,7 @@ public final class ScanSession {
 
     let queue: DatabaseQueue
     let device: EnrolledDevice
-    let place: ScanSetup.Place
+    private(set) var place: ScanSetup.Place
     /// The day given with `--date`, kept whatever the clock says; nil to follow today in Europe/Rome.
     let fixedDate: LocalDate?
     let clock: @Sendable () -> Date
@@ -43,6 +43,20 @@ public final class ScanSession {
 
     /// The business day lines are recorded for now.
     public var date: LocalDate { station.date }
+
+    /// The ride's plan at the current stop (nil at the canteen).
+    public var plan: RidePlan? { station.plan }
+
+    /// On the bus: moves the session to another stop or direction, same day; `-` still cancels the last line shown.
+    public func move(to place: ScanSetup.Place) throws {
+        station = try ScanStation(queue: queue, device: device, setup: ScanSetup(place: place, date: station.date), clock: clock)
+        self.place = place
+    }
+
+    /// Passes midnight if it is past (no `--date`): the line saying so, nil when the day did not change.
+    public func newDayIfPast() -> ScanOutcome? {
+        rollOver()
+    }
 
     /// Whether the next line answers the question "cancel …? s/n".
     public var isAsking: Bool { question != nil }
@@ -174,6 +188,7 @@ public final class ScanSession {
         case .alighting?: return "la discesa"
         case .attendanceMarked?: return "la presenza"
         case .absenceJustified?: return "la giustificazione"
+        case .rideClosed?: return "la fine corsa"
         case .void?, nil: return "la registrazione"
         }
     }

@@ -7,7 +7,8 @@ import SpuntaStore
 public struct ScanSetup: Sendable, Equatable {
     public enum Place: Sendable, Equatable {
         case canteen
-        case bus(route: String, stop: String, direction: Direction, boarding: Bool)
+        /// `boarding` nil (the ride): a child not aboard gets on, a child aboard gets off.
+        case bus(route: String, stop: String, direction: Direction, boarding: Bool?)
     }
 
     public var place: Place
@@ -27,6 +28,8 @@ public final class ScanStation: Sendable {
     let device: EnrolledDevice
     let setup: ScanSetup
     let clock: @Sendable () -> Date
+    /// On the bus: the ride's stops and the line's list, what each boarding and alighting is checked against.
+    let plan: RidePlan?
 
     public init(queue: DatabaseQueue, device: EnrolledDevice, setup: ScanSetup, clock: @escaping @Sendable () -> Date = WallClock.now) throws {
         self.queue = queue
@@ -36,14 +39,16 @@ public final class ScanStation: Sendable {
         switch setup.place {
         case .canteen:
             guard device.role == .canteen else { throw ClientError.wrongRole(expected: "mensa", actual: device.role.italian) }
-        case .bus(let route, let stop, _, _):
+            plan = nil
+        case .bus(let route, let stop, let direction, _):
             guard device.role == .bus else { throw ClientError.wrongRole(expected: "scuolabus", actual: device.role.italian) }
             guard device.routeIDs.contains(route) else { throw ClientError.notInScope("La linea \(route)") }
-            let known = try queue.read { db in try ReplicaStore(db).record(.routes, route, as: Route.self) }
+            let known = try queue.read { db in try RidePlan.load(db, route: route, direction: direction, date: setup.date) }
             guard let known else { throw ClientError.notInScope("La linea \(route)") }
-            guard stop == Ride.school || known.stops.contains(where: { $0.id == stop }) else {
+            guard stop == Ride.school || known.index(ofStop: stop) != nil else {
                 throw ClientError.notInScope("La fermata \(stop)")
             }
+            plan = known
         }
     }
 
@@ -195,41 +200,56 @@ public final class ScanStation: Sendable {
     // MARK: Bus
 
     private func bus(
-        _ db: Database, beneficiary: String, cardID: String?, route: String, stop: String, direction: Direction, boarding: Bool
+        _ db: Database, beneficiary: String, cardID: String?, route: String, stop: String, direction: Direction, boarding given: Bool?
     ) throws -> ScanOutcome {
-        let replica = ReplicaStore(db)
-        let enrollment = try replica.enrollments(of: beneficiary).first { $0.routeId == route && $0.isActive(on: setup.date) }
         let facts = try LocalFacts(db: db, deviceId: device.deviceId).facts(beneficiary: beneficiary, date: setup.date)
             .filter { $0.routeId == route && $0.direction == direction }
+        let boarded = facts.first { $0.type == .boarding }
+        let alighted = facts.first { $0.type == .alighting }
+        let boarding: Bool
+        if let given {
+            boarding = given
+        } else if let alighted {
+            // The ride: a child already off is not put back on by a second read.
+            return try duplicate(db, beneficiary, "Già sceso da questa corsa alle \(Self.time(alighted)) (\(plan?.name(of: alighted.stopId ?? "") ?? "")).")
+        } else if let boarded {
+            // A second read at the stop where the child got on is a double read, not getting off.
+            if boarded.stopId == stop { return try duplicate(db, beneficiary, "Già salito qui alle \(Self.time(boarded)).") }
+            boarding = false
+        } else {
+            boarding = true
+        }
+        let kind: OpType = boarding ? .boarding : .alighting
         if case .duplicate = MergeRules.rideScan(facts.map(\.op), route: route, direction: direction, boarding: boarding) {
-            var outcome = ScanOutcome(.duplicate, boarding ? "Già salito su questa corsa." : "Già sceso da questa corsa.")
-            try describe(&outcome, db: db, beneficiary: beneficiary)
-            return outcome
+            return try duplicate(db, beneficiary, boarding ? "Già salito su questa corsa." : "Già sceso da questa corsa.")
         }
         // The child is on (or off) the bus whatever the paperwork says: the fact is recorded, the alert shown.
         var result = ScanOutcome.Result.ok
         var message = boarding ? "Salito." : "Sceso."
-        if enrollment == nil {
-            result = .notEnrolled
-            message = "ATTENZIONE: non iscritto a questa linea! Registrato comunque: avvisare l'ufficio."
-        } else if let enrollment {
-            let expected = direction == .outbound
-                ? (boarding ? enrollment.outboundStopId : nil)
-                : (boarding ? nil : enrollment.returnStopId)
-            if let expected, expected != stop {
-                let name = try replica.record(.routes, route, as: Route.self)?.stops.first { $0.id == expected }?.name ?? expected
-                result = .wrongStop
-                message = "ATTENZIONE: la sua fermata è \(name). Registrato comunque."
-            } else if !boarding, !facts.contains(where: { $0.type == .boarding }) {
-                message = "Sceso (salita non registrata)."
-            }
+        if let problem = plan?.problem(beneficiary, boarding: boarding, at: stop) {
+            result = problem.result
+            message = problem.message
+        } else if !boarding, boarded == nil {
+            message = "Sceso (salita non registrata)."
         }
         let ride = Ride(beneficiaryId: beneficiary, routeId: route, stopId: stop, direction: direction, cardId: cardID)
         let op = try OpRecorder.record(db, device: device, body: boarding ? .boarding(ride) : .alighting(ride), businessDate: setup.date, now: clock())
         var outcome = ScanOutcome(result, message, recorded: true)
         outcome.opId = op.id
+        outcome.opType = kind
         try describe(&outcome, db: db, beneficiary: beneficiary)
         return outcome
+    }
+
+    private func duplicate(_ db: Database, _ beneficiary: String, _ message: String) throws -> ScanOutcome {
+        var outcome = ScanOutcome(.duplicate, message)
+        try describe(&outcome, db: db, beneficiary: beneficiary)
+        return outcome
+    }
+
+    /// When a fact was recorded, on Rome's clock.
+    static func time(_ fact: LocalFacts.Fact) -> LocalTime {
+        BusinessCalendar.time(of: Date(timeIntervalSince1970: Double(fact.wallTimeMs) / 1000))
     }
 
     // MARK: By name
@@ -251,13 +271,26 @@ public final class ScanStation: Sendable {
         }
     }
 
-    /// `=ID`: a child without card, recorded by name.
-    private func recordByName(_ id: String) throws -> ScanOutcome {
+    /// `=ID` or `=cognome`: a child without card, recorded by name. A name is the beginning of the child's name,
+    /// surname first, accents and case ignored; several children beginning so are listed, not guessed.
+    private func recordByName(_ text: String) throws -> ScanOutcome {
         try queue.recording { db in
-            guard try ReplicaStore(db).beneficiary(id) != nil else {
-                return ScanOutcome(.unknownCard, "Codice \(id) sconosciuto: cercare con ?nome.")
+            let replica = ReplicaStore(db)
+            if try replica.beneficiary(text) != nil { return try decide(db, beneficiary: text, cardID: nil) }
+            let key = NameKey.fold(text)
+            let matches = key.count < 2 ? [] : try replica.allBeneficiaries().filter { NameKey.fold($0.fullName).hasPrefix(key) }
+            let exact = matches.filter { NameKey.fold($0.fullName) == key }
+            if let only = matches.count == 1 ? matches.first : (exact.count == 1 ? exact.first : nil) {
+                return try decide(db, beneficiary: only.id, cardID: nil)
             }
-            return try decide(db, beneficiary: id, cardID: nil)
+            guard !matches.isEmpty else {
+                return ScanOutcome(.unknownCard, "Nessun bambino con codice o nome «\(text)»: cercare con ?nome.")
+            }
+            var outcome = ScanOutcome(.candidates, "«\(text)» indica più bambini: registrare con =CODICE.")
+            outcome.candidates = try matches.prefix(8).map { b in
+                ScanOutcome.Candidate(beneficiaryId: b.id, name: b.fullName, className: try className(db, b.classId))
+            }
+            return outcome
         }
     }
 

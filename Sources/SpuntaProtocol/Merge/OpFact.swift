@@ -48,6 +48,7 @@ public struct OpFact: Sendable, Hashable {
         case .absenceJustified(let a): cls = a.classId
         case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId; site = m.siteId
         case .boarding(let r), .alighting(let r): route = r.routeId; stop = r.stopId; direction = r.direction
+        case .rideClosed(let r): route = r.routeId; direction = r.direction
         case .void: break
         }
         self.init(id: op.id, deviceId: op.deviceId, hlc: op.hlc.rawValue, type: op.type, classId: cls, serviceId: service,

@@ -35,7 +35,7 @@ public struct Op: Codable, Sendable, Hashable {
         case id, deviceId = "device_id", instance, seq, hlc, wallTimeMs = "wall_time_ms", businessDate = "business_date", type
         case beneficiaryId = "beneficiary_id", classId = "class_id", serviceId = "service_id", siteId = "site_id"
         case routeId = "route_id", stopId = "stop_id", direction, cardId = "card_id", status, time
-        case absenceDate = "absence_date", reason, targetOpId = "target_op_id"
+        case absenceDate = "absence_date", reason, targetOpId = "target_op_id", aboard
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +86,12 @@ public struct Op: Codable, Sendable, Hashable {
                 targetOpId: try c.decode(String.self, forKey: .targetOpId),
                 reason: try c.decode(String.self, forKey: .reason)
             ))
+        case .rideClosed:
+            body = .rideClosed(RideClosed(
+                routeId: try c.decode(String.self, forKey: .routeId),
+                direction: try c.decode(Direction.self, forKey: .direction),
+                aboard: try c.decode([String].self, forKey: .aboard)
+            ))
         }
     }
 
@@ -125,6 +131,10 @@ public struct Op: Codable, Sendable, Hashable {
         case .void(let v):
             try c.encode(v.targetOpId, forKey: .targetOpId)
             try c.encode(v.reason, forKey: .reason)
+        case .rideClosed(let r):
+            try c.encode(r.routeId, forKey: .routeId)
+            try c.encode(r.direction, forKey: .direction)
+            try c.encode(r.aboard, forKey: .aboard)
         }
     }
 }
@@ -138,6 +148,7 @@ public enum OpType: String, Codable, Sendable, CaseIterable, Hashable {
     case boarding
     case alighting
     case void
+    case rideClosed = "ride_closed"
 
     public var italian: String {
         switch self {
@@ -148,6 +159,7 @@ public enum OpType: String, Codable, Sendable, CaseIterable, Hashable {
         case .boarding: return "salita"
         case .alighting: return "discesa"
         case .void: return "annullamento"
+        case .rideClosed: return "fine corsa"
         }
     }
 }
@@ -161,6 +173,7 @@ public enum OpBody: Sendable, Hashable {
     case boarding(Ride)
     case alighting(Ride)
     case void(VoidOp)
+    case rideClosed(RideClosed)
 
     public var type: OpType {
         switch self {
@@ -171,17 +184,18 @@ public enum OpBody: Sendable, Hashable {
         case .boarding: return .boarding
         case .alighting: return .alighting
         case .void: return .void
+        case .rideClosed: return .rideClosed
         }
     }
 
-    /// The child the op is about (nil for a void).
+    /// The child the op is about (nil for a void and for the end of a ride, which names several).
     public var beneficiaryId: String? {
         switch self {
         case .attendanceMarked(let a): return a.beneficiaryId
         case .absenceJustified(let a): return a.beneficiaryId
         case .mealScanned(let m), .mealRecorded(let m): return m.beneficiaryId
         case .boarding(let r), .alighting(let r): return r.beneficiaryId
-        case .void: return nil
+        case .void, .rideClosed: return nil
         }
     }
 }
@@ -252,8 +266,22 @@ public struct Meal: Codable, Sendable, Hashable {
 /// A boarding or alighting of the school bus at a stop, or at the school (`stop_id` "school": getting off in
 /// the morning, getting on in the afternoon).
 public struct Ride: Codable, Sendable, Hashable {
-    /// The stop id meaning the school itself.
+    /// The stop id meaning the school itself, when the ride does not say which school.
     public static let school = "school"
+
+    /// The stop of one school on a line serving several (`school:S01`: the school of site S01). Exchange ids never
+    /// contain a colon, so it cannot be mistaken for a stop of the route.
+    public static func schoolStop(site: String) -> String { "\(school):\(site)" }
+
+    /// Whether the stop id is a school (`school`, or `school:SITE`).
+    public static func isSchool(_ stopId: String) -> Bool { stopId == school || schoolSite(stopId) != nil }
+
+    /// The site of a school stop `school:SITE`; nil for `school` and for a stop of the route.
+    public static func schoolSite(_ stopId: String) -> String? {
+        guard stopId.hasPrefix(school + ":") else { return nil }
+        let site = String(stopId.dropFirst(school.count + 1))
+        return site.isEmpty ? nil : site
+    }
 
     public var beneficiaryId: String
     public var routeId: String
@@ -278,5 +306,20 @@ public struct VoidOp: Codable, Sendable, Hashable {
     public init(targetOpId: String, reason: String) {
         self.targetOpId = targetOpId
         self.reason = reason
+    }
+}
+
+/// Fine corsa: the attendant closed the ride of a route and direction; `aboard` lists the children the device
+/// still had aboard (boarded, never scanned off), each confirmed by name before closing. The server alerts the
+/// office at once for each of them.
+public struct RideClosed: Codable, Sendable, Hashable {
+    public var routeId: String
+    public var direction: Direction
+    public var aboard: [String]
+
+    public init(routeId: String, direction: Direction, aboard: [String]) {
+        self.routeId = routeId
+        self.direction = direction
+        self.aboard = aboard
     }
 }

@@ -159,30 +159,33 @@ public enum MasterDataImporter {
                                        changedChildren: Set(changes.filter { $0.kind == .beneficiaries }.map(\.id)))
 
         // Keys before the writes, so that devices losing a record receive its tombstone.
+        let schoolsBefore = RouteSchools()
+        let servedBefore = try RouteSchools.all(db)
         var keysBefore: [EntityKey: Set<String>] = [:]
         for change in changes {
-            keysBefore[EntityKey(change.kind, change.id)] = try ScopeIndex.keys(db, change.kind, change.id)
+            keysBefore[EntityKey(change.kind, change.id)] = try ScopeIndex.keys(db, change.kind, change.id, schools: schoolsBefore)
         }
         var childKeysBefore: [String: Set<String>] = [:]
         for child in children {
-            childKeysBefore[child] = try ScopeIndex.beneficiaryKeys(db, child)
+            childKeysBefore[child] = try ScopeIndex.beneficiaryKeys(db, child, schools: schoolsBefore)
         }
 
         for change in changes {
             try change.save(db)
         }
 
+        let schoolsAfter = RouteSchools()
         var logged: Set<EntityKey> = []
         for change in changes {
             let key = EntityKey(change.kind, change.id)
-            let keys = (keysBefore[key] ?? []).union(try ScopeIndex.keys(db, change.kind, change.id))
+            let keys = (keysBefore[key] ?? []).union(try ScopeIndex.keys(db, change.kind, change.id, schools: schoolsAfter))
             try ChangeLog.record(db, entity: change.kind.rawValue, id: change.id, action: change.removed ? .delete : .upsert, keys: keys, at: now)
             logged.insert(key)
         }
         // A child who entered or left a scope: the devices concerned receive the child, its cards and enrollments.
         for child in children.sorted() {
             let before = childKeysBefore[child] ?? []
-            let after = try ScopeIndex.beneficiaryKeys(db, child)
+            let after = try ScopeIndex.beneficiaryKeys(db, child, schools: schoolsAfter)
             guard before != after else { continue }
             let keys = before.union(after)
             var related: [EntityKey] = [EntityKey(.beneficiaries, child)]
@@ -197,6 +200,7 @@ public enum MasterDataImporter {
                 logged.insert(key)
             }
         }
+        try logServedSchools(db, before: servedBefore, after: try RouteSchools.all(db), at: now)
         try credit.log(db, at: now)
 
         var summary = ImportSummary(files: [], changed: 0, created: [:], updated: [:], removed: [:], totals: [:], dryRun: false)
@@ -208,6 +212,32 @@ public enum MasterDataImporter {
             summary.changed += d.created + d.updated + d.removed
         }
         return summary
+    }
+
+    /// A line that starts or stops serving a school (the first child of that school enrolled on it, or the last one
+    /// gone): its bus devices receive, or lose, the school's classes, children and cards.
+    private static func logServedSchools(_ db: Database, before: [String: Set<String>], after: [String: Set<String>], at now: Date) throws {
+        for route in Set(before.keys).union(after.keys).sorted() {
+            let old = before[route] ?? [], new = after[route] ?? []
+            let moved = old.symmetricDifference(new)
+            guard !moved.isEmpty else { continue }
+            let keys: Set<String> = [ScopeKey.route(route)]
+            let inList = sqlInList(moved.sorted())
+            let (list, args) = (inList.sql, inList.arguments)
+            for row in try db.fetchAll("SELECT id FROM school_class WHERE deleted = 0 AND site_id IN \(list) ORDER BY id", args) {
+                try ChangeLog.record(db, entity: EntityKind.classes.rawValue, id: try row[0], action: .upsert, keys: keys, at: now)
+            }
+            for row in try db.fetchAll("""
+                SELECT 'beneficiaries', b.id FROM beneficiary b JOIN school_class c ON c.id = b.class_id
+                WHERE b.deleted = 0 AND c.site_id IN \(list)
+                UNION ALL
+                SELECT 'cards', k.id FROM card k JOIN beneficiary b ON b.id = k.beneficiary_id JOIN school_class c ON c.id = b.class_id
+                WHERE k.deleted = 0 AND b.deleted = 0 AND c.site_id IN \(list)
+                ORDER BY 1 DESC, 2
+                """, args + args) {
+                try ChangeLog.record(db, entity: try row[0], id: try row[1], action: .upsert, keys: keys, at: now)
+            }
+        }
     }
 
     /// The prepaid credit records an import may change: a child's canteen site moved (enrollments, class), or the

@@ -20,6 +20,10 @@ public struct ConflictNarrative {
         for row in try db.fetchAll("SELECT id, name FROM device") { names[try row[0] as String] = try row[1] as String }
         deviceNames = names
         for row in try db.fetchAll("SELECT id, name FROM stop") { stopNames[try row[0] as String] = try row[1] as String }
+        // A school stop of a line serving several schools (`school:S01`) reads as the school's name.
+        for row in try db.fetchAll("SELECT id, name FROM site") {
+            stopNames[Ride.schoolStop(site: try row[0] as String)] = "scuola " + (try row[1] as String)
+        }
         for row in try db.fetchAll("SELECT id, name FROM route") { routeNames[try row[0] as String] = try row[1] as String }
         for row in try db.fetchAll("SELECT route_id, MAX(outbound_time), MAX(return_time) FROM stop WHERE deleted = 0 GROUP BY route_id") {
             routeEnds[try row[0] as String] = (try row[1] as String, try row[2] as String)
@@ -55,7 +59,7 @@ public struct ConflictNarrative {
         return "linea \(routeName), \(direction == "return" ? "ritorno" : "andata")"
     }
 
-    /// "Via Roma 3", or "scuola".
+    /// "Via Roma 3", "scuola", or the school's name for `school:SITE`.
     func stopWords(_ id: String?) -> String {
         guard let id else { return "?" }
         return id == "school" ? "scuola" : stopNames[id] ?? id

@@ -52,6 +52,11 @@ public enum MergeEngine {
         }
         keys.formUnion(try releaseHeldVoids(db, targets: candidates, now: now))
         try recompute(db, keys: keys, now: now)
+        for incoming in ops {
+            if case .rideClosed(let closed) = incoming.op.body {
+                try alertLeftAboard(db, closed, op: incoming.op, now: now)
+            }
+        }
         // A voided op's day no longer matters: a doubt about its device's clock goes with it.
         for incoming in ops {
             if case .void(let v) = incoming.op.body,
@@ -78,6 +83,23 @@ public enum MergeEngine {
             }
         }
         return statuses
+    }
+
+    /// A ride closed with children aboard: the office is alerted at once for each child, in this push's
+    /// transaction (once per child, ride and day, whoever noticed first: this op or the end-of-route check).
+    private static func alertLeftAboard(_ db: Database, _ closed: RideClosed, op: Op, now: Date) throws {
+        let closedAt = Date(timeIntervalSince1970: Double(op.wallTimeMs) / 1000)
+        for child in Array(Set(closed.aboard)).sorted() {
+            let ride = try db.fetchOne("""
+                SELECT boarding_op_id, boarding_stop_id FROM ride
+                WHERE beneficiary_id = ? AND route_id = ? AND business_date = ? AND direction = ?
+                """, [child, closed.routeId, op.businessDate.description, closed.direction.rawValue])
+            let aboard = OfficeAlerts.ChildAboard(
+                beneficiaryId: child, routeId: closed.routeId, date: op.businessDate, direction: closed.direction,
+                boardingOpId: try ride?[0], boardingStopId: try ride?[1], closedBy: (op.deviceId, closedAt)
+            )
+            try OfficeAlerts.childLeftAboard(db, aboard, now: now)
+        }
     }
 
     /// Stores an op refused by validation, so that nothing a device recorded is lost from the audit trail.
@@ -153,6 +175,8 @@ public enum MergeEngine {
             b = r.beneficiaryId; route = r.routeId; stop = r.stopId; dir = r.direction.rawValue; card = r.cardId
         case .void(let v):
             target = v.targetOpId
+        case .rideClosed(let r):
+            route = r.routeId; dir = r.direction.rawValue
         }
         try db.run("""
             INSERT INTO op (id, device_id, instance, seq, hlc, wall_time_ms, business_date, type, beneficiary_id, service_id,

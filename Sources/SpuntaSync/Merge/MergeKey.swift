@@ -19,7 +19,7 @@ enum MergeKey: Hashable, Comparable {
         case .mealScanned(let m), .mealRecorded(let m): self = .meal(beneficiary: m.beneficiaryId, service: m.serviceId, date: op.businessDate)
         case .boarding(let r), .alighting(let r):
             self = .ride(beneficiary: r.beneficiaryId, route: r.routeId, date: op.businessDate, direction: r.direction)
-        case .void: return nil
+        case .void, .rideClosed: return nil
         }
     }
 
@@ -36,7 +36,7 @@ enum MergeKey: Hashable, Comparable {
         case .boarding, .alighting:
             guard let r = stored.routeId, let d = stored.direction else { return nil }
             self = .ride(beneficiary: b, route: r, date: stored.businessDate, direction: d)
-        case .void: return nil
+        case .void, .rideClosed: return nil
         }
     }
 

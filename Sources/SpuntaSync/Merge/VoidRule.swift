@@ -14,6 +14,10 @@ enum VoidRule {
         if target.type == .void {
             return OpValidator.Problem(code: "invalid_void", message: "Non si annulla un annullamento: registrare di nuovo il fatto.")
         }
+        // The office was alerted when the ride was closed with children aboard: that cannot be taken back.
+        if target.type == .rideClosed {
+            return OpValidator.Problem(code: "invalid_void", message: "La fine corsa non si annulla: l'ufficio ne è già stato avvisato.")
+        }
         // The office's own voids (a fact moved to its right day) are made by the server, never pushed: a device
         // cannot claim the operator's id (`device_mismatch`).
         if target.deviceId == voider || voider == OperatorOps.deviceID { return nil }

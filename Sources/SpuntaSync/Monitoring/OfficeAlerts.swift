@@ -144,7 +144,11 @@ public enum OfficeAlerts {
             let deviceID: String = try op[0]
             let device: String = try db.scalar("SELECT name FROM device WHERE id = ?", [deviceID]) ?? deviceID
             let stop = try aboard.boardingStopId.map { id -> String in
-                id == "school" ? "scuola" : (try db.scalar("SELECT name FROM stop WHERE id = ?", [id]) ?? id)
+                if id == Ride.school { return "scuola" }
+                if let site = Ride.schoolSite(id) {
+                    return "scuola " + (try db.scalar("SELECT name FROM site WHERE id = ?", [site]) ?? site)
+                }
+                return try db.scalar("SELECT name FROM stop WHERE id = ?", [id]) ?? id
             }
             let at = Date(timeIntervalSince1970: Double(try op[1] as Int64) / 1000)
             ride += "; salito alle \(ItalianTime.time(at))" + (stop.map { " a \($0)" } ?? "") + " (\(device))"

@@ -32,7 +32,10 @@ final class OpValidator {
 
     /// Reads at once the master data of every child `ops` name, so that checking each op needs no query of its own.
     func prepare(_ ops: [Op]) throws {
-        try children.load(db, ops.compactMap(\.body.beneficiaryId))
+        try children.load(db, ops.flatMap { op -> [String] in
+            if case .rideClosed(let r) = op.body { return r.aboard }
+            return op.body.beneficiaryId.map { [$0] } ?? []
+        })
     }
 
     private func exists(_ sql: String, _ key: String, _ arguments: StatementArguments) throws -> Bool {
@@ -57,7 +60,7 @@ final class OpValidator {
             keys.formUnion(try siteKey(ofClass: a.classId))
         case .mealScanned(let m), .mealRecorded(let m):
             keys.formUnion(classKey(ofChild: m.beneficiaryId, on: op.businessDate))
-        case .absenceJustified, .boarding, .alighting, .void:
+        case .absenceJustified, .boarding, .alighting, .void, .rideClosed:
             break
         }
         return keys
@@ -100,6 +103,8 @@ final class OpValidator {
             return verdict(try meal(m, date: op.businessDate))
         case .boarding(let r), .alighting(let r):
             return try ride(r, date: op.businessDate)
+        case .rideClosed(let r):
+            return verdict(try rideClosed(r, date: op.businessDate))
         case .void(let v):
             guard v.targetOpId != op.id else {
                 return .rejected(Problem(code: "invalid_void", message: "Un annullamento non può annullare sé stesso."))
@@ -170,11 +175,38 @@ final class OpValidator {
             return .rejected(Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo."))
         }
         guard let child = children[r.beneficiaryId] else { return .rejected(unknown(r.beneficiaryId)) }
-        guard try r.stopId == Ride.school
-                || exists("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", "st|\(r.stopId)|\(r.routeId)", [r.stopId, r.routeId]) else {
-            return .rejected(Problem(code: "unknown_stop", message: "La fermata \(r.stopId) non è sulla linea \(r.routeId)."))
+        if let site = Ride.schoolSite(r.stopId) {
+            guard try exists("SELECT 1 FROM site WHERE id = ? AND deleted = 0", "site|\(site)", [site]) else {
+                return .rejected(Problem(code: "unknown_stop", message: "La scuola del plesso \(site) non è una fermata conosciuta dal server."))
+            }
+        } else {
+            guard try r.stopId == Ride.school
+                    || exists("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", "st|\(r.stopId)|\(r.routeId)", [r.stopId, r.routeId]) else {
+                return .rejected(Problem(code: "unknown_stop", message: "La fermata \(r.stopId) non è sulla linea \(r.routeId)."))
+            }
         }
         let enrolled = child.enrollments.contains { $0.routeId == r.routeId && $0.covers(date) }
         return .accepted(enrolled ? nil : .notEnrolled)
+    }
+
+    /// The end of a ride: the route is the device's, its service runs over that day, and every child listed aboard
+    /// is known (a child aboard who is not enrolled on the route is still listed: the office must know).
+    private func rideClosed(_ r: RideClosed, date: LocalDate) throws -> Problem? {
+        guard scope.routeIDs.contains(r.routeId) else {
+            return Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo.")
+        }
+        guard let period = try db.fetchOne("""
+            SELECT s.start_date, s.end_date FROM route r JOIN service s ON s.id = r.service_id WHERE r.id = ? AND r.deleted = 0
+            """, [r.routeId]) else {
+            return Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non esiste più sul server.")
+        }
+        if let start = LocalDate(try period[0] as String), let end = LocalDate(try period[1] as String), date < start || date > end {
+            return Problem(
+                code: WireErrorCode.outOfScope,
+                message: "La linea \(r.routeId) non è in servizio il \(date.italian) (servizio dal \(start.italian) al \(end.italian)): fine corsa non accettata."
+            )
+        }
+        if let stranger = r.aboard.first(where: { children[$0] == nil }) { return unknown(stranger) }
+        return nil
     }
 }

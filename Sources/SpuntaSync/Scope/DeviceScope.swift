@@ -36,7 +36,7 @@ public struct DeviceScope: Sendable, Hashable {
         switch role {
         case .teacher: return [.attendanceMarked, .absenceJustified, .void]
         case .canteen: return [.mealScanned, .mealRecorded, .void]
-        case .bus: return [.boarding, .alighting, .void]
+        case .bus: return [.boarding, .alighting, .rideClosed, .void]
         }
     }
 
@@ -47,6 +47,7 @@ public struct DeviceScope: Sendable, Hashable {
         case .absenceJustified(let a): return [ScopeKey.forClass(a.classId)]
         case .mealScanned(let m), .mealRecorded(let m): return [ScopeKey.site(m.siteId)]
         case .boarding(let r), .alighting(let r): return [ScopeKey.route(r.routeId)]
+        case .rideClosed(let r): return [ScopeKey.route(r.routeId)]
         case .void: return []
         }
     }

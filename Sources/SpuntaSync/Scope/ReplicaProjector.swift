@@ -40,11 +40,15 @@ public struct ReplicaProjector {
                     OR EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.site_id IN \(list)))
                 """, [id] + args + args) ?? false
         case .bus:
+            // The children on the lines' lists, and the other children of the schools the lines serve: a child who
+            // boards without being on the list is named and recorded, never refused as an unknown card.
             let (list, args) = Self.inList(scope.routeIDs)
             return try db.scalar("""
-                SELECT 1 FROM enrollment e JOIN beneficiary b ON b.id = e.beneficiary_id
-                WHERE e.beneficiary_id = ? AND e.deleted = 0 AND b.deleted = 0 AND e.route_id IN \(list) LIMIT 1
-                """, [id] + args) ?? false
+                SELECT 1 FROM beneficiary b WHERE b.id = ? AND b.deleted = 0 AND (
+                    EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.route_id IN \(list))
+                    OR EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0
+                        AND c.site_id IN (\(RouteSchools.sitesSQL(list)))))
+                """, [id] + args + args) ?? false
         }
     }
 
@@ -71,7 +75,14 @@ public struct ReplicaProjector {
             switch scope.role {
             case .teacher: guard scope.classIDs.contains(id) else { return nil }
             case .canteen: guard scope.siteIDs.contains(schoolClass.siteId) else { return nil }
-            case .bus: return nil
+            case .bus:
+                // The classes of the schools the lines serve: the class says which school a child gets off at.
+                let (list, args) = Self.inList(scope.routeIDs)
+                guard try db.scalar("SELECT 1 WHERE ? IN (\(RouteSchools.sitesSQL(list)))", [schoolClass.siteId] + args) ?? false else { return nil }
+                // The bus needs the class's school and name, not who teaches it.
+                var named = schoolClass
+                named.teachers = []
+                return .schoolClass(named)
             }
             return .schoolClass(schoolClass)
         case .diets:
@@ -149,7 +160,10 @@ public struct ReplicaProjector {
                 let (list, a) = Self.inList(scope.siteIDs)
                 sql = "SELECT id FROM school_class WHERE deleted = 0 AND id > ? AND site_id IN \(list)"
                 args += a
-            case .bus: return []
+            case .bus:
+                let (list, a) = Self.inList(scope.routeIDs)
+                sql = "SELECT id FROM school_class WHERE deleted = 0 AND id > ? AND site_id IN (\(RouteSchools.sitesSQL(list)))"
+                args += a
             }
         case .diets:
             guard scope.role == .canteen else { return [] }
@@ -178,6 +192,16 @@ public struct ReplicaProjector {
                     WHERE x.deleted = 0 AND b.deleted = 0 AND x.id > ? AND (
                         EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0 AND c.site_id IN \(list))
                         OR EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.site_id IN \(list)))
+                    """
+                args += a + a
+            case .bus where entity != .enrollments:
+                let (list, a) = Self.inList(scope.routeIDs)
+                sql = """
+                    SELECT x.id FROM \(table) x JOIN beneficiary b ON b.id = \(owner)
+                    WHERE x.deleted = 0 AND b.deleted = 0 AND x.id > ? AND (
+                        EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.route_id IN \(list))
+                        OR EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0
+                            AND c.site_id IN (\(RouteSchools.sitesSQL(list)))))
                     """
                 args += a + a
             case .canteen, .bus:

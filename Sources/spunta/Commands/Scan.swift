@@ -105,7 +105,7 @@ struct Scan: ParsableCommand {
     /// Whether the running count follows this answer: after a scan or a cancellation, not after a question.
     static func counts(_ outcome: ScanOutcome) -> Bool {
         switch outcome.result {
-        case .ok, .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .invalidPayload, .voided: return true
+        case .ok, .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .voided: return true
         case .candidates, .error, .confirm, .notVoided, .newDay, .clockWrong: return false
         }
     }
@@ -114,7 +114,7 @@ struct Scan: ParsableCommand {
         switch place {
         case .canteen: return "Mensa \(device.siteIDs.joined(separator: ", ")), \(date.italian): leggere le tessere."
         case .bus(let route, let stop, let direction, let boarding):
-            return "Linea \(route) \(direction.italian) \(stop), \(date.italian): \(boarding ? "salite" : "discese")."
+            return "Linea \(route) \(direction.italian) \(stop), \(date.italian): \(boarding == false ? "discese" : "salite")."
         }
     }
 }

@@ -1,0 +1,314 @@
+import Foundation
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaStore
+
+/// The ride of `spunta ride` (corsa): the lines typed on the bus one after the other. A card read (or `=nome`)
+/// gets a child on where the bus is, or off if the child is aboard; a few short lines move the ride — `>` to the
+/// next stop, `<` back, a number or `@nome` to a stop, `v` to the other direction, `#` who is aboard, `q` to close
+/// the ride, which asks first, naming them, when children are still aboard. Everything about a child goes through
+/// the scanning session (one rule for `scan` and the ride; `-` cancels the last line shown).
+public final class RideSession {
+    public enum Reply: Sendable, Equatable {
+        case scan(ScanOutcome)
+        case ride(RideEvent)
+        /// The ride is closed (or `q` on a closed one): the program ends.
+        case end
+    }
+
+    let queue: DatabaseQueue
+    let device: EnrolledDevice
+    let routeId: String
+    let clock: @Sendable () -> Date
+    private let scan: ScanSession
+    public private(set) var direction: Direction
+    /// The stop the bus is at, in the current direction's plan.
+    public private(set) var index = 0
+    /// `q` asked whether to close with these children aboard: the next line answers.
+    private var closing: [RideEvent.Child]?
+    public private(set) var isClosed = false
+
+    public init(
+        queue: DatabaseQueue, device: EnrolledDevice, route: String, direction: Direction?, date: LocalDate?,
+        clock: @escaping @Sendable () -> Date = WallClock.now
+    ) throws {
+        self.queue = queue
+        self.device = device
+        self.routeId = route
+        self.clock = clock
+        let direction = direction ?? RidePlan.direction(at: clock())
+        self.direction = direction
+        scan = try ScanSession(queue: queue, device: device, place: .bus(route: route, stop: Ride.school, direction: direction, boarding: nil),
+                               date: date, clock: clock)
+        try scan.move(to: place())
+    }
+
+    public var date: LocalDate { scan.date }
+
+    /// The plan of the current direction (the session's station always has one on the bus).
+    public var plan: RidePlan {
+        get throws {
+            guard let plan = scan.plan else { throw ClientError.notInScope("La linea \(routeId)") }
+            return plan
+        }
+    }
+
+    private func place() throws -> ScanSetup.Place {
+        let stops = scan.plan?.stops ?? []
+        let stop = stops.indices.contains(index) ? stops[index].id : Ride.school
+        return .bus(route: routeId, stop: stop, direction: direction, boarding: nil)
+    }
+
+    /// The wrong-clock warning for the start, as at the canteen door.
+    public func clockCheck() -> ScanOutcome? { scan.clockCheck() }
+
+    // MARK: Lines
+
+    public func handle(_ line: String) -> [Reply] {
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        var replies: [Reply] = []
+        if let aboard = closing {
+            closing = nil
+            switch ScanSession.answer(text) {
+            case true?: return [close(aboard)]
+            case false?: return [notClosed("Corsa non chiusa.")]
+            case nil:
+                // Not an answer: the ride goes on, and the line counts as itself.
+                replies.append(notClosed("Nessuna risposta s/n: corsa non chiusa."))
+            }
+        }
+        if scan.isAsking { return replies + scan.handle(line).compactMap(Self.reply) }
+        guard !text.isEmpty else { return replies }
+        if let newDay = scan.newDayIfPast() {
+            replies.append(.scan(newDay))
+            replies.append(view(.stop, ""))
+        }
+        switch text {
+        case ">", "+":
+            replies += move(to: index + 1)
+        case "<":
+            replies += move(to: index - 1)
+        case "v", "V":
+            replies += switchDirection()
+        case "#":
+            replies.append(aboardView())
+        case "q", "Q":
+            replies.append(askToClose())
+        default:
+            if text.hasPrefix("@") || text.allSatisfy(\.isNumber) {
+                replies += choose(text.hasPrefix("@") ? String(text.dropFirst()) : text)
+            } else {
+                let answers = scan.handle(line).compactMap(Self.reply)
+                replies += answers
+                let recorded = answers.contains { reply in
+                    if case .scan(let outcome) = reply { return outcome.recorded }
+                    return false
+                }
+                if recorded { replies.append(progress()) }
+            }
+        }
+        return replies
+    }
+
+    private static func reply(_ reply: ScanSession.Reply) -> Reply? {
+        switch reply {
+        case .outcome(let outcome): return .scan(outcome)
+        case .count: return nil
+        case .end: return .end
+        }
+    }
+
+    // MARK: Moving
+
+    /// The screen of the stop the ride is at.
+    public func current() -> Reply { view(.stop, "") }
+
+    private func move(to target: Int) -> [Reply] {
+        guard let plan = try? plan else { return [error("Linea \(routeId) non presente sul dispositivo: sincronizzare.")] }
+        guard plan.stops.indices.contains(target) else {
+            let message = target < 0 ? "Questa è la prima fermata." : "Questa è l'ultima fermata: «q» chiude la corsa."
+            return [view(.stop, message)]
+        }
+        var replies: [Reply] = []
+        if target > index, let left = leftBehind() { replies.append(left) }
+        index = target
+        do {
+            try scan.move(to: place())
+        } catch {
+            return replies + [self.error("Cambio di fermata non riuscito: chiudere e riaprire spunta ride.")]
+        }
+        replies.append(view(.stop, ""))
+        return replies
+    }
+
+    private func choose(_ text: String) -> [Reply] {
+        guard let plan = try? plan else { return [error("Linea \(routeId) non presente sul dispositivo: sincronizzare.")] }
+        switch plan.stop(matching: text) {
+        case .stop(let target):
+            return move(to: target)
+        case .ambiguous(let numbers):
+            var event = base(.stopChoice, "«\(text)» indica più fermate: scrivere il numero o più lettere.")
+            event.candidates = numbers.map { plan.stops[$0] }
+            return [.ride(event)]
+        case .none:
+            return [.ride(base(.stopChoice, "Nessuna fermata «\(text)» su questa corsa: le fermate vanno da 1 a \(plan.stops.count)."))]
+        }
+    }
+
+    private func switchDirection() -> [Reply] {
+        let aboardBefore = (try? state())?.aboard ?? []
+        direction = direction == .outbound ? .return : .outbound
+        index = 0
+        do {
+            // The first move loads the new direction's plan (at a stop both directions share); the second goes to
+            // that plan's first stop.
+            try scan.move(to: place())
+            try scan.move(to: place())
+        } catch {
+            return [self.error("Cambio di verso non riuscito: chiudere e riaprire spunta ride.")]
+        }
+        var message = "Ora: \(direction.italian)."
+        if !aboardBefore.isEmpty {
+            message += " ATTENZIONE: all'\(direction == .return ? "andata" : "ritorno") risultano ancora a bordo "
+                + aboardBefore.map(\.who).joined(separator: ", ") + "."
+        }
+        return [view(.stop, message)]
+    }
+
+    // MARK: Who is where
+
+    /// Who got on and off in this ride (route, day, direction), from the device's own ops and the other devices'.
+    struct State {
+        var boarded: [String: String] = [:]
+        var alighted: [String: String] = [:]
+        var aboard: [RideEvent.Child] = []
+    }
+
+    func state() throws -> State {
+        let plan = try plan
+        return try queue.read { db in
+            var state = State()
+            for (child, facts) in try LocalFacts(db: db, deviceId: device.deviceId).factsByChild(date: date) {
+                let ride = facts.filter { $0.routeId == routeId && $0.direction == direction }
+                if let on = ride.first(where: { $0.type == .boarding }) { state.boarded[child] = on.stopId ?? "" }
+                if let off = ride.first(where: { $0.type == .alighting }) { state.alighted[child] = off.stopId ?? "" }
+            }
+            let replica = ReplicaStore(db)
+            for child in state.boarded.keys.sorted() where state.alighted[child] == nil {
+                let rider = plan.rider(child)
+                let known = try replica.beneficiary(child)
+                let className = try rider?.className ?? known?.classId.map { try replica.className($0) }
+                state.aboard.append(RideEvent.Child(
+                    beneficiaryId: child, name: rider?.name ?? known?.fullName ?? child, className: className, status: "aboard",
+                    stop: rider?.alightStop.map { plan.name(of: $0) }
+                ))
+            }
+            state.aboard.sort { ($0.name, $0.beneficiaryId) < ($1.name, $1.beneficiaryId) }
+            return state
+        }
+    }
+
+    private func child(_ rider: RidePlan.Rider, _ status: String) -> RideEvent.Child {
+        RideEvent.Child(beneficiaryId: rider.beneficiaryId, name: rider.name, className: rider.className, status: status, stop: nil)
+    }
+
+    private func base(_ result: RideEvent.Result, _ message: String) -> RideEvent {
+        let plan = try? plan
+        return RideEvent(result: result, message: message, routeId: routeId, direction: direction, date: date,
+                         stop: plan.flatMap { $0.stops.indices.contains(index) ? $0.stops[index] : nil }, stops: plan?.stops.count ?? 0)
+    }
+
+    /// The stop the ride is at: who gets on and off here, and who of those getting on is not aboard.
+    private func view(_ result: RideEvent.Result, _ message: String) -> Reply {
+        var event = base(result, message)
+        guard let plan = try? plan, let state = try? state() else { return .ride(event) }
+        event.boarding = plan.boarding(at: index).map { child($0, state.boarded[$0.beneficiaryId] == nil ? "missing" : "boarded") }
+        event.alighting = plan.alighting(at: index).map { rider in
+            let id = rider.beneficiaryId
+            return child(rider, state.alighted[id] != nil ? "alighted" : (state.boarded[id] != nil ? "aboard" : "not_boarded"))
+        }
+        event.missing = event.boarding.filter { $0.status == "missing" }
+        event.aboard = state.aboard
+        return .ride(event)
+    }
+
+    /// Where the stop stands after a line: who expected here is still missing, and how many are aboard.
+    private func progress() -> Reply {
+        guard case .ride(let view) = view(.progress, "") else { return view(.progress, "") }
+        var event = view
+        let expected = event.boarding.count
+        event.message = expected == 0 ? "A bordo: \(event.aboard.count)."
+            : event.missing.isEmpty ? "Qui saliti tutti (\(expected)). A bordo: \(event.aboard.count)."
+            : "Qui mancano: " + event.missing.map(\.who).joined(separator: ", ") + ". A bordo: \(event.aboard.count)."
+        return .ride(event)
+    }
+
+    /// Leaving the stop: who was expected to get on and is not aboard, and who was expected off and is still aboard.
+    private func leftBehind() -> Reply? {
+        guard let plan = try? plan, let state = try? state(), plan.stops.indices.contains(index) else { return nil }
+        let missing = plan.boarding(at: index).filter { state.boarded[$0.beneficiaryId] == nil }.map { child($0, "missing") }
+        let stillAboard = plan.alighting(at: index).filter {
+            state.boarded[$0.beneficiaryId] != nil && state.alighted[$0.beneficiaryId] == nil
+        }.map { child($0, "aboard") }
+        guard !missing.isEmpty || !stillAboard.isEmpty else { return nil }
+        let here = plan.stops[index].name
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("partiti da \(here) senza " + missing.map(\.who).joined(separator: ", ")) }
+        if !stillAboard.isEmpty {
+            parts.append("non sces\(stillAboard.count == 1 ? "o" : "i") a \(here): " + stillAboard.map(\.who).joined(separator: ", ")
+                + " (ancora a bordo)")
+        }
+        let sentence = parts.joined(separator: "; ")
+        var event = base(.leftStop, sentence.prefix(1).uppercased() + sentence.dropFirst() + ".")
+        event.missing = missing
+        event.notAlighted = stillAboard
+        return .ride(event)
+    }
+
+    private func aboardView() -> Reply {
+        guard let aboard = try? state().aboard else { return error("Elenco di chi è a bordo non leggibile: riprovare.") }
+        var event = base(.aboard, aboard.isEmpty ? "Nessuno a bordo." : "A bordo: \(aboard.count).")
+        event.aboard = aboard
+        return .ride(event)
+    }
+
+    // MARK: Closing
+
+    private func askToClose() -> Reply {
+        guard let aboard = try? state().aboard else { return error("Elenco di chi è a bordo non leggibile: corsa non chiusa.") }
+        guard !aboard.isEmpty else { return close([]) }
+        closing = aboard
+        var event = base(.confirmClose, "Ancora a bordo: " + aboard.map(\.who).joined(separator: ", ")
+            + ". Chiudere la corsa con \(aboard.count == 1 ? "questo bambino" : "questi bambini") a bordo? "
+            + "L'ufficio sarà avvisato. s/n")
+        event.aboard = aboard
+        return .ride(event)
+    }
+
+    /// Records the end of the ride with the children left aboard (on disk before anything is shown).
+    private func close(_ aboard: [RideEvent.Child]) -> Reply {
+        do {
+            let body = OpBody.rideClosed(RideClosed(routeId: routeId, direction: direction, aboard: aboard.map(\.beneficiaryId)))
+            let op = try queue.recording { db in try OpRecorder.record(db, device: device, body: body, businessDate: date, now: clock()) }
+            isClosed = true
+            let message = aboard.isEmpty
+                ? "Corsa chiusa (\(direction.italian)): nessuno a bordo."
+                : "Corsa chiusa (\(direction.italian)) con a bordo: " + aboard.map(\.who).joined(separator: ", ")
+                    + ". L'ufficio sarà avvisato alla prossima sincronizzazione: avvisarlo anche a voce."
+            var event = base(.rideClosed, message)
+            event.aboard = aboard
+            event.opId = op.id
+            return .ride(event)
+        } catch {
+            return self.error("Errore dell'archivio del dispositivo: corsa non chiusa. Riprovare con «q».")
+        }
+    }
+
+    private func notClosed(_ message: String) -> Reply {
+        .ride(base(.notClosed, message + " Far scendere i bambini (leggere la tessera) o riprovare con «q»."))
+    }
+
+    private func error(_ message: String) -> Reply {
+        .scan(ScanOutcome(.error, message))
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import SpuntaCLI
+import SpuntaClient
+import SpuntaDomain
+import SpuntaProtocol
+
+/// `spunta ride`: the bus attendant's ride, stop by stop, with the end-of-ride check.
+struct RideCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ride",
+        abstract: "La corsa dello scuolabus: fermata per fermata, chi sale, chi scende, chi manca; a fine corsa chi è a bordo.",
+        discussion: """
+            Su un dispositivo con una sola linea basta spunta ride. Il verso segue l'ora (ora di Roma): prima di \
+            mezzogiorno andata (verso scuola), dopo ritorno; «v» lo cambia.
+            Le fermate sono numerate nell'ordine della corsa; all'andata le scuole sono le ultime, al ritorno le prime \
+            (una per scuola se la linea ne serve più di una).
+            Ogni tessera letta fa salire il bambino, o scendere se è a bordo; per nome: «?cognome» cerca, «=cognome» \
+            (o «=CODICE») registra. Un bambino non iscritto alla linea, alla fermata sbagliata o sceso alla scuola \
+            sbagliata viene registrato comunque, con l'avviso intero.
+            «>» (o «+») fermata dopo, «<» fermata prima, un numero o «@nome» (l'inizio del nome, senza accenti) va a \
+            quella fermata; partendo da una fermata si vede chi mancava. «#» chi è a bordo; «-» annulla l'ultima riga \
+            mostrata dopo una domanda con il nome (s o n).
+            «q» chiude la corsa: se qualcuno è ancora a bordo chiede conferma nominandolo (s o n), e la chiusura \
+            avvisa subito l'ufficio alla prossima sincronizzazione. Senza «q» (fine dell'ingresso, Ctrl-C) la corsa \
+            resta aperta.
+            Risultati --json (uno per riga): quelli delle letture (ok, duplicate, unknown_card, revoked_card, \
+            not_enrolled, wrong_stop, wrong_school, invalid_payload, candidates, error, confirm, voided, not_voided, \
+            new_day, clock_wrong; op_type dice boarding o alighting) e quelli della corsa: stop (la fermata, con \
+            boarding, alighting, missing, aboard), left_stop (partiti senza qualcuno o con qualcuno che doveva \
+            scendere), stop_choice (fermata sconosciuta o ambigua, con candidates), aboard («#»), confirm_close \
+            (la domanda), ride_closed (registrata, con aboard e op_id), not_closed.
+            """
+    )
+
+    @OptionGroup var home: HomeOption
+    @OptionGroup var day: DateOption
+    @Option(valueName: "linea", help: "La linea (se il dispositivo ne ha più di una).")
+    var route: String?
+    @Option(valueName: "verso", help: "outbound (andata) o return (ritorno); predefinito secondo l'ora.")
+    var direction: Direction?
+    @Flag(help: "Una riga JSON per risposta.")
+    var json = false
+
+    func run(_ context: CommandContext) async throws {
+        let (queue, device) = try home.open(context)
+        let route = try RidePlan.route(of: device, given: self.route)
+        let session = try RideSession(queue: queue, device: device, route: route, direction: direction, date: day.given)
+        let out = context.standardOutput
+        let input = context.standardInput
+        // What the scanner types is not printed over the answers; put back at the end, and on Ctrl-C or SIGTERM.
+        let quiet = input.isTerminal ? input.fileDescriptor.flatMap { try? RawMode.disableEcho(fileDescriptor: $0) } : nil
+        defer { quiet?.restore() }
+        let screen = !json && out.isTerminal
+        let printer = RidePrinter(output: out, width: { out.isTerminal ? Terminal.width() : CommandContext.handheldWidth })
+        let echo = ScanPrinter(output: out, width: { out.isTerminal ? Terminal.width() : CommandContext.handheldWidth })
+        if !json {
+            let plan = try session.plan
+            printer.banner("Linea \(route) \(plan.routeName), \(session.date.italian).")
+        }
+        if let clock = session.clockCheck() {
+            if json { try context.printJSON(clock) } else { printer.print(clock) }
+        }
+        try show(session.current(), printer, context)
+        reading: while let line = input.readLine() {
+            if screen && quiet != nil { echo.typed(line) }
+            for reply in session.handle(line) {
+                if case .end = reply { break reading }
+                try show(reply, printer, context)
+            }
+            if session.isClosed { break }
+        }
+        if !session.isClosed && !json {
+            printer.notice("Corsa non chiusa: per chiuderla riaprire spunta ride e usare «q».")
+        }
+    }
+
+    func show(_ reply: RideSession.Reply, _ printer: RidePrinter, _ context: CommandContext) throws {
+        switch reply {
+        case .scan(let outcome): if json { try context.printJSON(outcome) } else { printer.print(outcome) }
+        case .ride(let event): if json { try context.printJSON(event) } else { printer.print(event) }
+        case .end: break
+        }
+    }
+}
