@@ -46,18 +46,57 @@ struct PullTests {
         Set(changes.filter { $0.entity == entity && $0.action == .upsert }.map(\.id))
     }
 
-    @Test("a bus device gets its route's children and stops, no diets, no other route")
+    @Test("a line that starts serving another school: its bus receives that school's classes, children and cards at the next pull, and loses them when it stops")
+    func busLearnsNewSchool() throws {
+        let f = try SyncFixture()
+        let (bus, _) = try f.device(.bus, ["route:L1"])
+        let first = try Self.pullAll(f, bus)
+        // An infant of the Girasole school (S03), which L1 does not serve, is enrolled on L1.
+        let classSite = Dictionary(uniqueKeysWithValues: f.sample.classes.map { ($0.id, $0.siteId) })
+        let infants = f.sample.beneficiaries.filter { $0.classId.flatMap { classSite[$0] } == "S03" }
+        let infant = try #require(infants.first)
+        #expect(!Self.ids(first.changes, .beneficiaries).contains(infant.id))
+        var edited = f.sample
+        edited.enrollments.append(Enrollment(
+            id: "E-RIDE-S03", beneficiaryId: infant.id, serviceId: "TRASPORTO", siteId: nil, dietId: nil, routeId: "L1",
+            outboundStopId: "L1-01", returnStopId: "L1-01", tariffId: nil, startDate: LocalDate(year: 2026, month: 9, day: 14)!,
+            endDate: nil, exemptionPercent: 0
+        ))
+        let file = f.dir.appendingPathComponent("s03.xml")
+        try Data(ExchangeXMLWriter.write(edited).utf8).write(to: file)
+        _ = try MasterDataImporter.run(f.queue, paths: [file.path])
+        let next = try Self.pullAll(f, bus, from: first.cursor)
+        #expect(Self.ids(next.changes, .beneficiaries) == Set(infants.map(\.id)))
+        #expect(Self.ids(next.changes, .classes) == Set(f.sample.classes.filter { $0.siteId == "S03" }.map(\.id)))
+        let infantCards = Set(f.sample.cards.filter { card in infants.contains { $0.id == card.beneficiaryId } }.map(\.id))
+        #expect(!infantCards.isEmpty)
+        #expect(Self.ids(next.changes, .cards) == infantCards)
+        // The enrollment goes: the line no longer serves S03, and the bus receives the tombstones.
+        let back = f.dir.appendingPathComponent("back.xml")
+        try Data(ExchangeXMLWriter.write(f.sample).utf8).write(to: back)
+        _ = try MasterDataImporter.run(f.queue, paths: [back.path])
+        let last = try Self.pullAll(f, bus, from: next.cursor)
+        let gone = Set(last.changes.filter { $0.entity == .beneficiaries && $0.action == .delete }.map(\.id))
+        #expect(gone == Set(infants.map(\.id)))
+    }
+
+    @Test("a bus device gets its route's children and stops, and the children and classes of the schools the route serves; no diets, no other route, no teachers")
     func busScope() throws {
         let f = try SyncFixture()
         let (bus, _) = try f.device(.bus, ["route:L1"])
         let result = try Self.pullAll(f, bus)
         #expect(result.reset)
-        let expected = Set(f.sample.enrollments.filter { $0.routeId == "L1" }.map(\.beneficiaryId))
-        #expect(Self.ids(result.changes, .beneficiaries) == expected)
+        let onList = Set(f.sample.enrollments.filter { $0.routeId == "L1" }.map(\.beneficiaryId))
+        let classSite = Dictionary(uniqueKeysWithValues: f.sample.classes.map { ($0.id, $0.siteId) })
+        let schools = Set(f.sample.beneficiaries.filter { onList.contains($0.id) }.compactMap { $0.classId.flatMap { classSite[$0] } })
+        #expect(!schools.isEmpty)
+        let ofSchools = Set(f.sample.beneficiaries.filter { $0.classId.flatMap { classSite[$0] }.map(schools.contains) ?? false }.map(\.id))
+        #expect(Self.ids(result.changes, .beneficiaries) == onList.union(ofSchools))
         #expect(Self.ids(result.changes, .diets).isEmpty)
         #expect(Self.ids(result.changes, .routes) == ["L1"])
-        #expect(Self.ids(result.changes, .classes).isEmpty)
+        #expect(Self.ids(result.changes, .classes) == Set(f.sample.classes.filter { schools.contains($0.siteId) }.map(\.id)))
         for change in result.changes {
+            if case .schoolClass(let c) = change.record { #expect(c.teachers.isEmpty) }
             if case .enrollment(let e) = change.record {
                 #expect(e.routeId == "L1")
                 #expect(e.dietId == nil)

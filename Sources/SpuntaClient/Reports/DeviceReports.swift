@@ -11,46 +11,64 @@ public enum DeviceReports {
     public struct Rider: Encodable, Sendable, Equatable {
         public let beneficiaryId: String
         public let name: String
+        public let className: String?
+        /// "andata" or "ritorno".
         public let direction: String
         public let boardedAt: String
+        /// Where the child gets off, the stop's whole name (the school's name for the morning).
         public let expectedStop: String?
+        /// Still aboard after the ride is over: past the arrival at school (andata) or the last stop (ritorno), a
+        /// ride closed on this device, or a day gone by.
+        public let overdue: Bool
+        /// The drop-off stop's number in the ride (orders the list); nil when the list gives none.
+        let stopNumber: Int?
 
         enum CodingKeys: String, CodingKey {
-            case beneficiaryId = "beneficiary_id", name, direction, boardedAt = "boarded_at", expectedStop = "expected_stop"
+            case beneficiaryId = "beneficiary_id", name, className = "class_name", direction, boardedAt = "boarded_at"
+            case expectedStop = "expected_stop", overdue
         }
     }
 
-    /// Children boarded on `route` on `date` and not yet scanned off, per direction.
-    public static func onBoard(_ db: Database, device: EnrolledDevice, route: String, date: LocalDate) throws -> [Rider] {
+    /// Children boarded on `route` on `date` and not yet scanned off, per direction (andata first), each direction
+    /// sorted by the stop where the children get off, in the order the bus reaches them.
+    public static func onBoard(_ db: Database, device: EnrolledDevice, route: String, date: LocalDate, now: Date) throws -> [Rider] {
         guard device.routeIDs.contains(route) else { throw ClientError.notInScope("La linea \(route)") }
         let replica = ReplicaStore(db)
-        let stops = try replica.record(.routes, route, as: Route.self)?.stops ?? []
-        let stopName = { (id: String?) -> String? in
-            guard let id else { return nil }
-            return id == Ride.school ? "scuola" : stops.first { $0.id == id }?.name ?? id
-        }
         let facts = LocalFacts(db: db, deviceId: device.deviceId)
+        let today = BusinessCalendar.date(of: now)
         var riders: [Rider] = []
         let children = Set(try db.fetchAll("""
-            SELECT beneficiary_id FROM outbox WHERE route_id = ? AND business_date = ?
-            UNION SELECT beneficiary_id FROM peer_op WHERE route_id = ? AND business_date = ?
+            SELECT beneficiary_id FROM outbox WHERE route_id = ? AND business_date = ? AND beneficiary_id IS NOT NULL
+            UNION SELECT beneficiary_id FROM peer_op WHERE route_id = ? AND business_date = ? AND beneficiary_id IS NOT NULL
             """, [route, date.description, route, date.description]).map { try $0[0] as String })
-        for child in children.sorted() {
-            let rides = try facts.facts(beneficiary: child, date: date).filter { $0.routeId == route }
-            for direction in Direction.allCases {
+        for direction in Direction.allCases {
+            guard let plan = try RidePlan.load(db, route: route, direction: direction, date: date) else { continue }
+            let closed: Int? = try db.scalar("""
+                SELECT 1 FROM outbox WHERE type = 'ride_closed' AND route_id = ? AND direction = ? AND business_date = ? LIMIT 1
+                """, [route, direction.rawValue, date.description])
+            let end = plan.stops.compactMap(\.time).max()
+            let over = closed != nil || date < today
+                || (date == today && end.map { BusinessCalendar.time(of: now) > $0 } ?? false)
+            for child in children.sorted() {
+                let rides = try facts.facts(beneficiary: child, date: date).filter { $0.routeId == route }
                 // Aboard: the ride the merge keeps has a boarding and no alighting.
                 let ride = MergeRules.ride(rides.map(\.op), route: route, direction: direction)
                 guard let boarding = ride.boarding.kept, ride.alighting.kept == nil else { continue }
-                let b = try replica.beneficiary(child)
-                let enrollment = try replica.enrollments(of: child).first { $0.routeId == route }
+                let rider = plan.rider(child)
+                let known = try replica.beneficiary(child)
+                let off = rider?.alightStop
                 riders.append(Rider(
-                    beneficiaryId: child, name: b?.fullName ?? child, direction: direction.italian,
-                    boardedAt: stopName(boarding.stopId) ?? "",
-                    expectedStop: direction == .outbound ? "scuola" : stopName(enrollment?.returnStopId)
+                    beneficiaryId: child, name: rider?.name ?? known?.fullName ?? child,
+                    className: try rider?.className ?? known?.classId.map { try replica.className($0) },
+                    direction: direction.italian, boardedAt: plan.name(of: boarding.stopId ?? ""),
+                    expectedStop: off.map { plan.name(of: $0) }, overdue: over, stopNumber: off.flatMap { plan.index(ofStop: $0) }
                 ))
             }
         }
-        return riders.sorted { ($0.direction, $0.name) < ($1.direction, $1.name) }
+        return riders.sorted {
+            ($0.direction == Direction.outbound.italian ? 0 : 1, $0.stopNumber ?? Int.max, $0.name, $0.beneficiaryId)
+                < ($1.direction == Direction.outbound.italian ? 0 : 1, $1.stopNumber ?? Int.max, $1.name, $1.beneficiaryId)
+        }
     }
 
     // MARK: Meals for the kitchen

@@ -121,8 +121,8 @@ public struct RidePlan: Sendable, Equatable {
         case none
     }
 
-    /// A stop by its number in this ride (`3`), its id (`L1-03`), or the beginning of its name, accents, case and
-    /// apostrophes ignored (`chiesa`, `ca rossa`). Several names beginning so are ambiguous unless one is the whole name.
+    /// A stop by its number in this ride (`3`), its id (`L1-03`), or the beginning of its name (or else of a word in
+    /// it), accents, case and apostrophes ignored (`chiesa`, `ca rossa`). Several names beginning so are ambiguous unless one is the whole name.
     public func stop(matching text: String) -> StopChoice {
         let typed = text.trimmingCharacters(in: .whitespaces)
         if let number = Int(typed) {
@@ -131,7 +131,9 @@ public struct RidePlan: Sendable, Equatable {
         if let index = stops.firstIndex(where: { $0.id.caseInsensitiveCompare(typed) == .orderedSame }) { return .stop(index) }
         let key = NameKey.fold(typed)
         guard !key.isEmpty else { return .none }
-        let matches = stops.indices.filter { NameKey.fold(stops[$0].name).hasPrefix(key) }
+        var matches = stops.indices.filter { NameKey.fold(stops[$0].name).hasPrefix(key) }
+        // "ca rossa" for "Località Ca' Rossa": the beginning of a later word, when no name begins so.
+        if matches.isEmpty { matches = stops.indices.filter { (" " + NameKey.fold(stops[$0].name)).contains(" " + key) } }
         if matches.count == 1 { return .stop(matches[0]) }
         if let exact = matches.first(where: { NameKey.fold(stops[$0].name) == key }) { return .stop(exact) }
         return matches.isEmpty ? .none : .ambiguous(matches)

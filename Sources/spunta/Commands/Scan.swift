@@ -20,7 +20,7 @@ struct Scan: ParsableCommand {
             Senza --date vale il giorno di oggi e, passata la mezzanotte, quello nuovo (lo dice); con --date resta \
             sempre quel giorno.
             Da terminale le letture non compaiono a video: solo le risposte.
-            Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, \
+            Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, wrong_school, \
             invalid_payload, candidates, error, confirm, voided, not_voided, new_day, clock_wrong (all'inizio, se \
             l'ultima sincronizzazione ha trovato l'orologio sbagliato); avvisi in warnings \
             (absent_today, left_early, low_credit, negative_credit); count per «#» e summary alla fine.

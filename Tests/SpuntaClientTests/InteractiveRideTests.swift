@@ -1,0 +1,120 @@
+import Foundation
+import SpuntaCLI
+import SpuntaStore
+import SpuntaTestSupport
+import Testing
+
+/// The bus attendant's ride as it is lived: `spunta ride` in a real terminal (tmux) of the handheld's size, cards
+/// typed as the scanner types them, the screen read back; then the end of the ride reaching the real server.
+@Suite("Bus ride in a terminal", .serialized, .enabled(if: TmuxSession.isAvailable, "tmux is not installed: the ride cannot be driven through a real terminal"))
+struct InteractiveRideTests {
+    static var spunta: String { ChildProcess.productsDirectory.appendingPathComponent("spunta").path }
+
+    struct Child {
+        let id: String
+        let card: String
+        let name: String
+        let stop: String
+        let stopName: String
+    }
+
+    /// Children on line L1 whose school is Rodari (S01), with their morning stop, in stop order.
+    static func riders(_ d: Deployment) throws -> [Child] {
+        try DatabaseQueue(path: d.db).read { db in
+            try db.fetchAll("""
+                SELECT b.id, c.id, b.surname || ' ' || b.given_name, e.outbound_stop_id, s.name FROM enrollment e
+                JOIN beneficiary b ON b.id = e.beneficiary_id JOIN card c ON c.beneficiary_id = b.id AND c.revoked_on IS NULL
+                JOIN school_class k ON k.id = b.class_id JOIN stop s ON s.id = e.outbound_stop_id
+                WHERE e.route_id = 'L1' AND k.site_id = 'S01' AND e.deleted = 0 ORDER BY s.position, b.id
+                """).map { Child(id: try $0[0], card: "SPUNTA1:" + (try $0[1] as String), name: try $0[2], stop: try $0[3], stopName: try $0[4]) }
+        }
+    }
+
+    static func type(_ session: TmuxSession, _ line: String) throws {
+        try session.type(line)
+        try session.press("Enter")
+    }
+
+    @Test("a ride at three stops on 40×20: one child missing at a stop, one left aboard, the close names them, and the office gets one alert from the real server")
+    func rideWithChildLeftAboard() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let bus = try d.device("bus", role: .bus, scope: "route:L1")
+        #expect(try d.admin(["alerts", "add-recipient", "--db", d.db, "--email", "ufficio@comune.example.it"]).status == 0)
+        // A stop with two Rodari children (one boards, one is missing), and a later stop with another (left aboard).
+        let all = try Self.riders(d)
+        let byStop = Dictionary(grouping: all, by: \.stop)
+        let first = try #require(all.first { byStop[$0.stop]?.count ?? 0 >= 2 }, "the sample has a stop of L1 with two Rodari children")
+        let missing = try #require(byStop[first.stop]?.first { $0.id != first.id })
+        let later = try #require(all.first { $0.stop > first.stop })
+        let stopNumber = { (id: String) in Int(id.split(separator: "-").last ?? "") ?? 0 }
+
+        let session = try TmuxSession(columns: 40, rows: 20, command: [
+            Self.spunta, "ride", "--date", schoolDay, "--direction", "outbound", "--home", bus,
+        ])
+        let dump = { (screen: [String]) in InteractiveCanteenDoorTests.dump(screen) }
+        var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the first stop") { $0.contains { $0.hasPrefix(">>   Fermata 1 di 14:") } }
+        #expect(screen.contains { $0.hasPrefix("Linea L1 Linea 1") }, dump(screen))
+
+        // Stop 1 of the three: chosen by number; one of its two children boards.
+        try Self.type(session, String(stopNumber(first.stop)))
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the chosen stop") {
+            $0.contains { $0.hasPrefix(">>   Fermata \(stopNumber(first.stop)) di 14:") }
+        }
+        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("SU   Salgono qui: ") && $0.contains(missing.name) && $0.contains(first.name) }, dump(screen))
+        try Self.type(session, first.card)
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the boarding and who is still missing") { $0.contains { $0.hasPrefix("#    Qui mancano:") } }
+        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("OK   \(first.name) (") && $0.hasSuffix(": salito.") }, dump(screen))
+        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("#    Qui mancano: ") && $0.contains(missing.name) }, dump(screen))
+
+        // Stop 2: chosen by name; leaving stop 1 says who was left behind.
+        try Self.type(session, "@" + later.stopName.prefix(12))
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the second stop") {
+            $0.contains { $0.hasPrefix(">>   Fermata \(stopNumber(later.stop)) di 14:") }
+        }
+        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("ATT. Partiti da \(first.stopName) senza ") && $0.contains(missing.name) }, dump(screen))
+        try Self.type(session, later.card)
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the second boarding") { $0.contains { $0.hasPrefix("#    A bordo: 2.") || $0.contains("A bordo: 2.") } }
+
+        // Stop 3: the Rodari school; the first child gets off, the other stays aboard.
+        try Self.type(session, "@scuola primaria «gianni")
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the school stop") { $0.contains { $0.contains("«Gianni Rodari» (andata)") } }
+        try Self.type(session, first.card)
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the alighting") { ScanTests.unwrapped($0).contains { $0.hasSuffix(": sceso.") } }
+        #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
+
+        // Closing asks, naming the child still aboard; yes closes it.
+        try Self.type(session, "q")
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the question") { $0.contains { $0.hasPrefix("??   Ancora a bordo:") } }
+        let question = try #require(ScanTests.unwrapped(screen).first { $0.hasPrefix("??   ") }, dump(screen))
+        #expect(question.contains(later.name), dump(screen))
+        #expect(!question.contains(first.name), dump(screen))
+        #expect(question.hasSuffix("s/n"), dump(screen))
+        #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
+        try Self.type(session, "s")
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the ride closed, the program ends") { $0.contains { $0.hasPrefix("[exit ") } }
+        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("FINE Corsa chiusa (andata) con a bordo: \(later.name)") }, dump(screen))
+        #expect(try session.exitStatus() == 0)
+
+        // On the device, durably: the ride_closed op lists the child left aboard, and only that child.
+        let device = try DatabaseQueue(path: (bus as NSString).appendingPathComponent("spunta.sqlite"))
+        let aboard: String? = try device.read { try $0.scalar("SELECT json_extract(json, '$.aboard') FROM outbox WHERE type = 'ride_closed'") }
+        #expect(aboard == "[\"\(later.id)\"]")
+
+        // The server: the op merged, one alert for the office, one message in the outbox; a second sync adds none.
+        #expect(try d.spunta(bus, ["sync"]).status == 0)
+        #expect(try d.spunta(bus, ["sync"]).status == 0)
+        let status: String? = try d.query("SELECT merge_status FROM op WHERE type = 'ride_closed'")
+        #expect(status == "applied")
+        let alerts: Int? = try d.query("SELECT COUNT(*) FROM office_alert WHERE kind = 'child_left_aboard'")
+        let alerted: String? = try d.query("SELECT subject FROM office_alert WHERE kind = 'child_left_aboard'")
+        let messages: Int? = try d.query("SELECT COUNT(*) FROM outbox_message WHERE kind = 'office_alert_child_left_aboard'")
+        #expect(alerts == 1)
+        #expect(alerted == later.id)
+        #expect(messages == 1)
+
+        // on-board lists the child, with the school's whole name, and exits 3: the ride is over.
+        let onBoard = try d.spunta(bus, ["on-board", "--date", schoolDay])
+        #expect(onBoard.status == 3, "\(onBoard.output)")
+    }
+}

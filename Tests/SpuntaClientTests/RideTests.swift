@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// `spunta ride` through a pipe, as a script sees it: one JSON object per line, the stable result codes.
+@Suite("Bus ride through a pipe")
+struct RideTests {
+    static let ride = ["ride", "--route", "L1", "--date", schoolDay, "--direction", "outbound"]
+
+    @Test("a child of the line's schools who is not on its list, found by name, boards with a warning and is recorded; closing asks first and the end of input leaves the ride open")
+    func notEnrolledByName() throws {
+        let bus = try FieldDevice(.bus)
+        // A Rodari pupil on no line, with a name no other child of the replica shares.
+        let names = try bus.strings("""
+            SELECT b.surname || ' ' || b.given_name FROM beneficiary b
+            WHERE b.id NOT IN (SELECT beneficiary_id FROM enrollment WHERE route_id IS NOT NULL) AND b.class_id LIKE 'S01-%'
+                AND (SELECT COUNT(*) FROM beneficiary o WHERE o.surname || ' ' || o.given_name = b.surname || ' ' || b.given_name) = 1
+            ORDER BY b.id
+            """)
+        let name = try #require(names.first, "the bus knows the Rodari children who are on no line")
+        let lines = try bus.json(Self.ride, input: "=\(name.lowercased())\nq\n")
+        #expect(lines.map { $0["result"] as? String } == ["stop", "not_enrolled", "progress", "confirm_close"])
+        #expect(lines[0]["stop"].flatMap { ($0 as? [String: Any])?["number"] as? Int } == 1)
+        #expect(lines[1]["recorded"] as? Bool == true)
+        #expect(lines[1]["op_type"] as? String == "boarding")
+        #expect(lines[1]["name"] as? String == name)
+        #expect((lines[1]["message"] as? String)?.contains("non iscritto a questa linea") == true)
+        #expect((lines[3]["message"] as? String)?.contains(name) == true)
+        #expect(try bus.strings("SELECT type FROM outbox ORDER BY seq") == ["boarding"])
+    }
+
+    @Test("a stop by number or by the beginning of its name; an ambiguous name lists the stops; a second read where the child got on is a duplicate, elsewhere an alighting")
+    func stopsAndToggle() throws {
+        let bus = try FieldDevice(.bus)
+        let rider = try #require(try BusTests.riders(bus, route: "L1").first { $0.outbound == "L1-01" })
+        let input = ["@via", "1", rider.payload, rider.payload, "@chiesa", rider.payload, "q", "s"].joined(separator: "\n") + "\n"
+        let lines = try bus.json(Self.ride, input: input)
+        let results = lines.map { $0["result"] as? String ?? "?" }
+        // Leaving stop 1 says who of its children did not get on (the others enrolled there).
+        #expect(results == ["stop", "stop_choice", "stop", "ok", "progress", "duplicate", "left_stop", "stop", "wrong_stop", "progress", "ride_closed"],
+                "\(results)")
+        guard results.count == 11 else { return }
+        #expect((lines[1]["candidates"] as? [[String: Any]])?.count ?? 0 >= 2)
+        #expect(lines[3]["op_type"] as? String == "boarding")
+        #expect((lines[6]["missing"] as? [[String: Any]])?.contains { $0["beneficiary_id"] as? String == rider.child } == false)
+        #expect((lines[7]["stop"] as? [String: Any])?["name"] as? String == "Chiesa di San Martino")
+        #expect(lines[8]["op_type"] as? String == "alighting")
+        #expect((lines[8]["message"] as? String)?.hasPrefix("ATTENZIONE: scende a Chiesa di San Martino, ma la sua fermata di discesa è Scuola primaria «") == true)
+        // Nobody aboard: closed at once, no question.
+        #expect((lines[10]["aboard"] as? [Any])?.isEmpty == true)
+        #expect(try bus.strings("SELECT type FROM outbox ORDER BY seq") == ["boarding", "alighting", "ride_closed"])
+    }
+
+    @Test("a device with two lines must say which; the error names them, in Italian")
+    func routeRequired() throws {
+        let bus = try FieldDevice(.bus)
+        let result = try bus.spunta(["ride", "--date", schoolDay], input: "")
+        #expect(result.status == 1)
+        #expect(result.errors.contains("Questo dispositivo ha più linee (L1, L2): indicare quale con --route."))
+    }
+}
