@@ -26,29 +26,33 @@ public struct ReplicaProjector {
     // MARK: Membership
 
     func beneficiaryInScope(_ id: String) throws -> Bool {
+        let (condition, args) = childCondition()
+        return try db.scalar("SELECT 1 FROM beneficiary b WHERE b.id = ? AND b.deleted = 0 AND \(condition)", [id] + args) ?? false
+    }
+
+    /// The condition on a child row `b` for being in the scope: a teacher's classes; at a canteen the children of
+    /// the site (in a class of the site, or enrolled in a service there: the door names a child who is not enrolled
+    /// in the canteen instead of calling the card unknown); on a bus the children on the lines' lists and the other
+    /// children of the schools the lines serve (a child who boards without being on the list is named and recorded,
+    /// never refused as an unknown card).
+    private func childCondition() -> (sql: String, args: StatementArguments) {
         switch scope.role {
         case .teacher:
             let (list, args) = Self.inList(scope.classIDs)
-            return try db.scalar("SELECT 1 FROM beneficiary WHERE id = ? AND deleted = 0 AND class_id IN \(list)", [id] + args) ?? false
+            return ("b.class_id IN \(list)", args)
         case .canteen:
-            // The children of the site: in a class of the site, or enrolled in a service there. The door names a
-            // child who is not enrolled in the canteen instead of calling the card unknown.
             let (list, args) = Self.inList(scope.siteIDs)
-            return try db.scalar("""
-                SELECT 1 FROM beneficiary b WHERE b.id = ? AND b.deleted = 0 AND (
-                    EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0 AND c.site_id IN \(list))
+            return ("""
+                (EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0 AND c.site_id IN \(list))
                     OR EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.site_id IN \(list)))
-                """, [id] + args + args) ?? false
+                """, args + args)
         case .bus:
-            // The children on the lines' lists, and the other children of the schools the lines serve: a child who
-            // boards without being on the list is named and recorded, never refused as an unknown card.
             let (list, args) = Self.inList(scope.routeIDs)
-            return try db.scalar("""
-                SELECT 1 FROM beneficiary b WHERE b.id = ? AND b.deleted = 0 AND (
-                    EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.route_id IN \(list))
+            return ("""
+                (EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.route_id IN \(list))
                     OR EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0
                         AND c.site_id IN (\(RouteSchools.sitesSQL(list)))))
-                """, [id] + args + args) ?? false
+                """, args + args)
         }
     }
 
@@ -177,44 +181,18 @@ public struct ReplicaProjector {
             let table = entity == .beneficiaries ? "beneficiary" : (entity == .enrollments ? "enrollment" : "card")
             if entity == .cards && scope.role == .teacher { return [] }
             let owner = entity == .beneficiaries ? "x.id" : "x.beneficiary_id"
-            switch scope.role {
-            case .teacher:
-                let (list, a) = Self.inList(scope.classIDs)
+            if scope.role == .teacher || entity != .enrollments {
+                let (condition, a) = childCondition()
                 sql = """
                     SELECT x.id FROM \(table) x JOIN beneficiary b ON b.id = \(owner)
-                    WHERE x.deleted = 0 AND b.deleted = 0 AND x.id > ? AND b.class_id IN \(list)
+                    WHERE x.deleted = 0 AND b.deleted = 0 AND x.id > ? AND \(condition)
                     """
                 args += a
-            case .canteen where entity != .enrollments:
-                let (list, a) = Self.inList(scope.siteIDs)
-                sql = """
-                    SELECT x.id FROM \(table) x JOIN beneficiary b ON b.id = \(owner)
-                    WHERE x.deleted = 0 AND b.deleted = 0 AND x.id > ? AND (
-                        EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0 AND c.site_id IN \(list))
-                        OR EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.site_id IN \(list)))
-                    """
-                args += a + a
-            case .bus where entity != .enrollments:
-                let (list, a) = Self.inList(scope.routeIDs)
-                sql = """
-                    SELECT x.id FROM \(table) x JOIN beneficiary b ON b.id = \(owner)
-                    WHERE x.deleted = 0 AND b.deleted = 0 AND x.id > ? AND (
-                        EXISTS (SELECT 1 FROM enrollment e WHERE e.beneficiary_id = b.id AND e.deleted = 0 AND e.route_id IN \(list))
-                        OR EXISTS (SELECT 1 FROM school_class c WHERE c.id = b.class_id AND c.deleted = 0
-                            AND c.site_id IN (\(RouteSchools.sitesSQL(list)))))
-                    """
-                args += a + a
-            case .canteen, .bus:
+            } else {
+                // A device of sites or routes holds the enrollments there only.
                 let column = scope.role == .canteen ? "site_id" : "route_id"
                 let (list, a) = Self.inList(scope.role == .canteen ? scope.siteIDs : scope.routeIDs)
-                if entity == .enrollments {
-                    sql = "SELECT x.id FROM enrollment x WHERE x.deleted = 0 AND x.id > ? AND x.\(column) IN \(list)"
-                } else {
-                    sql = """
-                        SELECT x.id FROM \(table) x WHERE x.deleted = 0 AND x.id > ? AND EXISTS (
-                            SELECT 1 FROM enrollment e WHERE e.beneficiary_id = \(owner) AND e.deleted = 0 AND e.\(column) IN \(list))
-                        """
-                }
+                sql = "SELECT x.id FROM enrollment x WHERE x.deleted = 0 AND x.id > ? AND x.\(column) IN \(list)"
                 args += a
             }
         case .balances:
