@@ -20,13 +20,13 @@ struct RideCommand: ParsableCommand {
             «>» (o «+») fermata dopo, «<» fermata prima, un numero o «@nome» (l'inizio del nome, senza accenti) va a \
             quella fermata; partendo da una fermata si vede chi mancava. «#» chi è a bordo; «-» annulla l'ultima riga \
             mostrata dopo una domanda con il nome (s o n).
-            «q» chiude la corsa: se qualcuno è ancora a bordo chiede conferma nominandolo (s o n), e la chiusura \
-            avvisa subito l'ufficio alla prossima sincronizzazione. Senza «q» (fine dell'ingresso, Ctrl-C) la corsa \
-            resta aperta.
+            «q» chiude la corsa: se qualcuno è ancora a bordo chiede conferma nominandolo (s o n); la chiusura è \
+            salvata subito e, appena il dispositivo sincronizza, l'ufficio riceve l'avviso per ogni bambino rimasto a \
+            bordo. Senza «q» (fine dell'ingresso, Ctrl-C) la corsa resta aperta.
             Risultati --json (uno per riga): quelli delle letture (ok, duplicate, unknown_card, revoked_card, \
             not_enrolled, wrong_stop, wrong_school, invalid_payload, candidates, error, confirm, voided, not_voided, \
             new_day, clock_wrong; op_type dice boarding o alighting) e quelli della corsa: stop (la fermata, con \
-            boarding, alighting, missing, aboard), left_stop (partiti senza qualcuno o con qualcuno che doveva \
+            boarding, alighting, missing, aboard), progress (dopo ogni lettura registrata: chi manca ancora qui), left_stop (partiti senza qualcuno o con qualcuno che doveva \
             scendere), stop_choice (fermata sconosciuta o ambigua, con candidates), aboard («#»), confirm_close \
             (la domanda), ride_closed (registrata, con aboard e op_id), not_closed.
             """
