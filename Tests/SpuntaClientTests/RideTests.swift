@@ -50,6 +50,18 @@ struct RideTests {
         #expect(try bus.strings("SELECT type FROM outbox ORDER BY seq") == ["boarding", "alighting", "ride_closed"])
     }
 
+    @Test("a ride reopened the same day goes on from the stop of the last boarding or alighting; the end of input leaves it open")
+    func resumes() throws {
+        let bus = try FieldDevice(.bus)
+        let rider = try #require(try BusTests.riders(bus, route: "L1").first { $0.outbound == "L1-03" })
+        let first = try bus.spunta(Self.ride + ["--json"], input: "3\n\(rider.payload)\n")
+        #expect(first.status == 0)
+        #expect(try bus.strings("SELECT type FROM outbox ORDER BY seq") == ["boarding"])
+        let again = try #require(try bus.json(Self.ride, input: "").first)
+        #expect((again["stop"] as? [String: Any])?["id"] as? String == "L1-03")
+        #expect((again["aboard"] as? [[String: Any]])?.map { $0["beneficiary_id"] as? String } == [rider.child])
+    }
+
     @Test("a device with two lines must say which; the error names them, in Italian")
     func routeRequired() throws {
         let bus = try FieldDevice(.bus)

@@ -40,7 +40,21 @@ public final class RideSession {
         self.direction = direction
         scan = try ScanSession(queue: queue, device: device, place: .bus(route: route, stop: Ride.school, direction: direction, boarding: nil),
                                date: date, clock: clock)
+        index = try resumedStop()
         try scan.move(to: place())
+    }
+
+    /// Where a ride reopened the same day stands: the stop of this device's last boarding or alighting on it (a
+    /// handheld restarted mid-ride goes on from there), else the first stop.
+    private func resumedStop() throws -> Int {
+        let day = scan.date
+        let last: String? = try queue.read { db in
+            try db.scalar("""
+                SELECT json_extract(json, '$.stop_id') FROM outbox WHERE type IN ('boarding', 'alighting') AND route_id = ?
+                    AND direction = ? AND business_date = ? ORDER BY seq DESC LIMIT 1
+                """, [routeId, direction.rawValue, day.description])
+        }
+        return last.flatMap { scan.plan?.index(ofStop: $0) } ?? 0
     }
 
     public var date: LocalDate { scan.date }
