@@ -24,13 +24,20 @@ public struct RideEvent: Encodable, Sendable, Equatable {
         case notClosed = "not_closed"
     }
 
+    /// Where a child stands in this ride.
+    public enum Status: String, Encodable, Sendable {
+        case boarded, missing, alighted, aboard
+        case notBoarded = "not_boarded"
+    }
+
     /// A child as the ride lists it.
     public struct Child: Encodable, Sendable, Equatable {
         public let beneficiaryId: String
         public let name: String
         public let className: String?
-        /// In `boarding`: `boarded` or `missing`; in `alighting`: `alighted`, `aboard` or `not_boarded`.
-        public let status: String?
+        /// In `boarding`: `boarded` or `missing`; in `alighting`: `alighted`, `aboard` or `not_boarded`; in `aboard`:
+        /// `aboard`.
+        public let status: Status
         /// In `aboard`: where the child gets off (the stop's name), when the list says.
         public let stop: String?
 

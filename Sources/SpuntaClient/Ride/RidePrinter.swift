@@ -35,12 +35,12 @@ public struct RidePrinter {
                 scan.block(">>", "Fermata \(stop.number) di \(event.stops): \(stop.name) (\(event.direction.italian)\(time))", [.inverse, .bold])
             }
             if !event.boarding.isEmpty {
-                scan.block("SU", "Salgono qui: " + event.boarding.map { $0.who + ($0.status == "boarded" ? " ✓" : "") }.joined(separator: ", ") + ".")
+                scan.block("SU", "Salgono qui: " + event.boarding.map { $0.who + ($0.status == .boarded ? " ✓" : "") }.joined(separator: ", ") + ".")
             }
             // Who never got on is not waited for here: they were missing at their own stop.
-            let off = event.alighting.filter { $0.status != "not_boarded" }
+            let off = event.alighting.filter { $0.status != .notBoarded }
             if !off.isEmpty {
-                scan.block("GIÙ", "Scendono qui: " + off.map { $0.who + ($0.status == "alighted" ? " ✓" : "") }.joined(separator: ", ") + ".")
+                scan.block("GIÙ", "Scendono qui: " + off.map { $0.who + ($0.status == .alighted ? " ✓" : "") }.joined(separator: ", ") + ".")
             }
             if event.boarding.isEmpty && off.isEmpty {
                 scan.block("", "Nessuno sale o scende qui.", [.dim])

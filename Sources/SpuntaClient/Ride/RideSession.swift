@@ -213,7 +213,7 @@ public final class RideSession {
                 let known = try replica.beneficiary(child)
                 let className = try rider?.className ?? known?.classId.map { try replica.className($0) }
                 state.aboard.append(RideEvent.Child(
-                    beneficiaryId: child, name: rider?.name ?? known?.fullName ?? child, className: className, status: "aboard",
+                    beneficiaryId: child, name: rider?.name ?? known?.fullName ?? child, className: className, status: .aboard,
                     stop: rider?.alightStop.map { plan.name(of: $0) }
                 ))
             }
@@ -222,7 +222,7 @@ public final class RideSession {
         }
     }
 
-    private func child(_ rider: RidePlan.Rider, _ status: String) -> RideEvent.Child {
+    private func child(_ rider: RidePlan.Rider, _ status: RideEvent.Status) -> RideEvent.Child {
         RideEvent.Child(beneficiaryId: rider.beneficiaryId, name: rider.name, className: rider.className, status: status, stop: nil)
     }
 
@@ -236,12 +236,12 @@ public final class RideSession {
     private func view(_ result: RideEvent.Result, _ message: String) -> Reply {
         var event = base(result, message)
         guard let plan = try? plan, let state = try? state() else { return .ride(event) }
-        event.boarding = plan.boarding(at: index).map { child($0, state.boarded[$0.beneficiaryId] == nil ? "missing" : "boarded") }
+        event.boarding = plan.boarding(at: index).map { child($0, state.boarded[$0.beneficiaryId] == nil ? .missing : .boarded) }
         event.alighting = plan.alighting(at: index).map { rider in
             let id = rider.beneficiaryId
-            return child(rider, state.alighted[id] != nil ? "alighted" : (state.boarded[id] != nil ? "aboard" : "not_boarded"))
+            return child(rider, state.alighted[id] != nil ? .alighted : (state.boarded[id] != nil ? .aboard : .notBoarded))
         }
-        event.missing = event.boarding.filter { $0.status == "missing" }
+        event.missing = event.boarding.filter { $0.status == .missing }
         event.aboard = state.aboard
         return .ride(event)
     }
@@ -260,10 +260,10 @@ public final class RideSession {
     /// Leaving the stop: who was expected to get on and is not aboard, and who was expected off and is still aboard.
     private func leftBehind() -> Reply? {
         guard let plan = try? plan, let state = try? state(), plan.stops.indices.contains(index) else { return nil }
-        let missing = plan.boarding(at: index).filter { state.boarded[$0.beneficiaryId] == nil }.map { child($0, "missing") }
+        let missing = plan.boarding(at: index).filter { state.boarded[$0.beneficiaryId] == nil }.map { child($0, .missing) }
         let stillAboard = plan.alighting(at: index).filter {
             state.boarded[$0.beneficiaryId] != nil && state.alighted[$0.beneficiaryId] == nil
-        }.map { child($0, "aboard") }
+        }.map { child($0, .aboard) }
         guard !missing.isEmpty || !stillAboard.isEmpty else { return nil }
         let here = plan.stops[index].name
         var parts: [String] = []
