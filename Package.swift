@@ -30,6 +30,10 @@ let package = Package(
         .target(name: "SpuntaDomain", swiftSettings: strict),
         // SHA-256 and secure random tokens.
         .target(name: "SpuntaCrypto", swiftSettings: strict),
+        // The QR code encoder (ISO/IEC 18004): pagoPA notices and children's cards. Depends on nothing of ours.
+        .target(name: "SpuntaQR", swiftSettings: strict),
+        // The one markup escaper for every HTML and SVG writer, the HTML fragment type, QR codes drawn as SVG.
+        .target(name: "SpuntaMarkup", dependencies: ["SpuntaQR"], swiftSettings: strict),
         // Command-line parsing, terminal control, tables.
         .target(name: "SpuntaCLI", dependencies: ["SpuntaDomain"], swiftSettings: strict),
         // Linux event notification (epoll, eventfd, inotify) for the HTTP server and the client's sync: headers only.
@@ -58,13 +62,13 @@ let package = Package(
             dependencies: ["SpuntaSync", "SpuntaServerStore", "SpuntaProtocol", "SpuntaHTTP", "SpuntaStore", "SpuntaWeb"],
             swiftSettings: strict
         ),
-        // The web parts: the one markup escaper, the admin pages as functions from data to HTML, the stylesheet.
-        .target(name: "SpuntaWeb", dependencies: ["SpuntaSync", "SpuntaDomain"], swiftSettings: strict),
+        // The web parts: the admin pages as functions from data to HTML (escaped by SpuntaMarkup), the stylesheet.
+        .target(name: "SpuntaWeb", dependencies: ["SpuntaSync", "SpuntaDomain", "SpuntaMarkup"], swiftSettings: strict),
         // Billing feed: tariffs, consumptions, statements, pagoPA notices, prepaid credit, payments, tax statement.
         // It queues messages in the outbox; it neither sends them nor knows the sync rules.
         .target(
             name: "SpuntaBilling",
-            dependencies: ["SpuntaServerStore", "SpuntaDomain", "SpuntaStore", "SpuntaExchange", "SpuntaWeb"],
+            dependencies: ["SpuntaServerStore", "SpuntaDomain", "SpuntaStore", "SpuntaExchange", "SpuntaQR", "SpuntaMarkup"],
             swiftSettings: strict
         ),
         // The sender of the one outbox of messages (posta in uscita): e-mail and SMS through the Comune's commands or
@@ -149,8 +153,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaDelivery", "SpuntaSync", "SpuntaExchange"], swiftSettings: strict),
-        .testTarget(name: "SpuntaWebTests", dependencies: ["SpuntaWeb", "SpuntaSync", "SpuntaDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaDelivery", "SpuntaSync", "SpuntaExchange", "SpuntaQR", "SpuntaTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SpuntaQRTests", dependencies: ["SpuntaQR", "SpuntaMarkup", "SpuntaTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SpuntaMarkupTests", dependencies: ["SpuntaMarkup"], swiftSettings: strict),
         .testTarget(
             name: "SpuntaServerStoreTests",
             dependencies: ["SpuntaServerStore", "SpuntaExchange", "spunta-server"],

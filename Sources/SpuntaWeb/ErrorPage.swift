@@ -1,3 +1,5 @@
+import SpuntaMarkup
+
 /// What an admin page shows when the server could not compose it: what happened and what to do, nothing more.
 public enum ErrorPage {
     public static func render() -> HTML {

@@ -1,3 +1,5 @@
+import SpuntaMarkup
+
 /// The frame every admin page shares: `lang="it"`, the one stylesheet, a viewport for phones, a link to skip
 /// to the content as the first stop of the keyboard, and (on the status page) a refresh without JavaScript.
 enum Layout {

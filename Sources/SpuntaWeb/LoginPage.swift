@@ -1,3 +1,5 @@
+import SpuntaMarkup
+
 /// Accesso: the admin credential (from `spunta-server admin-token`) and, for the audit trail, the person's name.
 /// The form carries the token of the session the page was served with.
 public enum LoginPage {

@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaDomain
+import SpuntaMarkup
 import SpuntaSync
 
 /// Stato del servizio (`/admin`): what an admin glancing at 08:15 must see — the alerts of the day, today's

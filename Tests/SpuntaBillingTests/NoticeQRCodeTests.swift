@@ -3,6 +3,7 @@ import Testing
 @testable import SpuntaBilling
 import SpuntaDomain
 import SpuntaStore
+import SpuntaTestSupport
 
 @Suite("QR code on the printed pagoPA notice")
 struct NoticeQRCodeTests {

@@ -1,8 +1,9 @@
 import Foundation
 import SpuntaDomain
+import SpuntaMarkup
+import SpuntaQR
 import SpuntaServerStore
 import SpuntaStore
-import SpuntaWeb
 
 /// The printable statement with its pagoPA notice (avviso di pagamento), one A4 page per payer: lines with
 /// what each charge is, the total, the codice avviso in groups of four, the IUV, the creditor's codice fiscale,

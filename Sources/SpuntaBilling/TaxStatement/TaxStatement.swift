@@ -1,9 +1,9 @@
 import Foundation
 import SpuntaDomain
 import SpuntaExchange
+import SpuntaMarkup
 import SpuntaServerStore
 import SpuntaStore
-import SpuntaWeb
 
 /// The yearly statement of fees paid (attestazione per la dichiarazione dei redditi): per payer, child and
 /// service, what was paid in the calendar year by traceable means (cash principle; cash top-ups excluded), with

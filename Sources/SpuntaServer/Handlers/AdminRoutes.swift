@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaHTTP
+import SpuntaMarkup
 import SpuntaServerStore
 import SpuntaStore
 import SpuntaSync

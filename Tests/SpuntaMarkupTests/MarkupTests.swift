@@ -1,5 +1,5 @@
 import Testing
-@testable import SpuntaWeb
+@testable import SpuntaMarkup
 
 @Suite("The one markup escaper and the HTML fragments built on it")
 struct MarkupTests {
@@ -9,7 +9,7 @@ struct MarkupTests {
         ("l'ufficio", "l&#39;ufficio"),
         ("già à è", "già à è"),
         ("a\u{0}b\u{1B}[31mc", "ab[31mc"),
-        ("riga 1\nriga 2\tfine", "riga 1\nriga 2\tfine"),
+        ("riga 1\nriga 2\tfine\r", "riga 1&#10;riga 2&#9;fine&#13;"),
     ])
     func escapes(input: String, expected: String) {
         #expect(Markup.escape(input) == expected)

@@ -1,16 +1,16 @@
 /// A QR code reader written for the tests, apart from the encoder: it shares no code with it and takes its
 /// tables from the standard's text (ISO/IEC 18004 Table 9, Annex C, Annex E). It reads a clean symbol — no
 /// perspective, no damage — and checks every block's Reed–Solomon syndromes instead of correcting errors.
-struct QRTestDecoder {
-    struct Decoded: Equatable {
-        let version: Int
-        let level: Character
-        let mask: Int
-        let dataCodewords: [UInt8]
-        let bytes: [UInt8]
+public struct QRTestDecoder {
+    public struct Decoded: Equatable {
+        public let version: Int
+        public let level: Character
+        public let mask: Int
+        public let dataCodewords: [UInt8]
+        public let bytes: [UInt8]
     }
 
-    enum Failure: Error, Equatable {
+    public enum Failure: Error, Equatable {
         case unsupportedSize(Int)
         case formatCopiesDiffer(UInt32, UInt32)
         case unknownFormat(UInt32)
@@ -57,7 +57,7 @@ struct QRTestDecoder {
     let dark: (Int, Int) -> Bool
 
     /// Reads the symbol whose module at column x, row y is `dark(x, y)`; versions 1–10.
-    static func decode(size: Int, dark: @escaping (Int, Int) -> Bool) throws -> Decoded {
+    public static func decode(size: Int, dark: @escaping (Int, Int) -> Bool) throws -> Decoded {
         guard size >= 21, (size - 17) % 4 == 0, (size - 17) / 4 <= 10 else { throw Failure.unsupportedSize(size) }
         return try QRTestDecoder(size: size, version: (size - 17) / 4, dark: dark).decode()
     }

@@ -1,6 +1,7 @@
 /// Codice QR: a QR Code symbol (ISO/IEC 18004, Model 2) as a square of dark and light modules, without the quiet
 /// zone. Made from text in the smallest version that holds it at the level asked for, with the mask that the
-/// standard's penalty rules score lowest. Printed on pagoPA notices (level M) for the payer's app to scan.
+/// standard's penalty rules score lowest. Printed on pagoPA notices (level M) for the payer's app to scan, and on
+/// the children's cards for the handhelds' scanners.
 public struct QRCode: Sendable, Equatable {
     /// The version: the symbol is `version.size` modules a side.
     public let version: QRVersion

@@ -1,7 +1,7 @@
-import SpuntaDomain
-
-/// Why a QR code cannot be made (errore del codice QR).
-public enum QRCodeError: UserFacingError, Equatable {
+/// Why a QR code cannot be made (errore del codice QR). It has the shape of the project's user-facing errors — a
+/// stable `code` and an Italian `userMessage` — without depending on the module that declares them: the encoder
+/// stands alone, and whoever draws the code says what the reader sees.
+public enum QRCodeError: Error, Equatable, Sendable {
     /// The message does not fit the largest version allowed at the level asked for.
     case dataTooLong(bytes: Int, level: QRErrorCorrection, maximumVersion: Int)
     /// The versions asked for are not within 1...40.
