@@ -79,6 +79,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The children's QR cards: sheets to print, a lost card replaced, the cards of each child.
+        .target(
+            name: "SpuntaCards",
+            dependencies: ["SpuntaServerStore", "SpuntaExchange", "SpuntaStore", "SpuntaDomain", "SpuntaQR", "SpuntaMarkup"],
+            swiftSettings: strict
+        ),
+
         // The field client: local replica, outbox, scanning, roll call, sync engine.
         .target(
             name: "SpuntaClient",
@@ -113,8 +120,8 @@ let package = Package(
         .executableTarget(
             name: "spunta-server",
             dependencies: [
-                "SpuntaServer", "SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaDelivery", "SpuntaDemo",
-                "SpuntaCLI", "spunta",
+                "SpuntaServer", "SpuntaServerStore", "SpuntaExchange", "SpuntaSync", "SpuntaBilling", "SpuntaDelivery", "SpuntaCards",
+                "SpuntaDemo", "SpuntaCLI", "spunta",
             ],
             swiftSettings: strict
         ),
@@ -159,6 +166,7 @@ let package = Package(
         ),
         .testTarget(name: "SpuntaQRTests", dependencies: ["SpuntaQR", "SpuntaMarkup", "SpuntaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SpuntaMarkupTests", dependencies: ["SpuntaMarkup"], swiftSettings: strict),
+        .testTarget(name: "SpuntaCardsTests", dependencies: ["SpuntaCards", "SpuntaDomain", "SpuntaMarkup", "SpuntaTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SpuntaServerStoreTests",
             dependencies: ["SpuntaServerStore", "SpuntaExchange", "spunta-server"],

@@ -77,6 +77,8 @@ struct Audit: ParsableCommand {
         case "alert_recipient_add": return "destinatario avvisi aggiunto"
         case "alert_recipient_remove": return "destinatario avvisi tolto"
         case "alert_setting_set": return "impostazione avvisi cambiata"
+        case "cards_print": return "tessere stampate"
+        case "card_reissue": return "tessera sostituita"
         default: return action
         }
     }
