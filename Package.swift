@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "SpuntaCrypto", swiftSettings: strict),
         // The QR code encoder (ISO/IEC 18004): pagoPA notices and children's cards. Depends on nothing of ours.
         .target(name: "SpuntaQR", swiftSettings: strict),
-        // The one markup escaper for every HTML and SVG writer, the HTML fragment type, QR codes drawn as SVG.
+        // The one markup escaper for every HTML, SVG and XML writer, the HTML fragment type, QR codes drawn as SVG.
         .target(name: "SpuntaMarkup", dependencies: ["SpuntaQR"], swiftSettings: strict),
         // Command-line parsing, terminal control, tables.
         .target(name: "SpuntaCLI", dependencies: ["SpuntaDomain"], swiftSettings: strict),
@@ -43,7 +43,7 @@ let package = Package(
         // Wire types of spunta-sync/1, hybrid logical clock, version negotiation.
         .target(name: "SpuntaProtocol", dependencies: ["SpuntaDomain"], swiftSettings: strict),
         // The exchange file (tracciato XML and CSV): parsing, writing, the sample Comune generator.
-        .target(name: "SpuntaExchange", dependencies: ["SpuntaDomain"], swiftSettings: strict),
+        .target(name: "SpuntaExchange", dependencies: ["SpuntaDomain", "SpuntaMarkup"], swiftSettings: strict),
         // The server database: schema migrations, master data import and queries.
         .target(
             name: "SpuntaServerStore",

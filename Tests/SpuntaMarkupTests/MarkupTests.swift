@@ -15,6 +15,11 @@ struct MarkupTests {
         #expect(Markup.escape(input) == expected)
     }
 
+    @Test("inside double quotes only, an apostrophe may stay as written; everything else is escaped the same")
+    func apostrophes() {
+        #expect(Markup.escape("D'Angelo <&> \"x\"\n", apostrophes: false) == "D'Angelo &lt;&amp;&gt; &quot;x&quot;&#10;")
+    }
+
     @Test("text interpolated into HTML is escaped, HTML interpolated is kept, literals are ours")
     func interpolation() {
         let name = "<b>Rossi</b>"

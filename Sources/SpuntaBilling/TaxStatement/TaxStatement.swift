@@ -176,7 +176,7 @@ public enum TaxStatement {
     /// One A4 page per payer: what was paid for each child and service, what of it is deductible and why, and any
     /// excess paid beyond a notice, which is refunded and deductible by no one.
     public static func html(_ rows: [Row], excesses: [Excess], year: Int, municipality: Municipality) -> String {
-        let e = Markup.escape
+        let e: (String) -> String = { Markup.escape($0) }
         var html = """
             <!DOCTYPE html>
             <html lang="it"><head><meta charset="utf-8"><title>Attestazioni \(year) — \(e(municipality.name))</title>

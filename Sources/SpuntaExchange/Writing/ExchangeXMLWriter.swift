@@ -1,4 +1,5 @@
 import SpuntaDomain
+import SpuntaMarkup
 
 /// Writes master data as a tracciato XML that `ExchangeReader` reads back to the same records, whatever the
 /// database already holds: every record carries all its fields, an optional one with no value as an empty
@@ -124,25 +125,8 @@ public enum ExchangeXMLWriter {
         var text = ""
         for (name, value) in attrs {
             guard let value else { continue }
-            text += " \(name)=\"\(escape(value))\""
+            text += " \(name)=\"\(Markup.escape(value, apostrophes: false))\""
         }
         return text
-    }
-
-    static func escape(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.count)
-        for c in value {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }
