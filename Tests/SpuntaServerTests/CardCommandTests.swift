@@ -94,7 +94,7 @@ struct CardCommandTests {
         #expect(oldLine.contains("revocata") && oldLine.contains("05/10/2026 08:30") && oldLine.contains("smarrita sullo scuolabus"), "\(oldLine)")
         let newLine = try #require(lines.first { $0.contains(new) })
         #expect(newLine.contains("attiva") && newLine.contains("05/10/2026 08:30"), "\(newLine)")
-        #expect(listed.output.contains("2 tessere: 1 attive, 1 revocate."))
+        #expect(listed.output.contains("2 tessere: 1 attiva, 1 revocata."))
 
         let json = try Self.run(["cards", "list", "--db", f.dbPath, "--class", "S01-1A", "--json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]])

@@ -92,10 +92,10 @@ struct Cards: ParsableCommand {
                 return try context.printJSON(Printed(document: document, cards: cards, issued: issued))
             }
             let pages = (faces.count + layout.rawValue - 1) / layout.rawValue
-            context.print("\(faces.count) tessere (\(selection.italian)) su \(pages) \(pages == 1 ? "foglio" : "fogli") A4: \(document)")
+            context.print("\(Counted.italian(faces.count, "tessera", "tessere")) (\(selection.italian)) su \(Counted.italian(pages, "foglio", "fogli")) A4: \(document)")
             context.print("Una tessera per file SVG nella stessa cartella (tessera-ID.svg).")
             if !issued.isEmpty {
-                context.print("Emesse \(issued.count) tessere nuove per chi non ne aveva una attiva.")
+                context.print("Emesse per chi non ne aveva una attiva: \(Counted.italian(issued.count, "tessera nuova", "tessere nuove")).")
             }
             context.print("Aprire il file nel browser e stampare al 100% (senza adattare alla pagina), poi tagliare lungo i segni.")
         }
@@ -176,7 +176,8 @@ struct Cards: ParsableCommand {
             }
             context.print(table.render(width: max(context.terminalWidth, 132)))
             let active = rows.filter(\.active).count
-            context.print("\(rows.count) tessere: \(active) attive, \(rows.count - active) revocate.")
+            context.print("\(Counted.italian(rows.count, "tessera", "tessere")): \(Counted.italian(active, "attiva", "attive")), "
+                          + "\(Counted.italian(rows.count - active, "revocata", "revocate")).")
         }
 
         /// The instant in Rome's time when known, else the day.
