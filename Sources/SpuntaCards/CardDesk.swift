@@ -61,7 +61,7 @@ public enum CardDesk {
         ).map { try $0[0] as String }
         for id in active {
             try db.run("UPDATE card SET revoked_on = ?, revoked_at = ?, revoked_reason = ? WHERE id = ?",
-                       [BusinessCalendar.date(of: now).description, Timestamp.string(now), reason, id])
+                       [BusinessCalendar.date(of: now).description, UTCTime.string(now, fractional: true), reason, id])
             try ChangeLog.record(db, entity: EntityKind.cards.rawValue, id: id, action: .upsert, keys: try ScopeIndex.keys(db, .cards, id), at: now)
         }
         let issued = try issue(db, child: child, now: now)
@@ -77,7 +77,7 @@ public enum CardDesk {
         var id = CardID.random().text
         while try exists(db, "card", id, live: false) { id = CardID.random().text }
         try db.run("INSERT INTO card (id, beneficiary_id, issued_on, issued_at, deleted) VALUES (?, ?, ?, ?, 0)",
-                   [id, child, BusinessCalendar.date(of: now).description, Timestamp.string(now)])
+                   [id, child, BusinessCalendar.date(of: now).description, UTCTime.string(now, fractional: true)])
         try ChangeLog.record(db, entity: EntityKind.cards.rawValue, id: id, action: .upsert, keys: try ScopeIndex.keys(db, .cards, id), at: now)
         return id
     }
