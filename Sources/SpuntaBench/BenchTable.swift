@@ -71,4 +71,7 @@ enum Memory {
     }
 
     static func mb(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
+
+    /// Small sizes on disk (a device's folder) in KiB, where MB would round them to nothing.
+    static func kib(_ bytes: Int) -> String { "\(bytes / 1024) KiB" }
 }

@@ -112,31 +112,25 @@ enum CityScenario {
         // The real server process, pushed to by the devices.
         let server = try BackgroundServer(runner: runner, database: path, port: 0)
         defer { server.stop() }
-        let serverPID = try serverProcessID(port: server.port)
+        let serverPID = try serverProcessID(database: path)
 
         // The device of the city's largest school gets its replica before the day, and the day's changes after it.
         let school = try largestSchool(queue)
         let replica = try enrolledHome(queue, dir: dir, name: "scuola-grande", url: server.url, scope: [ScopeItem(kind: .site, id: school.site)])
         let replicaHome = dir.appendingPathComponent("device-scuola-grande")
-        started = DispatchTime.now().uptimeNanoseconds
-        let firstPull = try SyncEngine(queue: replica).sync()
-        let firstPullSeconds = seconds(since: started)
-        let firstPullSize = diskSize(replicaHome)
+        let (firstPull, firstPullSeconds, firstPullSize) = try timedSync(replica, home: replicaHome)
         log("città: replica della scuola \(school.site) (\(school.children) bambini) in \(Stats.s(firstPullSeconds)), "
-            + "\(firstPull.bytesReceived / 1024) KiB ricevuti, \(Memory.mb(firstPullSize)) su disco")
+            + "\(firstPull.bytesReceived / 1024) KiB ricevuti, \(Memory.kib(firstPullSize)) su disco")
         let (pushSeconds, acknowledged) = try pushConcurrently(devices, url: server.url, workers: 64, batch: 1000)
         guard acknowledged == total else { throw RawSQLiteBaseline.Failure(description: "città: \(acknowledged) di \(total) op ricevute") }
         log("città: \(meals) pasti, \(marks) appelli, \(boardings) salite da \(devices.count) dispositivi fusi in \(Stats.s(pushSeconds))")
 
         // The day's changes reach the largest school's device in one incremental pull.
-        started = DispatchTime.now().uptimeNanoseconds
-        let dayPull = try SyncEngine(queue: replica).sync()
-        let dayPullSeconds = seconds(since: started)
-        let dayPullSize = diskSize(replicaHome)
+        let (dayPull, dayPullSeconds, dayPullSize) = try timedSync(replica, home: replicaHome)
         log("città: pull del giorno per la scuola \(school.site): \(dayPull.peerOps) op, \(dayPull.changes) modifiche in \(Stats.s(dayPullSeconds)), "
-            + "\(dayPull.bytesReceived / 1024) KiB ricevuti, \(Memory.mb(dayPullSize)) su disco")
+            + "\(dayPull.bytesReceived / 1024) KiB ricevuti, \(Memory.kib(dayPullSize)) su disco")
 
-        // The month billed by the billing program, beside the running server; its own peak memory from wait4.
+        // The month billed by the billing program, beside the running server, with its own peak memory.
         let billing = try MeasuredProcess.run(runner.path("spunta-server"), ["billing", "run", "--db", path, "--period", day.period.description, "--json"],
                                               log: dir.appendingPathComponent("billing-run.log"))
         guard billing.status == 0 else {
@@ -176,10 +170,10 @@ enum CityScenario {
         table.add("prima sincronizzazione (\(firstSync.beneficiaries) bambini)", spunta: "\(Stats.s(firstSync.seconds)), \(firstSync.bytes / 1024) KiB",
                   target: "< 1 s", met: firstSync.seconds < 1, shortfall: Stats.s(firstSync.seconds - 1))
         table.add("replica della scuola più grande (\(school.site), \(school.children) bambini): prima sincronizzazione",
-                  spunta: "\(Stats.s(firstPullSeconds)), \(firstPull.bytesReceived / 1024) KiB, \(Memory.mb(firstPullSize)) su disco",
+                  spunta: "\(Stats.s(firstPullSeconds)), \(firstPull.bytesReceived / 1024) KiB, \(Memory.kib(firstPullSize)) su disco",
                   target: "—", met: nil)
         table.add("replica della scuola più grande: pull del giorno (\(dayPull.peerOps) op)",
-                  spunta: "\(Stats.s(dayPullSeconds)), \(dayPull.bytesReceived / 1024) KiB, \(Memory.mb(dayPullSize)) su disco",
+                  spunta: "\(Stats.s(dayPullSeconds)), \(dayPull.bytesReceived / 1024) KiB, \(Memory.kib(dayPullSize)) su disco",
                   target: "—", met: nil)
         table.add("propagazione lettura → rifiuto (p50)", spunta: Stats.s(propagation.p50), target: "—", met: nil)
         table.add("propagazione lettura → rifiuto (p95)", spunta: Stats.s(propagation.p95), target: "< 2 s", met: propagation.p95 < 2)
@@ -197,6 +191,13 @@ enum CityScenario {
         return (try row[0], try row[1])
     }
 
+    /// One sync of a device: what it reported, how long it took, and what the device's folder takes on disk after it.
+    static func timedSync(_ queue: DatabaseQueue, home: URL) throws -> (report: SyncEngine.Report, seconds: Double, size: Int) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let report = try SyncEngine(queue: queue).sync()
+        return (report, seconds(since: started), diskSize(home))
+    }
+
     /// Bytes the files of a folder take on disk (a device's database with its WAL and shared memory).
     static func diskSize(_ folder: URL) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -211,14 +212,16 @@ enum CityScenario {
         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// The pid of the process listening on `port` (read from /proc, so the benchmark needs no help from the server).
-    static func serverProcessID(port: Int) throws -> Int32? {
+    /// The pid of the `spunta-server serve` of `database` (read from /proc, so the benchmark needs no help from the
+    /// server; by its database, since other servers may run on the same machine).
+    static func serverProcessID(database: String) throws -> Int32? {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         for entry in entries {
             guard let pid = Int32(entry),
                   let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
             let arguments = String(decoding: cmdline, as: UTF8.self).split(separator: "\0")
-            if arguments.contains("serve"), arguments.first?.hasSuffix("spunta-server") == true, pid != getpid() {
+            if arguments.contains("serve"), arguments.contains(Substring(database)), arguments.first?.hasSuffix("spunta-server") == true,
+               pid != getpid() {
                 return pid
             }
         }
