@@ -10,19 +10,26 @@ public struct BenchTable: Sendable {
         public let ratio: String
         public let target: String
         public let met: Bool?
+        /// By how much a missed target was missed.
+        public let shortfall: String?
     }
 
     public private(set) var rows: [Row] = []
 
     public init() {}
 
-    public mutating func add(_ measure: String, spunta: String, baseline: String = "—", ratio: String = "—", target: String, met: Bool?) {
-        rows.append(Row(measure: measure, spunta: spunta, baseline: baseline, ratio: ratio, target: target, met: met))
+    public mutating func add(
+        _ measure: String, spunta: String, baseline: String = "—", ratio: String = "—", target: String, met: Bool?, shortfall: String? = nil
+    ) {
+        rows.append(Row(measure: measure, spunta: spunta, baseline: baseline, ratio: ratio, target: target, met: met, shortfall: shortfall))
     }
 
     public func render() -> String {
         let header = ["misura", "Spunta", "SQLite grezzo", "rapporto", "obiettivo", "esito"]
-        let cells = rows.map { [$0.measure, $0.spunta, $0.baseline, $0.ratio, $0.target, $0.met.map { $0 ? "raggiunto" : "MANCATO" } ?? "—"] }
+        let cells = rows.map { row in
+            [row.measure, row.spunta, row.baseline, row.ratio, row.target,
+             row.met.map { $0 ? "raggiunto" : "MANCATO" + (row.shortfall.map { " di \($0)" } ?? "") } ?? "—"]
+        }
         var widths = header.map(\.count)
         for row in cells {
             for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
@@ -64,4 +71,7 @@ enum Memory {
     }
 
     static func mb(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
+
+    /// Small sizes on disk (a device's folder) in KiB, where MB would round them to nothing.
+    static func kib(_ bytes: Int) -> String { "\(bytes / 1024) KiB" }
 }

@@ -21,8 +21,17 @@ public struct Charge: Hashable, Sendable, Comparable {
     public let amount: Money
     public let sourceOps: [String]
 
+    /// By payer, child, service, day (none first), kind and key. The days compare as dates, which orders them as
+    /// their texts would (`LocalDate` years have four digits) without writing a text at every comparison.
     public static func < (lhs: Charge, rhs: Charge) -> Bool {
-        (lhs.payerId, lhs.beneficiaryId, lhs.serviceId, lhs.date?.description ?? "", lhs.kind.rawValue, lhs.key)
-            < (rhs.payerId, rhs.beneficiaryId, rhs.serviceId, rhs.date?.description ?? "", rhs.kind.rawValue, rhs.key)
+        if (lhs.payerId, lhs.beneficiaryId, lhs.serviceId) != (rhs.payerId, rhs.beneficiaryId, rhs.serviceId) {
+            return (lhs.payerId, lhs.beneficiaryId, lhs.serviceId) < (rhs.payerId, rhs.beneficiaryId, rhs.serviceId)
+        }
+        if lhs.date != rhs.date {
+            guard let left = lhs.date else { return true }
+            guard let right = rhs.date else { return false }
+            return left < right
+        }
+        return (lhs.kind.rawValue, lhs.key) < (rhs.kind.rawValue, rhs.key)
     }
 }

@@ -12,6 +12,8 @@ import SpuntaStore
 public struct ChargeCalculator {
     let db: Database
     let data: MasterDataSet
+    /// The payers whose children this calculator charges; nil for all.
+    let payerIDs: Set<String>?
 
     /// Facts seen but not billed, and disagreements raised, for the operator.
     public struct Notes: Sendable {
@@ -25,13 +27,104 @@ public struct ChargeCalculator {
     public init(_ db: Database) throws {
         self.db = db
         self.data = try MasterDataStore.load(db)
+        self.payerIDs = nil
+    }
+
+    /// A calculator that knows only some of the people (a group of families, `MasterDataStore.load(_:shared:…)`):
+    /// it charges their children's enrollments only.
+    init(_ db: Database, data: MasterDataSet, payers: Set<String>?) {
+        self.db = db
+        self.data = data
+        self.payerIDs = payers
     }
 
     /// The charges of `period`, for every service (prepaid and postpaid).
     public func charges(for period: BillingPeriod, notes: inout Notes, raiseConflicts: Bool, now: Date) throws -> [Charge] {
-        let payers = Dictionary(data.payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var units: [Unit] = []
+        var month = try self.month(period, raiseConflicts: raiseConflicts, now: now)
+        let charges = try self.charges(in: &month, services: nil)
+        try month.trail.finish(db, notes: &notes, raiseConflicts: raiseConflicts, now: now)
+        return charges
+    }
+
+    /// What computing a month reads once, whatever group of families it computes: the open disagreements of the
+    /// register and the scans, the rides of children not enrolled (few, by payer), and the trail of notes and
+    /// conflicts that the groups add to.
+    struct Month {
+        let period: BillingPeriod
+        let settled: Settled
+        let raiseConflicts: Bool
+        let openMismatches: Set<String>
+        /// Rides of children not enrolled that the office decided to bill, by payer.
+        let notEnrolled: [String: [Unit]]
+        var trail = Trail()
+    }
+
+    /// Where a note or a change of conflict comes from in the computation of a whole month — the enrollments by
+    /// service and id, then the rides of children not enrolled, then the prices of the first and of the second — so
+    /// that a month computed a group of families at a time reports the same notes and raises the same conflicts,
+    /// in the same order, as one computation of the whole month.
+    struct Place: Comparable {
+        let phase: Int
+        let service: String
+        let enrollment: String
+        let index: Int
+
+        static func < (a: Place, b: Place) -> Bool {
+            (a.phase, a.service, a.enrollment, a.index) < (b.phase, b.service, b.enrollment, b.index)
+        }
+    }
+
+    /// A conflict to open (or refresh) or to settle, once the month's charges are all computed.
+    enum ConflictChange {
+        case raise(ConflictStore.Kind, subject: String, beneficiary: String, date: LocalDate, details: [String: any Sendable])
+        case settle(ConflictStore.Kind, subject: String)
+    }
+
+    /// The notes and conflict changes of a month, in the order of their places.
+    struct Trail {
+        private var notes: [(Place, String)] = []
+        private var conflicts: [(Place, ConflictChange)] = []
+        var mismatches = 0
+        var scannedNotBooked = 0
+        private var counter = 0
+
+        /// A place after every other of the same phase, service and enrollment (they are computed in one go).
+        mutating func place(_ phase: Int, _ service: String = "", _ enrollment: String = "") -> Place {
+            counter += 1
+            return Place(phase: phase, service: service, enrollment: enrollment, index: counter)
+        }
+
+        mutating func note(_ place: Place, _ text: String) { notes.append((place, text)) }
+        mutating func conflict(_ place: Place, _ change: ConflictChange) { conflicts.append((place, change)) }
+
+        /// Applies the conflict changes (when asked to) and adds the notes, both in order.
+        func finish(_ db: Database, notes target: inout Notes, raiseConflicts: Bool, now: Date) throws {
+            if raiseConflicts { try applyConflicts(db, now: now) }
+            target.notBilled += notes.sorted { $0.0 < $1.0 }.map(\.1)
+            target.mismatches += mismatches
+            target.scannedNotBooked += scannedNotBooked
+        }
+
+        func applyConflicts(_ db: Database, now: Date) throws {
+            for (_, change) in conflicts.sorted(by: { $0.0 < $1.0 }) {
+                switch change {
+                case .raise(let kind, let subject, let beneficiary, let date, let details):
+                    try ConflictStore.raise(db, kind: kind, subject: subject, beneficiary: beneficiary, date: date, details: details, at: now)
+                case .settle(let kind, let subject):
+                    try ConflictStore.settle(db, kind: kind, subject: subject, at: now)
+                }
+            }
+        }
+    }
+
+    /// Phases of a month's computation (`Place.phase`).
+    enum Phase {
+        static let enrollments = 0, ridesNotEnrolled = 1, prices = 2, pricesOfRidesNotEnrolled = 3
+    }
+
+    /// Reads what a month's computation needs once: with this calculator's people, the rides of children not
+    /// enrolled (a calculator that knows every child those rides name).
+    func month(_ period: BillingPeriod, raiseConflicts: Bool, now: Date) throws -> Month {
         let settled = Settled(now: now)
         // Open register/scan conflicts of the month: only those can need settling when the facts agree.
         var openMismatches: Set<String> = []
@@ -42,18 +135,42 @@ public struct ChargeCalculator {
                 openMismatches.insert(try row[0])
             }
         }
-        for service in data.services.sorted(by: { $0.id < $1.id }) {
+        var trail = Trail()
+        let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let rides = try ridesNotEnrolled(period: period, children: children, trail: &trail, settled: settled)
+        return Month(period: period, settled: settled, raiseConflicts: raiseConflicts, openMismatches: openMismatches,
+                     notEnrolled: Dictionary(grouping: rides, by: \.payerId), trail: trail)
+    }
+
+    /// The children named by the month's rides of children not enrolled on the route (conflict `ride_not_enrolled`).
+    static func childrenOfRidesNotEnrolled(_ db: Database, period: BillingPeriod) throws -> [String] {
+        try db.fetchAll("""
+            SELECT DISTINCT beneficiary_id FROM conflict WHERE kind = ? AND business_date BETWEEN ? AND ? AND beneficiary_id IS NOT NULL
+            """, [ConflictStore.Kind.rideNotEnrolled.rawValue, period.firstDay.description, period.lastDay.description]).map { try $0[0] }
+    }
+
+    /// The charges of the month for this calculator's people (of `services`, or of all), with the month's rides of
+    /// children not enrolled whose payer is among them.
+    func charges(in month: inout Month, services: Set<String>?) throws -> [Charge] {
+        let period = month.period
+        let payers = Dictionary(data.payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var units: [Unit] = []
+        let facts = try Facts(db, children: data.beneficiaries.map(\.id), period: period)
+        let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
+        for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
             let days = billableDays(service, period)
-            for enrollment in data.enrollments.filter({ $0.serviceId == service.id }).sorted(by: { $0.id < $1.id }) {
+            for enrollment in (enrollments[service.id] ?? []).sorted(by: { $0.id < $1.id }) {
                 guard let child = children[enrollment.beneficiaryId],
                       let payerID = child.payers.first(where: \.primary)?.payerId ?? child.payers.first?.payerId else { continue }
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
-                                        allDays: days, period: period, notes: &notes, raiseConflicts: raiseConflicts,
-                                        openMismatches: openMismatches, settled: settled, now: now)
+                                        allDays: days, month: &month, facts: facts)
             }
         }
-        units += try ridesNotEnrolled(period: period, children: children, notes: &notes, raiseConflicts: raiseConflicts, settled: settled, now: now)
+        for (payer, rides) in month.notEnrolled.sorted(by: { $0.key < $1.key }) where payerIDs?.contains(payer) ?? true {
+            units += rides.filter { services?.contains($0.service.id) ?? true }
+        }
         // Sibling rank per payer, service and month: the eldest charged child first.
         var ranks: [String: Int] = [:]
         for (group, list) in Dictionary(grouping: units, by: { "\($0.payerId)|\($0.service.id)" }) {
@@ -66,7 +183,9 @@ public struct ChargeCalculator {
         var charges: [Charge] = []
         for unit in units {
             guard let tariff = TariffEngine.tariff(for: unit.enrollment, on: unit.priceDate, among: data.tariffs) else {
-                notes.notBilled.append("\(unit.beneficiaryId) \(unit.service.id): nessuna tariffa in vigore il \(unit.priceDate.italian)")
+                let place = unit.order.map { Place(phase: Phase.pricesOfRidesNotEnrolled, service: "", enrollment: "", index: $0) }
+                    ?? month.trail.place(Phase.prices, unit.service.id, unit.enrollment.id)
+                month.trail.note(place, "\(unit.beneficiaryId) \(unit.service.id): nessuna tariffa in vigore il \(unit.priceDate.italian)")
                 continue
             }
             let rank = ranks["\(unit.payerId)|\(unit.service.id)|\(unit.beneficiaryId)"] ?? 1
@@ -142,12 +261,15 @@ public struct ChargeCalculator {
         let label: String
         let sources: [String]
         let fraction: (days: Int, of: Int)?
+        /// For a ride of a child not enrolled: its rank among the month's, for the order of the notes.
+        var order: Int? = nil
     }
 
     private func units(
-        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], period: BillingPeriod,
-        notes: inout Notes, raiseConflicts: Bool, openMismatches: Set<String>, settled: Settled, now: Date
+        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], month: inout Month, facts: Facts
     ) throws -> [Unit] {
+        let period = month.period
+        let settled = month.settled
         let child = enrollment.beneficiaryId
         let unitKind = TariffEngine.tariff(for: enrollment, on: days.first ?? period.firstDay, among: data.tariffs)?.unit
         func unit(_ key: String, _ date: LocalDate?, _ priceDate: LocalDate, _ label: String, _ sources: [String],
@@ -165,7 +287,7 @@ public struct ChargeCalculator {
                 guard start.period == period else { return [] }
                 return [unit("year|\(child)|\(service.id)|\(service.yearId)", nil, first, "Quota annuale \(service.name)", ["iscrizione \(enrollment.id)"])]
             case .ride?:
-                return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), unit: unit)
+                return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), facts: facts, unit: unit)
             default:
                 let proRata = data.tariffs.first { $0.serviceId == service.id && $0.isInForce(on: first) }?.proRata ?? false
                 let fraction: (Int, Int)? = proRata && days.count < allDays.count ? (days.count, allDays.count) : nil
@@ -174,39 +296,24 @@ public struct ChargeCalculator {
             }
         case .scan, .register, .both:
             if service.kind == .transport {
-                return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), unit: unit)
+                return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), facts: facts, unit: unit)
             }
-            return try meals(service: service, enrollment: enrollment, days: days, period: period, notes: &notes,
-                             raiseConflicts: raiseConflicts, openMismatches: openMismatches, settled: settled, now: now, unit: unit)
+            return try meals(service: service, enrollment: enrollment, days: days, month: &month, facts: facts, unit: unit)
         }
     }
 
     private func meals(
-        service: Service, enrollment: Enrollment, days: [LocalDate], period: BillingPeriod, notes: inout Notes,
-        raiseConflicts: Bool, openMismatches: Set<String>, settled: Settled, now: Date,
+        service: Service, enrollment: Enrollment, days: [LocalDate], month: inout Month, facts: Facts,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) throws -> [Unit] {
+        let settled = month.settled
         let child = enrollment.beneficiaryId
-        var scanned: [LocalDate: String] = [:]
-        for row in try db.fetchAll("""
-            SELECT business_date, op_id FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date BETWEEN ? AND ?
-            """, [child, service.id, period.firstDay.description, period.lastDay.description]) {
-            if let d = LocalDate(try row[0] as String) { scanned[d] = try row[1] }
-        }
-        // The month's register for the child, read once (not a query per day).
-        var marks: [LocalDate: Mark] = [:]
-        if service.chargeBasis != .scan {
-            for row in try db.fetchAll("""
-                SELECT business_date, status, time, op_id FROM attendance WHERE beneficiary_id = ? AND business_date BETWEEN ? AND ?
-                """, [child, period.firstDay.description, period.lastDay.description]) {
-                if let d = LocalDate(try row[0] as String) {
-                    marks[d] = Mark(status: try row[1], time: (try row[2] as String?).flatMap { LocalTime($0) }, op: try row[3])
-                }
-            }
-        }
+        let scanned = facts.meals[Pair(child, service.id)] ?? [:]
+        let marks = service.chargeBasis != .scan ? facts.marks[child] ?? [:] : [:]
         let billable = Set(days.filter(settled.facts))
         for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
-            notes.notBilled.append("\(child): pasto del \(day.italian) non addebitato (\(closedReason(day, settled: settled)); op \(op))")
+            month.trail.note(month.trail.place(Phase.enrollments, service.id, enrollment.id),
+                             "\(child): pasto del \(day.italian) non addebitato (\(closedReason(day, settled: settled)); op \(op))")
         }
         var result: [Unit] = []
         for day in days where settled.facts(day) {
@@ -232,21 +339,22 @@ public struct ChargeCalculator {
                 if let op = scanned[day] {
                     // Marked absent yet scanned is already a conflict of the merge (absent_but_ate): not raised twice.
                     if let attendance = register.source, !register.charged, marks[day]?.status != "absent" {
-                        notes.scannedNotBooked += 1
+                        month.trail.scannedNotBooked += 1
                         disagreement = ["service_id": service.id, "attendance_op_id": attendance, "meal_op_id": op,
                                         "note": "pasto letto in mensa ma \(register.why) all'appello delle \(cutoff): addebitato il pasto letto"]
                     }
                 } else if let attendance = register.source, register.charged {
-                    notes.mismatches += 1
+                    month.trail.mismatches += 1
                     disagreement = ["service_id": service.id, "attendance_op_id": attendance,
                                     "note": "presente all'appello delle \(cutoff) ma nessun pasto letto in mensa"]
                 }
-                if raiseConflicts {
+                if month.raiseConflicts {
                     if let disagreement {
-                        try ConflictStore.raise(db, kind: .registerScanMismatch, subject: subject, beneficiary: child, date: day,
-                                                details: disagreement, at: now)
-                    } else if openMismatches.contains(subject) {
-                        try ConflictStore.settle(db, kind: .registerScanMismatch, subject: subject, at: now)
+                        month.trail.conflict(month.trail.place(Phase.enrollments, service.id, enrollment.id),
+                                             .raise(.registerScanMismatch, subject: subject, beneficiary: child, date: day, details: disagreement))
+                    } else if month.openMismatches.contains(subject) {
+                        month.trail.conflict(month.trail.place(Phase.enrollments, service.id, enrollment.id),
+                                             .settle(.registerScanMismatch, subject: subject))
                     }
                 }
             case .enrollment:
@@ -282,24 +390,71 @@ public struct ChargeCalculator {
     }
 
     private func rides(
-        service: Service, enrollment: Enrollment, days: [LocalDate],
+        service: Service, enrollment: Enrollment, days: [LocalDate], facts: Facts,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) throws -> [Unit] {
-        guard let route = enrollment.routeId, let first = days.first, let last = days.last else { return [] }
+        guard let route = enrollment.routeId, !days.isEmpty else { return [] }
         let billable = Set(days)
         var result: [Unit] = []
-        for row in try db.fetchAll("""
-            SELECT business_date, direction, boarding_op_id FROM ride
-            WHERE beneficiary_id = ? AND route_id = ? AND boarding_op_id IS NOT NULL AND business_date BETWEEN ? AND ?
-            ORDER BY business_date, direction
-            """, [enrollment.beneficiaryId, route, first.description, last.description]) {
-            guard let day = LocalDate(try row[0] as String), billable.contains(day) else { continue }
-            let direction: String = try row[1]
-            let italian = Direction(rawValue: direction)?.italian ?? direction
-            result.append(unit("ride|\(enrollment.beneficiaryId)|\(route)|\(day)|\(direction)", day, day,
-                               "Corsa del \(day.italian) (\(italian))", [try row[2] as String], nil))
+        for ride in facts.rides[Pair(enrollment.beneficiaryId, route)] ?? [] where billable.contains(ride.day) {
+            let italian = Direction(rawValue: ride.direction)?.italian ?? ride.direction
+            result.append(unit("ride|\(enrollment.beneficiaryId)|\(route)|\(ride.day)|\(ride.direction)", ride.day, ride.day,
+                               "Corsa del \(ride.day.italian) (\(italian))", [ride.op], nil))
         }
         return result
+    }
+
+    /// Two ids together, as a dictionary key.
+    struct Pair: Hashable {
+        let first: String
+        let second: String
+
+        init(_ first: String, _ second: String) {
+            self.first = first
+            self.second = second
+        }
+    }
+
+    /// The month's facts of a calculator's children — canteen meals, the register, the rides boarded — read a few
+    /// hundred children per query, instead of a query per enrollment.
+    struct Facts {
+        /// By child and service: the scan billed each day.
+        var meals: [Pair: [LocalDate: String]] = [:]
+        /// By child: the mark of each day.
+        var marks: [String: [LocalDate: Mark]] = [:]
+        /// By child and route: the rides boarded, by day and direction.
+        var rides: [Pair: [(day: LocalDate, direction: String, op: String)]] = [:]
+
+        init(_ db: Database, children: [String], period: BillingPeriod) throws {
+            let range: StatementArguments = [period.firstDay.description, period.lastDay.description]
+            for start in stride(from: 0, to: children.count, by: 500) {
+                let list = sqlInList(Array(children[start..<min(children.count, start + 500)]))
+                // `+business_date`: each child's rows are found by the primary key, not by a scan of the month's dates.
+                for row in try db.makeStatement("""
+                    SELECT beneficiary_id, service_id, business_date, op_id FROM meal
+                    WHERE beneficiary_id IN \(list.sql) AND +business_date BETWEEN ? AND ?
+                    """).fetchAll(list.arguments + range) {
+                    if let d = LocalDate(try row[2] as String) { meals[Pair(try row[0], try row[1]), default: [:]][d] = try row[3] }
+                }
+                for row in try db.makeStatement("""
+                    SELECT beneficiary_id, business_date, status, time, op_id FROM attendance
+                    WHERE beneficiary_id IN \(list.sql) AND business_date BETWEEN ? AND ?
+                    """).fetchAll(list.arguments + range) {
+                    if let d = LocalDate(try row[1] as String) {
+                        marks[try row[0] as String, default: [:]][d] = Mark(status: try row[2], time: (try row[3] as String?).flatMap { LocalTime($0) },
+                                                                            op: try row[4])
+                    }
+                }
+                for row in try db.makeStatement("""
+                    SELECT beneficiary_id, route_id, business_date, direction, boarding_op_id FROM ride
+                    WHERE beneficiary_id IN \(list.sql) AND boarding_op_id IS NOT NULL AND +business_date BETWEEN ? AND ?
+                    ORDER BY beneficiary_id, route_id, business_date, direction
+                    """).fetchAll(list.arguments + range) {
+                    guard let d = LocalDate(try row[2] as String) else { continue }
+                    rides[Pair(try row[0], try row[1]), default: []].append((d, try row[3], try row[4]))
+                }
+            }
+        }
     }
 
     /// Rides of children who were not enrolled on the route that day (conflict `ride_not_enrolled`). The regular
@@ -309,8 +464,9 @@ public struct ChargeCalculator {
     /// exemption when there is one. An enrollment recorded since then that covers the day makes it an ordinary
     /// ride: billed above, and its conflict settled.
     private func ridesNotEnrolled(
-        period: BillingPeriod, children: [String: Beneficiary], notes: inout Notes, raiseConflicts: Bool, settled: Settled, now: Date
+        period: BillingPeriod, children: [String: Beneficiary], trail: inout Trail, settled: Settled
     ) throws -> [Unit] {
+        func note(_ text: String) { trail.note(trail.place(Phase.ridesNotEnrolled), text) }
         var result: [Unit] = []
         for row in try db.fetchAll("""
             SELECT c.id, c.subject, c.status, c.decision, r.beneficiary_id, r.route_id, r.business_date, r.direction, r.boarding_op_id
@@ -324,23 +480,23 @@ public struct ChargeCalculator {
             guard let day = LocalDate(try row[6] as String) else { continue }
             let what = "\(child): corsa del \(day.italian) sulla linea \(route)"
             if data.enrollments.contains(where: { $0.beneficiaryId == child && $0.routeId == route && $0.isActive(on: day) }) {
-                if raiseConflicts && status == "open" {
-                    try ConflictStore.settle(db, kind: .rideNotEnrolled, subject: try row[1], at: now)
+                if status == "open" {
+                    trail.conflict(trail.place(Phase.ridesNotEnrolled), .settle(.rideNotEnrolled, subject: try row[1]))
                 }
                 continue
             }
             if status == "open" {
-                notes.notBilled.append("\(what) non addebitata: non iscritto alla linea, in attesa della decisione dell'ufficio (conflitto \(conflict))")
+                note("\(what) non addebitata: non iscritto alla linea, in attesa della decisione dell'ufficio (conflitto \(conflict))")
                 continue
             }
             guard decision == "bill", let boarding: String = try row[8] else { continue }
             guard let serviceID = data.routes.first(where: { $0.id == route })?.serviceId,
                   let service = data.services.first(where: { $0.id == serviceID }) else {
-                notes.notBilled.append("\(what) non addebitata: la linea non è più nell'anagrafica (conflitto \(conflict))")
+                note("\(what) non addebitata: la linea non è più nell'anagrafica (conflitto \(conflict))")
                 continue
             }
             guard billableDays(service, period).contains(day), settled.facts(day) else {
-                notes.notBilled.append("\(what) non addebitata (\(closedReason(day, settled: settled)); conflitto \(conflict))")
+                note("\(what) non addebitata (\(closedReason(day, settled: settled)); conflitto \(conflict))")
                 continue
             }
             let own = data.enrollments.filter { $0.beneficiaryId == child && $0.serviceId == service.id }.sorted { $0.id < $1.id }
@@ -352,11 +508,11 @@ public struct ChargeCalculator {
                 ? TariffEngine.tariff(for: enrollment, on: day, among: data.tariffs)?.unit == .ride
                 : service.kind == .transport
             guard perRide else {
-                notes.notBilled.append("\(what): il servizio \(service.id) non si paga a corsa, nulla da addebitare (conflitto \(conflict))")
+                note("\(what): il servizio \(service.id) non si paga a corsa, nulla da addebitare (conflitto \(conflict))")
                 continue
             }
             guard let payer = children[child].flatMap({ $0.payers.first(where: \.primary)?.payerId ?? $0.payers.first?.payerId }) else {
-                notes.notBilled.append("\(what) non addebitata: il bambino non ha un pagante (conflitto \(conflict))")
+                note("\(what) non addebitata: il bambino non ha un pagante (conflitto \(conflict))")
                 continue
             }
             let italian = Direction(rawValue: direction)?.italian ?? direction
@@ -364,7 +520,7 @@ public struct ChargeCalculator {
                 key: "ride|\(child)|\(route)|\(day)|\(direction)", service: service, enrollment: enrollment, payerId: payer,
                 beneficiaryId: child, date: day, priceDate: day,
                 label: "Corsa del \(day.italian) (\(italian)) sulla linea \(route) senza iscrizione, addebitata per decisione dell'ufficio",
-                sources: [boarding], fraction: nil
+                sources: [boarding], fraction: nil, order: result.count
             ))
         }
         return result

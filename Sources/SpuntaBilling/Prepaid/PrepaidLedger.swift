@@ -6,56 +6,48 @@ import SpuntaStore
 /// Prepaid credit (credito prepagato): one position per primary payer, child and service; each consumption debits
 /// it once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
 public enum PrepaidLedger {
-    /// The charges of one month to post. `late` when the month was already run before: what changed since then
-    /// arrived late, and its movements say so.
+    /// The posting of one month's prepaid charges, a group of families at a time. `late` when the month was already
+    /// run before: what changed since then arrived late, and its movements say so.
     struct Batch {
         let period: BillingPeriod
-        let charges: [Charge]
         let late: Bool
-        /// Keys of facts whose day is in doubt (a device's wrong clock): left as they are, neither debited nor
-        /// corrected, until the doubt is settled.
-        var held: Set<String> = []
-    }
+        /// Facts posted for the month that no longer have a charge (a voided meal): credited back after every
+        /// group's charges, in key order.
+        fileprivate var gone: [(key: String, entry: Posted)] = []
+        /// Positions whose balance changed.
+        fileprivate(set) var touched: Set<String> = []
 
-    /// Posts the prepaid charges of each batch: a debit for each new fact — at zero for a free meal, so that the
-    /// family sees it — and a correction for a fact whose price changed or that disappeared (a voided meal). A fact
-    /// is posted by its key and month, so a month run again, or reconciled again as an earlier month, posts
-    /// nothing twice. Only a movement that changes a balance can trigger or re-arm a low-balance alert.
-    static func post(_ db: Database, batches: [Batch], payers: [Payer], report: inout BillingRun.Report, now: Date) throws {
-        var touched: Set<String> = []
-        for batch in batches {
-            touched.formUnion(try reconcile(db, batch, report: &report, now: now))
-        }
-        let byID = Dictionary(payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var credits: Set<String> = []
-        for position in touched.sorted() {
-            let parts = position.split(separator: "|").map(String.init)
-            guard parts.count == 3 else { continue }
-            // The canteen doors learn the new credit with the debits, in this transaction.
-            if credits.insert(BalanceLog.id(beneficiary: parts[1], service: parts[2])).inserted {
-                try BalanceLog.record(db, beneficiary: parts[1], service: parts[2], at: now)
-            }
-            guard let payer = byID[parts[0]] else { continue }
-            report.lowBalanceAlerts += try checkThreshold(db, payer: payer, beneficiary: parts[1], service: parts[2], now: now)
+        init(period: BillingPeriod, late: Bool) {
+            self.period = period
+            self.late = late
         }
     }
 
-    /// Brings the movements of one month in line with its charges; returns the positions whose balance changed.
-    private static func reconcile(_ db: Database, _ batch: Batch, report: inout BillingRun.Report, now: Date) throws -> Set<String> {
+    /// What the movements of a month already hold for one fact (charge key).
+    fileprivate struct Posted {
+        let amount: Int64
+        let payer: String
+        let beneficiary: String
+        let service: String
+    }
+
+    /// Posts the prepaid charges of a group of families (`children` are all theirs): a debit for each new fact — at zero
+    /// for a free meal, so that the family sees it — and a correction for a fact whose price changed; a fact of theirs
+    /// that disappeared is credited back by `finish`. A fact is posted by its key and month, so a month run again, or
+    /// reconciled again as an earlier month, posts nothing twice. `held` are keys of facts whose day is in doubt (a
+    /// device's wrong clock): left as they are, neither debited nor corrected, until the doubt is settled.
+    static func post(
+        _ db: Database, _ batch: inout Batch, charges: [Charge], children: [String], held: Set<String>, report: inout BillingRun.Report,
+        now: Date
+    ) throws {
         let period = batch.period
         let after = batch.late ? " — registrato dopo la fatturazione di \(period.italian)" : ""
-        var touched: Set<String> = []
-        var computed: [String: Charge] = [:]
-        for charge in batch.charges { computed[charge.key] = charge }
-        var posted: [String: (amount: Int64, payer: String, beneficiary: String, service: String)] = [:]
-        for row in try db.fetchAll("""
-            SELECT charge_key, -SUM(amount_cents), MIN(payer_id), MIN(beneficiary_id), MIN(service_id) FROM prepaid_movement
-            WHERE charge_period = ? AND charge_key IS NOT NULL GROUP BY charge_key
-            """, [period.description]) {
-            posted[try row[0]] = (try row[1], try row[2], try row[3], try row[4])
-        }
-        for charge in batch.charges.sorted() {
-            if batch.held.contains(charge.key) {
+        var computed: Set<String> = []
+        for charge in charges { computed.insert(charge.key) }
+        let list = sqlInList(children)
+        let posted = try self.posted(db, period: period, condition: "beneficiary_id IN \(list.sql)", list.arguments)
+        for charge in charges.sorted() {
+            if held.contains(charge.key) {
                 report.prepaidHeld += 1
                 continue
             }
@@ -70,9 +62,25 @@ public enum PrepaidLedger {
                          source: charge.sourceOps.joined(separator: ","), traceable: true, now: now)
             if prior == nil { report.prepaidDebits += 1 } else { report.prepaidCorrections += 1 }
             if batch.late { report.prepaidLate += 1 }
-            if amount != 0 { touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)") }
+            if amount != 0 { batch.touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)") }
         }
-        for (key, entry) in posted.sorted(by: { $0.key < $1.key }) where computed[key] == nil && entry.amount != 0 && !batch.held.contains(key) {
+        for (key, entry) in posted where !computed.contains(key) && entry.amount != 0 && !held.contains(key) {
+            batch.gone.append((key, entry))
+        }
+    }
+
+    /// Ends a month's posting: credits back, in key order, every fact posted for the month that no longer has a
+    /// charge — those of the groups posted, and those of children billed in no group (removed from the master data,
+    /// or left without a payer). Returns the positions whose balance changed in the month.
+    static func finish(_ db: Database, _ batch: Batch, report: inout BillingRun.Report, now: Date) throws -> Set<String> {
+        let period = batch.period
+        var touched = batch.touched
+        let elsewhere = try posted(db, period: period, condition: """
+            beneficiary_id NOT IN (SELECT b.id FROM beneficiary b WHERE b.deleted = 0
+                AND EXISTS (SELECT 1 FROM beneficiary_payer p WHERE p.beneficiary_id = b.id))
+            """, [])
+        let gone = batch.gone + elsewhere.filter { $0.value.amount != 0 }.map { (key: $0.key, entry: $0.value) }
+        for (key, entry) in gone.sorted(by: { $0.key < $1.key }) {
             try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: key,
                          period: period, date: period.firstDay, amount: entry.amount,
                          description: batch.late ? "Storno: consumo annullato dopo la fatturazione di \(period.italian)" : "Storno: consumo annullato",
@@ -82,6 +90,37 @@ public enum PrepaidLedger {
             touched.insert("\(entry.payer)|\(entry.beneficiary)|\(entry.service)")
         }
         return touched
+    }
+
+    /// What the month's movements hold per fact, for the children `condition` selects.
+    private static func posted(
+        _ db: Database, period: BillingPeriod, condition: String, _ arguments: StatementArguments
+    ) throws -> [String: Posted] {
+        var posted: [String: Posted] = [:]
+        for row in try db.makeStatement("""
+            SELECT charge_key, -SUM(amount_cents), MIN(payer_id), MIN(beneficiary_id), MIN(service_id) FROM prepaid_movement
+            WHERE charge_period = ? AND charge_key IS NOT NULL AND \(condition) GROUP BY charge_key
+            """).fetchAll([period.description] + arguments) {
+            posted[try row[0]] = Posted(amount: try row[1], payer: try row[2], beneficiary: try row[3], service: try row[4])
+        }
+        return posted
+    }
+
+    /// The low-balance check and the new credit for the devices, once per position whose balance changed, after
+    /// every month's movements. Only a movement that changes a balance can trigger or re-arm a low-balance alert.
+    static func settle(_ db: Database, touched: Set<String>, payers: [Payer], report: inout BillingRun.Report, now: Date) throws {
+        let byID = Dictionary(payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var credits: Set<String> = []
+        for position in touched.sorted() {
+            let parts = position.split(separator: "|").map(String.init)
+            guard parts.count == 3 else { continue }
+            // The canteen doors learn the new credit with the debits, in this transaction.
+            if credits.insert(BalanceLog.id(beneficiary: parts[1], service: parts[2])).inserted {
+                try BalanceLog.record(db, beneficiary: parts[1], service: parts[2], at: now)
+            }
+            guard let payer = byID[parts[0]] else { continue }
+            report.lowBalanceAlerts += try checkThreshold(db, payer: payer, beneficiary: parts[1], service: parts[2], now: now)
+        }
     }
 
     /// Records a movement and updates the position's balance. The caller logs the new credit for the devices

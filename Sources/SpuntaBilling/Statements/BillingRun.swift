@@ -65,7 +65,7 @@ public enum BillingRun {
     /// Checks a period given by an operator.
     public static func period(_ text: String, db: Database, now: Date) throws -> BillingPeriod {
         guard let period = BillingPeriod(text) else { throw BillingError.invalidPeriod(text) }
-        let services = try MasterDataStore.load(db).services
+        let services = try MasterDataStore.services(db)
         guard services.contains(where: { $0.startDate.period <= period && period <= $0.endDate.period }) else {
             throw BillingError.periodWithoutServices(text)
         }
@@ -73,50 +73,114 @@ public enum BillingRun {
         return period
     }
 
+    /// How many families (payers, with their children) are billed at a time: the month is computed and written a
+    /// group at a time, so that the memory a run needs does not grow with the city.
+    static let familiesPerGroup = 500
+
     public static func run(_ db: Database, period: BillingPeriod, actor: String, now: Date) throws -> Report {
+        try run(db, period: period, actor: actor, now: now, familiesPerGroup: familiesPerGroup)
+    }
+
+    /// `run`, with groups of `familiesPerGroup` families (whatever their size, the same statements, movements and
+    /// conflicts).
+    static func run(_ db: Database, period: BillingPeriod, actor: String, now: Date, familiesPerGroup: Int) throws -> Report {
         guard try db.scalar("SELECT 1 FROM municipality") as Int? != nil else { throw BillingError.noMunicipality }
-        let calculator = try ChargeCalculator(db)
-        var notes = ChargeCalculator.Notes()
-        let charges = try calculator.charges(for: period, notes: &notes, raiseConflicts: true, now: now)
         var report = Report(period: period.description)
-        report.charges = charges.count
-        report.notBilled = notes.notBilled
-        report.registerScanMismatches = notes.mismatches
-        report.scannedButNotBooked = notes.scannedNotBooked
-        let modes = Dictionary(calculator.data.services.map { ($0.id, $0.billingMode) }, uniquingKeysWith: { a, _ in a })
+        let shared = try MasterDataStore.shared(db)
+        let postpaid = Set(shared.services.filter { $0.billingMode == .postpaid }.map(\.id))
+        let prepaid = Set(shared.services.filter { $0.billingMode == .prepaid }.map(\.id))
         // Earlier months already billed, as their facts are now: what changed since is billed in this run. Months
         // with an issued statement (postpaid conguaglio) and months already run (late prepaid facts). Conflicts of
         // those days are raised or settled too, so that a late scan settles its disagreement at the next run.
         let issued = try periods(db, "SELECT DISTINCT period FROM statement WHERE status = 'issued' AND period < ?", before: period)
         let run = try periods(db, "SELECT DISTINCT subject FROM audit_log WHERE action = 'billing_run' AND subject < ?", before: period)
-        var earlier: [BillingPeriod: [Charge]] = [:]
-        for month in issued.union(run).sorted() {
-            var ignored = ChargeCalculator.Notes()
-            earlier[month] = try calculator.charges(for: month, notes: &ignored, raiseConflicts: true, now: now)
+        let earlier = issued.union(run).sorted()
+        // Each month is computed once per service, a group of families at a time: this month first, then the earlier
+        // ones; what a month reads once (the rides of children not enrolled, the open disagreements) is read here.
+        let order = [period] + earlier
+        var months = try order.map { month in
+            let named = try ChargeCalculator.childrenOfRidesNotEnrolled(db, period: month)
+            let data = try MasterDataStore.load(db, shared: shared, payers: [], beneficiaries: named)
+            return try ChargeCalculator(db, data: data, payers: nil).month(month, raiseConflicts: true, now: now)
         }
-        try buildStatements(
-            db, period: period, charges: charges.filter { modes[$0.serviceId] == .postpaid },
-            late: issued.sorted().flatMap { earlier[$0] ?? [] }.filter { modes[$0.serviceId] == .postpaid },
-            recomputed: Set(issued.map(\.description)), report: &report, now: now
-        )
-        // A prepaid fact of doubtful day (a device's wrong clock) waits, like the statements it would be billed in.
+        let statements = try StatementPlan(db, period: period, recomputed: Set(issued.map(\.description)))
+        let groups = try families(db, also: statements.payers, perGroup: familiesPerGroup)
+        func calculator(_ group: Group) throws -> ChargeCalculator {
+            let data = try MasterDataStore.load(db, shared: shared, payers: group.payers, beneficiaries: group.children)
+            return ChargeCalculator(db, data: data, payers: Set(group.payers))
+        }
+
+        // Postpaid: each family's draft, with the conguaglio of the earlier months issued.
+        for group in groups {
+            let calculator = try calculator(group)
+            let charges = try calculator.charges(in: &months[0], services: postpaid)
+            report.charges += charges.count
+            var late: [Charge] = []
+            for index in earlier.indices {
+                let month = try calculator.charges(in: &months[index + 1], services: postpaid)
+                if issued.contains(earlier[index]) { late += month }
+            }
+            try buildStatements(db, period: period, payers: group.payers, charges: charges, late: late, plan: statements,
+                                report: &report, now: now)
+        }
+
+        // Prepaid: the earlier months' changes first, then this month. A prepaid fact of doubtful day (a device's wrong
+        // clock) waits, like the statements it would be billed in.
         let doubtful = try BillingHolds.doubtfulOps(db)
-        func held(_ charges: [Charge]) -> Set<String> {
-            Set(charges.filter { !doubtful.isDisjoint(with: $0.sourceOps) }.map(\.key))
+        var touched: Set<String> = []
+        for (index, month) in order.enumerated().sorted(by: { $0.element < $1.element }) {
+            var batch = PrepaidLedger.Batch(period: month, late: month != period)
+            for group in groups {
+                let charges = prepaid.isEmpty ? [] : try calculator(group).charges(in: &months[index], services: prepaid)
+                if month == period { report.charges += charges.count }
+                let held = Set(charges.filter { !doubtful.isDisjoint(with: $0.sourceOps) }.map(\.key))
+                try PrepaidLedger.post(db, &batch, charges: charges, children: group.children, held: held, report: &report, now: now)
+            }
+            touched.formUnion(try PrepaidLedger.finish(db, batch, report: &report, now: now))
         }
-        var batches = run.union(issued).sorted().map { month in
-            let prepaid = (earlier[month] ?? []).filter { modes[$0.serviceId] == .prepaid }
-            return PrepaidLedger.Batch(period: month, charges: prepaid, late: true, held: held(prepaid))
-        }
-        let prepaid = charges.filter { modes[$0.serviceId] == .prepaid }
-        batches.append(PrepaidLedger.Batch(period: period, charges: prepaid, late: false, held: held(prepaid)))
-        try PrepaidLedger.post(db, batches: batches, payers: calculator.data.payers, report: &report, now: now)
+        let alerted = Array(Set(touched.compactMap { $0.split(separator: "|").first.map(String.init) })).sorted()
+        let payers = try MasterDataStore.load(db, shared: shared, payers: alerted, beneficiaries: []).payers
+        try PrepaidLedger.settle(db, touched: touched, payers: payers, report: &report, now: now)
+
+        // The notes and the conflicts of the months, as one computation of each month would have left them.
+        var notes = ChargeCalculator.Notes()
+        try months[0].trail.finish(db, notes: &notes, raiseConflicts: true, now: now)
+        for month in months.dropFirst() { try month.trail.applyConflicts(db, now: now) }
+        report.notBilled = notes.notBilled
+        report.registerScanMismatches = notes.mismatches
+        report.scannedButNotBooked = notes.scannedNotBooked
         report.heldStatements = Set(try BillingHolds.statements(db, period: period, payer: nil).map(\.statementId)).count
         try AuditLog.record(db, actor: actor, action: "billing_run", subject: period.description, details: [
             "charges": report.charges, "statements": report.statements, "total_cents": report.statementsTotalCents,
             "prepaid_debits": report.prepaidDebits, "conguaglio_lines": report.conguaglioLines,
         ], at: now)
         return report
+    }
+
+    /// A group of families billed together: payers in id order, and the children whose primary payer they are.
+    struct Group {
+        var payers: [String] = []
+        var children: [String] = []
+    }
+
+    /// Every payer with a child to bill (the primary payer of a live child: the first marked primary, else the first)
+    /// or with a statement to look at (`also`), in id order, in groups of `perGroup`.
+    static func families(_ db: Database, also: Set<String>, perGroup: Int) throws -> [Group] {
+        var children: [String: [String]] = [:]
+        try db.forEach("""
+            SELECT b.id, (SELECT p.payer_id FROM beneficiary_payer p WHERE p.beneficiary_id = b.id ORDER BY p.is_primary DESC, p.position LIMIT 1)
+            FROM beneficiary b WHERE b.deleted = 0 ORDER BY b.id
+            """) { row in
+            guard let payer: String = try row[1] else { return }
+            children[payer, default: []].append(try row[0])
+        }
+        var groups: [Group] = []
+        for (index, payer) in Set(children.keys).union(also).sorted().enumerated() {
+            if index % max(1, perGroup) == 0 { groups.append(Group()) }
+            groups[groups.count - 1].payers.append(payer)
+            groups[groups.count - 1].children += children[payer] ?? []
+        }
+        return groups
     }
 
     private static func periods(_ db: Database, _ sql: String, before period: BillingPeriod) throws -> Set<BillingPeriod> {
@@ -158,35 +222,48 @@ public enum BillingRun {
         return billed
     }
 
-    /// Builds the draft of each payer for `period`. Every line is a fact's price net of what the payer's other
-    /// statements — issued or draft, of any month — already billed for the same fact (its key), so a fact is billed
-    /// exactly once whichever month is run first: a late fact billed as conguaglio in November is not billed again
-    /// when October's draft is created or rebuilt afterwards, and the other way round.
+    /// What building the month's drafts reads once: the payers who have a statement to look at even without a
+    /// charge, the months whose facts are recomputed, and the day each earlier month was first issued.
+    struct StatementPlan {
+        /// Payers with a statement of the month, a credit left by an issued statement, or a statement that may have
+        /// billed a fact of this month or of a month recomputed that is gone since (it may need crediting back): a
+        /// fact is billed in its own month's statement or a later one.
+        var payers: Set<String> = []
+        let considered: Set<String>
+        /// The day each earlier month was first issued, in Rome: a fact dated after it happened after an early issue.
+        var issuedOn: [String: LocalDate] = [:]
+
+        init(_ db: Database, period: BillingPeriod, recomputed: Set<String>) throws {
+            for row in try db.fetchAll("SELECT payer_id FROM statement WHERE period = ?", [period.description]) {
+                payers.insert(try row[0])
+            }
+            for row in try db.fetchAll("SELECT payer_id FROM statement WHERE status = 'issued' AND total_cents < 0 AND period < ?", [period.description]) {
+                payers.insert(try row[0])
+            }
+            considered = recomputed.union([period.description])
+            for row in try db.fetchAll("SELECT DISTINCT payer_id FROM statement WHERE period >= ?", [considered.min() ?? period.description]) {
+                payers.insert(try row[0])
+            }
+            for row in try db.fetchAll("SELECT period, MIN(issued_at) FROM statement WHERE status = 'issued' AND period < ? GROUP BY period",
+                                       [period.description]) {
+                if let day = (try row[1] as String?).flatMap(UTCTime.date).map(BusinessCalendar.date(of:)) { issuedOn[try row[0]] = day }
+            }
+        }
+    }
+
+    /// Builds the draft of each payer of `payers` (a group, in id order) for `period`. Every line is a fact's price net
+    /// of what the payer's other statements — issued or draft, of any month — already billed for the same fact (its
+    /// key), so a fact is billed exactly once whichever month is run first: a late fact billed as conguaglio in
+    /// November is not billed again when October's draft is created or rebuilt afterwards, and the other way round.
     private static func buildStatements(
-        _ db: Database, period: BillingPeriod, charges: [Charge], late: [Charge], recomputed: Set<String>, report: inout Report, now: Date
+        _ db: Database, period: BillingPeriod, payers group: [String], charges: [Charge], late: [Charge], plan: StatementPlan,
+        report: inout Report, now: Date
     ) throws {
         let byPayer = Dictionary(grouping: charges, by: \.payerId)
         let lateByPayer = Dictionary(grouping: late, by: \.payerId)
-        var payers = Set(byPayer.keys).union(lateByPayer.keys)
-        for row in try db.fetchAll("SELECT payer_id FROM statement WHERE period = ?", [period.description]) {
-            payers.insert(try row[0])
-        }
-        for row in try db.fetchAll("SELECT payer_id FROM statement WHERE status = 'issued' AND total_cents < 0 AND period < ?", [period.description]) {
-            payers.insert(try row[0])
-        }
-        // Payers who may have been billed for a fact of this month or of a month recomputed that is gone since (it
-        // may need crediting back): a fact is billed in its own month's statement or a later one.
-        let considered = recomputed.union([period.description])
-        for row in try db.fetchAll("SELECT DISTINCT payer_id FROM statement WHERE period >= ?", [considered.min() ?? period.description]) {
-            payers.insert(try row[0])
-        }
-        // The day each earlier month was first issued, in Rome: a fact dated after it happened after an early issue.
-        var issuedOn: [String: LocalDate] = [:]
-        for row in try db.fetchAll("SELECT period, MIN(issued_at) FROM statement WHERE status = 'issued' AND period < ? GROUP BY period",
-                                   [period.description]) {
-            if let day = (try row[1] as String?).flatMap(UTCTime.date).map(BusinessCalendar.date(of:)) { issuedOn[try row[0]] = day }
-        }
-        for payer in payers.sorted() {
+        let considered = plan.considered
+        let issuedOn = plan.issuedOn
+        for payer in group where byPayer[payer] != nil || lateByPayer[payer] != nil || plan.payers.contains(payer) {
             let existing = try db.fetchOne("SELECT id, status FROM statement WHERE payer_id = ? AND period = ?", [payer, period.description])
             if let existing, (try existing[1] as String) == "issued" {
                 report.frozenSkipped += 1

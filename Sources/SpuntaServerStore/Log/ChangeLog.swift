@@ -18,9 +18,11 @@ public enum ChangeLog {
             [entity, id, action.rawValue, UTCTime.string(date, fractional: true)]
         )
         let seq = db.lastInsertedRowID
-        for key in keys.sorted() {
-            try db.run("INSERT INTO scope_log (scope_key, seq) VALUES (?, ?)", [key, seq])
-        }
+        // One statement for all the keys (an op has one or two): the merge records an entry for every op it receives.
+        guard !keys.isEmpty else { return seq }
+        var arguments: StatementArguments = []
+        for key in keys.sorted() { arguments += [key, seq] }
+        try db.run("INSERT INTO scope_log (scope_key, seq) VALUES " + Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", "), arguments)
         return seq
     }
 

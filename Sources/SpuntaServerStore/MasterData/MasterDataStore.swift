@@ -51,6 +51,19 @@ public enum MasterDataStore {
 
     /// The live master data (records not removed), in id order.
     public static func load(_ db: Database) throws -> MasterDataSet {
+        var s = try shared(db)
+        s.payers = try Payer.allLive(db)
+        s.beneficiaries = try withPayers(db, try Beneficiary.allLive(db), links: try db.fetchAll("""
+            SELECT beneficiary_id, payer_id, is_primary FROM beneficiary_payer ORDER BY beneficiary_id, position
+            """))
+        s.enrollments = try Enrollment.allLive(db)
+        s.cards = try Card.allLive(db)
+        return s
+    }
+
+    /// The live master data without its people: the Comune, years, sites, classes, services, diets, tariffs and
+    /// routes — what stays small however many children the Comune has. No payer, child, enrollment or card.
+    public static func shared(_ db: Database) throws -> MasterDataSet {
         var s = MasterDataSet()
         if let row = try db.fetchOne("SELECT name, fiscal_code, segregation_code, iban, province FROM municipality WHERE id = 1") {
             s.municipality = Municipality(
@@ -79,20 +92,44 @@ public enum MasterDataStore {
             route.stops = stops[route.id] ?? []
             return route
         }
-        s.payers = try Payer.allLive(db)
-        let links = try grouped(db, """
-            SELECT beneficiary_id, payer_id, is_primary FROM beneficiary_payer ORDER BY beneficiary_id, position
-            """) { row in
-            Beneficiary.PayerLink(payerId: try row[1], primary: try row[2])
+        return s
+    }
+
+    /// `shared` with some of the people: the live payers of `payers`, the live children of `beneficiaries` and the
+    /// live enrollments of those children, in id order — so that a month can be billed a group of families at a
+    /// time instead of holding a whole city.
+    public static func load(_ db: Database, shared: MasterDataSet, payers: [String], beneficiaries: [String]) throws -> MasterDataSet {
+        var s = shared
+        let children = sqlInList(beneficiaries)
+        s.payers = try live(db, Payer.self, column: "id", in: payers)
+        s.beneficiaries = try withPayers(db, try live(db, Beneficiary.self, column: "id", in: beneficiaries), links: try db.makeStatement("""
+            SELECT beneficiary_id, payer_id, is_primary FROM beneficiary_payer WHERE beneficiary_id IN \(children.sql)
+            ORDER BY beneficiary_id, position
+            """).fetchAll(children.arguments))
+        s.enrollments = try live(db, Enrollment.self, column: "beneficiary_id", in: beneficiaries)
+        return s
+    }
+
+    /// The live records whose `column` is in `values`, in id order, read through a statement of its own (the list
+    /// changes every time, and the statement cache would only grow).
+    private static func live<Record: MasterDataRow>(_ db: Database, _ type: Record.Type, column: String, in values: [String]) throws -> [Record] {
+        let list = sqlInList(values)
+        return try db.makeStatement("""
+            SELECT \(Record.columns) FROM \(Record.table) WHERE deleted = 0 AND \(column) IN \(list.sql) ORDER BY id
+            """).fetchAll(list.arguments).map(Record.init(row:))
+    }
+
+    /// The children with their payers, from `links` (`beneficiary_id, payer_id, is_primary` in order of position).
+    private static func withPayers(_ db: Database, _ children: [Beneficiary], links rows: [Row]) throws -> [Beneficiary] {
+        var links: [String: [Beneficiary.PayerLink]] = [:]
+        for row in rows {
+            links[try row[0] as String, default: []].append(Beneficiary.PayerLink(payerId: try row[1], primary: try row[2]))
         }
-        s.beneficiaries = try Beneficiary.allLive(db).map { beneficiary in
+        return children.map { beneficiary in
             var beneficiary = beneficiary
             beneficiary.payers = links[beneficiary.id] ?? []
             return beneficiary
         }
-        s.enrollments = try Enrollment.allLive(db)
-        s.cards = try Card.allLive(db)
-        return s
     }
 
     private static func grouped<T>(_ db: Database, _ sql: String, _ make: (Row) throws -> T) throws -> [String: [T]] {

@@ -218,12 +218,27 @@ public enum MergeEngine {
         }
     }
 
-    /// Ops of one child and day (by business date), voids excluded.
-    private static func ops(_ db: Database, beneficiary: String, date: LocalDate) throws -> [StoredOp] {
-        try db.fetchAll(
-            "SELECT \(StoredOp.columns) FROM op WHERE beneficiary_id = ? AND business_date = ? AND merge_status != 'rejected'",
-            [beneficiary, date.description]
-        ).map(StoredOp.init(row:))
+    /// The live ops of one child and day (by business date) that `include` keeps, voids excluded; those an accepted
+    /// void targets are marked voided. Whether each is voided comes with it, in the same query: the merge runs this
+    /// for every op it receives.
+    private static func liveOps(
+        _ db: Database, beneficiary: String, date: LocalDate, _ include: (StoredOp) -> Bool
+    ) throws -> [StoredOp] {
+        var result: [StoredOp] = []
+        for row in try db.fetchAll("""
+            SELECT \(StoredOp.columns),
+                EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
+            FROM op WHERE beneficiary_id = ? AND business_date = ? AND merge_status != 'rejected'
+            """, [beneficiary, date.description]) {
+            let op = try StoredOp(row: row)
+            guard include(op) else { continue }
+            if try row[StoredOp.columnCount] as Bool {
+                try setStatus(db, op, .voided)
+            } else {
+                result.append(op)
+            }
+        }
+        return result
     }
 
     /// Whether a void checked against the op and accepted (`applied`: neither held nor refused) targets it.
@@ -259,7 +274,7 @@ public enum MergeEngine {
     }
 
     static func recomputeAttendance(_ db: Database, _ day: ChildDay, now: Date) throws {
-        let marks = try live(db, try ops(db, beneficiary: day.beneficiaryId, date: day.date).filter { $0.type == .attendanceMarked })
+        let marks = try liveOps(db, beneficiary: day.beneficiaryId, date: day.date) { $0.type == .attendanceMarked }
         let register = MergeRules.register(marks.map(\.fact))
         guard let winner = register.winner, let status = winner.status, let classID = winner.classId else {
             try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description])
@@ -312,7 +327,7 @@ public enum MergeEngine {
     }
 
     static func recomputeMeal(_ db: Database, beneficiary: String, service: String, date: LocalDate) throws {
-        let scans = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter { $0.isMeal && $0.serviceId == service })
+        let scans = try liveOps(db, beneficiary: beneficiary, date: date) { $0.isMeal && $0.serviceId == service }
         let decision = MergeRules.meal(scans.map(\.fact), service: service)
         guard let billed = decision.kept, let site = billed.siteId else {
             try db.run("DELETE FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date = ?",
@@ -330,9 +345,9 @@ public enum MergeEngine {
     static func recomputeRide(
         _ db: Database, beneficiary: String, route: String, date: LocalDate, direction: Direction, now: Date
     ) throws {
-        let all = try live(db, try ops(db, beneficiary: beneficiary, date: date).filter {
+        let all = try liveOps(db, beneficiary: beneficiary, date: date) {
             ($0.type == .boarding || $0.type == .alighting) && $0.routeId == route && $0.direction == direction
-        })
+        }
         let ride = MergeRules.ride(all.map(\.fact), route: route, direction: direction)
         let boarding = ride.boarding.kept
         let alighting = ride.alighting.kept
@@ -368,21 +383,27 @@ public enum MergeEngine {
 
     /// Absent in the register but a meal was recorded the same day: a person must decide which is true.
     static func crossCheckAbsentButAte(_ db: Database, _ day: ChildDay, now: Date) throws {
-        let mark = try db.fetchOne(
-            "SELECT status, op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description]
-        )
-        let register = try mark.flatMap { AttendanceStatus(rawValue: try $0[0] as String) }
+        // The day's mark and whether a conflict is open, in one query: almost always no absence, no conflict, nothing to write.
+        let state = try db.fetchOne("""
+            SELECT (SELECT status FROM attendance WHERE beneficiary_id = ? AND business_date = ?),
+                (SELECT op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ?),
+                EXISTS (SELECT 1 FROM conflict WHERE kind = ? AND subject = ? AND status = 'open')
+            """, [day.beneficiaryId, day.date.description, day.beneficiaryId, day.date.description,
+                  ConflictStore.Kind.absentButAte.rawValue, day.subject])
+        let register = try (state?[0] as String?).flatMap { AttendanceStatus(rawValue: $0) }
+        let markOp: String? = try state?[1]
+        let open: Bool = try state?[2] ?? false
         // Only a child marked absent can have eaten in contradiction: the meal is looked up for those alone.
         let meal: String? = register != .absent ? nil : try db.scalar(
             "SELECT op_id FROM meal WHERE beneficiary_id = ? AND business_date = ? ORDER BY service_id LIMIT 1",
             [day.beneficiaryId, day.date.description]
         )
-        if let mark, let meal, MergeRules.absentButAte(register: register, ate: true) {
+        if let markOp, let meal, MergeRules.absentButAte(register: register, ate: true) {
             try ConflictStore.raise(
                 db, kind: .absentButAte, subject: day.subject, beneficiary: day.beneficiaryId, date: day.date,
-                details: ["attendance_op_id": try mark[1] as String, "meal_op_id": meal], at: now
+                details: ["attendance_op_id": markOp, "meal_op_id": meal], at: now
             )
-        } else {
+        } else if open {
             try ConflictStore.settle(db, kind: .absentButAte, subject: day.subject, at: now)
         }
     }

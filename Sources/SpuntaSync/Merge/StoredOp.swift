@@ -21,6 +21,8 @@ struct StoredOp {
         id, device_id, hlc, type, business_date, beneficiary_id, service_id, site_id, class_id, route_id, stop_id,
         direction, status, time, absence_date, target_op_id, merge_status, scope_flag, wall_time_ms
         """
+    /// How many columns `columns` names: a query may read more after them.
+    static let columnCount = 19
 
     /// Read straight from the row's values (the merge reads thousands of these a second; the generic
     /// column accessors cost more than the query).
