@@ -174,6 +174,7 @@ public final class ScanSession {
         case .alighting?: return "la discesa"
         case .attendanceMarked?: return "la presenza"
         case .absenceJustified?: return "la giustificazione"
+        case .absencePeriodRecorded?: return "il periodo di assenza"
         case .void?, nil: return "la registrazione"
         }
     }

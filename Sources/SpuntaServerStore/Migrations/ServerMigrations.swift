@@ -18,6 +18,8 @@ public enum ServerMigrations {
         m.registerMigration("v9-device-backlog", DeviceBacklogColumns.apply)
         m.registerMigration("v10-monitoring-rules-and-office-alerts", MonitoringRulesAndAlerts.apply)
         m.registerMigration("v11-admin-web-sessions", AdminWebSessions.apply)
+        m.registerMigration("absence-periods", AbsencePeriods.apply)
+        m.registerMigration("caterer-meal-counts", CatererMealCounts.apply)
         return m
     }
 }
