@@ -159,13 +159,13 @@ public enum CatererCounts {
         _ db: Database, site: Site, count: MealCount, kind: Kind, number: Int, subject: String, body: String, total: Int, now: Date
     ) throws -> Message {
         let numbers = String(decoding: try JSONEncoder().encode(count), as: UTF8.self)
-        let createdAt = Timestamp.string(now)
+        let createdAt = UTCTime.string(now, fractional: true)
         try db.run("""
             INSERT INTO caterer_message (site_id, business_date, kind, number, created_at, recipient, subject, body, total, numbers)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [site.id, count.date.description, kind.rawValue, number, createdAt, site.caterer?.email, subject, body, total, numbers])
         if let caterer = site.caterer {
-            try MessageOutbox.enqueue(db, key: "caterer|\(site.id)|\(count.date)|\(kind.rawValue)|\(number)", kind: "caterer_\(kind.rawValue)",
+            try MessageQueue.enqueue(db, key: "caterer|\(site.id)|\(count.date)|\(kind.rawValue)|\(number)", kind: "caterer_\(kind.rawValue)",
                                       channel: .email, recipient: caterer.email, subject: subject, body: body, payer: nil, now: now)
         }
         return Message(siteId: site.id, date: count.date, kind: kind, number: number, createdAt: createdAt, recipient: site.caterer?.email,

@@ -4,20 +4,7 @@ import SpuntaDomain
 import SpuntaServerStore
 import SpuntaSync
 
-/// `spunta-server meals`: the meals to prepare per site, as the caterer receives them, and what was sent.
-struct MealsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "meals",
-        abstract: "Pasti da preparare per plesso (per classe e per dieta), come li riceve la ditta, e cosa le è stato inviato.",
-        discussion: """
-            I numeri sono quelli di adesso: iscritti meno assenti nei registri sincronizzati meno i periodi di assenza. \
-            Il conteggio parte da sé all'orario di cut-off di ogni plesso mentre gira spunta-server serve; \
-            spunta-server meals send invia subito quello che è dovuto (per chi preferisce cron).
-            """,
-        subcommands: [Show.self, Send.self],
-        defaultSubcommand: Show.self
-    )
-
+extension MealsCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Mostra i pasti di un giorno per plesso.")
 
@@ -53,25 +40,6 @@ struct MealsCommand: ParsableCommand {
                 }
                 context.printWrapped("Pasti serviti finora: \(meals.served).", width: width)
             }
-        }
-    }
-
-    struct Send: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "send", abstract: "Compone e mette in posta in uscita i conteggi, le variazioni e i resoconti dovuti adesso."
-        )
-
-        @OptionGroup var database: DatabaseOption
-
-        func run(_ context: CommandContext) async throws {
-            let queue = try ServerDatabase.open(path: database.path)
-            let now = context.now
-            let kept = try queue.write { db in try CatererCounts.run(db, now: now) }
-            for message in kept {
-                context.printWrapped("\(message.siteId): \(message.kind.italian) (\(message.total)) "
-                    + (message.recipient.map { "per \($0)" } ?? "tenuto, senza ditta a cui inviarlo") + ".", width: min(context.terminalWidth, 80))
-            }
-            context.print(kept.isEmpty ? "Nulla da inviare adesso." : "Da consegnare con spunta-server outbox send.")
         }
     }
 }
