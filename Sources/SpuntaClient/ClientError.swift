@@ -21,6 +21,8 @@ public enum ClientError: UserFacingError, Equatable {
     case alreadyVoided(String)
     case invalidDate(String)
     case missingReason
+    /// An absence period whose last day comes before its first.
+    case periodReversed(from: LocalDate, to: LocalDate)
     /// A register op for a day outside the class's school year: the server would refuse it (`out_of_scope`).
     case outsideSchoolYear(day: LocalDate, year: SchoolYear)
     /// A mark on a day without school, not confirmed: the sentence names the day and why.
@@ -59,6 +61,7 @@ public enum ClientError: UserFacingError, Equatable {
         case .alreadyVoided: return "already_voided"
         case .invalidDate: return "invalid_date"
         case .missingReason: return "missing_reason"
+        case .periodReversed: return "invalid_period"
         case .outsideSchoolYear: return "outside_school_year"
         case .notSchoolDay: return "not_school_day"
         case .timeRequired: return "time_required"
@@ -111,6 +114,8 @@ public enum ClientError: UserFacingError, Equatable {
             return "La registrazione \(id) è già annullata: nulla da fare."
         case .invalidDate(let text):
             return "Data «\(text)» non valida: usare AAAA-MM-GG."
+        case .periodReversed(let from, let to):
+            return "Periodo dal \(from.italian) al \(to.italian): l'ultimo giorno viene prima del primo. Correggere le date."
         case .missingReason:
             return "Indicare il motivo con --reason."
         case .outsideSchoolYear(let day, let year):

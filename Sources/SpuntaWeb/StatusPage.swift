@@ -14,14 +14,18 @@ public enum StatusPage {
         public var conflicts: [AdminQueries.ConflictRow]
         public var alerts: [OfficeAlerts.Alert]
         public var today: AdminQueries.TodayNumbers
+        /// Today's meals per site, as the caterers receive them (`CatererCounts.report`).
+        public var meals: [CatererCounts.SiteMeals]
         public var actor: String
         public var formToken: String
         public var refreshSeconds: Int
 
         public init(
             municipality: String, now: Date, devices: [AdminQueries.DeviceStatus], conflicts: [AdminQueries.ConflictRow],
-            alerts: [OfficeAlerts.Alert], today: AdminQueries.TodayNumbers, actor: String, formToken: String, refreshSeconds: Int = 60
+            alerts: [OfficeAlerts.Alert], today: AdminQueries.TodayNumbers, meals: [CatererCounts.SiteMeals] = [], actor: String,
+            formToken: String, refreshSeconds: Int = 60
         ) {
+            self.meals = meals
             self.municipality = municipality
             self.now = now
             self.devices = devices
@@ -46,7 +50,7 @@ public enum StatusPage {
             <button type="submit">Esci (\(c.actor))</button>
             </form>
             """
-        let main = alerts(c.alerts, today: day) + numbers(c.today) + devices(c.devices) + conflicts(c.conflicts)
+        let main = alerts(c.alerts, today: day) + numbers(c.today) + kitchen(c.meals) + devices(c.devices) + conflicts(c.conflicts)
         return Layout.page(title: "Spunta — stato del servizio", refreshSeconds: c.refreshSeconds, header: header, main: main)
     }
 
@@ -91,6 +95,40 @@ public enum StatusPage {
             \(rows)</tbody>
             </table>
             </section>
+
+            """
+    }
+
+    /// Today's meals to prepare per site: the numbers now, what the caterer was sent, the classes without roll call.
+    static func kitchen(_ meals: [CatererCounts.SiteMeals]) -> HTML {
+        var rows: [HTML] = []
+        for site in meals {
+            let missing = site.classesWithoutRollCall
+            let diets = site.count.diets.map { "\($0.name) \($0.meals)" }.joined(separator: ", ")
+            rows.append("""
+                <tr><td data-label="Plesso">\(site.count.siteId) \(site.count.siteName)</td>
+                <td class="number" data-label="Pasti da preparare">\(site.count.total)</td>
+                <td data-label="Per dieta">\(diets)</td>
+                <td data-label="Inviato alla ditta">\(site.sentItalian)</td>
+                <td data-label="Appello non ricevuto">\(missing.isEmpty ? "—" : missing.joined(separator: ", "))</td>
+                <td class="number" data-label="Serviti">\(site.served)</td></tr>
+
+                """)
+        }
+        let table: HTML = rows.isEmpty ? "<p>Nessuna mensa aperta oggi.</p>\n" : """
+            <table class="cards">
+            <caption>Iscritti meno assenti e periodi di assenza; le classi senza appello sono contate per intero</caption>
+            <thead><tr><th scope="col">Plesso</th><th scope="col" class="number">Pasti da preparare</th><th scope="col">Per dieta</th>
+            <th scope="col">Inviato alla ditta</th><th scope="col">Appello non ricevuto</th><th scope="col" class="number">Serviti</th></tr></thead>
+            <tbody>
+            \(rows)</tbody>
+            </table>
+
+            """
+        return """
+            <section aria-labelledby="cucina">
+            <h2 id="cucina">Pasti da preparare oggi</h2>
+            \(table)</section>
 
             """
     }

@@ -110,7 +110,7 @@ struct InteractiveRollCallTests {
         // Thirteen children fit between the header and the help lines.
         #expect(children.prefix(13).allSatisfy { Self.row(of: $0, in: screen) != nil }, Self.dump(screen))
         #expect(screen.contains { $0.contains("p pres a ass e entra u esce") }, Self.dump(screen))
-        #expect(screen.contains { $0.contains("g giustif. t tutti pres. q fine") }, Self.dump(screen))
+        #expect(screen.contains { $0.contains("g giustif. v periodo t tutti q fine") }, Self.dump(screen))
         #expect(Self.widest(screen) <= 40, Self.dump(screen))
 
         // p: the first child present, the selection moves to the second.
@@ -253,7 +253,7 @@ struct InteractiveRollCallTests {
         screen = try Self.expectScreen(session, "second child absent after the resize") { Self.mark(of: children[1], in: $0) == "ASS." }
         #expect(screen.count == 20)
         #expect(screen.first?.hasPrefix("Appello 1A") == true, Self.dump(screen))
-        #expect(screen.contains { $0.contains("g giustif. t tutti pres. q fine") }, Self.dump(screen))
+        #expect(screen.contains { $0.contains("g giustif. v periodo t tutti q fine") }, Self.dump(screen))
         #expect(Self.widest(screen) <= 40, Self.dump(screen))
 
         try session.type("q")
@@ -268,6 +268,36 @@ struct InteractiveRollCallTests {
         )
         #expect(reason == "febbre, certificato del medico di famiglia")
         #expect(try serverMarks(d) == [children[1].id: "absent"])
+    }
+
+    @Test("v on the screen: the selected child is away from the register's day through the day typed, shown absent, and the period reaches the server")
+    func absencePeriodKey() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let teacher = try d.device("maestra", role: .teacher, scope: "class:\(Self.classID)")
+        let children = try Self.roster(d)
+        let session = try Self.screen(teacher)
+        _ = try Self.expectScreen(session, "the roll call opens") { Self.row(of: children[0], in: $0) != nil }
+        try session.type("v")
+        var screen = try Self.expectScreen(session, "the last day is asked") { $0.dropLast().last?.hasPrefix("Assente fino al (GG/MM/AAAA):") == true }
+        try session.type("07/10/2026")
+        try session.press("Enter")
+        screen = try Self.expectScreen(session, "the reason is asked") { $0.dropLast().last?.hasPrefix("Motivo dell'assenza") == true }
+        try session.type("gita della famiglia")
+        try session.press("Enter")
+        screen = try Self.expectScreen(session, "the child is absent for the period") { lines in
+            Self.mark(of: children[0], in: lines) == "ASS." && lines.contains { $0.contains("07/10/2026") }
+        }
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+        try session.type("q")
+        _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+        #expect(try session.exitStatus() == 0)
+        #expect(try d.spunta(teacher, ["sync"]).status == 0)
+        let period: String? = try d.query(
+            "SELECT absence_date || '..' || absence_to FROM op WHERE type = 'absence_period_recorded' AND beneficiary_id = ?", [children[0].id]
+        )
+        #expect(period == "2026-10-05..2026-10-07")
+        #expect(try serverMarks(d)[children[0].id] == "absent")
     }
 
     /// The roll call screen on a device folder, at the handheld's size.

@@ -110,6 +110,8 @@ struct AdminDayTests {
         #expect(text.contains("aggiornato alle 09:10 del 05/10/2026"))
         #expect(text.contains("Bambini a bordo\n1"), "today's numbers: \(text.prefix(600))")
         #expect(text.contains("salito ma mai sceso"), "the open conflict in words")
+        #expect(text.contains("Pasti da preparare oggi") && text.contains("non ancora inviato (cut-off 09:15)"),
+                "the kitchen's numbers before the sample's first cut-off")
         let headers = try page.string("[...document.querySelectorAll('table thead th[scope=col]')].map(th => th.textContent).join('|')")
         #expect(headers.contains("Dispositivo|Ruolo|Stato|Visto|Registrazioni ricevute|Da inviare|Novità da scaricare|Orologio|Note"))
         try page.press(.tab)

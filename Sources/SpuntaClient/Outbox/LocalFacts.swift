@@ -16,6 +16,8 @@ struct LocalFacts {
     struct Fact {
         let op: OpFact
         let own: Bool
+        /// For the stand-in mark of a day covered by an absence period (no mark of the day): the period.
+        var period: AbsencePeriod? = nil
 
         subscript<T>(dynamicMember field: KeyPath<OpFact, T>) -> T { op[keyPath: field] }
     }
@@ -24,7 +26,52 @@ struct LocalFacts {
     func facts(beneficiary: String, date: LocalDate) throws -> [Fact] {
         let found = try read(where: "beneficiary_id = ? AND business_date = ?", [beneficiary, date.description]).map(\.fact)
         let voided = try voidedIDs(found.map(\.id))
-        return Self.ordered(found.filter { !voided.contains($0.id) })
+        return Self.withPeriod(Self.ordered(found.filter { !voided.contains($0.id) }), try absencePeriod(beneficiary: beneficiary, date: date))
+    }
+
+    /// The day's facts with, first, the stand-in absent mark of an absence period when no mark of the day exists:
+    /// the latest mark is the one in force, so a real mark always wins over the period — the server's rule.
+    private static func withPeriod(_ facts: [Fact], _ period: (op: Op, period: AbsencePeriod)?) -> [Fact] {
+        guard let period, !facts.contains(where: { $0.type == .attendanceMarked }) else { return facts }
+        let op = period.op
+        let standIn = OpFact(id: op.id, deviceId: op.deviceId, hlc: op.hlc.rawValue, type: .attendanceMarked, classId: period.period.classId,
+                             serviceId: nil, siteId: nil, routeId: nil, stopId: nil, direction: nil, status: .absent, time: nil,
+                             wallTimeMs: op.wallTimeMs)
+        return [Fact(op: standIn, own: false, period: period.period)] + facts
+    }
+
+    /// Keeps an absence period (own or pulled) by the days it covers.
+    static func storePeriod(_ db: Database, op: Op, _ p: AbsencePeriod) throws {
+        try db.run("""
+            INSERT OR IGNORE INTO absence_period (op_id, beneficiary_id, class_id, from_date, to_date, reason, hlc) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [op.id, p.beneficiaryId, p.classId, p.fromDate.description, p.toDate.description, p.reason, op.hlc.rawValue])
+    }
+
+    /// The absence periods (not voided) covering `date`, by child: the latest recorded of each child's.
+    func absencePeriods(date: LocalDate, beneficiary: String? = nil) throws -> [String: (op: Op, period: AbsencePeriod)] {
+        var sql = "SELECT op_id, beneficiary_id, class_id, from_date, to_date, reason, hlc FROM absence_period WHERE from_date <= ? AND to_date >= ?"
+        var args: StatementArguments = [date.description, date.description]
+        if let beneficiary { sql += " AND beneficiary_id = ?"; args.append(beneficiary) }
+        var found: [(id: String, hlc: Int64, period: AbsencePeriod)] = []
+        for row in try db.fetchAll(sql + " ORDER BY hlc, op_id", args) {
+            guard let from = LocalDate(try row[3] as String), let to = LocalDate(try row[4] as String) else { continue }
+            found.append((try row[0], try row[6], AbsencePeriod(beneficiaryId: try row[1], classId: try row[2], fromDate: from, toDate: to,
+                                                             reason: try row[5])))
+        }
+        let voided = try voidedIDs(found.map(\.id))
+        var result: [String: (op: Op, period: AbsencePeriod)] = [:]
+        for item in found where !voided.contains(item.id) {
+            let stamp = HLCTimestamp(rawValue: item.hlc) ?? .zero
+            let op = Op(id: item.id, deviceId: "", instance: "", seq: 0, hlc: stamp, wallTimeMs: Int64(stamp.milliseconds),
+                        businessDate: date, body: .absencePeriodRecorded(item.period))
+            result[item.period.beneficiaryId] = (op, item.period)
+        }
+        return result
+    }
+
+    /// The absence period in force for a child on a day, nil when none.
+    func absencePeriod(beneficiary: String, date: LocalDate) throws -> (op: Op, period: AbsencePeriod)? {
+        try absencePeriods(date: date, beneficiary: beneficiary)[beneficiary]
     }
 
     /// The ops of a day by child, each child's oldest first, voided ones left out: the whole door in a few
@@ -42,7 +89,9 @@ struct LocalFacts {
         where !voided.contains(fact.id) {
             result[child, default: []].append(fact)
         }
-        return result.mapValues(Self.ordered)
+        let periods = try absencePeriods(date: date)
+        for child in periods.keys where result[child] == nil { result[child] = [] }
+        return Dictionary(uniqueKeysWithValues: result.map { child, facts in (child, Self.withPeriod(Self.ordered(facts), periods[child])) })
     }
 
     /// Own and pulled ops matching `condition` (on columns both tables have), with their child.

@@ -32,6 +32,9 @@ public enum OpRecorder {
         switch op.body {
         case .attendanceMarked(let a): status = a.status.rawValue
         case .absenceJustified(let a): status = "justified:\(a.absenceDate)"
+        case .absencePeriodRecorded(let p):
+            status = "period:\(p.fromDate):\(p.toDate)"
+            try LocalFacts.storePeriod(db, op: op, p)
         case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId
         case .boarding(let r), .alighting(let r):
             route = r.routeId

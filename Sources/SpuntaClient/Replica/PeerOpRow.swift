@@ -18,6 +18,7 @@ enum PeerOpRow {
         switch op.body {
         case .attendanceMarked(let a): cls = a.classId; status = a.status.rawValue; time = a.time?.description
         case .absenceJustified(let a): cls = a.classId; status = "justified:\(a.absenceDate)"; reason = a.reason
+        case .absencePeriodRecorded(let p): cls = p.classId; status = "period:\(p.fromDate):\(p.toDate)"; reason = p.reason
         case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId; site = m.siteId
         case .boarding(let r), .alighting(let r): route = r.routeId; stop = r.stopId; direction = r.direction.rawValue
         case .void(let v): target = v.targetOpId

@@ -17,7 +17,7 @@ public struct ReplicaStore {
     /// Applies one pulled page in the caller's transaction, and stores its cursor and epoch with it.
     public func apply(_ page: PullResponse, now: Date) throws {
         if page.reset {
-            try db.execute("DELETE FROM record; DELETE FROM beneficiary; DELETE FROM enrollment; DELETE FROM card; DELETE FROM peer_op;")
+            try db.execute("DELETE FROM record; DELETE FROM beneficiary; DELETE FROM enrollment; DELETE FROM card; DELETE FROM peer_op; DELETE FROM absence_period;")
         }
         for change in page.changes {
             try apply(change)
@@ -69,6 +69,7 @@ public struct ReplicaStore {
     }
 
     func insertPeer(_ op: Op) throws {
+        if case .absencePeriodRecorded(let p) = op.body { try LocalFacts.storePeriod(db, op: op, p) }
         try db.run("""
             INSERT OR IGNORE INTO peer_op (\(PeerOpRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, PeerOpRow.values(op))

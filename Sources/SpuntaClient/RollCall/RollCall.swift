@@ -33,13 +33,20 @@ public final class RollCall: Sendable {
         public var unjustified: [LocalDate]
         /// Justifications of absences in the window up to this day (this day's included), oldest first.
         public var justifications: [Justification]
+        /// The absence period that marks the child absent this day (no mark of the day), in words:
+        /// "dal 02/12/2026 al 04/12/2026: influenza".
+        public var absencePeriod: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case beneficiaryId = "beneficiary_id", name, status, time, markedElsewhere = "marked_elsewhere", unjustified, justifications
+            case absencePeriod = "absence_period"
         }
 
-        /// The mark in words: "assente", "entrata alle 09:15", "da segnare".
-        public var markItalian: String { status.map { $0.italian(at: time) } ?? "da segnare" }
+        /// The mark in words: "assente", "entrata alle 09:15", "da segnare"; "assente (periodo …)" for a period.
+        public var markItalian: String {
+            if let absencePeriod { return "assente (periodo \(absencePeriod))" }
+            return status.map { $0.italian(at: time) } ?? "da segnare"
+        }
     }
 
     /// A justified absence (giustificazione) and its reason; nil reason when it came from another device before
@@ -130,9 +137,10 @@ public final class RollCall: Sendable {
                 let justified = try justifications(db, child.id)
                 return Entry(
                     beneficiaryId: child.id, name: child.fullName, status: mark?.status, time: mark?.time,
-                    markedElsewhere: mark.map { !$0.own } ?? false,
+                    markedElsewhere: mark.map { !$0.own && $0.period == nil } ?? false,
                     unjustified: try unjustified(db, child.id, justified: Set(justified.map(\.absenceDate))),
-                    justifications: justified
+                    justifications: justified,
+                    absencePeriod: mark?.period.map { "\($0.italianSpan): \($0.reason)" }
                 )
             }
         }
@@ -183,7 +191,8 @@ public final class RollCall: Sendable {
         let facts = LocalFacts(db: db, deviceId: device.deviceId)
         var result: [LocalDate] = []
         for text in dates.sorted() {
-            guard let day = LocalDate(text), !justified.contains(day),
+            // A day within an absence period is justified by it.
+            guard let day = LocalDate(text), !justified.contains(day), try facts.absencePeriod(beneficiary: beneficiary, date: day) == nil,
                   try facts.attendance(beneficiary: beneficiary, date: day)?.status == .absent else { continue }
             result.append(day)
         }
@@ -216,15 +225,11 @@ public final class RollCall: Sendable {
 
     static func child(named text: String, among children: [ReplicaBeneficiary], className: String) throws -> ReplicaBeneficiary {
         let typed = text.trimmingCharacters(in: .whitespaces)
-        if let byCode = children.first(where: { $0.id.caseInsensitiveCompare(typed) == .orderedSame }) { return byCode }
-        let key = NameKey.fold(typed)
-        guard !key.isEmpty else { throw ClientError.unknownChild(typed, className: className) }
-        let matches = children.filter { NameKey.fold($0.fullName).hasPrefix(key) }
-        if matches.count == 1 { return matches[0] }
-        guard !matches.isEmpty else { throw ClientError.unknownChild(typed, className: className) }
-        let exact = matches.filter { NameKey.fold($0.surname) == key || NameKey.fold($0.fullName) == key }
-        if exact.count == 1 { return exact[0] }
-        throw ClientError.ambiguousChild(typed, candidates: matches.map { "\($0.fullName) (\($0.id))" })
+        switch NameKey.match(typed, among: children, id: \.id, fullName: \.fullName, surname: \.surname) {
+        case .found(let child): return child
+        case .none: throw ClientError.unknownChild(typed, className: className)
+        case .ambiguous(let matches): throw ClientError.ambiguousChild(typed, candidates: matches.map { "\($0.fullName) (\($0.id))" })
+        }
     }
 
     // MARK: Marking
@@ -298,6 +303,30 @@ public final class RollCall: Sendable {
             body: .absenceJustified(AbsenceJustified(beneficiaryId: child.id, classId: classID, absenceDate: absence, reason: reason)),
             businessDate: date, now: clock()
         )
+    }
+
+    // MARK: Absence periods
+
+    /// Records that a child of the class (code or name, as `child(named:)` reads it) will be away from `from`
+    /// through `to` (periodo di assenza): those days the register holds the child absent and justified unless
+    /// marked otherwise, and the kitchen leaves the child out. Both days must lie in the class's school year, as
+    /// the server checks; the op is on disk when this returns.
+    @discardableResult
+    public func recordAbsence(child text: String, from: LocalDate, to: LocalDate, reason: String) throws -> (op: Op, name: String) {
+        try queue.recording { db in
+            let child = try Self.child(named: text, among: try ReplicaStore(db).beneficiaries(inClass: classID), className: try className(db))
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty else { throw ClientError.missingReason }
+            guard from <= to else { throw ClientError.periodReversed(from: from, to: to) }
+            try requireSchoolYear(db, from)
+            try requireSchoolYear(db, to)
+            let op = try OpRecorder.record(
+                db, device: device,
+                body: .absencePeriodRecorded(AbsencePeriod(beneficiaryId: child.id, classId: classID, fromDate: from, toDate: to, reason: reason)),
+                businessDate: today, now: clock()
+            )
+            return (op, child.fullName)
+        }
     }
 
     // MARK: The one-shot command

@@ -120,6 +120,7 @@ public final class RollCallScreen {
         case .character("e"): try mark(.lateEntry, askTime: "Entrata")
         case .character("u"): try mark(.earlyExit, askTime: "Uscita")
         case .character("g"): try justify()
+        case .character("v"): try absencePeriod()
         case .character("t"):
             let count = try rollCall.markRestPresent()
             try reload()
@@ -167,6 +168,31 @@ public final class RollCallScreen {
         }
         try reload()
         message = "Giustificate \(entry.unjustified.count) assenze."
+    }
+
+    /// `v`: the selected child will be away from the register's day through the day typed (periodo di assenza).
+    func absencePeriod() throws {
+        guard entries.indices.contains(selected) else { return }
+        let entry = entries[selected]
+        let answer = ask("Assente fino al (GG/MM/AAAA):")
+        guard !answer.isEmpty else { return }
+        guard let to = Self.day(answer) else {
+            message = "Data «\(answer)» non valida: GG/MM/AAAA, es. 04/12/2026."
+            return
+        }
+        let reason = ask("Motivo dell'assenza (invio = famiglia):")
+        let recorded = try rollCall.recordAbsence(child: entry.beneficiaryId, from: rollCall.date, to: to,
+                                                  reason: reason.isEmpty ? "comunicata dalla famiglia" : reason)
+        try reload()
+        if case .absencePeriodRecorded(let p) = recorded.op.body { message = "\(recorded.name): assente \(p.italianSpan)." }
+    }
+
+    /// A day typed as Italians write it (04/12/2026) or as AAAA-MM-GG.
+    static func day(_ text: String) -> LocalDate? {
+        if let iso = LocalDate(text) { return iso }
+        let parts = text.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, let d = parts[0], let m = parts[1], let y = parts[2] else { return nil }
+        return LocalDate(year: y, month: m, day: d)
     }
 
     /// A line typed on the bottom row, the prompt on the row above: a long prompt (the dates of a
@@ -220,7 +246,7 @@ public final class RollCallScreen {
     /// How many children the last drawing listed.
     private var listRows = 1
 
-    static let help = ["p pres a ass e entra u esce * altri", "g giustif. t tutti pres. q fine"]
+    static let help = ["p pres a ass e entra u esce * altri", "g giustif. v periodo t tutti q fine"]
 
     /// What the rows under the list say: the last message, else the selected child whole.
     func info() -> String {

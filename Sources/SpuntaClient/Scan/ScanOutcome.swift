@@ -36,6 +36,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         public enum Code: String, Encodable, Sendable {
             /// Marked absent in today's register.
             case absentToday = "absent_today"
+            /// Away for an absence period covering the day (no mark of the day says otherwise).
+            case absencePeriod = "absence_period"
             /// Marked as gone home (early exit) in today's register, at or before now.
             case leftEarly = "left_early"
             /// Prepaid credit under the payer's threshold.

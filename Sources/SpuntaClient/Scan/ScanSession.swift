@@ -189,6 +189,7 @@ public final class ScanSession {
         case .attendanceMarked?: return "la presenza"
         case .absenceJustified?: return "la giustificazione"
         case .rideClosed?: return "la fine corsa"
+        case .absencePeriodRecorded?: return "il periodo di assenza"
         case .void?, nil: return "la registrazione"
         }
     }

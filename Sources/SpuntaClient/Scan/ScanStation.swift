@@ -169,6 +169,10 @@ public final class ScanStation: Sendable {
     /// What the register says against serving the child: absent today, or gone home already. The child is at the
     /// door, so the meal is recorded; the worker is told, and the server flags it for review.
     private func registerWarnings(_ day: [LocalFacts.Fact]) -> [ScanOutcome.Warning] {
+        if let period = LocalFacts.mark(day)?.period {
+            return [.init(code: .absencePeriod, message: "Assente per un periodo (\(period.italianSpan): \(period.reason)) secondo "
+                + "il registro: pasto registrato comunque, avvisare l'insegnante.")]
+        }
         // What the server will flag against the meal (absent but ate), by the same rule.
         if MergeRules.mealContradictsRegister(day.map(\.op)) {
             return [.init(code: .absentToday, message: "Assente nel registro di oggi: pasto registrato comunque, avvisare l'insegnante.")]

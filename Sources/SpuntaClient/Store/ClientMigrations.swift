@@ -19,6 +19,22 @@ public enum ClientMigrations {
                 """)
         }
         m.registerMigration("v5-peer-justification-reason", V5PeerJustificationReason.apply)
+        m.registerMigration("v6-absence-periods") { db in
+            // Periodi di assenza, own and pulled, by the days they cover: the register, the door and the count ask
+            // "is this child away today?" without reading every op's JSON.
+            try db.execute("""
+                CREATE TABLE absence_period (
+                    op_id TEXT PRIMARY KEY,
+                    beneficiary_id TEXT NOT NULL,
+                    class_id TEXT NOT NULL,
+                    from_date TEXT NOT NULL,
+                    to_date TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    hlc INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX absence_period_child ON absence_period(beneficiary_id, from_date);
+                """)
+        }
         return m
     }
 }

@@ -55,9 +55,22 @@ enum RecordDecoder {
         let stored = id.flatMap { base.sites[$0] }
         let name = r.required("name")
         let address = r.keeping("address", from: stored, \.address, fallback: "") { r.optional("address") ?? "" }
+        let catererName = r.keeping("caterer", from: stored, \.caterer?.name, fallback: nil) { r.optional("caterer") }
+        let catererEmail = r.keeping("caterer-email", from: stored, \.caterer?.email, fallback: nil) {
+            r.validated("caterer-email", required: false) { try EmailAddress(validating: $0).value }
+        }
+        let cutoff = r.keeping("meal-count-cutoff", from: stored, \.mealCountCutoff, fallback: Site.defaultMealCountCutoff) {
+            r.time("meal-count-cutoff", required: false) ?? Site.defaultMealCountCutoff
+        }
+        if (catererName == nil) != (catererEmail == nil), !r.hasProblems {
+            r.report(catererName == nil
+                ? "indirizzo «caterer-email» senza il nome della ditta di ristorazione nel campo «caterer»"
+                : "ditta di ristorazione «caterer» senza l'indirizzo a cui inviare il conteggio dei pasti nel campo «caterer-email»")
+        }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let name else { return nil }
-        return Site(id: id, name: name, address: address)
+        let caterer = catererName.flatMap { name in catererEmail.map { Site.Caterer(name: name, email: $0) } }
+        return Site(id: id, name: name, address: address, caterer: caterer, mealCountCutoff: cutoff)
     }
 
     static func schoolClass(_ r: FieldReader, stored base: StoredRecords) -> SchoolClass? {

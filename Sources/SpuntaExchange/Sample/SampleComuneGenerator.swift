@@ -96,8 +96,11 @@ public struct SampleComuneGenerator {
 
     private mutating func buildSites() {
         data.sites = [
-            Site(id: "S01", name: "Scuola primaria «Gianni Rodari»", address: "Via Roma 12, Valmarina"),
-            Site(id: "S02", name: "Scuola primaria «Maria Montessori»", address: "Via dei Tigli 3, Valmarina (frazione Borgo)"),
+            Site(id: "S01", name: "Scuola primaria «Gianni Rodari»", address: "Via Roma 12, Valmarina",
+                 caterer: Site.Caterer(name: "Ristorazione Valmarina S.r.l.", email: "cucina.rodari@ristorazione-valmarina.example.it")),
+            Site(id: "S02", name: "Scuola primaria «Maria Montessori»", address: "Via dei Tigli 3, Valmarina (frazione Borgo)",
+                 caterer: Site.Caterer(name: "Ristorazione Valmarina S.r.l.", email: "cucina.borgo@ristorazione-valmarina.example.it"),
+                 mealCountCutoff: LocalTime(hour: 9, minute: 15)!),
             Site(id: "S03", name: "Scuola dell'infanzia «Il Girasole»", address: "Via delle Rose 8, Valmarina"),
             Site(id: "S04", name: "Asilo nido comunale «Piccoli Passi»", address: "Viale della Repubblica 40, Valmarina"),
         ]

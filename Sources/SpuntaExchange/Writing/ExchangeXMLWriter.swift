@@ -24,7 +24,12 @@ public enum ExchangeXMLWriter {
                         element("closure", [("from", c.from.description), ("to", c.to == c.from ? nil : c.to.description), ("reason", c.reason)])
                     })
         }
-        section(&out, "sites", s.sites) { element("site", [("id", $0.id), ("name", $0.name), ("address", $0.address)]) }
+        section(&out, "sites", s.sites) { site in
+            var attributes: [(String, String?)] = [("id", site.id), ("name", site.name), ("address", site.address)]
+            if let caterer = site.caterer { attributes += [("caterer", caterer.name), ("caterer-email", caterer.email)] }
+            if site.mealCountCutoff != Site.defaultMealCountCutoff { attributes.append(("meal-count-cutoff", site.mealCountCutoff.description)) }
+            return element("site", attributes)
+        }
         section(&out, "classes", s.classes) { c in
             element("class", [("id", c.id), ("site", c.siteId), ("year", c.yearId), ("name", c.name), ("teachers", list(c.teachers))])
         }

@@ -46,6 +46,7 @@ public struct OpFact: Sendable, Hashable {
         switch op.body {
         case .attendanceMarked(let a): cls = a.classId; status = a.status; time = a.time
         case .absenceJustified(let a): cls = a.classId
+        case .absencePeriodRecorded(let p): cls = p.classId
         case .mealScanned(let m), .mealRecorded(let m): service = m.serviceId; site = m.siteId
         case .boarding(let r), .alighting(let r): route = r.routeId; stop = r.stopId; direction = r.direction
         case .rideClosed(let r): route = r.routeId; direction = r.direction

@@ -36,6 +36,7 @@ public struct Op: Codable, Sendable, Hashable {
         case beneficiaryId = "beneficiary_id", classId = "class_id", serviceId = "service_id", siteId = "site_id"
         case routeId = "route_id", stopId = "stop_id", direction, cardId = "card_id", status, time
         case absenceDate = "absence_date", reason, targetOpId = "target_op_id", aboard
+        case fromDate = "from_date", toDate = "to_date"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,6 +62,14 @@ public struct Op: Codable, Sendable, Hashable {
                 beneficiaryId: try c.decode(String.self, forKey: .beneficiaryId),
                 classId: try c.decode(String.self, forKey: .classId),
                 absenceDate: try c.decode(LocalDate.self, forKey: .absenceDate),
+                reason: try c.decode(String.self, forKey: .reason)
+            ))
+        case .absencePeriodRecorded:
+            body = .absencePeriodRecorded(AbsencePeriod(
+                beneficiaryId: try c.decode(String.self, forKey: .beneficiaryId),
+                classId: try c.decode(String.self, forKey: .classId),
+                fromDate: try c.decode(LocalDate.self, forKey: .fromDate),
+                toDate: try c.decode(LocalDate.self, forKey: .toDate),
                 reason: try c.decode(String.self, forKey: .reason)
             ))
         case .mealScanned, .mealRecorded:
@@ -116,6 +125,12 @@ public struct Op: Codable, Sendable, Hashable {
             try c.encode(a.classId, forKey: .classId)
             try c.encode(a.absenceDate, forKey: .absenceDate)
             try c.encode(a.reason, forKey: .reason)
+        case .absencePeriodRecorded(let p):
+            try c.encode(p.beneficiaryId, forKey: .beneficiaryId)
+            try c.encode(p.classId, forKey: .classId)
+            try c.encode(p.fromDate, forKey: .fromDate)
+            try c.encode(p.toDate, forKey: .toDate)
+            try c.encode(p.reason, forKey: .reason)
         case .mealScanned(let m), .mealRecorded(let m):
             try c.encode(m.beneficiaryId, forKey: .beneficiaryId)
             try c.encode(m.serviceId, forKey: .serviceId)
@@ -143,6 +158,7 @@ public struct Op: Codable, Sendable, Hashable {
 public enum OpType: String, Codable, Sendable, CaseIterable, Hashable {
     case attendanceMarked = "attendance_marked"
     case absenceJustified = "absence_justified"
+    case absencePeriodRecorded = "absence_period_recorded"
     case mealScanned = "meal_scanned"
     case mealRecorded = "meal_recorded"
     case boarding
@@ -154,6 +170,7 @@ public enum OpType: String, Codable, Sendable, CaseIterable, Hashable {
         switch self {
         case .attendanceMarked: return "appello"
         case .absenceJustified: return "giustificazione"
+        case .absencePeriodRecorded: return "periodo di assenza"
         case .mealScanned: return "pasto (tessera)"
         case .mealRecorded: return "pasto (per nome)"
         case .boarding: return "salita"
@@ -168,6 +185,7 @@ public enum OpType: String, Codable, Sendable, CaseIterable, Hashable {
 public enum OpBody: Sendable, Hashable {
     case attendanceMarked(AttendanceMarked)
     case absenceJustified(AbsenceJustified)
+    case absencePeriodRecorded(AbsencePeriod)
     case mealScanned(Meal)
     case mealRecorded(Meal)
     case boarding(Ride)
@@ -179,6 +197,7 @@ public enum OpBody: Sendable, Hashable {
         switch self {
         case .attendanceMarked: return .attendanceMarked
         case .absenceJustified: return .absenceJustified
+        case .absencePeriodRecorded: return .absencePeriodRecorded
         case .mealScanned: return .mealScanned
         case .mealRecorded: return .mealRecorded
         case .boarding: return .boarding
@@ -193,6 +212,7 @@ public enum OpBody: Sendable, Hashable {
         switch self {
         case .attendanceMarked(let a): return a.beneficiaryId
         case .absenceJustified(let a): return a.beneficiaryId
+        case .absencePeriodRecorded(let p): return p.beneficiaryId
         case .mealScanned(let m), .mealRecorded(let m): return m.beneficiaryId
         case .boarding(let r), .alighting(let r): return r.beneficiaryId
         case .void, .rideClosed: return nil
@@ -243,6 +263,33 @@ public struct AbsenceJustified: Codable, Sendable, Hashable {
         self.classId = classId
         self.absenceDate = absenceDate
         self.reason = reason
+    }
+}
+
+/// Periodo di assenza: a child of the class will be away from `fromDate` through `toDate` (both included), known
+/// ahead (a family trip, a hospital stay). Those days the register holds the child absent and justified unless a
+/// mark of the day says otherwise, and the kitchen's count leaves the child out.
+public struct AbsencePeriod: Codable, Sendable, Hashable {
+    public var beneficiaryId: String
+    public var classId: String
+    public var fromDate: LocalDate
+    public var toDate: LocalDate
+    public var reason: String
+
+    public init(beneficiaryId: String, classId: String, fromDate: LocalDate, toDate: LocalDate, reason: String) {
+        self.beneficiaryId = beneficiaryId
+        self.classId = classId
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.reason = reason
+    }
+
+    /// Whether the period includes `day`.
+    public func covers(_ day: LocalDate) -> Bool { fromDate <= day && day <= toDate }
+
+    /// "dal 02/12/2026 al 04/12/2026", or "il 02/12/2026" for a single day.
+    public var italianSpan: String {
+        fromDate == toDate ? "il \(fromDate.italian)" : "dal \(fromDate.italian) al \(toDate.italian)"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaHTTP
 import SpuntaMarkup
 import SpuntaServerStore
@@ -75,7 +76,9 @@ struct AdminWeb: Sendable {
                     now: now, devices: try AdminQueries.devices(db, now: now),
                     conflicts: try AdminQueries.conflicts(db, status: "open", date: nil),
                     alerts: try OfficeAlerts.list(db, since: now.addingTimeInterval(-24 * 3_600)),
-                    today: try AdminQueries.today(db, now: now), actor: session.actor ?? "", formToken: session.formToken
+                    today: try AdminQueries.today(db, now: now),
+                    meals: try CatererCounts.report(db, date: BusinessCalendar.date(of: now)),
+                    actor: session.actor ?? "", formToken: session.formToken
                 )
             }
             return Self.page(StatusPage.render(content))

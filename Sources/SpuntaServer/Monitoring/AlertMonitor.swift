@@ -48,9 +48,11 @@ public final class AlertMonitor: Sendable {
     }
 
     /// One round of checks; returns the alerts raised. A failure is logged and counted, and the next round runs.
+    /// The caterers' counts are due on the same clock (`CatererCounts`): each round sends what has fallen due.
     @discardableResult
     public func runChecks() async -> [OfficeAlerts.Alert] {
         let now = clock()
+        await runCatererCounts(now: now)
         do {
             let raised = try await writer.submit { db in (try OfficeAlerts.check(db, now: now), Set<String>()) }
             for alert in raised { metrics.increment("spunta_office_alerts_total", ["kind": alert.kind]) }
@@ -60,6 +62,22 @@ public final class AlertMonitor: Sendable {
         } catch {
             metrics.increment("spunta_office_alert_check_failures_total")
             FileHandle.standardError.write(Data("controllo degli avvisi non riuscito: \(error)\n".utf8))
+            return []
+        }
+    }
+
+    /// Composes and queues the caterers' counts, variations and served reports due at `now`; returns what was kept.
+    @discardableResult
+    public func runCatererCounts(now: Date) async -> [CatererCounts.Message] {
+        do {
+            let kept = try await writer.submit { db in (try CatererCounts.run(db, now: now), Set<String>()) }
+            for message in kept { metrics.increment("spunta_caterer_messages_total", ["kind": message.kind.rawValue]) }
+            return kept
+        } catch is GroupCommitWriter.ShuttingDown {
+            return []
+        } catch {
+            metrics.increment("spunta_caterer_count_failures_total")
+            FileHandle.standardError.write(Data("conteggio dei pasti per le ditte non riuscito: \(error)\n".utf8))
             return []
         }
     }

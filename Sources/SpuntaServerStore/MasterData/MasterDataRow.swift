@@ -65,13 +65,17 @@ extension SchoolYear.Closure {
 
 extension Site: MasterDataRow {
     public static let table = "site"
-    public static let columnNames = ["id", "name", "address"]
+    public static let columnNames = ["id", "name", "address", "caterer_name", "caterer_email", "meal_count_cutoff"]
 
+    /// The caterer is read with both its name and address or not at all (the import never stores one alone).
     public init(row: Row) throws {
-        self.init(id: try row[0], name: try row[1], address: try row[2])
+        let catererName: String? = try row[3], catererEmail: String? = try row[4]
+        self.init(id: try row[0], name: try row[1], address: try row[2],
+                  caterer: catererName.flatMap { name in catererEmail.map { Caterer(name: name, email: $0) } },
+                  mealCountCutoff: try MasterDataStore.time(try row[5]))
     }
 
-    public var values: StatementArguments { [id, name, address] }
+    public var values: StatementArguments { [id, name, address, caterer?.name, caterer?.email, mealCountCutoff.description] }
 }
 
 extension SchoolClass: MasterDataRow {

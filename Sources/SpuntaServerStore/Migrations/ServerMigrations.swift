@@ -19,6 +19,8 @@ public enum ServerMigrations {
         m.registerMigration("v10-monitoring-rules-and-office-alerts", MonitoringRulesAndAlerts.apply)
         m.registerMigration("v11-admin-web-sessions", AdminWebSessions.apply)
         m.registerMigration("v12-card-reissue-columns", CardReissueColumns.apply)
+        m.registerMigration("v13-absence-periods", AbsencePeriods.apply)
+        m.registerMigration("v14-caterer-meal-counts", CatererMealCounts.apply)
         return m
     }
 }

@@ -43,7 +43,7 @@ public enum MergeEngine {
         var candidates = refused
         for incoming in ops {
             try insert(db, incoming, receivedMs: receivedMs, now: now)
-            if let key = MergeKey(incoming.op) { keys.insert(key) }
+            keys.formUnion(MergeKey.keys(of: incoming.op))
             if case .void(let v) = incoming.op.body {
                 candidates.append(v.targetOpId)
             } else {
@@ -155,7 +155,7 @@ public enum MergeEngine {
             }
             let seq = try ChangeLog.record(db, entity: "op", id: void.void, action: .upsert, keys: published, at: now)
             try db.run("UPDATE op SET merge_status = 'applied', log_seq = ? WHERE id = ?", [seq, void.void])
-            if let key = MergeKey(target) { keys.insert(key) }
+            keys.formUnion(MergeKey.keys(of: target))
         }
         return keys
     }
@@ -163,12 +163,14 @@ public enum MergeEngine {
     private static func insertRow(_ db: Database, _ incoming: Incoming, receivedMs: Int64, status: MergeStatus, logSeq: Int64?) throws {
         let op = incoming.op
         var b: String?, service: String?, site: String?, cls: String?, route: String?, stop: String?, dir: String?
-        var attendance: String?, time: String?, absence: String?, card: String?, target: String?
+        var attendance: String?, time: String?, absence: String?, absenceTo: String?, card: String?, target: String?
         switch op.body {
         case .attendanceMarked(let a):
             b = a.beneficiaryId; cls = a.classId; attendance = a.status.rawValue; time = a.time?.description
         case .absenceJustified(let a):
             b = a.beneficiaryId; cls = a.classId; absence = a.absenceDate.description
+        case .absencePeriodRecorded(let p):
+            b = p.beneficiaryId; cls = p.classId; absence = p.fromDate.description; absenceTo = p.toDate.description
         case .mealScanned(let m), .mealRecorded(let m):
             b = m.beneficiaryId; service = m.serviceId; site = m.siteId; card = m.cardId
         case .boarding(let r), .alighting(let r):
@@ -181,12 +183,12 @@ public enum MergeEngine {
         try db.run("""
             INSERT INTO op (id, device_id, instance, seq, hlc, wall_time_ms, business_date, type, beneficiary_id, service_id,
                 site_id, class_id, route_id, stop_id, direction, status, time, absence_date, card_id, target_op_id, body,
-                received_ms, merge_status, log_seq, scope_flag)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                received_ms, merge_status, log_seq, scope_flag, absence_to)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 op.id, op.deviceId, op.instance, op.seq, op.hlc.rawValue, op.wallTimeMs, op.businessDate.description,
                 op.type.rawValue, b, service, site, cls, route, stop, dir, attendance, time, absence, card, target,
-                incoming.json, receivedMs, status.rawValue, logSeq, incoming.flag?.rawValue,
+                incoming.json, receivedMs, status.rawValue, logSeq, incoming.flag?.rawValue, absenceTo,
             ])
     }
 
@@ -277,7 +279,16 @@ public enum MergeEngine {
         let marks = try liveOps(db, beneficiary: day.beneficiaryId, date: day.date) { $0.type == .attendanceMarked }
         let register = MergeRules.register(marks.map(\.fact))
         guard let winner = register.winner, let status = winner.status, let classID = winner.classId else {
-            try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description])
+            if let period = try absencePeriod(db, beneficiary: day.beneficiaryId, date: day.date), let classID = period.classId {
+                // Pre-marked absent: the period stands in for a mark until someone marks the day.
+                try db.run("""
+                    INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES (?, ?, ?, 'absent', NULL, ?)
+                    ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,
+                        time = excluded.time, op_id = excluded.op_id
+                    """, [day.beneficiaryId, day.date.description, classID, period.id])
+            } else {
+                try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description])
+            }
             try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: day.subject, at: now)
             return
         }
@@ -306,6 +317,17 @@ public enum MergeEngine {
         try setStatuses(db, marks, register.statuses(conflictOpen: open))
     }
 
+    /// The absence period in force for a child on a day: of the live (not voided) periods covering it, the last
+    /// recorded by (HLC, device id). Marks the voided ones on the way.
+    static func absencePeriod(_ db: Database, beneficiary: String, date: LocalDate) throws -> StoredOp? {
+        let rows = try db.fetchAll("""
+            SELECT \(StoredOp.columns) FROM op
+            WHERE beneficiary_id = ? AND type = 'absence_period_recorded' AND absence_date <= ? AND absence_to >= ?
+                AND merge_status != 'rejected'
+            """, [beneficiary, date.description, date.description]).map(StoredOp.init(row:))
+        return try live(db, rows).max(by: StoredOp.lwwOrder)
+    }
+
     static func recomputeJustification(_ db: Database, _ absence: ChildDay) throws {
         let rows = try db.fetchAll("""
             SELECT \(StoredOp.columns) FROM op
@@ -313,16 +335,17 @@ public enum MergeEngine {
             """, [absence.beneficiaryId, absence.date.description]).map(StoredOp.init(row:))
         let marks = try live(db, rows)
         let decision = MergeRules.justification(marks.map(\.fact))
-        guard let winner = decision.kept else {
+        // Without a justification of the day, an absence period covering it justifies it.
+        guard let winnerID = try decision.kept?.id ?? absencePeriod(db, beneficiary: absence.beneficiaryId, date: absence.date)?.id else {
             try db.run("DELETE FROM justification WHERE beneficiary_id = ? AND absence_date = ?",
                        [absence.beneficiaryId, absence.date.description])
             return
         }
-        let reason: String = try db.scalar("SELECT json_extract(body, '$.reason') FROM op WHERE id = ?", [winner.id]) ?? ""
+        let reason: String = try db.scalar("SELECT json_extract(body, '$.reason') FROM op WHERE id = ?", [winnerID]) ?? ""
         try db.run("""
             INSERT INTO justification (beneficiary_id, absence_date, reason, op_id) VALUES (?, ?, ?, ?)
             ON CONFLICT (beneficiary_id, absence_date) DO UPDATE SET reason = excluded.reason, op_id = excluded.op_id
-            """, [absence.beneficiaryId, absence.date.description, reason, winner.id])
+            """, [absence.beneficiaryId, absence.date.description, reason, winnerID])
         try setStatuses(db, marks, decision.statuses)
     }
 

@@ -12,31 +12,49 @@ enum MergeKey: Hashable, Comparable {
     /// One ride of one child: route, day, direction.
     case ride(beneficiary: String, route: String, date: LocalDate, direction: Direction)
 
-    init?(_ op: Op) {
+    /// The facts an op touches: one for most ops; for an absence period, the register and the justification of
+    /// each of its days (the period is the fallback of those days' register).
+    static func keys(of op: Op) -> [MergeKey] {
         switch op.body {
-        case .attendanceMarked(let a): self = .attendance(ChildDay(beneficiaryId: a.beneficiaryId, date: op.businessDate))
-        case .absenceJustified(let a): self = .justification(ChildDay(beneficiaryId: a.beneficiaryId, date: a.absenceDate))
-        case .mealScanned(let m), .mealRecorded(let m): self = .meal(beneficiary: m.beneficiaryId, service: m.serviceId, date: op.businessDate)
+        case .attendanceMarked(let a): return [.attendance(ChildDay(beneficiaryId: a.beneficiaryId, date: op.businessDate))]
+        case .absenceJustified(let a): return [.justification(ChildDay(beneficiaryId: a.beneficiaryId, date: a.absenceDate))]
+        case .absencePeriodRecorded(let p): return periodKeys(beneficiary: p.beneficiaryId, from: p.fromDate, to: p.toDate)
+        case .mealScanned(let m), .mealRecorded(let m):
+            return [.meal(beneficiary: m.beneficiaryId, service: m.serviceId, date: op.businessDate)]
         case .boarding(let r), .alighting(let r):
-            self = .ride(beneficiary: r.beneficiaryId, route: r.routeId, date: op.businessDate, direction: r.direction)
-        case .void, .rideClosed: return nil
+            return [.ride(beneficiary: r.beneficiaryId, route: r.routeId, date: op.businessDate, direction: r.direction)]
+        case .void, .rideClosed: return []
         }
     }
 
-    init?(_ stored: StoredOp) {
-        guard let b = stored.beneficiaryId else { return nil }
+    static func keys(of stored: StoredOp) -> [MergeKey] {
+        guard let b = stored.beneficiaryId else { return [] }
         switch stored.type {
-        case .attendanceMarked: self = .attendance(ChildDay(beneficiaryId: b, date: stored.businessDate))
+        case .attendanceMarked: return [.attendance(ChildDay(beneficiaryId: b, date: stored.businessDate))]
         case .absenceJustified:
-            guard let d = stored.absenceDate else { return nil }
-            self = .justification(ChildDay(beneficiaryId: b, date: d))
+            guard let d = stored.absenceDate else { return [] }
+            return [.justification(ChildDay(beneficiaryId: b, date: d))]
+        case .absencePeriodRecorded:
+            guard let from = stored.absenceDate, let to = stored.absenceTo else { return [] }
+            return periodKeys(beneficiary: b, from: from, to: to)
         case .mealScanned, .mealRecorded:
-            guard let s = stored.serviceId else { return nil }
-            self = .meal(beneficiary: b, service: s, date: stored.businessDate)
+            guard let s = stored.serviceId else { return [] }
+            return [.meal(beneficiary: b, service: s, date: stored.businessDate)]
         case .boarding, .alighting:
-            guard let r = stored.routeId, let d = stored.direction else { return nil }
-            self = .ride(beneficiary: b, route: r, date: stored.businessDate, direction: d)
-        case .void, .rideClosed: return nil
+            guard let r = stored.routeId, let d = stored.direction else { return [] }
+            return [.ride(beneficiary: b, route: r, date: stored.businessDate, direction: d)]
+        case .void, .rideClosed: return []
+        }
+    }
+
+    /// The longest period whose days the merge expands: a period is checked to lie within a school year when it is
+    /// pushed or entered, so this only bounds a row altered by hand.
+    static let maxPeriodDays = 400
+
+    private static func periodKeys(beneficiary: String, from: LocalDate, to: LocalDate) -> [MergeKey] {
+        guard from <= to, to.dayNumber - from.dayNumber < maxPeriodDays else { return [] }
+        return LocalDate.days(from: from, through: to).flatMap { day in
+            [MergeKey.attendance(ChildDay(beneficiaryId: beneficiary, date: day)), .justification(ChildDay(beneficiaryId: beneficiary, date: day))]
         }
     }
 

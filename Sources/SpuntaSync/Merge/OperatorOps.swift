@@ -63,7 +63,7 @@ public enum OperatorOps {
 
     /// Stamps an operator op later than every op of the child on that day, stores it in the change log under
     /// `keys` (or the op's own keys) and merges it.
-    private static func record(_ db: Database, body: OpBody, date: LocalDate, keys: Set<String>?, now: Date) throws -> Op {
+    static func record(_ db: Database, body: OpBody, date: LocalDate, keys: Set<String>?, now: Date) throws -> Op {
         let maxHLC: Int64 = try db.scalar("SELECT MAX(hlc) FROM op WHERE beneficiary_id = ? AND business_date = ?",
                                           [body.beneficiaryId ?? "", date.description]) ?? 0
         let nowMs = Int64(now.timeIntervalSince1970 * 1000)

@@ -9,7 +9,10 @@ struct StoredOp {
     let fact: OpFact
     let businessDate: LocalDate
     let beneficiaryId: String?
+    /// The day a justification justifies, or the first day of an absence period.
     let absenceDate: LocalDate?
+    /// The last day of an absence period.
+    let absenceTo: LocalDate?
     let targetOpId: String?
     let mergeStatus: MergeStatus
     /// What the push checks noted on the op (a ride of a child not enrolled on the route).
@@ -19,7 +22,7 @@ struct StoredOp {
 
     static let columns = """
         id, device_id, hlc, type, business_date, beneficiary_id, service_id, site_id, class_id, route_id, stop_id,
-        direction, status, time, absence_date, target_op_id, merge_status, scope_flag, wall_time_ms
+        direction, status, time, absence_date, target_op_id, merge_status, scope_flag, wall_time_ms, absence_to
         """
     /// How many columns `columns` names: a query may read more after them.
     static let columnCount = 19
@@ -32,7 +35,7 @@ struct StoredOp {
             if case .text(let value) = v[i] { return value }
             return nil
         }
-        guard v.count >= 19, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
+        guard v.count >= 20, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
               let typeText = text(3), let type = OpType(rawValue: typeText), let dateText = text(4), let date = LocalDate(dateText),
               let mergeStatus = text(16).flatMap(MergeStatus.init(rawValue:)), case .integer(let wallTimeMs) = v[18] else {
             throw CorruptOp(id: text(0) ?? "?")
@@ -49,6 +52,7 @@ struct StoredOp {
         targetOpId = text(15)
         self.mergeStatus = mergeStatus
         scopeFlag = text(17).flatMap(OpFlag.init(rawValue:))
+        absenceTo = text(19).flatMap { LocalDate($0) }
     }
 
     /// Last-writer order: HLC, then device id, then op id, so that ties are decided the same way everywhere.

@@ -58,6 +58,9 @@ final class OpValidator {
         switch op.body {
         case .attendanceMarked(let a):
             keys.formUnion(try siteKey(ofClass: a.classId))
+        case .absencePeriodRecorded(let p):
+            // The canteen door warns when a child away for a period is scanned, and leaves the child out of its count.
+            keys.formUnion(try siteKey(ofClass: p.classId))
         case .mealScanned(let m), .mealRecorded(let m):
             keys.formUnion(classKey(ofChild: m.beneficiaryId, on: op.businessDate))
         case .absenceJustified, .boarding, .alighting, .void, .rideClosed:
@@ -99,6 +102,12 @@ final class OpValidator {
             }
             // The child must be in the class on the day of the absence, whenever the justification is written.
             return verdict(classOp(beneficiary: a.beneficiaryId, classID: a.classId, date: a.absenceDate))
+        case .absencePeriodRecorded(let p):
+            if let problem = Self.periodProblem(p) { return .rejected(problem) }
+            // The child must be in the class on the first and the last day: the class's spell is one stretch of its
+            // school year, so the whole period lies in it.
+            return verdict(classOp(beneficiary: p.beneficiaryId, classID: p.classId, date: p.fromDate)
+                ?? classOp(beneficiary: p.beneficiaryId, classID: p.classId, date: p.toDate))
         case .mealScanned(let m), .mealRecorded(let m):
             return verdict(try meal(m, date: op.businessDate))
         case .boarding(let r), .alighting(let r):
@@ -113,6 +122,19 @@ final class OpValidator {
             guard let target = try MergeEngine.load(db, id: v.targetOpId) else { return .accepted(nil) }
             return verdict(VoidRule.problem(voider: scope.deviceId, scope: scope, target: target))
         }
+    }
+
+    /// What is wrong with a period whatever the device: no reason, or its days in the wrong order. The same rule
+    /// for the office's periods (`OperatorOps.recordAbsencePeriod`).
+    static func periodProblem(_ p: AbsencePeriod) -> Problem? {
+        if p.reason.trimmingCharacters(in: .whitespaces).isEmpty {
+            return Problem(code: "missing_reason", message: "Periodo di assenza senza motivo.")
+        }
+        if p.toDate < p.fromDate {
+            return Problem(code: "invalid_period", message: "Periodo di assenza dal \(p.fromDate.italian) al \(p.toDate.italian): "
+                + "l'ultimo giorno viene prima del primo. Correggere le date.")
+        }
+        return nil
     }
 
     private func verdict(_ problem: Problem?) -> Verdict {

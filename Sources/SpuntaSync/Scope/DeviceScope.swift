@@ -34,7 +34,7 @@ public struct DeviceScope: Sendable, Hashable {
     /// Op types the role may record.
     public var allowedOps: Set<OpType> {
         switch role {
-        case .teacher: return [.attendanceMarked, .absenceJustified, .void]
+        case .teacher: return [.attendanceMarked, .absenceJustified, .absencePeriodRecorded, .void]
         case .canteen: return [.mealScanned, .mealRecorded, .void]
         case .bus: return [.boarding, .alighting, .rideClosed, .void]
         }
@@ -45,6 +45,7 @@ public struct DeviceScope: Sendable, Hashable {
         switch op.body {
         case .attendanceMarked(let a): return [ScopeKey.forClass(a.classId)]
         case .absenceJustified(let a): return [ScopeKey.forClass(a.classId)]
+        case .absencePeriodRecorded(let p): return [ScopeKey.forClass(p.classId)]
         case .mealScanned(let m), .mealRecorded(let m): return [ScopeKey.site(m.siteId)]
         case .boarding(let r), .alighting(let r): return [ScopeKey.route(r.routeId)]
         case .rideClosed(let r): return [ScopeKey.route(r.routeId)]

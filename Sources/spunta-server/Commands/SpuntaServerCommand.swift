@@ -18,7 +18,7 @@ struct SpuntaServerCommand: ParsableCommand {
         version: ProtocolVersion.appVersion,
         subcommands: [
             Demo.self, Import.self, List.self, Sample.self, Serve.self, DeviceCommand.self, Devices.self, Conflicts.self,
-            Alerts.self, Today.self, Audit.self, Cards.self, Billing.self, Payments.self, RemindersCommand.self, Outbox.self,
+            Alerts.self, Today.self, MealsCommand.self, Absences.self, Audit.self, Cards.self, Billing.self, Payments.self, RemindersCommand.self, Outbox.self,
             TaxStatementCommand.self, AdminTokenCommand.self, Backup.self, Restore.self,
         ]
     )

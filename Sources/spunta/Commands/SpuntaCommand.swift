@@ -16,7 +16,7 @@ struct SpuntaCommand: ParsableCommand {
             revocato (riprovare non serve).
             """,
         version: ProtocolVersion.appVersion,
-        subcommands: [Enroll.self, Scan.self, RideCommand.self, RollCallCommand.self, OnBoard.self, Meals.self, Recent.self, Void.self, Sync.self, Status.self]
+        subcommands: [Enroll.self, Scan.self, RideCommand.self, RollCallCommand.self, AbsenceCommand.self, OnBoard.self, Meals.self, Recent.self, Void.self, Sync.self, Status.self]
     )
 
     static func report(for error: any Error) -> ErrorReport? {

@@ -1,0 +1,208 @@
+import Foundation
+import SpuntaDomain
+import SpuntaExchange
+import SpuntaStore
+
+/// Conteggio dei pasti: the meals a site's kitchen must prepare on a school day — per class and per diet, with the
+/// names of the children on special diets — from the enrollments in the site's meal services, minus the children
+/// the registers synced so far hold absent (absence periods included), as the server knows it when composed.
+///
+/// The kitchen's rule differs from billing's on one point: a child who comes in late still eats, so a late entry
+/// counts in whatever the hour (billing does not charge a meal booked after the cut-off); an early exit by the
+/// cut-off counts out. A class with no roll call synced is counted whole, and named.
+public struct MealCount: Codable, Sendable, Equatable {
+    public let siteId: String
+    public let siteName: String
+    public let date: LocalDate
+    public let cutoff: LocalTime
+    public let classes: [ClassLine]
+    /// The children counted in, one each: what a later variation is measured against.
+    public let children: [Child]
+
+    enum CodingKeys: String, CodingKey {
+        case siteId = "site_id", siteName = "site_name", date, cutoff, classes, children, total, diets
+    }
+
+    /// One class of the site.
+    public struct ClassLine: Codable, Sendable, Equatable {
+        public let classId: String
+        public let className: String
+        public let enrolled: Int
+        /// Marked absent (or gone by the cut-off) in the register.
+        public let absent: Int
+        /// Away for an absence period with no mark of the day.
+        public let absencePeriods: Int
+        public let meals: Int
+        /// Whether a device has synced a roll call of the class for the day; if not, every child is counted.
+        public let rollCallReceived: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case classId = "class_id", className = "class_name", enrolled, absent, absencePeriods = "absence_periods", meals
+            case rollCallReceived = "roll_call_received"
+        }
+    }
+
+    /// A child counted in.
+    public struct Child: Codable, Sendable, Equatable, Hashable {
+        public let beneficiaryId: String
+        public let name: String
+        public let classId: String
+        public let dietId: String?
+        public let dietName: String?
+
+        enum CodingKeys: String, CodingKey {
+            case beneficiaryId = "beneficiary_id", name, classId = "class_id", dietId = "diet_id", dietName = "diet_name"
+        }
+    }
+
+    /// One diet's meals; `children` named only for a special diet.
+    public struct DietLine: Codable, Sendable, Equatable {
+        public let dietId: String?
+        public let name: String
+        public let meals: Int
+        public let children: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case dietId = "diet_id", name, meals, children
+        }
+    }
+
+    /// The name of the ordinary menu (no special diet).
+    public static let ordinaryDiet = "ordinaria"
+
+    public var total: Int { children.count }
+
+    /// Meals per diet, the ordinary menu first, then the special diets by name, each with its children.
+    public var diets: [DietLine] {
+        let groups = Dictionary(grouping: children, by: \.dietId)
+        var lines: [DietLine] = []
+        if let ordinary = groups[nil] { lines.append(DietLine(dietId: nil, name: Self.ordinaryDiet, meals: ordinary.count, children: [])) }
+        var special: [(id: String, name: String, children: [Child])] = []
+        for (key, list) in groups {
+            if let key { special.append((key, list[0].dietName ?? key, list)) }
+        }
+        for diet in special.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
+            lines.append(DietLine(dietId: diet.id, name: diet.name, meals: diet.children.count,
+                                  children: diet.children.map { "\($0.name) (\(className($0.classId)))" }.sorted()))
+        }
+        return lines
+    }
+
+    /// Meals of a class per diet, the ordinary menu first.
+    public func diets(ofClass id: String) -> [(name: String, meals: Int)] {
+        let groups = Dictionary(grouping: children.filter { $0.classId == id }, by: { $0.dietName ?? Self.ordinaryDiet })
+        return groups.map { ($0.key, $0.value.count) }.sorted { ($0.name == Self.ordinaryDiet ? 0 : 1, $0.name) < ($1.name == Self.ordinaryDiet ? 0 : 1, $1.name) }
+    }
+
+    public func className(_ id: String) -> String { classes.first { $0.classId == id }?.className ?? id }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        siteId = try c.decode(String.self, forKey: .siteId)
+        siteName = try c.decode(String.self, forKey: .siteName)
+        date = try c.decode(LocalDate.self, forKey: .date)
+        cutoff = try c.decode(LocalTime.self, forKey: .cutoff)
+        classes = try c.decode([ClassLine].self, forKey: .classes)
+        children = try c.decode([Child].self, forKey: .children)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(siteId, forKey: .siteId)
+        try c.encode(siteName, forKey: .siteName)
+        try c.encode(date, forKey: .date)
+        try c.encode(cutoff, forKey: .cutoff)
+        try c.encode(total, forKey: .total)
+        try c.encode(diets, forKey: .diets)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(children, forKey: .children)
+    }
+
+    init(siteId: String, siteName: String, date: LocalDate, cutoff: LocalTime, classes: [ClassLine], children: [Child]) {
+        self.siteId = siteId
+        self.siteName = siteName
+        self.date = date
+        self.cutoff = cutoff
+        self.classes = classes
+        self.children = children.sorted { ($0.classId, $0.name, $0.beneficiaryId) < ($1.classId, $1.name, $1.beneficiaryId) }
+    }
+
+    // MARK: Composing
+
+    /// The meal services that run at `site` on `date` (weekdays, dates, closing days, holidays: `Service.runs`).
+    public static func services(_ data: MasterDataSet, site: String, date: LocalDate) -> [Service] {
+        data.services.filter { service in
+            service.kind.servesMeals && service.siteIds.contains(site)
+                && service.runs(on: date, year: data.schoolYears.first { $0.id == service.yearId })
+        }
+    }
+
+    /// The count of `site` on `date` as the database holds it now; nil when no meal service runs there that day.
+    public static func compose(_ db: Database, data: MasterDataSet, site: Site, date: LocalDate) throws -> MealCount? {
+        let services = services(data, site: site.id, date: date)
+        guard !services.isEmpty else { return nil }
+        let serviceIDs = Set(services.map(\.id))
+        // One enrollment per child: the first by id of those active that day in a meal service of the site.
+        var enrollments: [String: Enrollment] = [:]
+        for e in data.enrollments.sorted(by: { $0.id < $1.id })
+        where serviceIDs.contains(e.serviceId) && e.siteId == site.id && e.isActive(on: date) && enrollments[e.beneficiaryId] == nil {
+            enrollments[e.beneficiaryId] = e
+        }
+        let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let diets = Dictionary(data.diets.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let classNames = Dictionary(data.classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var marks: [String: (status: String, time: LocalTime?, period: Bool)] = [:]
+        for row in try db.fetchAll("""
+            SELECT a.beneficiary_id, a.status, a.time, o.type FROM attendance a LEFT JOIN op o ON o.id = a.op_id WHERE a.business_date = ?
+            """, [date.description]) {
+            let child: String = try row[0]
+            guard enrollments[child] != nil else { continue }
+            marks[child] = (try row[1], (try row[2] as String?).flatMap { LocalTime($0) }, (try row[3] as String?) == "absence_period_recorded")
+        }
+        var rollCalls: Set<String> = []
+        for row in try db.fetchAll("""
+            SELECT DISTINCT class_id FROM op WHERE business_date = ? AND type = 'attendance_marked' AND merge_status != 'rejected'
+                AND device_id != ? AND class_id IS NOT NULL
+            """, [date.description, OperatorOps.deviceID]) {
+            rollCalls.insert(try row[0])
+        }
+        // A meal service's cut-off decides an early exit; the site's count cut-off when the service has none.
+        let exitCutoff = services.compactMap(\.cutoff).min() ?? site.mealCountCutoff
+        var lines: [String: (enrolled: Int, absent: Int, away: Int, meals: Int)] = [:]
+        var counted: [Child] = []
+        for (id, enrollment) in enrollments {
+            guard let child = children[id] else { continue }
+            let classID = child.classId ?? ""
+            var line = lines[classID] ?? (0, 0, 0, 0)
+            line.enrolled += 1
+            let mark = marks[id]
+            if let mark, mark.period {
+                line.away += 1
+            } else if let mark, mark.status == "absent"
+                        || (mark.status == "early_exit" && (mark.time.map { $0 <= exitCutoff } ?? true)) {
+                line.absent += 1
+            } else {
+                line.meals += 1
+                counted.append(Child(beneficiaryId: id, name: "\(child.surname) \(child.givenName)", classId: classID,
+                                     dietId: enrollment.dietId, dietName: enrollment.dietId.map { diets[$0] ?? $0 }))
+            }
+            lines[classID] = line
+        }
+        let classes = lines.map { id, line in
+            ClassLine(classId: id, className: id.isEmpty ? "senza classe" : classNames[id] ?? id, enrolled: line.enrolled,
+                      absent: line.absent, absencePeriods: line.away, meals: line.meals, rollCallReceived: id.isEmpty || rollCalls.contains(id))
+        }.sorted { ($0.className, $0.classId) < ($1.className, $1.classId) }
+        return MealCount(siteId: site.id, siteName: site.name, date: date, cutoff: site.mealCountCutoff, classes: classes, children: counted)
+    }
+
+    // MARK: Comparing
+
+    /// What changed from `earlier` to this count: children counted in since, and counted out since.
+    public func changes(since earlier: [Child]) -> (added: [Child], removed: [Child]) {
+        let before = Dictionary(earlier.map { ($0.beneficiaryId, $0) }, uniquingKeysWith: { a, _ in a })
+        let now = Dictionary(children.map { ($0.beneficiaryId, $0) }, uniquingKeysWith: { a, _ in a })
+        let added = children.filter { before[$0.beneficiaryId] == nil }
+        let removed = earlier.filter { now[$0.beneficiaryId] == nil }
+        return (added, removed)
+    }
+}
