@@ -264,9 +264,27 @@ enum RecordDecoder {
         let email = r.keeping("email", from: stored, \.email, fallback: nil) {
             r.validated("email", required: false) { try EmailAddress(validating: $0).value }
         }
-        let mobile = r.keeping("mobile", from: stored, \.mobile, fallback: nil) {
-            r.validated("mobile", required: false) { try MobileNumber(validating: $0).e164 }
+        // A landline where a mobile was asked for is a slip of the office, not a reason to refuse the file: the
+        // number goes to «phone» and the summary lists it (avviso) with its line.
+        var landline: String?
+        let mobile = r.keeping("mobile", from: stored, \.mobile, fallback: nil) { () -> String? in
+            guard let text = r.optional("mobile") else { return nil }
+            do throws(MobileNumberError) {
+                return try MobileNumber(validating: text).e164
+            } catch {
+                if case .landline = error, let fixed = try? PhoneNumber(validating: text) {
+                    landline = fixed.e164
+                } else {
+                    r.report(error.userMessage)
+                }
+                return nil
+            }
         }
+        let givenPhone = r.keeping("phone", from: stored, \.phone, fallback: nil) {
+            r.validated("phone", required: false) { try PhoneNumber(validating: $0).e164 }
+        }
+        // The file's own «phone» wins over a landline found in «mobile»; a kept one gives way to it.
+        let phone = r.isPresent("phone") && givenPhone != nil ? givenPhone : landline ?? givenPhone
         let pec = r.keeping("pec", from: stored, \.pec, fallback: nil) {
             r.validated("pec", required: false) { try EmailAddress(validating: $0).value }
         }
@@ -274,7 +292,15 @@ enum RecordDecoder {
         let resident = r.keeping("resident", from: stored, \.resident, fallback: true) { r.bool("resident", default: true) }
         let isee = r.keeping("isee", "isee-filed", "isee-expires", from: stored, \.isee, fallback: nil) { iseeFields(r) }
         let notifyEmail = r.keeping("notify-email", from: stored, \.notifyByEmail, fallback: false) { r.bool("notify-email", default: false) }
-        let notifySMS = r.keeping("notify-sms", from: stored, \.notifyBySMS, fallback: false) { r.bool("notify-sms", default: false) }
+        var notifySMS = r.keeping("notify-sms", from: stored, \.notifyBySMS, fallback: false) { r.bool("notify-sms", default: false) }
+        if let landline {
+            let smsOff = notifySMS && mobile == nil
+            if smsOff { notifySMS = false }
+            let place = phone == landline ? "salvato come telefono («phone»)" : "non salvato, il campo «phone» ha già \(phone ?? "")"
+            r.warn("il numero \(landline) nel campo «mobile» è di rete fissa: \(place); "
+                + (smsOff ? "gli avvisi per SMS restano spenti finché manca un cellulare. " : "non riceve SMS. ")
+                + "Chiedere alla famiglia un numero di cellulare e correggerlo.")
+        }
         if notifyEmail, email == nil, !r.hasProblems {
             r.report("avvisi per e-mail richiesti ma manca l'indirizzo «email»")
         }
@@ -289,7 +315,7 @@ enum RecordDecoder {
         return Payer(
             id: id, fiscalCode: fiscalCode.value, surname: surname, givenName: givenName, email: email, mobile: mobile, pec: pec,
             address: address, resident: resident, isee: isee, notifyByEmail: notifyEmail, notifyBySMS: notifySMS,
-            lowBalanceThreshold: threshold
+            lowBalanceThreshold: threshold, phone: phone
         )
     }
 

@@ -115,6 +115,7 @@ public struct ExchangeReader {
 
     private mutating func collect(_ reader: FieldReader) {
         document.problems.append(contentsOf: reader.problems)
+        document.warnings.append(contentsOf: reader.warnings)
         for field in reader.kept {
             document.kept[reader.kind, default: [:]][field, default: 0] += 1
         }

@@ -258,7 +258,9 @@ public struct SampleComuneGenerator {
                 pec: nil, address: address, resident: resident,
                 isee: parent == 0 ? isee : nil,
                 notifyByEmail: wantsEmail, notifyBySMS: wantsSMS || !wantsEmail,
-                lowBalanceThreshold: Money(cents: 1000)
+                lowBalanceThreshold: Money(cents: 1000),
+                // Some families also leave a landline (without drawing from the seed: the rest stays as it was).
+                phone: data.payers.count % 9 == 4 ? String(format: "+390423%06d", 400_000 + data.payers.count * 37) : nil
             ))
             payerIDs.append(id)
         }

@@ -59,7 +59,7 @@ public enum ExchangeXMLWriter {
         section(&out, "payers", s.payers) { p in
             element("payer", [
                 ("id", p.id), ("fiscal-code", p.fiscalCode), ("surname", p.surname), ("given-name", p.givenName),
-                ("email", empty(p.email)), ("mobile", empty(p.mobile)), ("pec", empty(p.pec)), ("address", empty(p.address)),
+                ("email", empty(p.email)), ("mobile", empty(p.mobile)), ("phone", empty(p.phone)), ("pec", empty(p.pec)), ("address", empty(p.address)),
                 ("resident", flag(p.resident)), ("isee", empty(p.isee?.value.decimalString)),
                 ("isee-filed", empty(p.isee?.filedOn.description)), ("isee-expires", empty(p.isee?.expiresOn.description)),
                 ("notify-email", flag(p.notifyByEmail)), ("notify-sms", flag(p.notifyBySMS)),

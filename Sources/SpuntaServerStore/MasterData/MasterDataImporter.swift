@@ -47,12 +47,14 @@ public enum MasterDataImporter {
                 summary.dryRun = dryRun
                 summary.kept = Dictionary(uniqueKeysWithValues: document.kept.map { ($0.key.rawValue, $0.value) })
                 summary.recoded = document.recoded
+                summary.warnings = document.warnings.sorted().map(ImportWarning.init)
                 if dryRun {
                     throw DryRunRollback(summary: summary)
                 }
                 try AuditLog.record(db, actor: actor, action: "import", subject: files.joined(separator: ", "), details: [
                     "changed": summary.changed, "created": summary.created, "updated": summary.updated, "removed": summary.removed,
                     "kept": summary.kept, "recoded": summary.recoded.map { ["file": $0.file, "encoding": $0.encoding.rawValue] },
+                    "warnings": summary.warnings.count,
                 ], at: now)
                 return summary
             }

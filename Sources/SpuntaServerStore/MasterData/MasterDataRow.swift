@@ -175,7 +175,7 @@ extension Payer: MasterDataRow {
     public static let table = "payer"
     public static let columnNames = [
         "id", "fiscal_code", "surname", "given_name", "email", "mobile", "pec", "address", "resident", "isee", "isee_filed",
-        "isee_expires", "notify_email", "notify_sms", "low_balance_threshold",
+        "isee_expires", "notify_email", "notify_sms", "low_balance_threshold", "phone",
     ]
 
     public init(row: Row) throws {
@@ -186,14 +186,15 @@ extension Payer: MasterDataRow {
         self.init(
             id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], email: try row[4],
             mobile: try row[5], pec: try row[6], address: try row[7], resident: try row[8], isee: isee,
-            notifyByEmail: try row[12], notifyBySMS: try row[13], lowBalanceThreshold: (try row[14] as Int64?).map(Money.init(cents:))
+            notifyByEmail: try row[12], notifyBySMS: try row[13], lowBalanceThreshold: (try row[14] as Int64?).map(Money.init(cents:)),
+            phone: try row[15]
         )
     }
 
     public var values: StatementArguments {
         [
             id, fiscalCode, surname, givenName, email, mobile, pec, address, resident, isee?.value.cents, isee?.filedOn.description,
-            isee?.expiresOn.description, notifyByEmail, notifyBySMS, lowBalanceThreshold?.cents,
+            isee?.expiresOn.description, notifyByEmail, notifyBySMS, lowBalanceThreshold?.cents, phone,
         ]
     }
 }

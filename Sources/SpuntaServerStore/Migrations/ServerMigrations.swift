@@ -18,6 +18,10 @@ public enum ServerMigrations {
         m.registerMigration("v9-device-backlog", DeviceBacklogColumns.apply)
         m.registerMigration("v10-monitoring-rules-and-office-alerts", MonitoringRulesAndAlerts.apply)
         m.registerMigration("v11-admin-web-sessions", AdminWebSessions.apply)
+        m.registerMigration("v12-payer-phone") { db in
+            // A landline the office gave as a mobile is kept here instead of refusing the import (see exchange.md).
+            try db.execute("ALTER TABLE payer ADD COLUMN phone TEXT")
+        }
         return m
     }
 }
