@@ -222,6 +222,10 @@ struct ExchangeExampleTests {
         let data = try queue.read { try MasterDataStore.load($0) }
         #expect(data.payers.first?.mobile == "+393994190634")
         #expect(data.services.first { $0.id == "MENSA-RODARI" }?.weekdays == [1, 2, 3, 4, 5])
-        #expect(data.schoolYears.first?.closures.count == 2)
+        #expect(data.payers.first?.phone == "+390423456789")
+        let closures = data.schoolYears.first?.closures ?? []
+        #expect(closures.count == 3)
+        #expect(closures.filter(\.isComuneWide).count == 2)
+        #expect(closures.last?.serviceIds == ["TRASPORTO"] && closures.last?.siteIds == ["S01"])
     }
 }

@@ -43,10 +43,11 @@ public struct ChargeCalculator {
             }
         }
         for service in data.services.sorted(by: { $0.id < $1.id }) {
-            let days = billableDays(service, period)
             for enrollment in data.enrollments.filter({ $0.serviceId == service.id }).sorted(by: { $0.id < $1.id }) {
                 guard let child = children[enrollment.beneficiaryId],
                       let payerID = child.payers.first(where: \.primary)?.payerId ?? child.payers.first?.payerId else { continue }
+                // The days the service runs where this child uses it: a closure of one site closes only its children.
+                let days = billableDays(service, period, at: enrollment.siteId)
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
                                         allDays: days, period: period, notes: &notes, raiseConflicts: raiseConflicts,
@@ -88,10 +89,10 @@ public struct ChargeCalculator {
         return charges.sorted()
     }
 
-    /// Days of `period` the service runs (`Service.runs(on:year:)`).
-    public func billableDays(_ service: Service, _ period: BillingPeriod) -> [LocalDate] {
+    /// Days of `period` the service runs at `site` (nil: as a whole) (`Service.runs(on:year:at:)`).
+    public func billableDays(_ service: Service, _ period: BillingPeriod, at site: String? = nil) -> [LocalDate] {
         let year = data.schoolYears.first { $0.id == service.yearId }
-        return period.days.filter { service.runs(on: $0, year: year) }
+        return period.days.filter { service.runs(on: $0, year: year, at: site) }
     }
 
     /// Which days of a month in progress have happened, as far as billing is concerned. A scan or a boarding is a

@@ -136,7 +136,7 @@ public enum DeviceReports {
         var lines: [String: MealLine] = [:]
         for e in try replica.allEnrollments() where e.isActive(on: date) {
             guard let site = e.siteId, let service = services[e.serviceId], service.kind.servesMeals,
-                  service.runs(on: date, year: years[service.yearId]),
+                  service.runs(on: date, year: years[service.yearId], at: site),
                   let child = try replica.beneficiary(e.beneficiaryId) else { continue }
             if withDiets {
                 guard device.siteIDs.contains(site) else { continue }

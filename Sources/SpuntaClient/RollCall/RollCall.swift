@@ -109,7 +109,11 @@ public final class RollCall: Sendable {
     }
 
     private func closure(_ db: Database) throws -> SchoolDay.Closure? {
-        SchoolDay.closure(on: date, years: try ReplicaStore(db).records(.schoolYears, as: SchoolYear.self))
+        // The class's plesso: a snow day that closes the schools' sites closes the register; a nursery's own
+        // closure does not.
+        let replica = ReplicaStore(db)
+        let site = try replica.record(.classes, classID, as: SchoolClass.self)?.siteId
+        return SchoolDay.closure(on: date, years: try replica.records(.schoolYears, as: SchoolYear.self), site: site)
     }
 
     /// Refuses a mark on a day without school, unless the person confirmed it; a day outside the class's school

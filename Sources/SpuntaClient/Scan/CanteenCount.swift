@@ -60,7 +60,7 @@ public struct CanteenCount: Encodable, Sendable, Equatable {
         var counted: Set<String> = []
         for e in try replica.allEnrollments() where e.isActive(on: date) {
             guard let site = e.siteId, device.siteIDs.contains(site), let service = services[e.serviceId],
-                  service.kind.servesMeals, service.runs(on: date, year: years[service.yearId]),
+                  service.kind.servesMeals, service.runs(on: date, year: years[service.yearId], at: site),
                   counted.insert(e.beneficiaryId).inserted else { continue }
             let day = facts[e.beneficiaryId] ?? []
             let served = LocalFacts.served(day, service: e.serviceId)

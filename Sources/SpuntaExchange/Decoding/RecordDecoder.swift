@@ -45,9 +45,12 @@ enum RecordDecoder {
         if let from, let to, to < from {
             r.report("chiusura dal \(from.italian) al \(to.italian): la data finale precede quella iniziale")
         }
+        // Closures are always read whole with their year: a list left out means the whole Comune.
+        let services = r.list("services")
+        let sites = r.list("sites")
         r.reportUnknownFields()
         guard !r.hasProblems, let from, let to, let reason else { return nil }
-        return SchoolYear.Closure(from: from, to: to, reason: reason)
+        return SchoolYear.Closure(from: from, to: to, reason: reason, serviceIds: services, siteIds: sites)
     }
 
     static func site(_ r: FieldReader, stored base: StoredRecords) -> Site? {

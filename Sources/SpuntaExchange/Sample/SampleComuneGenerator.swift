@@ -75,6 +75,11 @@ public struct SampleComuneGenerator {
             .init(from: d(2026, 12, 23), to: d(2027, 1, 6), reason: "Vacanze di Natale"),
             .init(from: d(2027, 2, 8), to: d(2027, 2, 10), reason: "Carnevale e Mercoledì delle Ceneri"),
             .init(from: d(2027, 3, 25), to: d(2027, 3, 30), reason: "Vacanze di Pasqua"),
+            // Closures of some services or sites only: snow closes the schools and their bus, not the nursery;
+            // the nursery closes alone for a day. After the months the demo bills, so its figures stay as they were.
+            .init(from: d(2027, 1, 19), to: d(2027, 1, 19), reason: "Chiusura delle scuole per neve (ordinanza del sindaco)",
+                  serviceIds: ["TRASPORTO"], siteIds: primarySiteIDs + ["S03"]),
+            .init(from: d(2027, 4, 16), to: d(2027, 4, 16), reason: "Chiusura del nido per disinfestazione", serviceIds: ["NIDO"]),
         ]
         for year in [2026, 2027] {
             for holiday in ItalianHolidays.holidays(year: year)

@@ -103,6 +103,16 @@ private struct Checker {
         let payers = ids(s.payers.map(\.id), .payers)
         let beneficiaries = ids(s.beneficiaries.map(\.id), .beneficiaries)
 
+        for year in s.schoolYears {
+            for closure in year.closures {
+                for service in closure.serviceIds where servicesByID[service] == nil && !isRejected(.services, service) {
+                    report(EntityKey(.schoolYears, year.id), blaming: .services, "la chiusura del \(closure.from.italian) indica il servizio \(service), che non esiste")
+                }
+                for site in closure.siteIds where !sites.contains(site) {
+                    report(EntityKey(.schoolYears, year.id), blaming: .sites, "la chiusura del \(closure.from.italian) indica il plesso \(site), che non esiste")
+                }
+            }
+        }
         for c in s.classes {
             let key = EntityKey(.classes, c.id)
             if !sites.contains(c.siteId) { report(key, blaming: .sites, "il plesso \(c.siteId) non esiste") }

@@ -20,7 +20,10 @@ public enum ExchangeXMLWriter {
         section(&out, "school-years", s.schoolYears) { y in
             element("school-year", [("id", y.id), ("start", y.startDate.description), ("end", y.endDate.description)],
                     children: y.closures.map { c in
-                        element("closure", [("from", c.from.description), ("to", c.to == c.from ? nil : c.to.description), ("reason", c.reason)])
+                        element("closure", [
+                            ("from", c.from.description), ("to", c.to == c.from ? nil : c.to.description), ("reason", c.reason),
+                            ("services", c.serviceIds.isEmpty ? nil : list(c.serviceIds)), ("sites", c.siteIds.isEmpty ? nil : list(c.siteIds)),
+                        ])
                     })
         }
         section(&out, "sites", s.sites) { element("site", [("id", $0.id), ("name", $0.name), ("address", $0.address)]) }

@@ -56,10 +56,11 @@ extension SchoolYear: MasterDataRow {
 
 extension SchoolYear.Closure {
     /// A closing day's own columns; its year and position are where its year puts it.
-    public static let columns = "from_date, to_date, reason"
+    public static let columns = "from_date, to_date, reason, service_ids, site_ids"
 
     public init(row: Row) throws {
-        self.init(from: try MasterDataStore.date(row[0]), to: try MasterDataStore.date(row[1]), reason: try row[2])
+        self.init(from: try MasterDataStore.date(row[0]), to: try MasterDataStore.date(row[1]), reason: try row[2],
+                  serviceIds: MasterDataStore.idList(try row[3]), siteIds: MasterDataStore.idList(try row[4]))
     }
 }
 

@@ -11,7 +11,7 @@ public enum MasterDataStore {
     public static func schoolYears(_ db: Database) throws -> [SchoolYear] {
         var closures: [String: [SchoolYear.Closure]] = [:]
         for row in try db.fetchAll("SELECT \(SchoolYear.Closure.columns), year_id FROM closure ORDER BY year_id, position") {
-            closures[try row[3] as String, default: []].append(try SchoolYear.Closure(row: row))
+            closures[try row[5] as String, default: []].append(try SchoolYear.Closure(row: row))
         }
         return try SchoolYear.allLive(db).map { year in
             var year = year
@@ -138,6 +138,11 @@ public enum MasterDataStore {
         return list
     }
 
+    /// Ids stored comma-separated (an id never holds a comma); empty text is the empty list.
+    public static func idList(_ text: String) -> [String] {
+        text.split(separator: ",").map(String.init)
+    }
+
     static func jsonList(_ values: [String]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
     }
@@ -156,8 +161,10 @@ public enum MasterDataStore {
         try SchoolYear.upsert(db, y)
         try db.run("DELETE FROM closure WHERE year_id = ?", [y.id])
         for (i, c) in y.closures.enumerated() {
-            try db.run("INSERT INTO closure (year_id, position, from_date, to_date, reason) VALUES (?, ?, ?, ?, ?)",
-                       [y.id, i, c.from.description, c.to.description, c.reason])
+            try db.run("""
+                INSERT INTO closure (year_id, position, from_date, to_date, reason, service_ids, site_ids) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [y.id, i, c.from.description, c.to.description, c.reason, c.serviceIds.joined(separator: ","),
+                      c.siteIds.joined(separator: ",")])
         }
     }
 

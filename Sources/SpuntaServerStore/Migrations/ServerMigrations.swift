@@ -22,6 +22,13 @@ public enum ServerMigrations {
             // A landline the office gave as a mobile is kept here instead of refusing the import (see exchange.md).
             try db.execute("ALTER TABLE payer ADD COLUMN phone TEXT")
         }
+        m.registerMigration("v13-closure-services-and-sites") { db in
+            // A closure of some services or sites only (ids separated by commas); both empty: the whole Comune.
+            try db.execute("""
+                ALTER TABLE closure ADD COLUMN service_ids TEXT NOT NULL DEFAULT '';
+                ALTER TABLE closure ADD COLUMN site_ids TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return m
     }
 }
