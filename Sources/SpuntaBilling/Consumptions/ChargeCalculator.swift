@@ -49,9 +49,11 @@ public struct ChargeCalculator {
                 // The days the service runs where this child uses it: a closure of one site closes only its children.
                 let days = billableDays(service, period, at: enrollment.siteId)
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
+                // The register books a meal only on the days the child is in its class (`ClassMembership`).
+                let inRegister = Set(enrolledDays.filter { ClassMembership.isAtSchool(child.membership, on: $0) })
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
-                                        allDays: days, period: period, notes: &notes, raiseConflicts: raiseConflicts,
-                                        openMismatches: openMismatches, settled: settled, now: now)
+                                        allDays: days, inRegister: inRegister, period: period, notes: &notes,
+                                        raiseConflicts: raiseConflicts, openMismatches: openMismatches, settled: settled, now: now)
             }
         }
         units += try ridesNotEnrolled(period: period, children: children, notes: &notes, raiseConflicts: raiseConflicts, settled: settled, now: now)
@@ -146,8 +148,8 @@ public struct ChargeCalculator {
     }
 
     private func units(
-        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], period: BillingPeriod,
-        notes: inout Notes, raiseConflicts: Bool, openMismatches: Set<String>, settled: Settled, now: Date
+        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], inRegister: Set<LocalDate>,
+        period: BillingPeriod, notes: inout Notes, raiseConflicts: Bool, openMismatches: Set<String>, settled: Settled, now: Date
     ) throws -> [Unit] {
         let child = enrollment.beneficiaryId
         let unitKind = TariffEngine.tariff(for: enrollment, on: days.first ?? period.firstDay, among: data.tariffs)?.unit
@@ -177,14 +179,14 @@ public struct ChargeCalculator {
             if service.kind == .transport {
                 return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), unit: unit)
             }
-            return try meals(service: service, enrollment: enrollment, days: days, period: period, notes: &notes,
+            return try meals(service: service, enrollment: enrollment, days: days, inRegister: inRegister, period: period, notes: &notes,
                              raiseConflicts: raiseConflicts, openMismatches: openMismatches, settled: settled, now: now, unit: unit)
         }
     }
 
     private func meals(
-        service: Service, enrollment: Enrollment, days: [LocalDate], period: BillingPeriod, notes: inout Notes,
-        raiseConflicts: Bool, openMismatches: Set<String>, settled: Settled, now: Date,
+        service: Service, enrollment: Enrollment, days: [LocalDate], inRegister: Set<LocalDate>, period: BillingPeriod,
+        notes: inout Notes, raiseConflicts: Bool, openMismatches: Set<String>, settled: Settled, now: Date,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) throws -> [Unit] {
         let child = enrollment.beneficiaryId
@@ -213,7 +215,8 @@ public struct ChargeCalculator {
         for day in days where settled.facts(day) {
             let key = "meal|\(child)|\(service.id)|\(day)"
             let label = "Pasto del \(day.italian)"
-            let register = Self.registerCharges(marks[day], cutoff: service.cutoff)
+            // Not in the class that day (started later, or left): the register books nothing.
+            let register = inRegister.contains(day) ? Self.registerCharges(marks[day], cutoff: service.cutoff) : (charged: false, source: nil, why: "non in classe")
             switch service.chargeBasis {
             case .scan:
                 if let op = scanned[day] { result.append(unit(key, day, day, label, [op], nil)) }

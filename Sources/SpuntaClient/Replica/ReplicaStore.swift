@@ -41,7 +41,7 @@ public struct ReplicaStore {
         case .upsert:
             switch change.record {
             case .beneficiary(let b):
-                try db.run("INSERT OR REPLACE INTO beneficiary (\(ReplicaBeneficiary.columns)) VALUES (?, ?, ?, ?)", b.values)
+                try db.run("INSERT OR REPLACE INTO beneficiary (\(ReplicaBeneficiary.columns)) VALUES (\(ReplicaBeneficiary.placeholders))", b.values)
             case .enrollment(let e):
                 try db.run("INSERT OR REPLACE INTO enrollment (\(ReplicaEnrollment.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.values)
             case .card(let c):
@@ -98,9 +98,11 @@ public struct ReplicaStore {
         try db.fetchOne("SELECT \(ReplicaBeneficiary.columns) FROM beneficiary WHERE id = ?", [id]).map(ReplicaBeneficiary.init(row:))
     }
 
-    public func beneficiaries(inClass id: String) throws -> [ReplicaBeneficiary] {
+    /// The children in the class's register on `date`: those whose membership covers the day (a child who starts
+    /// on 16 November is not in the register of the 2nd).
+    public func beneficiaries(inClass id: String, on date: LocalDate) throws -> [ReplicaBeneficiary] {
         try db.fetchAll("SELECT \(ReplicaBeneficiary.columns) FROM beneficiary WHERE class_id = ? ORDER BY surname, given_name, id", [id])
-            .map(ReplicaBeneficiary.init(row:))
+            .map(ReplicaBeneficiary.init(row:)).filter { $0.membership?.covers(date) ?? false }
     }
 
     public func allBeneficiaries() throws -> [ReplicaBeneficiary] {
@@ -139,14 +141,18 @@ public struct ReplicaStore {
 
 /// A child in the replica's `beneficiary` table: its columns, read and written here only.
 extension ReplicaBeneficiary {
-    static let columns = "id, surname, given_name, class_id"
+    static let columns = "id, surname, given_name, class_id, class_from, class_to"
+    static let placeholders = columns.split(separator: ",").map { _ in "?" }.joined(separator: ", ")
 
     init(row: Row) throws {
-        self.init(id: try row[0], surname: try row[1], givenName: try row[2], classId: try row[3])
+        self.init(
+            id: try row[0], surname: try row[1], givenName: try row[2], classId: try row[3],
+            classFrom: (try row[4] as String?).flatMap { LocalDate($0) }, classTo: (try row[5] as String?).flatMap { LocalDate($0) }
+        )
     }
 
     /// The values of `columns`, in order.
-    var values: StatementArguments { [id, surname, givenName, classId] }
+    var values: StatementArguments { [id, surname, givenName, classId, classFrom?.description, classTo?.description] }
 }
 
 /// An enrollment in the replica's `enrollment` table: its columns, read and written here only.

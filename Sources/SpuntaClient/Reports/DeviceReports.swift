@@ -145,6 +145,8 @@ public enum DeviceReports {
             }
             let all = try facts.facts(beneficiary: e.beneficiaryId, date: date)
             let served = LocalFacts.served(all, service: e.serviceId)
+            // A pupil not yet (or no longer) in their class that day is not at school: not counted at all.
+            guard served || ClassMembership.isAtSchool(child.membership, on: date) else { continue }
             let out = !LocalFacts.expectsMeal(all, service: service)
             let mark = LocalFacts.mark(all)
             let className = child.classId.flatMap { classes[$0] } ?? "-"

@@ -129,7 +129,7 @@ public final class RollCall: Sendable {
     public func entries() throws -> [Entry] {
         try queue.read { db in
             let facts = LocalFacts(db: db, deviceId: device.deviceId)
-            return try ReplicaStore(db).beneficiaries(inClass: classID).map { child in
+            return try ReplicaStore(db).beneficiaries(inClass: classID, on: date).map { child in
                 let mark = try facts.attendance(beneficiary: child.id, date: date)
                 let justified = try justifications(db, child.id)
                 return Entry(
@@ -215,7 +215,7 @@ public final class RollCall: Sendable {
     /// surname first, accents, case and apostrophes ignored (`copp`, `favaro s`, `niccolo`). Several children
     /// matching is an error that lists them, unless exactly one has the surname (or whole name) typed.
     public func child(named text: String) throws -> ReplicaBeneficiary {
-        try queue.read { db in try Self.child(named: text, among: try ReplicaStore(db).beneficiaries(inClass: classID), className: try className(db)) }
+        try queue.read { db in try Self.child(named: text, among: try ReplicaStore(db).beneficiaries(inClass: classID, on: date), className: try className(db)) }
     }
 
     static func child(named text: String, among children: [ReplicaBeneficiary], className: String) throws -> ReplicaBeneficiary {
@@ -239,7 +239,9 @@ public final class RollCall: Sendable {
     public func mark(_ beneficiary: String, _ status: AttendanceStatus, time: LocalTime? = nil) throws -> Op {
         try queue.recording { db in
             try requireSchoolDay(db)
-            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
+            // Only a child in the class that day: the server refuses a mark outside the membership's dates.
+            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID,
+                  child.membership?.covers(date) == true else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
             return try record(db, child, status, time: time)
@@ -274,7 +276,7 @@ public final class RollCall: Sendable {
             try requireSchoolDay(db)
             let facts = LocalFacts(db: db, deviceId: device.deviceId)
             var count = 0
-            for child in try ReplicaStore(db).beneficiaries(inClass: classID) where try facts.attendance(beneficiary: child.id, date: date) == nil {
+            for child in try ReplicaStore(db).beneficiaries(inClass: classID, on: date) where try facts.attendance(beneficiary: child.id, date: date) == nil {
                 _ = try record(db, child, .present, time: nil)
                 count += 1
             }
@@ -286,7 +288,8 @@ public final class RollCall: Sendable {
     @discardableResult
     public func justify(_ beneficiary: String, absence: LocalDate, reason: String) throws -> Op {
         try queue.recording { db in
-            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
+            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID,
+                  child.membership?.covers(absence) == true else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
             return try justify(db, child, absence: absence, reason: reason)
@@ -349,7 +352,7 @@ public final class RollCall: Sendable {
     public func record(_ plan: Plan) throws -> Outcome {
         try queue.recording { db in
             if plan.marks { try requireSchoolDay(db) }
-            let children = try ReplicaStore(db).beneficiaries(inClass: classID)
+            let children = try ReplicaStore(db).beneficiaries(inClass: classID, on: date)
             let name = try className(db)
             var named: [String: (child: ReplicaBeneficiary, option: String)] = [:]
             var wanted: [(child: ReplicaBeneficiary, status: AttendanceStatus, time: LocalTime?)] = []

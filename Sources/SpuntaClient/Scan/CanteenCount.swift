@@ -54,7 +54,11 @@ public struct CanteenCount: Encodable, Sendable, Equatable {
         var classNames: [String: String] = [:]
         for c in try replica.records(.classes, as: SchoolClass.self) { classNames[c.id] = c.name }
         var classOf: [String: String?] = [:]
-        for b in try replica.allBeneficiaries() { classOf[b.id] = b.classId }
+        var membership: [String: ClassMembership] = [:]
+        for b in try replica.allBeneficiaries() {
+            classOf[b.id] = b.classId
+            membership[b.id] = b.membership
+        }
         let facts = try LocalFacts(db: db, deviceId: device.deviceId).factsByChild(date: date)
         var tally: [String?: (served: Int, expected: Int)] = [:]
         var counted: Set<String> = []
@@ -64,7 +68,9 @@ public struct CanteenCount: Encodable, Sendable, Equatable {
                   counted.insert(e.beneficiaryId).inserted else { continue }
             let day = facts[e.beneficiaryId] ?? []
             let served = LocalFacts.served(day, service: e.serviceId)
-            guard served || LocalFacts.expectsMeal(day, service: service) else { continue }
+            // A pupil not in their class that day (not started yet, or left) is not expected, unless served.
+            guard served || (LocalFacts.expectsMeal(day, service: service)
+                             && ClassMembership.isAtSchool(membership[e.beneficiaryId], on: date)) else { continue }
             let key = classOf[e.beneficiaryId] ?? nil
             var line = tally[key] ?? (0, 0)
             line.expected += 1

@@ -19,6 +19,15 @@ public enum ClientMigrations {
                 """)
         }
         m.registerMigration("v5-peer-justification-reason", V5PeerJustificationReason.apply)
+        m.registerMigration("v6-dated-class-membership") { db in
+            // The dates a child is in its class. The replica is downloaded again at the next sync (no cursor: a
+            // snapshot), so the children already held get their dates too.
+            try db.execute("""
+                ALTER TABLE beneficiary ADD COLUMN class_from TEXT;
+                ALTER TABLE beneficiary ADD COLUMN class_to TEXT;
+                UPDATE device SET cursor = NULL;
+                """)
+        }
         return m
     }
 }

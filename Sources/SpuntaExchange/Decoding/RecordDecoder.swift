@@ -359,6 +359,18 @@ enum RecordDecoder {
             r.report("data di nascita \(birthDate.italian) non coerente con il codice fiscale \(fiscalCode.value) (che indica il \(String(format: "%02d/%02d/..%02d", encoded.day, encoded.month, encoded.year % 100)))")
         }
         let schoolClass = r.keeping("class", from: stored, \.classId, fallback: nil) { r.reference("class") }
+        let classFrom = r.keeping("class-from", from: stored, \.classFrom, fallback: nil) { r.date("class-from", required: false) }
+        let classTo = r.keeping("class-to", from: stored, \.classTo, fallback: nil) { r.date("class-to", required: false) }
+        let grade = r.keeping("grade", from: stored, \.grade, fallback: nil) { () -> Int? in
+            guard r.optional("grade") != nil else { return nil }
+            return r.integer("grade", in: 1...5)
+        }
+        if schoolClass == nil, classFrom != nil || classTo != nil {
+            r.report("date di appartenenza alla classe («class-from», «class-to») senza classe: indicare la classe nel campo «class»")
+        }
+        if let classFrom, let classTo, classTo < classFrom {
+            r.report("in classe dal \(classFrom.italian) al \(classTo.italian): la fine precede l'inizio")
+        }
         var links: [Beneficiary.PayerLink]
         if let xmlPayers {
             links = xmlPayers
@@ -393,7 +405,7 @@ enum RecordDecoder {
         guard !r.hasProblems, let id, let fiscalCode, let surname, let givenName, let birthDate else { return nil }
         return Beneficiary(
             id: id, fiscalCode: fiscalCode.value, surname: surname, givenName: givenName, birthDate: birthDate,
-            classId: schoolClass, payers: links
+            classId: schoolClass, payers: links, classFrom: classFrom, classTo: classTo, grade: grade
         )
     }
 

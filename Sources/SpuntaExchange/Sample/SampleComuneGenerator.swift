@@ -60,6 +60,7 @@ public struct SampleComuneGenerator {
         buildDiets()
         buildRoutes()
         buildClassesAndChildren()
+        gradesAndLateStarts()
         buildNursery()
         buildTransportAndPreSchool()
         return data
@@ -378,6 +379,21 @@ public struct SampleComuneGenerator {
                 let exemption = rng.chance(1) ? 100 : 0
                 enroll(child.id, service: service, site: schoolClass.siteId, diet: randomDiet(), start: canteenStart, exemption: exemption)
             }
+        }
+    }
+
+    /// The anno di corso of every primary pupil (the digit of the class name), and a pupil who joins a class in
+    /// the middle of October. Drawn from nothing random, so the rest of the Comune stays as it was; the late start
+    /// is in a Rodari class, whose canteen charges scans only, before the day the demo tells.
+    private mutating func gradesAndLateStarts() {
+        let classes = Dictionary(data.classes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in data.beneficiaries.indices {
+            guard let id = data.beneficiaries[index].classId, let schoolClass = classes[id],
+                  primarySiteIDs.contains(schoolClass.siteId), let digit = schoolClass.name.first?.wholeNumberValue else { continue }
+            data.beneficiaries[index].grade = digit
+        }
+        if let late = data.beneficiaries.lastIndex(where: { $0.classId == "S01-2B" }) {
+            data.beneficiaries[late].classFrom = LocalDate(year: 2026, month: 10, day: 12)!
         }
     }
 

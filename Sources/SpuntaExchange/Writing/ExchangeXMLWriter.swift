@@ -73,6 +73,8 @@ public enum ExchangeXMLWriter {
             element("beneficiary", [
                 ("id", b.id), ("fiscal-code", b.fiscalCode), ("surname", b.surname), ("given-name", b.givenName),
                 ("birth-date", b.birthDate.description), ("class", empty(b.classId)),
+                ("class-from", empty(b.classFrom?.description)), ("class-to", empty(b.classTo?.description)),
+                ("grade", empty(b.grade.map(String.init))),
             ], children: b.payers.map { element("payer", [("ref", $0.payerId), ("primary", $0.primary ? "true" : nil)]) })
         }
         section(&out, "enrollments", s.enrollments) { e in

@@ -178,24 +178,34 @@ public struct ReplicaMunicipality: Codable, Sendable, Hashable {
     }
 }
 
-/// A child as a device knows it: name and class, no codice fiscale, no payers.
+/// A child as a device knows it: name and class (with the dates the child is in it), no codice fiscale, no payers.
 public struct ReplicaBeneficiary: Codable, Sendable, Hashable {
     public var id: String
     public var surname: String
     public var givenName: String
     public var classId: String?
+    /// First and last day in the class (absent: the whole school year).
+    public var classFrom: LocalDate?
+    public var classTo: LocalDate?
 
-    public init(id: String, surname: String, givenName: String, classId: String?) {
+    public init(id: String, surname: String, givenName: String, classId: String?, classFrom: LocalDate? = nil, classTo: LocalDate? = nil) {
         self.id = id
         self.surname = surname
         self.givenName = givenName
         self.classId = classId
+        self.classFrom = classFrom
+        self.classTo = classTo
     }
 
     public var fullName: String { "\(surname) \(givenName)" }
 
+    /// The class with its dates, read by the roll call and the counts (`ClassMembership`).
+    public var membership: ClassMembership? {
+        classId.map { ClassMembership(classId: $0, from: classFrom, to: classTo) }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, surname, givenName = "given_name", classId = "class_id"
+        case id, surname, givenName = "given_name", classId = "class_id", classFrom = "class_from", classTo = "class_to"
     }
 }
 

@@ -202,16 +202,19 @@ extension Payer: MasterDataRow {
 
 extension Beneficiary: MasterDataRow {
     public static let table = "beneficiary"
-    public static let columnNames = ["id", "fiscal_code", "surname", "given_name", "birth_date", "class_id"]
+    public static let columnNames = ["id", "fiscal_code", "surname", "given_name", "birth_date", "class_id", "class_from", "class_to", "grade"]
 
     public init(row: Row) throws {
         self.init(
             id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], birthDate: try MasterDataStore.date(row[4]),
-            classId: try row[5], payers: []
+            classId: try row[5], payers: [], classFrom: try (row[6] as String?).map(MasterDataStore.date),
+            classTo: try (row[7] as String?).map(MasterDataStore.date), grade: try row[8]
         )
     }
 
-    public var values: StatementArguments { [id, fiscalCode, surname, givenName, birthDate.description, classId] }
+    public var values: StatementArguments {
+        [id, fiscalCode, surname, givenName, birthDate.description, classId, classFrom?.description, classTo?.description, grade]
+    }
 }
 
 extension Enrollment: MasterDataRow {

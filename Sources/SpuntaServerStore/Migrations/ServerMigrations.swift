@@ -29,6 +29,14 @@ public enum ServerMigrations {
                 ALTER TABLE closure ADD COLUMN site_ids TEXT NOT NULL DEFAULT '';
                 """)
         }
+        m.registerMigration("v14-dated-class-membership-and-grade") { db in
+            // When a child is in its class (null: the whole school year) and the anno di corso (1–5).
+            try db.execute("""
+                ALTER TABLE beneficiary ADD COLUMN class_from TEXT;
+                ALTER TABLE beneficiary ADD COLUMN class_to TEXT;
+                ALTER TABLE beneficiary ADD COLUMN grade INTEGER;
+                """)
+        }
         return m
     }
 }

@@ -83,7 +83,10 @@ public struct ReplicaProjector {
             return .route(route)
         case .beneficiaries:
             guard try beneficiaryInScope(id), let child = try Beneficiary.live(db, id: id) else { return nil }
-            return .beneficiary(ReplicaBeneficiary(id: id, surname: child.surname, givenName: child.givenName, classId: child.classId))
+            return .beneficiary(ReplicaBeneficiary(
+                id: id, surname: child.surname, givenName: child.givenName, classId: child.classId, classFrom: child.classFrom,
+                classTo: child.classTo
+            ))
         case .enrollments:
             guard let e = try Enrollment.live(db, id: id) else { return nil }
             switch scope.role {
