@@ -141,18 +141,19 @@ public struct ReplicaStore {
 
 /// A child in the replica's `beneficiary` table: its columns, read and written here only.
 extension ReplicaBeneficiary {
-    static let columns = "id, surname, given_name, class_id, class_from, class_to"
+    static let columns = "id, surname, given_name, class_id, class_from, class_to, emergency_plan"
     static let placeholders = columns.split(separator: ",").map { _ in "?" }.joined(separator: ", ")
 
     init(row: Row) throws {
         self.init(
             id: try row[0], surname: try row[1], givenName: try row[2], classId: try row[3],
-            classFrom: (try row[4] as String?).flatMap { LocalDate($0) }, classTo: (try row[5] as String?).flatMap { LocalDate($0) }
+            classFrom: (try row[4] as String?).flatMap { LocalDate($0) }, classTo: (try row[5] as String?).flatMap { LocalDate($0) },
+            emergencyPlan: try row[6]
         )
     }
 
     /// The values of `columns`, in order.
-    var values: StatementArguments { [id, surname, givenName, classId, classFrom?.description, classTo?.description] }
+    var values: StatementArguments { [id, surname, givenName, classId, classFrom?.description, classTo?.description, emergencyPlan] }
 }
 
 /// An enrollment in the replica's `enrollment` table: its columns, read and written here only.

@@ -109,9 +109,11 @@ public enum DeviceReports {
         public let schoolClass: String
         /// `expected`, `absent` or `served`.
         public let status: String
+        /// Allergia grave: the emergency plan, which the kitchen's sheet lists first by name.
+        public var emergencyPlan: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case beneficiaryId = "beneficiary_id", name, schoolClass = "class", status
+            case beneficiaryId = "beneficiary_id", name, schoolClass = "class", status, emergencyPlan = "emergency_plan"
         }
     }
 
@@ -166,7 +168,7 @@ public enum DeviceReports {
             if line.isSpecialDiet {
                 line.children.append(MealChild(
                     beneficiaryId: child.id, name: child.fullName, schoolClass: className,
-                    status: served ? "served" : (out ? "absent" : "expected")
+                    status: served ? "served" : (out ? "absent" : "expected"), emergencyPlan: child.emergencyPlan
                 ))
             }
             lines[key] = line

@@ -33,9 +33,12 @@ public final class RollCall: Sendable {
         public var unjustified: [LocalDate]
         /// Justifications of absences in the window up to this day (this day's included), oldest first.
         public var justifications: [Justification]
+        /// Allergia grave: the child's emergency plan, shown before the register.
+        public var emergencyPlan: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case beneficiaryId = "beneficiary_id", name, status, time, markedElsewhere = "marked_elsewhere", unjustified, justifications
+            case emergencyPlan = "emergency_plan"
         }
 
         /// The mark in words: "assente", "entrata alle 09:15", "da segnare".
@@ -136,7 +139,7 @@ public final class RollCall: Sendable {
                     beneficiaryId: child.id, name: child.fullName, status: mark?.status, time: mark?.time,
                     markedElsewhere: mark.map { !$0.own } ?? false,
                     unjustified: try unjustified(db, child.id, justified: Set(justified.map(\.absenceDate))),
-                    justifications: justified
+                    justifications: justified, emergencyPlan: child.emergencyPlan
                 )
             }
         }

@@ -45,6 +45,11 @@ public struct ScanPrinter {
 
     public func print(_ outcome: ScanOutcome) {
         let who = outcome.who
+        // A severe allergy comes before everything else about the child, whole.
+        if let plan = outcome.emergencyPlan {
+            output.bell()
+            block("!!!", "ALLERGIA GRAVE — \(who): \(plan)", [.inverse, .red, .bold])
+        }
         switch outcome.result {
         case .ok:
             let byName = outcome.message.hasPrefix("Registrato per nome") ? " (per nome)" : ""

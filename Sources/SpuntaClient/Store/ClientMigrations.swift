@@ -28,6 +28,10 @@ public enum ClientMigrations {
                 UPDATE device SET cursor = NULL;
                 """)
         }
+        m.registerMigration("v7-severe-allergy-plan") { db in
+            // The emergency plan of a child's severe allergy, shown first; downloaded again at the next sync.
+            try db.execute("ALTER TABLE beneficiary ADD COLUMN emergency_plan TEXT; UPDATE device SET cursor = NULL;")
+        }
         return m
     }
 }

@@ -143,9 +143,21 @@ enum RecordDecoder {
             return allergens
         }
         let notes = r.keeping("notes", from: stored, \.notes, fallback: "") { r.optional("notes") ?? "" }
+        let category = r.keeping("category", from: stored, \.category, fallback: nil) { () -> Diet.Category? in
+            guard r.optional("category") != nil else { return nil }
+            return r.choice("category", Diet.Category.self)
+        }
+        let severe = r.keeping("severe-allergy", from: stored, \.severeAllergy, fallback: false) { r.bool("severe-allergy", default: false) }
+        let plan = r.keeping("emergency-plan", from: stored, \.emergencyPlan, fallback: "") { r.optional("emergency-plan") ?? "" }
+        if severe, plan.isEmpty {
+            r.report("allergia grave («severe-allergy») senza piano di emergenza: scrivere nel campo «emergency-plan» che cosa fare (es. adrenalina autoiniettabile nello zaino, chiamare il 112)")
+        }
+        if severe, let category, category != .medical {
+            r.report("un'allergia grave è una dieta sanitaria: «category» è \(category.rawValue), atteso medical")
+        }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let name else { return nil }
-        return Diet(id: id, name: name, allergens: allergens, notes: notes)
+        return Diet(id: id, name: name, allergens: allergens, notes: notes, category: category, severeAllergy: severe, emergencyPlan: plan)
     }
 
     static func tariff(_ r: FieldReader, bands xmlBands: [Tariff.Band]?, stored base: StoredRecords) -> Tariff? {

@@ -29,7 +29,7 @@ final class FieldReader {
     /// Descriptive fields where a spreadsheet cell may hold a line break (Alt+Invio) or a tab: these are
     /// folded into one space, since refusing a whole import for them would help nobody and, on one line,
     /// they cannot forge anything. Everywhere else (names above all) they are refused.
-    static let foldedFields: Set<String> = ["address", "notes"]
+    static let foldedFields: Set<String> = ["address", "notes", "emergency-plan"]
 
     init(values: [String: String], order: [String], location: SourceLocation, kind: EntityKind) {
         var trimmed: [String: String] = [:]

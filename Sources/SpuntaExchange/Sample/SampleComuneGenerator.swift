@@ -168,15 +168,18 @@ public struct SampleComuneGenerator {
 
     private mutating func buildDiets() {
         data.diets = [
-            Diet(id: "D-CEL", name: "Celiachia (senza glutine)", allergens: [.gluten], notes: "Certificato medico: celiachia"),
-            Diet(id: "D-LAT", name: "Senza latte e derivati", allergens: [.milk], notes: "Intolleranza al lattosio"),
-            Diet(id: "D-UOVA", name: "Senza uova", allergens: [.eggs], notes: "Allergia alle proteine dell'uovo"),
+            Diet(id: "D-CEL", name: "Celiachia (senza glutine)", allergens: [.gluten], notes: "Certificato medico: celiachia",
+                 category: .medical),
+            Diet(id: "D-LAT", name: "Senza latte e derivati", allergens: [.milk], notes: "Intolleranza al lattosio", category: .medical),
+            Diet(id: "D-UOVA", name: "Senza uova", allergens: [.eggs], notes: "Allergia alle proteine dell'uovo", category: .medical),
             Diet(id: "D-FRUTTA", name: "Senza frutta a guscio e arachidi", allergens: [.nuts, .peanuts],
-                 notes: "Allergia grave: rischio anafilassi, adrenalina in segreteria"),
-            Diet(id: "D-MARE", name: "Senza pesce, crostacei e molluschi", allergens: [.fish, .crustaceans, .molluscs], notes: ""),
-            Diet(id: "D-SOIA", name: "Senza soia e sesamo", allergens: [.soy, .sesame], notes: ""),
-            Diet(id: "D-NOMAIALE", name: "Senza carne di maiale", allergens: [], notes: "Motivi religiosi"),
-            Diet(id: "D-VEG", name: "Vegetariana", allergens: [], notes: "Scelta della famiglia"),
+                 notes: "Allergia grave: rischio anafilassi, adrenalina in segreteria", category: .medical, severeAllergy: true,
+                 emergencyPlan: "Rischio anafilassi: adrenalina autoiniettabile in segreteria; chiamare il 112 e la famiglia."),
+            Diet(id: "D-MARE", name: "Senza pesce, crostacei e molluschi", allergens: [.fish, .crustaceans, .molluscs], notes: "",
+                 category: .medical),
+            Diet(id: "D-SOIA", name: "Senza soia e sesamo", allergens: [.soy, .sesame], notes: "", category: .medical),
+            Diet(id: "D-NOMAIALE", name: "Senza carne di maiale", allergens: [], notes: "Motivi religiosi", category: .religious),
+            Diet(id: "D-VEG", name: "Vegetariana", allergens: [], notes: "Scelta della famiglia", category: .ethical),
         ]
     }
 

@@ -39,7 +39,10 @@ public enum ExchangeXMLWriter {
             ])
         }
         section(&out, "diets", s.diets) { d in
-            element("diet", [("id", d.id), ("name", d.name), ("allergens", list(d.allergens.map(\.rawValue))), ("notes", d.notes)])
+            element("diet", [
+                ("id", d.id), ("name", d.name), ("allergens", list(d.allergens.map(\.rawValue))), ("notes", d.notes),
+                ("category", empty(d.category?.rawValue)), ("severe-allergy", flag(d.severeAllergy)), ("emergency-plan", d.emergencyPlan),
+            ])
         }
         section(&out, "tariffs", s.tariffs) { t in
             element("tariff", [

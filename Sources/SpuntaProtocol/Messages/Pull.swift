@@ -187,14 +187,21 @@ public struct ReplicaBeneficiary: Codable, Sendable, Hashable {
     /// First and last day in the class (absent: the whole school year).
     public var classFrom: LocalDate?
     public var classTo: LocalDate?
+    /// Allergia grave: the emergency plan, on the devices of those who look after the child at school and at the
+    /// canteen (teacher, canteen), shown before anything else about the child; absent when there is none.
+    public var emergencyPlan: String?
 
-    public init(id: String, surname: String, givenName: String, classId: String?, classFrom: LocalDate? = nil, classTo: LocalDate? = nil) {
+    public init(
+        id: String, surname: String, givenName: String, classId: String?, classFrom: LocalDate? = nil, classTo: LocalDate? = nil,
+        emergencyPlan: String? = nil
+    ) {
         self.id = id
         self.surname = surname
         self.givenName = givenName
         self.classId = classId
         self.classFrom = classFrom
         self.classTo = classTo
+        self.emergencyPlan = emergencyPlan
     }
 
     public var fullName: String { "\(surname) \(givenName)" }
@@ -206,6 +213,7 @@ public struct ReplicaBeneficiary: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case id, surname, givenName = "given_name", classId = "class_id", classFrom = "class_from", classTo = "class_to"
+        case emergencyPlan = "emergency_plan"
     }
 }
 

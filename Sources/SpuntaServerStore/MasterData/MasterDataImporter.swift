@@ -199,6 +199,14 @@ public enum MasterDataImporter {
                 logged.insert(key)
             }
         }
+        // A child whose emergency plan changed (a diet made severe, an enrollment given that diet): the devices
+        // that hold the child receive it again, since the plan travels with the child.
+        for child in Set(final.beneficiaries.map(\.id)).sorted()
+        where !logged.contains(EntityKey(.beneficiaries, child)) && current.emergencyPlan(of: child) != final.emergencyPlan(of: child) {
+            try ChangeLog.record(db, entity: EntityKind.beneficiaries.rawValue, id: child, action: .upsert,
+                                 keys: try ScopeIndex.beneficiaryKeys(db, child), at: now)
+            logged.insert(EntityKey(.beneficiaries, child))
+        }
         try credit.log(db, at: now)
 
         var summary = ImportSummary(files: [], changed: 0, created: [:], updated: [:], removed: [:], totals: [:], dryRun: false)

@@ -113,16 +113,19 @@ extension Service: MasterDataRow {
 
 extension Diet: MasterDataRow {
     public static let table = "diet"
-    public static let columnNames = ["id", "name", "allergens", "notes"]
+    public static let columnNames = ["id", "name", "allergens", "notes", "category", "severe_allergy", "emergency_plan"]
 
     public init(row: Row) throws {
         self.init(
             id: try row[0], name: try row[1],
-            allergens: try (row[2] as String).split(separator: ",").map { try MasterDataStore.choice(String($0)) }, notes: try row[3]
+            allergens: try (row[2] as String).split(separator: ",").map { try MasterDataStore.choice(String($0)) }, notes: try row[3],
+            category: try (row[4] as String?).map { try MasterDataStore.choice($0) }, severeAllergy: try row[5], emergencyPlan: try row[6]
         )
     }
 
-    public var values: StatementArguments { [id, name, allergens.map(\.rawValue).joined(separator: ","), notes] }
+    public var values: StatementArguments {
+        [id, name, allergens.map(\.rawValue).joined(separator: ","), notes, category?.rawValue, severeAllergy, emergencyPlan]
+    }
 }
 
 extension Tariff: MasterDataRow {

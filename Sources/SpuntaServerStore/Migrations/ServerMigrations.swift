@@ -37,6 +37,14 @@ public enum ServerMigrations {
                 ALTER TABLE beneficiary ADD COLUMN grade INTEGER;
                 """)
         }
+        m.registerMigration("v15-diet-category-and-severe-allergy") { db in
+            // Medical, religious or ethical; a severe allergy with the emergency plan every device shows first.
+            try db.execute("""
+                ALTER TABLE diet ADD COLUMN category TEXT;
+                ALTER TABLE diet ADD COLUMN severe_allergy INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE diet ADD COLUMN emergency_plan TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return m
     }
 }

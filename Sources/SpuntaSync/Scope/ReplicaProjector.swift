@@ -85,7 +85,7 @@ public struct ReplicaProjector {
             guard try beneficiaryInScope(id), let child = try Beneficiary.live(db, id: id) else { return nil }
             return .beneficiary(ReplicaBeneficiary(
                 id: id, surname: child.surname, givenName: child.givenName, classId: child.classId, classFrom: child.classFrom,
-                classTo: child.classTo
+                classTo: child.classTo, emergencyPlan: scope.role == .bus ? nil : try emergencyPlan(id)
             ))
         case .enrollments:
             guard let e = try Enrollment.live(db, id: id) else { return nil }
@@ -122,6 +122,18 @@ public struct ReplicaProjector {
                 """, [beneficiary])
             return .balance(ReplicaBalance(beneficiaryId: beneficiary, serviceId: service, balanceCents: balance, thresholdCents: threshold))
         }
+    }
+
+    /// The emergency plans of the child's severe allergies, as `MasterDataSet.emergencyPlan(of:)` reads them.
+    private func emergencyPlan(_ child: String) throws -> String? {
+        let kinds = Self.inList(Service.Kind.allCases.filter(\.servesMeals).map(\.rawValue))
+        let plans = try db.fetchAll("""
+            SELECT DISTINCT d.emergency_plan FROM enrollment e JOIN diet d ON d.id = e.diet_id AND d.deleted = 0
+                JOIN service s ON s.id = e.service_id AND s.deleted = 0
+            WHERE e.beneficiary_id = ? AND e.deleted = 0 AND d.severe_allergy = 1 AND s.kind IN \(kinds.sql)
+            ORDER BY 1
+            """, [child] + kinds.args).map { try $0[0] as String }
+        return plans.isEmpty ? nil : plans.joined(separator: " ")
     }
 
     /// Whether the service serves meals (canteen, nursery): only those carry a diet to the door.
