@@ -32,6 +32,14 @@ public enum ClientMigrations {
             // The emergency plan of a child's severe allergy, shown first; downloaded again at the next sync.
             try db.execute("ALTER TABLE beneficiary ADD COLUMN emergency_plan TEXT; UPDATE device SET cursor = NULL;")
         }
+        m.registerMigration("v8-bus-school-of-child") { db in
+            // The child's school on the bus (the enrollment's, else the class's plesso); downloaded again.
+            try db.execute("""
+                ALTER TABLE beneficiary ADD COLUMN class_site_id TEXT;
+                ALTER TABLE enrollment ADD COLUMN school_id TEXT;
+                UPDATE device SET cursor = NULL;
+                """)
+        }
         return m
     }
 }

@@ -88,7 +88,7 @@ enum RecordDecoder {
         if let start, let end, start > end {
             r.report("il servizio inizia il \(start.italian) e finisce il \(end.italian): la fine deve seguire l'inizio")
         }
-        let weekdays = r.keeping("weekdays", from: stored, \.weekdays, fallback: [1, 2, 3, 4, 5]) { weekdayList(r) }
+        let weekdays = r.keeping("weekdays", from: stored, \.weekdays, fallback: [1, 2, 3, 4, 5]) { weekdayList(r, field: "weekdays", fallback: [1, 2, 3, 4, 5]) }
         let sites = r.keeping("sites", from: stored, \.siteIds, fallback: []) { r.list("sites") }
         let cutoff = r.keeping("cutoff", from: stored, \.cutoff, fallback: nil) { r.time("cutoff", required: false) }
         if let basis, basis == .register || basis == .both, cutoff == nil {
@@ -108,9 +108,9 @@ enum RecordDecoder {
         )
     }
 
-    /// `1-5`, `1,2,3,4,5` or `1;3;5`; default Monday to Friday.
-    private static func weekdayList(_ r: FieldReader) -> [Int] {
-        guard let text = r.optional("weekdays") else { return [1, 2, 3, 4, 5] }
+    /// `1-5`, `1,2,3,4,5` or `1;3;5` in `field`; `fallback` when it is empty.
+    private static func weekdayList(_ r: FieldReader, field: String, fallback: [Int]) -> [Int] {
+        guard let text = r.optional(field) else { return fallback }
         var days: Set<Int> = []
         for part in text.split(whereSeparator: { $0 == "," || $0 == ";" }) {
             let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -119,7 +119,7 @@ enum RecordDecoder {
             } else if bounds.count == 2, let a = bounds[0], let b = bounds[1], (1...7).contains(a), (1...7).contains(b), a <= b {
                 days.formUnion(a...b)
             } else {
-                r.report("giorni della settimana «\(text)» non validi: numeri da 1 (lunedì) a 7 (domenica), es. 1-5")
+                r.report("giorni della settimana «\(text)» nel campo «\(field)» non validi: numeri da 1 (lunedì) a 7 (domenica), es. 1-5")
                 return []
             }
         }
@@ -251,13 +251,32 @@ enum RecordDecoder {
         }
     }
 
-    static func route(_ r: FieldReader, stops: [Stop]) -> Route? {
+    static func route(_ r: FieldReader, stops: [Stop], schools: [RouteSchool] = []) -> Route? {
         let id = r.id()
         let service = r.id("service")
         let name = r.required("name")
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let service, let name else { return nil }
-        return Route(id: id, serviceId: service, name: name, stops: stops)
+        return Route(id: id, serviceId: service, name: name, stops: stops, schools: schools)
+    }
+
+    /// `<school site stop arrival return short-return short-days>` inside a `<route>`.
+    static func routeSchool(_ r: FieldReader) -> RouteSchool? {
+        let site = r.id("site")
+        let stop = r.id("stop")
+        let arrival = r.time("arrival")
+        let back = r.time("return")
+        let shortReturn = r.time("short-return", required: false)
+        let shortDays = r.optional("short-days").map { _ in weekdayList(r, field: "short-days", fallback: []) } ?? []
+        if !shortDays.isEmpty, shortReturn == nil {
+            r.report("giorni senza rientro pomeridiano («short-days») senza l'orario di ritorno di quei giorni («short-return»)")
+        }
+        if let arrival, let back, back <= arrival {
+            r.report("il ritorno da scuola alle \(back) non segue l'arrivo alle \(arrival)")
+        }
+        r.reportUnknownFields()
+        guard !r.hasProblems, let site, let stop, let arrival, let back else { return nil }
+        return RouteSchool(siteId: site, stopId: stop, arrival: arrival, returnTime: back, shortReturn: shortReturn, shortDays: shortDays)
     }
 
     static func stop(_ r: FieldReader) -> Stop? {
@@ -440,6 +459,7 @@ enum RecordDecoder {
         let outbound = r.keeping("outbound-stop", from: stored, \.outboundStopId, fallback: nil) { r.reference("outbound-stop") }
         let back = r.keeping("return-stop", from: stored, \.returnStopId, fallback: nil) { r.reference("return-stop") }
         let tariff = r.keeping("tariff", from: stored, \.tariffId, fallback: nil) { r.reference("tariff") }
+        let school = r.keeping("school", from: stored, \.schoolId, fallback: nil) { r.reference("school") }
         let start = r.date("start")
         let end = r.keeping("end", from: stored, \.endDate, fallback: nil) { r.date("end", required: false) }
         if let start, let end, end < start {
@@ -453,7 +473,7 @@ enum RecordDecoder {
         return Enrollment(
             id: id, beneficiaryId: beneficiary, serviceId: service, siteId: site, dietId: diet, routeId: route,
             outboundStopId: outbound, returnStopId: back, tariffId: tariff, startDate: start, endDate: end,
-            exemptionPercent: exemption
+            exemptionPercent: exemption, schoolId: school
         )
     }
 

@@ -209,6 +209,18 @@ public struct SampleComuneGenerator {
             Route(id: "L1", serviceId: "TRASPORTO", name: "Linea 1 – Nord (Borgo)", stops: stops("L1", north, firstOutbound: 7 * 60 + 10, lastReturn: 17 * 60 + 5)),
             Route(id: "L2", serviceId: "TRASPORTO", name: "Linea 2 – Sud (Campagna)", stops: stops("L2", south, firstOutbound: 7 * 60 + 15, lastReturn: 17 * 60 + 10)),
         ]
+        // Both lines serve both primary schools, each with its own times: Montessori has no afternoon school on
+        // Wednesdays, so the bus leaves it at 12:35 that day.
+        for index in data.routes.indices {
+            let stops = data.routes[index].stops
+            guard let first = stops.first, let last = stops.last else { continue }
+            let t = { (h: Int, m: Int) in LocalTime(hour: h, minute: m)! }
+            data.routes[index].schools = [
+                RouteSchool(siteId: "S01", stopId: index == 0 ? stops[min(1, stops.count - 1)].id : first.id, arrival: t(7, 55),
+                            returnTime: t(16, 20)),
+                RouteSchool(siteId: "S02", stopId: last.id, arrival: t(8, 5), returnTime: t(16, 35), shortReturn: t(12, 35), shortDays: [3]),
+            ]
+        }
     }
 
     // MARK: People
@@ -422,6 +434,10 @@ public struct SampleComuneGenerator {
             let back = rng.chance(85) ? stop : rng.pick(route.stops)
             routeCount[route.id, default: 0] += 1
             enroll(child.id, service: "TRASPORTO", route: route.id, outbound: stop.id, back: back.id, start: Self.yearStart)
+            // Every other enrollment names the child's school; the others leave it to the class's plesso.
+            if enrollmentCount % 2 == 0, let site = data.classes.first(where: { $0.id == child.classId })?.siteId {
+                data.enrollments[data.enrollments.count - 1].schoolId = site
+            }
         }
         for child in primary where child.classId?.hasPrefix("S01") == true && rng.chance(12) {
             enroll(child.id, service: "PRESCUOLA", site: "S01", start: Self.yearStart)

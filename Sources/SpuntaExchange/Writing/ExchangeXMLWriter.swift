@@ -60,6 +60,12 @@ public enum ExchangeXMLWriter {
                 element("stop", [
                     ("id", stop.id), ("name", stop.name), ("outbound", stop.outboundTime.description), ("return", stop.returnTime.description),
                 ])
+            } + r.schools.map { school in
+                element("school", [
+                    ("site", school.siteId), ("stop", school.stopId), ("arrival", school.arrival.description),
+                    ("return", school.returnTime.description), ("short-return", school.shortReturn?.description),
+                    ("short-days", school.shortDays.isEmpty ? nil : school.shortDays.map(String.init).joined(separator: ",")),
+                ])
             })
         }
         section(&out, "payers", s.payers) { p in
@@ -84,7 +90,7 @@ public enum ExchangeXMLWriter {
             element("enrollment", [
                 ("id", e.id), ("beneficiary", e.beneficiaryId), ("service", e.serviceId), ("site", empty(e.siteId)),
                 ("diet", empty(e.dietId)), ("route", empty(e.routeId)), ("outbound-stop", empty(e.outboundStopId)),
-                ("return-stop", empty(e.returnStopId)), ("tariff", empty(e.tariffId)), ("start", e.startDate.description),
+                ("return-stop", empty(e.returnStopId)), ("tariff", empty(e.tariffId)), ("school", empty(e.schoolId)), ("start", e.startDate.description),
                 ("end", empty(e.endDate?.description)), ("exemption", number(e.exemptionPercent)),
             ])
         }

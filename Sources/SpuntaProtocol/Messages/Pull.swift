@@ -190,11 +190,14 @@ public struct ReplicaBeneficiary: Codable, Sendable, Hashable {
     /// Allergia grave: the emergency plan, on the devices of those who look after the child at school and at the
     /// canteen (teacher, canteen), shown before anything else about the child; absent when there is none.
     public var emergencyPlan: String?
+    /// The plesso of the child's class: the school the bus takes the child to when the enrollment names none.
+    public var classSiteId: String?
 
     public init(
         id: String, surname: String, givenName: String, classId: String?, classFrom: LocalDate? = nil, classTo: LocalDate? = nil,
-        emergencyPlan: String? = nil
+        emergencyPlan: String? = nil, classSiteId: String? = nil
     ) {
+        self.classSiteId = classSiteId
         self.id = id
         self.surname = surname
         self.givenName = givenName
@@ -213,7 +216,7 @@ public struct ReplicaBeneficiary: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case id, surname, givenName = "given_name", classId = "class_id", classFrom = "class_from", classTo = "class_to"
-        case emergencyPlan = "emergency_plan"
+        case emergencyPlan = "emergency_plan", classSiteId = "class_site_id"
     }
 }
 
@@ -229,11 +232,14 @@ public struct ReplicaEnrollment: Codable, Sendable, Hashable {
     public var returnStopId: String?
     public var startDate: LocalDate
     public var endDate: LocalDate?
+    /// Transport: the child's school among the line's (absent: the school of the child's class).
+    public var schoolId: String?
 
     public init(
         id: String, beneficiaryId: String, serviceId: String, siteId: String?, dietId: String?, routeId: String?,
-        outboundStopId: String?, returnStopId: String?, startDate: LocalDate, endDate: LocalDate?
+        outboundStopId: String?, returnStopId: String?, startDate: LocalDate, endDate: LocalDate?, schoolId: String? = nil
     ) {
+        self.schoolId = schoolId
         self.id = id
         self.beneficiaryId = beneficiaryId
         self.serviceId = serviceId
@@ -253,7 +259,7 @@ public struct ReplicaEnrollment: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case id, beneficiaryId = "beneficiary_id", serviceId = "service_id", siteId = "site_id", dietId = "diet_id"
         case routeId = "route_id", outboundStopId = "outbound_stop_id", returnStopId = "return_stop_id"
-        case startDate = "start_date", endDate = "end_date"
+        case startDate = "start_date", endDate = "end_date", schoolId = "school_id"
     }
 }
 

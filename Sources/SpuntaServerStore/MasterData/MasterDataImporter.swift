@@ -125,7 +125,7 @@ public enum MasterDataImporter {
             // A route whose only change is its stops counts as its stops' change, not as a route update.
             let onlyStops = final.routes.filter { route in
                 current.routes.first { $0.id == route.id }.map { old in
-                    old != route && Route(id: old.id, serviceId: old.serviceId, name: old.name, stops: route.stops) == route
+                    old != route && Route(id: old.id, serviceId: old.serviceId, name: old.name, stops: route.stops, schools: old.schools) == route
                 } ?? false
             }.count
             routes.updated -= onlyStops

@@ -224,21 +224,22 @@ extension Enrollment: MasterDataRow {
     public static let table = "enrollment"
     public static let columnNames = [
         "id", "beneficiary_id", "service_id", "site_id", "diet_id", "route_id", "outbound_stop_id", "return_stop_id",
-        "tariff_id", "start_date", "end_date", "exemption_percent",
+        "tariff_id", "start_date", "end_date", "exemption_percent", "school_id",
     ]
 
     public init(row: Row) throws {
         self.init(
             id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
             routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7], tariffId: try row[8],
-            startDate: try MasterDataStore.date(row[9]), endDate: try (row[10] as String?).map(MasterDataStore.date), exemptionPercent: try row[11]
+            startDate: try MasterDataStore.date(row[9]), endDate: try (row[10] as String?).map(MasterDataStore.date), exemptionPercent: try row[11],
+            schoolId: try row[12]
         )
     }
 
     public var values: StatementArguments {
         [
             id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, tariffId, startDate.description,
-            endDate?.description, exemptionPercent,
+            endDate?.description, exemptionPercent, schoolId,
         ]
     }
 }

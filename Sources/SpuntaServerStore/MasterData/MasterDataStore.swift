@@ -74,9 +74,11 @@ public enum MasterDataStore {
         for row in try db.fetchAll("SELECT \(Stop.columns), route_id FROM stop WHERE deleted = 0 ORDER BY route_id, position") {
             stops[try row[4] as String, default: []].append(try Stop(row: row))
         }
+        let schools = try routeSchools(db)
         s.routes = try Route.allLive(db).map { route in
             var route = route
             route.stops = stops[route.id] ?? []
+            route.schools = schools[route.id] ?? []
             return route
         }
         s.payers = try Payer.allLive(db)
@@ -95,9 +97,22 @@ public enum MasterDataStore {
         return s
     }
 
-    private static func grouped<T>(_ db: Database, _ sql: String, _ make: (Row) throws -> T) throws -> [String: [T]] {
+    /// The schools of every line, by line, in the file's order.
+    public static func routeSchools(_ db: Database, route: String? = nil) throws -> [String: [RouteSchool]] {
+        try grouped(db, """
+            SELECT route_id, site_id, stop_id, arrival, return_time, short_return, short_days FROM route_school
+            WHERE ?1 IS NULL OR route_id = ?1 ORDER BY route_id, position
+            """, [route]) { row in
+            RouteSchool(siteId: try row[1], stopId: try row[2], arrival: try time(row[3]), returnTime: try time(row[4]),
+                        shortReturn: try (row[5] as String?).map(time), shortDays: idList(try row[6]).compactMap { Int($0) })
+        }
+    }
+
+    private static func grouped<T>(
+        _ db: Database, _ sql: String, _ arguments: StatementArguments = [], _ make: (Row) throws -> T
+    ) throws -> [String: [T]] {
         var result: [String: [T]] = [:]
-        for row in try db.fetchAll(sql) {
+        for row in try db.fetchAll(sql, arguments) {
             result[try row[0] as String, default: []].append(try make(row))
         }
         return result
@@ -206,6 +221,14 @@ public enum MasterDataStore {
                 ON CONFLICT (id) DO UPDATE SET route_id = excluded.route_id, position = excluded.position, name = excluded.name,
                     outbound_time = excluded.outbound_time, return_time = excluded.return_time, deleted = 0
                 """, [stop.id, v.id, i, stop.name, stop.outboundTime.description, stop.returnTime.description])
+        }
+        try db.run("DELETE FROM route_school WHERE route_id = ?", [v.id])
+        for (i, school) in v.schools.enumerated() {
+            try db.run("""
+                INSERT INTO route_school (route_id, position, site_id, stop_id, arrival, return_time, short_return, short_days)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [v.id, i, school.siteId, school.stopId, school.arrival.description, school.returnTime.description,
+                      school.shortReturn?.description, school.shortDays.map(String.init).joined(separator: ",")])
         }
     }
 

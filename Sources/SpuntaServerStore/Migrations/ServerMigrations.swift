@@ -45,6 +45,23 @@ public enum ServerMigrations {
                 ALTER TABLE diet ADD COLUMN emergency_plan TEXT NOT NULL DEFAULT '';
                 """)
         }
+        m.registerMigration("v16-bus-line-schools") { db in
+            // The schools a line serves, with their stop and times, and the school of each child on the bus.
+            try db.execute("""
+                CREATE TABLE route_school (
+                    route_id TEXT NOT NULL REFERENCES route(id),
+                    position INTEGER NOT NULL,
+                    site_id TEXT NOT NULL,
+                    stop_id TEXT NOT NULL,
+                    arrival TEXT NOT NULL,
+                    return_time TEXT NOT NULL,
+                    short_return TEXT,
+                    short_days TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (route_id, position)
+                ) STRICT;
+                ALTER TABLE enrollment ADD COLUMN school_id TEXT;
+                """)
+        }
         return m
     }
 }

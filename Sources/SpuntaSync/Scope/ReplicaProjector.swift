@@ -80,12 +80,14 @@ public struct ReplicaProjector {
         case .routes:
             guard scope.role == .bus, scope.routeIDs.contains(id), var route = try Route.live(db, id: id) else { return nil }
             route.stops = try MasterDataStore.stops(db, route: id)
+            route.schools = try MasterDataStore.routeSchools(db, route: id)[id] ?? []
             return .route(route)
         case .beneficiaries:
             guard try beneficiaryInScope(id), let child = try Beneficiary.live(db, id: id) else { return nil }
             return .beneficiary(ReplicaBeneficiary(
                 id: id, surname: child.surname, givenName: child.givenName, classId: child.classId, classFrom: child.classFrom,
-                classTo: child.classTo, emergencyPlan: scope.role == .bus ? nil : try emergencyPlan(id)
+                classTo: child.classTo, emergencyPlan: scope.role == .bus ? nil : try emergencyPlan(id),
+                classSiteId: try child.classId.flatMap { try SchoolClass.live(db, id: $0)?.siteId }
             ))
         case .enrollments:
             guard let e = try Enrollment.live(db, id: id) else { return nil }
@@ -100,7 +102,8 @@ public struct ReplicaProjector {
             return .enrollment(ReplicaEnrollment(
                 id: id, beneficiaryId: e.beneficiaryId, serviceId: e.serviceId, siteId: e.siteId,
                 dietId: diet, routeId: e.routeId,
-                outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate
+                outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate,
+                schoolId: e.schoolId
             ))
         case .cards:
             guard scope.role != .teacher, let card = try Card.live(db, id: id), try beneficiaryInScope(card.beneficiaryId) else { return nil }
