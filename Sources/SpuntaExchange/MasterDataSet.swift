@@ -39,6 +39,18 @@ public struct MasterDataSet: Hashable, Sendable {
         return s
     }
 
+    /// What devices show first about a child: the emergency plans of the severe allergies among the diets of the
+    /// child's enrollments in services that serve meals, joined; nil when there is none. The server's projection
+    /// for devices reads the same (`ReplicaProjector`), and the import re-sends a child whose plan changed.
+    public func emergencyPlan(of child: String) -> String? {
+        let mealServices = Set(services.filter(\.kind.servesMeals).map(\.id))
+        let dietsByID = Dictionary(diets.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let plans = enrollments.filter { $0.beneficiaryId == child && mealServices.contains($0.serviceId) }
+            .compactMap { $0.dietId.flatMap { dietsByID[$0] } }.filter(\.severeAllergy).map(\.emergencyPlan)
+        let unique = plans.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
+        return unique.isEmpty ? nil : unique.joined(separator: " ")
+    }
+
     /// Number of records of a kind.
     public func count(of kind: EntityKind) -> Int {
         switch kind {

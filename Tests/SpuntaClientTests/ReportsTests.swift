@@ -24,7 +24,7 @@ struct ReportsTests {
         return lines
     }
 
-    /// Children enrolled in the canteen, by "class|diet", from the replica.
+    /// Children enrolled in the canteen and in their class on the school day, by "class|diet", from the replica.
     static func enrolled(_ door: FieldDevice) throws -> [String: Int] {
         var counts: [String: Int] = [:]
         let rows = try door.queue().read { db in
@@ -34,7 +34,8 @@ struct ReportsTests {
                 JOIN record r ON r.entity = 'classes' AND r.id = b.class_id
                 LEFT JOIN record d ON d.entity = 'diets' AND d.id = e.diet_id
                 WHERE e.service_id IN ('MENSA', 'MENSA-RODARI')
-                """).map { "\(try $0[0] as String)|\(try $0[1] as String)" }
+                    AND (b.class_from IS NULL OR b.class_from <= ?1) AND (b.class_to IS NULL OR b.class_to >= ?1)
+                """, [schoolDay]).map { "\(try $0[0] as String)|\(try $0[1] as String)" }
         }
         for key in rows { counts[key, default: 0] += 1 }
         return counts

@@ -222,6 +222,26 @@ struct ExchangeExampleTests {
         let data = try queue.read { try MasterDataStore.load($0) }
         #expect(data.payers.first?.mobile == "+393994190634")
         #expect(data.services.first { $0.id == "MENSA-RODARI" }?.weekdays == [1, 2, 3, 4, 5])
-        #expect(data.schoolYears.first?.closures.count == 2)
+        #expect(data.payers.first?.phone == "+390423456789")
+        let closures = data.schoolYears.first?.closures ?? []
+        #expect(closures.count == 3)
+        #expect(closures.filter(\.isComuneWide).count == 2)
+        #expect(closures.last?.serviceIds == ["TRASPORTO"] && closures.last?.siteIds == ["S01"])
+        // Every field added since the first version of the format, as the comments say.
+        let samuele = try #require(data.beneficiaries.first { $0.id == "B0032" })
+        #expect(samuele.grade == 2 && samuele.classFrom == LocalDate(year: 2026, month: 11, day: 16) && samuele.classTo == nil)
+        let nuts = try #require(data.diets.first { $0.id == "D-FRUTTA" })
+        #expect(nuts.category == .medical && nuts.severeAllergy && nuts.emergencyPlan.hasPrefix("Rischio anafilassi"))
+        #expect(data.diets.first { $0.id == "D-CEL" }?.category == .medical)
+        let school = try #require(data.routes.first?.schools.first)
+        #expect(school == RouteSchool(siteId: "S01", stopId: "L1-03", arrival: LocalTime(hour: 7, minute: 55)!,
+                                      returnTime: LocalTime(hour: 16, minute: 20)!, shortReturn: LocalTime(hour: 12, minute: 30)!,
+                                      shortDays: [3]))
+        #expect(data.enrollments.first { $0.id == "E00003" }?.schoolId == "S01")
+        // Imported again, and written out and imported again: nothing changes.
+        #expect(try MasterDataImporter.run(queue, paths: [url.path]).changed == 0)
+        let written = try dir.write("scritto.xml", ExchangeXMLWriter.write(data))
+        #expect(try MasterDataImporter.run(queue, paths: [written]).changed == 0)
+        #expect(try queue.read { try MasterDataStore.load($0) } == data)
     }
 }

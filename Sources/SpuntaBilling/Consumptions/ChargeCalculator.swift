@@ -159,13 +159,16 @@ public struct ChargeCalculator {
         let facts = try Facts(db, children: data.beneficiaries.map(\.id), period: period)
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
-            let days = billableDays(service, period)
             for enrollment in (enrollments[service.id] ?? []).sorted(by: { $0.id < $1.id }) {
                 guard let child = children[enrollment.beneficiaryId],
                       let payerID = child.payers.first(where: \.primary)?.payerId ?? child.payers.first?.payerId else { continue }
+                // The days the service runs where this child uses it: a closure of one site closes only its children.
+                let days = billableDays(service, period, at: enrollment.siteId)
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
+                // The register books a meal only on the days the child is in its class (`ClassMembership`).
+                let inRegister = Set(enrolledDays.filter { ClassMembership.isAtSchool(child.membership, on: $0) })
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
-                                        allDays: days, month: &month, facts: facts)
+                                        allDays: days, inRegister: inRegister, month: &month, facts: facts)
             }
         }
         for (payer, rides) in month.notEnrolled.sorted(by: { $0.key < $1.key }) where payerIDs?.contains(payer) ?? true {
@@ -207,10 +210,10 @@ public struct ChargeCalculator {
         return charges.sorted()
     }
 
-    /// Days of `period` the service runs (`Service.runs(on:year:)`).
-    public func billableDays(_ service: Service, _ period: BillingPeriod) -> [LocalDate] {
+    /// Days of `period` the service runs at `site` (nil: as a whole) (`Service.runs(on:year:at:)`).
+    public func billableDays(_ service: Service, _ period: BillingPeriod, at site: String? = nil) -> [LocalDate] {
         let year = data.schoolYears.first { $0.id == service.yearId }
-        return period.days.filter { service.runs(on: $0, year: year) }
+        return period.days.filter { service.runs(on: $0, year: year, at: site) }
     }
 
     /// Which days of a month in progress have happened, as far as billing is concerned. A scan or a boarding is a
@@ -266,7 +269,7 @@ public struct ChargeCalculator {
     }
 
     private func units(
-        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], month: inout Month, facts: Facts
+        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], inRegister: Set<LocalDate>, month: inout Month, facts: Facts
     ) throws -> [Unit] {
         let period = month.period
         let settled = month.settled
@@ -298,12 +301,12 @@ public struct ChargeCalculator {
             if service.kind == .transport {
                 return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), facts: facts, unit: unit)
             }
-            return try meals(service: service, enrollment: enrollment, days: days, month: &month, facts: facts, unit: unit)
+            return try meals(service: service, enrollment: enrollment, days: days, inRegister: inRegister, month: &month, facts: facts, unit: unit)
         }
     }
 
     private func meals(
-        service: Service, enrollment: Enrollment, days: [LocalDate], month: inout Month, facts: Facts,
+        service: Service, enrollment: Enrollment, days: [LocalDate], inRegister: Set<LocalDate>, month: inout Month, facts: Facts,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) throws -> [Unit] {
         let settled = month.settled
@@ -319,7 +322,8 @@ public struct ChargeCalculator {
         for day in days where settled.facts(day) {
             let key = "meal|\(child)|\(service.id)|\(day)"
             let label = "Pasto del \(day.italian)"
-            let register = Self.registerCharges(marks[day], cutoff: service.cutoff)
+            // Not in the class that day (started later, or left): the register books nothing.
+            let register = inRegister.contains(day) ? Self.registerCharges(marks[day], cutoff: service.cutoff) : (charged: false, source: nil, why: "non in classe")
             switch service.chargeBasis {
             case .scan:
                 if let op = scanned[day] { result.append(unit(key, day, day, label, [op], nil)) }

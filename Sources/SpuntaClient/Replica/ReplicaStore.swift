@@ -41,9 +41,9 @@ public struct ReplicaStore {
         case .upsert:
             switch change.record {
             case .beneficiary(let b):
-                try db.run("INSERT OR REPLACE INTO beneficiary (\(ReplicaBeneficiary.columns)) VALUES (?, ?, ?, ?)", b.values)
+                try db.run("INSERT OR REPLACE INTO beneficiary (\(ReplicaBeneficiary.columns)) VALUES (\(ReplicaBeneficiary.placeholders))", b.values)
             case .enrollment(let e):
-                try db.run("INSERT OR REPLACE INTO enrollment (\(ReplicaEnrollment.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", e.values)
+                try db.run("INSERT OR REPLACE INTO enrollment (\(ReplicaEnrollment.columns)) VALUES (\(ReplicaEnrollment.placeholders))", e.values)
             case .card(let c):
                 try db.run("INSERT OR REPLACE INTO card (id, beneficiary_id, revoked_on) VALUES (?, ?, ?)",
                            [c.id, c.beneficiaryId, c.revokedOn?.description])
@@ -99,9 +99,11 @@ public struct ReplicaStore {
         try db.fetchOne("SELECT \(ReplicaBeneficiary.columns) FROM beneficiary WHERE id = ?", [id]).map(ReplicaBeneficiary.init(row:))
     }
 
-    public func beneficiaries(inClass id: String) throws -> [ReplicaBeneficiary] {
+    /// The children in the class's register on `date`: those whose membership covers the day (a child who starts
+    /// on 16 November is not in the register of the 2nd).
+    public func beneficiaries(inClass id: String, on date: LocalDate) throws -> [ReplicaBeneficiary] {
         try db.fetchAll("SELECT \(ReplicaBeneficiary.columns) FROM beneficiary WHERE class_id = ? ORDER BY surname, given_name, id", [id])
-            .map(ReplicaBeneficiary.init(row:))
+            .map(ReplicaBeneficiary.init(row:)).filter { $0.membership?.covers(date) ?? false }
     }
 
     public func allBeneficiaries() throws -> [ReplicaBeneficiary] {
@@ -116,6 +118,24 @@ public struct ReplicaStore {
 
     public func allEnrollments() throws -> [ReplicaEnrollment] {
         try db.fetchAll("SELECT \(ReplicaEnrollment.columns) FROM enrollment ORDER BY id").map(ReplicaEnrollment.init(row:))
+    }
+
+    /// La scuola del bambino sulla linea: the school (and its stop and times that day) where child `beneficiary`
+    /// gets off the bus of `route` on `date` in the morning and on in the afternoon — the school named by the
+    /// child's enrollment on the line that day, else the plesso of the child's class; nil when the line does not
+    /// serve that school (or describes no schools), the child is not enrolled on the line that day, or neither
+    /// names a school. The ride mode checks alighting against `stopId` and shows `returnTime` (earlier on a day
+    /// without afternoon school).
+    public func school(of beneficiary: String, route routeID: String, on date: LocalDate) throws -> SchoolOnRoute? {
+        guard let route = try record(.routes, routeID, as: Route.self),
+              let enrollment = try enrollments(of: beneficiary).first(where: { $0.routeId == routeID && $0.isActive(on: date) })
+        else { return nil }
+        let fromClass = try self.beneficiary(beneficiary).flatMap { child in
+            ClassMembership.isAtSchool(child.membership, on: date) ? child.classSiteId : nil
+        }
+        guard let site = enrollment.schoolId ?? fromClass, let school = route.schools.first(where: { $0.siteId == site }) else { return nil }
+        return SchoolOnRoute(siteId: school.siteId, stopId: school.stopId, arrival: school.arrival, returnTime: school.returnTime(on: date),
+                             fromEnrollment: enrollment.schoolId != nil)
     }
 
     /// The card's holder and, if revoked, since when.
@@ -140,31 +160,40 @@ public struct ReplicaStore {
 
 /// A child in the replica's `beneficiary` table: its columns, read and written here only.
 extension ReplicaBeneficiary {
-    static let columns = "id, surname, given_name, class_id"
+    static let columns = "id, surname, given_name, class_id, class_from, class_to, emergency_plan, class_site_id"
+    static let placeholders = columns.split(separator: ",").map { _ in "?" }.joined(separator: ", ")
 
     init(row: Row) throws {
-        self.init(id: try row[0], surname: try row[1], givenName: try row[2], classId: try row[3])
+        self.init(
+            id: try row[0], surname: try row[1], givenName: try row[2], classId: try row[3],
+            classFrom: (try row[4] as String?).flatMap { LocalDate($0) }, classTo: (try row[5] as String?).flatMap { LocalDate($0) },
+            emergencyPlan: try row[6], classSiteId: try row[7]
+        )
     }
 
     /// The values of `columns`, in order.
-    var values: StatementArguments { [id, surname, givenName, classId] }
+    var values: StatementArguments {
+        [id, surname, givenName, classId, classFrom?.description, classTo?.description, emergencyPlan, classSiteId]
+    }
 }
 
 /// An enrollment in the replica's `enrollment` table: its columns, read and written here only.
 extension ReplicaEnrollment {
-    static let columns = "id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date"
+    static let columns = "id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date, school_id"
+    static let placeholders = columns.split(separator: ",").map { _ in "?" }.joined(separator: ", ")
 
     init(row: Row) throws {
         self.init(
             id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
             routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7],
             startDate: LocalDate(try row[8] as String) ?? LocalDate(dayNumber: 0),
-            endDate: (try row[9] as String?).flatMap { LocalDate($0) }
+            endDate: (try row[9] as String?).flatMap { LocalDate($0) }, schoolId: try row[10]
         )
     }
 
     /// The values of `columns`, in order.
     var values: StatementArguments {
-        [id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, startDate.description, endDate?.description]
+        [id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, startDate.description, endDate?.description,
+         schoolId]
     }
 }

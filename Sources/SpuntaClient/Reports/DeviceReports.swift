@@ -127,9 +127,11 @@ public enum DeviceReports {
         public let schoolClass: String
         /// `expected`, `absent` or `served`.
         public let status: String
+        /// Allergia grave: the emergency plan, which the kitchen's sheet lists first by name.
+        public var emergencyPlan: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case beneficiaryId = "beneficiary_id", name, schoolClass = "class", status
+            case beneficiaryId = "beneficiary_id", name, schoolClass = "class", status, emergencyPlan = "emergency_plan"
         }
     }
 
@@ -154,7 +156,7 @@ public enum DeviceReports {
         var lines: [String: MealLine] = [:]
         for e in try replica.allEnrollments() where e.isActive(on: date) {
             guard let site = e.siteId, let service = services[e.serviceId], service.kind.servesMeals,
-                  service.runs(on: date, year: years[service.yearId]),
+                  service.runs(on: date, year: years[service.yearId], at: site),
                   let child = try replica.beneficiary(e.beneficiaryId) else { continue }
             if withDiets {
                 guard device.siteIDs.contains(site) else { continue }
@@ -163,6 +165,8 @@ public enum DeviceReports {
             }
             let all = try facts.facts(beneficiary: e.beneficiaryId, date: date)
             let served = LocalFacts.served(all, service: e.serviceId)
+            // A pupil not yet (or no longer) in their class that day is not at school: not counted at all.
+            guard served || ClassMembership.isAtSchool(child.membership, on: date) else { continue }
             let out = !LocalFacts.expectsMeal(all, service: service)
             let mark = LocalFacts.mark(all)
             let className = child.classId.flatMap { classes[$0] } ?? "-"
@@ -182,7 +186,7 @@ public enum DeviceReports {
             if line.isSpecialDiet {
                 line.children.append(MealChild(
                     beneficiaryId: child.id, name: child.fullName, schoolClass: className,
-                    status: served ? "served" : (out ? "absent" : "expected")
+                    status: served ? "served" : (out ? "absent" : "expected"), emergencyPlan: child.emergencyPlan
                 ))
             }
             lines[key] = line

@@ -36,10 +36,12 @@ public final class RollCall: Sendable {
         /// The absence period that marks the child absent this day (no mark of the day), in words:
         /// "dal 02/12/2026 al 04/12/2026: influenza".
         public var absencePeriod: String? = nil
+        /// Allergia grave: the child's emergency plan, shown before the register.
+        public var emergencyPlan: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case beneficiaryId = "beneficiary_id", name, status, time, markedElsewhere = "marked_elsewhere", unjustified, justifications
-            case absencePeriod = "absence_period"
+            case absencePeriod = "absence_period", emergencyPlan = "emergency_plan"
         }
 
         /// The mark in words: "assente", "entrata alle 09:15", "da segnare"; "assente (periodo …)" for a period.
@@ -116,7 +118,11 @@ public final class RollCall: Sendable {
     }
 
     private func closure(_ db: Database) throws -> SchoolDay.Closure? {
-        SchoolDay.closure(on: date, years: try ReplicaStore(db).records(.schoolYears, as: SchoolYear.self))
+        // The class's plesso: a snow day that closes the schools' sites closes the register; a nursery's own
+        // closure does not.
+        let replica = ReplicaStore(db)
+        let site = try replica.record(.classes, classID, as: SchoolClass.self)?.siteId
+        return SchoolDay.closure(on: date, years: try replica.records(.schoolYears, as: SchoolYear.self), site: site)
     }
 
     /// Refuses a mark on a day without school, unless the person confirmed it; a day outside the class's school
@@ -132,7 +138,7 @@ public final class RollCall: Sendable {
     public func entries() throws -> [Entry] {
         try queue.read { db in
             let facts = LocalFacts(db: db, deviceId: device.deviceId)
-            return try ReplicaStore(db).beneficiaries(inClass: classID).map { child in
+            return try ReplicaStore(db).beneficiaries(inClass: classID, on: date).map { child in
                 let mark = try facts.attendance(beneficiary: child.id, date: date)
                 let justified = try justifications(db, child.id)
                 return Entry(
@@ -140,7 +146,7 @@ public final class RollCall: Sendable {
                     markedElsewhere: mark.map { !$0.own && $0.period == nil } ?? false,
                     unjustified: try unjustified(db, child.id, justified: Set(justified.map(\.absenceDate))),
                     justifications: justified,
-                    absencePeriod: mark?.period.map { "\($0.italianSpan): \($0.reason)" }
+                    absencePeriod: mark?.period.map { "\($0.italianSpan): \($0.reason)" }, emergencyPlan: child.emergencyPlan
                 )
             }
         }
@@ -220,7 +226,7 @@ public final class RollCall: Sendable {
     /// surname first, accents, case and apostrophes ignored (`copp`, `favaro s`, `niccolo`). Several children
     /// matching is an error that lists them, unless exactly one has the surname (or whole name) typed.
     public func child(named text: String) throws -> ReplicaBeneficiary {
-        try queue.read { db in try Self.child(named: text, among: try ReplicaStore(db).beneficiaries(inClass: classID), className: try className(db)) }
+        try queue.read { db in try Self.child(named: text, among: try ReplicaStore(db).beneficiaries(inClass: classID, on: date), className: try className(db)) }
     }
 
     static func child(named text: String, among children: [ReplicaBeneficiary], className: String) throws -> ReplicaBeneficiary {
@@ -240,7 +246,9 @@ public final class RollCall: Sendable {
     public func mark(_ beneficiary: String, _ status: AttendanceStatus, time: LocalTime? = nil) throws -> Op {
         try queue.recording { db in
             try requireSchoolDay(db)
-            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
+            // Only a child in the class that day: the server refuses a mark outside the membership's dates.
+            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID,
+                  child.membership?.covers(date) == true else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
             return try record(db, child, status, time: time)
@@ -275,7 +283,7 @@ public final class RollCall: Sendable {
             try requireSchoolDay(db)
             let facts = LocalFacts(db: db, deviceId: device.deviceId)
             var count = 0
-            for child in try ReplicaStore(db).beneficiaries(inClass: classID) where try facts.attendance(beneficiary: child.id, date: date) == nil {
+            for child in try ReplicaStore(db).beneficiaries(inClass: classID, on: date) where try facts.attendance(beneficiary: child.id, date: date) == nil {
                 _ = try record(db, child, .present, time: nil)
                 count += 1
             }
@@ -287,7 +295,8 @@ public final class RollCall: Sendable {
     @discardableResult
     public func justify(_ beneficiary: String, absence: LocalDate, reason: String) throws -> Op {
         try queue.recording { db in
-            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID else {
+            guard let child = try ReplicaStore(db).beneficiary(beneficiary), child.classId == classID,
+                  child.membership?.covers(absence) == true else {
                 throw ClientError.unknownBeneficiary(beneficiary)
             }
             return try justify(db, child, absence: absence, reason: reason)
@@ -374,7 +383,7 @@ public final class RollCall: Sendable {
     public func record(_ plan: Plan) throws -> Outcome {
         try queue.recording { db in
             if plan.marks { try requireSchoolDay(db) }
-            let children = try ReplicaStore(db).beneficiaries(inClass: classID)
+            let children = try ReplicaStore(db).beneficiaries(inClass: classID, on: date)
             let name = try className(db)
             var named: [String: (child: ReplicaBeneficiary, option: String)] = [:]
             var wanted: [(child: ReplicaBeneficiary, status: AttendanceStatus, time: LocalTime?)] = []

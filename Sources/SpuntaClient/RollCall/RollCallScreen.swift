@@ -253,7 +253,8 @@ public final class RollCallScreen {
         if !message.isEmpty { return message }
         guard entries.indices.contains(selected) else { return "Nessun bambino in questa classe." }
         let e = entries[selected]
-        var text = "\(e.name): \(e.markItalian)"
+        var text = e.emergencyPlan.map { "ALLERGIA GRAVE: \($0) — " } ?? ""
+        text += "\(e.name): \(e.markItalian)"
         if e.markedElsewhere { text += " (da un altro dispositivo)" }
         if !e.unjustified.isEmpty { text += "; da giustificare: " + e.unjustified.map(\.italian).joined(separator: ", ") }
         return text
@@ -287,7 +288,7 @@ public final class RollCallScreen {
             let e = entries[index]
             let name = TextWidth.pad(TextWidth.truncate(TerminalText.line(e.name), to: nameWidth), to: nameWidth)
             let mark = TextWidth.pad(Self.short(e), to: 10)
-            let flag = e.unjustified.isEmpty ? "  " : " g"
+            let flag = (e.emergencyPlan == nil ? " " : "!") + (e.unjustified.isEmpty ? " " : "g")
             let line = (index == selected ? ">" : " ") + name + (e.markedElsewhere ? "*" : " ") + mark + flag
             if index == selected {
                 output.writeLine(output.styled(line, .inverse))

@@ -54,17 +54,23 @@ public struct CanteenCount: Encodable, Sendable, Equatable {
         var classNames: [String: String] = [:]
         for c in try replica.records(.classes, as: SchoolClass.self) { classNames[c.id] = c.name }
         var classOf: [String: String?] = [:]
-        for b in try replica.allBeneficiaries() { classOf[b.id] = b.classId }
+        var membership: [String: ClassMembership] = [:]
+        for b in try replica.allBeneficiaries() {
+            classOf[b.id] = b.classId
+            membership[b.id] = b.membership
+        }
         let facts = try LocalFacts(db: db, deviceId: device.deviceId).factsByChild(date: date)
         var tally: [String?: (served: Int, expected: Int)] = [:]
         var counted: Set<String> = []
         for e in try replica.allEnrollments() where e.isActive(on: date) {
             guard let site = e.siteId, device.siteIDs.contains(site), let service = services[e.serviceId],
-                  service.kind.servesMeals, service.runs(on: date, year: years[service.yearId]),
+                  service.kind.servesMeals, service.runs(on: date, year: years[service.yearId], at: site),
                   counted.insert(e.beneficiaryId).inserted else { continue }
             let day = facts[e.beneficiaryId] ?? []
             let served = LocalFacts.served(day, service: e.serviceId)
-            guard served || LocalFacts.expectsMeal(day, service: service) else { continue }
+            // A pupil not in their class that day (not started yet, or left) is not expected, unless served.
+            guard served || (LocalFacts.expectsMeal(day, service: service)
+                             && ClassMembership.isAtSchool(membership[e.beneficiaryId], on: date)) else { continue }
             let key = classOf[e.beneficiaryId] ?? nil
             var line = tally[key] ?? (0, 0)
             line.expected += 1

@@ -77,6 +77,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     public var className: String?
     public var dietName: String?
     public var allergens: [String]
+    /// Allergia grave: the child's emergency plan, printed before anything else.
+    public var emergencyPlan: String?
     /// For a refused payload, the decoder's code (wrong_prefix, lowercase, keyboard_layout…).
     public var reason: String?
     public var candidates: [Candidate]
@@ -115,7 +117,7 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case result, message, recorded, opId = "op_id", opType = "op_type", beneficiaryId = "beneficiary_id", name, className = "class_name"
-        case dietName = "diet", allergens, reason, candidates, servedAt = "served_at", elsewhere
+        case dietName = "diet", allergens, emergencyPlan = "emergency_plan", reason, candidates, servedAt = "served_at", elsewhere
         case date, warnings, credit, targetOpId = "target_op_id", clockOffsetMs = "clock_offset_ms"
     }
 

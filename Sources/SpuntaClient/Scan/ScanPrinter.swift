@@ -45,6 +45,11 @@ public struct ScanPrinter {
 
     public func print(_ outcome: ScanOutcome) {
         let who = outcome.who
+        // A severe allergy comes before everything else about the child, whole.
+        if let plan = outcome.emergencyPlan {
+            output.bell()
+            block("!!!", "ALLERGIA GRAVE — \(who): \(plan)", [.inverse, .red, .bold])
+        }
         switch outcome.result {
         case .ok where outcome.opType != nil:
             // On the bus: whether the child got on or off.

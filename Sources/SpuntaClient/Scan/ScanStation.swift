@@ -306,6 +306,7 @@ public final class ScanStation: Sendable {
         outcome.beneficiaryId = child.id
         outcome.name = child.fullName
         outcome.className = try className(db, child.classId)
+        outcome.emergencyPlan = child.emergencyPlan
         if let dietID = enrollment?.dietId, let diet = try replica.record(.diets, dietID, as: Diet.self) {
             outcome.dietName = diet.name
             outcome.allergens = diet.allergens.map(\.italian)

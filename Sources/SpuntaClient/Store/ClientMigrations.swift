@@ -35,6 +35,27 @@ public enum ClientMigrations {
                 CREATE INDEX absence_period_child ON absence_period(beneficiary_id, from_date);
                 """)
         }
+        m.registerMigration("v7-dated-class-membership") { db in
+            // The dates a child is in its class. The replica is downloaded again at the next sync (no cursor: a
+            // snapshot), so the children already held get their dates too.
+            try db.execute("""
+                ALTER TABLE beneficiary ADD COLUMN class_from TEXT;
+                ALTER TABLE beneficiary ADD COLUMN class_to TEXT;
+                UPDATE device SET cursor = NULL;
+                """)
+        }
+        m.registerMigration("v8-severe-allergy-plan") { db in
+            // The emergency plan of a child's severe allergy, shown first; downloaded again at the next sync.
+            try db.execute("ALTER TABLE beneficiary ADD COLUMN emergency_plan TEXT; UPDATE device SET cursor = NULL;")
+        }
+        m.registerMigration("v9-bus-school-of-child") { db in
+            // The child's school on the bus (the enrollment's, else the class's plesso); downloaded again.
+            try db.execute("""
+                ALTER TABLE beneficiary ADD COLUMN class_site_id TEXT;
+                ALTER TABLE enrollment ADD COLUMN school_id TEXT;
+                UPDATE device SET cursor = NULL;
+                """)
+        }
         return m
     }
 }

@@ -24,12 +24,14 @@ public enum SchoolDay {
         }
     }
 
-    /// Why `date` is not a school day, or nil when it is one. `years` are the school years the device knows;
-    /// with none known, only weekends and national holidays count. A closing day of the calendar wins over a
-    /// national holiday on the same day, as the calendar's wording is the one the school uses.
-    public static func closure(on date: LocalDate, years: [SchoolYear]) -> Closure? {
+    /// Why `date` is not a school day at `site` (the class's plesso; nil: the Comune as a whole), or nil when it
+    /// is one. `years` are the school years the device knows; with none known, only weekends and national
+    /// holidays count. A closing day of the calendar wins over a national holiday on the same day, as the
+    /// calendar's wording is the one the school uses. A closure of some services only (the nursery) leaves the
+    /// school open; one of the site closes it (`SchoolYear.Closure.closes`).
+    public static func closure(on date: LocalDate, years: [SchoolYear], site: String? = nil) -> Closure? {
         for year in years {
-            if let closure = year.closures.first(where: { $0.contains(date) }) { return .closed(closure.reason) }
+            if let closure = year.closure(on: date, at: site.map { [$0] } ?? []) { return .closed(closure.reason) }
         }
         if let holiday = ItalianHolidays.holidays(year: date.year).first(where: { $0.date == date }) {
             return .holiday(holiday.name)

@@ -4,12 +4,54 @@ public struct Diet: Hashable, Sendable, Codable {
     public var name: String
     public var allergens: [Allergen]
     public var notes: String
+    /// Why the diet is kept: medical, religious or ethical (nil: not said). Only a medical one can be an allergy.
+    public var category: Category?
+    /// Allergia grave: the child has an emergency plan (piano di emergenza, e.g. adrenaline); every device that
+    /// sees the child shows it first.
+    public var severeAllergy: Bool
+    /// What to do in an emergency, as the family's doctor wrote it; required with `severeAllergy`.
+    public var emergencyPlan: String
 
-    public init(id: String, name: String, allergens: [Allergen], notes: String) {
+    enum CodingKeys: String, CodingKey {
+        case id, name, allergens, notes, category, severeAllergy = "severe_allergy", emergencyPlan = "emergency_plan"
+    }
+
+    public init(
+        id: String, name: String, allergens: [Allergen], notes: String, category: Category? = nil, severeAllergy: Bool = false,
+        emergencyPlan: String = ""
+    ) {
         self.id = id
         self.name = name
         self.allergens = allergens
         self.notes = notes
+        self.category = category
+        self.severeAllergy = severeAllergy
+        self.emergencyPlan = emergencyPlan
+    }
+
+    /// A replica written before categories and severe allergies holds neither: no category, not severe.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        allergens = try c.decode([Allergen].self, forKey: .allergens)
+        notes = try c.decode(String.self, forKey: .notes)
+        category = try c.decodeIfPresent(Category.self, forKey: .category)
+        severeAllergy = try c.decodeIfPresent(Bool.self, forKey: .severeAllergy) ?? false
+        emergencyPlan = try c.decodeIfPresent(String.self, forKey: .emergencyPlan) ?? ""
+    }
+
+    /// Categoria della dieta.
+    public enum Category: String, Hashable, Sendable, Codable, CaseIterable {
+        case medical, religious, ethical
+
+        public var italian: String {
+            switch self {
+            case .medical: return "sanitaria"
+            case .religious: return "religiosa"
+            case .ethical: return "etica"
+            }
+        }
     }
 }
 

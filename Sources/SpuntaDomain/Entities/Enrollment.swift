@@ -11,6 +11,8 @@ public struct Enrollment: Hashable, Sendable, Codable {
     public var outboundStopId: String?
     /// Fermata di discesa al ritorno.
     public var returnStopId: String?
+    /// Transport: the child's school (plesso) among those the line serves; nil: the school of the child's class.
+    public var schoolId: String?
     /// A specific tariff; nil means the service's tariff in force.
     public var tariffId: String?
     public var startDate: LocalDate
@@ -21,7 +23,7 @@ public struct Enrollment: Hashable, Sendable, Codable {
     public init(
         id: String, beneficiaryId: String, serviceId: String, siteId: String?, dietId: String?, routeId: String?,
         outboundStopId: String?, returnStopId: String?, tariffId: String?, startDate: LocalDate, endDate: LocalDate?,
-        exemptionPercent: Int
+        exemptionPercent: Int, schoolId: String? = nil
     ) {
         self.id = id
         self.beneficiaryId = beneficiaryId
@@ -35,6 +37,7 @@ public struct Enrollment: Hashable, Sendable, Codable {
         self.startDate = startDate
         self.endDate = endDate
         self.exemptionPercent = exemptionPercent
+        self.schoolId = schoolId
     }
 
     public func isActive(on date: LocalDate) -> Bool {

@@ -6,6 +6,8 @@ public struct Payer: Hashable, Sendable, Codable {
     public var givenName: String
     public var email: String?
     public var mobile: String?
+    /// Telefono fisso (or a second number) to call the family; never used for SMS alerts.
+    public var phone: String?
     public var pec: String?
     public var address: String?
     /// Residente nel Comune: non-residents pay the top band.
@@ -20,7 +22,7 @@ public struct Payer: Hashable, Sendable, Codable {
     public init(
         id: String, fiscalCode: String, surname: String, givenName: String, email: String?, mobile: String?,
         pec: String?, address: String?, resident: Bool, isee: Isee?, notifyByEmail: Bool, notifyBySMS: Bool,
-        lowBalanceThreshold: Money?
+        lowBalanceThreshold: Money?, phone: String? = nil
     ) {
         self.id = id
         self.fiscalCode = fiscalCode
@@ -28,6 +30,7 @@ public struct Payer: Hashable, Sendable, Codable {
         self.givenName = givenName
         self.email = email
         self.mobile = mobile
+        self.phone = phone
         self.pec = pec
         self.address = address
         self.resident = resident

@@ -96,11 +96,13 @@ public struct Service: Hashable, Sendable, Codable {
         }
     }
 
-    /// Whether the service runs on `day`: one of its weekdays, within its dates, not a closing day of its school
-    /// year and never a national holiday — schools are closed on those by law, whether or not the Comune listed
-    /// them. Billing counts these days; monitoring expects devices to be in service on them.
-    public func runs(on day: LocalDate, year: SchoolYear?) -> Bool {
+    /// Whether the service runs on `day` at `site` (nil: anywhere it is delivered): one of its weekdays, within
+    /// its dates, not a closing day of its school year for it (a Comune-wide closure, one of this service, or one
+    /// of the site — of all its sites when no site is named; `SchoolYear.Closure.closes`) and never a national
+    /// holiday — schools are closed on those by law, whether or not the Comune listed them. Billing counts these
+    /// days; the canteen door and the kitchen count expect meals on them; monitoring expects devices in service.
+    public func runs(on day: LocalDate, year: SchoolYear?, at site: String? = nil) -> Bool {
         weekdays.contains(day.weekday) && startDate <= day && day <= endDate
-            && !(year?.isClosed(on: day) ?? false) && !ItalianHolidays.isHoliday(day)
+            && !(year?.isClosed(on: day, service: id, at: site.map { [$0] } ?? siteIds) ?? false) && !ItalianHolidays.isHoliday(day)
     }
 }

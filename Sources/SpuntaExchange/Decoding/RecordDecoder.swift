@@ -45,9 +45,12 @@ enum RecordDecoder {
         if let from, let to, to < from {
             r.report("chiusura dal \(from.italian) al \(to.italian): la data finale precede quella iniziale")
         }
+        // Closures are always read whole with their year: a list left out means the whole Comune.
+        let services = r.list("services")
+        let sites = r.list("sites")
         r.reportUnknownFields()
         guard !r.hasProblems, let from, let to, let reason else { return nil }
-        return SchoolYear.Closure(from: from, to: to, reason: reason)
+        return SchoolYear.Closure(from: from, to: to, reason: reason, serviceIds: services, siteIds: sites)
     }
 
     static func site(_ r: FieldReader, stored base: StoredRecords) -> Site? {
@@ -98,7 +101,7 @@ enum RecordDecoder {
         if let start, let end, start > end {
             r.report("il servizio inizia il \(start.italian) e finisce il \(end.italian): la fine deve seguire l'inizio")
         }
-        let weekdays = r.keeping("weekdays", from: stored, \.weekdays, fallback: [1, 2, 3, 4, 5]) { weekdayList(r) }
+        let weekdays = r.keeping("weekdays", from: stored, \.weekdays, fallback: [1, 2, 3, 4, 5]) { weekdayList(r, field: "weekdays", fallback: [1, 2, 3, 4, 5]) }
         let sites = r.keeping("sites", from: stored, \.siteIds, fallback: []) { r.list("sites") }
         let cutoff = r.keeping("cutoff", from: stored, \.cutoff, fallback: nil) { r.time("cutoff", required: false) }
         if let basis, basis == .register || basis == .both, cutoff == nil {
@@ -118,9 +121,9 @@ enum RecordDecoder {
         )
     }
 
-    /// `1-5`, `1,2,3,4,5` or `1;3;5`; default Monday to Friday.
-    private static func weekdayList(_ r: FieldReader) -> [Int] {
-        guard let text = r.optional("weekdays") else { return [1, 2, 3, 4, 5] }
+    /// `1-5`, `1,2,3,4,5` or `1;3;5` in `field`; `fallback` when it is empty.
+    private static func weekdayList(_ r: FieldReader, field: String, fallback: [Int]) -> [Int] {
+        guard let text = r.optional(field) else { return fallback }
         var days: Set<Int> = []
         for part in text.split(whereSeparator: { $0 == "," || $0 == ";" }) {
             let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -129,7 +132,7 @@ enum RecordDecoder {
             } else if bounds.count == 2, let a = bounds[0], let b = bounds[1], (1...7).contains(a), (1...7).contains(b), a <= b {
                 days.formUnion(a...b)
             } else {
-                r.report("giorni della settimana «\(text)» non validi: numeri da 1 (lunedì) a 7 (domenica), es. 1-5")
+                r.report("giorni della settimana «\(text)» nel campo «\(field)» non validi: numeri da 1 (lunedì) a 7 (domenica), es. 1-5")
                 return []
             }
         }
@@ -153,9 +156,21 @@ enum RecordDecoder {
             return allergens
         }
         let notes = r.keeping("notes", from: stored, \.notes, fallback: "") { r.optional("notes") ?? "" }
+        let category = r.keeping("category", from: stored, \.category, fallback: nil) { () -> Diet.Category? in
+            guard r.optional("category") != nil else { return nil }
+            return r.choice("category", Diet.Category.self)
+        }
+        let severe = r.keeping("severe-allergy", from: stored, \.severeAllergy, fallback: false) { r.bool("severe-allergy", default: false) }
+        let plan = r.keeping("emergency-plan", from: stored, \.emergencyPlan, fallback: "") { r.optional("emergency-plan") ?? "" }
+        if severe, plan.isEmpty {
+            r.report("allergia grave («severe-allergy») senza piano di emergenza: scrivere nel campo «emergency-plan» che cosa fare (es. adrenalina autoiniettabile nello zaino, chiamare il 112)")
+        }
+        if severe, let category, category != .medical {
+            r.report("un'allergia grave è una dieta sanitaria: «category» è \(category.rawValue), atteso medical")
+        }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let name else { return nil }
-        return Diet(id: id, name: name, allergens: allergens, notes: notes)
+        return Diet(id: id, name: name, allergens: allergens, notes: notes, category: category, severeAllergy: severe, emergencyPlan: plan)
     }
 
     static func tariff(_ r: FieldReader, bands xmlBands: [Tariff.Band]?, stored base: StoredRecords) -> Tariff? {
@@ -249,13 +264,32 @@ enum RecordDecoder {
         }
     }
 
-    static func route(_ r: FieldReader, stops: [Stop]) -> Route? {
+    static func route(_ r: FieldReader, stops: [Stop], schools: [RouteSchool] = []) -> Route? {
         let id = r.id()
         let service = r.id("service")
         let name = r.required("name")
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let service, let name else { return nil }
-        return Route(id: id, serviceId: service, name: name, stops: stops)
+        return Route(id: id, serviceId: service, name: name, stops: stops, schools: schools)
+    }
+
+    /// `<school site stop arrival return short-return short-days>` inside a `<route>`.
+    static func routeSchool(_ r: FieldReader) -> RouteSchool? {
+        let site = r.id("site")
+        let stop = r.id("stop")
+        let arrival = r.time("arrival")
+        let back = r.time("return")
+        let shortReturn = r.time("short-return", required: false)
+        let shortDays = r.optional("short-days").map { _ in weekdayList(r, field: "short-days", fallback: []) } ?? []
+        if !shortDays.isEmpty, shortReturn == nil {
+            r.report("giorni senza rientro pomeridiano («short-days») senza l'orario di ritorno di quei giorni («short-return»)")
+        }
+        if let arrival, let back, back <= arrival {
+            r.report("il ritorno da scuola alle \(back) non segue l'arrivo alle \(arrival)")
+        }
+        r.reportUnknownFields()
+        guard !r.hasProblems, let site, let stop, let arrival, let back else { return nil }
+        return RouteSchool(siteId: site, stopId: stop, arrival: arrival, returnTime: back, shortReturn: shortReturn, shortDays: shortDays)
     }
 
     static func stop(_ r: FieldReader) -> Stop? {
@@ -277,9 +311,27 @@ enum RecordDecoder {
         let email = r.keeping("email", from: stored, \.email, fallback: nil) {
             r.validated("email", required: false) { try EmailAddress(validating: $0).value }
         }
-        let mobile = r.keeping("mobile", from: stored, \.mobile, fallback: nil) {
-            r.validated("mobile", required: false) { try MobileNumber(validating: $0).e164 }
+        // A landline where a mobile was asked for is a slip of the office, not a reason to refuse the file: the
+        // number goes to «phone» and the summary lists it (avviso) with its line.
+        var landline: String?
+        let mobile = r.keeping("mobile", from: stored, \.mobile, fallback: nil) { () -> String? in
+            guard let text = r.optional("mobile") else { return nil }
+            do throws(MobileNumberError) {
+                return try MobileNumber(validating: text).e164
+            } catch {
+                if case .landline = error, let fixed = try? PhoneNumber(validating: text) {
+                    landline = fixed.e164
+                } else {
+                    r.report(error.userMessage)
+                }
+                return nil
+            }
         }
+        let givenPhone = r.keeping("phone", from: stored, \.phone, fallback: nil) {
+            r.validated("phone", required: false) { try PhoneNumber(validating: $0).e164 }
+        }
+        // The file's own «phone» wins over a landline found in «mobile»; a kept one gives way to it.
+        let phone = r.isPresent("phone") && givenPhone != nil ? givenPhone : landline ?? givenPhone
         let pec = r.keeping("pec", from: stored, \.pec, fallback: nil) {
             r.validated("pec", required: false) { try EmailAddress(validating: $0).value }
         }
@@ -287,7 +339,15 @@ enum RecordDecoder {
         let resident = r.keeping("resident", from: stored, \.resident, fallback: true) { r.bool("resident", default: true) }
         let isee = r.keeping("isee", "isee-filed", "isee-expires", from: stored, \.isee, fallback: nil) { iseeFields(r) }
         let notifyEmail = r.keeping("notify-email", from: stored, \.notifyByEmail, fallback: false) { r.bool("notify-email", default: false) }
-        let notifySMS = r.keeping("notify-sms", from: stored, \.notifyBySMS, fallback: false) { r.bool("notify-sms", default: false) }
+        var notifySMS = r.keeping("notify-sms", from: stored, \.notifyBySMS, fallback: false) { r.bool("notify-sms", default: false) }
+        if let landline {
+            let smsOff = notifySMS && mobile == nil
+            if smsOff { notifySMS = false }
+            let place = phone == landline ? "salvato come telefono («phone»)" : "non salvato, il campo «phone» ha già \(phone ?? "")"
+            r.warn("il numero \(landline) nel campo «mobile» è di rete fissa: \(place); "
+                + (smsOff ? "gli avvisi per SMS restano spenti finché manca un cellulare. " : "non riceve SMS. ")
+                + "Chiedere alla famiglia un numero di cellulare e correggerlo.")
+        }
         if notifyEmail, email == nil, !r.hasProblems {
             r.report("avvisi per e-mail richiesti ma manca l'indirizzo «email»")
         }
@@ -302,7 +362,7 @@ enum RecordDecoder {
         return Payer(
             id: id, fiscalCode: fiscalCode.value, surname: surname, givenName: givenName, email: email, mobile: mobile, pec: pec,
             address: address, resident: resident, isee: isee, notifyByEmail: notifyEmail, notifyBySMS: notifySMS,
-            lowBalanceThreshold: threshold
+            lowBalanceThreshold: threshold, phone: phone
         )
     }
 
@@ -343,6 +403,18 @@ enum RecordDecoder {
             r.report("data di nascita \(birthDate.italian) non coerente con il codice fiscale \(fiscalCode.value) (che indica il \(String(format: "%02d/%02d/..%02d", encoded.day, encoded.month, encoded.year % 100)))")
         }
         let schoolClass = r.keeping("class", from: stored, \.classId, fallback: nil) { r.reference("class") }
+        let classFrom = r.keeping("class-from", from: stored, \.classFrom, fallback: nil) { r.date("class-from", required: false) }
+        let classTo = r.keeping("class-to", from: stored, \.classTo, fallback: nil) { r.date("class-to", required: false) }
+        let grade = r.keeping("grade", from: stored, \.grade, fallback: nil) { () -> Int? in
+            guard r.optional("grade") != nil else { return nil }
+            return r.integer("grade", in: 1...5)
+        }
+        if schoolClass == nil, classFrom != nil || classTo != nil {
+            r.report("date di appartenenza alla classe («class-from», «class-to») senza classe: indicare la classe nel campo «class»")
+        }
+        if let classFrom, let classTo, classTo < classFrom {
+            r.report("in classe dal \(classFrom.italian) al \(classTo.italian): la fine precede l'inizio")
+        }
         var links: [Beneficiary.PayerLink]
         if let xmlPayers {
             links = xmlPayers
@@ -377,7 +449,7 @@ enum RecordDecoder {
         guard !r.hasProblems, let id, let fiscalCode, let surname, let givenName, let birthDate else { return nil }
         return Beneficiary(
             id: id, fiscalCode: fiscalCode.value, surname: surname, givenName: givenName, birthDate: birthDate,
-            classId: schoolClass, payers: links
+            classId: schoolClass, payers: links, classFrom: classFrom, classTo: classTo, grade: grade
         )
     }
 
@@ -400,6 +472,7 @@ enum RecordDecoder {
         let outbound = r.keeping("outbound-stop", from: stored, \.outboundStopId, fallback: nil) { r.reference("outbound-stop") }
         let back = r.keeping("return-stop", from: stored, \.returnStopId, fallback: nil) { r.reference("return-stop") }
         let tariff = r.keeping("tariff", from: stored, \.tariffId, fallback: nil) { r.reference("tariff") }
+        let school = r.keeping("school", from: stored, \.schoolId, fallback: nil) { r.reference("school") }
         let start = r.date("start")
         let end = r.keeping("end", from: stored, \.endDate, fallback: nil) { r.date("end", required: false) }
         if let start, let end, end < start {
@@ -413,7 +486,7 @@ enum RecordDecoder {
         return Enrollment(
             id: id, beneficiaryId: beneficiary, serviceId: service, siteId: site, dietId: diet, routeId: route,
             outboundStopId: outbound, returnStopId: back, tariffId: tariff, startDate: start, endDate: end,
-            exemptionPercent: exemption
+            exemptionPercent: exemption, schoolId: school
         )
     }
 

@@ -14,6 +14,8 @@ public struct ExchangeDocument: Sendable {
     public var sectionLocations: [EntityKind: SourceLocation] = [:]
     /// Problems of single records (format, check characters, duplicates within the files).
     public var problems: [ImportProblem] = []
+    /// Findings that do not refuse the import (avvisi), reported with the summary as `FILE:LINE: reason`.
+    public var warnings: [ImportProblem] = []
     /// Records the files hold but that were refused for a problem of their own: references to them are not
     /// reported again as references to records that do not exist.
     public var rejected: Set<EntityKey> = []

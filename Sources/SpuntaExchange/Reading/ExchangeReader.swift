@@ -115,6 +115,7 @@ public struct ExchangeReader {
 
     private mutating func collect(_ reader: FieldReader) {
         document.problems.append(contentsOf: reader.problems)
+        document.warnings.append(contentsOf: reader.warnings)
         for field in reader.kept {
             document.kept[reader.kind, default: [:]][field, default: 0] += 1
         }
@@ -252,14 +253,24 @@ public struct ExchangeReader {
             }
         case .routes:
             var stops: [Stop] = []
-            for child in children(of: item, named: "stop", file: file) {
-                let sr = fields(child, file: file, kind: .stops)
-                if let stop = RecordDecoder.stop(sr), locate(EntityKey(.stops, stop.id), at: SourceLocation(file: file, line: child.line)) {
-                    stops.append(stop)
+            var schools: [RouteSchool] = []
+            for child in item.children {
+                switch child.name {
+                case "stop":
+                    let sr = fields(child, file: file, kind: .stops)
+                    if let stop = RecordDecoder.stop(sr), locate(EntityKey(.stops, stop.id), at: SourceLocation(file: file, line: child.line)) {
+                        stops.append(stop)
+                    }
+                    collect(sr)
+                case "school":
+                    let sr = fields(child, file: file, kind: .routes)
+                    if let school = RecordDecoder.routeSchool(sr) { schools.append(school) }
+                    collect(sr)
+                default:
+                    problem(SourceLocation(file: file, line: child.line), "elemento <\(child.name)> inatteso dentro <route>: ammessi solo <stop> e <school>")
                 }
-                collect(sr)
             }
-            if let value = RecordDecoder.route(r, stops: stops), locate(EntityKey(.routes, value.id), at: location) {
+            if let value = RecordDecoder.route(r, stops: stops, schools: schools), locate(EntityKey(.routes, value.id), at: location) {
                 document.records.routes.append(value)
             }
         case .payers:

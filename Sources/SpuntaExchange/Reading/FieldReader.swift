@@ -19,6 +19,8 @@ final class FieldReader {
     /// Fields refused for an unsafe character, reported once; a required one is not reported missing as well.
     private var refused: Set<String> = []
     private(set) var problems: [ImportProblem] = []
+    /// Things the office should know that do not refuse the record (avvisi), each with its file and line.
+    private(set) var warnings: [ImportProblem] = []
     /// Fields left out of the record whose stored value was kept (and differs from a new record's default).
     private(set) var kept: [String] = []
     /// The record's id once read, to name the record in messages.
@@ -27,7 +29,7 @@ final class FieldReader {
     /// Descriptive fields where a spreadsheet cell may hold a line break (Alt+Invio) or a tab: these are
     /// folded into one space, since refusing a whole import for them would help nobody and, on one line,
     /// they cannot forge anything. Everywhere else (names above all) they are refused.
-    static let foldedFields: Set<String> = ["address", "notes"]
+    static let foldedFields: Set<String> = ["address", "notes", "emergency-plan"]
 
     init(values: [String: String], order: [String], location: SourceLocation, kind: EntityKind) {
         var trimmed: [String: String] = [:]
@@ -67,6 +69,12 @@ final class FieldReader {
     func report(_ message: String) {
         let subject = recordID.map { "\(kind.italianSingular) \($0): " } ?? ""
         problems.append(ImportProblem(location, subject + message))
+    }
+
+    /// Notes something the office should correct that does not refuse the record (a landline given as a mobile).
+    func warn(_ message: String) {
+        let subject = recordID.map { "\(kind.italianSingular) \($0): " } ?? ""
+        warnings.append(ImportProblem(location, subject + message))
     }
 
     /// Marks fields as known without reading them (e.g. columns a CSV may carry for people).

@@ -60,6 +60,7 @@ public struct SampleComuneGenerator {
         buildDiets()
         buildRoutes()
         buildClassesAndChildren()
+        gradesAndLateStarts()
         buildNursery()
         buildTransportAndPreSchool()
         return data
@@ -75,6 +76,11 @@ public struct SampleComuneGenerator {
             .init(from: d(2026, 12, 23), to: d(2027, 1, 6), reason: "Vacanze di Natale"),
             .init(from: d(2027, 2, 8), to: d(2027, 2, 10), reason: "Carnevale e Mercoledì delle Ceneri"),
             .init(from: d(2027, 3, 25), to: d(2027, 3, 30), reason: "Vacanze di Pasqua"),
+            // Closures of some services or sites only: snow closes the schools and their bus, not the nursery;
+            // the nursery closes alone for a day. After the months the demo bills, so its figures stay as they were.
+            .init(from: d(2027, 1, 19), to: d(2027, 1, 19), reason: "Chiusura delle scuole per neve (ordinanza del sindaco)",
+                  serviceIds: ["TRASPORTO"], siteIds: primarySiteIDs + ["S03"]),
+            .init(from: d(2027, 4, 16), to: d(2027, 4, 16), reason: "Chiusura del nido per disinfestazione", serviceIds: ["NIDO"]),
         ]
         for year in [2026, 2027] {
             for holiday in ItalianHolidays.holidays(year: year)
@@ -165,15 +171,18 @@ public struct SampleComuneGenerator {
 
     private mutating func buildDiets() {
         data.diets = [
-            Diet(id: "D-CEL", name: "Celiachia (senza glutine)", allergens: [.gluten], notes: "Certificato medico: celiachia"),
-            Diet(id: "D-LAT", name: "Senza latte e derivati", allergens: [.milk], notes: "Intolleranza al lattosio"),
-            Diet(id: "D-UOVA", name: "Senza uova", allergens: [.eggs], notes: "Allergia alle proteine dell'uovo"),
+            Diet(id: "D-CEL", name: "Celiachia (senza glutine)", allergens: [.gluten], notes: "Certificato medico: celiachia",
+                 category: .medical),
+            Diet(id: "D-LAT", name: "Senza latte e derivati", allergens: [.milk], notes: "Intolleranza al lattosio", category: .medical),
+            Diet(id: "D-UOVA", name: "Senza uova", allergens: [.eggs], notes: "Allergia alle proteine dell'uovo", category: .medical),
             Diet(id: "D-FRUTTA", name: "Senza frutta a guscio e arachidi", allergens: [.nuts, .peanuts],
-                 notes: "Allergia grave: rischio anafilassi, adrenalina in segreteria"),
-            Diet(id: "D-MARE", name: "Senza pesce, crostacei e molluschi", allergens: [.fish, .crustaceans, .molluscs], notes: ""),
-            Diet(id: "D-SOIA", name: "Senza soia e sesamo", allergens: [.soy, .sesame], notes: ""),
-            Diet(id: "D-NOMAIALE", name: "Senza carne di maiale", allergens: [], notes: "Motivi religiosi"),
-            Diet(id: "D-VEG", name: "Vegetariana", allergens: [], notes: "Scelta della famiglia"),
+                 notes: "Allergia grave: rischio anafilassi, adrenalina in segreteria", category: .medical, severeAllergy: true,
+                 emergencyPlan: "Rischio anafilassi: adrenalina autoiniettabile in segreteria; chiamare il 112 e la famiglia."),
+            Diet(id: "D-MARE", name: "Senza pesce, crostacei e molluschi", allergens: [.fish, .crustaceans, .molluscs], notes: "",
+                 category: .medical),
+            Diet(id: "D-SOIA", name: "Senza soia e sesamo", allergens: [.soy, .sesame], notes: "", category: .medical),
+            Diet(id: "D-NOMAIALE", name: "Senza carne di maiale", allergens: [], notes: "Motivi religiosi", category: .religious),
+            Diet(id: "D-VEG", name: "Vegetariana", allergens: [], notes: "Scelta della famiglia", category: .ethical),
         ]
     }
 
@@ -203,6 +212,18 @@ public struct SampleComuneGenerator {
             Route(id: "L1", serviceId: "TRASPORTO", name: "Linea 1 – Nord (Borgo)", stops: stops("L1", north, firstOutbound: 7 * 60 + 10, lastReturn: 17 * 60 + 5)),
             Route(id: "L2", serviceId: "TRASPORTO", name: "Linea 2 – Sud (Campagna)", stops: stops("L2", south, firstOutbound: 7 * 60 + 15, lastReturn: 17 * 60 + 10)),
         ]
+        // Both lines serve both primary schools, each with its own times: Montessori has no afternoon school on
+        // Wednesdays, so the bus leaves it at 12:35 that day.
+        for index in data.routes.indices {
+            let stops = data.routes[index].stops
+            guard let first = stops.first, let last = stops.last else { continue }
+            let t = { (h: Int, m: Int) in LocalTime(hour: h, minute: m)! }
+            data.routes[index].schools = [
+                RouteSchool(siteId: "S01", stopId: index == 0 ? stops[min(1, stops.count - 1)].id : first.id, arrival: t(7, 55),
+                            returnTime: t(16, 20)),
+                RouteSchool(siteId: "S02", stopId: last.id, arrival: t(8, 5), returnTime: t(16, 35), shortReturn: t(12, 35), shortDays: [3]),
+            ]
+        }
     }
 
     // MARK: People
@@ -261,7 +282,9 @@ public struct SampleComuneGenerator {
                 pec: nil, address: address, resident: resident,
                 isee: parent == 0 ? isee : nil,
                 notifyByEmail: wantsEmail, notifyBySMS: wantsSMS || !wantsEmail,
-                lowBalanceThreshold: Money(cents: 1000)
+                lowBalanceThreshold: Money(cents: 1000),
+                // Some families also leave a landline (without drawing from the seed: the rest stays as it was).
+                phone: data.payers.count % 9 == 4 ? String(format: "+390423%06d", 400_000 + data.payers.count * 37) : nil
             ))
             payerIDs.append(id)
         }
@@ -377,6 +400,21 @@ public struct SampleComuneGenerator {
         }
     }
 
+    /// The anno di corso of every primary pupil (the digit of the class name), and a pupil who joins a class in
+    /// the middle of October. Drawn from nothing random, so the rest of the Comune stays as it was; the late start
+    /// is in a Rodari class, whose canteen charges scans only, before the day the demo tells.
+    private mutating func gradesAndLateStarts() {
+        let classes = Dictionary(data.classes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in data.beneficiaries.indices {
+            guard let id = data.beneficiaries[index].classId, let schoolClass = classes[id],
+                  primarySiteIDs.contains(schoolClass.siteId), let digit = schoolClass.name.first?.wholeNumberValue else { continue }
+            data.beneficiaries[index].grade = digit
+        }
+        if let late = data.beneficiaries.lastIndex(where: { $0.classId == "S01-2B" }) {
+            data.beneficiaries[late].classFrom = LocalDate(year: 2026, month: 10, day: 12)!
+        }
+    }
+
     private mutating func buildNursery() {
         let start = LocalDate(year: 2026, month: 9, day: 1)!
         for i in 0..<32 {
@@ -399,6 +437,10 @@ public struct SampleComuneGenerator {
             let back = rng.chance(85) ? stop : rng.pick(route.stops)
             routeCount[route.id, default: 0] += 1
             enroll(child.id, service: "TRASPORTO", route: route.id, outbound: stop.id, back: back.id, start: Self.yearStart)
+            // Every other enrollment names the child's school; the others leave it to the class's plesso.
+            if enrollmentCount % 2 == 0, let site = data.classes.first(where: { $0.id == child.classId })?.siteId {
+                data.enrollments[data.enrollments.count - 1].schoolId = site
+            }
         }
         for child in primary where child.classId?.hasPrefix("S01") == true && rng.chance(12) {
             enroll(child.id, service: "PRESCUOLA", site: "S01", start: Self.yearStart)

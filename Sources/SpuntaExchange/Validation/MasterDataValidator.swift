@@ -23,11 +23,15 @@ public enum MasterDataValidator {
         if p.contains(.enrollments) { s.enrollments = d.enrollments }
         if p.contains(.cards) { s.cards = d.cards }
         if p.contains(.routes) {
-            let currentStops = Dictionary(current.routes.map { ($0.id, $0.stops) }, uniquingKeysWith: { a, _ in a })
+            let currentRoutes = Dictionary(current.routes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let embedded = stopsEmbedded(document)
             s.routes = d.routes.map { route in
                 var route = route
-                if !embedded { route.stops = currentStops[route.id] ?? [] }
+                // routes.csv carries neither stops nor schools: the schools are kept (stops come from stops.csv).
+                if !embedded {
+                    route.stops = currentRoutes[route.id]?.stops ?? []
+                    route.schools = currentRoutes[route.id]?.schools ?? []
+                }
                 return route
             }
         }
@@ -103,6 +107,16 @@ private struct Checker {
         let payers = ids(s.payers.map(\.id), .payers)
         let beneficiaries = ids(s.beneficiaries.map(\.id), .beneficiaries)
 
+        for year in s.schoolYears {
+            for closure in year.closures {
+                for service in closure.serviceIds where servicesByID[service] == nil && !isRejected(.services, service) {
+                    report(EntityKey(.schoolYears, year.id), blaming: .services, "la chiusura del \(closure.from.italian) indica il servizio \(service), che non esiste")
+                }
+                for site in closure.siteIds where !sites.contains(site) {
+                    report(EntityKey(.schoolYears, year.id), blaming: .sites, "la chiusura del \(closure.from.italian) indica il plesso \(site), che non esiste")
+                }
+            }
+        }
         for c in s.classes {
             let key = EntityKey(.classes, c.id)
             if !sites.contains(c.siteId) { report(key, blaming: .sites, "il plesso \(c.siteId) non esiste") }
@@ -116,7 +130,7 @@ private struct Checker {
             }
         }
         checkTariffs(s, servicesByID: servicesByID)
-        checkRoutes(s, servicesByID: servicesByID)
+        checkRoutes(s, servicesByID: servicesByID, sites: sites)
         checkPeople(s, payers: payers, classes: classes)
         checkEnrollments(
             s, beneficiaries: beneficiaries, servicesByID: servicesByID, diets: diets,
@@ -157,7 +171,7 @@ private struct Checker {
         }
     }
 
-    mutating func checkRoutes(_ s: MasterDataSet, servicesByID: [String: Service]) {
+    mutating func checkRoutes(_ s: MasterDataSet, servicesByID: [String: Service], sites: Set<String>) {
         let finalRoutes = Set(s.routes.map(\.id))
         for (routeID, stops) in document.stopsByRoute.sorted(by: { $0.key < $1.key }) where !finalRoutes.contains(routeID) {
             for stop in stops {
@@ -175,6 +189,16 @@ private struct Checker {
             }
             if route.stops.isEmpty {
                 report(key, blaming: .stops, "la linea non ha fermate")
+            }
+            var schoolSites: Set<String> = []
+            for school in route.schools {
+                if !schoolSites.insert(school.siteId).inserted {
+                    report(key, "il plesso \(school.siteId) è indicato due volte tra le scuole della linea")
+                }
+                if !sites.contains(school.siteId) { report(key, blaming: .sites, "la scuola \(school.siteId) non è un plesso esistente") }
+                if !route.stops.contains(where: { $0.id == school.stopId }) {
+                    report(key, "la fermata \(school.stopId) della scuola \(school.siteId) non è sulla linea")
+                }
             }
             for (a, b) in zip(route.stops, route.stops.dropFirst()) {
                 let stopKey = EntityKey(.stops, b.id)
@@ -253,8 +277,8 @@ private struct Checker {
             if service.kind == .transport {
                 checkTransportEnrollment(e, key: key, routesByID: routesByID, service: service)
             } else {
-                if e.routeId != nil || e.outboundStopId != nil || e.returnStopId != nil {
-                    report(key, "linea e fermate si indicano solo per il trasporto")
+                if e.routeId != nil || e.outboundStopId != nil || e.returnStopId != nil || e.schoolId != nil {
+                    report(key, "linea, fermate e scuola («school») si indicano solo per il trasporto")
                 }
                 if !service.siteIds.isEmpty {
                     if let site = e.siteId {
@@ -300,7 +324,10 @@ private struct Checker {
             report(key, blaming: .stops, "la fermata \(stop) non è sulla linea \(routeID)")
         }
         if e.siteId != nil {
-            report(key, "il plesso non si indica per il trasporto")
+            report(key, "il plesso non si indica per il trasporto: la scuola del bambino va nel campo «school»")
+        }
+        if let school = e.schoolId, !route.schools.isEmpty, !route.schools.contains(where: { $0.siteId == school }) {
+            report(key, "la linea \(routeID) non serve la scuola \(school) (scuole: \(route.schools.map(\.siteId).joined(separator: ", ")))")
         }
     }
 

@@ -21,7 +21,10 @@ public enum ExchangeXMLWriter {
         section(&out, "school-years", s.schoolYears) { y in
             element("school-year", [("id", y.id), ("start", y.startDate.description), ("end", y.endDate.description)],
                     children: y.closures.map { c in
-                        element("closure", [("from", c.from.description), ("to", c.to == c.from ? nil : c.to.description), ("reason", c.reason)])
+                        element("closure", [
+                            ("from", c.from.description), ("to", c.to == c.from ? nil : c.to.description), ("reason", c.reason),
+                            ("services", c.serviceIds.isEmpty ? nil : list(c.serviceIds)), ("sites", c.siteIds.isEmpty ? nil : list(c.siteIds)),
+                        ])
                     })
         }
         section(&out, "sites", s.sites) { site in
@@ -42,7 +45,10 @@ public enum ExchangeXMLWriter {
             ])
         }
         section(&out, "diets", s.diets) { d in
-            element("diet", [("id", d.id), ("name", d.name), ("allergens", list(d.allergens.map(\.rawValue))), ("notes", d.notes)])
+            element("diet", [
+                ("id", d.id), ("name", d.name), ("allergens", list(d.allergens.map(\.rawValue))), ("notes", d.notes),
+                ("category", empty(d.category?.rawValue)), ("severe-allergy", flag(d.severeAllergy)), ("emergency-plan", d.emergencyPlan),
+            ])
         }
         section(&out, "tariffs", s.tariffs) { t in
             element("tariff", [
@@ -60,12 +66,18 @@ public enum ExchangeXMLWriter {
                 element("stop", [
                     ("id", stop.id), ("name", stop.name), ("outbound", stop.outboundTime.description), ("return", stop.returnTime.description),
                 ])
+            } + r.schools.map { school in
+                element("school", [
+                    ("site", school.siteId), ("stop", school.stopId), ("arrival", school.arrival.description),
+                    ("return", school.returnTime.description), ("short-return", school.shortReturn?.description),
+                    ("short-days", school.shortDays.isEmpty ? nil : school.shortDays.map(String.init).joined(separator: ",")),
+                ])
             })
         }
         section(&out, "payers", s.payers) { p in
             element("payer", [
                 ("id", p.id), ("fiscal-code", p.fiscalCode), ("surname", p.surname), ("given-name", p.givenName),
-                ("email", empty(p.email)), ("mobile", empty(p.mobile)), ("pec", empty(p.pec)), ("address", empty(p.address)),
+                ("email", empty(p.email)), ("mobile", empty(p.mobile)), ("phone", empty(p.phone)), ("pec", empty(p.pec)), ("address", empty(p.address)),
                 ("resident", flag(p.resident)), ("isee", empty(p.isee?.value.decimalString)),
                 ("isee-filed", empty(p.isee?.filedOn.description)), ("isee-expires", empty(p.isee?.expiresOn.description)),
                 ("notify-email", flag(p.notifyByEmail)), ("notify-sms", flag(p.notifyBySMS)),
@@ -76,13 +88,15 @@ public enum ExchangeXMLWriter {
             element("beneficiary", [
                 ("id", b.id), ("fiscal-code", b.fiscalCode), ("surname", b.surname), ("given-name", b.givenName),
                 ("birth-date", b.birthDate.description), ("class", empty(b.classId)),
+                ("class-from", empty(b.classFrom?.description)), ("class-to", empty(b.classTo?.description)),
+                ("grade", empty(b.grade.map(String.init))),
             ], children: b.payers.map { element("payer", [("ref", $0.payerId), ("primary", $0.primary ? "true" : nil)]) })
         }
         section(&out, "enrollments", s.enrollments) { e in
             element("enrollment", [
                 ("id", e.id), ("beneficiary", e.beneficiaryId), ("service", e.serviceId), ("site", empty(e.siteId)),
                 ("diet", empty(e.dietId)), ("route", empty(e.routeId)), ("outbound-stop", empty(e.outboundStopId)),
-                ("return-stop", empty(e.returnStopId)), ("tariff", empty(e.tariffId)), ("start", e.startDate.description),
+                ("return-stop", empty(e.returnStopId)), ("tariff", empty(e.tariffId)), ("school", empty(e.schoolId)), ("start", e.startDate.description),
                 ("end", empty(e.endDate?.description)), ("exemption", number(e.exemptionPercent)),
             ])
         }

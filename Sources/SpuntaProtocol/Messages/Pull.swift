@@ -178,24 +178,45 @@ public struct ReplicaMunicipality: Codable, Sendable, Hashable {
     }
 }
 
-/// A child as a device knows it: name and class, no codice fiscale, no payers.
+/// A child as a device knows it: name and class (with the dates the child is in it), no codice fiscale, no payers.
 public struct ReplicaBeneficiary: Codable, Sendable, Hashable {
     public var id: String
     public var surname: String
     public var givenName: String
     public var classId: String?
+    /// First and last day in the class (absent: the whole school year).
+    public var classFrom: LocalDate?
+    public var classTo: LocalDate?
+    /// Allergia grave: the emergency plan, on the devices of those who look after the child at school and at the
+    /// canteen (teacher, canteen), shown before anything else about the child; absent when there is none.
+    public var emergencyPlan: String?
+    /// The plesso of the child's class: the school the bus takes the child to when the enrollment names none.
+    public var classSiteId: String?
 
-    public init(id: String, surname: String, givenName: String, classId: String?) {
+    public init(
+        id: String, surname: String, givenName: String, classId: String?, classFrom: LocalDate? = nil, classTo: LocalDate? = nil,
+        emergencyPlan: String? = nil, classSiteId: String? = nil
+    ) {
+        self.classSiteId = classSiteId
         self.id = id
         self.surname = surname
         self.givenName = givenName
         self.classId = classId
+        self.classFrom = classFrom
+        self.classTo = classTo
+        self.emergencyPlan = emergencyPlan
     }
 
     public var fullName: String { "\(surname) \(givenName)" }
 
+    /// The class with its dates, read by the roll call and the counts (`ClassMembership`).
+    public var membership: ClassMembership? {
+        classId.map { ClassMembership(classId: $0, from: classFrom, to: classTo) }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, surname, givenName = "given_name", classId = "class_id"
+        case id, surname, givenName = "given_name", classId = "class_id", classFrom = "class_from", classTo = "class_to"
+        case emergencyPlan = "emergency_plan", classSiteId = "class_site_id"
     }
 }
 
@@ -211,11 +232,14 @@ public struct ReplicaEnrollment: Codable, Sendable, Hashable {
     public var returnStopId: String?
     public var startDate: LocalDate
     public var endDate: LocalDate?
+    /// Transport: the child's school among the line's (absent: the school of the child's class).
+    public var schoolId: String?
 
     public init(
         id: String, beneficiaryId: String, serviceId: String, siteId: String?, dietId: String?, routeId: String?,
-        outboundStopId: String?, returnStopId: String?, startDate: LocalDate, endDate: LocalDate?
+        outboundStopId: String?, returnStopId: String?, startDate: LocalDate, endDate: LocalDate?, schoolId: String? = nil
     ) {
+        self.schoolId = schoolId
         self.id = id
         self.beneficiaryId = beneficiaryId
         self.serviceId = serviceId
@@ -235,7 +259,7 @@ public struct ReplicaEnrollment: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case id, beneficiaryId = "beneficiary_id", serviceId = "service_id", siteId = "site_id", dietId = "diet_id"
         case routeId = "route_id", outboundStopId = "outbound_stop_id", returnStopId = "return_stop_id"
-        case startDate = "start_date", endDate = "end_date"
+        case startDate = "start_date", endDate = "end_date", schoolId = "school_id"
     }
 }
 

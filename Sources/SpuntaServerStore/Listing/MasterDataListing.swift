@@ -81,6 +81,8 @@ public struct MasterDataListing {
     public struct BeneficiaryRow: Encodable, Sendable {
         public let id: String, fiscalCode: String, surname: String, givenName: String, birthDate: String
         public let classId: String?, className: String?, siteId: String?
+        /// Anno di corso, and the dates the child is in the class (nil: the whole year).
+        public let grade: Int?, classFrom: String?, classTo: String?
         public let payers: [PayerRow]
         public let enrollments: [EnrollmentRow]
         public let cards: [CardRow]
@@ -192,6 +194,7 @@ public struct MasterDataListing {
             return BeneficiaryRow(
                 id: b.id, fiscalCode: b.fiscalCode, surname: b.surname, givenName: b.givenName,
                 birthDate: b.birthDate.description, classId: b.classId, className: schoolClass?.name, siteId: schoolClass?.siteId,
+                grade: b.grade, classFrom: b.classFrom?.description, classTo: b.classTo?.description,
                 payers: b.payers.map { link in
                     let p = payers[link.payerId]
                     return PayerRow(

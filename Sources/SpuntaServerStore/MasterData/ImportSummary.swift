@@ -18,6 +18,8 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public var kept: [String: [String: Int]] = [:]
     /// Files that were not UTF-8 and were read as another encoding, with an example to check.
     public var recoded: [RecodedFile] = []
+    /// Findings that did not refuse the import (avvisi: a landline given as a mobile), each `FILE:LINE: reason`.
+    public var warnings: [ImportWarning] = []
 
     public init(
         files: [String], changed: Int, created: [String: Int], updated: [String: Int], removed: [String: Int],
@@ -35,7 +37,7 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case files, changed, created, updated, removed, totals, kept, recoded
+        case files, changed, created, updated, removed, totals, kept, recoded, warnings
         case dryRun = "dry_run"
     }
 
@@ -62,9 +64,29 @@ public struct ImportSummary: Codable, Sendable, Equatable {
             let example = file.example.map { " (es. riga \(file.line ?? 0): «\($0)»)" } ?? ""
             lines.append("\(file.file): non è in UTF-8, letto come \(file.encoding.italian)\(example): controllare che le lettere accentate siano giuste.")
         }
+        if !warnings.isEmpty {
+            lines.append("Avvisi (\(warnings.count)): i record sono stati importati, ma sono da correggere nel file.")
+            lines += warnings.map { "  \($0)" }
+        }
         let totalsLine = EntityKind.allCases.filter { $0 != .municipality }
             .map { "\($0.italian) \(totals[$0.rawValue] ?? 0)" }.joined(separator: ", ")
         lines.append("In archivio: \(totalsLine).")
         return lines.joined(separator: "\n")
     }
+}
+
+/// A finding of an import that did not refuse it (avviso), where it is.
+public struct ImportWarning: Codable, Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let message: String
+
+    public init(_ problem: ImportProblem) {
+        file = problem.location.file
+        line = problem.location.line
+        message = problem.message
+    }
+
+    /// `FILE:LINE: reason`, as the refused records are listed.
+    public var description: String { ImportProblem(SourceLocation(file: file, line: line), message).description }
 }

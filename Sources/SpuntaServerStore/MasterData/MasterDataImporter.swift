@@ -47,12 +47,14 @@ public enum MasterDataImporter {
                 summary.dryRun = dryRun
                 summary.kept = Dictionary(uniqueKeysWithValues: document.kept.map { ($0.key.rawValue, $0.value) })
                 summary.recoded = document.recoded
+                summary.warnings = document.warnings.sorted().map(ImportWarning.init)
                 if dryRun {
                     throw DryRunRollback(summary: summary)
                 }
                 try AuditLog.record(db, actor: actor, action: "import", subject: files.joined(separator: ", "), details: [
                     "changed": summary.changed, "created": summary.created, "updated": summary.updated, "removed": summary.removed,
                     "kept": summary.kept, "recoded": summary.recoded.map { ["file": $0.file, "encoding": $0.encoding.rawValue] },
+                    "warnings": summary.warnings.count,
                 ], at: now)
                 return summary
             }
@@ -123,7 +125,7 @@ public enum MasterDataImporter {
             // A route whose only change is its stops counts as its stops' change, not as a route update.
             let onlyStops = final.routes.filter { route in
                 current.routes.first { $0.id == route.id }.map { old in
-                    old != route && Route(id: old.id, serviceId: old.serviceId, name: old.name, stops: route.stops) == route
+                    old != route && Route(id: old.id, serviceId: old.serviceId, name: old.name, stops: route.stops, schools: old.schools) == route
                 } ?? false
             }.count
             routes.updated -= onlyStops
@@ -201,6 +203,14 @@ public enum MasterDataImporter {
             }
         }
         try logServedSchools(db, before: servedBefore, after: try RouteSchools.all(db), at: now)
+        // A child whose emergency plan changed (a diet made severe, an enrollment given that diet): the devices
+        // that hold the child receive it again, since the plan travels with the child.
+        for child in Set(final.beneficiaries.map(\.id)).sorted()
+        where !logged.contains(EntityKey(.beneficiaries, child)) && current.emergencyPlan(of: child) != final.emergencyPlan(of: child) {
+            try ChangeLog.record(db, entity: EntityKind.beneficiaries.rawValue, id: child, action: .upsert,
+                                 keys: try ScopeIndex.beneficiaryKeys(db, child), at: now)
+            logged.insert(EntityKey(.beneficiaries, child))
+        }
         try credit.log(db, at: now)
 
         var summary = ImportSummary(files: [], changed: 0, created: [:], updated: [:], removed: [:], totals: [:], dryRun: false)

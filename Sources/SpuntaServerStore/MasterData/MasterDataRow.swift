@@ -56,10 +56,11 @@ extension SchoolYear: MasterDataRow {
 
 extension SchoolYear.Closure {
     /// A closing day's own columns; its year and position are where its year puts it.
-    public static let columns = "from_date, to_date, reason"
+    public static let columns = "from_date, to_date, reason, service_ids, site_ids"
 
     public init(row: Row) throws {
-        self.init(from: try MasterDataStore.date(row[0]), to: try MasterDataStore.date(row[1]), reason: try row[2])
+        self.init(from: try MasterDataStore.date(row[0]), to: try MasterDataStore.date(row[1]), reason: try row[2],
+                  serviceIds: MasterDataStore.idList(try row[3]), siteIds: MasterDataStore.idList(try row[4]))
     }
 }
 
@@ -116,16 +117,19 @@ extension Service: MasterDataRow {
 
 extension Diet: MasterDataRow {
     public static let table = "diet"
-    public static let columnNames = ["id", "name", "allergens", "notes"]
+    public static let columnNames = ["id", "name", "allergens", "notes", "category", "severe_allergy", "emergency_plan"]
 
     public init(row: Row) throws {
         self.init(
             id: try row[0], name: try row[1],
-            allergens: try (row[2] as String).split(separator: ",").map { try MasterDataStore.choice(String($0)) }, notes: try row[3]
+            allergens: try (row[2] as String).split(separator: ",").map { try MasterDataStore.choice(String($0)) }, notes: try row[3],
+            category: try (row[4] as String?).map { try MasterDataStore.choice($0) }, severeAllergy: try row[5], emergencyPlan: try row[6]
         )
     }
 
-    public var values: StatementArguments { [id, name, allergens.map(\.rawValue).joined(separator: ","), notes] }
+    public var values: StatementArguments {
+        [id, name, allergens.map(\.rawValue).joined(separator: ","), notes, category?.rawValue, severeAllergy, emergencyPlan]
+    }
 }
 
 extension Tariff: MasterDataRow {
@@ -179,7 +183,7 @@ extension Payer: MasterDataRow {
     public static let table = "payer"
     public static let columnNames = [
         "id", "fiscal_code", "surname", "given_name", "email", "mobile", "pec", "address", "resident", "isee", "isee_filed",
-        "isee_expires", "notify_email", "notify_sms", "low_balance_threshold",
+        "isee_expires", "notify_email", "notify_sms", "low_balance_threshold", "phone",
     ]
 
     public init(row: Row) throws {
@@ -190,51 +194,56 @@ extension Payer: MasterDataRow {
         self.init(
             id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], email: try row[4],
             mobile: try row[5], pec: try row[6], address: try row[7], resident: try row[8], isee: isee,
-            notifyByEmail: try row[12], notifyBySMS: try row[13], lowBalanceThreshold: (try row[14] as Int64?).map(Money.init(cents:))
+            notifyByEmail: try row[12], notifyBySMS: try row[13], lowBalanceThreshold: (try row[14] as Int64?).map(Money.init(cents:)),
+            phone: try row[15]
         )
     }
 
     public var values: StatementArguments {
         [
             id, fiscalCode, surname, givenName, email, mobile, pec, address, resident, isee?.value.cents, isee?.filedOn.description,
-            isee?.expiresOn.description, notifyByEmail, notifyBySMS, lowBalanceThreshold?.cents,
+            isee?.expiresOn.description, notifyByEmail, notifyBySMS, lowBalanceThreshold?.cents, phone,
         ]
     }
 }
 
 extension Beneficiary: MasterDataRow {
     public static let table = "beneficiary"
-    public static let columnNames = ["id", "fiscal_code", "surname", "given_name", "birth_date", "class_id"]
+    public static let columnNames = ["id", "fiscal_code", "surname", "given_name", "birth_date", "class_id", "class_from", "class_to", "grade"]
 
     public init(row: Row) throws {
         self.init(
             id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], birthDate: try MasterDataStore.date(row[4]),
-            classId: try row[5], payers: []
+            classId: try row[5], payers: [], classFrom: try (row[6] as String?).map(MasterDataStore.date),
+            classTo: try (row[7] as String?).map(MasterDataStore.date), grade: try row[8]
         )
     }
 
-    public var values: StatementArguments { [id, fiscalCode, surname, givenName, birthDate.description, classId] }
+    public var values: StatementArguments {
+        [id, fiscalCode, surname, givenName, birthDate.description, classId, classFrom?.description, classTo?.description, grade]
+    }
 }
 
 extension Enrollment: MasterDataRow {
     public static let table = "enrollment"
     public static let columnNames = [
         "id", "beneficiary_id", "service_id", "site_id", "diet_id", "route_id", "outbound_stop_id", "return_stop_id",
-        "tariff_id", "start_date", "end_date", "exemption_percent",
+        "tariff_id", "start_date", "end_date", "exemption_percent", "school_id",
     ]
 
     public init(row: Row) throws {
         self.init(
             id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
             routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7], tariffId: try row[8],
-            startDate: try MasterDataStore.date(row[9]), endDate: try (row[10] as String?).map(MasterDataStore.date), exemptionPercent: try row[11]
+            startDate: try MasterDataStore.date(row[9]), endDate: try (row[10] as String?).map(MasterDataStore.date), exemptionPercent: try row[11],
+            schoolId: try row[12]
         )
     }
 
     public var values: StatementArguments {
         [
             id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, tariffId, startDate.description,
-            endDate?.description, exemptionPercent,
+            endDate?.description, exemptionPercent, schoolId,
         ]
     }
 }

@@ -11,7 +11,7 @@ public enum MasterDataStore {
     public static func schoolYears(_ db: Database) throws -> [SchoolYear] {
         var closures: [String: [SchoolYear.Closure]] = [:]
         for row in try db.fetchAll("SELECT \(SchoolYear.Closure.columns), year_id FROM closure ORDER BY year_id, position") {
-            closures[try row[3] as String, default: []].append(try SchoolYear.Closure(row: row))
+            closures[try row[5] as String, default: []].append(try SchoolYear.Closure(row: row))
         }
         return try SchoolYear.allLive(db).map { year in
             var year = year
@@ -87,9 +87,11 @@ public enum MasterDataStore {
         for row in try db.fetchAll("SELECT \(Stop.columns), route_id FROM stop WHERE deleted = 0 ORDER BY route_id, position") {
             stops[try row[4] as String, default: []].append(try Stop(row: row))
         }
+        let schools = try routeSchools(db)
         s.routes = try Route.allLive(db).map { route in
             var route = route
             route.stops = stops[route.id] ?? []
+            route.schools = schools[route.id] ?? []
             return route
         }
         return s
@@ -132,9 +134,22 @@ public enum MasterDataStore {
         }
     }
 
-    private static func grouped<T>(_ db: Database, _ sql: String, _ make: (Row) throws -> T) throws -> [String: [T]] {
+    /// The schools of every line, by line, in the file's order.
+    public static func routeSchools(_ db: Database, route: String? = nil) throws -> [String: [RouteSchool]] {
+        try grouped(db, """
+            SELECT route_id, site_id, stop_id, arrival, return_time, short_return, short_days FROM route_school
+            WHERE ?1 IS NULL OR route_id = ?1 ORDER BY route_id, position
+            """, [route]) { row in
+            RouteSchool(siteId: try row[1], stopId: try row[2], arrival: try time(row[3]), returnTime: try time(row[4]),
+                        shortReturn: try (row[5] as String?).map(time), shortDays: idList(try row[6]).compactMap { Int($0) })
+        }
+    }
+
+    private static func grouped<T>(
+        _ db: Database, _ sql: String, _ arguments: StatementArguments = [], _ make: (Row) throws -> T
+    ) throws -> [String: [T]] {
         var result: [String: [T]] = [:]
-        for row in try db.fetchAll(sql) {
+        for row in try db.fetchAll(sql, arguments) {
             result[try row[0] as String, default: []].append(try make(row))
         }
         return result
@@ -175,6 +190,11 @@ public enum MasterDataStore {
         return list
     }
 
+    /// Ids stored comma-separated (an id never holds a comma); empty text is the empty list.
+    public static func idList(_ text: String) -> [String] {
+        text.split(separator: ",").map(String.init)
+    }
+
     static func jsonList(_ values: [String]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
     }
@@ -193,8 +213,10 @@ public enum MasterDataStore {
         try SchoolYear.upsert(db, y)
         try db.run("DELETE FROM closure WHERE year_id = ?", [y.id])
         for (i, c) in y.closures.enumerated() {
-            try db.run("INSERT INTO closure (year_id, position, from_date, to_date, reason) VALUES (?, ?, ?, ?, ?)",
-                       [y.id, i, c.from.description, c.to.description, c.reason])
+            try db.run("""
+                INSERT INTO closure (year_id, position, from_date, to_date, reason, service_ids, site_ids) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [y.id, i, c.from.description, c.to.description, c.reason, c.serviceIds.joined(separator: ","),
+                      c.siteIds.joined(separator: ",")])
         }
     }
 
@@ -236,6 +258,14 @@ public enum MasterDataStore {
                 ON CONFLICT (id) DO UPDATE SET route_id = excluded.route_id, position = excluded.position, name = excluded.name,
                     outbound_time = excluded.outbound_time, return_time = excluded.return_time, deleted = 0
                 """, [stop.id, v.id, i, stop.name, stop.outboundTime.description, stop.returnTime.description])
+        }
+        try db.run("DELETE FROM route_school WHERE route_id = ?", [v.id])
+        for (i, school) in v.schools.enumerated() {
+            try db.run("""
+                INSERT INTO route_school (route_id, position, site_id, stop_id, arrival, return_time, short_return, short_days)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [v.id, i, school.siteId, school.stopId, school.arrival.description, school.returnTime.description,
+                      school.shortReturn?.description, school.shortDays.map(String.init).joined(separator: ",")])
         }
     }
 

@@ -21,6 +21,50 @@ public enum ServerMigrations {
         m.registerMigration("v12-card-reissue-columns", CardReissueColumns.apply)
         m.registerMigration("v13-absence-periods", AbsencePeriods.apply)
         m.registerMigration("v14-caterer-meal-counts", CatererMealCounts.apply)
+        m.registerMigration("v15-payer-phone") { db in
+            // A landline the office gave as a mobile is kept here instead of refusing the import (see exchange.md).
+            try db.execute("ALTER TABLE payer ADD COLUMN phone TEXT")
+        }
+        m.registerMigration("v16-closure-services-and-sites") { db in
+            // A closure of some services or sites only (ids separated by commas); both empty: the whole Comune.
+            try db.execute("""
+                ALTER TABLE closure ADD COLUMN service_ids TEXT NOT NULL DEFAULT '';
+                ALTER TABLE closure ADD COLUMN site_ids TEXT NOT NULL DEFAULT '';
+                """)
+        }
+        m.registerMigration("v17-dated-class-membership-and-grade") { db in
+            // When a child is in its class (null: the whole school year) and the anno di corso (1–5).
+            try db.execute("""
+                ALTER TABLE beneficiary ADD COLUMN class_from TEXT;
+                ALTER TABLE beneficiary ADD COLUMN class_to TEXT;
+                ALTER TABLE beneficiary ADD COLUMN grade INTEGER;
+                """)
+        }
+        m.registerMigration("v18-diet-category-and-severe-allergy") { db in
+            // Medical, religious or ethical; a severe allergy with the emergency plan every device shows first.
+            try db.execute("""
+                ALTER TABLE diet ADD COLUMN category TEXT;
+                ALTER TABLE diet ADD COLUMN severe_allergy INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE diet ADD COLUMN emergency_plan TEXT NOT NULL DEFAULT '';
+                """)
+        }
+        m.registerMigration("v19-bus-line-schools") { db in
+            // The schools a line serves, with their stop and times, and the school of each child on the bus.
+            try db.execute("""
+                CREATE TABLE route_school (
+                    route_id TEXT NOT NULL REFERENCES route(id),
+                    position INTEGER NOT NULL,
+                    site_id TEXT NOT NULL,
+                    stop_id TEXT NOT NULL,
+                    arrival TEXT NOT NULL,
+                    return_time TEXT NOT NULL,
+                    short_return TEXT,
+                    short_days TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (route_id, position)
+                ) STRICT;
+                ALTER TABLE enrollment ADD COLUMN school_id TEXT;
+                """)
+        }
         return m
     }
 }

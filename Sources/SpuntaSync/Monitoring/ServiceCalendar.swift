@@ -24,8 +24,9 @@ public struct ServiceCalendar: Sendable {
         classSites = classes
     }
 
-    /// The services a scope takes part in.
-    func services(of scope: [ScopeItem]) -> [Service] {
+    /// The services a scope takes part in, each with the sites of the scope where it is delivered (nil: the
+    /// service as a whole, for a bus on its routes).
+    func services(of scope: [ScopeItem]) -> [(service: Service, sites: [String]?)] {
         var sites: Set<String> = []
         var ids: Set<String> = []
         for item in scope {
@@ -35,14 +36,23 @@ public struct ServiceCalendar: Sendable {
             case .class: if let site = classSites[item.id] { sites.insert(site) }
             }
         }
-        return services.values.filter { ids.contains($0.id) || !sites.isDisjoint(with: $0.siteIds) }.sorted { $0.id < $1.id }
+        return services.values.sorted { $0.id < $1.id }.compactMap { service in
+            if ids.contains(service.id) { return (service, nil) }
+            let here = service.siteIds.filter(sites.contains)
+            return here.isEmpty ? nil : (service, here)
+        }
     }
 
-    /// Whether a device with this scope is expected at work on `day`. A scope with no service (a class whose site
-    /// has none) follows the school week: Monday to Friday, national holidays excepted.
+    /// Whether a device with this scope is expected at work on `day`: one of its services runs at one of its
+    /// sites (a snow day that closes its school leaves it off, though the nursery is open). A scope with no
+    /// service (a class whose site has none) follows the school week: Monday to Friday, national holidays excepted.
     public func isServiceDay(_ day: LocalDate, scope: [ScopeItem]) -> Bool {
         let own = services(of: scope)
         guard !own.isEmpty else { return day.weekday <= 5 && !ItalianHolidays.isHoliday(day) }
-        return own.contains { $0.runs(on: day, year: years[$0.yearId]) }
+        return own.contains { service, sites in
+            let year = years[service.yearId]
+            guard let sites else { return service.runs(on: day, year: year) }
+            return sites.contains { service.runs(on: day, year: year, at: $0) }
+        }
     }
 }

@@ -8,8 +8,9 @@ import SpuntaStore
 struct ChildRecords {
     /// Appartenenza a una classe: the child belongs to `classId` from `from` through `through`.
     ///
-    /// Today a child has one class (`beneficiary.class_id`), for the span of that class's school year; when
-    /// membership becomes dated (a child moving class during the year), the loader gives one spell per period
+    /// A child has one class (`beneficiary.class_id`) for the span of that class's school year, narrowed by the
+    /// membership's own dates (`class_from`, `class_to`: a child who starts on 16 November is not in the register
+    /// from 1 November). Should a child one day move class during the year, the loader gives one spell per period
     /// and the checks stay the same.
     struct ClassSpell: Equatable {
         let classId: String
@@ -51,7 +52,7 @@ struct ChildRecords {
             let chunk = Array(missing[start..<min(missing.count, start + 500)])
             let (list, args) = ReplicaProjector.inList(chunk)
             for row in try db.fetchAll("""
-                SELECT b.id, b.deleted, c.id, y.start_date, y.end_date FROM beneficiary b
+                SELECT b.id, b.deleted, c.id, y.start_date, y.end_date, b.class_from, b.class_to FROM beneficiary b
                     LEFT JOIN school_class c ON c.id = b.class_id AND c.deleted = 0
                     LEFT JOIN school_year y ON y.id = c.year_id AND y.deleted = 0
                 WHERE b.id IN \(list)
@@ -59,8 +60,14 @@ struct ChildRecords {
                 let id: String = try row[0]
                 var child = Child()
                 if (try row[1] as Int64) == 0, let classID: String = try row[2],
-                   let from = LocalDate(try row[3] as String? ?? ""), let through = LocalDate(try row[4] as String? ?? "") {
-                    child.classes.append(ClassSpell(classId: classID, from: from, through: through))
+                   let yearStart = LocalDate(try row[3] as String? ?? ""), let yearEnd = LocalDate(try row[4] as String? ?? "") {
+                    // A membership date the store cannot read grants nothing (the import never writes one).
+                    let joined: String? = try row[5], left: String? = try row[6]
+                    let from = joined.map { LocalDate($0) ?? yearEnd.adding(days: 1) }.map { max($0, yearStart) } ?? yearStart
+                    let through = left.map { LocalDate($0) ?? yearStart.adding(days: -1) }.map { min($0, yearEnd) } ?? yearEnd
+                    if from <= through {
+                        child.classes.append(ClassSpell(classId: classID, from: from, through: through))
+                    }
                 }
                 children[id] = child
             }

@@ -95,10 +95,15 @@ public struct ReplicaProjector {
         case .routes:
             guard scope.role == .bus, scope.routeIDs.contains(id), var route = try Route.live(db, id: id) else { return nil }
             route.stops = try MasterDataStore.stops(db, route: id)
+            route.schools = try MasterDataStore.routeSchools(db, route: id)[id] ?? []
             return .route(route)
         case .beneficiaries:
             guard try beneficiaryInScope(id), let child = try Beneficiary.live(db, id: id) else { return nil }
-            return .beneficiary(ReplicaBeneficiary(id: id, surname: child.surname, givenName: child.givenName, classId: child.classId))
+            return .beneficiary(ReplicaBeneficiary(
+                id: id, surname: child.surname, givenName: child.givenName, classId: child.classId, classFrom: child.classFrom,
+                classTo: child.classTo, emergencyPlan: scope.role == .bus ? nil : try emergencyPlan(id),
+                classSiteId: try child.classId.flatMap { try SchoolClass.live(db, id: $0)?.siteId }
+            ))
         case .enrollments:
             guard let e = try Enrollment.live(db, id: id) else { return nil }
             switch scope.role {
@@ -112,7 +117,8 @@ public struct ReplicaProjector {
             return .enrollment(ReplicaEnrollment(
                 id: id, beneficiaryId: e.beneficiaryId, serviceId: e.serviceId, siteId: e.siteId,
                 dietId: diet, routeId: e.routeId,
-                outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate
+                outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate,
+                schoolId: e.schoolId
             ))
         case .cards:
             guard scope.role != .teacher, let card = try Card.live(db, id: id), try beneficiaryInScope(card.beneficiaryId) else { return nil }
@@ -134,6 +140,18 @@ public struct ReplicaProjector {
                 """, [beneficiary])
             return .balance(ReplicaBalance(beneficiaryId: beneficiary, serviceId: service, balanceCents: balance, thresholdCents: threshold))
         }
+    }
+
+    /// The emergency plans of the child's severe allergies, as `MasterDataSet.emergencyPlan(of:)` reads them.
+    private func emergencyPlan(_ child: String) throws -> String? {
+        let kinds = Self.inList(Service.Kind.allCases.filter(\.servesMeals).map(\.rawValue))
+        let plans = try db.fetchAll("""
+            SELECT DISTINCT d.emergency_plan FROM enrollment e JOIN diet d ON d.id = e.diet_id AND d.deleted = 0
+                JOIN service s ON s.id = e.service_id AND s.deleted = 0
+            WHERE e.beneficiary_id = ? AND e.deleted = 0 AND d.severe_allergy = 1 AND s.kind IN \(kinds.sql)
+            ORDER BY 1
+            """, [child] + kinds.args).map { try $0[0] as String }
+        return plans.isEmpty ? nil : plans.joined(separator: " ")
     }
 
     /// Whether the service serves meals (canteen, nursery): only those carry a diet to the door.

@@ -74,7 +74,11 @@ struct List: ParsableCommand {
             let rows = listing.beneficiaries(filter)
             if json { return try context.printJSON(rows) }
             for r in rows {
-                context.print("\(r.id)  \(r.surname) \(r.givenName)  \(r.fiscalCode)  nato/a il \(r.birthDate)  classe \(r.className ?? "-")")
+                var membership = ""
+                if let grade = r.grade { membership += " (\(grade)º anno)" }
+                if let from = r.classFrom { membership += " dal \(from)" }
+                if let to = r.classTo { membership += " al \(to)" }
+                context.print("\(r.id)  \(r.surname) \(r.givenName)  \(r.fiscalCode)  nato/a il \(r.birthDate)  classe \(r.className ?? "-")\(membership)")
                 for p in r.payers {
                     context.print("    pagante \(p.primary ? "principale " : "")\(p.id) \(p.name) \(p.fiscalCode)")
                 }

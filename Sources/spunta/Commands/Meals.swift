@@ -55,6 +55,14 @@ struct Meals: ParsableCommand {
         }
         for (site, group) in Dictionary(grouping: lines, by: \.site).sorted(by: { $0.key < $1.key }) {
             context.printWrapped("Plesso \(site)" + (siteNames[site].map { " \($0)" } ?? ""), style: .bold)
+            // Severe allergies first, by name, with what to do.
+            let severe = group.flatMap(\.children).filter { $0.emergencyPlan != nil }.sorted { ($0.name, $0.beneficiaryId) < ($1.name, $1.beneficiaryId) }
+            if !severe.isEmpty {
+                context.printWrapped("ALLERGIE GRAVI:", style: .bold)
+                for child in severe {
+                    context.printWrapped("  - \(child.name) (\(child.schoolClass)): \(child.emergencyPlan ?? "")", indent: "    ", style: .bold)
+                }
+            }
             var table = TextTable(columns: [
                 .init("Classe"), .init("Pren.", alignment: .right), .init("Ass.", alignment: .right), .init("Serv.", alignment: .right),
             ])

@@ -169,6 +169,11 @@ struct RollCallCommand: ParsableCommand {
         if let closure = try rollCall.closure() {
             context.printWrapped("Attenzione: \(SchoolDay.sentence(rollCall.date, closure)).")
         }
+        // Severe allergies before the register, whole.
+        for e in entries {
+            guard let plan = e.emergencyPlan else { continue }
+            context.printWrapped("ALLERGIA GRAVE — \(e.name): \(plan)", indent: "  ", style: .bold)
+        }
         for e in entries {
             var text = "\(e.beneficiaryId) \(e.name): \(e.markItalian)"
             if e.markedElsewhere { text += " (da un altro dispositivo)" }

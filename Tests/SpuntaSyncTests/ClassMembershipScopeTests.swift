@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import SpuntaDomain
+import SpuntaProtocol
+import SpuntaStore
+@testable import SpuntaSync
+
+/// A child is in the register only between the dates of their class membership: a mark or a justification for a
+/// day before the first one (or after the last) is refused like one for a child of another class.
+@Suite("Dated class membership in the push checks")
+struct ClassMembershipScopeTests {
+    /// (first day in class, last day in class, day of the mark) → refusal code, nil when applied.
+    static let cases: [(String?, String?, String, String?)] = [
+        (nil, nil, "2026-11-02", nil),
+        ("2026-11-16", nil, "2026-11-02", "out_of_scope"),
+        ("2026-11-16", nil, "2026-11-13", "out_of_scope"),
+        ("2026-11-16", nil, "2026-11-16", nil),
+        (nil, "2026-11-13", "2026-11-13", nil),
+        (nil, "2026-11-13", "2026-11-16", "out_of_scope"),
+        // Dates outside the school year are bounded by it: a mark before the year stays refused.
+        ("2026-09-01", nil, "2026-09-07", "out_of_scope"),
+    ]
+
+    @Test("a child who starts mid-month is in the register from that day only", arguments: cases)
+    func midMonthStart(_ c: (String?, String?, String, String?)) throws {
+        let (from, to, day, code) = c
+        let f = try SyncFixture(.scopeWorld)
+        try f.queue.write { db in
+            try db.run("UPDATE beneficiary SET class_from = ?, class_to = ? WHERE id = ?", [from, to, ScopeWorld.own])
+        }
+        let teacher = try f.device(.teacher, ["class:C1"]).scope
+        let date = ScopeWorld.d(day)
+        let maker = OpMaker(device: teacher.deviceId, date: date)
+        let mark = maker.make(.attendanceMarked(AttendanceMarked(beneficiaryId: ScopeWorld.own, classId: "C1", status: .absent, time: nil)))
+        let justification = maker.make(.absenceJustified(AbsenceJustified(
+            beneficiaryId: ScopeWorld.own, classId: "C1", absenceDate: date, reason: "visita medica")))
+        let results = try f.results(teacher, [mark, justification])
+        #expect(results.map(\.code) == [code, code])
+        #expect(try f.scalar("SELECT COUNT(*) FROM attendance WHERE op_id = ?", [mark.id]) as Int? == (code == nil ? 1 : 0))
+    }
+}
