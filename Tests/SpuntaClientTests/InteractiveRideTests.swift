@@ -78,7 +78,7 @@ struct InteractiveRideTests {
 
         // Stop 3: the Rodari school; the first child gets off, the other stays aboard.
         try Self.type(session, "@scuola primaria «gianni")
-        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the school stop") { $0.contains { $0.contains("«Gianni Rodari» (andata)") } }
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the school stop") { $0.contains { $0.contains("«Gianni Rodari» (andata, 07:55)") } }
         try Self.type(session, first.card)
         screen = try InteractiveCanteenDoorTests.expectScreen(session, "the alighting") { ScanTests.unwrapped($0).contains { $0.hasSuffix(": sceso.") } }
         #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))

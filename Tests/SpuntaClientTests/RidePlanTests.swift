@@ -51,6 +51,21 @@ struct RidePlanTests {
         #expect(unknown.stops.last?.id == Ride.school)
     }
 
+    @Test("schools the line's data times come in that order with their times, before a school it does not describe")
+    func describedSchoolsInOrder() {
+        let schools = [
+            RidePlan.School(site: "S02", name: "Scuola Montessori", time: Self.time(7, 50)),
+            RidePlan.School(site: "S01", name: "Scuola Rodari", time: Self.time(7, 58)),
+            RidePlan.School(site: "S00", name: "Scuola dell'infanzia"),
+        ]
+        let out = RidePlan(route: Self.route, direction: .outbound, schools: schools, children: Self.children)
+        #expect(out.stops.suffix(3).map(\.id) == ["school:S02", "school:S01", "school:S00"])
+        #expect(out.stops.suffix(3).map(\.time) == [Self.time(7, 50), Self.time(7, 58), nil])
+        // Bianchi goes to S02, now the first school: she gets off there, not at the last school stop.
+        let bianchi = out.riders.first { $0.beneficiaryId == "B2" }
+        #expect(bianchi?.alightStop == "school:S02")
+    }
+
     @Test("a stop is chosen by number, id or the beginning of its name, accents, case and apostrophes ignored", arguments: [
         ("1", RidePlan.StopChoice.stop(0)), ("6", .stop(5)), ("7", .none), ("0", .none), ("l9-03", .stop(2)),
         ("ca ross", .stop(1)), ("CA' ROSSA", .stop(1)), ("via", .ambiguous([2, 3])), ("via p", .stop(3)),

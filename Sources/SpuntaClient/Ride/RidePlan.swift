@@ -39,10 +39,14 @@ public struct RidePlan: Sendable, Equatable {
     public struct School: Sendable, Equatable {
         public let site: String
         public let name: String
+        /// When the bus is due there in this direction (arrival in the morning, departure in the afternoon), when the
+        /// line's data gives the school's times.
+        public let time: LocalTime?
 
-        public init(site: String, name: String) {
+        public init(site: String, name: String, time: LocalTime? = nil) {
             self.site = site
             self.name = name
+            self.time = time
         }
     }
 
@@ -72,21 +76,23 @@ public struct RidePlan: Sendable, Equatable {
     public let stops: [Stop]
     public let riders: [Rider]
 
-    /// `schools`: those the line serves (any order); `children`: the line's list for the day.
+    /// `schools`: those the line serves, in the order the bus reaches them in this direction (schools without a
+    /// time after those with one, by site); `children`: the line's list for the day.
     public init(route: Route, direction: Direction, schools: [School], children: [Child]) {
         routeId = route.id
         routeName = route.name
         self.direction = direction
-        let ordered = schools.sorted { $0.site < $1.site }
+        let timed = schools.filter { $0.time != nil }
+        let ordered = timed + schools.filter { $0.time == nil }.sorted { $0.site < $1.site }
         // A line whose school the device cannot tell still ends (or starts) at the school.
-        let schoolStops: [(id: String, name: String, site: String?)] = ordered.isEmpty
-            ? [(Ride.school, "Scuola", nil)]
-            : ordered.map { (Ride.schoolStop(site: $0.site), $0.name, $0.site) }
+        let schoolStops: [(id: String, name: String, site: String?, time: LocalTime?)] = ordered.isEmpty
+            ? [(Ride.school, "Scuola", nil, nil)]
+            : ordered.map { (Ride.schoolStop(site: $0.site), $0.name, $0.site, $0.time) }
         let routeStops = route.stops.map { stop in
             (id: stop.id, name: stop.name, time: Optional(direction == .outbound ? stop.outboundTime : stop.returnTime),
              site: String?.none, school: false)
         }
-        let schoolList = schoolStops.map { (id: $0.id, name: $0.name, time: LocalTime?.none, site: $0.site, school: true) }
+        let schoolList = schoolStops.map { (id: $0.id, name: $0.name, time: $0.time, site: $0.site, school: true) }
         let list = direction == .outbound ? routeStops + schoolList : schoolList + routeStops.reversed()
         stops = list.enumerated().map { index, stop in
             Stop(number: index + 1, id: stop.id, name: stop.name, time: stop.time, schoolSite: stop.site, isSchool: stop.school)

@@ -323,7 +323,7 @@ public final class RollCall: Sendable {
     @discardableResult
     public func recordAbsence(child text: String, from: LocalDate, to: LocalDate, reason: String) throws -> (op: Op, name: String) {
         try queue.recording { db in
-            let child = try Self.child(named: text, among: try ReplicaStore(db).beneficiaries(inClass: classID), className: try className(db))
+            let child = try Self.child(named: text, among: try ReplicaStore(db).beneficiaries(inClass: classID, on: from), className: try className(db))
             let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !reason.isEmpty else { throw ClientError.missingReason }
             guard from <= to else { throw ClientError.periodReversed(from: from, to: to) }

@@ -24,8 +24,9 @@ struct StoredOp {
         id, device_id, hlc, type, business_date, beneficiary_id, service_id, site_id, class_id, route_id, stop_id,
         direction, status, time, absence_date, target_op_id, merge_status, scope_flag, wall_time_ms, absence_to
         """
-    /// How many columns `columns` names: a query may read more after them.
-    static let columnCount = 19
+    /// How many columns `columns` names: a query may read more after them. Counted from the list, so that a column
+    /// added to it can never shift what such a query reads next.
+    static let columnCount = columns.split(separator: ",").count
 
     /// Read straight from the row's values (the merge reads thousands of these a second; the generic
     /// column accessors cost more than the query).
@@ -35,7 +36,7 @@ struct StoredOp {
             if case .text(let value) = v[i] { return value }
             return nil
         }
-        guard v.count >= 20, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
+        guard v.count >= Self.columnCount, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
               let typeText = text(3), let type = OpType(rawValue: typeText), let dateText = text(4), let date = LocalDate(dateText),
               let mergeStatus = text(16).flatMap(MergeStatus.init(rawValue:)), case .integer(let wallTimeMs) = v[18] else {
             throw CorruptOp(id: text(0) ?? "?")
