@@ -97,11 +97,27 @@ struct TariffRuleTests {
         #expect(Self.price(Self.payer(isee: nil), "2026-10-05", rank: 2, exemption: 50) == 200)
     }
 
-    @Test("cents are rounded half away from zero, in integers", arguments: [
-        (Int64(333), 50, Int64(167)), (1, 50, 1), (999, 33, 669), (-333, 50, -167), (0, 20, 0),
+    // By hand: 333 × 50% = 166.5 → 166 (the half cent to the family); 1 × 50% = 0.5 → 0; 999 × 67% = 669.33 → 669;
+    // 667 × 50% = 333.5 → 333; 335 × 90% = 301.5 → 301; 999 × 85% = 849.15 → 849; 1001 × 15% = 150.15 → 150;
+    // 445 × 30% = 133.5 → 133; 3 × 50% = 1.5 → 1; 5 × 10% = 0.5 → 0; a credit of −333 × 50% = −166.5 → −167 (the larger credit); 0 stays 0.
+    @Test("a discounted price is rounded to the nearest cent, an exact half cent in the family's favour", arguments: [
+        (Int64(333), 50, Int64(166)), (1, 50, 0), (999, 33, 669), (667, 50, 333), (335, 10, 301), (999, 15, 849),
+        (1001, 85, 150), (445, 70, 133), (-333, 50, -167), (0, 20, 0), (3, 50, 1), (5, 90, 0),
     ])
     func rounding(amount: Int64, percent: Int, expected: Int64) {
         #expect(TariffEngine.percentOff(Money(cents: amount), percent).cents == expected)
+    }
+
+    // By hand: 101 × 1/2 = 50.5 → 50; 10 001 × 1/2 = 5 000.5 → 5 000; 7 × 3/4 = 5.25 → 5; 7 × 5/6 = 5.83 → 6;
+    // −101 × 1/2 = −50.5 → −51; 100 × 1/0: nothing.
+    @Test("every fraction of a price follows the same rounding", arguments: [
+        (Int64(101), Int64(1), Int64(2), Int64(50)), (10_001, 1, 2, 5_000), (7, 3, 4, 5), (7, 5, 6, 6), (-101, 1, 2, -51), (100, 1, 0, 0),
+    ])
+    func fraction(amount: Int64, numerator: Int64, denominator: Int64, expected: Int64) {
+        #expect(TariffEngine.fraction(of: Money(cents: amount), numerator, denominator).cents == expected)
+        if denominator > 0 {
+            #expect(TariffEngine.proRata(Money(cents: amount), Int(numerator), Int(denominator)).cents == expected)
+        }
     }
 
     @Test("a monthly fee pro rata by the days enrolled", arguments: [

@@ -272,7 +272,6 @@ public struct ChargeCalculator {
         service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], inRegister: Set<LocalDate>, month: inout Month, facts: Facts
     ) throws -> [Unit] {
         let period = month.period
-        let settled = month.settled
         let child = enrollment.beneficiaryId
         let unitKind = TariffEngine.tariff(for: enrollment, on: days.first ?? period.firstDay, among: data.tariffs)?.unit
         func unit(_ key: String, _ date: LocalDate?, _ priceDate: LocalDate, _ label: String, _ sources: [String],
@@ -290,7 +289,7 @@ public struct ChargeCalculator {
                 guard start.period == period else { return [] }
                 return [unit("year|\(child)|\(service.id)|\(service.yearId)", nil, first, "Quota annuale \(service.name)", ["iscrizione \(enrollment.id)"])]
             case .ride?:
-                return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), facts: facts, unit: unit)
+                return try rides(service: service, enrollment: enrollment, days: days, month: &month, facts: facts, unit: unit)
             default:
                 let proRata = data.tariffs.first { $0.serviceId == service.id && $0.isInForce(on: first) }?.proRata ?? false
                 let fraction: (Int, Int)? = proRata && days.count < allDays.count ? (days.count, allDays.count) : nil
@@ -299,7 +298,7 @@ public struct ChargeCalculator {
             }
         case .scan, .register, .both:
             if service.kind == .transport {
-                return try rides(service: service, enrollment: enrollment, days: days.filter(settled.facts), facts: facts, unit: unit)
+                return try rides(service: service, enrollment: enrollment, days: days, month: &month, facts: facts, unit: unit)
             }
             return try meals(service: service, enrollment: enrollment, days: days, inRegister: inRegister, month: &month, facts: facts, unit: unit)
         }
@@ -393,16 +392,29 @@ public struct ChargeCalculator {
         }
     }
 
+    /// The boardings of the child's route on the enrolled days that have happened. A ride on a day the service
+    /// does not charge — a closing day, a holiday, a day to come — is listed among the facts not billed, as a meal
+    /// is; one on a day outside the enrollment is the merge's `ride_not_enrolled` conflict (`ridesNotEnrolled`).
     private func rides(
-        service: Service, enrollment: Enrollment, days: [LocalDate], facts: Facts,
+        service: Service, enrollment: Enrollment, days: [LocalDate], month: inout Month, facts: Facts,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) throws -> [Unit] {
-        guard let route = enrollment.routeId, !days.isEmpty else { return [] }
-        let billable = Set(days)
+        guard let route = enrollment.routeId else { return [] }
+        let settled = month.settled
+        let child = enrollment.beneficiaryId
+        let billable = Set(days.filter(settled.facts))
         var result: [Unit] = []
-        for ride in facts.rides[Pair(enrollment.beneficiaryId, route)] ?? [] where billable.contains(ride.day) {
+        for ride in facts.rides[Pair(child, route)] ?? [] {
             let italian = Direction(rawValue: ride.direction)?.italian ?? ride.direction
-            result.append(unit("ride|\(enrollment.beneficiaryId)|\(route)|\(ride.day)|\(ride.direction)", ride.day, ride.day,
+            guard billable.contains(ride.day) else {
+                if enrollment.isActive(on: ride.day) {
+                    month.trail.note(month.trail.place(Phase.enrollments, service.id, enrollment.id),
+                                     "\(child): corsa del \(ride.day.italian) (\(italian)) non addebitata "
+                                         + "(\(closedReason(ride.day, settled: settled)); op \(ride.op))")
+                }
+                continue
+            }
+            result.append(unit("ride|\(child)|\(route)|\(ride.day)|\(ride.direction)", ride.day, ride.day,
                                "Corsa del \(ride.day.italian) (\(italian))", [ride.op], nil))
         }
         return result

@@ -6,21 +6,34 @@ import SpuntaStore
 /// Prepaid credit (credito prepagato): one position per primary payer, child and service; each consumption debits
 /// it once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
 public enum PrepaidLedger {
-    /// The posting of one month's prepaid charges, a group of families at a time. `late` when the month was already
-    /// run before: what changed since then arrived late, and its movements say so.
+    /// The posting of one month's prepaid charges, a group of families at a time. `lastRun` is the day (in Rome) the
+    /// month was last run before, if it was: a fact of a day already over then that is debited only now reached the
+    /// server after the month was billed, and its movement says so; a day of the month in progress that had not ended
+    /// yet is simply billed now. A correction or a storno always follows a debit of an earlier run, so it says so too.
     struct Batch {
         let period: BillingPeriod
-        let late: Bool
+        let lastRun: LocalDate?
         /// Facts posted for the month that no longer have a charge (a voided meal): credited back after every
         /// group's charges, in key order.
         fileprivate var gone: [(key: String, entry: Posted)] = []
         /// Positions whose balance changed.
         fileprivate(set) var touched: Set<String> = []
 
-        init(period: BillingPeriod, late: Bool) {
+        init(period: BillingPeriod, lastRun: LocalDate?) {
             self.period = period
-            self.late = late
+            self.lastRun = lastRun
         }
+
+        /// The month was run before: a correction or a storno follows a debit posted by an earlier run.
+        var rerun: Bool { lastRun != nil }
+
+        /// A new debit is late when its day (or, for a monthly fee, its month) was over at the last run.
+        func late(_ charge: Charge) -> Bool {
+            guard let lastRun else { return false }
+            return charge.date.map { $0 < lastRun } ?? true
+        }
+
+        var after: String { " — registrato dopo la fatturazione di \(period.italian)" }
     }
 
     /// What the movements of a month already hold for one fact (charge key).
@@ -41,7 +54,6 @@ public enum PrepaidLedger {
         now: Date
     ) throws {
         let period = batch.period
-        let after = batch.late ? " — registrato dopo la fatturazione di \(period.italian)" : ""
         var computed: Set<String> = []
         for charge in charges { computed.insert(charge.key) }
         let list = sqlInList(children)
@@ -55,13 +67,14 @@ public enum PrepaidLedger {
             let already = prior?.amount ?? 0
             if prior != nil && already == charge.amount.cents { continue }
             let amount = -(charge.amount.cents - already)
+            let isLate = prior == nil ? batch.late(charge) : batch.rerun
             try movement(db, payer: charge.payerId, beneficiary: charge.beneficiaryId, service: charge.serviceId,
                          kind: prior == nil ? "debit" : "correction", key: charge.key, period: period, date: charge.date ?? period.firstDay,
                          amount: amount,
-                         description: (prior == nil ? charge.description : "Correzione: \(charge.description)") + after,
+                         description: (prior == nil ? charge.description : "Correzione: \(charge.description)") + (isLate ? batch.after : ""),
                          source: charge.sourceOps.joined(separator: ","), traceable: true, now: now)
             if prior == nil { report.prepaidDebits += 1 } else { report.prepaidCorrections += 1 }
-            if batch.late { report.prepaidLate += 1 }
+            if isLate { report.prepaidLate += 1 }
             if amount != 0 { batch.touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)") }
         }
         for (key, entry) in posted where !computed.contains(key) && entry.amount != 0 && !held.contains(key) {
@@ -83,10 +96,10 @@ public enum PrepaidLedger {
         for (key, entry) in gone.sorted(by: { $0.key < $1.key }) {
             try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: key,
                          period: period, date: period.firstDay, amount: entry.amount,
-                         description: batch.late ? "Storno: consumo annullato dopo la fatturazione di \(period.italian)" : "Storno: consumo annullato",
+                         description: batch.rerun ? "Storno: consumo annullato dopo la fatturazione di \(period.italian)" : "Storno: consumo annullato",
                          source: "", traceable: true, now: now)
             report.prepaidCorrections += 1
-            if batch.late { report.prepaidLate += 1 }
+            if batch.rerun { report.prepaidLate += 1 }
             touched.insert("\(entry.payer)|\(entry.beneficiary)|\(entry.service)")
         }
         return touched

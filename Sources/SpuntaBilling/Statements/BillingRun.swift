@@ -127,9 +127,17 @@ public enum BillingRun {
         // Prepaid: the earlier months' changes first, then this month. A prepaid fact of doubtful day (a device's wrong
         // clock) waits, like the statements it would be billed in.
         let doubtful = try BillingHolds.doubtfulOps(db)
+        // The day each month was last run (before this run), in Rome: what it debits now of a day already over then
+        // arrived late. An earlier month issued but never run counts as billed after its end.
+        var lastRun: [String: LocalDate] = [:]
+        for row in try db.fetchAll("SELECT subject, MAX(recorded_at) FROM audit_log WHERE action = 'billing_run' AND subject <= ? GROUP BY subject",
+                                   [period.description]) {
+            if let day = (try row[1] as String?).flatMap(UTCTime.date).map(BusinessCalendar.date(of:)) { lastRun[try row[0]] = day }
+        }
         var touched: Set<String> = []
         for (index, month) in order.enumerated().sorted(by: { $0.element < $1.element }) {
-            var batch = PrepaidLedger.Batch(period: month, late: month != period)
+            let last = lastRun[month.description] ?? (month == period ? nil : month.lastDay.adding(days: 1))
+            var batch = PrepaidLedger.Batch(period: month, lastRun: last)
             for group in groups {
                 let charges = prepaid.isEmpty ? [] : try calculator(group).charges(in: &months[index], services: prepaid)
                 if month == period { report.charges += charges.count }

@@ -73,18 +73,32 @@ public enum TariffEngine {
         tariff.bands.map(\.price).reduce(tariff.priceWithoutIsee) { max($0, $1) }
     }
 
-    /// `amount` less `percent`%, rounded to the cent (half away from zero), in integer arithmetic.
+    /// `amount` less `percent`%, to the cent by `fraction` (half a cent in the family's favour).
     public static func percentOff(_ amount: Money, _ percent: Int) -> Money {
-        let p = Int64(max(0, min(100, percent)))
-        let numerator = amount.cents * (100 - p)
-        return Money(cents: (numerator + (numerator >= 0 ? 50 : -50)) / 100)
+        fraction(of: amount, Int64(100 - max(0, min(100, percent))), 100)
     }
 
-    /// `amount` × `numerator` / `denominator`, rounded to the cent (pro rata of a monthly fee).
+    /// `amount` × `numerator` / `denominator` (pro rata of a monthly fee), to the cent by `fraction`.
     public static func proRata(_ amount: Money, _ numerator: Int, _ denominator: Int) -> Money {
+        fraction(of: amount, Int64(numerator), Int64(denominator))
+    }
+
+    /// `amount` × `numerator` / `denominator` to the cent, in integer arithmetic: the one rounding of every price
+    /// Spunta computes (a discount, an exemption, a pro rata). The nearest cent; an exact half cent goes to the
+    /// family — down for a charge (€3.335 → €3.33), towards the larger credit for a credit (−€1.665 → −€1.67) —
+    /// because a Comune may not ask for a fraction it cannot justify, and one rule for every line lets anyone
+    /// recompute a bill. A denominator of zero or less prices nothing.
+    public static func fraction(of amount: Money, _ numerator: Int64, _ denominator: Int64) -> Money {
         guard denominator > 0 else { return .zero }
-        let n = amount.cents * Int64(numerator)
-        let d = Int64(denominator)
-        return Money(cents: (n + d / 2) / d)
+        let product = amount.cents * numerator
+        // Floor division (Swift's `/` truncates towards zero): `remainder` is then in 0..<denominator.
+        var quotient = product / denominator
+        var remainder = product % denominator
+        if remainder < 0 {
+            quotient -= 1
+            remainder += denominator
+        }
+        // Above half: up; an exact half or below: down (the family's side for a charge and for a credit alike).
+        return Money(cents: 2 * remainder > denominator ? quotient + 1 : quotient)
     }
 }
