@@ -52,6 +52,42 @@ struct BillingCommandTests {
         #expect(dates.last == "2026-11-20", "no day after the 20th is on a notice issued on the 20th")
     }
 
+    @Test("reminders chases a prepaid credit below zero: one reminder first, one pagoPA notice after --deficit-notice-days")
+    func deficitChased() throws {
+        let folder = try TemporaryFolder("spunta-billing-cli")
+        let db = try Self.run("2026-11", in: folder)
+        // A family of the prepaid canteen whose credit ended the month €5.00 below zero.
+        try DatabaseQueue(path: db).write { db in
+            let row = try #require(try db.fetchOne("""
+                SELECT e.beneficiary_id, p.payer_id FROM enrollment e JOIN beneficiary_payer p ON p.beneficiary_id = e.beneficiary_id
+                WHERE e.service_id = 'MENSA-RODARI' ORDER BY e.id, p.is_primary DESC LIMIT 1
+                """))
+            try db.run("""
+                INSERT INTO prepaid_position (payer_id, beneficiary_id, service_id, balance_cents) VALUES (?, ?, 'MENSA-RODARI', -500)
+                ON CONFLICT (payer_id, beneficiary_id, service_id) DO UPDATE SET balance_cents = -500
+                """, [try row[1] as String, try row[0] as String])
+        }
+        func reminders(_ extra: [String]) throws -> [String] {
+            let run = try ChildProcess("spunta-server", ["reminders", "--db", db] + extra, environment: Self.twentiethOfNovember)
+            #expect(run.wait(seconds: 60) == 0, "\(run.errors)")
+            return run.output.filter { $0.contains("Credito negativo") }
+        }
+        let first = try reminders([])
+        #expect(first.count == 1)
+        #expect(first.first?.contains("5,00") == true)
+        #expect(first.first?.contains("sollecito") == true)
+        #expect(try reminders([]).first?.contains("avviso dopo 15 giorni") == true, "not reminded twice, no notice before the set days")
+        let noticed = try reminders(["--deficit-notice-days", "0"])
+        #expect(noticed.first?.contains("emesso") == true)
+        #expect(try reminders(["--deficit-notice-days", "0"]).first?.contains("già emesso") == true)
+        let (notices, messages): (Int, Int) = try DatabaseQueue(path: db).read { db in
+            (try db.scalar("SELECT COUNT(*) FROM prepaid_deficit WHERE notice_number IS NOT NULL") ?? 0,
+             try db.scalar("SELECT COUNT(DISTINCT kind) FROM outbox_message WHERE dedup_key LIKE 'deficit|%'") ?? 0)
+        }
+        #expect(notices == 1)
+        #expect(messages == 2, "one reminder and one notice, in each channel the family chose")
+    }
+
     static func issued(_ path: String, _ period: String) throws -> Int {
         try DatabaseQueue(path: path).read { try $0.scalar("SELECT COUNT(*) FROM statement WHERE status = 'issued' AND period = ?", [period]) ?? 0 }
     }

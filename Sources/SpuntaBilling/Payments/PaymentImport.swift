@@ -217,6 +217,11 @@ public enum PaymentImport {
                     // The notice is paid up to its amount: the excess stays on the payment, as a refund to review.
                     try db.run("UPDATE statement SET paid_cents = paid_cents + ? WHERE id = ?", [row.amount.cents - excess, statementID])
                 }
+            } else if let deficit = try DeficitChase.notice(db, code: code) {
+                // A notice for prepaid credit below zero: the payment goes to the credit.
+                (outcome, message) = try DeficitChase.pay(db, deficit, code: code, amount: row.amount, date: row.date, method: row.method,
+                                                          reference: row.reference, now: now)
+                payer = deficit.payer; beneficiary = deficit.beneficiary; service = deficit.service
             } else {
                 outcome = "unknown"
                 message = "nessun avviso emesso con codice \(code): verificare con l'intermediario"

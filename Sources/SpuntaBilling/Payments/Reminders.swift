@@ -29,6 +29,13 @@ public enum Reminders {
         return (try? NoticeNumber(validating: notice).grouped) ?? notice
     }
 
+    /// A reminder must reach the family: without a chosen channel, the e-mail on file is used.
+    static func reachable(_ payer: Payer) -> Payer {
+        var chosen = payer
+        if !payer.notifyByEmail && !payer.notifyBySMS { chosen.notifyByEmail = payer.email != nil }
+        return chosen
+    }
+
     public struct Overdue: Encodable, Sendable {
         public let statementId: Int64
         public let payerId: String
@@ -72,13 +79,8 @@ public enum Reminders {
                 round = rounds + 1
                 let formatted = (try? NoticeNumber(validating: nav).grouped) ?? nav
                 let amount = Money(cents: remaining)
-                var chosen = payer
-                if !payer.notifyByEmail && !payer.notifyBySMS {
-                    // A reminder must reach the family: without a chosen channel, the e-mail on file is used.
-                    chosen.notifyByEmail = payer.email != nil
-                }
                 queued = try MessageQueue.notify(
-                    db, payer: chosen, key: "reminder|\(id)|\(rounds + 1)", kind: "reminder",
+                    db, payer: reachable(payer), key: "reminder|\(id)|\(rounds + 1)", kind: "reminder",
                     subject: "Sollecito di pagamento — \(municipality)",
                     body: """
                         Gentile \(payer.givenName) \(payer.surname),

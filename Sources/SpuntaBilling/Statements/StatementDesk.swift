@@ -144,7 +144,7 @@ public enum StatementDesk {
     public static func issue(
         _ db: Database, period: BillingPeriod, payer: String?, dueDate: LocalDate?, beforeMonthEnd: Bool = false, actor: String, now: Date
     ) throws -> [Int64] {
-        guard let municipality = try MasterDataStore.load(db).municipality else { throw BillingError.noMunicipality }
+        guard try MasterDataStore.load(db).municipality != nil else { throw BillingError.noMunicipality }
         var sql = "SELECT id, total_cents FROM statement WHERE status = 'draft' AND period = ?"
         var args: StatementArguments = [period.description]
         if let payer { sql += " AND payer_id = ?"; args.append(payer) }
@@ -158,36 +158,18 @@ public enum StatementDesk {
         let held = Set(holds.map(\.statementId))
         let drafts = try all.filter { !held.contains(try $0[0] as Int64) }
         guard !drafts.isEmpty else { throw BillingError.statementsHeld(period.description, holds.map(\.reason)) }
-        // The Comune's configuration comes from the database: checked here, before anything changes, so that a bad
-        // value is an error to correct and never reaches the preconditions of the notice number.
-        let creditor: EnteFiscalCode
-        do {
-            creditor = try EnteFiscalCode(validating: municipality.fiscalCode)
-        } catch {
-            throw BillingError.invalidCreditorFiscalCode(municipality.fiscalCode, error.userMessage)
-        }
-        guard NoticeNumber.isSegregationCode(municipality.segregationCode) else {
-            throw BillingError.invalidSegregationCode(municipality.segregationCode)
-        }
-        let counter: String? = try db.scalar("SELECT value FROM server_meta WHERE key = 'iuv_next'")
-        guard var next = Int64(counter ?? "1"), next >= 1 else { throw BillingError.invalidNoticeCounter(counter ?? "") }
+        // The Comune's configuration comes from the database: checked here, before anything changes.
+        var issuer = try NoticeIssuer(db)
         var issued: [Int64] = []
         for draft in drafts {
             let id: Int64 = try draft[0]
             let total: Int64 = try draft[1]
             var notice: NoticeNumber?
-            if total > 0 {
-                // The IUV base of aux 3 has thirteen digits.
-                guard next <= 9_999_999_999_999 else { throw BillingError.invalidNoticeCounter(String(next)) }
-                notice = NoticeNumber.make(segregationCode: municipality.segregationCode, base: String(format: "%013lld", next))
-                next += 1
-                try db.run("INSERT INTO server_meta (key, value) VALUES ('iuv_next', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                           [String(next)])
-            }
+            if total > 0 { notice = try issuer.allocate(db) }
             try db.run("""
                 UPDATE statement SET status = 'issued', issued_at = ?, due_date = ?, notice_number = ?, iuv = ?, qr_payload = ? WHERE id = ?
                 """, [UTCTime.string(now, fractional: true), total > 0 ? due.description : nil, notice?.value, notice?.iuv,
-                      notice.map { PagoPAQRCode.payload(notice: $0, creditorFiscalCode: creditor, amount: Money(cents: total)) }, id])
+                      notice.map { issuer.payload($0, amount: Money(cents: total)) }, id])
             issued.append(id)
         }
         try AuditLog.record(db, actor: actor, action: "billing_issue", subject: period.description, details: [

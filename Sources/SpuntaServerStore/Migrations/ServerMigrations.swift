@@ -65,6 +65,7 @@ public enum ServerMigrations {
                 ALTER TABLE enrollment ADD COLUMN school_id TEXT;
                 """)
         }
+        m.registerMigration("v20-prepaid-deficit-chase", PrepaidDeficits.apply)
         return m
     }
 }

@@ -10,7 +10,7 @@ import SpuntaSync
 struct RemindersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reminders",
-        abstract: "Avvisi scaduti e non pagati; mette in coda i solleciti (uno per giro, al massimo ogni 15 giorni)."
+        abstract: "Avvisi scaduti e non pagati; mette in coda i solleciti (uno per giro, al massimo ogni 15 giorni); sollecita i crediti prepagati negativi e ne emette l'avviso pagoPA."
     )
     @OptionGroup var database: DatabaseOption
     @OptionGroup var actor: ActorOption
@@ -20,6 +20,8 @@ struct RemindersCommand: ParsableCommand {
     var listOnly = false
     @Option(name: "grace-days", help: "Giorni minimi tra due solleciti dello stesso avviso.")
     var graceDays = Reminders.defaultGraceDays
+    @Option(name: "deficit-notice-days", help: "Giorni tra il sollecito di un credito prepagato negativo e il suo avviso pagoPA.")
+    var deficitNoticeDays = DeficitChase.defaultNoticeDays
     @Flag(help: "Stampa in JSON (un array).")
     var json = false
 
@@ -28,10 +30,22 @@ struct RemindersCommand: ParsableCommand {
         let queue = try ServerDatabase.open(path: database.path)
         let now = context.now
         let day = asOf.flatMap { LocalDate($0) } ?? BusinessCalendar.date(of: now)
-        let overdue = try queue.write { db in
-            try Reminders.run(db, asOf: day, graceDays: graceDays, send: !listOnly, actor: who, now: now)
+        let (overdue, deficits) = try queue.write { db in
+            (try Reminders.run(db, asOf: day, graceDays: graceDays, send: !listOnly, actor: who, now: now),
+             try DeficitChase.run(db, asOf: day, noticeDays: deficitNoticeDays, send: !listOnly, now: now))
         }
         if json { return try context.printJSON(overdue) }
+        for d in deficits {
+            let what: String
+            switch d.action {
+            case "reminded": what = "sollecito (\(d.queued) messaggi)"
+            case "notice": what = "avviso pagoPA \(d.noticeNumber ?? "") emesso (\(d.queued) messaggi)"
+            case "noticed": what = "avviso pagoPA \(d.noticeNumber ?? "") già emesso"
+            case "closed": what = "credito tornato positivo: chiuso"
+            default: what = "sollecitato il \(LocalDate(d.openedOn)?.italian ?? d.openedOn), avviso dopo \(deficitNoticeDays) giorni"
+            }
+            context.print("Credito negativo \(d.payerName) \(d.beneficiaryId) \(d.serviceId): \(Money(cents: d.balanceCents).italian) — \(what)")
+        }
         for o in overdue {
             context.print("\(o.noticeNumber) \(o.payerName) \(o.period) scaduto il \(o.dueDate): \(Money(cents: o.remainingCents).italian)"
                           + (o.round.map { " — sollecito n. \($0) (\(o.queued) messaggi)" } ?? ""))

@@ -35,7 +35,7 @@ extension Outbox {
             configuration.smsURL = smsURL
             configuration.sender = from
             let report = try MessageSender(queue: try ServerDatabase.open(path: database.path), configuration: configuration,
-                                          withdrawals: [Reminders.withdrawWhenPaid])
+                                          withdrawals: [Reminders.withdrawWhenPaid, DeficitChase.withdrawWhenCovered])
                 .send(now: context.clock)
             if json { try context.printJSON(report) } else {
                 context.print(report.italian)
