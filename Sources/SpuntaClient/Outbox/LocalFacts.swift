@@ -140,13 +140,14 @@ struct LocalFacts {
     }
 
     /// Whether a child enrolled in `service` is expected at the meal, given the day's facts: not when the register
-    /// says absent, out before the cut-off or in after it. One rule for the kitchen's count and the door's.
+    /// says absent, out by the cut-off (as billing, which charges only an exit after it) or in after it. One rule
+    /// for the kitchen's count and the door's.
     static func expectsMeal(_ facts: [Fact], service: Service) -> Bool {
         guard let mark = mark(facts) else { return true }
         switch mark.status {
         case .absent?: return false
         case .earlyExit?:
-            if let cutoff = service.cutoff, let time = mark.time, time < cutoff { return false }
+            if let cutoff = service.cutoff, let time = mark.time, time <= cutoff { return false }
         case .lateEntry?:
             if let cutoff = service.cutoff, let time = mark.time, time > cutoff { return false }
         default: break
