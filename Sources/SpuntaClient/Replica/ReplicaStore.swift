@@ -130,12 +130,18 @@ public struct ReplicaStore {
         guard let route = try record(.routes, routeID, as: Route.self),
               let enrollment = try enrollments(of: beneficiary).first(where: { $0.routeId == routeID && $0.isActive(on: date) })
         else { return nil }
-        let fromClass = try self.beneficiary(beneficiary).flatMap { child in
-            ClassMembership.isAtSchool(child.membership, on: date) ? child.classSiteId : nil
-        }
-        guard let site = enrollment.schoolId ?? fromClass, let school = route.schools.first(where: { $0.siteId == site }) else { return nil }
+        guard let site = Self.schoolSite(of: try self.beneficiary(beneficiary), enrollment: enrollment, on: date),
+              let school = route.schools.first(where: { $0.siteId == site }) else { return nil }
         return SchoolOnRoute(siteId: school.siteId, stopId: school.stopId, arrival: school.arrival, returnTime: school.returnTime(on: date),
                              fromEnrollment: enrollment.schoolId != nil)
+    }
+
+    /// The plesso a child on a line goes to on `date`: the school the enrollment names, else the site of the child's
+    /// class on a day the child is in it. The one rule for the ride's school stops and for `school(of:route:on:)`.
+    static func schoolSite(of child: ReplicaBeneficiary?, enrollment: ReplicaEnrollment, on date: LocalDate) -> String? {
+        if let named = enrollment.schoolId { return named }
+        guard let child, ClassMembership.isAtSchool(child.membership, on: date) else { return nil }
+        return child.classSiteId
     }
 
     /// The card's holder and, if revoked, since when.

@@ -18,7 +18,7 @@ extension RidePlan {
         var schools: Set<String> = []
         for e in try replica.allEnrollments() where e.routeId == routeId && e.isActive(on: date) {
             guard seen.insert(e.beneficiaryId).inserted, let child = try replica.beneficiary(e.beneficiaryId) else { continue }
-            let site = school(of: child, enrollment: e, classes: classes, on: date)
+            let site = ReplicaStore.schoolSite(of: child, enrollment: e, on: date)
             if let site { schools.insert(site) }
             children.append(Child(
                 beneficiaryId: child.id, name: child.fullName, className: child.classId.map { classes[$0]?.name ?? $0 },
@@ -34,15 +34,6 @@ extension RidePlan {
         let described = Set(list.map(\.site))
         list += schools.subtracting(described).map { School(site: $0, name: siteNames[$0] ?? $0) }
         return RidePlan(route: route, direction: direction, schools: direction == .outbound ? list : list.reversed(), children: children)
-    }
-
-    /// The school a child on the line goes to (the site the bus takes them to): the one the enrollment names,
-    /// else the site of the child's class on a day the child is in it — every check of the ride reads the school
-    /// from this one place, by the same rule as `ReplicaStore.school(of:route:on:)`.
-    static func school(of child: ReplicaBeneficiary, enrollment: ReplicaEnrollment, classes: [String: SchoolClass], on date: LocalDate) -> String? {
-        if let named = enrollment.schoolId { return named }
-        guard ClassMembership.isAtSchool(child.membership, on: date) else { return nil }
-        return child.classSiteId ?? child.classId.flatMap { classes[$0]?.siteId }
     }
 
     /// The device's route when it has exactly one, else the one given; an error naming the choices otherwise.
