@@ -9,17 +9,20 @@ import SpuntaStore
 
 /// Every op a device pushes is checked against what that device may touch for that child on that day — not only
 /// the class, site or route the op claims. The table below gives the answer for every op type from every role
-/// about every kind of child (`ScopeWorld`): the teacher of C1, the canteen of S1, the bus of L1.
+/// about every kind of child (`ScopeWorld`): the teacher of C1, the canteen of S1, the bus of L1 (one school) and
+/// the bus of L2 (a line serving two schools). `tableIsComplete` fails when an op type is added without its rows.
 @Suite("Push checks per child and per date")
 struct PushScopeTests {
     enum Role: String, CaseIterable, Sendable {
         case teacher, canteen, bus
+        /// A bus on L2, which serves S1 (K2 rides it) and S2 (K3 rides it), each with its school stop.
+        case twoSchoolBus = "bus of the two-school line"
 
         var deviceRole: DeviceRole {
             switch self {
             case .teacher: return .teacher
             case .canteen: return .canteen
-            case .bus: return .bus
+            case .bus, .twoSchoolBus: return .bus
             }
         }
 
@@ -29,6 +32,7 @@ struct PushScopeTests {
             case .teacher: return "class:C1"
             case .canteen: return "site:S1"
             case .bus: return "route:L1"
+            case .twoSchoolBus: return "route:L2"
             }
         }
     }
@@ -39,6 +43,8 @@ struct PushScopeTests {
         case otherSite = "child of another site"
         case notEnrolled = "child not enrolled"
         case otherDate = "child enrolled only on another date"
+        /// Dated class membership: in class C1 only from a day after the op's, enrolled in canteen and bus all year.
+        case laterInClass = "child in the class only from a later date"
 
         var id: String {
             switch self {
@@ -46,8 +52,12 @@ struct PushScopeTests {
             case .sameSite: return ScopeWorld.classmateElsewhere
             case .otherSite: return ScopeWorld.otherSchool
             case .notEnrolled: return ScopeWorld.nobody
+            case .laterInClass: return ScopeWorld.joinsLater
             }
         }
+
+        /// The school the child gets off at on a line that serves several.
+        var site: String { self == .otherSite ? "S2" : "S1" }
 
         var date: LocalDate { self == .otherDate ? ScopeWorld.beforeTheYear : ScopeWorld.schoolDay }
 
@@ -59,14 +69,17 @@ struct PushScopeTests {
             case (.teacher, .otherSite): return "class:D1"
             case (.canteen, .otherSite): return "site:S2"
             case (.bus, .sameSite), (.bus, .otherSite): return "route:L2"
+            case (.twoSchoolBus, .own), (.twoSchoolBus, .laterInClass): return "route:L1"
             default: return role.scope
             }
         }
     }
 
+    /// Every op type of the protocol, by its wire name (`tableIsComplete` checks it against `OpType`).
     enum Kind: String, CaseIterable, Sendable {
-        case mark = "attendance_marked", justify = "absence_justified", mealScanned = "meal_scanned", mealRecorded = "meal_recorded"
-        case boarding, alighting, void
+        case mark = "attendance_marked", justify = "absence_justified", period = "absence_period_recorded"
+        case mealScanned = "meal_scanned", mealRecorded = "meal_recorded"
+        case boarding, alighting, rideClosed = "ride_closed", void
     }
 
     /// What must become of the op.
@@ -90,7 +103,7 @@ struct PushScopeTests {
     struct Row {
         let kind: Kind
         let role: Role
-        let own, sameSite, otherSite, notEnrolled, otherDate: Expect
+        let own, sameSite, otherSite, notEnrolled, otherDate, laterInClass: Expect
 
         func expect(_ child: Child) -> Expect {
             switch child {
@@ -99,6 +112,7 @@ struct PushScopeTests {
             case .otherSite: return otherSite
             case .notEnrolled: return notEnrolled
             case .otherDate: return otherDate
+            case .laterInClass: return laterInClass
             }
         }
     }
@@ -109,29 +123,48 @@ struct PushScopeTests {
     /// The answers. A void's target is an op about the child recorded by the device of the same role that looks
     /// after the child (`Child.home`); a target that device could not record itself was refused.
     static let table: [Row] = [
-        Row(kind: .mark, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: out, otherDate: out),
-        Row(kind: .justify, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: out, otherDate: out),
-        Row(kind: .mealScanned, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .mealRecorded, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .boarding, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .alighting, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .void, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: invalidVoid, otherDate: invalidVoid),
+        Row(kind: .mark, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: out, otherDate: out, laterInClass: out),
+        Row(kind: .justify, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: out, otherDate: out, laterInClass: out),
+        Row(kind: .period, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: out, otherDate: out, laterInClass: out),
+        Row(kind: .mealScanned, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .mealRecorded, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .boarding, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .alighting, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .rideClosed, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .void, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: invalidVoid, otherDate: invalidVoid, laterInClass: invalidVoid),
 
-        Row(kind: .mark, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .justify, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .mealScanned, role: .canteen, own: .applied, sameSite: .applied, otherSite: notEnrolled, notEnrolled: notEnrolled, otherDate: notEnrolled),
-        Row(kind: .mealRecorded, role: .canteen, own: .applied, sameSite: .applied, otherSite: notEnrolled, notEnrolled: notEnrolled, otherDate: notEnrolled),
-        Row(kind: .boarding, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .alighting, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .void, role: .canteen, own: .applied, sameSite: .applied, otherSite: out, notEnrolled: invalidVoid, otherDate: invalidVoid),
+        Row(kind: .mark, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .justify, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .period, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .mealScanned, role: .canteen, own: .applied, sameSite: .applied, otherSite: notEnrolled, notEnrolled: notEnrolled, otherDate: notEnrolled, laterInClass: .applied),
+        Row(kind: .mealRecorded, role: .canteen, own: .applied, sameSite: .applied, otherSite: notEnrolled, notEnrolled: notEnrolled, otherDate: notEnrolled, laterInClass: .applied),
+        Row(kind: .boarding, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .alighting, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .rideClosed, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .void, role: .canteen, own: .applied, sameSite: .applied, otherSite: out, notEnrolled: invalidVoid, otherDate: invalidVoid, laterInClass: .applied),
 
-        Row(kind: .mark, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .justify, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .mealScanned, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .mealRecorded, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed),
-        Row(kind: .boarding, role: .bus, own: .applied, sameSite: .flagged, otherSite: .flagged, notEnrolled: .flagged, otherDate: .flagged),
-        Row(kind: .alighting, role: .bus, own: .applied, sameSite: .flagged, otherSite: .flagged, notEnrolled: .flagged, otherDate: .flagged),
-        Row(kind: .void, role: .bus, own: .applied, sameSite: out, otherSite: out, notEnrolled: .applied, otherDate: .applied),
+        Row(kind: .mark, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .justify, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .period, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .mealScanned, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .mealRecorded, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .boarding, role: .bus, own: .applied, sameSite: .flagged, otherSite: .flagged, notEnrolled: .flagged, otherDate: .flagged, laterInClass: .applied),
+        Row(kind: .alighting, role: .bus, own: .applied, sameSite: .flagged, otherSite: .flagged, notEnrolled: .flagged, otherDate: .flagged, laterInClass: .applied),
+        // Closing the ride with a child aboard alerts the office whoever the child is: a child left on the bus must be
+        // found even when he should never have boarded. A day the line's service does not run is no ride at all.
+        Row(kind: .rideClosed, role: .bus, own: .applied, sameSite: .applied, otherSite: .applied, notEnrolled: .applied, otherDate: out, laterInClass: .applied),
+        Row(kind: .void, role: .bus, own: .applied, sameSite: out, otherSite: out, notEnrolled: .applied, otherDate: .applied, laterInClass: .applied),
+
+        Row(kind: .mark, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .justify, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .period, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .mealScanned, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(kind: .mealRecorded, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        // L2 carries K2 to S1 and K3 to S2: both are its own; K1 and K7 ride L1.
+        Row(kind: .boarding, role: .twoSchoolBus, own: .flagged, sameSite: .applied, otherSite: .applied, notEnrolled: .flagged, otherDate: .flagged, laterInClass: .flagged),
+        Row(kind: .alighting, role: .twoSchoolBus, own: .flagged, sameSite: .applied, otherSite: .applied, notEnrolled: .flagged, otherDate: .flagged, laterInClass: .flagged),
+        Row(kind: .rideClosed, role: .twoSchoolBus, own: .applied, sameSite: .applied, otherSite: .applied, notEnrolled: .applied, otherDate: out, laterInClass: .applied),
+        Row(kind: .void, role: .twoSchoolBus, own: out, sameSite: .applied, otherSite: .applied, notEnrolled: .applied, otherDate: .applied, laterInClass: out),
     ]
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -155,8 +188,9 @@ struct PushScopeTests {
         }
     }
 
-    @Test("the table covers every op type from every role")
+    @Test("the table covers every op type of the protocol from every role")
     func tableIsComplete() {
+        #expect(Set(Kind.allCases.map(\.rawValue)) == Set(OpType.allCases.map(\.rawValue)), "an op type has no rows in the table")
         for kind in Kind.allCases {
             for role in Role.allCases {
                 #expect(Self.table.filter { $0.kind == kind && $0.role == role }.count == 1, "\(kind) \(role)")
@@ -175,10 +209,16 @@ struct PushScopeTests {
         switch kind {
         case .mark: return .attendanceMarked(AttendanceMarked(beneficiaryId: id, classId: cls, status: .absent, time: nil))
         case .justify: return .absenceJustified(AbsenceJustified(beneficiaryId: id, classId: cls, absenceDate: child.date, reason: "febbre"))
+        case .period: return .absencePeriodRecorded(AbsencePeriod(beneficiaryId: id, classId: cls, fromDate: child.date,
+                                                                   toDate: child.date.adding(days: 2), reason: "influenza"))
         case .mealScanned: return .mealScanned(Meal(beneficiaryId: id, serviceId: "MENSA", siteId: site, cardId: "CARTA-\(id)", reason: nil))
         case .mealRecorded: return .mealRecorded(Meal(beneficiaryId: id, serviceId: "MENSA", siteId: site, cardId: nil, reason: "senza tessera"))
         case .boarding: return .boarding(Ride(beneficiaryId: id, routeId: route, stopId: "\(route)-01", direction: .outbound, cardId: nil))
-        case .alighting: return .alighting(Ride(beneficiaryId: id, routeId: route, stopId: Ride.school, direction: .outbound, cardId: nil))
+        case .alighting:
+            // A line serving several schools is left at the child's own school; a line of one school at `school`.
+            let school = route == "L2" ? Ride.schoolStop(site: child.site) : Ride.school
+            return .alighting(Ride(beneficiaryId: id, routeId: route, stopId: school, direction: .outbound, cardId: nil))
+        case .rideClosed: return .rideClosed(RideClosed(routeId: route, direction: .outbound, aboard: [id]))
         case .void: return nil
         }
     }
@@ -188,7 +228,7 @@ struct PushScopeTests {
         switch role {
         case .teacher: return .mark
         case .canteen: return .mealScanned
-        case .bus: return .boarding
+        case .bus, .twoSchoolBus: return .boarding
         }
     }
 
@@ -246,6 +286,7 @@ struct PushScopeTests {
             if c.kind != .void {
                 #expect(try Self.conflicts(f, child: c.child.id) == 0)
             }
+            #expect(try Self.alerts(f, child: c.child.id) == 0, "a refused op alerted the office")
             #expect(!charges.contains(op.id))
             if let target {
                 #expect(try f.scalar("SELECT merge_status FROM op WHERE id = ?", [target.id]) as String? != "voided",
@@ -258,6 +299,8 @@ struct PushScopeTests {
                 #expect(try Self.facts(f, target.id).isEmpty, "the voided target still counts")
                 #expect(!charges.contains(target.id))
                 #expect(try Self.conflicts(f, child: c.child.id) == 0, "the voided target's conflicts are gone")
+            } else if c.kind == .rideClosed {
+                #expect(try Self.alerts(f, child: c.child.id) == 1, "a child left aboard is not reported to the office")
             } else {
                 #expect(!facts.isEmpty, "an accepted op is missing from the merged facts")
                 #expect(try f.scalar("SELECT scope_flag FROM op WHERE id = ?", [op.id]) as String? == nil)
@@ -335,6 +378,31 @@ struct PushScopeTests {
         #expect(result.code == code)
         #expect(try f.scalar("SELECT COUNT(*) FROM ride WHERE boarding_op_id = ?", [boarding.id]) as Int? == (code == nil ? 1 : 0))
         #expect(try f.scalar("SELECT COUNT(*) FROM conflict") as Int? == 0)
+    }
+
+    @Test("closing a ride of another line, or listing aboard a child the server does not know, is refused and alerts nobody",
+          arguments: [("L2", ScopeWorld.own, "out_of_scope"), ("L1", "K9", "unknown_beneficiary"), ("L1", ScopeWorld.own, nil)] as [(String, String, String?)])
+    func rideClosedRefusals(route: String, child: String, code: String?) throws {
+        let f = try SyncFixture(.scopeWorld)
+        let bus = try f.device(.bus, ["route:L1"]).scope
+        let closed = OpMaker(device: bus.deviceId, date: ScopeWorld.schoolDay)
+            .make(.rideClosed(RideClosed(routeId: route, direction: .outbound, aboard: [child])))
+        #expect(try f.results(bus, [closed]).first?.code == code)
+        #expect(try f.scalar("SELECT COUNT(*) FROM office_alert WHERE kind = 'child_left_aboard'") as Int? == (code == nil ? 1 : 0))
+    }
+
+    @Test("the end of a ride and a void cannot be voided, even by the device that recorded them", arguments: [OpType.rideClosed, .void])
+    func unvoidable(_ type: OpType) throws {
+        let f = try SyncFixture(.scopeWorld)
+        let bus = try f.device(.bus, ["route:L1"]).scope
+        let maker = OpMaker(device: bus.deviceId, date: ScopeWorld.schoolDay)
+        let boarding = maker.make(.boarding(Ride(beneficiaryId: ScopeWorld.own, routeId: "L1", stopId: "L1-01", direction: .outbound, cardId: nil)))
+        let target = type == .void ? maker.void(boarding.id)
+            : maker.make(.rideClosed(RideClosed(routeId: "L1", direction: .outbound, aboard: [ScopeWorld.own])))
+        let void = maker.void(target.id)
+        let results = try f.results(bus, [boarding, target, void])
+        #expect(results.map(\.code) == [nil, nil, "invalid_void"])
+        #expect(try f.scalar("SELECT merge_status FROM op WHERE id = ?", [target.id]) as String? == "applied")
     }
 
     @Test("a held void is not sent to other devices; once its target arrives and it is accepted, it goes wherever the target went")
@@ -430,6 +498,11 @@ struct PushScopeTests {
 
     static func conflicts(_ f: SyncFixture, mentioning id: String) throws -> Int {
         try f.scalar("SELECT COUNT(*) FROM conflict WHERE instr(details, ?) > 0", [id]) ?? 0
+    }
+
+    /// The office's alerts of a child left aboard.
+    static func alerts(_ f: SyncFixture, child: String) throws -> Int {
+        try f.scalar("SELECT COUNT(*) FROM office_alert WHERE kind = 'child_left_aboard' AND subject = ?", [child]) ?? 0
     }
 
     static func conflicts(_ f: SyncFixture, child: String) throws -> Int {
