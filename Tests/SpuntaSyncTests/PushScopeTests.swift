@@ -380,6 +380,28 @@ struct PushScopeTests {
         #expect(try f.scalar("SELECT COUNT(*) FROM conflict") as Int? == 0)
     }
 
+    @Test("on a line serving several schools, a school stop must be one of the line's schools; a line of one school takes any school it knows",
+          arguments: [
+            ("L2", "school:S1", nil), ("L2", "school:S2", nil), ("L2", "school", nil), ("L2", "L2-02", nil),
+            ("L2", "school:S3", "unknown_stop"), ("L2", "school:S9", "unknown_stop"), ("L2", "L1-01", "unknown_stop"),
+            ("L1", "school:S3", nil), ("L1", "school:S9", "unknown_stop"),
+          ] as [(String, String, String?)])
+    func schoolStops(route: String, stop: String, code: String?) throws {
+        let f = try SyncFixture(.scopeWorld)
+        let bus = try f.device(.bus, ["route:\(route)"]).scope
+        let child = route == "L2" ? ScopeWorld.otherSchool : ScopeWorld.own
+        let maker = OpMaker(device: bus.deviceId, date: ScopeWorld.schoolDay)
+        let ops = [maker.make(.boarding(Ride(beneficiaryId: child, routeId: route, stopId: stop, direction: .`return`, cardId: nil))),
+                   maker.make(.alighting(Ride(beneficiaryId: child, routeId: route, stopId: stop, direction: .outbound, cardId: nil)))]
+        let results = try f.results(bus, ops)
+        #expect(results.map(\.code) == [code, code])
+        if code != nil {
+            let named = Ride.schoolSite(stop) ?? stop
+            #expect(results.allSatisfy { $0.message?.contains(named) == true }, "the message names the stop: \(results.map(\.message))")
+        }
+        #expect(try f.scalar("SELECT COUNT(*) FROM ride WHERE beneficiary_id = ?", [child]) as Int? == (code == nil ? 2 : 0))
+    }
+
     @Test("closing a ride of another line, or listing aboard a child the server does not know, is refused and alerts nobody",
           arguments: [("L2", ScopeWorld.own, "out_of_scope"), ("L1", "K9", "unknown_beneficiary"), ("L1", ScopeWorld.own, nil)] as [(String, String, String?)])
     func rideClosedRefusals(route: String, child: String, code: String?) throws {

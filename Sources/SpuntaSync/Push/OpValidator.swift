@@ -201,6 +201,15 @@ final class OpValidator {
             guard try exists("SELECT 1 FROM site WHERE id = ? AND deleted = 0", "site|\(site)", [site]) else {
                 return .rejected(Problem(code: "unknown_stop", message: "La scuola del plesso \(site) non è una fermata conosciuta dal server."))
             }
+            // A line that lists its schools stops only at those; a line of one school, not described, at any school.
+            if try exists("SELECT 1 FROM route_school WHERE route_id = ? LIMIT 1", "rs|\(r.routeId)", [r.routeId]),
+               try !exists("SELECT 1 FROM route_school WHERE route_id = ? AND site_id = ?", "rs|\(r.routeId)|\(site)", [r.routeId, site]) {
+                return .rejected(Problem(
+                    code: "unknown_stop",
+                    message: "La linea \(r.routeId) non serve la scuola del plesso \(site) (fermata \(r.stopId)): non accettato. "
+                        + "Sincronizzare il dispositivo per avere le fermate aggiornate della linea."
+                ))
+            }
         } else {
             guard try r.stopId == Ride.school
                     || exists("SELECT 1 FROM stop WHERE id = ? AND route_id = ?", "st|\(r.stopId)|\(r.routeId)", [r.stopId, r.routeId]) else {
