@@ -413,6 +413,22 @@ struct PushScopeTests {
         #expect(try f.scalar("SELECT COUNT(*) FROM office_alert WHERE kind = 'child_left_aboard'") as Int? == (code == nil ? 1 : 0))
     }
 
+    @Test("a device cannot void what a device of another role recorded about a child it serves itself",
+          arguments: Role.allCases.flatMap { voider in Role.allCases.filter { $0.deviceRole != voider.deviceRole }.map { (voider, $0) } })
+    func voidAcrossRoles(voider: Role, recorder: Role) throws {
+        let f = try SyncFixture(.scopeWorld)
+        let device = try f.device(voider.deviceRole, [voider.scope]).scope
+        let peer = try f.device(recorder.deviceRole, [recorder.scope], name: "peer").scope
+        let child: Child = recorder == .twoSchoolBus ? .sameSite : .own
+        let target = OpMaker(device: peer.deviceId, date: ScopeWorld.schoolDay)
+            .make(try #require(Self.body(Self.ownKind(recorder), child: child, scope: recorder.scope)))
+        #expect(try f.results(peer, [target]).first?.status == .applied)
+        let void = OpMaker(device: device.deviceId, date: ScopeWorld.schoolDay).void(target.id)
+        #expect(try f.results(device, [void]).first?.code == "out_of_scope")
+        #expect(try f.scalar("SELECT merge_status FROM op WHERE id = ?", [target.id]) as String? == "applied")
+        #expect(!(try Self.facts(f, target.id)).isEmpty, "the target must still count")
+    }
+
     @Test("the end of a ride and a void cannot be voided, even by the device that recorded them", arguments: [OpType.rideClosed, .void])
     func unvoidable(_ type: OpType) throws {
         let f = try SyncFixture(.scopeWorld)
