@@ -105,6 +105,19 @@ struct PushScopeTests {
         let role: Role
         let own, sameSite, otherSite, notEnrolled, otherDate, laterInClass: Expect
 
+        /// An op type the role does not record: refused whoever the child.
+        init(notAllowed kind: Kind, role: Role) {
+            self.init(kind: kind, role: role, own: PushScopeTests.notAllowed, sameSite: PushScopeTests.notAllowed,
+                      otherSite: PushScopeTests.notAllowed, notEnrolled: PushScopeTests.notAllowed,
+                      otherDate: PushScopeTests.notAllowed, laterInClass: PushScopeTests.notAllowed)
+        }
+
+        init(kind: Kind, role: Role, own: Expect, sameSite: Expect, otherSite: Expect, notEnrolled: Expect, otherDate: Expect,
+             laterInClass: Expect) {
+            (self.kind, self.role, self.own, self.sameSite, self.otherSite) = (kind, role, own, sameSite, otherSite)
+            (self.notEnrolled, self.otherDate, self.laterInClass) = (notEnrolled, otherDate, laterInClass)
+        }
+
         func expect(_ child: Child) -> Expect {
             switch child {
             case .own: return own
@@ -126,28 +139,28 @@ struct PushScopeTests {
         Row(kind: .mark, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: out, otherDate: out, laterInClass: out),
         Row(kind: .justify, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: out, otherDate: out, laterInClass: out),
         Row(kind: .period, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: out, otherDate: out, laterInClass: out),
-        Row(kind: .mealScanned, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .mealRecorded, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .boarding, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .alighting, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .rideClosed, role: .teacher, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(notAllowed: .mealScanned, role: .teacher),
+        Row(notAllowed: .mealRecorded, role: .teacher),
+        Row(notAllowed: .boarding, role: .teacher),
+        Row(notAllowed: .alighting, role: .teacher),
+        Row(notAllowed: .rideClosed, role: .teacher),
         Row(kind: .void, role: .teacher, own: .applied, sameSite: out, otherSite: out, notEnrolled: invalidVoid, otherDate: invalidVoid, laterInClass: invalidVoid),
 
-        Row(kind: .mark, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .justify, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .period, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(notAllowed: .mark, role: .canteen),
+        Row(notAllowed: .justify, role: .canteen),
+        Row(notAllowed: .period, role: .canteen),
         Row(kind: .mealScanned, role: .canteen, own: .applied, sameSite: .applied, otherSite: notEnrolled, notEnrolled: notEnrolled, otherDate: notEnrolled, laterInClass: .applied),
         Row(kind: .mealRecorded, role: .canteen, own: .applied, sameSite: .applied, otherSite: notEnrolled, notEnrolled: notEnrolled, otherDate: notEnrolled, laterInClass: .applied),
-        Row(kind: .boarding, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .alighting, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .rideClosed, role: .canteen, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(notAllowed: .boarding, role: .canteen),
+        Row(notAllowed: .alighting, role: .canteen),
+        Row(notAllowed: .rideClosed, role: .canteen),
         Row(kind: .void, role: .canteen, own: .applied, sameSite: .applied, otherSite: out, notEnrolled: invalidVoid, otherDate: invalidVoid, laterInClass: .applied),
 
-        Row(kind: .mark, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .justify, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .period, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .mealScanned, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .mealRecorded, role: .bus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(notAllowed: .mark, role: .bus),
+        Row(notAllowed: .justify, role: .bus),
+        Row(notAllowed: .period, role: .bus),
+        Row(notAllowed: .mealScanned, role: .bus),
+        Row(notAllowed: .mealRecorded, role: .bus),
         Row(kind: .boarding, role: .bus, own: .applied, sameSite: .flagged, otherSite: .flagged, notEnrolled: .flagged, otherDate: .flagged, laterInClass: .applied),
         Row(kind: .alighting, role: .bus, own: .applied, sameSite: .flagged, otherSite: .flagged, notEnrolled: .flagged, otherDate: .flagged, laterInClass: .applied),
         // Closing the ride with a child aboard alerts the office whoever the child is: a child left on the bus must be
@@ -155,11 +168,11 @@ struct PushScopeTests {
         Row(kind: .rideClosed, role: .bus, own: .applied, sameSite: .applied, otherSite: .applied, notEnrolled: .applied, otherDate: out, laterInClass: .applied),
         Row(kind: .void, role: .bus, own: .applied, sameSite: out, otherSite: out, notEnrolled: .applied, otherDate: .applied, laterInClass: .applied),
 
-        Row(kind: .mark, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .justify, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .period, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .mealScanned, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
-        Row(kind: .mealRecorded, role: .twoSchoolBus, own: notAllowed, sameSite: notAllowed, otherSite: notAllowed, notEnrolled: notAllowed, otherDate: notAllowed, laterInClass: notAllowed),
+        Row(notAllowed: .mark, role: .twoSchoolBus),
+        Row(notAllowed: .justify, role: .twoSchoolBus),
+        Row(notAllowed: .period, role: .twoSchoolBus),
+        Row(notAllowed: .mealScanned, role: .twoSchoolBus),
+        Row(notAllowed: .mealRecorded, role: .twoSchoolBus),
         // L2 carries K2 to S1 and K3 to S2: both are its own; K1 and K7 ride L1.
         Row(kind: .boarding, role: .twoSchoolBus, own: .flagged, sameSite: .applied, otherSite: .applied, notEnrolled: .flagged, otherDate: .flagged, laterInClass: .flagged),
         Row(kind: .alighting, role: .twoSchoolBus, own: .flagged, sameSite: .applied, otherSite: .applied, notEnrolled: .flagged, otherDate: .flagged, laterInClass: .flagged),
