@@ -38,4 +38,29 @@ struct ClassMembershipScopeTests {
         #expect(results.map(\.code) == [code, code])
         #expect(try f.scalar("SELECT COUNT(*) FROM attendance WHERE op_id = ?", [mark.id]) as Int? == (code == nil ? 1 : 0))
     }
+
+    /// (first day in class, last day in class, first and last day of the period) → refusal code, nil when applied.
+    static let periods: [(String?, String?, String, String, String?)] = [
+        ("2026-11-16", nil, "2026-11-16", "2026-11-20", nil),
+        ("2026-11-16", nil, "2026-11-12", "2026-11-18", "out_of_scope"),
+        (nil, "2026-11-13", "2026-11-09", "2026-11-13", nil),
+        (nil, "2026-11-13", "2026-11-11", "2026-11-17", "out_of_scope"),
+        ("2026-11-16", "2026-11-20", "2026-11-12", "2026-11-24", "out_of_scope"),
+    ]
+
+    @Test("an absence period is taken only when the child is in the class on its first and on its last day", arguments: periods)
+    func periodWithinMembership(_ c: (String?, String?, String, String, String?)) throws {
+        let (from, to, first, last, code) = c
+        let f = try SyncFixture(.scopeWorld)
+        try f.queue.write { db in
+            try db.run("UPDATE beneficiary SET class_from = ?, class_to = ? WHERE id = ?", [from, to, ScopeWorld.own])
+        }
+        let teacher = try f.device(.teacher, ["class:C1"]).scope
+        let period = OpMaker(device: teacher.deviceId, date: ScopeWorld.d(first)).make(.absencePeriodRecorded(AbsencePeriod(
+            beneficiaryId: ScopeWorld.own, classId: "C1", fromDate: ScopeWorld.d(first), toDate: ScopeWorld.d(last), reason: "influenza")))
+        #expect(try f.results(teacher, [period]).map(\.code) == [code])
+        // Each school day of an accepted period stands in the register as an absence; a refused one leaves no trace there.
+        let absences: Int? = try f.scalar("SELECT COUNT(*) FROM attendance WHERE op_id = ?", [period.id])
+        #expect(code == nil ? (absences ?? 0) > 0 : absences == 0)
+    }
 }
