@@ -156,6 +156,35 @@ struct ImportKeepsStoredValuesTests {
         #expect(stored.email == nil)
     }
 
+    @Test("an XML file whose lines carry no <school> elements removes the lines' schools with a warning naming them; routes.csv keeps them silently",
+          arguments: ["xml", "csv"])
+    func lineSchoolsLeftOut(format: String) throws {
+        let (dir, queue) = try Self.importedSample()
+        let served = try #require(Self.sample.routes.first { $0.schools.count >= 2 })
+        let path: String
+        if format == "xml" {
+            let full = ExchangeXMLWriter.write(Self.sample)
+            path = try dir.write("comune.xml", full.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.contains("<school ") }.joined(separator: "\n"))
+        } else {
+            path = try dir.write("routes.csv", "id;service;name\n" + Self.sample.routes.map { "\($0.id);\($0.serviceId);\($0.name)" }
+                .joined(separator: "\n") + "\n")
+        }
+        let summary = try MasterDataImporter.run(queue, paths: [path])
+        let stored = try #require(try queue.read { try MasterDataStore.load($0) }.routes.first { $0.id == served.id })
+        let warning = summary.warnings.first { $0.message.contains("linea \(served.id):") }
+        if format == "xml" {
+            #expect(stored.schools.isEmpty)
+            let listed = try #require(warning, "\(summary.italian)")
+            #expect(listed.message.contains(served.schools.map(\.siteId).joined(separator: ", ")))
+            #expect(listed.message.contains("<school>"))
+            #expect(summary.italian.contains(listed.description))
+        } else {
+            #expect(stored.schools == served.schools)
+            #expect(warning == nil)
+        }
+    }
+
     @Test("the checks between fields see the kept values: alerts by e-mail need an address, kept or given")
     func crossFieldChecks() throws {
         let (dir, queue) = try Self.importedSample()

@@ -264,11 +264,18 @@ enum RecordDecoder {
         }
     }
 
-    static func route(_ r: FieldReader, stops: [Stop], schools: [RouteSchool] = []) -> Route? {
+    /// `stored`: what the database has, given for an XML `<route>`, whose `<school>` elements are the complete list.
+    static func route(_ r: FieldReader, stops: [Stop], schools: [RouteSchool] = [], stored base: StoredRecords? = nil) -> Route? {
         let id = r.id()
         let service = r.id("service")
         let name = r.required("name")
         r.reportUnknownFields()
+        // Taking a line's schools away changes where its children may get off: a file written by a program that
+        // does not know the `<school>` elements must not do it unnoticed.
+        if schools.isEmpty, let gone = id.flatMap({ base?.routes[$0] })?.schools, !gone.isEmpty {
+            r.warn("le scuole servite dalla linea (\(gone.map(\.siteId).joined(separator: ", "))) non sono nel file e vengono tolte: "
+                + "se la linea le serve ancora, aggiungere gli elementi <school> e ripetere l'importazione")
+        }
         guard !r.hasProblems, let id, let service, let name else { return nil }
         return Route(id: id, serviceId: service, name: name, stops: stops, schools: schools)
     }

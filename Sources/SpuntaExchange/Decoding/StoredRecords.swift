@@ -7,6 +7,7 @@ struct StoredRecords {
     let services: [String: Service]
     let diets: [String: Diet]
     let tariffs: [String: Tariff]
+    let routes: [String: Route]
     let payers: [String: Payer]
     let beneficiaries: [String: Beneficiary]
     let enrollments: [String: Enrollment]
@@ -21,6 +22,7 @@ struct StoredRecords {
         services = index(s.services, \.id)
         diets = index(s.diets, \.id)
         tariffs = index(s.tariffs, \.id)
+        routes = index(s.routes, \.id)
         payers = index(s.payers, \.id)
         beneficiaries = index(s.beneficiaries, \.id)
         enrollments = index(s.enrollments, \.id)

@@ -270,7 +270,7 @@ public struct ExchangeReader {
                     problem(SourceLocation(file: file, line: child.line), "elemento <\(child.name)> inatteso dentro <route>: ammessi solo <stop> e <school>")
                 }
             }
-            if let value = RecordDecoder.route(r, stops: stops, schools: schools), locate(EntityKey(.routes, value.id), at: location) {
+            if let value = RecordDecoder.route(r, stops: stops, schools: schools, stored: stored), locate(EntityKey(.routes, value.id), at: location) {
                 document.records.routes.append(value)
             }
         case .payers:
