@@ -14,7 +14,8 @@ public enum BillingError: UserFacingError, Equatable {
     case invalidAmount(String)
     case invalidDate(String)
     case nothingToIssue(String)
-    /// A top-up names a payer linked to the child who is not the primary payer, whose position the meals debit.
+    /// A top-up names a payer linked to the child who is neither the primary payer nor one with a share of the cost:
+    /// no meal ever debits their position.
     case notPrimaryPayer(payer: String, beneficiary: String, primary: String)
     /// The Comune's pagoPA segregation code is not two digits.
     case invalidSegregationCode(String)
@@ -81,8 +82,9 @@ public enum BillingError: UserFacingError, Equatable {
         case .nothingToIssue(let period):
             return "Nessun rendiconto in bozza per \(period): eseguire prima billing run."
         case .notPrimaryPayer(let payer, let beneficiary, let primary):
-            return "Ricarica intestata a \(payer), che non è il pagante principale di \(beneficiary): il credito prepagato di \(beneficiary) "
-                + "è sulla posizione di \(primary), a cui vanno intestate le ricariche. Correggere il pagante e ripetere."
+            return "Ricarica intestata a \(payer), che non è il pagante principale di \(beneficiary) e non ha una quota della sua spesa: "
+                + "il credito prepagato di \(beneficiary) è sulla posizione di \(primary), a cui vanno intestate le ricariche "
+                + "(o dei paganti con una quota, se l'anagrafica ne indica). Correggere il pagante e ripetere."
         case .invalidSegregationCode(let code):
             return "Codice di segregazione pagoPA del Comune «\(code)» non valido: sono due cifre (es. 01), assegnate dall'intermediario. "
                 + "Correggerlo nel tracciato XML del Comune, reimportarlo e ripetere l'emissione: nessun avviso è stato emesso."

@@ -160,8 +160,7 @@ public struct ChargeCalculator {
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
             for enrollment in (enrollments[service.id] ?? []).sorted(by: { $0.id < $1.id }) {
-                guard let child = children[enrollment.beneficiaryId],
-                      let payerID = child.payers.first(where: \.primary)?.payerId ?? child.payers.first?.payerId else { continue }
+                guard let child = children[enrollment.beneficiaryId], let payerID = child.primaryPayerId else { continue }
                 // The days the service runs where this child uses it: a closure of one site closes only its children.
                 let days = billableDays(service, period, at: enrollment.siteId)
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
@@ -192,21 +191,29 @@ public struct ChargeCalculator {
                 continue
             }
             let rank = ranks["\(unit.payerId)|\(unit.service.id)|\(unit.beneficiaryId)"] ?? 1
-            let quote = TariffEngine.quote(tariff: tariff, payer: payers[unit.payerId], date: unit.priceDate, siblingRank: rank,
-                                           exemptionPercent: unit.enrollment.exemptionPercent)
-            var unitPrice = quote.amount
-            var detail = quote.explanation
-            if let fraction = unit.fraction {
-                unitPrice = TariffEngine.proRata(quote.amount, fraction.days, fraction.of)
-                detail += ", \(fraction.days)/\(fraction.of) giorni del mese"
+            // Each payer who pays for the child (the primary payer alone, or each with a share) is priced with their own
+            // ISEE and residence; the sibling rank and the exemption are the child's.
+            let sharing = children[unit.beneficiaryId]?.billedPayers ?? []
+            let prices = (sharing.isEmpty ? [(payerId: unit.payerId, percent: 100)] : sharing).map { part in
+                let quote = TariffEngine.quote(tariff: tariff, payer: payers[part.payerId], date: unit.priceDate, siblingRank: rank,
+                                               exemptionPercent: unit.enrollment.exemptionPercent)
+                var unitPrice = quote.amount
+                var detail = quote.explanation
+                if let fraction = unit.fraction {
+                    unitPrice = TariffEngine.proRata(quote.amount, fraction.days, fraction.of)
+                    detail += ", \(fraction.days)/\(fraction.of) giorni del mese"
+                }
+                return CostSharing.Part(payerId: part.payerId, percent: part.percent, price: unitPrice, detail: detail)
             }
-            charges.append(Charge(
-                key: unit.key, kind: .charge, period: period, payerId: unit.payerId, beneficiaryId: unit.beneficiaryId,
-                serviceId: unit.service.id, date: unit.date, description: "\(unit.label) (\(detail))", quantity: 1,
-                unitPrice: unitPrice, amount: unitPrice, sourceOps: unit.sources
-            ))
+            for (part, amount) in zip(prices, CostSharing.split(prices)) {
+                charges.append(Charge(
+                    key: unit.key, kind: .charge, period: period, payerId: part.payerId, beneficiaryId: unit.beneficiaryId,
+                    serviceId: unit.service.id, date: unit.date, description: "\(unit.label) (\(CostSharing.explain(part, amount: amount)))",
+                    quantity: 1, unitPrice: amount, amount: amount, sourceOps: unit.sources
+                ))
+            }
         }
-        charges += caps(charges, period: period)
+        charges += caps(charges, period: period, children: children)
         return charges.sorted()
     }
 
@@ -527,7 +534,7 @@ public struct ChargeCalculator {
                 note("\(what): il servizio \(service.id) non si paga a corsa, nulla da addebitare (conflitto \(conflict))")
                 continue
             }
-            guard let payer = children[child].flatMap({ $0.payers.first(where: \.primary)?.payerId ?? $0.payers.first?.payerId }) else {
+            guard let payer = children[child]?.primaryPayerId else {
                 note("\(what) non addebitata: il bambino non ha un pagante (conflitto \(conflict))")
                 continue
             }
@@ -542,11 +549,12 @@ public struct ChargeCalculator {
         return result
     }
 
-    /// Monthly minimum and maximum per child and service: one line that brings the month's total within them.
-    private func caps(_ charges: [Charge], period: BillingPeriod) -> [Charge] {
+    /// Monthly minimum and maximum per child and service: one line that brings the month's total within them — the
+    /// child's total whoever pays it; with shares, the line is split among the payers as every line is.
+    private func caps(_ charges: [Charge], period: BillingPeriod, children: [String: Beneficiary]) -> [Charge] {
         var result: [Charge] = []
-        for (group, list) in Dictionary(grouping: charges, by: { "\($0.payerId)|\($0.beneficiaryId)|\($0.serviceId)" }).sorted(by: { $0.key < $1.key }) {
-            guard let first = list.first,
+        for (_, list) in Dictionary(grouping: charges, by: { "\($0.beneficiaryId)|\($0.serviceId)" }).sorted(by: { $0.key < $1.key }) {
+            guard let first = list.min(),
                   let tariff = data.tariffs.first(where: { $0.serviceId == first.serviceId && $0.isInForce(on: first.date ?? period.firstDay) })
             else { continue }
             let total = list.reduce(Money.zero) { $0 + $1.amount }
@@ -560,10 +568,18 @@ public struct ChargeCalculator {
                 label = "Minimo mensile \(minimum.italian)"
             }
             guard let delta else { continue }
-            result.append(Charge(
-                key: "cap|\(group)|\(period)", kind: .cap, period: period, payerId: first.payerId, beneficiaryId: first.beneficiaryId,
-                serviceId: first.serviceId, date: nil, description: label, quantity: 1, unitPrice: delta, amount: delta, sourceOps: []
-            ))
+            let sharing = children[first.beneficiaryId]?.billedPayers ?? []
+            let parts = (sharing.isEmpty ? [(payerId: first.payerId, percent: 100)] : sharing).map {
+                CostSharing.Part(payerId: $0.payerId, percent: $0.percent, price: delta, detail: "")
+            }
+            for (part, amount) in zip(parts, CostSharing.split(parts)) {
+                result.append(Charge(
+                    key: "cap|\(part.payerId)|\(first.beneficiaryId)|\(first.serviceId)|\(period)", kind: .cap, period: period,
+                    payerId: part.payerId, beneficiaryId: first.beneficiaryId, serviceId: first.serviceId, date: nil,
+                    description: parts.count > 1 ? "\(label) (\(CostSharing.explain(part, amount: amount)))" : label, quantity: 1,
+                    unitPrice: amount, amount: amount, sourceOps: []
+                ))
+            }
         }
         return result
     }

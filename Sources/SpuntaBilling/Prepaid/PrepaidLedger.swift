@@ -3,8 +3,10 @@ import SpuntaDomain
 import SpuntaServerStore
 import SpuntaStore
 
-/// Prepaid credit (credito prepagato): one position per primary payer, child and service; each consumption debits
-/// it once, each top-up credits it; falling under the payer's threshold queues one alert per crossing.
+/// Prepaid credit (credito prepagato): one position per payer, child and service — the primary payer's, or, when the
+/// payers share the child's cost, one for each payer with a share, debited with that payer's part of each meal; each
+/// consumption debits it once, each top-up credits it; falling under the payer's threshold queues one alert per
+/// crossing. The child's credit, as the canteen door shows it, is the sum of the child's positions.
 public enum PrepaidLedger {
     /// The posting of one month's prepaid charges, a group of families at a time. `lastRun` is the day (in Rome) the
     /// month was last run before, if it was: a fact of a day already over then that is debited only now reached the
@@ -15,7 +17,7 @@ public enum PrepaidLedger {
         let lastRun: LocalDate?
         /// Facts posted for the month that no longer have a charge (a voided meal): credited back after every
         /// group's charges, in key order.
-        fileprivate var gone: [(key: String, entry: Posted)] = []
+        fileprivate var gone: [Posted] = []
         /// Positions whose balance changed.
         fileprivate(set) var touched: Set<String> = []
 
@@ -36,8 +38,9 @@ public enum PrepaidLedger {
         var after: String { " — registrato dopo la fatturazione di \(period.italian)" }
     }
 
-    /// What the movements of a month already hold for one fact (charge key).
+    /// What the movements of a month already hold for one fact (charge key) on one payer's position.
     fileprivate struct Posted {
+        let key: String
         let amount: Int64
         let payer: String
         let beneficiary: String
@@ -55,7 +58,7 @@ public enum PrepaidLedger {
     ) throws {
         let period = batch.period
         var computed: Set<String> = []
-        for charge in charges { computed.insert(charge.key) }
+        for charge in charges { computed.insert(Self.slot(charge.payerId, charge.key)) }
         let list = sqlInList(children)
         let posted = try self.posted(db, period: period, condition: "beneficiary_id IN \(list.sql)", list.arguments)
         for charge in charges.sorted() {
@@ -63,7 +66,7 @@ public enum PrepaidLedger {
                 report.prepaidHeld += 1
                 continue
             }
-            let prior = posted[charge.key]
+            let prior = posted[Self.slot(charge.payerId, charge.key)]
             let already = prior?.amount ?? 0
             if prior != nil && already == charge.amount.cents { continue }
             let amount = -(charge.amount.cents - already)
@@ -77,8 +80,8 @@ public enum PrepaidLedger {
             if isLate { report.prepaidLate += 1 }
             if amount != 0 { batch.touched.insert("\(charge.payerId)|\(charge.beneficiaryId)|\(charge.serviceId)") }
         }
-        for (key, entry) in posted where !computed.contains(key) && entry.amount != 0 && !held.contains(key) {
-            batch.gone.append((key, entry))
+        for (slot, entry) in posted where !computed.contains(slot) && entry.amount != 0 && !held.contains(entry.key) {
+            batch.gone.append(entry)
         }
     }
 
@@ -92,9 +95,9 @@ public enum PrepaidLedger {
             beneficiary_id NOT IN (SELECT b.id FROM beneficiary b WHERE b.deleted = 0
                 AND EXISTS (SELECT 1 FROM beneficiary_payer p WHERE p.beneficiary_id = b.id))
             """, [])
-        let gone = batch.gone + elsewhere.filter { $0.value.amount != 0 }.map { (key: $0.key, entry: $0.value) }
-        for (key, entry) in gone.sorted(by: { $0.key < $1.key }) {
-            try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: key,
+        let gone = batch.gone + elsewhere.values.filter { $0.amount != 0 }
+        for entry in gone.sorted(by: { ($0.key, $0.payer) < ($1.key, $1.payer) }) {
+            try movement(db, payer: entry.payer, beneficiary: entry.beneficiary, service: entry.service, kind: "correction", key: entry.key,
                          period: period, date: period.firstDay, amount: entry.amount,
                          description: batch.rerun ? "Storno: consumo annullato dopo la fatturazione di \(period.italian)" : "Storno: consumo annullato",
                          source: "", traceable: true, now: now)
@@ -105,16 +108,20 @@ public enum PrepaidLedger {
         return touched
     }
 
-    /// What the month's movements hold per fact, for the children `condition` selects.
+    /// A fact on one payer's position: the payers who share a child's cost are each debited for the same fact (key).
+    private static func slot(_ payer: String, _ key: String) -> String { "\(payer)|\(key)" }
+
+    /// What the month's movements hold per payer and fact (`slot`), for the children `condition` selects.
     private static func posted(
         _ db: Database, period: BillingPeriod, condition: String, _ arguments: StatementArguments
     ) throws -> [String: Posted] {
         var posted: [String: Posted] = [:]
         for row in try db.makeStatement("""
-            SELECT charge_key, -SUM(amount_cents), MIN(payer_id), MIN(beneficiary_id), MIN(service_id) FROM prepaid_movement
-            WHERE charge_period = ? AND charge_key IS NOT NULL AND \(condition) GROUP BY charge_key
+            SELECT charge_key, -SUM(amount_cents), payer_id, MIN(beneficiary_id), MIN(service_id) FROM prepaid_movement
+            WHERE charge_period = ? AND charge_key IS NOT NULL AND \(condition) GROUP BY payer_id, charge_key
             """).fetchAll([period.description] + arguments) {
-            posted[try row[0]] = Posted(amount: try row[1], payer: try row[2], beneficiary: try row[3], service: try row[4])
+            let entry = Posted(key: try row[0], amount: try row[1], payer: try row[2], beneficiary: try row[3], service: try row[4])
+            posted[slot(entry.payer, entry.key)] = entry
         }
         return posted
     }
@@ -202,12 +209,16 @@ public enum PrepaidLedger {
         let mode: String? = try db.scalar("SELECT billing_mode FROM service WHERE id = ? AND deleted = 0", [service])
         let linked: Int? = try db.scalar("SELECT 1 FROM beneficiary_payer WHERE payer_id = ? AND beneficiary_id = ?", [payer, beneficiary])
         guard mode == "prepaid", linked != nil else { throw BillingError.unknownPosition("\(payer) / \(beneficiary) / \(service)") }
-        // The meals debit the primary payer's position (as the charges name it): credit anyone else's and the money
-        // would sit on a position nothing ever debits.
+        // The meals debit the position of each payer who pays for the child (as the charges name them): the primary
+        // payer's, or with shares each sharing payer's. Credit anyone else's and the money would sit on a position
+        // nothing ever debits.
         let primary: String? = try db.scalar("""
             SELECT payer_id FROM beneficiary_payer WHERE beneficiary_id = ? ORDER BY is_primary DESC, position LIMIT 1
             """, [beneficiary])
-        if let primary, primary != payer {
+        let sharing: Int? = try db.scalar("""
+            SELECT 1 FROM beneficiary_payer WHERE beneficiary_id = ? AND payer_id = ? AND share IS NOT NULL
+            """, [beneficiary, payer])
+        if let primary, primary != payer, sharing == nil {
             throw BillingError.notPrimaryPayer(payer: payer, beneficiary: beneficiary, primary: primary)
         }
         try movement(db, payer: payer, beneficiary: beneficiary, service: service, kind: "topup", key: nil, period: nil, date: date,

@@ -6,7 +6,7 @@ import SpuntaStore
 
 /// What billing waits for (rendiconti trattenuti): facts whose day is in doubt because the device that recorded
 /// them had a wrong clock (an open `clock_skew` conflict). Until an operator says which day the fact belongs to,
-/// the payer's statements of the month it was recorded in and of the month it likely belongs to are not issued —
+/// the statements of the child's payers (the primary one, and those with a share) of the month it was recorded in and of the month it likely belongs to are not issued —
 /// otherwise a meal recorded on 01/12 by a door one day ahead would be billed in December and again, as the
 /// other door's meal of 30/11, in November — and prepaid credit is not debited for it.
 public enum BillingHolds {
@@ -21,6 +21,8 @@ public enum BillingHolds {
         public let beneficiaryName: String?
         /// The primary payer, whose statements bill the child.
         public let payerId: String?
+        /// Every payer whose statements bill the child: the primary payer, and the payers with a share of the cost.
+        public let payerIds: [String]
         public let recordedDate: LocalDate
         public let likelyDate: LocalDate
 
@@ -57,7 +59,8 @@ public enum BillingHolds {
             SELECT c.id, json_extract(c.details, '$.op_id'), json_extract(c.details, '$.op_type'), json_extract(c.details, '$.device_id'),
                    d.name, c.beneficiary_id, b.surname || ' ' || b.given_name,
                    (SELECT payer_id FROM beneficiary_payer p WHERE p.beneficiary_id = c.beneficiary_id ORDER BY p.is_primary DESC, p.position LIMIT 1),
-                   c.business_date, json_extract(c.details, '$.likely_date')
+                   c.business_date, json_extract(c.details, '$.likely_date'),
+                   (SELECT group_concat(payer_id, ',') FROM beneficiary_payer p WHERE p.beneficiary_id = c.beneficiary_id AND p.share IS NOT NULL)
             FROM conflict c
             LEFT JOIN device d ON d.id = json_extract(c.details, '$.device_id')
             LEFT JOIN beneficiary b ON b.id = c.beneficiary_id
@@ -67,9 +70,12 @@ public enum BillingHolds {
                   let recorded = LocalDate(try row[8] as String? ?? ""), let likely = LocalDate(try row[9] as String? ?? "") else {
                 return nil
             }
+            let primary: String? = try row[7]
+            let sharing = ((try row[10] as String?) ?? "").split(separator: ",").map(String.init).sorted()
             return ClockDoubt(
                 conflictId: try row[0], opId: opID, opType: try row[2] ?? "", deviceId: try row[3] ?? "", deviceName: try row[4],
-                beneficiaryId: beneficiary, beneficiaryName: try row[6], payerId: try row[7], recordedDate: recorded, likelyDate: likely
+                beneficiaryId: beneficiary, beneficiaryName: try row[6], payerId: primary,
+                payerIds: (primary.map { [$0] } ?? []) + sharing.filter { $0 != primary }, recordedDate: recorded, likelyDate: likely
             )
         }
     }
@@ -80,10 +86,11 @@ public enum BillingHolds {
         var holds: [Hold] = []
         for doubt in try clockDoubts(db) {
             var ids: [Int64] = []
-            if let payerID = doubt.payerId, doubt.periods.contains(period), payer == nil || payer == payerID,
-               let id: Int64 = try db.scalar("SELECT id FROM statement WHERE payer_id = ? AND period = ? AND status = 'draft'",
-                                             [payerID, period.description]) {
-                ids.append(id)
+            for payerID in doubt.payerIds where doubt.periods.contains(period) && (payer == nil || payer == payerID) {
+                if let id: Int64 = try db.scalar("SELECT id FROM statement WHERE payer_id = ? AND period = ? AND status = 'draft'",
+                                                 [payerID, period.description]) {
+                    ids.append(id)
+                }
             }
             var sql = """
                 SELECT DISTINCT s.id FROM statement s JOIN statement_line l ON l.statement_id = s.id

@@ -30,13 +30,42 @@ public enum BillingRun {
         public var heldStatements = 0
         /// Prepaid facts of doubtful day, not debited yet.
         public var prepaidHeld = 0
+        /// Children whose payers share the cost: per child and service, what each payer is charged for the month.
+        public var splits: [Split] = []
+
+        /// One child's charges of one service in the month, divided among the payers by their shares.
+        public struct Split: Encodable, Sendable, Equatable {
+            public let beneficiaryId: String
+            public let serviceId: String
+            public let payers: [Part]
+
+            public struct Part: Encodable, Sendable, Equatable {
+                public let payerId: String
+                public let percent: Int
+                public let amountCents: Int64
+
+                enum CodingKeys: String, CodingKey {
+                    case payerId = "payer_id", percent, amountCents = "amount_cents"
+                }
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case beneficiaryId = "beneficiary_id", serviceId = "service_id", payers
+            }
+
+            /// "B0003 MENSA: P0001 50% € 22,00, P0003 50% € 21,99".
+            public var italian: String {
+                "\(beneficiaryId) \(serviceId): "
+                    + payers.map { "\($0.payerId) \($0.percent)% \(Money(cents: $0.amountCents).italian)" }.joined(separator: ", ")
+            }
+        }
 
         enum CodingKeys: String, CodingKey {
             case period, statements, statementsTotalCents = "statements_total_cents", frozenSkipped = "frozen_skipped"
             case conguaglioLines = "conguaglio_lines", prepaidDebits = "prepaid_debits", prepaidCorrections = "prepaid_corrections"
             case prepaidLate = "prepaid_late", lowBalanceAlerts = "low_balance_alerts", charges, notBilled = "not_billed"
             case registerScanMismatches = "register_scan_mismatches", scannedButNotBooked = "scanned_not_booked"
-            case heldStatements = "held_statements", prepaidHeld = "prepaid_held"
+            case heldStatements = "held_statements", prepaidHeld = "prepaid_held", splits
         }
 
         public var italian: String {
@@ -57,9 +86,34 @@ public enum BillingRun {
                 lines.append("In attesa di decidere il giorno di fatti registrati con l'orologio sbagliato: \(heldStatements) rendiconti "
                              + "trattenuti, \(prepaidHeld) addebiti prepagati sospesi (spunta-server conflicts).")
             }
+            if !splits.isEmpty {
+                lines.append("Spesa divisa tra più paganti (quote): \(splits.count) tra bambini e servizi"
+                             + (splits.count > BillingRun.splitsShown ? ", i primi \(BillingRun.splitsShown) (tutti con --json):" : ":"))
+                lines += splits.prefix(BillingRun.splitsShown).map { "  " + $0.italian }
+            }
             if !notBilled.isEmpty { lines.append("Non addebitati: \(notBilled.count) (vedere --json).") }
             return lines.joined(separator: "\n")
         }
+    }
+
+    /// How many splits the human report lists (a city has thousands; `--json` has them all).
+    static let splitsShown = 20
+
+    /// The splits of a month's charges among the payers of children who have shares (`children`: the group's).
+    static func splits(_ charges: [Charge], children: [Beneficiary]) -> [Report.Split] {
+        let shared = Dictionary(children.filter { $0.payers.contains { $0.share != nil } }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        guard !shared.isEmpty else { return [] }
+        var result: [Report.Split] = []
+        let byChild = Dictionary(grouping: charges.filter { shared[$0.beneficiaryId] != nil }, by: { "\($0.beneficiaryId)|\($0.serviceId)" })
+        for (_, list) in byChild.sorted(by: { $0.key < $1.key }) {
+            guard let first = list.first, let child = shared[first.beneficiaryId] else { continue }
+            let parts = child.billedPayers.map { payer in
+                Report.Split.Part(payerId: payer.payerId, percent: payer.percent,
+                                  amountCents: list.filter { $0.payerId == payer.payerId }.reduce(Int64(0)) { $0 + $1.amount.cents })
+            }
+            result.append(Report.Split(beneficiaryId: first.beneficiaryId, serviceId: first.serviceId, payers: parts))
+        }
+        return result
     }
 
     /// Checks a period given by an operator.
@@ -115,6 +169,7 @@ public enum BillingRun {
             let calculator = try calculator(group)
             let charges = try calculator.charges(in: &months[0], services: postpaid)
             report.charges += charges.count
+            report.splits += splits(charges, children: calculator.data.beneficiaries)
             var late: [Charge] = []
             for index in earlier.indices {
                 let month = try calculator.charges(in: &months[index + 1], services: postpaid)
@@ -138,9 +193,13 @@ public enum BillingRun {
         for (index, month) in order.enumerated().sorted(by: { $0.element < $1.element }) {
             let last = lastRun[month.description] ?? (month == period ? nil : month.lastDay.adding(days: 1))
             var batch = PrepaidLedger.Batch(period: month, lastRun: last)
-            for group in groups {
-                let charges = prepaid.isEmpty ? [] : try calculator(group).charges(in: &months[index], services: prepaid)
-                if month == period { report.charges += charges.count }
+            for group in groups where !prepaid.isEmpty {
+                let calculator = try calculator(group)
+                let charges = try calculator.charges(in: &months[index], services: prepaid)
+                if month == period {
+                    report.charges += charges.count
+                    report.splits += splits(charges, children: calculator.data.beneficiaries)
+                }
                 let held = Set(charges.filter { !doubtful.isDisjoint(with: $0.sourceOps) }.map(\.key))
                 try PrepaidLedger.post(db, &batch, charges: charges, children: group.children, held: held, report: &report, now: now)
             }
@@ -158,6 +217,7 @@ public enum BillingRun {
         report.registerScanMismatches = notes.mismatches
         report.scannedButNotBooked = notes.scannedNotBooked
         report.heldStatements = Set(try BillingHolds.statements(db, period: period, payer: nil).map(\.statementId)).count
+        report.splits.sort { ($0.beneficiaryId, $0.serviceId) < ($1.beneficiaryId, $1.serviceId) }
         try AuditLog.record(db, actor: actor, action: "billing_run", subject: period.description, details: [
             "charges": report.charges, "statements": report.statements, "total_cents": report.statementsTotalCents,
             "prepaid_debits": report.prepaidDebits, "conguaglio_lines": report.conguaglioLines,
@@ -165,28 +225,59 @@ public enum BillingRun {
         return report
     }
 
-    /// A group of families billed together: payers in id order, and the children whose primary payer they are.
+    /// A group of families billed together: payers, and the children whose primary payer they are.
     struct Group {
         var payers: [String] = []
         var children: [String] = []
     }
 
-    /// Every payer with a child to bill (the primary payer of a live child: the first marked primary, else the first)
-    /// or with a statement to look at (`also`), in id order, in groups of `perGroup`.
+    /// Every payer with a child to bill (the primary payer of a live child: the first marked primary, else the first;
+    /// and every payer with a share of a child's cost) or with a statement to look at (`also`), in groups of about
+    /// `perGroup`. Payers who share a child's cost are always in one group, with the child: each group computes the
+    /// child's charges once and writes every statement they go to. Payers come in id order, except that the payers
+    /// sharing a child follow the first of them — the same order whatever the size of the groups.
     static func families(_ db: Database, also: Set<String>, perGroup: Int) throws -> [Group] {
         var children: [String: [String]] = [:]
-        try db.forEach("""
-            SELECT b.id, (SELECT p.payer_id FROM beneficiary_payer p WHERE p.beneficiary_id = b.id ORDER BY p.is_primary DESC, p.position LIMIT 1)
-            FROM beneficiary b WHERE b.deleted = 0 ORDER BY b.id
-            """) { row in
-            guard let payer: String = try row[1] else { return }
-            children[payer, default: []].append(try row[0])
+        var partners: [String: Set<String>] = [:]
+        var child: (id: String, payers: [String])?
+        func close() {
+            guard let (id, payers) = child, let primary = payers.first else { return }
+            children[primary, default: []].append(id)
+            for payer in payers.dropFirst() {
+                partners[primary, default: []].insert(payer)
+                partners[payer, default: []].insert(primary)
+            }
         }
+        // Per live child, in id order: the primary payer, then those with a share.
+        try db.forEach("""
+            SELECT p.beneficiary_id, p.payer_id, p.share FROM beneficiary_payer p JOIN beneficiary b ON b.id = p.beneficiary_id
+            WHERE b.deleted = 0 ORDER BY p.beneficiary_id, p.is_primary DESC, p.position
+            """) { row in
+            let id: String = try row[0], payer: String = try row[1], share: Int? = try row[2]
+            if child?.id != id {
+                close()
+                child = (id, [payer])
+            } else if share != nil, child?.payers.contains(payer) == false {
+                child?.payers.append(payer)
+            }
+        }
+        close()
         var groups: [Group] = []
-        for (index, payer) in Set(children.keys).union(also).sorted().enumerated() {
-            if index % max(1, perGroup) == 0 { groups.append(Group()) }
-            groups[groups.count - 1].payers.append(payer)
-            groups[groups.count - 1].children += children[payer] ?? []
+        var placed: Set<String> = []
+        for payer in Set(children.keys).union(also).union(partners.keys).sorted() where !placed.contains(payer) {
+            // The payers linked to this one through shared children, however far.
+            var together = [payer]
+            placed.insert(payer)
+            var index = 0
+            while index < together.count {
+                for other in (partners[together[index]] ?? []).sorted() where placed.insert(other).inserted { together.append(other) }
+                index += 1
+            }
+            if groups.isEmpty || groups[groups.count - 1].payers.count >= max(1, perGroup) { groups.append(Group()) }
+            for member in together.sorted() {
+                groups[groups.count - 1].payers.append(member)
+                groups[groups.count - 1].children += children[member] ?? []
+            }
         }
         return groups
     }

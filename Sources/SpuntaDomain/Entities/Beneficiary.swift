@@ -13,7 +13,7 @@ public struct Beneficiary: Hashable, Sendable, Codable {
     public var classTo: LocalDate?
     /// Anno di corso (1–5), which Comuni report by; nil when not given.
     public var grade: Int?
-    /// Who pays for the child; the first with `primary` receives statements.
+    /// Who pays for the child; the first with `primary` receives statements (all of them, unless shares are given).
     public var payers: [PayerLink]
 
     public init(
@@ -39,14 +39,33 @@ public struct Beneficiary: Hashable, Sendable, Codable {
 
     public var fullName: String { "\(surname) \(givenName)" }
 
-    /// A payer of the child. `primary` is the one billed.
+    /// The primary payer (the first marked primary, else the first): the one billed when no shares are given, and
+    /// the household the child's siblings are counted in.
+    public var primaryPayerId: String? {
+        payers.first(where: \.primary)?.payerId ?? payers.first?.payerId
+    }
+
+    /// Who pays for the child and what percent: with shares (separated parents, 50/50 or 70/30) each payer that has
+    /// one, primary first; without shares the primary payer, 100%. Empty for a child without payers.
+    public var billedPayers: [(payerId: String, percent: Int)] {
+        guard let primary = primaryPayerId else { return [] }
+        let shared = payers.filter { $0.share != nil }
+        guard !shared.isEmpty else { return [(primary, 100)] }
+        let ordered = shared.filter { $0.payerId == primary } + shared.filter { $0.payerId != primary }
+        return ordered.map { ($0.payerId, $0.share ?? 0) }
+    }
+
+    /// A payer of the child. `primary` is the one billed; `share` the percent this payer pays when the payers
+    /// share the cost (quota, 1–99, the shares of a child summing to 100), nil when they do not.
     public struct PayerLink: Hashable, Sendable, Codable {
         public var payerId: String
         public var primary: Bool
+        public var share: Int?
 
-        public init(payerId: String, primary: Bool) {
+        public init(payerId: String, primary: Bool, share: Int? = nil) {
             self.payerId = payerId
             self.primary = primary
+            self.share = share
         }
     }
 }

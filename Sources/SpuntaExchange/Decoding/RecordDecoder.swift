@@ -397,7 +397,10 @@ enum RecordDecoder {
         r.validated("fiscal-code", required: true) { try CodiceFiscale(validating: $0) }
     }
 
-    static func beneficiary(_ r: FieldReader, payers xmlPayers: [Beneficiary.PayerLink]?, stored base: StoredRecords) -> Beneficiary? {
+    /// A beneficiary. `xmlPayers` are the `<payer>` elements of the XML record, each with whether it carried `share`
+    /// (nil for a CSV row, which names its payers in `payer`, `other-payers` and `shares`).
+    static func beneficiary(_ r: FieldReader, payers xmlPayers: [(link: Beneficiary.PayerLink, sharePresent: Bool)]?,
+                            stored base: StoredRecords) -> Beneficiary? {
         let id = r.id()
         let stored = id.flatMap { base.beneficiaries[$0] }
         let fiscalCode = personFiscalCode(r)
@@ -423,8 +426,18 @@ enum RecordDecoder {
             r.report("in classe dal \(classFrom.italian) al \(classTo.italian): la fine precede l'inizio")
         }
         var links: [Beneficiary.PayerLink]
+        let storedShares = Dictionary((stored?.payers ?? []).compactMap { link in link.share.map { (link.payerId, $0) } },
+                                      uniquingKeysWith: { a, _ in a })
         if let xmlPayers {
-            links = xmlPayers
+            // A `<payer>` without `share` keeps the share the database has for that payer of the child.
+            links = xmlPayers.map { element in
+                var link = element.link
+                if !element.sharePresent, let kept = storedShares[link.payerId] {
+                    link.share = kept
+                    r.noteKept("share")
+                }
+                return link
+            }
         } else {
             // CSV: `payer` is the primary payer, `other-payers` the others; either column left out keeps its part.
             links = []
@@ -441,6 +454,15 @@ enum RecordDecoder {
             for other in others where othersFromFile || other != primary {
                 links.append(.init(payerId: other, primary: false))
             }
+            // `shares`: `P0001:50;P0003:50`; left out, each payer still linked keeps its stored share.
+            let shares = r.keeping("shares", from: stored, { _ in storedShares }, fallback: [:]) { shareList(r) }
+            for (index, link) in links.enumerated() { links[index].share = shares[link.payerId] }
+            if r.isPresent("shares") {
+                for payer in shares.keys.sorted() where !links.contains(where: { $0.payerId == payer }) {
+                    r.report("quota indicata nel campo «shares» per il pagante \(payer), che non è tra i paganti del fruitore "
+                        + "(campi «payer» e «other-payers»): correggere il codice o aggiungere il pagante")
+                }
+            }
         }
         if links.isEmpty {
             r.report("nessun pagante: indicare chi paga per il fruitore (campo «payer»)")
@@ -452,6 +474,7 @@ enum RecordDecoder {
         if Set(links.map(\.payerId)).count != links.count {
             r.report("lo stesso pagante compare due volte")
         }
+        checkShares(r, links)
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let fiscalCode, let surname, let givenName, let birthDate else { return nil }
         return Beneficiary(
@@ -460,12 +483,59 @@ enum RecordDecoder {
         )
     }
 
-    static func payerLink(_ r: FieldReader) -> Beneficiary.PayerLink? {
+    /// A `<payer>` of a beneficiary, and whether it carried `share` at all (left out, the stored share is kept).
+    static func payerLink(_ r: FieldReader) -> (link: Beneficiary.PayerLink, sharePresent: Bool)? {
         let ref = r.id("ref")
         let primary = r.bool("primary", default: false)
+        let share = r.optional("share").flatMap { sharePercent(r, $0, payer: ref) }
         r.reportUnknownFields()
         guard !r.hasProblems, let ref else { return nil }
-        return Beneficiary.PayerLink(payerId: ref, primary: primary)
+        return (Beneficiary.PayerLink(payerId: ref, primary: primary, share: share), r.isPresent("share"))
+    }
+
+    /// A share (quota) as a whole percent from 1 to 99, a trailing `%` allowed: one payer paying 100% needs no share.
+    private static func sharePercent(_ r: FieldReader, _ text: String, payer: String?) -> Int? {
+        let digits = text.hasSuffix("%") ? String(text.dropLast()).trimmingCharacters(in: .whitespaces) : text
+        guard let value = Int(digits), (1...99).contains(value) else {
+            r.report("quota «\(text)»\(payer.map { " del pagante \($0)" } ?? "") non valida: una percentuale intera da 1 a 99 "
+                + "(le quote dei paganti di un fruitore sommano a 100, es. 50 e 50 o 70 e 30)")
+            return nil
+        }
+        return value
+    }
+
+    /// The CSV column `shares`: `P0001:50;P0003:50` (payer, colon, percent), each payer once.
+    private static func shareList(_ r: FieldReader) -> [String: Int] {
+        var shares: [String: Int] = [:]
+        for item in r.list("shares") {
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                r.report("quota «\(item)» nel campo «shares» non valida: scrivere pagante:percentuale separati da «;», "
+                    + "es. P0001:50;P0003:50")
+                continue
+            }
+            guard let value = sharePercent(r, parts[1], payer: parts[0]) else { continue }
+            if shares.updateValue(value, forKey: parts[0]) != nil {
+                r.report("il pagante \(parts[0]) ha due quote nel campo «shares»: indicarne una sola")
+            }
+        }
+        return shares
+    }
+
+    /// Shares, when any payer of the child has one: the primary payer has one too (the odd cent of a split is
+    /// theirs), and they sum to 100. A payer without a share then pays nothing.
+    private static func checkShares(_ r: FieldReader, _ links: [Beneficiary.PayerLink]) {
+        let shared = links.filter { $0.share != nil }
+        guard !shared.isEmpty else { return }
+        if let primary = links.first(where: \.primary), primary.share == nil {
+            r.report("quote indicate per \(shared.map(\.payerId).joined(separator: ", ")) ma non per il pagante principale \(primary.payerId): "
+                + "indicare la quota di ogni pagante che paga, in tutto 100")
+        }
+        let total = shared.reduce(0) { $0 + ($1.share ?? 0) }
+        if total != 100 {
+            let list = shared.map { "\($0.payerId) \($0.share ?? 0)%" }.joined(separator: ", ")
+            r.report("le quote dei paganti (\(list)) sommano a \(total)% invece di 100%: correggerle (es. 50 e 50, 70 e 30)")
+        }
     }
 
     static func enrollment(_ r: FieldReader, stored base: StoredRecords) -> Enrollment? {

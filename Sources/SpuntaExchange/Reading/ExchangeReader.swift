@@ -279,7 +279,7 @@ public struct ExchangeReader {
                 document.records.payers.append(value)
             }
         case .beneficiaries:
-            var links: [Beneficiary.PayerLink] = []
+            var links: [(link: Beneficiary.PayerLink, sharePresent: Bool)] = []
             for child in children(of: item, named: "payer", file: file) {
                 let pr = fields(child, file: file, kind: .beneficiaries)
                 if let link = RecordDecoder.payerLink(pr) { links.append(link) }

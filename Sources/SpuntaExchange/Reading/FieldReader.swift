@@ -102,6 +102,12 @@ final class FieldReader {
         return kept
     }
 
+    /// Counts a stored value kept for a field read elsewhere (the `share` of a beneficiary's `<payer>` element,
+    /// counted once per beneficiary).
+    func noteKept(_ name: String) {
+        if !kept.contains(name) { kept.append(name) }
+    }
+
     /// The value of an optional field; nil when absent or empty, or refused for an unsafe character.
     func optional(_ name: String) -> String? {
         used.insert(name)

@@ -1,7 +1,7 @@
 import SpuntaDomain
 
 /// Generates the fictional Comune of the samples (Comune di Valmarina, 2026/27) from a seed: sites, classes,
-/// families with siblings sharing payers, canteen (one site prepaid, the others postpaid), school bus, nursery,
+/// families with siblings sharing payers (some of them separated parents paying 50/50 or 70/30), canteen (one site prepaid, the others postpaid), school bus, nursery,
 /// pre-school, diets with allergens, a card for every child, ISEE tariffs with sibling reductions, and the real
 /// national holidays in a plausible school calendar. Deterministic: the same options give the same data.
 public struct SampleComuneGenerator {
@@ -29,6 +29,8 @@ public struct SampleComuneGenerator {
         var payerIDs: [String]
         var children: [String] = []
         var classIDs: Set<String> = []
+        /// Separated parents who share the cost: the percent of each payer, in order (nil: the first pays all).
+        var shares: [Int]? = nil
     }
 
     public static let yearID = "2026-27"
@@ -262,6 +264,10 @@ public struct SampleComuneGenerator {
             let filed = randomDate(from: LocalDate(year: 2026, month: 1, day: 20)!, to: LocalDate(year: 2026, month: 10, day: 28)!)
             isee = Isee(value: value, filedOn: filed, expiresOn: LocalDate(year: 2026, month: 12, day: 31)!)
         }
+        // Some couples are separated parents sharing the bills, 50/50 or 70/30 (chosen without drawing from the
+        // seed, so that the rest of the Comune stays as it was); in a 50/50 the second parent has an ISEE of their
+        // own, in a 70/30 none, so that each parent's part is priced with their own band.
+        let shares: [Int]? = parents == 2 ? [1: [50, 50], 3: [70, 30]][families.count % 5] : nil
         for parent in 0..<parents {
             let sex: Sex = parent == 0 ? (rng.chance(70) ? .female : .male) : .male
             let given = sex == .female ? rng.pick(SampleNames.femaleNames) : rng.pick(SampleNames.maleNames)
@@ -280,7 +286,8 @@ public struct SampleComuneGenerator {
                 email: "\(local)\(data.payers.count % 97)@posta.example",
                 mobile: String(format: "+39399%07d", Int.random(in: 0...9_999_999, using: &rng)),
                 pec: nil, address: address, resident: resident,
-                isee: parent == 0 ? isee : nil,
+                isee: parent == 0 ? isee : (shares == [50, 50] ? isee.map { Isee(value: Money(cents: $0.value.cents * 2), filedOn: $0.filedOn,
+                                                                                           expiresOn: $0.expiresOn) } : nil),
                 notifyByEmail: wantsEmail, notifyBySMS: wantsSMS || !wantsEmail,
                 lowBalanceThreshold: Money(cents: 1000),
                 // Some families also leave a landline (without drawing from the seed: the rest stays as it was).
@@ -288,7 +295,7 @@ public struct SampleComuneGenerator {
             ))
             payerIDs.append(id)
         }
-        families.append(Family(surname: surname, payerIDs: payerIDs))
+        families.append(Family(surname: surname, payerIDs: payerIDs, shares: shares))
         return families.count - 1
     }
 
@@ -319,7 +326,7 @@ public struct SampleComuneGenerator {
         let child = Beneficiary(
             id: id, fiscalCode: newFiscalCode(surname: family.surname, givenName: given, birthDate: birth, sex: sex),
             surname: family.surname, givenName: given, birthDate: birth, classId: classID,
-            payers: family.payerIDs.enumerated().map { .init(payerId: $0.element, primary: $0.offset == 0) }
+            payers: family.payerIDs.enumerated().map { .init(payerId: $0.element, primary: $0.offset == 0, share: family.shares?[$0.offset]) }
         )
         families[familyIndex].children.append(id)
         if let classID { families[familyIndex].classIDs.insert(classID) }

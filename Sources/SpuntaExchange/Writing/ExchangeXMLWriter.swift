@@ -90,7 +90,10 @@ public enum ExchangeXMLWriter {
                 ("birth-date", b.birthDate.description), ("class", empty(b.classId)),
                 ("class-from", empty(b.classFrom?.description)), ("class-to", empty(b.classTo?.description)),
                 ("grade", empty(b.grade.map(String.init))),
-            ], children: b.payers.map { element("payer", [("ref", $0.payerId), ("primary", $0.primary ? "true" : nil)]) })
+            ], children: b.payers.map { link in
+                // `share` is always written (empty: no share), since a `<payer>` without it keeps the stored share.
+                element("payer", [("ref", link.payerId), ("primary", link.primary ? "true" : nil), ("share", empty(link.share.map(String.init)))])
+            })
         }
         section(&out, "enrollments", s.enrollments) { e in
             element("enrollment", [

@@ -90,6 +90,8 @@ public struct MasterDataListing {
 
     public struct PayerRow: Encodable, Sendable {
         public let id: String, fiscalCode: String, name: String, primary: Bool
+        /// The percent of the child's cost this payer pays (nil: no shares, the primary payer pays all).
+        public let share: Int?
         public let email: String?, mobile: String?
     }
 
@@ -199,7 +201,7 @@ public struct MasterDataListing {
                     let p = payers[link.payerId]
                     return PayerRow(
                         id: link.payerId, fiscalCode: p?.fiscalCode ?? "", name: p?.fullName ?? "", primary: link.primary,
-                        email: p?.email, mobile: p?.mobile
+                        share: link.share, email: p?.email, mobile: p?.mobile
                     )
                 },
                 enrollments: mine.map { e in

@@ -54,7 +54,7 @@ public enum MasterDataStore {
         var s = try shared(db)
         s.payers = try Payer.allLive(db)
         s.beneficiaries = try withPayers(db, try Beneficiary.allLive(db), links: try db.fetchAll("""
-            SELECT beneficiary_id, payer_id, is_primary FROM beneficiary_payer ORDER BY beneficiary_id, position
+            SELECT beneficiary_id, payer_id, is_primary, share FROM beneficiary_payer ORDER BY beneficiary_id, position
             """))
         s.enrollments = try Enrollment.allLive(db)
         s.cards = try Card.allLive(db)
@@ -105,7 +105,7 @@ public enum MasterDataStore {
         let children = sqlInList(beneficiaries)
         s.payers = try live(db, Payer.self, column: "id", in: payers)
         s.beneficiaries = try withPayers(db, try live(db, Beneficiary.self, column: "id", in: beneficiaries), links: try db.makeStatement("""
-            SELECT beneficiary_id, payer_id, is_primary FROM beneficiary_payer WHERE beneficiary_id IN \(children.sql)
+            SELECT beneficiary_id, payer_id, is_primary, share FROM beneficiary_payer WHERE beneficiary_id IN \(children.sql)
             ORDER BY beneficiary_id, position
             """).fetchAll(children.arguments))
         s.enrollments = try live(db, Enrollment.self, column: "beneficiary_id", in: beneficiaries)
@@ -121,11 +121,11 @@ public enum MasterDataStore {
             """).fetchAll(list.arguments).map(Record.init(row:))
     }
 
-    /// The children with their payers, from `links` (`beneficiary_id, payer_id, is_primary` in order of position).
+    /// The children with their payers, from `links` (`beneficiary_id, payer_id, is_primary, share` in order of position).
     private static func withPayers(_ db: Database, _ children: [Beneficiary], links rows: [Row]) throws -> [Beneficiary] {
         var links: [String: [Beneficiary.PayerLink]] = [:]
         for row in rows {
-            links[try row[0] as String, default: []].append(Beneficiary.PayerLink(payerId: try row[1], primary: try row[2]))
+            links[try row[0] as String, default: []].append(Beneficiary.PayerLink(payerId: try row[1], primary: try row[2], share: try row[3]))
         }
         return children.map { beneficiary in
             var beneficiary = beneficiary
@@ -277,8 +277,8 @@ public enum MasterDataStore {
         try Beneficiary.upsert(db, v)
         try db.run("DELETE FROM beneficiary_payer WHERE beneficiary_id = ?", [v.id])
         for (i, link) in v.payers.enumerated() {
-            try db.run("INSERT INTO beneficiary_payer (beneficiary_id, payer_id, is_primary, position) VALUES (?, ?, ?, ?)",
-                       [v.id, link.payerId, link.primary, i])
+            try db.run("INSERT INTO beneficiary_payer (beneficiary_id, payer_id, is_primary, position, share) VALUES (?, ?, ?, ?, ?)",
+                       [v.id, link.payerId, link.primary, i, link.share])
         }
     }
 

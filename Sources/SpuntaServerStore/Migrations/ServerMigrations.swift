@@ -66,6 +66,11 @@ public enum ServerMigrations {
                 """)
         }
         m.registerMigration("v20-prepaid-deficit-chase", PrepaidDeficits.apply)
+        m.registerMigration("v21-beneficiary-payer-shares") { db in
+            // The percent each payer of a child pays when the payers share the cost (separated parents); null: no
+            // shares, the primary payer pays everything, as before.
+            try db.execute("ALTER TABLE beneficiary_payer ADD COLUMN share INTEGER CHECK (share IS NULL OR share BETWEEN 1 AND 99)")
+        }
         return m
     }
 }

@@ -80,7 +80,7 @@ struct List: ParsableCommand {
                 if let to = r.classTo { membership += " al \(to)" }
                 context.print("\(r.id)  \(r.surname) \(r.givenName)  \(r.fiscalCode)  nato/a il \(r.birthDate)  classe \(r.className ?? "-")\(membership)")
                 for p in r.payers {
-                    context.print("    pagante \(p.primary ? "principale " : "")\(p.id) \(p.name) \(p.fiscalCode)")
+                    context.print("    pagante \(p.primary ? "principale " : "")\(p.id) \(p.name) \(p.fiscalCode)\(p.share.map { ", quota \($0)%" } ?? "")")
                 }
                 for e in r.enrollments {
                     var detail = "    iscritto a \(e.serviceName) dal \(e.startDate)"
