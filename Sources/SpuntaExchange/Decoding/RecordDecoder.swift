@@ -399,8 +399,10 @@ enum RecordDecoder {
 
     /// A beneficiary. `xmlPayers` are the `<payer>` elements of the XML record, each with whether it carried `share`
     /// (nil for a CSV row, which names its payers in `payer`, `other-payers` and `shares`).
+    /// `payersRead` is false when a `<payer>` element was refused: its own problem is reported, and the shares of
+    /// the others are not checked against a list that misses it.
     static func beneficiary(_ r: FieldReader, payers xmlPayers: [(link: Beneficiary.PayerLink, sharePresent: Bool)]?,
-                            stored base: StoredRecords) -> Beneficiary? {
+                            payersRead: Bool = true, stored base: StoredRecords) -> Beneficiary? {
         let id = r.id()
         let stored = id.flatMap { base.beneficiaries[$0] }
         let fiscalCode = personFiscalCode(r)
@@ -474,7 +476,7 @@ enum RecordDecoder {
         if Set(links.map(\.payerId)).count != links.count {
             r.report("lo stesso pagante compare due volte")
         }
-        checkShares(r, links)
+        if payersRead { checkShares(r, links) }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let fiscalCode, let surname, let givenName, let birthDate else { return nil }
         return Beneficiary(

@@ -280,12 +280,13 @@ public struct ExchangeReader {
             }
         case .beneficiaries:
             var links: [(link: Beneficiary.PayerLink, sharePresent: Bool)] = []
+            var linksOK = true
             for child in children(of: item, named: "payer", file: file) {
                 let pr = fields(child, file: file, kind: .beneficiaries)
-                if let link = RecordDecoder.payerLink(pr) { links.append(link) }
+                if let link = RecordDecoder.payerLink(pr) { links.append(link) } else { linksOK = false }
                 collect(pr)
             }
-            if let value = RecordDecoder.beneficiary(r, payers: links, stored: stored), locate(EntityKey(.beneficiaries, value.id), at: location) {
+            if let value = RecordDecoder.beneficiary(r, payers: links, payersRead: linksOK, stored: stored), locate(EntityKey(.beneficiaries, value.id), at: location) {
                 document.records.beneficiaries.append(value)
             }
         case .enrollments:
