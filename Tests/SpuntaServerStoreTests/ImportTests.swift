@@ -230,6 +230,7 @@ struct ExchangeExampleTests {
         // Every field added since the first version of the format, as the comments say.
         let samuele = try #require(data.beneficiaries.first { $0.id == "B0032" })
         #expect(samuele.grade == 2 && samuele.classFrom == LocalDate(year: 2026, month: 11, day: 16) && samuele.classTo == nil)
+        #expect(samuele.payers == [.init(payerId: "P0002", primary: true, share: 70), .init(payerId: "P0003", primary: false, share: 30)])
         let nuts = try #require(data.diets.first { $0.id == "D-FRUTTA" })
         #expect(nuts.category == .medical && nuts.severeAllergy && nuts.emergencyPlan.hasPrefix("Rischio anafilassi"))
         #expect(data.diets.first { $0.id == "D-CEL" }?.category == .medical)

@@ -123,3 +123,48 @@ struct BillingCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.path("x.sqlite")))
     }
 }
+
+/// Separated parents through the real commands, on the documented example (`protocol/exchange-example.xml`): Samuele
+/// (B0032) is paid 70/30 by his mother P0002 (ISEE €8,200: the bus at €22.00 a month) and P0003 (no ISEE: €32.00).
+@Suite("billing of shared payers from the command line")
+struct SharedPayersCommandTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("protocol/exchange-example.xml").path
+
+    @Test("billing run, issue and export give each parent their share of October's bus, and the second parent tops up the canteen")
+    func sharedThroughTheCommands() throws {
+        let folder = try TemporaryFolder("spunta-shares-cli")
+        let db = folder.path("comune.sqlite")
+        #expect(try ChildProcess("spunta-server", ["import", "--db", db, Self.example]).wait() == 0)
+        let now = BillingCommandTests.twentiethOfNovember
+        let run = try ChildProcess("spunta-server", ["billing", "run", "--db", db, "--period", "2026-10", "--json"], environment: now)
+        #expect(run.wait(seconds: 60) == 0, "\(run.errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.joined(separator: "\n").utf8)) as? [String: Any])
+        // The month's fee: P0002 70% of €22.00 = €15.40, P0003 30% of €32.00 = €9.60 — together €25.00.
+        let splits = try #require(report["splits"] as? [[String: Any]])
+        #expect(splits.count == 1)
+        #expect(splits.first?["beneficiary_id"] as? String == "B0032" && splits.first?["service_id"] as? String == "TRASPORTO")
+        let parts = (splits.first?["payers"] as? [[String: Any]] ?? []).map {
+            "\($0["payer_id"] as? String ?? "") \($0["percent"] as? Int ?? 0) \($0["amount_cents"] as? Int ?? 0)"
+        }
+        #expect(parts == ["P0002 70 1540", "P0003 30 960"])
+
+        let issue = try ChildProcess("spunta-server", ["billing", "issue", "--db", db, "--period", "2026-10"], environment: now)
+        #expect(issue.wait(seconds: 60) == 0, "\(issue.errors)")
+        let export = try ChildProcess("spunta-server", ["billing", "export", "--db", db, "--period", "2026-10", "--format", "csv"], environment: now)
+        #expect(export.wait(seconds: 60) == 0, "\(export.errors)")
+        let rows = export.output.dropFirst().map { $0.split(separator: ";").map(String.init) }
+        // One notice each, for their own part: codice fiscale and amount in cents.
+        #expect(rows.map { "\($0[3]) \($0[5])" }.sorted() == ["CPPZRR74R54F839I 1540", "FRRRRT88B50L781V 960"], "\(export.output)")
+
+        let topUp = try ChildProcess("spunta-server", ["billing", "topup", "--db", db, "--payer", "P0003", "--beneficiary", "B0032",
+                                                       "--service", "MENSA-RODARI", "--amount", "20.00", "--date", "2026-11-02"],
+                                     environment: now)
+        #expect(topUp.wait(seconds: 60) == 0, "the second parent tops up the child's credit: \(topUp.errors)")
+        let balances = try ChildProcess("spunta-server", ["billing", "balances", "--db", db, "--json"], environment: now)
+        #expect(balances.wait(seconds: 60) == 0)
+        let positions = try #require(try JSONSerialization.jsonObject(with: Data(balances.output.joined().utf8)) as? [[String: Any]])
+        #expect(positions.map { "\($0["payer_id"] as? String ?? "") \($0["beneficiary_id"] as? String ?? "") \($0["balance_cents"] as? Int ?? 0)" }
+                == ["P0003 B0032 2000"], "\(balances.output)")
+    }
+}
