@@ -35,8 +35,17 @@ struct BillingGroupsTests {
     /// conflict), prepaid meals that bring a family under its threshold; October issued; then late facts, a void and a new scan that settles the
     /// conflict; November run, and October again. Returns every report, JSON-encoded.
     /// Also returns the notes of October's first run, and those of one computation of the whole of October before it.
-    static func story(groupsOf size: Int) throws -> (reports: [String], rows: [String], notes: [String], reference: [String]) {
-        let c = try SmallComune(customize: SmallComune.withEpsilon)
+    /// With `shared`, two children's payers share the cost — B1 50/50 between PB and PE, A2 70/30 between PA and PD —
+    /// so that the payers who share a child, billed in one group, are grouped the same way whatever the size.
+    static func story(groupsOf size: Int, shared: Bool = false) throws -> (reports: [String], rows: [String], notes: [String], reference: [String]) {
+        let c = try SmallComune { s in
+            SmallComune.withEpsilon(&s)
+            guard shared else { return }
+            for (child, links) in [("B1", [Beneficiary.PayerLink(payerId: "PB", primary: true, share: 50), .init(payerId: "PE", primary: false, share: 50)]),
+                                   ("A2", [.init(payerId: "PA", primary: true, share: 70), .init(payerId: "PD", primary: false, share: 30)])] {
+                if let i = s.beneficiaries.firstIndex(where: { $0.id == child }) { s.beneficiaries[i].payers = links }
+            }
+        }
         var notes: [[String]] = []
         func run(_ period: BillingPeriod) throws -> String {
             let report = try c.queue.write { db in
@@ -69,10 +78,14 @@ struct BillingGroupsTests {
         return (reports, try rows(c), notes[0], reference.notBilled)
     }
 
-    @Test("groups of one family write exactly what one group of the whole Comune writes", arguments: [1, 2, 3])
-    func sameWhateverTheGroups(size: Int) throws {
-        let whole = try Self.story(groupsOf: 500)
-        let grouped = try Self.story(groupsOf: size)
+    @Test("groups of one family write exactly what one group of the whole Comune writes, with and without shared children",
+          arguments: [1, 2, 3], [false, true])
+    func sameWhateverTheGroups(size: Int, shared: Bool) throws {
+        let whole = try Self.story(groupsOf: 500, shared: shared)
+        let grouped = try Self.story(groupsOf: size, shared: shared)
+        if shared {
+            #expect(whole.reports[0].contains(#""splits":[{"beneficiary_id":"A2""#), "\(whole.reports[0])")
+        }
         #expect(whole.rows.contains { $0.hasPrefix("conflict:") }, "the story raises a conflict")
         #expect(whole.rows.contains { $0.hasPrefix("outbox_message:") }, "the story sends a low-balance alert")
         #expect(whole.rows.contains { $0.hasPrefix("statement_line:") && $0.contains("Conguaglio") }, "the story bills a conguaglio")

@@ -130,6 +130,30 @@ struct SharedPayersTests {
         #expect(split.reduce(Int64(0)) { $0 + $1.cents } == prices[0], "with one price for all, the parts add up to it")
     }
 
+    @Test("shares changed after the month was issued become a conguaglio on each payer's next statement, netting to zero")
+    func sharesChangedAfterIssue() throws {
+        let fifty: [Beneficiary.PayerLink] = [.init(payerId: "PF", primary: true, share: 50), .init(payerId: "PB", primary: false, share: 50)]
+        let c = try SmallComune(customize: Self.comune(fifty))
+        try c.merge([c.meal("X1", "2026-10-05", service: "MENSA-X"), c.meal("X1", "2026-10-06", service: "MENSA-X")])
+        _ = try c.run(SmallComune.october)
+        try c.issue(SmallComune.october)
+        // October issued at 50/50: PF €4.46, PB €4.44. Now 70/30: PF €6.24, PB €2.66 — PF +€1.78, PB −€1.78 in November.
+        try c.reimport { s in
+            if let i = s.beneficiaries.firstIndex(where: { $0.id == "X1" }) {
+                s.beneficiaries[i].payers = [.init(payerId: "PF", primary: true, share: 70), .init(payerId: "PB", primary: false, share: 30)]
+            }
+        }
+        _ = try c.run(SmallComune.november)
+        let conguagli = try c.queue.read { db in
+            try db.fetchAll("""
+                SELECT s.payer_id, SUM(l.amount_cents) FROM statement_line l JOIN statement s ON s.id = l.statement_id
+                WHERE s.period = '2026-11' AND l.kind = 'conguaglio' AND l.beneficiary_id = 'X1' GROUP BY s.payer_id ORDER BY s.payer_id
+                """).map { "\(try $0[0] as String) \(try $0[1] as Int64)" }
+        }
+        #expect(conguagli == ["PB -178", "PF 178"])
+        #expect(try c.billed("meal|X1|MENSA-X|2026-10-05") == 445, "the meal is billed once in all, whoever pays it")
+    }
+
     @Test("a monthly maximum caps the child's total, and the cap is split like every line")
     func capOfTheChild() throws {
         // MENSA-S: €5.00 a meal without ISEE, at most €30.00 a month. X1 eats there 7 times, 70/30 between PF and PB
