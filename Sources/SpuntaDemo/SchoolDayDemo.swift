@@ -218,6 +218,17 @@ public final class SchoolDayDemo: Sendable {
         say("  Emessi il 02/11/2026 \(notices) avvisi pagoPA per \(Money(cents: total).italian), da pagare entro il \(LocalDate(due)?.italian ?? due) "
             + "(rette di nido, scuolabus, pre-scuola e mense a consumo).")
         say("  Credito prepagato Rodari: \(below) posizioni sotto la soglia, \(alerts) avvisi di credito basso in coda (e-mail e SMS).")
+        // Separated parents: the run's report says how each child's month was split among the payers.
+        let splits = runReport["splits"] as? [[String: Any]] ?? []
+        if let first = splits.first, let child = first["beneficiary_id"] as? String, let parts = first["payers"] as? [[String: Any]] {
+            let children = Set(splits.compactMap { $0["beneficiary_id"] as? String }).count
+            let described = parts.map { part in
+                "\(part["payer_id"] as? String ?? "") \(part["percent"] as? Int ?? 0)% \(Money(cents: Int64(part["amount_cents"] as? Int ?? 0)).italian)"
+            }
+            say("  Genitori separati: per \(children) bambini la spesa è divisa tra due paganti secondo le quote, ciascuno con il suo ISEE "
+                + "e il suo rendiconto e avviso (o il suo credito prepagato) (es. \(try name(child)), \(first["service_id"] as? String ?? ""): "
+                + "\(described.joined(separator: ", "))).")
+        }
 
         // The late device, found the next day.
         try runner.must("spunta", ["sync", "--home", door2])

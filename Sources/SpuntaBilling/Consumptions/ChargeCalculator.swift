@@ -173,6 +173,8 @@ public struct ChargeCalculator {
         for (payer, rides) in month.notEnrolled.sorted(by: { $0.key < $1.key }) where payerIDs?.contains(payer) ?? true {
             units += rides.filter { services?.contains($0.service.id) ?? true }
         }
+        // Who pays each child, and what percent (the primary payer alone, or the payers with a share).
+        let billedPayers = children.mapValues(\.billedPayers)
         // Sibling rank per payer, service and month: the eldest charged child first.
         var ranks: [String: Int] = [:]
         for (group, list) in Dictionary(grouping: units, by: { "\($0.payerId)|\($0.service.id)" }) {
@@ -193,7 +195,7 @@ public struct ChargeCalculator {
             let rank = ranks["\(unit.payerId)|\(unit.service.id)|\(unit.beneficiaryId)"] ?? 1
             // Each payer who pays for the child (the primary payer alone, or each with a share) is priced with their own
             // ISEE and residence; the sibling rank and the exemption are the child's.
-            let sharing = children[unit.beneficiaryId]?.billedPayers ?? []
+            let sharing = billedPayers[unit.beneficiaryId] ?? []
             let prices = (sharing.isEmpty ? [(payerId: unit.payerId, percent: 100)] : sharing).map { part in
                 let quote = TariffEngine.quote(tariff: tariff, payer: payers[part.payerId], date: unit.priceDate, siblingRank: rank,
                                                exemptionPercent: unit.enrollment.exemptionPercent)
@@ -213,7 +215,7 @@ public struct ChargeCalculator {
                 ))
             }
         }
-        charges += caps(charges, period: period, children: children)
+        charges += caps(charges, period: period, billedPayers: billedPayers)
         return charges.sorted()
     }
 
@@ -551,7 +553,7 @@ public struct ChargeCalculator {
 
     /// Monthly minimum and maximum per child and service: one line that brings the month's total within them — the
     /// child's total whoever pays it; with shares, the line is split among the payers as every line is.
-    private func caps(_ charges: [Charge], period: BillingPeriod, children: [String: Beneficiary]) -> [Charge] {
+    private func caps(_ charges: [Charge], period: BillingPeriod, billedPayers: [String: [(payerId: String, percent: Int)]]) -> [Charge] {
         var result: [Charge] = []
         for (_, list) in Dictionary(grouping: charges, by: { "\($0.beneficiaryId)|\($0.serviceId)" }).sorted(by: { $0.key < $1.key }) {
             guard let first = list.min(),
@@ -568,7 +570,7 @@ public struct ChargeCalculator {
                 label = "Minimo mensile \(minimum.italian)"
             }
             guard let delta else { continue }
-            let sharing = children[first.beneficiaryId]?.billedPayers ?? []
+            let sharing = billedPayers[first.beneficiaryId] ?? []
             let parts = (sharing.isEmpty ? [(payerId: first.payerId, percent: 100)] : sharing).map {
                 CostSharing.Part(payerId: $0.payerId, percent: $0.percent, price: delta, detail: "")
             }
