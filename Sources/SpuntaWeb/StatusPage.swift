@@ -60,8 +60,11 @@ public enum StatusPage {
             let raised = UTCTime.date(alert.raisedAt).map { ItalianTime.short($0, today: today) } ?? alert.raisedAt
             let urgent = alert.kind == OfficeAlerts.Kind.childLeftAboard.rawValue
             let cleared: HTML = alert.clearedAt.map { " <span class=\"cleared\">(rientrato alle \(ItalianTime.dateTime(stored: $0)))</span>" } ?? .empty
+            let unsent: HTML = alert.awaitingRecipient
+                ? " <span class=\"unsent\">(non inviato: nessun destinatario degli avvisi; aggiungerne con spunta-server alerts add-recipient)</span>"
+                : .empty
             items.append("""
-                <li\(urgent ? " class=\"urgent\"" : "" as HTML)><strong>\(raised) — \(alert.title)</strong>\(cleared)<br>\(alert.body)</li>
+                <li\(urgent ? " class=\"urgent\"" : "" as HTML)><strong>\(raised) — \(alert.title)</strong>\(cleared)\(unsent)<br>\(alert.body)</li>
 
                 """)
         }

@@ -142,7 +142,57 @@ struct OfficeAlertsTests {
         try Self.seen(f, bus.deviceId, at: rome(7, 5))
         let raised = try Self.check(f, at: rome(7, 40))
         #expect(raised.map(\.messages) == [0])
+        #expect(raised.map(\.awaitingRecipient) == [true])
         #expect(try f.queue.read { try $0.scalar("SELECT COUNT(*) FROM outbox_message") } == 0)
+    }
+
+    @Test("an alert raised with nobody to receive it goes to the first recipient added while it still matters, once")
+    func firstRecipientLearnsOpenAlerts() throws {
+        let f = try SyncFixture()
+        let (silent, _) = try f.device(.bus, ["route:L1"], name: "Scuolabus 1")
+        let (back, _) = try f.device(.bus, ["route:L2"], name: "Scuolabus 2")
+        try Self.seen(f, silent.deviceId, at: rome(7, 5))
+        try Self.seen(f, back.deviceId, at: rome(7, 5))
+        #expect(try Self.check(f, at: rome(7, 40)).map(\.title).sorted() == ["Dispositivo silenzioso: Scuolabus 1", "Dispositivo silenzioso: Scuolabus 2"])
+        // The second bus is heard again: its silence is over, and nobody needs to hear of it now.
+        try Self.seen(f, back.deviceId, at: rome(7, 45))
+        #expect(try Self.check(f, at: rome(7, 46)).isEmpty)
+
+        let added = try f.queue.write { db in
+            try AlertRecipients.add(db, channel: .email, address: "ufficio.scuola@comune.example.it", actor: "mrossi", now: rome(8, 0))
+        }
+        #expect(added.queued.map(\.title) == ["Dispositivo silenzioso: Scuolabus 1"])
+        #expect(added.queued.map(\.messages) == [1])
+        let messages = try Self.outbox(f, kind: .deviceSilent)
+        #expect(messages.map(\.to) == ["ufficio.scuola@comune.example.it"])
+        #expect(messages.first?.subject == "Dispositivo silenzioso: Scuolabus 1")
+        #expect(messages.first?.body.contains("avviso dato il 05/10/2026 07:40 quando nessuno era indicato per riceverlo") == true,
+                "\(messages.first?.body ?? "")")
+
+        // A second recipient does not get it again; the cleared one stays listed as never sent.
+        let second = try f.queue.write { db in
+            try AlertRecipients.add(db, channel: .sms, address: "333 1234567", actor: "mrossi", now: rome(8, 5))
+        }
+        #expect(second.queued.isEmpty)
+        #expect(try Self.outbox(f, kind: .deviceSilent).count == 1)
+        let listed = try f.queue.read { try OfficeAlerts.list($0) }
+        #expect(listed.map { "\($0.subject) \($0.awaitingRecipient) \($0.messages)" }.sorted()
+                == ["\(back.deviceId) true 0", "\(silent.deviceId) false 1"].sorted())
+    }
+
+    @Test("an alert that went to nobody more than a day ago is not sent when the first recipient comes")
+    func awaitingExpires() throws {
+        let f = try SyncFixture()
+        let (bus, _) = try f.device(.bus, ["route:L1"], name: "Scuolabus 1")
+        try Self.seen(f, bus.deviceId, at: rome(7, 5))
+        #expect(try Self.check(f, at: rome(7, 40)).count == 1)
+        let added = try f.queue.write { db in
+            try AlertRecipients.add(db, channel: .email, address: "ufficio.scuola@comune.example.it", actor: "mrossi",
+                                    now: rome(7, 41).addingTimeInterval(Double(OfficeAlerts.awaitingHours) * 3_600))
+        }
+        #expect(added.queued.isEmpty)
+        #expect(try f.queue.read { try $0.scalar("SELECT COUNT(*) FROM outbox_message") } == 0)
+        #expect(try f.queue.read { try OfficeAlerts.list($0) }.map(\.awaitingRecipient) == [true])
     }
 
     @Test("recipients are validated, kept once, and every change is in the audit trail with who did it")

@@ -71,6 +71,17 @@ public enum ServerMigrations {
             // shares, the primary payer pays everything, as before.
             try db.execute("ALTER TABLE beneficiary_payer ADD COLUMN share INTEGER CHECK (share IS NULL OR share BETWEEN 1 AND 99)")
         }
+        m.registerMigration("v22-office-alert-awaiting-recipient") { db in
+            // An alert raised while nobody was set to receive it waits for the first recipient the admin adds
+            // (1), instead of being lost. Those already raised with no message and not carried by another alert's
+            // message (a batch of old conflicts goes out as its first alert's message) wait too.
+            try db.execute("""
+                ALTER TABLE office_alert ADD COLUMN awaiting_recipient INTEGER NOT NULL DEFAULT 0;
+                UPDATE office_alert SET awaiting_recipient = 1
+                WHERE messages = 0 AND NOT (kind = 'conflict_old' AND EXISTS (
+                    SELECT 1 FROM office_alert o WHERE o.kind = 'conflict_old' AND o.raised_at = office_alert.raised_at AND o.id < office_alert.id));
+                """)
+        }
         return m
     }
 }

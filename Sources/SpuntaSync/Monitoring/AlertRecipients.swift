@@ -57,15 +57,25 @@ public enum AlertRecipients {
         }
     }
 
-    /// Adds an address; refused if invalid or already there.
+    /// A recipient just added, with the alerts that had gone to nobody and were queued to it.
+    public struct Added: Sendable {
+        public let address: String
+        public let queued: [OfficeAlerts.Alert]
+    }
+
+    /// Adds an address; refused if invalid or already there. The alerts of the last day that were raised while
+    /// nobody was set to receive them, and still matter, are queued to it in the same transaction
+    /// (`OfficeAlerts.queueAwaiting`): the first recipient learns of a child left aboard before it was added.
     @discardableResult
-    public static func add(_ db: Database, channel: MessageQueue.Channel, address: String, actor: String, now: Date) throws -> String {
+    public static func add(_ db: Database, channel: MessageQueue.Channel, address: String, actor: String, now: Date) throws -> Added {
         let value = try normalized(address, channel: channel)
+        let stamp = UTCTime.string(now, fractional: true)
         try db.run("INSERT OR IGNORE INTO alert_recipient (channel, address, added_at, added_by) VALUES (?, ?, ?, ?)",
-                   [channel.rawValue, value, UTCTime.string(now, fractional: true), actor])
+                   [channel.rawValue, value, stamp, actor])
         guard db.changesCount > 0 else { throw RecipientError.alreadyThere(value) }
         try AuditLog.record(db, actor: actor, action: "alert_recipient_add", subject: value, details: ["channel": channel.rawValue], at: now)
-        return value
+        let recipient = Recipient(channel: channel, address: value, addedAt: stamp, addedBy: actor)
+        return Added(address: value, queued: try OfficeAlerts.queueAwaiting(db, to: recipient, now: now))
     }
 
     public static func remove(_ db: Database, channel: MessageQueue.Channel, address: String, actor: String, now: Date) throws {

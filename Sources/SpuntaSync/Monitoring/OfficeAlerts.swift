@@ -39,12 +39,16 @@ public enum OfficeAlerts {
         public let body: String
         /// Outbox messages queued for it (one per recipient).
         public let messages: Int
+        /// Raised while nobody was set to receive alerts: still unsent. The first recipient added within a day
+        /// gets it if it still matters (`queueAwaiting`); after that it stays listed as never sent.
+        public let awaitingRecipient: Bool
 
         enum CodingKeys: String, CodingKey {
             case id, kind, subject, raisedAt = "raised_at", clearedAt = "cleared_at", title, body, messages
+            case awaitingRecipient = "awaiting_recipient"
         }
 
-        static let columns = "id, kind, subject, raised_at, cleared_at, title, body, messages"
+        static let columns = "id, kind, subject, raised_at, cleared_at, title, body, messages, awaiting_recipient"
 
         init(row: Row) throws {
             id = try row[0]
@@ -55,6 +59,7 @@ public enum OfficeAlerts {
             title = try row[5]
             body = try row[6]
             messages = try row[7]
+            awaitingRecipient = try row[8] as Int64 != 0
         }
 
         public var kindItalian: String { Kind(rawValue: kind)?.italian ?? kind }
@@ -276,7 +281,8 @@ public enum OfficeAlerts {
         let id = db.lastInsertedRowID
         var queued = 0
         if send {
-            for recipient in try AlertRecipients.all(db) {
+            let recipients = try AlertRecipients.all(db)
+            for recipient in recipients {
                 let text = recipient.channel == .sms ? String(sms.prefix(300)) : body + "\n\n— Spunta, \(ItalianTime.dateTime(now))"
                 if try MessageQueue.enqueue(db, key: "office_alert|\(key)|\(recipient.address)", kind: "office_alert_\(kind.rawValue)",
                                              channel: recipient.channel, recipient: recipient.address, subject: title, body: text,
@@ -284,9 +290,45 @@ public enum OfficeAlerts {
                     queued += 1
                 }
             }
-            try db.run("UPDATE office_alert SET messages = ? WHERE id = ?", [queued, id])
+            try db.run("UPDATE office_alert SET messages = ?, awaiting_recipient = ? WHERE id = ?", [queued, recipients.isEmpty, id])
         }
         return try db.fetchOne("SELECT \(Alert.columns) FROM office_alert WHERE id = ?", [id]).map(Alert.init(row:))
+    }
+
+    /// How long an alert raised with nobody to receive it still goes to the first recipient added: the day the
+    /// status page shows. Older ones are history by the time anybody reads them.
+    public static let awaitingHours = 24
+
+    /// Queues to `recipient` (just added) the alerts of the last `awaitingHours` that went to nobody and still
+    /// matter — a device still silent or with its clock still wrong, conflicts still open, a child left aboard —
+    /// so that an admin who sets the first recipient after the fact learns of them; returns them. Each is then
+    /// no longer awaiting: a second recipient added later does not get it again.
+    @discardableResult
+    public static func queueAwaiting(_ db: Database, to recipient: AlertRecipients.Recipient, now: Date) throws -> [Alert] {
+        let since = UTCTime.string(now.addingTimeInterval(-Double(awaitingHours) * 3_600), fractional: true)
+        let rows = try db.fetchAll("""
+            SELECT \(Alert.columns), event_key FROM office_alert a
+            WHERE awaiting_recipient = 1 AND cleared_at IS NULL AND raised_at >= ?
+                AND (kind <> 'conflict_old' OR EXISTS (SELECT 1 FROM conflict c WHERE CAST(c.id AS TEXT) = a.subject AND c.status = 'open'))
+            ORDER BY raised_at, id
+            """, [since])
+        var queued: [Alert] = []
+        for row in rows {
+            let alert = try Alert(row: row)
+            let key: String = try row[9]
+            let raised = ItalianTime.dateTime(stored: alert.raisedAt)
+            let text = recipient.channel == .sms
+                ? String("Spunta, avviso del \(raised): \(alert.title)".prefix(300))
+                : alert.body + "\n\n— Spunta, avviso dato il \(raised) quando nessuno era indicato per riceverlo; inviato all'aggiunta di questo destinatario."
+            let sent = try MessageQueue.enqueue(db, key: "office_alert|\(key)|\(recipient.address)", kind: "office_alert_\(alert.kind)",
+                                                channel: recipient.channel, recipient: recipient.address, subject: alert.title, body: text,
+                                                payer: nil, now: now)
+            try db.run("UPDATE office_alert SET messages = messages + ?, awaiting_recipient = 0 WHERE id = ?", [sent ? 1 : 0, alert.id])
+            if let updated = try db.fetchOne("SELECT \(Alert.columns) FROM office_alert WHERE id = ?", [alert.id]).map(Alert.init(row:)) {
+                queued.append(updated)
+            }
+        }
+        return queued
     }
 
     /// Alerts raised since `since` (all when nil), newest first, at most `limit`.

@@ -19,7 +19,9 @@ struct Alerts: ParsableCommand {
 
     static func print(_ alert: OfficeAlerts.Alert, _ context: CommandContext) {
         let cleared = alert.clearedAt.map { " (rientrato il \(ItalianTime.dateTime(stored: $0)))" } ?? ""
-        let messages = alert.messages == 0 ? "nessun messaggio" : Counted.italian(alert.messages, "messaggio", "messaggi") + " in coda"
+        let messages = alert.awaitingRecipient
+            ? "non inviato: nessun destinatario (spunta-server alerts add-recipient)"
+            : alert.messages == 0 ? "nessun messaggio" : Counted.italian(alert.messages, "messaggio", "messaggi") + " in coda"
         context.print("#\(alert.id) \(ItalianTime.dateTime(stored: alert.raisedAt)) \(alert.kindItalian): \(alert.title)\(cleared) — \(messages)")
         context.print("    \(alert.body.replacingOccurrences(of: "\n", with: "\n    "))")
     }

@@ -18,10 +18,16 @@ extension Alerts {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            let stored = try queue.write { db in
+            let added = try queue.write { db in
                 try AlertRecipients.add(db, channel: recipient.channel, address: recipient.address, actor: who, now: context.now)
             }
-            context.print("\(stored) riceverà gli avvisi per \(recipient.channel.italian).")
+            context.print("\(added.address) riceverà gli avvisi per \(recipient.channel.italian).")
+            guard !added.queued.isEmpty else { return }
+            context.print("Avvisi dell'ultimo giorno ancora aperti, dati quando nessuno li riceveva, ora in coda anche per \(added.address) "
+                + "(li consegna outbox send): \(added.queued.count).")
+            for alert in added.queued {
+                context.print("  \(ItalianTime.dateTime(stored: alert.raisedAt)) \(alert.kindItalian): \(alert.title)")
+            }
         }
     }
 }
