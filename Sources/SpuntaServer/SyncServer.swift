@@ -32,7 +32,7 @@ public final class SyncServer: Sendable {
             accessLog?(entry)
         })
         alerts = alertInterval.map {
-            AlertMonitor(writer: service.writer, clock: clock, metrics: service.metrics, interval: $0, sleep: sleep)
+            AlertMonitor(writer: service.writer, clock: clock, metrics: service.metrics, interval: $0, sleep: sleep, log: log)
         }
     }
 

@@ -26,8 +26,8 @@ final class Deployment: Sendable {
 
     /// Starts the server (again, on the same database after a stop: possibly another port), with `environment`
     /// added to its own (a test clock: `TestClock`).
-    func startServer(port: Int = 0, environment: [String: String] = [:]) throws {
-        let process = try ChildProcess("spunta-server", ["serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--access-log", "off"],
+    func startServer(port: Int = 0, environment: [String: String] = [:], arguments: [String] = []) throws {
+        let process = try ChildProcess("spunta-server", ["serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--access-log", "off"] + arguments,
                                        environment: environment)
         guard let line = process.waitForLine(containing: "in ascolto su http://"),
               let found = line.components(separatedBy: " ").first(where: { $0.hasPrefix("http://") }) else {
@@ -55,8 +55,8 @@ final class Deployment: Sendable {
 
     /// Runs `spunta-server` to completion.
     @discardableResult
-    func admin(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = try ChildProcess("spunta-server", arguments)
+    func admin(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+        let process = try ChildProcess("spunta-server", arguments, environment: environment)
         let status = process.wait()
         return (status, process.output.joined(separator: "\n"), process.errors)
     }

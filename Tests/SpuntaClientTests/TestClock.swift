@@ -24,6 +24,11 @@ struct TestClock: Sendable {
         shiftMs = Int64((BusinessCalendar.instant(date: day, time: clock).timeIntervalSinceNow * 1000).rounded())
     }
 
+    /// A clock that reads `instant` now, and moves on from there.
+    init(at instant: Date) {
+        shiftMs = Int64((instant.timeIntervalSinceNow * 1000).rounded())
+    }
+
     /// The environment of a process whose clock is `errorMs` off the shared now (positive: ahead).
     func environment(errorMs: Int64 = 0) -> [String: String] {
         [WallClock.testShiftVariable: String(shiftMs + errorMs)]

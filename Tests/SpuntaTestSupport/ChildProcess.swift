@@ -104,6 +104,13 @@ public final class ChildProcess: Sendable {
         return output.first(where: { $0.contains(text) })
     }
 
+    /// Waits until the standard error holds `text` (a server's log line); false when it ends (or `seconds` pass)
+    /// without it.
+    public func waitForError(containing text: String, seconds: Double = 20) -> Bool {
+        progress.wait(until: Date().addingTimeInterval(seconds)) { $0.errEnded || $0.errText.contains(text) }
+        return errors.contains(text)
+    }
+
     public func send(_ text: String) {
         // A child that has died must not take the test process down with SIGPIPE.
         Glibc.signal(SIGPIPE, SIG_IGN)

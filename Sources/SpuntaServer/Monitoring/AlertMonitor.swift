@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaSync
 import Synchronization
 
@@ -13,10 +14,13 @@ public final class AlertMonitor: Sendable {
     private let metrics: Metrics
     public let interval: Duration
     private let sleep: Sleep
+    private let log: @Sendable (String) -> Void
     private let task = Mutex<Task<Void, Never>?>(nil)
 
+    /// `log`: one line per alert raised, for the journal (an admin reading `journalctl -u spunta` sees them too).
     public init(writer: GroupCommitWriter, clock: @escaping @Sendable () -> Date, metrics: Metrics, interval: Duration,
-                sleep: @escaping Sleep = { try await Task.sleep(for: $0) }) {
+                sleep: @escaping Sleep = { try await Task.sleep(for: $0) }, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.log = log
         self.writer = writer
         self.clock = clock
         self.metrics = metrics
@@ -55,7 +59,11 @@ public final class AlertMonitor: Sendable {
         await runCatererCounts(now: now)
         do {
             let raised = try await writer.submit { db in (try OfficeAlerts.check(db, now: now), Set<String>()) }
-            for alert in raised { metrics.increment("spunta_office_alerts_total", ["kind": alert.kind]) }
+            for alert in raised {
+                metrics.increment("spunta_office_alerts_total", ["kind": alert.kind])
+                let sent = alert.awaitingRecipient ? "non inviato: nessun destinatario" : Counted.italian(alert.messages, "messaggio", "messaggi") + " in coda"
+                log("avviso all'ufficio #\(alert.id) (\(alert.kindItalian)): \(alert.title) — \(sent)")
+            }
             return raised
         } catch is GroupCommitWriter.ShuttingDown {
             return []
