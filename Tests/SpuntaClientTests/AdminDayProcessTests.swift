@@ -124,6 +124,8 @@ struct AdminDayProcessTests {
         let listed = try d.admin(["devices", "--db", d.db, "--json"], environment: office)
         #expect(listed.status == 3)
         let devices = JSON.array(listed.output)
+        let today = try d.admin(["today", "--db", d.db], environment: office)
+        #expect(today.output.contains("Oggi, 05/10/2026: 3 pasti serviti, 0 corse aperte, 1 bambino a bordo."), "\(today.output)")
         let nordRow = try #require(devices.first { $0["name"] as? String == "Scuolabus Nord" })
         #expect(nordRow["state"] as? String == "silent")
         let doorRow = try #require(devices.first { $0["name"] as? String == "Mensa Rodari 1" })
@@ -163,6 +165,7 @@ struct AdminDayProcessTests {
                 #expect(text.contains("la corsa è stata chiusa da Scuolabus Sud"))
                 #expect(text.contains("Dispositivo silenzioso: Scuolabus Nord"))
                 #expect(text.contains("Mensa Rodari 1") && text.contains("da controllare"))
+                #expect(text.contains("Corse aperte\n0") && text.contains("Bambini a bordo\n1"), "the ride is closed, the child counted aboard")
                 #expect(try page.number("document.documentElement.scrollWidth") <= width, "nothing cut at \(width) px")
             }
         }

@@ -401,7 +401,8 @@ extension AdminQueries {
 
         public let date: String
         public let mealsBySite: [SiteMeals]
-        /// Routes and directions with a child boarded and not yet off.
+        /// Routes and directions with a child boarded and not yet off, that their attendant has not closed (a ride
+        /// closed with a child aboard is over: the child counts among those aboard, and the office was alerted).
         public let ridesOpen: Int
         public let childrenAboard: Int
 
@@ -423,10 +424,16 @@ extension AdminQueries {
                 OR EXISTS (SELECT 1 FROM meal m WHERE m.site_id = s.id AND m.business_date = ?))
             ORDER BY s.id
             """, [day, day]).map { TodayNumbers.SiteMeals(siteId: try $0[0], name: try $0[1], meals: try $0[2]) }
+        // The day's closings, read once through the (child, day) index: a closing names no child.
         let aboard = try db.fetchOne("""
-            SELECT COUNT(*), COUNT(DISTINCT route_id || '|' || direction) FROM ride
-            WHERE business_date = ? AND boarding_op_id IS NOT NULL AND alighting_op_id IS NULL
-            """, [day])
+            WITH closed AS (
+                SELECT DISTINCT route_id || '|' || direction AS ride FROM op
+                WHERE beneficiary_id IS NULL AND business_date = ? AND type = 'ride_closed' AND merge_status = 'applied')
+            SELECT COUNT(*), COUNT(DISTINCT CASE WHEN r.route_id || '|' || r.direction NOT IN (SELECT ride FROM closed)
+                THEN r.route_id || '|' || r.direction END)
+            FROM ride r
+            WHERE r.business_date = ? AND r.boarding_op_id IS NOT NULL AND r.alighting_op_id IS NULL
+            """, [day, day])
         return TodayNumbers(date: day, mealsBySite: meals, ridesOpen: try aboard?[1] ?? 0, childrenAboard: try aboard?[0] ?? 0)
     }
 }

@@ -15,8 +15,9 @@ struct Today: ParsableCommand {
         let queue = try ServerDatabase.open(path: database.path)
         let numbers = try queue.read { try AdminQueries.today($0, now: context.now) }
         if json { return try context.printJSON(numbers) }
-        context.print("Oggi, \(LocalDate(numbers.date)?.italian ?? numbers.date): \(numbers.mealsTotal) pasti serviti, "
-                      + "\(numbers.ridesOpen) corse aperte, \(numbers.childrenAboard) bambini a bordo.")
+        context.print("Oggi, \(LocalDate(numbers.date)?.italian ?? numbers.date): \(Counted.italian(numbers.mealsTotal, "pasto servito", "pasti serviti")), "
+                      + "\(Counted.italian(numbers.ridesOpen, "corsa aperta", "corse aperte")), "
+                      + "\(Counted.italian(numbers.childrenAboard, "bambino a bordo", "bambini a bordo")).")
         var table = TextTable(columns: [.init("Plesso"), .init("Nome"), .init("Pasti", alignment: .right)])
         for site in numbers.mealsBySite { table.addRow([site.siteId, site.name, String(site.meals)]) }
         context.print(table.render(width: context.terminalWidth))
