@@ -132,6 +132,30 @@ struct DeviceHealthTests {
         #expect(try f.queue.read { try HealthRule.all($0)[.bus]?.silentMinutes } == 20, "a refused change changes nothing")
     }
 
+    @Test("a bus is not expected on a day every school of its line is closed, though the transport service runs elsewhere")
+    func busLineSchoolsClosed() throws {
+        let f = try SyncFixture()
+        let (bus, _) = try f.device(.bus, ["route:L1"], name: "Scuolabus 1")
+        let (other, _) = try f.device(.bus, ["route:L2"], name: "Scuolabus 2")
+        // A snow day at the schools of line L1 only; line L2 also serves a school that stays open.
+        try f.queue.write { db in
+            let schools: [String] = try db.fetchAll("SELECT site_id FROM route_school WHERE route_id = 'L1' ORDER BY site_id").map { try $0[0] }
+            try db.run("INSERT INTO route_school (route_id, position, site_id, stop_id, arrival, return_time) VALUES ('L2', 9, 'S03', 'L2-01', '08:10', '16:00')")
+            try db.run("""
+                INSERT INTO closure (year_id, position, from_date, to_date, reason, site_ids)
+                VALUES ((SELECT id FROM school_year LIMIT 1), 99, '2026-10-05', '2026-10-05', 'Neve', ?)
+                """, [schools.joined(separator: ",") + ",S02"])
+            for device in [bus.deviceId, other.deviceId] {
+                try db.run("UPDATE device SET last_seen_at = ? WHERE id = ?", [UTCTime.string(rome(7, 5), fractional: true), device])
+            }
+        }
+        let devices = try f.queue.read { try AdminQueries.devices($0, now: rome(7, 40)) }
+        let closed = try #require(devices.first { $0.id == bus.deviceId })
+        #expect(!closed.silentInService, "its schools are closed: a silent bus is expected")
+        #expect(closed.state == .ok)
+        #expect(try #require(devices.first { $0.id == other.deviceId }).silentInService, "one school of line L2 is open")
+    }
+
     @Test("the device list reads the rule of the role and the calendar of its services")
     func listing() throws {
         let f = try SyncFixture()
