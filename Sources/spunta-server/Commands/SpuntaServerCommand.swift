@@ -42,17 +42,23 @@ struct SpuntaServerCommand: ParsableCommand {
 }
 
 /// `--actor`: who does an admin action, as the audit trail records it. Without it, the Unix user who ran the
-/// command — `SUDO_USER` when run through `sudo -u spunta`, else `USER` — so that the trail names a person, not
-/// the service account.
+/// command — `SUDO_USER` when run through `sudo -u spunta`, else `USER`, else `LOGNAME` (all cron sets), else the
+/// account the process runs as — so that the trail names a person, not the service account, whenever it can.
 struct ActorOption: ParsableArguments {
     @Option(name: "actor", valueName: "nome", help: "Chi lo fa, per il registro di audit (predefinito: l'utente che lancia il comando).")
     var actor: String?
 
     func name(_ context: CommandContext) -> String {
-        for candidate in [actor, context.environment["SUDO_USER"], context.environment["USER"]] {
+        for candidate in [actor, context.environment["SUDO_USER"], context.environment["USER"], context.environment["LOGNAME"], Self.account()] {
             if let value = candidate?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty { return value }
         }
         return "sconosciuto"
+    }
+
+    /// The name of the account the process runs as, from the password database; nil when it has none.
+    static func account() -> String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 }
 
