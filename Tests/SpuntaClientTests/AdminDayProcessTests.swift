@@ -181,5 +181,17 @@ struct AdminDayProcessTests {
                 == ["office_alert_child_left_aboard", "office_alert_child_left_aboard", "office_alert_device_silent", "office_alert_device_silent"])
         let list = try d.admin(["alerts", "list", "--db", d.db], environment: office)
         #expect(list.output.contains("2 avvisi."), "\(list.output)")
+
+        // At 09:30 the end-of-route check (as cron runs it) finds the same child never got off: a conflict for the
+        // office to decide, but no second alert — the closing already gave it.
+        let endOfRoute = try #require(TestClock(schoolDay, "09:30"))
+        let cron = try d.admin(["alerts", "check", "--db", d.db, "--json"],
+                               environment: [CommandContext.fixedClockVariable: formatter.string(from: Date().addingTimeInterval(Double(endOfRoute.shiftMs) / 1000))])
+        #expect(cron.status == 0, "\(cron.errors)")
+        #expect(!JSON.array(cron.output).contains { $0["kind"] as? String == "child_left_aboard" }, "\(cron.output)")
+        let conflict: String? = try d.query("SELECT beneficiary_id FROM conflict WHERE kind = 'boarded_not_alighted' AND status = 'open'")
+        #expect(conflict == left.child)
+        #expect(try d.strings("SELECT kind FROM office_alert WHERE kind = 'child_left_aboard'").count == 1)
+        #expect(try d.strings("SELECT kind FROM outbox_message WHERE kind = 'office_alert_child_left_aboard'").count == 2)
     }
 }
