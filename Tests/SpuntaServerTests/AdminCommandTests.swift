@@ -1,7 +1,9 @@
 import Foundation
 import SpuntaTestSupport
 import Testing
+import SpuntaHTTP
 import SpuntaStore
+@testable import SpuntaServer
 @testable import SpuntaSync
 
 /// The admin commands as run from a shell: who did it, in Italian, checks for cron.
@@ -19,6 +21,21 @@ struct AdminCommandTests {
     static func account() -> String? {
         guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
         return String(cString: name)
+    }
+
+    /// The status page's HTML, signed in over HTTP with a new admin credential.
+    static func statusPage(_ f: ServerFixture) throws -> String {
+        let client = try HTTPClient(baseURL: f.baseURL)
+        let login = try client.send(method: "GET", path: "/admin/login")
+        let cookie = String((login.headers["Set-Cookie"] ?? "").prefix { $0 != ";" })
+        let html = String(decoding: login.body, as: UTF8.self)
+        let form = html.range(of: "name=\"form_token\" value=\"").map { String(html[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
+        let token = try f.admin { db in try AdminToken.create(db, actor: "test", now: Date()) }
+        let signedIn = try client.send(method: "POST", path: "/admin/login",
+                                       headers: ["Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie],
+                                       body: Data("form_token=\(form)&credential=\(token)&actor=test".utf8))
+        let session = String((signedIn.headers["Set-Cookie"] ?? cookie).prefix { $0 != ";" })
+        return String(decoding: try client.send(method: "GET", path: "/admin", headers: ["Cookie": session]).body, as: UTF8.self)
     }
 
     static func lastActor(_ f: ServerFixture, _ action: String) throws -> String? {
@@ -91,6 +108,7 @@ struct AdminCommandTests {
         #expect(second.output.isEmpty)
         let unsent = try Self.run(["alerts", "list", "--db", f.dbPath])
         #expect(unsent.output.contains("(-1 h) — non inviato: nessun destinatario (spunta-server alerts add-recipient)"), "\(unsent.output)")
+        #expect(try Self.statusPage(f).contains("non inviato: nessun destinatario degli avvisi"), "the status page says it too")
         let bad = try Self.run(["alerts", "add-recipient", "--db", f.dbPath, "--sms", "06 1234567"])
         #expect(bad.status == 1)
         #expect(!bad.errors.isEmpty && bad.errors.contains("06 1234567"), "\(bad.errors)")
