@@ -180,6 +180,29 @@ struct OfficeAlertsTests {
                 == ["\(back.deviceId) true 0", "\(silent.deviceId) false 1"].sorted())
     }
 
+    @Test("old conflicts that went to nobody: their one message goes to the first recipient while one of them is still open")
+    func awaitingConflicts() throws {
+        let f = try SyncFixture()
+        let (t1, _) = try f.device(.teacher, ["class:S01-1A"], name: "maestra-1A")
+        let (t2, _) = try f.device(.teacher, ["class:S01-1A"], name: "maestra-1A-bis")
+        let a = OpMaker(device: t1.deviceId), b = OpMaker(device: t2.deviceId)
+        for child in f.children(ofClass: "S01-1A").prefix(2) {
+            _ = try f.push(t1, [a.mark(child, classID: "S01-1A", .absent)])
+            _ = try f.push(t2, [b.mark(child, classID: "S01-1A", .present)])
+        }
+        try f.queue.write { db in try MonitoringSettings.setConflictAlertHours(db, 4, actor: "mrossi", now: SyncFixture.now) }
+        let raised = try Self.check(f, at: SyncFixture.now.addingTimeInterval(4 * 3_600 + 60)).filter { $0.kind == "conflict_old" }
+        #expect(raised.map(\.awaitingRecipient) == [true, false], "the first carries the batch's message")
+        // The conflict of the first alert is decided; the other is still open.
+        try f.queue.write { db in try db.run("UPDATE conflict SET status = 'resolved' WHERE id = ?", [raised[0].subject]) }
+        let added = try f.queue.write { db in
+            try AlertRecipients.add(db, channel: .email, address: "ufficio.scuola@comune.example.it", actor: "mrossi",
+                                    now: SyncFixture.now.addingTimeInterval(5 * 3_600))
+        }
+        #expect(added.queued.filter { $0.kind == "conflict_old" }.map(\.title) == ["2 conflitti aperti da più di 4 ore"])
+        #expect(try Self.outbox(f, kind: .conflictOld).count == 1)
+    }
+
     @Test("an alert that went to nobody more than a day ago is not sent when the first recipient comes")
     func awaitingExpires() throws {
         let f = try SyncFixture()

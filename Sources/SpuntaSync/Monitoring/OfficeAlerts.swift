@@ -300,7 +300,8 @@ public enum OfficeAlerts {
     public static let awaitingHours = 24
 
     /// Queues to `recipient` (just added) the alerts of the last `awaitingHours` that went to nobody and still
-    /// matter — a device still silent or with its clock still wrong, conflicts still open, a child left aboard —
+    /// matter — a device still silent or with its clock still wrong, a batch of old conflicts one of which is still
+    /// open (its message lists them all), a child left aboard —
     /// so that an admin who sets the first recipient after the fact learns of them; returns them. Each is then
     /// no longer awaiting: a second recipient added later does not get it again.
     @discardableResult
@@ -309,7 +310,9 @@ public enum OfficeAlerts {
         let rows = try db.fetchAll("""
             SELECT \(Alert.columns), event_key FROM office_alert a
             WHERE awaiting_recipient = 1 AND cleared_at IS NULL AND raised_at >= ?
-                AND (kind <> 'conflict_old' OR EXISTS (SELECT 1 FROM conflict c WHERE CAST(c.id AS TEXT) = a.subject AND c.status = 'open'))
+                AND (kind <> 'conflict_old' OR EXISTS (
+                    SELECT 1 FROM office_alert b JOIN conflict c ON CAST(c.id AS TEXT) = b.subject
+                    WHERE b.kind = 'conflict_old' AND b.raised_at = a.raised_at AND c.status = 'open'))
             ORDER BY raised_at, id
             """, [since])
         var queued: [Alert] = []
