@@ -107,7 +107,7 @@ public final class ChildProcess: Sendable {
     /// Waits until the standard error holds `text` (a server's log line); false when it ends (or `seconds` pass)
     /// without it.
     public func waitForError(containing text: String, seconds: Double = 20) -> Bool {
-        progress.wait(until: Date().addingTimeInterval(seconds)) { $0.errEnded || $0.errText.contains(text) }
+        _ = progress.wait(until: Date().addingTimeInterval(seconds)) { $0.errEnded || $0.errText.contains(text) }
         return errors.contains(text)
     }
 
