@@ -4,12 +4,12 @@ import Testing
 @testable import SpuntaStore
 
 /// Office alerts raised before an alert could wait for its first recipient: those that went to nobody wait now.
-@Suite("Migration v21-office-alert-awaiting-recipient")
+@Suite("Migration v22-office-alert-awaiting-recipient")
 struct AlertAwaitingMigrationTests {
     @Test("an alert with no message waits for a recipient; one sent, or carried by its batch's first message, does not")
     func upgrade() throws {
         let dir = try TemporaryDirectory()
-        let queue = try databaseMigrated(through: "v20-prepaid-deficit-chase", at: dir.path("old.sqlite"))
+        let queue = try databaseMigrated(through: "v21-beneficiary-payer-shares", at: dir.path("old.sqlite"))
         try queue.write { db in
             for (kind, key, raised, messages) in [
                 ("device_silent", "device_silent|D-0001|t", "2026-10-05T05:40:00Z", 0),
