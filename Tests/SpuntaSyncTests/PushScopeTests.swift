@@ -415,8 +415,8 @@ struct PushScopeTests {
         #expect(try f.scalar("SELECT COUNT(*) FROM ride WHERE beneficiary_id = ?", [child]) as Int? == (code == nil ? 2 : 0))
     }
 
-    @Test("closing a ride of another line, or listing aboard a child the server does not know, is refused and alerts nobody",
-          arguments: [("L2", ScopeWorld.own, "out_of_scope"), ("L1", "K9", "unknown_beneficiary"), ("L1", ScopeWorld.own, nil)] as [(String, String, String?)])
+    @Test("closing a ride of another line is refused and alerts nobody; a child the server does not know aboard is kept, flagged, and alerted",
+          arguments: [("L2", ScopeWorld.own, "out_of_scope"), ("L1", "K9", nil), ("L1", ScopeWorld.own, nil)] as [(String, String, String?)])
     func rideClosedRefusals(route: String, child: String, code: String?) throws {
         let f = try SyncFixture(.scopeWorld)
         let bus = try f.device(.bus, ["route:L1"]).scope
@@ -424,6 +424,8 @@ struct PushScopeTests {
             .make(.rideClosed(RideClosed(routeId: route, direction: .outbound, aboard: [child])))
         #expect(try f.results(bus, [closed]).first?.code == code)
         #expect(try f.scalar("SELECT COUNT(*) FROM office_alert WHERE kind = 'child_left_aboard'") as Int? == (code == nil ? 1 : 0))
+        let flag: String? = try f.scalar("SELECT scope_flag FROM op WHERE id = ?", [closed.id])
+        #expect(flag == (child == "K9" ? OpFlag.unknownAboard.rawValue : nil))
     }
 
     @Test("a device cannot void what a device of another role recorded about a child it serves itself",

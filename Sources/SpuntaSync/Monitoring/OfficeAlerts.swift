@@ -140,8 +140,14 @@ public enum OfficeAlerts {
     /// now: now)` with `closedBy` set — and the alert goes out with that push's commit.
     @discardableResult
     public static func childLeftAboard(_ db: Database, _ aboard: ChildAboard, now: Date) throws -> Alert? {
-        let child: String = try db.scalar("SELECT surname || ' ' || given_name FROM beneficiary WHERE id = ?", [aboard.beneficiaryId])
-            ?? aboard.beneficiaryId
+        let name: String? = try db.scalar("SELECT surname || ' ' || given_name FROM beneficiary WHERE id = ?", [aboard.beneficiaryId])
+        // A child listed aboard whom the server does not know (an older backup restored, a child added on the
+        // device) is still a child on the bus: the alert names the id as the device sent it, so the office looks.
+        let child = name ?? "bambino non riconosciuto dal server: \(aboard.beneficiaryId)"
+        let unknown = name == nil
+            ? " Il codice \(aboard.beneficiaryId) non corrisponde a nessun fruitore dell'anagrafica del server: cercare comunque il bambino "
+                + "sullo scuolabus, poi verificare l'anagrafica (spunta-server import)."
+            : ""
         let routeName: String? = try db.scalar("SELECT name FROM route WHERE id = ?", [aboard.routeId])
         let route = routeName.map { "\(aboard.routeId) \($0)" } ?? aboard.routeId
         var ride = "linea \(route), \(aboard.direction.italian) del \(aboard.date.italian)"
@@ -168,7 +174,7 @@ public enum OfficeAlerts {
         return try raise(
             db, kind: .childLeftAboard, key: aboard.eventKey, subject: aboard.beneficiaryId,
             title: "URGENTE: \(child) risulta ancora a bordo (linea \(aboard.routeId))",
-            body: "\(child) risulta ancora a bordo dello scuolabus: \(ride); \(why). Verificare subito con l'accompagnatore e la famiglia.",
+            body: "\(child) risulta ancora a bordo dello scuolabus: \(ride); \(why). Verificare subito con l'accompagnatore e la famiglia.\(unknown)",
             sms: "Spunta URGENTE: \(child) ancora a bordo, linea \(aboard.routeId) \(aboard.direction.italian) del \(aboard.date.italian). Verificare subito.",
             now: now
         )

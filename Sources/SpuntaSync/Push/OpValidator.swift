@@ -113,7 +113,7 @@ final class OpValidator {
         case .boarding(let r), .alighting(let r):
             return try ride(r, date: op.businessDate)
         case .rideClosed(let r):
-            return verdict(try rideClosed(r, date: op.businessDate))
+            return try rideClosed(r, date: op.businessDate)
         case .void(let v):
             guard v.targetOpId != op.id else {
                 return .rejected(Problem(code: "invalid_void", message: "Un annullamento non può annullare sé stesso."))
@@ -220,24 +220,25 @@ final class OpValidator {
         return .accepted(enrolled ? nil : .notEnrolled)
     }
 
-    /// The end of a ride: the route is the device's, its service runs over that day, and every child listed aboard
-    /// is known (a child aboard who is not enrolled on the route is still listed: the office must know).
-    private func rideClosed(_ r: RideClosed, date: LocalDate) throws -> Problem? {
+    /// The end of a ride: the route is the device's and its service runs over that day. A child listed aboard whom
+    /// the server does not know is no reason to refuse it — the alert for the children aboard must reach the office —
+    /// so the op is kept, flagged `unknownAboard`, and the alert names that id as a child the server does not recognise
+    /// (a child aboard who is not enrolled on the route is listed like any other: the office must know).
+    private func rideClosed(_ r: RideClosed, date: LocalDate) throws -> Verdict {
         guard scope.routeIDs.contains(r.routeId) else {
-            return Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo.")
+            return .rejected(Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo."))
         }
         guard let period = try db.fetchOne("""
             SELECT s.start_date, s.end_date FROM route r JOIN service s ON s.id = r.service_id WHERE r.id = ? AND r.deleted = 0
             """, [r.routeId]) else {
-            return Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non esiste più sul server.")
+            return .rejected(Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non esiste più sul server."))
         }
         if let start = LocalDate(try period[0] as String), let end = LocalDate(try period[1] as String), date < start || date > end {
-            return Problem(
+            return .rejected(Problem(
                 code: WireErrorCode.outOfScope,
                 message: "La linea \(r.routeId) non è in servizio il \(date.italian) (servizio dal \(start.italian) al \(end.italian)): fine corsa non accettata."
-            )
+            ))
         }
-        if let stranger = r.aboard.first(where: { children[$0] == nil }) { return unknown(stranger) }
-        return nil
+        return .accepted(r.aboard.contains { children[$0] == nil } ? .unknownAboard : nil)
     }
 }

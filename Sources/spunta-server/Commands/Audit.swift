@@ -43,6 +43,8 @@ struct Audit: ParsableCommand {
                 context.print("    \(code): \(e.details["reject_message"]?.description ?? "")")
             } else if e.details["scope_flag"]?.description == OpFlag.notEnrolled.rawValue {
                 context.print("    non iscritto alla linea quel giorno: conflitto per l'ufficio (spunta-server conflicts)")
+            } else if e.details["scope_flag"]?.description == OpFlag.unknownAboard.rawValue {
+                context.print("    a bordo un bambino non riconosciuto dal server: avviso all'ufficio (spunta-server alerts list)")
             }
         }
         context.print("\(entries.count) voci.")
