@@ -116,7 +116,7 @@ public final class SchoolDayDemo: Sendable {
             topups.addRow(["2026-10-29", .amount(Money(cents: index % 3 == 0 ? 2000 : 1200)), "", "topup", .text(payer), .text(child),
                            "MENSA-RODARI", index % 2 == 0 ? "pagopa" : "cash", .text("RIC-\(index)")])
         }
-        try topups.text.write(toFile: file("ricariche.csv"), atomically: true, encoding: .utf8)
+        try PrivateFile.write(Data(topups.text.utf8), to: file("ricariche.csv"))
         try runner.must("spunta-server", ["payments", "import", "--db", db, file("ricariche.csv")], environment: Office.topUps)
 
         // The day, all offline.
@@ -258,7 +258,7 @@ public final class SchoolDayDemo: Sendable {
             let amount = index == 2 ? cents / 2 : (index == 3 ? cents + 100 : cents)
             paid.addRow([.text(Office.paymentDay), .amount(Money(cents: amount)), .text(nav), "notice", "", "", "", "pagopa", .text("PSP-\(index)")])
         }
-        try paid.text.write(toFile: file("pagamenti.csv"), atomically: true, encoding: .utf8)
+        try PrivateFile.write(Data(paid.text.utf8), to: file("pagamenti.csv"))
         let payments = try runner.must("spunta-server", ["payments", "import", "--db", db, file("pagamenti.csv")], environment: Office.payments)
         try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "csv", "--output", file("avvisi-2026-10.csv")])
         try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "gpd", "--output", file("avvisi-2026-10-gpd.json")])

@@ -70,13 +70,14 @@ public final class Database {
     /// here is left for SQLite to report with its own message.
     static func createPrivately(_ path: String) throws {
         guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        // The mode given to open(2) is filtered by the umask; fchmod is not.
-        guard fchmod(fd, 0o600) == 0 else {
-            let code = errno
-            throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "cannot make \(path) private: \(String(cString: strerror(code)))")
+        switch PrivateFile.create(path) {
+        case .success(let fd):
+            close(fd)
+        case .failure(let error) where error.call == .open:
+            // There already, or not creatable here: SQLite opens it or reports the path with its own message.
+            return
+        case .failure(let error):
+            throw DatabaseError(resultCode: .SQLITE_CANTOPEN, message: "cannot make \(path) private: \(error.reason)")
         }
     }
 

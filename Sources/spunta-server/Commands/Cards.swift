@@ -3,6 +3,7 @@ import SpuntaCards
 import SpuntaCLI
 import SpuntaDomain
 import SpuntaServerStore
+import SpuntaStore
 
 /// `spunta-server cards print|reissue|list`: the children's QR cards.
 struct Cards: ParsableCommand {
@@ -203,7 +204,8 @@ enum CardFiles {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for (name, text) in files {
-                try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic)
+                // Private (0600) whatever the umask: a card carries the child's name.
+                try PrivateFile.write(Data(text.utf8), to: folder.appendingPathComponent(name).path)
             }
         } catch {
             throw CardPrintError(folder: folder.path, reason: error.localizedDescription)

@@ -1,6 +1,7 @@
 import Foundation
 import SpuntaCLI
 import SpuntaExchange
+import SpuntaStore
 
 /// `spunta-server sample`: writes the fictional sample Comune (deterministic).
 struct Sample: ParsableCommand {
@@ -29,7 +30,8 @@ struct Sample: ParsableCommand {
         if output == "-" {
             context.standardOutput.writeDocument(text)
         } else {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            // Fictional, but shaped like the real registry (names, codici fiscali): kept private like the real ones.
+            try PrivateFile.write(Data(text.utf8), to: output)
             context.printError("Scritto \(output).")
         }
     }

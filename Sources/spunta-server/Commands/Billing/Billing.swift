@@ -4,6 +4,7 @@ import SpuntaCLI
 import SpuntaDelivery
 import SpuntaDomain
 import SpuntaServerStore
+import SpuntaStore
 import SpuntaSync
 
 /// `spunta-server billing …`: the month's billing.
@@ -19,12 +20,13 @@ struct Billing: ParsableCommand {
     )
 }
 
-/// Writes a document to a file or to standard output.
+/// Writes a document to a file or to standard output. The file is for its owner only (0600), whatever the umask:
+/// notices, exports and tax statements name children and payers with their codici fiscali.
 func write(_ data: Data, to output: String, _ context: CommandContext) throws {
     if output == "-" {
         context.standardOutput.writeDocument(String(decoding: data, as: UTF8.self))
     } else {
-        try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+        try PrivateFile.write(data, to: output)
         context.printError("Scritto \(output).")
     }
 }
