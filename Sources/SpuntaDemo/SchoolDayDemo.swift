@@ -108,17 +108,16 @@ public final class SchoolDayDemo: Sendable {
         say("Server acceso su \(url); 6 dispositivi registrati con codici monouso e dati scaricati secondo il loro ambito")
         say("  (2 maestre della 1A Montessori, 2 porte della mensa Montessori, la mensa prepagata Rodari, lo scuolabus L1).")
 
-        // Top-ups on the prepaid canteen, paid the day before. A few families (one child in six) have not topped up:
-        // their children eat all the same, and their credit goes below zero when October is billed — the case the
-        // office's deficit chase (reminders) exists for.
+        // Top-ups on the prepaid canteen, paid the day before: the sample's own (`SampleTopUp`), in which a few
+        // families (one child in six) have not topped up. Their children eat all the same, and their credit goes below
+        // zero when October is billed — the case the office's deficit chase (reminders) exists for.
         let rodariChildren = try rows("""
             SELECT beneficiary_id FROM enrollment WHERE service_id = 'MENSA-RODARI' AND deleted = 0 ORDER BY beneficiary_id LIMIT 30
             """).map { try $0[0] as String }
         var topups = CSVWriter(header: Self.paymentColumns)
-        for (index, child) in rodariChildren.enumerated() where index % 6 != 5 {
-            let payer: String = try query("SELECT payer_id FROM beneficiary_payer WHERE beneficiary_id = ? AND is_primary = 1", [child]) ?? ""
-            topups.addRow(["2026-10-29", .amount(Money(cents: index % 3 == 0 ? 2000 : 1200)), "", "topup", .text(payer), .text(child),
-                           "MENSA-RODARI", index % 2 == 0 ? "pagopa" : "cash", .text("RIC-\(index)")])
+        for t in SampleTopUp.plan(SampleComuneGenerator.generate()) {
+            topups.addRow(["2026-10-29", .amount(t.amount), "", "topup", .text(t.payerId), .text(t.beneficiaryId), .text(t.serviceId),
+                           .text(t.method), .text(t.reference)])
         }
         try topups.text.write(toFile: file("ricariche.csv"), atomically: true, encoding: .utf8)
         try runner.must("spunta-server", ["payments", "import", "--db", db, file("ricariche.csv")], environment: Office.topUps)
