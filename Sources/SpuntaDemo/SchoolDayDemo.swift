@@ -299,7 +299,7 @@ public final class SchoolDayDemo: Sendable {
             say("")
             say("Martedì 17/11/2026: i crediti prepagati ancora sotto zero dopo il sollecito ricevono un avviso pagoPA del debito: "
                 + "\(deficitNotices) avvisi per \(Money(cents: noticed).italian)"
-                + (try toppedUp.map { "; \(try name($0.child)) ha ricaricato, il suo credito è tornato positivo." } ?? "."))
+                + (try toppedUp.map { "; la famiglia di \(try name($0.child)) ha ricaricato, il suo credito è tornato positivo." } ?? "."))
         }
         say("")
         say("File prodotti in \(workspace.path):")
