@@ -68,7 +68,7 @@ let package = Package(
         // It queues messages in the outbox; it neither sends them nor knows the sync rules.
         .target(
             name: "SpuntaBilling",
-            dependencies: ["SpuntaServerStore", "SpuntaDomain", "SpuntaStore", "SpuntaExchange", "SpuntaQR", "SpuntaMarkup"],
+            dependencies: ["SpuntaServerStore", "SpuntaDomain", "SpuntaProtocol", "SpuntaStore", "SpuntaExchange", "SpuntaQR", "SpuntaMarkup"],
             swiftSettings: strict
         ),
         // The sender of the one outbox of messages (posta in uscita): e-mail and SMS through the Comune's commands or
@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "SpuntaClientTests",
             dependencies: [
-                "SpuntaClient", "SpuntaServer", "SpuntaSync", "SpuntaExchange", "SpuntaHTTP", "SpuntaTestSupport", "spunta", "spunta-server",
+                "SpuntaClient", "SpuntaServer", "SpuntaSync", "SpuntaBilling", "SpuntaExchange", "SpuntaHTTP", "SpuntaTestSupport", "spunta", "spunta-server",
             ],
             swiftSettings: strict
         ),

@@ -141,6 +141,17 @@ enum CityScenario {
         let billingPeak = billing.peakBytes
         log("città: fatturazione di \(day.period) per \(beneficiaries) bambini in \(Stats.s(billingSeconds)) (picco \(Memory.mb(billingPeak)))")
 
+        // The prepaid canteen's families topped up nothing this month: their credit is below zero once the month is
+        // billed, and the office's reminders chase each one (one deficit, one reminder queued).
+        let reminders = try MeasuredProcess.run(runner.path("spunta-server"), ["reminders", "--db", path, "--as-of", day.period.lastDay.description],
+                                                log: dir.appendingPathComponent("reminders.log"))
+        guard reminders.status == 0 else {
+            let errors = (try? String(contentsOf: reminders.log, encoding: .utf8)) ?? ""
+            throw RawSQLiteBaseline.Failure(description: "reminders: \(reminders.status) \(errors.prefix(500))")
+        }
+        let deficits: Int = try queue.read { try $0.scalar("SELECT COUNT(*) FROM prepaid_deficit WHERE closed_on IS NULL") } ?? 0
+        log("città: \(deficits) crediti prepagati sotto zero sollecitati in \(Stats.s(reminders.seconds))")
+
         // A big device's first sync, and the propagation between two online doors.
         // The sites of a device whose scope holds at least 1,000 children.
         var perSite: [String: Set<String>] = [:]

@@ -37,6 +37,8 @@ public final class SchoolDayDemo: Sendable {
         /// Tuesday 10 November: the pagoPA payments of the first days come in.
         static let payments = ["SPUNTA_NOW": "2026-11-10T12:00:00+01:00"]
         static let paymentDay = "2026-11-10"
+        /// Tuesday 17 November, fifteen days after the first reminders: the credits still below zero get a notice.
+        static let deficitNotices = ["SPUNTA_NOW": "2026-11-17T09:00:00+01:00"]
     }
 
     public init(runner: ProgramRunner, workspace: URL, say: @escaping @Sendable (String) -> Void) {
@@ -106,15 +108,16 @@ public final class SchoolDayDemo: Sendable {
         say("Server acceso su \(url); 6 dispositivi registrati con codici monouso e dati scaricati secondo il loro ambito")
         say("  (2 maestre della 1A Montessori, 2 porte della mensa Montessori, la mensa prepagata Rodari, lo scuolabus L1).")
 
-        // Top-ups on the prepaid canteen, paid the day before.
+        // Top-ups on the prepaid canteen, paid the day before: the sample's own (`SampleTopUp`), in which a few
+        // families (one child in six) have not topped up. Their children eat all the same, and their credit goes below
+        // zero when October is billed — the case the office's deficit chase (reminders) exists for.
         let rodariChildren = try rows("""
             SELECT beneficiary_id FROM enrollment WHERE service_id = 'MENSA-RODARI' AND deleted = 0 ORDER BY beneficiary_id LIMIT 30
             """).map { try $0[0] as String }
         var topups = CSVWriter(header: Self.paymentColumns)
-        for (index, child) in rodariChildren.enumerated() where index % 3 != 2 {
-            let payer: String = try query("SELECT payer_id FROM beneficiary_payer WHERE beneficiary_id = ? AND is_primary = 1", [child]) ?? ""
-            topups.addRow(["2026-10-29", .amount(Money(cents: index % 3 == 0 ? 2000 : 1200)), "", "topup", .text(payer), .text(child),
-                           "MENSA-RODARI", index % 2 == 0 ? "pagopa" : "cash", .text("RIC-\(index)")])
+        for t in SampleTopUp.plan(SampleComuneGenerator.generate()) {
+            topups.addRow(["2026-10-29", .amount(t.amount), "", "topup", .text(t.payerId), .text(t.beneficiaryId), .text(t.serviceId),
+                           .text(t.method), .text(t.reference)])
         }
         try PrivateFile.write(Data(topups.text.utf8), to: file("ricariche.csv"))
         try runner.must("spunta-server", ["payments", "import", "--db", db, file("ricariche.csv")], environment: Office.topUps)
@@ -229,6 +232,19 @@ public final class SchoolDayDemo: Sendable {
                 + "e il suo rendiconto e avviso (o il suo credito prepagato) (es. \(try name(child)), \(first["service_id"] as? String ?? ""): "
                 + "\(described.joined(separator: ", "))).")
         }
+        // The same morning the office runs the reminders: each credit below zero gets one reminder.
+        try runner.must("spunta-server", ["reminders", "--db", db], environment: Office.billing)
+        let deficits = try rows("""
+            SELECT d.payer_id, d.beneficiary_id, d.service_id, p.balance_cents FROM prepaid_deficit d
+            JOIN prepaid_position p ON p.payer_id = d.payer_id AND p.beneficiary_id = d.beneficiary_id AND p.service_id = d.service_id
+            WHERE d.closed_on IS NULL ORDER BY d.beneficiary_id
+            """).map { (payer: try $0[0] as String, child: try $0[1] as String, service: try $0[2] as String, cents: try $0[3] as Int64) }
+        let deficitReminders: Int = try query("SELECT COUNT(*) FROM outbox_message WHERE kind = 'deficit_reminder'") ?? 0
+        if !deficits.isEmpty {
+            say("  Credito prepagato sotto zero: \(deficits.count) famiglie i cui figli hanno mangiato senza ricarica "
+                + "(in tutto \(Money(cents: -deficits.reduce(0) { $0 + $1.cents }).italian)): un sollecito a ciascuna (\(deficitReminders) messaggi in coda); "
+                + "se fra 15 giorni il credito è ancora negativo, un avviso pagoPA del debito.")
+        }
 
         // The late device, found the next day.
         try runner.must("spunta", ["sync", "--home", door2])
@@ -258,6 +274,12 @@ public final class SchoolDayDemo: Sendable {
             let amount = index == 2 ? cents / 2 : (index == 3 ? cents + 100 : cents)
             paid.addRow([.text(Office.paymentDay), .amount(Money(cents: amount)), .text(nav), "notice", "", "", "", "pagopa", .text("PSP-\(index)")])
         }
+        // One family reminded of its credit below zero tops up: its deficit will close.
+        let toppedUp = deficits.first
+        if let toppedUp {
+            paid.addRow([.text(Office.paymentDay), .amount(Money(cents: 2000)), "", "topup", .text(toppedUp.payer), .text(toppedUp.child),
+                         .text(toppedUp.service), "pagopa", "RIC-SOLLECITO"])
+        }
         try PrivateFile.write(Data(paid.text.utf8), to: file("pagamenti.csv"))
         let payments = try runner.must("spunta-server", ["payments", "import", "--db", db, file("pagamenti.csv")], environment: Office.payments)
         try runner.must("spunta-server", ["billing", "export", "--db", db, "--period", Self.october.description, "--format", "csv", "--output", file("avvisi-2026-10.csv")])
@@ -268,6 +290,17 @@ public final class SchoolDayDemo: Sendable {
         say("")
         say("Martedì 10/11/2026: arrivano i primi pagamenti pagoPA.")
         say(payments.output.split(separator: "\n").joined(separator: "\n"))
+
+        // Fifteen days after the reminders: a notice for each credit still below zero, the covered one closed.
+        try runner.must("spunta-server", ["reminders", "--db", db], environment: Office.deficitNotices)
+        let deficitNotices: Int = try query("SELECT COUNT(*) FROM prepaid_deficit WHERE notice_number IS NOT NULL") ?? 0
+        let noticed: Int64 = try query("SELECT COALESCE(SUM(notice_cents), 0) FROM prepaid_deficit WHERE notice_number IS NOT NULL") ?? 0
+        if !deficits.isEmpty {
+            say("")
+            say("Martedì 17/11/2026: i crediti prepagati ancora sotto zero dopo il sollecito ricevono un avviso pagoPA del debito: "
+                + "\(deficitNotices) avvisi per \(Money(cents: noticed).italian)"
+                + (try toppedUp.map { "; la famiglia di \(try name($0.child)) ha ricaricato, il suo credito è tornato positivo." } ?? "."))
+        }
         say("")
         say("File prodotti in \(workspace.path):")
         for name in ["comune.sqlite", "avvisi-2026-10.csv", "avvisi-2026-10-gpd.json", "avvisi-2026-10.html", "attestazioni-2026.html"] {

@@ -374,6 +374,60 @@ struct InteractiveRollCallTests {
         #expect(try session.waitForScreen { _ in (try? session.exitStatus()) != nil }.matched, "the program did not end")
     }
 
+    @Test("on the handheld's 40×20 screen the children with a severe allergy come first, on top, each with the emergency plan whole; when the plans would crowd out the list, their names stay on top and the plan shows with the child selected")
+    func severeAllergiesOnTop() throws {
+        let teacher = try FieldDevice(.teacher)
+        let children = try Self.roster(teacher)
+        try #require(children.count >= 8)
+        let plan = SevereAllergyTests.plan
+        func give(_ severe: [Child]) throws {
+            try teacher.queue().write { db in
+                for child in severe { try db.run("UPDATE beneficiary SET emergency_plan = ? WHERE id = ?", [plan, child.id]) }
+            }
+        }
+
+        try give([children[2], children[5]])
+        var session = try Self.screen(teacher.home)
+        var screen = try Self.expectScreen(session, "the roll call opens with the allergies on top") { lines in
+            lines.contains("ALLERGIE GRAVI:") && Self.row(of: children[0], in: lines) != nil
+        }
+        #expect(screen.count == 20 && Self.widest(screen) <= 40, Self.dump(screen))
+        var top = try #require(screen.firstIndex(of: "ALLERGIE GRAVI:"), Self.dump(screen))
+        var counts = try #require(screen.firstIndex { $0.hasPrefix("P 0  A 0") }, Self.dump(screen))
+        #expect(top == 1 && top < counts, "the block comes right under the title, before the register\n\(Self.dump(screen).rawValue)")
+        var block = Self.text(Array(screen[top..<counts]))
+        #expect(block == "ALLERGIE GRAVI: ! \(children[2].name): \(plan) ! \(children[5].name): \(plan)", Self.dump(screen))
+        // The register is still there, with the flag on the rows of those children.
+        #expect(Self.row(of: children[2], in: screen)?.hasSuffix("!") == true, Self.dump(screen))
+        #expect(screen.contains { $0.contains("g giustif. v periodo t tutti q fine") }, Self.dump(screen))
+        try session.type("q")
+        _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+
+        // Five plans do not fit whole above the list: the names stay on top, and each plan with its child.
+        let severe = [children[1], children[2], children[3], children[5], children[7]]
+        try give(severe)
+        session = try Self.screen(teacher.home)
+        screen = try Self.expectScreen(session, "the roll call opens with the names of the allergic children on top") { lines in
+            lines.contains { $0.hasPrefix("! ALLERGIE GRAVI") } && Self.row(of: children[0], in: lines) != nil
+        }
+        #expect(screen.count == 20 && Self.widest(screen) <= 40, Self.dump(screen))
+        top = try #require(screen.firstIndex { $0.hasPrefix("! ALLERGIE GRAVI") }, Self.dump(screen))
+        counts = try #require(screen.firstIndex { $0.hasPrefix("P 0  A 0") }, Self.dump(screen))
+        block = Self.text(Array(screen[top..<counts]))
+        #expect(top == 1 && block == "! ALLERGIE GRAVI (piano con il bambino selezionato): " + severe.map(\.name).joined(separator: ", "),
+                Self.dump(screen))
+        #expect(screen.count - counts >= 4 + 2, "the list keeps its rows\n\(Self.dump(screen).rawValue)")
+        try session.press("Down")
+        screen = try Self.expectScreen(session, "the selected allergic child shows the plan whole") { lines in
+            Self.row(of: children[1], in: lines)?.hasPrefix(">") == true
+        }
+        #expect(Self.text(screen).contains("ALLERGIA GRAVE: \(plan)"), Self.dump(screen))
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
+        try session.type("q")
+        _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
+        #expect(try session.exitStatus() == 0)
+    }
+
     /// The screen's rows as one text (rows wrapped by the screen joined back).
     static func text(_ screen: [String]) -> String {
         screen.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")

@@ -54,6 +54,24 @@ struct SampleGeneratorTests {
         #expect(Set(s.beneficiaries.map(\.fiscalCode)).count == s.beneficiaries.count)
     }
 
+    @Test("its prepaid canteen's top-ups leave a few children without credit, so their families' credit goes below zero at the first meal")
+    func prepaidTopUps() throws {
+        let s = Self.sample
+        let prepaid = Set(s.services.filter { $0.billingMode == .prepaid }.map(\.id))
+        let enrolled = Set(s.enrollments.filter { prepaid.contains($0.serviceId) }.map(\.beneficiaryId))
+        let plan = SampleTopUp.plan(s)
+        let without = enrolled.subtracting(plan.map(\.beneficiaryId))
+        #expect(enrolled.count >= 30)
+        #expect(!without.isEmpty && without.count == enrolled.count / SampleTopUp.withoutTopUpEvery, "a few, not none and not most")
+        let children = Dictionary(uniqueKeysWithValues: s.beneficiaries.map { ($0.id, $0) })
+        for topUp in plan {
+            #expect(topUp.amount.cents > 0 && prepaid.contains(topUp.serviceId))
+            #expect(children[topUp.beneficiaryId]?.payers.contains { $0.payerId == topUp.payerId } == true, "paid by a payer of the child")
+        }
+        #expect(Set(plan.map(\.method)) == ["pagopa", "cash"])
+        #expect(SampleTopUp.plan(SampleComuneGenerator.generate()) == plan)
+    }
+
     @Test("uses the real national holidays of 2026/27 in its calendar")
     func calendar() throws {
         let year = try #require(Self.sample.schoolYears.first)

@@ -1,6 +1,7 @@
 import Foundation
 import SpuntaDomain
 import SpuntaExchange
+import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaStore
 
@@ -383,22 +384,12 @@ public struct ChargeCalculator {
         let op: String
     }
 
-    /// Whether the register books the meal: present at the cut-off (no mark counts as present: meals are
-    /// booked unless cancelled), not absent, not out by the cut-off, not in after it. `why` says, in Italian,
-    /// why a meal is not booked.
-    private static func registerCharges(_ mark: Mark?, cutoff: LocalTime?) -> (charged: Bool, source: String?, why: String) {
+    /// Whether the register books the meal: the merge's one rule (`MergeRules.mealBooking`) for billing. `why`
+    /// says, in Italian, why a meal is not booked.
+    static func registerCharges(_ mark: Mark?, cutoff: LocalTime?) -> (charged: Bool, source: String?, why: String) {
         guard let mark else { return (true, nil, "") }
-        let (time, op) = (mark.time, mark.op)
-        switch mark.status {
-        case "absent": return (false, op, "assente")
-        case "early_exit":
-            if let cutoff, let time, time <= cutoff { return (false, op, "uscito alle \(time)") }
-            return (true, op, "")
-        case "late_entry":
-            if let cutoff, let time, time > cutoff { return (false, op, "entrato alle \(time)") }
-            return (true, op, "")
-        default: return (true, op, "")
-        }
+        let booking = MergeRules.mealBooking(register: AttendanceStatus(rawValue: mark.status), time: mark.time, cutoff: cutoff, for: .billing)
+        return (booking.isBooked, mark.op, booking.italianReason ?? "")
     }
 
     /// The boardings of the child's route on the enrolled days that have happened. A ride on a day the service

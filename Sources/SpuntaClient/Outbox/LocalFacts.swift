@@ -139,20 +139,12 @@ struct LocalFacts {
         return facts.first { $0.id == winner?.id }
     }
 
-    /// Whether a child enrolled in `service` is expected at the meal, given the day's facts: not when the register
-    /// says absent, out by the cut-off (as billing, which charges only an exit after it) or in after it. One rule
-    /// for the kitchen's count and the door's.
+    /// Whether a child enrolled in `service` is expected at the meal, given the day's facts: the merge's one rule
+    /// (`MergeRules.mealBooking`) for the kitchen, as the caterer's count reads it — out when absent or gone by the
+    /// cut-off, in when come late whatever the hour (the child eats). One rule for the device's count and the door's.
     static func expectsMeal(_ facts: [Fact], service: Service) -> Bool {
-        guard let mark = mark(facts) else { return true }
-        switch mark.status {
-        case .absent?: return false
-        case .earlyExit?:
-            if let cutoff = service.cutoff, let time = mark.time, time <= cutoff { return false }
-        case .lateEntry?:
-            if let cutoff = service.cutoff, let time = mark.time, time > cutoff { return false }
-        default: break
-        }
-        return true
+        let mark = mark(facts)
+        return MergeRules.mealBooking(register: mark?.status, time: mark?.time, cutoff: service.cutoff, for: .kitchenCount).isBooked
     }
 
     /// The meal of `service` the merge bills among the facts, nil when none: what makes a second scan a duplicate.

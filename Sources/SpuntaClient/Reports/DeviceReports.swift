@@ -137,9 +137,9 @@ public enum DeviceReports {
 
     /// The kitchen's count: on a canteen device the children enrolled at its sites, by site, class and diet, with
     /// the names of those on a special diet (diets reach canteen devices only); on a teacher's device her classes'
-    /// own count, without diets. A child is booked unless the register sends them out before the cut-off (absent,
-    /// late after it, gone before it); a child served is counted whatever the register says. Days the service
-    /// does not run (closing days, holidays) count nothing.
+    /// own count, without diets. A child is booked unless the register sends them out (absent, gone by the cut-off;
+    /// a late entry counts in, as in the caterer's count: `MergeRules.mealBooking`); a child served is counted
+    /// whatever the register says. Days the service does not run (closing days, holidays) count nothing.
     public static func meals(_ db: Database, device: EnrolledDevice, date: LocalDate) throws -> [MealLine] {
         guard device.role != .bus else { throw ClientError.wrongRole(expected: "mensa o insegnante", actual: device.role.italian) }
         let replica = ReplicaStore(db)

@@ -6,8 +6,8 @@ import SpuntaProtocol
 /// The interactive roll call on a 40-column terminal (schermata dell'appello): one key per child, each mark
 /// saved before the screen shows it.
 ///
-/// It opens on the first child still to mark (a roll call half done is picked up where it was left), shows the
-/// times of late entries and early exits, and below the list the selected child whole — name, mark, days to
+/// It opens on the first child still to mark (a roll call half done is picked up where it was left), lists on top
+/// the children with a severe allergy and their emergency plan, shows the times of late entries and early exits, and below the list the selected child whole — name, mark, days to
 /// justify — or the last message, wrapped over as many rows as it needs: what the teacher must read is never
 /// cut. Left open past midnight it moves to the new day by itself, unless it was opened for a given date.
 public final class RollCallScreen {
@@ -260,6 +260,23 @@ public final class RollCallScreen {
         return text
     }
 
+    /// Allergie gravi, on top of the screen: each child of the class with a severe allergy and what to do, whole
+    /// (devices show severe allergies first). When the whole plans would leave the list fewer than `minimumListRows`
+    /// rows, the block names the children only, and the plan stays in the selected child's lines under the list.
+    func allergyBlock(rowsLeft: Int) -> [String] {
+        let severe = entries.filter { $0.emergencyPlan != nil }
+        guard !severe.isEmpty else { return [] }
+        let whole = ["ALLERGIE GRAVI:"] + severe.flatMap { e in
+            TextWidth.wrap(TerminalText.line("\(e.name): \(e.emergencyPlan ?? "")"), width: width, lead: "! ", indent: 2)
+        }
+        if rowsLeft - whole.count >= Self.minimumListRows { return whole }
+        let names = severe.map { TerminalText.line($0.name) }.joined(separator: ", ")
+        return TextWidth.wrap("ALLERGIE GRAVI (piano con il bambino selezionato): \(names)", width: width, lead: "! ", indent: 2)
+    }
+
+    /// The fewest children the list shows when the allergy block takes room above it.
+    static let minimumListRows = 4
+
     func draw() {
         drawnSize = terminalSize?()
         if let size = drawnSize {
@@ -275,12 +292,14 @@ public final class RollCallScreen {
             .map { TextWidth.wrap("!! OROLOGIO SBAGLIATO: \($0)", width: width) } ?? []
         let info = TextWidth.wrap(TerminalText.line(info()), width: width)
         let help = Self.help.map { TextWidth.truncate($0, to: width) }
+        let allergies = allergyBlock(rowsLeft: height - header.count - clock.count - 3 - info.count - help.count)
         for line in header { output.writeLine(output.styled(line, .bold)) }
         for line in clock { output.writeLine(output.styled(line, .bold, .red)) }
+        for line in allergies { output.writeLine(output.styled(line, .bold, .red)) }
         let count = { (s: AttendanceStatus?) in self.entries.filter { $0.status == s }.count }
         output.writeLine("P \(count(.present))  A \(count(.absent))  E \(count(.lateEntry))  U \(count(.earlyExit))  ? \(count(nil))")
         output.writeLine(String(repeating: "-", count: width))
-        let rows = max(1, height - header.count - clock.count - 3 - info.count - help.count)
+        let rows = max(1, height - header.count - clock.count - allergies.count - 3 - info.count - help.count)
         listRows = rows
         let first = max(0, min(selected - rows / 2, entries.count - rows))
         let nameWidth = width - 14

@@ -264,11 +264,16 @@ enum RecordDecoder {
         }
     }
 
-    /// `stored`: what the database has, given for an XML `<route>`, whose `<school>` elements are the complete list.
-    static func route(_ r: FieldReader, stops: [Stop], schools: [RouteSchool] = [], stored base: StoredRecords? = nil) -> Route? {
+    /// A route with its stops and schools (XML: the elements inside it, `stored` what the database has, since the
+    /// `<school>` elements are the complete list). From `routes.csv` (`schoolsColumn`), the schools are read from its
+    /// `schools` cell instead, when the file has that column.
+    static func route(
+        _ r: FieldReader, stops: [Stop], schools: [RouteSchool] = [], stored base: StoredRecords? = nil, schoolsColumn: Bool = false
+    ) -> Route? {
         let id = r.id()
         let service = r.id("service")
         let name = r.required("name")
+        let listed = schoolsColumn ? routeSchoolList(r) : nil
         r.reportUnknownFields()
         // Taking a line's schools away changes where its children may get off: a file written by a program that
         // does not know the `<school>` elements must not do it unnoticed.
@@ -277,7 +282,32 @@ enum RecordDecoder {
                 + "se la linea le serve ancora, aggiungere gli elementi <school> e ripetere l'importazione")
         }
         guard !r.hasProblems, let id, let service, let name else { return nil }
-        return Route(id: id, serviceId: service, name: name, stops: stops, schools: schools)
+        return Route(id: id, serviceId: service, name: name, stops: stops, schools: listed ?? schools)
+    }
+
+    /// The `schools` cell of `routes.csv`: the schools separated by `;`, each its `<school>` attributes in order and
+    /// separated by spaces — `site stop arrival return`, then optionally `short-return short-days` (`S01 L1-03 07:55
+    /// 16:20; S02 L1-09 08:05 16:35 12:35 3`). Each is checked as the XML element is. Nil when the file has no such
+    /// column (the stored schools are kept); an empty cell is a line serving no school.
+    static func routeSchoolList(_ r: FieldReader) -> [RouteSchool]? {
+        guard r.isPresent("schools") else { return nil }
+        guard let text = r.optional("schools") else { return [] }
+        let names = ["site", "stop", "arrival", "return", "short-return", "short-days"]
+        var schools: [RouteSchool] = []
+        for entry in text.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            let parts = entry.split(whereSeparator: { $0 == " " }).map(String.init)
+            guard parts.count == 4 || parts.count == 6 else {
+                r.report("scuola «\(entry)» nel campo «schools» non valida: scrivere plesso, fermata, arrivo e ritorno separati da spazi "
+                    + "(es. S01 L1-03 07:55 16:20), poi se serve il ritorno dei giorni senza rientro e quei giorni (12:35 3); più scuole separate da «;»")
+                continue
+            }
+            let school = FieldReader(values: Dictionary(uniqueKeysWithValues: zip(names, parts)), order: Array(names.prefix(parts.count)),
+                                     location: r.location, kind: r.kind)
+            school.recordID = r.recordID
+            if let value = routeSchool(school) { schools.append(value) }
+            r.absorb(school)
+        }
+        return schools
     }
 
     /// `<school site stop arrival return short-return short-days>` inside a `<route>`.

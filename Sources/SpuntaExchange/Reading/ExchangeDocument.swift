@@ -21,6 +21,8 @@ public struct ExchangeDocument: Sendable {
     public var rejected: Set<EntityKey> = []
     /// Stops read from `stops.csv`, by route id, in the order of the file.
     public var stopsByRoute: [String: [Stop]] = [:]
+    /// Routes of `routes.csv` whose schools the file gives (it has a `schools` column): the others keep the stored ones.
+    public var schoolsGiven: Set<String> = []
     /// Fields the files left out of records the database has, whose stored value was kept because it differs
     /// from a new record's default: per kind, field name → records.
     public var kept: [EntityKind: [String: Int]] = [:]

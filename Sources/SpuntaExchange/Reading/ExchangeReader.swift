@@ -356,7 +356,10 @@ public struct ExchangeReader {
             case .tariffs:
                 if let v = RecordDecoder.tariff(r, bands: nil, stored: stored), locate(EntityKey(kind, v.id), at: location) { document.records.tariffs.append(v) }
             case .routes:
-                if let v = RecordDecoder.route(r, stops: []), locate(EntityKey(kind, v.id), at: location) { document.records.routes.append(v) }
+                if let v = RecordDecoder.route(r, stops: [], schoolsColumn: true), locate(EntityKey(kind, v.id), at: location) {
+                    document.records.routes.append(v)
+                    if r.isPresent("schools") { document.schoolsGiven.insert(v.id) }
+                }
             case .stops:
                 let route = r.id("route")
                 if let v = RecordDecoder.stop(r), let route, locate(EntityKey(kind, v.id), at: location) {

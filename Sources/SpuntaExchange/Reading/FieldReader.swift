@@ -71,6 +71,12 @@ final class FieldReader {
         problems.append(ImportProblem(location, subject + message))
     }
 
+    /// Takes the problems and warnings of a reader of a part of this record (a school in a route's cell) as its own.
+    func absorb(_ part: FieldReader) {
+        problems.append(contentsOf: part.problems)
+        warnings.append(contentsOf: part.warnings)
+    }
+
     /// Notes something the office should correct that does not refuse the record (a landline given as a mobile).
     func warn(_ message: String) {
         let subject = recordID.map { "\(kind.italianSingular) \($0): " } ?? ""

@@ -27,10 +27,11 @@ public enum MasterDataValidator {
             let embedded = stopsEmbedded(document)
             s.routes = d.routes.map { route in
                 var route = route
-                // routes.csv carries neither stops nor schools: the schools are kept (stops come from stops.csv).
+                // routes.csv carries no stops (they come from stops.csv), and its schools only in a `schools` column:
+                // without it the stored schools are kept.
                 if !embedded {
                     route.stops = currentRoutes[route.id]?.stops ?? []
-                    route.schools = currentRoutes[route.id]?.schools ?? []
+                    if !document.schoolsGiven.contains(route.id) { route.schools = currentRoutes[route.id]?.schools ?? [] }
                 }
                 return route
             }

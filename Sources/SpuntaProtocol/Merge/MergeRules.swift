@@ -113,6 +113,30 @@ public enum MergeRules {
         return Decision(kept: kept, statuses: statuses)
     }
 
+    // MARK: The meal booked by the register
+
+    /// Whether the register books a child's meal on a day: `status` and `time` are the mark that stands (nil status
+    /// when unmarked), `cutoff` the meal service's cut-off (nil: a time never cancels the meal). Absent is never
+    /// booked; an early exit at or before the cut-off is not; a late entry after it is not for billing, but is for
+    /// the kitchen (see `MealPurpose`). A late entry or an early exit without a time is not known to be on the wrong
+    /// side of the cut-off, so it books the meal, for both purposes: a child wrongly counted out is a child without
+    /// lunch, and billing charges it.
+    public static func mealBooking(
+        register status: AttendanceStatus?, time: LocalTime?, cutoff: LocalTime?, for purpose: MealPurpose
+    ) -> MealBooking {
+        switch status {
+        case .absent?:
+            return .absent
+        case .earlyExit?:
+            if let cutoff, let time, time <= cutoff { return .leftBy(time) }
+        case .lateEntry?:
+            if purpose == .billing, let cutoff, let time, time > cutoff { return .cameAfter(time) }
+        case .present?, nil:
+            break
+        }
+        return .booked
+    }
+
     // MARK: Cross-checks
 
     /// Absent in the register but a meal was recorded the same day: a conflict for a person to decide which is true.

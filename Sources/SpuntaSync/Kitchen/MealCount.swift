@@ -1,15 +1,17 @@
 import Foundation
 import SpuntaDomain
 import SpuntaExchange
+import SpuntaProtocol
 import SpuntaStore
 
 /// Conteggio dei pasti: the meals a site's kitchen must prepare on a school day — per class and per diet, with the
 /// names of the children on special diets — from the enrollments in the site's meal services, minus the children
 /// the registers synced so far hold absent (absence periods included), as the server knows it when composed.
 ///
-/// The kitchen's rule differs from billing's on one point: a child who comes in late still eats, so a late entry
-/// counts in whatever the hour (billing does not charge a meal booked after the cut-off); an early exit by the
-/// cut-off counts out. A class with no roll call synced is counted whole, and named.
+/// The register is read by the merge's one rule for the kitchen (`MergeRules.mealBooking`, `MealPurpose.kitchenCount`),
+/// which differs from billing's on one point: a child who comes in late still eats, so a late entry counts in
+/// whatever the hour (billing does not charge a meal booked after the cut-off); an early exit by the cut-off counts
+/// out. A class with no roll call synced is counted whole, and named.
 public struct MealCount: Codable, Sendable, Equatable {
     public let siteId: String
     public let siteName: String
@@ -178,8 +180,7 @@ public struct MealCount: Codable, Sendable, Equatable {
             let mark = marks[id]
             if let mark, mark.period {
                 line.away += 1
-            } else if let mark, mark.status == "absent"
-                        || (mark.status == "early_exit" && (mark.time.map { $0 <= exitCutoff } ?? true)) {
+            } else if let mark, !Self.countsIn(status: mark.status, time: mark.time, cutoff: exitCutoff) {
                 line.absent += 1
             } else {
                 line.meals += 1
@@ -193,6 +194,12 @@ public struct MealCount: Codable, Sendable, Equatable {
                       absent: line.absent, absencePeriods: line.away, meals: line.meals, rollCallReceived: id.isEmpty || rollCalls.contains(id))
         }.sorted { ($0.className, $0.classId) < ($1.className, $1.classId) }
         return MealCount(siteId: site.id, siteName: site.name, date: date, cutoff: site.mealCountCutoff, classes: classes, children: counted)
+    }
+
+    /// Whether the register's mark of a child counts the meal in: the merge's one rule (`MergeRules.mealBooking`)
+    /// for the kitchen. A status the rule does not know counts in, as no mark does.
+    static func countsIn(status: String, time: LocalTime?, cutoff: LocalTime) -> Bool {
+        MergeRules.mealBooking(register: AttendanceStatus(rawValue: status), time: time, cutoff: cutoff, for: .kitchenCount).isBooked
     }
 
     // MARK: Comparing
