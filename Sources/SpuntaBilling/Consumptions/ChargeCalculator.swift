@@ -58,6 +58,16 @@ public struct ChargeCalculator {
         /// Rides of children not enrolled that the office decided to bill, by payer.
         let notEnrolled: [String: [Unit]]
         var trail = Trail()
+        /// The days each service runs at each site this month, worked out once for every group of families: every
+        /// day of it asks whether it is a holiday or a closing day, which cost a fifth of a city's run when it was
+        /// asked again for each enrollment.
+        var runningDays: [ServiceAtSite: [LocalDate]] = [:]
+    }
+
+    /// A service at a site (nil: as a whole), as the key of `Month.runningDays`.
+    struct ServiceAtSite: Hashable {
+        let service: String
+        let site: String?
     }
 
     /// Where a note or a change of conflict comes from in the computation of a whole month — the enrollments by
@@ -163,7 +173,14 @@ public struct ChargeCalculator {
             for enrollment in (enrollments[service.id] ?? []).sorted(by: { $0.id < $1.id }) {
                 guard let child = children[enrollment.beneficiaryId], let payerID = child.primaryPayerId else { continue }
                 // The days the service runs where this child uses it: a closure of one site closes only its children.
-                let days = billableDays(service, period, at: enrollment.siteId)
+                let place = ServiceAtSite(service: service.id, site: enrollment.siteId)
+                let days: [LocalDate]
+                if let known = month.runningDays[place] {
+                    days = known
+                } else {
+                    days = billableDays(service, period, at: enrollment.siteId)
+                    month.runningDays[place] = days
+                }
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 // The register books a meal only on the days the child is in its class (`ClassMembership`).
                 let inRegister = Set(enrolledDays.filter { ClassMembership.isAtSchool(child.membership, on: $0) })

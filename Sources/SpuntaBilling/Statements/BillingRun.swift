@@ -302,23 +302,57 @@ public enum BillingRun {
         var statements: String
     }
 
-    private static func billed(_ db: Database, payer: String, excluding statement: Int64?) throws -> [String: Billed] {
-        var billed: [String: Billed] = [:]
-        for row in try db.fetchAll("""
-            SELECT l.charge_key, SUM(l.amount_cents), SUM(CASE WHEN s.status = 'issued' THEN l.amount_cents ELSE 0 END),
-                   MIN(l.charge_period), MIN(l.beneficiary_id), MIN(l.service_id), MIN(l.charge_date), MIN(l.description),
-                   GROUP_CONCAT(DISTINCT s.period)
-            FROM statement_line l JOIN statement s ON s.id = l.statement_id
-            WHERE s.payer_id = ? AND l.charge_key IS NOT NULL AND l.kind IN ('charge', 'cap', 'conguaglio') AND s.id IS NOT ?
-            GROUP BY l.charge_key
-            """, [payer, statement]) {
-            let chargePeriod: String? = try row[3]
-            let periods = ((try row[8] as String?) ?? "").split(separator: ",").sorted().map { BillingPeriod($0)?.italian ?? String($0) }
-            billed[try row[0]] = Billed(total: try row[1], issued: try row[2], period: chargePeriod ?? "", beneficiary: try row[4],
-                                        service: try row[5], date: try row[6], description: try row[7],
-                                        statements: periods.joined(separator: ", "))
+    /// What the statements of a group of payers hold before the group is billed, read in a few queries for the whole
+    /// group instead of a few per payer: each payer's statement of the month, what the payer's other statements billed
+    /// for each fact, the credits left by issued statements, and the operator's adjustments of the drafts.
+    struct GroupStatements {
+        /// Each payer's statement of the month (one at most: `UNIQUE (payer_id, period)`).
+        var existing: [String: (id: Int64, issued: Bool)] = [:]
+        /// By payer: what its statements other than the month's billed for each fact (charge key).
+        var billed: [String: [String: Billed]] = [:]
+        /// By payer: issued statements of earlier months with a negative total, in period order.
+        var credits: [String: [(id: Int64, period: String, total: Int64)]] = [:]
+        /// By statement of the month: the operator's adjustments, in position order.
+        var adjustments: [Int64: [Line]] = [:]
+
+        init(_ db: Database, period: BillingPeriod, payers: [String]) throws {
+            let list = sqlInList(payers)
+            let month: StatementArguments = [period.description]
+            for row in try db.makeStatement("SELECT payer_id, id, status FROM statement WHERE payer_id IN \(list.sql) AND period = ?")
+                .fetchAll(list.arguments + month) {
+                existing[try row[0]] = (try row[1], (try row[2] as String) == "issued")
+            }
+            // The payer's statement of this month is the one left out (`UNIQUE (payer_id, period)`).
+            for row in try db.makeStatement("""
+                SELECT s.payer_id, l.charge_key, SUM(l.amount_cents), SUM(CASE WHEN s.status = 'issued' THEN l.amount_cents ELSE 0 END),
+                       MIN(l.charge_period), MIN(l.beneficiary_id), MIN(l.service_id), MIN(l.charge_date), MIN(l.description),
+                       GROUP_CONCAT(DISTINCT s.period)
+                FROM statement_line l JOIN statement s ON s.id = l.statement_id
+                WHERE s.payer_id IN \(list.sql) AND l.charge_key IS NOT NULL AND l.kind IN ('charge', 'cap', 'conguaglio') AND s.period <> ?
+                GROUP BY s.payer_id, l.charge_key
+                """).fetchAll(list.arguments + month) {
+                let chargePeriod: String? = try row[4]
+                let periods = ((try row[9] as String?) ?? "").split(separator: ",").sorted().map { BillingPeriod($0)?.italian ?? String($0) }
+                billed[try row[0], default: [:]][try row[1]] = Billed(
+                    total: try row[2], issued: try row[3], period: chargePeriod ?? "", beneficiary: try row[5], service: try row[6],
+                    date: try row[7], description: try row[8], statements: periods.joined(separator: ", "))
+            }
+            for row in try db.makeStatement("""
+                SELECT payer_id, id, period, total_cents FROM statement
+                WHERE payer_id IN \(list.sql) AND status = 'issued' AND total_cents < 0 AND period < ? ORDER BY payer_id, period
+                """).fetchAll(list.arguments + month) {
+                credits[try row[0], default: []].append((try row[1], try row[2], try row[3]))
+            }
+            let drafts = existing.values.filter { !$0.issued }.map(\.id)
+            guard !drafts.isEmpty else { return }
+            let ids = drafts.map { "\($0)" }.joined(separator: ", ")
+            for row in try db.makeStatement("""
+                SELECT statement_id, \(Line.columns) FROM statement_line WHERE statement_id IN (\(ids)) AND kind = 'adjustment'
+                ORDER BY statement_id, position
+                """).fetchAll() {
+                adjustments[try row[0], default: []].append(try Line(row: row, from: 1))
+            }
         }
-        return billed
     }
 
     /// What building the month's drafts reads once: the payers who have a statement to look at even without a
@@ -362,26 +396,21 @@ public enum BillingRun {
         let lateByPayer = Dictionary(grouping: late, by: \.payerId)
         let considered = plan.considered
         let issuedOn = plan.issuedOn
+        let stored = try GroupStatements(db, period: period, payers: group)
         for payer in group where byPayer[payer] != nil || lateByPayer[payer] != nil || plan.payers.contains(payer) {
-            let existing = try db.fetchOne("SELECT id, status FROM statement WHERE payer_id = ? AND period = ?", [payer, period.description])
-            if let existing, (try existing[1] as String) == "issued" {
+            let existing = stored.existing[payer]
+            if let existing, existing.issued {
                 report.frozenSkipped += 1
                 continue
             }
-            let statementID: Int64? = try existing?[0]
-            let elsewhere = try billed(db, payer: payer, excluding: statementID)
+            let statementID = existing?.id
+            let elsewhere = stored.billed[payer] ?? [:]
             var lines = current(byPayer[payer] ?? [], billed: elsewhere)
             lines += conguagli(late: lateByPayer[payer] ?? [], current: byPayer[payer] ?? [], billed: elsewhere, considered: considered,
                                issuedOn: issuedOn)
-            lines += try carries(db, payer: payer, before: period, excluding: statementID)
+            lines += try carries(db, stored.credits[payer] ?? [], excluding: statementID)
             report.conguaglioLines += lines.filter { $0.kind == "conguaglio" || $0.kind == "carry" }.count
-            let adjustments: [Line] = try statementID.map { id in
-                try db.fetchAll("""
-                    SELECT kind, charge_key, charge_period, beneficiary_id, service_id, charge_date, description, quantity,
-                           unit_price_cents, amount_cents, source_ops, reason
-                    FROM statement_line WHERE statement_id = ? AND kind = 'adjustment' ORDER BY position
-                    """, [id]).map(Line.init(row:))
-            } ?? []
+            let adjustments = statementID.flatMap { stored.adjustments[$0] } ?? []
             guard !lines.isEmpty || !adjustments.isEmpty else {
                 if let statementID {
                     try db.run("DELETE FROM statement_line WHERE statement_id = ?", [statementID])
@@ -453,23 +482,21 @@ public enum BillingRun {
         return lines
     }
 
-    /// A credit left by an earlier issued statement (negative total) moves to this one.
-    private static func carries(_ db: Database, payer: String, before period: BillingPeriod, excluding statement: Int64?) throws -> [Line] {
+    /// A credit left by an earlier issued statement (negative total) moves to this one, unless another statement of
+    /// the payer already took it.
+    private static func carries(
+        _ db: Database, _ credits: [(id: Int64, period: String, total: Int64)], excluding statement: Int64?
+    ) throws -> [Line] {
         var lines: [Line] = []
-        for row in try db.fetchAll("""
-            SELECT id, period, total_cents FROM statement WHERE payer_id = ? AND status = 'issued' AND total_cents < 0 AND period < ? ORDER BY period
-            """, [payer, period.description]) {
-            let id: Int64 = try row[0]
-            let key = "carry|\(id)"
+        for credit in credits {
+            let key = "carry|\(credit.id)"
             let already: Int? = try db.scalar("""
                 SELECT 1 FROM statement_line l WHERE l.charge_key = ? AND l.statement_id IS NOT ?
                 """, [key, statement])
             guard already == nil else { continue }
-            let amount: Int64 = try row[2]
-            let earlier: String = try row[1]
-            let from = BillingPeriod(earlier)?.italian ?? earlier
-            lines.append(Line(kind: "carry", key: key, period: earlier, beneficiary: nil, service: nil, date: nil,
-                              description: "Credito dal rendiconto di \(from)", quantity: 1, unitPrice: amount, amount: amount,
+            let from = BillingPeriod(credit.period)?.italian ?? credit.period
+            lines.append(Line(kind: "carry", key: key, period: credit.period, beneficiary: nil, service: nil, date: nil,
+                              description: "Credito dal rendiconto di \(from)", quantity: 1, unitPrice: credit.total, amount: credit.total,
                               sources: [], reason: nil))
         }
         return lines
@@ -521,22 +548,29 @@ public enum BillingRun {
                       reason: reason)
         }
 
-        init(row: Row) throws {
-            let json: String = try row[10]
+        /// The `statement_line` columns a line is read from and written to, in the order `init(row:from:)` reads them
+        /// and `insert` writes them (after the statement and the position).
+        static let columns = """
+            kind, charge_key, charge_period, beneficiary_id, service_id, charge_date, description, quantity, unit_price_cents, \
+            amount_cents, source_ops, reason
+            """
+
+        /// Reads `columns` starting at column `first` of `row`.
+        init(row: Row, from first: Int = 0) throws {
+            let json: String = try row[first + 10]
             let sources = ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String]) ?? []
-            self.init(kind: try row[0], key: try row[1], period: try row[2], beneficiary: try row[3], service: try row[4],
-                      date: try row[5], description: try row[6], quantity: try row[7], unitPrice: try row[8], amount: try row[9],
-                      sources: sources, reason: try row[11])
+            self.init(kind: try row[first], key: try row[first + 1], period: try row[first + 2], beneficiary: try row[first + 3],
+                      service: try row[first + 4], date: try row[first + 5], description: try row[first + 6], quantity: try row[first + 7],
+                      unitPrice: try row[first + 8], amount: try row[first + 9], sources: sources, reason: try row[first + 11])
         }
 
+        /// Built once: the statement cache finds a statement by its text, hashed at every call.
+        static let insertSQL = "INSERT INTO statement_line (statement_id, position, \(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
         func insert(_ db: Database, statement: Int64, position: Int) throws {
-            let sourcesJSON = String(decoding: try JSONSerialization.data(withJSONObject: sources), as: UTF8.self)
-            try db.run("""
-                INSERT INTO statement_line (statement_id, position, kind, charge_key, charge_period, beneficiary_id, service_id, charge_date,
-                    description, quantity, unit_price_cents, amount_cents, source_ops, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [statement, position, kind, key, period, beneficiary, service, date, description, quantity, unitPrice, amount,
-                      sourcesJSON, reason])
+            try db.run(Self.insertSQL,
+                       [statement, position, kind, key, period, beneficiary, service, date, description, quantity, unitPrice, amount,
+                        JSONStringList.encode(sources), reason])
         }
     }
 }

@@ -196,7 +196,7 @@ public enum MasterDataStore {
     }
 
     static func jsonList(_ values: [String]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
+        JSONStringList.encode(values)
     }
 
     // MARK: Writing

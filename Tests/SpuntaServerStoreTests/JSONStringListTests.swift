@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+@testable import SpuntaServerStore
+
+/// The hand-written list writer must store exactly what `JSONSerialization` stored before it: rows written by
+/// either compare equal, and `instr(source_ops, …)` lookups keep finding the same text.
+@Suite("A list of strings is written as JSONSerialization writes it")
+struct JSONStringListTests {
+    static let lists: [[String]] = [
+        [],
+        [""],
+        ["0b7d9a52-6c1e-4f0e-9d7a-2c4d8e1f3a5b"],
+        ["0b7d9a52-6c1e-4f0e-9d7a-2c4d8e1f3a5b", "5f1c2e3d-8a9b-4c7d-a1e2-f3b4c5d6e7f8"],
+        ["a\"b", "back\\slash", "s/lash", "</script>"],
+        ["tab\there", "new\nline", "cr\rlf", "\u{8}\u{c}", "\u{0}\u{1}\u{1f}\u{7f}"],
+        ["perché", "città €", "日本", "🧒🏽", "\u{2028}\u{2029}", "e\u{301}"],
+        ["a,b", "[x]", "{\"k\":1}", " spaced  ", "'quote'"],
+    ]
+
+    @Test("the text is byte for byte JSONSerialization's", arguments: lists)
+    func sameAsFoundation(list: [String]) throws {
+        let foundation = String(decoding: try JSONSerialization.data(withJSONObject: list), as: UTF8.self)
+        #expect(JSONStringList.encode(list) == foundation)
+    }
+
+    @Test("the text reads back as the same list", arguments: lists)
+    func roundTrip(list: [String]) throws {
+        let text = JSONStringList.encode(list)
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) as? [String])
+        #expect(decoded == list)
+    }
+}
