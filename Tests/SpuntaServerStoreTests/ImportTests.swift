@@ -217,14 +217,14 @@ struct ExchangeExampleTests {
         let dir = try TemporaryDirectory()
         let queue = try ServerDatabase.open(path: dir.path("db.sqlite"))
         let summary = try MasterDataImporter.run(queue, paths: [url.path])
-        #expect(summary.totals["beneficiaries"] == 2)
+        #expect(summary.totals["beneficiaries"] == 3)
         #expect(summary.totals["stops"] == 3)
         let data = try queue.read { try MasterDataStore.load($0) }
         #expect(data.payers.first?.mobile == "+393994190634")
         #expect(data.services.first { $0.id == "MENSA-RODARI" }?.weekdays == [1, 2, 3, 4, 5])
         #expect(data.payers.first?.phone == "+390423456789")
         let closures = data.schoolYears.first?.closures ?? []
-        #expect(closures.count == 3)
+        #expect(closures.count == 4)
         #expect(closures.filter(\.isComuneWide).count == 2)
         #expect(closures.last?.serviceIds == ["TRASPORTO"] && closures.last?.siteIds == ["S01"])
         // Every field added since the first version of the format, as the comments say.
@@ -239,6 +239,16 @@ struct ExchangeExampleTests {
                                       returnTime: LocalTime(hour: 16, minute: 20)!, shortReturn: LocalTime(hour: 12, minute: 30)!,
                                       shortDays: [3]))
         #expect(data.enrollments.first { $0.id == "E00003" }?.schoolId == "S01")
+        let canteen = try #require(data.services.first { $0.id == "MENSA-RODARI" })
+        #expect(canteen.options.map(\.id) == ["5-giorni", "3-giorni"] && canteen.options.last?.weekdays == [1, 3, 5])
+        #expect(data.services.first { $0.id == "NIDO" }?.options.map(\.id) == ["tempo-pieno", "part-time"])
+        let full = try #require(data.tariffs.first { $0.id == "T-NIDO" })
+        #expect(full.optionId == "tempo-pieno" && full.dailyPrice == nil && full.illnessDays == 10 && full.illnessReductionPercent == 50
+            && full.closureReductionPercent == 100)
+        #expect(data.tariffs.first { $0.id == "T-NIDO-PT" }?.dailyPrice == Money(cents: 350))
+        #expect(data.enrollments.first { $0.id == "E00002" }?.optionId == "3-giorni")
+        let leone = try #require(data.enrollments.first { $0.id == "E00004" })
+        #expect(leone.optionId == "tempo-pieno" && leone.optionChanges == [.init(from: LocalDate(year: 2027, month: 1, day: 11)!, optionId: "part-time")])
         // Imported again, and written out and imported again: nothing changes.
         #expect(try MasterDataImporter.run(queue, paths: [url.path]).changed == 0)
         let written = try dir.write("scritto.xml", ExchangeXMLWriter.write(data))

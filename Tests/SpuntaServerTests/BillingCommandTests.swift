@@ -154,8 +154,9 @@ struct SharedPayersCommandTests {
         let export = try ChildProcess("spunta-server", ["billing", "export", "--db", db, "--period", "2026-10", "--format", "csv"], environment: now)
         #expect(export.wait(seconds: 60) == 0, "\(export.errors)")
         let rows = export.output.dropFirst().map { $0.split(separator: ";").map(String.init) }
-        // One notice each, for their own part: codice fiscale and amount in cents.
-        #expect(rows.map { "\($0[3]) \($0[5])" }.sorted() == ["CPPZRR74R54F839I 1540", "FRRRRT88B50L781V 960"], "\(export.output)")
+        // One notice each, for their own part: codice fiscale and amount in cents. P0002 also pays Leone's October at
+        // the nursery, full time, whole: ISEE €8,200.00 is over the €8,000.00 band, €480.00; €480.00 + €15.40 = €495.40.
+        #expect(rows.map { "\($0[3]) \($0[5])" }.sorted() == ["CPPZRR74R54F839I 49540", "FRRRRT88B50L781V 960"], "\(export.output)")
 
         let topUp = try ChildProcess("spunta-server", ["billing", "topup", "--db", db, "--payer", "P0003", "--beneficiary", "B0032",
                                                        "--service", "MENSA-RODARI", "--amount", "20.00", "--date", "2026-11-02"],

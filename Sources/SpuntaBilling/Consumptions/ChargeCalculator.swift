@@ -167,7 +167,8 @@ public struct ChargeCalculator {
         let payers = Dictionary(data.payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var units: [Unit] = []
-        let facts = try Facts(db, children: data.beneficiaries.map(\.id), period: period)
+        let facts = try Facts(db, children: data.beneficiaries.map(\.id), period: period,
+                              absencePeriods: data.tariffs.contains { $0.illnessReductionPercent > 0 })
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
             for enrollment in (enrollments[service.id] ?? []).sorted(by: { $0.id < $1.id }) {
@@ -211,6 +212,12 @@ public struct ChargeCalculator {
                 continue
             }
             let rank = ranks["\(unit.payerId)|\(unit.service.id)|\(unit.beneficiaryId)"] ?? 1
+            // A day attended is priced only by a tariff with a daily part (the same for every ISEE).
+            if case .daily = unit.part, tariff.dailyPrice == nil {
+                month.trail.note(month.trail.place(Phase.prices, unit.service.id, unit.enrollment.id),
+                                 "\(unit.beneficiaryId) \(unit.service.id): la tariffa \(tariff.id) in vigore il \(unit.priceDate.italian) non ha quota giornaliera")
+                continue
+            }
             // Each payer who pays for the child (the primary payer alone, or each with a share) is priced with their own
             // ISEE and residence; the sibling rank and the exemption are the child's.
             let sharing = billedPayers[unit.beneficiaryId] ?? []
@@ -219,9 +226,21 @@ public struct ChargeCalculator {
                                                exemptionPercent: unit.enrollment.exemptionPercent)
                 var unitPrice = quote.amount
                 var detail = quote.explanation
-                if let fraction = unit.fraction {
-                    unitPrice = TariffEngine.proRata(quote.amount, fraction.days, fraction.of)
-                    detail += ", \(fraction.days)/\(fraction.of) giorni del mese"
+                switch unit.part {
+                case .fee:
+                    if let fraction = unit.fraction {
+                        unitPrice = TariffEngine.proRata(quote.amount, fraction.days, fraction.of)
+                        detail += ", \(fraction.days)/\(fraction.of) giorni del mese"
+                    }
+                case .daily:
+                    if let daily = TariffEngine.dailyQuote(tariff: tariff, siblingRank: rank, exemptionPercent: unit.enrollment.exemptionPercent) {
+                        unitPrice = daily.amount
+                        detail = daily.explanation
+                    }
+                case .reduction(let percent, let days, let of):
+                    // One rounding for the whole line: the fixed part × percent × days ÷ (100 × days of the month).
+                    unitPrice = TariffEngine.fraction(of: -quote.amount, Int64(percent * days), Int64(100 * of))
+                    detail = "−\(percent)% della quota di \(quote.amount.italian) (\(quote.explanation)) per \(days)/\(of) giorni"
                 }
                 return CostSharing.Part(payerId: part.payerId, percent: part.percent, price: unitPrice, detail: detail)
             }
@@ -293,6 +312,112 @@ public struct ChargeCalculator {
         let fraction: (days: Int, of: Int)?
         /// For a ride of a child not enrolled: its rank among the month's, for the order of the notes.
         var order: Int? = nil
+        /// Which part of the tariff prices it.
+        var part: Part = .fee
+    }
+
+    /// The part of a tariff a unit is priced by.
+    enum Part {
+        /// The unit's price (a meal, a ride, the fixed monthly part), pro rata by `Unit.fraction`.
+        case fee
+        /// A day attended, at the tariff's daily part (quota giornaliera).
+        case daily
+        /// Off the fixed monthly part: `percent` % of it for `days` of `of` days (riduzione per malattia o chiusura).
+        case reduction(percent: Int, days: Int, of: Int)
+    }
+
+    /// A monthly fee: the fixed part of each option the enrollment used in the month, each pro rata by the service
+    /// days it was in force (a switch on the 16th splits the month in two lines, one per option), a tariff's
+    /// reductions of the fixed part (long illness, the Comune's own closures) and its daily part for each day
+    /// attended. Pro rata is by service days: an option's days ÷ the service days of the month at the child's site.
+    private func monthlyFee(
+        service: Service, enrollment: Enrollment, days: [LocalDate], allDays: [LocalDate], month: Month, facts: Facts,
+        unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
+    ) -> [Unit] {
+        let period = month.period
+        let child = enrollment.beneficiaryId
+        let source = ["iscrizione \(enrollment.id)"]
+        // The calendar days of the month by the option in force, in runs (a switch starts a new run).
+        var runs: [(option: String?, days: [LocalDate])] = []
+        for day in period.days {
+            let option = enrollment.option(on: day)
+            if let last = runs.last, last.option == option {
+                runs[runs.count - 1].days.append(day)
+            } else {
+                runs.append((option, [day]))
+            }
+        }
+        let year = data.schoolYears.first { $0.id == service.yearId }
+        let sites = enrollment.siteId.map { [$0] } ?? service.siteIds
+        // Days the Comune closed this service (or the child's site) on its own: a closure naming the service or the
+        // site, on a day the service would otherwise run — not the school calendar's closures of the whole Comune.
+        let closedByComune = Set(period.days.filter { day in
+            guard service.weekdays.contains(day.weekday), service.startDate <= day, day <= service.endDate, !ItalianHolidays.isHoliday(day),
+                  let closures = year?.closures.filter({ $0.contains(day) }), !closures.isEmpty,
+                  !closures.contains(where: \.isComuneWide) else { return false }
+            return closures.contains { $0.closes(service: service.id, at: sites) }
+        })
+        let periods = facts.absences[child] ?? []
+        let billed = Set(allDays)
+        var result: [Unit] = []
+        for (index, run) in runs.enumerated() {
+            let serviceDays = run.days.filter(billed.contains)
+            let enrolled = serviceDays.filter(enrollment.isActive)
+            guard let priceDate = enrolled.first,
+                  let tariff = TariffEngine.tariff(for: enrollment, on: priceDate, among: data.tariffs) else { continue }
+            let counted = tariff.proRata ? enrolled : serviceDays
+            // The first run keeps the month's key, so that a month without a switch is the line it always was.
+            let key = index == 0 ? "month|\(child)|\(service.id)|\(period)" : "month|\(child)|\(service.id)|\(period)|\(run.days[0])"
+            var what = "Quota di \(period.italian) — \(service.name)"
+            if let option = service.option(run.option) {
+                what += ", opzione «\(option.name)»"
+                if runs.count > 1, let last = run.days.last {
+                    what += " dal \(max(run.days[0], enrollment.startDate).italian) al \(min(last, enrollment.endDate ?? last).italian)"
+                }
+            }
+            let fraction: (Int, Int)? = counted.count < allDays.count ? (counted.count, allDays.count) : nil
+            result.append(unit(key, nil, priceDate, what, source, fraction))
+            let runKey = key.dropFirst("month".count)
+            if tariff.illnessReductionPercent > 0 {
+                // A period of at least `illnessDays` consecutive calendar days; the service days it covers are reduced.
+                let long = periods.filter { $0.to.dayNumber - $0.from.dayNumber + 1 >= tariff.illnessDays }
+                let ill = enrolled.filter { day in long.contains { $0.from <= day && day <= $0.to } }
+                let reasons = long.filter { p in ill.contains { p.from <= $0 && $0 <= p.to } }
+                if !ill.isEmpty {
+                    let why = reasons.map { "assenza dal \($0.from.italian) al \($0.to.italian): \($0.reason)" }.joined(separator: "; ")
+                    var reduction = unit("illness\(runKey)", nil, priceDate,
+                                         "Riduzione per malattia lunga (almeno \(tariff.illnessDays) giorni consecutivi; \(why)): \(ill.count) giorni di servizio",
+                                         reasons.map(\.op), nil)
+                    reduction.part = .reduction(percent: tariff.illnessReductionPercent, days: ill.count, of: allDays.count)
+                    result.append(reduction)
+                }
+            }
+            if tariff.closureReductionPercent > 0 {
+                let closed = run.days.filter { closedByComune.contains($0) && enrollment.isActive(on: $0) }
+                if !closed.isEmpty {
+                    let reasons = Set(closed.compactMap { year?.closure(on: $0, service: service.id, at: sites)?.reason }).sorted().joined(separator: "; ")
+                    let planned = allDays.count + closedByComune.count
+                    var reduction = unit("closure\(runKey)", nil, priceDate,
+                                         "Riduzione per chiusura decisa dal Comune (\(reasons)): \(closed.count) giorni di chiusura su \(planned) di servizio previsti",
+                                         source, nil)
+                    reduction.part = .reduction(percent: tariff.closureReductionPercent, days: closed.count, of: planned)
+                    result.append(reduction)
+                }
+            }
+        }
+        // The daily part: each enrolled service day that has happened on which the child was there — a mark of the
+        // register other than absent, or a meal of this service — priced by the tariff of that day's option.
+        let marks = facts.marks[child] ?? [:]
+        let meals = facts.meals[Pair(child, service.id)] ?? [:]
+        for day in days where month.settled.facts(day) {
+            guard TariffEngine.tariff(for: enrollment, on: day, among: data.tariffs)?.dailyPrice != nil else { continue }
+            let mark = marks[day].flatMap { $0.status == "absent" ? nil : $0.op }
+            guard let evidence = mark ?? meals[day] else { continue }
+            var attended = unit("day|\(child)|\(service.id)|\(day)", day, day, "Frequenza del \(day.italian)", [evidence], nil)
+            attended.part = .daily
+            result.append(attended)
+        }
+        return result
     }
 
     private func units(
@@ -318,10 +443,7 @@ public struct ChargeCalculator {
             case .ride?:
                 return try rides(service: service, enrollment: enrollment, days: days, month: &month, facts: facts, unit: unit)
             default:
-                let proRata = data.tariffs.first { $0.serviceId == service.id && $0.isInForce(on: first) }?.proRata ?? false
-                let fraction: (Int, Int)? = proRata && days.count < allDays.count ? (days.count, allDays.count) : nil
-                return [unit("month|\(child)|\(service.id)|\(period)", nil, first, "Quota di \(period.italian) — \(service.name)",
-                             ["iscrizione \(enrollment.id)"], fraction)]
+                return monthlyFee(service: service, enrollment: enrollment, days: days, allDays: allDays, month: month, facts: facts, unit: unit)
             }
         case .scan, .register, .both:
             if service.kind == .transport {
@@ -347,9 +469,15 @@ public struct ChargeCalculator {
         var result: [Unit] = []
         for day in days where settled.facts(day) {
             let key = "meal|\(child)|\(service.id)|\(day)"
-            let label = "Pasto del \(day.italian)"
+            // An option with days of its own (a three-day canteen) books meals on those only; a meal scanned on another
+            // day was eaten all the same, and is charged as a meal more at the option's price, saying so.
+            let option = enrollment.option(on: day)
+            let optionDay = service.isOptionDay(day, option: option)
+            let label = optionDay ? "Pasto del \(day.italian)"
+                : "Pasto del \(day.italian) in più, fuori dai giorni dell'opzione «\(service.option(option)?.name ?? "")»"
             // Not in the class that day (started later, or left): the register books nothing.
-            let register = inRegister.contains(day) ? Self.registerCharges(marks[day], cutoff: service.cutoff) : (charged: false, source: nil, why: "non in classe")
+            let register = !optionDay ? (charged: false, source: nil, why: "fuori dai giorni dell'opzione")
+                : inRegister.contains(day) ? Self.registerCharges(marks[day], cutoff: service.cutoff) : (charged: false, source: nil, why: "non in classe")
             switch service.chargeBasis {
             case .scan:
                 if let op = scanned[day] { result.append(unit(key, day, day, label, [op], nil)) }
@@ -457,8 +585,19 @@ public struct ChargeCalculator {
         var marks: [String: [LocalDate: Mark]] = [:]
         /// By child and route: the rides boarded, by day and direction.
         var rides: [Pair: [(day: LocalDate, direction: String, op: String)]] = [:]
+        /// By child: the live absence periods (not voided, not rejected) that touch the month.
+        var absences: [String: [AbsencePeriod]] = [:]
 
-        init(_ db: Database, children: [String], period: BillingPeriod) throws {
+        /// A periodo di assenza as billing reads it: a long illness reduces a nursery's fixed part.
+        struct AbsencePeriod {
+            let from: LocalDate
+            let to: LocalDate
+            let reason: String
+            let op: String
+        }
+
+        /// `absencePeriods`: read the periods too (only a tariff with an illness reduction needs them).
+        init(_ db: Database, children: [String], period: BillingPeriod, absencePeriods: Bool = false) throws {
             let range: StatementArguments = [period.firstDay.description, period.lastDay.description]
             for start in stride(from: 0, to: children.count, by: 500) {
                 let list = sqlInList(Array(children[start..<min(children.count, start + 500)]))
@@ -485,6 +624,17 @@ public struct ChargeCalculator {
                     """).fetchAll(list.arguments + range) {
                     guard let d = LocalDate(try row[2] as String) else { continue }
                     rides[Pair(try row[0], try row[1]), default: []].append((d, try row[3], try row[4]))
+                }
+                guard absencePeriods else { continue }
+                for row in try db.makeStatement("""
+                    SELECT beneficiary_id, absence_date, absence_to, COALESCE(json_extract(body, '$.reason'), ''), id FROM op
+                    WHERE beneficiary_id IN \(list.sql) AND type = 'absence_period_recorded' AND merge_status != 'rejected'
+                        AND absence_date <= ? AND absence_to >= ?
+                        AND NOT EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
+                    ORDER BY beneficiary_id, absence_date, id
+                    """).fetchAll(list.arguments + [period.lastDay.description, period.firstDay.description]) {
+                    guard let from = LocalDate(try row[1] as String), let to = LocalDate(try row[2] as String? ?? "") else { continue }
+                    absences[try row[0] as String, default: []].append(AbsencePeriod(from: from, to: to, reason: try row[3], op: try row[4]))
                 }
             }
         }
@@ -564,8 +714,15 @@ public struct ChargeCalculator {
     private func caps(_ charges: [Charge], period: BillingPeriod, billedPayers: [String: [(payerId: String, percent: Int)]]) -> [Charge] {
         var result: [Charge] = []
         for (_, list) in Dictionary(grouping: charges, by: { "\($0.beneficiaryId)|\($0.serviceId)" }).sorted(by: { $0.key < $1.key }) {
-            guard let first = list.min(),
-                  let tariff = data.tariffs.first(where: { $0.serviceId == first.serviceId && $0.isInForce(on: first.date ?? period.firstDay) })
+            guard let first = list.min() else { continue }
+            // The tariff of the child's enrollment (its option's), else the service's without option.
+            let day = first.date ?? period.firstDay
+            let enrollment = data.enrollments.first {
+                $0.beneficiaryId == first.beneficiaryId && $0.serviceId == first.serviceId && $0.startDate <= period.lastDay
+                    && ($0.endDate.map { $0 >= period.firstDay } ?? true)
+            }
+            guard let tariff = enrollment.flatMap({ TariffEngine.tariff(for: $0, on: day, among: data.tariffs) })
+                ?? data.tariffs.first(where: { $0.serviceId == first.serviceId && $0.optionId == nil && $0.isInForce(on: day) })
             else { continue }
             let total = list.reduce(Money.zero) { $0 + $1.amount }
             var delta: Money?

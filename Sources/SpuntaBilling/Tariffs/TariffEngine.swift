@@ -15,12 +15,19 @@ public enum TariffEngine {
         public let explanation: String
     }
 
-    /// The tariff of `service` in force on `date` (the enrollment's own tariff first, if it is in force).
+    /// The tariff of `service` in force on `date`: the enrollment's own tariff first, if it is in force; else the
+    /// tariff of the enrollment's option that day (opzione tariffaria), if the option has one in force; else the
+    /// service's tariff without option.
     public static func tariff(for enrollment: Enrollment, on date: LocalDate, among tariffs: [Tariff]) -> Tariff? {
         if let id = enrollment.tariffId, let own = tariffs.first(where: { $0.id == id }), own.isInForce(on: date) {
             return own
         }
-        return tariffs.filter { $0.serviceId == enrollment.serviceId && $0.isInForce(on: date) }.min { $0.validFrom > $1.validFrom }
+        let inForce = tariffs.filter { $0.serviceId == enrollment.serviceId && $0.isInForce(on: date) }
+        if let option = enrollment.option(on: date),
+           let priced = inForce.filter({ $0.optionId == option }).min(by: { $0.validFrom > $1.validFrom }) {
+            return priced
+        }
+        return inForce.filter { $0.optionId == nil }.min { $0.validFrom > $1.validFrom }
     }
 
     /// The price of one unit for `payer` on `date`. `siblingRank` is 1 for the first child of the payer in the
@@ -55,6 +62,22 @@ public enum TariffEngine {
                 parts.append("senza ISEE: tariffa piena")
             }
         }
+        let (amount, reductions) = reduced(base, tariff: tariff, siblingRank: siblingRank, exemptionPercent: exemptionPercent)
+        return Quote(tariffId: tariff.id, base: base, amount: amount, explanation: (parts + reductions).joined(separator: ", "))
+    }
+
+    /// The price of one day attended (quota giornaliera) of a monthly tariff that has one: the same for every ISEE,
+    /// with the sibling reduction and the exemption of the fixed part. Nil when the tariff has no daily part.
+    public static func dailyQuote(tariff: Tariff, siblingRank: Int, exemptionPercent: Int) -> Quote? {
+        guard let daily = tariff.dailyPrice else { return nil }
+        let (amount, reductions) = reduced(daily, tariff: tariff, siblingRank: siblingRank, exemptionPercent: exemptionPercent)
+        return Quote(tariffId: tariff.id, base: daily, amount: amount,
+                     explanation: (["quota giornaliera \(daily.italian)"] + reductions).joined(separator: ", "))
+    }
+
+    /// `base` less the sibling reduction, then less the exemption, each rounded as it is applied; with their words.
+    static func reduced(_ base: Money, tariff: Tariff, siblingRank: Int, exemptionPercent: Int) -> (Money, [String]) {
+        var parts: [String] = []
         var amount = base
         let sibling = siblingRank <= 1 ? 0 : (siblingRank == 2 ? tariff.secondSiblingDiscountPercent : tariff.thirdSiblingDiscountPercent)
         if sibling > 0 {
@@ -65,7 +88,7 @@ public enum TariffEngine {
             amount = percentOff(amount, exemptionPercent)
             parts.append(exemptionPercent >= 100 ? "esente" : "esenzione \(exemptionPercent)%")
         }
-        return Quote(tariffId: tariff.id, base: base, amount: amount, explanation: parts.joined(separator: ", "))
+        return (amount, parts)
     }
 
     /// The highest price of the tariff: the price without ISEE, or the top band if a band costs more.

@@ -19,11 +19,15 @@ public struct Enrollment: Hashable, Sendable, Codable {
     public var endDate: LocalDate?
     /// Esenzione: 0 (none) to 100 (free), e.g. decided by social services.
     public var exemptionPercent: Int
+    /// The service's option (opzione tariffaria) from the start; nil: none.
+    public var optionId: String?
+    /// Changes of option, each from its day on, in date order (full time to part time from 16 November).
+    public var optionChanges: [OptionChange]
 
     public init(
         id: String, beneficiaryId: String, serviceId: String, siteId: String?, dietId: String?, routeId: String?,
         outboundStopId: String?, returnStopId: String?, tariffId: String?, startDate: LocalDate, endDate: LocalDate?,
-        exemptionPercent: Int, schoolId: String? = nil
+        exemptionPercent: Int, schoolId: String? = nil, optionId: String? = nil, optionChanges: [OptionChange] = []
     ) {
         self.id = id
         self.beneficiaryId = beneficiaryId
@@ -38,6 +42,24 @@ public struct Enrollment: Hashable, Sendable, Codable {
         self.endDate = endDate
         self.exemptionPercent = exemptionPercent
         self.schoolId = schoolId
+        self.optionId = optionId
+        self.optionChanges = optionChanges
+    }
+
+    /// Cambio di opzione: the enrollment uses `optionId` from `from` on.
+    public struct OptionChange: Hashable, Sendable, Codable {
+        public var from: LocalDate
+        public var optionId: String
+
+        public init(from: LocalDate, optionId: String) {
+            self.from = from
+            self.optionId = optionId
+        }
+    }
+
+    /// The option in force on `date`: the last change on or before it, else the option from the start.
+    public func option(on date: LocalDate) -> String? {
+        optionChanges.last { $0.from <= date }?.optionId ?? optionId
     }
 
     public func isActive(on date: LocalDate) -> Bool {

@@ -16,6 +16,9 @@ public struct Service: Hashable, Sendable, Codable {
     public var siteIds: [String]
     /// For register-based charging: a child present at this hour is charged the meal (orario di cut-off).
     public var cutoff: LocalTime?
+    /// Opzioni tariffarie: the ways of using the service an enrollment picks from (nursery full time or part time,
+    /// canteen five or three days a week), each priced by tariffs of its own. Billing's alone: not sent to devices.
+    public var options: [Option] = []
 
     enum CodingKeys: String, CodingKey {
         case id, kind, name, billingMode = "billing_mode", chargeBasis = "charge_basis", yearId = "year_id", startDate = "start_date", endDate = "end_date", weekdays, siteIds = "site_ids", cutoff
@@ -23,7 +26,8 @@ public struct Service: Hashable, Sendable, Codable {
 
     public init(
         id: String, kind: Kind, name: String, billingMode: BillingMode, chargeBasis: ChargeBasis,
-        yearId: String, startDate: LocalDate, endDate: LocalDate, weekdays: [Int], siteIds: [String], cutoff: LocalTime?
+        yearId: String, startDate: LocalDate, endDate: LocalDate, weekdays: [Int], siteIds: [String], cutoff: LocalTime?,
+        options: [Option] = []
     ) {
         self.id = id
         self.kind = kind
@@ -36,6 +40,33 @@ public struct Service: Hashable, Sendable, Codable {
         self.weekdays = weekdays
         self.siteIds = siteIds
         self.cutoff = cutoff
+        self.options = options
+    }
+
+    /// Opzione tariffaria: one way of using the service, e.g. `part-time` or `3-giorni` on Monday, Wednesday and
+    /// Friday. Its `weekdays` (a subset of the service's; empty: all of them) are the days its meals are booked.
+    public struct Option: Hashable, Sendable, Codable {
+        public var id: String
+        public var name: String
+        public var weekdays: [Int]
+
+        public init(id: String, name: String, weekdays: [Int] = []) {
+            self.id = id
+            self.name = name
+            self.weekdays = weekdays
+        }
+    }
+
+    /// The option `id` of this service, if it declares one.
+    public func option(_ id: String?) -> Option? {
+        id.flatMap { id in options.first { $0.id == id } }
+    }
+
+    /// Whether an enrollment on `option` (nil: none) uses the service on `day`'s weekday: an option with weekdays
+    /// of its own (a three-day canteen) only on those.
+    public func isOptionDay(_ day: LocalDate, option: String?) -> Bool {
+        guard let days = self.option(option)?.weekdays, !days.isEmpty else { return true }
+        return days.contains(day.weekday)
     }
 
     /// Tipo di servizio.

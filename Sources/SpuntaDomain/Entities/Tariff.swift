@@ -20,11 +20,28 @@ public struct Tariff: Hashable, Sendable, Codable {
     public var monthlyMaximum: Money?
     /// For monthly fees: charge a partial month pro rata by the days enrolled.
     public var proRata: Bool
+    /// The service's option (opzione tariffaria) this tariff prices; nil: enrollments without an option, and those
+    /// whose option has no tariff of its own in force.
+    public var optionId: String?
+    /// Quota giornaliera: for a monthly fee (the fixed part, quota fissa), the price of each day the child attends.
+    public var dailyPrice: Money?
+    /// Riduzione per malattia lunga: an absence period of at least `illnessDays` consecutive days takes
+    /// `illnessReductionPercent` % off the fixed part for the service days it covers (0: no reduction).
+    public var illnessDays: Int
+    public var illnessReductionPercent: Int
+    /// Riduzione per chiusura del Comune: `closureReductionPercent` % off the fixed part for the days a closure of
+    /// this service or of its site closed it (0: no reduction).
+    public var closureReductionPercent: Int
+
+    /// The illness threshold when the tariff does not set one: a week of school (five days).
+    public static let defaultIllnessDays = 5
 
     public init(
         id: String, serviceId: String, name: String, unit: Unit, validFrom: LocalDate, validTo: LocalDate?,
         bands: [Band], priceWithoutIsee: Money, nonResidentPrice: Money?, secondSiblingDiscountPercent: Int,
-        thirdSiblingDiscountPercent: Int, monthlyMinimum: Money?, monthlyMaximum: Money?, proRata: Bool
+        thirdSiblingDiscountPercent: Int, monthlyMinimum: Money?, monthlyMaximum: Money?, proRata: Bool,
+        optionId: String? = nil, dailyPrice: Money? = nil, illnessDays: Int = Tariff.defaultIllnessDays,
+        illnessReductionPercent: Int = 0, closureReductionPercent: Int = 0
     ) {
         self.id = id
         self.serviceId = serviceId
@@ -40,6 +57,11 @@ public struct Tariff: Hashable, Sendable, Codable {
         self.monthlyMinimum = monthlyMinimum
         self.monthlyMaximum = monthlyMaximum
         self.proRata = proRata
+        self.optionId = optionId
+        self.dailyPrice = dailyPrice
+        self.illnessDays = illnessDays
+        self.illnessReductionPercent = illnessReductionPercent
+        self.closureReductionPercent = closureReductionPercent
     }
 
     /// What one price buys.

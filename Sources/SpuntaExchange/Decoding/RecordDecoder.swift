@@ -88,7 +88,10 @@ enum RecordDecoder {
         return SchoolClass(id: id, siteId: site, yearId: year, name: name, teachers: teachers)
     }
 
-    static func service(_ r: FieldReader, stored base: StoredRecords) -> Service? {
+    /// `elements`: the `<option>` elements inside the service, nil when there are none. Then the attribute
+    /// `options=""` says the service has no option; without it the stored options are kept (a file written before
+    /// options existed says nothing of them).
+    static func service(_ r: FieldReader, stored base: StoredRecords, options elements: [Service.Option]? = nil) -> Service? {
         let id = r.id()
         let stored = id.flatMap { base.services[$0] }
         let kind = r.choice("kind", Service.Kind.self)
@@ -113,12 +116,48 @@ enum RecordDecoder {
         if let kind, kind == .canteen || kind == .nursery, sites.isEmpty {
             r.report("indicare nel campo «sites» i plessi dove è erogato il servizio")
         }
+        let options: [Service.Option]
+        if let elements {
+            options = elements
+            if r.optional("options") != nil {
+                r.report("«options» si lascia vuoto: le opzioni si descrivono con gli elementi <option> dentro <service>")
+            }
+        } else {
+            options = r.keeping("options", from: stored, \.options, fallback: []) {
+                if r.optional("options") != nil {
+                    r.report("«options» si lascia vuoto (nessuna opzione): le opzioni si descrivono con gli elementi <option id name weekdays> dentro <service>")
+                }
+                return []
+            }
+        }
+        var optionIDs: Set<String> = []
+        for option in options {
+            if !optionIDs.insert(option.id).inserted {
+                r.report("l'opzione «\(option.id)» è indicata due volte")
+            }
+            let outside = option.weekdays.filter { !weekdays.contains($0) }
+            if !outside.isEmpty {
+                r.report("l'opzione «\(option.id)» indica i giorni \(outside.map(String.init).joined(separator: ", ")), in cui il servizio non è erogato (giorni del servizio: \(weekdays.map(String.init).joined(separator: ", ")))")
+            }
+        }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let kind, let name, let billing, let basis, let year, let start, let end else { return nil }
         return Service(
             id: id, kind: kind, name: name, billingMode: billing, chargeBasis: basis, yearId: year,
-            startDate: start, endDate: end, weekdays: weekdays, siteIds: sites, cutoff: cutoff
+            startDate: start, endDate: end, weekdays: weekdays, siteIds: sites, cutoff: cutoff, options: options
         )
+    }
+
+    /// `<option id name weekdays>` inside a `<service>`: an option (opzione tariffaria); no weekdays, all the service's.
+    /// Its problems are the service's (`service`: the id of the element around it), which they reject.
+    static func serviceOption(_ r: FieldReader, service: String?) -> Service.Option? {
+        let id = r.id()
+        r.recordID = service
+        let name = r.required("name")
+        let weekdays = weekdayList(r, field: "weekdays", fallback: [])
+        r.reportUnknownFields()
+        guard !r.hasProblems, let id, let name else { return nil }
+        return Service.Option(id: id, name: name, weekdays: weekdays)
     }
 
     /// `1-5`, `1,2,3,4,5` or `1;3;5` in `field`; `fallback` when it is empty.
@@ -201,13 +240,28 @@ enum RecordDecoder {
             r.report("minimo mensile \(minimum.italian) superiore al massimo \(maximum.italian)")
         }
         let proRata = r.keeping("pro-rata", from: stored, \.proRata, fallback: false) { r.bool("pro-rata", default: false) }
+        let option = r.keeping("option", from: stored, \.optionId, fallback: nil) { r.reference("option") }
+        let daily = r.keeping("daily-price", from: stored, \.dailyPrice, fallback: nil) { r.money("daily-price", required: false) }
+        let illnessDays = r.keeping("illness-days", from: stored, \.illnessDays, fallback: Tariff.defaultIllnessDays) {
+            r.integer("illness-days", in: 1...366, default: Tariff.defaultIllnessDays) ?? Tariff.defaultIllnessDays
+        }
+        let illness = r.keeping("illness-reduction", from: stored, \.illnessReductionPercent, fallback: 0) {
+            r.integer("illness-reduction", in: 0...100, default: 0) ?? 0
+        }
+        let closure = r.keeping("closure-reduction", from: stored, \.closureReductionPercent, fallback: 0) {
+            r.integer("closure-reduction", in: 0...100, default: 0) ?? 0
+        }
+        if let unit, unit != .month, daily != nil || illness > 0 || closure > 0 {
+            r.report("quota giornaliera («daily-price») e riduzioni per malattia o chiusura («illness-reduction», «closure-reduction») valgono solo per una retta mensile («unit» month), non per «\(unit.rawValue)»")
+        }
         checkBands(bands, r)
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let service, let name, let unit, let validFrom, let withoutIsee else { return nil }
         return Tariff(
             id: id, serviceId: service, name: name, unit: unit, validFrom: validFrom, validTo: validTo, bands: bands,
             priceWithoutIsee: withoutIsee, nonResidentPrice: nonResident, secondSiblingDiscountPercent: second,
-            thirdSiblingDiscountPercent: third, monthlyMinimum: minimum, monthlyMaximum: maximum, proRata: proRata
+            thirdSiblingDiscountPercent: third, monthlyMinimum: minimum, monthlyMaximum: maximum, proRata: proRata,
+            optionId: option, dailyPrice: daily, illnessDays: illnessDays, illnessReductionPercent: illness, closureReductionPercent: closure
         )
     }
 
@@ -590,13 +644,42 @@ enum RecordDecoder {
         let exemption = r.keeping("exemption", from: stored, \.exemptionPercent, fallback: 0) {
             r.integer("exemption", in: 0...100, default: 0) ?? 0
         }
+        let option = r.keeping("option", from: stored, \.optionId, fallback: nil) { r.reference("option") }
+        let changes = r.keeping("option-changes", from: stored, \.optionChanges, fallback: []) { optionChangeList(r) }
+        for (a, b) in zip(changes, changes.dropFirst()) where b.from <= a.from {
+            r.report("cambi di opzione non in ordine di data: il \(b.from.italian) viene dopo il \(a.from.italian); uno per giorno, dal più vecchio")
+        }
+        if let start, let first = changes.first, first.from <= start {
+            r.report("cambio di opzione dal \(first.from.italian), non dopo l'inizio dell'iscrizione (\(start.italian)): l'opzione iniziale va nel campo «option»")
+        }
+        if let end, let last = changes.last, last.from > end {
+            r.report("cambio di opzione dal \(last.from.italian), dopo la fine dell'iscrizione (\(end.italian))")
+        }
+        if !changes.isEmpty, option == nil {
+            r.report("cambi di opzione senza l'opzione iniziale: indicarla nel campo «option»")
+        }
         r.reportUnknownFields()
         guard !r.hasProblems, let id, let beneficiary, let service, let start else { return nil }
         return Enrollment(
             id: id, beneficiaryId: beneficiary, serviceId: service, siteId: site, dietId: diet, routeId: route,
             outboundStopId: outbound, returnStopId: back, tariffId: tariff, startDate: start, endDate: end,
-            exemptionPercent: exemption, schoolId: school
+            exemptionPercent: exemption, schoolId: school, optionId: option, optionChanges: changes
         )
+    }
+
+    /// `2026-11-16=part-time;2027-01-11=tempo-pieno`: from each day on, that option (XML attribute and CSV column).
+    private static func optionChangeList(_ r: FieldReader) -> [Enrollment.OptionChange] {
+        guard let text = r.optional("option-changes") else { return [] }
+        var changes: [Enrollment.OptionChange] = []
+        for part in text.split(separator: ";") {
+            let pieces = part.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.count == 2, let from = LocalDate(pieces[0]), !pieces[1].isEmpty else {
+                r.report("cambio di opzione «\(part)» non valido nel campo «option-changes»: scrivere DATA=OPZIONE, es. 2026-11-16=part-time")
+                return []
+            }
+            changes.append(Enrollment.OptionChange(from: from, optionId: pieces[1]))
+        }
+        return changes
     }
 
     static func card(_ r: FieldReader, stored base: StoredRecords) -> Card? {

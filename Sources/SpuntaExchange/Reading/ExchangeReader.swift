@@ -231,8 +231,14 @@ public struct ExchangeReader {
                 document.records.classes.append(value)
             }
         case .services:
-            noChildren(item, file: file)
-            if let value = RecordDecoder.service(r, stored: stored), locate(EntityKey(.services, value.id), at: location) {
+            var options: [Service.Option] = []
+            var optionsOK = true
+            for child in children(of: item, named: "option", file: file) {
+                let or = fields(child, file: file, kind: .services)
+                if let option = RecordDecoder.serviceOption(or, service: item.attributes["id"]) { options.append(option) } else { optionsOK = false }
+                collect(or)
+            }
+            if optionsOK, let value = RecordDecoder.service(r, stored: stored, options: options.isEmpty ? nil : options), locate(EntityKey(.services, value.id), at: location) {
                 document.records.services.append(value)
             }
         case .diets:

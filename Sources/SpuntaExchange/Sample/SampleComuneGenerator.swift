@@ -65,6 +65,7 @@ public struct SampleComuneGenerator {
         gradesAndLateStarts()
         buildNursery()
         buildTransportAndPreSchool()
+        tariffOptions()
         return data
     }
 
@@ -419,6 +420,68 @@ public struct SampleComuneGenerator {
         }
         if let late = data.beneficiaries.lastIndex(where: { $0.classId == "S01-2B" }) {
             data.beneficiaries[late].classFrom = LocalDate(year: 2026, month: 10, day: 12)!
+        }
+    }
+
+    /// Tariff options (issue of the nursery's part-time places and of the three-day canteen): the nursery full time
+    /// or part time, each with its tariff — the part time a fixed part plus a daily part — both reducing the fixed
+    /// part for a long illness and for the Comune's own closures; a child switching to part time on Monday 16
+    /// November, mid-month; the canteen's three-day option (Monday, Wednesday, Friday) for a few pupils. Drawn from
+    /// nothing random, so the rest of the Comune stays as it was.
+    private mutating func tariffOptions() {
+        let m = { (cents: Int64) in Money(cents: cents) }
+        for index in data.services.indices {
+            switch data.services[index].id {
+            case "NIDO":
+                data.services[index].options = [
+                    Service.Option(id: "tempo-pieno", name: "Tempo pieno (7:30-16:30)"),
+                    Service.Option(id: "part-time", name: "Part-time (7:30-13:00)"),
+                ]
+            case "MENSA":
+                data.services[index].options = [
+                    Service.Option(id: "5-giorni", name: "5 giorni"), Service.Option(id: "3-giorni", name: "3 giorni", weekdays: [1, 3, 5]),
+                ]
+            default: break
+            }
+        }
+        if let full = data.tariffs.firstIndex(where: { $0.id == "T-NIDO" }) {
+            data.tariffs[full].optionId = "tempo-pieno"
+            data.tariffs[full].illnessReductionPercent = 30
+            data.tariffs[full].closureReductionPercent = 100
+            var part = data.tariffs[full]
+            part.id = "T-NIDO-PT"
+            part.name = "Retta mensile asilo nido part-time (quota fissa e giornaliera)"
+            part.optionId = "part-time"
+            part.bands = [.init(upTo: m(800_000), price: m(7000)), .init(upTo: m(1_500_000), price: m(15000)),
+                          .init(upTo: m(2_500_000), price: m(23000)), .init(upTo: nil, price: m(29000))]
+            part.priceWithoutIsee = m(29000)
+            part.nonResidentPrice = m(32000)
+            part.dailyPrice = m(350)
+            data.tariffs.insert(part, at: full + 1)
+        }
+        if let canteen = data.tariffs.firstIndex(where: { $0.id == "T-MENSA" }) {
+            var three = data.tariffs[canteen]
+            three.id = "T-MENSA-3G"
+            three.name = "Pasto mensa scolastica, 3 giorni"
+            three.optionId = "3-giorni"
+            three.monthlyMaximum = m(5400)
+            data.tariffs.insert(three, at: canteen + 1)
+        }
+        var nursery = 0, canteen = 0
+        for index in data.enrollments.indices {
+            switch data.enrollments[index].serviceId {
+            case "NIDO":
+                nursery += 1
+                data.enrollments[index].optionId = nursery % 4 == 2 && nursery != 6 ? "part-time" : "tempo-pieno"
+                if nursery == 6 {
+                    data.enrollments[index].optionChanges = [Enrollment.OptionChange(from: LocalDate(year: 2026, month: 11, day: 16)!, optionId: "part-time")]
+                }
+            case "MENSA":
+                canteen += 1
+                if canteen % 20 == 7 { data.enrollments[index].optionId = "3-giorni" }
+                if canteen % 20 == 8 { data.enrollments[index].optionId = "5-giorni" }
+            default: break
+            }
         }
     }
 

@@ -140,6 +140,11 @@ private struct Checker {
         checkCards(s, beneficiaries: beneficiaries)
     }
 
+    /// The options a service declares, for a message: «opzioni: tempo-pieno, part-time» or that it has none.
+    static func optionList(_ service: Service) -> String {
+        service.options.isEmpty ? "il servizio non ha opzioni" : "opzioni: \(service.options.map(\.id).joined(separator: ", "))"
+    }
+
     mutating func checkTariffs(_ s: MasterDataSet, servicesByID: [String: Service]) {
         for tariff in s.tariffs {
             let key = EntityKey(.tariffs, tariff.id)
@@ -158,9 +163,12 @@ private struct Checker {
             if !allowed.contains(tariff.unit) {
                 report(key, "unità «\(tariff.unit.rawValue)» non adatta a \(service.kind.italian) (ammesse: \(allowed.map(\.rawValue).joined(separator: ", ")))")
             }
+            if let option = tariff.optionId, service.option(option) == nil {
+                report(key, blaming: .services, "l'opzione «\(option)» non è un'opzione del servizio \(service.id) (\(Self.optionList(service)))")
+            }
         }
-        // Two tariffs of one service in force on the same day leave the price undecided.
-        let byService = Dictionary(grouping: s.tariffs, by: \.serviceId)
+        // Two tariffs of one service (and option) in force on the same day leave the price undecided.
+        let byService = Dictionary(grouping: s.tariffs, by: { "\($0.serviceId)|\($0.optionId ?? "")" })
         for (_, tariffs) in byService.sorted(by: { $0.key < $1.key }) {
             let sorted = tariffs.sorted { ($0.validFrom, $0.id) < ($1.validFrom, $1.id) }
             for (a, b) in zip(sorted, sorted.dropFirst()) {
@@ -274,6 +282,9 @@ private struct Checker {
                 } else if !isRejected(.tariffs, tariffID) {
                     report(key, blaming: .tariffs, "la tariffa \(tariffID) non esiste")
                 }
+            }
+            for option in [e.optionId].compactMap({ $0 }) + e.optionChanges.map(\.optionId) where service.option(option) == nil {
+                report(key, blaming: .services, "l'opzione «\(option)» non è un'opzione del servizio \(service.id) (\(Self.optionList(service)))")
             }
             if service.kind == .transport {
                 checkTransportEnrollment(e, key: key, routesByID: routesByID, service: service)

@@ -41,8 +41,12 @@ public enum ExchangeXMLWriter {
                 ("id", v.id), ("kind", v.kind.rawValue), ("name", v.name), ("billing", v.billingMode.rawValue),
                 ("basis", v.chargeBasis.rawValue), ("year", v.yearId), ("start", v.startDate.description),
                 ("end", v.endDate.description), ("weekdays", v.weekdays.map(String.init).joined(separator: ",")),
-                ("sites", list(v.siteIds)), ("cutoff", empty(v.cutoff?.description)),
-            ])
+                ("sites", list(v.siteIds)), ("cutoff", empty(v.cutoff?.description)), ("options", v.options.isEmpty ? "" : nil),
+            ], children: v.options.map { o in
+                element("option", [
+                    ("id", o.id), ("name", o.name), ("weekdays", o.weekdays.isEmpty ? nil : o.weekdays.map(String.init).joined(separator: ",")),
+                ])
+            })
         }
         section(&out, "diets", s.diets) { d in
             element("diet", [
@@ -58,7 +62,9 @@ public enum ExchangeXMLWriter {
                 ("second-sibling-discount", number(t.secondSiblingDiscountPercent)),
                 ("third-sibling-discount", number(t.thirdSiblingDiscountPercent)),
                 ("monthly-minimum", empty(t.monthlyMinimum?.decimalString)), ("monthly-maximum", empty(t.monthlyMaximum?.decimalString)),
-                ("pro-rata", flag(t.proRata)),
+                ("pro-rata", flag(t.proRata)), ("option", empty(t.optionId)), ("daily-price", empty(t.dailyPrice?.decimalString)),
+                ("illness-days", number(t.illnessDays)), ("illness-reduction", number(t.illnessReductionPercent)),
+                ("closure-reduction", number(t.closureReductionPercent)),
             ], children: t.bands.map { b in element("band", [("up-to", b.upTo?.decimalString), ("price", b.price.decimalString)]) })
         }
         section(&out, "routes", s.routes) { r in
@@ -100,7 +106,8 @@ public enum ExchangeXMLWriter {
                 ("id", e.id), ("beneficiary", e.beneficiaryId), ("service", e.serviceId), ("site", empty(e.siteId)),
                 ("diet", empty(e.dietId)), ("route", empty(e.routeId)), ("outbound-stop", empty(e.outboundStopId)),
                 ("return-stop", empty(e.returnStopId)), ("tariff", empty(e.tariffId)), ("school", empty(e.schoolId)), ("start", e.startDate.description),
-                ("end", empty(e.endDate?.description)), ("exemption", number(e.exemptionPercent)),
+                ("end", empty(e.endDate?.description)), ("exemption", number(e.exemptionPercent)), ("option", empty(e.optionId)),
+                ("option-changes", list(e.optionChanges.map { "\($0.from)=\($0.optionId)" })),
             ])
         }
         section(&out, "cards", s.cards) { c in

@@ -137,6 +137,7 @@ extension Tariff: MasterDataRow {
     public static let columnNames = [
         "id", "service_id", "name", "unit", "valid_from", "valid_to", "price_without_isee", "non_resident_price",
         "second_sibling_discount", "third_sibling_discount", "monthly_minimum", "monthly_maximum", "pro_rata",
+        "option_id", "daily_price", "illness_days", "illness_reduction", "closure_reduction",
     ]
 
     public init(row: Row) throws {
@@ -146,7 +147,9 @@ extension Tariff: MasterDataRow {
             priceWithoutIsee: Money(cents: try row[6]), nonResidentPrice: (try row[7] as Int64?).map(Money.init(cents:)),
             secondSiblingDiscountPercent: try row[8], thirdSiblingDiscountPercent: try row[9],
             monthlyMinimum: (try row[10] as Int64?).map(Money.init(cents:)),
-            monthlyMaximum: (try row[11] as Int64?).map(Money.init(cents:)), proRata: try row[12]
+            monthlyMaximum: (try row[11] as Int64?).map(Money.init(cents:)), proRata: try row[12], optionId: try row[13],
+            dailyPrice: (try row[14] as Int64?).map(Money.init(cents:)), illnessDays: try row[15], illnessReductionPercent: try row[16],
+            closureReductionPercent: try row[17]
         )
     }
 
@@ -154,7 +157,7 @@ extension Tariff: MasterDataRow {
         [
             id, serviceId, name, unit.rawValue, validFrom.description, validTo?.description, priceWithoutIsee.cents,
             nonResidentPrice?.cents, secondSiblingDiscountPercent, thirdSiblingDiscountPercent, monthlyMinimum?.cents,
-            monthlyMaximum?.cents, proRata,
+            monthlyMaximum?.cents, proRata, optionId, dailyPrice?.cents, illnessDays, illnessReductionPercent, closureReductionPercent,
         ]
     }
 }
@@ -228,7 +231,7 @@ extension Enrollment: MasterDataRow {
     public static let table = "enrollment"
     public static let columnNames = [
         "id", "beneficiary_id", "service_id", "site_id", "diet_id", "route_id", "outbound_stop_id", "return_stop_id",
-        "tariff_id", "start_date", "end_date", "exemption_percent", "school_id",
+        "tariff_id", "start_date", "end_date", "exemption_percent", "school_id", "option_id", "option_changes",
     ]
 
     public init(row: Row) throws {
@@ -236,14 +239,15 @@ extension Enrollment: MasterDataRow {
             id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
             routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7], tariffId: try row[8],
             startDate: try MasterDataStore.date(row[9]), endDate: try (row[10] as String?).map(MasterDataStore.date), exemptionPercent: try row[11],
-            schoolId: try row[12]
+            schoolId: try row[12], optionId: try row[13], optionChanges: try MasterDataStore.optionChanges(row[14])
         )
     }
 
     public var values: StatementArguments {
         [
             id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, tariffId, startDate.description,
-            endDate?.description, exemptionPercent, schoolId,
+            endDate?.description, exemptionPercent, schoolId, optionId,
+            optionChanges.map { "\($0.from)=\($0.optionId)" }.joined(separator: ";"),
         ]
     }
 }

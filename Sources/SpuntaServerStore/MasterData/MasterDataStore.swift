@@ -25,10 +25,23 @@ public enum MasterDataStore {
         let serviceSites = try grouped(db, "SELECT service_id, site_id FROM service_site ORDER BY service_id, position") { row in
             try row[1] as String
         }
+        let options = try grouped(db, "SELECT service_id, id, name, weekdays FROM service_option ORDER BY service_id, position") { row in
+            Service.Option(id: try row[1], name: try row[2], weekdays: idList(try row[3]).compactMap { Int($0) })
+        }
         return try Service.allLive(db).map { service in
             var service = service
             service.siteIds = serviceSites[service.id] ?? []
+            service.options = options[service.id] ?? []
             return service
+        }
+    }
+
+    /// An enrollment's option changes as stored: `2026-11-16=part-time;…`, in date order.
+    static func optionChanges(_ text: String) throws -> [Enrollment.OptionChange] {
+        try text.split(separator: ";").map { part in
+            let pieces = part.split(separator: "=", maxSplits: 1)
+            guard pieces.count == 2 else { throw CorruptValue(value: String(part), expected: "un cambio di opzione data=opzione") }
+            return Enrollment.OptionChange(from: try date(String(pieces[0])), optionId: String(pieces[1]))
         }
     }
 
@@ -233,6 +246,11 @@ public enum MasterDataStore {
         try db.run("DELETE FROM service_site WHERE service_id = ?", [v.id])
         for (i, site) in v.siteIds.enumerated() {
             try db.run("INSERT INTO service_site (service_id, site_id, position) VALUES (?, ?, ?)", [v.id, site, i])
+        }
+        try db.run("DELETE FROM service_option WHERE service_id = ?", [v.id])
+        for (i, option) in v.options.enumerated() {
+            try db.run("INSERT INTO service_option (service_id, position, id, name, weekdays) VALUES (?, ?, ?, ?, ?)",
+                       [v.id, i, option.id, option.name, option.weekdays.map(String.init).joined(separator: ",")])
         }
     }
 

@@ -82,6 +82,7 @@ public enum ServerMigrations {
                     SELECT 1 FROM office_alert o WHERE o.kind = 'conflict_old' AND o.raised_at = office_alert.raised_at AND o.id < office_alert.id));
                 """)
         }
+        m.registerMigration("v23-tariff-options-and-nursery-parts", TariffOptions.apply)
         return m
     }
 }
