@@ -144,10 +144,12 @@ public struct MealCount: Codable, Sendable, Equatable {
         let services = services(data, site: site.id, date: date)
         guard !services.isEmpty else { return nil }
         let serviceIDs = Set(services.map(\.id))
-        // One enrollment per child: the first by id of those active that day in a meal service of the site.
+        // One enrollment per child: the first by id of those active that day in a meal service of the site — on a day
+        // of its option (a three-day canteen books no meal on Tuesdays, as billing does: `Service.isOptionDay`).
         var enrollments: [String: Enrollment] = [:]
         for e in data.enrollments.sorted(by: { $0.id < $1.id })
-        where serviceIDs.contains(e.serviceId) && e.siteId == site.id && e.isActive(on: date) && enrollments[e.beneficiaryId] == nil {
+        where serviceIDs.contains(e.serviceId) && e.siteId == site.id && e.isActive(on: date) && enrollments[e.beneficiaryId] == nil
+            && services.first(where: { $0.id == e.serviceId })?.isOptionDay(date, option: e.option(on: date)) ?? true {
             enrollments[e.beneficiaryId] = e
         }
         let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
