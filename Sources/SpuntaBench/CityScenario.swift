@@ -7,6 +7,7 @@ import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaStore
 import SpuntaSync
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -263,14 +264,17 @@ enum CityScenario {
         let a = try enrolledHome(queue, dir: dir, name: "porta-a", url: url, scope: [ScopeItem(kind: .site, id: site)])
         let b = try enrolledHome(queue, dir: dir, name: "porta-b", url: url, scope: [ScopeItem(kind: .site, id: site)])
         for home in [a, b] { _ = try SyncEngine(queue: home).sync() }
+        // Door B reports each sync that brought something (`--json`, one line each) on a pipe: the report is the
+        // moment to look for the scan in its database, so nothing here sleeps or polls.
+        let reports = ReportLines()
         let watchers = try ["porta-a", "porta-b"].map { name -> Process in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: runner.path("spunta"))
-            process.arguments = ["sync", "--watch", "--home", dir.appendingPathComponent("device-\(name)").path]
+            process.arguments = ["sync", "--watch", "--json", "--home", dir.appendingPathComponent("device-\(name)").path]
             let log = dir.appendingPathComponent("sync-watch-\(name).log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
+            process.standardOutput = name == "porta-b" ? reports.pipe(copyingTo: handle) : handle
             process.standardError = handle
             try process.run()
             return process
@@ -287,22 +291,68 @@ enum CityScenario {
                             [site, trials + 5]).map { "SPUNTA1:" + (try $0[0] as String) }
         }
         let station = try ScanStation(queue: a, device: device, setup: ScanSetup(place: .canteen, date: day))
-        usleep(1_500_000)  // both watchers settle into their long polls before the first measured scan
+        /// Waits for door B's reports until one finds `op` in B's database; false if none does within 10 s.
+        func reached(_ op: String) throws -> Bool {
+            let deadline = DispatchTime.now() + 10
+            while reports.next(until: deadline) {
+                let seen: Int? = try b.read { try $0.scalar("SELECT 1 FROM peer_op WHERE id = ?", [op]) }
+                if seen != nil { return true }
+            }
+            return false
+        }
+        // A first scan, not measured, proves both loops running (A pushed it, B received it) before the first measure.
+        var measured = cards.makeIterator()
+        while let card = measured.next() {
+            let outcome = station.handle(card)
+            if outcome.result == .ok, let op = outcome.opId {
+                guard try reached(op) else { throw RawSQLiteBaseline.Failure(description: "propagazione: la porta B non riceve le letture della porta A") }
+                break
+            }
+        }
         var samples: [Double] = []
-        for card in cards.prefix(trials) {
+        for card in IteratorSequence(measured).prefix(trials) {
             let outcome = station.handle(card)
             guard outcome.result == .ok, let op = outcome.opId else { continue }
             let start = DispatchTime.now().uptimeNanoseconds
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline {
-                let seen: Int? = try b.read { try $0.scalar("SELECT 1 FROM peer_op WHERE id = ?", [op]) }
-                if seen != nil { break }
-                usleep(2_000)
-            }
+            _ = try reached(op)
             samples.append(seconds(since: start))
         }
         // Their peak memory, read while they still run.
         let peak = watchers.compactMap { Memory.peak(pid: $0.processIdentifier) }.max() ?? 0
         return (Stats.percentile(samples, 0.5), Stats.percentile(samples, 0.95), peak)
+    }
+}
+
+/// The lines a watcher writes on its standard output, as they come: a reader thread gathers them and wakes whoever
+/// waits for the next one.
+final class ReportLines: Sendable {
+    /// What came after the last complete line.
+    private let partial = Mutex("")
+    private let arrived = DispatchSemaphore(value: 0)
+
+    /// A pipe for the watcher's output, whose lines are counted here and copied to `log`.
+    func pipe(copyingTo log: FileHandle) -> Pipe {
+        let pipe = Pipe()
+        pipe.fileHandleForReading.readabilityHandler = { [self] handle in
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            log.write(data)
+            let ended = partial.withLock { partial -> Int in
+                partial += String(decoding: data, as: UTF8.self)
+                let parts = partial.split(separator: "\n", omittingEmptySubsequences: false)
+                partial = String(parts.last ?? "")
+                return parts.count - 1
+            }
+            for _ in 0..<ended { arrived.signal() }
+        }
+        return pipe
+    }
+
+    /// Waits for the next line; false if none came before `deadline`.
+    func next(until deadline: DispatchTime) -> Bool {
+        arrived.wait(timeout: deadline) == .success
     }
 }

@@ -43,12 +43,23 @@ public struct MasterDataSet: Hashable, Sendable {
     /// child's enrollments in services that serve meals, joined; nil when there is none. The server's projection
     /// for devices reads the same (`ReplicaProjector`), and the import re-sends a child whose plan changed.
     public func emergencyPlan(of child: String) -> String? {
+        emergencyPlans(children: [child])[child]
+    }
+
+    /// `emergencyPlan(of:)` of every child of `children` that has one (all children when nil), in one pass over the
+    /// enrollments: the import compares the plans of a whole city before and after, which child by child would read
+    /// every enrollment once per child.
+    public func emergencyPlans(children: Set<String>? = nil) -> [String: String] {
         let mealServices = Set(services.filter(\.kind.servesMeals).map(\.id))
         let dietsByID = Dictionary(diets.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let plans = enrollments.filter { $0.beneficiaryId == child && mealServices.contains($0.serviceId) }
-            .compactMap { $0.dietId.flatMap { dietsByID[$0] } }.filter(\.severeAllergy).map(\.emergencyPlan)
-        let unique = plans.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
-        return unique.isEmpty ? nil : unique.joined(separator: " ")
+        var plans: [String: [String]] = [:]
+        for enrollment in enrollments where mealServices.contains(enrollment.serviceId) && children.map({ $0.contains(enrollment.beneficiaryId) }) ?? true {
+            guard let diet = enrollment.dietId.flatMap({ dietsByID[$0] }), diet.severeAllergy else { continue }
+            if !(plans[enrollment.beneficiaryId]?.contains(diet.emergencyPlan) ?? false) {
+                plans[enrollment.beneficiaryId, default: []].append(diet.emergencyPlan)
+            }
+        }
+        return plans.mapValues { $0.sorted().joined(separator: " ") }
     }
 
     /// Number of records of a kind.

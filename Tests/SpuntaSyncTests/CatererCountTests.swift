@@ -165,4 +165,32 @@ struct CatererCountTests {
         }
         #expect(try f.scalar("SELECT COUNT(*) FROM op WHERE type = 'absence_period_recorded'") as Int? == 0)
     }
+
+    @Test("a round over every site reads the day once and counts each site as it counts alone")
+    func sharedDayCountsAlike() throws {
+        let f = try SyncFixture()
+        let s01 = Self.enrolled(f, site: "S01")
+        let children = Set(f.children(ofClass: "S01-1A")).filter { s01[$0] != nil }.sorted()
+        try #require(children.count >= 3)
+        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
+        let maker = OpMaker(device: teacher.deviceId, date: Self.day)
+        let marks = children.dropLast().map { maker.mark($0, classID: "S01-1A", $0 == children[0] ? .absent : .present) }
+        #expect(try f.results(teacher, marks).allSatisfy { $0.status == .applied })
+        try f.queue.write { db in
+            _ = try OfficeAbsences.add(db, child: children[children.count - 1], from: Self.day, to: Self.day, reason: "visita",
+                                       actor: "test", now: SyncFixture.now)
+        }
+        try f.queue.read { db in
+            let data = try MasterDataStore.load(db)
+            let day = try MealCount.Day(db, data: data, date: Self.day)
+            var counted = 0
+            for site in data.sites {
+                let alone = try MealCount.compose(db, data: data, site: site, date: Self.day)
+                #expect(try MealCount.compose(db, data: data, site: site, date: Self.day, day: day) == alone, "\(site.id)")
+                counted += alone == nil ? 0 : 1
+            }
+            // Several sites serve meals that day, one with a register and a period: the comparison covers them.
+            #expect(counted >= 2)
+        }
+    }
 }

@@ -413,9 +413,11 @@ public struct SampleComuneGenerator {
     /// is in a Rodari class, whose canteen charges scans only, before the day the demo tells.
     private mutating func gradesAndLateStarts() {
         let classes = Dictionary(data.classes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Built once: `primarySiteIDs` is computed, and a city has a hundred thousand children and five hundred schools.
+        let primary = Set(primarySiteIDs)
         for index in data.beneficiaries.indices {
             guard let id = data.beneficiaries[index].classId, let schoolClass = classes[id],
-                  primarySiteIDs.contains(schoolClass.siteId), let digit = schoolClass.name.first?.wholeNumberValue else { continue }
+                  primary.contains(schoolClass.siteId), let digit = schoolClass.name.first?.wholeNumberValue else { continue }
             data.beneficiaries[index].grade = digit
         }
         if let late = data.beneficiaries.lastIndex(where: { $0.classId == "S01-2B" }) {

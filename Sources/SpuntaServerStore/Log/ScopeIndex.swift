@@ -16,9 +16,12 @@ public enum ScopeKey {
 /// The schools a bus line serves (scuole servite): the sites of the classes of the children enrolled on it. A bus
 /// device knows the children of those schools, so that a child who boards without being on the line's list is
 /// named and recorded, never refused as unknown. Read from the enrollments and classes as they are now; one
-/// value is meant for one state of the database (before or after an import's writes) and remembers its answers.
+/// value is meant for one state of the database (before or after an import's writes) and remembers its answers —
+/// and, for that same state, the scope keys of the children already asked about (an import asks for a child's keys
+/// again for each of its enrollments and cards).
 public final class RouteSchools {
     private var routesBySite: [String: Set<String>] = [:]
+    fileprivate var childKeys: [String: Set<String>] = [:]
 
     public init() {}
 
@@ -98,6 +101,7 @@ public enum ScopeIndex {
     /// enrolled, rather than calling the card unknown), the routes serving that school (the bus names a child who
     /// boards without being on its list), the sites and routes of the live enrollments.
     public static func beneficiaryKeys(_ db: Database, _ id: String, schools: RouteSchools = RouteSchools()) throws -> Set<String> {
+        if let known = schools.childKeys[id] { return known }
         var keys: Set<String> = []
         if let row = try db.fetchOne("""
             SELECT b.class_id, c.site_id FROM beneficiary b LEFT JOIN school_class c ON c.id = b.class_id AND c.deleted = 0
@@ -113,6 +117,7 @@ public enum ScopeIndex {
             if let site: String = try row[0] { keys.insert(ScopeKey.site(site)) }
             if let route: String = try row[1] { keys.insert(ScopeKey.route(route)) }
         }
+        schools.childKeys[id] = keys
         return keys
     }
 }

@@ -178,12 +178,14 @@ public enum MasterDataImporter {
 
         let schoolsAfter = RouteSchools()
         var logged: Set<EntityKey> = []
+        var entries: [ChangeLog.Entry] = []
         for change in changes {
             let key = EntityKey(change.kind, change.id)
             let keys = (keysBefore[key] ?? []).union(try ScopeIndex.keys(db, change.kind, change.id, schools: schoolsAfter))
-            try ChangeLog.record(db, entity: change.kind.rawValue, id: change.id, action: change.removed ? .delete : .upsert, keys: keys, at: now)
+            entries.append(ChangeLog.Entry(entity: change.kind.rawValue, id: change.id, action: change.removed ? .delete : .upsert, keys: keys))
             logged.insert(key)
         }
+        _ = try ChangeLog.record(db, entries, at: now)
         // A child who entered or left a scope: the devices concerned receive the child, its cards and enrollments.
         for child in children.sorted() {
             let before = childKeysBefore[child] ?? []
@@ -205,8 +207,9 @@ public enum MasterDataImporter {
         try logServedSchools(db, before: servedBefore, after: try RouteSchools.all(db), at: now)
         // A child whose emergency plan changed (a diet made severe, an enrollment given that diet): the devices
         // that hold the child receive it again, since the plan travels with the child.
+        let (plansBefore, plansAfter) = (current.emergencyPlans(), final.emergencyPlans())
         for child in Set(final.beneficiaries.map(\.id)).sorted()
-        where !logged.contains(EntityKey(.beneficiaries, child)) && current.emergencyPlan(of: child) != final.emergencyPlan(of: child) {
+        where !logged.contains(EntityKey(.beneficiaries, child)) && plansBefore[child] != plansAfter[child] {
             try ChangeLog.record(db, entity: EntityKind.beneficiaries.rawValue, id: child, action: .upsert,
                                  keys: try ScopeIndex.beneficiaryKeys(db, child), at: now)
             logged.insert(EntityKey(.beneficiaries, child))

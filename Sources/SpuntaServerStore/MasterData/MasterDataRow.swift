@@ -25,6 +25,18 @@ extension MasterDataRow {
         try db.fetchOne("SELECT \(columns) FROM \(table) WHERE id = ? AND deleted = 0", [id]).map(Self.init(row:))
     }
 
+    /// The live records among `ids`, by id, read a few hundred per query (a snapshot projects a page at a time).
+    public static func live(_ db: Database, ids: [String]) throws -> [String: Self] {
+        var records: [String: Self] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let list = sqlInList(Array(ids[start..<min(ids.count, start + 500)]))
+            for row in try db.makeStatement("SELECT \(columns) FROM \(table) WHERE id IN \(list.sql) AND deleted = 0").fetchAll(list.arguments) {
+                records[try row[0]] = try Self(row: row)
+            }
+        }
+        return records
+    }
+
     /// Every live record, in id order.
     public static func allLive(_ db: Database) throws -> [Self] {
         try db.fetchAll("SELECT \(columns) FROM \(table) WHERE deleted = 0 ORDER BY id").map(Self.init(row:))

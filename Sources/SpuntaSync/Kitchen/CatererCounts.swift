@@ -59,6 +59,14 @@ public enum CatererCounts {
             data = loaded
             return loaded
         }
+        // Today's register and master data by id, read once for all the sites of this round.
+        var todays: MealCount.Day?
+        func todaysFacts(_ data: MasterDataSet) throws -> MealCount.Day {
+            if let todays { return todays }
+            let day = try MealCount.Day(db, data: data, date: BusinessCalendar.date(of: now))
+            todays = day
+            return day
+        }
         var kept: [Message] = []
         // Variations compare a fresh count with the last sent: when nothing entered the change log since the last
         // round of the same day (no op, no void, no import), the count is the same, and the master data need not be
@@ -82,7 +90,7 @@ public enum CatererCounts {
             if sent.isEmpty {
                 let data = try masterData()
                 guard let site = data.sites.first(where: { $0.id == site.id }),
-                      let count = try MealCount.compose(db, data: data, site: site, date: today) else { continue }
+                      let count = try MealCount.compose(db, data: data, site: site, date: today, day: try todaysFacts(data)) else { continue }
                 kept.append(try keep(db, site: site, count: count, kind: .count, number: 1,
                                      subject: MealCountText.subject(count, kind: .count), body: MealCountText.count(count, at: now),
                                      total: count.total, now: now))
@@ -95,7 +103,7 @@ public enum CatererCounts {
             } else if !unchanged {
                 let data = try masterData()
                 guard let site = data.sites.first(where: { $0.id == site.id }),
-                      let count = try MealCount.compose(db, data: data, site: site, date: today),
+                      let count = try MealCount.compose(db, data: data, site: site, date: today, day: try todaysFacts(data)),
                       let before = try lastChildren(db, site: site.id, date: today) else { continue }
                 let changes = count.changes(since: before)
                 guard !changes.added.isEmpty || !changes.removed.isEmpty else { continue }
@@ -235,8 +243,9 @@ extension CatererCounts {
     public static func report(_ db: Database, date: LocalDate, site: String? = nil) throws -> [SiteMeals] {
         let data = try MasterDataStore.load(db)
         var result: [SiteMeals] = []
+        let day = try MealCount.Day(db, data: data, date: date)
         for s in data.sites where site == nil || s.id == site {
-            guard let count = try MealCount.compose(db, data: data, site: s, date: date) else { continue }
+            guard let count = try MealCount.compose(db, data: data, site: s, date: date, day: day) else { continue }
             let served: Int = try db.scalar("SELECT COUNT(DISTINCT beneficiary_id) FROM meal WHERE site_id = ? AND business_date = ?",
                                             [s.id, date.description]) ?? 0
             result.append(SiteMeals(count: count, caterer: s.caterer.map { "\($0.name) <\($0.email)>" },

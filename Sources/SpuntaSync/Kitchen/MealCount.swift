@@ -139,37 +139,59 @@ public struct MealCount: Codable, Sendable, Equatable {
         }
     }
 
+    /// What the counts of every site on one day read alike: the master data by id, the day's register and the classes
+    /// whose roll call arrived. Read once for a round over all the sites (the caterers' counts run every minute of the
+    /// morning on the server's one writer: read again for each of a city's five hundred sites, they held the merge up).
+    public struct Day {
+        let date: LocalDate
+        let enrollments: [Enrollment]
+        let children: [String: Beneficiary]
+        let diets: [String: String]
+        let classNames: [String: String]
+        let marks: [String: (status: String, time: LocalTime?, period: Bool)]
+        let rollCalls: Set<String>
+
+        public init(_ db: Database, data: MasterDataSet, date: LocalDate) throws {
+            self.date = date
+            enrollments = data.enrollments.filter { $0.isActive(on: date) }.sorted(by: { $0.id < $1.id })
+            children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            diets = Dictionary(data.diets.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            classNames = Dictionary(data.classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            var marks: [String: (status: String, time: LocalTime?, period: Bool)] = [:]
+            for row in try db.fetchAll("""
+                SELECT a.beneficiary_id, a.status, a.time, o.type FROM attendance a LEFT JOIN op o ON o.id = a.op_id WHERE a.business_date = ?
+                """, [date.description]) {
+                marks[try row[0]] = (try row[1], (try row[2] as String?).flatMap { LocalTime($0) }, (try row[3] as String?) == "absence_period_recorded")
+            }
+            self.marks = marks
+            var rollCalls: Set<String> = []
+            for row in try db.fetchAll("""
+                SELECT DISTINCT class_id FROM op WHERE business_date = ? AND type = 'attendance_marked' AND merge_status != 'rejected'
+                    AND device_id != ? AND class_id IS NOT NULL
+                """, [date.description, OperatorOps.deviceID]) {
+                rollCalls.insert(try row[0])
+            }
+            self.rollCalls = rollCalls
+        }
+    }
+
     /// The count of `site` on `date` as the database holds it now; nil when no meal service runs there that day.
-    public static func compose(_ db: Database, data: MasterDataSet, site: Site, date: LocalDate) throws -> MealCount? {
+    /// `day`: what was read for the same date and state of the database, when counting several sites.
+    public static func compose(_ db: Database, data: MasterDataSet, site: Site, date: LocalDate, day: Day? = nil) throws -> MealCount? {
         let services = services(data, site: site.id, date: date)
         guard !services.isEmpty else { return nil }
         let serviceIDs = Set(services.map(\.id))
+        let day = try day.flatMap { $0.date == date ? $0 : nil } ?? Day(db, data: data, date: date)
         // One enrollment per child: the first by id of those active that day in a meal service of the site — on a day
         // of its option (a three-day canteen books no meal on Tuesdays, as billing does: `Service.isOptionDay`).
         var enrollments: [String: Enrollment] = [:]
-        for e in data.enrollments.sorted(by: { $0.id < $1.id })
-        where serviceIDs.contains(e.serviceId) && e.siteId == site.id && e.isActive(on: date) && enrollments[e.beneficiaryId] == nil
+        for e in day.enrollments
+        where serviceIDs.contains(e.serviceId) && e.siteId == site.id && enrollments[e.beneficiaryId] == nil
             && services.first(where: { $0.id == e.serviceId })?.isOptionDay(date, option: e.option(on: date)) ?? true {
             enrollments[e.beneficiaryId] = e
         }
-        let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let diets = Dictionary(data.diets.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let classNames = Dictionary(data.classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        var marks: [String: (status: String, time: LocalTime?, period: Bool)] = [:]
-        for row in try db.fetchAll("""
-            SELECT a.beneficiary_id, a.status, a.time, o.type FROM attendance a LEFT JOIN op o ON o.id = a.op_id WHERE a.business_date = ?
-            """, [date.description]) {
-            let child: String = try row[0]
-            guard enrollments[child] != nil else { continue }
-            marks[child] = (try row[1], (try row[2] as String?).flatMap { LocalTime($0) }, (try row[3] as String?) == "absence_period_recorded")
-        }
-        var rollCalls: Set<String> = []
-        for row in try db.fetchAll("""
-            SELECT DISTINCT class_id FROM op WHERE business_date = ? AND type = 'attendance_marked' AND merge_status != 'rejected'
-                AND device_id != ? AND class_id IS NOT NULL
-            """, [date.description, OperatorOps.deviceID]) {
-            rollCalls.insert(try row[0])
-        }
+        let (children, diets, classNames, rollCalls) = (day.children, day.diets, day.classNames, day.rollCalls)
+        let marks = day.marks.filter { enrollments[$0.key] != nil }
         // A meal service's cut-off decides an early exit; the site's count cut-off when the service has none.
         let exitCutoff = services.compactMap(\.cutoff).min() ?? site.mealCountCutoff
         var lines: [String: (enrolled: Int, absent: Int, away: Int, meals: Int)] = [:]

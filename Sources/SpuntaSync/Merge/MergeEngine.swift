@@ -41,8 +41,8 @@ public enum MergeEngine {
     ) throws -> [String: MergeStatus] {
         var keys: Set<MergeKey> = []
         var candidates = refused
+        try insert(db, ops, receivedMs: receivedMs, now: now)
         for incoming in ops {
-            try insert(db, incoming, receivedMs: receivedMs, now: now)
             keys.formUnion(MergeKey.keys(of: incoming.op))
             if case .void(let v) = incoming.op.body {
                 candidates.append(v.targetOpId)
@@ -104,18 +104,19 @@ public enum MergeEngine {
 
     /// Stores an op refused by validation, so that nothing a device recorded is lost from the audit trail.
     public static func recordRejected(_ db: Database, _ incoming: Incoming, code: String, message: String, receivedMs: Int64) throws {
-        try insertRow(db, incoming, receivedMs: receivedMs, status: .rejected, logSeq: nil)
+        try insertRows(db, [(incoming, .rejected, nil)], receivedMs: receivedMs)
         try db.run("UPDATE op SET reject_code = ?, reject_message = ? WHERE id = ?", [code, message, incoming.op.id])
     }
 
-    private static func insert(_ db: Database, _ incoming: Incoming, receivedMs: Int64, now: Date) throws {
-        if case .void = incoming.op.body {
-            // Published only once checked against its target (`releaseHeldVoids`).
-            try insertRow(db, incoming, receivedMs: receivedMs, status: .held, logSeq: nil)
-            return
-        }
-        let seq = try ChangeLog.record(db, entity: "op", id: incoming.op.id, action: .upsert, keys: incoming.keys, at: now)
-        try insertRow(db, incoming, receivedMs: receivedMs, status: .applied, logSeq: seq)
+    /// Stores new ops: a void `held` (published only once checked against its target, `releaseHeldVoids`), any other
+    /// `applied` with its change-log entry.
+    private static func insert(_ db: Database, _ ops: [Incoming], receivedMs: Int64, now: Date) throws {
+        let published = ops.filter { if case .void = $0.op.body { return false } else { return true } }
+        let seqs = try ChangeLog.record(db, published.map { ChangeLog.Entry(entity: "op", id: $0.op.id, keys: $0.keys) }, at: now)
+        let seqByID = Dictionary(zip(published.map(\.op.id), seqs), uniquingKeysWith: { first, _ in first })
+        try insertRows(db, ops.map { incoming in
+            seqByID[incoming.op.id].map { (incoming, .applied, $0) } ?? (incoming, .held, nil)
+        }, receivedMs: receivedMs)
     }
 
     /// Checks the held voids whose target is among `targets` and is stored now: each becomes `applied` or
@@ -160,7 +161,28 @@ public enum MergeEngine {
         return keys
     }
 
-    private static func insertRow(_ db: Database, _ incoming: Incoming, receivedMs: Int64, status: MergeStatus, logSeq: Int64?) throws {
+    /// How many values an op row has.
+    private static let opRowWidth = 26
+
+    /// Inserts the rows of `ops`, up to 64 per statement.
+    private static func insertRows(_ db: Database, _ ops: [(incoming: Incoming, status: MergeStatus, logSeq: Int64?)], receivedMs: Int64) throws {
+        for chunk in ChangeLog.chunks(ops.count) {
+            var arguments: StatementArguments = []
+            arguments.reserveCapacity(opRowWidth * chunk.count)
+            for (incoming, status, logSeq) in ops[chunk] {
+                arguments += values(incoming, receivedMs: receivedMs, status: status, logSeq: logSeq)
+            }
+            try db.run("""
+                INSERT INTO op (id, device_id, instance, seq, hlc, wall_time_ms, business_date, type, beneficiary_id, service_id,
+                    site_id, class_id, route_id, stop_id, direction, status, time, absence_date, card_id, target_op_id, body,
+                    received_ms, merge_status, log_seq, scope_flag, absence_to)
+                VALUES
+                """ + ChangeLog.rows(chunk.count, "(" + Array(repeating: "?", count: opRowWidth).joined(separator: ", ") + ")"), arguments)
+        }
+    }
+
+    /// The values of an op's row, in the order `insertRows` names its columns.
+    private static func values(_ incoming: Incoming, receivedMs: Int64, status: MergeStatus, logSeq: Int64?) -> StatementArguments {
         let op = incoming.op
         var b: String?, service: String?, site: String?, cls: String?, route: String?, stop: String?, dir: String?
         var attendance: String?, time: String?, absence: String?, absenceTo: String?, card: String?, target: String?
@@ -180,16 +202,11 @@ public enum MergeEngine {
         case .rideClosed(let r):
             route = r.routeId; dir = r.direction.rawValue
         }
-        try db.run("""
-            INSERT INTO op (id, device_id, instance, seq, hlc, wall_time_ms, business_date, type, beneficiary_id, service_id,
-                site_id, class_id, route_id, stop_id, direction, status, time, absence_date, card_id, target_op_id, body,
-                received_ms, merge_status, log_seq, scope_flag, absence_to)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [
-                op.id, op.deviceId, op.instance, op.seq, op.hlc.rawValue, op.wallTimeMs, op.businessDate.description,
-                op.type.rawValue, b, service, site, cls, route, stop, dir, attendance, time, absence, card, target,
-                incoming.json, receivedMs, status.rawValue, logSeq, incoming.flag?.rawValue, absenceTo,
-            ])
+        return [
+            op.id, op.deviceId, op.instance, op.seq, op.hlc.rawValue, op.wallTimeMs, op.businessDate.description,
+            op.type.rawValue, b, service, site, cls, route, stop, dir, attendance, time, absence, card, target,
+            incoming.json, receivedMs, status.rawValue, logSeq, incoming.flag?.rawValue, absenceTo,
+        ]
     }
 
     static func load(_ db: Database, id: String) throws -> StoredOp? {
@@ -199,48 +216,131 @@ public enum MergeEngine {
     // MARK: Recomputing facts
 
     /// Re-derives the given facts and the cross-checks of their children and days, in a fixed order.
+    ///
+    /// The ops of every child and day the facts concern are read first, a few hundred days per query, instead of
+    /// one query per fact: each op belongs to one fact, and only that fact's recomputation changes its status, so
+    /// what was read stays true until the op's own fact is recomputed.
     static func recompute(_ db: Database, keys: Set<MergeKey>, now: Date) throws {
         var days: Set<ChildDay> = []
+        var read: Set<ChildDay> = []
+        for key in keys {
+            switch key {
+            case .attendance(let day): read.insert(day)
+            case .meal(let b, _, let d), .ride(let b, _, let d, _): read.insert(ChildDay(beneficiaryId: b, date: d))
+            case .justification: break
+            }
+        }
+        var dayOps = try DayOps(db, days: read)
+        var subjects: [(ConflictStore.Kind, String)] = []
+        for key in keys {
+            switch key {
+            case .attendance(let day): subjects.append((.attendanceDisagreement, day.subject))
+            case .ride(let b, let r, let d, let dir):
+                let subject = RideChecks.subject(b, r, d, dir)
+                subjects += [(.boardedNotAlighted, subject), (.rideNotEnrolled, subject)]
+            case .meal, .justification: break
+            }
+        }
+        try dayOps.readOpenConflicts(db, subjects)
         for key in keys.sorted() {
             switch key {
             case .attendance(let day):
-                try recomputeAttendance(db, day, now: now)
+                try recomputeAttendance(db, day, dayOps, now: now)
                 days.insert(day)
             case .justification(let absence):
                 try recomputeJustification(db, absence)
             case .meal(let b, let s, let d):
-                try recomputeMeal(db, beneficiary: b, service: s, date: d)
+                try recomputeMeal(db, beneficiary: b, service: s, date: d, dayOps)
                 days.insert(ChildDay(beneficiaryId: b, date: d))
             case .ride(let b, let r, let d, let dir):
-                try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, now: now)
+                try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, dayOps, now: now)
             }
         }
-        for day in days.sorted() {
-            try crossCheckAbsentButAte(db, day, now: now)
+        try crossCheckAbsentButAte(db, days: days.sorted(), now: now)
+    }
+
+    /// The ops of some children's days that are not refused, each with whether an accepted void targets it.
+    struct DayOps {
+        private var byDay: [ChildDay: [(op: StoredOp, voided: Bool)]] = [:]
+
+        init(_ db: Database, days: Set<ChildDay>) throws {
+            let all = days.sorted()
+            for start in stride(from: 0, to: all.count, by: 400) {
+                let chunk = all[start..<min(all.count, start + 400)]
+                let (values, arguments) = MergeEngine.values(of: chunk)
+                // Each (child, day) pair is looked up in `op_subject`, as one query per day would (a join from the
+                // list: `(a, b) IN (VALUES …)` would scan the table).
+                for row in try db.fetchAll("""
+                    SELECT \(StoredOp.columns(of: "op")),
+                        EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
+                    FROM \(values) AS d CROSS JOIN op ON op.beneficiary_id = d.column1 AND op.business_date = d.column2
+                    WHERE op.merge_status != 'rejected'
+                    """, arguments) {
+                    let op = try StoredOp(row: row)
+                    guard let child = op.beneficiaryId else { continue }
+                    byDay[ChildDay(beneficiaryId: child, date: op.businessDate), default: []].append((op, try row[StoredOp.columnCount]))
+                }
+                for day in chunk where byDay[day] == nil { byDay[day] = [] }
+            }
         }
+
+        /// The conflicts looked up beforehand (`kind|subject`), and those of them open.
+        private var looked: Set<String> = []
+        private var open: Set<String> = []
+
+        /// Reads which of these conflicts are open: the merge settles the conflicts of every fact it recomputes, and
+        /// almost none is open. Looked up by kind and subject (`+status`: not through the index of open conflicts,
+        /// which would read them all).
+        mutating func readOpenConflicts(_ db: Database, _ conflicts: [(ConflictStore.Kind, String)]) throws {
+            let kinds = Array(Set(conflicts.map(\.0.rawValue))).sorted()
+            let subjects = Array(Set(conflicts.map(\.1))).sorted()
+            for start in stride(from: 0, to: subjects.count, by: 400) {
+                let chunk = subjects[start..<min(subjects.count, start + 400)]
+                let length = [1, 8, 64, 400].first { $0 >= chunk.count } ?? chunk.count
+                let arguments: StatementArguments = kinds + Array(chunk) + Array(repeating: nil, count: length - chunk.count)
+                for row in try db.fetchAll("""
+                    SELECT kind, subject FROM conflict WHERE +status = 'open'
+                        AND kind IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))
+                        AND subject IN (\(Array(repeating: "?", count: length).joined(separator: ", ")))
+                    """, arguments) {
+                    open.insert("\(try row[0] as String)|\(try row[1] as String)")
+                }
+            }
+            for (kind, subject) in conflicts { looked.insert("\(kind.rawValue)|\(subject)") }
+        }
+
+        /// Whether the conflict may be open: it was, or it was not looked up.
+        func mayBeOpen(_ kind: ConflictStore.Kind, _ subject: String) -> Bool {
+            let key = "\(kind.rawValue)|\(subject)"
+            return open.contains(key) || !looked.contains(key)
+        }
+
+        /// The ops of a day read beforehand, or nil if the day was not among those read.
+        subscript(_ day: ChildDay) -> [(op: StoredOp, voided: Bool)]? { byDay[day] }
     }
 
     /// The live ops of one child and day (by business date) that `include` keeps, voids excluded; those an accepted
-    /// void targets are marked voided. Whether each is voided comes with it, in the same query: the merge runs this
-    /// for every op it receives.
+    /// void targets are marked voided. Whether each is voided comes with it, in the same query.
     private static func liveOps(
-        _ db: Database, beneficiary: String, date: LocalDate, _ include: (StoredOp) -> Bool
+        _ db: Database, beneficiary: String, date: LocalDate, _ dayOps: DayOps, _ include: (StoredOp) -> Bool
     ) throws -> [StoredOp] {
+        let day = ChildDay(beneficiaryId: beneficiary, date: date)
+        let ops = try dayOps[day] ?? DayOps(db, days: [day])[day] ?? []
         var result: [StoredOp] = []
-        for row in try db.fetchAll("""
-            SELECT \(StoredOp.columns),
-                EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
-            FROM op WHERE beneficiary_id = ? AND business_date = ? AND merge_status != 'rejected'
-            """, [beneficiary, date.description]) {
-            let op = try StoredOp(row: row)
-            guard include(op) else { continue }
-            if try row[StoredOp.columnCount] as Bool {
+        for (op, voided) in ops where include(op) {
+            if voided {
                 try setStatus(db, op, .voided)
             } else {
                 result.append(op)
             }
         }
         return result
+    }
+
+    /// Settles a conflict of a fact being recomputed, unless it was read beforehand as not open (nothing to delete).
+    private static func settle(_ db: Database, _ kind: ConflictStore.Kind, _ subject: String, _ dayOps: DayOps, now: Date) throws {
+        guard dayOps.mayBeOpen(kind, subject) else { return }
+        try ConflictStore.settle(db, kind: kind, subject: subject, at: now)
     }
 
     /// Whether a void checked against the op and accepted (`applied`: neither held nor refused) targets it.
@@ -275,8 +375,8 @@ public enum MergeEngine {
         }
     }
 
-    static func recomputeAttendance(_ db: Database, _ day: ChildDay, now: Date) throws {
-        let marks = try liveOps(db, beneficiary: day.beneficiaryId, date: day.date) { $0.type == .attendanceMarked }
+    static func recomputeAttendance(_ db: Database, _ day: ChildDay, _ dayOps: DayOps, now: Date) throws {
+        let marks = try liveOps(db, beneficiary: day.beneficiaryId, date: day.date, dayOps) { $0.type == .attendanceMarked }
         let register = MergeRules.register(marks.map(\.fact))
         guard let winner = register.winner, let status = winner.status, let classID = winner.classId else {
             if let period = try absencePeriod(db, beneficiary: day.beneficiaryId, date: day.date), let classID = period.classId {
@@ -289,7 +389,7 @@ public enum MergeEngine {
             } else {
                 try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description])
             }
-            try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: day.subject, at: now)
+            try settle(db, .attendanceDisagreement, day.subject, dayOps, now: now)
             return
         }
         try db.run("""
@@ -312,7 +412,7 @@ public enum MergeEngine {
                 details: details, at: now
             )
         } else {
-            try ConflictStore.settle(db, kind: .attendanceDisagreement, subject: day.subject, at: now)
+            try settle(db, .attendanceDisagreement, day.subject, dayOps, now: now)
         }
         try setStatuses(db, marks, register.statuses(conflictOpen: open))
     }
@@ -349,8 +449,8 @@ public enum MergeEngine {
         try setStatuses(db, marks, decision.statuses)
     }
 
-    static func recomputeMeal(_ db: Database, beneficiary: String, service: String, date: LocalDate) throws {
-        let scans = try liveOps(db, beneficiary: beneficiary, date: date) { $0.isMeal && $0.serviceId == service }
+    static func recomputeMeal(_ db: Database, beneficiary: String, service: String, date: LocalDate, _ dayOps: DayOps) throws {
+        let scans = try liveOps(db, beneficiary: beneficiary, date: date, dayOps) { $0.isMeal && $0.serviceId == service }
         let decision = MergeRules.meal(scans.map(\.fact), service: service)
         guard let billed = decision.kept, let site = billed.siteId else {
             try db.run("DELETE FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date = ?",
@@ -366,9 +466,9 @@ public enum MergeEngine {
     }
 
     static func recomputeRide(
-        _ db: Database, beneficiary: String, route: String, date: LocalDate, direction: Direction, now: Date
+        _ db: Database, beneficiary: String, route: String, date: LocalDate, direction: Direction, _ dayOps: DayOps, now: Date
     ) throws {
-        let all = try liveOps(db, beneficiary: beneficiary, date: date) {
+        let all = try liveOps(db, beneficiary: beneficiary, date: date, dayOps) {
             ($0.type == .boarding || $0.type == .alighting) && $0.routeId == route && $0.direction == direction
         }
         let ride = MergeRules.ride(all.map(\.fact), route: route, direction: direction)
@@ -391,7 +491,7 @@ public enum MergeEngine {
         try setStatuses(db, all, ride.boarding.statuses.merging(ride.alighting.statuses) { first, _ in first })
         let subject = RideChecks.subject(beneficiary, route, date, direction)
         if alighting != nil {
-            try ConflictStore.settle(db, kind: .boardedNotAlighted, subject: subject, at: now)
+            try settle(db, .boardedNotAlighted, subject, dayOps, now: now)
         }
         // A child aboard who is not on the route's list that day: kept, for the office to decide (and to bill or not).
         if all.contains(where: { $0.scopeFlag == .notEnrolled }) {
@@ -400,34 +500,64 @@ public enum MergeEngine {
                 details: ["route_id": route, "direction": direction.rawValue], at: now
             )
         } else {
-            try ConflictStore.settle(db, kind: .rideNotEnrolled, subject: subject, at: now)
+            try settle(db, .rideNotEnrolled, subject, dayOps, now: now)
         }
     }
 
+    /// `(VALUES (?, ?), …)` of the children and days, with their arguments; padded with pairs of NULLs (which match
+    /// nothing) to one of a few lengths, so that the connection keeps a few statements prepared rather than one per length.
+    static func values(of days: ArraySlice<ChildDay>) -> (sql: String, arguments: StatementArguments) {
+        let length = [1, 8, 64, 400].first { $0 >= days.count } ?? days.count
+        var arguments: StatementArguments = []
+        arguments.reserveCapacity(2 * length)
+        for day in days { arguments += [day.beneficiaryId, day.date.description] }
+        arguments += Array(repeating: nil, count: 2 * (length - days.count))
+        return ("(VALUES " + Array(repeating: "(?, ?)", count: length).joined(separator: ", ") + ")", arguments)
+    }
+
     /// Absent in the register but a meal was recorded the same day: a person must decide which is true.
-    static func crossCheckAbsentButAte(_ db: Database, _ day: ChildDay, now: Date) throws {
-        // The day's mark and whether a conflict is open, in one query: almost always no absence, no conflict, nothing to write.
-        let state = try db.fetchOne("""
-            SELECT (SELECT status FROM attendance WHERE beneficiary_id = ? AND business_date = ?),
-                (SELECT op_id FROM attendance WHERE beneficiary_id = ? AND business_date = ?),
-                EXISTS (SELECT 1 FROM conflict WHERE kind = ? AND subject = ? AND status = 'open')
-            """, [day.beneficiaryId, day.date.description, day.beneficiaryId, day.date.description,
-                  ConflictStore.Kind.absentButAte.rawValue, day.subject])
-        let register = try (state?[0] as String?).flatMap { AttendanceStatus(rawValue: $0) }
-        let markOp: String? = try state?[1]
-        let open: Bool = try state?[2] ?? false
-        // Only a child marked absent can have eaten in contradiction: the meal is looked up for those alone.
-        let meal: String? = register != .absent ? nil : try db.scalar(
-            "SELECT op_id FROM meal WHERE beneficiary_id = ? AND business_date = ? ORDER BY service_id LIMIT 1",
-            [day.beneficiaryId, day.date.description]
-        )
-        if let markOp, let meal, MergeRules.absentButAte(register: register, ate: true) {
-            try ConflictStore.raise(
-                db, kind: .absentButAte, subject: day.subject, beneficiary: day.beneficiaryId, date: day.date,
-                details: ["attendance_op_id": markOp, "meal_op_id": meal], at: now
-            )
-        } else if open {
-            try ConflictStore.settle(db, kind: .absentButAte, subject: day.subject, at: now)
+    ///
+    /// The days' marks and open conflicts are read a few hundred days per query: almost always no absence, no
+    /// conflict, nothing to write.
+    static func crossCheckAbsentButAte(_ db: Database, days: [ChildDay], now: Date) throws {
+        let kind = ConflictStore.Kind.absentButAte.rawValue
+        for start in stride(from: 0, to: days.count, by: 400) {
+            let chunk = days[start..<min(days.count, start + 400)]
+            let (values, pairs) = values(of: chunk)
+            var marks: [ChildDay: (status: AttendanceStatus?, op: String)] = [:]
+            for row in try db.fetchAll("""
+                SELECT a.beneficiary_id, a.business_date, a.status, a.op_id
+                FROM \(values) AS d CROSS JOIN attendance a ON a.beneficiary_id = d.column1 AND a.business_date = d.column2
+                """, pairs) {
+                guard let date = LocalDate(try row[1] as String) else { continue }
+                marks[ChildDay(beneficiaryId: try row[0], date: date)] = (AttendanceStatus(rawValue: try row[2]), try row[3])
+            }
+            var subjects: StatementArguments = [kind]
+            for day in chunk { subjects.append(day.subject) }
+            subjects += Array(repeating: nil, count: pairs.count / 2 - chunk.count)
+            var open: Set<String> = []
+            for row in try db.fetchAll("""
+                SELECT subject FROM conflict WHERE kind = ? AND status = 'open'
+                    AND subject IN (\(Array(repeating: "?", count: subjects.count - 1).joined(separator: ", ")))
+                """, subjects) {
+                open.insert(try row[0])
+            }
+            for day in chunk {
+                let mark = marks[day]
+                // Only a child marked absent can have eaten in contradiction: the meal is looked up for those alone.
+                let meal: String? = mark?.status != .absent ? nil : try db.scalar(
+                    "SELECT op_id FROM meal WHERE beneficiary_id = ? AND business_date = ? ORDER BY service_id LIMIT 1",
+                    [day.beneficiaryId, day.date.description]
+                )
+                if let markOp = mark?.op, let meal, MergeRules.absentButAte(register: mark?.status, ate: true) {
+                    try ConflictStore.raise(
+                        db, kind: .absentButAte, subject: day.subject, beneficiary: day.beneficiaryId, date: day.date,
+                        details: ["attendance_op_id": markOp, "meal_op_id": meal], at: now
+                    )
+                } else if open.contains(day.subject) {
+                    try ConflictStore.settle(db, kind: .absentButAte, subject: day.subject, at: now)
+                }
+            }
         }
     }
 }

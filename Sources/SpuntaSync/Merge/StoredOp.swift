@@ -1,3 +1,4 @@
+import Foundation
 import SpuntaDomain
 import SpuntaProtocol
 import SpuntaStore
@@ -24,6 +25,11 @@ struct StoredOp {
         id, device_id, hlc, type, business_date, beneficiary_id, service_id, site_id, class_id, route_id, stop_id,
         direction, status, time, absence_date, target_op_id, merge_status, scope_flag, wall_time_ms, absence_to
         """
+    /// `columns` qualified by a table's alias, for a query that joins the `op` table to others.
+    static func columns(of alias: String) -> String {
+        columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
+    }
+
     /// How many columns `columns` names: a query may read more after them. Counted from the list, so that a column
     /// added to it can never shift what such a query reads next.
     static let columnCount = columns.split(separator: ",").count

@@ -127,12 +127,10 @@ public struct PullService {
         var budget = limit
         while phase < Self.phases.count, budget > 0 {
             let ids = try projector.candidates(Self.phases[phase], after: last, limit: budget)
-            for id in ids {
-                if let record = try projector.project(Self.phases[phase], id) {
-                    changes.append(.upsert(record))
-                }
-                last = id
+            for record in try projector.project(Self.phases[phase], ids: ids) {
+                if let record { changes.append(.upsert(record)) }
             }
+            last = ids.last ?? last
             budget -= ids.count
             if budget > 0 {
                 phase += 1

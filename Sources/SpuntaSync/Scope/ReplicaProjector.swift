@@ -142,6 +142,81 @@ public struct ReplicaProjector {
         }
     }
 
+    /// `project` of each of `ids`, in order, with the same answers, reading children, enrollments and cards a page
+    /// at a time (a few queries per page instead of a few per record: a first sync projects thousands of them).
+    public func project(_ entity: ReplicaEntity, ids: [String]) throws -> [ReplicaRecord?] {
+        switch entity {
+        case .beneficiaries:
+            let children = try Beneficiary.live(db, ids: try inScope(ids))
+            let sites = try SchoolClass.live(db, ids: Array(Set(children.values.compactMap(\.classId))))
+            let plans = scope.role == .bus ? [:] : try emergencyPlans(Array(children.keys))
+            return ids.map { id in
+                children[id].map { child in
+                    .beneficiary(ReplicaBeneficiary(
+                        id: id, surname: child.surname, givenName: child.givenName, classId: child.classId, classFrom: child.classFrom,
+                        classTo: child.classTo, emergencyPlan: plans[id], classSiteId: child.classId.flatMap { sites[$0]?.siteId }
+                    ))
+                }
+            }
+        case .enrollments:
+            let enrollments = try Enrollment.live(db, ids: ids)
+            let children = Set(try inScope(Array(Set(enrollments.values.map(\.beneficiaryId)))))
+            var meals: [String: Bool] = [:]
+            return try ids.map { id in
+                guard let e = enrollments[id], children.contains(e.beneficiaryId) else { return nil }
+                switch scope.role {
+                case .teacher: break
+                case .canteen: guard let site = e.siteId, scope.siteIDs.contains(site) else { return nil }
+                case .bus: guard let route = e.routeId, scope.routeIDs.contains(route) else { return nil }
+                }
+                if scope.role == .canteen && meals[e.serviceId] == nil { meals[e.serviceId] = try servesMeals(e.serviceId) }
+                return .enrollment(ReplicaEnrollment(
+                    id: id, beneficiaryId: e.beneficiaryId, serviceId: e.serviceId, siteId: e.siteId,
+                    dietId: meals[e.serviceId] == true ? e.dietId : nil, routeId: e.routeId,
+                    outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate,
+                    schoolId: e.schoolId
+                ))
+            }
+        case .cards:
+            guard scope.role != .teacher else { return ids.map { _ in nil } }
+            let cards = try Card.live(db, ids: ids)
+            let children = Set(try inScope(Array(Set(cards.values.map(\.beneficiaryId)))))
+            return ids.map { id in cards[id].flatMap { children.contains($0.beneficiaryId) ? .card($0) : nil } }
+        default:
+            return try ids.map { try project(entity, $0) }
+        }
+    }
+
+    /// Those of the children `ids` that are live and in the scope (`beneficiaryInScope` for a page of them).
+    private func inScope(_ ids: [String]) throws -> [String] {
+        let (condition, args) = childCondition()
+        var result: [String] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let (list, listArgs) = Self.inList(Array(ids[start..<min(ids.count, start + 500)]))
+            result += try db.makeStatement("SELECT b.id FROM beneficiary b WHERE b.id IN \(list) AND b.deleted = 0 AND \(condition)")
+                .fetchAll(listArgs + args).map { try $0[0] as String }
+        }
+        return result
+    }
+
+    /// `emergencyPlan` of each of `children` that has one.
+    private func emergencyPlans(_ children: [String]) throws -> [String: String] {
+        let kinds = Self.inList(Service.Kind.allCases.filter(\.servesMeals).map(\.rawValue))
+        var plans: [String: [String]] = [:]
+        for start in stride(from: 0, to: children.count, by: 500) {
+            let (list, args) = Self.inList(Array(children[start..<min(children.count, start + 500)]))
+            for row in try db.makeStatement("""
+                SELECT DISTINCT e.beneficiary_id, d.emergency_plan FROM enrollment e JOIN diet d ON d.id = e.diet_id AND d.deleted = 0
+                    JOIN service s ON s.id = e.service_id AND s.deleted = 0
+                WHERE e.beneficiary_id IN \(list) AND e.deleted = 0 AND d.severe_allergy = 1 AND s.kind IN \(kinds.sql)
+                ORDER BY 1, 2
+                """).fetchAll(args + kinds.args) {
+                plans[try row[0] as String, default: []].append(try row[1])
+            }
+        }
+        return plans.mapValues { $0.joined(separator: " ") }
+    }
+
     /// The emergency plans of the child's severe allergies, as `MasterDataSet.emergencyPlan(of:)` reads them.
     private func emergencyPlan(_ child: String) throws -> String? {
         let kinds = Self.inList(Service.Kind.allCases.filter(\.servesMeals).map(\.rawValue))
