@@ -144,8 +144,10 @@ public final class GroupCommitWriter: Sendable {
             for job in jobs { job.fail(error) }
             return
         }
+        // The commit is counted and announced before anyone is answered: whoever reads the metrics after an answer
+        // sees the transaction that answer waited for.
+        onCommit(keys, head, jobs.count)
         for (job, error) in failures { job.fail(error) }
         for done in completions { done() }
-        onCommit(keys, head, jobs.count)
     }
 }
