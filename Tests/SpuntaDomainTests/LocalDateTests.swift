@@ -13,6 +13,21 @@ struct LocalDateTests {
         if let date { #expect(date.description == text) }
     }
 
+    @Test("writes every date of a span as ISO and as Italians do, zero-padded, matching the parts")
+    func writing() throws {
+        var date = try #require(LocalDate("0999-12-25"))
+        #expect(date.description == "0999-12-25")
+        #expect(date.italian == "25/12/0999")
+        date = try #require(LocalDate("2026-01-01"))
+        for _ in 0..<800 {
+            let iso = String(format: "%04d-%02d-%02d", date.year, date.month, date.day)
+            #expect(date.description == iso)
+            #expect(date.italian == String(format: "%02d/%02d/%04d", date.day, date.month, date.year))
+            #expect(LocalDate(date.description) == date)
+            date = date.adding(days: 1)
+        }
+    }
+
     @Test("day numbers round-trip and weekdays are right")
     func dayNumbers() throws {
         let epoch = try #require(LocalDate("1970-01-01"))

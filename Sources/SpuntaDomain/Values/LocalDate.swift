@@ -84,29 +84,39 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// `2026-10-25`. Written by hand: this runs for every op merged, and `String(format:)` is slow on Linux.
     public var description: String {
-        Self.text([(year, 4), (month, 2), (day, 2)], separator: "-")
+        Self.text((year, 4), (month, 2), (day, 2), separator: UInt8(ascii: "-"))
     }
 
     /// `25/10/2026`, as Italians write it.
     public var italian: String {
-        Self.text([(day, 2), (month, 2), (year, 4)], separator: "/")
+        Self.text((day, 2), (month, 2), (year, 4), separator: UInt8(ascii: "/"))
     }
 
-    /// Zero-padded numbers of the given widths, joined by `separator`.
-    private static func text(_ fields: [(value: Int, width: Int)], separator: Character) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(10)
-        for (index, field) in fields.enumerated() {
-            if index > 0, let ascii = separator.asciiValue { bytes.append(ascii) }
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(48, count: field.width))
-            var value = field.value
-            for position in stride(from: start + field.width - 1, through: start, by: -1) {
-                bytes[position] = UInt8(48 + value % 10)
-                value /= 10
+    /// Three zero-padded numbers of the given widths, joined by `separator`. Written in place into a string of ten
+    /// bytes, which Swift keeps inline: billing writes a date for every child and day of a month, and building
+    /// an array for each was a tenth of its time.
+    private static func text(
+        _ first: (value: Int, width: Int), _ second: (value: Int, width: Int), _ third: (value: Int, width: Int), separator: UInt8
+    ) -> String {
+        String(unsafeUninitializedCapacity: first.width + second.width + third.width + 2) { buffer in
+            var end = 0
+            func put(_ field: (value: Int, width: Int)) {
+                var value = field.value
+                for position in stride(from: end + field.width - 1, through: end, by: -1) {
+                    buffer[position] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+                end += field.width
             }
+            put(first)
+            buffer[end] = separator
+            end += 1
+            put(second)
+            buffer[end] = separator
+            end += 1
+            put(third)
+            return end
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
