@@ -45,4 +45,52 @@ struct PageProjectionTests {
             #expect(inScope > 0)
         }
     }
+
+    /// Scopes whose children come from classes, from enrollments only (the nursery has no classes), from both, and
+    /// from a line serving two schools.
+    static let listingScopes: [(DeviceRole, [ScopeItem])] = scopes + [
+        (.canteen, [ScopeItem(kind: .site, id: "S04")]),
+        (.canteen, [ScopeItem(kind: .site, id: "S02"), ScopeItem(kind: .site, id: "S04")]),
+        (.bus, [ScopeItem(kind: .route, id: "L1"), ScopeItem(kind: .route, id: "L2")]),
+        (.teacher, [ScopeItem(kind: .class, id: "S01-1A"), ScopeItem(kind: .class, id: "S02-1A")]),
+    ]
+
+    @Test("a snapshot lists exactly the children the scope's membership test lets in, with their enrollments and cards",
+          arguments: 0..<7)
+    func listingMatchesMembership(_ which: Int) throws {
+        let f = try SyncFixture(.sample)
+        let (role, items) = Self.listingScopes[which]
+        try f.queue.write { db in
+            try db.run("UPDATE beneficiary SET deleted = 1 WHERE id IN (SELECT id FROM beneficiary ORDER BY id LIMIT 3)")
+        }
+        let scope = DeviceScope(deviceId: "D", role: role, items: items)
+        try f.queue.read { db in
+            let projector = ReplicaProjector(scope: scope, db: db)
+            let everyone = try db.fetchAll("SELECT id FROM beneficiary ORDER BY id").map { try $0[0] as String }
+            let members = try everyone.filter { try projector.beneficiaryInScope($0) }
+            /// The candidates of `entity`, page by page as a snapshot reads them (pages of 7 to cross page ends).
+            func listed(_ entity: ReplicaEntity) throws -> [String] {
+                var all: [String] = []
+                var last = ""
+                while true {
+                    let page = try projector.candidates(entity, after: last, limit: 7)
+                    all += page
+                    guard let end = page.last, page.count == 7 else { return all }
+                    last = end
+                }
+            }
+            #expect(try listed(.beneficiaries) == members)
+            #expect(!members.isEmpty && members.count < everyone.count)
+            let (list, args) = ReplicaProjector.inList(members)
+            if role != .teacher {
+                let cards = try db.fetchAll("SELECT id FROM card WHERE deleted = 0 AND beneficiary_id IN \(list) ORDER BY id", args)
+                    .map { try $0[0] as String }
+                #expect(try listed(.cards) == cards)
+            } else {
+                let enrollments = try db.fetchAll("SELECT id FROM enrollment WHERE deleted = 0 AND beneficiary_id IN \(list) ORDER BY id", args)
+                    .map { try $0[0] as String }
+                #expect(try listed(.enrollments) == enrollments)
+            }
+        }
+    }
 }
