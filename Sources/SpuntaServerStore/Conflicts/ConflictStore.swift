@@ -41,7 +41,7 @@ public enum ConflictStore {
         _ db: Database, kind: Kind, subject: String, beneficiary: String?, date: LocalDate?, details: [String: any Sendable],
         at now: Date
     ) throws -> Bool {
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys]), as: UTF8.self)
+        let json = try JSONObjectText.sortedText(details)
         if let row = try db.fetchOne("SELECT status, details FROM conflict WHERE kind = ? AND subject = ?", [kind.rawValue, subject]) {
             let status: String = try row[0]
             let oldDetails: String = try row[1]

@@ -8,10 +8,10 @@ public enum AuditLog {
     public static func record(
         _ db: Database, actor: String, action: String, subject: String, details: [String: any Sendable], at date: Date = Date()
     ) throws {
-        let data = try JSONSerialization.data(withJSONObject: details, options: [.sortedKeys])
+        let text = try JSONObjectText.sortedText(details)
         try db.run(
             "INSERT INTO audit_log (recorded_at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
-            [UTCTime.string(date, fractional: true), actor, action, subject, String(decoding: data, as: UTF8.self)]
+            [UTCTime.string(date, fractional: true), actor, action, subject, text]
         )
     }
 }

@@ -23,7 +23,7 @@ public enum JSONStringList {
 
     /// Appends one string, quoted and escaped. Working on UTF-8 bytes is safe: every byte that needs escaping is
     /// ASCII, and no byte of a multi-byte sequence is below 0x80.
-    private static func append(_ value: String, to bytes: inout [UInt8]) {
+    static func append(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
