@@ -43,7 +43,7 @@ public struct ReplicaStore {
             case .beneficiary(let b):
                 try db.run("INSERT OR REPLACE INTO beneficiary (\(ReplicaBeneficiary.columns)) VALUES (\(ReplicaBeneficiary.placeholders))", b.values)
             case .enrollment(let e):
-                try db.run("INSERT OR REPLACE INTO enrollment (\(ReplicaEnrollment.columns)) VALUES (\(ReplicaEnrollment.placeholders))", e.values)
+                try db.run("INSERT OR REPLACE INTO enrollment (\(ReplicaEnrollment.columns)) VALUES (\(ReplicaEnrollment.placeholders))", try e.values)
             case .card(let c):
                 try db.run("INSERT OR REPLACE INTO card (id, beneficiary_id, revoked_on) VALUES (?, ?, ?)",
                            [c.id, c.beneficiaryId, c.revokedOn?.description])
@@ -185,7 +185,10 @@ extension ReplicaBeneficiary {
 
 /// An enrollment in the replica's `enrollment` table: its columns, read and written here only.
 extension ReplicaEnrollment {
-    static let columns = "id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date, school_id"
+    static let columns = """
+        id, beneficiary_id, service_id, site_id, diet_id, route_id, outbound_stop_id, return_stop_id, start_date, end_date, school_id, \
+        option_id, option_changes
+        """
     static let placeholders = columns.split(separator: ",").map { _ in "?" }.joined(separator: ", ")
 
     init(row: Row) throws {
@@ -193,13 +196,17 @@ extension ReplicaEnrollment {
             id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
             routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7],
             startDate: LocalDate(try row[8] as String) ?? LocalDate(dayNumber: 0),
-            endDate: (try row[9] as String?).flatMap { LocalDate($0) }, schoolId: try row[10]
+            endDate: (try row[9] as String?).flatMap { LocalDate($0) }, schoolId: try row[10], optionId: try row[11],
+            optionChanges: try (row[12] as String?).map { try WireCoding.decode([Enrollment.OptionChange].self, from: Data($0.utf8)) } ?? []
         )
     }
 
     /// The values of `columns`, in order.
     var values: StatementArguments {
-        [id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, startDate.description, endDate?.description,
-         schoolId]
+        get throws {
+            [id, beneficiaryId, serviceId, siteId, dietId, routeId, outboundStopId, returnStopId, startDate.description, endDate?.description,
+             schoolId, optionId,
+             try optionChanges.isEmpty ? nil : String(decoding: WireCoding.encode(optionChanges), as: UTF8.self)]
+        }
     }
 }

@@ -56,6 +56,16 @@ public enum ClientMigrations {
                 UPDATE device SET cursor = NULL;
                 """)
         }
+        m.registerMigration("v10-enrollment-options") { db in
+            // The enrollment's tariff option and its dated changes (JSON, as on the wire), and the services' options
+            // inside their records: the door and the kitchen count expect a three-day pupil on the option's days
+            // only. Downloaded again at the next sync.
+            try db.execute("""
+                ALTER TABLE enrollment ADD COLUMN option_id TEXT;
+                ALTER TABLE enrollment ADD COLUMN option_changes TEXT;
+                UPDATE device SET cursor = NULL;
+                """)
+        }
         return m
     }
 }

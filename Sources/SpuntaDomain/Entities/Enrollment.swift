@@ -55,11 +55,21 @@ public struct Enrollment: Hashable, Sendable, Codable {
             self.from = from
             self.optionId = optionId
         }
+
+        enum CodingKeys: String, CodingKey {
+            case from, optionId = "option_id"
+        }
+
+        /// The option in force on `date`: the last of `changes` on or before it, else `start` (the option from the
+        /// enrollment's start). The one rule of the server's enrollments and of the device's replica.
+        public static func option(on date: LocalDate, start: String?, changes: [OptionChange]) -> String? {
+            changes.last { $0.from <= date }?.optionId ?? start
+        }
     }
 
     /// The option in force on `date`: the last change on or before it, else the option from the start.
     public func option(on date: LocalDate) -> String? {
-        optionChanges.last { $0.from <= date }?.optionId ?? optionId
+        OptionChange.option(on: date, start: optionId, changes: optionChanges)
     }
 
     public func isActive(on date: LocalDate) -> Bool {

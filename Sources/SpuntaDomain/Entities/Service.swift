@@ -17,11 +17,47 @@ public struct Service: Hashable, Sendable, Codable {
     /// For register-based charging: a child present at this hour is charged the meal (orario di cut-off).
     public var cutoff: LocalTime?
     /// Opzioni tariffarie: the ways of using the service an enrollment picks from (nursery full time or part time,
-    /// canteen five or three days a week), each priced by tariffs of its own. Billing's alone: not sent to devices.
+    /// canteen five or three days a week), each priced by tariffs of its own. Sent to devices too: the canteen door
+    /// and the device's kitchen count expect a three-day pupil on the option's days only, as billing and the caterer do.
     public var options: [Option] = []
 
     enum CodingKeys: String, CodingKey {
         case id, kind, name, billingMode = "billing_mode", chargeBasis = "charge_basis", yearId = "year_id", startDate = "start_date", endDate = "end_date", weekdays, siteIds = "site_ids", cutoff
+        case options
+    }
+
+    /// A service sent by a server (or kept by a device) from before options travelled has none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        name = try c.decode(String.self, forKey: .name)
+        billingMode = try c.decode(BillingMode.self, forKey: .billingMode)
+        chargeBasis = try c.decode(ChargeBasis.self, forKey: .chargeBasis)
+        yearId = try c.decode(String.self, forKey: .yearId)
+        startDate = try c.decode(LocalDate.self, forKey: .startDate)
+        endDate = try c.decode(LocalDate.self, forKey: .endDate)
+        weekdays = try c.decode([Int].self, forKey: .weekdays)
+        siteIds = try c.decode([String].self, forKey: .siteIds)
+        cutoff = try c.decodeIfPresent(LocalTime.self, forKey: .cutoff)
+        options = try c.decodeIfPresent([Option].self, forKey: .options) ?? []
+    }
+
+    /// A service without options goes on the wire as it always did.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(name, forKey: .name)
+        try c.encode(billingMode, forKey: .billingMode)
+        try c.encode(chargeBasis, forKey: .chargeBasis)
+        try c.encode(yearId, forKey: .yearId)
+        try c.encode(startDate, forKey: .startDate)
+        try c.encode(endDate, forKey: .endDate)
+        try c.encode(weekdays, forKey: .weekdays)
+        try c.encode(siteIds, forKey: .siteIds)
+        try c.encodeIfPresent(cutoff, forKey: .cutoff)
+        if !options.isEmpty { try c.encode(options, forKey: .options) }
     }
 
     public init(
@@ -54,6 +90,11 @@ public struct Service: Hashable, Sendable, Codable {
             self.id = id
             self.name = name
             self.weekdays = weekdays
+        }
+
+        /// "lun, mer, ven": the option's days as the canteen door names them; empty when it has no days of its own.
+        public var italianDays: String {
+            weekdays.sorted().compactMap { (1...7).contains($0) ? LocalDate.weekdayShortNames[$0 - 1] : nil }.joined(separator: ", ")
         }
     }
 

@@ -79,6 +79,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public static let weekdayNames = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
 
+    /// The days of the week shortened as Italians do in a list ("lun, mer, ven").
+    public static let weekdayShortNames = ["lun", "mar", "mer", "gio", "ven", "sab", "dom"]
+
     /// The month this date falls in.
     public var period: BillingPeriod { BillingPeriod(year: year, month: month)! }
 

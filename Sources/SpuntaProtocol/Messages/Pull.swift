@@ -220,7 +220,8 @@ public struct ReplicaBeneficiary: Codable, Sendable, Hashable {
     }
 }
 
-/// An enrollment as a device knows it: no tariff, no exemption; the diet only on canteen devices.
+/// An enrollment as a device knows it: no tariff, no exemption; the diet only on canteen devices; the option
+/// (opzione tariffaria) with its dated changes, so that the device expects a three-day pupil on the option's days only.
 public struct ReplicaEnrollment: Codable, Sendable, Hashable {
     public var id: String
     public var beneficiaryId: String
@@ -234,10 +235,15 @@ public struct ReplicaEnrollment: Codable, Sendable, Hashable {
     public var endDate: LocalDate?
     /// Transport: the child's school among the line's (absent: the school of the child's class).
     public var schoolId: String?
+    /// The service's option from the start (absent: none).
+    public var optionId: String?
+    /// Changes of option, each from its day on, in date order (absent: none).
+    public var optionChanges: [Enrollment.OptionChange]
 
     public init(
         id: String, beneficiaryId: String, serviceId: String, siteId: String?, dietId: String?, routeId: String?,
-        outboundStopId: String?, returnStopId: String?, startDate: LocalDate, endDate: LocalDate?, schoolId: String? = nil
+        outboundStopId: String?, returnStopId: String?, startDate: LocalDate, endDate: LocalDate?, schoolId: String? = nil,
+        optionId: String? = nil, optionChanges: [Enrollment.OptionChange] = []
     ) {
         self.schoolId = schoolId
         self.id = id
@@ -250,16 +256,60 @@ public struct ReplicaEnrollment: Codable, Sendable, Hashable {
         self.returnStopId = returnStopId
         self.startDate = startDate
         self.endDate = endDate
+        self.optionId = optionId
+        self.optionChanges = optionChanges
     }
 
     public func isActive(on date: LocalDate) -> Bool {
         startDate <= date && (endDate.map { date <= $0 } ?? true)
     }
 
+    /// The option in force on `date`, by the server's rule (`Enrollment.OptionChange.option`).
+    public func option(on date: LocalDate) -> String? {
+        Enrollment.OptionChange.option(on: date, start: optionId, changes: optionChanges)
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, beneficiaryId = "beneficiary_id", serviceId = "service_id", siteId = "site_id", dietId = "diet_id"
         case routeId = "route_id", outboundStopId = "outbound_stop_id", returnStopId = "return_stop_id"
         case startDate = "start_date", endDate = "end_date", schoolId = "school_id"
+        case optionId = "option_id", optionChanges = "option_changes"
+    }
+
+    /// An enrollment from a server that sends no options has none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        beneficiaryId = try c.decode(String.self, forKey: .beneficiaryId)
+        serviceId = try c.decode(String.self, forKey: .serviceId)
+        siteId = try c.decodeIfPresent(String.self, forKey: .siteId)
+        dietId = try c.decodeIfPresent(String.self, forKey: .dietId)
+        routeId = try c.decodeIfPresent(String.self, forKey: .routeId)
+        outboundStopId = try c.decodeIfPresent(String.self, forKey: .outboundStopId)
+        returnStopId = try c.decodeIfPresent(String.self, forKey: .returnStopId)
+        startDate = try c.decode(LocalDate.self, forKey: .startDate)
+        endDate = try c.decodeIfPresent(LocalDate.self, forKey: .endDate)
+        schoolId = try c.decodeIfPresent(String.self, forKey: .schoolId)
+        optionId = try c.decodeIfPresent(String.self, forKey: .optionId)
+        optionChanges = try c.decodeIfPresent([Enrollment.OptionChange].self, forKey: .optionChanges) ?? []
+    }
+
+    /// An enrollment without changes of option goes on the wire without the key.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(beneficiaryId, forKey: .beneficiaryId)
+        try c.encode(serviceId, forKey: .serviceId)
+        try c.encodeIfPresent(siteId, forKey: .siteId)
+        try c.encodeIfPresent(dietId, forKey: .dietId)
+        try c.encodeIfPresent(routeId, forKey: .routeId)
+        try c.encodeIfPresent(outboundStopId, forKey: .outboundStopId)
+        try c.encodeIfPresent(returnStopId, forKey: .returnStopId)
+        try c.encode(startDate, forKey: .startDate)
+        try c.encodeIfPresent(endDate, forKey: .endDate)
+        try c.encodeIfPresent(schoolId, forKey: .schoolId)
+        try c.encodeIfPresent(optionId, forKey: .optionId)
+        if !optionChanges.isEmpty { try c.encode(optionChanges, forKey: .optionChanges) }
     }
 }
 

@@ -25,8 +25,8 @@ public enum MasterDataStore {
         let serviceSites = try grouped(db, "SELECT service_id, site_id FROM service_site ORDER BY service_id, position") { row in
             try row[1] as String
         }
-        let options = try grouped(db, "SELECT service_id, id, name, weekdays FROM service_option ORDER BY service_id, position") { row in
-            Service.Option(id: try row[1], name: try row[2], weekdays: idList(try row[3]).compactMap { Int($0) })
+        let options = try grouped(db, "SELECT service_id, \(optionColumns) FROM service_option ORDER BY service_id, position") { row in
+            try option(row, at: 1)
         }
         return try Service.allLive(db).map { service in
             var service = service
@@ -54,6 +54,20 @@ public enum MasterDataStore {
     /// The sites of one service, in order.
     public static func sites(_ db: Database, service: String) throws -> [String] {
         try db.fetchAll("SELECT site_id FROM service_site WHERE service_id = ? ORDER BY position", [service]).map { try $0[0] as String }
+    }
+
+    /// The options of one service (opzioni tariffarie), in order.
+    public static func options(_ db: Database, service: String) throws -> [Service.Option] {
+        try db.fetchAll("SELECT \(optionColumns) FROM service_option WHERE service_id = ? ORDER BY position", [service]).map { row in
+            try option(row, at: 0)
+        }
+    }
+
+    /// A service option's columns, read by `option(_:at:)` from position `at` on.
+    private static let optionColumns = "id, name, weekdays"
+
+    private static func option(_ row: Row, at i: Int) throws -> Service.Option {
+        Service.Option(id: try row[i], name: try row[i + 1], weekdays: idList(try row[i + 2]).compactMap { Int($0) })
     }
 
     /// The live stops of one route, in order.

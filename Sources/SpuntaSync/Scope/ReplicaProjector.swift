@@ -97,6 +97,7 @@ public struct ReplicaProjector {
         case .services:
             guard var service = try Service.live(db, id: id) else { return nil }
             service.siteIds = try MasterDataStore.sites(db, service: id)
+            service.options = try MasterDataStore.options(db, service: id)
             return .service(service)
         case .classes:
             guard let schoolClass = try SchoolClass.live(db, id: id) else { return nil }
@@ -138,12 +139,7 @@ public struct ReplicaProjector {
             guard try beneficiaryInScope(e.beneficiaryId) else { return nil }
             // A diet is health data: only where the child eats, on the doors that serve the meal.
             let diet = try scope.role == .canteen && servesMeals(e.serviceId) ? e.dietId : nil
-            return .enrollment(ReplicaEnrollment(
-                id: id, beneficiaryId: e.beneficiaryId, serviceId: e.serviceId, siteId: e.siteId,
-                dietId: diet, routeId: e.routeId,
-                outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate,
-                schoolId: e.schoolId
-            ))
+            return .enrollment(replica(e, diet: diet))
         case .cards:
             guard scope.role != .teacher, let card = try Card.live(db, id: id), try beneficiaryInScope(card.beneficiaryId) else { return nil }
             return .card(card)
@@ -194,12 +190,7 @@ public struct ReplicaProjector {
                 case .bus: guard let route = e.routeId, scope.routeIDs.contains(route) else { return nil }
                 }
                 if scope.role == .canteen && meals[e.serviceId] == nil { meals[e.serviceId] = try servesMeals(e.serviceId) }
-                return .enrollment(ReplicaEnrollment(
-                    id: id, beneficiaryId: e.beneficiaryId, serviceId: e.serviceId, siteId: e.siteId,
-                    dietId: meals[e.serviceId] == true ? e.dietId : nil, routeId: e.routeId,
-                    outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate,
-                    schoolId: e.schoolId
-                ))
+                return .enrollment(replica(e, diet: meals[e.serviceId] == true ? e.dietId : nil))
             }
         case .cards:
             guard scope.role != .teacher else { return ids.map { _ in nil } }
@@ -209,6 +200,17 @@ public struct ReplicaProjector {
         default:
             return try ids.map { try project(entity, $0) }
         }
+    }
+
+    /// The enrollment as the device holds it, with `diet` (nil where the diet does not travel). The option and its
+    /// changes go where meals are counted (canteen doors, teachers' class counts), not to the bus.
+    private func replica(_ e: Enrollment, diet: String?) -> ReplicaEnrollment {
+        let options = scope.role != .bus
+        return ReplicaEnrollment(
+            id: e.id, beneficiaryId: e.beneficiaryId, serviceId: e.serviceId, siteId: e.siteId, dietId: diet, routeId: e.routeId,
+            outboundStopId: e.outboundStopId, returnStopId: e.returnStopId, startDate: e.startDate, endDate: e.endDate,
+            schoolId: e.schoolId, optionId: options ? e.optionId : nil, optionChanges: options ? e.optionChanges : []
+        )
     }
 
     /// Those of the children `ids` that are live and in the scope (`beneficiaryInScope` for a page of them).
