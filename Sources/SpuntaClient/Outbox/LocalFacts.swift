@@ -147,6 +147,13 @@ struct LocalFacts {
         return MergeRules.mealBooking(register: mark?.status, time: mark?.time, cutoff: service.cutoff, for: .kitchenCount).isBooked
     }
 
+    /// `expectsMeal` for a child enrolled by `enrollment` on `date`: only on a day of the enrollment's option (a
+    /// three-day canteen expects nobody on Tuesdays), by the rule billing and the caterer's count read
+    /// (`Service.isOptionDay`).
+    static func expectsMeal(_ facts: [Fact], service: Service, enrollment: ReplicaEnrollment, on date: LocalDate) -> Bool {
+        service.isOptionDay(date, option: enrollment.option(on: date)) && expectsMeal(facts, service: service)
+    }
+
     /// The meal of `service` the merge bills among the facts, nil when none: what makes a second scan a duplicate.
     static func meal(_ facts: [Fact], service: String) -> Fact? {
         guard case .duplicate(let billed) = MergeRules.mealScan(facts.map(\.op), service: service) else { return nil }

@@ -139,7 +139,9 @@ public enum DeviceReports {
     /// the names of those on a special diet (diets reach canteen devices only); on a teacher's device her classes'
     /// own count, without diets. A child is booked unless the register sends them out (absent, gone by the cut-off;
     /// a late entry counts in, as in the caterer's count: `MergeRules.mealBooking`); a child served is counted
-    /// whatever the register says. Days the service does not run (closing days, holidays) count nothing.
+    /// whatever the register says. Days the service does not run (closing days, holidays) count nothing, and a pupil
+    /// whose option has no meal that day (a three-day canteen on a Tuesday) is not counted unless served, as the
+    /// caterer's count leaves them out (`Service.isOptionDay`).
     public static func meals(_ db: Database, device: EnrolledDevice, date: LocalDate) throws -> [MealLine] {
         guard device.role != .bus else { throw ClientError.wrongRole(expected: "mensa o insegnante", actual: device.role.italian) }
         let replica = ReplicaStore(db)
@@ -165,9 +167,11 @@ public enum DeviceReports {
             }
             let all = try facts.facts(beneficiary: e.beneficiaryId, date: date)
             let served = LocalFacts.served(all, service: e.serviceId)
-            // A pupil not yet (or no longer) in their class that day is not at school: not counted at all.
-            guard served || ClassMembership.isAtSchool(child.membership, on: date) else { continue }
-            let out = !LocalFacts.expectsMeal(all, service: service)
+            // A pupil not yet (or no longer) in their class that day is not at school, and one whose option has no meal
+            // that day does not eat here: not counted at all.
+            guard served || (ClassMembership.isAtSchool(child.membership, on: date)
+                             && service.isOptionDay(date, option: e.option(on: date))) else { continue }
+            let out = !LocalFacts.expectsMeal(all, service: service, enrollment: e, on: date)
             let mark = LocalFacts.mark(all)
             let className = child.classId.flatMap { classes[$0] } ?? "-"
             let diet = withDiets ? (e.dietId.flatMap { diets[$0] } ?? MealLine.normal) : nil

@@ -5,7 +5,8 @@ import SpuntaStore
 
 /// The running count at the canteen door (conteggio dei pasti): served so far against expected, per class and in
 /// all. Expected is the children enrolled in a meal service at the door's sites that day, less those the register
-/// keeps away (the kitchen's rule, `spunta meals`, on the days the service runs: `Service.runs`); a child served
+/// keeps away and those whose option has no meal that day (the kitchen's rule, `spunta meals`, on the days the
+/// service runs: `Service.runs`; a three-day pupil on the option's days: `Service.isOptionDay`); a child served
 /// anyway counts as expected too, so served never exceeds expected. Served counts this door's meals and those the
 /// other doors synced.
 public struct CanteenCount: Encodable, Sendable, Equatable {
@@ -69,7 +70,7 @@ public struct CanteenCount: Encodable, Sendable, Equatable {
             let day = facts[e.beneficiaryId] ?? []
             let served = LocalFacts.served(day, service: e.serviceId)
             // A pupil not in their class that day (not started yet, or left) is not expected, unless served.
-            guard served || (LocalFacts.expectsMeal(day, service: service)
+            guard served || (LocalFacts.expectsMeal(day, service: service, enrollment: e, on: date)
                              && ClassMembership.isAtSchool(membership[e.beneficiaryId], on: date)) else { continue }
             let key = classOf[e.beneficiaryId] ?? nil
             var line = tally[key] ?? (0, 0)

@@ -44,6 +44,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
             case lowCredit = "low_credit"
             /// Prepaid credit below zero.
             case negativeCredit = "negative_credit"
+            /// A day outside the enrollment's option (a three-day pupil on a Tuesday): a meal more, billed as such.
+            case offOptionDay = "off_option_day"
         }
 
         public let code: Code

@@ -152,6 +152,7 @@ public final class ScanStation: Sendable {
         outcome.opId = op.id
         try describe(&outcome, db: db, beneficiary: beneficiary, enrollment: enrollment)
         outcome.warnings += registerWarnings(day)
+        if let warning = try optionWarning(db, enrollment: enrollment) { outcome.warnings.append(warning) }
         if let credit = try credit(db, beneficiary: beneficiary, service: enrollment.serviceId) {
             outcome.credit = credit
             if credit.balanceCents < 0 {
@@ -188,6 +189,16 @@ public final class ScanStation: Sendable {
         default:
             return []
         }
+    }
+
+    /// A meal on a day outside the child's option (a three-day pupil on a Tuesday) is served — never refuse a hungry
+    /// child — and billed as a meal more (protocol/billing.md); the worker is told so, with the option's days.
+    private func optionWarning(_ db: Database, enrollment: ReplicaEnrollment) throws -> ScanOutcome.Warning? {
+        let option = enrollment.option(on: setup.date)
+        guard let service = try ReplicaStore(db).record(.services, enrollment.serviceId, as: Service.self),
+              !service.isOptionDay(setup.date, option: option), let chosen = service.option(option) else { return nil }
+        return .init(code: .offOptionDay, message: "Pasto in più: fuori dai giorni dell'opzione «\(chosen.name)» (\(chosen.italianDays)). "
+            + "Servire comunque.")
     }
 
     /// The child's prepaid credit for the service as of the last sync; nil where the service is not prepaid or
