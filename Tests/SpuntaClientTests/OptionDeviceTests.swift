@@ -78,6 +78,26 @@ struct OptionDeviceTests {
         #expect(replica.option(on: try #require(LocalDate("2026-11-16"))) != replica.option(on: try #require(LocalDate("2026-11-13"))))
     }
 
+    @Test("a device from before options downloads its replica again, and keeps the enrollments it holds readable")
+    func migration() throws {
+        let folder = try TemporaryFolder("spunta-options-migration")
+        let queue = try DatabaseQueue(path: folder.path("device.sqlite"))
+        try ClientMigrations.migrator.migrate(queue, through: "v9-bus-school-of-child")
+        try queue.write { db in
+            try db.run("""
+                INSERT INTO device (id, device_id, name, role, scope, server_url, token, municipality, epoch, cursor, enrolled_at)
+                VALUES (1, 'D1', 'porta', 'canteen', '["site:S02"]', 'http://127.0.0.1:1', 't', 'Comune', 'e1', 'c:42', '2026-09-01T07:00:00Z')
+                """)
+            try db.run("INSERT INTO enrollment (id, beneficiary_id, service_id, site_id, start_date) VALUES ('E1', 'B1', 'MENSA', 'S02', '2026-09-21')")
+        }
+        try ClientMigrations.migrator.migrate(queue)
+        let cursor: String? = try queue.read { try $0.scalar("SELECT cursor FROM device WHERE id = 1") }
+        #expect(cursor == nil, "no cursor: the next pull is a snapshot")
+        let held = try queue.read { db in try ReplicaStore(db).enrollments(of: "B1") }
+        #expect(held.map(\.id) == ["E1"])
+        #expect(held.first?.optionId == nil && held.first?.optionChanges == [])
+    }
+
     @Test("the bus gets the enrollment without its option")
     func busWithoutOption() throws {
         let server = try ServerDatabase.openReader(path: try SampleDatabase.sample())
