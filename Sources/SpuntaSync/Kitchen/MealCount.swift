@@ -144,7 +144,8 @@ public struct MealCount: Codable, Sendable, Equatable {
     /// morning on the server's one writer: read again for each of a city's five hundred sites, they held the merge up).
     public struct Day {
         let date: LocalDate
-        let enrollments: [Enrollment]
+        /// The enrollments active that day, by site, each site's in id order.
+        let enrollmentsBySite: [String: [Enrollment]]
         let children: [String: Beneficiary]
         let diets: [String: String]
         let classNames: [String: String]
@@ -153,7 +154,8 @@ public struct MealCount: Codable, Sendable, Equatable {
 
         public init(_ db: Database, data: MasterDataSet, date: LocalDate) throws {
             self.date = date
-            enrollments = data.enrollments.filter { $0.isActive(on: date) }.sorted(by: { $0.id < $1.id })
+            enrollmentsBySite = Dictionary(grouping: data.enrollments.filter { $0.isActive(on: date) }.sorted(by: { $0.id < $1.id }),
+                                           by: { $0.siteId ?? "" })
             children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             diets = Dictionary(data.diets.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             classNames = Dictionary(data.classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -185,13 +187,13 @@ public struct MealCount: Codable, Sendable, Equatable {
         // One enrollment per child: the first by id of those active that day in a meal service of the site — on a day
         // of its option (a three-day canteen books no meal on Tuesdays, as billing does: `Service.isOptionDay`).
         var enrollments: [String: Enrollment] = [:]
-        for e in day.enrollments
-        where serviceIDs.contains(e.serviceId) && e.siteId == site.id && enrollments[e.beneficiaryId] == nil
+        for e in day.enrollmentsBySite[site.id] ?? []
+        where serviceIDs.contains(e.serviceId) && enrollments[e.beneficiaryId] == nil
             && services.first(where: { $0.id == e.serviceId })?.isOptionDay(date, option: e.option(on: date)) ?? true {
             enrollments[e.beneficiaryId] = e
         }
         let (children, diets, classNames, rollCalls) = (day.children, day.diets, day.classNames, day.rollCalls)
-        let marks = day.marks.filter { enrollments[$0.key] != nil }
+        let marks = day.marks
         // A meal service's cut-off decides an early exit; the site's count cut-off when the service has none.
         let exitCutoff = services.compactMap(\.cutoff).min() ?? site.mealCountCutoff
         var lines: [String: (enrolled: Int, absent: Int, away: Int, meals: Int)] = [:]
