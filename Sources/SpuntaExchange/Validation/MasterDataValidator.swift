@@ -345,14 +345,23 @@ private struct Checker {
 
     mutating func checkCards(_ s: MasterDataSet, beneficiaries: Set<String>) {
         var activeCard: [String: String] = [:]
-        for card in s.cards {
+        // Cards kept from the database come first (when the files carry cards, the ones the office issued or revoked):
+        // a card of the files that would give a child a second active card is then the one reported, on its line.
+        let located = document.locations
+        let fromFiles = { (card: Card) in located[EntityKey(.cards, card.id)] != nil }
+        for card in s.cards.filter({ !fromFiles($0) }) + s.cards.filter(fromFiles) {
             let key = EntityKey(.cards, card.id)
             if !beneficiaries.contains(card.beneficiaryId) {
                 report(key, blaming: .beneficiaries, "il fruitore \(card.beneficiaryId) non esiste")
             }
             guard card.revokedOn == nil else { continue }
             if let other = activeCard[card.beneficiaryId] {
-                report(key, "il fruitore \(card.beneficiaryId) ha già la tessera attiva \(other): revocare quella vecchia (campo «revoked»)")
+                if document.present.contains(.cards) && document.locations[EntityKey(.cards, other)] == nil {
+                    report(key, "il fruitore \(card.beneficiaryId) ha già la tessera attiva \(other), emessa dall'ufficio (spunta-server cards), "
+                        + "che l'importazione mantiene: togliere questa tessera dal file o indicarla revocata (campo «revoked»)")
+                } else {
+                    report(key, "il fruitore \(card.beneficiaryId) ha già la tessera attiva \(other): revocare quella vecchia (campo «revoked»)")
+                }
             } else {
                 activeCard[card.beneficiaryId] = card.id
             }

@@ -20,6 +20,9 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public var recoded: [RecodedFile] = []
     /// Findings that did not refuse the import (avvisi: a landline given as a mobile), each `FILE:LINE: reason`.
     public var warnings: [ImportWarning] = []
+    /// Cards the office issued or revoked (`spunta-server cards`) that the files would have changed or removed: kept
+    /// as the office left them (`OfficeCards`).
+    public var officeCards: [OfficeCards.Kept] = []
 
     public init(
         files: [String], changed: Int, created: [String: Int], updated: [String: Int], removed: [String: Int],
@@ -38,6 +41,7 @@ public struct ImportSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case files, changed, created, updated, removed, totals, kept, recoded, warnings
+        case officeCards = "office_cards"
         case dryRun = "dry_run"
     }
 
@@ -59,6 +63,11 @@ public struct ImportSummary: Codable, Sendable, Equatable {
             guard let fields = kept[kind.rawValue], !fields.isEmpty else { continue }
             let list = fields.sorted { $0.key < $1.key }.map { "«\($0.key)» (\($0.value))" }.joined(separator: ", ")
             lines.append("  \(kind.italian): campi assenti dal file, valori in archivio mantenuti: \(list)")
+        }
+        if !officeCards.isEmpty {
+            lines.append("Tessere emesse o revocate dall'ufficio (spunta-server cards), mantenute come sono in archivio "
+                + "(\(officeCards.count)):")
+            lines += officeCards.map { "  \($0.italian)" }
         }
         for file in recoded {
             let example = file.example.map { " (es. riga \(file.line ?? 0): «\($0)»)" } ?? ""

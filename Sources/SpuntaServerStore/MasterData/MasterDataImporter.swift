@@ -36,7 +36,10 @@ public enum MasterDataImporter {
             return try queue.write { db in
                 let current = try MasterDataStore.load(db)
                 let document = current == snapshot ? early : read(current)
-                let final = MasterDataValidator.finalState(current: current, document: document)
+                var final = MasterDataValidator.finalState(current: current, document: document)
+                // A cards section lists the cards as the Comune knows them: those the office issued or revoked stay as
+                // the office left them.
+                let officeCards = document.present.contains(.cards) ? try OfficeCards.keep(in: &final, db) : []
                 let problems = document.problems + MasterDataValidator.validate(final, document: document)
                 if !problems.isEmpty {
                     throw ImportError(problems: problems)
@@ -48,13 +51,14 @@ public enum MasterDataImporter {
                 summary.kept = Dictionary(uniqueKeysWithValues: document.kept.map { ($0.key.rawValue, $0.value) })
                 summary.recoded = document.recoded
                 summary.warnings = document.warnings.sorted().map(ImportWarning.init)
+                summary.officeCards = officeCards
                 if dryRun {
                     throw DryRunRollback(summary: summary)
                 }
                 try AuditLog.record(db, actor: actor, action: "import", subject: files.joined(separator: ", "), details: [
                     "changed": summary.changed, "created": summary.created, "updated": summary.updated, "removed": summary.removed,
                     "kept": summary.kept, "recoded": summary.recoded.map { ["file": $0.file, "encoding": $0.encoding.rawValue] },
-                    "warnings": summary.warnings.count,
+                    "warnings": summary.warnings.count, "office_cards_kept": officeCards.map(\.cardId),
                 ], at: now)
                 return summary
             }
