@@ -58,11 +58,35 @@ public enum PrivateFile {
     }
 }
 
+extension PrivateFile {
+    /// Creates the folder `path`, and every missing folder above it, for its owner only (0700) whatever the umask: a
+    /// folder of children's cards, a device's folder. mkdir(2) filters its mode by the umask, chmod(2) does not.
+    /// A folder that exists keeps its permissions (the owner chose them), and so does one another process creates
+    /// at the same moment.
+    public static func createFolder(_ path: String) throws {
+        var missing: [String] = []
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        while !FileManager.default.fileExists(atPath: url.path) {
+            missing.append(url.path)
+            let parent = url.deletingLastPathComponent()
+            guard parent.path != url.path else { break }
+            url = parent
+        }
+        for folder in missing.reversed() {
+            guard mkdir(folder, 0o700) == 0 else {
+                if errno == EEXIST { continue }
+                throw PrivateFileError(path: folder, call: .mkdir, errorNumber: errno)
+            }
+            guard chmod(folder, 0o700) == 0 else { throw PrivateFileError(path: folder, call: .chmod, errorNumber: errno) }
+        }
+    }
+}
+
 /// A private file that could not be created or written: the path and the system's reason.
 public struct PrivateFileError: Error, Equatable, LocalizedError {
     /// The system call that failed.
     public enum Call: String, Sendable {
-        case open, fchmod, write, fsync, rename
+        case open, fchmod, write, fsync, rename, mkdir, chmod
     }
 
     public let path: String
@@ -72,6 +96,12 @@ public struct PrivateFileError: Error, Equatable, LocalizedError {
     public var reason: String { String(cString: strerror(errorNumber)) }
 
     public var errorDescription: String? {
-        "Impossibile scrivere il file \(path): \(reason). Controllare che la cartella esista e sia scrivibile, poi ripetere il comando."
+        switch call {
+        case .mkdir, .chmod:
+            return "Impossibile creare la cartella \(path): \(reason). Controllare che la cartella che la contiene sia scrivibile, "
+                + "poi ripetere il comando."
+        case .open, .fchmod, .write, .fsync, .rename:
+            return "Impossibile scrivere il file \(path): \(reason). Controllare che la cartella esista e sia scrivibile, poi ripetere il comando."
+        }
     }
 }

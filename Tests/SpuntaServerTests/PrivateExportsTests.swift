@@ -66,6 +66,29 @@ struct PrivateExportsTests {
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).contains { $0.hasSuffix(".tmp") }))
     }
 
+    @Test("cards print creates its folder, and each missing folder above it, 0700 under a permissive umask; a folder that exists keeps its permissions",
+          arguments: [mode_t(0o000), mode_t(0o022)])
+    func cardFolderIsPrivate(umask: mode_t) throws {
+        let folder = try TemporaryFolder("spunta-exports")
+        let db = folder.path("comune.sqlite")
+        try SampleDatabase.copySample(to: db)
+        let parent = folder.path("tessere"), cards = folder.path("tessere/1A")
+        let printed = try Self.run(["cards", "print", "--db", db, "--class", "S01-1A", "--output", cards, "--actor", "Ufficio scuola"], umask: umask)
+        #expect(printed.status == 0, "\(printed.errors)")
+        #expect(Self.mode(cards) == 0o700, "the cards' folder")
+        #expect(Self.mode(parent) == 0o700, "the folder made on the way")
+        for file in try FileManager.default.contentsOfDirectory(atPath: cards) {
+            #expect(Self.mode(cards + "/" + file) == 0o600, "\(file)")
+        }
+
+        // A folder the office made for sharing is printed into as it is.
+        let shared = folder.path("condivisa")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o750])
+        let again = try Self.run(["cards", "print", "--db", db, "--class", "S01-1A", "--output", shared, "--actor", "Ufficio scuola"], umask: umask)
+        #expect(again.status == 0, "\(again.errors)")
+        #expect(Self.mode(shared) == 0o750)
+    }
+
     @Test("a document that cannot be written gets a message naming the file and what to do, and leaves nothing behind")
     func unwritableFolder() throws {
         let folder = try TemporaryFolder("spunta-exports")

@@ -36,12 +36,10 @@ public struct DeviceHome: Sendable {
     /// The folder holds the device's credential and its children's data: a folder made here is for its owner
     /// only (0700), whatever the umask. A folder that exists (chosen with --home) keeps its permissions.
     private func createFolder() throws {
-        guard !FileManager.default.fileExists(atPath: path) else { return }
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try PrivateFile.createFolder(path)
         } catch {
             throw ClientError.homeNotWritable(path)
         }
-        guard chmod(path, 0o700) == 0 else { throw ClientError.homeNotWritable(path) }
     }
 }

@@ -34,7 +34,7 @@ struct Cards: ParsableCommand {
         var route: String?
         @Option(valueName: "bambino", help: "Un bambino (ripetibile).")
         var child: [String] = []
-        @Option(valueName: "cartella", help: "Cartella dove scrivere tessere.html e i file SVG (creata se manca).")
+        @Option(valueName: "cartella", help: "Cartella dove scrivere tessere.html e i file SVG (creata se manca, leggibile solo dal proprietario).")
         var output: String
         @Option(name: "per-page", valueName: "8|10", help: "Tessere per foglio A4.")
         var perPage = 10
@@ -202,11 +202,14 @@ enum CardFiles {
 
     static func write(_ files: [(String, String)], to folder: URL) throws {
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            // The folder, and the files in it, private (0700, 0600) whatever the umask: a card carries the child's
+            // name, school and class.
+            try PrivateFile.createFolder(folder.path)
             for (name, text) in files {
-                // Private (0600) whatever the umask: a card carries the child's name.
                 try PrivateFile.write(Data(text.utf8), to: folder.appendingPathComponent(name).path)
             }
+        } catch let error as PrivateFileError {
+            throw CardPrintError(folder: folder.path, reason: "\(error.path): \(error.reason)")
         } catch {
             throw CardPrintError(folder: folder.path, reason: error.localizedDescription)
         }
