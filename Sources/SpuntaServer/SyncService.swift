@@ -282,22 +282,28 @@ public final class SyncService: Sendable {
         let now = clock()
         let epoch = self.epoch
         do {
-            let outcome = try await writer.submit { db in
+            let (outcome, alerts) = try await writer.submit { db in
+                let lastAlert = try OfficeAlerts.lastId(db)
                 let outcome = try PushService().apply(db, batch, receivedMs: receivedMs, now: now)
                 var keys: Set<String> = []
                 for item in batch.ops { keys.formUnion(DeviceScope.keys(of: item.op)) }
+                var alerts: [OfficeAlerts.Alert] = []
                 if case .accepted(let results) = outcome {
                     // The rides this push touched are checked now; all open rides (time passing) once a minute.
                     let overdue = try RideChecks.refresh(db, now: now, beneficiaries: self.rideCheckDue(now) ? nil : Self.riders(in: batch))
                     // A child left aboard is told to the office with this very commit.
                     if overdue > 0 { try OfficeAlerts.childrenLeftAboard(db, now: now) }
+                    // Every alert this push raised (those checks, a ride closed with a child aboard), for the journal.
+                    if overdue > 0 || Self.closesRide(batch) { alerts = try OfficeAlerts.raised(db, after: lastAlert) }
                     if let backlog { try DeviceRegistry.recordBacklog(db, id: device.id, backlog, acknowledged: results.count, sentAt: started) }
                 } else if let backlog {
                     // A refused push still says what waits on the device: the admin sees the queue grow.
                     try DeviceRegistry.recordBacklog(db, id: device.id, backlog, sentAt: started)
                 }
-                return (outcome, keys)
+                return ((outcome, alerts), keys)
             }
+            // Committed: the alerts go to the journal as the periodic checks' do.
+            AlertMonitor.report(alerts, metrics: metrics, log: log)
             switch outcome {
             case .refused(let error):
                 return .error(error)
@@ -318,6 +324,14 @@ public final class SyncService: Sendable {
             return .error(WireError(status: 503, code: WireErrorCode.shuttingDown, message: "Il server si sta fermando: riprovare tra poco."))
         } catch {
             return internalError(error)
+        }
+    }
+
+    /// Whether a batch closes a ride: its merge alerts the office for each child left aboard.
+    static func closesRide(_ batch: PushService.Batch) -> Bool {
+        batch.ops.contains { item in
+            if case .rideClosed = item.op.body { return true }
+            return false
         }
     }
 

@@ -59,11 +59,7 @@ public final class AlertMonitor: Sendable {
         await runCatererCounts(now: now)
         do {
             let raised = try await writer.submit { db in (try OfficeAlerts.check(db, now: now), Set<String>()) }
-            for alert in raised {
-                metrics.increment("spunta_office_alerts_total", ["kind": alert.kind])
-                let sent = alert.awaitingRecipient ? "non inviato: nessun destinatario" : Counted.italian(alert.messages, "messaggio", "messaggi") + " in coda"
-                log("avviso all'ufficio #\(alert.id) (\(alert.kindItalian)): \(alert.title) — \(sent)")
-            }
+            Self.report(raised, metrics: metrics, log: log)
             return raised
         } catch is GroupCommitWriter.ShuttingDown {
             return []
@@ -71,6 +67,14 @@ public final class AlertMonitor: Sendable {
             metrics.increment("spunta_office_alert_check_failures_total")
             FileHandle.standardError.write(Data("controllo degli avvisi non riuscito: \(error)\n".utf8))
             return []
+        }
+    }
+
+    /// Alerts raised and committed, by the checks or by a push: counted, and one line each in the journal.
+    static func report(_ alerts: [OfficeAlerts.Alert], metrics: Metrics, log: @Sendable (String) -> Void) {
+        for alert in alerts {
+            metrics.increment("spunta_office_alerts_total", ["kind": alert.kind])
+            log(alert.journalLine)
         }
     }
 

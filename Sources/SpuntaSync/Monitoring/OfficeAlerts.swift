@@ -63,6 +63,25 @@ public enum OfficeAlerts {
         }
 
         public var kindItalian: String { Kind(rawValue: kind)?.italian ?? kind }
+
+        /// The alert's line in the server's journal (standard error under systemd), whoever raised it — the checks
+        /// or a push: its number, kind and title (the title names a child left aboard, as the office's list does)
+        /// and whether its messages are queued.
+        public var journalLine: String {
+            let sent = awaitingRecipient ? "non inviato: nessun destinatario" : Counted.italian(messages, "messaggio", "messaggi") + " in coda"
+            return "avviso all'ufficio #\(id) (\(kindItalian)): \(title) — \(sent)"
+        }
+    }
+
+    /// The id of the last alert raised (0 when none): what a transaction reads before its work to learn, with
+    /// `raised(_:after:)`, which alerts its work raised.
+    public static func lastId(_ db: Database) throws -> Int64 {
+        try db.scalar("SELECT COALESCE(MAX(id), 0) FROM office_alert") ?? 0
+    }
+
+    /// The alerts raised after the one numbered `id`, in order.
+    public static func raised(_ db: Database, after id: Int64) throws -> [Alert] {
+        try db.fetchAll("SELECT \(Alert.columns) FROM office_alert WHERE id > ? ORDER BY id", [id]).map(Alert.init(row:))
     }
 
     /// A child still aboard when the ride is over, from either source: the check "boarded, no alighting
