@@ -117,4 +117,84 @@ struct InteractiveRideTests {
         let onBoard = try d.spunta(bus, ["on-board", "--date", schoolDay])
         #expect(onBoard.status == 3, "\(onBoard.output)")
     }
+
+    /// A child on L1's list with class, school and the school's name.
+    struct Listed {
+        let id: String
+        let card: String
+        let name: String
+        let className: String
+        let site: String
+        let school: String
+        let stop: String
+    }
+
+    @Test("on a line serving two schools with the same class names, a class that is in both is shown with its school, whole on 40 columns; a class of one school alone is not")
+    func classesOfTwoSchools() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let bus = try d.device("bus", role: .bus, scope: "route:L1")
+        let listed = try DatabaseQueue(path: d.db).read { db in
+            try db.fetchAll("""
+                SELECT b.id, c.id, b.surname || ' ' || b.given_name, k.name, k.site_id, t.name, e.outbound_stop_id FROM enrollment e
+                JOIN beneficiary b ON b.id = e.beneficiary_id JOIN card c ON c.beneficiary_id = b.id AND c.revoked_on IS NULL
+                JOIN school_class k ON k.id = b.class_id JOIN site t ON t.id = k.site_id JOIN stop s ON s.id = e.outbound_stop_id
+                WHERE e.route_id = 'L1' AND e.deleted = 0 ORDER BY s.position, b.id
+                """).map {
+                Listed(id: try $0[0], card: "SPUNTA1:" + (try $0[1] as String), name: try $0[2], className: try $0[3], site: try $0[4],
+                       school: try $0[5], stop: try $0[6])
+            }
+        }
+        // "2B" of Rodari and of Montessori both ride L1; a class name with one school on the line needs no school.
+        let schoolsOfClass = Dictionary(grouping: listed, by: \.className).mapValues { Set($0.map(\.site)) }
+        let shared = { (child: Listed) in (schoolsOfClass[child.className]?.count ?? 0) > 1 }
+        let byStop = Dictionary(grouping: listed, by: \.stop)
+        let stop = try #require(listed.map(\.stop).first { id in
+            let here = byStop[id] ?? []
+            return here.contains(where: shared) && here.contains { !shared($0) } && Set(here.filter(shared).map(\.site)).count > 1
+        }, "the sample has a stop of L1 where children of a class of both schools and of a class of one school get on")
+        let here = try #require(byStop[stop])
+        let ambiguous = here.filter(shared), plain = here.filter { !shared($0) }
+        let number = Int(stop.split(separator: "-").last ?? "") ?? 0
+
+        let session = try TmuxSession(columns: 40, rows: 30, command: [
+            Self.spunta, "ride", "--date", schoolDay, "--direction", "outbound", "--home", bus,
+        ])
+        let dump = { (screen: [String]) in InteractiveCanteenDoorTests.dump(screen) }
+        _ = try InteractiveCanteenDoorTests.expectScreen(session, "the first stop") { $0.contains { $0.hasPrefix(">>   Fermata 1 di 14:") } }
+        try Self.type(session, String(number))
+        var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the stop") { $0.contains { $0.hasPrefix(">>   Fermata \(number) di 14:") } }
+        // The stop's list is the last on the screen (the first stop's may still show above it).
+        let expected = try #require(ScanTests.unwrapped(screen).last { $0.hasPrefix("SU   Salgono qui: ") }, dump(screen))
+        for child in ambiguous {
+            #expect(expected.contains("\(child.name) (\(child.className), \(child.school))"), dump(screen))
+        }
+        for child in plain {
+            #expect(expected.contains("\(child.name) (\(child.className))"), dump(screen))
+        }
+        #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
+
+        // The card's answer and the children still missing name the school the same way.
+        let first = try #require(ambiguous.first)
+        try Self.type(session, first.card)
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the boarding") { $0.contains { $0.hasPrefix("#    Qui mancano:") } }
+        #expect(ScanTests.unwrapped(screen).contains("OK   \(first.name) (\(first.className), \(first.school)): salito."), dump(screen))
+        let missing = try #require(ScanTests.unwrapped(screen).last { $0.hasPrefix("#    Qui mancano: ") }, dump(screen))
+        for child in ambiguous.dropFirst() {
+            #expect(missing.contains("\(child.name) (\(child.className), \(child.school))"), dump(screen))
+        }
+        #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
+
+        // Who is aboard, and on-board, the same.
+        try Self.type(session, "#")
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "who is aboard") { $0.contains { $0.hasPrefix("#    A bordo: 1.") } }
+        #expect(ScanTests.unwrapped(screen).contains { $0.contains("\(first.name) (\(first.className), \(first.school)): scende a ") }, dump(screen))
+        #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
+        try session.press("C-d")
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the program ends") { $0.contains { $0.hasPrefix("[exit ") } }
+        let onBoard = try d.spunta(bus, ["on-board", "--date", schoolDay])
+        #expect(onBoard.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(onBoard.output)")
+        #expect(ReportsTests.joined(onBoard.output, indent: 4).contains { $0.contains("\(first.name) (\(first.className), \(first.school))") },
+                "\(onBoard.output)")
+    }
 }

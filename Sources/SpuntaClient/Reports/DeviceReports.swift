@@ -12,6 +12,8 @@ public enum DeviceReports {
         public let beneficiaryId: String
         public let name: String
         public let className: String?
+        /// The child's school, only where the class name alone is ambiguous on the line (a "3A" of two schools).
+        public let schoolName: String?
         /// "andata" or "ritorno".
         public let direction: String
         public let boardedAt: String
@@ -24,9 +26,12 @@ public enum DeviceReports {
         let stopNumber: Int?
 
         enum CodingKeys: String, CodingKey {
-            case beneficiaryId = "beneficiary_id", name, className = "class_name", direction, boardedAt = "boarded_at"
+            case beneficiaryId = "beneficiary_id", name, className = "class_name", schoolName = "school_name", direction, boardedAt = "boarded_at"
             case expectedStop = "expected_stop", overdue
         }
+
+        /// The child as the ride names it (`RidePlan.who`).
+        public var who: String { RidePlan.who(name, className: className, schoolName: schoolName) }
     }
 
     /// Children boarded on `route` on `date` and not yet scanned off, per direction (andata first), each direction
@@ -54,12 +59,10 @@ public enum DeviceReports {
                 // Aboard: the ride the merge keeps has a boarding and no alighting.
                 let ride = MergeRules.ride(rides.map(\.op), route: route, direction: direction)
                 guard let boarding = ride.boarding.kept, ride.alighting.kept == nil else { continue }
-                let rider = plan.rider(child)
-                let known = try replica.beneficiary(child)
-                let off = rider?.alightStop
+                let named = try plan.named(child, replica)
+                let off = plan.rider(child)?.alightStop
                 riders.append(Rider(
-                    beneficiaryId: child, name: rider?.name ?? known?.fullName ?? child,
-                    className: try rider?.className ?? known?.classId.map { try replica.className($0) },
+                    beneficiaryId: child, name: named.name, className: named.className, schoolName: named.schoolName,
                     direction: direction.italian, boardedAt: plan.name(of: boarding.stopId ?? ""),
                     expectedStop: off.map { plan.name(of: $0) }, overdue: over, stopNumber: off.flatMap { plan.index(ofStop: $0) }
                 ))

@@ -35,6 +35,8 @@ public struct RideEvent: Encodable, Sendable, Equatable {
         public let beneficiaryId: String
         public let name: String
         public let className: String?
+        /// The child's school, only where the class name alone is ambiguous on the line (a "3A" of two schools).
+        public let schoolName: String?
         /// In `boarding`: `boarded` or `missing`; in `alighting`: `alighted`, `aboard` or `not_boarded`; in `aboard`:
         /// `aboard`.
         public let status: Status
@@ -42,11 +44,11 @@ public struct RideEvent: Encodable, Sendable, Equatable {
         public let stop: String?
 
         enum CodingKeys: String, CodingKey {
-            case beneficiaryId = "beneficiary_id", name, className = "class_name", status, stop
+            case beneficiaryId = "beneficiary_id", name, className = "class_name", schoolName = "school_name", status, stop
         }
 
-        /// "Rossi Mario (2A)".
-        public var who: String { name + (className.map { " (\($0))" } ?? "") }
+        /// "Rossi Mario (2A)"; "Rossi Mario (2A, Scuola primaria «Gianni Rodari»)" where "2A" alone is ambiguous.
+        public var who: String { RidePlan.who(name, className: className, schoolName: schoolName) }
     }
 
     public var result: Result

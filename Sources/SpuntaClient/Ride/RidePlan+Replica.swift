@@ -36,6 +36,27 @@ extension RidePlan {
         return RidePlan(route: route, direction: direction, schools: direction == .outbound ? list : list.reversed(), children: children)
     }
 
+    /// A child as the ride names it: name and class from the line's list, else from the replica (a child who is not
+    /// on the list, scanned all the same), and the school where the class name alone is ambiguous on this line.
+    struct Named {
+        let name: String
+        let className: String?
+        let schoolName: String?
+    }
+
+    func named(_ beneficiaryId: String, _ replica: ReplicaStore) throws -> Named {
+        if let rider = rider(beneficiaryId) {
+            return Named(name: rider.name, className: rider.className, schoolName: rider.schoolName)
+        }
+        guard let known = try replica.beneficiary(beneficiaryId) else { return Named(name: beneficiaryId, className: nil, schoolName: nil) }
+        let className = try known.classId.map { try replica.className($0) }
+        var school: String?
+        if let site = known.classSiteId, isAmbiguous(className: className, site: site) {
+            school = try schoolName(site: site) ?? replica.record(.sites, site, as: Site.self)?.name ?? site
+        }
+        return Named(name: known.fullName, className: className, schoolName: school)
+    }
+
     /// The device's route when it has exactly one, else the one given; an error naming the choices otherwise.
     public static func route(of device: EnrolledDevice, given: String?) throws -> String {
         if let given {

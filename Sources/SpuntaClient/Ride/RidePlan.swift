@@ -31,6 +31,9 @@ public struct RidePlan: Sendable, Equatable {
         public let className: String?
         /// The child's school (site), as far as the device knows it.
         public let schoolSite: String?
+        /// The school's name, only where the class name alone is ambiguous on this line (a "3A" of two schools): what
+        /// the ride shows beside the class.
+        public let schoolName: String?
         public let boardStop: String?
         public let alightStop: String?
     }
@@ -75,6 +78,11 @@ public struct RidePlan: Sendable, Equatable {
     public let direction: Direction
     public let stops: [Stop]
     public let riders: [Rider]
+    /// The schools (sites) of the children on the line's list, per class name: a name with more than one school is
+    /// ambiguous on this line.
+    let classSchools: [String: Set<String?>]
+    /// The names of the line's schools, by site.
+    let schoolNames: [String: String]
 
     /// `schools`: those the line serves, in the order the bus reaches them in this direction (schools without a
     /// time after those with one, by site); `children`: the line's list for the day.
@@ -98,15 +106,48 @@ public struct RidePlan: Sendable, Equatable {
             Stop(number: index + 1, id: stop.id, name: stop.name, time: stop.time, schoolSite: stop.site, isSchool: stop.school)
         }
         let single = schoolStops.count == 1 ? schoolStops[0].id : nil
+        var classSchools: [String: Set<String?>] = [:]
+        for child in children {
+            if let name = child.className { classSchools[name, default: []].insert(child.schoolSite) }
+        }
+        self.classSchools = classSchools
+        let schoolNames = Dictionary(schools.map { ($0.site, $0.name) }, uniquingKeysWith: { first, _ in first })
+        self.schoolNames = schoolNames
         riders = children.sorted { ($0.name, $0.beneficiaryId) < ($1.name, $1.beneficiaryId) }.map { child in
             // The child's school stop: their own school's, or the only school of the line.
             let school = child.schoolSite.map(Ride.schoolStop(site:)).flatMap { id in schoolStops.contains { $0.id == id } ? id : nil } ?? single
             // Morning: on at the enrollment's outbound stop, off at school; afternoon: on at school, off at the return stop.
             let board = direction == .outbound ? child.outboundStop : child.returnStop.flatMap { _ in school }
             let alight = direction == .outbound ? child.outboundStop.flatMap { _ in school } : child.returnStop
+            let ambiguous = Self.isAmbiguous(child.className, site: child.schoolSite, classSchools)
             return Rider(beneficiaryId: child.beneficiaryId, name: child.name, className: child.className, schoolSite: child.schoolSite,
-                         boardStop: board, alightStop: alight)
+                         schoolName: ambiguous ? child.schoolSite.map { schoolNames[$0] ?? $0 } : nil, boardStop: board, alightStop: alight)
         }
+    }
+
+    // MARK: Classes of several schools
+
+    /// Whether a class named `className` of school `site` needs its school beside it on this line: the line's list
+    /// has a class of that name in another school (or in a school the device does not know).
+    public func isAmbiguous(className: String?, site: String?) -> Bool {
+        Self.isAmbiguous(className, site: site, classSchools)
+    }
+
+    private static func isAmbiguous(_ className: String?, site: String?, _ classSchools: [String: Set<String?>]) -> Bool {
+        guard let className, let sites = classSchools[className] else { return false }
+        return sites.contains { $0 != site }
+    }
+
+    /// "Rossi Mario (3A)", or "Rossi Mario (3A, Scuola primaria «Gianni Rodari»)" where the class name alone is
+    /// ambiguous on the line: a child as every ride screen names it.
+    public static func who(_ name: String, className: String?, schoolName: String?) -> String {
+        let inParentheses = [className, schoolName].compactMap { $0 }.joined(separator: ", ")
+        return inParentheses.isEmpty ? name : "\(name) (\(inParentheses))"
+    }
+
+    /// The name of one of the line's schools; nil when the plan does not know it.
+    public func schoolName(site: String) -> String? {
+        schoolNames[site]
     }
 
     // MARK: Direction

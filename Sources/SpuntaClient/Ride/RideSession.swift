@@ -209,12 +209,10 @@ public final class RideSession {
             }
             let replica = ReplicaStore(db)
             for child in state.boarded.keys.sorted() where state.alighted[child] == nil {
-                let rider = plan.rider(child)
-                let known = try replica.beneficiary(child)
-                let className = try rider?.className ?? known?.classId.map { try replica.className($0) }
+                let named = try plan.named(child, replica)
                 state.aboard.append(RideEvent.Child(
-                    beneficiaryId: child, name: rider?.name ?? known?.fullName ?? child, className: className, status: .aboard,
-                    stop: rider?.alightStop.map { plan.name(of: $0) }
+                    beneficiaryId: child, name: named.name, className: named.className, schoolName: named.schoolName, status: .aboard,
+                    stop: plan.rider(child)?.alightStop.map { plan.name(of: $0) }
                 ))
             }
             state.aboard.sort { ($0.name, $0.beneficiaryId) < ($1.name, $1.beneficiaryId) }
@@ -223,7 +221,8 @@ public final class RideSession {
     }
 
     private func child(_ rider: RidePlan.Rider, _ status: RideEvent.Status) -> RideEvent.Child {
-        RideEvent.Child(beneficiaryId: rider.beneficiaryId, name: rider.name, className: rider.className, status: status, stop: nil)
+        RideEvent.Child(beneficiaryId: rider.beneficiaryId, name: rider.name, className: rider.className, schoolName: rider.schoolName,
+                        status: status, stop: nil)
     }
 
     private func base(_ result: RideEvent.Result, _ message: String) -> RideEvent {

@@ -77,6 +77,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     public var beneficiaryId: String?
     public var name: String?
     public var className: String?
+    /// On the bus: the child's school, only where the class name alone is ambiguous on the line (a "3A" of two schools).
+    public var schoolName: String?
     public var dietName: String?
     public var allergens: [String]
     /// Allergia grave: the child's emergency plan, printed before anything else.
@@ -119,7 +121,7 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case result, message, recorded, opId = "op_id", opType = "op_type", beneficiaryId = "beneficiary_id", name, className = "class_name"
-        case dietName = "diet", allergens, emergencyPlan = "emergency_plan", reason, candidates, servedAt = "served_at", elsewhere
+        case schoolName = "school_name", dietName = "diet", allergens, emergencyPlan = "emergency_plan", reason, candidates, servedAt = "served_at", elsewhere
         case date, warnings, credit, targetOpId = "target_op_id", clockOffsetMs = "clock_offset_ms"
     }
 
@@ -132,8 +134,9 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         }
     }
 
-    /// "Rossi Mario (1A)": the child as the worker sees it, empty when unknown.
+    /// "Rossi Mario (1A)": the child as the worker sees it, empty when unknown; on the bus "Rossi Mario (1A, Scuola
+    /// primaria «Gianni Rodari»)" where the class name alone is ambiguous on the line.
     public var who: String {
-        [name, className.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+        name.map { RidePlan.who($0, className: className, schoolName: schoolName) } ?? ""
     }
 }

@@ -176,6 +176,7 @@ public final class ScanSession {
         outcome.beneficiaryId = from.beneficiaryId
         outcome.name = from.name
         outcome.className = from.className
+        outcome.schoolName = from.schoolName
         outcome.date = from.date
         return outcome
     }

@@ -317,6 +317,8 @@ public final class ScanStation: Sendable {
         outcome.beneficiaryId = child.id
         outcome.name = child.fullName
         outcome.className = try className(db, child.classId)
+        // On the bus, a "3A" of two schools on the line is named with its school.
+        if let plan { outcome.schoolName = try plan.named(child.id, replica).schoolName }
         outcome.emergencyPlan = child.emergencyPlan
         if let dietID = enrollment?.dietId, let diet = try replica.record(.diets, dietID, as: Diet.self) {
             outcome.dietName = diet.name

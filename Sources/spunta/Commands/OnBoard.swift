@@ -15,7 +15,8 @@ struct OnBoard: ParsableCommand {
             Esce con 3 se qualcuno è ancora a bordo a corsa finita: all'andata dopo l'arrivo a scuola (l'orario \
             dell'ultima fermata), al ritorno dopo l'ultima fermata, oppure dopo la chiusura della corsa (spunta ride, \
             «q»), o in un giorno passato.
-            --json: un array di {beneficiary_id, name, class_name, direction, boarded_at, expected_stop, overdue}.
+            --json: un array di {beneficiary_id, name, class_name, school_name (solo se la classe da sola è ambigua \
+            sulla linea), direction, boarded_at, expected_stop, overdue}.
             """
     )
 
@@ -43,7 +44,7 @@ struct OnBoard: ParsableCommand {
                     direction = r.direction
                     context.printWrapped(r.direction.prefix(1).uppercased() + r.direction.dropFirst() + ":", style: .bold)
                 }
-                let who = TerminalText.line(r.name + (r.className.map { " (\($0))" } ?? ""))
+                let who = TerminalText.line(r.who)
                 context.printWrapped((r.overdue ? "! " : "- ") + who + (r.overdue ? ": ANCORA A BORDO a corsa finita" : ""), indent: "    ")
                 context.printWrapped(TerminalText.line("  salito: \(r.boardedAt); scende: \(r.expectedStop ?? "?")"), indent: "    ")
             }
