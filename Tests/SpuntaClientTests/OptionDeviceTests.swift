@@ -181,6 +181,40 @@ struct OptionDeviceTests {
         #expect(lines.contains("ATT. " + Self.offDayMessage) == offDay, "\(human.output)")
     }
 
+    @Test("a three-day pupil scanned again on a Tuesday, already served: the answer still says why it was a meal more, whole at 40 columns")
+    func doorOffDayRepeated() throws {
+        let door = try FieldDevice(.canteenS02)
+        let card = try Self.threeDayCard(door)
+        let screen = try FieldDeviceCopy.of(door)
+        let again = "Pasto in più: fuori dai giorni dell'opzione «3 giorni» (lun, mer, ven)."
+        let (answers, _) = try door.scan(["scan", "--service", "canteen", "--date", Self.tuesday], input: card.payload + "\n" + card.payload + "\n")
+        try #require(answers.count == 2)
+        #expect(answers[0]["result"] as? String == "ok")
+        let second = answers[1]
+        #expect(second["result"] as? String == "duplicate" && second["recorded"] as? Bool == false)
+        let warnings = second["warnings"] as? [[String: Any]] ?? []
+        #expect(warnings.map { $0["code"] as? String } == ["off_option_day"], "\(second)")
+        #expect(warnings.first?["message"] as? String == again)
+
+        let human = try screen.spunta(["scan", "--service", "canteen", "--date", Self.tuesday], input: card.payload + "\n" + card.payload + "\n")
+        #expect(human.status == 0, "\(human.errors)")
+        #expect(human.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(human.output)")
+        let lines = ScanTests.unwrapped(human.output)
+        let served = try #require(lines.firstIndex { $0.hasPrefix("GIÀ  ") && $0.contains("già servito alle") }, "\(human.output)")
+        #expect(lines[served...].contains("ATT. " + again), "\(human.output)")
+        #expect(lines.filter { $0 == "ATT. " + Self.offDayMessage }.count == 1, "the first scan says to serve; the second does not: \(human.output)")
+    }
+
+    @Test("a three-day pupil scanned again on a Monday, already served: nothing said about the option")
+    func doorOnDayRepeated() throws {
+        let door = try FieldDevice(.canteenS02)
+        let card = try Self.threeDayCard(door)
+        let (answers, _) = try door.scan(["scan", "--service", "canteen", "--date", Self.monday], input: card.payload + "\n" + card.payload + "\n")
+        try #require(answers.count == 2)
+        #expect(answers[1]["result"] as? String == "duplicate")
+        #expect((answers[1]["warnings"] as? [[String: Any]] ?? []).isEmpty, "\(answers[1])")
+    }
+
     @Test("on the pupil's off day the door's running count leaves the three-day pupils out, as the kitchen count does")
     func doorCount() throws {
         let door = try FieldDevice(.canteenS02)

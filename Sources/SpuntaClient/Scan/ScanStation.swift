@@ -139,6 +139,8 @@ public final class ScanStation: Sendable {
             outcome.servedAt = at.description
             outcome.elsewhere = !served.own
             try describe(&outcome, db: db, beneficiary: beneficiary, enrollment: enrollment)
+            // The meal served is still a meal more: the worker who scans again is told why, as at the first scan.
+            if let warning = try optionWarning(db, enrollment: enrollment, served: true) { outcome.warnings.append(warning) }
             outcome.credit = try credit(db, beneficiary: beneficiary, service: enrollment.serviceId)
             return outcome
         }
@@ -152,7 +154,7 @@ public final class ScanStation: Sendable {
         outcome.opId = op.id
         try describe(&outcome, db: db, beneficiary: beneficiary, enrollment: enrollment)
         outcome.warnings += registerWarnings(day)
-        if let warning = try optionWarning(db, enrollment: enrollment) { outcome.warnings.append(warning) }
+        if let warning = try optionWarning(db, enrollment: enrollment, served: false) { outcome.warnings.append(warning) }
         if let credit = try credit(db, beneficiary: beneficiary, service: enrollment.serviceId) {
             outcome.credit = credit
             if credit.balanceCents < 0 {
@@ -192,13 +194,14 @@ public final class ScanStation: Sendable {
     }
 
     /// A meal on a day outside the child's option (a three-day pupil on a Tuesday) is served — never refuse a hungry
-    /// child — and billed as a meal more (protocol/billing.md); the worker is told so, with the option's days.
-    private func optionWarning(_ db: Database, enrollment: ReplicaEnrollment) throws -> ScanOutcome.Warning? {
+    /// child — and billed as a meal more (protocol/billing.md); the worker is told so, with the option's days, at
+    /// the scan that serves it (`served` false: "serve anyway") and at every later scan of the child that day.
+    private func optionWarning(_ db: Database, enrollment: ReplicaEnrollment, served: Bool) throws -> ScanOutcome.Warning? {
         let option = enrollment.option(on: setup.date)
         guard let service = try ReplicaStore(db).record(.services, enrollment.serviceId, as: Service.self),
               !service.isOptionDay(setup.date, option: option), let chosen = service.option(option) else { return nil }
-        return .init(code: .offOptionDay, message: "Pasto in più: fuori dai giorni dell'opzione «\(chosen.name)» (\(chosen.italianDays)). "
-            + "Servire comunque.")
+        return .init(code: .offOptionDay, message: "Pasto in più: fuori dai giorni dell'opzione «\(chosen.name)» (\(chosen.italianDays))."
+            + (served ? "" : " Servire comunque."))
     }
 
     /// The child's prepaid credit for the service as of the last sync; nil where the service is not prepaid or
