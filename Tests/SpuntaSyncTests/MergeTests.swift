@@ -62,6 +62,25 @@ struct MergeTests {
         }
     }
 
+    @Test("absent but ate opens when the absence arrives after the meal, and closes when the register is corrected")
+    func absentButAteFollowsTheRegister() throws {
+        let f = try SyncFixture()
+        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
+        let (door, _) = try f.device(.canteen, ["site:S01"])
+        let klass = Set(f.children(ofClass: "S01-1A"))
+        let child = try #require(f.canteenChildren(site: "S01").first { klass.contains($0.beneficiary) })
+        let t = OpMaker(device: teacher.deviceId)
+        let open = "SELECT COUNT(*) FROM conflict WHERE kind = 'absent_but_ate' AND status = 'open'"
+        _ = try f.push(door, [OpMaker(device: door.deviceId).meal(child.beneficiary, service: child.service, site: "S01")])
+        #expect(try f.scalar(open) as Int? == 0)
+        // The mark's own push finds the meal: the register it has just written is the one checked.
+        _ = try f.push(teacher, [t.mark(child.beneficiary, classID: "S01-1A", .absent, at: 1_791_200_000_000)])
+        #expect(try f.scalar(open) as Int? == 1)
+        _ = try f.push(teacher, [t.mark(child.beneficiary, classID: "S01-1A", .present, at: 1_791_200_060_000)])
+        #expect(try f.scalar(open) as Int? == 0)
+        #expect(try f.scalar("SELECT status FROM attendance WHERE beneficiary_id = ?", [child.beneficiary]) as String? == "present")
+    }
+
     @Test("a void cancels its target even when it arrives first")
     func voidBeforeTarget() throws {
         let f = try SyncFixture()

@@ -52,8 +52,7 @@ public enum ChangeLog {
             var arguments: StatementArguments = []
             arguments.reserveCapacity(4 * chunk.count)
             for entry in entries[chunk] { arguments += [entry.entity, entry.id, entry.action.rawValue, recordedAt] }
-            try db.run("INSERT INTO change_log (entity, entity_id, action, recorded_at) VALUES "
-                       + rows(chunk.count, "(?, ?, ?, ?)"), arguments)
+            try db.run(entrySQL[chunk.count], arguments)
             // One statement's rows are inserted in order by the one writer, each taking the next number of the log.
             let last = db.lastInsertedRowID
             seqs += (0..<Int64(chunk.count)).map { last - Int64(chunk.count) + 1 + $0 }
@@ -63,11 +62,15 @@ public enum ChangeLog {
             for key in entry.keys.sorted() { pairs += [key, seq] }
         }
         for chunk in chunks(pairs.count / 2) {
-            try db.run("INSERT INTO scope_log (scope_key, seq) VALUES " + rows(chunk.count, "(?, ?)"),
-                       Array(pairs[(2 * chunk.lowerBound)..<(2 * chunk.upperBound)]))
+            try db.run(scopeSQL[chunk.count], Array(pairs[(2 * chunk.lowerBound)..<(2 * chunk.upperBound)]))
         }
         return seqs
     }
+
+    /// The inserts of `n` entries and of `n` scope keys, for each `n` a chunk can have (built once: every op merged
+    /// and every record imported is logged).
+    private static let entrySQL = (0...64).map { "INSERT INTO change_log (entity, entity_id, action, recorded_at) VALUES " + rows($0, "(?, ?, ?, ?)") }
+    private static let scopeSQL = (0...64).map { "INSERT INTO scope_log (scope_key, seq) VALUES " + rows($0, "(?, ?)") }
 
     /// `count` rows cut into runs of 64, then of 32, 16 … 1: a few statement shapes, each prepared once per connection.
     public static func chunks(_ count: Int) -> [Range<Int>] {

@@ -64,19 +64,21 @@ public enum MergeEngine {
                 try ConflictStore.settle(db, kind: .clockSkew, subject: v.targetOpId, at: now)
             }
         }
-        // The statuses as the recomputation left them.
+        // The statuses as the recomputation left them: almost every op stays `applied`, so only the others are read.
         let ids = ops.map(\.op.id)
-        var statuses = try self.statuses(db, ids: ids)
+        var statuses = try self.statuses(db, ids: ids, except: .applied)
         for id in ids where statuses[id] == nil { statuses[id] = .applied }
         return statuses
     }
 
-    /// The merge status of those of `ids` that are stored, read a few hundred ids per query.
-    static func statuses(_ db: Database, ids: [String]) throws -> [String: MergeStatus] {
+    /// The merge status of those of `ids` that are stored (with `except`, of those whose status is another), read a
+    /// few hundred ids per query.
+    static func statuses(_ db: Database, ids: [String], except: MergeStatus? = nil) throws -> [String: MergeStatus] {
         var statuses: [String: MergeStatus] = [:]
+        let condition = except.map { " AND merge_status != '\($0.rawValue)'" } ?? ""
         for start in stride(from: 0, to: ids.count, by: 500) {
             let (list, args) = ReplicaProjector.inList(Array(ids[start..<min(ids.count, start + 500)]))
-            for row in try db.fetchAll("SELECT id, merge_status FROM op WHERE id IN \(list)", args) {
+            for row in try db.fetchAll("SELECT id, merge_status FROM op WHERE id IN \(list)\(condition)", args) {
                 let id: String = try row[0]
                 guard let status = MergeStatus(rawValue: try row[1]) else { throw CorruptOp(id: id) }
                 statuses[id] = status
@@ -164,6 +166,16 @@ public enum MergeEngine {
     /// How many values an op row has.
     private static let opRowWidth = 26
 
+    /// The insert of `n` op rows, for each `n` a chunk can have (built once: the merge inserts every op it receives).
+    private static let insertSQL: [String] = (0...64).map { count in
+        """
+        INSERT INTO op (id, device_id, instance, seq, hlc, wall_time_ms, business_date, type, beneficiary_id, service_id,
+            site_id, class_id, route_id, stop_id, direction, status, time, absence_date, card_id, target_op_id, body,
+            received_ms, merge_status, log_seq, scope_flag, absence_to)
+        VALUES
+        """ + ChangeLog.rows(count, "(" + Array(repeating: "?", count: opRowWidth).joined(separator: ", ") + ")")
+    }
+
     /// Inserts the rows of `ops`, up to 64 per statement.
     private static func insertRows(_ db: Database, _ ops: [(incoming: Incoming, status: MergeStatus, logSeq: Int64?)], receivedMs: Int64) throws {
         for chunk in ChangeLog.chunks(ops.count) {
@@ -172,12 +184,7 @@ public enum MergeEngine {
             for (incoming, status, logSeq) in ops[chunk] {
                 arguments += values(incoming, receivedMs: receivedMs, status: status, logSeq: logSeq)
             }
-            try db.run("""
-                INSERT INTO op (id, device_id, instance, seq, hlc, wall_time_ms, business_date, type, beneficiary_id, service_id,
-                    site_id, class_id, route_id, stop_id, direction, status, time, absence_date, card_id, target_op_id, body,
-                    received_ms, merge_status, log_seq, scope_flag, absence_to)
-                VALUES
-                """ + ChangeLog.rows(chunk.count, "(" + Array(repeating: "?", count: opRowWidth).joined(separator: ", ") + ")"), arguments)
+            try db.run(insertSQL[chunk.count], arguments)
         }
     }
 
@@ -242,10 +249,22 @@ public enum MergeEngine {
             }
         }
         try dayOps.readOpenConflicts(db, subjects)
+        // The cross-check settles an open "absent but ate" of every child and day it checks: looked up here too.
+        var crossChecked: Set<ChildDay> = []
+        for key in keys {
+            switch key {
+            case .attendance(let day): crossChecked.insert(day)
+            case .meal(let b, _, let d): crossChecked.insert(ChildDay(beneficiaryId: b, date: d))
+            case .justification, .ride: break
+            }
+        }
+        try dayOps.readOpenConflicts(db, crossChecked.map { (.absentButAte, $0.subject) })
+        // The register rows this recomputation writes, so that the cross-check need not read them back.
+        var register: [ChildDay: RegisterRow?] = [:]
         for key in keys.sorted() {
             switch key {
             case .attendance(let day):
-                try recomputeAttendance(db, day, dayOps, now: now)
+                register[day] = .some(try recomputeAttendance(db, day, dayOps, now: now))
                 days.insert(day)
             case .justification(let absence):
                 try recomputeJustification(db, absence)
@@ -256,7 +275,13 @@ public enum MergeEngine {
                 try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, dayOps, now: now)
             }
         }
-        try crossCheckAbsentButAte(db, days: days.sorted(), now: now)
+        try crossCheckAbsentButAte(db, days: days.sorted(), register: register, dayOps, now: now)
+    }
+
+    /// A child's row of the register for a day (`attendance`): the status that stands and the op it comes from.
+    struct RegisterRow {
+        let status: AttendanceStatus?
+        let opId: String
     }
 
     /// The ops of some children's days that are not refused, each with whether an accepted void targets it.
@@ -264,14 +289,15 @@ public enum MergeEngine {
         private var byDay: [ChildDay: [(op: StoredOp, voided: Bool)]] = [:]
 
         init(_ db: Database, days: Set<ChildDay>) throws {
-            let all = days.sorted()
+            // Each day is read whole by one query, whatever the chunk it falls in: no order is needed.
+            let all = Array(days)
             for start in stride(from: 0, to: all.count, by: 400) {
                 let chunk = all[start..<min(all.count, start + 400)]
                 let (values, arguments) = MergeEngine.values(of: chunk)
                 // Each (child, day) pair is looked up in `op_subject`, as one query per day would (a join from the
                 // list: `(a, b) IN (VALUES …)` would scan the table).
                 for row in try db.fetchAll("""
-                    SELECT \(StoredOp.columns(of: "op")),
+                    SELECT \(StoredOp.opColumns),
                         EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
                     FROM \(values) AS d CROSS JOIN op ON op.beneficiary_id = d.column1 AND op.business_date = d.column2
                     WHERE op.merge_status != 'rejected'
@@ -284,16 +310,18 @@ public enum MergeEngine {
             }
         }
 
-        /// The conflicts looked up beforehand (`kind|subject`), and those of them open.
-        private var looked: Set<String> = []
-        private var open: Set<String> = []
+        /// The conflicts looked up beforehand, and those of them open, by kind (kept apart rather than joined into
+        /// one string: the merge looks up the conflicts of every fact it recomputes).
+        private var looked: [ConflictStore.Kind: Set<String>] = [:]
+        private var open: [ConflictStore.Kind: Set<String>] = [:]
 
         /// Reads which of these conflicts are open: the merge settles the conflicts of every fact it recomputes, and
         /// almost none is open. Looked up by kind and subject (`+status`: not through the index of open conflicts,
         /// which would read them all).
         mutating func readOpenConflicts(_ db: Database, _ conflicts: [(ConflictStore.Kind, String)]) throws {
             let kinds = Array(Set(conflicts.map(\.0.rawValue))).sorted()
-            let subjects = Array(Set(conflicts.map(\.1))).sorted()
+            // Any order: each subject's rows come back whatever the chunk it falls in.
+            let subjects = Array(Set(conflicts.map(\.1)))
             for start in stride(from: 0, to: subjects.count, by: 400) {
                 let chunk = subjects[start..<min(subjects.count, start + 400)]
                 let length = [1, 8, 64, 400].first { $0 >= chunk.count } ?? chunk.count
@@ -303,16 +331,16 @@ public enum MergeEngine {
                         AND kind IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))
                         AND subject IN (\(Array(repeating: "?", count: length).joined(separator: ", ")))
                     """, arguments) {
-                    open.insert("\(try row[0] as String)|\(try row[1] as String)")
+                    guard let kind = ConflictStore.Kind(rawValue: try row[0]) else { continue }
+                    open[kind, default: []].insert(try row[1])
                 }
             }
-            for (kind, subject) in conflicts { looked.insert("\(kind.rawValue)|\(subject)") }
+            for (kind, subject) in conflicts { looked[kind, default: []].insert(subject) }
         }
 
         /// Whether the conflict may be open: it was, or it was not looked up.
         func mayBeOpen(_ kind: ConflictStore.Kind, _ subject: String) -> Bool {
-            let key = "\(kind.rawValue)|\(subject)"
-            return open.contains(key) || !looked.contains(key)
+            open[kind]?.contains(subject) == true || looked[kind]?.contains(subject) != true
         }
 
         /// The ops of a day read beforehand, or nil if the day was not among those read.
@@ -375,7 +403,9 @@ public enum MergeEngine {
         }
     }
 
-    static func recomputeAttendance(_ db: Database, _ day: ChildDay, _ dayOps: DayOps, now: Date) throws {
+    /// Returns the register row written for the day, nil when the day has none.
+    @discardableResult
+    static func recomputeAttendance(_ db: Database, _ day: ChildDay, _ dayOps: DayOps, now: Date) throws -> RegisterRow? {
         let marks = try liveOps(db, beneficiary: day.beneficiaryId, date: day.date, dayOps) { $0.type == .attendanceMarked }
         let register = MergeRules.register(marks.map(\.fact))
         guard let winner = register.winner, let status = winner.status, let classID = winner.classId else {
@@ -386,11 +416,12 @@ public enum MergeEngine {
                     ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,
                         time = excluded.time, op_id = excluded.op_id
                     """, [day.beneficiaryId, day.date.description, classID, period.id])
-            } else {
-                try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description])
+                try settle(db, .attendanceDisagreement, day.subject, dayOps, now: now)
+                return RegisterRow(status: .absent, opId: period.id)
             }
+            try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description])
             try settle(db, .attendanceDisagreement, day.subject, dayOps, now: now)
-            return
+            return nil
         }
         try db.run("""
             INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES (?, ?, ?, ?, ?, ?)
@@ -415,6 +446,7 @@ public enum MergeEngine {
             try settle(db, .attendanceDisagreement, day.subject, dayOps, now: now)
         }
         try setStatuses(db, marks, register.statuses(conflictOpen: open))
+        return RegisterRow(status: status, opId: winner.id)
     }
 
     /// The absence period in force for a child on a day: of the live (not voided) periods covering it, the last
@@ -517,46 +549,39 @@ public enum MergeEngine {
 
     /// Absent in the register but a meal was recorded the same day: a person must decide which is true.
     ///
-    /// The days' marks and open conflicts are read a few hundred days per query: almost always no absence, no
-    /// conflict, nothing to write.
-    static func crossCheckAbsentButAte(_ db: Database, days: [ChildDay], now: Date) throws {
-        let kind = ConflictStore.Kind.absentButAte.rawValue
-        for start in stride(from: 0, to: days.count, by: 400) {
-            let chunk = days[start..<min(days.count, start + 400)]
-            let (values, pairs) = values(of: chunk)
-            var marks: [ChildDay: (status: AttendanceStatus?, op: String)] = [:]
+    /// `register`: the rows of the days whose register was just recomputed (nil: no row); the other days' rows are
+    /// read a few hundred days per query. Whether each day's conflict is open was read with `dayOps`. Almost always
+    /// no absence, no conflict, nothing to write.
+    static func crossCheckAbsentButAte(
+        _ db: Database, days: [ChildDay], register: [ChildDay: RegisterRow?], _ dayOps: DayOps, now: Date
+    ) throws {
+        var marks: [ChildDay: RegisterRow] = [:]
+        for (day, row) in register { if let row { marks[day] = row } }
+        let unread = days.filter { register[$0] == nil }
+        for start in stride(from: 0, to: unread.count, by: 400) {
+            let (values, pairs) = values(of: unread[start..<min(unread.count, start + 400)])
             for row in try db.fetchAll("""
                 SELECT a.beneficiary_id, a.business_date, a.status, a.op_id
                 FROM \(values) AS d CROSS JOIN attendance a ON a.beneficiary_id = d.column1 AND a.business_date = d.column2
                 """, pairs) {
                 guard let date = LocalDate(try row[1] as String) else { continue }
-                marks[ChildDay(beneficiaryId: try row[0], date: date)] = (AttendanceStatus(rawValue: try row[2]), try row[3])
+                marks[ChildDay(beneficiaryId: try row[0], date: date)] = RegisterRow(status: AttendanceStatus(rawValue: try row[2]), opId: try row[3])
             }
-            var subjects: StatementArguments = [kind]
-            for day in chunk { subjects.append(day.subject) }
-            subjects += Array(repeating: nil, count: pairs.count / 2 - chunk.count)
-            var open: Set<String> = []
-            for row in try db.fetchAll("""
-                SELECT subject FROM conflict WHERE kind = ? AND status = 'open'
-                    AND subject IN (\(Array(repeating: "?", count: subjects.count - 1).joined(separator: ", ")))
-                """, subjects) {
-                open.insert(try row[0])
-            }
-            for day in chunk {
-                let mark = marks[day]
-                // Only a child marked absent can have eaten in contradiction: the meal is looked up for those alone.
-                let meal: String? = mark?.status != .absent ? nil : try db.scalar(
-                    "SELECT op_id FROM meal WHERE beneficiary_id = ? AND business_date = ? ORDER BY service_id LIMIT 1",
-                    [day.beneficiaryId, day.date.description]
+        }
+        for day in days {
+            let mark = marks[day]
+            // Only a child marked absent can have eaten in contradiction: the meal is looked up for those alone.
+            let meal: String? = mark?.status != .absent ? nil : try db.scalar(
+                "SELECT op_id FROM meal WHERE beneficiary_id = ? AND business_date = ? ORDER BY service_id LIMIT 1",
+                [day.beneficiaryId, day.date.description]
+            )
+            if let markOp = mark?.opId, let meal, MergeRules.absentButAte(register: mark?.status, ate: true) {
+                try ConflictStore.raise(
+                    db, kind: .absentButAte, subject: day.subject, beneficiary: day.beneficiaryId, date: day.date,
+                    details: ["attendance_op_id": markOp, "meal_op_id": meal], at: now
                 )
-                if let markOp = mark?.op, let meal, MergeRules.absentButAte(register: mark?.status, ate: true) {
-                    try ConflictStore.raise(
-                        db, kind: .absentButAte, subject: day.subject, beneficiary: day.beneficiaryId, date: day.date,
-                        details: ["attendance_op_id": markOp, "meal_op_id": meal], at: now
-                    )
-                } else if open.contains(day.subject) {
-                    try ConflictStore.settle(db, kind: .absentButAte, subject: day.subject, at: now)
-                }
+            } else if dayOps.mayBeOpen(.absentButAte, day.subject) {
+                try ConflictStore.settle(db, kind: .absentButAte, subject: day.subject, at: now)
             }
         }
     }

@@ -21,13 +21,20 @@ public enum RideChecks {
         if let beneficiaries, beneficiaries.isEmpty { return 0 }
         let today = BusinessCalendar.date(of: now)
         let time = BusinessCalendar.time(of: now)
-        var ends: [String: (outbound: LocalTime, back: LocalTime)] = [:]
-        for row in try db.fetchAll("""
-            SELECT route_id, MAX(outbound_time), MAX(return_time) FROM stop WHERE deleted = 0 GROUP BY route_id
-            """) {
-            if let out = LocalTime(try row[1] as String), let back = LocalTime(try row[2] as String) {
-                ends[try row[0] as String] = (out, back)
+        // When each route ends: needed only for today's rides (an earlier day's ride is over), read once if any.
+        var routeEnds: [String: (outbound: LocalTime, back: LocalTime)]?
+        func ends() throws -> [String: (outbound: LocalTime, back: LocalTime)] {
+            if let routeEnds { return routeEnds }
+            var ends: [String: (outbound: LocalTime, back: LocalTime)] = [:]
+            for row in try db.fetchAll("""
+                SELECT route_id, MAX(outbound_time), MAX(return_time) FROM stop WHERE deleted = 0 GROUP BY route_id
+                """) {
+                if let out = LocalTime(try row[1] as String), let back = LocalTime(try row[2] as String) {
+                    ends[try row[0] as String] = (out, back)
+                }
             }
+            routeEnds = ends
+            return ends
         }
         var sql = """
             SELECT beneficiary_id, route_id, business_date, direction, boarding_op_id, boarding_stop_id FROM ride
@@ -50,7 +57,7 @@ public enum RideChecks {
             let beneficiary: String = try row[0], route: String = try row[1]
             guard let date = LocalDate(try row[2] as String), let direction = Direction(rawValue: try row[3] as String) else { continue }
             if date == today {
-                guard let end = ends[route] else { continue }
+                guard let end = try ends()[route] else { continue }
                 let last = direction == .outbound ? end.outbound : end.back
                 guard time.minutes > last.minutes + graceMinutes else { continue }
             }

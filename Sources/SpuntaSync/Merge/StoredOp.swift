@@ -30,6 +30,9 @@ struct StoredOp {
         columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
     }
 
+    /// `columns` qualified by the table's own name (built once: the merge reads ops with it for every push).
+    static let opColumns = columns(of: "op")
+
     /// How many columns `columns` names: a query may read more after them. Counted from the list, so that a column
     /// added to it can never shift what such a query reads next.
     static let columnCount = columns.split(separator: ",").count
