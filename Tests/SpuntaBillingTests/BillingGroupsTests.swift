@@ -37,7 +37,7 @@ struct BillingGroupsTests {
     /// Also returns the notes of October's first run, and those of one computation of the whole of October before it.
     /// With `shared`, two children's payers share the cost — B1 50/50 between PB and PE, A2 70/30 between PA and PD —
     /// so that the payers who share a child, billed in one group, are grouped the same way whatever the size.
-    static func story(groupsOf size: Int, shared: Bool = false) throws -> (reports: [String], rows: [String], notes: [String], reference: [String]) {
+    static func story(groupsOf size: Int, shared: Bool = false, pipelined: Bool = true) throws -> (reports: [String], rows: [String], notes: [String], reference: [String]) {
         let c = try SmallComune { s in
             SmallComune.withEpsilon(&s)
             guard shared else { return }
@@ -49,7 +49,7 @@ struct BillingGroupsTests {
         var notes: [[String]] = []
         func run(_ period: BillingPeriod) throws -> String {
             let report = try c.queue.write { db in
-                try BillingRun.run(db, period: period, actor: "test", now: SmallComune.now, familiesPerGroup: size)
+                try BillingRun.run(db, period: period, actor: "test", now: SmallComune.now, familiesPerGroup: size, pipelined: pipelined)
             }
             notes.append(report.notBilled)
             let encoder = JSONEncoder()
@@ -94,6 +94,21 @@ struct BillingGroupsTests {
         #expect(grouped.reports == whole.reports)
         #expect(grouped.rows.count == whole.rows.count)
         for (a, b) in zip(grouped.rows, whole.rows) where a != b {
+            Issue.record("first difference:\n\(a)\n\(b)")
+            break
+        }
+    }
+
+    @Test("the groups computed on a thread of their own, while the writer stores the one before, write exactly what one thread writes",
+          arguments: [1, 2, 500], [false, true])
+    func pipelinedAsSequential(size: Int, shared: Bool) throws {
+        let sequential = try Self.story(groupsOf: size, shared: shared, pipelined: false)
+        let pipelined = try Self.story(groupsOf: size, shared: shared, pipelined: true)
+        #expect(sequential.rows.contains { $0.hasPrefix("prepaid_movement:") }, "the story posts prepaid movements")
+        #expect(pipelined.reports == sequential.reports)
+        #expect(pipelined.notes == sequential.notes)
+        #expect(pipelined.rows.count == sequential.rows.count)
+        for (a, b) in zip(pipelined.rows, sequential.rows) where a != b {
             Issue.record("first difference:\n\(a)\n\(b)")
             break
         }

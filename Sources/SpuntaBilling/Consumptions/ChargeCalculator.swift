@@ -50,11 +50,14 @@ public struct ChargeCalculator {
     /// What computing a month reads once, whatever group of families it computes: the open disagreements of the
     /// register and the scans, the rides of children not enrolled (few, by payer), and the trail of notes and
     /// conflicts that the groups add to.
-    struct Month {
+    struct Month: Sendable {
         let period: BillingPeriod
         let settled: Settled
         let raiseConflicts: Bool
         let openMismatches: Set<String>
+        /// The open disagreements' subjects without their day (`child|service`): a child's enrollment whose service is
+        /// not among them has none to settle, and its days need no subject written.
+        let openMismatchesByService: Set<String>
         /// Rides of children not enrolled that the office decided to bill, by payer.
         let notEnrolled: [String: [Unit]]
         var trail = Trail()
@@ -65,7 +68,7 @@ public struct ChargeCalculator {
     }
 
     /// A service at a site (nil: as a whole), as the key of `Month.runningDays`.
-    struct ServiceAtSite: Hashable {
+    struct ServiceAtSite: Hashable, Sendable {
         let service: String
         let site: String?
     }
@@ -74,7 +77,7 @@ public struct ChargeCalculator {
     /// service and id, then the rides of children not enrolled, then the prices of the first and of the second — so
     /// that a month computed a group of families at a time reports the same notes and raises the same conflicts,
     /// in the same order, as one computation of the whole month.
-    struct Place: Comparable {
+    struct Place: Comparable, Sendable {
         let phase: Int
         let service: String
         let enrollment: String
@@ -86,13 +89,13 @@ public struct ChargeCalculator {
     }
 
     /// A conflict to open (or refresh) or to settle, once the month's charges are all computed.
-    enum ConflictChange {
+    enum ConflictChange: Sendable {
         case raise(ConflictStore.Kind, subject: String, beneficiary: String, date: LocalDate, details: [String: any Sendable])
         case settle(ConflictStore.Kind, subject: String)
     }
 
     /// The notes and conflict changes of a month, in the order of their places.
-    struct Trail {
+    struct Trail: Sendable {
         private var notes: [(Place, String)] = []
         private var conflicts: [(Place, ConflictChange)] = []
         var mismatches = 0
@@ -150,6 +153,7 @@ public struct ChargeCalculator {
         let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let rides = try ridesNotEnrolled(period: period, children: children, trail: &trail, settled: settled)
         return Month(period: period, settled: settled, raiseConflicts: raiseConflicts, openMismatches: openMismatches,
+                     openMismatchesByService: Set(openMismatches.map { String($0.dropLast("|YYYY-MM-DD".count)) }),
                      notEnrolled: Dictionary(grouping: rides, by: \.payerId), trail: trail)
     }
 
@@ -195,13 +199,13 @@ public struct ChargeCalculator {
         // Who pays each child, and what percent (the primary payer alone, or the payers with a share).
         let billedPayers = children.mapValues(\.billedPayers)
         // Sibling rank per payer, service and month: the eldest charged child first.
-        var ranks: [String: Int] = [:]
-        for (group, list) in Dictionary(grouping: units, by: { "\($0.payerId)|\($0.service.id)" }) {
+        var ranks: [Pair: [String: Int]] = [:]
+        for (group, list) in Dictionary(grouping: units, by: { Pair($0.payerId, $0.service.id) }) {
             let ordered = Set(list.map(\.beneficiaryId)).sorted { a, b in
                 let da = children[a]?.birthDate ?? LocalDate(dayNumber: 0), dbb = children[b]?.birthDate ?? LocalDate(dayNumber: 0)
                 return (da, a) < (dbb, b)
             }
-            for (index, id) in ordered.enumerated() { ranks["\(group)|\(id)"] = index + 1 }
+            ranks[group] = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element, $0.offset + 1) })
         }
         var charges: [Charge] = []
         for unit in units {
@@ -211,7 +215,7 @@ public struct ChargeCalculator {
                 month.trail.note(place, "\(unit.beneficiaryId) \(unit.service.id): nessuna tariffa in vigore il \(unit.priceDate.italian)")
                 continue
             }
-            let rank = ranks["\(unit.payerId)|\(unit.service.id)|\(unit.beneficiaryId)"] ?? 1
+            let rank = ranks[Pair(unit.payerId, unit.service.id)]?[unit.beneficiaryId] ?? 1
             // A day attended is priced only by a tariff with a daily part (the same for every ISEE).
             if case .daily = unit.part, tariff.dailyPrice == nil {
                 month.trail.note(month.trail.place(Phase.prices, unit.service.id, unit.enrollment.id),
@@ -267,7 +271,7 @@ public struct ChargeCalculator {
     /// (until then the family may still cancel it), so today counts once the cut-off has passed — without a
     /// cut-off, from tomorrow. A disagreement between the register and the scans waits for the day to end: at ten
     /// the meal has not been served yet. Days after today never count.
-    struct Settled {
+    struct Settled: Sendable {
         let today: LocalDate
         let time: LocalTime
 
@@ -299,7 +303,7 @@ public struct ChargeCalculator {
     }
 
     /// One thing to price.
-    struct Unit {
+    struct Unit: Sendable {
         let key: String
         let service: Service
         let enrollment: Enrollment
@@ -317,7 +321,7 @@ public struct ChargeCalculator {
     }
 
     /// The part of a tariff a unit is priced by.
-    enum Part {
+    enum Part: Sendable {
         /// The unit's price (a meal, a ride, the fixed monthly part), pro rata by `Unit.fraction`.
         case fee
         /// A day attended, at the tariff's daily part (quota giornaliera).
@@ -462,39 +466,51 @@ public struct ChargeCalculator {
         let scanned = facts.meals[Pair(child, service.id)] ?? [:]
         let marks = service.chargeBasis != .scan ? facts.marks[child] ?? [:] : [:]
         let billable = Set(days.filter(settled.facts))
+        let mayBeOpen = month.openMismatchesByService.contains("\(child)|\(service.id)")
         for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
             month.trail.note(month.trail.place(Phase.enrollments, service.id, enrollment.id),
                              "\(child): pasto del \(day.italian) non addebitato (\(closedReason(day, settled: settled)); op \(op))")
         }
         var result: [Unit] = []
+        // Most days of most children bill nothing (no scan, no disagreement): their key, label and subject are written
+        // only for the days that need them, not for every child and day of the month.
         for day in days where settled.facts(day) {
-            let key = "meal|\(child)|\(service.id)|\(day)"
+            func key() -> String { "meal|\(child)|\(service.id)|\(day)" }
             // An option with days of its own (a three-day canteen) books meals on those only; a meal scanned on another
             // day was eaten all the same, and is charged as a meal more at the option's price, saying so.
             let option = enrollment.option(on: day)
             let optionDay = service.isOptionDay(day, option: option)
-            let label = optionDay ? "Pasto del \(day.italian)"
-                : "Pasto del \(day.italian) in più, fuori dai giorni dell'opzione «\(service.option(option)?.name ?? "")»"
+            func label() -> String {
+                optionDay ? "Pasto del \(day.italian)"
+                    : "Pasto del \(day.italian) in più, fuori dai giorni dell'opzione «\(service.option(option)?.name ?? "")»"
+            }
+            let scan = scanned[day]
+            if service.chargeBasis == .scan {
+                if let op = scan { result.append(unit(key(), day, day, label(), [op], nil)) }
+                continue
+            }
             // Not in the class that day (started later, or left): the register books nothing.
             let register = !optionDay ? (charged: false, source: nil, why: "fuori dai giorni dell'opzione")
                 : inRegister.contains(day) ? Self.registerCharges(marks[day], cutoff: service.cutoff) : (charged: false, source: nil, why: "non in classe")
             switch service.chargeBasis {
             case .scan:
-                if let op = scanned[day] { result.append(unit(key, day, day, label, [op], nil)) }
+                break
             case .register:
                 if register.charged && settled.booking(day, cutoff: service.cutoff) {
-                    result.append(unit(key, day, day, label, register.source.map { [$0] } ?? [], nil))
+                    result.append(unit(key(), day, day, label(), register.source.map { [$0] } ?? [], nil))
                 }
             case .both:
                 // The scan is the fact and is charged. The register disagreeing, either way, is a conflict for review;
                 // once the facts agree (a late scan, a corrected mark) the next run settles it. Today's disagreements
                 // wait for the day to end.
-                if let op = scanned[day] { result.append(unit(key, day, day, label, [op] + (register.source.map { [$0] } ?? []), nil)) }
+                if let op = scan { result.append(unit(key(), day, day, label(), [op] + (register.source.map { [$0] } ?? []), nil)) }
                 guard settled.disagreement(day) else { break }
+                // Without a mark of the register and without a scan there is nothing to disagree about.
+                guard register.source != nil || scan != nil || mayBeOpen else { break }
                 let subject = "\(child)|\(service.id)|\(day)"
                 let cutoff = service.cutoff?.description ?? ""
                 var disagreement: [String: any Sendable]?
-                if let op = scanned[day] {
+                if let op = scan {
                     // Marked absent yet scanned is already a conflict of the merge (absent_but_ate): not raised twice.
                     if let attendance = register.source, !register.charged, marks[day]?.status != "absent" {
                         month.trail.scannedNotBooked += 1
@@ -713,14 +729,22 @@ public struct ChargeCalculator {
     /// child's total whoever pays it; with shares, the line is split among the payers as every line is.
     private func caps(_ charges: [Charge], period: BillingPeriod, billedPayers: [String: [(payerId: String, percent: Int)]]) -> [Charge] {
         var result: [Charge] = []
-        for (_, list) in Dictionary(grouping: charges, by: { "\($0.beneficiaryId)|\($0.serviceId)" }).sorted(by: { $0.key < $1.key }) {
+        // Each child's first enrollment of each service that touches the month, found once instead of by a scan of every
+        // enrollment of the group for each child and service.
+        var enrollments: [Pair: Enrollment] = [:]
+        for enrollment in data.enrollments
+        where enrollment.startDate <= period.lastDay && (enrollment.endDate.map { $0 >= period.firstDay } ?? true) {
+            let pair = Pair(enrollment.beneficiaryId, enrollment.serviceId)
+            if enrollments[pair] == nil { enrollments[pair] = enrollment }
+        }
+        // In the order of the texts `child|service`, as they always came.
+        let byChild = Dictionary(grouping: charges, by: { Pair($0.beneficiaryId, $0.serviceId) })
+            .map { (text: "\($0.key.first)|\($0.key.second)", pair: $0.key, list: $0.value) }.sorted { $0.text < $1.text }
+        for (_, pair, list) in byChild {
             guard let first = list.min() else { continue }
             // The tariff of the child's enrollment (its option's), else the service's without option.
             let day = first.date ?? period.firstDay
-            let enrollment = data.enrollments.first {
-                $0.beneficiaryId == first.beneficiaryId && $0.serviceId == first.serviceId && $0.startDate <= period.lastDay
-                    && ($0.endDate.map { $0 >= period.firstDay } ?? true)
-            }
+            let enrollment = enrollments[pair]
             guard let tariff = enrollment.flatMap({ TariffEngine.tariff(for: $0, on: day, among: data.tariffs) })
                 ?? data.tariffs.first(where: { $0.serviceId == first.serviceId && $0.optionId == nil && $0.isInForce(on: day) })
             else { continue }

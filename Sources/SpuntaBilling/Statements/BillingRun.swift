@@ -136,51 +136,25 @@ public enum BillingRun {
     }
 
     /// `run`, with groups of `familiesPerGroup` families (whatever their size, the same statements, movements and
-    /// conflicts).
-    static func run(_ db: Database, period: BillingPeriod, actor: String, now: Date, familiesPerGroup: Int) throws -> Report {
+    /// conflicts). `pipelined`: the groups are computed on a thread of their own, through a second connection, while
+    /// this one writes the group before — on two cores the month takes about the longer of the two instead of their
+    /// sum. It reads only what billing never writes (master data, facts, conflicts as they were), in the snapshot the
+    /// writer started from, and hands its results over in order: the same rows, the same ids.
+    static func run(_ db: Database, period: BillingPeriod, actor: String, now: Date, familiesPerGroup: Int,
+                    pipelined: Bool = true) throws -> Report {
         guard try db.scalar("SELECT 1 FROM municipality") as Int? != nil else { throw BillingError.noMunicipality }
         var report = Report(period: period.description)
         let shared = try MasterDataStore.shared(db)
-        let postpaid = Set(shared.services.filter { $0.billingMode == .postpaid }.map(\.id))
-        let prepaid = Set(shared.services.filter { $0.billingMode == .prepaid }.map(\.id))
         // Earlier months already billed, as their facts are now: what changed since is billed in this run. Months
         // with an issued statement (postpaid conguaglio) and months already run (late prepaid facts). Conflicts of
         // those days are raised or settled too, so that a late scan settles its disagreement at the next run.
         let issued = try periods(db, "SELECT DISTINCT period FROM statement WHERE status = 'issued' AND period < ?", before: period)
         let run = try periods(db, "SELECT DISTINCT subject FROM audit_log WHERE action = 'billing_run' AND subject < ?", before: period)
-        let earlier = issued.union(run).sorted()
-        // Each month is computed once per service, a group of families at a time: this month first, then the earlier
-        // ones; what a month reads once (the rides of children not enrolled, the open disagreements) is read here.
-        let order = [period] + earlier
-        var months = try order.map { month in
-            let named = try ChargeCalculator.childrenOfRidesNotEnrolled(db, period: month)
-            let data = try MasterDataStore.load(db, shared: shared, payers: [], beneficiaries: named)
-            return try ChargeCalculator(db, data: data, payers: nil).month(month, raiseConflicts: true, now: now)
-        }
         let statements = try StatementPlan(db, period: period, recomputed: Set(issued.map(\.description)))
-        let groups = try families(db, also: statements.payers, perGroup: familiesPerGroup)
-        func calculator(_ group: Group) throws -> ChargeCalculator {
-            let data = try MasterDataStore.load(db, shared: shared, payers: group.payers, beneficiaries: group.children)
-            return ChargeCalculator(db, data: data, payers: Set(group.payers))
-        }
+        let work = Computation(period: period, shared: shared, issued: issued, earlier: issued.union(run).sorted(),
+                               groups: try families(db, also: statements.payers, perGroup: familiesPerGroup), now: now)
 
-        // Postpaid: each family's draft, with the conguaglio of the earlier months issued.
-        for group in groups {
-            let calculator = try calculator(group)
-            let charges = try calculator.charges(in: &months[0], services: postpaid)
-            report.charges += charges.count
-            report.splits += splits(charges, children: calculator.data.beneficiaries)
-            var late: [Charge] = []
-            for index in earlier.indices {
-                let month = try calculator.charges(in: &months[index + 1], services: postpaid)
-                if issued.contains(earlier[index]) { late += month }
-            }
-            try buildStatements(db, period: period, payers: group.payers, charges: charges, late: late, plan: statements,
-                                report: &report, now: now)
-        }
-
-        // Prepaid: the earlier months' changes first, then this month. A prepaid fact of doubtful day (a device's wrong
-        // clock) waits, like the statements it would be billed in.
+        // Prepaid: a prepaid fact of doubtful day (a device's wrong clock) waits, like the statements it would be billed in.
         let doubtful = try BillingHolds.doubtfulOps(db)
         // The day each month was last run (before this run), in Rome: what it debits now of a day already over then
         // arrived late. An earlier month issued but never run counts as billed after its end.
@@ -189,29 +163,50 @@ public enum BillingRun {
                                    [period.description]) {
             if let day = (try row[1] as String?).flatMap(UTCTime.date).map(BusinessCalendar.date(of:)) { lastRun[try row[0]] = day }
         }
+        var batch: PrepaidLedger.Batch?
         var touched: Set<String> = []
-        for (index, month) in order.enumerated().sorted(by: { $0.element < $1.element }) {
-            let last = lastRun[month.description] ?? (month == period ? nil : month.lastDay.adding(days: 1))
-            var batch = PrepaidLedger.Batch(period: month, lastRun: last)
-            for group in groups where !prepaid.isEmpty {
-                let calculator = try calculator(group)
-                let charges = try calculator.charges(in: &months[index], services: prepaid)
-                if month == period {
+        var months: [ChargeCalculator.Month] = []
+        func write(_ computed: Computed) throws {
+            switch computed {
+            case .postpaid(let group, let charges, let late, let splits):
+                // Postpaid: each family's draft, with the conguaglio of the earlier months issued.
+                report.charges += charges.count
+                report.splits += splits
+                try buildStatements(db, period: period, payers: work.groups[group].payers, charges: charges, late: late, plan: statements,
+                                    report: &report, now: now)
+            case .prepaidMonth(let month):
+                let last = lastRun[month.description] ?? (month == period ? nil : month.lastDay.adding(days: 1))
+                batch = PrepaidLedger.Batch(period: month, lastRun: last)
+            case .prepaid(let group, let charges, let splits):
+                guard var current = batch else { return }
+                if current.period == period {
                     report.charges += charges.count
-                    report.splits += splits(charges, children: calculator.data.beneficiaries)
+                    report.splits += splits
                 }
                 let held = Set(charges.filter { !doubtful.isDisjoint(with: $0.sourceOps) }.map(\.key))
-                try PrepaidLedger.post(db, &batch, charges: charges, children: group.children, held: held, report: &report, now: now)
+                try PrepaidLedger.post(db, &current, charges: charges, children: work.groups[group].children, held: held, report: &report,
+                                       now: now)
+                batch = current
+            case .prepaidMonthDone:
+                if let batch { touched.formUnion(try PrepaidLedger.finish(db, batch, report: &report, now: now)) }
+                batch = nil
+            case .months(let computed):
+                months = computed
             }
-            touched.formUnion(try PrepaidLedger.finish(db, batch, report: &report, now: now))
         }
+        if pipelined, db.path != ":memory:", !db.path.isEmpty {
+            try work.pipelined(path: db.path, write)
+        } else {
+            try work.compute(db, emit: write)
+        }
+
         let alerted = Array(Set(touched.compactMap { $0.split(separator: "|").first.map(String.init) })).sorted()
         let payers = try MasterDataStore.load(db, shared: shared, payers: alerted, beneficiaries: []).payers
         try PrepaidLedger.settle(db, touched: touched, payers: payers, report: &report, now: now)
 
         // The notes and the conflicts of the months, as one computation of each month would have left them.
         var notes = ChargeCalculator.Notes()
-        try months[0].trail.finish(db, notes: &notes, raiseConflicts: true, now: now)
+        if let first = months.first { try first.trail.finish(db, notes: &notes, raiseConflicts: true, now: now) }
         for month in months.dropFirst() { try month.trail.applyConflicts(db, now: now) }
         report.notBilled = notes.notBilled
         report.registerScanMismatches = notes.mismatches
@@ -225,8 +220,122 @@ public enum BillingRun {
         return report
     }
 
+    /// What computing a group of families gives the writer, in the order it writes them.
+    enum Computed: Sendable {
+        /// A group's postpaid charges of the month, those of the earlier months issued (`late`), and the splits.
+        case postpaid(group: Int, charges: [Charge], late: [Charge], splits: [Report.Split])
+        /// The prepaid charges of the months start: this month's, in month order.
+        case prepaidMonth(BillingPeriod)
+        case prepaid(group: Int, charges: [Charge], splits: [Report.Split])
+        case prepaidMonthDone
+        /// The months computed, with their notes and conflicts (`ChargeCalculator.Trail`), last.
+        case months([ChargeCalculator.Month])
+    }
+
+    /// The computing side of a run: reads the month's facts and master data a group of families at a time and prices
+    /// them, writing nothing — so that it can run on its own thread and connection.
+    struct Computation: Sendable {
+        let period: BillingPeriod
+        let shared: MasterDataSet
+        let issued: Set<BillingPeriod>
+        let earlier: [BillingPeriod]
+        let groups: [Group]
+        let now: Date
+
+        /// Each month is computed once per service, a group of families at a time: this month first, then the earlier
+        /// ones.
+        var order: [BillingPeriod] { [period] + earlier }
+
+        func compute(_ db: Database, emit: (Computed) throws -> Void) throws {
+            let postpaid = Set(shared.services.filter { $0.billingMode == .postpaid }.map(\.id))
+            let prepaid = Set(shared.services.filter { $0.billingMode == .prepaid }.map(\.id))
+            // What a month reads once (the rides of children not enrolled, the open disagreements) is read here.
+            var months = try order.map { month in
+                let named = try ChargeCalculator.childrenOfRidesNotEnrolled(db, period: month)
+                let data = try MasterDataStore.load(db, shared: shared, payers: [], beneficiaries: named)
+                return try ChargeCalculator(db, data: data, payers: nil).month(month, raiseConflicts: true, now: now)
+            }
+            func calculator(_ group: Group, children: [String]? = nil) throws -> ChargeCalculator {
+                let data = try MasterDataStore.load(db, shared: shared, payers: group.payers, beneficiaries: children ?? group.children)
+                return ChargeCalculator(db, data: data, payers: Set(group.payers))
+            }
+            for (index, group) in groups.enumerated() {
+                let calculator = try calculator(group)
+                let charges = try calculator.charges(in: &months[0], services: postpaid)
+                var late: [Charge] = []
+                for index in earlier.indices {
+                    let month = try calculator.charges(in: &months[index + 1], services: postpaid)
+                    if issued.contains(earlier[index]) { late += month }
+                }
+                try emit(.postpaid(group: index, charges: charges, late: late, splits: BillingRun.splits(charges, children: calculator.data.beneficiaries)))
+            }
+            // Prepaid: the earlier months' changes first, then this month. Only the children with something prepaid are
+            // charged again — an enrollment in a prepaid service, or a ride not enrolled of one — instead of reading every
+            // child of the group and its facts a second time.
+            var prepaidChildren: Set<String> = []
+            if !prepaid.isEmpty {
+                let services = sqlInList(prepaid.sorted())
+                try db.makeStatement("SELECT DISTINCT beneficiary_id FROM enrollment WHERE deleted = 0 AND service_id IN \(services.sql)")
+                    .forEach(services.arguments) { prepaidChildren.insert(try $0[0]) }
+                for month in months {
+                    for rides in month.notEnrolled.values {
+                        prepaidChildren.formUnion(rides.filter { prepaid.contains($0.service.id) }.map(\.beneficiaryId))
+                    }
+                }
+            }
+            // Every month is finished (`PrepaidLedger.finish`) even without a prepaid service: what was posted before for
+            // a service that is no longer prepaid, or for a child billed in no group, is credited back.
+            for (index, month) in order.enumerated().sorted(by: { $0.element < $1.element }) {
+                try emit(.prepaidMonth(month))
+                for (number, group) in groups.enumerated() where !prepaid.isEmpty {
+                    let calculator = try calculator(group, children: group.children.filter(prepaidChildren.contains))
+                    let charges = try calculator.charges(in: &months[index], services: prepaid)
+                    try emit(.prepaid(group: number, charges: charges,
+                                      splits: month == period ? BillingRun.splits(charges, children: calculator.data.beneficiaries) : []))
+                }
+                try emit(.prepaidMonthDone)
+            }
+            try emit(.months(months))
+        }
+
+        /// `compute` on a thread of its own with a read-only connection to `path`, handing each result to `write` on
+        /// this thread in order. The computing thread has ended when this returns or throws.
+        func pipelined(path: String, _ write: (Computed) throws -> Void) throws {
+            // Two groups computed ahead at most: enough to keep both cores busy, and the memory of two groups.
+            let handOff = HandOff<Computed>(capacity: 2)
+            let finished = DispatchSemaphore(value: 0)
+            let work = self
+            let thread = Thread {
+                defer { finished.signal() }
+                do {
+                    var configuration = DatabaseConfiguration()
+                    configuration.readOnly = true
+                    let reader = try Database(path: path, configuration: configuration)
+                    // One snapshot for the whole computation: the writer's transaction has written nothing yet.
+                    try reader.inTransaction(.deferred) {
+                        try work.compute(reader) { computed in
+                            guard handOff.put(computed) else { throw CancellationError() }
+                        }
+                    }
+                    handOff.close(nil)
+                } catch {
+                    handOff.close(error)
+                }
+            }
+            thread.start()
+            do {
+                while let computed = try handOff.take() { try write(computed) }
+            } catch {
+                handOff.cancel()
+                finished.wait()
+                throw error
+            }
+            finished.wait()
+        }
+    }
+
     /// A group of families billed together: payers, and the children whose primary payer they are.
-    struct Group {
+    struct Group: Sendable {
         var payers: [String] = []
         var children: [String] = []
     }
