@@ -188,9 +188,8 @@ public struct ChargeCalculator {
                 }
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 // The register books a meal only on the days the child is in its class (`ClassMembership`).
-                let inRegister = Set(enrolledDays.filter { ClassMembership.isAtSchool(child.membership, on: $0) })
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
-                                        allDays: days, inRegister: inRegister, month: &month, facts: facts)
+                                        allDays: days, membership: child.membership, month: &month, facts: facts)
             }
         }
         for (payer, rides) in month.notEnrolled.sorted(by: { $0.key < $1.key }) where payerIDs?.contains(payer) ?? true {
@@ -199,9 +198,11 @@ public struct ChargeCalculator {
         // Who pays each child, and what percent (the primary payer alone, or the payers with a share).
         let billedPayers = children.mapValues(\.billedPayers)
         // Sibling rank per payer, service and month: the eldest charged child first.
+        var charged: [Pair: Set<String>] = [:]
+        for unit in units { charged[Pair(unit.payerId, unit.service.id), default: []].insert(unit.beneficiaryId) }
         var ranks: [Pair: [String: Int]] = [:]
-        for (group, list) in Dictionary(grouping: units, by: { Pair($0.payerId, $0.service.id) }) {
-            let ordered = Set(list.map(\.beneficiaryId)).sorted { a, b in
+        for (group, list) in charged {
+            let ordered = list.sorted { a, b in
                 let da = children[a]?.birthDate ?? LocalDate(dayNumber: 0), dbb = children[b]?.birthDate ?? LocalDate(dayNumber: 0)
                 return (da, a) < (dbb, b)
             }
@@ -425,7 +426,8 @@ public struct ChargeCalculator {
     }
 
     private func units(
-        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], inRegister: Set<LocalDate>, month: inout Month, facts: Facts
+        service: Service, enrollment: Enrollment, payer: String, days: [LocalDate], allDays: [LocalDate], membership: ClassMembership?, month: inout Month,
+        facts: Facts
     ) throws -> [Unit] {
         let period = month.period
         let child = enrollment.beneficiaryId
@@ -453,19 +455,19 @@ public struct ChargeCalculator {
             if service.kind == .transport {
                 return try rides(service: service, enrollment: enrollment, days: days, month: &month, facts: facts, unit: unit)
             }
-            return try meals(service: service, enrollment: enrollment, days: days, inRegister: inRegister, month: &month, facts: facts, unit: unit)
+            return try meals(service: service, enrollment: enrollment, days: days, membership: membership, month: &month, facts: facts, unit: unit)
         }
     }
 
     private func meals(
-        service: Service, enrollment: Enrollment, days: [LocalDate], inRegister: Set<LocalDate>, month: inout Month, facts: Facts,
+        service: Service, enrollment: Enrollment, days: [LocalDate], membership: ClassMembership?, month: inout Month, facts: Facts,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) throws -> [Unit] {
         let settled = month.settled
         let child = enrollment.beneficiaryId
         let scanned = facts.meals[Pair(child, service.id)] ?? [:]
         let marks = service.chargeBasis != .scan ? facts.marks[child] ?? [:] : [:]
-        let billable = Set(days.filter(settled.facts))
+        let billable = scanned.isEmpty ? [] : Set(days.filter(settled.facts))
         let mayBeOpen = month.openMismatchesByService.contains("\(child)|\(service.id)")
         for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
             month.trail.note(month.trail.place(Phase.enrollments, service.id, enrollment.id),
@@ -484,14 +486,15 @@ public struct ChargeCalculator {
                 optionDay ? "Pasto del \(day.italian)"
                     : "Pasto del \(day.italian) in più, fuori dai giorni dell'opzione «\(service.option(option)?.name ?? "")»"
             }
-            let scan = scanned[day]
+            let scan = scanned.isEmpty ? nil : scanned[day]
             if service.chargeBasis == .scan {
                 if let op = scan { result.append(unit(key(), day, day, label(), [op], nil)) }
                 continue
             }
             // Not in the class that day (started later, or left): the register books nothing.
             let register = !optionDay ? (charged: false, source: nil, why: "fuori dai giorni dell'opzione")
-                : inRegister.contains(day) ? Self.registerCharges(marks[day], cutoff: service.cutoff) : (charged: false, source: nil, why: "non in classe")
+                : ClassMembership.isAtSchool(membership, on: day) ? Self.registerCharges(marks.isEmpty ? nil : marks[day], cutoff: service.cutoff)
+                : (charged: false, source: nil, why: "non in classe")
             switch service.chargeBasis {
             case .scan:
                 break

@@ -131,17 +131,28 @@ public enum BillingRun {
     /// group at a time, so that the memory a run needs does not grow with the city.
     static let familiesPerGroup = 500
 
+    /// Bills `period` inside the caller's transaction, on this connection alone: the caller may have written in it.
     public static func run(_ db: Database, period: BillingPeriod, actor: String, now: Date) throws -> Report {
-        try run(db, period: period, actor: actor, now: now, familiesPerGroup: familiesPerGroup)
+        try run(db, period: period, actor: actor, now: now, familiesPerGroup: familiesPerGroup, pipelined: false)
+    }
+
+    /// Bills the month `text` (checked by `period(_:db:now:)`) in a transaction of its own on `queue`, as the command
+    /// does. Owning the transaction, nothing is written in it before the groups are read, so they can be computed on a
+    /// second connection while this one writes (`pipelined`).
+    public static func run(_ queue: DatabaseQueue, period text: String, actor: String, now: Date) throws -> Report {
+        try queue.write { db in
+            try run(db, period: try period(text, db: db, now: now), actor: actor, now: now, familiesPerGroup: familiesPerGroup, pipelined: true)
+        }
     }
 
     /// `run`, with groups of `familiesPerGroup` families (whatever their size, the same statements, movements and
     /// conflicts). `pipelined`: the groups are computed on a thread of their own, through a second connection, while
     /// this one writes the group before — on two cores the month takes about the longer of the two instead of their
-    /// sum. It reads only what billing never writes (master data, facts, conflicts as they were), in the snapshot the
-    /// writer started from, and hands its results over in order: the same rows, the same ids.
+    /// sum. It reads only what billing never writes (master data, facts, conflicts as they were), in the snapshot of the
+    /// last commit, and hands its results over in order: the same rows, the same ids — provided that the transaction of
+    /// `db` has written nothing before (the second connection would not see it).
     static func run(_ db: Database, period: BillingPeriod, actor: String, now: Date, familiesPerGroup: Int,
-                    pipelined: Bool = true) throws -> Report {
+                    pipelined: Bool) throws -> Report {
         guard try db.scalar("SELECT 1 FROM municipality") as Int? != nil else { throw BillingError.noMunicipality }
         var report = Report(period: period.description)
         let shared = try MasterDataStore.shared(db)
@@ -273,13 +284,17 @@ public enum BillingRun {
             // charged again — an enrollment in a prepaid service, or a ride not enrolled of one — instead of reading every
             // child of the group and its facts a second time.
             var prepaidChildren: Set<String> = []
+            // The payers of the rides not enrolled that a prepaid service bills.
+            var prepaidRidePayers: Set<String> = []
             if !prepaid.isEmpty {
                 let services = sqlInList(prepaid.sorted())
                 try db.makeStatement("SELECT DISTINCT beneficiary_id FROM enrollment WHERE deleted = 0 AND service_id IN \(services.sql)")
                     .forEach(services.arguments) { prepaidChildren.insert(try $0[0]) }
                 for month in months {
                     for rides in month.notEnrolled.values {
-                        prepaidChildren.formUnion(rides.filter { prepaid.contains($0.service.id) }.map(\.beneficiaryId))
+                        let billed = rides.filter { prepaid.contains($0.service.id) }
+                        prepaidChildren.formUnion(billed.map(\.beneficiaryId))
+                        prepaidRidePayers.formUnion(billed.map(\.payerId))
                     }
                 }
             }
@@ -288,7 +303,13 @@ public enum BillingRun {
             for (index, month) in order.enumerated().sorted(by: { $0.element < $1.element }) {
                 try emit(.prepaidMonth(month))
                 for (number, group) in groups.enumerated() where !prepaid.isEmpty {
-                    let calculator = try calculator(group, children: group.children.filter(prepaidChildren.contains))
+                    let children = group.children.filter(prepaidChildren.contains)
+                    // A group with nothing prepaid has no charge to compute; its movements may still need crediting back.
+                    guard !children.isEmpty || !prepaidRidePayers.isDisjoint(with: group.payers) else {
+                        try emit(.prepaid(group: number, charges: [], splits: []))
+                        continue
+                    }
+                    let calculator = try calculator(group, children: children)
                     let charges = try calculator.charges(in: &months[index], services: prepaid)
                     try emit(.prepaid(group: number, charges: charges,
                                       splits: month == period ? BillingRun.splits(charges, children: calculator.data.beneficiaries) : []))

@@ -20,9 +20,7 @@ extension Billing {
             let who = actor.name(context)
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
-            let report = try queue.write { db in
-                try BillingRun.run(db, period: try BillingRun.period(period, db: db, now: now), actor: who, now: now)
-            }
+            let report = try BillingRun.run(queue, period: period, actor: who, now: now)
             if json { try context.printJSON(report) } else { context.print(report.italian) }
         }
     }
