@@ -70,14 +70,9 @@ public enum PaymentImport {
 
     /// Every payment with an excess to refund, oldest first.
     public static func refunds(_ db: Database) throws -> [Refund] {
-        try db.fetchAll("""
-            SELECT p.reference, p.paid_on, p.method, p.amount_cents, p.excess_cents, p.notice_number, p.payer_id,
-                   y.surname || ' ' || y.given_name, p.outcome
-            FROM payment p LEFT JOIN payer y ON y.id = p.payer_id
-            WHERE p.excess_cents > 0 ORDER BY p.paid_on, p.id
-            """).map { r in
-            Refund(reference: try r[0], paidOn: try r[1], method: try r[2], amountCents: try r[3], excessCents: try r[4],
-                   noticeNumber: try r[5], payerId: try r[6], payerName: try r[7], outcome: try r[8])
+        try PaymentRecord.withPayerNames(db, where: "p.excess_cents > 0", order: "p.paid_on, p.id").map { p, payerName, _ in
+            Refund(reference: p.reference, paidOn: p.paidOn, method: p.method, amountCents: p.amountCents, excessCents: p.excessCents,
+                   noticeNumber: p.noticeNumber, payerId: p.payerId, payerName: payerName, outcome: p.outcome)
         }
     }
 
@@ -183,6 +178,7 @@ public enum PaymentImport {
         func result(_ outcome: String, _ message: String) -> LineResult {
             LineResult(line: row.line, reference: row.reference, outcome: outcome, amountCents: row.amount.cents, message: message)
         }
+        // Only whether the reference is known: the payment itself is not needed.
         if (try db.scalar("SELECT 1 FROM payment WHERE reference = ?", [row.reference]) as Int?) != nil {
             return result("duplicate", "già importato in precedenza: ignorato")
         }
@@ -192,12 +188,10 @@ public enum PaymentImport {
         var statementID: Int64?
         var payer = row.payer, beneficiary = row.beneficiary, service = row.service
         if row.kind == "notice", let code = row.notice {
-            let column = code.count == 18 ? "notice_number" : "iuv"
-            if let s = try db.fetchOne("SELECT id, total_cents, paid_cents, payer_id FROM statement WHERE \(column) = ? AND status = 'issued'", [code]) {
-                statementID = try s[0]
-                payer = try s[3]
-                let total: Int64 = try s[1], paid: Int64 = try s[2]
-                let due = total - paid
+            if let s = try StatementHeader.issued(db, notice: code) {
+                statementID = s.id
+                payer = s.payerId
+                let due = s.totalCents - s.paidCents
                 if due <= 0 {
                     outcome = "already_paid"
                     excess = row.amount.cents
@@ -215,13 +209,13 @@ public enum PaymentImport {
                             + "\(Money(cents: excess).italian) da rimborsare (elenco: spunta-server payments refunds)"
                     }
                     // The notice is paid up to its amount: the excess stays on the payment, as a refund to review.
-                    try db.run("UPDATE statement SET paid_cents = paid_cents + ? WHERE id = ?", [row.amount.cents - excess, statementID])
+                    try StatementHeader.addPayment(db, id: s.id, cents: row.amount.cents - excess)
                 }
-            } else if let deficit = try DeficitChase.notice(db, code: code) {
+            } else if let deficit = try PrepaidDeficit.noticed(db, code: code) {
                 // A notice for prepaid credit below zero: the payment goes to the credit.
                 (outcome, message) = try DeficitChase.pay(db, deficit, code: code, amount: row.amount, date: row.date, method: row.method,
                                                           reference: row.reference, now: now)
-                payer = deficit.payer; beneficiary = deficit.beneficiary; service = deficit.service
+                payer = deficit.payerId; beneficiary = deficit.beneficiaryId; service = deficit.serviceId
             } else {
                 outcome = "unknown"
                 message = "nessun avviso emesso con codice \(code): verificare con l'intermediario"
@@ -241,12 +235,11 @@ public enum PaymentImport {
                 payer = nil; beneficiary = nil; service = nil
             }
         }
-        try db.run("""
-            INSERT INTO payment (reference, paid_on, amount_cents, method, kind, notice_number, statement_id, payer_id, beneficiary_id,
-                service_id, outcome, file, line, imported_at, excess_cents)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [row.reference, row.date.description, row.amount.cents, row.method, row.kind, row.notice, statementID, payer, beneficiary,
-                  service, outcome, file, row.line, UTCTime.string(now, fractional: true), excess])
+        try PaymentRecord(
+            reference: row.reference, paidOn: row.date.description, amountCents: row.amount.cents, method: row.method, kind: row.kind,
+            noticeNumber: row.notice, statementId: statementID, payerId: payer, beneficiaryId: beneficiary, serviceId: service,
+            outcome: outcome, file: file, line: row.line, importedAt: UTCTime.string(now, fractional: true), excessCents: excess
+        ).insert(db)
         return result(outcome, message)
     }
 }

@@ -23,9 +23,8 @@ public enum Reminders {
     static func paidNotice(_ db: Database, kind: String, key: String) throws -> String? {
         let parts = key.split(separator: "|")
         guard kind == "reminder", parts.count >= 2, parts[0] == "reminder", let statement = Int64(parts[1]) else { return nil }
-        guard let notice: String = try db.scalar("""
-            SELECT notice_number FROM statement WHERE id = ? AND notice_number IS NOT NULL AND paid_cents >= total_cents
-            """, [statement]) else { return nil }
+        guard let paid = try StatementHeader.load(db, id: statement), let notice = paid.noticeNumber, paid.paidCents >= paid.totalCents
+        else { return nil }
         return (try? NoticeNumber(validating: notice).grouped) ?? notice
     }
 
@@ -57,17 +56,13 @@ public enum Reminders {
         let payers = Dictionary(try MasterDataStore.load(db).payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let municipality: String = try db.scalar("SELECT name FROM municipality") ?? ""
         var result: [Overdue] = []
-        for row in try db.fetchAll("""
-            SELECT id, payer_id, period, notice_number, due_date, total_cents - paid_cents FROM statement
-            WHERE status = 'issued' AND notice_number IS NOT NULL AND due_date < ? AND paid_cents < total_cents
-            ORDER BY due_date, payer_id
-            """, [asOf.description]) {
-            let id: Int64 = try row[0]
-            let payerID: String = try row[1]
-            let period: String = try row[2]
-            let nav: String = try row[3]
-            let due: String = try row[4]
-            let remaining: Int64 = try row[5]
+        for statement in try StatementHeader.fetchAll(db, where: """
+            status = 'issued' AND notice_number IS NOT NULL AND due_date < ? AND paid_cents < total_cents
+            """, [asOf.description], order: "due_date, payer_id") {
+            // The condition leaves out statements without a notice or a due date.
+            guard let nav = statement.noticeNumber, let due = statement.dueDate else { continue }
+            let id = statement.id, payerID = statement.payerId, period = statement.period
+            let remaining = statement.totalCents - statement.paidCents
             let last: String? = try db.scalar("SELECT MAX(created_at) FROM outbox_message WHERE dedup_key LIKE ?", ["reminder|\(id)|%"])
             // Keys are reminder|statement|round|channel: the rounds so far are the highest round number.
             let rounds = try db.fetchAll("SELECT dedup_key FROM outbox_message WHERE dedup_key LIKE ?", ["reminder|\(id)|%"])

@@ -62,8 +62,8 @@ public enum DeficitChase {
         var issuer: NoticeIssuer?
         // Positions below zero, and positions of open deficits whatever their balance.
         let rows = try db.fetchAll("""
-            SELECT p.payer_id, p.beneficiary_id, p.service_id, p.balance_cents, d.id, d.opened_on, d.notice_number, d.notice_cents,
-                   COALESCE(b.given_name, p.beneficiary_id), COALESCE(s.name, p.service_id)
+            SELECT p.payer_id, p.beneficiary_id, p.service_id, p.balance_cents, COALESCE(b.given_name, p.beneficiary_id),
+                   COALESCE(s.name, p.service_id), \(PrepaidDeficit.columns(of: "d"))
             FROM prepaid_position p
             LEFT JOIN prepaid_deficit d ON d.payer_id = p.payer_id AND d.beneficiary_id = p.beneficiary_id AND d.service_id = p.service_id
                 AND d.closed_on IS NULL
@@ -74,26 +74,25 @@ public enum DeficitChase {
         for row in rows {
             let payerID: String = try row[0], child: String = try row[1], service: String = try row[2]
             let balance: Int64 = try row[3]
-            var id: Int64? = try row[4]
-            var openedOn: String = (try row[5] as String?) ?? asOf.description
-            var notice: String? = try row[6]
-            var noticeCents: Int64? = try row[7]
-            let childName: String = try row[8], serviceName: String = try row[9]
+            let childName: String = try row[4], serviceName: String = try row[5]
+            let deficit = try PrepaidDeficit(joined: row, from: 6)
+            var id = deficit?.id
+            var openedOn = deficit?.openedOn ?? asOf.description
+            var notice = deficit?.noticeNumber
+            var noticeCents = deficit?.noticeCents
             var action: String
             var queued = 0
             let payer = payers[payerID].map(Reminders.reachable)
             if balance >= 0 {
                 // Back at zero or above (a top-up, the notice paid): this deficit is over.
                 guard let open = id else { continue }
-                if send { try db.run("UPDATE prepaid_deficit SET closed_on = ? WHERE id = ?", [asOf.description, open]) }
+                if send { try PrepaidDeficit.close(db, id: open, on: asOf.description) }
                 action = "closed"
             } else if id == nil {
                 action = "reminded"
                 if send {
-                    try db.run("""
-                        INSERT INTO prepaid_deficit (payer_id, beneficiary_id, service_id, opened_on, reminded_cents) VALUES (?, ?, ?, ?, ?)
-                        """, [payerID, child, service, asOf.description, -balance])
-                    id = db.lastInsertedRowID
+                    id = try PrepaidDeficit(payerId: payerID, beneficiaryId: child, serviceId: service, openedOn: asOf.description,
+                                            remindedCents: -balance).insert(db)
                     openedOn = asOf.description
                     if let payer, let id {
                         let amount = Money(cents: -balance)
@@ -122,11 +121,10 @@ public enum DeficitChase {
                     issuer = numbering
                     let amount = Money(cents: -balance)
                     let due = asOf.adding(days: noticeDueDays)
-                    try db.run("""
-                        UPDATE prepaid_deficit SET notice_number = ?, iuv = ?, qr_payload = ?, notice_cents = ?, notice_on = ?, due_date = ?
-                        WHERE id = ?
-                        """, [number.value, number.iuv, numbering.payload(number, amount: amount), amount.cents, asOf.description,
-                              due.description, open])
+                    try PrepaidDeficit.markNoticed(
+                        db, id: open, noticeNumber: number.value, iuv: number.iuv, qrPayload: numbering.payload(number, amount: amount),
+                        cents: amount.cents, on: asOf.description, dueDate: due.description
+                    )
                     notice = number.value
                     noticeCents = amount.cents
                     if let payer {
@@ -154,33 +152,22 @@ public enum DeficitChase {
         return result
     }
 
-    /// The open or closed deficit whose notice is `code` (the codice avviso, 18 digits, or the IUV, 17), for
-    /// `payments import`: the payer, child and service whose credit the payment goes to.
-    static func notice(_ db: Database, code: String) throws -> (id: Int64, payer: String, beneficiary: String, service: String, cents: Int64, paid: Int64)? {
-        let column = code.count == 18 ? "notice_number" : "iuv"
-        guard let row = try db.fetchOne("""
-            SELECT id, payer_id, beneficiary_id, service_id, notice_cents, paid_cents FROM prepaid_deficit WHERE \(column) = ?
-            """, [code]) else { return nil }
-        return (try row[0], try row[1], try row[2], try row[3], (try row[4] as Int64?) ?? 0, try row[5])
-    }
-
     /// Records the payment of a deficit notice: the whole amount credits the position the notice was for, as a
     /// top-up by the means paid (a credit is the family's prepaid money, so a payment beyond the notice stays as
     /// credit rather than a refund). Returns the outcome and the Italian message of the payments report.
     static func pay(
-        _ db: Database, _ deficit: (id: Int64, payer: String, beneficiary: String, service: String, cents: Int64, paid: Int64),
-        code: String, amount: Money, date: LocalDate, method: String, reference: String, now: Date
+        _ db: Database, _ deficit: PrepaidDeficit, code: String, amount: Money, date: LocalDate, method: String, reference: String, now: Date
     ) throws -> (outcome: String, message: String) {
-        try PrepaidLedger.movement(db, payer: deficit.payer, beneficiary: deficit.beneficiary, service: deficit.service, kind: "topup",
+        try PrepaidLedger.movement(db, payer: deficit.payerId, beneficiary: deficit.beneficiaryId, service: deficit.serviceId, kind: "topup",
                                    key: nil, period: nil, date: date, amount: amount.cents,
                                    description: "Pagamento dell'avviso pagoPA \((try? NoticeNumber(validating: code).grouped) ?? code) (\(method))",
                                    source: "pagamento \(reference)", traceable: method != "cash", now: now)
-        try db.run("UPDATE prepaid_deficit SET paid_cents = paid_cents + ? WHERE id = ?", [amount.cents, deficit.id])
-        try BalanceLog.record(db, beneficiary: deficit.beneficiary, service: deficit.service, at: now)
-        if let payer = try MasterDataStore.load(db).payers.first(where: { $0.id == deficit.payer }) {
-            _ = try PrepaidLedger.checkThreshold(db, payer: payer, beneficiary: deficit.beneficiary, service: deficit.service, now: now)
+        try PrepaidDeficit.addPayment(db, id: deficit.id, cents: amount.cents)
+        try BalanceLog.record(db, beneficiary: deficit.beneficiaryId, service: deficit.serviceId, at: now)
+        if let payer = try MasterDataStore.load(db).payers.first(where: { $0.id == deficit.payerId }) {
+            _ = try PrepaidLedger.checkThreshold(db, payer: payer, beneficiary: deficit.beneficiaryId, service: deficit.serviceId, now: now)
         }
-        let due = deficit.cents - deficit.paid
+        let due = (deficit.noticeCents ?? 0) - deficit.paidCents
         if due <= 0 {
             return ("already_paid", "l'avviso \(code) del credito negativo risultava già pagato: \(amount.italian) accreditati sul credito prepagato")
         }

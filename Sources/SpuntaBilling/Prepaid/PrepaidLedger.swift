@@ -111,7 +111,8 @@ public enum PrepaidLedger {
     /// A fact on one payer's position: the payers who share a child's cost are each debited for the same fact (key).
     private static func slot(_ payer: String, _ key: String) -> String { "\(payer)|\(key)" }
 
-    /// What the month's movements hold per payer and fact (`slot`), for the children `condition` selects.
+    /// What the month's movements hold per payer and fact (`slot`), for the children `condition` selects: sums per
+    /// fact, not `PrepaidMovement`s.
     private static func posted(
         _ db: Database, period: BillingPeriod, condition: String, _ arguments: StatementArguments
     ) throws -> [String: Posted] {
@@ -149,12 +150,11 @@ public enum PrepaidLedger {
         _ db: Database, payer: String, beneficiary: String, service: String, kind: String, key: String?, period: BillingPeriod?,
         date: LocalDate, amount: Int64, description: String, source: String, traceable: Bool, now: Date
     ) throws {
-        try db.run("""
-            INSERT INTO prepaid_movement (payer_id, beneficiary_id, service_id, kind, charge_key, charge_period, movement_date, amount_cents,
-                description, source, traceable, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [payer, beneficiary, service, kind, key, period?.description, date.description, amount, description, source, traceable,
-                  UTCTime.string(now, fractional: true)])
+        try PrepaidMovement(
+            payerId: payer, beneficiaryId: beneficiary, serviceId: service, kind: kind, chargeKey: key, chargePeriod: period?.description,
+            movementDate: date.description, amountCents: amount, description: description, source: source, traceable: traceable,
+            createdAt: UTCTime.string(now, fractional: true)
+        ).insert(db)
         try db.run("""
             INSERT INTO prepaid_position (payer_id, beneficiary_id, service_id, balance_cents) VALUES (?, ?, ?, ?)
             ON CONFLICT (payer_id, beneficiary_id, service_id) DO UPDATE SET balance_cents = balance_cents + excluded.balance_cents

@@ -53,7 +53,8 @@ public enum BillingHolds {
         }
     }
 
-    /// The open clock conflicts.
+    /// The open clock conflicts. Read with the op's facts out of the details (json_extract) and the names and payers
+    /// they concern (joins), not as `ConflictRecord`s: a hold needs those, and the conflict's own columns only as keys.
     public static func clockDoubts(_ db: Database) throws -> [ClockDoubt] {
         try db.fetchAll("""
             SELECT c.id, json_extract(c.details, '$.op_id'), json_extract(c.details, '$.op_type'), json_extract(c.details, '$.device_id'),
@@ -85,6 +86,8 @@ public enum BillingHolds {
     public static func statements(_ db: Database, period: BillingPeriod, payer: String?) throws -> [Hold] {
         var holds: [Hold] = []
         for doubt in try clockDoubts(db) {
+            // The ids of the drafts held (the payer's of the month, and those billing the fact); each is then read
+            // whole with its payer's name.
             var ids: [Int64] = []
             for payerID in doubt.payerIds where doubt.periods.contains(period) && (payer == nil || payer == payerID) {
                 if let id: Int64 = try db.scalar("SELECT id FROM statement WHERE payer_id = ? AND period = ? AND status = 'draft'",
@@ -103,11 +106,13 @@ public enum BillingHolds {
                 if !ids.contains(id) { ids.append(id) }
             }
             for id in ids {
-                guard let s = try db.fetchOne("""
-                    SELECT s.payer_id, y.surname || ' ' || y.given_name FROM statement s LEFT JOIN payer y ON y.id = s.payer_id WHERE s.id = ?
+                guard let row = try db.fetchOne("""
+                    SELECT \(StatementHeader.columns(of: "s")), y.surname || ' ' || y.given_name FROM statement s
+                    LEFT JOIN payer y ON y.id = s.payer_id WHERE s.id = ?
                     """, [id]) else { continue }
+                let s = try StatementHeader(row: row)
                 holds.append(Hold(
-                    statementId: id, payerId: try s[0], payerName: try s[1] ?? "", period: period.description, conflictId: doubt.conflictId,
+                    statementId: id, payerId: s.payerId, payerName: try row[StatementHeader.columnCount] ?? "", period: period.description, conflictId: doubt.conflictId,
                     opId: doubt.opId, beneficiaryId: doubt.beneficiaryId, beneficiaryName: doubt.beneficiaryName, deviceId: doubt.deviceId,
                     deviceName: doubt.deviceName, recordedDate: doubt.recordedDate.description, likelyDate: doubt.likelyDate.description,
                     reason: reason(doubt)

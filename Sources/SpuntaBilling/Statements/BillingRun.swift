@@ -434,7 +434,9 @@ public enum BillingRun {
 
     /// What the statements of a group of payers hold before the group is billed, read in a few queries for the whole
     /// group instead of a few per payer: each payer's statement of the month, what the payer's other statements billed
-    /// for each fact, the credits left by issued statements, and the operator's adjustments of the drafts.
+    /// for each fact, the credits left by issued statements, and the operator's adjustments of the drafts. The
+    /// `statement` reads here take only the columns the run decides on (key, status, period, total) rather than a
+    /// `StatementHeader`: they run for every payer of the city, and a whole header would copy its notice strings too.
     struct GroupStatements {
         /// Each payer's statement of the month (one at most: `UNIQUE (payer_id, period)`).
         var existing: [String: (id: Int64, issued: Bool)] = [:]
@@ -486,7 +488,8 @@ public enum BillingRun {
     }
 
     /// What building the month's drafts reads once: the payers who have a statement to look at even without a
-    /// charge, the months whose facts are recomputed, and the day each earlier month was first issued.
+    /// charge, the months whose facts are recomputed, and the day each earlier month was first issued. Sets of payer
+    /// ids and an aggregate, read for the whole month: not `StatementHeader`s.
     struct StatementPlan {
         /// Payers with a statement of the month, a credit left by an issued statement, or a statement that may have
         /// billed a fact of this month or of a month recomputed that is gone since (it may need crediting back): a
@@ -554,11 +557,10 @@ public enum BillingRun {
             if let statementID {
                 id = statementID
                 try db.run("DELETE FROM statement_line WHERE statement_id = ?", [id])
-                try db.run("UPDATE statement SET total_cents = ? WHERE id = ?", [total, id])
+                try StatementHeader.setDraftTotal(db, id: id, totalCents: total)
             } else {
-                try db.run("INSERT INTO statement (payer_id, period, status, total_cents, created_at) VALUES (?, ?, 'draft', ?, ?)",
-                           [payer, period.description, total, UTCTime.string(now, fractional: true)])
-                id = db.lastInsertedRowID
+                id = try StatementHeader(payerId: payer, period: period.description, status: "draft", totalCents: total,
+                                         createdAt: UTCTime.string(now, fractional: true)).insert(db)
             }
             for (position, line) in all.enumerated() {
                 try line.insert(db, statement: id, position: position + 1)

@@ -62,6 +62,8 @@ public enum StatementDesk {
 
     // MARK: Reading
 
+    /// The statements that match, each read whole by `statement(db, id:)` (with its payer and lines): this query only
+    /// picks their ids.
     public static func statements(_ db: Database, period: BillingPeriod?, payer: String?, status: String?) throws -> [Statement] {
         var sql = "SELECT id FROM statement WHERE 1 = 1"
         var args: StatementArguments = []
@@ -73,8 +75,7 @@ public enum StatementDesk {
 
     public static func statement(_ db: Database, id: Int64) throws -> Statement {
         guard let row = try db.fetchOne("""
-            SELECT s.id, s.payer_id, y.surname || ' ' || y.given_name, y.fiscal_code, y.email, y.address, s.period, s.status, s.total_cents,
-                   s.issued_at, s.due_date, s.notice_number, s.iuv, s.qr_payload, s.paid_cents
+            SELECT \(StatementHeader.columns(of: "s")), y.surname || ' ' || y.given_name, y.fiscal_code, y.email, y.address
             FROM statement s LEFT JOIN payer y ON y.id = s.payer_id WHERE s.id = ?
             """, [id]) else { throw BillingError.statementNotFound(String(id)) }
         let lines = try db.fetchAll("""
@@ -90,11 +91,12 @@ public enum StatementDesk {
                 reason: try l[12]
             )
         }
+        let s = try StatementHeader(row: row), payer = StatementHeader.columnCount
         return Statement(
-            id: try row[0], payerId: try row[1], payerName: (try row[2] as String?) ?? "", payerFiscalCode: (try row[3] as String?) ?? "",
-            payerEmail: try row[4], payerAddress: try row[5], period: try row[6], status: try row[7], totalCents: try row[8],
-            issuedAt: try row[9], dueDate: try row[10], noticeNumber: try row[11], iuv: try row[12], qrPayload: try row[13],
-            paidCents: try row[14], lines: lines
+            id: s.id, payerId: s.payerId, payerName: (try row[payer] as String?) ?? "", payerFiscalCode: (try row[payer + 1] as String?) ?? "",
+            payerEmail: try row[payer + 2], payerAddress: try row[payer + 3], period: s.period, status: s.status, totalCents: s.totalCents,
+            issuedAt: s.issuedAt, dueDate: s.dueDate, noticeNumber: s.noticeNumber, iuv: s.iuv, qrPayload: s.qrPayload,
+            paidCents: s.paidCents, lines: lines
         )
     }
 
@@ -115,17 +117,15 @@ public enum StatementDesk {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw BillingError.emptyReason }
         guard amount.cents != 0 else { throw BillingError.zeroAmount }
-        guard let row = try db.fetchOne("SELECT status, issued_at FROM statement WHERE id = ?", [id]) else {
-            throw BillingError.statementNotFound(String(id))
-        }
-        guard (try row[0] as String) == "draft" else { throw BillingError.statementFrozen(id, (try row[1] as String?) ?? "") }
+        guard let statement = try StatementHeader.load(db, id: id) else { throw BillingError.statementNotFound(String(id)) }
+        guard statement.status == "draft" else { throw BillingError.statementFrozen(id, statement.issuedAt ?? "") }
         let position: Int = (try db.scalar("SELECT MAX(position) FROM statement_line WHERE statement_id = ?", [id]) ?? 0) + 1
         try db.run("""
             INSERT INTO statement_line (statement_id, position, kind, charge_key, beneficiary_id, description, quantity, unit_price_cents,
                 amount_cents, source_ops, reason)
             VALUES (?, ?, 'adjustment', NULL, ?, ?, 1, ?, ?, '[]', ?)
             """, [id, position, beneficiary, "Rettifica: \(reason)", amount.cents, amount.cents, reason])
-        try db.run("UPDATE statement SET total_cents = total_cents + ? WHERE id = ?", [amount.cents, id])
+        try StatementHeader.addToTotal(db, id: id, cents: amount.cents)
         try AuditLog.record(db, actor: actor, action: "billing_adjust", subject: String(id), details: [
             "amount_cents": amount.cents, "reason": reason, "beneficiary": beneficiary ?? "",
         ], at: now)
@@ -145,10 +145,10 @@ public enum StatementDesk {
         _ db: Database, period: BillingPeriod, payer: String?, dueDate: LocalDate?, beforeMonthEnd: Bool = false, actor: String, now: Date
     ) throws -> [Int64] {
         guard try MasterDataStore.load(db).municipality != nil else { throw BillingError.noMunicipality }
-        var sql = "SELECT id, total_cents FROM statement WHERE status = 'draft' AND period = ?"
+        var condition = "status = 'draft' AND period = ?"
         var args: StatementArguments = [period.description]
-        if let payer { sql += " AND payer_id = ?"; args.append(payer) }
-        let all = try db.fetchAll(sql + " ORDER BY payer_id", args)
+        if let payer { condition += " AND payer_id = ?"; args.append(payer) }
+        let all = try StatementHeader.fetchAll(db, where: condition, args, order: "payer_id")
         guard !all.isEmpty else { throw BillingError.nothingToIssue(period.description) }
         let today = BusinessCalendar.date(of: now)
         guard beforeMonthEnd || period.lastDay < today else { throw BillingError.monthNotEnded(period, today: today) }
@@ -156,21 +156,20 @@ public enum StatementDesk {
         guard due >= today else { throw BillingError.dueDateBeforeIssue(due: due, issued: today) }
         let holds = try BillingHolds.statements(db, period: period, payer: payer)
         let held = Set(holds.map(\.statementId))
-        let drafts = try all.filter { !held.contains(try $0[0] as Int64) }
+        let drafts = all.filter { !held.contains($0.id) }
         guard !drafts.isEmpty else { throw BillingError.statementsHeld(period.description, holds.map(\.reason)) }
         // The Comune's configuration comes from the database: checked here, before anything changes.
         var issuer = try NoticeIssuer(db)
         var issued: [Int64] = []
         for draft in drafts {
-            let id: Int64 = try draft[0]
-            let total: Int64 = try draft[1]
+            let total = draft.totalCents
             var notice: NoticeNumber?
             if total > 0 { notice = try issuer.allocate(db) }
-            try db.run("""
-                UPDATE statement SET status = 'issued', issued_at = ?, due_date = ?, notice_number = ?, iuv = ?, qr_payload = ? WHERE id = ?
-                """, [UTCTime.string(now, fractional: true), total > 0 ? due.description : nil, notice?.value, notice?.iuv,
-                      notice.map { issuer.payload($0, amount: Money(cents: total)) }, id])
-            issued.append(id)
+            try StatementHeader.markIssued(
+                db, id: draft.id, at: UTCTime.string(now, fractional: true), dueDate: total > 0 ? due.description : nil,
+                noticeNumber: notice?.value, iuv: notice?.iuv, qrPayload: notice.map { issuer.payload($0, amount: Money(cents: total)) }
+            )
+            issued.append(draft.id)
         }
         try AuditLog.record(db, actor: actor, action: "billing_issue", subject: period.description, details: [
             "statements": issued.count, "payer": payer ?? "tutti", "due_date": due.description, "held": held.sorted(),

@@ -61,15 +61,14 @@ public enum TaxStatement {
 
     /// The excesses paid in `year`, by payer and date.
     public static func excesses(_ db: Database, year: Int) throws -> [Excess] {
-        try db.fetchAll("""
-            SELECT p.payer_id, y.surname || ' ' || y.given_name, y.fiscal_code, p.notice_number, p.paid_on, p.excess_cents
-            FROM payment p LEFT JOIN payer y ON y.id = p.payer_id
-            WHERE p.kind = 'notice' AND p.excess_cents > 0 AND p.payer_id IS NOT NULL AND p.paid_on BETWEEN ? AND ?
-            ORDER BY p.payer_id, p.paid_on, p.id
-            """, ["\(year)-01-01", "\(year)-12-31"]).map { r in
-            let payer: String = try r[0]
-            return Excess(payerId: payer, payerName: (try r[1] as String?) ?? payer, payerFiscalCode: (try r[2] as String?) ?? "",
-                          noticeNumber: try r[3], paidOn: try r[4], excessCents: try r[5])
+        try PaymentRecord.withPayerNames(
+            db, where: "p.kind = 'notice' AND p.excess_cents > 0 AND p.payer_id IS NOT NULL AND p.paid_on BETWEEN ? AND ?",
+            ["\(year)-01-01", "\(year)-12-31"], order: "p.payer_id, p.paid_on, p.id"
+        ).compactMap { p, payerName, fiscalCode in
+            // The condition leaves out payments without a payer.
+            guard let payer = p.payerId else { return nil }
+            return Excess(payerId: payer, payerName: payerName ?? payer, payerFiscalCode: fiscalCode ?? "", noticeNumber: p.noticeNumber,
+                          paidOn: p.paidOn, excessCents: p.excessCents)
         }
     }
 
@@ -82,7 +81,7 @@ public enum TaxStatement {
         let traceable = PaymentImport.traceableMethods.sorted()
         let placeholders = traceable.map { _ in "?" }.joined(separator: ", ")
         // Notices: each payment shared among the statement's children and services in proportion to what it billed;
-        // what was paid beyond the notice (the excess, refunded) is no fee.
+        // what was paid beyond the notice (the excess, refunded) is no fee. Sums per statement, not `PaymentRecord`s.
         for row in try db.fetchAll("""
             SELECT p.statement_id, SUM(p.amount_cents - p.excess_cents) FROM payment p
             WHERE p.kind = 'notice' AND p.statement_id IS NOT NULL AND p.outcome IN ('paid', 'partial', 'overpaid')
@@ -91,7 +90,7 @@ public enum TaxStatement {
             """, ["\(year)-01-01", "\(year)-12-31"] + traceable) {
             let statement: Int64 = try row[0]
             let amount: Int64 = try row[1]
-            guard let payer: String = try db.scalar("SELECT payer_id FROM statement WHERE id = ?", [statement]) else { continue }
+            guard let payer = try StatementHeader.load(db, id: statement)?.payerId else { continue }
             var shares: [(key: String, weight: Int64)] = []
             for line in try db.fetchAll("""
                 SELECT beneficiary_id, service_id, SUM(amount_cents) FROM statement_line
@@ -103,7 +102,7 @@ public enum TaxStatement {
             }
             for (key, share) in allocate(amount, shares) { paid[key, default: 0] += share }
         }
-        // Prepaid: traceable top-ups of the year.
+        // Prepaid: traceable top-ups of the year, summed per position (not `PrepaidMovement`s).
         for row in try db.fetchAll("""
             SELECT payer_id, beneficiary_id, service_id, SUM(amount_cents) FROM prepaid_movement
             WHERE kind = 'topup' AND traceable = 1 AND movement_date BETWEEN ? AND ?

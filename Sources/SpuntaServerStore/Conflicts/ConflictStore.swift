@@ -42,21 +42,14 @@ public enum ConflictStore {
         at now: Date
     ) throws -> Bool {
         let json = try JSONObjectText.sortedText(details)
-        if let row = try db.fetchOne("SELECT status, details FROM conflict WHERE kind = ? AND subject = ?", [kind.rawValue, subject]) {
-            let status: String = try row[0]
-            let oldDetails: String = try row[1]
-            if status == "open" && oldDetails == json { return true }
-            if status == "resolved" && oldDetails == json { return false }
-            try db.run("""
-                UPDATE conflict SET details = ?, status = 'open', resolved_at = NULL, resolved_by = NULL, resolution = NULL,
-                    decision = NULL
-                WHERE kind = ? AND subject = ?
-                """, [json, kind.rawValue, subject])
+        if let existing = try ConflictRecord.find(db, kind: kind.rawValue, subject: subject) {
+            if existing.details == json { return existing.isOpen }
+            try ConflictRecord.reopen(db, kind: kind.rawValue, subject: subject, details: json)
         } else {
-            try db.run("""
-                INSERT INTO conflict (kind, subject, beneficiary_id, business_date, details, status, opened_at)
-                VALUES (?, ?, ?, ?, ?, 'open', ?)
-                """, [kind.rawValue, subject, beneficiary, date?.description, json, UTCTime.string(now, fractional: true)])
+            try ConflictRecord(
+                kind: kind.rawValue, subject: subject, beneficiaryId: beneficiary, businessDate: date?.description, details: json,
+                status: "open", openedAt: UTCTime.string(now, fractional: true)
+            ).insert(db)
         }
         return true
     }

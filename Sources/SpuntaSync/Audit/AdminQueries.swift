@@ -171,8 +171,7 @@ public enum AdminQueries {
 
     public static func conflicts(_ db: Database, status: String?, date: LocalDate?) throws -> [ConflictRow] {
         var sql = """
-            SELECT c.id, c.kind, c.beneficiary_id, b.surname || ' ' || b.given_name, c.business_date, c.details, c.status,
-                   c.opened_at, c.resolved_at, c.resolved_by, c.resolution, c.decision
+            SELECT \(ConflictRecord.columns(of: "c")), b.surname || ' ' || b.given_name
             FROM conflict c LEFT JOIN beneficiary b ON b.id = c.beneficiary_id WHERE 1 = 1
             """
         var args: StatementArguments = []
@@ -187,14 +186,14 @@ public enum AdminQueries {
         sql += " ORDER BY c.business_date, c.id"
         let narrative = try ConflictNarrative(db)
         return try db.fetchAll(sql, args).map { row in
-            let kind: String = try row[1]
-            let details = (try? WireCoding.decode([String: JSONValue].self, from: Data((try row[5] as String).utf8))) ?? [:]
+            let c = try ConflictRecord(row: row)
+            let details = (try? WireCoding.decode([String: JSONValue].self, from: Data(c.details.utf8))) ?? [:]
             return ConflictRow(
-                id: try row[0], kind: kind, description: ConflictStore.Kind(rawValue: kind)?.italian ?? kind,
-                summary: try narrative.summary(kind: kind, details: details, beneficiary: try row[2], date: try row[4]),
-                beneficiaryId: try row[2], beneficiaryName: try row[3], businessDate: try row[4], details: details,
-                status: try row[6], openedAt: try row[7], resolvedAt: try row[8], resolvedBy: try row[9], resolution: try row[10],
-                decision: try row[11]
+                id: c.id, kind: c.kind, description: ConflictStore.Kind(rawValue: c.kind)?.italian ?? c.kind,
+                summary: try narrative.summary(kind: c.kind, details: details, beneficiary: c.beneficiaryId, date: c.businessDate),
+                beneficiaryId: c.beneficiaryId, beneficiaryName: try row[ConflictRecord.columnCount], businessDate: c.businessDate,
+                details: details, status: c.status, openedAt: c.openedAt, resolvedAt: c.resolvedAt, resolvedBy: c.resolvedBy,
+                resolution: c.resolution, decision: c.decision
             )
         }
     }
@@ -255,15 +254,11 @@ public enum AdminQueries {
         _ db: Database, id: Int64, note: String, setStatus: AttendanceStatus?, setTime: LocalTime? = nil, setDate: LocalDate? = nil,
         bill: Bool = false, actor: String, now: Date
     ) throws {
-        guard let row = try db.fetchOne("""
-            SELECT kind, status, beneficiary_id, business_date, details, subject, opened_at FROM conflict WHERE id = ?
-            """, [id]) else {
-            throw ResolutionError.unknownConflict(id)
-        }
-        guard (try row[1] as String) == "open" else { throw ResolutionError.alreadyResolved(id) }
+        guard let conflict = try ConflictRecord.load(db, id: id) else { throw ResolutionError.unknownConflict(id) }
+        guard conflict.isOpen else { throw ResolutionError.alreadyResolved(id) }
         let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ResolutionError.emptyNote }
-        let kind: String = try row[0]
+        let kind = conflict.kind
         var details: [String: any Sendable] = ["conflict_id": id, "kind": kind, "note": trimmed]
         if setTime != nil && setStatus != .lateEntry && setStatus != .earlyExit { throw ResolutionError.timeWithoutTimedStatus }
         // A ride of a child not enrolled is billed only if the office says so: the resolution is that decision.
@@ -276,14 +271,13 @@ public enum AdminQueries {
         }
         if kind == ConflictStore.Kind.clockSkew.rawValue {
             if setStatus != nil { throw ResolutionError.statusNotApplicable(id) }
-            let facts = (try? WireCoding.decode([String: JSONValue].self, from: Data((try row[4] as String).utf8))) ?? [:]
-            let stored: String? = try row[3]
-            let recorded = facts["recorded_date"]?.description ?? stored ?? ""
+            let facts = (try? WireCoding.decode([String: JSONValue].self, from: Data(conflict.details.utf8))) ?? [:]
+            let recorded = facts["recorded_date"]?.description ?? conflict.businessDate ?? ""
             guard let setDate else {
                 throw ResolutionError.dateRequired(id: id, recorded: recorded, likely: facts["likely_date"]?.description ?? "")
             }
             // Closed before the fact moves: voiding the op would otherwise forget the open conflict with it.
-            try markResolved(db, id: id, row: row, note: trimmed, actor: actor, now: now)
+            try markResolved(db, conflict, note: trimmed, actor: actor, now: now)
             details["set_date"] = setDate.description
             if setDate.description != recorded, let opID = facts["op_id"]?.description {
                 let moved = try OperatorOps.move(db, opID: opID, to: setDate, reason: "Spostato al \(setDate.italian): \(trimmed)", now: now)
@@ -294,7 +288,7 @@ public enum AdminQueries {
             if setDate != nil { throw ResolutionError.dateNotApplicable(id) }
             if let setStatus {
                 guard kind == ConflictStore.Kind.attendanceDisagreement.rawValue || kind == ConflictStore.Kind.absentButAte.rawValue,
-                      let beneficiary: String = try row[2], let date = LocalDate(try row[3] as String? ?? "") else {
+                      let beneficiary = conflict.beneficiaryId, let date = LocalDate(conflict.businessDate ?? "") else {
                     throw ResolutionError.statusNotApplicable(id)
                 }
                 let opID = try OperatorOps.markAttendance(db, beneficiary: beneficiary, date: date, status: setStatus, time: setTime, now: now)
@@ -302,28 +296,26 @@ public enum AdminQueries {
                 if let setTime { details["set_time"] = setTime.description }
                 details["op_id"] = opID
             }
-            try markResolved(db, id: id, row: row, note: trimmed, actor: actor, decision: decision, now: now)
+            try markResolved(db, conflict, note: trimmed, actor: actor, decision: decision, now: now)
         }
         try AuditLog.record(db, actor: actor, action: "conflict_resolve", subject: String(id), details: details, at: now)
     }
 
-    /// Marks the conflict resolved; `row` is the conflict as it was read before any correction (kind, status,
-    /// beneficiary, date, details, subject, opened at).
+    /// Marks the conflict resolved; `conflict` is as it was read before any correction.
     private static func markResolved(
-        _ db: Database, id: Int64, row: Row, note: String, actor: String, decision: String? = nil, now: Date
+        _ db: Database, _ conflict: ConflictRecord, note: String, actor: String, decision: String? = nil, now: Date
     ) throws {
-        try db.run("""
-            UPDATE conflict SET status = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?, decision = ? WHERE id = ?
-            """, [UTCTime.string(now, fractional: true), actor, note, decision, id])
-        if db.changesCount == 0 {
+        let at = UTCTime.string(now, fractional: true)
+        if try !ConflictRecord.markResolved(db, id: conflict.id, at: at, by: actor, resolution: note, decision: decision) {
             // The correction settled the disagreement, and the merge forgets a conflict nobody resolved yet: the
             // operator's decision is put back as it was reviewed, resolved, so that the history keeps it.
-            try db.run("""
-                INSERT INTO conflict (id, kind, subject, beneficiary_id, business_date, details, status, opened_at, resolved_at,
-                    resolved_by, resolution, decision)
-                VALUES (?, ?, ?, ?, ?, ?, 'resolved', ?, ?, ?, ?, ?)
-                """, [id, try row[0] as String, try row[5] as String, try row[2] as String?, try row[3] as String?,
-                      try row[4] as String, try row[6] as String, UTCTime.string(now, fractional: true), actor, note, decision])
+            var resolved = conflict
+            resolved.status = "resolved"
+            resolved.resolvedAt = at
+            resolved.resolvedBy = actor
+            resolved.resolution = note
+            resolved.decision = decision
+            try resolved.insertKeepingId(db)
         }
     }
 

@@ -326,6 +326,8 @@ public enum MergeEngine {
                 let chunk = subjects[start..<min(subjects.count, start + 400)]
                 let length = [1, 8, 64, 400].first { $0 >= chunk.count } ?? chunk.count
                 let arguments: StatementArguments = kinds + Array(chunk) + Array(repeating: nil, count: length - chunk.count)
+                // Only the key of each open conflict, not a `ConflictRecord`: the merge tests a set of keys for a batch
+                // of ops, and reading whole rows would copy every conflict's details for nothing.
                 for row in try db.fetchAll("""
                     SELECT kind, subject FROM conflict WHERE +status = 'open'
                         AND kind IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))

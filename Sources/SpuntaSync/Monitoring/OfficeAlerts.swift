@@ -135,6 +135,8 @@ public enum OfficeAlerts {
     @discardableResult
     public static func childrenLeftAboard(_ db: Database, now: Date) throws -> [Alert] {
         let since = BusinessCalendar.date(of: now).adding(days: -1)
+        // The ride's facts are read out of the conflict's details (not a `ConflictRecord`): the alert needs the ride,
+        // and the query keeps only the conflicts not alerted yet.
         let rows = try db.fetchAll("""
             SELECT c.beneficiary_id, c.business_date, json_extract(c.details, '$.route_id'), json_extract(c.details, '$.direction'),
                    json_extract(c.details, '$.boarding_op_id'), json_extract(c.details, '$.boarding_stop_id')
@@ -260,6 +262,8 @@ public enum OfficeAlerts {
     static func oldConflicts(_ db: Database, now: Date) throws -> [Alert] {
         let hours = try MonitoringSettings.conflictAlertHours(db)
         let before = UTCTime.string(now.addingTimeInterval(-Double(hours) * 3_600), fractional: true)
+        // Only the key of each conflict not reported yet (id and opening, the alert's event key); the conflicts
+        // themselves are read after, through the office's list (`AdminQueries.conflicts`).
         let old = try db.fetchAll("""
             SELECT id, opened_at FROM conflict c WHERE status = 'open' AND opened_at < ?
                 AND NOT EXISTS (SELECT 1 FROM office_alert a WHERE a.event_key = 'conflict_old|' || c.id || '|' || c.opened_at)
