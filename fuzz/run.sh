@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer executable from the package's own sources and runs it.
-#   fuzz/run.sh TARGET SECONDS      TARGET: http, xml or csv
+#   fuzz/run.sh TARGET SECONDS      TARGET: http, push, xml or csv
 #   fuzz/run.sh TARGET build        only build (fuzz/build/TARGET)
 # New inputs go to fuzz/build/work/TARGET, crashes to fuzz/build/artifacts/TARGET/; the seeds in
 # fuzz/corpus/TARGET are read, never written.
 set -euo pipefail
 
-target=${1:?usage: fuzz/run.sh http|xml|csv SECONDS}
+target=${1:?usage: fuzz/run.sh http|push|xml|csv SECONDS}
 seconds=${2:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/fuzz/build"
@@ -30,6 +30,12 @@ http)
         "$root/Sources/SpuntaHTTP/HTTPRequest.swift" "$root/Sources/SpuntaHTTP/HTTPStatus.swift" \
         "$root/fuzz/targets/http.swift" -o "$build/http"
     ;;
+push)
+    domain
+    mapfile -t sources < <(find "$root/Sources/SpuntaProtocol" -name '*.swift' | sort)
+    swiftc "${flags[@]}" -module-name SpuntaProtocol -I "$build/modules" \
+        "${sources[@]}" "$root/fuzz/targets/push.swift" "$build/modules/SpuntaDomain.o" -o "$build/push"
+    ;;
 xml|csv)
     domain
     mapfile -t sources < <(find "$root/Sources/SpuntaExchange" -name '*.swift' | sort)
@@ -38,7 +44,7 @@ xml|csv)
         "$build/modules/SpuntaDomain.o" -o "$build/$target"
     ;;
 *)
-    echo "unknown target $target: http, xml or csv" >&2
+    echo "unknown target $target: http, push, xml or csv" >&2
     exit 2
     ;;
 esac

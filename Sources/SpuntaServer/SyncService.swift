@@ -267,7 +267,7 @@ public final class SyncService: Sendable {
             return internalError(error)
         }
         let backlog = self.backlog(backlogHeader)
-        // Decode op by op to keep each op's JSON exactly as received (it is stored verbatim).
+        // Each op's JSON is kept exactly as received (it is stored verbatim).
         let items: [(op: Op, json: String)]
         do {
             items = try Self.decodeOps(body)
@@ -281,12 +281,13 @@ public final class SyncService: Sendable {
         let receivedMs = nowMs()
         let now = clock()
         let epoch = self.epoch
+        // The scope keys to wake long polls on depend on the ops alone: worked out here, not on the one writer.
+        var keys: Set<String> = []
+        for item in batch.ops { keys.formUnion(DeviceScope.keys(of: item.op)) }
         do {
-            let (outcome, alerts) = try await writer.submit { db in
+            let (outcome, alerts) = try await writer.submit { [keys] db in
                 let lastAlert = try OfficeAlerts.lastId(db)
                 let outcome = try PushService().apply(db, batch, receivedMs: receivedMs, now: now)
-                var keys: Set<String> = []
-                for item in batch.ops { keys.formUnion(DeviceScope.keys(of: item.op)) }
                 var alerts: [OfficeAlerts.Alert] = []
                 if case .accepted(let results) = outcome {
                     // The rides this push touched are checked now; all open rides (time passing) once a minute.
@@ -350,6 +351,17 @@ public final class SyncService: Sendable {
 
     /// Splits `{"ops": [...]}` into ops with their verbatim JSON, enforcing the batch limit.
     static func decodeOps(_ body: Data) throws -> [(op: Op, json: String)] {
+        // The plain form devices write is read in one pass; anything else goes through JSONDecoder, which gives the
+        // same ops or the error to answer.
+        if let items = PushRequestReader.read(body) {
+            try checkCount(items.count)
+            return items
+        }
+        return try decodeOpsWithJSONDecoder(body)
+    }
+
+    /// `decodeOps` through JSONDecoder: any body the one-pass reader declines, and the error of a body that is wrong.
+    static func decodeOpsWithJSONDecoder(_ body: Data) throws -> [(op: Op, json: String)] {
         let decoder = WireCoding.decoder()
         let request: PushRequest
         do {
@@ -358,14 +370,19 @@ public final class SyncService: Sendable {
             // Say which op is wrong: decode them one by one only now.
             throw WireError(status: 400, code: WireErrorCode.malformedJSON, message: "Corpo della richiesta non valido: \(Self.locate(error, in: body)).")
         }
-        guard request.ops.count <= maxOpsPerPush else {
-            throw WireError(status: 413, code: WireErrorCode.tooManyOps,
-                            message: "Troppe operazioni in un invio (\(request.ops.count), al massimo \(maxOpsPerPush)): inviarle in più volte.")
-        }
+        try checkCount(request.ops.count)
         if let ranges = PushBody.elements(ofArray: "ops", in: body), ranges.count == request.ops.count {
             return zip(request.ops, ranges).map { op, range in (op, String(decoding: body[range], as: UTF8.self)) }
         }
         return try request.ops.map { ($0, String(decoding: try WireCoding.encode($0), as: UTF8.self)) }
+    }
+
+    /// A push carries at most `maxOpsPerPush` ops.
+    static func checkCount(_ count: Int) throws {
+        guard count <= maxOpsPerPush else {
+            throw WireError(status: 413, code: WireErrorCode.tooManyOps,
+                            message: "Troppe operazioni in un invio (\(count), al massimo \(maxOpsPerPush)): inviarle in più volte.")
+        }
     }
 
     /// Where a body that does not decode goes wrong, in words.

@@ -31,7 +31,8 @@ public struct Op: Codable, Sendable, Hashable {
 
     public var type: OpType { body.type }
 
-    enum CodingKeys: String, CodingKey {
+    /// Every key an op may have (`PushRequestReader` reads the same keys as `init(from:)`).
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, deviceId = "device_id", instance, seq, hlc, wallTimeMs = "wall_time_ms", businessDate = "business_date", type
         case beneficiaryId = "beneficiary_id", classId = "class_id", serviceId = "service_id", siteId = "site_id"
         case routeId = "route_id", stopId = "stop_id", direction, cardId = "card_id", status, time

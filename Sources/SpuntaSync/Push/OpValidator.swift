@@ -15,6 +15,11 @@ final class OpValidator {
     /// Answers already looked up in this batch (a batch names the same children, sites and classes again and again).
     private var known: [String: Bool] = [:]
     private var classSites: [String: String?] = [:]
+    private struct ServiceSite: Hashable {
+        let service: String
+        let site: String
+    }
+    private var servedAt: [ServiceSite: Bool] = [:]
     private var children = ChildRecords()
 
     init(db: Database, scope: DeviceScope) {
@@ -36,6 +41,15 @@ final class OpValidator {
             if case .rideClosed(let r) = op.body { return r.aboard }
             return op.body.beneficiaryId.map { [$0] } ?? []
         })
+    }
+
+    /// Whether the service is delivered at the site, asked once per pair and batch (every meal of a batch names it).
+    private func served(_ service: String, at site: String) throws -> Bool {
+        let pair = ServiceSite(service: service, site: site)
+        if let answer = servedAt[pair] { return answer }
+        let answer = (try db.scalar("SELECT 1 FROM service_site WHERE service_id = ? AND site_id = ?", [service, site]) as Int?) != nil
+        servedAt[pair] = answer
+        return answer
     }
 
     private func exists(_ sql: String, _ key: String, _ arguments: StatementArguments) throws -> Bool {
@@ -168,9 +182,12 @@ final class OpValidator {
             return Problem(code: WireErrorCode.outOfScope, message: "Il plesso \(m.siteId) non è tra quelli del dispositivo.")
         }
         guard let child = children[m.beneficiaryId] else { return unknown(m.beneficiaryId) }
-        guard try exists("SELECT 1 FROM service_site WHERE service_id = ? AND site_id = ?", "ss|\(m.serviceId)|\(m.siteId)",
-                         [m.serviceId, m.siteId]) else {
+        guard try served(m.serviceId, at: m.siteId) else {
             return Problem(code: "unknown_service", message: "Il servizio \(m.serviceId) non è erogato nel plesso \(m.siteId).")
+        }
+        // The common case, with nothing to explain: enrolled in that very service there on that day.
+        if child.enrollments.contains(where: { $0.serviceId == m.serviceId && $0.servesMeals && $0.siteId == m.siteId && $0.covers(date) }) {
+            return nil
         }
         let here = child.enrollments.filter { $0.servesMeals && $0.siteId == m.siteId && $0.covers(date) }
         guard !here.isEmpty else {
