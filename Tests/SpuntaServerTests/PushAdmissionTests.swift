@@ -30,15 +30,7 @@ struct PushAdmissionTests {
         let deadline = Date().addingTimeInterval(600)
 
         // The writer is held by a job of the test's own, so that the first push waits taken and unanswered.
-        let held = Watched(false), release = DispatchSemaphore(value: 0)
-        let holder = Task {
-            try await service.writer.submit { _ in
-                held.update { $0 = true }
-                release.wait()
-                return ((), Set<String>())
-            }
-        }
-        try #require(await held.wait(until: deadline) { $0 }, "the writer never ran the test's job")
+        let hold = try #require(await f.holdWriter(until: deadline), "the writer never ran the test's job")
         let first = Watched<Int?>(nil)
         Thread {
             let response = try? sessions[0].client.send(method: "POST", path: "/v1/push", headers: sessions[0].headers, body: bodies[0], timeout: 600)
@@ -59,8 +51,7 @@ struct PushAdmissionTests {
         // Read, not written: the writer's transaction is open (held by the test's job).
         #expect(try DatabaseQueue(path: f.dbPath).read { try $0.scalar("SELECT COUNT(*) FROM op") ?? -1 } == 0 as Int)
 
-        release.signal()
-        try await holder.value
+        try await hold.letGo()
         try #require(await first.wait(until: deadline) { $0 != nil }, "the held push was never answered")
         #expect(first.read { $0 } == 200)
 
@@ -110,15 +101,7 @@ struct PushAdmissionTests {
         let children = try ServerIntegrationTests.canteenChildren(f)
         let sessions = try (0..<4).map { n in try DeviceSession(f, try f.enrolledDevice(.canteen, ["site:S01"], name: "Porta \(n)")) }
         let deadline = Date().addingTimeInterval(600)
-        let held = Watched(false), release = DispatchSemaphore(value: 0)
-        let holder = Task {
-            try await service.writer.submit { _ in
-                held.update { $0 = true }
-                release.wait()
-                return ((), Set<String>())
-            }
-        }
-        try #require(await held.wait(until: deadline) { $0 }, "the writer never ran the test's job")
+        let hold = try #require(await f.holdWriter(until: deadline), "the writer never ran the test's job")
         let statuses = Watched<[Int]>([])
         for session in sessions {
             Thread {
@@ -129,8 +112,7 @@ struct PushAdmissionTests {
         }
         // All four wait for the writer at once: the default bound holds them.
         await service.writer.untilQueued(sessions.count)
-        release.signal()
-        try await holder.value
+        try await hold.letGo()
         try #require(await statuses.wait(until: deadline) { $0.count == sessions.count })
         #expect(statuses.read { $0 } == Array(repeating: 200, count: sessions.count))
         #expect(service.metrics.value("spunta_pushes_busy_total") == 0)
