@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaDomain
+import SpuntaClient
 import SpuntaExchange
 import SpuntaHTTP
 import SpuntaProtocol
@@ -57,9 +58,14 @@ final class BenchDevice: Sendable {
         if recorded.withLock({ $0.bodies.isEmpty }) { try prepare(batch: batch) }
         var acknowledged = 0
         for body in recorded.withLock({ $0.bodies }) {
-            let response = try client.send(method: "POST", path: "/v1/push",
+            var response: HTTPClientResponse
+            // A busy server applied nothing: the push goes again when it says, as a device's does.
+            repeat {
+                response = try client.send(method: "POST", path: "/v1/push",
                                            headers: ["Spunta-Protocol": "1", "Authorization": "Bearer \(token)", "Content-Type": "application/json"],
                                            body: body, timeout: 300)
+                if let wait = SyncEngine.busyRetryAfter(response) { Thread.sleep(forTimeInterval: wait) } else { break }
+            } while true
             guard response.status == 200 else {
                 throw RawSQLiteBaseline.Failure(description: "push \(id): \(response.status) \(String(decoding: response.body.prefix(300), as: UTF8.self))")
             }

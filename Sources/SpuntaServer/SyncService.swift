@@ -44,6 +44,9 @@ public final class SyncService: Sendable {
         /// client is the socket's peer.
         public var trustedProxies: Set<String> = []
         public var enrollment = EnrollmentGuard.Policy()
+        /// The bytes of push bodies held at once (taken, not yet answered); beyond it pushes get `503 server_busy`
+        /// (`PushAdmission`). Twice the largest body, so that a full push always has room beside another.
+        public var pushBytesBudget = 16 << 20
 
         public init() {}
     }
@@ -70,6 +73,7 @@ public final class SyncService: Sendable {
     /// Waits before answering an attempt from an address with many failures (a test records instead of waiting).
     let pause: @Sendable (TimeInterval) async -> Void
     let enrollmentGuard: EnrollmentGuard
+    let pushAdmission: PushAdmission
 
     /// Opens the database at `path` (migrating it) with one writer and `settings.readerCount` readers.
     public init(
@@ -81,6 +85,8 @@ public final class SyncService: Sendable {
         self.log = log
         self.pause = pause
         self.enrollmentGuard = EnrollmentGuard(policy: settings.enrollment)
+        let pushAdmission = PushAdmission(budget: settings.pushBytesBudget)
+        self.pushAdmission = pushAdmission
         let writeQueue = try ServerDatabase.open(path: path)
         self.epoch = try writeQueue.read { try $0.scalar("SELECT value FROM server_meta WHERE key = 'epoch'") } ?? "0"
         let notifier = ChangeNotifier()
@@ -98,6 +104,14 @@ public final class SyncService: Sendable {
         metrics.counter("spunta_office_alerts_total", help: "Alerts raised to the office by kind (once per event).")
         metrics.counter("spunta_office_alert_check_failures_total", help: "Rounds of the office alerts' checks that failed.")
         metrics.counter("spunta_backlog_reports_unreadable_total", help: "Spunta-Device-Backlog headers ignored because unreadable.")
+        metrics.gauge("spunta_push_bytes_held", help: "Bytes of push bodies taken and not yet answered.") { Double(pushAdmission.held) }
+        metrics.gauge("spunta_push_bytes_held_max", help: "The most bytes of push bodies held at once since the server started.") {
+            Double(pushAdmission.peak)
+        }
+        metrics.gauge("spunta_push_bytes_budget", help: "Bytes of push bodies held at once beyond which pushes are answered busy.") {
+            Double(pushAdmission.budget)
+        }
+        metrics.counter("spunta_pushes_busy_total", help: "Pushes answered 503 server_busy, applied later when the device sends them again.")
     }
 
     private let rideChecks = Throttle(every: 60)
@@ -257,6 +271,12 @@ public final class SyncService: Sendable {
         authorization: String?, deviceTime: String?, deviceSeq: String? = nil, backlog backlogHeader: String? = nil, body: Data
     ) async -> Reply {
         let started = clock()
+        // Taken before anything is decoded, so that a busy server spends nothing on a push it cannot hold.
+        guard pushAdmission.admit(body.count) else {
+            metrics.increment("spunta_pushes_busy_total")
+            return Self.busy
+        }
+        defer { pushAdmission.release(body.count) }
         let reading = clockReading(deviceTime: deviceTime, deviceSeq: deviceSeq)
         let device: DeviceRegistry.Device
         do {
@@ -327,6 +347,14 @@ public final class SyncService: Sendable {
             return internalError(error)
         }
     }
+
+    /// The answer to a push beyond `PushAdmission`'s bound: nothing was applied; send it again in a second.
+    static let busy: Reply = {
+        var reply = Reply.error(WireError(status: 503, code: WireErrorCode.serverBusy,
+                                          message: "Il server è occupato: l'invio sarà ripetuto tra poco, senza contare nulla due volte."))
+        reply.headers.append(("Retry-After", "1"))
+        return reply
+    }()
 
     /// Whether a batch closes a ride: its merge alerts the office for each child left aboard.
     static func closesRide(_ batch: PushService.Batch) -> Bool {

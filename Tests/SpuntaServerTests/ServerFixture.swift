@@ -59,6 +59,24 @@ final class ServerFixture: Sendable {
         }
     }
 
+    /// Holds the one writer with a job of the test's own, so that pushes wait in its queue, taken but not applied;
+    /// returns once the writer runs it (nil if it never did by `deadline`, a machine stuck beyond any load).
+    func holdWriter(until deadline: Date) async -> WriterHold? {
+        let held = Watched(false), release = DispatchSemaphore(value: 0)
+        let task = Task {
+            try await server.service.writer.submit { _ in
+                held.update { $0 = true }
+                release.wait()
+                return ((), Set<String>())
+            }
+        }
+        guard await held.wait(until: deadline, for: { $0 }) else {
+            release.signal()
+            return nil
+        }
+        return WriterHold(release: release, task: task)
+    }
+
     /// Adds and enrolls a device over HTTP; returns its id and token.
     func enrolledDevice(_ role: DeviceRole, _ scope: [String], name: String = "dispositivo") throws -> (id: String, token: String) {
         let added = try addDevice(role, scope, name: name)
@@ -67,5 +85,17 @@ final class ServerFixture: Sendable {
         let response = try client.send(method: "POST", path: "/v1/enroll", headers: ["Spunta-Protocol": "1"], body: body)
         let enrolled = try WireCoding.decode(EnrollResponse.self, from: response.body)
         return (enrolled.deviceId, enrolled.token)
+    }
+}
+
+/// The writer held by a test (`ServerFixture.holdWriter`).
+struct WriterHold: Sendable {
+    let release: DispatchSemaphore
+    let task: Task<Void, any Error>
+
+    /// Lets the writer go on and waits until the test's job has ended.
+    func letGo() async throws {
+        release.signal()
+        try await task.value
     }
 }

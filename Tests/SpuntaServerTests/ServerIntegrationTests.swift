@@ -212,15 +212,7 @@ struct ServerIntegrationTests {
         let deadline = Date().addingTimeInterval(600)
 
         // The writer is held by a job of the test's own, so that the push waits in its queue, taken but not applied.
-        let held = Watched(false), release = DispatchSemaphore(value: 0)
-        let holder = Task {
-            try await service.writer.submit { _ in
-                held.update { $0 = true }
-                release.wait()
-                return ((), Set<String>())
-            }
-        }
-        try #require(await held.wait(until: deadline) { $0 }, "the writer never ran the test's job")
+        let hold = try #require(await f.holdWriter(until: deadline), "the writer never ran the test's job")
         let answer = Watched<(status: Int, applied: Int)??>(nil)
         Thread {
             let response = try? session.client.send(method: "POST", path: "/v1/push", headers: session.headers,
@@ -238,8 +230,7 @@ struct ServerIntegrationTests {
             stopped.update { $0 = true }
         }.start()
         _ = await service.notifier.wait(for: ["-"], after: .max, timeout: .seconds(600))
-        release.signal()
-        try await holder.value
+        try await hold.letGo()
         try #require(await answer.wait(until: deadline) { $0 != nil }, "the push was never answered")
         try #require(await stopped.wait(until: deadline) { $0 }, "the server never stopped")
 

@@ -298,6 +298,17 @@ public final class SyncEngine {
 
     // MARK: HTTP
 
+    /// How many `503 server_busy` answers in a row one request waits out before the sync reports the server busy.
+    static let maxBusyRetries = 10
+
+    /// The seconds a `503 server_busy` answer asks to wait (its `Retry-After`, 1 to 30); nil for any other answer.
+    public static func busyRetryAfter(_ response: HTTPClientResponse) -> TimeInterval? {
+        guard response.status == 503, (try? WireCoding.decode(WireError.self, from: response.body))?.code == WireErrorCode.serverBusy
+        else { return nil }
+        let seconds = response.headers["Retry-After"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1
+        return TimeInterval(min(30, max(1, seconds)))
+    }
+
     /// What a request says of the device's clock: its time when sent and its last op number.
     struct ClockHeaders {
         let time: Date
@@ -319,12 +330,20 @@ public final class SyncEngine {
         if let backlog { headers.add(DeviceBacklog.header, backlog.headerValue) }
         if let token { headers.add("Authorization", "Bearer \(token)") }
         if !body.isEmpty { headers.add("Content-Type", "application/json") }
-        let response: HTTPClientResponse
-        do {
-            // Push and pull are idempotent, so a request on a connection the server had closed is retried once.
-            response = try client.send(method: method, path: path, headers: headers, body: body, timeout: timeout, retryIfStale: true)
-        } catch {
-            throw ClientError.offline(error.userMessage)
+        var response: HTTPClientResponse
+        var busyAnswers = 0
+        while true {
+            do {
+                // Push and pull are idempotent, so a request on a connection the server had closed is retried once.
+                response = try client.send(method: method, path: path, headers: headers, body: body, timeout: timeout, retryIfStale: true)
+            } catch {
+                throw ClientError.offline(error.userMessage)
+            }
+            // A busy server applied nothing and says when to come back: the same request is sent again then, a few
+            // times, before the sync gives up (and the watcher tries again later).
+            guard let wait = busyRetryAfter(response), busyAnswers < maxBusyRetries else { break }
+            busyAnswers += 1
+            Thread.sleep(forTimeInterval: wait)
         }
         guard let spoken = response.headers[ProtocolVersion.header] else {
             throw ClientError.incompatibleServer(

@@ -57,6 +57,8 @@ public enum WireErrorCode {
     public static let methodNotAllowed = "method_not_allowed"
     public static let tooManyOps = "too_many_ops"
     public static let shuttingDown = "shutting_down"
+    /// The server holds as many pushes as it may; nothing of this one was applied: send it again after `Retry-After`.
+    public static let serverBusy = "server_busy"
     /// The server did not answer within its deadline; the connection was closed.
     public static let deadlineExceeded = "deadline_exceeded"
     public static let internalError = "internal_error"

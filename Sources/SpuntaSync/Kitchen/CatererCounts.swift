@@ -55,7 +55,12 @@ public enum CatererCounts {
         var data: MasterDataSet?
         func masterData() throws -> MasterDataSet {
             if let data { return data }
-            let loaded = try MasterDataStore.load(db)
+            // Only what a count reads: the shared tables, the children and their enrollments. Not the payers nor the
+            // cards, which in a city are most of the master data, and which the writer would otherwise hold in
+            // memory for the whole round (the server's peak of the day).
+            var loaded = try MasterDataStore.shared(db)
+            loaded.beneficiaries = try Beneficiary.allLive(db)
+            loaded.enrollments = try Enrollment.allLive(db)
             data = loaded
             return loaded
         }
