@@ -163,9 +163,17 @@ struct InteractiveRideTests {
         let dump = { (screen: [String]) in InteractiveCanteenDoorTests.dump(screen) }
         _ = try InteractiveCanteenDoorTests.expectScreen(session, "the first stop") { $0.contains { $0.hasPrefix(">>   Fermata 1 di 14:") } }
         try Self.type(session, String(number))
-        var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the stop") { $0.contains { $0.hasPrefix(">>   Fermata \(number) di 14:") } }
-        // The stop's list is the last on the screen (the first stop's may still show above it).
-        let expected = try #require(ScanTests.unwrapped(screen).last { $0.hasPrefix("SU   Salgono qui: ") }, dump(screen))
+        // The stop's list is the last on the screen (the first stop's may still show above it); the header is drawn
+        // before the list, so the screen is taken once the list below the header names every child of the stop.
+        let stopList = { (screen: [String]) -> String? in
+            let lines = ScanTests.unwrapped(screen)
+            guard let header = lines.lastIndex(where: { $0.hasPrefix(">>   Fermata \(number) di 14:") }),
+                  let list = lines[header...].last(where: { $0.hasPrefix("SU   Salgono qui: ") }),
+                  here.allSatisfy({ list.contains($0.name) }) else { return nil }
+            return list
+        }
+        var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the stop's list") { stopList($0) != nil }
+        let expected = try #require(stopList(screen), dump(screen))
         for child in ambiguous {
             #expect(expected.contains("\(child.name) (\(child.className), \(child.school))"), dump(screen))
         }
