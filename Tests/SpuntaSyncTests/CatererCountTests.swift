@@ -183,14 +183,62 @@ struct CatererCountTests {
         try f.queue.read { db in
             let data = try MasterDataStore.load(db)
             let day = try MealCount.Day(db, data: data, date: Self.day)
+            let shared = try MasterDataStore.shared(db)
             var counted = 0
             for site in data.sites {
                 let alone = try MealCount.compose(db, data: data, site: site, date: Self.day)
                 #expect(try MealCount.compose(db, data: data, site: site, date: Self.day, day: day) == alone, "\(site.id)")
+                // Read for that site alone, from the shared master data: the round's way, the same count.
+                let own = try MealCount.Day(db, shared: shared, date: Self.day, site: site.id)
+                #expect(try MealCount.compose(db, data: shared, site: site, date: Self.day, day: own) == alone, "\(site.id)")
                 counted += alone == nil ? 0 : 1
             }
             // Several sites serve meals that day, one with a register and a period: the comparison covers them.
             #expect(counted >= 2)
         }
+    }
+
+    @Test("after the counts are sent, a mark of one child makes the round count again that child's sites only, and master data every site reads makes it count all")
+    func changedChildRecountsItsSiteOnly() throws {
+        let f = try SyncFixture()
+        try f.queue.write { db in
+            try db.run("UPDATE site SET caterer_name = 'Cucine Riunite', caterer_email = 'cucina@example.it' WHERE id IN ('S01', 'S02')")
+        }
+        let s01 = Self.enrolled(f, site: "S01")
+        let child = try #require(f.children(ofClass: "S01-1A").filter { s01[$0] != nil }.sorted().first)
+        let counts = try f.queue.write { db in try CatererCounts.run(db, now: Self.at(9, 30)) }
+        #expect(Set(counts.map(\.siteId)).isSuperset(of: ["S01", "S02"]))
+        func changed() throws -> Set<String>? {
+            try f.queue.read { db in
+                try CatererCounts.changedSites(db, checked: try db.scalar("SELECT value FROM server_meta WHERE key = 'caterer_checked'"),
+                                               today: Self.day)
+            }
+        }
+        #expect(try changed() == [])
+        #expect(try f.queue.write { db in try CatererCounts.run(db, now: Self.at(9, 45)) }.isEmpty)
+
+        // The child marked absent: the sites where the child is enrolled, and no other, are counted again.
+        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
+        #expect(try f.results(teacher, [OpMaker(device: teacher.deviceId, date: Self.day).mark(child, classID: "S01-1A", .absent)])
+            .allSatisfy { $0.status == .applied })
+        let sitesOfChild = Set(f.sample.enrollments.filter { $0.beneficiaryId == child }.compactMap(\.siteId))
+        #expect(sitesOfChild.contains("S01") && !sitesOfChild.contains("S02"))
+        #expect(try changed() == sitesOfChild)
+        let variation = try f.queue.write { db in try CatererCounts.run(db, now: Self.at(10, 0)) }
+        #expect(variation.map(\.siteId) == ["S01"] && variation.map(\.kind) == [.variation])
+        #expect(try changed() == [])
+
+        // A payer's change is in no count; a class renamed is in every site's (and so, another day's round).
+        let recordedAt = UTCTime.string(SyncFixture.now, fractional: true)
+        try f.queue.write { db in
+            try db.run("INSERT INTO change_log (entity, entity_id, action, recorded_at) VALUES ('payers', 'P-1', 'upsert', ?)", [recordedAt])
+        }
+        #expect(try changed() == [])
+        try f.queue.write { db in
+            try db.run("INSERT INTO change_log (entity, entity_id, action, recorded_at) VALUES ('classes', 'S01-1A', 'upsert', ?)", [recordedAt])
+        }
+        #expect(try changed() == nil)
+        #expect(try f.queue.read { db in try CatererCounts.changedSites(db, checked: "2026-10-02|1", today: Self.day) } == nil)
+        #expect(try f.queue.write { db in try CatererCounts.run(db, now: Self.at(10, 1)) }.isEmpty)
     }
 }

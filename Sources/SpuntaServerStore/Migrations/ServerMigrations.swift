@@ -83,6 +83,10 @@ public enum ServerMigrations {
                 """)
         }
         m.registerMigration("v23-tariff-options-and-nursery-parts", TariffOptions.apply)
+        // The caterers' counts ask, site by site, whether a device sent each class's roll call of the day.
+        m.registerMigration("v24-op-roll-call-by-class") { db in
+            try db.execute("CREATE INDEX op_roll_call ON op(class_id, business_date) WHERE type = 'attendance_marked'")
+        }
         return m
     }
 }

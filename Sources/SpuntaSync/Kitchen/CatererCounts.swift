@@ -1,6 +1,7 @@
 import Foundation
 import SpuntaDomain
 import SpuntaExchange
+import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaStore
 
@@ -48,37 +49,44 @@ public enum CatererCounts {
     }
 
     /// One round at `now`: counts due, variations, served reports. Returns the messages kept in this round.
+    ///
+    /// A round holds one site's facts at a time (`MealCount.Day(_:shared:date:site:)`), never the city's: the
+    /// writer's memory follows the largest school. And it reads only the sites that need it: those due for their
+    /// count or their served report, and, for a variation, those whose children the change log names since the last
+    /// round of the same day (`changedSites`) — a site sent and left alone costs nothing.
     @discardableResult
     public static func run(_ db: Database, now: Date) throws -> [Message] {
         let today = BusinessCalendar.date(of: now)
         let time = BusinessCalendar.time(of: now)
         var data: MasterDataSet?
-        func masterData() throws -> MasterDataSet {
+        var sitesByID: [String: Site] = [:]
+        func shared() throws -> MasterDataSet {
             if let data { return data }
-            // Only what a count reads: the shared tables, the children and their enrollments. Not the payers nor the
-            // cards, which in a city are most of the master data, and which the writer would otherwise hold in
-            // memory for the whole round (the server's peak of the day).
-            var loaded = try MasterDataStore.shared(db)
-            loaded.beneficiaries = try Beneficiary.allLive(db)
-            loaded.enrollments = try Enrollment.allLive(db)
+            let loaded = try MasterDataStore.shared(db)
             data = loaded
+            sitesByID = Dictionary(loaded.sites.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             return loaded
         }
-        // Today's register and master data by id, read once for all the sites of this round.
-        var todays: MealCount.Day?
-        func todaysFacts(_ data: MasterDataSet) throws -> MealCount.Day {
-            if let todays { return todays }
-            let day = try MealCount.Day(db, data: data, date: BusinessCalendar.date(of: now))
-            todays = day
-            return day
+        func site(_ id: String) throws -> Site? {
+            _ = try shared()
+            return sitesByID[id]
+        }
+        func compose(_ site: Site) throws -> MealCount? {
+            let data = try shared()
+            return try MealCount.compose(db, data: data, site: site, date: today,
+                                         day: try MealCount.Day(db, shared: data, date: today, site: site.id))
         }
         var kept: [Message] = []
-        // Variations compare a fresh count with the last sent: when nothing entered the change log since the last
-        // round of the same day (no op, no void, no import), the count is the same, and the master data need not be
-        // read every minute of the morning.
+        // Variations compare a fresh count with the last sent: only a site whose children the change log names since
+        // the last round of the same day can have changed (nil: any may have).
         let head: Int64 = try db.scalar("SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0
         let checked = "\(today)|\(head)"
-        let unchanged = try db.scalar("SELECT value FROM server_meta WHERE key = 'caterer_checked'") as String? == checked
+        let last: String? = try db.scalar("SELECT value FROM server_meta WHERE key = 'caterer_checked'")
+        var changed: Set<String>??
+        func hasChanged(_ id: String) throws -> Bool {
+            if changed == nil { changed = .some(try changedSites(db, checked: last, today: today)) }
+            return (changed ?? nil)?.contains(id) ?? true
+        }
         // Earlier days whose served meals were never reported (the server was down at the end of the day).
         for row in try db.fetchAll("""
             SELECT c.site_id, c.business_date FROM caterer_message c
@@ -86,29 +94,23 @@ public enum CatererCounts {
                 AND NOT EXISTS (SELECT 1 FROM caterer_message s WHERE s.site_id = c.site_id AND s.business_date = c.business_date AND s.kind = 'served')
             ORDER BY c.business_date, c.site_id
             """, [today.description]) {
-            guard let date = LocalDate(try row[1] as String), let site = try masterData().sites.first(where: { $0.id == (try row[0] as String) })
-            else { continue }
-            kept += try served(db, data: try masterData(), site: site, date: date, now: now)
+            guard let date = LocalDate(try row[1] as String), let site = try site(try row[0]) else { continue }
+            kept += try served(db, data: try shared(), site: site, date: date, now: now)
         }
-        for site in try sites(db) where time >= site.cutoff {
-            let sent = try messages(db, site: site.id, date: today)
+        for due in try sites(db) where time >= due.cutoff {
+            let sent = try messages(db, site: due.id, date: today)
             if sent.isEmpty {
-                let data = try masterData()
-                guard let site = data.sites.first(where: { $0.id == site.id }),
-                      let count = try MealCount.compose(db, data: data, site: site, date: today, day: try todaysFacts(data)) else { continue }
+                guard let site = try site(due.id), let count = try compose(site) else { continue }
                 kept.append(try keep(db, site: site, count: count, kind: .count, number: 1,
                                      subject: MealCountText.subject(count, kind: .count), body: MealCountText.count(count, at: now),
                                      total: count.total, now: now))
             } else if sent.contains(where: { $0.kind == .served }) {
                 continue
             } else if time >= servedReportTime {
-                let data = try masterData()
-                guard let site = data.sites.first(where: { $0.id == site.id }) else { continue }
-                kept += try served(db, data: data, site: site, date: today, now: now)
-            } else if !unchanged {
-                let data = try masterData()
-                guard let site = data.sites.first(where: { $0.id == site.id }),
-                      let count = try MealCount.compose(db, data: data, site: site, date: today, day: try todaysFacts(data)),
+                guard let site = try site(due.id) else { continue }
+                kept += try served(db, data: try shared(), site: site, date: today, now: now)
+            } else if try hasChanged(due.id) {
+                guard let site = try site(due.id), let count = try compose(site),
                       let before = try lastChildren(db, site: site.id, date: today) else { continue }
                 let changes = count.changes(since: before)
                 guard !changes.added.isEmpty || !changes.removed.isEmpty else { continue }
@@ -122,6 +124,42 @@ public enum CatererCounts {
         }
         try db.run("INSERT OR REPLACE INTO server_meta (key, value) VALUES ('caterer_checked', ?)", [checked])
         return kept
+    }
+
+    /// What a change of these master data touches is shared by many sites (a site's cut-off, a service's days, a
+    /// class or diet name) or may move a child between sites (an enrollment: its former site is no longer written
+    /// down): every site is counted again. Payers, cards, balances, routes and tariffs are not in a count.
+    static let everySiteEntities: Set<String> = [
+        EntityKind.municipality, .schoolYears, .sites, .classes, .services, .diets, .enrollments,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+
+    /// The ops that can change a child's mark of the day (`MergeEngine.recomputeAttendance`), and the voids of them.
+    static let registerOps = [OpType.attendanceMarked, .absencePeriodRecorded, .absenceJustified].map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
+    /// The sites whose count may differ from when the round that wrote `checked` ("date|seq") ran: those where a
+    /// child is enrolled whose register or record entered the change log since `seq`. Nil when the last round was
+    /// another day, or when the change log names master data that every site reads (`everySiteEntities`).
+    static func changedSites(_ db: Database, checked: String?, today: LocalDate) throws -> Set<String>? {
+        guard let checked, let bar = checked.firstIndex(of: "|"), checked[..<bar] == today.description,
+              let seq = Int64(checked[checked.index(after: bar)...]) else { return nil }
+        for row in try db.fetchAll("SELECT DISTINCT entity FROM change_log WHERE seq > ?", [seq]) {
+            if everySiteEntities.contains(try row[0] as String) { return nil }
+        }
+        var sites: Set<String> = []
+        for row in try db.fetchAll("""
+            SELECT e.site_id FROM change_log c JOIN enrollment e ON e.beneficiary_id = c.entity_id
+            WHERE c.seq > ?1 AND c.entity = '\(EntityKind.beneficiaries.rawValue)' AND e.site_id IS NOT NULL
+            UNION
+            SELECT e.site_id FROM change_log c JOIN op o ON o.id = c.entity_id JOIN enrollment e ON e.beneficiary_id = o.beneficiary_id
+            WHERE c.seq > ?1 AND c.entity = 'op' AND o.type IN (\(registerOps)) AND e.site_id IS NOT NULL
+            UNION
+            SELECT e.site_id FROM change_log c JOIN op o ON o.id = c.entity_id JOIN op t ON t.id = o.target_op_id
+                JOIN enrollment e ON e.beneficiary_id = t.beneficiary_id
+            WHERE c.seq > ?1 AND c.entity = 'op' AND o.type = '\(OpType.void.rawValue)' AND t.type IN (\(registerOps)) AND e.site_id IS NOT NULL
+            """, [seq]) {
+            sites.insert(try row[0])
+        }
+        return sites
     }
 
     /// The live sites with their cut-off (cheap: no master data load when nothing is due).
@@ -246,10 +284,10 @@ extension CatererCounts {
 
     /// The meals of `date` per site (only `site` when given) where a meal service runs that day.
     public static func report(_ db: Database, date: LocalDate, site: String? = nil) throws -> [SiteMeals] {
-        let data = try MasterDataStore.load(db)
+        let data = try MasterDataStore.shared(db)
         var result: [SiteMeals] = []
-        let day = try MealCount.Day(db, data: data, date: date)
         for s in data.sites where site == nil || s.id == site {
+            let day = try MealCount.Day(db, shared: data, date: date, site: s.id)
             guard let count = try MealCount.compose(db, data: data, site: s, date: date, day: day) else { continue }
             let served: Int = try db.scalar("SELECT COUNT(DISTINCT beneficiary_id) FROM meal WHERE site_id = ? AND business_date = ?",
                                             [s.id, date.description]) ?? 0

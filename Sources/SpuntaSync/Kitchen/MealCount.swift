@@ -2,6 +2,7 @@ import Foundation
 import SpuntaDomain
 import SpuntaExchange
 import SpuntaProtocol
+import SpuntaServerStore
 import SpuntaStore
 
 /// Conteggio dei pasti: the meals a site's kitchen must prepare on a school day — per class and per diet, with the
@@ -144,6 +145,8 @@ public struct MealCount: Codable, Sendable, Equatable {
     /// morning on the server's one writer: read again for each of a city's five hundred sites, they held the merge up).
     public struct Day {
         let date: LocalDate
+        /// The one site whose facts were read (`init(_:shared:date:site:)`), nil when every site's were.
+        let site: String?
         /// The enrollments active that day, by site, each site's in id order.
         let enrollmentsBySite: [String: [Enrollment]]
         let children: [String: Beneficiary]
@@ -154,6 +157,7 @@ public struct MealCount: Codable, Sendable, Equatable {
 
         public init(_ db: Database, data: MasterDataSet, date: LocalDate) throws {
             self.date = date
+            site = nil
             enrollmentsBySite = Dictionary(grouping: data.enrollments.filter { $0.isActive(on: date) }.sorted(by: { $0.id < $1.id }),
                                            by: { $0.siteId ?? "" })
             children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -175,6 +179,58 @@ public struct MealCount: Codable, Sendable, Equatable {
             }
             self.rollCalls = rollCalls
         }
+
+        /// What one site's count reads and nothing of the other sites: the enrollments in the site's meal services
+        /// that run that day (by the index of enrollments by service and site), their children, the day's marks of
+        /// those children and the roll calls of their classes. `data` needs only the shared master data (services,
+        /// years, diets, classes). The caterers' round counts a city a site at a time with it: what the writer holds
+        /// follows the largest school, not the city.
+        public init(_ db: Database, shared data: MasterDataSet, date: LocalDate, site: String) throws {
+            self.date = date
+            self.site = site
+            diets = Dictionary(data.diets.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            classNames = Dictionary(data.classes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            var enrollments: [Enrollment] = []
+            for service in MealCount.services(data, site: site, date: date) {
+                for row in try db.fetchAll("""
+                    SELECT \(Enrollment.columns) FROM \(Enrollment.table) WHERE service_id = ? AND site_id = ? AND deleted = 0
+                    """, [service.id, site]) {
+                    let enrollment = try Enrollment(row: row)
+                    if enrollment.isActive(on: date) { enrollments.append(enrollment) }
+                }
+            }
+            enrollments.sort { $0.id < $1.id }
+            enrollmentsBySite = enrollments.isEmpty ? [:] : [site: enrollments]
+            let ids = Array(Set(enrollments.map(\.beneficiaryId))).sorted()
+            children = try Beneficiary.live(db, ids: ids)
+            var marks: [String: (status: String, time: LocalTime?, period: Bool)] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let list = sqlInList(Array(ids[start..<min(ids.count, start + 500)]))
+                for row in try db.makeStatement("""
+                    SELECT a.beneficiary_id, a.status, a.time, o.type FROM attendance a LEFT JOIN op o ON o.id = a.op_id
+                    WHERE a.business_date = ? AND a.beneficiary_id IN \(list.sql)
+                    """).fetchAll([date.description] + list.arguments) {
+                    marks[try row[0]] = (try row[1], (try row[2] as String?).flatMap { LocalTime($0) }, (try row[3] as String?) == "absence_period_recorded")
+                }
+            }
+            self.marks = marks
+            // The roll calls of the children's classes only, by the index of attendance marks by class and day.
+            var rollCalls: Set<String> = []
+            let classes = Array(Set(children.values.compactMap(\.classId))).sorted()
+            for start in stride(from: 0, to: classes.count, by: 500) {
+                let list = sqlInList(Array(classes[start..<min(classes.count, start + 500)]))
+                for row in try db.makeStatement("""
+                    SELECT DISTINCT class_id FROM op WHERE type = 'attendance_marked' AND class_id IN \(list.sql) AND business_date = ?
+                        AND merge_status != 'rejected' AND device_id != ?
+                    """).fetchAll(list.arguments + [date.description, OperatorOps.deviceID]) {
+                    rollCalls.insert(try row[0])
+                }
+            }
+            self.rollCalls = rollCalls
+        }
+
+        /// Whether these facts are those of `site` on `date`.
+        func covers(site id: String, date: LocalDate) -> Bool { self.date == date && (site == nil || site == id) }
     }
 
     /// The count of `site` on `date` as the database holds it now; nil when no meal service runs there that day.
@@ -183,7 +239,7 @@ public struct MealCount: Codable, Sendable, Equatable {
         let services = services(data, site: site.id, date: date)
         guard !services.isEmpty else { return nil }
         let serviceIDs = Set(services.map(\.id))
-        let day = try day.flatMap { $0.date == date ? $0 : nil } ?? Day(db, data: data, date: date)
+        let day = try day.flatMap { $0.covers(site: site.id, date: date) ? $0 : nil } ?? Day(db, data: data, date: date)
         // One enrollment per child: the first by id of those active that day in a meal service of the site — on a day
         // of its option (a three-day canteen books no meal on Tuesdays, as billing does: `Service.isOptionDay`).
         var enrollments: [String: Enrollment] = [:]
