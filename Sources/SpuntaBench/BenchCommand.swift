@@ -45,7 +45,7 @@ public struct BenchCommand: ParsableCommand {
                         city.extraSites = 10
                         city.meals = 2_000
                         city.marks = 2_000
-                        city.boardings = 800
+                        city.busOps = 800
                         city.devices = 100
                         city.propagationTrials = 5
                     }

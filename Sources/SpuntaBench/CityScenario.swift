@@ -12,7 +12,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// A city's day: tens of thousands of meals, marks and boardings from 2,000 devices, pushed to the real server
+/// A city's day: tens of thousands of meals, marks and bus rides (each rider boarding and alighting twice) from 2,000 devices, pushed to the real server
 /// process and merged, then the month billed; the peak memory of every process of the day (the server, the billing
 /// run, the devices under `sync --watch`); the largest school's replica and its pull of the day; a big device's first
 /// sync; and how fast a scan on one online device reaches another.
@@ -22,7 +22,8 @@ enum CityScenario {
         var extraSites = 525
         var meals = 100_000
         var marks = 100_000
-        var boardings = 40_000
+        /// The bus's ops of the day: four for each rider (boarding and alighting, outbound and return).
+        var busOps = 40_000
         var devices = 2_000
         var propagationTrials = 20
     }
@@ -51,13 +52,20 @@ enum CityScenario {
             try db.fetchAll("SELECT id, class_id FROM beneficiary WHERE class_id IS NOT NULL AND deleted = 0 ORDER BY class_id, id")
                 .map { (try $0[0] as String, try $0[1] as String) }
         }
+        // The children enrolled on a line on the day, with their stops and the school they get off at.
         let riders = try queue.read { db in
-            try db.fetchAll("SELECT beneficiary_id, route_id, outbound_stop_id, return_stop_id FROM enrollment WHERE route_id IS NOT NULL AND deleted = 0 ORDER BY beneficiary_id")
-                .map { (try $0[0] as String, try $0[1] as String, try $0[2] as String?, try $0[3] as String?) }
+            try db.fetchAll("""
+                SELECT e.beneficiary_id, e.route_id, e.outbound_stop_id, e.return_stop_id, coalesce(e.school_id, c.site_id)
+                FROM enrollment e JOIN beneficiary b ON b.id = e.beneficiary_id LEFT JOIN school_class c ON c.id = b.class_id
+                WHERE e.route_id IS NOT NULL AND e.deleted = 0 AND e.start_date <= ? AND (e.end_date IS NULL OR e.end_date >= ?)
+                ORDER BY e.beneficiary_id
+                """, [day.description, day.description])
+                .map { (id: try $0[0] as String, route: try $0[1] as String, outbound: try $0[2] as String?, back: try $0[3] as String?,
+                        school: try $0[4] as String?) }
         }
         let sites = Array(Set(canteen.map(\.2))).sorted()
         let classes = Array(Set(pupils.map(\.1))).sorted()
-        let routes = Array(Set(riders.map(\.1))).sorted()
+        let routes = Array(Set(riders.map(\.route))).sorted()
         let canteenDevices = min(sites.count * 2, options.devices / 2)
         let busDevices = max(routes.count, options.devices / 20)
         let teacherDevices = max(1, options.devices - canteenDevices - busDevices)
@@ -82,7 +90,7 @@ enum CityScenario {
         for (i, spec) in specs.enumerated() where spec.role == .teacher { for item in spec.scope { classTeacher[item.id] = i } }
         var routeBus: [String: [Int]] = [:]
         for (i, spec) in specs.enumerated() where spec.role == .bus { routeBus[spec.scope[0].id, default: []].append(i) }
-        var meals = 0, marks = 0, boardings = 0
+        var meals = 0, marks = 0, busOps = 0
         for (n, meal) in canteen.enumerated() where meals < options.meals {
             guard let doors = siteDoors[meal.2] else { continue }
             devices[doors[n % doors.count]].add(day, .mealScanned(Meal(beneficiaryId: meal.0, serviceId: meal.1, siteId: meal.2, cardId: nil, reason: nil)))
@@ -94,21 +102,29 @@ enum CityScenario {
                                                                          status: n % 17 == 0 ? .absent : .present, time: nil)))
             marks += 1
         }
-        var dayIndex = 0
-        while boardings < options.boardings && !riders.isEmpty {
-            let date = LocalDate(dayNumber: day.dayNumber - dayIndex * 7)
-            for (n, rider) in riders.enumerated() where boardings < options.boardings {
-                guard let buses = routeBus[rider.1] else { continue }
-                for direction in Direction.allCases where boardings < options.boardings {
-                    let stop = (direction == .outbound ? rider.2 : Ride.school) ?? Ride.school
-                    devices[buses[n % buses.count]].add(date, .boarding(Ride(beneficiaryId: rider.0, routeId: rider.1, stopId: stop,
-                                                                             direction: direction, cardId: nil)))
-                    boardings += 1
+        // The day's rides: each rider boards at the stop and gets off at school, then boards at school and gets off at
+        // the stop, on the bus of the line, in that order in time (all the line's outbound before its return).
+        var aboard: [(bus: Int, ride: Ride, alighting: Bool)] = []
+        let riding = riders.filter { routeBus[$0.route] != nil }.prefix(options.busOps / 4)
+        for direction in Direction.allCases {
+            for alighting in [false, true] {
+                for (n, rider) in riding.enumerated() {
+                    guard let buses = routeBus[rider.route] else { continue }
+                    let school = rider.school.map { Ride.schoolStop(site: $0) } ?? Ride.school
+                    let home = (direction == .outbound ? rider.outbound : rider.back) ?? rider.outbound ?? rider.back ?? school
+                    let stop = (direction == .outbound) == alighting ? school : home
+                    aboard.append((buses[n % buses.count], Ride(beneficiaryId: rider.id, routeId: rider.route, stopId: stop,
+                                                              direction: direction, cardId: nil), alighting))
                 }
             }
-            dayIndex += 1
         }
-        let total = meals + marks + boardings
+        for op in aboard {
+            devices[op.bus].add(day, op.alighting ? .alighting(op.ride) : .boarding(op.ride))
+            busOps += 1
+        }
+        let ridersOfDay = riding.count
+        let linesOfDay = Set(riding.map(\.route)).count
+        let total = meals + marks + busOps
 
         // The real server process, pushed to by the devices.
         let server = try BackgroundServer(runner: runner, database: path, port: 0)
@@ -124,7 +140,19 @@ enum CityScenario {
             + "\(firstPull.bytesReceived / 1024) KiB ricevuti, \(Memory.kib(firstPullSize)) su disco")
         let (pushSeconds, acknowledged) = try pushConcurrently(devices, url: server.url, workers: 64, batch: 1000)
         guard acknowledged == total else { throw RawSQLiteBaseline.Failure(description: "città: \(acknowledged) di \(total) op ricevute") }
-        log("città: \(meals) pasti, \(marks) appelli, \(boardings) salite da \(devices.count) dispositivi fusi in \(Stats.s(pushSeconds))")
+        log("città: \(meals) pasti, \(marks) appelli, \(busOps) op del trasporto (\(ridersOfDay) bambini su \(linesOfDay) linee, "
+            + "salita e discesa all'andata e al ritorno) da \(devices.count) dispositivi fusi in \(Stats.s(pushSeconds))")
+        // A real day: every rider on the line he is enrolled on, every boarding with its alighting.
+        let conflicts = try queue.read { db in
+            try db.fetchAll("SELECT kind, COUNT(*) FROM conflict WHERE business_date = ? GROUP BY kind ORDER BY kind", [day.description])
+                .map { (try $0[0] as String, try $0[1] as Int) }
+        }
+        let rideConflicts = conflicts.filter { $0.0 == "ride_not_enrolled" || $0.0 == "boarded_not_alighted" }.reduce(0) { $0 + $1.1 }
+        log("città: conflitti aperti dal giorno: " + (conflicts.isEmpty ? "nessuno" : conflicts.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            + "; \(rideConflicts) sul trasporto, 0 op rifiutate")
+        guard rideConflicts == 0 else {
+            throw RawSQLiteBaseline.Failure(description: "città: \(rideConflicts) conflitti sul trasporto in una giornata senza errori")
+        }
 
         // The day's changes reach the largest school's device in one incremental pull.
         let (dayPull, dayPullSeconds, dayPullSize) = try timedSync(replica, home: replicaHome)
@@ -168,7 +196,8 @@ enum CityScenario {
         let serverPeak = serverPID.flatMap { Memory.peak(pid: $0) } ?? 0
         let cityTotal = pushSeconds + billingSeconds
         let limit = 200 * 1_048_576
-        table.add("giornata di città: \(total) op, \(devices.count) disp., fusione + fatturazione", spunta: Stats.s(cityTotal),
+        table.add("giornata di città: \(total) op (\(meals) pasti, \(marks) appelli, \(busOps) op bus di \(ridersOfDay) bambini), "
+                  + "\(devices.count) disp., fusione + fatturazione", spunta: Stats.s(cityTotal),
                   target: "< 20 s", met: cityTotal < 20, shortfall: Stats.s(cityTotal - 20))
         table.add("  di cui fusione (\(total) op inviate da \(devices.count) disp.)", spunta: Stats.s(pushSeconds), target: "—", met: nil)
         table.add("fatturazione di un mese (\(beneficiaries) bambini)", spunta: Stats.s(billingSeconds), target: "< 5 s",

@@ -66,6 +66,7 @@ public struct SampleComuneGenerator {
         buildNursery()
         buildTransportAndPreSchool()
         tariffOptions()
+        if options.additionalPrimarySites > 0 { buildCityTransport() }
         return data
     }
 
@@ -516,6 +517,57 @@ public struct SampleComuneGenerator {
         }
         for child in primary where child.classId?.hasPrefix("S01") == true && rng.chance(12) {
             enroll(child.id, service: "PRESCUOLA", site: "S01", start: Self.yearStart)
+        }
+    }
+}
+
+extension SampleComuneGenerator {
+    /// Schools served by one bus line of a city.
+    static let citySchoolsPerLine = 4
+    /// Stops of a city line before its schools.
+    static let cityHomeStops = 6
+
+    /// A city's school bus: one line for every few additional primary schools, each with a handful of stops and then
+    /// its schools, and about one pupil in ten of those schools enrolled on their school's line, so that a city's
+    /// day has as many riders as a real one. Drawn after everything else, so the sample (no additional school) and
+    /// the rest of a city stay as they were.
+    fileprivate mutating func buildCityTransport() {
+        let classSites = Dictionary(data.classes.map { ($0.id, $0.siteId) }, uniquingKeysWith: { a, _ in a })
+        let schools = Array(primarySiteIDs.dropFirst(2))
+        let t = { (minutes: Int) in LocalTime(hour: minutes / 60, minute: minutes % 60)! }
+        var lineOfSite: [String: Int] = [:]
+        for start in stride(from: 0, to: schools.count, by: Self.citySchoolsPerLine) {
+            let served = Array(schools.dropFirst(start).prefix(Self.citySchoolsPerLine))
+            let number = data.routes.count + 1
+            let id = "L\(number)"
+            var names = (0..<Self.cityHomeStops).map { _ in "\(rng.pick(SampleNames.streets)) \(Int.random(in: 1...120, using: &rng))" }
+            names += served.compactMap { site in data.sites.first(where: { $0.id == site }).map(\.name) }
+            // Outbound every 3 minutes from 7:10, the schools last; the return leaves the last school at 16:22 and
+            // runs the stops backwards.
+            let last = names.count - 1
+            let stops = names.enumerated().map { i, name in
+                Stop(id: String(format: "%@-%02d", id, i + 1), name: name, outboundTime: t(7 * 60 + 10 + i * 3),
+                     returnTime: t(16 * 60 + 22 + (last - i) * 3))
+            }
+            let routeSchools = served.enumerated().map { i, site in
+                let stop = stops[Self.cityHomeStops + i]
+                return RouteSchool(siteId: site, stopId: stop.id, arrival: stop.outboundTime, returnTime: stop.returnTime)
+            }
+            // The additional schools are named «Scuola primaria n. 3» onwards.
+            let name = served.count == 1 ? "Linea \(number) – Primaria n. \(start + 3)"
+                : "Linea \(number) – Primarie n. \(start + 3)-\(start + served.count + 2)"
+            data.routes.append(Route(id: id, serviceId: "TRASPORTO", name: name, stops: stops, schools: routeSchools))
+            for site in served { lineOfSite[site] = data.routes.count - 1 }
+        }
+        let children = data.beneficiaries
+        for child in children {
+            guard let classID = child.classId, let site = classSites[classID], let line = lineOfSite[site], rng.chance(10) else { continue }
+            let route = data.routes[line]
+            let home = Array(route.stops.prefix(Self.cityHomeStops))
+            let stop = rng.pick(home)
+            let back = rng.chance(85) ? stop : rng.pick(home)
+            enroll(child.id, service: "TRASPORTO", route: route.id, outbound: stop.id, back: back.id, start: Self.yearStart)
+            data.enrollments[data.enrollments.count - 1].schoolId = site
         }
     }
 }
