@@ -303,11 +303,22 @@ public struct ChargeCalculator {
         return "servizio chiuso o non iscritto quel giorno"
     }
 
+    /// What the units of one enrollment are priced for. Shared by reference: a copy of a service and an enrollment in
+    /// every unit was some twenty references counted at each copy of each of a city's hundred thousand units.
+    final class Subject: Sendable {
+        let service: Service
+        let enrollment: Enrollment
+
+        init(service: Service, enrollment: Enrollment) {
+            self.service = service
+            self.enrollment = enrollment
+        }
+    }
+
     /// One thing to price.
     struct Unit: Sendable {
         let key: String
-        let service: Service
-        let enrollment: Enrollment
+        let subject: Subject
         let payerId: String
         let beneficiaryId: String
         let date: LocalDate?
@@ -319,6 +330,9 @@ public struct ChargeCalculator {
         var order: Int? = nil
         /// Which part of the tariff prices it.
         var part: Part = .fee
+
+        var service: Service { subject.service }
+        var enrollment: Enrollment { subject.enrollment }
     }
 
     /// The part of a tariff a unit is priced by.
@@ -412,8 +426,8 @@ public struct ChargeCalculator {
         }
         // The daily part: each enrolled service day that has happened on which the child was there — a mark of the
         // register other than absent, or a meal of this service — priced by the tariff of that day's option.
-        let marks = facts.marks[child] ?? [:]
-        let meals = facts.meals[Pair(child, service.id)] ?? [:]
+        let marks = facts.marks[child] ?? DayMap(period)
+        let meals = facts.meals[Pair(child, service.id)] ?? DayMap(period)
         for day in days where month.settled.facts(day) {
             guard TariffEngine.tariff(for: enrollment, on: day, among: data.tariffs)?.dailyPrice != nil else { continue }
             let mark = marks[day].flatMap { $0.status == "absent" ? nil : $0.op }
@@ -432,9 +446,10 @@ public struct ChargeCalculator {
         let period = month.period
         let child = enrollment.beneficiaryId
         let unitKind = TariffEngine.tariff(for: enrollment, on: days.first ?? period.firstDay, among: data.tariffs)?.unit
+        let subject = Subject(service: service, enrollment: enrollment)
         func unit(_ key: String, _ date: LocalDate?, _ priceDate: LocalDate, _ label: String, _ sources: [String],
                   _ fraction: (Int, Int)? = nil) -> Unit {
-            Unit(key: key, service: service, enrollment: enrollment, payerId: payer, beneficiaryId: child, date: date,
+            Unit(key: key, subject: subject, payerId: payer, beneficiaryId: child, date: date,
                  priceDate: priceDate, label: label, sources: sources, fraction: fraction.map { (days: $0.0, of: $0.1) })
         }
         switch service.chargeBasis {
@@ -465,11 +480,10 @@ public struct ChargeCalculator {
     ) throws -> [Unit] {
         let settled = month.settled
         let child = enrollment.beneficiaryId
-        let scanned = facts.meals[Pair(child, service.id)] ?? [:]
-        let marks = service.chargeBasis != .scan ? facts.marks[child] ?? [:] : [:]
-        let billable = scanned.isEmpty ? [] : Set(days.filter(settled.facts))
+        let scanned = facts.meals[Pair(child, service.id)] ?? DayMap(month.period)
+        let marks = service.chargeBasis != .scan ? facts.marks[child] ?? DayMap(month.period) : DayMap(month.period)
         let mayBeOpen = month.openMismatchesByService.contains("\(child)|\(service.id)")
-        for (day, op) in scanned.sorted(by: { $0.key < $1.key }) where !billable.contains(day) {
+        for (day, op) in scanned.days where !(settled.facts(day) && days.contains(day)) {
             month.trail.note(month.trail.place(Phase.enrollments, service.id, enrollment.id),
                              "\(child): pasto del \(day.italian) non addebitato (\(closedReason(day, settled: settled)); op \(op))")
         }
@@ -541,6 +555,40 @@ public struct ChargeCalculator {
         return result
     }
 
+    /// A month's values by day, in an array of the month's days: they are looked up for every child and day of the
+    /// month, where a dictionary hashed each date. A day of another month has no value and takes none.
+    struct DayMap<Value> {
+        private let year: Int
+        private let month: Int
+        private let length: Int
+        /// Indexed by the day of the month; allocated at the first value (most children have none).
+        private var values: [Value?] = []
+
+        init(_ period: BillingPeriod) {
+            year = period.firstDay.year
+            month = period.firstDay.month
+            length = period.lastDay.day + 1
+        }
+
+        var isEmpty: Bool { values.isEmpty }
+
+        subscript(day: LocalDate) -> Value? {
+            get { !values.isEmpty && day.year == year && day.month == month ? values[day.day] : nil }
+            set {
+                guard day.year == year, day.month == month, newValue != nil || !values.isEmpty else { return }
+                if values.isEmpty { values = Array(repeating: nil, count: length) }
+                values[day.day] = newValue
+            }
+        }
+
+        /// The days that have a value, in order.
+        var days: [(day: LocalDate, value: Value)] {
+            values.indices.compactMap { index in
+                values[index].flatMap { value in LocalDate(year: year, month: month, day: index).map { ($0, value) } }
+            }
+        }
+    }
+
     /// One child's mark of one day in the register.
     struct Mark {
         let status: String
@@ -566,11 +614,11 @@ public struct ChargeCalculator {
         guard let route = enrollment.routeId else { return [] }
         let settled = month.settled
         let child = enrollment.beneficiaryId
-        let billable = Set(days.filter(settled.facts))
         var result: [Unit] = []
         for ride in facts.rides[Pair(child, route)] ?? [] {
             let italian = Direction(rawValue: ride.direction)?.italian ?? ride.direction
-            guard billable.contains(ride.day) else {
+            // Most enrollments have no ride: the days are searched for those that have one, not put in a set for each.
+            guard settled.facts(ride.day), days.contains(ride.day) else {
                 if enrollment.isActive(on: ride.day) {
                     month.trail.note(month.trail.place(Phase.enrollments, service.id, enrollment.id),
                                      "\(child): corsa del \(ride.day.italian) (\(italian)) non addebitata "
@@ -599,9 +647,9 @@ public struct ChargeCalculator {
     /// hundred children per query, instead of a query per enrollment.
     struct Facts {
         /// By child and service: the scan billed each day.
-        var meals: [Pair: [LocalDate: String]] = [:]
+        var meals: [Pair: DayMap<String>] = [:]
         /// By child: the mark of each day.
-        var marks: [String: [LocalDate: Mark]] = [:]
+        var marks: [String: DayMap<Mark>] = [:]
         /// By child and route: the rides boarded, by day and direction.
         var rides: [Pair: [(day: LocalDate, direction: String, op: String)]] = [:]
         /// By child: the live absence periods (not voided, not rejected) that touch the month.
@@ -625,14 +673,14 @@ public struct ChargeCalculator {
                     SELECT beneficiary_id, service_id, business_date, op_id FROM meal
                     WHERE beneficiary_id IN \(list.sql) AND +business_date BETWEEN ? AND ?
                     """).fetchAll(list.arguments + range) {
-                    if let d = LocalDate(try row[2] as String) { meals[Pair(try row[0], try row[1]), default: [:]][d] = try row[3] }
+                    if let d = LocalDate(try row[2] as String) { meals[Pair(try row[0], try row[1]), default: DayMap(period)][d] = try row[3] }
                 }
                 for row in try db.makeStatement("""
                     SELECT beneficiary_id, business_date, status, time, op_id FROM attendance
                     WHERE beneficiary_id IN \(list.sql) AND business_date BETWEEN ? AND ?
                     """).fetchAll(list.arguments + range) {
                     if let d = LocalDate(try row[1] as String) {
-                        marks[try row[0] as String, default: [:]][d] = Mark(status: try row[2], time: (try row[3] as String?).flatMap { LocalTime($0) },
+                        marks[try row[0] as String, default: DayMap(period)][d] = Mark(status: try row[2], time: (try row[3] as String?).flatMap { LocalTime($0) },
                                                                             op: try row[4])
                     }
                 }
@@ -719,7 +767,7 @@ public struct ChargeCalculator {
             }
             let italian = Direction(rawValue: direction)?.italian ?? direction
             result.append(Unit(
-                key: "ride|\(child)|\(route)|\(day)|\(direction)", service: service, enrollment: enrollment, payerId: payer,
+                key: "ride|\(child)|\(route)|\(day)|\(direction)", subject: Subject(service: service, enrollment: enrollment), payerId: payer,
                 beneficiaryId: child, date: day, priceDate: day,
                 label: "Corsa del \(day.italian) (\(italian)) sulla linea \(route) senza iscrizione, addebitata per decisione dell'ufficio",
                 sources: [boarding], fraction: nil, order: result.count
@@ -740,18 +788,19 @@ public struct ChargeCalculator {
             let pair = Pair(enrollment.beneficiaryId, enrollment.serviceId)
             if enrollments[pair] == nil { enrollments[pair] = enrollment }
         }
-        // In the order of the texts `child|service`, as they always came.
-        let byChild = Dictionary(grouping: charges, by: { Pair($0.beneficiaryId, $0.serviceId) })
+        // In the order of the texts `child|service`, as they always came; each child's charges by their index in
+        // `charges`, not copied.
+        let byChild = Dictionary(grouping: charges.indices, by: { Pair(charges[$0].beneficiaryId, charges[$0].serviceId) })
             .map { (text: "\($0.key.first)|\($0.key.second)", pair: $0.key, list: $0.value) }.sorted { $0.text < $1.text }
         for (_, pair, list) in byChild {
-            guard let first = list.min() else { continue }
+            guard let first = list.min(by: { charges[$0] < charges[$1] }).map({ charges[$0] }) else { continue }
             // The tariff of the child's enrollment (its option's), else the service's without option.
             let day = first.date ?? period.firstDay
             let enrollment = enrollments[pair]
             guard let tariff = enrollment.flatMap({ TariffEngine.tariff(for: $0, on: day, among: data.tariffs) })
                 ?? data.tariffs.first(where: { $0.serviceId == first.serviceId && $0.optionId == nil && $0.isInForce(on: day) })
             else { continue }
-            let total = list.reduce(Money.zero) { $0 + $1.amount }
+            let total = list.reduce(Money.zero) { $0 + charges[$1].amount }
             var delta: Money?
             var label = ""
             if let maximum = tariff.monthlyMaximum, total > maximum {
