@@ -10,6 +10,8 @@ public enum ClientError: UserFacingError, Equatable {
     case blocked
     case unknownToServer
     case server(code: String, message: String)
+    /// The server answered `503 server_busy` to every attempt of one request: nothing of it was applied.
+    case serverBusy(attempts: Int)
     case incompatibleServer(String)
     case offline(String)
     case wrongRole(expected: String, actual: String)
@@ -50,6 +52,7 @@ public enum ClientError: UserFacingError, Equatable {
         case .blocked: return "device_blocked"
         case .unknownToServer: return "unknown_to_server"
         case .server(let code, _): return code
+        case .serverBusy: return "server_busy"
         case .incompatibleServer: return "protocol_version_unsupported"
         case .offline: return "offline"
         case .wrongRole: return "wrong_role"
@@ -94,6 +97,10 @@ public enum ClientError: UserFacingError, Equatable {
                 + "all'ufficio e registrarlo di nuovo con spunta enroll --code CODICE. Le registrazioni restano sul dispositivo."
         case .server(_, let message):
             return message
+        case .serverBusy(let attempts):
+            return "Il server è occupato: non ha accettato l'invio dopo \(attempts) tentativi. Nulla è andato perso né è stato "
+                + "contato: le registrazioni restano su questo dispositivo e partono alla prossima sincronizzazione. "
+                + "Riprovare tra qualche minuto (spunta sync)."
         case .incompatibleServer(let message):
             return message
         case .offline(let message):

@@ -6,8 +6,10 @@ import Glibc
 
 /// A loopback relay between devices and the server that plays the server's sudden death at an exact request:
 /// before the n-th request of a path reaches the server, or after the server has answered it (the answer is
-/// lost). The connection to the device is then dropped, as a dead server's would be. Requests are relayed
-/// one at a time per connection (`Content-Length` bodies only, as spunta-sync/1 uses).
+/// lost). The connection to the device is then dropped, as a dead server's would be. It can also play a server
+/// too busy to take pushes: the first n requests of a path are answered `503 server_busy` with a `Retry-After`,
+/// as the real server answers beyond its admission bound, and never reach it. Requests are relayed one at a
+/// time per connection (`Content-Length` bodies only, as spunta-sync/1 uses).
 final class ServerKiller: Sendable {
     enum Moment: Sendable {
         case beforeForwarding
@@ -27,6 +29,16 @@ final class ServerKiller: Sendable {
         var trigger: Trigger?
         var counts: [String: Int] = [:]
         var didFire = false
+        var busy: Busy?
+    }
+
+    /// The requests answered busy instead of being forwarded.
+    private struct Busy {
+        let request: String
+        var remaining: Int
+        let retryAfter: Int
+        /// The head (request line and headers) of every request of that path, busy or forwarded, in order.
+        var seen: [String] = []
     }
 
     private let plan: Mutex<Plan>
@@ -84,11 +96,42 @@ final class ServerKiller: Sendable {
 
     var fired: Bool { plan.withLock { $0.didFire } }
 
+    /// Answers the next `times` requests whose line starts with `request` with `503 server_busy` and
+    /// `Retry-After: retryAfter`, as the server does when it holds as many pushes as it may; the ones after
+    /// reach the server.
+    func answerBusy(_ request: String, times: Int, retryAfter: Int) {
+        plan.withLock { $0.busy = Busy(request: request, remaining: times, retryAfter: retryAfter) }
+    }
+
+    /// The heads of the requests `answerBusy` watches, lower-cased, in the order they came.
+    var busyWatched: [String] { plan.withLock { $0.busy?.seen ?? [] } }
+
+    /// The answer of a busy server, byte for byte as the real one gives it (status, headers, error body).
+    private static func busyAnswer(retryAfter: Int) -> [UInt8] {
+        let body = #"{"error":{"code":"server_busy","message":"Il server è occupato: l'invio sarà ripetuto tra poco, senza contare nulla due volte."}}"#
+        let head = "HTTP/1.1 503 Service Unavailable\r\nSpunta-Protocol: 1\r\nRetry-After: \(retryAfter)\r\n"
+            + "Content-Type: application/json; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        return Array((head + body).utf8)
+    }
+
     private func relay(_ client: Int32) {
         defer { close(client) }
         var fromDevice: [UInt8] = []
         while let request = Self.readMessage(client, &fromDevice) {
             let line = String(decoding: request.prefix { $0 != 13 }, as: UTF8.self)
+            let busyAnswer: [UInt8]? = plan.withLock { plan in
+                guard var busy = plan.busy, line.hasPrefix(busy.request) else { return nil }
+                let head = String(decoding: request, as: UTF8.self).components(separatedBy: "\r\n\r\n").first ?? ""
+                busy.seen.append(head.lowercased())
+                defer { plan.busy = busy }
+                guard busy.remaining > 0 else { return nil }
+                busy.remaining -= 1
+                return Self.busyAnswer(retryAfter: busy.retryAfter)
+            }
+            if let busyAnswer {
+                guard Self.writeAll(client, busyAnswer) else { return }
+                continue
+            }
             let moment: Moment? = plan.withLock { plan in
                 guard let trigger = plan.trigger, !plan.didFire, line.hasPrefix(trigger.request) else { return nil }
                 plan.counts[trigger.request, default: 0] += 1

@@ -201,7 +201,7 @@ public final class SyncEngine {
             guard !batch.isEmpty else { return }
             let body = Data(("{\"ops\":[" + batch.map(\.json).joined(separator: ",") + "]}").utf8)
             let response = try Self.send(try http(device), method: "POST", path: "/v1/push", token: device.token, body: body, timeout: 60,
-                                         clock: .init(time: sending, seq: lastSeq), backlog: backlog)
+                                         clock: .init(time: sending, seq: lastSeq, later: clock), backlog: backlog)
             let answer = try WireCoding.decode(PushResponse.self, from: response.body)
             let now = UTCTime.string(clock(), fractional: false)
             let epochChanged = answer.epoch != device.epoch
@@ -256,7 +256,7 @@ public final class SyncEngine {
                 path += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)
             }
             let response = try Self.send(try http(device), method: "GET", path: path, token: device.token, body: Data(),
-                                         timeout: Double(wait) + 30, clock: .init(time: sending, seq: lastSeq), backlog: backlog)
+                                         timeout: Double(wait) + 30, clock: .init(time: sending, seq: lastSeq, later: clock), backlog: backlog)
             let page = try WireCoding.decode(PullResponse.self, from: response.body)
             report.bytesReceived += response.body.count
             wait = 0
@@ -313,6 +313,15 @@ public final class SyncEngine {
     struct ClockHeaders {
         let time: Date
         let seq: Int64?
+        /// The device's clock, read again for each request sent again after a busy answer: the server measures the
+        /// clock's offset from `Spunta-Device-Time`, so a retry that kept the first attempt's time would be taken
+        /// for a clock behind by every second waited (ten waits of thirty seconds: a clock five minutes wrong).
+        var later: (@Sendable () -> Date)? = nil
+
+        /// The device time of the given attempt (0: the first).
+        func time(ofAttempt attempt: Int) -> Date {
+            attempt == 0 ? time : later?() ?? time
+        }
     }
 
     /// One request, with the headers of the protocol and, for push and pull, what waits on the device; the server's
@@ -323,7 +332,6 @@ public final class SyncEngine {
     ) throws -> HTTPClientResponse {
         var headers: HTTPHeaders = [
             ProtocolVersion.header: String(ProtocolVersion.current),
-            ProtocolVersion.deviceTimeHeader: String(WallClock.milliseconds(clock.time)),
             "User-Agent": "spunta/\(ProtocolVersion.appVersion)",
         ]
         if let seq = clock.seq { headers.add(ProtocolVersion.deviceSeqHeader, String(seq)) }
@@ -333,15 +341,18 @@ public final class SyncEngine {
         var response: HTTPClientResponse
         var busyAnswers = 0
         while true {
+            var attempt = headers
+            attempt.add(ProtocolVersion.deviceTimeHeader, String(WallClock.milliseconds(clock.time(ofAttempt: busyAnswers))))
             do {
                 // Push and pull are idempotent, so a request on a connection the server had closed is retried once.
-                response = try client.send(method: method, path: path, headers: headers, body: body, timeout: timeout, retryIfStale: true)
+                response = try client.send(method: method, path: path, headers: attempt, body: body, timeout: timeout, retryIfStale: true)
             } catch {
                 throw ClientError.offline(error.userMessage)
             }
             // A busy server applied nothing and says when to come back: the same request is sent again then, a few
             // times, before the sync gives up (and the watcher tries again later).
-            guard let wait = busyRetryAfter(response), busyAnswers < maxBusyRetries else { break }
+            guard let wait = busyRetryAfter(response) else { break }
+            guard busyAnswers < maxBusyRetries else { throw ClientError.serverBusy(attempts: busyAnswers + 1) }
             busyAnswers += 1
             Thread.sleep(forTimeInterval: wait)
         }
