@@ -25,14 +25,27 @@ struct ExampleReplayTests {
 
     @Test("each example exchange gives exactly the documented answers", arguments: files)
     func replay(file: String) async throws {
-        try Self.replay(file: file)
+        try await Self.replay(file: file)
     }
 
-    static func replay(file: String) throws {
+    /// A request sent on its own thread (`"background": true`), answered later: a push the server holds.
+    struct Pending {
+        let label: String
+        let expected: [String: Any]
+        let answer: Watched<HTTPClientResponse?>
+    }
+
+    static func replay(file: String) async throws {
         let data = try Data(contentsOf: examplesDir.appendingPathComponent(file))
         let example = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let fixture = try ServerFixture()
+        var settings = SyncService.Settings()
+        if let budget = (example["server"] as? [String: Any])?["push_bytes_budget"] as? Int { settings.pushBytesBudget = budget }
+        let fixture = try ServerFixture(settings: settings)
         defer { fixture.stop() }
+        let deadline = Date().addingTimeInterval(600)
+        var hold: WriterHold?
+        var pending: [Pending] = []
+        defer { hold?.release.signal() }
         var variables: [String: String] = [:]
         for device in example["devices"] as? [[String: Any]] ?? [] {
             let name = try #require(device["name"] as? String)
@@ -58,6 +71,20 @@ struct ExampleReplayTests {
             if let admin = step["admin"] as? [String: Any], let variable = admin["admin_token"] as? String {
                 variables[variable] = try fixture.admin { db in try AdminToken.create(db, actor: "test", now: Date()) }
             }
+            if let admin = step["admin"] as? [String: Any], admin["hold_writer"] as? Bool == true {
+                let held = await fixture.holdWriter(until: deadline)
+                hold = try #require(held, "\(label): the writer never ran the hold")
+            }
+            if let admin = step["admin"] as? [String: Any], admin["release_writer"] as? Bool == true {
+                try await #require(hold).letGo()
+                hold = nil
+                for waiting in pending {
+                    try #require(await waiting.answer.wait(until: deadline) { $0 != nil }, "\(waiting.label): never answered")
+                    let response = try #require(waiting.answer.read { $0 })
+                    Self.check(response, waiting.expected, label: waiting.label, variables: variables)
+                }
+                pending = []
+            }
             guard step["request"] != nil || step["admin"] == nil else { continue }
             let request = try #require(step["request"] as? [String: Any], "\(label): no request")
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
@@ -73,21 +100,44 @@ struct ExampleReplayTests {
             }
             if !body.isEmpty { headers.add("Content-Type", "application/json") }
             let path = Self.substitute(request["path"] as? String ?? "/", variables) as? String ?? "/"
-            let response = try client.send(method: request["method"] as? String ?? "GET", path: path, headers: headers, body: body)
+            let method = request["method"] as? String ?? "GET"
             let expected = try #require(step["response"] as? [String: Any])
-            #expect(response.status == expected["status"] as? Int, "\(label): status \(response.status), body \(String(decoding: response.body, as: UTF8.self).prefix(300))")
-            #expect(response.headers["Spunta-Protocol"] == "1", "\(label): protocol header")
-            let actual = try? JSONSerialization.jsonObject(with: response.body)
-            if let expectedBody = expected["body"] {
-                let mismatch = Self.mismatch(expected: Self.substitute(expectedBody, variables), actual: actual, path: "")
-                #expect(mismatch == nil, "\(label): \(mismatch ?? "")")
+            if step["background"] as? Bool == true {
+                // Sent on a connection of its own and left waiting; checked when the writer is let go.
+                let answer = Watched<HTTPClientResponse?>(nil), baseURL = fixture.baseURL, sent = headers, payload = body
+                Thread {
+                    let response = try? HTTPClient(baseURL: baseURL).send(method: method, path: path, headers: sent, body: payload, timeout: 600)
+                    answer.update { $0 = response }
+                }.start()
+                // Taken (its bytes counted as held) once it waits in the writer's queue, behind the hold.
+                await fixture.server.service.writer.untilQueued(1)
+                pending.append(Pending(label: label, expected: expected, answer: answer))
+                continue
             }
+            let response = try client.send(method: method, path: path, headers: headers, body: body)
+            let actual = Self.check(response, expected, label: label, variables: variables)
             for (variable, keyPath) in step["capture"] as? [String: String] ?? [:] {
                 var value: Any? = actual
                 for key in keyPath.split(separator: ".") { value = (value as? [String: Any])?[String(key)] }
                 variables[variable] = value.map { "\($0)" }
             }
         }
+    }
+
+    /// Checks an answer against the step's expected `response` (status, `headers` given, body); returns the body read.
+    @discardableResult
+    static func check(_ response: HTTPClientResponse, _ expected: [String: Any], label: String, variables: [String: String]) -> Any? {
+        #expect(response.status == expected["status"] as? Int, "\(label): status \(response.status), body \(String(decoding: response.body, as: UTF8.self).prefix(300))")
+        #expect(response.headers["Spunta-Protocol"] == "1", "\(label): protocol header")
+        for (name, value) in (expected["headers"] as? [String: String] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            #expect(response.headers[name] == value, "\(label): header \(name) is \(response.headers[name] ?? "absent"), expected \(value)")
+        }
+        let actual = try? JSONSerialization.jsonObject(with: response.body)
+        if let expectedBody = expected["body"] {
+            let mismatch = Self.mismatch(expected: Self.substitute(expectedBody, variables), actual: actual, path: "")
+            #expect(mismatch == nil, "\(label): \(mismatch ?? "")")
+        }
+        return actual
     }
 
     /// Replaces `{{name}}` with captured variables, and `{{now_ms}}`, `{{now_ms+N}}`, `{{now_ms-N}}` with the time the
