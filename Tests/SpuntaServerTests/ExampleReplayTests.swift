@@ -72,8 +72,8 @@ struct ExampleReplayTests {
                 variables[variable] = try fixture.admin { db in try AdminToken.create(db, actor: "test", now: Date()) }
             }
             if let admin = step["admin"] as? [String: Any], admin["hold_writer"] as? Bool == true {
-                let held = await fixture.holdWriter(until: deadline)
-                hold = try #require(held, "\(label): the writer never ran the hold")
+                let held: WriterHold = try #require(await fixture.holdWriter(until: deadline), "\(label): the writer never ran the hold")
+                hold = held
             }
             if let admin = step["admin"] as? [String: Any], admin["release_writer"] as? Bool == true {
                 try await #require(hold).letGo()
