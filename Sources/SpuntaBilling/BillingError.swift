@@ -65,7 +65,7 @@ public enum BillingError: UserFacingError, Equatable {
         case .statementNotFound(let what):
             return "Rendiconto \(what) inesistente: l'elenco con spunta-server billing statements."
         case .statementFrozen(let id, let issued):
-            return "Il rendiconto \(id) è stato emesso il \(issued) ed è bloccato: la rettifica va nel periodo successivo "
+            return "Il rendiconto \(id) è stato emesso il \(ItalianTime.dateTime(stored: issued)) ed è bloccato: la rettifica va nel periodo successivo "
                 + "(billing adjust sul rendiconto del mese dopo)."
         case .emptyReason:
             return "Indicare il motivo con --reason: resta nel registro di audit e nella riga del rendiconto."

@@ -32,6 +32,12 @@ extension Billing {
             guard statement != nil || (payer != nil && period.flatMap { BillingPeriod($0) } != nil) else {
                 throw ValidationError("indicare --statement oppure --payer e --period (AAAA-MM).")
             }
+            // Both ways at once could name two statements (number 200 and P0003's of November): which one the
+            // operator meant is not ours to guess, and the wrong family would be charged.
+            guard statement == nil || (payer == nil && period == nil) else {
+                throw ValidationError("indicare il rendiconto in un modo solo: --statement oppure --payer e --period, non insieme. "
+                    + "Nulla è stato rettificato.")
+            }
         }
 
         func run(_ context: CommandContext) async throws {
