@@ -169,3 +169,35 @@ struct SharedPayersCommandTests {
                 == ["P0003 B0032 2000"], "\(balances.output)")
     }
 }
+
+/// What `spunta-server reminders` prints for the operator: Italian dates, months and counts, as the rest of the office's commands.
+@Suite("reminders as the operator reads them")
+struct RemindersOutputTests {
+    @Test("an overdue notice is listed with its month in words, its due day as dd/mm/yyyy and the messages queued in good Italian")
+    func overdueInWords() throws {
+        let folder = try TemporaryFolder("spunta-reminders-cli")
+        let db = try BillingCommandTests.run("2026-10", in: folder)
+        let issue = try ChildProcess("spunta-server", ["billing", "issue", "--db", db, "--period", "2026-10", "--due-date", "2026-11-25"],
+                                     environment: BillingCommandTests.twentiethOfNovember)
+        #expect(issue.wait() == 0, "\(issue.errors)")
+        let reminders = try ChildProcess("spunta-server", ["reminders", "--db", db], environment: ["SPUNTA_NOW": "2026-12-10T09:00:00+01:00"])
+        #expect(reminders.wait(seconds: 60) == 0, "\(reminders.errors)")
+        let overdue = reminders.output.filter { $0.contains(" scaduto il ") }
+        try #require(!overdue.isEmpty, "\(reminders.output)")
+        for line in overdue {
+            #expect(line.contains("ottobre 2026 scaduto il 25/11/2026: "), "\(line)")
+            #expect(!line.contains("2026-10") && !line.contains("2026-11-25"), "\(line)")
+            #expect(!line.contains("(1 messaggi)"), "\(line)")
+        }
+        let counts = overdue.compactMap { line in line.range(of: "sollecito n. 1 (").map { String(line[$0.upperBound...]) } }
+        #expect(counts.allSatisfy { $0 == "1 messaggio)" || ($0.hasSuffix(" messaggi)") && $0 != "1 messaggi)") }, "\(counts)")
+    }
+
+    @Test("a tax statement for a year in two digits is refused saying how to write it")
+    func taxStatementYear() throws {
+        let run = try ChildProcess("spunta-server", ["tax-statement", "--db", "/nonexistent/comune.sqlite", "--year", "26"])
+        #expect(run.wait() == 2)
+        #expect(run.errors.contains("--year «26» non valido: indicare l'anno solare con quattro cifre, es. 2026."), "\(run.errors)")
+        #expect(run.errors.contains("--year <anno>"), "\(run.errors)")
+    }
+}

@@ -38,8 +38,8 @@ struct RemindersCommand: ParsableCommand {
         for d in deficits {
             let what: String
             switch d.action {
-            case "reminded": what = "sollecito (\(d.queued) messaggi)"
-            case "notice": what = "avviso pagoPA \(d.noticeNumber ?? "") emesso (\(d.queued) messaggi)"
+            case "reminded": what = "sollecito (\(Self.messages(d.queued)))"
+            case "notice": what = "avviso pagoPA \(d.noticeNumber ?? "") emesso (\(Self.messages(d.queued)))"
             case "noticed": what = "avviso pagoPA \(d.noticeNumber ?? "") già emesso"
             case "closed": what = "credito tornato positivo: chiuso"
             default: what = "sollecitato il \(LocalDate(d.openedOn)?.italian ?? d.openedOn), avviso dopo \(deficitNoticeDays) giorni"
@@ -47,9 +47,16 @@ struct RemindersCommand: ParsableCommand {
             context.print("Credito negativo \(d.payerName) \(d.beneficiaryId) \(d.serviceId): \(Money(cents: d.balanceCents).italian) — \(what)")
         }
         for o in overdue {
-            context.print("\(o.noticeNumber) \(o.payerName) \(o.period) scaduto il \(o.dueDate): \(Money(cents: o.remainingCents).italian)"
-                          + (o.round.map { " — sollecito n. \($0) (\(o.queued) messaggi)" } ?? ""))
+            // What the operator reads: the month and the due day as people write them (the JSON keeps ISO).
+            let period = BillingPeriod(o.period)?.italian ?? o.period, due = LocalDate(o.dueDate)?.italian ?? o.dueDate
+            context.print("\(o.noticeNumber) \(o.payerName) \(period) scaduto il \(due): \(Money(cents: o.remainingCents).italian)"
+                          + (o.round.map { " — sollecito n. \($0) (\(Self.messages(o.queued)))" } ?? ""))
         }
         context.print("\(overdue.count) avvisi scaduti, \(Money(cents: overdue.reduce(0) { $0 + $1.remainingCents }).italian) da incassare.")
+    }
+
+    /// "1 messaggio", "2 messaggi".
+    static func messages(_ count: Int) -> String {
+        count == 1 ? "1 messaggio" : "\(count) messaggi"
     }
 }

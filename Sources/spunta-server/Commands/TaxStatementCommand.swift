@@ -14,7 +14,7 @@ struct TaxStatementCommand: ParsableCommand {
     )
     enum Format: String, CaseIterable, ArgumentValue { case csv, html }
     @OptionGroup var database: DatabaseOption
-    @Option(help: "L'anno solare.")
+    @Option(valueName: "anno", help: "L'anno solare, es. 2026.")
     var year: Int
     @Option(valueName: "formato", help: "csv o html.")
     var format: Format = .csv
@@ -24,7 +24,7 @@ struct TaxStatementCommand: ParsableCommand {
     var json = false
 
     mutating func validate() throws {
-        guard (2000...2100).contains(year) else { throw ValidationError("--year «\(year)» non valido.") }
+        guard (2000...2100).contains(year) else { throw ValidationError("--year «\(year)» non valido: indicare l'anno solare con quattro cifre, es. 2026.") }
     }
 
     func run(_ context: CommandContext) async throws {
