@@ -47,6 +47,18 @@ struct RunningTests {
         #expect(result.error == message)
     }
 
+    @Test("on a 40-column terminal an error is wrapped between words; elsewhere it stays one line", arguments: [
+        (Int?.some(40), "Errore: Il server non risponde.\nRiprovare tra qualche minuto.\n"),
+        (Int?.some(20), "Errore: Il server\nnon risponde.\nRiprovare tra\nqualche minuto.\n"),
+        (Int?.none, "Errore: Il server non risponde. Riprovare tra qualche minuto.\n"),
+    ])
+    func errorWrapped(width: Int?, expected: String) async {
+        let context = CommandContext(terminalWidth: 40, errorWidth: width)
+        let status = await SampleServer.execute(["fail", "reportable"], context: context)
+        #expect(status == .notHealthy)
+        #expect(context.standardError.text == expected)
+    }
+
     @Test("an error nobody describes still gets a message and exit code 1")
     func unknownError() async {
         let result = await runSample(["fail", "plain"])

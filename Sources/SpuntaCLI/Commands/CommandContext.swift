@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a running command talks to: its output and error streams, its input, the environment, the terminal
 /// width and the clock. `main()` builds it from the process; tests build one that captures everything.
@@ -15,6 +18,10 @@ public struct CommandContext: Sendable {
     public let environment: [String: String]
     /// Columns to lay out for; screens must also work at 40.
     public let terminalWidth: Int
+    /// Columns of the terminal standard error shows on; nil when it goes elsewhere (a journal, a pipe, a file).
+    /// On a screen an error is wrapped between words — a handheld's 40 columns would otherwise break it inside a
+    /// word — while anywhere else it stays one line, for the programs and people that read logs line by line.
+    public let errorWidth: Int?
     /// The words that selected the running command: `["spunta-server", "device", "add"]`.
     public internal(set) var commandPath: [String] = []
     /// Where the date and hour come from. Commands that decide by the date (what a month has charged so far,
@@ -32,6 +39,7 @@ public struct CommandContext: Sendable {
         standardInput: InputSource = .bytes([]),
         environment: [String: String] = [:],
         terminalWidth: Int = Terminal.defaultWidth,
+        errorWidth: Int? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.standardOutput = standardOutput
@@ -39,6 +47,7 @@ public struct CommandContext: Sendable {
         self.standardInput = standardInput
         self.environment = environment
         self.terminalWidth = terminalWidth
+        self.errorWidth = errorWidth
         self.clock = clock
     }
 
@@ -58,6 +67,7 @@ public struct CommandContext: Sendable {
             standardInput: .standardInput,
             environment: environment,
             terminalWidth: Terminal.width(),
+            errorWidth: Terminal.size(of: STDERR_FILENO)?.columns,
             clock: clock)
     }
 
@@ -100,9 +110,11 @@ public struct CommandContext: Sendable {
         }
     }
 
-    /// Writes `line` and a newline to standard error.
+    /// Writes `line` and a newline to standard error, wrapped between words when it shows on a terminal
+    /// (`errorWidth`).
     public func printError(_ line: String) {
-        standardError.writeLine(line)
+        guard let width = errorWidth else { return standardError.writeLine(line) }
+        for wrapped in TextWidth.wrap(line, width: width) { standardError.writeLine(wrapped) }
     }
 
     /// Writes `value` to standard output as one line of JSON (see `JSONOutput`).

@@ -40,7 +40,7 @@ extension ParsableCommand {
             guard let report = ErrorReporter.report(for: error, root: Self.self) else {
                 return ErrorReporter.exitCode(for: error, root: Self.self)
             }
-            context.standardError.writeLine("Errore: " + report.userMessage)
+            context.printError("Errore: " + report.userMessage)
             if report.exitCode == .usage {
                 context.standardError.writeLine(
                     HelpFormatter.usage(for: invocation.command, path: invocation.names, width: context.terminalWidth))
