@@ -185,7 +185,10 @@ struct InteractiveRideTests {
         // The card's answer and the children still missing name the school the same way.
         let first = try #require(ambiguous.first)
         try Self.type(session, first.card)
-        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the boarding") { $0.contains { $0.hasPrefix("#    Qui mancano:") } }
+        // The list of those missing is drawn line by line: wait for its end (the count aboard), not for its first line.
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the boarding") { lines in
+            ScanTests.unwrapped(lines).contains { $0.hasPrefix("#    Qui mancano:") && $0.hasSuffix("A bordo: 1.") }
+        }
         #expect(ScanTests.unwrapped(screen).contains("OK   \(first.name) (\(first.className), \(first.school)): salito."), dump(screen))
         let missing = try #require(ScanTests.unwrapped(screen).last { $0.hasPrefix("#    Qui mancano: ") }, dump(screen))
         for child in ambiguous.dropFirst() {
@@ -195,7 +198,11 @@ struct InteractiveRideTests {
 
         // Who is aboard, and on-board, the same.
         try Self.type(session, "#")
-        screen = try InteractiveCanteenDoorTests.expectScreen(session, "who is aboard") { $0.contains { $0.hasPrefix("#    A bordo: 1.") } }
+        // The count comes first and the children after it: wait for the child's line, not only the count's.
+        let aboard = "\(first.name) (\(first.className), \(first.school)): scende a "
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "who is aboard") { lines in
+            lines.contains { $0.hasPrefix("#    A bordo: 1.") } && ScanTests.unwrapped(lines).contains { $0.contains(aboard) }
+        }
         #expect(ScanTests.unwrapped(screen).contains { $0.contains("\(first.name) (\(first.className), \(first.school)): scende a ") }, dump(screen))
         #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
         try session.press("C-d")
