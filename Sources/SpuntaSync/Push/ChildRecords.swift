@@ -40,6 +40,11 @@ struct ChildRecords {
 
     private var children: [String: Child] = [:]
     private var loaded: Set<String> = []
+    /// The school-year span of each class read so far (nil: the class or its year is removed, or a date unreadable),
+    /// and the kind of each live service: a batch's children share a few classes and the city has a few services, so
+    /// these are read once per batch instead of joined again for every child.
+    private var classSpans: [String: (start: LocalDate, end: LocalDate)?] = [:]
+    private var serviceKinds: [String: String]?
 
     /// The child's records, or nil when the master data has never known the child.
     subscript(_ id: String) -> Child? { children[id] }
@@ -48,45 +53,73 @@ struct ChildRecords {
     mutating func load(_ db: Database, _ ids: some Sequence<String>) throws {
         let missing = Set(ids).subtracting(loaded).sorted()
         guard !missing.isEmpty else { return }
+        if serviceKinds == nil {
+            var kinds: [String: String] = [:]
+            try db.forEach("SELECT id, kind FROM service WHERE deleted = 0") { row in
+                if case .text(let id) = row.value(at: 0), case .text(let kind) = row.value(at: 1) { kinds[id] = kind }
+            }
+            serviceKinds = kinds
+        }
         for start in stride(from: 0, to: missing.count, by: 500) {
             let chunk = Array(missing[start..<min(missing.count, start + 500)])
             let (list, args) = ReplicaProjector.inList(chunk)
-            for row in try db.fetchAll("""
-                SELECT b.id, b.deleted, c.id, y.start_date, y.end_date, b.class_from, b.class_to FROM beneficiary b
-                    LEFT JOIN school_class c ON c.id = b.class_id AND c.deleted = 0
-                    LEFT JOIN school_year y ON y.id = c.year_id AND y.deleted = 0
-                WHERE b.id IN \(list)
-                """, args) {
-                let id: String = try row[0]
-                var child = Child()
-                if (try row[1] as Int64) == 0, let classID: String = try row[2],
-                   let yearStart = LocalDate(try row[3] as String? ?? ""), let yearEnd = LocalDate(try row[4] as String? ?? "") {
-                    // A membership date the store cannot read grants nothing (the import never writes one).
-                    let joined: String? = try row[5], left: String? = try row[6]
-                    let from = joined.map { LocalDate($0) ?? yearEnd.adding(days: 1) }.map { max($0, yearStart) } ?? yearStart
-                    let through = left.map { LocalDate($0) ?? yearStart.adding(days: -1) }.map { min($0, yearEnd) } ?? yearEnd
-                    if from <= through {
-                        child.classes.append(ClassSpell(classId: classID, from: from, through: through))
-                    }
+            // The children first, with the class each belongs to; then the spans of the classes not seen yet.
+            var members: [(id: String, classID: String, joined: String?, left: String?)] = []
+            var live: Set<String> = []
+            try db.forEach("SELECT id, deleted, class_id, class_from, class_to FROM beneficiary WHERE id IN \(list)", args) { row in
+                guard case .text(let id) = row.value(at: 0) else { return }
+                children[id] = Child()
+                guard case .integer(0) = row.value(at: 1) else { return }
+                live.insert(id)
+                if case .text(let classID) = row.value(at: 2) {
+                    members.append((id, classID, Self.text(row.value(at: 3)), Self.text(row.value(at: 4))))
                 }
-                children[id] = child
             }
-            for row in try db.fetchAll("""
-                SELECT e.beneficiary_id, e.service_id, s.kind, e.site_id, e.route_id, e.start_date, e.end_date
-                FROM enrollment e JOIN service s ON s.id = e.service_id AND s.deleted = 0
-                    JOIN beneficiary b ON b.id = e.beneficiary_id AND b.deleted = 0
-                WHERE e.deleted = 0 AND e.beneficiary_id IN \(list)
-                """, args) {
-                let throughText: String? = try row[6]
+            let unseen = Array(Set(members.map(\.classID)).filter { classSpans[$0] == nil }).sorted()
+            if !unseen.isEmpty {
+                for id in unseen { classSpans[id] = .some(nil) }
+                let (classList, classArgs) = ReplicaProjector.inList(unseen)
+                try db.forEach("""
+                    SELECT c.id, y.start_date, y.end_date FROM school_class c JOIN school_year y ON y.id = c.year_id AND y.deleted = 0
+                    WHERE c.deleted = 0 AND c.id IN \(classList)
+                    """, classArgs) { row in
+                    guard case .text(let id) = row.value(at: 0), let yearStart = Self.text(row.value(at: 1)).flatMap({ LocalDate($0) }),
+                          let yearEnd = Self.text(row.value(at: 2)).flatMap({ LocalDate($0) }) else { return }
+                    classSpans[id] = .some((yearStart, yearEnd))
+                }
+            }
+            for member in members {
+                guard let span = classSpans[member.classID] ?? nil else { continue }
+                // A membership date the store cannot read grants nothing (the import never writes one).
+                let from = member.joined.map { LocalDate($0) ?? span.end.adding(days: 1) }.map { max($0, span.start) } ?? span.start
+                let through = member.left.map { LocalDate($0) ?? span.start.adding(days: -1) }.map { min($0, span.end) } ?? span.end
+                if from <= through {
+                    children[member.id]?.classes.append(ClassSpell(classId: member.classID, from: from, through: through))
+                }
+            }
+            let kinds = serviceKinds ?? [:]
+            try db.forEach("""
+                SELECT beneficiary_id, service_id, site_id, route_id, start_date, end_date FROM enrollment
+                WHERE deleted = 0 AND beneficiary_id IN \(list)
+                """, args) { row in
+                // Only the enrollments of a live child in a live service count.
+                guard case .text(let child) = row.value(at: 0), live.contains(child), case .text(let service) = row.value(at: 1),
+                      let kind = kinds[service] else { return }
+                let throughText = Self.text(row.value(at: 5))
                 let through = throughText.flatMap { LocalDate($0) }
                 // A date the store cannot read grants nothing (the import never writes one).
-                guard let from = LocalDate(try row[5] as String), (throughText == nil) == (through == nil) else { continue }
-                children[try row[0] as String]?.enrollments.append(EnrollmentSpell(
-                    serviceId: try row[1], servesMeals: Service.Kind(rawValue: try row[2])?.servesMeals ?? false,
-                    siteId: try row[3], routeId: try row[4], from: from, through: through
+                guard let from = Self.text(row.value(at: 4)).flatMap({ LocalDate($0) }), (throughText == nil) == (through == nil) else { return }
+                children[child]?.enrollments.append(EnrollmentSpell(
+                    serviceId: service, servesMeals: Service.Kind(rawValue: kind)?.servesMeals ?? false,
+                    siteId: Self.text(row.value(at: 2)), routeId: Self.text(row.value(at: 3)), from: from, through: through
                 ))
             }
         }
         loaded.formUnion(missing)
+    }
+
+    private static func text(_ value: DatabaseValue) -> String? {
+        if case .text(let text) = value { return text }
+        return nil
     }
 }

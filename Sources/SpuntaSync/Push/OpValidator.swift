@@ -21,10 +21,19 @@ final class OpValidator {
     }
     private var servedAt: [ServiceSite: Bool] = [:]
     private var children = ChildRecords()
+    /// The scope's classes, sites, routes and op types, worked out once: every op of the batch is checked against them.
+    private let classIDs: Set<String>
+    private let siteIDs: Set<String>
+    private let routeIDs: Set<String>
+    private let allowedOps: Set<OpType>
 
     init(db: Database, scope: DeviceScope) {
         self.db = db
         self.scope = scope
+        classIDs = Set(scope.classIDs)
+        siteIDs = Set(scope.siteIDs)
+        routeIDs = Set(scope.routeIDs)
+        allowedOps = scope.allowedOps
     }
 
     /// What the validator decided about one op.
@@ -101,7 +110,7 @@ final class OpValidator {
         guard op.deviceId == scope.deviceId else {
             return .rejected(Problem(code: "device_mismatch", message: "Operazione di un altro dispositivo (\(op.deviceId)): non accettata."))
         }
-        guard scope.allowedOps.contains(op.type) else {
+        guard allowedOps.contains(op.type) else {
             return .rejected(Problem(
                 code: "op_not_allowed",
                 message: "Un dispositivo \(scope.role.italian) non può registrare «\(op.type.italian)»."
@@ -161,7 +170,7 @@ final class OpValidator {
 
     /// A register op: the class is the device's, and the child is in that class on `date`.
     private func classOp(beneficiary: String, classID: String, date: LocalDate) -> Problem? {
-        guard scope.classIDs.contains(classID) else {
+        guard classIDs.contains(classID) else {
             return Problem(code: WireErrorCode.outOfScope, message: "La classe \(classID) non è tra quelle del dispositivo.")
         }
         guard let child = children[beneficiary] else { return unknown(beneficiary) }
@@ -178,7 +187,7 @@ final class OpValidator {
     /// A meal: the site is the device's, the service is served there, and the child is enrolled in that service
     /// at that site on `date` (a canteen or a nursery: the services that serve meals).
     private func meal(_ m: Meal, date: LocalDate) throws -> Problem? {
-        guard scope.siteIDs.contains(m.siteId) else {
+        guard siteIDs.contains(m.siteId) else {
             return Problem(code: WireErrorCode.outOfScope, message: "Il plesso \(m.siteId) non è tra quelli del dispositivo.")
         }
         guard let child = children[m.beneficiaryId] else { return unknown(m.beneficiaryId) }
@@ -210,7 +219,7 @@ final class OpValidator {
     /// A boarding or alighting: the route is the device's and the stop is on it. A child not enrolled on the route
     /// that day is kept, flagged: the merge opens a `ride_not_enrolled` conflict and billing leaves the ride to the office.
     private func ride(_ r: Ride, date: LocalDate) throws -> Verdict {
-        guard scope.routeIDs.contains(r.routeId) else {
+        guard routeIDs.contains(r.routeId) else {
             return .rejected(Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo."))
         }
         guard let child = children[r.beneficiaryId] else { return .rejected(unknown(r.beneficiaryId)) }
@@ -242,7 +251,7 @@ final class OpValidator {
     /// so the op is kept, flagged `unknownAboard`, and the alert names that id as a child the server does not recognise
     /// (a child aboard who is not enrolled on the route is listed like any other: the office must know).
     private func rideClosed(_ r: RideClosed, date: LocalDate) throws -> Verdict {
-        guard scope.routeIDs.contains(r.routeId) else {
+        guard routeIDs.contains(r.routeId) else {
             return .rejected(Problem(code: WireErrorCode.outOfScope, message: "La linea \(r.routeId) non è tra quelle del dispositivo."))
         }
         guard let period = try db.fetchOne("""
