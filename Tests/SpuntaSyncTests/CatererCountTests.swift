@@ -241,4 +241,51 @@ struct CatererCountTests {
         #expect(try f.queue.read { db in try CatererCounts.changedSites(db, checked: "2026-10-02|1", today: Self.day) } == nil)
         #expect(try f.queue.write { db in try CatererCounts.run(db, now: Self.at(10, 1)) }.isEmpty)
     }
+
+    @Test("after the counts are sent, a register op of another day (a mark of last Friday, a period that ends before today, a void of them) makes no site count again; a period reaching today and the void of today's mark do")
+    func otherDaysRegisterCountsNoSite() throws {
+        let f = try SyncFixture()
+        let s01 = Self.enrolled(f, site: "S01")
+        let children = f.children(ofClass: "S01-1A").filter { s01[$0] != nil }.sorted()
+        try #require(children.count >= 3)
+        let sitesOfChild = Set(f.sample.enrollments.filter { $0.beneficiaryId == children[2] }.compactMap(\.siteId))
+        try #require(sitesOfChild.contains("S01"))
+        _ = try f.queue.write { db in try CatererCounts.run(db, now: Self.at(9, 30)) }
+        func changed() throws -> Set<String>? {
+            try f.queue.read { db in
+                try CatererCounts.changedSites(db, checked: try db.scalar("SELECT value FROM server_meta WHERE key = 'caterer_checked'"),
+                                               today: Self.day)
+            }
+        }
+        func round(_ minute: Int) throws -> [CatererCounts.Message] {
+            try f.queue.write { db in try CatererCounts.run(db, now: Self.at(10, minute)) }
+        }
+        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
+        let maker = OpMaker(device: teacher.deviceId, date: Self.day)
+        let friday = Self.day.adding(days: -3)
+        let late = maker.make(.attendanceMarked(AttendanceMarked(beneficiaryId: children[0], classId: "S01-1A", status: .absent, time: nil)),
+                              on: friday)
+        let past = maker.make(.absencePeriodRecorded(AbsencePeriod(beneficiaryId: children[1], classId: "S01-1A", fromDate: friday,
+                                                                   toDate: Self.day.adding(days: -1), reason: "influenza")))
+        #expect(try f.results(teacher, [late, past]).map(\.status) == [.applied, .applied])
+        #expect(try changed() == [])
+        #expect(try f.results(teacher, [maker.void(late.id)]).map(\.status) == [.applied])
+        #expect(try changed() == [])
+        #expect(try round(0).isEmpty)
+
+        // A period that reaches today changes today's count: the child's sites are counted again.
+        let reaching = maker.make(.absencePeriodRecorded(AbsencePeriod(beneficiaryId: children[2], classId: "S01-1A", fromDate: friday,
+                                                                       toDate: Self.day, reason: "influenza")))
+        #expect(try f.results(teacher, [reaching]).map(\.status) == [.applied])
+        #expect(try changed() == sitesOfChild)
+        #expect(try round(1).map(\.kind).contains(.variation))
+        // Today's mark, and then its void, each name the child's sites.
+        let today = maker.mark(children[0], classID: "S01-1A", .absent)
+        #expect(try f.results(teacher, [today]).map(\.status) == [.applied])
+        let sitesOfFirst = Set(f.sample.enrollments.filter { $0.beneficiaryId == children[0] }.compactMap(\.siteId))
+        #expect(try changed() == sitesOfFirst)
+        _ = try round(2)
+        #expect(try f.results(teacher, [maker.void(today.id)]).map(\.status) == [.applied])
+        #expect(try changed() == sitesOfFirst)
+    }
 }

@@ -136,6 +136,16 @@ public enum CatererCounts {
     /// The ops that can change a child's mark of the day (`MergeEngine.recomputeAttendance`), and the voids of them.
     static let registerOps = [OpType.attendanceMarked, .absencePeriodRecorded, .absenceJustified].map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
+    /// Whether the register op `alias` can change the register of the day `?2` (a count reads that day's marks and roll
+    /// calls only): a mark of that day, a period covering it; a justification is kept whatever its day. A device that
+    /// sends a past day's roll call late, or a day pushed in bulk, thus makes no site of today's counts composed again.
+    static func touchesDay(_ alias: String) -> String {
+        """
+        (\(alias).type != '\(OpType.attendanceMarked.rawValue)' OR \(alias).business_date = ?2)
+            AND (\(alias).type != '\(OpType.absencePeriodRecorded.rawValue)' OR (\(alias).absence_date <= ?2 AND \(alias).absence_to >= ?2))
+        """
+    }
+
     /// The sites whose count may differ from when the round that wrote `checked` ("date|seq") ran: those where a
     /// child is enrolled whose register or record entered the change log since `seq`. Nil when the last round was
     /// another day, or when the change log names master data that every site reads (`everySiteEntities`).
@@ -151,12 +161,13 @@ public enum CatererCounts {
             WHERE c.seq > ?1 AND c.entity = '\(EntityKind.beneficiaries.rawValue)' AND e.site_id IS NOT NULL
             UNION
             SELECT e.site_id FROM change_log c JOIN op o ON o.id = c.entity_id JOIN enrollment e ON e.beneficiary_id = o.beneficiary_id
-            WHERE c.seq > ?1 AND c.entity = 'op' AND o.type IN (\(registerOps)) AND e.site_id IS NOT NULL
+            WHERE c.seq > ?1 AND c.entity = 'op' AND o.type IN (\(registerOps)) AND \(touchesDay("o")) AND e.site_id IS NOT NULL
             UNION
             SELECT e.site_id FROM change_log c JOIN op o ON o.id = c.entity_id JOIN op t ON t.id = o.target_op_id
                 JOIN enrollment e ON e.beneficiary_id = t.beneficiary_id
-            WHERE c.seq > ?1 AND c.entity = 'op' AND o.type = '\(OpType.void.rawValue)' AND t.type IN (\(registerOps)) AND e.site_id IS NOT NULL
-            """, [seq]) {
+            WHERE c.seq > ?1 AND c.entity = 'op' AND o.type = '\(OpType.void.rawValue)' AND t.type IN (\(registerOps)) AND \(touchesDay("t"))
+                AND e.site_id IS NOT NULL
+            """, [seq, today.description]) {
             sites.insert(try row[0])
         }
         return sites
