@@ -306,16 +306,18 @@ public final class SyncService: Sendable {
         for item in batch.ops { keys.formUnion(DeviceScope.keys(of: item.op)) }
         do {
             let (outcome, alerts) = try await writer.submit { [keys] db in
-                let lastAlert = try OfficeAlerts.lastId(db)
+                // Only the merge of a ride closed with children aboard raises alerts of its own: the log's end is read
+                // beforehand for those pushes alone, so that the others cost no look at the alerts.
+                let lastAlert = Self.closesRide(batch) ? try OfficeAlerts.lastId(db) : nil
                 let outcome = try PushService().apply(db, batch, receivedMs: receivedMs, now: now)
                 var alerts: [OfficeAlerts.Alert] = []
                 if case .accepted(let results) = outcome {
                     // The rides this push touched are checked now; all open rides (time passing) once a minute.
                     let overdue = try RideChecks.refresh(db, now: now, beneficiaries: self.rideCheckDue(now) ? nil : Self.riders(in: batch))
                     // A child left aboard is told to the office with this very commit.
-                    if overdue > 0 { try OfficeAlerts.childrenLeftAboard(db, now: now) }
+                    if overdue > 0 { alerts = try OfficeAlerts.childrenLeftAboard(db, now: now) }
                     // Every alert this push raised (those checks, a ride closed with a child aboard), for the journal.
-                    if overdue > 0 || Self.closesRide(batch) { alerts = try OfficeAlerts.raised(db, after: lastAlert) }
+                    if let lastAlert { alerts = try OfficeAlerts.raised(db, after: lastAlert) }
                     if let backlog { try DeviceRegistry.recordBacklog(db, id: device.id, backlog, acknowledged: results.count, sentAt: started) }
                 } else if let backlog {
                     // A refused push still says what waits on the device: the admin sees the queue grow.
