@@ -65,7 +65,7 @@ struct StatementBindingsTests {
             $0.add(text); $0.add(Int64(-9_007_199_254_740_993)); $0.add(0.1); $0.add(Data("ok".utf8)); $0.add(true); $0.add(nil as String?)
         }
         var read = 0
-        try db.forEach("SELECT s, i, d, b, f, z FROM r WHERE s = ?", binding: { $0.add(text) }) { row in
+        try db.forEach("SELECT s, i, d, b, f, z FROM r WHERE s = ?", binding: { $0.add(text) }) { row throws in
             #expect(try row[0] as String == text)
             #expect(try row[1] as Int64 == -9_007_199_254_740_993)
             #expect(try row[2] as Double == 0.1)
@@ -106,10 +106,10 @@ struct StatementBindingsTests {
     @Test("a cursor's typed read of the wrong type fails with the same error as a copied row's")
     func cursorErrors() throws {
         let db = try Database(path: ":memory:")
-        let sql = "SELECT 'tre' AS word, NULL AS nothing, 2.5 AS half"
+        let sql = "SELECT 'tre' AS word, NULL AS empty, 2.5 AS half"
         let row = try #require(try db.fetchOne(sql))
         var errors: [(cursor: RowDecodingError, row: RowDecodingError)] = []
-        try db.forEach(sql) { cursor in
+        try db.forEach(sql) { cursor throws in
             errors.append((try #require(throws: RowDecodingError.self) { try cursor[0] as Int },
                            try #require(throws: RowDecodingError.self) { try row[0] as Int }))
             errors.append((try #require(throws: RowDecodingError.self) { try cursor[1] as String },
@@ -123,7 +123,7 @@ struct StatementBindingsTests {
         for (index, pair) in errors.enumerated() {
             #expect(pair.cursor.description == pair.row.description, "case \(index)")
         }
-        #expect(errors.prefix(3).map(\.cursor.column) == ["word", "nothing", "half"])
+        #expect(errors.prefix(3).map(\.cursor.column) == ["word", "empty", "half"])
         #expect(errors[3].cursor.column == "#5")
     }
 
@@ -133,7 +133,7 @@ struct StatementBindingsTests {
         let sql = "SELECT 'testo', 7, 2.0, x'00ff', NULL, '7'"
         let row = try #require(try db.fetchOne(sql))
         var cursorTexts: [String?] = [], cursorIntegers: [Int64?] = [], cursorCount = 0
-        try db.forEach(sql) { cursor in
+        try db.forEach(sql) { cursor throws in
             cursorCount = cursor.count
             cursorTexts = (0...6).map { cursor.text(at: $0) }
             cursorIntegers = (0...6).map { cursor.integer(at: $0) }

@@ -51,12 +51,12 @@ struct ChildRecords {
         for start in stride(from: 0, to: missing.count, by: 500) {
             let chunk = Array(missing[start..<min(missing.count, start + 500)])
             let (list, args) = ReplicaProjector.inList(chunk)
-            for row in try db.fetchAll("""
+            try db.forEach("""
                 SELECT b.id, b.deleted, c.id, y.start_date, y.end_date, b.class_from, b.class_to FROM beneficiary b
                     LEFT JOIN school_class c ON c.id = b.class_id AND c.deleted = 0
                     LEFT JOIN school_year y ON y.id = c.year_id AND y.deleted = 0
                 WHERE b.id IN \(list)
-                """, args) {
+                """, args) { row in
                 let id: String = try row[0]
                 var child = Child()
                 if (try row[1] as Int64) == 0, let classID: String = try row[2],
@@ -71,16 +71,16 @@ struct ChildRecords {
                 }
                 children[id] = child
             }
-            for row in try db.fetchAll("""
+            try db.forEach("""
                 SELECT e.beneficiary_id, e.service_id, s.kind, e.site_id, e.route_id, e.start_date, e.end_date
                 FROM enrollment e JOIN service s ON s.id = e.service_id AND s.deleted = 0
                     JOIN beneficiary b ON b.id = e.beneficiary_id AND b.deleted = 0
                 WHERE e.deleted = 0 AND e.beneficiary_id IN \(list)
-                """, args) {
+                """, args) { row in
                 let throughText: String? = try row[6]
                 let through = throughText.flatMap { LocalDate($0) }
                 // A date the store cannot read grants nothing (the import never writes one).
-                guard let from = LocalDate(try row[5] as String), (throughText == nil) == (through == nil) else { continue }
+                guard let from = LocalDate(try row[5] as String), (throughText == nil) == (through == nil) else { return }
                 children[try row[0] as String]?.enrollments.append(EnrollmentSpell(
                     serviceId: try row[1], servesMeals: Service.Kind(rawValue: try row[2])?.servesMeals ?? false,
                     siteId: try row[3], routeId: try row[4], from: from, through: through

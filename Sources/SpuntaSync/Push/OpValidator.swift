@@ -12,6 +12,8 @@ import SpuntaStore
 final class OpValidator {
     let db: Database
     let scope: DeviceScope
+    /// The op types the device's role may record (a set built once per batch, not for every op).
+    private let allowedOps: Set<OpType>
     /// Answers already looked up in this batch (a batch names the same children, sites and classes again and again).
     private var known: [String: Bool] = [:]
     private var classSites: [String: String?] = [:]
@@ -25,6 +27,7 @@ final class OpValidator {
     init(db: Database, scope: DeviceScope) {
         self.db = db
         self.scope = scope
+        allowedOps = scope.allowedOps
     }
 
     /// What the validator decided about one op.
@@ -36,11 +39,16 @@ final class OpValidator {
     }
 
     /// Reads at once the master data of every child `ops` name, so that checking each op needs no query of its own.
-    func prepare(_ ops: [Op]) throws {
-        try children.load(db, ops.flatMap { op -> [String] in
-            if case .rideClosed(let r) = op.body { return r.aboard }
-            return op.body.beneficiaryId.map { [$0] } ?? []
-        })
+    func prepare(_ ops: some Sequence<Op>) throws {
+        var children: [String] = []
+        for op in ops {
+            if case .rideClosed(let r) = op.body {
+                children += r.aboard
+            } else if let child = op.body.beneficiaryId {
+                children.append(child)
+            }
+        }
+        try self.children.load(db, children)
     }
 
     /// Whether the service is delivered at the site, asked once per pair and batch (every meal of a batch names it).
@@ -101,7 +109,7 @@ final class OpValidator {
         guard op.deviceId == scope.deviceId else {
             return .rejected(Problem(code: "device_mismatch", message: "Operazione di un altro dispositivo (\(op.deviceId)): non accettata."))
         }
-        guard scope.allowedOps.contains(op.type) else {
+        guard allowedOps.contains(op.type) else {
             return .rejected(Problem(
                 code: "op_not_allowed",
                 message: "Un dispositivo \(scope.role.italian) non può registrare «\(op.type.italian)»."
