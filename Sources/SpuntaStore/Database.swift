@@ -25,7 +25,7 @@ public struct DatabaseConfiguration: Sendable {
 public final class Database {
     let handle: OpaquePointer
     public let path: String
-    private var statementCache: [String: Statement] = [:]
+    private var statementCache: [StatementKey: Statement] = [:]
     private var transactionDepth = 0
 
     /// Opens (creating if needed, unless read-only) the database at `path`. `":memory:"` is a private
@@ -110,11 +110,12 @@ public final class Database {
 
     /// A prepared statement for `sql`, cached for the life of the connection.
     public func cachedStatement(_ sql: String) throws -> Statement {
-        if let statement = statementCache[sql] {
+        let key = StatementKey(sql)
+        if let statement = statementCache[key] {
             return statement
         }
         let statement = try Statement(database: self, sql: sql)
-        statementCache[sql] = statement
+        statementCache[key] = statement
         return statement
     }
 
@@ -126,6 +127,11 @@ public final class Database {
     /// Runs one statement with arguments.
     public func run(_ sql: String, _ arguments: StatementArguments = []) throws {
         try cachedStatement(sql).execute(arguments)
+    }
+
+    /// Runs one statement with the arguments `bindings` adds, typed (see `StatementBindings`).
+    public func run(_ sql: String, binding bindings: (inout StatementBindings) throws -> Void) throws {
+        try cachedStatement(sql).execute(binding: bindings)
     }
 
     public func fetchAll(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
@@ -169,6 +175,13 @@ public final class Database {
     /// Calls `body` for each row without copying rows (for large reads).
     public func forEach(_ sql: String, _ arguments: StatementArguments = [], _ body: (RowCursor) throws -> Void) throws {
         try cachedStatement(sql).forEach(arguments, body)
+    }
+
+    /// Calls `body` for each row of `sql` run with the arguments `bindings` adds, typed, without copying rows.
+    public func forEach(
+        _ sql: String, binding bindings: (inout StatementBindings) throws -> Void, _ body: (RowCursor) throws -> Void
+    ) throws {
+        try cachedStatement(sql).forEach(binding: bindings, body)
     }
 
     /// The rowid of the last row inserted on this connection.
@@ -274,4 +287,35 @@ public final class Database {
 
     /// The version of the SQLite library in use.
     public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+}
+
+/// The statement cache's key: the SQL text, hashed by its length and its first and last bytes rather than whole.
+///
+/// The cache is asked for every statement run, and the merge's statements are long (a few kilobytes for a list of
+/// days): hashing all of it on every call cost more than running some of them. Two texts that share their length and
+/// ends still differ as keys (equality compares the whole text, at once when both are the same string); they only
+/// share a bucket.
+struct StatementKey: Hashable {
+    let sql: String
+
+    init(_ sql: String) {
+        self.sql = sql
+    }
+
+    /// Bytes hashed at each end of the text.
+    private static let sampled = 48
+
+    func hash(into hasher: inout Hasher) {
+        var text = sql
+        text.withUTF8 { bytes in
+            hasher.combine(bytes.count)
+            let raw = UnsafeRawBufferPointer(bytes)
+            guard raw.count > 2 * Self.sampled else {
+                hasher.combine(bytes: raw)
+                return
+            }
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.prefix(Self.sampled)))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.suffix(Self.sampled)))
+        }
+    }
 }

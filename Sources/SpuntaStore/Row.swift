@@ -82,16 +82,21 @@ public struct Row: Sendable {
 /// The current row of a running statement: reads columns without copying the whole row.
 /// Valid only inside the closure that receives it.
 public struct RowCursor {
-    let statement: Statement
+    @usableFromInline let statement: Statement
+
+    init(statement: Statement) {
+        self.statement = statement
+    }
 
     public var count: Int { Int(sqlite3_column_count(statement.handle)) }
 
+    /// Inlinable, as `Row`'s subscript, so that a caller reading thousands of rows gets it specialized for its type.
+    @inlinable
     public subscript<T: DatabaseValueConvertible>(_ index: Int) -> T {
         get throws {
             let value = statement.columnValue(Int32(index))
             guard let result = T.fromDatabaseValue(value) else {
-                let name = index < count ? String(cString: sqlite3_column_name(statement.handle, Int32(index))) : "#\(index)"
-                throw RowDecodingError(column: name, value: value, expected: "\(T.self)", sql: statement.sql)
+                throw RowDecodingError(column: statement.columnName(index), value: value, expected: "\(T.self)", sql: statement.sql)
             }
             return result
         }
@@ -104,5 +109,44 @@ public struct RowCursor {
     func copy(names: ColumnNames) -> Row {
         let values = (0..<Int32(names.names.count)).map { statement.columnValue($0) }
         return Row(values: values, names: names, sql: statement.sql)
+    }
+}
+
+/// A row's columns read by position and by what SQLite stores in them, with no conversion: the text of a column that
+/// holds text, the integer of one that holds an integer, nil otherwise (NULL, another storage class, no such column).
+///
+/// For an entity read thousands of times a second (the merge's ops) that checks each value itself: one `init` over
+/// `some ColumnReading` reads a copied `Row` and a `RowCursor` alike, the cursor without making a `DatabaseValue` of
+/// every column nor an array of them for every row.
+public protocol ColumnReading {
+    /// How many columns the row has.
+    var count: Int { get }
+    /// The column's text, or nil when it does not hold text.
+    func text(at index: Int) -> String?
+    /// The column's integer, or nil when it does not hold an integer.
+    func integer(at index: Int) -> Int64?
+}
+
+extension Row: ColumnReading {
+    public var count: Int { values.count }
+
+    public func text(at index: Int) -> String? {
+        guard values.indices.contains(index), case .text(let text) = values[index] else { return nil }
+        return text
+    }
+
+    public func integer(at index: Int) -> Int64? {
+        guard values.indices.contains(index), case .integer(let value) = values[index] else { return nil }
+        return value
+    }
+}
+
+extension RowCursor: ColumnReading {
+    public func text(at index: Int) -> String? {
+        statement.columnType(index) == SQLITE_TEXT ? statement.columnText(Int32(index)) : nil
+    }
+
+    public func integer(at index: Int) -> Int64? {
+        statement.columnType(index) == SQLITE_INTEGER ? sqlite3_column_int64(statement.handle, Int32(index)) : nil
     }
 }

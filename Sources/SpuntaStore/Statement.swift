@@ -86,45 +86,94 @@ public final class Statement {
     /// Resets the statement and binds new arguments. The count must match the SQL's parameters.
     public func bind(_ arguments: StatementArguments) throws {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
         guard arguments.count == parameterCount else {
-            throw DatabaseError(
-                resultCode: .SQLITE_RANGE,
-                message: "expected \(parameterCount) arguments, got \(arguments.count)",
-                sql: sql
-            )
+            throw argumentCountError(arguments.count)
         }
+        // Every parameter is bound anew (the count matches), so no earlier binding can survive: no need to clear them.
         for (offset, argument) in arguments.enumerated() {
-            try bind(argument?.databaseValue ?? .null, at: Int32(offset + 1))
+            let code = bind(argument?.databaseValue ?? .null, at: Int32(offset + 1))
+            guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
         }
     }
 
-    private func bind(_ value: DatabaseValue, at index: Int32) throws {
-        let code: Int32
+    /// Resets the statement and binds the arguments `body` adds, typed, one by one (see `StatementBindings`). The count
+    /// must match the SQL's parameters; the errors are those of `bind(_: StatementArguments)`.
+    public func bind(_ body: (inout StatementBindings) throws -> Void) throws {
+        sqlite3_reset(handle)
+        var bindings = StatementBindings(statement: self, parameterCount: Int32(parameterCount))
+        try body(&bindings)
+        guard bindings.count == bindings.parameterCount else {
+            throw argumentCountError(Int(bindings.count))
+        }
+        guard bindings.failure == SQLITE_OK else { throw database.error(code: bindings.failure, sql: sql) }
+    }
+
+    private func argumentCountError(_ count: Int) -> DatabaseError {
+        DatabaseError(resultCode: .SQLITE_RANGE, message: "expected \(parameterCount) arguments, got \(count)", sql: sql)
+    }
+
+    func bind(_ value: DatabaseValue, at index: Int32) -> Int32 {
         switch value {
-        case .null:
-            code = sqlite3_bind_null(handle, index)
-        case .integer(let v):
-            code = sqlite3_bind_int64(handle, index, v)
-        case .real(let d):
-            code = sqlite3_bind_double(handle, index, d)
-        case .text(var s):
-            // The string's own UTF-8 bytes with their length: no temporary C string, no strlen. An empty
-            // string must not pass a null pointer (SQLite would bind NULL).
-            code = s.withUTF8 { bytes in
-                guard let base = bytes.baseAddress, !bytes.isEmpty else {
-                    return sqlite3_bind_text(handle, index, "", 0, spunta_sqlite_transient())
-                }
-                return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqlite3_bind_text(handle, index, $0, Int32(bytes.count), spunta_sqlite_transient())
-                }
+        case .null: return bindNull(at: index)
+        case .integer(let v): return bind(v, at: index)
+        case .real(let d): return bind(d, at: index)
+        case .text(let s): return bind(s, at: index)
+        case .blob(let data): return bind(data, at: index)
+        }
+    }
+
+    // One function per storage class, shared by both ways of binding, so that a value binds the same whichever is used.
+
+    func bindNull(at index: Int32) -> Int32 {
+        sqlite3_bind_null(handle, index)
+    }
+
+    func bind(_ value: Int64, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    func bind(_ value: Double, at index: Int32) -> Int32 {
+        sqlite3_bind_double(handle, index, value)
+    }
+
+    func bind(_ value: String, at index: Int32) -> Int32 {
+        // The string's own UTF-8 bytes with their length: no temporary C string, no strlen. An empty
+        // string must not pass a null pointer (SQLite would bind NULL).
+        var text = value
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                return sqlite3_bind_text(handle, index, "", 0, spunta_sqlite_transient())
             }
-        case .blob(let data):
-            code = data.withUnsafeBytes { bytes in
-                sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), spunta_sqlite_transient())
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), spunta_sqlite_transient())
             }
         }
-        guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
+    }
+
+    func bind(_ value: Data, at index: Int32) -> Int32 {
+        value.withUnsafeBytes { bytes in
+            sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), spunta_sqlite_transient())
+        }
+    }
+
+    /// The name of a result column, `#index` when there is no such column (for error messages).
+    @usableFromInline
+    func columnName(_ index: Int) -> String {
+        guard index >= 0, index < Int(sqlite3_column_count(handle)) else { return "#\(index)" }
+        return String(cString: sqlite3_column_name(handle, Int32(index)))
+    }
+
+    /// The storage class of a result column (`SQLITE_NULL`… `SQLITE_TEXT`); NULL when there is no such column.
+    func columnType(_ index: Int) -> Int32 {
+        guard index >= 0, index < Int(sqlite3_column_count(handle)) else { return SQLITE_NULL }
+        return sqlite3_column_type(handle, Int32(index))
+    }
+
+    /// The text of a result column, read straight from SQLite's buffer (for a column known to hold text).
+    func columnText(_ index: Int32) -> String {
+        guard let text = sqlite3_column_text(handle, index) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     /// Runs one step. Returns true when a row is available.
@@ -147,9 +196,26 @@ public final class Statement {
         while try step() {}
     }
 
+    /// Runs the statement with the arguments `bindings` adds, discarding any rows.
+    public func execute(binding bindings: (inout StatementBindings) throws -> Void) throws {
+        try bind(bindings)
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
     /// Runs the statement and calls `body` for each row. The row is only valid during the call.
     public func forEach(_ arguments: StatementArguments = [], _ body: (RowCursor) throws -> Void) throws {
         try bind(arguments)
+        try forEachRow(body)
+    }
+
+    /// Runs the statement with the arguments `bindings` adds and calls `body` for each row, valid only during the call.
+    public func forEach(binding bindings: (inout StatementBindings) throws -> Void, _ body: (RowCursor) throws -> Void) throws {
+        try bind(bindings)
+        try forEachRow(body)
+    }
+
+    private func forEachRow(_ body: (RowCursor) throws -> Void) throws {
         defer { sqlite3_reset(handle) }
         let cursor = RowCursor(statement: self)
         while try step() {
@@ -167,6 +233,7 @@ public final class Statement {
         return rows
     }
 
+    @usableFromInline
     func columnValue(_ index: Int32) -> DatabaseValue {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_NULL:
@@ -180,10 +247,7 @@ public final class Statement {
             guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return .blob(Data()) }
             return .blob(Data(bytes: bytes, count: count))
         default:
-            guard let text = sqlite3_column_text(handle, index) else { return .text("") }
-            let count = Int(sqlite3_column_bytes(handle, index))
-            let buffer = UnsafeBufferPointer(start: text, count: count)
-            return .text(String(decoding: buffer, as: UTF8.self))
+            return .text(columnText(index))
         }
     }
 }

@@ -49,20 +49,25 @@ public enum ChangeLog {
         var seqs: [Int64] = []
         seqs.reserveCapacity(entries.count)
         for chunk in chunks(entries.count) {
-            var arguments: StatementArguments = []
-            arguments.reserveCapacity(4 * chunk.count)
-            for entry in entries[chunk] { arguments += [entry.entity, entry.id, entry.action.rawValue, recordedAt] }
-            try db.run(entrySQL[chunk.count], arguments)
+            try db.run(entrySQL[chunk.count]) { row in
+                for entry in entries[chunk] {
+                    row.add(entry.entity); row.add(entry.id); row.add(entry.action.rawValue); row.add(recordedAt)
+                }
+            }
             // One statement's rows are inserted in order by the one writer, each taking the next number of the log.
             let last = db.lastInsertedRowID
             seqs += (0..<Int64(chunk.count)).map { last - Int64(chunk.count) + 1 + $0 }
         }
-        var pairs: StatementArguments = []
+        var pairs: [(key: String, seq: Int64)] = []
         for (entry, seq) in zip(entries, seqs) {
-            for key in entry.keys.sorted() { pairs += [key, seq] }
+            for key in entry.keys.sorted() { pairs.append((key, seq)) }
         }
-        for chunk in chunks(pairs.count / 2) {
-            try db.run(scopeSQL[chunk.count], Array(pairs[(2 * chunk.lowerBound)..<(2 * chunk.upperBound)]))
+        for chunk in chunks(pairs.count) {
+            try db.run(scopeSQL[chunk.count]) { row in
+                for pair in pairs[chunk] {
+                    row.add(pair.key); row.add(pair.seq)
+                }
+            }
         }
         return seqs
     }

@@ -27,6 +27,12 @@ public enum MergeEngine {
             self.keys = keys
             self.flag = flag
         }
+
+        /// A void is stored held, with no change-log entry, until checked against its target.
+        var isVoid: Bool {
+            if case .void = op.body { return true }
+            return false
+        }
     }
 
     /// Inserts `ops` (whose ids are new) and re-derives every fact they touch. Runs in the caller's transaction.
@@ -39,7 +45,7 @@ public enum MergeEngine {
     public static func merge(
         _ db: Database, _ ops: [Incoming], refused: [String] = [], receivedMs: Int64, now: Date
     ) throws -> [String: MergeStatus] {
-        var keys: Set<MergeKey> = []
+        var keys = Set<MergeKey>(minimumCapacity: ops.count)
         var candidates = refused
         try insert(db, ops, receivedMs: receivedMs, now: now)
         for incoming in ops {
@@ -78,7 +84,7 @@ public enum MergeEngine {
         let condition = except.map { " AND merge_status != '\($0.rawValue)'" } ?? ""
         for start in stride(from: 0, to: ids.count, by: 500) {
             let (list, args) = ReplicaProjector.inList(Array(ids[start..<min(ids.count, start + 500)]))
-            for row in try db.fetchAll("SELECT id, merge_status FROM op WHERE id IN \(list)\(condition)", args) {
+            try db.forEach("SELECT id, merge_status FROM op WHERE id IN \(list)\(condition)", args) { row in
                 let id: String = try row[0]
                 guard let status = MergeStatus(rawValue: try row[1]) else { throw CorruptOp(id: id) }
                 statuses[id] = status
@@ -106,19 +112,27 @@ public enum MergeEngine {
 
     /// Stores an op refused by validation, so that nothing a device recorded is lost from the audit trail.
     public static func recordRejected(_ db: Database, _ incoming: Incoming, code: String, message: String, receivedMs: Int64) throws {
-        try insertRows(db, [(incoming, .rejected, nil)], receivedMs: receivedMs)
+        try insertRows(db, [incoming], receivedMs: receivedMs) { _ in (.rejected, nil) }
         try db.run("UPDATE op SET reject_code = ?, reject_message = ? WHERE id = ?", [code, message, incoming.op.id])
     }
 
     /// Stores new ops: a void `held` (published only once checked against its target, `releaseHeldVoids`), any other
     /// `applied` with its change-log entry.
     private static func insert(_ db: Database, _ ops: [Incoming], receivedMs: Int64, now: Date) throws {
-        let published = ops.filter { if case .void = $0.op.body { return false } else { return true } }
-        let seqs = try ChangeLog.record(db, published.map { ChangeLog.Entry(entity: "op", id: $0.op.id, keys: $0.keys) }, at: now)
-        let seqByID = Dictionary(zip(published.map(\.op.id), seqs), uniquingKeysWith: { first, _ in first })
-        try insertRows(db, ops.map { incoming in
-            seqByID[incoming.op.id].map { (incoming, .applied, $0) } ?? (incoming, .held, nil)
-        }, receivedMs: receivedMs)
+        var entries: [ChangeLog.Entry] = []
+        entries.reserveCapacity(ops.count)
+        for incoming in ops where !incoming.isVoid {
+            entries.append(ChangeLog.Entry(entity: "op", id: incoming.op.id, keys: incoming.keys))
+        }
+        let seqs = try ChangeLog.record(db, entries, at: now)
+        // The entries' numbers in the order of the ops they log (their ids are distinct: the push keeps one of each).
+        var logSeqs: [Int64?] = []
+        logSeqs.reserveCapacity(ops.count)
+        var next = seqs.makeIterator()
+        for incoming in ops { logSeqs.append(incoming.isVoid ? nil : next.next()) }
+        try insertRows(db, ops, receivedMs: receivedMs) { index in
+            logSeqs[index].map { (.applied, $0) } ?? (.held, nil)
+        }
     }
 
     /// Checks the held voids whose target is among `targets` and is stored now: each becomes `applied` or
@@ -176,20 +190,25 @@ public enum MergeEngine {
         """ + ChangeLog.rows(count, "(" + Array(repeating: "?", count: opRowWidth).joined(separator: ", ") + ")")
     }
 
-    /// Inserts the rows of `ops`, up to 64 per statement.
-    private static func insertRows(_ db: Database, _ ops: [(incoming: Incoming, status: MergeStatus, logSeq: Int64?)], receivedMs: Int64) throws {
+    /// Inserts the rows of `ops`, up to 64 per statement, each with the status and change-log entry `stored` gives for
+    /// its index; the values are bound typed (a row has 26).
+    private static func insertRows(
+        _ db: Database, _ ops: [Incoming], receivedMs: Int64, _ stored: (Int) -> (status: MergeStatus, logSeq: Int64?)
+    ) throws {
         for chunk in ChangeLog.chunks(ops.count) {
-            var arguments: StatementArguments = []
-            arguments.reserveCapacity(opRowWidth * chunk.count)
-            for (incoming, status, logSeq) in ops[chunk] {
-                arguments += values(incoming, receivedMs: receivedMs, status: status, logSeq: logSeq)
+            try db.run(insertSQL[chunk.count]) { row in
+                for index in chunk {
+                    let (status, logSeq) = stored(index)
+                    bindValues(&row, ops[index], receivedMs: receivedMs, status: status, logSeq: logSeq)
+                }
             }
-            try db.run(insertSQL[chunk.count], arguments)
         }
     }
 
-    /// The values of an op's row, in the order `insertRows` names its columns.
-    private static func values(_ incoming: Incoming, receivedMs: Int64, status: MergeStatus, logSeq: Int64?) -> StatementArguments {
+    /// Binds the values of an op's row, in the order `insertRows` names its columns.
+    private static func bindValues(
+        _ row: inout StatementBindings, _ incoming: Incoming, receivedMs: Int64, status: MergeStatus, logSeq: Int64?
+    ) {
         let op = incoming.op
         var b: String?, service: String?, site: String?, cls: String?, route: String?, stop: String?, dir: String?
         var attendance: String?, time: String?, absence: String?, absenceTo: String?, card: String?, target: String?
@@ -209,11 +228,11 @@ public enum MergeEngine {
         case .rideClosed(let r):
             route = r.routeId; dir = r.direction.rawValue
         }
-        return [
-            op.id, op.deviceId, op.instance, op.seq, op.hlc.rawValue, op.wallTimeMs, op.businessDate.description,
-            op.type.rawValue, b, service, site, cls, route, stop, dir, attendance, time, absence, card, target,
-            incoming.json, receivedMs, status.rawValue, logSeq, incoming.flag?.rawValue, absenceTo,
-        ]
+        row.add(op.id); row.add(op.deviceId); row.add(op.instance); row.add(op.seq); row.add(op.hlc.rawValue)
+        row.add(op.wallTimeMs); row.add(op.businessDate.description); row.add(op.type.rawValue); row.add(b); row.add(service)
+        row.add(site); row.add(cls); row.add(route); row.add(stop); row.add(dir); row.add(attendance); row.add(time)
+        row.add(absence); row.add(card); row.add(target); row.add(incoming.json); row.add(receivedMs); row.add(status.rawValue)
+        row.add(logSeq); row.add(incoming.flag?.rawValue); row.add(absenceTo)
     }
 
     static func load(_ db: Database, id: String) throws -> StoredOp? {
@@ -228,8 +247,8 @@ public enum MergeEngine {
     /// one query per fact: each op belongs to one fact, and only that fact's recomputation changes its status, so
     /// what was read stays true until the op's own fact is recomputed.
     static func recompute(_ db: Database, keys: Set<MergeKey>, now: Date) throws {
-        var days: Set<ChildDay> = []
-        var read: Set<ChildDay> = []
+        var days = Set<ChildDay>(minimumCapacity: keys.count)
+        var read = Set<ChildDay>(minimumCapacity: keys.count)
         for key in keys {
             switch key {
             case .attendance(let day): read.insert(day)
@@ -250,7 +269,7 @@ public enum MergeEngine {
         }
         try dayOps.readOpenConflicts(db, subjects)
         // The cross-check settles an open "absent but ate" of every child and day it checks: looked up here too.
-        var crossChecked: Set<ChildDay> = []
+        var crossChecked = Set<ChildDay>(minimumCapacity: keys.count)
         for key in keys {
             switch key {
             case .attendance(let day): crossChecked.insert(day)
@@ -261,7 +280,7 @@ public enum MergeEngine {
         try dayOps.readOpenConflicts(db, crossChecked.map { (.absentButAte, $0.subject) })
         // The register rows this recomputation writes, so that the cross-check need not read them back.
         var register: [ChildDay: RegisterRow?] = [:]
-        for key in keys.sorted() {
+        for key in ascending(keys) {
             switch key {
             case .attendance(let day):
                 register[day] = .some(try recomputeAttendance(db, day, dayOps, now: now))
@@ -275,7 +294,14 @@ public enum MergeEngine {
                 try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, dayOps, now: now)
             }
         }
-        try crossCheckAbsentButAte(db, days: days.sorted(), register: register, dayOps, now: now)
+        try crossCheckAbsentButAte(db, days: ascending(days), register: register, dayOps, now: now)
+    }
+
+    /// `values` in ascending order, as `sorted()` gives them, but sorted by their indices: moving an index costs
+    /// nothing, moving a key copies its strings (a push's keys, hundreds of them, are sorted on every merge).
+    static func ascending<T: Comparable>(_ values: some Collection<T>) -> [T] {
+        let list = Array(values)
+        return list.indices.sorted { list[$0] < list[$1] }.map { list[$0] }
     }
 
     /// A child's row of the register for a day (`attendance`): the status that stands and the op it comes from.
@@ -296,14 +322,14 @@ public enum MergeEngine {
                 let (values, arguments) = MergeEngine.values(of: chunk)
                 // Each (child, day) pair is looked up in `op_subject`, as one query per day would (a join from the
                 // list: `(a, b) IN (VALUES …)` would scan the table).
-                for row in try db.fetchAll("""
+                try db.forEach("""
                     SELECT \(StoredOp.opColumns),
                         EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
                     FROM \(values) AS d CROSS JOIN op ON op.beneficiary_id = d.column1 AND op.business_date = d.column2
                     WHERE op.merge_status != 'rejected'
-                    """, arguments) {
-                    let op = try StoredOp(row: row)
-                    guard let child = op.beneficiaryId else { continue }
+                    """, arguments) { row in
+                    let op = try StoredOp(columns: row)
+                    guard let child = op.beneficiaryId else { return }
                     byDay[ChildDay(beneficiaryId: child, date: op.businessDate), default: []].append((op, try row[StoredOp.columnCount]))
                 }
                 for day in chunk where byDay[day] == nil { byDay[day] = [] }
@@ -395,7 +421,7 @@ public enum MergeEngine {
 
     private static func setStatus(_ db: Database, _ op: StoredOp, _ status: MergeStatus) throws {
         guard op.mergeStatus != status else { return }
-        try db.run("UPDATE op SET merge_status = ? WHERE id = ?", [status.rawValue, op.id])
+        try db.run("UPDATE op SET merge_status = ? WHERE id = ?") { $0.add(status.rawValue); $0.add(op.id) }
     }
 
     /// Stores what the rules decided for each op (an op the decision does not name keeps its status).
@@ -487,15 +513,18 @@ public enum MergeEngine {
         let scans = try liveOps(db, beneficiary: beneficiary, date: date, dayOps) { $0.isMeal && $0.serviceId == service }
         let decision = MergeRules.meal(scans.map(\.fact), service: service)
         guard let billed = decision.kept, let site = billed.siteId else {
-            try db.run("DELETE FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date = ?",
-                       [beneficiary, service, date.description])
+            try db.run("DELETE FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date = ?") {
+                $0.add(beneficiary); $0.add(service); $0.add(date.description)
+            }
             return
         }
         try db.run("""
             INSERT INTO meal (beneficiary_id, service_id, business_date, site_id, op_id, scans) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (beneficiary_id, service_id, business_date) DO UPDATE SET site_id = excluded.site_id,
                 op_id = excluded.op_id, scans = excluded.scans
-            """, [beneficiary, service, date.description, site, billed.id, scans.count])
+            """) {
+            $0.add(beneficiary); $0.add(service); $0.add(date.description); $0.add(site); $0.add(billed.id); $0.add(scans.count)
+        }
         try setStatuses(db, scans, decision.statuses)
     }
 
@@ -544,9 +573,19 @@ public enum MergeEngine {
         let length = [1, 8, 64, 400].first { $0 >= days.count } ?? days.count
         var arguments: StatementArguments = []
         arguments.reserveCapacity(2 * length)
-        for day in days { arguments += [day.beneficiaryId, day.date.description] }
+        for day in days {
+            arguments.append(day.beneficiaryId)
+            arguments.append(day.date.description)
+        }
         arguments += Array(repeating: nil, count: 2 * (length - days.count))
-        return ("(VALUES " + Array(repeating: "(?, ?)", count: length).joined(separator: ", ") + ")", arguments)
+        return (valuesSQL[length] ?? valuesSQL(length), arguments)
+    }
+
+    /// The `(VALUES …)` of each padded length, built once (the merge reads its days with one on every push).
+    private static let valuesSQL = Dictionary(uniqueKeysWithValues: [1, 8, 64, 400].map { ($0, valuesSQL($0)) })
+
+    private static func valuesSQL(_ length: Int) -> String {
+        "(VALUES " + Array(repeating: "(?, ?)", count: length).joined(separator: ", ") + ")"
     }
 
     /// Absent in the register but a meal was recorded the same day: a person must decide which is true.

@@ -68,17 +68,19 @@ enum MergeKey: Hashable, Comparable {
         }
     }
 
+    /// Each side is matched on its own rather than as a pair: a tuple of the two keys copies both (the merge sorts the
+    /// keys of every push).
     static func < (lhs: MergeKey, rhs: MergeKey) -> Bool {
-        if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-        switch (lhs, rhs) {
-        case let (.attendance(a), .attendance(b)), let (.justification(a), .justification(b)):
-            return a < b
-        case let (.meal(b1, s1, d1), .meal(b2, s2, d2)):
-            return (b1, s1, d1) < (b2, s2, d2)
-        case let (.ride(b1, r1, d1, x1), .ride(b2, r2, d2, x2)):
-            return (b1, r1, d1, x1.rawValue) < (b2, r2, d2, x2.rawValue)
-        default:
-            return false
+        switch lhs {
+        case .attendance(let a):
+            if case .attendance(let b) = rhs { return a < b }
+        case .justification(let a):
+            if case .justification(let b) = rhs { return a < b }
+        case .meal(let b1, let s1, let d1):
+            if case .meal(let b2, let s2, let d2) = rhs { return (b1, s1, d1) < (b2, s2, d2) }
+        case .ride(let b1, let r1, let d1, let x1):
+            if case .ride(let b2, let r2, let d2, let x2) = rhs { return (b1, r1, d1, x1.rawValue) < (b2, r2, d2, x2.rawValue) }
         }
+        return lhs.rank < rhs.rank
     }
 }

@@ -37,17 +37,18 @@ struct StoredOp {
     /// added to it can never shift what such a query reads next.
     static let columnCount = columns.split(separator: ",").count
 
-    /// Read straight from the row's values (the merge reads thousands of these a second; the generic
-    /// column accessors cost more than the query).
+    /// Read from a copied row (see `init(columns:)`).
     init(row: Row) throws {
-        let v = row.values
-        func text(_ i: Int) -> String? {
-            if case .text(let value) = v[i] { return value }
-            return nil
-        }
-        guard v.count >= Self.columnCount, let id = text(0), let deviceId = text(1), case .integer(let hlc) = v[2],
+        try self.init(columns: row)
+    }
+
+    /// Read straight from the columns' stored values, a copied row or a cursor alike (the merge reads thousands of these
+    /// a second; the generic column accessors cost more than the query).
+    init(columns v: some ColumnReading) throws {
+        func text(_ i: Int) -> String? { v.text(at: i) }
+        guard v.count >= Self.columnCount, let id = text(0), let deviceId = text(1), let hlc = v.integer(at: 2),
               let typeText = text(3), let type = OpType(rawValue: typeText), let dateText = text(4), let date = LocalDate(dateText),
-              let mergeStatus = text(16).flatMap(MergeStatus.init(rawValue:)), case .integer(let wallTimeMs) = v[18] else {
+              let mergeStatus = text(16).flatMap(MergeStatus.init(rawValue:)), let wallTimeMs = v.integer(at: 18) else {
             throw CorruptOp(id: text(0) ?? "?")
         }
         fact = OpFact(

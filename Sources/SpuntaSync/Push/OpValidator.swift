@@ -45,11 +45,16 @@ final class OpValidator {
     }
 
     /// Reads at once the master data of every child `ops` name, so that checking each op needs no query of its own.
-    func prepare(_ ops: [Op]) throws {
-        try children.load(db, ops.flatMap { op -> [String] in
-            if case .rideClosed(let r) = op.body { return r.aboard }
-            return op.body.beneficiaryId.map { [$0] } ?? []
-        })
+    func prepare(_ ops: some Sequence<Op>) throws {
+        var children: [String] = []
+        for op in ops {
+            if case .rideClosed(let r) = op.body {
+                children += r.aboard
+            } else if let child = op.body.beneficiaryId {
+                children.append(child)
+            }
+        }
+        try self.children.load(db, children)
     }
 
     /// Whether the service is delivered at the site, asked once per pair and batch (every meal of a batch names it).

@@ -42,7 +42,7 @@ public struct PushService {
 
         // First pass: which ops are new, and does the device's numbering go forward?
         let known = try MergeEngine.statuses(db, ids: batch.ops.map(\.op.id))
-        var seenInBatch: Set<String> = []
+        var seenInBatch = Set<String>(minimumCapacity: batch.ops.count)
         for item in batch.ops where known[item.op.id] == nil && item.op.deviceId == deviceID {
             guard seenInBatch.insert(item.op.id).inserted else { continue }
             let regressed = (instance != nil && instance != item.op.instance) || item.op.seq <= lastSeq
@@ -61,11 +61,13 @@ public struct PushService {
 
         // Second pass: validate and merge the new ops.
         var results: [PushResult] = []
+        results.reserveCapacity(batch.ops.count)
         var accepted: [MergeEngine.Incoming] = []
-        var acceptedIndex: [String: Int] = [:]
-        var inBatch: Set<String> = []
+        accepted.reserveCapacity(batch.ops.count)
+        var acceptedIndex = [String: Int](minimumCapacity: batch.ops.count)
+        var inBatch = Set<String>(minimumCapacity: batch.ops.count)
         let validator = OpValidator(db: db, scope: batch.scope)
-        try validator.prepare(batch.ops.filter { known[$0.op.id] == nil }.map(\.op))
+        try validator.prepare(batch.ops.lazy.filter { known[$0.op.id] == nil }.map(\.op))
         for item in batch.ops {
             let op = item.op
             if let status = known[op.id] {
