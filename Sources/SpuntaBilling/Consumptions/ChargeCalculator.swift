@@ -65,6 +65,10 @@ public struct ChargeCalculator {
         /// day of it asks whether it is a holiday or a closing day, which cost a fifth of a city's run when it was
         /// asked again for each enrollment.
         var runningDays: [ServiceAtSite: [LocalDate]] = [:]
+        /// The days the Comune closed each service (or its site) on its own (`closedByComune`), worked out once for
+        /// every group of families as `runningDays` is: asked for each monthly enrollment, each day of the month built
+        /// the year's list of holidays anew.
+        var closedByComune: [ServiceAtSite: Set<LocalDate>] = [:]
     }
 
     /// A service at a site (nil: as a whole), as the key of `Month.runningDays`.
@@ -168,15 +172,22 @@ public struct ChargeCalculator {
     /// children not enrolled whose payer is among them.
     func charges(in month: inout Month, services: Set<String>?) throws -> [Charge] {
         let period = month.period
-        let payers = Dictionary(data.payers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let children = Dictionary(data.beneficiaries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // The people by id, as their place in `data` (the first of an id): a dictionary of copies retained every
+        // string of every payer and child of the group twice.
+        let payers = Self.positions(data.payers.lazy.map(\.id))
+        let children = Self.positions(data.beneficiaries.lazy.map(\.id))
+        // The lists themselves, so that the closures below capture them and not a copy of this calculator each.
+        let payerList = data.payers, childList = data.beneficiaries
         var units: [Unit] = []
+        units.reserveCapacity(data.enrollments.count)
         let facts = try Facts(db, children: data.beneficiaries.map(\.id), period: period,
                               absencePeriods: data.tariffs.contains { $0.illnessReductionPercent > 0 })
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
-            for enrollment in (enrollments[service.id] ?? []).sorted(by: { $0.id < $1.id }) {
-                guard let child = children[enrollment.beneficiaryId], let payerID = child.primaryPayerId else { continue }
+            for enrollment in Self.sortedByID(enrollments[service.id] ?? []) {
+                guard let childIndex = children[enrollment.beneficiaryId] else { continue }
+                let child = data.beneficiaries[childIndex]
+                guard let payerID = child.primaryPayerId else { continue }
                 // The days the service runs where this child uses it: a closure of one site closes only its children.
                 let place = ServiceAtSite(service: service.id, site: enrollment.siteId)
                 let days: [LocalDate]
@@ -196,19 +207,21 @@ public struct ChargeCalculator {
             units += rides.filter { services?.contains($0.service.id) ?? true }
         }
         // Who pays each child, and what percent (the primary payer alone, or the payers with a share).
-        let billedPayers = children.mapValues(\.billedPayers)
+        let billedPayers = children.mapValues { childList[$0].billedPayers }
         // Sibling rank per payer, service and month: the eldest charged child first.
         var charged: [Pair: Set<String>] = [:]
         for unit in units { charged[Pair(unit.payerId, unit.service.id), default: []].insert(unit.beneficiaryId) }
         var ranks: [Pair: [String: Int]] = [:]
         for (group, list) in charged {
             let ordered = list.sorted { a, b in
-                let da = children[a]?.birthDate ?? LocalDate(dayNumber: 0), dbb = children[b]?.birthDate ?? LocalDate(dayNumber: 0)
+                let da = children[a].map { childList[$0].birthDate } ?? LocalDate(dayNumber: 0)
+                let dbb = children[b].map { childList[$0].birthDate } ?? LocalDate(dayNumber: 0)
                 return (da, a) < (dbb, b)
             }
             ranks[group] = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element, $0.offset + 1) })
         }
         var charges: [Charge] = []
+        charges.reserveCapacity(units.count + units.count / 8)
         for unit in units {
             guard let tariff = TariffEngine.tariff(for: unit.enrollment, on: unit.priceDate, among: data.tariffs) else {
                 let place = unit.order.map { Place(phase: Phase.pricesOfRidesNotEnrolled, service: "", enrollment: "", index: $0) }
@@ -227,7 +240,7 @@ public struct ChargeCalculator {
             // ISEE and residence; the sibling rank and the exemption are the child's.
             let sharing = billedPayers[unit.beneficiaryId] ?? []
             let prices = (sharing.isEmpty ? [(payerId: unit.payerId, percent: 100)] : sharing).map { part in
-                let quote = TariffEngine.quote(tariff: tariff, payer: payers[part.payerId], date: unit.priceDate, siblingRank: rank,
+                let quote = TariffEngine.quote(tariff: tariff, payer: payers[part.payerId].map { payerList[$0] }, date: unit.priceDate, siblingRank: rank,
                                                exemptionPercent: unit.enrollment.exemptionPercent)
                 var unitPrice = quote.amount
                 var detail = quote.explanation
@@ -258,7 +271,22 @@ public struct ChargeCalculator {
             }
         }
         charges += caps(charges, period: period, billedPayers: billedPayers)
-        return charges.sorted()
+        charges.sort()
+        return charges
+    }
+
+    /// Each id's place in `ids`, the first when an id comes twice.
+    static func positions(_ ids: some Collection<String>) -> [String: Int] {
+        var result: [String: Int] = [:]
+        result.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() where result[id] == nil { result[id] = index }
+        return result
+    }
+
+    /// `enrollments` in id order: the group's are read in that order already, and are then only checked, not sorted
+    /// again (each sort moved every enrollment of the group).
+    static func sortedByID(_ enrollments: [Enrollment]) -> [Enrollment] {
+        zip(enrollments, enrollments.dropFirst()).allSatisfy({ $0.id < $1.id }) ? enrollments : enrollments.sorted { $0.id < $1.id }
     }
 
     /// Days of `period` the service runs at `site` (nil: as a whole) (`Service.runs(on:year:at:)`).
@@ -350,15 +378,16 @@ public struct ChargeCalculator {
     /// reductions of the fixed part (long illness, the Comune's own closures) and its daily part for each day
     /// attended. Pro rata is by service days: an option's days ÷ the service days of the month at the child's site.
     private func monthlyFee(
-        service: Service, enrollment: Enrollment, days: [LocalDate], allDays: [LocalDate], month: Month, facts: Facts,
+        service: Service, enrollment: Enrollment, days: [LocalDate], allDays: [LocalDate], month: inout Month, facts: Facts,
         unit: (String, LocalDate?, LocalDate, String, [String], (Int, Int)?) -> Unit
     ) -> [Unit] {
         let period = month.period
         let child = enrollment.beneficiaryId
         let source = ["iscrizione \(enrollment.id)"]
-        // The calendar days of the month by the option in force, in runs (a switch starts a new run).
-        var runs: [(option: String?, days: [LocalDate])] = []
-        for day in period.days {
+        // The calendar days of the month by the option in force, in runs (a switch starts a new run). Without a
+        // switch ever, the whole month is one run.
+        var runs: [(option: String?, days: [LocalDate])] = enrollment.optionChanges.isEmpty ? [(enrollment.optionId, period.days)] : []
+        for day in period.days where !enrollment.optionChanges.isEmpty {
             let option = enrollment.option(on: day)
             if let last = runs.last, last.option == option {
                 runs[runs.count - 1].days.append(day)
@@ -370,17 +399,23 @@ public struct ChargeCalculator {
         let sites = enrollment.siteId.map { [$0] } ?? service.siteIds
         // Days the Comune closed this service (or the child's site) on its own: a closure naming the service or the
         // site, on a day the service would otherwise run — not the school calendar's closures of the whole Comune.
-        let closedByComune = Set(period.days.filter { day in
-            guard service.weekdays.contains(day.weekday), service.startDate <= day, day <= service.endDate, !ItalianHolidays.isHoliday(day),
-                  let closures = year?.closures.filter({ $0.contains(day) }), !closures.isEmpty,
-                  !closures.contains(where: \.isComuneWide) else { return false }
-            return closures.contains { $0.closes(service: service.id, at: sites) }
-        })
+        let place = ServiceAtSite(service: service.id, site: enrollment.siteId)
+        let closedByComune: Set<LocalDate>
+        if let known = month.closedByComune[place] {
+            closedByComune = known
+        } else {
+            closedByComune = Set(period.days.filter { day in
+                guard service.weekdays.contains(day.weekday), service.startDate <= day, day <= service.endDate, !ItalianHolidays.isHoliday(day),
+                      let closures = year?.closures.filter({ $0.contains(day) }), !closures.isEmpty,
+                      !closures.contains(where: \.isComuneWide) else { return false }
+                return closures.contains { $0.closes(service: service.id, at: sites) }
+            })
+            month.closedByComune[place] = closedByComune
+        }
         let periods = facts.absences[child] ?? []
-        let billed = Set(allDays)
         var result: [Unit] = []
         for (index, run) in runs.enumerated() {
-            let serviceDays = run.days.filter(billed.contains)
+            let serviceDays = Self.common(run.days, allDays)
             let enrolled = serviceDays.filter(enrollment.isActive)
             guard let priceDate = enrolled.first,
                   let tariff = TariffEngine.tariff(for: enrollment, on: priceDate, among: data.tariffs) else { continue }
@@ -426,12 +461,13 @@ public struct ChargeCalculator {
         }
         // The daily part: each enrolled service day that has happened on which the child was there — a mark of the
         // register other than absent, or a meal of this service — priced by the tariff of that day's option.
+        // Only a day with a mark or a meal can be one: the others are not looked at.
         let marks = facts.marks[child] ?? DayMap(period)
         let meals = facts.meals[Pair(child, service.id)] ?? DayMap(period)
-        for day in days where month.settled.facts(day) {
-            guard TariffEngine.tariff(for: enrollment, on: day, among: data.tariffs)?.dailyPrice != nil else { continue }
+        for day in Self.factDays(days, marks, meals) where month.settled.facts(day) {
             let mark = marks[day].flatMap { $0.status == "absent" ? nil : $0.op }
-            guard let evidence = mark ?? meals[day] else { continue }
+            guard let evidence = mark ?? meals[day],
+                  TariffEngine.tariff(for: enrollment, on: day, among: data.tariffs)?.dailyPrice != nil else { continue }
             var attended = unit("day|\(child)|\(service.id)|\(day)", day, day, "Frequenza del \(day.italian)", [evidence], nil)
             attended.part = .daily
             result.append(attended)
@@ -464,7 +500,7 @@ public struct ChargeCalculator {
             case .ride?:
                 return try rides(service: service, enrollment: enrollment, days: days, month: &month, facts: facts, unit: unit)
             default:
-                return monthlyFee(service: service, enrollment: enrollment, days: days, allDays: allDays, month: month, facts: facts, unit: unit)
+                return monthlyFee(service: service, enrollment: enrollment, days: days, allDays: allDays, month: &month, facts: facts, unit: unit)
             }
         case .scan, .register, .both:
             if service.kind == .transport {
@@ -488,9 +524,11 @@ public struct ChargeCalculator {
                              "\(child): pasto del \(day.italian) non addebitato (\(closedReason(day, settled: settled)); op \(op))")
         }
         var result: [Unit] = []
-        // Most days of most children bill nothing (no scan, no disagreement): their key, label and subject are written
-        // only for the days that need them, not for every child and day of the month.
-        for day in days where settled.facts(day) {
+        // Most days of most children bill nothing (no scan, no disagreement): by scan, only the days scanned can bill;
+        // by both, only a day with a scan or a mark can bill or disagree — unless a disagreement of the child in this
+        // service may be open, to settle. Only by the register does every day book a meal.
+        let visited = service.chargeBasis == .register || mayBeOpen ? days : Self.factDays(days, scanned, marks)
+        for day in visited where settled.facts(day) {
             func key() -> String { "meal|\(child)|\(service.id)|\(day)" }
             // An option with days of its own (a three-day canteen) books meals on those only; a meal scanned on another
             // day was eaten all the same, and is charged as a meal more at the option's price, saying so.
@@ -524,8 +562,10 @@ public struct ChargeCalculator {
                 guard settled.disagreement(day) else { break }
                 // Without a mark of the register and without a scan there is nothing to disagree about.
                 guard register.source != nil || scan != nil || mayBeOpen else { break }
-                let subject = "\(child)|\(service.id)|\(day)"
-                let cutoff = service.cutoff?.description ?? ""
+                // Written only when used: most days with a scan or a mark agree, and only an open disagreement needs
+                // its subject to settle it.
+                func subject() -> String { "\(child)|\(service.id)|\(day)" }
+                var cutoff: String { service.cutoff?.description ?? "" }
                 var disagreement: [String: any Sendable]?
                 if let op = scan {
                     // Marked absent yet scanned is already a conflict of the merge (absent_but_ate): not raised twice.
@@ -542,10 +582,10 @@ public struct ChargeCalculator {
                 if month.raiseConflicts {
                     if let disagreement {
                         month.trail.conflict(month.trail.place(Phase.enrollments, service.id, enrollment.id),
-                                             .raise(.registerScanMismatch, subject: subject, beneficiary: child, date: day, details: disagreement))
-                    } else if month.openMismatches.contains(subject) {
+                                             .raise(.registerScanMismatch, subject: subject(), beneficiary: child, date: day, details: disagreement))
+                    } else if mayBeOpen, month.openMismatches.contains(subject()) {
                         month.trail.conflict(month.trail.place(Phase.enrollments, service.id, enrollment.id),
-                                             .settle(.registerScanMismatch, subject: subject))
+                                             .settle(.registerScanMismatch, subject: subject()))
                     }
                 }
             case .enrollment:
@@ -555,38 +595,68 @@ public struct ChargeCalculator {
         return result
     }
 
-    /// A month's values by day, in an array of the month's days: they are looked up for every child and day of the
-    /// month, where a dictionary hashed each date. A day of another month has no value and takes none.
+    /// A month's values by day, as a short list of the days that have one, in the order of the month: they are looked
+    /// up for every child and day that has a fact, where a dictionary hashed each date, and a child has a few a month —
+    /// an array of the month's days for each was allocated for a handful of values. A day of another month has no
+    /// value and takes none.
     struct DayMap<Value> {
         private let year: Int
         private let month: Int
-        private let length: Int
-        /// Indexed by the day of the month; allocated at the first value (most children have none).
-        private var values: [Value?] = []
+        /// By day of the month, ascending, one per day.
+        private var entries: [(day: Int, value: Value)] = []
 
         init(_ period: BillingPeriod) {
             year = period.firstDay.year
             month = period.firstDay.month
-            length = period.lastDay.day + 1
         }
 
-        var isEmpty: Bool { values.isEmpty }
+        var isEmpty: Bool { entries.isEmpty }
 
         subscript(day: LocalDate) -> Value? {
-            get { !values.isEmpty && day.year == year && day.month == month ? values[day.day] : nil }
-            set {
-                guard day.year == year, day.month == month, newValue != nil || !values.isEmpty else { return }
-                if values.isEmpty { values = Array(repeating: nil, count: length) }
-                values[day.day] = newValue
+            get {
+                guard !entries.isEmpty, day.year == year, day.month == month else { return nil }
+                for entry in entries where entry.day >= day.day { return entry.day == day.day ? entry.value : nil }
+                return nil
             }
+            set {
+                guard day.year == year, day.month == month else { return }
+                let index = entries.firstIndex { $0.day >= day.day } ?? entries.count
+                if index < entries.count, entries[index].day == day.day {
+                    if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+                } else if let newValue {
+                    entries.insert((day.day, newValue), at: index)
+                }
+            }
+        }
+
+        /// Whether `day` has a value.
+        func contains(_ day: LocalDate) -> Bool {
+            guard !entries.isEmpty, day.year == year, day.month == month else { return false }
+            return entries.contains { $0.day == day.day }
         }
 
         /// The days that have a value, in order.
         var days: [(day: LocalDate, value: Value)] {
-            values.indices.compactMap { index in
-                values[index].flatMap { value in LocalDate(year: year, month: month, day: index).map { ($0, value) } }
-            }
+            entries.compactMap { entry in LocalDate(year: year, month: month, day: entry.day).map { ($0, entry.value) } }
         }
+    }
+
+    /// The days of `days` (in their order) that have a value in `first` or in `second`: the only ones a child's facts
+    /// can bill.
+    static func factDays<A, B>(_ days: [LocalDate], _ first: DayMap<A>, _ second: DayMap<B>) -> [LocalDate] {
+        if first.isEmpty && second.isEmpty { return [] }
+        return days.filter { first.contains($0) || second.contains($0) }
+    }
+
+    /// The days of `days` that are also in `other`, both in ascending order, in one pass.
+    static func common(_ days: [LocalDate], _ other: [LocalDate]) -> [LocalDate] {
+        var result: [LocalDate] = []
+        var index = other.startIndex
+        for day in days {
+            while index < other.endIndex, other[index] < day { index += 1 }
+            if index < other.endIndex, other[index] == day { result.append(day) }
+        }
+        return result
     }
 
     /// One child's mark of one day in the register.
@@ -666,6 +736,8 @@ public struct ChargeCalculator {
         /// `absencePeriods`: read the periods too (only a tariff with an illness reduction needs them).
         init(_ db: Database, children: [String], period: BillingPeriod, absencePeriods: Bool = false) throws {
             let range: StatementArguments = [period.firstDay.description, period.lastDay.description]
+            meals.reserveCapacity(children.count)
+            marks.reserveCapacity(children.count)
             for start in stride(from: 0, to: children.count, by: 500) {
                 let list = sqlInList(Array(children[start..<min(children.count, start + 500)]))
                 // `+business_date`: each child's rows are found by the primary key, not by a scan of the month's dates.
@@ -782,23 +854,33 @@ public struct ChargeCalculator {
         var result: [Charge] = []
         // Each child's first enrollment of each service that touches the month, found once instead of by a scan of every
         // enrollment of the group for each child and service.
-        var enrollments: [Pair: Enrollment] = [:]
-        for enrollment in data.enrollments
+        let enrollmentList = data.enrollments, tariffs = data.tariffs
+        var enrollments: [Pair: Int] = [:]
+        enrollments.reserveCapacity(enrollmentList.count)
+        for (index, enrollment) in enrollmentList.enumerated()
         where enrollment.startDate <= period.lastDay && (enrollment.endDate.map { $0 >= period.firstDay } ?? true) {
             let pair = Pair(enrollment.beneficiaryId, enrollment.serviceId)
-            if enrollments[pair] == nil { enrollments[pair] = enrollment }
+            if enrollments[pair] == nil { enrollments[pair] = index }
         }
-        // In the order of the texts `child|service`, as they always came; each child's charges by their index in
-        // `charges`, not copied.
-        let byChild = Dictionary(grouping: charges.indices, by: { Pair(charges[$0].beneficiaryId, charges[$0].serviceId) })
-            .map { (text: "\($0.key.first)|\($0.key.second)", pair: $0.key, list: $0.value) }.sorted { $0.text < $1.text }
-        for (_, pair, list) in byChild {
+        // Each child's charges of a service, by their index in `charges` (not copied), found as the runs of the indexes
+        // sorted by child and service — neither a list per child nor a text of each pair. The order they come in does
+        // not matter: the caller sorts every charge.
+        let keys = charges.map { Pair($0.beneficiaryId, $0.serviceId) }
+        let order = keys.indices.sorted {
+            keys[$0].first != keys[$1].first ? keys[$0].first < keys[$1].first : keys[$0].second < keys[$1].second
+        }
+        var start = order.startIndex
+        while start < order.endIndex {
+            let pair = keys[order[start]]
+            var end = start + 1
+            while end < order.endIndex, keys[order[end]] == pair { end += 1 }
+            let list = order[start..<end]
+            start = end
             guard let first = list.min(by: { charges[$0] < charges[$1] }).map({ charges[$0] }) else { continue }
             // The tariff of the child's enrollment (its option's), else the service's without option.
             let day = first.date ?? period.firstDay
-            let enrollment = enrollments[pair]
-            guard let tariff = enrollment.flatMap({ TariffEngine.tariff(for: $0, on: day, among: data.tariffs) })
-                ?? data.tariffs.first(where: { $0.serviceId == first.serviceId && $0.optionId == nil && $0.isInForce(on: day) })
+            guard let tariff = enrollments[pair].flatMap({ TariffEngine.tariff(for: enrollmentList[$0], on: day, among: tariffs) })
+                ?? tariffs.first(where: { $0.serviceId == first.serviceId && $0.optionId == nil && $0.isInForce(on: day) })
             else { continue }
             let total = list.reduce(Money.zero) { $0 + charges[$1].amount }
             var delta: Money?

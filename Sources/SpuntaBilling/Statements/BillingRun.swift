@@ -331,6 +331,10 @@ public enum BillingRun {
                 do {
                     var configuration = DatabaseConfiguration()
                     configuration.readOnly = true
+                    // Each group reads its children's rows (people, enrollments, facts) scattered over those tables, some
+                    // fifty megabytes for a city: with the default cache every group evicted what the next one read again
+                    // from the file. Pages are cached as they are read, so a small Comune uses little of it.
+                    configuration.cacheSizeKiB = 65_536
                     let reader = try Database(path: path, configuration: configuration)
                     // One snapshot for the whole computation: the writer's transaction has written nothing yet.
                     try reader.inTransaction(.deferred) {

@@ -22,48 +22,57 @@ public enum TariffEngine {
         if let id = enrollment.tariffId, let own = tariffs.first(where: { $0.id == id }), own.isInForce(on: date) {
             return own
         }
-        let inForce = tariffs.filter { $0.serviceId == enrollment.serviceId && $0.isInForce(on: date) }
-        if let option = enrollment.option(on: date),
-           let priced = inForce.filter({ $0.optionId == option }).min(by: { $0.validFrom > $1.validFrom }) {
-            return priced
+        // The latest in force of the option's, else of those without option (the first of equals): one pass, without a
+        // list of those in force — billing asks this for every unit it prices.
+        let option = enrollment.option(on: date)
+        var priced: Tariff?
+        var plain: Tariff?
+        for tariff in tariffs where tariff.serviceId == enrollment.serviceId && tariff.isInForce(on: date) {
+            if let option, tariff.optionId == option {
+                if priced.map({ tariff.validFrom > $0.validFrom }) ?? true { priced = tariff }
+            } else if tariff.optionId == nil {
+                if plain.map({ tariff.validFrom > $0.validFrom }) ?? true { plain = tariff }
+            }
         }
-        return inForce.filter { $0.optionId == nil }.min { $0.validFrom > $1.validFrom }
+        return priced ?? plain
     }
 
     /// The price of one unit for `payer` on `date`. `siblingRank` is 1 for the first child of the payer in the
     /// service that month, 2 for the second, and so on.
     public static func quote(tariff: Tariff, payer: Payer?, date: LocalDate, siblingRank: Int, exemptionPercent: Int) -> Quote {
-        var parts: [String] = []
+        // One text, written in place: billing quotes every charge, and a list of parts joined was three more allocations.
+        var explanation = ""
         var base: Money
         if let payer, !payer.resident {
             // Non-residents never get an ISEE band: their own price, or else the full price (the top of the tariff).
             if let price = tariff.nonResidentPrice {
                 base = price
-                parts.append("non residente")
+                explanation = "non residente"
             } else {
                 base = fullPrice(tariff)
-                parts.append("non residente: tariffa piena")
+                explanation = "non residente: tariffa piena"
             }
         } else if let isee = payer?.isee, isee.isInForce(on: date) {
             let band = tariff.bands.first { $0.upTo.map { isee.value <= $0 } ?? true }
             base = band?.price ?? tariff.priceWithoutIsee
             if let limit = band?.upTo {
-                parts.append("ISEE \(isee.value.italian), fascia fino a \(limit.italian)")
+                explanation = "ISEE \(isee.value.italian), fascia fino a \(limit.italian)"
             } else {
-                parts.append("ISEE \(isee.value.italian), fascia massima")
+                explanation = "ISEE \(isee.value.italian), fascia massima"
             }
         } else {
             base = tariff.priceWithoutIsee
             if let isee = payer?.isee, date > isee.expiresOn {
-                parts.append("ISEE scaduto il \(isee.expiresOn.italian): tariffa piena")
+                explanation = "ISEE scaduto il \(isee.expiresOn.italian): tariffa piena"
             } else if let isee = payer?.isee {
-                parts.append("ISEE presentato il \(isee.filedOn.italian), valido dal mese \(isee.filedOn.day <= 15 ? "stesso" : "successivo"): tariffa piena")
+                explanation = "ISEE presentato il \(isee.filedOn.italian), valido dal mese \(isee.filedOn.day <= 15 ? "stesso" : "successivo"): tariffa piena"
             } else {
-                parts.append("senza ISEE: tariffa piena")
+                explanation = "senza ISEE: tariffa piena"
             }
         }
         let (amount, reductions) = reduced(base, tariff: tariff, siblingRank: siblingRank, exemptionPercent: exemptionPercent)
-        return Quote(tariffId: tariff.id, base: base, amount: amount, explanation: (parts + reductions).joined(separator: ", "))
+        for reduction in reductions { explanation += ", " + reduction }
+        return Quote(tariffId: tariff.id, base: base, amount: amount, explanation: explanation)
     }
 
     /// The price of one day attended (quota giornaliera) of a monthly tariff that has one: the same for every ISEE,

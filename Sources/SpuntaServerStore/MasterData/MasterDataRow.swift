@@ -53,6 +53,19 @@ extension MasterDataRow {
     }
 }
 
+extension Row {
+    /// A column that may be NULL, read as `row[index] as T?` reads it — the same value, the same error — without
+    /// going through `Optional`'s generic conversion, which looks the optional type up at run time at every read: a
+    /// group of a city's families reads a dozen such columns for each payer, child and enrollment.
+    func nullable<T: DatabaseValueConvertible>(_ index: Int) throws -> T? {
+        if values.indices.contains(index) {
+            if case .null = values[index] { return nil }
+            if let value = T.fromDatabaseValue(values[index]) { return value }
+        }
+        return try self[index] as T?
+    }
+}
+
 // MARK: The records
 
 extension SchoolYear: MasterDataRow {
@@ -203,14 +216,14 @@ extension Payer: MasterDataRow {
 
     public init(row: Row) throws {
         var isee: Isee?
-        if let value: Int64 = try row[9], let filed: String = try row[10], let expires: String = try row[11] {
+        if let value: Int64 = try row.nullable(9), let filed: String = try row.nullable(10), let expires: String = try row.nullable(11) {
             isee = Isee(value: Money(cents: value), filedOn: try MasterDataStore.date(filed), expiresOn: try MasterDataStore.date(expires))
         }
         self.init(
-            id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], email: try row[4],
-            mobile: try row[5], pec: try row[6], address: try row[7], resident: try row[8], isee: isee,
-            notifyByEmail: try row[12], notifyBySMS: try row[13], lowBalanceThreshold: (try row[14] as Int64?).map(Money.init(cents:)),
-            phone: try row[15]
+            id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], email: try row.nullable(4),
+            mobile: try row.nullable(5), pec: try row.nullable(6), address: try row.nullable(7), resident: try row[8], isee: isee,
+            notifyByEmail: try row[12], notifyBySMS: try row[13], lowBalanceThreshold: (try row.nullable(14) as Int64?).map(Money.init(cents:)),
+            phone: try row.nullable(15)
         )
     }
 
@@ -229,8 +242,8 @@ extension Beneficiary: MasterDataRow {
     public init(row: Row) throws {
         self.init(
             id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], birthDate: try MasterDataStore.date(row[4]),
-            classId: try row[5], payers: [], classFrom: try (row[6] as String?).map(MasterDataStore.date),
-            classTo: try (row[7] as String?).map(MasterDataStore.date), grade: try row[8]
+            classId: try row.nullable(5), payers: [], classFrom: try (row.nullable(6) as String?).map(MasterDataStore.date),
+            classTo: try (row.nullable(7) as String?).map(MasterDataStore.date), grade: try row.nullable(8)
         )
     }
 
@@ -248,10 +261,11 @@ extension Enrollment: MasterDataRow {
 
     public init(row: Row) throws {
         self.init(
-            id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row[3], dietId: try row[4],
-            routeId: try row[5], outboundStopId: try row[6], returnStopId: try row[7], tariffId: try row[8],
-            startDate: try MasterDataStore.date(row[9]), endDate: try (row[10] as String?).map(MasterDataStore.date), exemptionPercent: try row[11],
-            schoolId: try row[12], optionId: try row[13], optionChanges: try MasterDataStore.optionChanges(row[14])
+            id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row.nullable(3), dietId: try row.nullable(4),
+            routeId: try row.nullable(5), outboundStopId: try row.nullable(6), returnStopId: try row.nullable(7), tariffId: try row.nullable(8),
+            startDate: try MasterDataStore.date(row[9]), endDate: try (row.nullable(10) as String?).map(MasterDataStore.date),
+            exemptionPercent: try row[11], schoolId: try row.nullable(12), optionId: try row.nullable(13),
+            optionChanges: try MasterDataStore.optionChanges(row[14])
         )
     }
 

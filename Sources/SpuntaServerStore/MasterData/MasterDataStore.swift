@@ -152,7 +152,7 @@ public enum MasterDataStore {
     private static func withPayers(_ db: Database, _ children: [Beneficiary], links rows: [Row]) throws -> [Beneficiary] {
         var links: [String: [Beneficiary.PayerLink]] = [:]
         for row in rows {
-            links[try row[0] as String, default: []].append(Beneficiary.PayerLink(payerId: try row[1], primary: try row[2], share: try row[3]))
+            links[try row[0] as String, default: []].append(Beneficiary.PayerLink(payerId: try row[1], primary: try row[2], share: try row.nullable(3)))
         }
         return children.map { beneficiary in
             var beneficiary = beneficiary
