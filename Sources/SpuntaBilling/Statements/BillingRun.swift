@@ -163,7 +163,9 @@ public enum BillingRun {
         let run = try periods(db, "SELECT DISTINCT subject FROM audit_log WHERE action = 'billing_run' AND subject < ?", before: period)
         let statements = try StatementPlan(db, period: period, recomputed: Set(issued.map(\.description)))
         let work = Computation(period: period, shared: shared, issued: issued, earlier: issued.union(run).sorted(),
-                               groups: try families(db, also: statements.payers, perGroup: familiesPerGroup), now: now)
+                               groups: try families(db, also: statements.payers, perGroup: familiesPerGroup), statements: statements,
+                               now: now)
+        let writer = try StatementWriter(db, period: period, now: now)
 
         // Prepaid: a prepaid fact of doubtful day (a device's wrong clock) waits, like the statements it would be billed in.
         let doubtful = try BillingHolds.doubtfulOps(db)
@@ -179,12 +181,11 @@ public enum BillingRun {
         var months: [ChargeCalculator.Month] = []
         func write(_ computed: Computed) throws {
             switch computed {
-            case .postpaid(let group, let charges, let late, let splits):
+            case .postpaid(let charges, let drafts, let splits):
                 // Postpaid: each family's draft, with the conguaglio of the earlier months issued.
-                report.charges += charges.count
+                report.charges += charges
                 report.splits += splits
-                try buildStatements(db, period: period, payers: work.groups[group].payers, charges: charges, late: late, plan: statements,
-                                    report: &report, now: now)
+                try writer.write(drafts, report: &report)
             case .prepaidMonth(let month):
                 let last = lastRun[month.description] ?? (month == period ? nil : month.lastDay.adding(days: 1))
                 batch = PrepaidLedger.Batch(period: month, lastRun: last)
@@ -233,8 +234,9 @@ public enum BillingRun {
 
     /// What computing a group of families gives the writer, in the order it writes them.
     enum Computed: Sendable {
-        /// A group's postpaid charges of the month, those of the earlier months issued (`late`), and the splits.
-        case postpaid(group: Int, charges: [Charge], late: [Charge], splits: [Report.Split])
+        /// How many postpaid charges a group has in the month, its payers' drafts (with the conguaglio of the earlier
+        /// months issued), and the splits.
+        case postpaid(charges: Int, drafts: StatementDrafts, splits: [Report.Split])
         /// The prepaid charges of the months start: this month's, in month order.
         case prepaidMonth(BillingPeriod)
         case prepaid(group: Int, charges: [Charge], splits: [Report.Split])
@@ -251,6 +253,8 @@ public enum BillingRun {
         let issued: Set<BillingPeriod>
         let earlier: [BillingPeriod]
         let groups: [Group]
+        /// What the month's drafts are decided with.
+        let statements: StatementPlan
         let now: Date
 
         /// Each month is computed once per service, a group of families at a time: this month first, then the earlier
@@ -270,7 +274,7 @@ public enum BillingRun {
                 let data = try MasterDataStore.load(db, shared: shared, payers: group.payers, beneficiaries: children ?? group.children)
                 return ChargeCalculator(db, data: data, payers: Set(group.payers))
             }
-            for (index, group) in groups.enumerated() {
+            for group in groups {
                 let calculator = try calculator(group)
                 let charges = try calculator.charges(in: &months[0], services: postpaid)
                 var late: [Charge] = []
@@ -278,7 +282,11 @@ public enum BillingRun {
                     let month = try calculator.charges(in: &months[index + 1], services: postpaid)
                     if issued.contains(earlier[index]) { late += month }
                 }
-                try emit(.postpaid(group: index, charges: charges, late: late, splits: BillingRun.splits(charges, children: calculator.data.beneficiaries)))
+                let splits = BillingRun.splits(charges, children: calculator.data.beneficiaries)
+                // Last, the group's drafts: what its payers' statements hold is read in this snapshot too (only this
+                // group writes them), and the lines are made ready to store.
+                let drafts = try StatementDrafts(db, period: period, payers: group.payers, charges: charges, late: late, plan: statements)
+                try emit(.postpaid(charges: charges.count, drafts: drafts, splits: splits))
             }
             // Prepaid: the earlier months' changes first, then this month. Only the children with something prepaid are
             // charged again — an enrollment in a prepaid service, or a ride not enrolled of one — instead of reading every
@@ -418,295 +426,5 @@ public enum BillingRun {
 
     private static func periods(_ db: Database, _ sql: String, before period: BillingPeriod) throws -> Set<BillingPeriod> {
         Set(try db.fetchAll(sql, [period.description]).compactMap { BillingPeriod(try $0[0] as String) })
-    }
-
-    // MARK: Postpaid statements
-
-    /// What a payer's other statements billed for one fact (charge key), together.
-    struct Billed {
-        var total: Int64
-        /// The part billed by issued (frozen) statements.
-        var issued: Int64
-        var period: String
-        var beneficiary: String?
-        var service: String?
-        var date: String?
-        var description: String
-        /// The periods of the statements that billed it, in Italian.
-        var statements: String
-    }
-
-    /// What the statements of a group of payers hold before the group is billed, read in a few queries for the whole
-    /// group instead of a few per payer: each payer's statement of the month, what the payer's other statements billed
-    /// for each fact, the credits left by issued statements, and the operator's adjustments of the drafts. The
-    /// `statement` reads here take only the columns the run decides on (key, status, period, total) rather than a
-    /// `StatementHeader`: they run for every payer of the city, and a whole header would copy its notice strings too.
-    struct GroupStatements {
-        /// Each payer's statement of the month (one at most: `UNIQUE (payer_id, period)`).
-        var existing: [String: (id: Int64, issued: Bool)] = [:]
-        /// By payer: what its statements other than the month's billed for each fact (charge key).
-        var billed: [String: [String: Billed]] = [:]
-        /// By payer: issued statements of earlier months with a negative total, in period order.
-        var credits: [String: [(id: Int64, period: String, total: Int64)]] = [:]
-        /// By statement of the month: the operator's adjustments, in position order.
-        var adjustments: [Int64: [Line]] = [:]
-
-        init(_ db: Database, period: BillingPeriod, payers: [String]) throws {
-            let list = sqlInList(payers)
-            let month: StatementArguments = [period.description]
-            for row in try db.makeStatement("SELECT payer_id, id, status FROM statement WHERE payer_id IN \(list.sql) AND period = ?")
-                .fetchAll(list.arguments + month) {
-                existing[try row[0]] = (try row[1], (try row[2] as String) == "issued")
-            }
-            // The payer's statement of this month is the one left out (`UNIQUE (payer_id, period)`).
-            for row in try db.makeStatement("""
-                SELECT s.payer_id, l.charge_key, SUM(l.amount_cents), SUM(CASE WHEN s.status = 'issued' THEN l.amount_cents ELSE 0 END),
-                       MIN(l.charge_period), MIN(l.beneficiary_id), MIN(l.service_id), MIN(l.charge_date), MIN(l.description),
-                       GROUP_CONCAT(DISTINCT s.period)
-                FROM statement_line l JOIN statement s ON s.id = l.statement_id
-                WHERE s.payer_id IN \(list.sql) AND l.charge_key IS NOT NULL AND l.kind IN ('charge', 'cap', 'conguaglio') AND s.period <> ?
-                GROUP BY s.payer_id, l.charge_key
-                """).fetchAll(list.arguments + month) {
-                let chargePeriod: String? = try row[4]
-                let periods = ((try row[9] as String?) ?? "").split(separator: ",").sorted().map { BillingPeriod($0)?.italian ?? String($0) }
-                billed[try row[0], default: [:]][try row[1]] = Billed(
-                    total: try row[2], issued: try row[3], period: chargePeriod ?? "", beneficiary: try row[5], service: try row[6],
-                    date: try row[7], description: try row[8], statements: periods.joined(separator: ", "))
-            }
-            for row in try db.makeStatement("""
-                SELECT payer_id, id, period, total_cents FROM statement
-                WHERE payer_id IN \(list.sql) AND status = 'issued' AND total_cents < 0 AND period < ? ORDER BY payer_id, period
-                """).fetchAll(list.arguments + month) {
-                credits[try row[0], default: []].append((try row[1], try row[2], try row[3]))
-            }
-            let drafts = existing.values.filter { !$0.issued }.map(\.id)
-            guard !drafts.isEmpty else { return }
-            let ids = drafts.map { "\($0)" }.joined(separator: ", ")
-            for row in try db.makeStatement("""
-                SELECT statement_id, \(Line.columns) FROM statement_line WHERE statement_id IN (\(ids)) AND kind = 'adjustment'
-                ORDER BY statement_id, position
-                """).fetchAll() {
-                adjustments[try row[0], default: []].append(try Line(row: row, from: 1))
-            }
-        }
-    }
-
-    /// What building the month's drafts reads once: the payers who have a statement to look at even without a
-    /// charge, the months whose facts are recomputed, and the day each earlier month was first issued. Sets of payer
-    /// ids and an aggregate, read for the whole month: not `StatementHeader`s.
-    struct StatementPlan {
-        /// Payers with a statement of the month, a credit left by an issued statement, or a statement that may have
-        /// billed a fact of this month or of a month recomputed that is gone since (it may need crediting back): a
-        /// fact is billed in its own month's statement or a later one.
-        var payers: Set<String> = []
-        let considered: Set<String>
-        /// The day each earlier month was first issued, in Rome: a fact dated after it happened after an early issue.
-        var issuedOn: [String: LocalDate] = [:]
-
-        init(_ db: Database, period: BillingPeriod, recomputed: Set<String>) throws {
-            for row in try db.fetchAll("SELECT payer_id FROM statement WHERE period = ?", [period.description]) {
-                payers.insert(try row[0])
-            }
-            for row in try db.fetchAll("SELECT payer_id FROM statement WHERE status = 'issued' AND total_cents < 0 AND period < ?", [period.description]) {
-                payers.insert(try row[0])
-            }
-            considered = recomputed.union([period.description])
-            for row in try db.fetchAll("SELECT DISTINCT payer_id FROM statement WHERE period >= ?", [considered.min() ?? period.description]) {
-                payers.insert(try row[0])
-            }
-            for row in try db.fetchAll("SELECT period, MIN(issued_at) FROM statement WHERE status = 'issued' AND period < ? GROUP BY period",
-                                       [period.description]) {
-                if let day = (try row[1] as String?).flatMap(UTCTime.date).map(BusinessCalendar.date(of:)) { issuedOn[try row[0]] = day }
-            }
-        }
-    }
-
-    /// Builds the draft of each payer of `payers` (a group, in id order) for `period`. Every line is a fact's price net
-    /// of what the payer's other statements — issued or draft, of any month — already billed for the same fact (its
-    /// key), so a fact is billed exactly once whichever month is run first: a late fact billed as conguaglio in
-    /// November is not billed again when October's draft is created or rebuilt afterwards, and the other way round.
-    private static func buildStatements(
-        _ db: Database, period: BillingPeriod, payers group: [String], charges: [Charge], late: [Charge], plan: StatementPlan,
-        report: inout Report, now: Date
-    ) throws {
-        let byPayer = Dictionary(grouping: charges, by: \.payerId)
-        let lateByPayer = Dictionary(grouping: late, by: \.payerId)
-        let considered = plan.considered
-        let issuedOn = plan.issuedOn
-        let stored = try GroupStatements(db, period: period, payers: group)
-        for payer in group where byPayer[payer] != nil || lateByPayer[payer] != nil || plan.payers.contains(payer) {
-            let existing = stored.existing[payer]
-            if let existing, existing.issued {
-                report.frozenSkipped += 1
-                continue
-            }
-            let statementID = existing?.id
-            let elsewhere = stored.billed[payer] ?? [:]
-            var lines = current(byPayer[payer] ?? [], billed: elsewhere)
-            lines += conguagli(late: lateByPayer[payer] ?? [], current: byPayer[payer] ?? [], billed: elsewhere, considered: considered,
-                               issuedOn: issuedOn)
-            lines += try carries(db, stored.credits[payer] ?? [], excluding: statementID)
-            report.conguaglioLines += lines.filter { $0.kind == "conguaglio" || $0.kind == "carry" }.count
-            let adjustments = statementID.flatMap { stored.adjustments[$0] } ?? []
-            guard !lines.isEmpty || !adjustments.isEmpty else {
-                if let statementID {
-                    try db.run("DELETE FROM statement_line WHERE statement_id = ?", [statementID])
-                    try db.run("DELETE FROM statement WHERE id = ?", [statementID])
-                }
-                continue
-            }
-            let all = lines + adjustments
-            let total = all.reduce(Int64(0)) { $0 + $1.amount }
-            let id: Int64
-            if let statementID {
-                id = statementID
-                try db.run("DELETE FROM statement_line WHERE statement_id = ?", [id])
-                try StatementHeader.setDraftTotal(db, id: id, totalCents: total)
-            } else {
-                id = try StatementHeader(payerId: payer, period: period.description, status: "draft", totalCents: total,
-                                         createdAt: UTCTime.string(now, fractional: true)).insert(db)
-            }
-            for (position, line) in all.enumerated() {
-                try line.insert(db, statement: id, position: position + 1)
-            }
-            report.statements += 1
-            report.statementsTotalCents += total
-        }
-    }
-
-    /// The lines of this month's own facts, net of what other statements already billed for them.
-    private static func current(_ charges: [Charge], billed: [String: Billed]) -> [Line] {
-        charges.compactMap { charge in
-            let before = billed[charge.key]?.total ?? 0
-            if before == 0 { return Line(charge: charge) }
-            guard charge.amount.cents != before else { return nil }
-            let why = "già addebitati \(Money(cents: before).italian) nel rendiconto di \(billed[charge.key]?.statements ?? "")"
-            return Line(difference: charge, billed: before, description: "\(charge.description) — \(why): differenza", reason: why)
-        }
-    }
-
-    /// Lines that bring what was billed for earlier months in line with their facts as they are now, and credit
-    /// back a fact of this month or a recomputed one that is gone although an issued statement billed it.
-    private static func conguagli(
-        late: [Charge], current: [Charge], billed: [String: Billed], considered: Set<String>, issuedOn: [String: LocalDate]
-    ) -> [Line] {
-        var lines: [Line] = []
-        for charge in late.sorted() {
-            let before = billed[charge.key]?.total ?? 0
-            guard charge.amount.cents != before else { continue }
-            var why = before == 0 ? "registrato dopo l'emissione di \(charge.period.italian)" : "importo ricalcolato dopo l'emissione"
-            if before == 0, let date = charge.date, let issued = issuedOn[charge.period.description], date > issued {
-                // The month was issued before it ended (--before-month-end): this day came after the notices.
-                why = "giorno successivo all'emissione di \(charge.period.italian), avvenuta il \(issued.italian) prima della fine del mese"
-            }
-            lines.append(Line(difference: charge, billed: before,
-                              description: "Conguaglio \(charge.period.italian): \(charge.description) — \(why)", reason: why))
-        }
-        // Billed facts that no longer exist (voided ops). Only what an issued statement billed needs crediting: a
-        // draft drops the line itself when it is rebuilt. The credit nets everything billed so far, drafts included,
-        // so that two statements never credit the same fact twice.
-        let now = Set(late.map(\.key)).union(current.map(\.key))
-        for (key, entry) in billed.sorted(by: { $0.key < $1.key })
-        where !now.contains(key) && entry.total != 0 && entry.issued != 0 && considered.contains(entry.period) {
-            let period = BillingPeriod(entry.period)?.italian ?? entry.period
-            lines.append(Line(
-                kind: "conguaglio", key: key, period: entry.period, beneficiary: entry.beneficiary, service: entry.service, date: entry.date,
-                description: "Conguaglio \(period): storno di «\(entry.description)» — annullato dopo l'emissione", quantity: 1,
-                unitPrice: -entry.total, amount: -entry.total, sources: [], reason: "annullato dopo l'emissione"
-            ))
-        }
-        return lines
-    }
-
-    /// A credit left by an earlier issued statement (negative total) moves to this one, unless another statement of
-    /// the payer already took it.
-    private static func carries(
-        _ db: Database, _ credits: [(id: Int64, period: String, total: Int64)], excluding statement: Int64?
-    ) throws -> [Line] {
-        var lines: [Line] = []
-        for credit in credits {
-            let key = "carry|\(credit.id)"
-            let already: Int? = try db.scalar("""
-                SELECT 1 FROM statement_line l WHERE l.charge_key = ? AND l.statement_id IS NOT ?
-                """, [key, statement])
-            guard already == nil else { continue }
-            let from = BillingPeriod(credit.period)?.italian ?? credit.period
-            lines.append(Line(kind: "carry", key: key, period: credit.period, beneficiary: nil, service: nil, date: nil,
-                              description: "Credito dal rendiconto di \(from)", quantity: 1, unitPrice: credit.total, amount: credit.total,
-                              sources: [], reason: nil))
-        }
-        return lines
-    }
-
-    /// A statement line before it is stored.
-    struct Line {
-        let kind: String
-        let key: String?
-        let period: String?
-        let beneficiary: String?
-        let service: String?
-        let date: String?
-        let description: String
-        let quantity: Int
-        let unitPrice: Int64
-        let amount: Int64
-        let sources: [String]
-        let reason: String?
-
-        init(kind: String, key: String?, period: String?, beneficiary: String?, service: String?, date: String?, description: String,
-             quantity: Int, unitPrice: Int64, amount: Int64, sources: [String], reason: String?) {
-            self.kind = kind
-            self.key = key
-            self.period = period
-            self.beneficiary = beneficiary
-            self.service = service
-            self.date = date
-            self.description = description
-            self.quantity = quantity
-            self.unitPrice = unitPrice
-            self.amount = amount
-            self.sources = sources
-            self.reason = reason
-        }
-
-        init(charge: Charge) {
-            self.init(kind: charge.kind.rawValue, key: charge.key, period: charge.period.description, beneficiary: charge.beneficiaryId,
-                      service: charge.serviceId, date: charge.date?.description, description: charge.description,
-                      quantity: charge.quantity, unitPrice: charge.unitPrice.cents, amount: charge.amount.cents,
-                      sources: charge.sourceOps, reason: nil)
-        }
-
-        /// A conguaglio line: what `charge` costs now minus what was already billed for it.
-        init(difference charge: Charge, billed: Int64, description: String, reason: String) {
-            self.init(kind: "conguaglio", key: charge.key, period: charge.period.description, beneficiary: charge.beneficiaryId,
-                      service: charge.serviceId, date: charge.date?.description, description: description, quantity: 1,
-                      unitPrice: charge.amount.cents - billed, amount: charge.amount.cents - billed, sources: charge.sourceOps,
-                      reason: reason)
-        }
-
-        /// The `statement_line` columns a line is read from and written to, in the order `init(row:from:)` reads them
-        /// and `insert` writes them (after the statement and the position).
-        static let columns = """
-            kind, charge_key, charge_period, beneficiary_id, service_id, charge_date, description, quantity, unit_price_cents, \
-            amount_cents, source_ops, reason
-            """
-
-        /// Reads `columns` starting at column `first` of `row`.
-        init(row: Row, from first: Int = 0) throws {
-            let json: String = try row[first + 10]
-            let sources = ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String]) ?? []
-            self.init(kind: try row[first], key: try row[first + 1], period: try row[first + 2], beneficiary: try row[first + 3],
-                      service: try row[first + 4], date: try row[first + 5], description: try row[first + 6], quantity: try row[first + 7],
-                      unitPrice: try row[first + 8], amount: try row[first + 9], sources: sources, reason: try row[first + 11])
-        }
-
-        /// Built once: the statement cache finds a statement by its text, hashed at every call.
-        static let insertSQL = "INSERT INTO statement_line (statement_id, position, \(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-        func insert(_ db: Database, statement: Int64, position: Int) throws {
-            try db.run(Self.insertSQL,
-                       [statement, position, kind, key, period, beneficiary, service, date, description, quantity, unitPrice, amount,
-                        JSONStringList.encode(sources), reason])
-        }
     }
 }

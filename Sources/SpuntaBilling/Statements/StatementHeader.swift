@@ -52,10 +52,9 @@ extension StatementHeader {
         return try fetchAll(db, where: "\(column) = ? AND status = 'issued'", [code]).first
     }
 
-    /// A draft's new total, when the billing run has rebuilt its lines.
-    static func setDraftTotal(_ db: Database, id: Int64, totalCents: Int64) throws {
-        try db.run("UPDATE statement SET total_cents = ? WHERE id = ?", [totalCents, id])
-    }
+    /// A draft's new total, when the billing run has rebuilt its lines: the total, then the id (the run prepares it
+    /// once, as `StatementWriter`).
+    static let setDraftTotalSQL = "UPDATE statement SET total_cents = ? WHERE id = ?"
 
     /// Adds an operator's adjustment to a draft's total (its line is written beside it).
     static func addToTotal(_ db: Database, id: Int64, cents: Int64) throws {

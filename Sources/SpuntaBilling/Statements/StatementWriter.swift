@@ -1,0 +1,149 @@
+import Foundation
+import SpuntaDomain
+import SpuntaServerStore
+import SpuntaStore
+
+extension BillingRun {
+    /// Stores the drafts of a run (`StatementDrafts`), a group after another, on the writer's connection — the one
+    /// part of the postpaid billing that must run there. Its statements are prepared once for the run instead of
+    /// being found again by their text at every row, and the headers of new statements and the lines go in
+    /// statements of many rows, where each row used to cost a statement of its own (binding, running, ending it with
+    /// its triggers' and foreign keys' checks).
+    ///
+    /// The rows are the ones storing each payer's draft in turn would write, with the same ids: the ids of new
+    /// statements come from `AUTOINCREMENT`, which nothing but inserting a statement moves, so a group's new headers
+    /// are inserted first, in payer order; a line's rowid is one more than the largest in the table, which deleting
+    /// the lines of a draft rebuilt may lower, so the lines waiting to be inserted are flushed before every delete.
+    final class StatementWriter {
+        private let db: Database
+        private let period: String
+        /// Every draft of the run is created at the run's time.
+        private let createdAt: String
+        private let deleteLines: Statement
+        private let deleteStatement: Statement
+        private let setTotal: Statement
+        /// `INSERT` statements by the number of rows they insert (powers of two up to `rowsPerInsert`).
+        private var headerInserts: [Int: Statement] = [:]
+        private var lineInserts: [Int: Statement] = [:]
+        /// Lines waiting to be inserted: `Line.storedValues` values each.
+        private var pending: StatementArguments = []
+        private var pendingRows = 0
+
+        /// Rows an insert takes at most: 64 lines are 896 values, far under SQLite's limit of 32,766.
+        static let rowsPerInsert = 64
+
+        init(_ db: Database, period: BillingPeriod, now: Date) throws {
+            self.db = db
+            self.period = period.description
+            createdAt = UTCTime.string(now, fractional: true)
+            deleteLines = try db.makeStatement("DELETE FROM statement_line WHERE statement_id = ?")
+            deleteStatement = try db.makeStatement("DELETE FROM statement WHERE id = ?")
+            setTotal = try db.makeStatement(StatementHeader.setDraftTotalSQL)
+        }
+
+        /// Writes the drafts of one group and counts them in `report`.
+        func write(_ group: StatementDrafts, report: inout Report) throws {
+            report.conguaglioLines += group.conguaglioLines
+            // The new statements' ids, in payer order.
+            var headers: [StatementHeader] = []
+            for draft in group.drafts {
+                if case .write(nil, _, let total, _) = draft.action {
+                    headers.append(StatementHeader(payerId: draft.payer, period: period, status: "draft", totalCents: total,
+                                                   createdAt: createdAt))
+                }
+            }
+            var created = try insert(headers)[...]
+            for draft in group.drafts {
+                switch draft.action {
+                case .frozen:
+                    report.frozenSkipped += 1
+                case .remove(let id):
+                    try flushLines()
+                    try deleteLines.execute([id])
+                    try deleteStatement.execute([id])
+                case .write(let existing, let storedTotal, let total, let lines):
+                    let id: Int64
+                    if let existing {
+                        id = existing
+                        try flushLines()
+                        try deleteLines.execute([id])
+                        // The same total would leave the row as it is.
+                        if storedTotal != total { try setTotal.execute([total, id]) }
+                    } else {
+                        guard let next = created.popFirst() else { preconditionFailure("one new header inserted per draft created") }
+                        id = next
+                    }
+                    for (position, line) in lines.enumerated() {
+                        line.append(to: &pending, statement: id, position: position + 1)
+                        pendingRows += 1
+                        if pendingRows == Self.rowsPerInsert { try flushLines() }
+                    }
+                    report.statements += 1
+                    report.statementsTotalCents += total
+                }
+            }
+            try flushLines()
+        }
+
+        /// Inserts `headers` in order and returns their ids: consecutive in each insert, as `AUTOINCREMENT` gives
+        /// them to the rows of one statement.
+        private func insert(_ headers: [StatementHeader]) throws -> [Int64] {
+            var ids: [Int64] = []
+            ids.reserveCapacity(headers.count)
+            var start = 0
+            while start < headers.count {
+                let rows = Self.chunk(headers.count - start)
+                var arguments: StatementArguments = []
+                arguments.reserveCapacity(rows * (StatementHeader.columnCount - 1))
+                for header in headers[start..<(start + rows)] { arguments += header.values }
+                try statement(rows: rows, in: &headerInserts, sql: Self.headerInsertSQL).execute(arguments)
+                let last = db.lastInsertedRowID
+                ids += ((last - Int64(rows) + 1)...last)
+                start += rows
+            }
+            return ids
+        }
+
+        /// Inserts the lines waiting, in order.
+        private func flushLines() throws {
+            var start = 0
+            while pendingRows > 0 {
+                let rows = Self.chunk(pendingRows)
+                let end = start + rows * Line.storedValues
+                try statement(rows: rows, in: &lineInserts, sql: Self.lineInsertSQL).execute(Array(pending[start..<end]))
+                start = end
+                pendingRows -= rows
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        /// The largest power of two not over `count` nor `rowsPerInsert`: a few shapes of insert serve every count.
+        private static func chunk(_ count: Int) -> Int {
+            var rows = 1
+            while rows * 2 <= min(count, rowsPerInsert) { rows *= 2 }
+            return rows
+        }
+
+        private func statement(rows: Int, in cache: inout [Int: Statement], sql: (Int) -> String) throws -> Statement {
+            if let statement = cache[rows] { return statement }
+            let statement = try db.makeStatement(sql(rows))
+            cache[rows] = statement
+            return statement
+        }
+
+        private static func headerInsertSQL(rows: Int) -> String {
+            let columns = StatementHeader.sql.columnNames.dropFirst()
+            return insertSQL(table: StatementHeader.table, columns: columns.joined(separator: ", "), values: columns.count, rows: rows)
+        }
+
+        private static func lineInsertSQL(rows: Int) -> String {
+            insertSQL(table: "statement_line", columns: "statement_id, position, \(Line.columns)", values: Line.storedValues, rows: rows)
+        }
+
+        /// `INSERT INTO table (columns) VALUES (?, …), (?, …)…`: `rows` rows of `values` values.
+        private static func insertSQL(table: String, columns: String, values: Int, rows: Int) -> String {
+            let row = "(" + Array(repeating: "?", count: values).joined(separator: ", ") + ")"
+            return "INSERT INTO \(table) (\(columns)) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+        }
+    }
+}
