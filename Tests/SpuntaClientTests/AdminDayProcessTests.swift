@@ -163,7 +163,7 @@ struct AdminDayProcessTests {
                 #expect(Chromium.pngSize(png)?.width == width)
                 let text = try page.string("document.body.innerText")
                 #expect(text.contains("URGENTE: \(name ?? left.child) risulta ancora a bordo (linea L2)"), "\(text.prefix(800))")
-                #expect(text.contains("la corsa è stata chiusa da Scuolabus Sud"))
+                #expect(text.contains("la corsa è stata chiusa dal dispositivo «Scuolabus Sud»"))
                 #expect(text.contains("Dispositivo silenzioso: Scuolabus Nord"))
                 #expect(text.contains("Mensa Rodari 1") && text.contains("da controllare"))
                 #expect(text.contains("Corse aperte\n0") && text.contains("Bambini a bordo\n1"), "the ride is closed, the child counted aboard")

@@ -118,6 +118,55 @@ struct InteractiveRideTests {
         #expect(onBoard.status == 3, "\(onBoard.output)")
     }
 
+    @Test("on the return run at the Montessori stop, a Rodari child's card: the warning stays on a 40×30 screen, whole, the missing only counted; the child left aboard reaches the office named by stop and device")
+    func wrongSchoolWarningStaysInView() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let bus = try d.device("bus", role: .bus, scope: "route:L1")
+        #expect(try d.admin(["alerts", "add-recipient", "--db", d.db, "--email", "ufficio@comune.example.it"]).status == 0)
+        let rodari = try #require(try Self.riders(d).first, "the sample has Rodari children on L1")
+        let session = try TmuxSession(columns: 40, rows: 30, command: [
+            Self.spunta, "ride", "--date", schoolDay, "--direction", "return", "--home", bus,
+        ])
+        let dump = { (screen: [String]) in InteractiveCanteenDoorTests.dump(screen) }
+        _ = try InteractiveCanteenDoorTests.expectScreen(session, "the first stop") { $0.contains { $0.hasPrefix(">>   Fermata 1 di ") } }
+        try Self.type(session, "@scuola primaria «maria")
+        // The stop's list of the whole school is drawn line by line: wait for its last line, the count aboard.
+        var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the Montessori stop") { lines in
+            let unwrapped = ScanTests.unwrapped(lines)
+            // The list is longer than the screen: its header scrolls away; the list itself names the school.
+            guard let list = unwrapped.lastIndex(where: { $0.hasPrefix("SU   Salgono qui: ") && $0.contains("Montessori") }) else { return false }
+            return unwrapped[list...].contains { $0.hasPrefix("#    A bordo: 0.") }
+        }
+        try Self.type(session, rodari.card)
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the warning and the count after it") { lines in
+            let unwrapped = ScanTests.unwrapped(lines)
+            guard let warning = unwrapped.lastIndex(where: { $0.hasPrefix("ATT. \(rodari.name) (") }) else { return false }
+            return unwrapped[warning...].contains { $0.hasPrefix("#    ") && $0.hasSuffix("A bordo: 1.") }
+        }
+        let lines = ScanTests.unwrapped(screen)
+        let warning = try #require(lines.lastIndex { $0.hasPrefix("ATT. \(rodari.name) (") }, dump(screen))
+        #expect(lines[warning].contains("Montessori") || lines[warning].contains("Rodari"), "the warning names the school: \(dump(screen))")
+        let after = lines[warning...].dropFirst()
+        #expect(!after.contains { $0.hasPrefix("#    Qui mancano:") }, "no list of the whole school under the warning: \(dump(screen))")
+        #expect(after.contains { $0.hasPrefix("#    Qui mancano ancora ") }, dump(screen))
+        #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
+
+        // Closed with the child aboard: the office's alert says where the child got on and which device recorded it.
+        try Self.type(session, "q")
+        _ = try InteractiveCanteenDoorTests.expectScreen(session, "the question") { $0.contains { $0.hasPrefix("??   Ancora a bordo:") } }
+        try Self.type(session, "s")
+        _ = try InteractiveCanteenDoorTests.expectScreen(session, "the ride closed, the program ends") { $0.contains { $0.hasPrefix("[exit ") } }
+        #expect(try d.spunta(bus, ["sync"]).status == 0)
+        let list = try d.admin(["alerts", "list", "--db", d.db])
+        #expect(list.status == 0, "\(list.errors)")
+        #expect(list.output.split(separator: "\n").contains("1 avviso."), "\(list.output)")
+        let body = list.output.replacingOccurrences(of: "\n", with: " ")
+        #expect(body.contains("alla fermata Scuola primaria «Maria Montessori», registrato dal dispositivo «bus»"), "\(list.output)")
+        #expect(body.contains("chiusa dal dispositivo «bus»"), "\(list.output)")
+        #expect(!body.contains("a scuola Scuola") && !body.contains("(bus)"), "\(list.output)")
+    }
+
     /// A child on L1's list with class, school and the school's name.
     struct Listed {
         let id: String

@@ -49,7 +49,7 @@ struct RideClosedUnknownChildTests {
         let unknown = try #require(alerts.first { $0.subject == "B9999" })
         #expect(unknown.title == "URGENTE: bambino non riconosciuto dal server: B9999 risulta ancora a bordo (linea L1)")
         #expect(unknown.body.contains("cercare comunque il bambino sullo scuolabus"), "\(unknown.body)")
-        #expect(alerts.allSatisfy { $0.body.contains("la corsa è stata chiusa da Scuolabus L1") }, "\(alerts.map(\.body))")
+        #expect(alerts.allSatisfy { $0.body.contains("la corsa è stata chiusa dal dispositivo «Scuolabus L1»") }, "\(alerts.map(\.body))")
 
         let queued = try fixture.admin { db in
             try db.fetchAll("SELECT subject FROM outbox_message WHERE kind = 'office_alert_child_left_aboard' ORDER BY subject")

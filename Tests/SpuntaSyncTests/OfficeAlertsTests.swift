@@ -51,7 +51,8 @@ struct OfficeAlertsTests {
         #expect(messages.map(\.channel) == ["email", "sms"])
         #expect(messages.map(\.to) == ["ufficio.scuola@comune.example.it", "3331234567"])
         #expect(messages[0].body.contains("salito alle 07:20"))
-        #expect(messages[0].body.contains("(Scuolabus 2)"))
+        #expect(messages[0].body.contains(", registrato dal dispositivo «Scuolabus 2»"), "\(messages[0].body)")
+        #expect(messages[0].body.contains("salito alle 07:20 alla fermata "), "the stop named as a stop: \(messages[0].body)")
         #expect(messages[1].body.count <= 160, "an SMS fits one message: \(messages[1].body)")
         for minutes in 1...5 {
             #expect(try Self.check(f, at: due.addingTimeInterval(Double(minutes) * 60)).filter { $0.kind == "child_left_aboard" }.isEmpty)
@@ -72,7 +73,7 @@ struct OfficeAlertsTests {
                 boardingOpId: boarding.id, boardingStopId: rider.stop, closedBy: (bus.deviceId, rome(7, 50))
             ), now: rome(7, 50))
         }
-        #expect(closed?.body.contains("la corsa è stata chiusa da Scuolabus 2 alle 07:50") == true)
+        #expect(closed?.body.contains("la corsa è stata chiusa dal dispositivo «Scuolabus 2» alle 07:50") == true)
         #expect(try Self.check(f, at: rome(11, 0)).filter { $0.kind == "child_left_aboard" }.isEmpty)
         #expect(try Self.outbox(f, kind: .childLeftAboard).count == 2)
     }

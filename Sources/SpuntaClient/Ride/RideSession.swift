@@ -114,11 +114,11 @@ public final class RideSession {
             } else {
                 let answers = scan.handle(line).compactMap(Self.reply)
                 replies += answers
-                let recorded = answers.contains { reply in
-                    if case .scan(let outcome) = reply { return outcome.recorded }
-                    return false
+                let recorded = answers.compactMap { reply -> ScanOutcome? in
+                    if case .scan(let outcome) = reply, outcome.recorded { return outcome }
+                    return nil
                 }
-                if recorded { replies.append(progress()) }
+                if !recorded.isEmpty { replies.append(progress(afterAlert: recorded.contains(where: \.isAlert))) }
             }
         }
         return replies
@@ -246,13 +246,25 @@ public final class RideSession {
     }
 
     /// Where the stop stands after a line: who expected here is still missing, and how many are aboard.
-    private func progress() -> Reply {
+    ///
+    /// After a line the attendant must act on (a child of another stop or school, recorded with a warning) the
+    /// missing are only counted: their names, a whole school's at its stop, would push the warning off a small
+    /// screen. The stop's number shows them again (`missing` keeps them all for `--json`).
+    private func progress(afterAlert: Bool) -> Reply {
         guard case .ride(let view) = view(.progress, "") else { return view(.progress, "") }
         var event = view
         let expected = event.boarding.count
-        event.message = expected == 0 ? "A bordo: \(event.aboard.count)."
-            : event.missing.isEmpty ? "Qui saliti tutti (\(expected)). A bordo: \(event.aboard.count)."
-            : "Qui mancano: " + event.missing.map(\.who).joined(separator: ", ") + ". A bordo: \(event.aboard.count)."
+        let aboard = "A bordo: \(event.aboard.count)."
+        if expected == 0 {
+            event.message = aboard
+        } else if event.missing.isEmpty {
+            event.message = "Qui saliti tutti (\(expected)). " + aboard
+        } else if afterAlert {
+            let list = event.stop.map { " («\($0.number)» li elenca)" } ?? ""
+            event.message = "Qui mancano ancora \(event.missing.count) di \(expected)\(list). " + aboard
+        } else {
+            event.message = "Qui mancano: " + event.missing.map(\.who).joined(separator: ", ") + ". " + aboard
+        }
         return .ride(event)
     }
 

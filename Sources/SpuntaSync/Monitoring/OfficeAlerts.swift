@@ -175,20 +175,22 @@ public enum OfficeAlerts {
         if let opID = aboard.boardingOpId, let op = try db.fetchOne("SELECT device_id, wall_time_ms FROM op WHERE id = ?", [opID]) {
             let deviceID: String = try op[0]
             let device: String = try db.scalar("SELECT name FROM device WHERE id = ?", [deviceID]) ?? deviceID
+            // Named as the office reads them: the stop as the ride screen names it (a school's stop by the school's
+            // own name, «Scuola primaria …»), the device as the device that recorded it.
             let stop = try aboard.boardingStopId.map { id -> String in
-                if id == Ride.school { return "scuola" }
+                if id == Ride.school { return "alla fermata della scuola" }
                 if let site = Ride.schoolSite(id) {
-                    return "scuola " + (try db.scalar("SELECT name FROM site WHERE id = ?", [site]) ?? site)
+                    return "alla fermata " + (try db.scalar("SELECT name FROM site WHERE id = ?", [site]) ?? "della scuola del plesso \(site)")
                 }
-                return try db.scalar("SELECT name FROM stop WHERE id = ?", [id]) ?? id
+                return "alla fermata " + (try db.scalar("SELECT name FROM stop WHERE id = ?", [id]) ?? id)
             }
             let at = Date(timeIntervalSince1970: Double(try op[1] as Int64) / 1000)
-            ride += "; salito alle \(ItalianTime.time(at))" + (stop.map { " a \($0)" } ?? "") + " (\(device))"
+            ride += "; salito alle \(ItalianTime.time(at))" + (stop.map { " \($0)" } ?? "") + ", registrato dal dispositivo «\(device)»"
         }
         let why: String
         if let closed = aboard.closedBy {
             let device: String = try db.scalar("SELECT name FROM device WHERE id = ?", [closed.deviceId]) ?? closed.deviceId
-            why = "la corsa è stata chiusa da \(device) alle \(ItalianTime.time(closed.at)) con il bambino ancora a bordo"
+            why = "la corsa è stata chiusa dal dispositivo «\(device)» alle \(ItalianTime.time(closed.at)) con il bambino ancora a bordo"
         } else {
             why = "nessuna discesa registrata \(RideChecks.graceMinutes) minuti dopo l'ultima fermata"
         }

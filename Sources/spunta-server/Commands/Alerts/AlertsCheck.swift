@@ -26,7 +26,7 @@ extension Alerts {
             if !raised.isEmpty, recipients == 0 {
                 context.printError("Nessun destinatario degli avvisi: aggiungerne con spunta-server alerts add-recipient.")
             }
-            if !quiet || !raised.isEmpty { context.print(raised.isEmpty ? "Nessun avviso nuovo." : "\(raised.count) avvisi nuovi.") }
+            if !quiet || !raised.isEmpty { context.print(raised.isEmpty ? "Nessun avviso nuovo." : Counted.italian(raised.count, "avviso nuovo", "avvisi nuovi") + ".") }
         }
     }
 }

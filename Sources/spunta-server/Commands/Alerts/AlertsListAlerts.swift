@@ -23,7 +23,7 @@ extension Alerts {
             let alerts = try queue.read { try OfficeAlerts.list($0, since: since) }
             if json { return try context.printJSON(alerts) }
             for alert in alerts { Alerts.print(alert, context) }
-            context.print(alerts.isEmpty ? "Nessun avviso." : "\(alerts.count) avvisi.")
+            context.print(alerts.isEmpty ? "Nessun avviso." : Counted.italian(alerts.count, "avviso", "avvisi") + ".")
         }
     }
 }

@@ -25,7 +25,7 @@ extension Alerts {
             for r in list {
                 context.print("\(r.channel.italian) \(r.address) (aggiunto il \(ItalianTime.dateTime(stored: r.addedAt)) da \(r.addedBy))")
             }
-            context.print(list.isEmpty ? "Nessun destinatario: gli avvisi restano solo nell'elenco e sulla pagina /admin." : "\(list.count) destinatari.")
+            context.print(list.isEmpty ? "Nessun destinatario: gli avvisi restano solo nell'elenco e sulla pagina /admin." : Counted.italian(list.count, "destinatario", "destinatari") + ".")
             context.print("Conflitti segnalati dopo \(hours) ore aperti.")
         }
     }
