@@ -52,6 +52,14 @@ struct BusyServerTests {
                     .flatMap { Int64($0.dropFirst("spunta-device-time:".count).trimmingCharacters(in: .whitespaces)) }
             }
         }
+
+        /// The `oldest_pending_age_s` of the `Spunta-Device-Backlog` of each push the relay saw.
+        func pushBacklogAges() -> [Int?] {
+            relay.busyWatched.map { head in
+                head.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix("spunta-device-backlog:") }
+                    .map { JSON.object(String($0.dropFirst("spunta-device-backlog:".count))) }?["oldest_pending_age_s"] as? Int
+            }
+        }
     }
 
     @Test("answered busy twice, the device waits as told and sends the batch again: every op arrives once, the outbox empties")
@@ -74,6 +82,12 @@ struct BusyServerTests {
         #expect(times.count == 3, "\(door.relay.busyWatched)")
         for (earlier, later) in zip(times, times.dropFirst()) {
             #expect(later - earlier >= 2_000, "\(times)")
+        }
+        // The backlog each attempt reports is read when it leaves: the oldest op has waited the seconds waited out.
+        let ages = door.pushBacklogAges().compactMap { $0 }
+        #expect(ages.count == 3, "\(door.relay.busyWatched)")
+        for ((earlier, later), (sentFirst, sentThen)) in zip(zip(ages, ages.dropFirst()), zip(times, times.dropFirst())) {
+            #expect(later - earlier >= Int((sentThen - sentFirst) / 1_000), "ages \(ages), times \(times)")
         }
         let after = try door.outbox()
         #expect(after.map { [$0[0], $0[2]] } == before.map { [$0[0], $0[2]] }, "the same ops, unchanged")

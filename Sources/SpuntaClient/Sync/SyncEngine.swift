@@ -192,16 +192,15 @@ public final class SyncEngine {
     func pushAll(_ report: inout Report) throws {
         while true {
             let sending = clock()
-            let (device, batch, lastSeq, backlog) = try queue.read { db -> (EnrolledDevice, [(id: String, json: String)], Int64?, DeviceBacklog) in
+            let (device, batch, lastSeq) = try queue.read { db -> (EnrolledDevice, [(id: String, json: String)], Int64?) in
                 let device = try EnrolledDevice.require(db)
                 let rows = try db.fetchAll("SELECT id, json FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT \(Self.pushBatch)")
-                return (device, try rows.map { (try $0[0] as String, try $0[1] as String) }, try Self.lastSeq(db),
-                        try LocalBacklog.read(db, now: sending))
+                return (device, try rows.map { (try $0[0] as String, try $0[1] as String) }, try Self.lastSeq(db))
             }
             guard !batch.isEmpty else { return }
             let body = Data(("{\"ops\":[" + batch.map(\.json).joined(separator: ",") + "]}").utf8)
             let response = try Self.send(try http(device), method: "POST", path: "/v1/push", token: device.token, body: body, timeout: 60,
-                                         clock: .init(time: sending, seq: lastSeq, later: clock), backlog: backlog)
+                                         clock: .init(time: sending, seq: lastSeq, later: clock), backlog: self.backlog)
             let answer = try WireCoding.decode(PushResponse.self, from: response.body)
             let now = UTCTime.string(clock(), fractional: false)
             let epochChanged = answer.epoch != device.epoch
@@ -248,15 +247,13 @@ public final class SyncEngine {
         var wait = wait
         while true {
             let sending = clock()
-            let (device, lastSeq, backlog) = try queue.read { db in
-                (try EnrolledDevice.require(db), try Self.lastSeq(db), try LocalBacklog.read(db, now: sending))
-            }
+            let (device, lastSeq) = try queue.read { db in (try EnrolledDevice.require(db), try Self.lastSeq(db)) }
             var path = "/v1/pull?limit=\(Self.pullLimit)&wait=\(wait)"
             if let cursor = device.cursor {
                 path += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)
             }
             let response = try Self.send(try http(device), method: "GET", path: path, token: device.token, body: Data(),
-                                         timeout: Double(wait) + 30, clock: .init(time: sending, seq: lastSeq, later: clock), backlog: backlog)
+                                         timeout: Double(wait) + 30, clock: .init(time: sending, seq: lastSeq, later: clock), backlog: self.backlog)
             let page = try WireCoding.decode(PullResponse.self, from: response.body)
             report.bytesReceived += response.body.count
             wait = 0
@@ -309,6 +306,13 @@ public final class SyncEngine {
         return TimeInterval(min(30, max(1, seconds)))
     }
 
+    /// What waits on the device at `now` (its clock at the attempt), read again for each attempt of a request: a
+    /// report kept from the first attempt would tell ages younger by every second waited out on a busy server.
+    /// Unreadable, the header is left out: a report is never a reason to stop a sync.
+    func backlog(_ now: Date) -> DeviceBacklog? {
+        try? queue.read { db in try LocalBacklog.read(db, now: now) }
+    }
+
     /// What a request says of the device's clock: its time when sent and its last op number.
     struct ClockHeaders {
         let time: Date
@@ -328,21 +332,22 @@ public final class SyncEngine {
     /// errors become `ClientError`s.
     static func send(
         _ client: HTTPClient, method: String, path: String, token: String?, body: Data, timeout: TimeInterval, clock: ClockHeaders,
-        backlog: DeviceBacklog? = nil
+        backlog: ((Date) -> DeviceBacklog?)? = nil
     ) throws -> HTTPClientResponse {
         var headers: HTTPHeaders = [
             ProtocolVersion.header: String(ProtocolVersion.current),
             "User-Agent": "spunta/\(ProtocolVersion.appVersion)",
         ]
         if let seq = clock.seq { headers.add(ProtocolVersion.deviceSeqHeader, String(seq)) }
-        if let backlog { headers.add(DeviceBacklog.header, backlog.headerValue) }
         if let token { headers.add("Authorization", "Bearer \(token)") }
         if !body.isEmpty { headers.add("Content-Type", "application/json") }
         var response: HTTPClientResponse
         var busyAnswers = 0
         while true {
             var attempt = headers
-            attempt.add(ProtocolVersion.deviceTimeHeader, String(WallClock.milliseconds(clock.time(ofAttempt: busyAnswers))))
+            let time = clock.time(ofAttempt: busyAnswers)
+            attempt.add(ProtocolVersion.deviceTimeHeader, String(WallClock.milliseconds(time)))
+            if let report = backlog?(time) { attempt.add(DeviceBacklog.header, report.headerValue) }
             do {
                 // Push and pull are idempotent, so a request on a connection the server had closed is retried once.
                 response = try client.send(method: method, path: path, headers: attempt, body: body, timeout: timeout, retryIfStale: true)
