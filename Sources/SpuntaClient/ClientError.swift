@@ -20,7 +20,9 @@ public enum ClientError: UserFacingError, Equatable {
     case noListing
     case notListed(number: Int, count: Int)
     case unknownOp(String)
-    case alreadyVoided(String)
+    /// The registration named is already cancelled: `described` as `spunta recent` shows it, `number` the one typed
+    /// after `spunta void` (nil when named by `--op`).
+    case alreadyVoided(described: String, number: Int?)
     case invalidDate(String)
     case missingReason
     /// An absence period whose last day comes before its first.
@@ -117,8 +119,10 @@ public enum ClientError: UserFacingError, Equatable {
             return "Il numero \(number) non è nell'ultimo elenco di spunta recent (da 1 a \(count)): ripetere spunta recent."
         case .unknownOp(let id):
             return "Registrazione \(id) non trovata su questo dispositivo."
-        case .alreadyVoided(let id):
-            return "La registrazione \(id) è già annullata: nulla da fare."
+        case .alreadyVoided(let described, let number?):
+            return "La numero \(number) dell'elenco è già annullata: \(described). Nulla da fare."
+        case .alreadyVoided(let described, nil):
+            return "Questa registrazione è già annullata: \(described). Nulla da fare."
         case .invalidDate(let text):
             return "Data «\(text)» non valida: usare AAAA-MM-GG."
         case .periodReversed(let from, let to):

@@ -252,6 +252,12 @@ struct ReportsTests {
         let void: String? = try door.scalar("SELECT json FROM outbox WHERE type = 'void'")
         #expect(void?.contains("tessera del fratello") == true)
         #expect(try Self.meals(door).values.reduce(0) { $0 + $1.served } == 1)
+        // Asked again, the refusal names it as the user did (the number typed) and what it was, not by an internal id.
+        let twice = try door.spunta(["void", "2", "--reason", "tessera del fratello"])
+        #expect(twice.status == 1)
+        let refused = twice.errors.split(whereSeparator: \.isNewline).joined(separator: " ")
+        #expect(refused.contains("La numero 2 dell'elenco è già annullata: pasto (tessera) di \(first) ("), "\(twice.errors)")
+        #expect(!refused.contains(String(ops[0].prefix(8))), "\(twice.errors)")
         let again = try door.scan(Self.canteen, input: cards[0].payload + "\n" + cards[1].payload + "\n").answers
         #expect(again.map { $0["result"] as? String } == ["ok", "duplicate"])
         // The listing now marks it.

@@ -308,7 +308,7 @@ public enum DeviceReports {
         // The office was alerted when the ride was closed: the server would refuse it too.
         guard target.type != .rideClosed else { throw ClientError.rideClosedFinal }
         let voided: Int? = try db.scalar("SELECT 1 FROM outbox WHERE type = 'void' AND target_op_id = ? AND state != 'rejected'", [target.id])
-        guard voided == nil else { throw ClientError.alreadyVoided(String(target.id.prefix(8))) }
+        guard voided == nil else { throw ClientError.alreadyVoided(described: try RecentOps.describe(db, target), number: nil) }
         let void = try OpRecorder.record(db, device: device, body: .void(VoidOp(targetOpId: target.id, reason: reason)),
                                          businessDate: target.businessDate, now: now)
         return (void, target)

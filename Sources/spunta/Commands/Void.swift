@@ -40,7 +40,13 @@ struct Void: ParsableCommand {
         let (queue, device) = try home.open(context)
         let (described, inForce) = try queue.recording { db -> (String, String?) in
             let target = try number.map { try RecentOps.shown(db, number: $0) } ?? op ?? ""
-            let (_, op) = try DeviceReports.void(db, device: device, opID: target, reason: reason, now: WallClock.now())
+            let op: Op
+            do {
+                op = try DeviceReports.void(db, device: device, opID: target, reason: reason, now: WallClock.now()).target
+            } catch ClientError.alreadyVoided(let described, nil) where number != nil {
+                // Named back as the user named it: the number typed, with what it was.
+                throw ClientError.alreadyVoided(described: described, number: number)
+            }
             // What the register says now: an earlier mark (this device's or the co-teacher's) is back in force, or none.
             guard op.type == .attendanceMarked, let child = op.body.beneficiaryId else { return (try RecentOps.describe(db, op), nil) }
             let inForce = try RollCall.markInForce(db, device: device, beneficiary: child, date: op.businessDate) ?? "nessun segno"
