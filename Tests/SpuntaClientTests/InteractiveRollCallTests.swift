@@ -110,7 +110,7 @@ struct InteractiveRollCallTests {
         // Thirteen children fit between the header and the help lines.
         #expect(children.prefix(13).allSatisfy { Self.row(of: $0, in: screen) != nil }, Self.dump(screen))
         #expect(screen.contains { $0.contains("p pres a ass e entra u esce") }, Self.dump(screen))
-        #expect(screen.contains { $0.contains("g giustif. v periodo t tutti q fine") }, Self.dump(screen))
+        #expect(screen.contains { $0.contains("v periodo t tutti q fine * = da altri") }, Self.dump(screen))
         #expect(Self.widest(screen) <= 40, Self.dump(screen))
 
         // p: the first child present, the selection moves to the second.
@@ -158,6 +158,12 @@ struct InteractiveRollCallTests {
         // A key with no meaning says so in Italian.
         try session.type("x")
         screen = try Self.expectScreen(session, "an unknown key is named") { $0.contains { $0.contains("Tasto non previsto.") } }
+        // The legend's «*» is the sign after a name marked by another device: pressed, it says so, whole.
+        #expect(screen.contains { $0.contains("* = da altri") }, Self.dump(screen))
+        try session.type("*")
+        screen = try Self.expectScreen(session, "the sign «*» explained") { $0.contains { $0.hasPrefix("«*» dopo il nome: segno messo da") } }
+        #expect(!screen.contains { $0.contains("Tasto non previsto.") }, Self.dump(screen))
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
 
         // Down to the end of the list: the list scrolls, the header stays.
         for _ in 0..<children.count { try session.press("Down") }
@@ -253,7 +259,7 @@ struct InteractiveRollCallTests {
         screen = try Self.expectScreen(session, "second child absent after the resize") { Self.mark(of: children[1], in: $0) == "ASS." }
         #expect(screen.count == 20)
         #expect(screen.first?.hasPrefix("Appello 1A") == true, Self.dump(screen))
-        #expect(screen.contains { $0.contains("g giustif. v periodo t tutti q fine") }, Self.dump(screen))
+        #expect(screen.contains { $0.contains("v periodo t tutti q fine * = da altri") }, Self.dump(screen))
         #expect(Self.widest(screen) <= 40, Self.dump(screen))
 
         try session.type("q")
@@ -399,7 +405,7 @@ struct InteractiveRollCallTests {
         #expect(block == "ALLERGIE GRAVI: ! \(children[2].name): \(plan) ! \(children[5].name): \(plan)", Self.dump(screen))
         // The register is still there, with the flag on the rows of those children.
         #expect(Self.row(of: children[2], in: screen)?.hasSuffix("!") == true, Self.dump(screen))
-        #expect(screen.contains { $0.contains("g giustif. v periodo t tutti q fine") }, Self.dump(screen))
+        #expect(screen.contains { $0.contains("v periodo t tutti q fine * = da altri") }, Self.dump(screen))
         try session.type("q")
         _ = try session.waitForScreen { _ in (try? session.exitStatus()) != nil }
 

@@ -125,6 +125,7 @@ public final class RollCallScreen {
             let count = try rollCall.markRestPresent()
             try reload()
             message = "\(count) segnati presenti."
+        case .character("*"): message = Self.elsewhereLegend
         default:
             message = "Tasto non previsto."
         }
@@ -246,7 +247,12 @@ public final class RollCallScreen {
     /// How many children the last drawing listed.
     private var listRows = 1
 
-    static let help = ["p pres a ass e entra u esce * altri", "g giustif. v periodo t tutti q fine"]
+    /// The keys, and what the one sign of the list that is not a key means: `*` after a name is explained (and
+    /// explains itself when pressed), not offered as a command.
+    static let help = ["p pres a ass e entra u esce g giust.", "v periodo t tutti q fine * = da altri"]
+
+    /// What `*` after a name means, shown when `*` is pressed.
+    static let elsewhereLegend = "«*» dopo il nome: segno messo da un altro dispositivo (es. la collega). Si può cambiare da qui."
 
     /// What the rows under the list say: the last message, else the selected child whole.
     func info() -> String {

@@ -12,7 +12,7 @@ struct RollCallCommand: ParsableCommand {
         discussion: """
             Interattivo (terminale): frecce per muoversi, p presente, a assente, e entrata posticipata, u uscita \
             anticipata, g giustifica le assenze passate, v assente per più giorni (periodo di assenza), t tutti gli \
-            altri presenti, q fine. Si apre sul primo \
+            altri presenti, q fine; «*» dopo un nome: segnato da un altro dispositivo. Si apre sul primo \
             bambino da segnare.
             In un colpo solo: spunta roll-call --absent Coppola,B0007 --late Fiore@09:15 --early-exit B0020@11:30. \
             Cambia solo i bambini indicati (per codice o per l'inizio del cognome, senza badare ad accenti e \
