@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaBilling
+import SpuntaCLI
 import SpuntaDomain
 import SpuntaExchange
 import SpuntaServerStore
@@ -306,7 +307,9 @@ public final class SchoolDayDemo: Sendable {
         for name in ["comune.sqlite", "avvisi-2026-10.csv", "avvisi-2026-10-gpd.json", "avvisi-2026-10.html", "attestazioni-2026.html"] {
             say("  \(name)")
         }
-        say("Per continuare: spunta-server conflicts --db \(db)   ·   spunta-server billing statements --db \(db)")
+        // The built program by its path: after `swift run` it is not on PATH, and a path works from any folder.
+        let program = ShellWord.quoted(runner.path("spunta-server")), database = ShellWord.quoted(db)
+        say("Per continuare: \(program) conflicts --db \(database)   ·   \(program) billing statements --db \(database)")
         say("Durata: \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
     }
 }

@@ -114,6 +114,24 @@ struct CardCommandTests {
         #expect(audit.output.contains("Ufficio scuola tessera sostituita \(child)"), "\(audit.output.suffix(600))")
     }
 
+    @Test("the hint printed after a reissue runs as printed from a shell: it names the database, a path with spaces quoted")
+    func reissueHintRuns() throws {
+        let folder = try TemporaryFolder("spunta cards hint")
+        let db = folder.path("comune di prova.sqlite")
+        try SampleDatabase.copySample(to: db)
+        let reissued = try Self.run(["cards", "reissue", "B0001", "--db", db, "--reason", "smarrita"])
+        #expect(reissued.status == 0, "\(reissued.errors)")
+        let prefix = "Stamparla con: spunta-server "
+        let hint = try #require(reissued.output.split(separator: "\n").first { $0.hasPrefix(prefix) }, "\(reissued.output)")
+        #expect(hint.contains(" --db "), "\(hint)")
+        let cards = folder.path("tessere")
+        let arguments = hint.dropFirst(prefix.count).replacingOccurrences(of: "CARTELLA", with: "'\(cards)'")
+        let server = ChildProcess.productsDirectory.appendingPathComponent("spunta-server").path
+        let printed = try SystemTool.run("sh", ["-c", "'\(server)' \(arguments)"])
+        #expect(printed.status == 0, "\(hint)\n\(printed.errors)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: cards)) ?? []).isEmpty == false, "\(printed.output)")
+    }
+
     @Test("unknown class, site, route or child and a missing reason are refused in Italian and change nothing", arguments: [
         (["cards", "print", "--class", "S09-9Z", "--output", "OUT"], 1, "classe «S09-9Z» sconosciuta"),
         (["cards", "print", "--site", "S99", "--output", "OUT"], 1, "plesso «S99» sconosciuto"),

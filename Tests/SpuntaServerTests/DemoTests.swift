@@ -21,6 +21,13 @@ struct DemoTests {
                              "ha ricaricato, il suo credito è tornato positivo"] {
                 #expect(story.contains(expected), "missing from the story: \(expected)")
             }
+            // The closing hint runs as printed from any folder: the built program by its path, not a name on PATH.
+            let server = ChildProcess.productsDirectory.appendingPathComponent("spunta-server").path
+            let hint = try #require(demo.output.first { $0.hasPrefix("Per continuare: ") }, "\(story.suffix(400))")
+            let conflicts = try #require(hint.dropFirst("Per continuare: ".count).components(separatedBy: "   ·   ").first)
+            #expect(conflicts.hasPrefix(server + " conflicts --db "), "\(hint)")
+            let ran = try SystemTool.run("sh", ["-c", "cd / && " + conflicts])
+            #expect(ran.status == 0, "\(conflicts)\n\(ran.errors)")
             for file in ["avvisi-2026-10.csv", "avvisi-2026-10-gpd.json", "avvisi-2026-10.html", "attestazioni-2026.html"] {
                 #expect(FileManager.default.fileExists(atPath: "\(workspace)/\(file)"))
             }

@@ -108,7 +108,7 @@ struct Cards: ParsableCommand {
             abstract: "Sostituisce la tessera di un bambino (smarrita, rovinata): revoca la vecchia ed emette la nuova.",
             discussion: """
                 I dispositivi rifiutano la tessera vecchia come revocata dopo la loro prossima sincronizzazione e accettano \
-                la nuova. Stampare poi la nuova con spunta-server cards print --child ID.
+                la nuova. Stampare poi la nuova con spunta-server cards print --db DB --child ID --output CARTELLA.
                 Esempio: spunta-server cards reissue B0007 --db comune.sqlite --reason "smarrita"
                 """
         )
@@ -141,7 +141,7 @@ struct Cards: ParsableCommand {
                 context.print("Tessera \(done.revoked.joined(separator: ", ")) di \(child) revocata; nuova tessera \(done.issued).")
                 context.print("I dispositivi rifiuteranno la vecchia dopo la prossima sincronizzazione.")
             }
-            context.print("Stamparla con: spunta-server cards print --child \(child) --output CARTELLA")
+            context.print("Stamparla con: spunta-server cards print --db \(ShellWord.quoted(database.path)) --child \(ShellWord.quoted(child)) --output CARTELLA")
         }
     }
 
