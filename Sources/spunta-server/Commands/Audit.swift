@@ -47,7 +47,7 @@ struct Audit: ParsableCommand {
                 context.print("    a bordo un bambino non riconosciuto dal server: avviso all'ufficio (spunta-server alerts list)")
             }
         }
-        context.print("\(entries.count) voci.")
+        context.print(Counted.italian(entries.count, "voce", "voci") + ".")
     }
 
     static func italian(_ status: String) -> String {

@@ -95,7 +95,7 @@ struct List: ParsableCommand {
                     context.print("    tessera \(c.payload)\(c.revokedOn.map { " (revocata il \($0))" } ?? "")")
                 }
             }
-            context.print("\(rows.count) fruitori.")
+            context.print(Counted.italian(rows.count, "fruitore", "fruitori") + ".")
         }
     }
 

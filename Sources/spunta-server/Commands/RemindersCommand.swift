@@ -52,7 +52,7 @@ struct RemindersCommand: ParsableCommand {
             context.print("\(o.noticeNumber) \(o.payerName) \(period) scaduto il \(due): \(Money(cents: o.remainingCents).italian)"
                           + (o.round.map { " — sollecito n. \($0) (\(Self.messages(o.queued)))" } ?? ""))
         }
-        context.print("\(overdue.count) avvisi scaduti, \(Money(cents: overdue.reduce(0) { $0 + $1.remainingCents }).italian) da incassare.")
+        context.print(Counted.italian(overdue.count, "avviso scaduto", "avvisi scaduti") + ", \(Money(cents: overdue.reduce(0) { $0 + $1.remainingCents }).italian) da incassare.")
     }
 
     /// "1 messaggio", "2 messaggi".

@@ -35,7 +35,7 @@ struct Enroll: ParsableCommand {
         context.printWrapped(done, indent: "")
         do {
             let report = try SyncEngine(queue: queue).sync()
-            context.print("Dati scaricati: \(report.changes) elementi.")
+            context.print("Dati scaricati: " + Counted.italian(report.changes, "elemento", "elementi") + ".")
         } catch let error as ClientError {
             context.printError("Registrato, ma i dati non sono ancora scaricati: \(error.userMessage) Riprovare con spunta sync.")
         }

@@ -26,7 +26,7 @@ extension Billing {
                               b.thresholdCents.map { Money(cents: $0).italian } ?? "-", b.belowThreshold ? "sotto soglia" : ""])
             }
             context.print(table.render(width: max(context.terminalWidth, 100)))
-            context.print("\(list.count) posizioni.")
+            context.print(Counted.italian(list.count, "posizione", "posizioni") + ".")
         }
     }
 }

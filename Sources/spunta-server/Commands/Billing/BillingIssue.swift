@@ -48,7 +48,7 @@ extension Billing {
             if json { return try context.printJSON(outcome) }
             let statements = outcome.issued
             let withNotice = statements.filter { $0.noticeNumber != nil }
-            context.print("Emessi \(statements.count) rendiconti, \(withNotice.count) con avviso pagoPA, totale \(Money(cents: withNotice.reduce(0) { $0 + $1.totalCents }).italian).")
+            context.print((statements.count == 1 ? "Emesso " : "Emessi ") + Counted.italian(statements.count, "rendiconto", "rendiconti") + ", \(withNotice.count) con avviso pagoPA, totale \(Money(cents: withNotice.reduce(0) { $0 + $1.totalCents }).italian).")
             guard !outcome.held.isEmpty else { return }
             let count = Set(outcome.held.map(\.statementId)).count
             context.print("Rendiconti trattenuti: \(count). Non sono emessi finché non si decide il giorno di fatti registrati con l'orologio sbagliato:")

@@ -35,7 +35,7 @@ extension Billing {
                               Money(cents: s.totalCents).italian, Money(cents: s.paidCents).italian, s.noticeNumber ?? ""])
             }
             context.print(table.render(width: max(context.terminalWidth, 110)))
-            context.print("\(list.count) rendiconti, totale \(Money(cents: list.reduce(0) { $0 + $1.totalCents }).italian).")
+            context.print(Counted.italian(list.count, "rendiconto", "rendiconti") + ", totale \(Money(cents: list.reduce(0) { $0 + $1.totalCents }).italian).")
         }
     }
 }

@@ -37,7 +37,7 @@ extension Conflicts {
                 if let resolution = c.resolutionItalian { context.print("    \(resolution)") }
             }
             let resolved = rows.filter(\.isResolved).count
-            context.print(rows.isEmpty ? "Nessun conflitto." : "\(rows.count) conflitti" + (resolved > 0 ? ", \(resolved) risolti." : "."))
+            context.print(rows.isEmpty ? "Nessun conflitto." : Counted.italian(rows.count, "conflitto", "conflitti") + (resolved > 0 ? ", " + Counted.italian(resolved, "risolto", "risolti") + "." : "."))
         }
     }
 }

@@ -25,7 +25,7 @@ extension Outbox {
                               + "\(Self.italian(kind: m.kind)) per \(MessageQueue.Channel(rawValue: m.channel)?.italian ?? m.channel) a \(m.recipient): \(m.subject)"
                               + (m.lastError.map { " — \($0)" } ?? ""))
             }
-            context.print("\(list.count) messaggi.")
+            context.print(Counted.italian(list.count, "messaggio", "messaggi") + ".")
         }
 
         static func italian(status: String) -> String {
