@@ -249,7 +249,7 @@ public final class RollCallScreen {
 
     /// The keys, and what the one sign of the list that is not a key means: `*` after a name is explained (and
     /// explains itself when pressed), not offered as a command.
-    static let help = ["p pres a ass e entra u esce g giust.", "v periodo t tutti q fine * = da altri"]
+    static let help = ["p pres a ass e entra u esce g giust.", "v periodo t tutti * = da altri q fine"]
 
     /// What `*` after a name means, shown when `*` is pressed.
     static let elsewhereLegend = "«*» dopo il nome: segno messo da un altro dispositivo (es. la collega). Si può cambiare da qui."
