@@ -69,12 +69,13 @@ public enum BillingRun {
         }
 
         public var italian: String {
-            var lines = ["Fatturazione di \(BillingPeriod(period)?.italian ?? period): \(charges) addebiti."]
+            var lines = ["Fatturazione di \(BillingPeriod(period)?.italian ?? period): " + Counted.italian(charges, "addebito", "addebiti") + "."]
             lines.append("Rendiconti in bozza: \(statements), totale \(Money(cents: statementsTotalCents).italian)"
                          + (conguaglioLines > 0 ? ", di cui \(conguaglioLines) righe di conguaglio" : "") + ".")
             if frozenSkipped > 0 { lines.append("Rendiconti già emessi e lasciati invariati: \(frozenSkipped).") }
-            lines.append("Prepagato: \(prepaidDebits) addebiti, \(prepaidCorrections) correzioni"
-                         + (prepaidLate > 0 ? " (\(prepaidLate) di mesi già fatturati)" : "") + ", \(lowBalanceAlerts) avvisi di credito basso.")
+            lines.append("Prepagato: " + Counted.italian(prepaidDebits, "addebito", "addebiti") + ", "
+                         + Counted.italian(prepaidCorrections, "correzione", "correzioni")
+                         + (prepaidLate > 0 ? " (\(prepaidLate) di mesi già fatturati)" : "") + ", " + Counted.italian(lowBalanceAlerts, "avviso", "avvisi") + " di credito basso.")
             if registerScanMismatches > 0 {
                 lines.append("Prenotati dal registro ma senza pasto letto in mensa: \(registerScanMismatches) (conflitti da rivedere, non addebitati).")
             }
@@ -83,8 +84,9 @@ public enum BillingRun {
                              + "(conflitti da rivedere, addebitati secondo la lettura).")
             }
             if heldStatements > 0 || prepaidHeld > 0 {
-                lines.append("In attesa di decidere il giorno di fatti registrati con l'orologio sbagliato: \(heldStatements) rendiconti "
-                             + "trattenuti, \(prepaidHeld) addebiti prepagati sospesi (spunta-server conflicts).")
+                lines.append("In attesa di decidere il giorno di fatti registrati con l'orologio sbagliato: "
+                             + Counted.italian(heldStatements, "rendiconto trattenuto", "rendiconti trattenuti") + ", "
+                             + Counted.italian(prepaidHeld, "addebito prepagato sospeso", "addebiti prepagati sospesi") + " (spunta-server conflicts).")
             }
             if !splits.isEmpty {
                 lines.append("Spesa divisa tra più paganti (quote): \(splits.count) tra bambini e servizi"
