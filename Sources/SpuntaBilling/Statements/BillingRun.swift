@@ -71,7 +71,7 @@ public enum BillingRun {
         public var italian: String {
             var lines = ["Fatturazione di \(BillingPeriod(period)?.italian ?? period): " + Counted.italian(charges, "addebito", "addebiti") + "."]
             lines.append("Rendiconti in bozza: \(statements), totale \(Money(cents: statementsTotalCents).italian)"
-                         + (conguaglioLines > 0 ? ", di cui \(conguaglioLines) righe di conguaglio" : "") + ".")
+                         + (conguaglioLines > 0 ? ", di cui " + Counted.italian(conguaglioLines, "riga", "righe") + " di conguaglio" : "") + ".")
             if frozenSkipped > 0 { lines.append("Rendiconti già emessi e lasciati invariati: \(frozenSkipped).") }
             lines.append("Prepagato: " + Counted.italian(prepaidDebits, "addebito", "addebiti") + ", "
                          + Counted.italian(prepaidCorrections, "correzione", "correzioni")
