@@ -22,7 +22,7 @@ extension BillingRun {
         private let deleteLines: Statement
         private let deleteStatement: Statement
         private let setTotal: Statement
-        /// `INSERT` statements by the number of rows they insert (powers of two up to `rowsPerInsert`).
+        /// `INSERT` statements by the number of rows they insert (the sizes of `ChangeLog.chunks`: powers of two up to 64).
         private var headerInserts: [Int: Statement] = [:]
         private var lineInserts: [Int: Statement] = [:]
         /// Lines waiting to be inserted: `Line.storedValues` values each.
@@ -90,38 +90,25 @@ extension BillingRun {
         private func insert(_ headers: [StatementHeader]) throws -> [Int64] {
             var ids: [Int64] = []
             ids.reserveCapacity(headers.count)
-            var start = 0
-            while start < headers.count {
-                let rows = Self.chunk(headers.count - start)
+            for chunk in ChangeLog.chunks(headers.count) {
                 var arguments: StatementArguments = []
-                arguments.reserveCapacity(rows * (StatementHeader.columnCount - 1))
-                for header in headers[start..<(start + rows)] { arguments += header.values }
-                try statement(rows: rows, in: &headerInserts, sql: Self.headerInsertSQL).execute(arguments)
+                arguments.reserveCapacity(chunk.count * (StatementHeader.columnCount - 1))
+                for header in headers[chunk] { arguments += header.values }
+                try statement(rows: chunk.count, in: &headerInserts, sql: Self.headerInsertSQL).execute(arguments)
                 let last = db.lastInsertedRowID
-                ids += ((last - Int64(rows) + 1)...last)
-                start += rows
+                ids += ((last - Int64(chunk.count) + 1)...last)
             }
             return ids
         }
 
         /// Inserts the lines waiting, in order.
         private func flushLines() throws {
-            var start = 0
-            while pendingRows > 0 {
-                let rows = Self.chunk(pendingRows)
-                let end = start + rows * Line.storedValues
-                try statement(rows: rows, in: &lineInserts, sql: Self.lineInsertSQL).execute(Array(pending[start..<end]))
-                start = end
-                pendingRows -= rows
+            for chunk in ChangeLog.chunks(pendingRows) {
+                let values = (chunk.lowerBound * Line.storedValues)..<(chunk.upperBound * Line.storedValues)
+                try statement(rows: chunk.count, in: &lineInserts, sql: Self.lineInsertSQL).execute(Array(pending[values]))
             }
+            pendingRows = 0
             pending.removeAll(keepingCapacity: true)
-        }
-
-        /// The largest power of two not over `count` nor `rowsPerInsert`: a few shapes of insert serve every count.
-        private static func chunk(_ count: Int) -> Int {
-            var rows = 1
-            while rows * 2 <= min(count, rowsPerInsert) { rows *= 2 }
-            return rows
         }
 
         private func statement(rows: Int, in cache: inout [Int: Statement], sql: (Int) -> String) throws -> Statement {
@@ -142,8 +129,7 @@ extension BillingRun {
 
         /// `INSERT INTO table (columns) VALUES (?, …), (?, …)…`: `rows` rows of `values` values.
         private static func insertSQL(table: String, columns: String, values: Int, rows: Int) -> String {
-            let row = "(" + Array(repeating: "?", count: values).joined(separator: ", ") + ")"
-            return "INSERT INTO \(table) (\(columns)) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+            "INSERT INTO \(table) (\(columns)) VALUES " + ChangeLog.rows(rows, "(" + Array(repeating: "?", count: values).joined(separator: ", ") + ")")
         }
     }
 }
