@@ -91,6 +91,10 @@ struct BusTests {
         #expect(try bus.recordedOps == 1)
         let human = try FieldDevice(.bus).spunta(Self.scan("L1", other, "outbound"), input: rider.payload + "\n")
         #expect(human.output.first?.hasPrefix("ATT. ") == true)
+        // The word «ATT.» says it is a warning; the sentence after the child's name does not say it again.
+        let warning = try #require(ScanTests.unwrapped(human.output).first { $0.hasPrefix("ATT. ") }, "\(human.output)")
+        #expect(!warning.contains("ATTENZIONE"), "\(human.output)")
+        #expect(warning.contains("): sale a ") && warning.hasSuffix("Registrato comunque."), "\(human.output)")
     }
 
     @Test("a child of another line on this bus: not_enrolled, recorded anyway (the child is on the bus)")

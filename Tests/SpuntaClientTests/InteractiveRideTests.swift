@@ -148,6 +148,10 @@ struct InteractiveRideTests {
         let lines = ScanTests.unwrapped(screen)
         let warning = try #require(lines.lastIndex { $0.hasPrefix("ATT. \(rodari.name) (") }, dump(screen))
         #expect(lines[warning].contains("Montessori") || lines[warning].contains("Rodari"), "the warning names the school: \(dump(screen))")
+        // Said once, by «ATT.», and whole: what happened, the child's own school, and that it was recorded.
+        #expect(!lines[warning].contains("ATTENZIONE"), "the warning word is not said twice: \(dump(screen))")
+        #expect(lines[warning].contains("): sale a Scuola primaria «Maria Montessori», ma la sua scuola (classe "), dump(screen))
+        #expect(lines[warning].hasSuffix("Registrato comunque."), dump(screen))
         let after = lines[warning...].dropFirst()
         #expect(!after.contains { $0.hasPrefix("#    Qui mancano:") }, "no list of the whole school under the warning: \(dump(screen))")
         #expect(after.contains { $0.hasPrefix("#    Qui mancano ancora ") }, dump(screen))

@@ -74,7 +74,8 @@ public struct ScanPrinter {
             block("GIÀ", "\(who): già servito\(at)\(elsewhere).", [.yellow, .bold])
         case .wrongStop where outcome.recorded, .wrongSchool where outcome.recorded, .notEnrolled where outcome.recorded:
             output.bell()
-            block("ATT.", "\(who): \(outcome.message)", [.yellow, .bold])
+            let message = Self.withoutWarningWord(outcome.message)
+            block("ATT.", who.isEmpty ? message : "\(who): \(message)", [.yellow, .bold])
         case .confirm:
             output.bell()
             block("??", outcome.message, [.yellow, .bold])
@@ -126,6 +127,14 @@ public struct ScanPrinter {
         case .error: return "NON REGISTRATO. \(outcome.message)"
         default: return outcome.message
         }
+    }
+
+    /// The station's message without its own leading "ATTENZIONE:" (kept in `--json`, where no word stands before
+    /// it): on the screen the word «ATT.» already says it, and the warning is read once.
+    static func withoutWarningWord(_ message: String) -> String {
+        let word = "ATTENZIONE:"
+        guard message.hasPrefix(word) else { return message }
+        return String(message.dropFirst(word.count).drop { $0 == " " })
     }
 
     /// "al 05/10 ore 08:10": when the credit was last brought up to date (the last sync), in Europe/Rome.
