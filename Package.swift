@@ -96,7 +96,7 @@ let package = Package(
         // The whole day end to end, with the real programs: what `spunta-server demo` tells.
         .target(
             name: "SpuntaDemo",
-            dependencies: ["SpuntaBilling", "SpuntaServerStore", "SpuntaExchange", "SpuntaDomain", "SpuntaStore", "SpuntaCLI"],
+            dependencies: ["SpuntaBilling", "SpuntaServerStore", "SpuntaExchange", "SpuntaProtocol", "SpuntaDomain", "SpuntaStore", "SpuntaCLI"],
             swiftSettings: strict
         ),
 

@@ -86,9 +86,11 @@ public final class BackgroundServer: Sendable {
     private let process = Process()
     public let url: String
 
-    public init(runner: ProgramRunner, database: String, port: Int) throws {
+    /// `environment` is added to this process's own (the demo passes its story's clock).
+    public init(runner: ProgramRunner, database: String, port: Int, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: runner.path("spunta-server"))
         process.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:\(port)", "--access-log", "off"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -3,6 +3,7 @@ import SpuntaBilling
 import SpuntaCLI
 import SpuntaDomain
 import SpuntaExchange
+import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaStore
 
@@ -42,6 +43,51 @@ public final class SchoolDayDemo: Sendable {
         static let deficitNotices = ["SPUNTA_NOW": "2026-11-17T09:00:00+01:00"]
     }
 
+    /// The hours of the story the server and the devices live at: what they stamp (the wall time of each op, when a
+    /// conflict was opened, when a device was last heard from) is then a time of the story, not of the day the demo
+    /// runs. Each process gets the system clock moved to that hour (`WallClock`'s shift, read by debug builds only:
+    /// `swift run` builds them so; a release build keeps the computer's clock, and the demo says so). The server and
+    /// the devices that talk to it get the same shift, so that none of them looks like a wrong clock to the other.
+    enum Story {
+        /// Thursday 29 October, afternoon: the Comune's data imported, the devices enrolled.
+        static let setup = "2026-10-29T16:00:00+01:00"
+        /// Friday 30 October, offline: the bus in the morning, the roll calls, the canteens at lunch.
+        static let boarding = "2026-10-30T07:20:00+01:00"
+        static let alighting = "2026-10-30T07:55:00+01:00"
+        static let rollCall1 = "2026-10-30T08:20:00+01:00"
+        static let rollCall2 = "2026-10-30T08:25:00+01:00"
+        static let door1 = "2026-10-30T12:30:00+01:00"
+        static let door2 = "2026-10-30T12:35:00+01:00"
+        static let rodari = "2026-10-30T12:40:00+01:00"
+        static let onBoard = "2026-10-30T13:00:00+01:00"
+        /// The network back in the afternoon: everyone syncs but door 2.
+        static let afternoon = "2026-10-30T15:00:00+01:00"
+        /// Tuesday 3 November: door 2 found in its drawer (the office's `lateDevice`).
+        static let lateDevice = "2026-11-03T10:00:00+01:00"
+
+        /// Whether the programs read the shift: they are built in the same configuration as this one.
+        static var honoured: Bool {
+            #if DEBUG
+            return true
+            #else
+            return false
+            #endif
+        }
+
+        /// The environment of a server or device process whose clock reads `instant` now and moves on from there.
+        static func clock(_ instant: String) -> [String: String] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            guard let date = formatter.date(from: instant) else { preconditionFailure("the story's hours are ISO 8601 instants: \(instant)") }
+            return [WallClock.testShiftVariable: String(Int64((date.timeIntervalSinceNow * 1000).rounded()))]
+        }
+
+        /// The environment of an office command run at `instant` (see `Office`).
+        static func office(_ instant: String) -> [String: String] {
+            ["SPUNTA_NOW": instant]
+        }
+    }
+
     public init(runner: ProgramRunner, workspace: URL, say: @escaping @Sendable (String) -> Void) {
         self.runner = runner
         self.workspace = workspace
@@ -68,17 +114,18 @@ public final class SchoolDayDemo: Sendable {
     }
 
     /// Creates a device with a one-time code and enrolls it through the protocol.
-    func device(_ name: String, role: String, scope: String, url: String) throws -> String {
-        let added = try runner.must("spunta-server", ["device", "add", "--db", db, "--name", name, "--role", role, "--scope", scope, "--json"])
+    func device(_ name: String, role: String, scope: String, url: String, clock: [String: String]) throws -> String {
+        let added = try runner.must("spunta-server", ["device", "add", "--db", db, "--name", name, "--role", role, "--scope", scope, "--json"],
+                                    environment: Story.office(Story.setup))
         guard let object = try JSONSerialization.jsonObject(with: Data(added.output.utf8)) as? [String: Any],
               let code = object["code"] as? String else { throw DemoError.stepFailed("device add", "risposta inattesa") }
-        try runner.must("spunta", ["enroll", "--home", home(name), "--server", url, "--code", code, "--label", name])
+        try runner.must("spunta", ["enroll", "--home", home(name), "--server", url, "--code", code, "--label", name], environment: clock)
         return home(name)
     }
 
-    func scans(_ device: String, _ lines: [String], extra: [String]) throws -> [[String: Any]] {
+    func scans(_ device: String, _ lines: [String], extra: [String], at instant: String) throws -> [[String: Any]] {
         let result = try runner.must("spunta", ["scan", "--home", device, "--date", Self.day.description, "--json"] + extra,
-                                     input: lines.map { $0 + "\n" }.joined())
+                                     input: lines.map { $0 + "\n" }.joined(), environment: Story.clock(instant))
         return result.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
@@ -91,21 +138,27 @@ public final class SchoolDayDemo: Sendable {
         try FileManager.default.createDirectory(at: workspace.appendingPathComponent("dispositivi"), withIntermediateDirectories: true)
         say("Spunta — una giornata di scuola a Valmarina, \(Self.day.italian)")
         say(String(repeating: "=", count: 60))
+        if !Story.honoured {
+            say("(Programmi compilati in release: server e dispositivi segnano le ore dell'orologio del computer, non quelle della storia;")
+            say(" con «swift run spunta-server demo» le ore viste nei conflitti e nei registri sono quelle della storia.)")
+        }
 
         // The town hall: master data, the server, devices.
         try runner.must("spunta-server", ["sample", "--output", file("comune-demo.xml")])
-        try runner.must("spunta-server", ["import", "--db", db, file("comune-demo.xml")])
+        try runner.must("spunta-server", ["import", "--db", db, file("comune-demo.xml")], environment: Story.office(Story.setup))
         let children: Int = try query("SELECT COUNT(*) FROM beneficiary WHERE deleted = 0") ?? 0
         let payers: Int = try query("SELECT COUNT(*) FROM payer WHERE deleted = 0") ?? 0
         say("Ufficio scuola: importato il Comune di esempio — \(children) bambini, \(payers) famiglie paganti, 4 plessi, mensa, scuolabus e nido.")
-        var server = try BackgroundServer(runner: runner, database: db, port: 0)
+        // One shift for the server and the devices that talk to it, so that their clocks agree to the millisecond.
+        var clock = Story.clock(Story.setup)
+        var server = try BackgroundServer(runner: runner, database: db, port: 0, environment: clock)
         let url = server.url
-        let teacher1 = try device("maestra-1A", role: "teacher", scope: "class:S02-1A", url: url)
-        let teacher2 = try device("maestra-1A-bis", role: "teacher", scope: "class:S02-1A", url: url)
-        let door1 = try device("mensa-porta-1", role: "canteen", scope: "site:S02", url: url)
-        let door2 = try device("mensa-porta-2", role: "canteen", scope: "site:S02", url: url)
-        let rodari = try device("mensa-rodari", role: "canteen", scope: "site:S01", url: url)
-        let bus = try device("scuolabus-L1", role: "bus", scope: "route:L1", url: url)
+        let teacher1 = try device("maestra-1A", role: "teacher", scope: "class:S02-1A", url: url, clock: clock)
+        let teacher2 = try device("maestra-1A-bis", role: "teacher", scope: "class:S02-1A", url: url, clock: clock)
+        let door1 = try device("mensa-porta-1", role: "canteen", scope: "site:S02", url: url, clock: clock)
+        let door2 = try device("mensa-porta-2", role: "canteen", scope: "site:S02", url: url, clock: clock)
+        let rodari = try device("mensa-rodari", role: "canteen", scope: "site:S01", url: url, clock: clock)
+        let bus = try device("scuolabus-L1", role: "bus", scope: "route:L1", url: url, clock: clock)
         say("Server acceso su \(url); 6 dispositivi registrati con codici monouso e dati scaricati secondo il loro ambito")
         say("  (2 maestre della 1A Montessori, 2 porte della mensa Montessori, la mensa prepagata Rodari, lo scuolabus L1).")
 
@@ -136,16 +189,18 @@ public final class SchoolDayDemo: Sendable {
         guard klass.count >= 6, eaters.count >= 6 else { throw DemoError.stepFailed("dati di esempio", "classe troppo piccola") }
         let absentAte = eaters[0], disputed = eaters[1], late = eaters[2], lateDevice = eaters[3], twice = eaters[4]
         try runner.must("spunta", ["roll-call", "--home", teacher1, "--class", "S02-1A", "--date", Self.day.description,
-                                   "--absent", "\(absentAte),\(disputed)", "--late", "\(late)@10:15", "--rest-present"])
+                                   "--absent", "\(absentAte),\(disputed)", "--late", "\(late)@10:15", "--rest-present"],
+                        environment: Story.clock(Story.rollCall1))
         try runner.must("spunta", ["roll-call", "--home", teacher2, "--class", "S02-1A", "--date", Self.day.description,
-                                   "--absent", absentAte, "--late", "\(late)@10:15", "--rest-present"])
+                                   "--absent", absentAte, "--late", "\(late)@10:15", "--rest-present"],
+                        environment: Story.clock(Story.rollCall2))
         say("Appello della 1A (\(klass.count) bambini) fatto da entrambe le maestre: per la prima \(try name(disputed)) è assente, per la seconda è presente.")
 
         // Canteen: door 1 serves everyone present but one; door 2 serves that one and, by mistake, a child already served.
         let present = eaters.filter { $0 != late && $0 != lateDevice }
         let door1Lines = present.map { try? card($0) }.compactMap { $0 } + [try card(twice), "spunta1:abcd", "SPUNTA1:0000000000000000000000000"]
-        let answers1 = try scans(door1, door1Lines, extra: ["--service", "canteen"])
-        let answers2 = try scans(door2, [try card(lateDevice), try card(twice)], extra: ["--service", "canteen"])
+        let answers1 = try scans(door1, door1Lines, extra: ["--service", "canteen"], at: Story.door1)
+        let answers2 = try scans(door2, [try card(lateDevice), try card(twice)], extra: ["--service", "canteen"], at: Story.door2)
         let dietLine = answers1.first { $0["diet"] != nil }
         say("Mensa Montessori, porta 1: \(Self.count(answers1, "ok")) pasti serviti; rifiutate \(Self.count(answers1, "duplicate")) seconda lettura "
             + "dello stesso bambino, \(Self.count(answers1, "invalid_payload")) lettura in minuscolo (Caps Lock sul lettore) "
@@ -160,7 +215,7 @@ public final class SchoolDayDemo: Sendable {
 
         // The prepaid canteen.
         let rodariLines = try rodariChildren.prefix(25).map { try card($0) }
-        let answersRodari = try scans(rodari, rodariLines, extra: ["--service", "canteen"])
+        let answersRodari = try scans(rodari, rodariLines, extra: ["--service", "canteen"], at: Story.rodari)
         say("Mensa prepagata Rodari: \(Self.count(answersRodari, "ok")) pasti.")
 
         // The bus: boardings at each child's stop, alighting at school; one child is never scanned off.
@@ -171,13 +226,15 @@ public final class SchoolDayDemo: Sendable {
         var boarded = 0
         for (child, stop) in riders {
             boarded += Self.count(try scans(bus, [try card(child)], extra: ["--service", "transport", "--route", "L1", "--stop", stop,
-                                                                            "--direction", "outbound", "--boarding"]), "ok")
+                                                                            "--direction", "outbound", "--boarding"], at: Story.boarding), "ok")
         }
         let lost = riders.last?.0 ?? ""
         let alighted = try scans(bus, try riders.dropLast().map { try card($0.0) }, extra: ["--service", "transport", "--route", "L1",
-                                                                                         "--stop", "school", "--direction", "outbound", "--alighting"])
+                                                                                         "--stop", "school", "--direction", "outbound", "--alighting"],
+                                 at: Story.alighting)
         // A child still aboard after the ride is over: on-board lists the child and exits 3.
-        let onBoard = try runner.run("spunta", ["on-board", "--home", bus, "--route", "L1", "--date", Self.day.description])
+        let onBoard = try runner.run("spunta", ["on-board", "--home", bus, "--route", "L1", "--date", Self.day.description],
+                                     environment: Story.clock(Story.onBoard))
         guard onBoard.status == 3 else {
             throw DemoError.stepFailed("spunta on-board", "atteso l'esito 3 (bambino ancora a bordo), avuto \(onBoard.status): \(onBoard.errors)")
         }
@@ -185,11 +242,12 @@ public final class SchoolDayDemo: Sendable {
             + "la lista a bordo segnala ancora \(try name(lost)).")
 
         // Back online: everyone syncs, except door 2 (left in a drawer until the end of the month).
-        server = try BackgroundServer(runner: runner, database: db, port: port)
+        clock = Story.clock(Story.afternoon)
+        server = try BackgroundServer(runner: runner, database: db, port: port, environment: clock)
         say("")
         say("Pomeriggio: la rete torna. Sincronizzano tutti tranne la porta 2, dimenticata in un cassetto.")
         for device in [teacher1, teacher2, door1, rodari, bus] {
-            try runner.must("spunta", ["sync", "--home", device])
+            try runner.must("spunta", ["sync", "--home", device], environment: clock)
         }
         let ops: Int = try query("SELECT COUNT(*) FROM op") ?? 0
         let conflicts = try rows("SELECT kind, COUNT(*) FROM conflict WHERE status = 'open' GROUP BY kind ORDER BY kind")
@@ -247,8 +305,11 @@ public final class SchoolDayDemo: Sendable {
                 + "se fra 15 giorni il credito è ancora negativo, un avviso pagoPA del debito.")
         }
 
-        // The late device, found the next day.
-        try runner.must("spunta", ["sync", "--home", door2])
+        // The late device, found on Tuesday: the server lives on that day too.
+        server.stop()
+        clock = Story.clock(Story.lateDevice)
+        server = try BackgroundServer(runner: runner, database: db, port: port, environment: clock)
+        try runner.must("spunta", ["sync", "--home", door2], environment: clock)
         let november = try runner.must("spunta-server", ["billing", "run", "--db", db, "--period", Self.november.description, "--json"],
                                        environment: Office.lateDevice)
         let novemberReport = (try? JSONSerialization.jsonObject(with: Data(november.output.utf8)) as? [String: Any]) ?? [:]

@@ -28,6 +28,21 @@ struct DemoTests {
             #expect(conflicts.hasPrefix(server + " conflicts --db "), "\(hint)")
             let ran = try SystemTool.run("sh", ["-c", "cd / && " + conflicts])
             #expect(ran.status == 0, "\(conflicts)\n\(ran.errors)")
+            // Every time the conflicts show belongs to the story: opened when the devices synced on the afternoon of
+            // 30 October, the marks, the meal and the boarding at their hours of that morning — never the day the
+            // demo runs.
+            let listed = ran.output.split(separator: "\n").map(String.init)
+            let opened = listed.filter { $0.contains("(aperto il ") }
+            #expect(opened.count == 3 && opened.allSatisfy { $0.hasSuffix("(aperto il 30/10/2026 15:00)") }, "\(ran.output)")
+            for said in ["maestra-1A alle 08:20: assente; maestra-1A-bis alle 08:25: presente", "mensa-porta-1 alle 12:30: pasto servito",
+                         "scuolabus-L1 alle 07:20: salito a "] {
+                #expect(ran.output.contains(said), "\(said)\n\(ran.output)")
+            }
+            let today = ItalianDate.today()
+            #expect(!ran.output.contains(today), "the real clock's day \(today) in the story's conflicts:\n\(ran.output)")
+            let trail = try ChildProcess("spunta-server", ["audit", "--db", "\(workspace)/comune.sqlite"])
+            #expect(trail.wait(seconds: 60) == 0, "\(trail.errors)")
+            #expect(!trail.output.isEmpty && !trail.output.contains { $0.contains(today) }, "\(trail.output.prefix(20))")
             for file in ["avvisi-2026-10.csv", "avvisi-2026-10-gpd.json", "avvisi-2026-10.html", "attestazioni-2026.html"] {
                 #expect(FileManager.default.fileExists(atPath: "\(workspace)/\(file)"))
             }
@@ -45,5 +60,15 @@ struct DemoTests {
                 #expect(option["dueDate"] as? String == "2026-12-02T23:59:59")
             }
         }
+    }
+}
+
+/// The day the tests run, as the programs print a date ("01/12/2026"), in Rome.
+enum ItalianDate {
+    static func today() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Rome") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%02d/%02d/%04d", parts.day ?? 0, parts.month ?? 0, parts.year ?? 0)
     }
 }

@@ -27,7 +27,7 @@ struct Import: ParsableCommand {
     func run(_ context: CommandContext) async throws {
         // A dry run works on a copy in memory: it creates no database file and leaves an existing one as it is.
         let queue = dryRun ? try ServerDatabase.openInMemoryCopy(path: database.path) : try ServerDatabase.open(path: database.path)
-        let summary = try MasterDataImporter.run(queue, paths: files, actor: actor.name(context), dryRun: dryRun)
+        let summary = try MasterDataImporter.run(queue, paths: files, actor: actor.name(context), dryRun: dryRun, now: context.now)
         if json {
             try context.printJSON(summary)
         } else {
