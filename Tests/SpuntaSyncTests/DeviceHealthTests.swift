@@ -177,4 +177,12 @@ struct DeviceHealthTests {
         #expect(sunday.reasons.map(\.code) == ["clock_wrong"])
         #expect(sunday.seenItalian == "3 h fa")
     }
+
+    @Test("a count of devices in a state agrees with it", arguments: [
+        (DeviceHealth.State.silent, 1, "1 silenzioso"), (.silent, 6, "6 silenziosi"), (.revoked, 1, "1 revocato"), (.revoked, 2, "2 revocati"),
+        (.ok, 3, "3 ok"), (.check, 2, "2 da controllare"), (.pending, 2, "2 da registrare"),
+    ])
+    func stateCounted(state: DeviceHealth.State, count: Int, expected: String) {
+        #expect(state.italian(count: count) == expected)
+    }
 }

@@ -49,12 +49,12 @@ extension AdminQueries.DeviceStatus {
 }
 
 extension [AdminQueries.DeviceStatus] {
-    /// "12 dispositivi: 10 ok, 1 da controllare, 1 silenzioso".
+    /// "12 dispositivi: 10 ok, 1 da controllare, 1 silenzioso"; "6 dispositivi: 6 silenziosi"; "1 dispositivo: 1 ok".
     public var stateSummaryItalian: String {
         let counts = DeviceHealth.State.allCases.compactMap { state -> String? in
             let n = filter { $0.state == state }.count
-            return n == 0 ? nil : "\(n) \(state.italian)"
+            return n == 0 ? nil : state.italian(count: n)
         }
-        return "\(count) dispositivi" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
+        return Counted.italian(count, "dispositivo", "dispositivi") + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
     }
 }

@@ -26,6 +26,15 @@ public enum DeviceHealth {
             }
         }
 
+        /// "1 silenzioso", "6 silenziosi": the count of devices in this state, the adjective agreeing with it.
+        public func italian(count: Int) -> String {
+            switch self {
+            case .silent: return Counted.italian(count, "silenzioso", "silenziosi")
+            case .revoked: return Counted.italian(count, "revocato", "revocati")
+            case .ok, .check, .pending: return "\(count) \(italian)"
+            }
+        }
+
         /// Whether the state counts as a problem for monitoring (exit 3, the unhealthy gauge).
         public var isUnhealthy: Bool { self == .check || self == .silent }
     }

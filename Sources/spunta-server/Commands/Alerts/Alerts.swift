@@ -17,13 +17,22 @@ struct Alerts: ParsableCommand {
         defaultSubcommand: ListAlerts.self
     )
 
-    static func print(_ alert: OfficeAlerts.Alert, _ context: CommandContext) {
+    /// `database`: the database the command read, so that the hint for an alert nobody received runs as printed.
+    static func print(_ alert: OfficeAlerts.Alert, _ context: CommandContext, database: String) {
         let cleared = alert.clearedAt.map { " (rientrato il \(ItalianTime.dateTime(stored: $0)))" } ?? ""
         let messages = alert.awaitingRecipient
-            ? "non inviato: nessun destinatario (spunta-server alerts add-recipient)"
+            ? "non inviato: nessun destinatario (spunta-server alerts add-recipient --db \(ShellWord.quoted(database)) --email INDIRIZZO)"
             : alert.messages == 0 ? "nessun messaggio" : Counted.italian(alert.messages, "messaggio", "messaggi") + " in coda"
-        context.print("#\(alert.id) \(ItalianTime.dateTime(stored: alert.raisedAt)) \(alert.kindItalian): \(alert.title)\(cleared) — \(messages)")
+        context.print("#\(alert.id) \(ItalianTime.dateTime(stored: alert.raisedAt)) \(headline(alert))\(cleared) — \(messages)")
         context.print("    \(alert.body.replacingOccurrences(of: "\n", with: "\n    "))")
+    }
+}
+
+extension Alerts {
+    /// "bambino rimasto a bordo: URGENTE: Rossi Mario …"; a title that already starts with its kind ("Orologio
+    /// sbagliato: Mensa Rodari 1 (-1 h)") is said once.
+    static func headline(_ alert: OfficeAlerts.Alert) -> String {
+        alert.title.lowercased().hasPrefix(alert.kindItalian.lowercased()) ? alert.title : "\(alert.kindItalian): \(alert.title)"
     }
 }
 

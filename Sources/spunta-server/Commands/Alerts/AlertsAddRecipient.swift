@@ -26,7 +26,7 @@ extension Alerts {
             context.print("Avvisi dell'ultimo giorno ancora aperti, dati quando nessuno li riceveva, ora in coda anche per \(added.address) "
                 + "(li consegna outbox send): \(added.queued.count).")
             for alert in added.queued {
-                context.print("  \(ItalianTime.dateTime(stored: alert.raisedAt)) \(alert.kindItalian): \(alert.title)")
+                context.print("  \(ItalianTime.dateTime(stored: alert.raisedAt)) \(Alerts.headline(alert))")
             }
         }
     }

@@ -22,7 +22,7 @@ extension Alerts {
                 (try OfficeAlerts.check(db, now: context.now), try AlertRecipients.all(db).count)
             }
             if json { return try context.printJSON(raised) }
-            for alert in raised { Alerts.print(alert, context) }
+            for alert in raised { Alerts.print(alert, context, database: database.path) }
             if !raised.isEmpty, recipients == 0 {
                 context.printError("Nessun destinatario degli avvisi: aggiungerne con spunta-server alerts add-recipient.")
             }
