@@ -241,13 +241,17 @@ struct InteractiveRollCallTests {
         screen = try Self.expectScreen(session, "the end of the answer shows") { $0.last?.hasSuffix("medico di famiglia") == true }
         #expect(Self.widest(screen) <= 40, Self.dump(screen))
         try session.press("Enter")
-        screen = try Self.expectScreen(session, "the absence is justified") { $0.contains { $0.contains("Giustificate 1 assenze.") } }
+        screen = try Self.expectScreen(session, "the absence is justified") { $0.contains { $0.contains("Giustificata 1 assenza.") } }
         #expect(Self.row(of: children[0], in: screen)?.hasSuffix(" g") == false, Self.dump(screen))
 
         // g on a child with nothing to justify.
         try session.press("Down")
         try session.type("g")
-        _ = try Self.expectScreen(session, "nothing to justify") { $0.contains { $0.contains("Nessuna assenza da giustificare.") } }
+        // The message says why nothing is asked: only past days' absences are justified, when the child is back.
+        screen = try Self.expectScreen(session, "nothing to justify") {
+            $0.joined(separator: " ").contains("nessuna assenza dei giorni passati da giustificare (si giustifica al rientro).")
+        }
+        #expect(Self.widest(screen) <= 40, Self.dump(screen))
 
         // The terminal shrinks to the handheld's size: the screen is redrawn to fit it without a key press.
         try session.resize(columns: 40, rows: 20)

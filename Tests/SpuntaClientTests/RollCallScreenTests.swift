@@ -84,4 +84,21 @@ struct RollCallScreenTests {
         #expect(!screen.output.text.contains("…"))
         #expect(rows.count == 20, "\(rows)")
     }
+
+    @Test("«t» says how many it marked present, the noun agreeing with the count, and says so when nobody was left")
+    func everyoneElseCounted() throws {
+        let teacher = try FieldDevice(.teacher)
+        let clock = TestClock(try Self.at("2026-10-05", "08:10"))
+        let screen = try Self.screen(teacher, clock: clock, date: "2026-10-05", followsToday: false)
+        try screen.open()
+        let children = screen.entries.count
+        try #require(children >= 3)
+        // All but the last marked absent one by one; «t» then marks the one left.
+        for _ in 0..<(children - 1) { #expect(try screen.handle(.character("a"))) }
+        #expect(try screen.handle(.character("t")))
+        #expect(screen.message == "1 bambino segnato presente.")
+        #expect(try screen.handle(.character("t")))
+        #expect(screen.message == "Tutti hanno già un segno: nessuno segnato presente.")
+    }
 }
+

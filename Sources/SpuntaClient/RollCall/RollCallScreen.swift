@@ -124,7 +124,8 @@ public final class RollCallScreen {
         case .character("t"):
             let count = try rollCall.markRestPresent()
             try reload()
-            message = "\(count) segnati presenti."
+            message = count == 0 ? "Tutti hanno già un segno: nessuno segnato presente."
+                : count == 1 ? "1 bambino segnato presente." : "\(count) segnati presenti."
         case .character("*"): message = Self.elsewhereLegend
         default:
             message = "Tasto non previsto."
@@ -159,7 +160,8 @@ public final class RollCallScreen {
         guard entries.indices.contains(selected) else { return }
         let entry = entries[selected]
         guard !entry.unjustified.isEmpty else {
-            message = "Nessuna assenza da giustificare."
+            // An absence is justified when the child is back: today's is not yet among those.
+            message = "\(entry.name): nessuna assenza dei giorni passati da giustificare (si giustifica al rientro)."
             return
         }
         let days = entry.unjustified.map(\.italian).joined(separator: ", ")
@@ -168,7 +170,7 @@ public final class RollCallScreen {
             try rollCall.justify(entry.beneficiaryId, absence: day, reason: reason.isEmpty ? "giustificata dalla famiglia" : reason)
         }
         try reload()
-        message = "Giustificate \(entry.unjustified.count) assenze."
+        message = entry.unjustified.count == 1 ? "Giustificata 1 assenza." : "Giustificate \(entry.unjustified.count) assenze."
     }
 
     /// `v`: the selected child will be away from the register's day through the day typed (periodo di assenza).
