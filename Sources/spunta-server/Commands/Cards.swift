@@ -32,7 +32,7 @@ struct Cards: ParsableCommand {
         var site: String?
         @Option(valueName: "linea", help: "Tutti gli iscritti a questa linea dello scuolabus.")
         var route: String?
-        @Option(valueName: "bambino", help: "Un bambino (ripetibile).")
+        @Option(valueName: "bambino", help: "Un bambino.")
         var child: [String] = []
         @Option(valueName: "cartella", help: "Cartella dove scrivere tessere.html e i file SVG (creata se manca, leggibile solo dal proprietario).")
         var output: String

@@ -18,9 +18,9 @@ struct RemindersCommand: ParsableCommand {
     var asOf: String?
     @Flag(name: "list-only", help: "Elenca senza mettere in coda i solleciti.")
     var listOnly = false
-    @Option(name: "grace-days", help: "Giorni minimi tra due solleciti dello stesso avviso.")
+    @Option(name: "grace-days", valueName: "giorni", help: "Giorni minimi tra due solleciti dello stesso avviso.")
     var graceDays = Reminders.defaultGraceDays
-    @Option(name: "deficit-notice-days", help: "Giorni tra il sollecito di un credito prepagato negativo e il suo avviso pagoPA.")
+    @Option(name: "deficit-notice-days", valueName: "giorni", help: "Giorni tra il sollecito di un credito prepagato negativo e il suo avviso pagoPA.")
     var deficitNoticeDays = DeficitChase.defaultNoticeDays
     @Flag(help: "Stampa in JSON (un array).")
     var json = false

@@ -12,9 +12,9 @@ struct Sample: ParsableCommand {
 
     @Option(valueName: "file", help: "Dove scrivere il tracciato; «-» per lo standard output.")
     var output = "-"
-    @Option(help: "Seme del generatore.")
+    @Option(valueName: "numero", help: "Seme del generatore.")
     var seed = Int(SampleComuneGenerator.Options().seed)
-    @Option(name: "extra-sites", help: "Scuole primarie in più, per provare Comuni grandi.")
+    @Option(name: "extra-sites", valueName: "numero", help: "Scuole primarie in più, per provare Comuni grandi.")
     var extraSites = 0
 
     mutating func validate() throws {

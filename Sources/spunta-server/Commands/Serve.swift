@@ -22,10 +22,10 @@ struct Serve: ParsableCommand {
     var listen = "127.0.0.1:8080"
     @Option(name: "access-log", valueName: "file", help: "Registro degli accessi: un file, «-» per lo standard error, «off» per nessuno.")
     var accessLog = "-"
-    @Option(name: "max-connections", help: "Connessioni contemporanee al massimo.")
+    @Option(name: "max-connections", valueName: "numero", help: "Connessioni contemporanee al massimo.")
     var maxConnections = 4096
     @Option(name: "trusted-proxy", valueName: "indirizzo",
-            help: "Reverse proxy fidato (ripetibile): per le sue richieste il client è l'ultimo indirizzo di X-Forwarded-For.")
+            help: "Reverse proxy fidato: per le sue richieste il client è l'ultimo indirizzo di X-Forwarded-For.")
     var trustedProxy: [String] = []
     @Option(name: "alert-interval", valueName: "secondi", help: "Ogni quanti secondi controllare gli avvisi all'ufficio; 0 per lasciarlo a cron (alerts check).")
     var alertInterval = 60

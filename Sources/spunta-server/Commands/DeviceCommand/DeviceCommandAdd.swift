@@ -21,9 +21,9 @@ extension DeviceCommand {
         var name: String
         @Option(valueName: "ruolo", help: "teacher, bus o canteen.")
         var role: DeviceRole
-        @Option(valueName: "tipo:id", help: "Ambito (ripetibile): class:ID, route:ID o site:ID.")
+        @Option(valueName: "tipo:id", help: "Ambito: class:ID, route:ID o site:ID.")
         var scope: [String]
-        @Option(name: "expires-hours", help: "Ore di validità del codice.")
+        @Option(name: "expires-hours", valueName: "ore", help: "Ore di validità del codice.")
         var expiresHours = DeviceRegistry.defaultCodeValidityHours
         @OptionGroup var actor: ActorOption
         @Flag(help: "Stampa in JSON.")
