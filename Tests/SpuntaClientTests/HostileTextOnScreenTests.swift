@@ -53,7 +53,7 @@ struct HostileTextOnScreenTests {
         try session.press("Enter")
         let (screen, shown) = try session.waitFor("CELIACHIA")
         #expect(shown, "\(screen)")
-        #expect(screen.first?.hasPrefix("Mensa S01") == true, "the screen was cleared: \(screen)")
+        #expect(screen.first?.hasPrefix("Mensa Scuola primaria «Gianni Rodari»") == true, "the screen was cleared: \(screen)")
         #expect(screen.contains { $0.hasPrefix("OK   Rossi\u{FFFD}OK") }, "\(screen)")
         #expect(!screen.contains { $0.hasPrefix("OK   Finto") }, "a forged line: \(screen)")
         #expect(screen.contains { $0.contains("DIETA \u{FFFD}[2J\u{FFFD}[HCELIACHIA") }, "\(screen)")

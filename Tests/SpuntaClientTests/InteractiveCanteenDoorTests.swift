@@ -81,7 +81,7 @@ struct InteractiveCanteenDoorTests {
         #expect(try d.spunta(door, ["sync"]).status == 0)
 
         let session = try TmuxSession(columns: 40, rows: 20, command: [Self.spunta, "scan", "--service", "canteen", "--date", schoolDay, "--home", door])
-        _ = try Self.expectScreen(session, "the banner") { $0.contains { $0.hasPrefix("Mensa S01, 05/10/2026") } }
+        _ = try Self.expectScreen(session, "the banner") { ScanTests.unwrapped($0).contains { $0.hasPrefix("Mensa Scuola primaria «Gianni Rodari», 05/10/2026: leggere") } }
 
         try Self.scan(session, celiac.card)
         var screen = try Self.expectScreen(session, "the celiac child served with the diet") { $0.contains { $0.contains("Serviti 1 su") } }
@@ -120,7 +120,7 @@ struct InteractiveCanteenDoorTests {
         let children = try Self.eating(d)
         try #require(children.count >= 2)
         let session = try TmuxSession(columns: 40, rows: 20, command: [Self.spunta, "scan", "--service", "canteen", "--date", schoolDay, "--home", door])
-        _ = try Self.expectScreen(session, "the banner") { $0.contains { $0.hasPrefix("Mensa S01") } }
+        _ = try Self.expectScreen(session, "the banner") { $0.contains { $0.hasPrefix("Mensa Scuola primaria «Gianni Rodari»") } }
         try Self.scan(session, children[0].card)
         _ = try Self.expectScreen(session, "first child served") { $0.contains { $0.contains("Serviti 1 su") } }
         try Self.scan(session, children[1].card)
@@ -163,7 +163,7 @@ struct InteractiveCanteenDoorTests {
         let door = try Self.door(d)
         let child = try #require(try Self.children(d, where: "b.id NOT IN (SELECT beneficiary_id FROM enrollment WHERE deleted = 0)").first)
         let session = try TmuxSession(columns: 40, rows: 20, command: [Self.spunta, "scan", "--service", "canteen", "--date", schoolDay, "--home", door])
-        _ = try Self.expectScreen(session, "the banner") { $0.contains { $0.hasPrefix("Mensa S01") } }
+        _ = try Self.expectScreen(session, "the banner") { $0.contains { $0.hasPrefix("Mensa Scuola primaria «Gianni Rodari»") } }
         try Self.scan(session, child.card)
         let screen = try Self.expectScreen(session, "the refusal") { $0.contains { $0.hasPrefix("NO   ") } && $0.contains { $0.hasPrefix("#") } }
         #expect(ScanTests.unwrapped(screen).contains("NO   \(child.name) (\(child.className)): non iscritto alla mensa: chiamare l'ufficio."),
@@ -189,7 +189,7 @@ struct InteractiveCanteenDoorTests {
         let session = try TmuxSession(columns: 40, rows: 20, command: [
             "sh", "-c", "echo $$ > '\(pidFile)' && exec '\(Self.spunta)' scan --service canteen --date \(schoolDay) --home '\(door)'",
         ])
-        _ = try Self.expectScreen(session, "the banner") { $0.contains { $0.hasPrefix("Mensa S01") } }
+        _ = try Self.expectScreen(session, "the banner") { $0.contains { $0.hasPrefix("Mensa Scuola primaria «Gianni Rodari»") } }
         let tty = try session.tmux(["display-message", "-p", "-t", "test", "#{pane_tty}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try !Self.echoes(tty), "no echo while scanning")
         if signal == 0 {

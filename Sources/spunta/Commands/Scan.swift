@@ -78,7 +78,11 @@ struct Scan: ParsableCommand {
         let screen = !json && out.isTerminal
         let printer = ScanPrinter(output: out, width: { out.isTerminal ? Terminal.width() : 40 })
         if screen {
-            printer.banner(Self.banner(place, device, date: session.date), canteen: service == .canteen)
+            // The door's school by its name, as on the children's cards; its code only if the replica lacks it.
+            let sites = try queue.read { db in
+                try device.siteIDs.map { try ReplicaStore(db).record(.sites, $0, as: Site.self)?.name ?? $0 }
+            }
+            printer.banner(Self.banner(place, sites: sites, date: session.date), canteen: service == .canteen)
         }
         if let clock = session.clockCheck() {
             if json { try context.printJSON(clock) } else { printer.print(clock) }
@@ -110,9 +114,9 @@ struct Scan: ParsableCommand {
         }
     }
 
-    static func banner(_ place: ScanSetup.Place, _ device: EnrolledDevice, date: LocalDate) -> String {
+    static func banner(_ place: ScanSetup.Place, sites: [String], date: LocalDate) -> String {
         switch place {
-        case .canteen: return "Mensa \(device.siteIDs.joined(separator: ", ")), \(date.italian): leggere le tessere."
+        case .canteen: return "Mensa \(sites.joined(separator: ", ")), \(date.italian): leggere le tessere."
         case .bus(let route, let stop, let direction, let boarding):
             return "Linea \(route) \(direction.italian) \(stop), \(date.italian): \(boarding == false ? "discese" : "salite")."
         }
