@@ -193,6 +193,30 @@ struct RemindersOutputTests {
         #expect(counts.allSatisfy { $0 == "1 messaggio)" || ($0.hasSuffix(" messaggi)") && $0 != "1 messaggi)") }, "\(counts)")
     }
 
+    @Test("payments refunds says when there is nothing to give back, and counts one overpayment as «1 eccedenza»")
+    func refundsCounted() throws {
+        let folder = try TemporaryFolder("spunta-refunds-cli")
+        let db = try BillingCommandTests.run("2026-10", in: folder)
+        let now = BillingCommandTests.twentiethOfNovember
+        #expect(try ChildProcess("spunta-server", ["billing", "issue", "--db", db, "--period", "2026-10"], environment: now).wait() == 0)
+        let none = try ChildProcess("spunta-server", ["payments", "refunds", "--db", db], environment: now)
+        #expect(none.wait() == 0, "\(none.errors)")
+        #expect(none.output == ["Nessun pagamento in eccesso da rimborsare."], "\(none.output)")
+        // One notice paid a euro too much.
+        let notice: String = try #require(try DatabaseQueue(path: db).read {
+            try $0.scalar("SELECT notice_number || ';' || printf('%d.%02d', (total_cents + 100) / 100, (total_cents + 100) % 100) FROM statement WHERE notice_number IS NOT NULL ORDER BY id LIMIT 1")
+        })
+        let parts = notice.split(separator: ";")
+        let file = folder.path("pagamenti.csv")
+        try "date;amount;notice;kind;payer;beneficiary;service;method;reference\n2026-11-20;\(parts[1]);\(parts[0]);notice;;;;pagopa;PSP-1\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let paid = try ChildProcess("spunta-server", ["payments", "import", "--db", db, file], environment: now)
+        #expect(paid.wait() == 0, "\(paid.errors)")
+        let one = try ChildProcess("spunta-server", ["payments", "refunds", "--db", db], environment: now)
+        #expect(one.wait() == 0, "\(one.errors)")
+        #expect(one.output.last == "1 eccedenza, € 1,00 da rimborsare.", "\(one.output)")
+    }
+
     @Test("a tax statement for a year in two digits is refused saying how to write it")
     func taxStatementYear() throws {
         let run = try ChildProcess("spunta-server", ["tax-statement", "--db", "/nonexistent/comune.sqlite", "--year", "26"])

@@ -21,6 +21,7 @@ extension Payments {
             let queue = try ServerDatabase.open(path: database.path)
             let list = try queue.read { try PaymentImport.refunds($0) }
             if json { return try context.printJSON(list) }
+            guard !list.isEmpty else { return context.print("Nessun pagamento in eccesso da rimborsare.") }
             var table = TextTable(columns: [.init("Pagato il"), .init("Pagante", maxWidth: 28), .init("Codice avviso"),
                                             .init("Pagato", alignment: .right), .init("Da rimborsare", alignment: .right), .init("Riferimento")])
             for r in list {
@@ -29,7 +30,7 @@ extension Payments {
                               Money(cents: r.amountCents).italian, Money(cents: r.excessCents).italian, r.reference])
             }
             context.print(table.render(width: max(context.terminalWidth, 110)))
-            context.print("\(list.count) eccedenze, \(Money(cents: list.reduce(0) { $0 + $1.excessCents }).italian) da rimborsare.")
+            context.print("\(Counted.italian(list.count, "eccedenza", "eccedenze")), \(Money(cents: list.reduce(0) { $0 + $1.excessCents }).italian) da rimborsare.")
         }
     }
 }
