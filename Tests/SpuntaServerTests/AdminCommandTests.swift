@@ -2,6 +2,7 @@ import Foundation
 import SpuntaTestSupport
 import Testing
 import SpuntaHTTP
+import SpuntaServerStore
 import SpuntaStore
 @testable import SpuntaServer
 @testable import SpuntaSync
@@ -75,6 +76,28 @@ struct AdminCommandTests {
         #expect(audit.output.contains("\(expected) dispositivo creato D-"))
     }
 
+    @Test("backup and restore refused before they start say in Italian which path is wrong and what to do, once, never as unexpected",
+          arguments: [
+              (["backup", "--db", "<db>", "--to", "<folder>/manca/copia.sqlite"],
+               "Impossibile scrivere la copia <folder>/manca/copia.sqlite: la cartella <folder>/manca non esiste o non è scrivibile"),
+              (["backup", "--db", "<db>", "--to", "<db>"], "Il file <db> esiste già: scegliere un altro nome per la copia (--to)."),
+              (["backup", "--db", "<folder>/altro.sqlite", "--to", "<folder>/copia.sqlite"],
+               "L'archivio <folder>/altro.sqlite non esiste: controllare il percorso indicato con --db."),
+              (["restore", "--db", "<folder>/nuovo.sqlite", "--from", "<folder>/manca.sqlite"],
+               "La copia <folder>/manca.sqlite non esiste: indicare con --from il file di una copia fatta con spunta-server backup."),
+          ])
+    func backupRefusals(arguments: [String], expected: String) throws {
+        let folder = try TemporaryFolder("spunta-backup-errors")
+        let db = folder.path("comune.sqlite")
+        _ = try ServerDatabase.open(path: db)
+        let fill = { (text: String) in text.replacingOccurrences(of: "<db>", with: db).replacingOccurrences(of: "<folder>", with: folder.url.path) }
+        let ran = try Self.run(arguments.map(fill))
+        #expect(ran.status == 1, "\(ran.errors)")
+        #expect(ran.errors.contains(fill(expected)), "\(ran.errors)")
+        #expect(!ran.errors.contains("imprevisto") && !ran.errors.contains("..") && !ran.errors.contains("unable"), "\(ran.errors)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("copia.sqlite")) && !FileManager.default.fileExists(atPath: folder.path("nuovo.sqlite")))
+    }
+
     @Test("thresholds are shown and changed in words; a bad value is refused in Italian and changes nothing")
     func thresholds() throws {
         let f = try ServerFixture()
@@ -137,3 +160,4 @@ struct AdminCommandTests {
         #expect(devices.output.contains("\n1 dispositivo: 1 da controllare."), "\(devices.output)")
     }
 }
+

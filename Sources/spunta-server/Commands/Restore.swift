@@ -34,14 +34,22 @@ struct Restore: ParsableCommand {
     }
 }
 
-enum BackupError: Error, CustomStringConvertible {
+/// What stops a backup or a restore before it touches anything, in the admin's words.
+enum BackupError: ReportableError {
     case exists(String)
     case missing(String)
+    case missingDatabase(String)
+    case folderNotWritable(String)
 
-    var description: String {
+    var userMessage: String {
         switch self {
-        case .exists(let path): return "il file \(path) esiste già: scegliere un altro nome per la copia."
-        case .missing(let path): return "il file \(path) non esiste."
+        case .exists(let path): return "Il file \(path) esiste già: scegliere un altro nome per la copia (--to)."
+        case .missing(let path): return "La copia \(path) non esiste: indicare con --from il file di una copia fatta con spunta-server backup."
+        case .missingDatabase(let path): return "L'archivio \(path) non esiste: controllare il percorso indicato con --db."
+        case .folderNotWritable(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            return "Impossibile scrivere la copia \(path): la cartella \(folder.isEmpty ? "." : folder) non esiste o non è scrivibile "
+                + "da chi esegue il comando. Crearla, o eseguire il comando come l'utente del servizio (sudo -u spunta)."
         }
     }
 }
