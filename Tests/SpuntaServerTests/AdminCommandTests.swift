@@ -98,6 +98,18 @@ struct AdminCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.path("copia.sqlite")) && !FileManager.default.fileExists(atPath: folder.path("nuovo.sqlite")))
     }
 
+    @Test("a device for a scope that does not exist is refused with the listing of that kind, which runs with the same --db",
+          arguments: [("teacher", "class:S01-9Z", "classes"), ("canteen", "site:S99", "sites"), ("bus", "route:L99", "routes")])
+    func unknownScopeHint(role: String, scope: String, kind: String) throws {
+        let f = try ServerFixture()
+        defer { f.stop() }
+        let added = try Self.run(["device", "add", "--db", f.dbPath, "--name", "Nuovo", "--role", role, "--scope", scope])
+        #expect(added.status == 1)
+        #expect(added.errors.contains("Ambito \(scope) inesistente: controllare l'identificativo con spunta-server list \(kind)."), "\(added.errors)")
+        let listed = try Self.run(["list", kind, "--db", f.dbPath])
+        #expect(listed.status == 0, "\(listed.errors)")
+    }
+
     @Test("thresholds are shown and changed in words; a bad value is refused in Italian and changes nothing")
     func thresholds() throws {
         let f = try ServerFixture()

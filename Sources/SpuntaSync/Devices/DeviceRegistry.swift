@@ -61,7 +61,9 @@ public enum DeviceRegistry {
         public var userMessage: String {
             switch self {
             case .unknownScope(let item):
-                return "Ambito \(item) inesistente: controllare l'identificativo con spunta-server list."
+                // The listing of that kind: `list` alone is a usage error.
+                let kind = switch item.kind { case .class: "classes"; case .site: "sites"; case .route: "routes" }
+                return "Ambito \(item) inesistente: controllare l'identificativo con spunta-server list \(kind)."
             case .scopeKindMismatch(let role, let item):
                 return "Un dispositivo \(role.italian) ha come ambito \(role.scopeKind.rawValue):ID, non \(item)."
             case .emptyScope:
