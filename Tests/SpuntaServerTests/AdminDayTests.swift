@@ -42,7 +42,7 @@ struct AdminDayTests {
         let clock = day.clock.read()
         #expect(try day.fixture.admin { db in try OfficeAlerts.check(db, now: clock) }.isEmpty)
         let list = try day.admin(["alerts", "list"])
-        #expect(list.output.contains("#1 05/10/2026 07:36 dispositivo silenzioso: Dispositivo silenzioso: Scuolabus Nord — 2 messaggi in coda"))
+        #expect(list.output.contains("#1 05/10/2026 07:36 Dispositivo silenzioso: Scuolabus Nord — 2 messaggi in coda"))
         #expect(list.output.contains("2 avvisi."))
 
         // The admin status (the JSON of `devices --json`, at the server's clock) says the same.
@@ -110,7 +110,7 @@ struct AdminDayTests {
         #expect(text.contains("aggiornato alle 09:10 del 05/10/2026"))
         #expect(text.contains("Bambini a bordo\n1"), "today's numbers: \(text.prefix(600))")
         #expect(text.contains("salito ma mai sceso"), "the open conflict in words")
-        #expect(text.contains("Pasti da preparare oggi") && text.contains("non ancora inviato (cut-off 09:15)"),
+        #expect(text.contains("Pasti da preparare oggi") && text.contains("non ancora (ora limite 09:15)") && !text.contains("cut-off"),
                 "the kitchen's numbers before the sample's first cut-off")
         let headers = try page.string("[...document.querySelectorAll('table thead th[scope=col]')].map(th => th.textContent).join('|')")
         #expect(headers.contains("Dispositivo|Ruolo|Stato|Visto|Registrazioni ricevute|Da inviare|Novità da scaricare|Orologio|Note"))

@@ -278,10 +278,11 @@ extension CatererCounts {
         /// The classes without a roll call synced, by name.
         public var classesWithoutRollCall: [String] { count.classes.filter { !$0.rollCallReceived }.map(\.className) }
 
-        /// What was sent, in words: "conteggio 122 alle 09:30, 1 variazione (ora 123)", or "non ancora inviato".
+        /// What was sent, in words that follow "inviato:" (the office's listing, the status page's column "Inviato alla
+        /// ditta"): "conteggio 122 alle 09:30, 1 variazione (ora 123)", or "non ancora (ora limite 09:30)".
         public var sentItalian: String {
             guard let first = sent.first(where: { $0.kind == .count }) else {
-                return caterer == nil ? "nessuna ditta nell'anagrafica: non inviato" : "non ancora inviato (cut-off \(count.cutoff))"
+                return caterer == nil ? "no, nessuna ditta nell'anagrafica" : "non ancora (ora limite \(count.cutoff))"
             }
             let at = UTCTime.date(first.createdAt).map(ItalianTime.time) ?? first.createdAt
             var text = "conteggio \(first.total) alle \(at)"
