@@ -167,6 +167,11 @@ struct SharedPayersCommandTests {
         let positions = try #require(try JSONSerialization.jsonObject(with: Data(balances.output.joined().utf8)) as? [[String: Any]])
         #expect(positions.map { "\($0["payer_id"] as? String ?? "") \($0["beneficiary_id"] as? String ?? "") \($0["balance_cents"] as? Int ?? 0)" }
                 == ["P0003 B0032 2000"], "\(balances.output)")
+        // Every column of the human listing has its heading, the last one too.
+        let human = try ChildProcess("spunta-server", ["billing", "balances", "--db", db], environment: now)
+        #expect(human.wait(seconds: 60) == 0)
+        #expect(human.output.first?.split(separator: " ").map(String.init) == ["Pagante", "Bambino", "Servizio", "Saldo", "Soglia", "Stato"],
+                "\(human.output)")
     }
 }
 
@@ -193,7 +198,7 @@ struct RemindersOutputTests {
         #expect(counts.allSatisfy { $0 == "1 messaggio)" || ($0.hasSuffix(" messaggi)") && $0 != "1 messaggi)") }, "\(counts)")
     }
 
-    @Test("payments refunds says when there is nothing to give back, and counts one overpayment as «1 eccedenza»")
+    @Test("billing show gives the notice as printed (code in fours, due day dd/mm/yyyy); payments refunds says when there is nothing to give back, and counts one overpayment as «1 eccedenza»")
     func refundsCounted() throws {
         let folder = try TemporaryFolder("spunta-refunds-cli")
         let db = try BillingCommandTests.run("2026-10", in: folder)
@@ -207,6 +212,14 @@ struct RemindersOutputTests {
             try $0.scalar("SELECT notice_number || ';' || printf('%d.%02d', (total_cents + 100) / 100, (total_cents + 100) % 100) FROM statement WHERE notice_number IS NOT NULL ORDER BY id LIMIT 1")
         })
         let parts = notice.split(separator: ";")
+        // billing show gives the notice as it is printed: the code in groups of four, the due day as dd/mm/yyyy.
+        let id: Int = try #require(try DatabaseQueue(path: db).read {
+            try $0.scalar("SELECT id FROM statement WHERE notice_number = ?", [String(parts[0])])
+        })
+        let show = try ChildProcess("spunta-server", ["billing", "show", String(id), "--db", db], environment: now)
+        #expect(show.wait() == 0, "\(show.errors)")
+        let grouped = stride(from: 0, to: 18, by: 4).map { String(Array(parts[0])[$0..<min($0 + 4, 18)]) }.joined(separator: " ")
+        #expect(show.output.last?.hasSuffix(" — codice avviso \(grouped), scadenza 20/12/2026") == true, "\(show.output)")
         let file = folder.path("pagamenti.csv")
         try "date;amount;notice;kind;payer;beneficiary;service;method;reference\n2026-11-20;\(parts[1]);\(parts[0]);notice;;;;pagopa;PSP-1\n"
             .write(toFile: file, atomically: true, encoding: .utf8)

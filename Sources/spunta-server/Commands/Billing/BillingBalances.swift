@@ -20,7 +20,7 @@ extension Billing {
             let list = try queue.read { try PrepaidLedger.balances($0, belowOnly: below) }
             if json { return try context.printJSON(list) }
             var table = TextTable(columns: [.init("Pagante", maxWidth: 26), .init("Bambino", maxWidth: 24), .init("Servizio"),
-                                            .init("Saldo", alignment: .right), .init("Soglia", alignment: .right), .init("")])
+                                            .init("Saldo", alignment: .right), .init("Soglia", alignment: .right), .init("Stato")])
             for b in list {
                 table.addRow(["\(b.payerId) \(b.payerName)", b.beneficiaryName, b.serviceId, Money(cents: b.balanceCents).italian,
                               b.thresholdCents.map { Money(cents: $0).italian } ?? "-", b.belowThreshold ? "sotto soglia" : ""])

@@ -24,7 +24,12 @@ extension Billing {
                 context.print("  \(Money(cents: l.amountCents).italian.padding(toLength: 12, withPad: " ", startingAt: 0)) \(l.beneficiaryName ?? "") — \(l.description)")
                 if !l.sourceOps.isEmpty { context.print("               da: \(l.sourceOps.joined(separator: ", "))") }
             }
-            context.print("  Totale \(Money(cents: s.totalCents).italian)" + (s.noticeNumber.map { " — codice avviso \($0), scadenza \(s.dueDate ?? "")" } ?? ""))
+            context.print("  Totale \(Money(cents: s.totalCents).italian)" + (s.noticeNumber.map { nav in
+                // As printed on the notice: the code in groups of four digits, the due day as the office writes it.
+                let code = (try? NoticeNumber(validating: nav).grouped) ?? nav
+                let due = s.dueDate.map { LocalDate($0)?.italian ?? $0 } ?? ""
+                return " — codice avviso \(code), scadenza \(due)"
+            } ?? ""))
         }
     }
 }
