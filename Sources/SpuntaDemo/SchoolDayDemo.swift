@@ -65,15 +65,6 @@ public final class SchoolDayDemo: Sendable {
         /// Tuesday 3 November: door 2 found in its drawer (the office's `lateDevice`).
         static let lateDevice = "2026-11-03T10:00:00+01:00"
 
-        /// Whether the programs read the shift: they are built in the same configuration as this one.
-        static var honoured: Bool {
-            #if DEBUG
-            return true
-            #else
-            return false
-            #endif
-        }
-
         /// The environment of a server or device process whose clock reads `instant` now and moves on from there.
         static func clock(_ instant: String) -> [String: String] {
             let formatter = ISO8601DateFormatter()
@@ -138,7 +129,7 @@ public final class SchoolDayDemo: Sendable {
         try FileManager.default.createDirectory(at: workspace.appendingPathComponent("dispositivi"), withIntermediateDirectories: true)
         say("Spunta — una giornata di scuola a Valmarina, \(Self.day.italian)")
         say(String(repeating: "=", count: 60))
-        if !Story.honoured {
+        if !WallClock.honoursShift {
             say("(Programmi compilati in release: server e dispositivi segnano le ore dell'orologio del computer, non quelle della storia;")
             say(" con «swift run spunta-server demo» le ore viste nei conflitti e nei registri sono quelle della storia.)")
         }

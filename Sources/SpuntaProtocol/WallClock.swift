@@ -10,6 +10,16 @@ public enum WallClock {
     /// The variable tests set on the processes they start.
     public static let testShiftVariable = "SPUNTA_TEST_CLOCK_SHIFT_MS"
 
+    /// Whether this build reads `testShiftVariable`: a debug build does, a release build never. Programs started by
+    /// one built alongside them (the tests, the demo) are built the same way.
+    public static var honoursShift: Bool {
+        #if DEBUG
+        return true
+        #else
+        return false
+        #endif
+    }
+
     /// Milliseconds added to the system clock: 0 except in a debug build run with the variable set.
     public static let shiftMs: Int64 = {
         #if DEBUG

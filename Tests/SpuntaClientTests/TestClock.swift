@@ -8,13 +8,7 @@ import SpuntaProtocol
 /// whatever the day it runs, and one canteen door a day ahead of it.
 struct TestClock: Sendable {
     /// Whether the programs under test read the variable (they are built in the same configuration as the tests).
-    static var honoured: Bool {
-        #if DEBUG
-        return true
-        #else
-        return false
-        #endif
-    }
+    static var honoured: Bool { WallClock.honoursShift }
 
     let shiftMs: Int64
 
