@@ -304,12 +304,21 @@ public final class SyncService: Sendable {
         // The scope keys to wake long polls on depend on the ops alone: worked out here, not on the one writer.
         var keys: Set<String> = []
         for item in batch.ops { keys.formUnion(DeviceScope.keys(of: item.op)) }
+        // The children's master data is read here, beside the writer; the writer takes it only if the master data has
+        // not changed since, and reads it itself otherwise — as it does when this read fails.
+        let prepared: PushService.Prepared?
+        do {
+            prepared = try await readers.read { db in try PushService.prepare(db, batch) }
+        } catch {
+            log("lettura anticipata dell'anagrafica per l'invio di \(device.id) non riuscita (\(error)): la rilegge chi scrive")
+            prepared = nil
+        }
         do {
             let (outcome, alerts) = try await writer.submit { [keys] db in
                 // Only the merge of a ride closed with children aboard raises alerts of its own: the log's end is read
                 // beforehand for those pushes alone, so that the others cost no look at the alerts.
                 let lastAlert = Self.closesRide(batch) ? try OfficeAlerts.lastId(db) : nil
-                let outcome = try PushService().apply(db, batch, receivedMs: receivedMs, now: now)
+                let outcome = try PushService().apply(db, batch, prepared: prepared, receivedMs: receivedMs, now: now)
                 var alerts: [OfficeAlerts.Alert] = []
                 if case .accepted(let results) = outcome {
                     // The rides this push touched are checked now; all open rides (time passing) once a minute.

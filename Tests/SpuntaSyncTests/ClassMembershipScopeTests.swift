@@ -21,10 +21,12 @@ struct ClassMembershipScopeTests {
         ("2026-09-01", nil, "2026-09-07", "out_of_scope"),
     ]
 
-    @Test("a child who starts mid-month is in the register from that day only", arguments: cases)
-    func midMonthStart(_ c: (String?, String?, String, String?)) throws {
+    @Test("a child who starts mid-month is in the register from that day only, whether the master data is read before the write or by it",
+          arguments: cases, [false, true])
+    func midMonthStart(_ c: (String?, String?, String, String?), readsBeforehand: Bool) throws {
         let (from, to, day, code) = c
         let f = try SyncFixture(.scopeWorld)
+        f.readsBeforehand = readsBeforehand
         try f.queue.write { db in
             try db.run("UPDATE beneficiary SET class_from = ?, class_to = ? WHERE id = ?", [from, to, ScopeWorld.own])
         }
@@ -48,10 +50,12 @@ struct ClassMembershipScopeTests {
         ("2026-11-16", "2026-11-20", "2026-11-12", "2026-11-24", "out_of_scope"),
     ]
 
-    @Test("an absence period is taken only when the child is in the class on its first and on its last day", arguments: periods)
-    func periodWithinMembership(_ c: (String?, String?, String, String, String?)) throws {
+    @Test("an absence period is taken only when the child is in the class on its first and on its last day, whether the master data is read before the write or by it",
+          arguments: periods, [false, true])
+    func periodWithinMembership(_ c: (String?, String?, String, String, String?), readsBeforehand: Bool) throws {
         let (from, to, first, last, code) = c
         let f = try SyncFixture(.scopeWorld)
+        f.readsBeforehand = readsBeforehand
         try f.queue.write { db in
             try db.run("UPDATE beneficiary SET class_from = ?, class_to = ? WHERE id = ?", [from, to, ScopeWorld.own])
         }

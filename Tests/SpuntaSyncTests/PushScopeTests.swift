@@ -245,9 +245,11 @@ struct PushScopeTests {
         }
     }
 
-    @Test("every op type from every role about every kind of child gets the answer of the table", arguments: cases)
-    func answer(_ c: Case) throws {
+    @Test("every op type from every role about every kind of child gets the answer of the table, whether the children's master data is read before the write or by it",
+          arguments: cases, [false, true])
+    func answer(_ c: Case, readsBeforehand: Bool) throws {
         let f = try SyncFixture(.scopeWorld)
+        f.readsBeforehand = readsBeforehand
         let device = try f.device(c.role.deviceRole, [c.role.scope]).scope
         let maker = OpMaker(device: device.deviceId, date: c.child.date)
         var target: Op?

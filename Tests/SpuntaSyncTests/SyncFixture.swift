@@ -88,10 +88,16 @@ final class SyncFixture {
         return child.beneficiary
     }
 
+    /// Whether `push` reads the children's master data first in a read transaction of its own, as the server's push
+    /// handler does (`PushService.prepare`), instead of leaving it to the write.
+    var readsBeforehand = false
+
     func push(_ scope: DeviceScope, _ ops: [Op], clock: ClockReading? = nil) throws -> PushService.Outcome {
         let items = try ops.map { ($0, String(decoding: try WireCoding.encode($0), as: UTF8.self)) }
+        let batch = PushService.Batch(scope: scope, ops: items, clock: clock)
+        let prepared = readsBeforehand ? try queue.read { db in try PushService.prepare(db, batch) } : nil
         return try queue.write { db in
-            try PushService().apply(db, PushService.Batch(scope: scope, ops: items, clock: clock), receivedMs: 0, now: Self.now)
+            try PushService().apply(db, batch, prepared: prepared, receivedMs: 0, now: Self.now)
         }
     }
 

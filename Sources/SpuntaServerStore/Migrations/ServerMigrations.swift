@@ -87,6 +87,7 @@ public enum ServerMigrations {
         m.registerMigration("v24-op-roll-call-by-class") { db in
             try db.execute("CREATE INDEX op_roll_call ON op(class_id, business_date) WHERE type = 'attendance_marked'")
         }
+        m.registerMigration("v25-master-data-version", MasterDataVersion.apply)
         return m
     }
 }

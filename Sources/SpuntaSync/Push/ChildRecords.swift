@@ -1,18 +1,20 @@
 import SpuntaDomain
+import SpuntaProtocol
 import SpuntaStore
 
 /// What the master data says about the children a pushed batch names: which class each belongs to on which
 /// dates, and what each is enrolled in. Loaded for all the children of a batch in two queries per few hundred
 /// children, so that checking an op against its child costs no query (the checks run on the server's single
-/// writer for every op).
-struct ChildRecords {
+/// writer for every op). A push handler may read them beside the writer (`PushService.prepare`): they are values,
+/// handed to the writer with the master data's version they were read at.
+struct ChildRecords: Sendable {
     /// Appartenenza a una classe: the child belongs to `classId` from `from` through `through`.
     ///
     /// A child has one class (`beneficiary.class_id`) for the span of that class's school year, narrowed by the
     /// membership's own dates (`class_from`, `class_to`: a child who starts on 16 November is not in the register
     /// from 1 November). Should a child one day move class during the year, the loader gives one spell per period
     /// and the checks stay the same.
-    struct ClassSpell: Equatable {
+    struct ClassSpell: Equatable, Sendable {
         let classId: String
         let from: LocalDate
         let through: LocalDate
@@ -21,7 +23,7 @@ struct ChildRecords {
     }
 
     /// Iscrizione as the checks need it: the service (and whether it serves meals), where, and when.
-    struct EnrollmentSpell: Equatable {
+    struct EnrollmentSpell: Equatable, Sendable {
         let serviceId: String
         let servesMeals: Bool
         let siteId: String?
@@ -33,7 +35,7 @@ struct ChildRecords {
     }
 
     /// One child: present in the master data (possibly removed since, then with no class and no enrollment).
-    struct Child {
+    struct Child: Equatable, Sendable {
         var classes: [ClassSpell] = []
         var enrollments: [EnrollmentSpell] = []
     }
@@ -48,6 +50,19 @@ struct ChildRecords {
 
     /// The child's records, or nil when the master data has never known the child.
     subscript(_ id: String) -> Child? { children[id] }
+
+    /// The children an op names: its child, or every child a ride's end lists aboard.
+    static func children(of ops: some Sequence<Op>) -> [String] {
+        var children: [String] = []
+        for op in ops {
+            if case .rideClosed(let r) = op.body {
+                children += r.aboard
+            } else if let child = op.body.beneficiaryId {
+                children.append(child)
+            }
+        }
+        return children
+    }
 
     /// Reads the records of the children of `ids` not read yet.
     mutating func load(_ db: Database, _ ids: some Sequence<String>) throws {

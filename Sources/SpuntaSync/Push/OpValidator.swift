@@ -45,16 +45,14 @@ final class OpValidator {
     }
 
     /// Reads at once the master data of every child `ops` name, so that checking each op needs no query of its own.
-    func prepare(_ ops: some Sequence<Op>) throws {
-        var children: [String] = []
-        for op in ops {
-            if case .rideClosed(let r) = op.body {
-                children += r.aboard
-            } else if let child = op.body.beneficiaryId {
-                children.append(child)
-            }
+    /// Records read beforehand on another connection are taken only when the master data is still at the version they
+    /// were read at, as this transaction sees it: a child moved to another class, an enrollment ended or a service
+    /// removed since then moves the version, and the records are read again here.
+    func prepare(_ ops: some Sequence<Op>, readBeforehand prepared: PushService.Prepared? = nil) throws {
+        if let prepared, try prepared.version == MasterDataVersion.current(db) {
+            children = prepared.records
         }
-        try self.children.load(db, children)
+        try children.load(db, ChildRecords.children(of: ops))
     }
 
     /// Whether the service is delivered at the site, asked once per pair and batch (every meal of a batch names it).

@@ -27,9 +27,29 @@ public struct PushService {
         }
     }
 
+    /// The master data of a batch's children, read before the batch reaches the writer, with the version of the master
+    /// data it was read at (`MasterDataVersion`).
+    public struct Prepared: Sendable {
+        let version: Int64
+        let records: ChildRecords
+    }
+
     public init() {}
 
-    public func apply(_ db: Database, _ batch: Batch, receivedMs: Int64, now: Date) throws -> Outcome {
+    /// Reads the master data of the children `batch` names, outside the writer (a push handler, on a reading
+    /// connection, while the writer merges other pushes). `apply` takes it only if the master data has not moved
+    /// since, so that the answer is the one the writer would give reading it itself. The version is read first in
+    /// `db`'s transaction: the records are then at that version or, without a transaction, later — never earlier.
+    public static func prepare(_ db: Database, _ batch: Batch) throws -> Prepared {
+        let version = try MasterDataVersion.current(db)
+        var records = ChildRecords()
+        try records.load(db, ChildRecords.children(of: batch.ops.lazy.map(\.op)))
+        return Prepared(version: version, records: records)
+    }
+
+    /// Applies `batch` in `db`'s write transaction; `prepared`, if given, is taken from `prepare` (and read again here
+    /// if the master data moved since).
+    public func apply(_ db: Database, _ batch: Batch, prepared: Prepared? = nil, receivedMs: Int64, now: Date) throws -> Outcome {
         let deviceID = batch.scope.deviceId
         guard let device = try db.fetchOne("SELECT instance, last_seq, blocked_reason FROM device WHERE id = ?", [deviceID]) else {
             return .refused(WireError(status: 401, code: WireErrorCode.unauthorized, message: "Dispositivo sconosciuto: registrarlo di nuovo."))
@@ -67,7 +87,7 @@ public struct PushService {
         var acceptedIndex = [String: Int](minimumCapacity: batch.ops.count)
         var inBatch = Set<String>(minimumCapacity: batch.ops.count)
         let validator = OpValidator(db: db, scope: batch.scope)
-        try validator.prepare(batch.ops.lazy.filter { known[$0.op.id] == nil }.map(\.op))
+        try validator.prepare(batch.ops.lazy.filter { known[$0.op.id] == nil }.map(\.op), readBeforehand: prepared)
         for item in batch.ops {
             let op = item.op
             if let status = known[op.id] {
