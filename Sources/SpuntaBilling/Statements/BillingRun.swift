@@ -413,18 +413,21 @@ public enum BillingRun {
         }
         close()
         var groups: [Group] = []
+        // Only payers who share a child are placed by another's closure.
         var placed: Set<String> = []
-        placed.reserveCapacity(children.count + also.count)
+        placed.reserveCapacity(partners.count)
         var all = Array(children.keys)
         all.reserveCapacity(children.count + also.count + partners.count)
         all += also.filter { children[$0] == nil }
         all += partners.keys.filter { children[$0] == nil && !also.contains($0) }
         all.sort()
-        for payer in all where !placed.contains(payer) {
+        for payer in all {
+            let linked = partners[payer]
+            if linked != nil, placed.contains(payer) { continue }
             if groups.isEmpty || groups[groups.count - 1].payers.count >= max(1, perGroup) { groups.append(Group()) }
-            guard let linked = partners[payer] else {
-                // Most families: one payer, no child shared with another.
-                placed.insert(payer)
+            guard let linked else {
+                // Most families: one payer, no child shared with another — no other payer's closure can reach it, so it
+                // need not be marked placed.
                 groups[groups.count - 1].payers.append(payer)
                 groups[groups.count - 1].children += children[payer] ?? []
                 continue
