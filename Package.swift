@@ -161,7 +161,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaDelivery", "SpuntaSync", "SpuntaExchange", "SpuntaQR", "SpuntaTestSupport"],
+            name: "SpuntaBillingTests", dependencies: ["SpuntaBilling", "SpuntaCLI", "SpuntaDelivery", "SpuntaSync", "SpuntaExchange", "SpuntaQR", "SpuntaTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "SpuntaQRTests", dependencies: ["SpuntaQR", "SpuntaMarkup", "SpuntaTestSupport"], swiftSettings: strict),

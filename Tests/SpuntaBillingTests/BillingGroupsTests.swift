@@ -113,4 +113,24 @@ struct BillingGroupsTests {
             break
         }
     }
+
+    @Test("families are grouped by the primary payer (marked primary, then by position) and the payers with a share, whatever their ids",
+          arguments: [(1, [["PA", "PD"], ["PB", "PE"], ["PB0"], ["PC"]]), (3, [["PA", "PD", "PB", "PE"], ["PB0", "PC"]])])
+    func families(size: Int, payers: [[String]]) throws {
+        // B1's primary payer PE comes after PB by id but first by position; A2's primary PA comes second by position but
+        // is the one marked primary; C1's second payer PA has no share, so it is not billed for C1 and not grouped with PC.
+        let c = try SmallComune { s in
+            SmallComune.withEpsilon(&s)
+            for (child, links) in [("B1", [Beneficiary.PayerLink(payerId: "PE", primary: true, share: 50), .init(payerId: "PB", primary: false, share: 50)]),
+                                   ("A2", [.init(payerId: "PD", primary: false, share: 30), .init(payerId: "PA", primary: true, share: 70)]),
+                                   ("C1", [.init(payerId: "PC", primary: true), .init(payerId: "PA", primary: false)])] {
+                if let i = s.beneficiaries.firstIndex(where: { $0.id == child }) { s.beneficiaries[i].payers = links }
+            }
+        }
+        // PB0: a payer with a statement to look at and no child (`also`).
+        let groups = try c.queue.read { db in try BillingRun.families(db, also: ["PB0", "PC"], perGroup: size) }
+        #expect(groups.map(\.payers) == payers)
+        let children = ["PA": ["A1", "A2", "A3"], "PD": ["D1", "E1"], "PB": ["N1", "P1"], "PE": ["B1", "F1", "G1"], "PB0": [], "PC": ["C1"]]
+        #expect(groups.map(\.children) == payers.map { $0.flatMap { children[$0] ?? ["?"] } })
+    }
 }

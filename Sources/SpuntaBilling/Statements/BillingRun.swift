@@ -383,47 +383,94 @@ public enum BillingRun {
     static func families(_ db: Database, also: Set<String>, perGroup: Int) throws -> [Group] {
         var children: [String: [String]] = [:]
         var partners: [String: Set<String>] = [:]
-        var child: (id: String, payers: [String])?
+        // The rows of the child being read, as the table's key gives them (by payer id).
+        var child: String?
+        var links: [Link] = []
         func close() {
-            guard let (id, payers) = child, let primary = payers.first else { return }
+            guard let id = child else { return }
+            let payers = ordered(links)
+            guard let primary = payers.first else { return }
             children[primary, default: []].append(id)
             for payer in payers.dropFirst() {
                 partners[primary, default: []].insert(payer)
                 partners[payer, default: []].insert(primary)
             }
         }
-        // Per live child, in id order: the primary payer, then those with a share.
+        // Per live child, in id order. Sorting every child's few payers here instead of asking SQLite to order the
+        // whole table by child, primary and position saves a sort of the table, which SQLite does in a b-tree of
+        // its own before giving the first row: the table's key already gives the rows by child.
         try db.forEach("""
-            SELECT p.beneficiary_id, p.payer_id, p.share FROM beneficiary_payer p JOIN beneficiary b ON b.id = p.beneficiary_id
-            WHERE b.deleted = 0 ORDER BY p.beneficiary_id, p.is_primary DESC, p.position
+            SELECT p.beneficiary_id, p.payer_id, p.share, p.is_primary, p.position FROM beneficiary_payer p
+            JOIN beneficiary b ON b.id = p.beneficiary_id WHERE b.deleted = 0 ORDER BY p.beneficiary_id
             """) { row in
-            let id: String = try row[0], payer: String = try row[1], share: Int? = try row[2]
-            if child?.id != id {
+            let id: String = try row[0]
+            if child != id {
                 close()
-                child = (id, [payer])
-            } else if share != nil, child?.payers.contains(payer) == false {
-                child?.payers.append(payer)
+                child = id
+                links.removeAll(keepingCapacity: true)
             }
+            links.append(Link(payer: try row[1], shares: (try row[2] as Int?) != nil, primary: try row[3], position: try row[4]))
         }
         close()
         var groups: [Group] = []
+        // Only payers who share a child are placed by another's closure.
         var placed: Set<String> = []
-        for payer in Set(children.keys).union(also).union(partners.keys).sorted() where !placed.contains(payer) {
+        placed.reserveCapacity(partners.count)
+        var all = Array(children.keys)
+        all.reserveCapacity(children.count + also.count + partners.count)
+        all += also.filter { children[$0] == nil }
+        all += partners.keys.filter { children[$0] == nil && !also.contains($0) }
+        all.sort()
+        for payer in all {
+            let linked = partners[payer]
+            if linked != nil, placed.contains(payer) { continue }
+            if groups.isEmpty || groups[groups.count - 1].payers.count >= max(1, perGroup) { groups.append(Group()) }
+            guard let linked else {
+                // Most families: one payer, no child shared with another — no other payer's closure can reach it, so it
+                // need not be marked placed.
+                groups[groups.count - 1].payers.append(payer)
+                groups[groups.count - 1].children += children[payer] ?? []
+                continue
+            }
             // The payers linked to this one through shared children, however far.
             var together = [payer]
             placed.insert(payer)
             var index = 0
-            while index < together.count {
-                for other in (partners[together[index]] ?? []).sorted() where placed.insert(other).inserted { together.append(other) }
+            var next = linked
+            while true {
+                for other in next.sorted() where placed.insert(other).inserted { together.append(other) }
                 index += 1
+                guard index < together.count else { break }
+                next = partners[together[index]] ?? []
             }
-            if groups.isEmpty || groups[groups.count - 1].payers.count >= max(1, perGroup) { groups.append(Group()) }
             for member in together.sorted() {
                 groups[groups.count - 1].payers.append(member)
                 groups[groups.count - 1].children += children[member] ?? []
             }
         }
         return groups
+    }
+
+    /// One row of `beneficiary_payer` as `families` reads it.
+    struct Link {
+        let payer: String
+        /// The payer has a share of the child's cost.
+        let shares: Bool
+        /// `is_primary`: the rows are ordered by it, highest first.
+        let primary: Int
+        let position: Int
+    }
+
+    /// A child's payers who are billed: the primary payer (the first marked primary, by position; else the first by
+    /// position), then, in that order, those with a share. `links` come by payer id, which settles equal positions.
+    static func ordered(_ links: [Link]) -> [String] {
+        guard links.count > 1 else { return links.map(\.payer) }
+        let sorted = links.enumerated().sorted { a, b in
+            if a.element.primary != b.element.primary { return a.element.primary > b.element.primary }
+            if a.element.position != b.element.position { return a.element.position < b.element.position }
+            return a.offset < b.offset
+        }.map(\.element)
+        return [sorted[0].payer] + sorted.dropFirst().filter(\.shares).map(\.payer)
     }
 
     private static func periods(_ db: Database, _ sql: String, before period: BillingPeriod) throws -> Set<BillingPeriod> {

@@ -121,4 +121,9 @@ public struct CommandContext: Sendable {
     public func printJSON<T: Encodable>(_ value: T) throws {
         try JSONOutput().write(value, to: standardOutput)
     }
+
+    /// Writes `text`, a value's JSON written by hand as `JSONOutput` would write it, to standard output as one line.
+    public func printJSON(encoded text: String) {
+        JSONOutput().write(encoded: text, to: standardOutput)
+    }
 }

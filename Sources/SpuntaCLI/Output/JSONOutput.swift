@@ -24,7 +24,11 @@ public struct JSONOutput: Sendable {
     /// controls and the bidirectional controls are escaped here (`\u202e`), so that the data reach a script
     /// whole and a terminal showing the line obeys none of them.
     public func line<T: Encodable>(_ value: T) throws -> String {
-        let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        Self.safe(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// JSON text as the encoder writes it, with DEL, the C1 controls and the bidirectional controls escaped.
+    public static func safe(_ text: String) -> String {
         guard UnsafeCharacters.first(in: text) != nil else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
@@ -40,6 +44,12 @@ public struct JSONOutput: Sendable {
     /// Writes `value` to `sink` as one line of JSON.
     public func write<T: Encodable>(_ value: T, to sink: OutputSink) throws {
         sink.writeLine(try line(value))
+    }
+
+    /// Writes `text`, one value's JSON written by hand exactly as the encoder would write it (a large report, where
+    /// `JSONEncoder` costs more than the rest of the command's end), as one line, escaped as `line` escapes.
+    public func write(encoded text: String, to sink: OutputSink) {
+        sink.writeLine(Self.safe(text))
     }
 
     /// Writes each element of `values` as its own line: a stream of objects.

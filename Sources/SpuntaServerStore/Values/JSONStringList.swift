@@ -22,13 +22,17 @@ public enum JSONStringList {
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// Appends one string, quoted and escaped. Working on UTF-8 bytes is safe: every byte that needs escaping is
-    /// ASCII, and no byte of a multi-byte sequence is below 0x80.
-    static func append(_ value: String, to bytes: inout [UInt8]) {
+    /// ASCII, and no byte of a multi-byte sequence is below 0x80. Without `escapingSlashes`, `/` is written as itself,
+    /// as `JSONEncoder` does with `.withoutEscapingSlashes` (the rest is escaped alike).
+    public static func append(_ value: String, to bytes: inout [UInt8], escapingSlashes: Bool = true) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                 bytes.append(UInt8(ascii: "\\"))
+                bytes.append(byte)
+            case UInt8(ascii: "/"):
+                if escapingSlashes { bytes.append(UInt8(ascii: "\\")) }
                 bytes.append(byte)
             case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
             case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
