@@ -87,7 +87,7 @@ public final class SyncService: Sendable {
         self.enrollmentGuard = EnrollmentGuard(policy: settings.enrollment)
         let pushAdmission = PushAdmission(budget: settings.pushBytesBudget)
         self.pushAdmission = pushAdmission
-        let writeQueue = try ServerDatabase.open(path: path)
+        let writeQueue = try ServerDatabase.open(path: path, configuration: ServerDatabase.writerConfiguration)
         self.epoch = try writeQueue.read { try $0.scalar("SELECT value FROM server_meta WHERE key = 'epoch'") } ?? "0"
         let notifier = ChangeNotifier()
         let metrics = Metrics()

@@ -4,8 +4,8 @@ import SpuntaStore
 /// Opens the server database (archivio del server) and brings its schema up to date.
 public enum ServerDatabase {
     /// Opens `path`, creating it if needed, and applies the pending schema steps.
-    public static func open(path: String) throws -> DatabaseQueue {
-        let queue = try DatabaseQueue(path: path)
+    public static func open(path: String, configuration: DatabaseConfiguration = DatabaseConfiguration()) throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
         try ServerMigrations.migrator.migrate(queue)
         return queue
     }
@@ -36,6 +36,17 @@ public enum ServerDatabase {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
+
+    /// How the server's one writer opens the database (`serve`). Each of its jobs runs in a savepoint of the group's
+    /// transaction, and a savepoint keeps the original of every page the job changes until it ends: a push of a few
+    /// hundred meals changes a few thousand pages (each meal lands in several indexes, at random places). In a file,
+    /// that journal cost the writer a kernel write of every page again; in memory it is a copy, freed when the job ends
+    /// (a job is bounded: a push carries at most 1,000 ops).
+    public static let writerConfiguration: DatabaseConfiguration = {
+        var configuration = DatabaseConfiguration()
+        configuration.temporaryStorageInMemory = true
+        return configuration
+    }()
 
     /// Opens a second connection for reading (listings, pulls) while the first one writes.
     public static func openReader(path: String) throws -> DatabaseQueue {

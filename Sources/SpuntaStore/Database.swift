@@ -16,6 +16,10 @@ public struct DatabaseConfiguration: Sendable {
     public var busyTimeoutMilliseconds: Int32 = 5_000
     /// Page cache size in KiB (`PRAGMA cache_size = -N`).
     public var cacheSizeKiB: Int = 8_192
+    /// `PRAGMA temp_store = MEMORY`: the journal of each savepoint and of each statement that may fail halfway (the
+    /// original of every page it changes, kept until it ends) stays in memory instead of a file written and read back
+    /// through the kernel. For a connection whose savepoints are bounded: its memory is the pages one of them changes.
+    public var temporaryStorageInMemory = false
 
     public init() {}
 }
@@ -55,6 +59,7 @@ public final class Database {
                 }
             }
             try execute("PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+            if configuration.temporaryStorageInMemory { try execute("PRAGMA temp_store = MEMORY") }
             try execute("PRAGMA foreign_keys = \(configuration.foreignKeys ? "ON" : "OFF")")
         } catch {
             statementCache.removeAll()

@@ -13,6 +13,28 @@ struct DatabaseTests {
         #expect(try db.scalar("PRAGMA synchronous") as Int? == 2) // FULL
     }
 
+    @Test("a connection asked to keep its temporary storage in memory does, and its savepoints still roll back alone")
+    func temporaryStorageInMemory() throws {
+        let dir = try TemporaryDirectory()
+        #expect(try Database(path: dir.path("a.sqlite")).scalar("PRAGMA temp_store") as Int? == 0) // the default: files
+        var configuration = DatabaseConfiguration()
+        configuration.temporaryStorageInMemory = true
+        let db = try Database(path: dir.path("a.sqlite"), configuration: configuration)
+        #expect(try db.scalar("PRAGMA temp_store") as Int? == 2) // MEMORY
+        try db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, s TEXT NOT NULL)")
+        // Enough pages changed inside a savepoint that its journal would have gone to a file (over 64 KiB).
+        try db.inTransaction(.immediate) {
+            try db.inTransaction { for k in 0..<500 { try db.run("INSERT INTO t VALUES (?, ?)", [k, String(repeating: "a", count: 500)]) } }
+            #expect(throws: DatabaseError.self) {
+                try db.inTransaction {
+                    try db.run("UPDATE t SET s = ?", [String(repeating: "b", count: 500)])
+                    try db.run("INSERT INTO t VALUES (0, 'duplicate')")
+                }
+            }
+        }
+        #expect(try db.scalar("SELECT count(*) FROM t WHERE s = ?", [String(repeating: "a", count: 500)]) as Int? == 500)
+    }
+
     @Test("binds and reads back every type, NULL included")
     func typedRoundTrip() throws {
         let db = try Database(path: ":memory:")
