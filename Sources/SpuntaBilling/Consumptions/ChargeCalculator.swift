@@ -185,9 +185,7 @@ public struct ChargeCalculator {
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
             for enrollment in Self.sortedByID(enrollments[service.id] ?? []) {
-                guard let childIndex = children[enrollment.beneficiaryId] else { continue }
-                let child = data.beneficiaries[childIndex]
-                guard let payerID = child.primaryPayerId else { continue }
+                guard let childIndex = children[enrollment.beneficiaryId], let payerID = childList[childIndex].primaryPayerId else { continue }
                 // The days the service runs where this child uses it: a closure of one site closes only its children.
                 let place = ServiceAtSite(service: service.id, site: enrollment.siteId)
                 let days: [LocalDate]
@@ -200,7 +198,7 @@ public struct ChargeCalculator {
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 // The register books a meal only on the days the child is in its class (`ClassMembership`).
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
-                                        allDays: days, membership: child.membership, month: &month, facts: facts)
+                                        allDays: days, membership: childList[childIndex].membership, month: &month, facts: facts)
             }
         }
         for (payer, rides) in month.notEnrolled.sorted(by: { $0.key < $1.key }) where payerIDs?.contains(payer) ?? true {
@@ -213,12 +211,10 @@ public struct ChargeCalculator {
         for unit in units { charged[Pair(unit.payerId, unit.service.id), default: []].insert(unit.beneficiaryId) }
         var ranks: [Pair: [String: Int]] = [:]
         for (group, list) in charged {
-            let ordered = list.sorted { a, b in
-                let da = children[a].map { childList[$0].birthDate } ?? LocalDate(dayNumber: 0)
-                let dbb = children[b].map { childList[$0].birthDate } ?? LocalDate(dayNumber: 0)
-                return (da, a) < (dbb, b)
-            }
-            ranks[group] = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element, $0.offset + 1) })
+            // Each child's birth date looked up once, not at every comparison.
+            let ordered = list.map { (birth: children[$0].map { childList[$0].birthDate } ?? LocalDate(dayNumber: 0), id: $0) }
+                .sorted { ($0.birth, $0.id) < ($1.birth, $1.id) }
+            ranks[group] = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.id, $0.offset + 1) })
         }
         var charges: [Charge] = []
         charges.reserveCapacity(units.count + units.count / 8)

@@ -81,7 +81,7 @@ public enum MasterDataStore {
         var s = try shared(db)
         s.payers = try Payer.allLive(db)
         s.beneficiaries = withPayers(try Beneficiary.allLive(db), links: try payerLinks(db.cachedStatement("""
-            SELECT beneficiary_id, payer_id, is_primary, share FROM beneficiary_payer ORDER BY beneficiary_id, position
+            SELECT beneficiary_id, payer_id, is_primary, share, position FROM beneficiary_payer
             """), []))
         s.enrollments = try Enrollment.allLive(db)
         s.cards = try Card.allLive(db)
@@ -132,8 +132,7 @@ public enum MasterDataStore {
         let children = JSONStringList.encode(beneficiaries)
         s.payers = try live(db, Payer.self, column: "id", in: JSONStringList.encode(payers))
         s.beneficiaries = withPayers(try live(db, Beneficiary.self, column: "id", in: children), links: try payerLinks(db.cachedStatement("""
-            SELECT beneficiary_id, payer_id, is_primary, share FROM beneficiary_payer WHERE beneficiary_id IN \(JSONStringList.inList)
-            ORDER BY beneficiary_id, position
+            SELECT beneficiary_id, payer_id, is_primary, share, position FROM beneficiary_payer WHERE beneficiary_id IN \(JSONStringList.inList)
             """), [children]))
         s.enrollments = try live(db, Enrollment.self, column: "beneficiary_id", in: children)
         return s
@@ -150,14 +149,18 @@ public enum MasterDataStore {
         return records
     }
 
-    /// The payers of the children `statement` selects (`beneficiary_id, payer_id, is_primary, share` in order of
-    /// position), by child.
+    /// The payers of the children `statement` selects (`beneficiary_id, payer_id, is_primary, share, position`), by
+    /// child in order of position. A child has a payer or two: they are put in order here rather than by SQLite sorting
+    /// every link of the query first.
     private static func payerLinks(_ statement: Statement, _ arguments: StatementArguments) throws -> [String: [Beneficiary.PayerLink]] {
-        var links: [String: [Beneficiary.PayerLink]] = [:]
+        var links: [String: [(position: Int64, link: Beneficiary.PayerLink)]] = [:]
         try statement.forEach(arguments) { row in
-            links[try row[0] as String, default: []].append(Beneficiary.PayerLink(payerId: try row[1], primary: try row[2], share: try row.nullable(3)))
+            links[try row[0] as String, default: []].append(
+                (try row[4], Beneficiary.PayerLink(payerId: try row[1], primary: try row[2], share: try row.nullable(3))))
         }
-        return links
+        return links.mapValues { list in
+            list.count == 1 ? [list[0].link] : list.sorted { $0.position < $1.position }.map(\.link)
+        }
     }
 
     /// The children with their payers, from `links` (by child, in order of position).
