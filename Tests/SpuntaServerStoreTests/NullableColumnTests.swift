@@ -23,4 +23,20 @@ struct NullableColumnTests {
         let genericMissing = #expect(throws: RowDecodingError.self) { try row[9] as String? }
         #expect(missing?.description == genericMissing?.description)
     }
+
+    @Test("A statement's current row reads them as a copied row does")
+    func cursorSameAsRow() throws {
+        let db = try Database(path: ":memory:")
+        let sql = "SELECT 'testo', NULL, 42, 'x'"
+        let row = try #require(try db.fetchOne(sql))
+        try db.forEach(sql) { cursor in
+            #expect(try cursor.nullable(0) as String? == (try row.nullable(0) as String?))
+            #expect(try cursor.nullable(1) as String? == nil)
+            #expect(try cursor.nullable(1) as Int64? == nil)
+            #expect(try cursor.nullable(2) as Int64? == (try row.nullable(2) as Int64?))
+            let fromCursor = #expect(throws: RowDecodingError.self) { try cursor.nullable(3) as Int64? }
+            let fromRow = #expect(throws: RowDecodingError.self) { try row.nullable(3) as Int64? }
+            #expect(fromCursor?.description == fromRow?.description)
+        }
+    }
 }
