@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaStore
 import Testing
 @testable import SpuntaServerStore
 
@@ -28,5 +29,23 @@ struct JSONStringListTests {
         let text = JSONStringList.encode(list)
         let decoded = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) as? [String])
         #expect(decoded == list)
+    }
+
+    /// The lists without NUL: SQLite ends a text decoded from JSON at a NUL, so `inList` is for texts without one —
+    /// ids, which are letters, digits and `-_./` (`FieldReader.id`).
+    static let withoutNUL = lists.map { $0.map { $0.replacingOccurrences(of: "\u{0}", with: "") } }
+
+    @Test("bound as the operand of IN, the text selects exactly the strings of the list", arguments: withoutNUL)
+    func selectsTheList(list: [String]) throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t (v TEXT NOT NULL)")
+        // Every list's strings are in the table, and a few that differ from them by little.
+        let stored = Set(Self.lists.joined()).union(Self.withoutNUL.joined()).union(["A\"b", "s\\/lash", "e\u{e9}", "perche", "0b7d9a52"])
+        for value in stored { try db.run("INSERT INTO t (v) VALUES (?)", [value]) }
+        var found: [String] = []
+        try db.cachedStatement("SELECT v FROM t WHERE v IN \(JSONStringList.inList)").forEach([JSONStringList.encode(list)]) {
+            found.append(try $0[0])
+        }
+        #expect(found.sorted() == Set(list).sorted())
     }
 }

@@ -23,4 +23,24 @@ struct NullableColumnTests {
         let genericMissing = #expect(throws: RowDecodingError.self) { try row[9] as String? }
         #expect(missing?.description == genericMissing?.description)
     }
+
+    @Test("A statement's current row reads them as a copied row does")
+    func cursorSameAsRow() throws {
+        let db = try Database(path: ":memory:")
+        let sql = "SELECT 'testo', NULL, 42, 'x'"
+        let row = try #require(try db.fetchOne(sql))
+        var read: [String?] = []
+        var fromCursor: RowDecodingError?
+        try db.forEach(sql) { (cursor: RowCursor) throws in
+            read.append(try cursor.nullable(0) as String?)
+            read.append(try cursor.nullable(1) as String?)
+            read.append((try cursor.nullable(1) as Int64?).map { "\($0)" })
+            read.append((try cursor.nullable(2) as Int64?).map { "\($0)" })
+            do { _ = try cursor.nullable(3) as Int64? } catch let error as RowDecodingError { fromCursor = error }
+        }
+        #expect(read == ["testo", nil, nil, "42"])
+        let fromRow = #expect(throws: RowDecodingError.self) { try row.nullable(3) as Int64? }
+        #expect(fromCursor != nil)
+        #expect(fromCursor?.description == fromRow?.description)
+    }
 }

@@ -185,9 +185,7 @@ public struct ChargeCalculator {
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
             for enrollment in Self.sortedByID(enrollments[service.id] ?? []) {
-                guard let childIndex = children[enrollment.beneficiaryId] else { continue }
-                let child = data.beneficiaries[childIndex]
-                guard let payerID = child.primaryPayerId else { continue }
+                guard let childIndex = children[enrollment.beneficiaryId], let payerID = childList[childIndex].primaryPayerId else { continue }
                 // The days the service runs where this child uses it: a closure of one site closes only its children.
                 let place = ServiceAtSite(service: service.id, site: enrollment.siteId)
                 let days: [LocalDate]
@@ -200,7 +198,7 @@ public struct ChargeCalculator {
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 // The register books a meal only on the days the child is in its class (`ClassMembership`).
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
-                                        allDays: days, membership: child.membership, month: &month, facts: facts)
+                                        allDays: days, membership: childList[childIndex].membership, month: &month, facts: facts)
             }
         }
         for (payer, rides) in month.notEnrolled.sorted(by: { $0.key < $1.key }) where payerIDs?.contains(payer) ?? true {
@@ -213,12 +211,10 @@ public struct ChargeCalculator {
         for unit in units { charged[Pair(unit.payerId, unit.service.id), default: []].insert(unit.beneficiaryId) }
         var ranks: [Pair: [String: Int]] = [:]
         for (group, list) in charged {
-            let ordered = list.sorted { a, b in
-                let da = children[a].map { childList[$0].birthDate } ?? LocalDate(dayNumber: 0)
-                let dbb = children[b].map { childList[$0].birthDate } ?? LocalDate(dayNumber: 0)
-                return (da, a) < (dbb, b)
-            }
-            ranks[group] = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element, $0.offset + 1) })
+            // Each child's birth date looked up once, not at every comparison.
+            let ordered = list.map { (birth: children[$0].map { childList[$0].birthDate } ?? LocalDate(dayNumber: 0), id: $0) }
+                .sorted { ($0.birth, $0.id) < ($1.birth, $1.id) }
+            ranks[group] = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.id, $0.offset + 1) })
         }
         var charges: [Charge] = []
         charges.reserveCapacity(units.count + units.count / 8)
@@ -733,48 +729,48 @@ public struct ChargeCalculator {
             let op: String
         }
 
-        /// `absencePeriods`: read the periods too (only a tariff with an illness reduction needs them).
+        /// `absencePeriods`: read the periods too (only a tariff with an illness reduction needs them). The children
+        /// are bound as one JSON list (`JSONStringList.inList`): the statements are prepared once for the whole run,
+        /// and each row is read from the statement as it comes, without a `Row` copied first.
         init(_ db: Database, children: [String], period: BillingPeriod, absencePeriods: Bool = false) throws {
-            let range: StatementArguments = [period.firstDay.description, period.lastDay.description]
+            let list = JSONStringList.encode(children)
+            let first = period.firstDay.description, last = period.lastDay.description
             meals.reserveCapacity(children.count)
             marks.reserveCapacity(children.count)
-            for start in stride(from: 0, to: children.count, by: 500) {
-                let list = sqlInList(Array(children[start..<min(children.count, start + 500)]))
-                // `+business_date`: each child's rows are found by the primary key, not by a scan of the month's dates.
-                for row in try db.makeStatement("""
-                    SELECT beneficiary_id, service_id, business_date, op_id FROM meal
-                    WHERE beneficiary_id IN \(list.sql) AND +business_date BETWEEN ? AND ?
-                    """).fetchAll(list.arguments + range) {
-                    if let d = LocalDate(try row[2] as String) { meals[Pair(try row[0], try row[1]), default: DayMap(period)][d] = try row[3] }
+            // `+business_date`: each child's rows are found by the primary key, not by a scan of the month's dates.
+            try db.cachedStatement("""
+                SELECT beneficiary_id, service_id, business_date, op_id FROM meal
+                WHERE beneficiary_id IN \(JSONStringList.inList) AND +business_date BETWEEN ? AND ?
+                """).forEach([list, first, last]) { row in
+                if let d = LocalDate(try row[2] as String) { meals[Pair(try row[0], try row[1]), default: DayMap(period)][d] = try row[3] }
+            }
+            try db.cachedStatement("""
+                SELECT beneficiary_id, business_date, status, time, op_id FROM attendance
+                WHERE beneficiary_id IN \(JSONStringList.inList) AND business_date BETWEEN ? AND ?
+                """).forEach([list, first, last]) { row in
+                if let d = LocalDate(try row[1] as String) {
+                    marks[try row[0] as String, default: DayMap(period)][d] = Mark(status: try row[2], time: (try row[3] as String?).flatMap { LocalTime($0) },
+                                                                        op: try row[4])
                 }
-                for row in try db.makeStatement("""
-                    SELECT beneficiary_id, business_date, status, time, op_id FROM attendance
-                    WHERE beneficiary_id IN \(list.sql) AND business_date BETWEEN ? AND ?
-                    """).fetchAll(list.arguments + range) {
-                    if let d = LocalDate(try row[1] as String) {
-                        marks[try row[0] as String, default: DayMap(period)][d] = Mark(status: try row[2], time: (try row[3] as String?).flatMap { LocalTime($0) },
-                                                                            op: try row[4])
-                    }
-                }
-                for row in try db.makeStatement("""
-                    SELECT beneficiary_id, route_id, business_date, direction, boarding_op_id FROM ride
-                    WHERE beneficiary_id IN \(list.sql) AND boarding_op_id IS NOT NULL AND +business_date BETWEEN ? AND ?
-                    ORDER BY beneficiary_id, route_id, business_date, direction
-                    """).fetchAll(list.arguments + range) {
-                    guard let d = LocalDate(try row[2] as String) else { continue }
-                    rides[Pair(try row[0], try row[1]), default: []].append((d, try row[3], try row[4]))
-                }
-                guard absencePeriods else { continue }
-                for row in try db.makeStatement("""
-                    SELECT beneficiary_id, absence_date, absence_to, COALESCE(json_extract(body, '$.reason'), ''), id FROM op
-                    WHERE beneficiary_id IN \(list.sql) AND type = 'absence_period_recorded' AND merge_status != 'rejected'
-                        AND absence_date <= ? AND absence_to >= ?
-                        AND NOT EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
-                    ORDER BY beneficiary_id, absence_date, id
-                    """).fetchAll(list.arguments + [period.lastDay.description, period.firstDay.description]) {
-                    guard let from = LocalDate(try row[1] as String), let to = LocalDate(try row[2] as String? ?? "") else { continue }
-                    absences[try row[0] as String, default: []].append(AbsencePeriod(from: from, to: to, reason: try row[3], op: try row[4]))
-                }
+            }
+            try db.cachedStatement("""
+                SELECT beneficiary_id, route_id, business_date, direction, boarding_op_id FROM ride
+                WHERE beneficiary_id IN \(JSONStringList.inList) AND boarding_op_id IS NOT NULL AND +business_date BETWEEN ? AND ?
+                ORDER BY beneficiary_id, route_id, business_date, direction
+                """).forEach([list, first, last]) { row in
+                guard let d = LocalDate(try row[2] as String) else { return }
+                rides[Pair(try row[0], try row[1]), default: []].append((d, try row[3], try row[4]))
+            }
+            guard absencePeriods else { return }
+            try db.cachedStatement("""
+                SELECT beneficiary_id, absence_date, absence_to, COALESCE(json_extract(body, '$.reason'), ''), id FROM op
+                WHERE beneficiary_id IN \(JSONStringList.inList) AND type = 'absence_period_recorded' AND merge_status != 'rejected'
+                    AND absence_date <= ? AND absence_to >= ?
+                    AND NOT EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
+                ORDER BY beneficiary_id, absence_date, id
+                """).forEach([list, last, first]) { row in
+                guard let from = LocalDate(try row[1] as String), let to = LocalDate(try row[2] as String? ?? "") else { return }
+                absences[try row[0] as String, default: []].append(AbsencePeriod(from: from, to: to, reason: try row[3], op: try row[4]))
             }
         }
     }

@@ -103,40 +103,42 @@ extension BillingRun {
         var adjustments: [Int64: [Line]] = [:]
 
         init(_ db: Database, period: BillingPeriod, payers: [String]) throws {
-            let list = sqlInList(payers)
-            let month: StatementArguments = [period.description]
-            for row in try db.makeStatement("SELECT payer_id, id, status, total_cents FROM statement WHERE payer_id IN \(list.sql) AND period = ?")
-                .fetchAll(list.arguments + month) {
+            // The payers bound as one JSON list: the statements are prepared once for the run, not for each group.
+            let list = JSONStringList.encode(payers)
+            let month: StatementArguments = [list, period.description]
+            for row in try db.cachedStatement("SELECT payer_id, id, status, total_cents FROM statement WHERE payer_id IN \(JSONStringList.inList) AND period = ?")
+                .fetchAll(month) {
                 existing[try row[0]] = (try row[1], (try row[2] as String) == "issued", try row[3])
             }
             // The payer's statement of this month is the one left out (`UNIQUE (payer_id, period)`).
-            for row in try db.makeStatement("""
+            for row in try db.cachedStatement("""
                 SELECT s.payer_id, l.charge_key, SUM(l.amount_cents), SUM(CASE WHEN s.status = 'issued' THEN l.amount_cents ELSE 0 END),
                        MIN(l.charge_period), MIN(l.beneficiary_id), MIN(l.service_id), MIN(l.charge_date), MIN(l.description),
                        GROUP_CONCAT(DISTINCT s.period)
                 FROM statement_line l JOIN statement s ON s.id = l.statement_id
-                WHERE s.payer_id IN \(list.sql) AND l.charge_key IS NOT NULL AND l.kind IN ('charge', 'cap', 'conguaglio') AND s.period <> ?
+                WHERE s.payer_id IN \(JSONStringList.inList) AND l.charge_key IS NOT NULL AND l.kind IN ('charge', 'cap', 'conguaglio') AND s.period <> ?
                 GROUP BY s.payer_id, l.charge_key
-                """).fetchAll(list.arguments + month) {
+                """).fetchAll(month) {
                 let chargePeriod: String? = try row[4]
                 let periods = ((try row[9] as String?) ?? "").split(separator: ",").sorted().map { BillingPeriod($0)?.italian ?? String($0) }
                 billed[try row[0], default: [:]][try row[1]] = Billed(
                     total: try row[2], issued: try row[3], period: chargePeriod ?? "", beneficiary: try row[5], service: try row[6],
                     date: try row[7], description: try row[8], statements: periods.joined(separator: ", "))
             }
-            for row in try db.makeStatement("""
+            for row in try db.cachedStatement("""
                 SELECT payer_id, id, period, total_cents FROM statement
-                WHERE payer_id IN \(list.sql) AND status = 'issued' AND total_cents < 0 AND period < ? ORDER BY payer_id, period
-                """).fetchAll(list.arguments + month) {
+                WHERE payer_id IN \(JSONStringList.inList) AND status = 'issued' AND total_cents < 0 AND period < ? ORDER BY payer_id, period
+                """).fetchAll(month) {
                 credits[try row[0], default: []].append((try row[1], try row[2], try row[3]))
             }
             let drafts = existing.values.filter { !$0.issued }.map(\.id)
             guard !drafts.isEmpty else { return }
-            let ids = drafts.map { "\($0)" }.joined(separator: ", ")
-            for row in try db.makeStatement("""
-                SELECT statement_id, \(Line.columns) FROM statement_line WHERE statement_id IN (\(ids)) AND kind = 'adjustment'
+            // The drafts' ids as a JSON list of numbers, bound as the payers are.
+            let ids = "[" + drafts.map { "\($0)" }.joined(separator: ",") + "]"
+            for row in try db.cachedStatement("""
+                SELECT statement_id, \(Line.columns) FROM statement_line WHERE statement_id IN \(JSONStringList.inList) AND kind = 'adjustment'
                 ORDER BY statement_id, position
-                """).fetchAll() {
+                """).fetchAll([ids]) {
                 adjustments[try row[0], default: []].append(try Line(row: row, from: 1))
             }
         }

@@ -19,22 +19,23 @@ public enum TariffEngine {
     /// tariff of the enrollment's option that day (opzione tariffaria), if the option has one in force; else the
     /// service's tariff without option.
     public static func tariff(for enrollment: Enrollment, on date: LocalDate, among tariffs: [Tariff]) -> Tariff? {
-        if let id = enrollment.tariffId, let own = tariffs.first(where: { $0.id == id }), own.isInForce(on: date) {
-            return own
+        if let id = enrollment.tariffId, let own = tariffs.firstIndex(where: { $0.id == id }), tariffs[own].isInForce(on: date) {
+            return tariffs[own]
         }
         // The latest in force of the option's, else of those without option (the first of equals): one pass, without a
-        // list of those in force — billing asks this for every unit it prices.
+        // list of those in force — billing asks this for every unit it prices. By index: a tariff is copied only once
+        // chosen, not at each step of the pass (a copy retains each of its texts and lists).
         let option = enrollment.option(on: date)
-        var priced: Tariff?
-        var plain: Tariff?
-        for tariff in tariffs where tariff.serviceId == enrollment.serviceId && tariff.isInForce(on: date) {
-            if let option, tariff.optionId == option {
-                if priced.map({ tariff.validFrom > $0.validFrom }) ?? true { priced = tariff }
-            } else if tariff.optionId == nil {
-                if plain.map({ tariff.validFrom > $0.validFrom }) ?? true { plain = tariff }
+        var priced: Int?
+        var plain: Int?
+        for index in tariffs.indices where tariffs[index].serviceId == enrollment.serviceId && tariffs[index].isInForce(on: date) {
+            if let option, tariffs[index].optionId == option {
+                if priced.map({ tariffs[index].validFrom > tariffs[$0].validFrom }) ?? true { priced = index }
+            } else if tariffs[index].optionId == nil {
+                if plain.map({ tariffs[index].validFrom > tariffs[$0].validFrom }) ?? true { plain = index }
             }
         }
-        return priced ?? plain
+        return (priced ?? plain).map { tariffs[$0] }
     }
 
     /// The price of one unit for `payer` on `date`. `siblingRank` is 1 for the first child of the payer in the

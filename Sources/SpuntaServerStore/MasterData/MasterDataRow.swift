@@ -53,7 +53,21 @@ extension MasterDataRow {
     }
 }
 
-extension Row {
+/// Columns read by position with a type, from a copied `Row` or from the current row of a running statement
+/// (`RowCursor`): one `init` reads both, and billing reads a city's people a group of families at a time from the cursor,
+/// without a `Row` (an array of values) allocated and freed for each of them first.
+protocol TypedColumns {
+    subscript<T: DatabaseValueConvertible>(_ index: Int) -> T { get throws }
+    /// A column that may be NULL, read as `self[index] as T?` reads it.
+    func nullable<T: DatabaseValueConvertible>(_ index: Int) throws -> T?
+}
+
+/// A record that can be read from `TypedColumns` — a statement's cursor as well as a `Row`.
+protocol CursorReadable: MasterDataRow {
+    init(columns: some TypedColumns) throws
+}
+
+extension Row: TypedColumns {
     /// A column that may be NULL, read as `row[index] as T?` reads it — the same value, the same error — without
     /// going through `Optional`'s generic conversion, which looks the optional type up at run time at every read: a
     /// group of a city's families reads a dozen such columns for each payer, child and enrollment.
@@ -62,6 +76,16 @@ extension Row {
             if case .null = values[index] { return nil }
             if let value = T.fromDatabaseValue(values[index]) { return value }
         }
+        return try self[index] as T?
+    }
+}
+
+extension RowCursor: TypedColumns {
+    /// As `Row.nullable`: NULL is nil without `Optional`'s generic conversion.
+    func nullable<T: DatabaseValueConvertible>(_ index: Int) throws -> T? {
+        let value = value(at: index)
+        if case .null = value { return nil }
+        if let result = T.fromDatabaseValue(value) { return result }
         return try self[index] as T?
     }
 }
@@ -207,7 +231,7 @@ extension Stop {
     }
 }
 
-extension Payer: MasterDataRow {
+extension Payer: CursorReadable {
     public static let table = "payer"
     public static let columnNames = [
         "id", "fiscal_code", "surname", "given_name", "email", "mobile", "pec", "address", "resident", "isee", "isee_filed",
@@ -215,6 +239,10 @@ extension Payer: MasterDataRow {
     ]
 
     public init(row: Row) throws {
+        try self.init(columns: row)
+    }
+
+    init(columns row: some TypedColumns) throws {
         var isee: Isee?
         if let value: Int64 = try row.nullable(9), let filed: String = try row.nullable(10), let expires: String = try row.nullable(11) {
             isee = Isee(value: Money(cents: value), filedOn: try MasterDataStore.date(filed), expiresOn: try MasterDataStore.date(expires))
@@ -235,11 +263,15 @@ extension Payer: MasterDataRow {
     }
 }
 
-extension Beneficiary: MasterDataRow {
+extension Beneficiary: CursorReadable {
     public static let table = "beneficiary"
     public static let columnNames = ["id", "fiscal_code", "surname", "given_name", "birth_date", "class_id", "class_from", "class_to", "grade"]
 
     public init(row: Row) throws {
+        try self.init(columns: row)
+    }
+
+    init(columns row: some TypedColumns) throws {
         self.init(
             id: try row[0], fiscalCode: try row[1], surname: try row[2], givenName: try row[3], birthDate: try MasterDataStore.date(row[4]),
             classId: try row.nullable(5), payers: [], classFrom: try (row.nullable(6) as String?).map(MasterDataStore.date),
@@ -252,7 +284,7 @@ extension Beneficiary: MasterDataRow {
     }
 }
 
-extension Enrollment: MasterDataRow {
+extension Enrollment: CursorReadable {
     public static let table = "enrollment"
     public static let columnNames = [
         "id", "beneficiary_id", "service_id", "site_id", "diet_id", "route_id", "outbound_stop_id", "return_stop_id",
@@ -260,6 +292,10 @@ extension Enrollment: MasterDataRow {
     ]
 
     public init(row: Row) throws {
+        try self.init(columns: row)
+    }
+
+    init(columns row: some TypedColumns) throws {
         self.init(
             id: try row[0], beneficiaryId: try row[1], serviceId: try row[2], siteId: try row.nullable(3), dietId: try row.nullable(4),
             routeId: try row.nullable(5), outboundStopId: try row.nullable(6), returnStopId: try row.nullable(7), tariffId: try row.nullable(8),

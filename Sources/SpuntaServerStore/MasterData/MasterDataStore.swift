@@ -80,9 +80,9 @@ public enum MasterDataStore {
     public static func load(_ db: Database) throws -> MasterDataSet {
         var s = try shared(db)
         s.payers = try Payer.allLive(db)
-        s.beneficiaries = try withPayers(db, try Beneficiary.allLive(db), links: try db.fetchAll("""
-            SELECT beneficiary_id, payer_id, is_primary, share FROM beneficiary_payer ORDER BY beneficiary_id, position
-            """))
+        s.beneficiaries = withPayers(try Beneficiary.allLive(db), links: try payerLinks(db.cachedStatement("""
+            SELECT beneficiary_id, payer_id, is_primary, share, position FROM beneficiary_payer
+            """), []))
         s.enrollments = try Enrollment.allLive(db)
         s.cards = try Card.allLive(db)
         return s
@@ -129,32 +129,43 @@ public enum MasterDataStore {
     /// time instead of holding a whole city.
     public static func load(_ db: Database, shared: MasterDataSet, payers: [String], beneficiaries: [String]) throws -> MasterDataSet {
         var s = shared
-        let children = sqlInList(beneficiaries)
-        s.payers = try live(db, Payer.self, column: "id", in: payers)
-        s.beneficiaries = try withPayers(db, try live(db, Beneficiary.self, column: "id", in: beneficiaries), links: try db.makeStatement("""
-            SELECT beneficiary_id, payer_id, is_primary, share FROM beneficiary_payer WHERE beneficiary_id IN \(children.sql)
-            ORDER BY beneficiary_id, position
-            """).fetchAll(children.arguments))
-        s.enrollments = try live(db, Enrollment.self, column: "beneficiary_id", in: beneficiaries)
+        let children = JSONStringList.encode(beneficiaries)
+        s.payers = try live(db, Payer.self, column: "id", in: JSONStringList.encode(payers))
+        s.beneficiaries = withPayers(try live(db, Beneficiary.self, column: "id", in: children), links: try payerLinks(db.cachedStatement("""
+            SELECT beneficiary_id, payer_id, is_primary, share, position FROM beneficiary_payer WHERE beneficiary_id IN \(JSONStringList.inList)
+            """), [children]))
+        s.enrollments = try live(db, Enrollment.self, column: "beneficiary_id", in: children)
         return s
     }
 
-    /// The live records whose `column` is in `values`, in id order, read through a statement of its own (the list
-    /// changes every time, and the statement cache would only grow).
-    private static func live<Record: MasterDataRow>(_ db: Database, _ type: Record.Type, column: String, in values: [String]) throws -> [Record] {
-        let list = sqlInList(values)
-        return try db.makeStatement("""
-            SELECT \(Record.columns) FROM \(Record.table) WHERE deleted = 0 AND \(column) IN \(list.sql) ORDER BY id
-            """).fetchAll(list.arguments).map(Record.init(row:))
+    /// The live records whose `column` is in the JSON list `values` (`JSONStringList`), in id order, each read from
+    /// the statement's row as it comes: billing reads every payer, child and enrollment of a city this way, a group of
+    /// families at a time.
+    private static func live<Record: CursorReadable>(_ db: Database, _ type: Record.Type, column: String, in values: String) throws -> [Record] {
+        var records: [Record] = []
+        try db.cachedStatement("""
+            SELECT \(Record.columns) FROM \(Record.table) WHERE deleted = 0 AND \(column) IN \(JSONStringList.inList) ORDER BY id
+            """).forEach([values]) { records.append(try Record(columns: $0)) }
+        return records
     }
 
-    /// The children with their payers, from `links` (`beneficiary_id, payer_id, is_primary, share` in order of position).
-    private static func withPayers(_ db: Database, _ children: [Beneficiary], links rows: [Row]) throws -> [Beneficiary] {
-        var links: [String: [Beneficiary.PayerLink]] = [:]
-        for row in rows {
-            links[try row[0] as String, default: []].append(Beneficiary.PayerLink(payerId: try row[1], primary: try row[2], share: try row.nullable(3)))
+    /// The payers of the children `statement` selects (`beneficiary_id, payer_id, is_primary, share, position`), by
+    /// child in order of position. A child has a payer or two: they are put in order here rather than by SQLite sorting
+    /// every link of the query first.
+    private static func payerLinks(_ statement: Statement, _ arguments: StatementArguments) throws -> [String: [Beneficiary.PayerLink]] {
+        var links: [String: [(position: Int64, link: Beneficiary.PayerLink)]] = [:]
+        try statement.forEach(arguments) { row in
+            links[try row[0] as String, default: []].append(
+                (try row[4], Beneficiary.PayerLink(payerId: try row[1], primary: try row[2], share: try row.nullable(3))))
         }
-        return children.map { beneficiary in
+        return links.mapValues { list in
+            list.count == 1 ? [list[0].link] : list.sorted { $0.position < $1.position }.map(\.link)
+        }
+    }
+
+    /// The children with their payers, from `links` (by child, in order of position).
+    private static func withPayers(_ children: [Beneficiary], links: [String: [Beneficiary.PayerLink]]) -> [Beneficiary] {
+        children.map { beneficiary in
             var beneficiary = beneficiary
             beneficiary.payers = links[beneficiary.id] ?? []
             return beneficiary

@@ -8,6 +8,13 @@
 /// escaped, the short escapes for backspace, form feed, newline, carriage return and tab, `\u00XX` with lowercase
 /// hex for the other control characters, everything else as its own UTF-8.
 public enum JSONStringList {
+    /// The operand of `IN` that reads a list of ids bound as one argument, its `encode`d text: `x IN \(inList)`. The
+    /// statement's text is the same whatever the ids and however many, so it is prepared once and cached — a list of
+    /// `?` (`sqlInList`) made a new statement, parsed and planned, for every group of families billing reads. SQLite
+    /// plans it as the list: the ids in an index, each looked up. For ids (letters, digits and `-_./`): SQLite ends a
+    /// text decoded from JSON at a NUL, so a text holding one would be looked up cut short.
+    public static let inList = "(SELECT value FROM json_each(?))"
+
     public static func encode(_ values: [String]) -> String {
         var bytes: [UInt8] = [UInt8(ascii: "[")]
         bytes.reserveCapacity(2 + values.reduce(0) { $0 + $1.utf8.count + 3 })
