@@ -36,6 +36,18 @@ struct HintsRunAsPrintedTests {
         return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
     }
 
+    /// The sample Comune's archive in a folder whose name needs quoting (a space and a quote), and another folder to
+    /// run from.
+    static func folders() throws -> (archive: TemporaryFolder, elsewhere: TemporaryFolder, database: String) {
+        let archive = try TemporaryFolder("spunta-hints-db")
+        let elsewhere = try TemporaryFolder("spunta-hints-cwd")
+        let folder = archive.url.appendingPathComponent("archivio d'esempio")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = folder.appendingPathComponent("comune.sqlite").path
+        try SampleDatabase.copySample(to: database)
+        return (archive, elsewhere, database)
+    }
+
     /// The command in `message` from `spunta-server ` to where the sentence goes on: an unquoted `)`, or an unquoted
     /// `.` that ends the text or is followed by a space; inside single quotes nothing ends it.
     static func hint(in message: String) -> String? {
@@ -65,12 +77,8 @@ struct HintsRunAsPrintedTests {
         (["alerts", "remove-recipient", "--email", "nessuno@comune.example.it"], "spunta-server alerts recipients --db "),
     ])
     func errorHintRuns(arguments: [String], expected: String) throws {
-        let archive = try TemporaryFolder("spunta-hints-db")
-        let elsewhere = try TemporaryFolder("spunta-hints-cwd")
-        let folder = archive.url.appendingPathComponent("archivio d'esempio")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let database = folder.appendingPathComponent("comune.sqlite").path
-        try SampleDatabase.copySample(to: database)
+        let (archive, elsewhere, database) = try Self.folders()
+        defer { withExtendedLifetime(archive) {} }
 
         let failed = try Self.run(arguments + ["--db", database], in: elsewhere.url)
         #expect(failed.status == 1, "\(failed.error)")
@@ -100,12 +108,8 @@ struct HintsRunAsPrintedTests {
 
     @Test("the command that prints a reissued card names the --db given and runs as printed")
     func reissueHintRuns() throws {
-        let archive = try TemporaryFolder("spunta-hints-db")
-        let elsewhere = try TemporaryFolder("spunta-hints-cwd")
-        let folder = archive.url.appendingPathComponent("archivio d'esempio")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let database = folder.appendingPathComponent("comune.sqlite").path
-        try SampleDatabase.copySample(to: database)
+        let (archive, elsewhere, database) = try Self.folders()
+        defer { withExtendedLifetime(archive) {} }
         let listed = try Self.run(["list", "beneficiaries", "--db", database, "--json"], in: elsewhere.url)
         let children = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]], "\(listed.error)")
         let child = try #require(children.first?["id"] as? String)
