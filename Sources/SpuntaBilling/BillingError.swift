@@ -1,7 +1,7 @@
 import SpuntaDomain
 
 /// Why a billing action is refused; nothing was changed (errori della fatturazione).
-public enum BillingError: UserFacingError, Equatable {
+public enum BillingError: UserFacingError, HintingError, Equatable {
     case invalidPeriod(String)
     case periodWithoutServices(String)
     case futurePeriod(String)
@@ -54,7 +54,9 @@ public enum BillingError: UserFacingError, Equatable {
         }
     }
 
-    public var userMessage: String {
+    public var userMessage: String { hintedMessage.description }
+
+    public var hintedMessage: HintedText {
         switch self {
         case .invalidPeriod(let text):
             return "Periodo «\(text)» non valido: usare AAAA-MM (es. 2026-10)."
@@ -63,7 +65,7 @@ public enum BillingError: UserFacingError, Equatable {
         case .futurePeriod(let period):
             return "Il periodo \(period) non è ancora iniziato: si fattura un mese in corso o passato."
         case .statementNotFound(let what):
-            return "Rendiconto \(what) inesistente: l'elenco con spunta-server billing statements."
+            return "Rendiconto \(what) inesistente: l'elenco con \(CommandHint.server("billing", "statements"))."
         case .statementFrozen(let id, let issued):
             return "Il rendiconto \(id) è stato emesso il \(ItalianTime.dateTime(stored: issued)) ed è bloccato: la rettifica va nel periodo successivo "
                 + "(billing adjust sul rendiconto del mese dopo)."
@@ -96,7 +98,7 @@ public enum BillingError: UserFacingError, Equatable {
                 + "Ripristinarlo dall'ultimo backup o dal numero dell'ultimo avviso emesso, poi ripetere l'emissione."
         case .statementsHeld(let period, let reasons):
             return "Nessun rendiconto di \(BillingPeriod(period)?.italian ?? period) emesso: sono tutti trattenuti finché non si decide "
-                + "il giorno di fatti registrati con l'orologio sbagliato.\n" + reasons.map { "- " + $0 }.joined(separator: "\n")
+                + "il giorno di fatti registrati con l'orologio sbagliato.\n\(reasons.map { "- " + $0 }.joined(separator: "\n"))"
         case .monthNotEnded(let period, let today):
             return "Il mese di \(period.italian) non è ancora finito (oggi è il \(today.italian)): i rendiconti contengono solo i giorni "
                 + "già trascorsi, e il resto del mese andrebbe nel rendiconto successivo come conguaglio. Emettere dal "

@@ -2,7 +2,7 @@ import SpuntaDomain
 
 /// Why a card action was refused (errore delle tessere). Nothing was changed; the message names what was wrong and
 /// where to look it up.
-public enum CardError: UserFacingError, Equatable {
+public enum CardError: UserFacingError, HintingError, Equatable {
     case unknownClass(String)
     case unknownSite(String)
     case unknownRoute(String)
@@ -27,16 +27,18 @@ public enum CardError: UserFacingError, Equatable {
         }
     }
 
-    public var userMessage: String {
+    public var userMessage: String { hintedMessage.description }
+
+    public var hintedMessage: HintedText {
         switch self {
         case .unknownClass(let id):
-            return "classe «\(id)» sconosciuta: controllare l'identificativo con spunta-server list classes."
+            return "classe «\(id)» sconosciuta: controllare l'identificativo con \(CommandHint.server("list", "classes"))."
         case .unknownSite(let id):
-            return "plesso «\(id)» sconosciuto: controllare l'identificativo con spunta-server list sites."
+            return "plesso «\(id)» sconosciuto: controllare l'identificativo con \(CommandHint.server("list", "sites"))."
         case .unknownRoute(let id):
-            return "linea «\(id)» sconosciuta: controllare l'identificativo con spunta-server list routes."
+            return "linea «\(id)» sconosciuta: controllare l'identificativo con \(CommandHint.server("list", "routes"))."
         case .unknownChild(let id):
-            return "bambino «\(id)» sconosciuto: controllare l'identificativo con spunta-server list beneficiaries --search NOME."
+            return "bambino «\(id)» sconosciuto: controllare l'identificativo con \(CommandHint.server("list", "beneficiaries", arguments: ["--search", "NOME"]))."
         case .nobodySelected(let what):
             return "nessun bambino in \(what): nessuna tessera da stampare."
         case .missingReason:

@@ -1,7 +1,7 @@
 import SpuntaDomain
 
 /// What goes wrong on the device, in words for the person holding it (errori del dispositivo).
-public enum ClientError: UserFacingError, Equatable {
+public enum ClientError: UserFacingError, HintingError, Equatable {
     case notEnrolled
     case alreadyEnrolled(String)
     case serverRequired
@@ -78,10 +78,12 @@ public enum ClientError: UserFacingError, Equatable {
         }
     }
 
-    public var userMessage: String {
+    public var userMessage: String { hintedMessage.description }
+
+    public var hintedMessage: HintedText {
         switch self {
         case .notEnrolled:
-            return "Dispositivo non ancora registrato: usare spunta enroll --server URL --code CODICE."
+            return "Dispositivo non ancora registrato: usare \(CommandHint.client("enroll", arguments: ["--server", "URL", "--code", "CODICE"]))."
         case .alreadyEnrolled(let id):
             return "Questo dispositivo è già registrato come \(id) e il server lo riconosce: il codice non è stato usato. "
                 + "Per registrarne un altro usare una cartella diversa (--home)."
@@ -93,20 +95,20 @@ public enum ClientError: UserFacingError, Equatable {
             return "Questo dispositivo è stato revocato: non sincronizza più. Consegnarlo all'ufficio scuola."
         case .blocked:
             return "Il server ha bloccato il dispositivo (copia o ripristino di un altro): chiedere un nuovo codice all'ufficio "
-                + "e registrarlo di nuovo con spunta enroll --code CODICE."
+                + "e registrarlo di nuovo con \(CommandHint.client("enroll", arguments: ["--code", "CODICE"]))."
         case .unknownToServer:
             return "Il server non riconosce più questo dispositivo (forse ripristinato da una copia): chiedere un nuovo codice "
-                + "all'ufficio e registrarlo di nuovo con spunta enroll --code CODICE. Le registrazioni restano sul dispositivo."
+                + "all'ufficio e registrarlo di nuovo con \(CommandHint.client("enroll", arguments: ["--code", "CODICE"])). Le registrazioni restano sul dispositivo."
         case .server(_, let message):
-            return message
+            return "\(message)"
         case .serverBusy(let attempts):
             return "Il server è occupato: non ha accettato l'invio dopo \(attempts) tentativi. Nulla è andato perso né è stato "
                 + "contato: le registrazioni restano su questo dispositivo e partono alla prossima sincronizzazione. "
-                + "Riprovare tra qualche minuto (spunta sync)."
+                + "Riprovare tra qualche minuto (\(CommandHint.client("sync")))."
         case .incompatibleServer(let message):
-            return message
+            return "\(message)"
         case .offline(let message):
-            return message
+            return "\(message)"
         case .wrongRole(let expected, let actual):
             return "Comando per dispositivi \(expected): questo è un dispositivo \(actual)."
         case .notInScope(let what):
@@ -114,9 +116,9 @@ public enum ClientError: UserFacingError, Equatable {
         case .unknownBeneficiary(let id):
             return "Bambino \(id) non presente sul dispositivo."
         case .noListing:
-            return "Nessun elenco da cui scegliere: prima spunta recent, poi spunta void N --reason «…»."
+            return "Nessun elenco da cui scegliere: prima \(CommandHint.client("recent")), poi \(CommandHint.client("void", arguments: ["N", "--reason", "MOTIVO"]))."
         case .notListed(let number, let count):
-            return "Il numero \(number) non è nell'ultimo elenco di spunta recent (da 1 a \(count)): ripetere spunta recent."
+            return "Il numero \(number) non è nell'ultimo elenco di spunta recent (da 1 a \(count)): ripetere \(CommandHint.client("recent"))."
         case .unknownOp(let id):
             return "Registrazione \(id) non trovata su questo dispositivo."
         case .alreadyVoided(let described, let number?):
@@ -140,7 +142,7 @@ public enum ClientError: UserFacingError, Equatable {
                 + "(es. \(code)@09:15). Nulla è stato salvato."
         case .unknownChild(let text, let className):
             return "«\(text)»: nessun bambino della classe \(className) con questo codice o cognome. "
-                + "L'elenco: spunta roll-call --list. Nulla è stato salvato."
+                + "L'elenco: \(CommandHint.client("roll-call", arguments: ["--class", className, "--list"])). Nulla è stato salvato."
         case .ambiguousChild(let text, let candidates):
             return "«\(text)» indica più bambini: \(candidates.joined(separator: ", ")). "
                 + "Scrivere più lettere (anche il nome) o il codice. Nulla è stato salvato."

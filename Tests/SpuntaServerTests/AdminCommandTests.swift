@@ -105,7 +105,8 @@ struct AdminCommandTests {
         defer { f.stop() }
         let added = try Self.run(["device", "add", "--db", f.dbPath, "--name", "Nuovo", "--role", role, "--scope", scope])
         #expect(added.status == 1)
-        #expect(added.errors.contains("Ambito \(scope) inesistente: controllare l'identificativo con spunta-server list \(kind)."), "\(added.errors)")
+        #expect(added.errors.contains("Ambito \(scope) inesistente: controllare l'identificativo con spunta-server list \(kind) --db \(f.dbPath)."),
+                "\(added.errors)")
         let listed = try Self.run(["list", kind, "--db", f.dbPath])
         #expect(listed.status == 0, "\(listed.errors)")
     }

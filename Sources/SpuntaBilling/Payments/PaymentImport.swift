@@ -35,7 +35,8 @@ public enum PaymentImport {
 
         public func count(_ outcome: String) -> Int { lines.filter { $0.outcome == outcome }.count }
 
-        public var italian: String {
+        /// The summary, with the command that lists the refunds when a payment left some.
+        public var italian: HintedText {
             var text = ["Pagamenti importati da \(file): \(lines.count) righe."]
             for (outcome, label) in [("paid", "avvisi saldati"), ("partial", "pagamenti parziali"), ("overpaid", "pagamenti in eccesso"),
                                      ("already_paid", "avvisi già saldati (pagamento doppio)"), ("duplicate", "righe già importate"),
@@ -46,7 +47,9 @@ public enum PaymentImport {
             for line in lines where ["partial", "overpaid", "already_paid", "unknown"].contains(line.outcome) {
                 text.append("  riga \(line.line) (\(line.reference)): \(line.message)")
             }
-            return text.joined(separator: "\n")
+            let summary = HintedText(stringLiteral: text.joined(separator: "\n"))
+            guard lines.contains(where: { ["overpaid", "already_paid"].contains($0.outcome) }) else { return summary }
+            return summary + "\n  da rimborsare: l'elenco con \(CommandHint.server("payments", "refunds"))"
         }
     }
 
@@ -195,8 +198,7 @@ public enum PaymentImport {
                 if due <= 0 {
                     outcome = "already_paid"
                     excess = row.amount.cents
-                    message = "l'avviso \(code) risultava già saldato: pagamento doppio, \(row.amount.italian) da rimborsare "
-                        + "(elenco: spunta-server payments refunds)"
+                    message = "l'avviso \(code) risultava già saldato: pagamento doppio, \(row.amount.italian) da rimborsare"
                 } else {
                     if row.amount.cents == due {
                         outcome = "paid"; message = "avviso saldato"
@@ -206,7 +208,7 @@ public enum PaymentImport {
                         outcome = "overpaid"
                         excess = row.amount.cents - due
                         message = "pagati \(row.amount.italian) invece di \(Money(cents: due).italian): avviso saldato, eccedenza di "
-                            + "\(Money(cents: excess).italian) da rimborsare (elenco: spunta-server payments refunds)"
+                            + "\(Money(cents: excess).italian) da rimborsare"
                     }
                     // The notice is paid up to its amount: the excess stays on the payment, as a refund to review.
                     try StatementHeader.addPayment(db, id: s.id, cents: row.amount.cents - excess)

@@ -24,6 +24,9 @@ public struct CommandContext: Sendable {
     public let errorWidth: Int?
     /// The words that selected the running command: `["spunta-server", "device", "add"]`.
     public internal(set) var commandPath: [String] = []
+    /// The location option and the value this command line gave it (`["--db", "comune.sqlite"]`), empty when it gave
+    /// none: the commands a message suggests are written with it (see `rendered(_:)`).
+    public internal(set) var hintLocation: [String] = []
     /// Where the date and hour come from. Commands that decide by the date (what a month has charged so far,
     /// whether it has ended, when a notice falls due) read `now` instead of the system clock, so that a test or
     /// the demo can fix the day they act on.

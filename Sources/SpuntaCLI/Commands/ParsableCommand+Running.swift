@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 
 extension ParsableCommand {
     /// Runs the program from `main.swift` (`await SpuntaServerCommand.main()`): parses the process's
@@ -24,6 +25,7 @@ extension ParsableCommand {
     /// exit status; never exits, so tests call it directly.
     public static func execute(_ arguments: [String], context: CommandContext) async -> ExitCode {
         var context = context
+        context.hintLocation = HintLocation.words(option: hintLocationOption, in: arguments)
         var invocation = CommandInvocation(root: Self.self, arguments: arguments)
         do {
             switch try CommandResolver.resolve(arguments, root: Self.self, invocation: &invocation,
@@ -37,9 +39,10 @@ extension ParsableCommand {
                 return .success
             }
         } catch {
-            guard let report = ErrorReporter.report(for: error, root: Self.self) else {
+            guard var report = ErrorReporter.report(for: error, root: Self.self) else {
                 return ErrorReporter.exitCode(for: error, root: Self.self)
             }
+            if let hinting = error as? any HintingError { report.userMessage = context.rendered(hinting.hintedMessage) }
             context.printError("Errore: " + report.userMessage)
             if report.exitCode == .usage {
                 context.standardError.writeLine(

@@ -26,6 +26,10 @@ public protocol ParsableCommand: ParsableArguments {
     /// Consulted on the root command only: turns an error that the toolkit cannot describe (such as a
     /// domain `UserFacingError`) into the report shown to the user; nil leaves the default handling.
     static func report(for error: any Error) -> ErrorReport?
+
+    /// Consulted on the root command only: the option that names where the program works (`--db`, `--home`), which
+    /// the commands suggested by its messages must repeat to run as printed; nil when there is none.
+    static var hintLocationOption: String? { get }
 }
 
 extension ParsableCommand {
@@ -40,6 +44,8 @@ extension ParsableCommand {
     public static func report(for error: any Error) -> ErrorReport? {
         nil
     }
+
+    public static var hintLocationOption: String? { nil }
 
     /// The name under which this command is invoked.
     static var commandName: String {

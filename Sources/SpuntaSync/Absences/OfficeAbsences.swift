@@ -42,7 +42,7 @@ public enum OfficeAbsences {
     }
 
     /// Why the office cannot record or cancel a period.
-    public enum Problem: UserFacingError {
+    public enum Problem: UserFacingError, HintingError {
         case unknownChild(String)
         case ambiguousChild(String, [String])
         case noClass(String)
@@ -61,18 +61,20 @@ public enum OfficeAbsences {
             }
         }
 
-        public var userMessage: String {
+        public var userMessage: String { hintedMessage.description }
+
+        public var hintedMessage: HintedText {
             switch self {
             case .unknownChild(let text):
-                return "Nessun bambino con codice o cognome «\(text)»: controllare con spunta-server list beneficiaries."
+                return "Nessun bambino con codice o cognome «\(text)»: controllare con \(CommandHint.server("list", "beneficiaries"))."
             case .ambiguousChild(let text, let names):
                 return "«\(text)» indica più bambini: \(names.joined(separator: ", ")). Indicare il codice."
             case .noClass(let id):
                 return "Il bambino \(id) non è in nessuna classe: un periodo di assenza vale per il registro della sua classe."
             case .refused(let message):
-                return message
+                return "\(message)"
             case .unknownPeriod(let id):
-                return "Nessun periodo di assenza con numero \(id): vederli con spunta-server absences list."
+                return "Nessun periodo di assenza con numero \(id): vederli con \(CommandHint.server("absences", "list"))."
             case .alreadyVoided(let id):
                 return "Il periodo di assenza \(id) è già annullato."
             }

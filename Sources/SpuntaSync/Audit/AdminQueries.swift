@@ -198,7 +198,7 @@ public enum AdminQueries {
         }
     }
 
-    public enum ResolutionError: UserFacingError, Equatable {
+    public enum ResolutionError: UserFacingError, HintingError, Equatable {
         case unknownConflict(Int64)
         case alreadyResolved(Int64)
         case emptyNote
@@ -224,9 +224,11 @@ public enum AdminQueries {
             }
         }
 
-        public var userMessage: String {
+        public var userMessage: String { hintedMessage.description }
+
+        public var hintedMessage: HintedText {
             switch self {
-            case .unknownConflict(let id): return "Conflitto \(id) inesistente: l'elenco con spunta-server conflicts."
+            case .unknownConflict(let id): return "Conflitto \(id) inesistente: l'elenco con \(CommandHint.server("conflicts"))."
             case .alreadyResolved(let id): return "Il conflitto \(id) è già risolto."
             case .emptyNote: return "Scrivere con --note come è stato risolto il conflitto (resta nel registro di audit)."
             case .statusNotApplicable(let id):

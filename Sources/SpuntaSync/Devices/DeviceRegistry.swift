@@ -39,7 +39,7 @@ public enum DeviceRegistry {
         }
     }
 
-    public enum RegistryError: UserFacingError, Equatable {
+    public enum RegistryError: UserFacingError, HintingError, Equatable {
         case unknownScope(ScopeItem)
         case scopeKindMismatch(role: DeviceRole, item: ScopeItem)
         case emptyScope
@@ -58,12 +58,14 @@ public enum DeviceRegistry {
             }
         }
 
-        public var userMessage: String {
+        public var userMessage: String { hintedMessage.description }
+
+        public var hintedMessage: HintedText {
             switch self {
             case .unknownScope(let item):
                 // The listing of that kind: `list` alone is a usage error.
                 let kind = switch item.kind { case .class: "classes"; case .site: "sites"; case .route: "routes" }
-                return "Ambito \(item) inesistente: controllare l'identificativo con spunta-server list \(kind)."
+                return "Ambito \(item) inesistente: controllare l'identificativo con \(CommandHint.server("list", kind))."
             case .scopeKindMismatch(let role, let item):
                 return "Un dispositivo \(role.italian) ha come ambito \(role.scopeKind.rawValue):ID, non \(item)."
             case .emptyScope:
@@ -71,7 +73,7 @@ public enum DeviceRegistry {
             case .emptyName:
                 return "Indicare un nome per il dispositivo con --name."
             case .unknownDevice(let id):
-                return "Dispositivo \(id) inesistente: l'elenco con spunta-server devices."
+                return "Dispositivo \(id) inesistente: l'elenco con \(CommandHint.server("devices"))."
             case .alreadyRevoked(let id):
                 return "Il dispositivo \(id) è già revocato."
             }

@@ -23,7 +23,7 @@ public enum AlertRecipients {
         }
     }
 
-    public enum RecipientError: UserFacingError, Equatable {
+    public enum RecipientError: UserFacingError, HintingError, Equatable {
         case alreadyThere(String)
         case notThere(String)
 
@@ -34,10 +34,12 @@ public enum AlertRecipients {
             }
         }
 
-        public var userMessage: String {
+        public var userMessage: String { hintedMessage.description }
+
+        public var hintedMessage: HintedText {
             switch self {
             case .alreadyThere(let address): return "\(address) riceve già gli avvisi: nulla da fare."
-            case .notThere(let address): return "\(address) non è tra i destinatari degli avvisi: l'elenco con spunta-server alerts recipients."
+            case .notThere(let address): return "\(address) non è tra i destinatari degli avvisi: l'elenco con \(CommandHint.server("alerts", "recipients"))."
             }
         }
     }

@@ -42,9 +42,9 @@ struct Audit: ParsableCommand {
             if let code = e.details["reject_code"]?.description {
                 context.print("    \(code): \(e.details["reject_message"]?.description ?? "")")
             } else if e.details["scope_flag"]?.description == OpFlag.notEnrolled.rawValue {
-                context.print("    non iscritto alla linea quel giorno: conflitto per l'ufficio (spunta-server conflicts)")
+                context.print("    non iscritto alla linea quel giorno: conflitto per l'ufficio (\(context.rendered(CommandHint.server("conflicts"))))")
             } else if e.details["scope_flag"]?.description == OpFlag.unknownAboard.rawValue {
-                context.print("    a bordo un bambino non riconosciuto dal server: avviso all'ufficio (spunta-server alerts list)")
+                context.print("    a bordo un bambino non riconosciuto dal server: avviso all'ufficio (\(context.rendered(CommandHint.server("alerts", "list"))))")
             }
         }
         context.print(Counted.italian(entries.count, "voce", "voci") + ".")

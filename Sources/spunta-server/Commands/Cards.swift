@@ -141,7 +141,7 @@ struct Cards: ParsableCommand {
                 context.print("Tessera \(done.revoked.joined(separator: ", ")) di \(child) revocata; nuova tessera \(done.issued).")
                 context.print("I dispositivi rifiuteranno la vecchia dopo la prossima sincronizzazione.")
             }
-            context.print("Stamparla con: spunta-server cards print --db \(ShellWord.quoted(database.path)) --child \(ShellWord.quoted(child)) --output CARTELLA")
+            context.print("Stamparla con: " + context.rendered(CommandHint.server("cards", "print", arguments: ["--child", child, "--output", "CARTELLA"])))
         }
     }
 

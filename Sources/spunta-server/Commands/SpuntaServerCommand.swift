@@ -23,6 +23,9 @@ struct SpuntaServerCommand: ParsableCommand {
         ]
     )
 
+    /// The commands its messages suggest repeat the --db the user gave.
+    static let hintLocationOption: String? = "--db"
+
     static func report(for error: any Error) -> ErrorReport? {
         switch error {
         case let error as ImportError:

@@ -19,6 +19,9 @@ struct SpuntaCommand: ParsableCommand {
         subcommands: [Enroll.self, Scan.self, RideCommand.self, RollCallCommand.self, AbsenceCommand.self, OnBoard.self, Meals.self, Recent.self, Void.self, Sync.self, Status.self]
     )
 
+    /// The commands its messages suggest repeat the --home the user gave.
+    static let hintLocationOption: String? = "--home"
+
     static func report(for error: any Error) -> ErrorReport? {
         switch error {
         // Revoked for good: its own status, so that the handheld's service manager does not start it again. A blocked or

@@ -17,11 +17,10 @@ struct Alerts: ParsableCommand {
         defaultSubcommand: ListAlerts.self
     )
 
-    /// `database`: the database the command read, so that the hint for an alert nobody received runs as printed.
-    static func print(_ alert: OfficeAlerts.Alert, _ context: CommandContext, database: String) {
+    static func print(_ alert: OfficeAlerts.Alert, _ context: CommandContext) {
         let cleared = alert.clearedAt.map { " (rientrato il \(ItalianTime.dateTime(stored: $0)))" } ?? ""
         let messages = alert.awaitingRecipient
-            ? "non inviato: nessun destinatario (spunta-server alerts add-recipient --db \(ShellWord.quoted(database)) --email INDIRIZZO)"
+            ? "non inviato: nessun destinatario (\(context.rendered(addRecipient)))"
             : alert.messages == 0 ? "nessun messaggio" : Counted.italian(alert.messages, "messaggio", "messaggi") + " in coda"
         context.print("#\(alert.id) \(ItalianTime.dateTime(stored: alert.raisedAt)) \(headline(alert))\(cleared) — \(messages)")
         context.print("    \(alert.body.replacingOccurrences(of: "\n", with: "\n    "))")
@@ -31,6 +30,9 @@ struct Alerts: ParsableCommand {
 extension Alerts {
     /// "bambino rimasto a bordo: URGENTE: Rossi Mario …"; a title that already starts with its kind ("Orologio
     /// sbagliato: Mensa Rodari 1 (-1 h)") is said once.
+    /// The command that adds who receives the alerts.
+    static let addRecipient = CommandHint.server("alerts", "add-recipient", arguments: ["--email", "INDIRIZZO"])
+
     static func headline(_ alert: OfficeAlerts.Alert) -> String {
         alert.title.lowercased().hasPrefix(alert.kindItalian.lowercased()) ? alert.title : "\(alert.kindItalian): \(alert.title)"
     }

@@ -22,9 +22,9 @@ extension Alerts {
                 (try OfficeAlerts.check(db, now: context.now), try AlertRecipients.all(db).count)
             }
             if json { return try context.printJSON(raised) }
-            for alert in raised { Alerts.print(alert, context, database: database.path) }
+            for alert in raised { Alerts.print(alert, context) }
             if !raised.isEmpty, recipients == 0 {
-                context.printError("Nessun destinatario degli avvisi: aggiungerne con spunta-server alerts add-recipient.")
+                context.printError("Nessun destinatario degli avvisi: aggiungerne con \(context.rendered(Alerts.addRecipient)).")
             }
             if !quiet || !raised.isEmpty { context.print(raised.isEmpty ? "Nessun avviso nuovo." : Counted.italian(raised.count, "avviso nuovo", "avvisi nuovi") + ".") }
         }

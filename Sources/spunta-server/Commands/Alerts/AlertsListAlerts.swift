@@ -22,7 +22,7 @@ extension Alerts {
             let since = hours.map { context.now.addingTimeInterval(-Double($0) * 3_600) }
             let alerts = try queue.read { try OfficeAlerts.list($0, since: since) }
             if json { return try context.printJSON(alerts) }
-            for alert in alerts { Alerts.print(alert, context, database: database.path) }
+            for alert in alerts { Alerts.print(alert, context) }
             context.print(alerts.isEmpty ? "Nessun avviso." : Counted.italian(alerts.count, "avviso", "avvisi") + ".")
         }
     }

@@ -25,7 +25,7 @@ extension Payments {
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
             let report = try queue.write { db in try PaymentImport.run(db, path: file, actor: who, now: now) }
-            if json { try context.printJSON(report) } else { context.print(report.italian) }
+            if json { try context.printJSON(report) } else { context.print(context.rendered(report.italian)) }
         }
     }
 }
