@@ -47,6 +47,7 @@ public enum MergeEngine {
     ) throws -> [String: MergeStatus] {
         var keys = Set<MergeKey>(minimumCapacity: ops.count)
         var candidates = refused
+        let written = StatusWrites()
         try insert(db, ops, receivedMs: receivedMs, now: now)
         for incoming in ops {
             keys.formUnion(MergeKey.keys(of: incoming.op))
@@ -56,8 +57,8 @@ public enum MergeEngine {
                 candidates.append(incoming.op.id)
             }
         }
-        keys.formUnion(try releaseHeldVoids(db, targets: candidates, now: now))
-        try recompute(db, keys: keys, now: now)
+        keys.formUnion(try releaseHeldVoids(db, targets: candidates, now: now, written))
+        try recompute(db, keys: keys, now: now, written)
         for incoming in ops {
             if case .rideClosed(let closed) = incoming.op.body {
                 try alertLeftAboard(db, closed, op: incoming.op, now: now)
@@ -70,27 +71,40 @@ public enum MergeEngine {
                 try ConflictStore.settle(db, kind: .clockSkew, subject: v.targetOpId, at: now)
             }
         }
-        // The statuses as the recomputation left them: almost every op stays `applied`, so only the others are read.
-        let ids = ops.map(\.op.id)
-        var statuses = try self.statuses(db, ids: ids, except: .applied)
-        for id in ids where statuses[id] == nil { statuses[id] = .applied }
+        // The statuses as the recomputation left them: each op's as inserted, unless the merge wrote another since.
+        var statuses = [String: MergeStatus](minimumCapacity: ops.count)
+        for incoming in ops {
+            statuses[incoming.op.id] = written.statuses[incoming.op.id] ?? (incoming.isVoid ? .held : .applied)
+        }
         return statuses
     }
 
-    /// The merge status of those of `ids` that are stored (with `except`, of those whose status is another), read a
-    /// few hundred ids per query.
-    static func statuses(_ db: Database, ids: [String], except: MergeStatus? = nil) throws -> [String: MergeStatus] {
+    /// The merge status of those of `ids` that are stored, read a few hundred ids per query (a push asks it of all its
+    /// ops: the ids are bound typed, into one of a few statement shapes padded with NULLs, which match no id).
+    static func statuses(_ db: Database, ids: [String]) throws -> [String: MergeStatus] {
         var statuses: [String: MergeStatus] = [:]
-        let condition = except.map { " AND merge_status != '\($0.rawValue)'" } ?? ""
         for start in stride(from: 0, to: ids.count, by: 500) {
-            let (list, args) = ReplicaProjector.inList(Array(ids[start..<min(ids.count, start + 500)]))
-            try db.forEach("SELECT id, merge_status FROM op WHERE id IN \(list)\(condition)", args) { row in
-                let id: String = try row[0]
-                guard let status = MergeStatus(rawValue: try row[1]) else { throw CorruptOp(id: id) }
+            let chunk = ids[start..<min(ids.count, start + 500)]
+            let length = statusLengths.first { $0 >= chunk.count } ?? chunk.count
+            let sql = statusSQLs[length] ?? statusSQL(length)
+            try db.forEach(sql, binding: { row in
+                for id in chunk { row.add(id) }
+                for _ in chunk.count..<length { row.addNull() }
+            }) { row in
+                guard let id = row.text(at: 0) else { return }
+                guard let status = row.text(at: 1).flatMap(MergeStatus.init(rawValue:)) else { throw CorruptOp(id: id) }
                 statuses[id] = status
             }
         }
         return statuses
+    }
+
+    /// The lengths a list of ids is padded to, and the query of each, built once.
+    private static let statusLengths = [1, 2, 4, 8, 16, 32, 64, 128, 256, 500]
+    private static let statusSQLs = Dictionary(uniqueKeysWithValues: statusLengths.map { ($0, statusSQL($0)) })
+
+    private static func statusSQL(_ length: Int) -> String {
+        "SELECT id, merge_status FROM op WHERE id IN (" + Array(repeating: "?", count: length).joined(separator: ", ") + ")"
     }
 
     /// A ride closed with children aboard: the office is alerted at once for each child, in this push's
@@ -137,7 +151,7 @@ public enum MergeEngine {
 
     /// Checks the held voids whose target is among `targets` and is stored now: each becomes `applied` or
     /// `rejected` (with its code, for the audit trail). Returns the facts of the targets voided.
-    private static func releaseHeldVoids(_ db: Database, targets: [String], now: Date) throws -> Set<MergeKey> {
+    private static func releaseHeldVoids(_ db: Database, targets: [String], now: Date, _ written: StatusWrites) throws -> Set<MergeKey> {
         // Almost every merge has no held void at all: one look at the (tiny) index of held voids settles it.
         guard !targets.isEmpty, try db.scalar("SELECT 1 FROM op WHERE merge_status = 'held' LIMIT 1") as Int? != nil else { return [] }
         var held: [(void: String, target: String, device: String)] = []
@@ -160,6 +174,7 @@ public enum MergeEngine {
             if let problem = VoidRule.problem(voider: void.device, scope: scopes[void.device] ?? nil, target: target) {
                 try db.run("UPDATE op SET merge_status = 'rejected', reject_code = ?, reject_message = ? WHERE id = ?",
                            [problem.code, problem.message, void.void])
+                written.statuses[void.void] = .rejected
                 try db.run("UPDATE device SET ops_rejected = ops_rejected + 1 WHERE id = ?", [void.device])
                 continue
             }
@@ -172,6 +187,7 @@ public enum MergeEngine {
             }
             let seq = try ChangeLog.record(db, entity: "op", id: void.void, action: .upsert, keys: published, at: now)
             try db.run("UPDATE op SET merge_status = 'applied', log_seq = ? WHERE id = ?", [seq, void.void])
+            written.statuses[void.void] = .applied
             keys.formUnion(MergeKey.keys(of: target))
         }
         return keys
@@ -246,7 +262,7 @@ public enum MergeEngine {
     /// The ops of every child and day the facts concern are read first, a few hundred days per query, instead of
     /// one query per fact: each op belongs to one fact, and only that fact's recomputation changes its status, so
     /// what was read stays true until the op's own fact is recomputed.
-    static func recompute(_ db: Database, keys: Set<MergeKey>, now: Date) throws {
+    static func recompute(_ db: Database, keys: Set<MergeKey>, now: Date, _ written: StatusWrites) throws {
         var days = Set<ChildDay>(minimumCapacity: keys.count)
         var read = Set<ChildDay>(minimumCapacity: keys.count)
         for key in keys {
@@ -256,7 +272,7 @@ public enum MergeEngine {
             case .justification: break
             }
         }
-        var dayOps = try DayOps(db, days: read)
+        var dayOps = try DayOps(db, days: read, written: written)
         var subjects: [(ConflictStore.Kind, String)] = []
         for key in keys {
             switch key {
@@ -267,8 +283,7 @@ public enum MergeEngine {
             case .meal, .justification: break
             }
         }
-        try dayOps.readOpenConflicts(db, subjects)
-        // The cross-check settles an open "absent but ate" of every child and day it checks: looked up here too.
+        // The cross-check settles an open "absent but ate" of every child and day it checks: looked up in the same query.
         var crossChecked = Set<ChildDay>(minimumCapacity: keys.count)
         for key in keys {
             switch key {
@@ -277,16 +292,18 @@ public enum MergeEngine {
             case .justification, .ride: break
             }
         }
-        try dayOps.readOpenConflicts(db, crossChecked.map { (.absentButAte, $0.subject) })
+        for day in crossChecked { subjects.append((.absentButAte, day.subject)) }
+        try dayOps.readOpenConflicts(db, subjects)
         // The register rows this recomputation writes, so that the cross-check need not read them back.
         var register: [ChildDay: RegisterRow?] = [:]
+        var registerWrites = RegisterWrites()
         for key in ascending(keys) {
             switch key {
             case .attendance(let day):
-                register[day] = .some(try recomputeAttendance(db, day, dayOps, now: now))
+                register[day] = .some(try recomputeAttendance(db, day, dayOps, now: now, &registerWrites))
                 days.insert(day)
             case .justification(let absence):
-                try recomputeJustification(db, absence)
+                try recomputeJustification(db, absence, written)
             case .meal(let b, let s, let d):
                 try recomputeMeal(db, beneficiary: b, service: s, date: d, dayOps)
                 days.insert(ChildDay(beneficiaryId: b, date: d))
@@ -294,6 +311,7 @@ public enum MergeEngine {
                 try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, dayOps, now: now)
             }
         }
+        try registerWrites.flush(db)
         try crossCheckAbsentButAte(db, days: ascending(days), register: register, dayOps, now: now)
     }
 
@@ -302,6 +320,14 @@ public enum MergeEngine {
     static func ascending<T: Comparable>(_ values: some Collection<T>) -> [T] {
         let list = Array(values)
         return list.indices.sorted { list[$0] < list[$1] }.map { list[$0] }
+    }
+
+    /// The merge statuses one merge writes to the `op` table, by op id, the last one written for each: with the status
+    /// each op was inserted with, they are the statuses the merge answers, without reading every op back (a push's
+    /// ops almost all stay as inserted). Every write of `op.merge_status` during a merge goes through `setStatus` or
+    /// `releaseHeldVoids`, which note it here.
+    final class StatusWrites {
+        var statuses: [String: MergeStatus] = [:]
     }
 
     /// A child's row of the register for a day (`attendance`): the status that stands and the op it comes from.
@@ -313,8 +339,11 @@ public enum MergeEngine {
     /// The ops of some children's days that are not refused, each with whether an accepted void targets it.
     struct DayOps {
         private var byDay: [ChildDay: [(op: StoredOp, voided: Bool)]] = [:]
+        /// The statuses the merge writes while it recomputes the days.
+        let written: StatusWrites
 
-        init(_ db: Database, days: Set<ChildDay>) throws {
+        init(_ db: Database, days: Set<ChildDay>, written: StatusWrites) throws {
+            self.written = written
             // Each day is read whole by one query, whatever the chunk it falls in: no order is needed.
             let all = Array(days)
             for start in stride(from: 0, to: all.count, by: 400) {
@@ -345,25 +374,58 @@ public enum MergeEngine {
         /// almost none is open. Looked up by kind and subject (`+status`: not through the index of open conflicts,
         /// which would read them all).
         mutating func readOpenConflicts(_ db: Database, _ conflicts: [(ConflictStore.Kind, String)]) throws {
-            let kinds = Array(Set(conflicts.map(\.0.rawValue))).sorted()
-            // Any order: each subject's rows come back whatever the chunk it falls in.
-            let subjects = Array(Set(conflicts.map(\.1)))
+            // Any order: each subject's rows come back whatever the chunk it falls in. A subject looked up under
+            // several kinds (a child's day: a disagreement of the register, "absent but ate") is sent once.
+            var kinds = Set<ConflictStore.Kind>()
+            var subjects: [String] = []
+            subjects.reserveCapacity(conflicts.count)
+            var seen = Set<String>(minimumCapacity: conflicts.count)
+            for (kind, subject) in conflicts {
+                kinds.insert(kind)
+                looked[kind, default: []].insert(subject)
+                if seen.insert(subject).inserted { subjects.append(subject) }
+            }
+            let kindNames = kinds.map(\.rawValue).sorted()
             for start in stride(from: 0, to: subjects.count, by: 400) {
                 let chunk = subjects[start..<min(subjects.count, start + 400)]
-                let length = [1, 8, 64, 400].first { $0 >= chunk.count } ?? chunk.count
-                let arguments: StatementArguments = kinds + Array(chunk) + Array(repeating: nil, count: length - chunk.count)
+                let length = Self.subjectLengths.first { $0 >= chunk.count } ?? chunk.count
                 // Only the key of each open conflict, not a `ConflictRecord`: the merge tests a set of keys for a batch
-                // of ops, and reading whole rows would copy every conflict's details for nothing.
-                for row in try db.fetchAll("""
-                    SELECT kind, subject FROM conflict WHERE +status = 'open'
-                        AND kind IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))
-                        AND subject IN (\(Array(repeating: "?", count: length).joined(separator: ", ")))
-                    """, arguments) {
-                    guard let kind = ConflictStore.Kind(rawValue: try row[0]) else { continue }
-                    open[kind, default: []].insert(try row[1])
+                // of ops, and reading whole rows would copy every conflict's details for nothing. A kind that was not
+                // looked up for a subject may come back too: it only says "may be open" of a pair nobody asks about.
+                try db.forEach(Self.openConflictsSQL(kinds: kindNames.count, subjects: length), binding: { row in
+                    for kind in kindNames { row.add(kind) }
+                    for subject in chunk { row.add(subject) }
+                    for _ in chunk.count..<length { row.addNull() }
+                }) { row in
+                    guard let kind = row.text(at: 0).flatMap(ConflictStore.Kind.init(rawValue:)), let subject = row.text(at: 1) else { return }
+                    open[kind, default: []].insert(subject)
                 }
             }
-            for (kind, subject) in conflicts { looked[kind, default: []].insert(subject) }
+        }
+
+        /// The lengths a list of subjects is padded to (with NULLs, which match nothing): a few statement shapes,
+        /// each prepared once per connection, and never more than twice the subjects a merge looks up.
+        private static let subjectLengths = [1, 2, 4, 8, 16, 32, 64, 128, 256, 400]
+
+        /// The lookup of open conflicts by up to four kinds and each padded length of subjects, built once (the merge
+        /// asks on every push).
+        private static let openConflictsSQLs: [[String]] = (0...4).map { kinds in
+            subjectLengths.map { openConflictsSQL(kinds: kinds, subjectCount: $0) }
+        }
+
+        private static func openConflictsSQL(kinds: Int, subjects length: Int) -> String {
+            if kinds < openConflictsSQLs.count, let index = subjectLengths.firstIndex(of: length) {
+                return openConflictsSQLs[kinds][index]
+            }
+            return openConflictsSQL(kinds: kinds, subjectCount: length)
+        }
+
+        private static func openConflictsSQL(kinds: Int, subjectCount: Int) -> String {
+            """
+            SELECT kind, subject FROM conflict WHERE +status = 'open'
+                AND kind IN (\(Array(repeating: "?", count: kinds).joined(separator: ", ")))
+                AND subject IN (\(Array(repeating: "?", count: subjectCount).joined(separator: ", ")))
+            """
         }
 
         /// Whether the conflict may be open: it was, or it was not looked up.
@@ -381,11 +443,11 @@ public enum MergeEngine {
         _ db: Database, beneficiary: String, date: LocalDate, _ dayOps: DayOps, _ include: (StoredOp) -> Bool
     ) throws -> [StoredOp] {
         let day = ChildDay(beneficiaryId: beneficiary, date: date)
-        let ops = try dayOps[day] ?? DayOps(db, days: [day])[day] ?? []
+        let ops = try dayOps[day] ?? DayOps(db, days: [day], written: dayOps.written)[day] ?? []
         var result: [StoredOp] = []
         for (op, voided) in ops where include(op) {
             if voided {
-                try setStatus(db, op, .voided)
+                try setStatus(db, op, .voided, dayOps.written)
             } else {
                 result.append(op)
             }
@@ -407,11 +469,11 @@ public enum MergeEngine {
     }
 
     /// Splits ops into live and voided, marking the voided ones.
-    private static func live(_ db: Database, _ ops: [StoredOp]) throws -> [StoredOp] {
+    private static func live(_ db: Database, _ ops: [StoredOp], _ written: StatusWrites) throws -> [StoredOp] {
         var result: [StoredOp] = []
         for op in ops {
             if try isVoided(db, op.id) {
-                try setStatus(db, op, .voided)
+                try setStatus(db, op, .voided, written)
             } else {
                 result.append(op)
             }
@@ -419,43 +481,40 @@ public enum MergeEngine {
         return result
     }
 
-    private static func setStatus(_ db: Database, _ op: StoredOp, _ status: MergeStatus) throws {
+    private static func setStatus(_ db: Database, _ op: StoredOp, _ status: MergeStatus, _ written: StatusWrites) throws {
         guard op.mergeStatus != status else { return }
         try db.run("UPDATE op SET merge_status = ? WHERE id = ?") { $0.add(status.rawValue); $0.add(op.id) }
+        written.statuses[op.id] = status
     }
 
     /// Stores what the rules decided for each op (an op the decision does not name keeps its status).
-    private static func setStatuses(_ db: Database, _ ops: [StoredOp], _ statuses: [String: MergeStatus]) throws {
+    private static func setStatuses(_ db: Database, _ ops: [StoredOp], _ statuses: [String: MergeStatus], _ written: StatusWrites) throws {
         for op in ops {
-            if let status = statuses[op.id] { try setStatus(db, op, status) }
+            if let status = statuses[op.id] { try setStatus(db, op, status, written) }
         }
     }
 
     /// Returns the register row written for the day, nil when the day has none.
+    /// The row is not written at once but noted in `writes`, which the caller writes (`RegisterWrites.flush`) before
+    /// anything reads the register again.
     @discardableResult
-    static func recomputeAttendance(_ db: Database, _ day: ChildDay, _ dayOps: DayOps, now: Date) throws -> RegisterRow? {
+    static func recomputeAttendance(
+        _ db: Database, _ day: ChildDay, _ dayOps: DayOps, now: Date, _ writes: inout RegisterWrites
+    ) throws -> RegisterRow? {
         let marks = try liveOps(db, beneficiary: day.beneficiaryId, date: day.date, dayOps) { $0.type == .attendanceMarked }
         let register = MergeRules.register(marks.map(\.fact))
         guard let winner = register.winner, let status = winner.status, let classID = winner.classId else {
-            if let period = try absencePeriod(db, beneficiary: day.beneficiaryId, date: day.date), let classID = period.classId {
+            if let period = try absencePeriod(db, beneficiary: day.beneficiaryId, date: day.date, dayOps.written), let classID = period.classId {
                 // Pre-marked absent: the period stands in for a mark until someone marks the day.
-                try db.run("""
-                    INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES (?, ?, ?, 'absent', NULL, ?)
-                    ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,
-                        time = excluded.time, op_id = excluded.op_id
-                    """, [day.beneficiaryId, day.date.description, classID, period.id])
+                writes.upserts.append(RegisterWrites.Upsert(day: day, classID: classID, status: .absent, time: nil, opID: period.id))
                 try settle(db, .attendanceDisagreement, day.subject, dayOps, now: now)
                 return RegisterRow(status: .absent, opId: period.id)
             }
-            try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?", [day.beneficiaryId, day.date.description])
+            writes.deletes.append(day)
             try settle(db, .attendanceDisagreement, day.subject, dayOps, now: now)
             return nil
         }
-        try db.run("""
-            INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,
-                time = excluded.time, op_id = excluded.op_id
-            """, [day.beneficiaryId, day.date.description, classID, status.rawValue, winner.time?.description, winner.id])
+        writes.upserts.append(RegisterWrites.Upsert(day: day, classID: classID, status: status, time: winner.time, opID: winner.id))
         // Devices that disagree (each by its latest mark, operator corrections excluded) make a conflict.
         var open = false
         if register.disagreement {
@@ -473,30 +532,74 @@ public enum MergeEngine {
         } else {
             try settle(db, .attendanceDisagreement, day.subject, dayOps, now: now)
         }
-        try setStatuses(db, marks, register.statuses(conflictOpen: open))
+        try setStatuses(db, marks, register.statuses(conflictOpen: open), dayOps.written)
         return RegisterRow(status: status, opId: winner.id)
+    }
+
+    /// The register rows (`attendance`) a recomputation decided, written together once its days are decided: up to 64
+    /// rows per statement instead of one statement per child and day (a class's roll call is one push). Each day is
+    /// decided once per recomputation, so the rows are distinct and their order does not matter (the table is keyed by
+    /// child and day, without rowid).
+    struct RegisterWrites {
+        struct Upsert {
+            let day: ChildDay
+            let classID: String
+            let status: AttendanceStatus
+            let time: LocalTime?
+            let opID: String
+        }
+        var upserts: [Upsert] = []
+        var deletes: [ChildDay] = []
+
+        mutating func flush(_ db: Database) throws {
+            for day in deletes {
+                try db.run("DELETE FROM attendance WHERE beneficiary_id = ? AND business_date = ?") {
+                    $0.add(day.beneficiaryId); $0.add(day.date.description)
+                }
+            }
+            for chunk in ChangeLog.chunks(upserts.count) {
+                try db.run(Self.upsertSQL[chunk.count]) { row in
+                    for upsert in upserts[chunk] {
+                        row.add(upsert.day.beneficiaryId); row.add(upsert.day.date.description); row.add(upsert.classID)
+                        row.add(upsert.status.rawValue); row.add(upsert.time?.description); row.add(upsert.opID)
+                    }
+                }
+            }
+            upserts = []
+            deletes = []
+        }
+
+        /// The upsert of `n` rows, for each `n` a chunk can have (built once: every roll call writes the register).
+        private static let upsertSQL: [String] = (0...64).map { count in
+            "INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES "
+                + ChangeLog.rows(count, "(?, ?, ?, ?, ?, ?)") + """
+
+                ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,
+                    time = excluded.time, op_id = excluded.op_id
+                """
+        }
     }
 
     /// The absence period in force for a child on a day: of the live (not voided) periods covering it, the last
     /// recorded by (HLC, device id). Marks the voided ones on the way.
-    static func absencePeriod(_ db: Database, beneficiary: String, date: LocalDate) throws -> StoredOp? {
+    static func absencePeriod(_ db: Database, beneficiary: String, date: LocalDate, _ written: StatusWrites) throws -> StoredOp? {
         let rows = try db.fetchAll("""
             SELECT \(StoredOp.columns) FROM op
             WHERE beneficiary_id = ? AND type = 'absence_period_recorded' AND absence_date <= ? AND absence_to >= ?
                 AND merge_status != 'rejected'
             """, [beneficiary, date.description, date.description]).map(StoredOp.init(row:))
-        return try live(db, rows).max(by: StoredOp.lwwOrder)
+        return try live(db, rows, written).max(by: StoredOp.lwwOrder)
     }
 
-    static func recomputeJustification(_ db: Database, _ absence: ChildDay) throws {
+    static func recomputeJustification(_ db: Database, _ absence: ChildDay, _ written: StatusWrites) throws {
         let rows = try db.fetchAll("""
             SELECT \(StoredOp.columns) FROM op
             WHERE beneficiary_id = ? AND type = 'absence_justified' AND absence_date = ? AND merge_status != 'rejected'
             """, [absence.beneficiaryId, absence.date.description]).map(StoredOp.init(row:))
-        let marks = try live(db, rows)
+        let marks = try live(db, rows, written)
         let decision = MergeRules.justification(marks.map(\.fact))
         // Without a justification of the day, an absence period covering it justifies it.
-        guard let winnerID = try decision.kept?.id ?? absencePeriod(db, beneficiary: absence.beneficiaryId, date: absence.date)?.id else {
+        guard let winnerID = try decision.kept?.id ?? absencePeriod(db, beneficiary: absence.beneficiaryId, date: absence.date, written)?.id else {
             try db.run("DELETE FROM justification WHERE beneficiary_id = ? AND absence_date = ?",
                        [absence.beneficiaryId, absence.date.description])
             return
@@ -506,7 +609,7 @@ public enum MergeEngine {
             INSERT INTO justification (beneficiary_id, absence_date, reason, op_id) VALUES (?, ?, ?, ?)
             ON CONFLICT (beneficiary_id, absence_date) DO UPDATE SET reason = excluded.reason, op_id = excluded.op_id
             """, [absence.beneficiaryId, absence.date.description, reason, winnerID])
-        try setStatuses(db, marks, decision.statuses)
+        try setStatuses(db, marks, decision.statuses, written)
     }
 
     static func recomputeMeal(_ db: Database, beneficiary: String, service: String, date: LocalDate, _ dayOps: DayOps) throws {
@@ -525,7 +628,7 @@ public enum MergeEngine {
             """) {
             $0.add(beneficiary); $0.add(service); $0.add(date.description); $0.add(site); $0.add(billed.id); $0.add(scans.count)
         }
-        try setStatuses(db, scans, decision.statuses)
+        try setStatuses(db, scans, decision.statuses, dayOps.written)
     }
 
     static func recomputeRide(
@@ -551,7 +654,7 @@ public enum MergeEngine {
                 """, [beneficiary, route, date.description, direction.rawValue, boarding?.id, boarding?.stopId,
                       alighting?.id, alighting?.stopId])
         }
-        try setStatuses(db, all, ride.boarding.statuses.merging(ride.alighting.statuses) { first, _ in first })
+        try setStatuses(db, all, ride.boarding.statuses.merging(ride.alighting.statuses) { first, _ in first }, dayOps.written)
         let subject = RideChecks.subject(beneficiary, route, date, direction)
         if alighting != nil {
             try settle(db, .boardedNotAlighted, subject, dayOps, now: now)
