@@ -180,7 +180,11 @@ public struct ChargeCalculator {
         let payerList = data.payers, childList = data.beneficiaries
         var units: [Unit] = []
         units.reserveCapacity(data.enrollments.count)
-        let facts = try Facts(db, children: data.beneficiaries.map(\.id), period: period,
+        // Rides are looked up only by an enrollment's route (`rides`): a tenth of a city's children have one, and the
+        // others' were sought in the table one by one for nothing.
+        let ids = data.beneficiaries.map(\.id)
+        let riders = Set(data.enrollments.lazy.filter { $0.routeId != nil && services?.contains($0.serviceId) ?? true }.map(\.beneficiaryId))
+        let facts = try Facts(db, children: ids, riders: ids.filter(riders.contains), period: period,
                               absencePeriods: data.tariffs.contains { $0.illnessReductionPercent > 0 })
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
@@ -554,7 +558,7 @@ public struct ChargeCalculator {
                 // The scan is the fact and is charged. The register disagreeing, either way, is a conflict for review;
                 // once the facts agree (a late scan, a corrected mark) the next run settles it. Today's disagreements
                 // wait for the day to end.
-                if let op = scan { result.append(unit(key(), day, day, label(), [op] + (register.source.map { [$0] } ?? []), nil)) }
+                if let op = scan { result.append(unit(key(), day, day, label(), register.source.map { [op, $0] } ?? [op], nil)) }
                 guard settled.disagreement(day) else { break }
                 // Without a mark of the register and without a scan there is nothing to disagree about.
                 guard register.source != nil || scan != nil || mayBeOpen else { break }
@@ -729,10 +733,11 @@ public struct ChargeCalculator {
             let op: String
         }
 
-        /// `absencePeriods`: read the periods too (only a tariff with an illness reduction needs them). The children
+        /// `riders`: the children whose rides are read (those enrolled on a route, among `children`). `absencePeriods`:
+        /// read the periods too (only a tariff with an illness reduction needs them). The children
         /// are bound as one JSON list (`JSONStringList.inList`): the statements are prepared once for the whole run,
         /// and each row is read from the statement as it comes, without a `Row` copied first.
-        init(_ db: Database, children: [String], period: BillingPeriod, absencePeriods: Bool = false) throws {
+        init(_ db: Database, children: [String], riders: [String], period: BillingPeriod, absencePeriods: Bool = false) throws {
             let list = JSONStringList.encode(children)
             let first = period.firstDay.description, last = period.lastDay.description
             meals.reserveCapacity(children.count)
@@ -757,7 +762,7 @@ public struct ChargeCalculator {
                 SELECT beneficiary_id, route_id, business_date, direction, boarding_op_id FROM ride
                 WHERE beneficiary_id IN \(JSONStringList.inList) AND boarding_op_id IS NOT NULL AND +business_date BETWEEN ? AND ?
                 ORDER BY beneficiary_id, route_id, business_date, direction
-                """).forEach([list, first, last]) { row in
+                """).forEach([JSONStringList.encode(riders), first, last]) { row in
                 guard let d = LocalDate(try row[2] as String) else { return }
                 rides[Pair(try row[0], try row[1]), default: []].append((d, try row[3], try row[4]))
             }

@@ -66,7 +66,8 @@ extension BillingRun {
                     if let statementID { drafts.append(Draft(payer: payer, action: .remove(statement: statementID))) }
                     continue
                 }
-                let all = lines + adjustments
+                // Most drafts have no adjustment: their lines are not copied into a new list.
+                let all = adjustments.isEmpty ? lines : lines + adjustments
                 drafts.append(Draft(payer: payer, action: .write(statement: statementID, storedTotal: existing?.total,
                                                                  total: all.reduce(Int64(0)) { $0 + $1.amount }, lines: all)))
             }
@@ -102,6 +103,13 @@ extension BillingRun {
         /// By statement of the month: the operator's adjustments, in position order.
         var adjustments: [Int64: [Line]] = [:]
 
+        /// The adjustments of the drafts bound as a JSON list of ids. Found through `statement_line_adjustment`, the index
+        /// of adjustment lines alone: by the table's key, every line of every draft was read to find the few adjustments.
+        static let adjustmentsQuery = """
+            SELECT statement_id, \(Line.columns) FROM statement_line WHERE statement_id IN \(JSONStringList.inList) AND kind = 'adjustment'
+            ORDER BY statement_id, position
+            """
+
         init(_ db: Database, period: BillingPeriod, payers: [String]) throws {
             // The payers bound as one JSON list: the statements are prepared once for the run, not for each group.
             let list = JSONStringList.encode(payers)
@@ -135,10 +143,7 @@ extension BillingRun {
             guard !drafts.isEmpty else { return }
             // The drafts' ids as a JSON list of numbers, bound as the payers are.
             let ids = "[" + drafts.map { "\($0)" }.joined(separator: ",") + "]"
-            for row in try db.cachedStatement("""
-                SELECT statement_id, \(Line.columns) FROM statement_line WHERE statement_id IN \(JSONStringList.inList) AND kind = 'adjustment'
-                ORDER BY statement_id, position
-                """).fetchAll([ids]) {
+            for row in try db.cachedStatement(Self.adjustmentsQuery).fetchAll([ids]) {
                 adjustments[try row[0], default: []].append(try Line(row: row, from: 1))
             }
         }

@@ -88,6 +88,11 @@ public enum ServerMigrations {
             try db.execute("CREATE INDEX op_roll_call ON op(class_id, business_date) WHERE type = 'attendance_marked'")
         }
         m.registerMigration("v25-master-data-version", MasterDataVersion.apply)
+        // Billing reads each draft's adjustments (rettifiche dell'operatore) at every run: by the line's key alone it
+        // visited every line of every draft to find the few an operator added. Only those lines are in this index.
+        m.registerMigration("v26-statement-line-adjustments") { db in
+            try db.execute("CREATE INDEX statement_line_adjustment ON statement_line(statement_id, position) WHERE kind = 'adjustment'")
+        }
         return m
     }
 }
