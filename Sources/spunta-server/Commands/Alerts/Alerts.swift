@@ -34,7 +34,7 @@ extension Alerts {
     static let addRecipient = CommandHint.server("alerts", "add-recipient", arguments: ["--email", "INDIRIZZO"])
 
     static func headline(_ alert: OfficeAlerts.Alert) -> String {
-        alert.title.lowercased().hasPrefix(alert.kindItalian.lowercased()) ? alert.title : "\(alert.kindItalian): \(alert.title)"
+        alert.titleSaysKind ? alert.title : "\(alert.kindItalian): \(alert.title)"
     }
 }
 
