@@ -89,6 +89,26 @@ struct HintsRunAsPrintedTests {
         #expect(ran.status == 0, "«\(hint)» failed: \(ran.error)")
     }
 
+    @Test("a command that ends the sentence is a line of its own: the whole line, copied, is the command and runs", arguments: [
+        ["device", "revoke", "D-9999", "--reason", "prova"],
+        ["conflicts", "resolve", "99999", "--note", "prova"],
+        ["absences", "void", "99999", "--reason", "prova"],
+    ])
+    func wholeLineRuns(arguments: [String]) throws {
+        // A path the shell reads as it is: nothing quotes it, so a full stop after it would become part of it.
+        let archive = try TemporaryFolder("spunta-hints-db")
+        let elsewhere = try TemporaryFolder("spunta-hints-cwd")
+        let database = archive.url.appendingPathComponent("comune.sqlite").path
+        try SampleDatabase.copySample(to: database)
+
+        let failed = try Self.run(arguments + ["--db", database], in: elsewhere.url)
+        #expect(failed.status == 1, "\(failed.error)")
+        let line = try #require(failed.error.split(separator: "\n").first { $0.hasPrefix("  spunta-server ") }, "\(failed.error)")
+        #expect(line.hasSuffix(" --db \(database)"), "\(failed.error)")
+        let ran = try Self.run([line.trimmingCharacters(in: .whitespaces)], in: elsewhere.url, shell: true)
+        #expect(ran.status == 0, "«\(line)» failed: \(ran.error)")
+    }
+
     @Test("with the archive named by SPUNTA_DB the hint has no --db and runs as printed in that environment")
     func environmentHintRuns() throws {
         let archive = try TemporaryFolder("spunta-hints-db")
