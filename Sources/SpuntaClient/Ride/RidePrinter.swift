@@ -8,8 +8,9 @@ import SpuntaDomain
 public struct RidePrinter {
     let scan: ScanPrinter
 
-    public init(output: OutputSink, width: @escaping () -> Int) {
-        scan = ScanPrinter(output: output, width: width)
+    public init(output: OutputSink, width: @escaping () -> Int,
+                command: @escaping (CommandHint) -> [String] = { $0.words(location: []) }) {
+        scan = ScanPrinter(output: output, width: width, command: command)
     }
 
     public func banner(_ title: String) {
