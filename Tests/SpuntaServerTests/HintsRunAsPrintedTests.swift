@@ -10,30 +10,8 @@ struct HintsRunAsPrintedTests {
     static func run(_ arguments: [String], in folder: URL, environment extra: [String: String] = [:], shell: Bool = false)
         throws -> (status: Int32, output: String, error: String)
     {
-        let process = Process()
-        if shell {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c"] + arguments
-        } else {
-            process.executableURL = ChildProcess.productsDirectory.appendingPathComponent("spunta-server")
-            process.arguments = arguments
-        }
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["SPUNTA_DB"] = nil
-        environment["SPUNTA_NOW"] = nil
-        environment["PATH"] = ChildProcess.productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Both pipes read before waiting: the outputs here are small, stdout first then stderr cannot block the child.
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        shell ? try CopiedCommand.run(arguments.joined(separator: " "), in: folder, environment: extra)
+            : try CopiedCommand.run(program: "spunta-server", arguments, in: folder, environment: extra)
     }
 
     /// The sample Comune's archive in a folder whose name needs quoting (a space and a quote), and another folder to

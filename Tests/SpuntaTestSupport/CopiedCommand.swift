@@ -30,18 +30,30 @@ public enum CopiedCommand {
         return [program] + echoed.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
-    /// Runs `command` with `/bin/sh -c` in `folder`, the package's programs first on PATH, SPUNTA_DB and SPUNTA_HOME
-    /// unset (the command must name what it acts on).
+    /// Runs `command` with `/bin/sh -c` in `folder`, the package's programs first on PATH, SPUNTA_DB, SPUNTA_HOME and
+    /// SPUNTA_NOW unset (the command must name what it acts on).
     public static func run(_ command: String, in folder: URL, environment extra: [String: String] = [:]) throws
         -> (status: Int32, output: String, error: String)
     {
+        try run(URL(fileURLWithPath: "/bin/sh"), ["-c", command], in: folder, environment: extra)
+    }
+
+    /// Runs the package's program `program` with `arguments` in `folder`, as `run(_:in:environment:)` runs a shell.
+    public static func run(program: String, _ arguments: [String], in folder: URL, environment extra: [String: String] = [:]) throws
+        -> (status: Int32, output: String, error: String)
+    {
+        try run(ChildProcess.productsDirectory.appendingPathComponent(program), arguments, in: folder, environment: extra)
+    }
+
+    private static func run(_ executable: URL, _ arguments: [String], in folder: URL, environment extra: [String: String]) throws
+        -> (status: Int32, output: String, error: String)
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
+        process.executableURL = executable
+        process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
-        environment["SPUNTA_DB"] = nil
-        environment["SPUNTA_HOME"] = nil
+        for variable in ["SPUNTA_DB", "SPUNTA_HOME", "SPUNTA_NOW"] { environment[variable] = nil }
         environment["PATH"] = ChildProcess.productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
