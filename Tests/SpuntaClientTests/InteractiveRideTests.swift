@@ -58,8 +58,10 @@ struct InteractiveRideTests {
 
         // Stop 1 of the three: chosen by number; one of its two children boards.
         try Self.type(session, String(stopNumber(first.stop)))
-        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the chosen stop") {
-            $0.contains { $0.hasPrefix(">>   Fermata \(stopNumber(first.stop)) di 14:") }
+        // The stop's list is drawn a child a line: wait for its end, the count aboard, after the header.
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the chosen stop") { lines in
+            guard let header = lines.lastIndex(where: { $0.hasPrefix(">>   Fermata \(stopNumber(first.stop)) di 14:") }) else { return false }
+            return lines[header...].contains { $0.hasPrefix("#    A bordo: ") }
         }
         #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("SU   Salgono qui (") && $0.contains(missing.name) && $0.contains(first.name) }, dump(screen))
         try Self.type(session, first.card)
