@@ -449,6 +449,14 @@ struct ReportsTests {
         #expect(process.wait() == 3)
         let status = JSON.object(process.output.joined())
         #expect(status["enrolled"] as? Bool == false)
-        #expect(status["problems"] as? [String] == ["dispositivo non registrato"])
+        #expect(status["problems"] as? [String] == ["dispositivo non registrato in questa cartella: registrarlo con spunta enroll --server URL --code CODICE"])
+        // On the screen the command names the folder given, on a line of its own.
+        let screen = try ChildProcess("spunta", ["status", "--home", folder.path("home")])
+        screen.closeInput()
+        #expect(screen.wait() == 3)
+        let command = try #require(CopiedCommand.all("spunta", in: screen.output.joined(separator: "\n")).first, "\(screen.output)")
+        #expect(try CopiedCommand.words(command, program: "spunta")
+                == ["spunta", "enroll", "--home", folder.path("home"), "--server", "URL", "--code", "CODICE"], "\(screen.output)")
+        #expect(screen.output.allSatisfy { $0.count <= 40 }, "\(screen.output)")
     }
 }

@@ -266,7 +266,10 @@ public enum DeviceReports {
         let unknown: Bool = try state?[6] ?? false
         var problems: [HintedText] = []
         let enrollAgain = CommandHint.client("enroll", arguments: ["--code", "CODICE"])
-        if device == nil { problems.append("dispositivo non registrato") }
+        if device == nil {
+            let enroll = CommandHint.client("enroll", arguments: ["--server", "URL", "--code", "CODICE"])
+            problems.append("dispositivo non registrato in questa cartella: registrarlo con \(enroll)")
+        }
         if revoked { problems.append("dispositivo revocato") }
         if blocked { problems.append("dispositivo bloccato dal server: chiedere un nuovo codice e registrarlo di nuovo con \(enrollAgain)") }
         if unknown {
