@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "SpuntaStoreTests", dependencies: ["SpuntaStore"], swiftSettings: strict),
         .testTarget(name: "SpuntaDomainTests", dependencies: ["SpuntaDomain"], swiftSettings: strict),
         .testTarget(name: "SpuntaCryptoTests", dependencies: ["SpuntaCrypto"], swiftSettings: strict),
-        .testTarget(name: "SpuntaCLITests", dependencies: ["SpuntaCLI"], swiftSettings: strict),
+        .testTarget(name: "SpuntaCLITests", dependencies: ["SpuntaCLI", "SpuntaDomain", "SpuntaTestSupport"], swiftSettings: strict),
         .testTarget(name: "SpuntaHTTPTests", dependencies: ["SpuntaHTTP", "SpuntaDomain"], swiftSettings: strict),
         .testTarget(name: "SpuntaProtocolTests", dependencies: ["SpuntaProtocol"], swiftSettings: strict),
         .testTarget(name: "SpuntaExchangeTests", dependencies: ["SpuntaExchange"], swiftSettings: strict),

@@ -24,7 +24,7 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
     /// The counter of IUV bases holds something that is not a number a notice can take.
     case invalidNoticeCounter(String)
     /// Every draft of the period waits for a clock conflict to be settled; the reasons, in Italian.
-    case statementsHeld(String, [String])
+    case statementsHeld(String, [HintedText])
     /// Issuing a month that has not ended, without saying it is meant (the rest of the month is not billed yet).
     case monthNotEnded(BillingPeriod, today: LocalDate)
     /// A notice would fall due before the day it is issued.
@@ -80,7 +80,7 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
         case .invalidAmount(let text):
             return "Importo «\(text)» non valido: euro con al massimo due decimali (es. 12.50)."
         case .invalidDate(let text):
-            return "Data «\(text)» non valida: AAAA-MM-GG."
+            return "Data «\(text)» non valida: usare AAAA-MM-GG (es. 2026-10-05)."
         case .nothingToIssue(let period):
             return "Nessun rendiconto in bozza per \(period): eseguire prima billing run."
         case .notPrimaryPayer(let payer, let beneficiary, let primary):
@@ -98,7 +98,7 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
                 + "Ripristinarlo dall'ultimo backup o dal numero dell'ultimo avviso emesso, poi ripetere l'emissione."
         case .statementsHeld(let period, let reasons):
             return "Nessun rendiconto di \(BillingPeriod(period)?.italian ?? period) emesso: sono tutti trattenuti finché non si decide "
-                + "il giorno di fatti registrati con l'orologio sbagliato.\n\(reasons.map { "- " + $0 }.joined(separator: "\n"))"
+                + "il giorno di fatti registrati con l'orologio sbagliato." + reasons.reduce("" as HintedText) { "\($0)\n- \($1)" }
         case .monthNotEnded(let period, let today):
             return "Il mese di \(period.italian) non è ancora finito (oggi è il \(today.italian)): i rendiconti contengono solo i giorni "
                 + "già trascorsi, e il resto del mese andrebbe nel rendiconto successivo come conguaglio. Emettere dal "

@@ -360,8 +360,13 @@ public final class SchoolDayDemo: Sendable {
             say("  \(name)")
         }
         // The built program by its path: after `swift run` it is not on PATH, and a path works from any folder.
+        // One command a line, so that each is copied whole.
         let program = ShellWord.quoted(runner.path("spunta-server")), database = ShellWord.quoted(db)
-        say("Per continuare: \(program) conflicts --db \(database)   ·   \(program) billing statements --db \(database)")
+        let client = ShellWord.quoted(runner.path("spunta")), busHome = ShellWord.quoted(home("scuolabus-L1"))
+        say("Per continuare: i conflitti da decidere, i rendiconti, la corsa di ritorno dello scuolabus del 30/10 (40 colonne):")
+        say("  \(program) conflicts --db \(database)")
+        say("  \(program) billing statements --db \(database)")
+        say("  \(client) ride --home \(busHome) --date 2026-10-30 --direction return")
         say("Durata: \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
     }
 }

@@ -46,7 +46,7 @@ struct ClockHoldTests {
         #expect(try c.statement("PC", SmallComune.october).status == "issued")
         // Only the held statement is left: nothing is issued, and the error says why.
         #expect(throws: BillingError.self) { try c.issue(SmallComune.october) }
-        #expect(throws: BillingError.statementsHeld("2026-10", holds.map(\.reason))) { try c.issue(SmallComune.october, payer: "PA") }
+        #expect(throws: BillingError.statementsHeld("2026-10", holds.map(\.hint))) { try c.issue(SmallComune.october, payer: "PA") }
 
         // A month the fact has nothing to do with is not held.
         #expect(try c.queue.read { try BillingHolds.statements($0, period: BillingPeriod(year: 2026, month: 12)!, payer: nil) }.isEmpty)

@@ -106,7 +106,7 @@ struct BusyServerTests {
         #expect(refused.errors.contains("Il server è occupato: non ha accettato l'invio dopo 11 tentativi"), "\(refused.errors)")
         #expect(refused.errors.contains("le registrazioni restano su questo dispositivo"))
         // The device's folder has a space in its name: quoted, the suggested command runs as printed.
-        #expect(refused.errors.contains("Riprovare tra qualche minuto (spunta sync --home '\(door.home)')"), "\(refused.errors)")
+        #expect(refused.errors.contains("Riprovare tra qualche minuto:\n  spunta sync --home '\(door.home)'\n"), "\(refused.errors)")
         #expect(!refused.errors.contains("server_busy") && !refused.errors.contains("503"), "no technical words: \(refused.errors)")
         #expect(refused.output.isEmpty, "no report of a sync that did not happen: \(refused.output)")
         #expect(door.relay.busyWatched.count == 11, "the first attempt and ten more, then it stopped")

@@ -58,10 +58,12 @@ struct InteractiveRideTests {
 
         // Stop 1 of the three: chosen by number; one of its two children boards.
         try Self.type(session, String(stopNumber(first.stop)))
-        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the chosen stop") {
-            $0.contains { $0.hasPrefix(">>   Fermata \(stopNumber(first.stop)) di 14:") }
+        // The stop's list is drawn a child a line: wait for its end, the count aboard, after the header.
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the chosen stop") { lines in
+            guard let header = lines.lastIndex(where: { $0.hasPrefix(">>   Fermata \(stopNumber(first.stop)) di 14:") }) else { return false }
+            return lines[header...].contains { $0.hasPrefix("#    A bordo: ") }
         }
-        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("SU   Salgono qui: ") && $0.contains(missing.name) && $0.contains(first.name) }, dump(screen))
+        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("SU   Salgono qui (") && $0.contains(missing.name) && $0.contains(first.name) }, dump(screen))
         try Self.type(session, first.card)
         screen = try InteractiveCanteenDoorTests.expectScreen(session, "the boarding and who is still missing") { $0.contains { $0.hasPrefix("#    Qui mancano:") } }
         #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("OK   \(first.name) (") && $0.hasSuffix(": salito.") }, dump(screen))
@@ -135,8 +137,8 @@ struct InteractiveRideTests {
         // The stop's list of the whole school is drawn line by line: wait for its last line, the count aboard.
         var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the Montessori stop") { lines in
             let unwrapped = ScanTests.unwrapped(lines)
-            // The list is longer than the screen: its header scrolls away; the list itself names the school.
-            guard let list = unwrapped.lastIndex(where: { $0.hasPrefix("SU   Salgono qui: ") && $0.contains("Montessori") }) else { return false }
+            // The list is longer than the screen: the stop's header scrolls away.
+            guard let list = unwrapped.lastIndex(where: { $0.hasPrefix("SU   Salgono qui (") }) else { return false }
             return unwrapped[list...].contains { $0.hasPrefix("#    A bordo: 0.") }
         }
         try Self.type(session, rodari.card)
@@ -170,6 +172,49 @@ struct InteractiveRideTests {
         #expect(body.contains("alla fermata Scuola primaria «Maria Montessori», registrato dal dispositivo «bus»"), "\(list.output)")
         #expect(body.contains("chiusa dal dispositivo «bus»"), "\(list.output)")
         #expect(!body.contains("a scuola Scuola") && !body.contains("(bus)"), "\(list.output)")
+    }
+
+    @Test("on the return run at the Montessori stop, 40 columns: the school is the stop's header, said once, and every child getting on is one line of name and class")
+    func schoolStopListsChildrenOnePerLine() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let bus = try d.device("bus", role: .bus, scope: "route:L1")
+        let boarding: [String] = try DatabaseQueue(path: d.db).read { db in
+            try db.fetchAll("""
+                SELECT b.surname || ' ' || b.given_name || ' (' || k.name || ')' FROM enrollment e
+                JOIN beneficiary b ON b.id = e.beneficiary_id JOIN school_class k ON k.id = b.class_id JOIN site t ON t.id = k.site_id
+                WHERE e.route_id = 'L1' AND e.deleted = 0 AND e.return_stop_id IS NOT NULL AND t.name LIKE '%Montessori%'
+                """).map { try $0[0] as String }
+        }
+        try #require(boarding.count > 5, "the sample has Montessori children going home on L1")
+        let session = try TmuxSession(columns: 40, rows: boarding.count + 40, command: [
+            Self.spunta, "ride", "--date", schoolDay, "--direction", "return", "--home", bus,
+        ])
+        let dump = { (screen: [String]) in InteractiveCanteenDoorTests.dump(screen) }
+        let screen = try InteractiveCanteenDoorTests.expectScreen(session, "the Montessori stop, whole") { lines in
+            guard let header = lines.firstIndex(where: { $0.hasPrefix(">>   Fermata 1 di 14: Scuola primaria") }) else { return false }
+            return lines[header...].contains { $0.hasPrefix("#    A bordo: 0.") }
+        }
+        let header = try #require(screen.firstIndex { $0.hasPrefix(">>   Fermata 1 di 14: Scuola primaria") }, dump(screen))
+        #expect(screen[header + 1].hasPrefix("     «Maria Montessori» (ritorno"), dump(screen))
+        #expect(screen[header + 2] == "SU   Salgono qui (\(boarding.count)):", dump(screen))
+        let list = screen[(header + 3)...].prefix { !$0.hasPrefix("#") }
+        #expect(list.sorted() == boarding.map { "     " + $0 }.sorted(), dump(screen))
+        #expect(!list.contains { $0.contains("Montessori") }, "the school is said once, by the stop: \(dump(screen))")
+        #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
+
+        // Leaving with nobody aboard: the warning names the school once, as the stop, and every child by name and class.
+        try Self.type(session, ">")
+        let left = try InteractiveCanteenDoorTests.expectScreen(session, "the warning on leaving") { lines in
+            guard let warning = ScanTests.unwrapped(lines).last(where: { $0.hasPrefix("ATT. Partiti da Scuola primaria") }) else { return false }
+            return warning.hasSuffix(".")
+        }
+        let warning = try #require(ScanTests.unwrapped(left).last { $0.hasPrefix("ATT. Partiti da Scuola primaria") }, dump(left))
+        #expect(warning.components(separatedBy: "Montessori").count == 2, dump(left))
+        #expect(boarding.allSatisfy { warning.contains($0) }, dump(left))
+        #expect(InteractiveCanteenDoorTests.widest(left) <= 40, dump(left))
+        try session.press("C-d")
+        _ = try InteractiveCanteenDoorTests.expectScreen(session, "the program ends") { $0.contains { $0.hasPrefix("[exit ") } }
     }
 
     /// A child on L1's list with class, school and the school's name.
@@ -222,18 +267,24 @@ struct InteractiveRideTests {
         let stopList = { (screen: [String]) -> String? in
             let lines = ScanTests.unwrapped(screen)
             guard let header = lines.lastIndex(where: { $0.hasPrefix(">>   Fermata \(number) di 14:") }),
-                  let list = lines[header...].last(where: { $0.hasPrefix("SU   Salgono qui: ") }),
+                  let list = lines[header...].last(where: { $0.hasPrefix("SU   Salgono qui (") }),
                   here.allSatisfy({ list.contains($0.name) }) else { return nil }
             return list
         }
         var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the stop's list") { stopList($0) != nil }
         let expected = try #require(stopList(screen), dump(screen))
-        for child in ambiguous {
-            #expect(expected.contains("\(child.name) (\(child.className), \(child.school))"), dump(screen))
-        }
+        // One child a line: a class of one school alone by name and class; a class of both schools under its
+        // school's name, said once for the group.
+        let drawn = Array(screen[try #require(screen.lastIndex { $0.hasPrefix(">>   Fermata \(number) di 14:") }, dump(screen))...])
         for child in plain {
-            #expect(expected.contains("\(child.name) (\(child.className))"), dump(screen))
+            #expect(drawn.contains("     \(child.name) (\(child.className))"), dump(screen))
         }
+        for child in ambiguous {
+            let heading = try #require(drawn.firstIndex(of: "     \(child.school):"), dump(screen))
+            let next = drawn[(heading + 1)...].firstIndex { !$0.hasPrefix("       ") } ?? drawn.endIndex
+            #expect(drawn[(heading + 1)..<next].contains("       \(child.name) (\(child.className))"), dump(screen))
+        }
+        #expect(!expected.contains("\(ambiguous[0].className), "), "no school beside a child in the list: \(dump(screen))")
         #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
 
         // The card's answer and the children still missing name the school the same way.

@@ -288,7 +288,7 @@ struct ReportsTests {
         #expect(plain.errors.contains("spunta recent"), "\(plain.errors)")
         let unlisted = try door.spunta(["void", "1", "--reason", "errore"])
         #expect(unlisted.status == 1)
-        #expect(unlisted.errors.contains("prima spunta recent"), "\(unlisted.errors)")
+        #expect(unlisted.errors.contains("prima:\n  spunta recent --home "), "\(unlisted.errors)")
         #expect(try door.spunta(["recent", "--limit", "1"]).status == 0)
         let beyond = try door.spunta(["void", "2", "--reason", "errore"])
         #expect(beyond.status == 1)
@@ -431,7 +431,7 @@ struct ReportsTests {
             municipality: "Comune di Valmarina", lastSuccessfulSync: synced, lastAttempt: synced, lastError: nil, pendingOps: 2,
             oldestPendingAgeSeconds: 3 * 3600 + 5 * 60, rejectedOps: 0, replica: ["beneficiaries": 24, "cards": 0], cursor: nil,
             revoked: false, blocked: false, clockOffsetMs: -350, unknownToServer: false, healthy: false,
-            problems: ["registrazioni in attesa da più di due ore"]
+            problemHints: ["registrazioni in attesa da più di due ore"], problems: ["registrazioni in attesa da più di due ore"]
         )
         let lines = status.italianLines(now: try #require(UTCTime.date(now)))
         #expect(lines == [
@@ -449,6 +449,14 @@ struct ReportsTests {
         #expect(process.wait() == 3)
         let status = JSON.object(process.output.joined())
         #expect(status["enrolled"] as? Bool == false)
-        #expect(status["problems"] as? [String] == ["dispositivo non registrato"])
+        #expect(status["problems"] as? [String] == ["dispositivo non registrato in questa cartella: registrarlo con spunta enroll --server URL --code CODICE"])
+        // On the screen the command names the folder given, on a line of its own.
+        let screen = try ChildProcess("spunta", ["status", "--home", folder.path("home")])
+        screen.closeInput()
+        #expect(screen.wait() == 3)
+        let command = try #require(CopiedCommand.all("spunta", in: screen.output.joined(separator: "\n")).first, "\(screen.output)")
+        #expect(try CopiedCommand.words(command, program: "spunta")
+                == ["spunta", "enroll", "--home", folder.path("home"), "--server", "URL", "--code", "CODICE"], "\(screen.output)")
+        #expect(screen.output.allSatisfy { $0.count <= 40 }, "\(screen.output)")
     }
 }

@@ -52,8 +52,13 @@ struct WrongClockTests {
         #expect(Self.details(open[0])["likely_date"] as? String == "2026-11-30")
         let conflictID = try #require(open[0]["id"] as? Int)
 
-        // November is billed; the payer's statement waits, every other one is issued.
-        #expect(try d.admin(["billing", "run", "--db", d.db, "--period", "2026-11"]).status == 0)
+        // November is billed; the payer's statement waits, every other one is issued. The run says which command
+        // lists what to decide, on a line of its own that runs as printed.
+        let billed = try d.admin(["billing", "run", "--db", d.db, "--period", "2026-11"])
+        #expect(billed.status == 0, "\(billed.errors)")
+        let listing = try #require(CopiedCommand.all("spunta-server", in: billed.output).first, "\(billed.output)")
+        #expect(listing == "spunta-server conflicts --db \(d.db)", "\(billed.output)")
+        #expect(try CopiedCommand.run(listing, in: d.folder.url).status == 0)
         let issue = try d.admin(["billing", "issue", "--db", d.db, "--period", "2026-11", "--json"])
         #expect(issue.status == 0, "\(issue.errors)")
         let outcome = JSON.object(issue.output)
@@ -68,14 +73,18 @@ struct WrongClockTests {
         // Issuing again finds only the held statement: refused, saying why, nothing issued.
         let again = try d.admin(["billing", "issue", "--db", d.db, "--period", "2026-11"])
         #expect(again.status == 1)
-        #expect(again.errors.contains("trattenuti") && again.errors.contains("conflicts resolve \(conflictID)"))
+        #expect(again.errors.contains("trattenuti"), "\(again.errors)")
+        let printed = CopiedCommand.all("spunta-server", in: again.errors)
+        let move = try #require(printed.first { $0.contains("--set-date 2026-11-30") }, "\(again.errors)")
+        #expect(move == "spunta-server conflicts resolve --db \(d.db) \(conflictID) --set-date 2026-11-30 --note MOTIVO", "\(again.errors)")
+        #expect(printed.contains("spunta-server billing issue --db \(d.db) --period 2026-11"), "\(again.errors)")
         let draft: String? = try d.query("SELECT status FROM statement WHERE payer_id = ? AND period = '2026-11'", [payer])
         #expect(draft == "draft")
 
-        // The operator moves door 2's meal to the day it was really served: it becomes the duplicate of door 1's.
-        let resolve = try d.admin(["conflicts", "resolve", String(conflictID), "--db", d.db, "--note", "porta 2 avanti di un giorno",
-                                   "--set-date", "2026-11-30"])
-        #expect(resolve.status == 0, "\(resolve.errors)")
+        // The operator moves door 2's meal to the day it was really served, with the command as printed and a note:
+        // it becomes the duplicate of door 1's.
+        let resolve = try CopiedCommand.run(move.replacingOccurrences(of: "MOTIVO", with: "'porta 2 avanti di un giorno'"), in: d.folder.url)
+        #expect(resolve.status == 0, "\(resolve.error)")
         #expect(try Self.conflicts(d).filter { $0["kind"] as? String == "clock_skew" }.isEmpty)
         #expect(try Self.conflicts(d, status: "resolved").contains { $0["id"] as? Int == conflictID })
         #expect(try d.admin(["billing", "run", "--db", d.db, "--period", "2026-11"]).status == 0)

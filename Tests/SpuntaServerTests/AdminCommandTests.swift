@@ -82,7 +82,7 @@ struct AdminCommandTests {
                "Impossibile scrivere la copia <folder>/manca/copia.sqlite: la cartella <folder>/manca non esiste o non è scrivibile"),
               (["backup", "--db", "<db>", "--to", "<db>"], "Il file <db> esiste già: scegliere un altro nome per la copia (--to)."),
               (["backup", "--db", "<folder>/altro.sqlite", "--to", "<folder>/copia.sqlite"],
-               "L'archivio <folder>/altro.sqlite non esiste: controllare il percorso indicato con --db."),
+               "L'archivio <folder>/altro.sqlite non esiste: controllare il percorso indicato con --db (o SPUNTA_DB)."),
               (["restore", "--db", "<folder>/nuovo.sqlite", "--from", "<folder>/manca.sqlite"],
                "La copia <folder>/manca.sqlite non esiste: indicare con --from il file di una copia fatta con spunta-server backup."),
           ])
@@ -105,7 +105,7 @@ struct AdminCommandTests {
         defer { f.stop() }
         let added = try Self.run(["device", "add", "--db", f.dbPath, "--name", "Nuovo", "--role", role, "--scope", scope])
         #expect(added.status == 1)
-        #expect(added.errors.contains("Ambito \(scope) inesistente: controllare l'identificativo con spunta-server list \(kind) --db \(f.dbPath)."),
+        #expect(added.errors.contains("Ambito \(scope) inesistente: controllare l'identificativo con:\n  spunta-server list \(kind) --db \(f.dbPath)\n"),
                 "\(added.errors)")
         let listed = try Self.run(["list", kind, "--db", f.dbPath])
         #expect(listed.status == 0, "\(listed.errors)")
@@ -145,15 +145,14 @@ struct AdminCommandTests {
         #expect(second.status == 0)
         #expect(second.output.isEmpty)
         let unsent = try Self.run(["alerts", "list", "--db", f.dbPath])
-        #expect(unsent.output.contains("(-1 h) — non inviato: nessun destinatario (spunta-server alerts add-recipient --db "), "\(unsent.output)")
+        #expect(unsent.output.contains("(-1 h) — non inviato: nessun destinatario:\n  spunta-server alerts add-recipient --db "), "\(unsent.output)")
         #expect(try Self.statusPage(f).contains("non inviato: nessun destinatario degli avvisi"), "the status page says it too")
         let bad = try Self.run(["alerts", "add-recipient", "--db", f.dbPath, "--sms", "06 1234567"])
         #expect(bad.status == 1)
         #expect(!bad.errors.isEmpty && bad.errors.contains("06 1234567"), "\(bad.errors)")
         // The first recipient added learns of the wrong clock, still wrong, that went to nobody.
         // The hint runs as printed, once the address it names is written in.
-        let hint = try #require(unsent.output.components(separatedBy: "nessun destinatario (").dropFirst().first?.components(separatedBy: ")").first,
-                                "\(unsent.output)")
+        let hint = try #require(CopiedCommand.all("spunta-server", in: unsent.output).first, "\(unsent.output)")
         #expect(hint.hasSuffix(" --email INDIRIZZO"), "\(hint)")
         let command = hint.replacingOccurrences(of: "INDIRIZZO", with: "ced@comune.example.it") + " --actor mrossi"
         let added = try SystemTool.run("sh", ["-c", "PATH=\(ChildProcess.productsDirectory.path):$PATH; cd / && " + command])

@@ -232,7 +232,11 @@ struct RemindersOutputTests {
 
     @Test("a tax statement for a year in two digits is refused saying how to write it")
     func taxStatementYear() throws {
-        let run = try ChildProcess("spunta-server", ["tax-statement", "--db", "/nonexistent/comune.sqlite", "--year", "26"])
+        // The archive exists (an empty file: the year is refused before anything opens it).
+        let folder = try TemporaryFolder("spunta-tax-year")
+        let db = folder.path("comune.sqlite")
+        #expect(FileManager.default.createFile(atPath: db, contents: nil))
+        let run = try ChildProcess("spunta-server", ["tax-statement", "--db", db, "--year", "26"])
         #expect(run.wait() == 2)
         #expect(run.errors.contains("--year «26» non valido: indicare l'anno solare con quattro cifre, es. 2026."), "\(run.errors)")
         #expect(run.errors.contains("--year <anno>"), "\(run.errors)")

@@ -36,5 +36,11 @@ struct CatererCutoffTests {
             try db.scalar("SELECT subject FROM outbox_message WHERE recipient = 'cucina.rodari@ristorazione-valmarina.example.it'")
         }
         #expect(subject == "Pasti da preparare del 05/10/2026 — Scuola primaria «Gianni Rodari»")
+        // The caterer reads Italian: the hour the count is fixed at is the «ora limite», as `meals` says it.
+        let body: String? = try fixture.admin { db in
+            try db.scalar("SELECT body FROM outbox_message WHERE recipient = 'cucina.rodari@ristorazione-valmarina.example.it'")
+        }
+        #expect(body?.contains("Conteggio delle 09:30 (ora limite 09:30).") == true, "\(body ?? "")")
+        #expect(body?.contains("cut-off") == false)
     }
 }

@@ -23,9 +23,13 @@ struct DemoTests {
             }
             // The closing hint runs as printed from any folder: the built program by its path, not a name on PATH.
             let server = ChildProcess.productsDirectory.appendingPathComponent("spunta-server").path
-            let hint = try #require(demo.output.first { $0.hasPrefix("Per continuare: ") }, "\(story.suffix(400))")
-            let conflicts = try #require(hint.dropFirst("Per continuare: ".count).components(separatedBy: "   ·   ").first)
-            #expect(conflicts.hasPrefix(server + " conflicts --db "), "\(hint)")
+            let hint = try #require(demo.output.firstIndex { $0.hasPrefix("Per continuare: ") }, "\(story.suffix(400))")
+            // One command a line, copied whole.
+            let commands = demo.output[(hint + 1)...].prefix { $0.hasPrefix("  ") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            let conflicts = try #require(commands.first)
+            #expect(conflicts.hasPrefix(server + " conflicts --db "), "\(commands)")
+            #expect(commands.count == 3 && commands[2].contains("/spunta ride --home ") && commands[2].hasSuffix("/dispositivi/scuolabus-L1 --date 2026-10-30 --direction return"),
+                    "\(commands)")
             let ran = try SystemTool.run("sh", ["-c", "cd / && " + conflicts])
             #expect(ran.status == 0, "\(conflicts)\n\(ran.errors)")
             // Every time the conflicts show belongs to the story: opened when the devices synced on the afternoon of

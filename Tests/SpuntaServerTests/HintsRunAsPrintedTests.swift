@@ -10,30 +10,8 @@ struct HintsRunAsPrintedTests {
     static func run(_ arguments: [String], in folder: URL, environment extra: [String: String] = [:], shell: Bool = false)
         throws -> (status: Int32, output: String, error: String)
     {
-        let process = Process()
-        if shell {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c"] + arguments
-        } else {
-            process.executableURL = ChildProcess.productsDirectory.appendingPathComponent("spunta-server")
-            process.arguments = arguments
-        }
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["SPUNTA_DB"] = nil
-        environment["SPUNTA_NOW"] = nil
-        environment["PATH"] = ChildProcess.productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Both pipes read before waiting: the outputs here are small, stdout first then stderr cannot block the child.
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        shell ? try CopiedCommand.run(arguments.joined(separator: " "), in: folder, environment: extra)
+            : try CopiedCommand.run(program: "spunta-server", arguments, in: folder, environment: extra)
     }
 
     /// The sample Comune's archive in a folder whose name needs quoting (a space and a quote), and another folder to
@@ -87,6 +65,26 @@ struct HintsRunAsPrintedTests {
 
         let ran = try Self.run([hint], in: elsewhere.url, shell: true)
         #expect(ran.status == 0, "«\(hint)» failed: \(ran.error)")
+    }
+
+    @Test("a command that ends the sentence is a line of its own: the whole line, copied, is the command and runs", arguments: [
+        ["device", "revoke", "D-9999", "--reason", "prova"],
+        ["conflicts", "resolve", "99999", "--note", "prova"],
+        ["absences", "void", "99999", "--reason", "prova"],
+    ])
+    func wholeLineRuns(arguments: [String]) throws {
+        // A path the shell reads as it is: nothing quotes it, so a full stop after it would become part of it.
+        let archive = try TemporaryFolder("spunta-hints-db")
+        let elsewhere = try TemporaryFolder("spunta-hints-cwd")
+        let database = archive.url.appendingPathComponent("comune.sqlite").path
+        try SampleDatabase.copySample(to: database)
+
+        let failed = try Self.run(arguments + ["--db", database], in: elsewhere.url)
+        #expect(failed.status == 1, "\(failed.error)")
+        let line = try #require(failed.error.split(separator: "\n").first { $0.hasPrefix("  spunta-server ") }, "\(failed.error)")
+        #expect(line.hasSuffix(" --db \(database)"), "\(failed.error)")
+        let ran = try Self.run([line.trimmingCharacters(in: .whitespaces)], in: elsewhere.url, shell: true)
+        #expect(ran.status == 0, "«\(line)» failed: \(ran.error)")
     }
 
     @Test("with the archive named by SPUNTA_DB the hint has no --db and runs as printed in that environment")

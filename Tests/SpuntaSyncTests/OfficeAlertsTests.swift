@@ -87,6 +87,8 @@ struct OfficeAlertsTests {
         let raised = try Self.check(f, at: rome(7, 36))
         #expect(raised.map(\.kind) == ["device_silent"])
         #expect(raised.first?.title == "Dispositivo silenzioso: Scuolabus 1")
+        // The journal says the kind once: the title already starts with it.
+        #expect(raised.first?.journalLine == "avviso all'ufficio #\(raised.first?.id ?? 0): Dispositivo silenzioso: Scuolabus 1 — 2 messaggi in coda")
         #expect(raised.first?.body.contains("Ultimo contatto: 05/10/2026 07:05.") == true)
         #expect(try Self.check(f, at: rome(7, 50)).isEmpty)
         try Self.seen(f, bus.deviceId, at: rome(7, 55))

@@ -45,6 +45,9 @@ public enum BillingHolds {
         public let likelyDate: String
         /// Why, in Italian, with what to do.
         public let reason: String
+        /// `reason` with its commands kept as `CommandHint`s, for the command line to write with the archive the
+        /// user named.
+        public let hint: HintedText
 
         enum CodingKeys: String, CodingKey {
             case statementId = "statement_id", payerId = "payer_id", payerName = "payer_name", period, conflictId = "conflict_id"
@@ -115,7 +118,7 @@ public enum BillingHolds {
                     statementId: id, payerId: s.payerId, payerName: try row[StatementHeader.columnCount] ?? "", period: period.description, conflictId: doubt.conflictId,
                     opId: doubt.opId, beneficiaryId: doubt.beneficiaryId, beneficiaryName: doubt.beneficiaryName, deviceId: doubt.deviceId,
                     deviceName: doubt.deviceName, recordedDate: doubt.recordedDate.description, likelyDate: doubt.likelyDate.description,
-                    reason: reason(doubt)
+                    reason: reason(doubt, period: period).description, hint: reason(doubt, period: period)
                 ))
             }
         }
@@ -128,12 +131,19 @@ public enum BillingHolds {
     }
 
     /// Why a statement waits, and what settles it.
-    static func reason(_ doubt: ClockDoubt) -> String {
+    static func reason(_ doubt: ClockDoubt, period: BillingPeriod) -> HintedText {
         let what = OpType(rawValue: doubt.opType)?.italian ?? "registrazione"
         let device = doubt.deviceName.map { "«\($0)» (\(doubt.deviceId))" } ?? doubt.deviceId
         let child = doubt.beneficiaryName.map { "\($0) (\(doubt.beneficiaryId))" } ?? doubt.beneficiaryId
-        return "\(child): \(what) del \(doubt.recordedDate.italian) secondo il dispositivo \(device), che aveva l'orologio sbagliato; "
-            + "probabilmente è del \(doubt.likelyDate.italian). Decidere il giorno con spunta-server conflicts resolve \(doubt.conflictId) "
-            + "--set-date \(doubt.likelyDate) (lo sposta) o --set-date \(doubt.recordedDate) (lo conferma), poi ripetere billing run e billing issue."
+        let resolve = { (date: LocalDate) in
+            CommandHint.server("conflicts", "resolve", arguments: ["\(doubt.conflictId)", "--set-date", date.description, "--note", "MOTIVO"])
+        }
+        let run = CommandHint.server("billing", "run", arguments: ["--period", period.description])
+        let issue = CommandHint.server("billing", "issue", arguments: ["--period", period.description])
+        return """
+            \(child): \(what) del \(doubt.recordedDate.italian) secondo il dispositivo \(device), che aveva l'orologio sbagliato; \
+            probabilmente è del \(doubt.likelyDate.italian). Per spostarlo al \(doubt.likelyDate.italian) \(resolve(doubt.likelyDate)). \
+            Per confermarlo al \(doubt.recordedDate.italian) \(resolve(doubt.recordedDate)). Poi ripetere \(run), poi \(issue).
+            """
     }
 }

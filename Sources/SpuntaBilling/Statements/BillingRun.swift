@@ -68,7 +68,11 @@ public enum BillingRun {
             case heldStatements = "held_statements", prepaidHeld = "prepaid_held", splits
         }
 
-        public var italian: String {
+        public var italian: String { hinted.description }
+
+        /// `italian` with the command that settles held statements kept as a `CommandHint`, for the command line to
+        /// write with the archive the user named.
+        public var hinted: HintedText {
             var lines = ["Fatturazione di \(BillingPeriod(period)?.italian ?? period): " + Counted.italian(charges, "addebito", "addebiti") + "."]
             lines.append("Rendiconti in bozza: \(statements), totale \(Money(cents: statementsTotalCents).italian)"
                          + (conguaglioLines > 0 ? ", di cui " + Counted.italian(conguaglioLines, "riga", "righe") + " di conguaglio" : "") + ".")
@@ -83,10 +87,13 @@ public enum BillingRun {
                 lines.append("Pasti letti in mensa di bambini assenti o fuori orario per il registro: \(scannedButNotBooked) "
                              + "(conflitti da rivedere, addebitati secondo la lettura).")
             }
+            var heldAt: Int?
             if heldStatements > 0 || prepaidHeld > 0 {
+                heldAt = lines.count
                 lines.append("In attesa di decidere il giorno di fatti registrati con l'orologio sbagliato: "
                              + Counted.italian(heldStatements, "rendiconto trattenuto", "rendiconti trattenuti") + ", "
-                             + Counted.italian(prepaidHeld, "addebito prepagato sospeso", "addebiti prepagati sospesi") + " (spunta-server conflicts).")
+                             + Counted.italian(prepaidHeld, "addebito prepagato sospeso", "addebiti prepagati sospesi")
+                             + "; si decide con")
             }
             if !splits.isEmpty {
                 lines.append("Spesa divisa tra più paganti (quote): \(splits.count) tra bambini e servizi"
@@ -94,7 +101,12 @@ public enum BillingRun {
                 lines += splits.prefix(BillingRun.splitsShown).map { "  " + $0.italian }
             }
             if !notBilled.isEmpty { lines.append("Non addebitati: \(notBilled.count) (vedere --json).") }
-            return lines.joined(separator: "\n")
+            var text: HintedText = ""
+            for (index, line) in lines.enumerated() {
+                let hinted: HintedText = index == heldAt ? "\(line) \(CommandHint.server("conflicts"))." : "\(line)"
+                text = index == 0 ? hinted : text + "\n" + hinted
+            }
+            return text
         }
     }
 

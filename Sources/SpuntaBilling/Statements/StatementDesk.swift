@@ -157,7 +157,7 @@ public enum StatementDesk {
         let holds = try BillingHolds.statements(db, period: period, payer: payer)
         let held = Set(holds.map(\.statementId))
         let drafts = all.filter { !held.contains($0.id) }
-        guard !drafts.isEmpty else { throw BillingError.statementsHeld(period.description, holds.map(\.reason)) }
+        guard !drafts.isEmpty else { throw BillingError.statementsHeld(period.description, holds.map(\.hint)) }
         // The Comune's configuration comes from the database: checked here, before anything changes.
         var issuer = try NoticeIssuer(db)
         var issued: [Int64] = []

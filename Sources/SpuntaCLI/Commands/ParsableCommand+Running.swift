@@ -39,11 +39,14 @@ extension ParsableCommand {
                 return .success
             }
         } catch {
-            guard var report = ErrorReporter.report(for: error, root: Self.self) else {
+            guard let report = ErrorReporter.report(for: error, root: Self.self) else {
                 return ErrorReporter.exitCode(for: error, root: Self.self)
             }
-            if let hinting = error as? any HintingError { report.userMessage = context.rendered(hinting.hintedMessage) }
-            context.printError("Errore: " + report.userMessage)
+            if let hinting = error as? any HintingError {
+                context.printError(hinted: "Errore: \(hinting.hintedMessage)")
+            } else {
+                context.printError("Errore: " + report.userMessage)
+            }
             if report.exitCode == .usage {
                 context.standardError.writeLine(
                     HelpFormatter.usage(for: invocation.command, path: invocation.names, width: context.terminalWidth))

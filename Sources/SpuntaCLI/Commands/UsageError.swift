@@ -12,6 +12,8 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidEnvironmentValue(variable: String, option: String, value: String, expected: String)
         /// A required option is absent.
         case missingOption(String)
+        /// A required option is absent, and so is the environment variable that may give it instead.
+        case missingOptionOrVariable(option: String, variable: String)
         /// A single-valued option given twice.
         case repeatedOption(String)
         /// `--json=yes`: flags take no value.
@@ -47,6 +49,8 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "(atteso \(expected))."
         case let .missingOption(option):
             return "Manca l'opzione obbligatoria \(option)."
+        case let .missingOptionOrVariable(option, variable):
+            return "Manca l'opzione obbligatoria \(option): indicarla sulla riga di comando, oppure impostare la variabile \(variable)."
         case let .repeatedOption(option):
             return "L'opzione \(option) è indicata più volte: indicarla una volta sola."
         case let .flagWithValue(option):

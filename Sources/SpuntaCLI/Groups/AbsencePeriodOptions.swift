@@ -15,9 +15,9 @@ public struct AbsencePeriodOptions: ParsableArguments {
     public init() {}
 
     public mutating func validate() throws {
-        guard let first = LocalDate(from) else { throw ValidationError("--from «\(from)» non valida: usare AAAA-MM-GG.") }
+        guard let first = LocalDate(from) else { throw ValidationError("--from «\(from)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
         if let to {
-            guard let last = LocalDate(to) else { throw ValidationError("--to «\(to)» non valida: usare AAAA-MM-GG.") }
+            guard let last = LocalDate(to) else { throw ValidationError("--to «\(to)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
             guard first <= last else {
                 throw ValidationError("--to \(last.italian) viene prima di --from \(first.italian): correggere le date.")
             }

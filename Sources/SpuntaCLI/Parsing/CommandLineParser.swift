@@ -95,7 +95,8 @@ enum CommandLineParser {
                                                               value: value, expected: "un valore valido"))
                 }
             } else if definition.isRequired {
-                throw UsageError(.missingOption(definition.displayName))
+                throw UsageError(definition.environmentVariable.map { .missingOptionOrVariable(option: definition.displayName, variable: $0) }
+                                 ?? .missingOption(definition.displayName))
             }
         }
 

@@ -231,6 +231,9 @@ public enum DeviceReports {
         /// The last sync was refused because the server does not know the device (restored from an older backup).
         public let unknownToServer: Bool
         public let healthy: Bool
+        /// What is wrong, each with the command that puts it right where there is one (`italianLines`).
+        public let problemHints: [HintedText]
+        /// `problemHints` as plain text: the `--json` answer.
         public let problems: [String]
 
         enum CodingKeys: String, CodingKey {
@@ -261,14 +264,16 @@ public enum DeviceReports {
         let revoked: Bool = try state?[3] ?? false
         let blocked: Bool = try state?[4] ?? false
         let unknown: Bool = try state?[6] ?? false
-        var problems: [String] = []
-        if device == nil { problems.append("dispositivo non registrato") }
+        var problems: [HintedText] = []
+        let enrollAgain = CommandHint.client("enroll", arguments: ["--code", "CODICE"])
+        if device == nil {
+            let enroll = CommandHint.client("enroll", arguments: ["--server", "URL", "--code", "CODICE"])
+            problems.append("dispositivo non registrato in questa cartella: registrarlo con \(enroll)")
+        }
         if revoked { problems.append("dispositivo revocato") }
-        if blocked { problems.append("dispositivo bloccato dal server: registrarlo di nuovo con un nuovo codice") }
+        if blocked { problems.append("dispositivo bloccato dal server: chiedere un nuovo codice e registrarlo di nuovo con \(enrollAgain)") }
         if unknown {
-            problems.append(
-                "il server non riconosce più il dispositivo: chiedere un nuovo codice e registrarlo di nuovo (spunta enroll --code CODICE)"
-            )
+            problems.append("il server non riconosce più il dispositivo: chiedere un nuovo codice e registrarlo di nuovo con \(enrollAgain)")
         }
         if let oldestAge, Double(oldestAge) > maxPendingAge { problems.append("registrazioni in attesa da più di due ore") }
         let clockOffset: Int64? = try state?[5]
@@ -289,7 +294,8 @@ public enum DeviceReports {
             oldestPendingAgeSeconds: oldestAge, rejectedOps: rejected, replica: try ReplicaStore(db).counts,
             cursor: device?.cursor, revoked: revoked, blocked: blocked, clockOffsetMs: clockOffset, unknownToServer: unknown,
             healthy: problems.isEmpty,
-            problems: problems
+            problemHints: problems,
+            problems: problems.map(\.description)
         )
     }
 
@@ -318,6 +324,16 @@ public enum DeviceReports {
 extension DeviceReports.Status {
     /// The status in Italian, one paragraph per fact, times on Rome's clock as Italians write them.
     public func italianLines(now: Date) -> [String] {
+        hintedLines(now: now).map(\.description)
+    }
+
+    /// `italianLines` with the commands of the problems kept as `CommandHint`s, for the command line to write with
+    /// the device folder the user named.
+    public func hintedLines(now: Date) -> [HintedText] {
+        facts(now: now).map { "\($0)" } + (healthy ? ["Stato: in ordine."] : ["Stato: DA CONTROLLARE"] + problemHints.map { "- \($0)" })
+    }
+
+    private func facts(now: Date) -> [String] {
         var lines: [String] = []
         if enrolled {
             lines.append("\(name ?? "") (\(deviceId ?? ""))")
@@ -337,12 +353,6 @@ extension DeviceReports.Status {
             if let offset = clockOffsetMs {
                 lines.append("Orologio: " + (ClockCheck.error(offsetMs: offset).map { "SBAGLIATO, \($0) rispetto al server" } ?? "in ordine"))
             }
-        }
-        if healthy {
-            lines.append("Stato: in ordine.")
-        } else {
-            lines.append("Stato: DA CONTROLLARE")
-            lines += problems.map { "- \($0)" }
         }
         return lines
     }

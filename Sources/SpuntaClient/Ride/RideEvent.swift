@@ -49,6 +49,12 @@ public struct RideEvent: Encodable, Sendable, Equatable {
 
         /// "Rossi Mario (2A)"; "Rossi Mario (2A, Scuola primaria «Gianni Rodari»)" where "2A" alone is ambiguous.
         public var who: String { RidePlan.who(name, className: className, schoolName: schoolName) }
+
+        /// `who` at `stop`: at the stop of the child's own school the stop's name already says the school.
+        public func who(at stop: RidePlan.Stop?) -> String {
+            guard let stop, stop.isSchool, schoolName == stop.name else { return who }
+            return RidePlan.who(name, className: className, schoolName: nil)
+        }
     }
 
     public var result: Result

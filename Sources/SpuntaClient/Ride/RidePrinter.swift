@@ -8,8 +8,9 @@ import SpuntaDomain
 public struct RidePrinter {
     let scan: ScanPrinter
 
-    public init(output: OutputSink, width: @escaping () -> Int) {
-        scan = ScanPrinter(output: output, width: width)
+    public init(output: OutputSink, width: @escaping () -> Int,
+                command: @escaping (CommandHint) -> [String] = { $0.words(location: []) }) {
+        scan = ScanPrinter(output: output, width: width, command: command)
     }
 
     public func banner(_ title: String) {
@@ -26,6 +27,36 @@ public struct RidePrinter {
         scan.print(outcome)
     }
 
+    /// Who gets on (or off) at a stop, one child a line under the count, so that the attendant reads the names at a
+    /// glance: a child whose class needs its school (a "2B" of two schools on the line) is listed under the
+    /// school's name, said once for its group — and not at all at that school's own stop, which the header names.
+    /// ✓ beside those already done.
+    func list(_ word: String, _ title: String, _ children: [RideEvent.Child], at stop: RidePlan.Stop?,
+              done: (RideEvent.Child) -> Bool) {
+        scan.block(word, "\(title) (\(children.count)):")
+        // At the child's own school's stop, no school: the stop's name says it (`who(at:)`).
+        let school = { (child: RideEvent.Child) in child.who(at: stop) == child.who ? child.schoolName : nil }
+        func line(_ child: RideEvent.Child) -> String {
+            RidePlan.who(child.name, className: child.className, schoolName: nil) + (done(child) ? " ✓" : "")
+        }
+        for child in children where school(child) == nil {
+            item(line(child), depth: 0)
+        }
+        let grouped = Dictionary(grouping: children.filter { school($0) != nil }) { school($0) ?? "" }
+        for name in grouped.keys.sorted() {
+            item(name + ":", depth: 0)
+            for child in grouped[name] ?? [] { item(line(child), depth: 2) }
+        }
+    }
+
+    /// A line of a stop's list, `depth` columns deeper than the answers' text, wrapped under itself, never cut.
+    private func item(_ text: String, depth: Int) {
+        let lead = String(repeating: " ", count: ScanPrinter.indent + depth)
+        for line in TextWidth.wrap(TerminalText.line(text), width: max(20, scan.width()), lead: lead, indent: lead.count + 2) {
+            scan.output.writeLine(line)
+        }
+    }
+
     public func print(_ event: RideEvent) {
         switch event.result {
         case .stop:
@@ -35,19 +66,19 @@ public struct RidePrinter {
                 scan.block(">>", "Fermata \(stop.number) di \(event.stops): \(stop.name) (\(event.direction.italian)\(time))", [.inverse, .bold])
             }
             if !event.boarding.isEmpty {
-                scan.block("SU", "Salgono qui: " + event.boarding.map { $0.who + ($0.status == .boarded ? " ✓" : "") }.joined(separator: ", ") + ".")
+                list("SU", "Salgono qui", event.boarding, at: event.stop) { $0.status == .boarded }
             }
             // Who never got on is not waited for here: they were missing at their own stop.
             let off = event.alighting.filter { $0.status != .notBoarded }
             if !off.isEmpty {
-                scan.block("GIÙ", "Scendono qui: " + off.map { $0.who + ($0.status == .alighted ? " ✓" : "") }.joined(separator: ", ") + ".")
+                list("GIÙ", "Scendono qui", off, at: event.stop) { $0.status == .alighted }
             }
             if event.boarding.isEmpty && off.isEmpty {
                 scan.block("", "Nessuno sale o scende qui.", [.dim])
             }
             // Everybody expected is missing on arrival: said once, by "Salgono qui".
             if !event.missing.isEmpty && event.missing.count < event.boarding.count {
-                scan.block("ATT.", "Mancano: " + event.missing.map(\.who).joined(separator: ", ") + ".", [.yellow, .bold])
+                scan.block("ATT.", "Mancano: " + event.missing.map { $0.who(at: event.stop) }.joined(separator: ", ") + ".", [.yellow, .bold])
             }
             scan.block("#", "A bordo: \(event.aboard.count).", [.dim])
         case .progress:

@@ -263,7 +263,7 @@ public final class RideSession {
             let list = event.stop.map { " («\($0.number)» li elenca)" } ?? ""
             event.message = "Qui mancano ancora \(event.missing.count) di \(expected)\(list). " + aboard
         } else {
-            event.message = "Qui mancano: " + event.missing.map(\.who).joined(separator: ", ") + ". " + aboard
+            event.message = "Qui mancano: " + event.missing.map { $0.who(at: event.stop) }.joined(separator: ", ") + ". " + aboard
         }
         return .ride(event)
     }
@@ -276,11 +276,11 @@ public final class RideSession {
             state.boarded[$0.beneficiaryId] != nil && state.alighted[$0.beneficiaryId] == nil
         }.map { child($0, .aboard) }
         guard !missing.isEmpty || !stillAboard.isEmpty else { return nil }
-        let here = plan.stops[index].name
+        let stop = plan.stops[index], here = stop.name
         var parts: [String] = []
-        if !missing.isEmpty { parts.append("partiti da \(here) senza " + missing.map(\.who).joined(separator: ", ")) }
+        if !missing.isEmpty { parts.append("partiti da \(here) senza " + missing.map { $0.who(at: stop) }.joined(separator: ", ")) }
         if !stillAboard.isEmpty {
-            parts.append("non sces\(stillAboard.count == 1 ? "o" : "i") a \(here): " + stillAboard.map(\.who).joined(separator: ", ")
+            parts.append("non sces\(stillAboard.count == 1 ? "o" : "i") a \(here): " + stillAboard.map { $0.who(at: stop) }.joined(separator: ", ")
                 + " (ancora a bordo)")
         }
         let sentence = parts.joined(separator: "; ")

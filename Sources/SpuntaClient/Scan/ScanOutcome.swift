@@ -99,6 +99,9 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     public var targetOpId: String?
     /// For `clock_wrong`: this clock minus the server's, as last measured (positive: ahead).
     public var clockOffsetMs: Int64?
+    /// `message` with the commands it suggests kept as `CommandHint`s: the screen writes them with the device folder
+    /// the user named (`--json` keeps `message`).
+    public var hint: HintedText?
 
     public struct Candidate: Encodable, Sendable, Equatable {
         public let beneficiaryId: String
@@ -108,6 +111,11 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case beneficiaryId = "beneficiary_id", name, className = "class_name"
         }
+    }
+
+    init(_ result: Result, hinted: HintedText) {
+        self.init(result, hinted.description)
+        hint = hinted
     }
 
     init(_ result: Result, _ message: String, recorded: Bool = false) {

@@ -13,9 +13,14 @@ public struct ScanPrinter {
     /// The first word and the text of an answer start at these columns.
     static let indent = 5
 
-    public init(output: OutputSink, width: @escaping () -> Int) {
+    /// A suggested command's words (with the `--home` given on the command line), quoted when laid out.
+    let command: (CommandHint) -> [String]
+
+    public init(output: OutputSink, width: @escaping () -> Int,
+                command: @escaping (CommandHint) -> [String] = { $0.words(location: []) }) {
         self.output = output
         self.width = width
+        self.command = command
     }
 
     /// Lines of `text` after the word `word` (padded to the indent), styled line by line so colours never bleed.
@@ -25,6 +30,19 @@ public struct ScanPrinter {
     func block(_ word: String, _ text: String, _ styles: [TextStyle] = []) {
         let lead = word.isEmpty ? "" : TextWidth.pad(word, to: Self.indent)
         for line in TextWidth.wrap(TerminalText.line(text), width: max(20, width()), lead: lead, indent: Self.indent) {
+            output.writeLine(output.styled(line, styles: styles))
+        }
+    }
+
+    /// `text` after `word` as `block` lays it, each command on lines of its own, broken only where the shell joins
+    /// it back: copied from the screen, it runs as printed.
+    func block(_ word: String, _ text: HintedText, _ styles: [TextStyle] = []) {
+        let lead = word.isEmpty ? "" : TextWidth.pad(word, to: Self.indent)
+        let lines = HintLayout.lines(text, words: command).map { line -> HintLayout.Line in
+            guard case .text(let string) = line else { return line }
+            return .text(TerminalText.line(string))
+        }
+        for line in HintLayout.wrapped(lines, width: max(20, width()), lead: lead, indent: Self.indent) {
             output.writeLine(output.styled(line, styles: styles))
         }
     }
@@ -82,7 +100,7 @@ public struct ScanPrinter {
         case .voided:
             block("ANN.", outcome.message, [.bold])
         case .notVoided:
-            block("--", outcome.message)
+            if let hint = outcome.hint { block("--", hint) } else { block("--", outcome.message) }
         case .newDay:
             output.bell()
             block("DATA", outcome.message, [.inverse, .bold])

@@ -130,8 +130,10 @@ public final class ScanSession {
     private func ask() -> ScanOutcome {
         guard let last = lastShown else { return ScanOutcome(.notVoided, "Nessuna lettura da annullare.") }
         if last.result == .voided {
-            return Self.copy(last, into: ScanOutcome(.notVoided,
-                "L'ultima lettura è già annullata. Per una precedente: spunta recent, poi spunta void N."))
+            return Self.copy(last, into: ScanOutcome(.notVoided, hinted: """
+                L'ultima lettura è già annullata. Per una precedente: prima \(CommandHint.client("recent")), \
+                poi \(CommandHint.client("void", arguments: ["N", "--reason", "MOTIVO"])).
+                """))
         }
         guard let target = last.opId ?? last.targetOpId else {
             return ScanOutcome(.notVoided, "L'ultima riga non ha registrato nulla: niente da annullare.")

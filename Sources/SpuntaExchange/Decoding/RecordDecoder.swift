@@ -108,7 +108,7 @@ enum RecordDecoder {
         let sites = r.keeping("sites", from: stored, \.siteIds, fallback: []) { r.list("sites") }
         let cutoff = r.keeping("cutoff", from: stored, \.cutoff, fallback: nil) { r.time("cutoff", required: false) }
         if let basis, basis == .register || basis == .both, cutoff == nil {
-            r.report("con addebito da registro («basis» \(basis.rawValue)) serve l'orario di cut-off nel campo «cutoff» (es. 09:30)")
+            r.report("con addebito da registro («basis» \(basis.rawValue)) serve l'ora limite per l'appello nel campo «cutoff» (es. 09:30)")
         }
         if let kind, kind == .transport, !sites.isEmpty {
             r.report("il trasporto non ha plessi: indicare le linee nella sezione routes e lasciare vuoto «sites»")

@@ -37,7 +37,7 @@ public enum MealCountText {
 
     public static func count(_ count: MealCount, at now: Date) -> String {
         (["Plesso \(count.siteName) (\(count.siteId)), \(count.date.weekdayName) \(count.date.italian).",
-          "Conteggio delle \(ItalianTime.time(now)) (cut-off \(count.cutoff)).", ""] + lines(count)
+          "Conteggio delle \(ItalianTime.time(now)) (ora limite \(count.cutoff)).", ""] + lines(count)
             + ["", "Eventuali cambiamenti arriveranno come variazioni a questo conteggio."]).joined(separator: "\n") + "\n"
     }
 

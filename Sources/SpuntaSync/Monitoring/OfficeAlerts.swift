@@ -64,12 +64,16 @@ public enum OfficeAlerts {
 
         public var kindItalian: String { Kind(rawValue: kind)?.italian ?? kind }
 
+        /// Whether the title already starts with its kind ("Dispositivo silenzioso: Scuolabus Nord", "Orologio
+        /// sbagliato: …"): then the kind is not said again before it.
+        public var titleSaysKind: Bool { title.lowercased().hasPrefix(kindItalian.lowercased()) }
+
         /// The alert's line in the server's journal (standard error under systemd), whoever raised it — the checks
-        /// or a push: its number, kind and title (the title names a child left aboard, as the office's list does)
-        /// and whether its messages are queued.
+        /// or a push: its number, kind (once) and title (the title names a child left aboard, as the office's list
+        /// does) and whether its messages are queued.
         public var journalLine: String {
             let sent = awaitingRecipient ? "non inviato: nessun destinatario" : Counted.italian(messages, "messaggio", "messaggi") + " in coda"
-            return "avviso all'ufficio #\(id) (\(kindItalian)): \(title) — \(sent)"
+            return "avviso all'ufficio #\(id)" + (titleSaysKind ? ": " : " (\(kindItalian)): ") + "\(title) — \(sent)"
         }
     }
 

@@ -22,7 +22,7 @@ struct Audit: ParsableCommand {
     var json = false
 
     mutating func validate() throws {
-        if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: AAAA-MM-GG.") }
+        if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
     }
 
     func run(_ context: CommandContext) async throws {
@@ -42,9 +42,9 @@ struct Audit: ParsableCommand {
             if let code = e.details["reject_code"]?.description {
                 context.print("    \(code): \(e.details["reject_message"]?.description ?? "")")
             } else if e.details["scope_flag"]?.description == OpFlag.notEnrolled.rawValue {
-                context.print("    non iscritto alla linea quel giorno: conflitto per l'ufficio (\(context.rendered(CommandHint.server("conflicts"))))")
+                context.print(hinted: "    non iscritto alla linea quel giorno: conflitto per l'ufficio (\(CommandHint.server("conflicts")))")
             } else if e.details["scope_flag"]?.description == OpFlag.unknownAboard.rawValue {
-                context.print("    a bordo un bambino non riconosciuto dal server: avviso all'ufficio (\(context.rendered(CommandHint.server("alerts", "list"))))")
+                context.print(hinted: "    a bordo un bambino non riconosciuto dal server: avviso all'ufficio (\(CommandHint.server("alerts", "list")))")
             }
         }
         context.print(Counted.italian(entries.count, "voce", "voci") + ".")

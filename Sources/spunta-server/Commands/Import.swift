@@ -15,7 +15,7 @@ struct Import: ParsableCommand {
             """
     )
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var database: NewDatabaseOption
     @Argument(valueName: "file", help: "File da importare (.xml, oppure .csv con il nome del tipo: payers.csv…).")
     var files: [String]
     @Flag(name: "dry-run", help: "Controlla e mostra le differenze senza salvare nulla.")

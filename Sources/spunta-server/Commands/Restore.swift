@@ -14,7 +14,7 @@ struct Restore: ParsableCommand {
             """
     )
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var database: NewDatabaseOption
     @Option(valueName: "file", help: "La copia da ripristinare.")
     var from: String
     @OptionGroup var actor: ActorOption

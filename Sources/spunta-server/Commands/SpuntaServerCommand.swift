@@ -65,8 +65,35 @@ struct ActorOption: ParsableArguments {
     }
 }
 
-/// The `--db` option shared by the commands that work on the server database.
+/// The `--db` option shared by the commands that work on the server database. The archive must exist: opening a
+/// mistyped path would create an empty archive there and answer about it («nessun servizio», «0 rendiconti»), as if
+/// the Comune had none. Only `import` and `restore` create one (`NewDatabaseOption`).
 struct DatabaseOption: ParsableArguments {
     @Option(name: "db", environment: "SPUNTA_DB", valueName: "percorso", help: "Archivio del server (file SQLite).")
     var path: String
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw DatabaseOptionError.missing(path) }
+    }
+}
+
+/// The `--db` of the commands that create the archive when it is not there yet (`import`, `restore`).
+struct NewDatabaseOption: ParsableArguments {
+    @Option(name: "db", environment: "SPUNTA_DB", valueName: "percorso", help: "Archivio del server (file SQLite), creato se manca.")
+    var path: String
+}
+
+/// An archive named with --db (or SPUNTA_DB) that is not there.
+enum DatabaseOptionError: ReportableError {
+    case missing(String)
+
+    var userMessage: String {
+        switch self {
+        case .missing(let path):
+            return "L'archivio \(path) non esiste: controllare il percorso indicato con --db (o SPUNTA_DB). "
+                + "Un archivio nuovo si crea importando l'anagrafica con spunta-server import."
+        }
+    }
+
+    var exitCode: ExitCode { .failure }
 }

@@ -51,8 +51,8 @@ struct RideCommand: ParsableCommand {
         let quiet = input.isTerminal ? input.fileDescriptor.flatMap { try? RawMode.disableEcho(fileDescriptor: $0) } : nil
         defer { quiet?.restore() }
         let screen = !json && out.isTerminal
-        let printer = RidePrinter(output: out, width: { out.isTerminal ? Terminal.width() : CommandContext.handheldWidth })
-        let echo = ScanPrinter(output: out, width: { out.isTerminal ? Terminal.width() : CommandContext.handheldWidth })
+        let printer = RidePrinter(output: out, width: { out.isTerminal ? Terminal.width() : CommandContext.handheldWidth }, command: context.words)
+        let echo = ScanPrinter(output: out, width: { out.isTerminal ? Terminal.width() : CommandContext.handheldWidth }, command: context.words)
         if !json {
             let plan = try session.plan
             printer.banner("Linea \(route) \(plan.routeName), \(session.date.italian).")

@@ -76,7 +76,7 @@ struct Scan: ParsableCommand {
         let quiet = input.isTerminal ? input.fileDescriptor.flatMap { try? RawMode.disableEcho(fileDescriptor: $0) } : nil
         defer { quiet?.restore() }
         let screen = !json && out.isTerminal
-        let printer = ScanPrinter(output: out, width: { out.isTerminal ? Terminal.width() : 40 })
+        let printer = ScanPrinter(output: out, width: { out.isTerminal ? Terminal.width() : 40 }, command: context.words)
         if screen {
             // The door's school by its name, as on the children's cards; its code only if the replica lacks it.
             let sites = try queue.read { db in

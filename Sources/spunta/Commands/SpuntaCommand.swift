@@ -58,7 +58,7 @@ struct DateOption: ParsableArguments {
     var date: String?
 
     mutating func validate() throws {
-        if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG.") }
+        if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
     }
 
     var day: LocalDate { given ?? BusinessCalendar.date(of: WallClock.now()) }

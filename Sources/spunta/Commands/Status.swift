@@ -22,7 +22,7 @@ struct Status: ParsableCommand {
         if json {
             try context.printJSON(status)
         } else {
-            for line in status.italianLines(now: now) { context.printWrapped(line) }
+            for line in status.hintedLines(now: now) { context.printWrapped(hinted: line) }
         }
         if !status.healthy { throw ExitCode.notHealthy }
     }

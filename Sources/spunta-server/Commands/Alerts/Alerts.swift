@@ -19,10 +19,10 @@ struct Alerts: ParsableCommand {
 
     static func print(_ alert: OfficeAlerts.Alert, _ context: CommandContext) {
         let cleared = alert.clearedAt.map { " (rientrato il \(ItalianTime.dateTime(stored: $0)))" } ?? ""
-        let messages = alert.awaitingRecipient
-            ? "non inviato: nessun destinatario (\(context.rendered(addRecipient)))"
-            : alert.messages == 0 ? "nessun messaggio" : Counted.italian(alert.messages, "messaggio", "messaggi") + " in coda"
-        context.print("#\(alert.id) \(ItalianTime.dateTime(stored: alert.raisedAt)) \(headline(alert))\(cleared) — \(messages)")
+        let messages: HintedText = alert.awaitingRecipient
+            ? "non inviato: nessun destinatario (\(addRecipient))"
+            : "\(alert.messages == 0 ? "nessun messaggio" : Counted.italian(alert.messages, "messaggio", "messaggi") + " in coda")"
+        context.print(hinted: "#\(alert.id) \(ItalianTime.dateTime(stored: alert.raisedAt)) \(headline(alert))\(cleared) — \(messages)")
         context.print("    \(alert.body.replacingOccurrences(of: "\n", with: "\n    "))")
     }
 }
@@ -34,7 +34,7 @@ extension Alerts {
     static let addRecipient = CommandHint.server("alerts", "add-recipient", arguments: ["--email", "INDIRIZZO"])
 
     static func headline(_ alert: OfficeAlerts.Alert) -> String {
-        alert.title.lowercased().hasPrefix(alert.kindItalian.lowercased()) ? alert.title : "\(alert.kindItalian): \(alert.title)"
+        alert.titleSaysKind ? alert.title : "\(alert.kindItalian): \(alert.title)"
     }
 }
 

@@ -24,7 +24,7 @@ extension Alerts {
             if json { return try context.printJSON(raised) }
             for alert in raised { Alerts.print(alert, context) }
             if !raised.isEmpty, recipients == 0 {
-                context.printError("Nessun destinatario degli avvisi: aggiungerne con \(context.rendered(Alerts.addRecipient)).")
+                context.printError(hinted: "Nessun destinatario degli avvisi: aggiungerne con \(Alerts.addRecipient).")
             }
             if !quiet || !raised.isEmpty { context.print(raised.isEmpty ? "Nessun avviso nuovo." : Counted.italian(raised.count, "avviso nuovo", "avvisi nuovi") + ".") }
         }

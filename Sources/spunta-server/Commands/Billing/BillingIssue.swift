@@ -24,8 +24,8 @@ extension Billing {
         var json = false
 
         mutating func validate() throws {
-            if BillingPeriod(period) == nil { throw ValidationError("--period «\(period)» non valido: AAAA-MM.") }
-            if let dueDate, LocalDate(dueDate) == nil { throw ValidationError("--due-date «\(dueDate)» non valida: AAAA-MM-GG.") }
+            if BillingPeriod(period) == nil { throw ValidationError("--period «\(period)» non valido: usare AAAA-MM (es. 2026-10).") }
+            if let dueDate, LocalDate(dueDate) == nil { throw ValidationError("--due-date «\(dueDate)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
         }
 
         /// The `--json` answer: what was issued, and what is held back and why.
@@ -53,7 +53,7 @@ extension Billing {
             let count = Set(outcome.held.map(\.statementId)).count
             context.print("Rendiconti trattenuti: \(count). Non sono emessi finché non si decide il giorno di fatti registrati con l'orologio sbagliato:")
             for hold in outcome.held {
-                context.print("- n. \(hold.statementId) \(hold.payerName) (\(hold.payerId)): \(hold.reason)")
+                context.print(hinted: "- n. \(hold.statementId) \(hold.payerName) (\(hold.payerId)): \(hold.hint)")
             }
         }
     }

@@ -21,7 +21,7 @@ extension Billing {
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
             let report = try BillingRun.run(queue, period: period, actor: who, now: now)
-            if json { context.printJSON(encoded: report.jsonText) } else { context.print(report.italian) }
+            if json { context.printJSON(encoded: report.jsonText) } else { context.print(hinted: report.hinted) }
         }
     }
 }

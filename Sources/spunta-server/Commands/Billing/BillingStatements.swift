@@ -20,7 +20,7 @@ extension Billing {
         var json = false
 
         mutating func validate() throws {
-            if let period, BillingPeriod(period) == nil { throw ValidationError("--period «\(period)» non valido: AAAA-MM.") }
+            if let period, BillingPeriod(period) == nil { throw ValidationError("--period «\(period)» non valido: usare AAAA-MM (es. 2026-10).") }
             if let status, !["draft", "issued"].contains(status) { throw ValidationError("--status: draft o issued.") }
         }
 

@@ -27,7 +27,7 @@ extension Billing {
         mutating func validate() throws {
             guard Money(decimal: amount) != nil else { throw ValidationError("--amount «\(amount)» non valido: es. 50.00.") }
             guard PaymentImport.methods.contains(method) else { throw ValidationError("--method: \(PaymentImport.methods.sorted().joined(separator: ", ")).") }
-            if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: AAAA-MM-GG.") }
+            if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
         }
 
         func run(_ context: CommandContext) async throws {

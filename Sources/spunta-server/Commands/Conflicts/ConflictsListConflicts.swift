@@ -19,7 +19,7 @@ extension Conflicts {
 
         mutating func validate() throws {
             guard ["open", "resolved", "all"].contains(status) else { throw ValidationError("--status: open, resolved o all.") }
-            if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: AAAA-MM-GG.") }
+            if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
         }
 
         func run(_ context: CommandContext) async throws {

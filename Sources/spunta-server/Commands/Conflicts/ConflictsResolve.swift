@@ -37,7 +37,7 @@ extension Conflicts {
 
         mutating func validate() throws {
             if let setTime, LocalTime(setTime) == nil { throw ValidationError("--set-time «\(setTime)» non valido: HH:MM.") }
-            if let setDate, LocalDate(setDate) == nil { throw ValidationError("--set-date «\(setDate)» non valida: AAAA-MM-GG.") }
+            if let setDate, LocalDate(setDate) == nil { throw ValidationError("--set-date «\(setDate)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
         }
 
         func run(_ context: CommandContext) async throws {

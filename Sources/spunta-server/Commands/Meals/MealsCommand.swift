@@ -11,7 +11,7 @@ struct MealsCommand: ParsableCommand {
         abstract: "Pasti da preparare per plesso (per classe e per dieta), come li riceve la ditta, e cosa le è stato inviato.",
         discussion: """
             I numeri sono quelli di adesso: iscritti meno assenti nei registri sincronizzati meno i periodi di assenza. \
-            Il conteggio parte da sé all'orario di cut-off di ogni plesso mentre gira spunta-server serve; \
+            Il conteggio parte da sé all'ora limite di ogni plesso mentre gira spunta-server serve; \
             spunta-server meals send invia subito quello che è dovuto (per chi preferisce cron).
             """,
         subcommands: [Show.self, Send.self],

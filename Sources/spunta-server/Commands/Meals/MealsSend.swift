@@ -20,7 +20,7 @@ extension MealsCommand {
                 context.printWrapped("\(message.siteId): \(message.kind.italian) (\(message.total)) "
                     + (message.recipient.map { "per \($0)" } ?? "tenuto, senza ditta a cui inviarlo") + ".", width: min(context.terminalWidth, 80))
             }
-            context.print(kept.isEmpty ? "Nulla da inviare adesso." : "Da consegnare con \(context.rendered(CommandHint.server("outbox", "send"))).")
+            context.print(hinted: kept.isEmpty ? "Nulla da inviare adesso." : "Da consegnare con \(CommandHint.server("outbox", "send")).")
         }
     }
 }

@@ -17,7 +17,7 @@ extension MealsCommand {
         var json = false
 
         mutating func validate() throws {
-            if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: AAAA-MM-GG.") }
+            if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
         }
 
         func run(_ context: CommandContext) async throws {
