@@ -39,11 +39,10 @@ struct StatementWriterTests {
                     id = try StatementHeader(payerId: draft.payer, period: "2026-10", status: "draft", totalCents: total,
                                              createdAt: UTCTime.string(now, fractional: true)).insert(db)
                 }
+                let insert = try db.makeStatement("INSERT INTO statement_line (statement_id, position, \(BillingRun.Line.columns)) VALUES "
+                                                  + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 for (position, line) in lines.enumerated() {
-                    var values: StatementArguments = []
-                    line.append(to: &values, statement: id, position: position + 1)
-                    try db.run("INSERT INTO statement_line (statement_id, position, \(BillingRun.Line.columns)) VALUES "
-                               + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+                    try insert.execute { line.bind(to: &$0, statement: id, position: position + 1) }
                 }
             }
         }

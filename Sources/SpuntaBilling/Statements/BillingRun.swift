@@ -176,8 +176,7 @@ public enum BillingRun {
         let issued = try periods(db, "SELECT DISTINCT period FROM statement WHERE status = 'issued' AND period < ?", before: period)
         let run = try periods(db, "SELECT DISTINCT subject FROM audit_log WHERE action = 'billing_run' AND subject < ?", before: period)
         let statements = try StatementPlan(db, period: period, recomputed: Set(issued.map(\.description)))
-        let work = Computation(period: period, shared: shared, issued: issued, earlier: issued.union(run).sorted(),
-                               groups: try families(db, also: statements.payers, perGroup: familiesPerGroup), statements: statements,
+        let work = Computation(period: period, shared: shared, issued: issued, earlier: issued.union(run).sorted(), statements: statements,
                                now: now)
         let writer = try StatementWriter(db, period: period, now: now)
 
@@ -203,14 +202,14 @@ public enum BillingRun {
             case .prepaidMonth(let month):
                 let last = lastRun[month.description] ?? (month == period ? nil : month.lastDay.adding(days: 1))
                 batch = PrepaidLedger.Batch(period: month, lastRun: last)
-            case .prepaid(let group, let charges, let splits):
+            case .prepaid(let children, let charges, let splits):
                 guard var current = batch else { return }
                 if current.period == period {
                     report.charges += charges.count
                     report.splits += splits
                 }
                 let held = Set(charges.filter { !doubtful.isDisjoint(with: $0.sourceOps) }.map(\.key))
-                try PrepaidLedger.post(db, &current, charges: charges, children: work.groups[group].children, held: held, report: &report,
+                try PrepaidLedger.post(db, &current, charges: charges, children: children, held: held, report: &report,
                                        now: now)
                 batch = current
             case .prepaidMonthDone:
@@ -221,9 +220,10 @@ public enum BillingRun {
             }
         }
         if pipelined, db.path != ":memory:", !db.path.isEmpty {
-            try work.pipelined(path: db.path, write)
+            try work.pipelined(path: db.path, familiesPerGroup: familiesPerGroup, write)
         } else {
-            try work.compute(db, emit: write)
+            var groups = try families(db, also: statements.payers, perGroup: familiesPerGroup).makeIterator()
+            try work.compute(db, groups: { groups.next() }, emit: write)
         }
 
         let alerted = Array(Set(touched.compactMap { $0.split(separator: "|").first.map(String.init) })).sorted()
@@ -253,7 +253,8 @@ public enum BillingRun {
         case postpaid(charges: Int, drafts: StatementDrafts, splits: [Report.Split])
         /// The prepaid charges of the months start: this month's, in month order.
         case prepaidMonth(BillingPeriod)
-        case prepaid(group: Int, charges: [Charge], splits: [Report.Split])
+        /// A group's prepaid charges of the month; `children`: all the group's.
+        case prepaid(children: [String], charges: [Charge], splits: [Report.Split])
         case prepaidMonthDone
         /// The months computed, with their notes and conflicts (`ChargeCalculator.Trail`), last.
         case months([ChargeCalculator.Month])
@@ -266,7 +267,6 @@ public enum BillingRun {
         let shared: MasterDataSet
         let issued: Set<BillingPeriod>
         let earlier: [BillingPeriod]
-        let groups: [Group]
         /// What the month's drafts are decided with.
         let statements: StatementPlan
         let now: Date
@@ -275,7 +275,8 @@ public enum BillingRun {
         /// ones.
         var order: [BillingPeriod] { [period] + earlier }
 
-        func compute(_ db: Database, emit: (Computed) throws -> Void) throws {
+        /// Computes the groups that `next` gives, in order, until it gives nil.
+        func compute(_ db: Database, groups next: () throws -> Group?, emit: (Computed) throws -> Void) throws {
             let postpaid = Set(shared.services.filter { $0.billingMode == .postpaid }.map(\.id))
             let prepaid = Set(shared.services.filter { $0.billingMode == .prepaid }.map(\.id))
             // What a month reads once (the rides of children not enrolled, the open disagreements) is read here.
@@ -288,7 +289,10 @@ public enum BillingRun {
                 let data = try MasterDataStore.load(db, shared: shared, payers: group.payers, beneficiaries: children ?? group.children)
                 return ChargeCalculator(db, data: data, payers: Set(group.payers))
             }
-            for group in groups {
+            // Kept for the prepaid pass: a few hundred lists of ids.
+            var groups: [Group] = []
+            while let group = try next() {
+                groups.append(group)
                 let calculator = try calculator(group)
                 let charges = try calculator.charges(in: &months[0], services: postpaid)
                 var late: [Charge] = []
@@ -324,16 +328,16 @@ public enum BillingRun {
             // a service that is no longer prepaid, or for a child billed in no group, is credited back.
             for (index, month) in order.enumerated().sorted(by: { $0.element < $1.element }) {
                 try emit(.prepaidMonth(month))
-                for (number, group) in groups.enumerated() where !prepaid.isEmpty {
+                for group in groups where !prepaid.isEmpty {
                     let children = group.children.filter(prepaidChildren.contains)
                     // A group with nothing prepaid has no charge to compute; its movements may still need crediting back.
                     guard !children.isEmpty || !prepaidRidePayers.isDisjoint(with: group.payers) else {
-                        try emit(.prepaid(group: number, charges: [], splits: []))
+                        try emit(.prepaid(children: group.children, charges: [], splits: []))
                         continue
                     }
                     let calculator = try calculator(group, children: children)
                     let charges = try calculator.charges(in: &months[index], services: prepaid)
-                    try emit(.prepaid(group: number, charges: charges,
+                    try emit(.prepaid(children: group.children, charges: charges,
                                       splits: month == period ? BillingRun.splits(charges, children: calculator.data.beneficiaries) : []))
                 }
                 try emit(.prepaidMonthDone)
@@ -342,42 +346,70 @@ public enum BillingRun {
         }
 
         /// `compute` on a thread of its own with a read-only connection to `path`, handing each result to `write` on
-        /// this thread in order. The computing thread has ended when this returns or throws.
-        func pipelined(path: String, _ write: (Computed) throws -> Void) throws {
+        /// this thread in order; the families are grouped on a third thread and connection, and handed over a group at a
+        /// time, so that the computation starts on the first groups instead of waiting for the whole city's grouping.
+        /// Both threads have ended when this returns or throws.
+        func pipelined(path: String, familiesPerGroup: Int, _ write: (Computed) throws -> Void) throws {
             // Two groups computed ahead at most: enough to keep both cores busy, and the memory of two groups.
             let handOff = HandOff<Computed>(capacity: 2)
+            // The groups themselves are a few hundred lists of ids, kept whole by the computation anyway.
+            let groups = HandOff<Group>(capacity: Int(Int32.max))
             let finished = DispatchSemaphore(value: 0)
             let work = self
-            let thread = Thread {
+            // Each thread reads in one snapshot of its own, the same for both: the writer's transaction has written nothing
+            // yet and holds the write lock, so no commit comes between them.
+            let grouping = Thread {
                 defer { finished.signal() }
                 do {
-                    var configuration = DatabaseConfiguration()
-                    configuration.readOnly = true
+                    let reader = try Computation.reader(path: path, cacheSizeKiB: nil)
+                    try reader.inTransaction(.deferred) {
+                        try BillingRun.families(reader, also: work.statements.payers, perGroup: familiesPerGroup) { group in
+                            guard groups.put(group) else { throw CancellationError() }
+                        }
+                    }
+                    groups.close(nil)
+                } catch {
+                    groups.close(error)
+                }
+            }
+            let computing = Thread {
+                defer { finished.signal() }
+                do {
                     // Each group reads its children's rows (people, enrollments, facts) scattered over those tables, some
                     // fifty megabytes for a city: with the default cache every group evicted what the next one read again
                     // from the file. Pages are cached as they are read, so a small Comune uses little of it.
-                    configuration.cacheSizeKiB = 65_536
-                    let reader = try Database(path: path, configuration: configuration)
-                    // One snapshot for the whole computation: the writer's transaction has written nothing yet.
+                    let reader = try Computation.reader(path: path, cacheSizeKiB: 65_536)
                     try reader.inTransaction(.deferred) {
-                        try work.compute(reader) { computed in
+                        try work.compute(reader, groups: { try groups.take() }) { computed in
                             guard handOff.put(computed) else { throw CancellationError() }
                         }
                     }
                     handOff.close(nil)
                 } catch {
+                    groups.cancel()
                     handOff.close(error)
                 }
             }
-            thread.start()
+            grouping.start()
+            computing.start()
             do {
                 while let computed = try handOff.take() { try write(computed) }
             } catch {
                 handOff.cancel()
                 finished.wait()
+                finished.wait()
                 throw error
             }
             finished.wait()
+            finished.wait()
+        }
+
+        /// A read-only connection to `path` beside the writer's.
+        private static func reader(path: String, cacheSizeKiB: Int?) throws -> Database {
+            var configuration = DatabaseConfiguration()
+            configuration.readOnly = true
+            if let cacheSizeKiB { configuration.cacheSizeKiB = cacheSizeKiB }
+            return try Database(path: path, configuration: configuration)
         }
     }
 
@@ -393,29 +425,46 @@ public enum BillingRun {
     /// child's charges once and writes every statement they go to. Payers come in id order, except that the payers
     /// sharing a child follow the first of them — the same order whatever the size of the groups.
     static func families(_ db: Database, also: Set<String>, perGroup: Int) throws -> [Group] {
-        var children: [String: [String]] = [:]
+        var groups: [Group] = []
+        try families(db, also: also, perGroup: perGroup) { groups.append($0) }
+        return groups
+    }
+
+    /// `families`, each group handed to `emit` as soon as it is complete, so that the computation can start on the
+    /// first groups while the rest of the city is grouped. The payers are read in id order (the index of
+    /// `beneficiary_payer` by payer) with the children whose primary payer they are; what decides a child's payers —
+    /// its other links — is read first, but only for the children with more than one payer (a fifth of a city's), and
+    /// so are the children of the payers who share one, whose group is placed where the first of them comes.
+    /// Ids are compared as SQLite orders them, byte by byte, which for identifiers (ASCII: the import refuses any
+    /// other) is `String`'s order. The links are read without joining each to its child: a child always exists (a
+    /// foreign key), and the few removed ones are read first and left out.
+    static func families(_ db: Database, also: Set<String>, perGroup: Int, emit: (Group) throws -> Void) throws {
+        var removed: Set<String> = []
+        try db.forEach("SELECT id FROM beneficiary WHERE deleted <> 0") { removed.insert(try $0[0]) }
+        func live(_ child: String) -> Bool { removed.isEmpty || !removed.contains(child) }
+        // The children with more than one payer: their primary payer, and who shares their cost with whom.
+        var primaryOf: [String: String] = [:]
         var partners: [String: Set<String>] = [:]
-        // The rows of the child being read, as the table's key gives them (by payer id).
         var child: String?
         var links: [Link] = []
         func close() {
             guard let id = child else { return }
             let payers = ordered(links)
             guard let primary = payers.first else { return }
-            children[primary, default: []].append(id)
+            primaryOf[id] = primary
             for payer in payers.dropFirst() {
                 partners[primary, default: []].insert(payer)
                 partners[payer, default: []].insert(primary)
             }
         }
-        // Per live child, in id order. Sorting every child's few payers here instead of asking SQLite to order the
-        // whole table by child, primary and position saves a sort of the table, which SQLite does in a b-tree of
-        // its own before giving the first row: the table's key already gives the rows by child.
+        // By child, and within a child by payer id (the table's key), which `ordered` relies on for equal positions.
         try db.forEach("""
-            SELECT p.beneficiary_id, p.payer_id, p.share, p.is_primary, p.position FROM beneficiary_payer p
-            JOIN beneficiary b ON b.id = p.beneficiary_id WHERE b.deleted = 0 ORDER BY p.beneficiary_id
+            SELECT beneficiary_id, payer_id, share, is_primary, position FROM beneficiary_payer
+            WHERE beneficiary_id IN (SELECT beneficiary_id FROM beneficiary_payer GROUP BY beneficiary_id HAVING COUNT(*) > 1)
+            ORDER BY beneficiary_id, payer_id
             """) { row in
             let id: String = try row[0]
+            guard live(id) else { return }
             if child != id {
                 close()
                 child = id
@@ -424,29 +473,41 @@ public enum BillingRun {
             links.append(Link(payer: try row[1], shares: (try row[2] as Int?) != nil, primary: try row[3], position: try row[4]))
         }
         close()
-        var groups: [Group] = []
+        /// The payer is billed for the live child of this link (its primary payer).
+        func primary(_ payer: String, of child: String) -> Bool { primaryOf[child].map { $0 == payer } ?? true }
+        let byPayer = "SELECT payer_id, beneficiary_id FROM beneficiary_payer"
+        // The children of the payers who share a child: the group of linked payers is placed at the first of them.
+        var partnerChildren: [String: [String]] = [:]
+        if !partners.isEmpty {
+            try db.forEach("\(byPayer) WHERE payer_id IN \(JSONStringList.inList) ORDER BY payer_id, beneficiary_id",
+                           [JSONStringList.encode(Array(partners.keys))]) { row in
+                let payer: String = try row[0]
+                let id: String = try row[1]
+                if live(id), primary(payer, of: id) { partnerChildren[payer, default: []].append(id) }
+            }
+        }
+
+        var group = Group()
+        func start() throws {
+            if group.payers.count >= max(1, perGroup) {
+                try emit(group)
+                group = Group()
+            }
+        }
         // Only payers who share a child are placed by another's closure.
         var placed: Set<String> = []
-        placed.reserveCapacity(partners.count)
-        var all = Array(children.keys)
-        all.reserveCapacity(children.count + also.count + partners.count)
-        all += also.filter { children[$0] == nil }
-        all += partners.keys.filter { children[$0] == nil && !also.contains($0) }
-        all.sort()
-        for payer in all {
-            let linked = partners[payer]
-            if linked != nil, placed.contains(payer) { continue }
-            if groups.isEmpty || groups[groups.count - 1].payers.count >= max(1, perGroup) { groups.append(Group()) }
-            guard let linked else {
-                // Most families: one payer, no child shared with another — no other payer's closure can reach it, so it
-                // need not be marked placed.
-                groups[groups.count - 1].payers.append(payer)
-                groups[groups.count - 1].children += children[payer] ?? []
-                continue
+        func place(_ payer: String, children: [String]) throws {
+            guard let linked = partners[payer] else {
+                // Most families: one payer, no child shared with another.
+                try start()
+                group.payers.append(payer)
+                group.children += children
+                return
             }
+            guard placed.insert(payer).inserted else { return }
+            try start()
             // The payers linked to this one through shared children, however far.
             var together = [payer]
-            placed.insert(payer)
             var index = 0
             var next = linked
             while true {
@@ -456,11 +517,45 @@ public enum BillingRun {
                 next = partners[together[index]] ?? []
             }
             for member in together.sorted() {
-                groups[groups.count - 1].payers.append(member)
-                groups[groups.count - 1].children += children[member] ?? []
+                group.payers.append(member)
+                group.children += partnerChildren[member] ?? []
             }
         }
-        return groups
+        // The payers read from no child of theirs in the stream below — with a statement to look at, or sharing a
+        // child —, placed in order among the others.
+        let extra = also.union(partners.keys).sorted()
+        var nextExtra = 0
+        func placeExtras(before bound: String?) throws {
+            while nextExtra < extra.count, bound.map({ extra[nextExtra] < $0 }) ?? true {
+                try place(extra[nextExtra], children: [])
+                nextExtra += 1
+            }
+        }
+        var payer: String?
+        var children: [String] = []
+        var shares = false
+        func finish() throws {
+            guard let payer, !children.isEmpty else { return }
+            try placeExtras(before: payer)
+            if nextExtra < extra.count, extra[nextExtra] == payer { nextExtra += 1 }
+            try place(payer, children: children)
+        }
+        // Every live child's payers, by payer: the payers who share a child were placed with their children above.
+        try db.forEach("\(byPayer) ORDER BY payer_id, beneficiary_id") { row in
+            let id: String = try row[0]
+            if payer != id {
+                try finish()
+                payer = id
+                children.removeAll(keepingCapacity: true)
+                shares = partners[id] != nil
+            }
+            guard !shares else { return }
+            let beneficiary: String = try row[1]
+            if live(beneficiary), primary(id, of: beneficiary) { children.append(beneficiary) }
+        }
+        try finish()
+        try placeExtras(before: nil)
+        if !group.payers.isEmpty { try emit(group) }
     }
 
     /// One row of `beneficiary_payer` as `families` reads it.

@@ -161,20 +161,24 @@ extension BillingRun {
         /// The day each earlier month was first issued, in Rome: a fact dated after it happened after an early issue.
         var issuedOn: [String: LocalDate] = [:]
 
+        /// Two passes over `statement` instead of four: the payers with a statement of the month or later — which
+        /// includes the month's own — from the index of `(payer_id, period)`, each payer once; and the issued statements
+        /// of earlier months, for both the day each month was first issued and the payers left a credit.
         init(_ db: Database, period: BillingPeriod, recomputed: Set<String>) throws {
-            for row in try db.fetchAll("SELECT payer_id FROM statement WHERE period = ?", [period.description]) {
-                payers.insert(try row[0])
-            }
-            for row in try db.fetchAll("SELECT payer_id FROM statement WHERE status = 'issued' AND total_cents < 0 AND period < ?", [period.description]) {
-                payers.insert(try row[0])
-            }
             considered = recomputed.union([period.description])
-            for row in try db.fetchAll("SELECT DISTINCT payer_id FROM statement WHERE period >= ?", [considered.min() ?? period.description]) {
-                payers.insert(try row[0])
-            }
-            for row in try db.fetchAll("SELECT period, MIN(issued_at) FROM statement WHERE status = 'issued' AND period < ? GROUP BY period",
-                                       [period.description]) {
-                if let day = (try row[1] as String?).flatMap(UTCTime.date).map(BusinessCalendar.date(of:)) { issuedOn[try row[0]] = day }
+            let first = considered.min() ?? period.description
+            try db.forEach("SELECT DISTINCT payer_id FROM statement WHERE period >= ?", [first]) { payers.insert(try $0[0]) }
+            try db.forEach("""
+                SELECT period, MIN(issued_at), json_group_array(payer_id) FILTER (WHERE total_cents < 0) FROM statement
+                WHERE status = 'issued' AND period < ? GROUP BY period
+                """, [period.description]) { row in
+                let month: String = try row[0]
+                if let day = (try row[1] as String?).flatMap(UTCTime.date).map(BusinessCalendar.date(of:)) { issuedOn[month] = day }
+                // Few: a month's credits, as a JSON list, most often empty.
+                let credited: String = try row[2]
+                if credited != "[]", let list = try? JSONSerialization.jsonObject(with: Data(credited.utf8)) as? [String] {
+                    payers.formUnion(list)
+                }
             }
         }
     }
@@ -310,22 +314,23 @@ extension BillingRun {
                       unitPrice: try row[first + 8], amount: try row[first + 9], sources: sources, reason: try row[first + 11])
         }
 
-        /// Appends the `storedValues` values of this line, as line `position` of `statement`, to `arguments`.
-        func append(to arguments: inout StatementArguments, statement: Int64, position: Int) {
-            arguments.append(statement)
-            arguments.append(position)
-            arguments.append(kind)
-            arguments.append(key)
-            arguments.append(period)
-            arguments.append(beneficiary)
-            arguments.append(service)
-            arguments.append(date)
-            arguments.append(description)
-            arguments.append(quantity)
-            arguments.append(unitPrice)
-            arguments.append(amount)
-            arguments.append(sourceOps)
-            arguments.append(reason)
+        /// Binds the `storedValues` values of this line, as line `position` of `statement`, typed: no array of
+        /// existential values for the city's lines.
+        func bind(to bindings: inout StatementBindings, statement: Int64, position: Int) {
+            bindings.add(statement)
+            bindings.add(position)
+            bindings.add(kind)
+            bindings.add(key)
+            bindings.add(period)
+            bindings.add(beneficiary)
+            bindings.add(service)
+            bindings.add(date)
+            bindings.add(description)
+            bindings.add(quantity)
+            bindings.add(unitPrice)
+            bindings.add(amount)
+            bindings.add(sourceOps)
+            bindings.add(reason)
         }
     }
 }

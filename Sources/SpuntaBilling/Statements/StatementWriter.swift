@@ -25,9 +25,8 @@ extension BillingRun {
         /// `INSERT` statements by the number of rows they insert (the sizes of `ChangeLog.chunks`: powers of two up to 64).
         private var headerInserts: [Int: Statement] = [:]
         private var lineInserts: [Int: Statement] = [:]
-        /// Lines waiting to be inserted: `Line.storedValues` values each.
-        private var pending: StatementArguments = []
-        private var pendingRows = 0
+        /// Lines waiting to be inserted, with their statement and position.
+        private var pending: [(statement: Int64, position: Int, line: Line)] = []
 
         /// Rows an insert takes at most: 64 lines are 896 values, far under SQLite's limit of 32,766.
         static let rowsPerInsert = 64
@@ -74,9 +73,8 @@ extension BillingRun {
                         id = next
                     }
                     for (position, line) in lines.enumerated() {
-                        line.append(to: &pending, statement: id, position: position + 1)
-                        pendingRows += 1
-                        if pendingRows == Self.rowsPerInsert { try flushLines() }
+                        pending.append((id, position + 1, line))
+                        if pending.count == Self.rowsPerInsert { try flushLines() }
                     }
                     report.statements += 1
                     report.statementsTotalCents += total
@@ -101,13 +99,13 @@ extension BillingRun {
             return ids
         }
 
-        /// Inserts the lines waiting, in order.
+        /// Inserts the lines waiting, in order, their values bound typed.
         private func flushLines() throws {
-            for chunk in ChangeLog.chunks(pendingRows) {
-                let values = (chunk.lowerBound * Line.storedValues)..<(chunk.upperBound * Line.storedValues)
-                try statement(rows: chunk.count, in: &lineInserts, sql: Self.lineInsertSQL).execute(Array(pending[values]))
+            for chunk in ChangeLog.chunks(pending.count) {
+                try statement(rows: chunk.count, in: &lineInserts, sql: Self.lineInsertSQL).execute { bindings in
+                    for waiting in pending[chunk] { waiting.line.bind(to: &bindings, statement: waiting.statement, position: waiting.position) }
+                }
             }
-            pendingRows = 0
             pending.removeAll(keepingCapacity: true)
         }
 
