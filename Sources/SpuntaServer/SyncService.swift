@@ -63,6 +63,8 @@ public final class SyncService: Sendable {
     }
 
     public let writer: GroupCommitWriter
+    /// Copies the writer's WAL into the database file after its commits, beside it.
+    let checkpointer: WALCheckpointer
     public let readers: ReaderPool
     public let notifier: ChangeNotifier
     public let metrics: Metrics
@@ -91,9 +93,12 @@ public final class SyncService: Sendable {
         self.epoch = try writeQueue.read { try $0.scalar("SELECT value FROM server_meta WHERE key = 'epoch'") } ?? "0"
         let notifier = ChangeNotifier()
         let metrics = Metrics()
+        let checkpointer = try WALCheckpointer(path: path, log: log)
         self.notifier = notifier
         self.metrics = metrics
+        self.checkpointer = checkpointer
         self.writer = GroupCommitWriter(queue: writeQueue) { keys, head, jobs in
+            checkpointer.request()
             notifier.notify(keys: keys, head: head)
             metrics.increment("spunta_group_commits_total")
             metrics.increment("spunta_group_commit_jobs_total", by: Double(jobs))
@@ -125,6 +130,7 @@ public final class SyncService: Sendable {
     public func shutdown() {
         notifier.close()
         writer.shutdown()
+        checkpointer.shutdown()
     }
 
     // MARK: Checks shared by the endpoints

@@ -42,9 +42,14 @@ public enum ServerDatabase {
     /// hundred meals changes a few thousand pages (each meal lands in several indexes, at random places). In a file,
     /// that journal cost the writer a kernel write of every page again; in memory it is a copy, freed when the job ends
     /// (a job is bounded: a push carries at most 1,000 ops).
+    ///
+    /// Its WAL is copied back into the database file by another connection after each commit (`WALCheckpointer` in
+    /// `serve`), not inside the writer's own commits: the writer does it itself only past `autoCheckpointPages` (64 MiB
+    /// of WAL), should that connection fall behind.
     public static let writerConfiguration: DatabaseConfiguration = {
         var configuration = DatabaseConfiguration()
         configuration.temporaryStorageInMemory = true
+        configuration.autoCheckpointPages = 16_384
         return configuration
     }()
 

@@ -20,6 +20,10 @@ public struct DatabaseConfiguration: Sendable {
     /// original of every page it changes, kept until it ends) stays in memory instead of a file written and read back
     /// through the kernel. For a connection whose savepoints are bounded: its memory is the pages one of them changes.
     public var temporaryStorageInMemory = false
+    /// `PRAGMA wal_autocheckpoint`: once a commit leaves the WAL this many pages long, the committing connection copies
+    /// them back into the database file before its commit returns (SQLite's default is 1,000). A writer whose pages
+    /// another connection checkpoints (`checkpoint()`) sets it higher, as a bound for when that connection falls behind.
+    public var autoCheckpointPages: Int = 1_000
 
     public init() {}
 }
@@ -60,6 +64,7 @@ public final class Database {
             }
             try execute("PRAGMA synchronous = \(configuration.synchronous.rawValue)")
             if configuration.temporaryStorageInMemory { try execute("PRAGMA temp_store = MEMORY") }
+            if configuration.autoCheckpointPages != 1_000 { sqlite3_wal_autocheckpoint(db, Int32(clamping: configuration.autoCheckpointPages)) }
             try execute("PRAGMA foreign_keys = \(configuration.foreignKeys ? "ON" : "OFF")")
         } catch {
             statementCache.removeAll()
@@ -288,6 +293,26 @@ public final class Database {
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "backup failed: the database is in use", sql: nil)
         }
+    }
+
+    /// How far a checkpoint got: the WAL's length in pages and how many of them are now in the database file.
+    public struct Checkpoint: Sendable, Equatable {
+        public let walPages: Int
+        public let checkpointedPages: Int
+    }
+
+    /// Copies into the database file the pages of the WAL that no reader still needs, waiting for no one (`PASSIVE`):
+    /// what the committing connection does itself at `autoCheckpointPages`, done here by another connection so that
+    /// the writer's commits do not pay for it. Every page copied was already durable in the WAL; with
+    /// `synchronous = FULL` the database file is synced once the copy is done. A checkpoint already running on another
+    /// connection makes this one return at once with what it found (SQLITE_BUSY is not an error here).
+    @discardableResult
+    public func checkpoint() throws -> Checkpoint {
+        var walPages: Int32 = 0
+        var checkpointed: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &walPages, &checkpointed)
+        guard code == SQLITE_OK || code == SQLITE_BUSY else { throw error(code: code, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        return Checkpoint(walPages: Int(max(0, walPages)), checkpointedPages: Int(max(0, checkpointed)))
     }
 
     /// The version of the SQLite library in use.

@@ -13,6 +13,29 @@ struct DatabaseTests {
         #expect(try db.scalar("PRAGMA synchronous") as Int? == 2) // FULL
     }
 
+    @Test("a writer that leaves its WAL to another connection keeps its commits there until that connection checkpoints them into the file")
+    func checkpointByAnotherConnection() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("a.sqlite")
+        var configuration = DatabaseConfiguration()
+        configuration.autoCheckpointPages = 100_000
+        let writer = try Database(path: path, configuration: configuration)
+        #expect(try writer.scalar("PRAGMA wal_autocheckpoint") as Int? == 100_000)
+        #expect(try Database(path: dir.path("b.sqlite")).scalar("PRAGMA wal_autocheckpoint") as Int? == 1_000)
+        try writer.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, s TEXT NOT NULL)")
+        // Well past SQLite's own threshold of 1,000 pages, which would have checkpointed inside the commit.
+        try writer.inTransaction { for k in 0..<2_000 { try writer.run("INSERT INTO t VALUES (?, ?)", [k, String(repeating: "a", count: 3_000)]) } }
+        var readOnly = DatabaseConfiguration()
+        readOnly.readOnly = true
+        // The database file alone (immutable: the WAL is not read) does not have the table yet.
+        let fileOnly = "file:\(path)?immutable=1"
+        #expect(throws: DatabaseError.self) { _ = try Database(path: fileOnly, configuration: readOnly).scalar("SELECT COUNT(*) FROM t") as Int? }
+        let result = try Database(path: path).checkpoint()
+        #expect(result.walPages > 1_000)
+        #expect(result.checkpointedPages == result.walPages)
+        #expect(try Database(path: fileOnly, configuration: readOnly).scalar("SELECT COUNT(*) FROM t") as Int? == 2_000)
+    }
+
     @Test("a connection asked to keep its temporary storage in memory does, and its savepoints still roll back alone")
     func temporaryStorageInMemory() throws {
         let dir = try TemporaryDirectory()

@@ -81,6 +81,53 @@ struct MergeTests {
         #expect(try f.scalar("SELECT status FROM attendance WHERE beneficiary_id = ?", [child.beneficiary]) as String? == "present")
     }
 
+    @Test("one push of more meals than one statement writes holds one meal per child, service and day, and the absent child's meal is seen by the cross-check")
+    func manyMealsInOnePush() throws {
+        let f = try SyncFixture()
+        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
+        let (door, _) = try f.device(.canteen, ["site:S01"])
+        let children = f.canteenChildren(site: "S01")
+        let klass = Set(f.children(ofClass: "S01-1A"))
+        let child = try #require(children.first { klass.contains($0.beneficiary) }).beneficiary
+        // Marked absent before any meal: only the meals' push can find that she ate.
+        _ = try f.push(teacher, [OpMaker(device: teacher.deviceId).mark(child, classID: "S01-1A", .absent)])
+        let m = OpMaker(device: door.deviceId)
+        // Three school days of every child of the door, each child scanned twice on the first day: more than 64 meals.
+        var ops: [Op] = []
+        for day in [5, 6, 7] {
+            let date = try #require(LocalDate(year: 2026, month: 10, day: day))
+            for c in children {
+                let body = OpBody.mealScanned(Meal(beneficiaryId: c.beneficiary, serviceId: c.service, siteId: "S01", cardId: nil, reason: nil))
+                ops.append(m.make(body, on: date))
+                if day == 5 { ops.append(m.make(body, on: date)) }
+            }
+        }
+        #expect(3 * Set(children.map { "\($0.beneficiary) \($0.service)" }).count > 64)
+        guard case .accepted = try f.push(door, ops) else {
+            Issue.record("push refused")
+            return
+        }
+        try f.queue.read { (db: Database) throws in
+            for c in children {
+                for (day, scans) in [("2026-10-05", 2), ("2026-10-06", 1), ("2026-10-07", 1)] {
+                    let row = try #require(try db.fetchOne(
+                        "SELECT scans, site_id FROM meal WHERE beneficiary_id = ? AND service_id = ? AND business_date = ?",
+                        [c.beneficiary, c.service, day]))
+                    #expect(try row[0] as Int == scans)
+                    #expect(try row[1] as String == "S01")
+                }
+            }
+            // The first scan of each is the one billed, whichever of its push's rows it came in.
+            #expect(try db.scalar("""
+                SELECT COUNT(*) FROM meal m JOIN op o ON o.id = m.op_id
+                WHERE o.merge_status != 'applied' OR EXISTS (SELECT 1 FROM op e WHERE e.beneficiary_id = m.beneficiary_id
+                    AND e.service_id = m.service_id AND e.business_date = m.business_date AND e.hlc < o.hlc)
+                """) as Int? == 0)
+            #expect(try db.scalar("SELECT COUNT(*) FROM conflict WHERE kind = 'absent_but_ate' AND status = 'open' AND beneficiary_id = ?",
+                                  [child]) as Int? == 1)
+        }
+    }
+
     @Test("a void cancels its target even when it arrives first")
     func voidBeforeTarget() throws {
         let f = try SyncFixture()

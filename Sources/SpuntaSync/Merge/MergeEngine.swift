@@ -297,6 +297,7 @@ public enum MergeEngine {
         // The register rows this recomputation writes, so that the cross-check need not read them back.
         var register: [ChildDay: RegisterRow?] = [:]
         var registerWrites = RegisterWrites()
+        var meals = MealRows()
         for key in ascending(keys) {
             switch key {
             case .attendance(let day):
@@ -305,14 +306,46 @@ public enum MergeEngine {
             case .justification(let absence):
                 try recomputeJustification(db, absence, written)
             case .meal(let b, let s, let d):
-                try recomputeMeal(db, beneficiary: b, service: s, date: d, dayOps)
+                try recomputeMeal(db, beneficiary: b, service: s, date: d, dayOps, into: &meals)
                 days.insert(ChildDay(beneficiaryId: b, date: d))
             case .ride(let b, let r, let d, let dir):
                 try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, dayOps, now: now)
             }
         }
         try registerWrites.flush(db)
+        // Nothing above reads the meals; the cross-check does.
+        try meals.write(db)
         try crossCheckAbsentButAte(db, days: ascending(days), register: register, dayOps, now: now)
+    }
+
+    /// The billed meals a recomputation decided, written together once every fact is recomputed: a push of meals
+    /// upserts one row per meal, and up to 64 rows in one statement cost one statement's run instead of 64. Each fact
+    /// is recomputed once per merge, so no two rows share a key, and the order of the rows changes nothing stored.
+    struct MealRows {
+        private var rows: [(beneficiary: String, service: String, date: String, site: String, opId: String, scans: Int)] = []
+
+        mutating func append(beneficiary: String, service: String, date: LocalDate, site: String, opId: String, scans: Int) {
+            rows.append((beneficiary, service, date.description, site, opId, scans))
+        }
+
+        func write(_ db: Database) throws {
+            for chunk in ChangeLog.chunks(rows.count) {
+                try db.run(MealRows.upsertSQL[chunk.count]) { row in
+                    for meal in rows[chunk] {
+                        row.add(meal.beneficiary); row.add(meal.service); row.add(meal.date); row.add(meal.site)
+                        row.add(meal.opId); row.add(meal.scans)
+                    }
+                }
+            }
+        }
+
+        /// The upsert of `n` meals, for each `n` a chunk can have (built once).
+        private static let upsertSQL: [String] = (0...64).map { count in
+            "INSERT INTO meal (beneficiary_id, service_id, business_date, site_id, op_id, scans) VALUES "
+                + ChangeLog.rows(count, "(?, ?, ?, ?, ?, ?)")
+                + " ON CONFLICT (beneficiary_id, service_id, business_date) DO UPDATE SET site_id = excluded.site_id,"
+                + " op_id = excluded.op_id, scans = excluded.scans"
+        }
     }
 
     /// `values` in ascending order, as `sorted()` gives them, but sorted by their indices: moving an index costs
@@ -612,7 +645,10 @@ public enum MergeEngine {
         try setStatuses(db, marks, decision.statuses, written)
     }
 
-    static func recomputeMeal(_ db: Database, beneficiary: String, service: String, date: LocalDate, _ dayOps: DayOps) throws {
+    /// Deletes the meal of a fact with no billed scan left at once; a billed meal goes into `meals`, which the caller writes.
+    static func recomputeMeal(
+        _ db: Database, beneficiary: String, service: String, date: LocalDate, _ dayOps: DayOps, into meals: inout MealRows
+    ) throws {
         let scans = try liveOps(db, beneficiary: beneficiary, date: date, dayOps) { $0.isMeal && $0.serviceId == service }
         let decision = MergeRules.meal(scans.map(\.fact), service: service)
         guard let billed = decision.kept, let site = billed.siteId else {
@@ -621,13 +657,7 @@ public enum MergeEngine {
             }
             return
         }
-        try db.run("""
-            INSERT INTO meal (beneficiary_id, service_id, business_date, site_id, op_id, scans) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (beneficiary_id, service_id, business_date) DO UPDATE SET site_id = excluded.site_id,
-                op_id = excluded.op_id, scans = excluded.scans
-            """) {
-            $0.add(beneficiary); $0.add(service); $0.add(date.description); $0.add(site); $0.add(billed.id); $0.add(scans.count)
-        }
+        meals.append(beneficiary: beneficiary, service: service, date: date, site: site, opId: billed.id, scans: scans.count)
         try setStatuses(db, scans, decision.statuses, dayOps.written)
     }
 
