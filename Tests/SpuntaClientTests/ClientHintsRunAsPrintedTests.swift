@@ -36,6 +36,9 @@ struct ClientHintsRunAsPrintedTests {
                                      input: "\(card)\n-\ns\n-\nq\n")
         #expect(screen.status == 0, "\(screen.errors)")
         #expect(screen.output.split(separator: "\n").allSatisfy { $0.count <= 40 }, "\(screen.output)")
+        // Each command is introduced by what it is for, in words: not «prima:» alone on a line.
+        let flat = screen.output.replacingOccurrences(of: "\n", with: " ")
+        #expect(flat.contains("trovarne il numero con:") && flat.contains("poi annullarla con:"), "\(screen.output)")
         let commands = CopiedCommand.all("spunta", in: screen.output)
         try #require(commands.count == 2, "\(screen.output)")
         #expect(try CopiedCommand.words(commands[0], program: "spunta") == ["spunta", "recent", "--home", home], "\(screen.output)")

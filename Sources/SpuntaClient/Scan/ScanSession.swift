@@ -131,8 +131,8 @@ public final class ScanSession {
         guard let last = lastShown else { return ScanOutcome(.notVoided, "Nessuna lettura da annullare.") }
         if last.result == .voided {
             return Self.copy(last, into: ScanOutcome(.notVoided, hinted: """
-                L'ultima lettura è già annullata. Per una precedente: prima \(CommandHint.client("recent")), \
-                poi \(CommandHint.client("void", arguments: ["N", "--reason", "MOTIVO"])).
+                L'ultima lettura è già annullata. Per annullarne una precedente, trovarne il numero con \(CommandHint.client("recent")), \
+                poi annullarla con \(CommandHint.client("void", arguments: ["N", "--reason", "MOTIVO"])).
                 """))
         }
         guard let target = last.opId ?? last.targetOpId else {
