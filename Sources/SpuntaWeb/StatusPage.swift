@@ -61,10 +61,11 @@ public enum StatusPage {
             let urgent = alert.kind == OfficeAlerts.Kind.childLeftAboard.rawValue
             let cleared: HTML = alert.clearedAt.map { " <span class=\"cleared\">(rientrato alle \(ItalianTime.dateTime(stored: $0)))</span>" } ?? .empty
             let unsent: HTML = alert.awaitingRecipient
-                ? " <span class=\"unsent\">(non inviato: nessun destinatario degli avvisi; aggiungerne con spunta-server alerts add-recipient)</span>"
-                : .empty
+                ? " <span class=\"unsent\">(non inviato: nessun destinatario degli avvisi)</span>" : .empty
+            let addRecipient: HTML = alert.awaitingRecipient
+                ? "<br>Per aggiungere chi riceve gli avvisi:\n\(CommandBlock.html(AlertRecipients.addCommand))" : .empty
             items.append("""
-                <li\(urgent ? " class=\"urgent\"" : "" as HTML)><strong>\(raised) — \(alert.title)</strong>\(cleared)\(unsent)<br>\(alert.body)</li>
+                <li\(urgent ? " class=\"urgent\"" : "" as HTML)><strong>\(raised) — \(alert.title)</strong>\(cleared)\(unsent)<br>\(alert.body)\(addRecipient)</li>
 
                 """)
         }
@@ -173,10 +174,13 @@ public enum StatusPage {
     static func conflicts(_ conflicts: [AdminQueries.ConflictRow]) -> HTML {
         var items: [HTML] = []
         for c in conflicts {
-            items.append("<li><strong>\(c.headline)</strong><br>\(c.summary)</li>\n")
+            items.append("""
+                <li><strong>\(c.headline)</strong><br>\(c.summary)<br>Per chiuderlo, scrivendo al posto di MOTIVO come è stato deciso (tra virgolette):
+                \(CommandBlock.html(c.resolveCommand))</li>
+
+                """)
         }
-        let list: HTML = items.isEmpty ? "<p>Nessun conflitto da decidere.</p>\n"
-            : "<ol class=\"conflicts\">\n\(items)</ol>\n<p class=\"muted\">Si decidono con <code>spunta-server conflicts resolve NUMERO --note …</code>.</p>\n"
+        let list: HTML = items.isEmpty ? "<p>Nessun conflitto da decidere.</p>\n" : "<ol class=\"conflicts\">\n\(items)</ol>\n"
         return """
             <section aria-labelledby="conflitti">
             <h2 id="conflitti">Conflitti da decidere (\(conflicts.count))</h2>

@@ -42,6 +42,7 @@ public enum Stylesheet {
         ul.alerts li, ol.conflicts li { margin-bottom: 0.6rem; }
         .urgent { color: var(--bad); }
         .cleared { color: var(--muted); }
+        pre.command { margin: 0.3rem 0; padding: 0.35rem 0.5rem; background: #f2f2f2; border-left: 3px solid var(--muted); white-space: pre-wrap; overflow-wrap: anywhere; }
         @media (max-width: 40rem) {
             body { padding: 0.5rem; }
             table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }

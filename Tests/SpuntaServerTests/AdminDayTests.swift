@@ -110,6 +110,17 @@ struct AdminDayTests {
         #expect(text.contains("aggiornato alle 09:10 del 05/10/2026"))
         #expect(text.contains("Bambini a bordo\n1"), "today's numbers: \(text.prefix(600))")
         #expect(text.contains("salito ma mai sceso"), "the open conflict in words")
+        // Every command the page suggests is a block of its own: copied whole, it is the command, with the real
+        // conflict number and nothing of the sentence after it.
+        let conflict: Int64 = try #require(try day.fixture.admin { db in try db.scalar("SELECT id FROM conflict WHERE status = 'open' ORDER BY id LIMIT 1") })
+        let resolve = "spunta-server conflicts resolve \(conflict) --note MOTIVO"
+        let commands = try page.string("[...document.querySelectorAll('pre.command')].map(p => p.textContent).join('|')")
+            .split(separator: "|").map(String.init)
+        #expect(commands.contains(resolve), "\(commands)")
+        #expect(commands.allSatisfy { $0.hasPrefix("spunta-server ") && !$0.hasSuffix(".") && !$0.contains("\n") }, "\(commands)")
+        #expect(text.contains("Per chiuderlo, scrivendo al posto di MOTIVO come è stato deciso (tra virgolette):\n\(resolve)"), "\(text)")
+        #expect(text.split(separator: "\n").contains { $0 == resolve }, "the command is a line of its own: \(text)")
+        #expect(!text.contains("NUMERO"), "\(text)")
         #expect(text.contains("Pasti da preparare oggi") && text.contains("non ancora (ora limite 09:15)") && !text.contains("cut-off"),
                 "the kitchen's numbers before the sample's first cut-off")
         let headers = try page.string("[...document.querySelectorAll('table thead th[scope=col]')].map(th => th.textContent).join('|')")

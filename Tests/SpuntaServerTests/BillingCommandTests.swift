@@ -225,6 +225,9 @@ struct RemindersOutputTests {
             .write(toFile: file, atomically: true, encoding: .utf8)
         let paid = try ChildProcess("spunta-server", ["payments", "import", "--db", db, file], environment: now)
         #expect(paid.wait() == 0, "\(paid.errors)")
+        // The refunds' list is offered in a sentence that leads to the command on the line below it.
+        let offer = try #require(paid.output.firstIndex(of: "  Per l'elenco delle eccedenze da rimborsare:"), "\(paid.output)")
+        #expect(paid.output.dropFirst(offer + 1).first == "    spunta-server payments refunds --db \(db)", "\(paid.output)")
         let one = try ChildProcess("spunta-server", ["payments", "refunds", "--db", db], environment: now)
         #expect(one.wait() == 0, "\(one.errors)")
         #expect(one.output.last == "1 eccedenza, € 1,00 da rimborsare.", "\(one.output)")

@@ -16,7 +16,7 @@ struct DemoTests {
             for expected in ["appelli discordanti tra le due maestre: 1", "assenti all'appello che hanno mangiato: 1",
                              "bambini saliti sullo scuolabus e mai scesi: 1", "lettura segnata come doppione", "Conguaglio ottobre 2026",
                              "avvisi pagoPA", "avvisi saldati", "Emessi il 02/11/2026", "da pagare entro il 02/12/2026",
-                             "eccedenza di € 1,00 da rimborsare", "Novembre è in corso", "Genitori separati: per ",
+                             "eccedenza di € 1,00 da rimborsare", "Per l'elenco delle eccedenze da rimborsare:\n    ", "payments refunds --db ", "Novembre è in corso", "Genitori separati: per ",
                              "hanno mangiato senza ricarica", "un sollecito a ciascuna", "ricevono un avviso pagoPA del debito",
                              "ha ricaricato, il suo credito è tornato positivo"] {
                 #expect(story.contains(expected), "missing from the story: \(expected)")

@@ -87,6 +87,39 @@ struct HintsRunAsPrintedTests {
         #expect(ran.status == 0, "«\(line)» failed: \(ran.error)")
     }
 
+    @Test("a missing archive's error gives the import that creates it, on its own line with the --db given, and it runs as printed")
+    func missingArchiveHintRuns() throws {
+        let (archive, elsewhere, existing) = try Self.folders()
+        defer { withExtendedLifetime(archive) {} }
+        // Beside the sample's archive, in the folder whose name needs quoting: an archive not made yet.
+        let database = URL(fileURLWithPath: existing).deletingLastPathComponent().appendingPathComponent("nuovo.sqlite").path
+        let exchange = elsewhere.url.appendingPathComponent("comune.xml")
+        try Data(Self.smallComune.utf8).write(to: exchange)
+
+        let failed = try Self.run(["list", "classes", "--db", database], in: elsewhere.url)
+        #expect(failed.status == 1, "\(failed.error)")
+        #expect(failed.error.contains("Un archivio nuovo si crea importando l'anagrafica con:\n"), "\(failed.error)")
+        let line = try #require(failed.error.split(separator: "\n").first { $0.hasPrefix("  spunta-server import ") }, "\(failed.error)")
+        let quoted = "'" + database.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        #expect(line == "  spunta-server import --db \(quoted) FILE", "\(line)")
+        // FILE is the reader's to name: here the exchange file in the folder the command runs from.
+        let ran = try Self.run([line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " FILE", with: " comune.xml")],
+                               in: elsewhere.url, shell: true)
+        #expect(ran.status == 0, "«\(line)» failed: \(ran.error)")
+        #expect(try Self.run(["list", "classes", "--db", database], in: elsewhere.url).status == 0)
+    }
+
+    /// An exchange file with the Comune and one site: enough for an archive.
+    static let smallComune = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <spunta-exchange version="1">
+          <municipality name="Comune di Prova" fiscal-code="80012340263" segregation-code="12" iban="IT46H0306912117100000046351" province="TV"/>
+          <sites>
+            <site id="S01" name="Scuola di prova" address="Via Roma 1"/>
+          </sites>
+        </spunta-exchange>
+        """
+
     @Test("with the archive named by SPUNTA_DB the hint has no --db and runs as printed in that environment")
     func environmentHintRuns() throws {
         let archive = try TemporaryFolder("spunta-hints-db")

@@ -49,7 +49,7 @@ public enum PaymentImport {
             }
             let summary = HintedText(stringLiteral: text.joined(separator: "\n"))
             guard lines.contains(where: { ["overpaid", "already_paid"].contains($0.outcome) }) else { return summary }
-            return summary + "\n  da rimborsare: l'elenco con \(CommandHint.server("payments", "refunds"))"
+            return summary + "\n  Per l'elenco delle eccedenze da rimborsare: \(CommandHint.server("payments", "refunds"))"
         }
     }
 

@@ -160,6 +160,11 @@ public enum AdminQueries {
             return "#\(id) \(day) \(description)\(child)"
         }
 
+        /// The command that closes this conflict with a note: MOTIVO is the reader's, how it was decided.
+        public var resolveCommand: CommandHint {
+            CommandHint.server("conflicts", "resolve", arguments: ["\(id)", "--note", "MOTIVO"])
+        }
+
         /// "risolto da mrossi il 30/10/2026 10:12: telefonato alla maestra"; nil while open.
         public var resolutionItalian: String? {
             guard isResolved else { return nil }

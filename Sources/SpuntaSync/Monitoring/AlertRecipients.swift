@@ -6,6 +6,9 @@ import SpuntaStore
 /// Destinatari degli avvisi: the office's e-mail addresses and mobile numbers that alerts go to, set by the
 /// admin (`spunta-server alerts add-recipient` / `remove-recipient`), every change in the audit trail.
 public enum AlertRecipients {
+    /// The command that adds who receives the alerts: suggested wherever an alert found nobody to go to.
+    public static let addCommand = CommandHint.server("alerts", "add-recipient", arguments: ["--email", "INDIRIZZO"])
+
     public struct Recipient: Sendable, Encodable, Equatable {
         public let channel: MessageQueue.Channel
         public let address: String

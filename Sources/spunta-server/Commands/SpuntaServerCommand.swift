@@ -83,15 +83,18 @@ struct NewDatabaseOption: ParsableArguments {
     var path: String
 }
 
-/// An archive named with --db (or SPUNTA_DB) that is not there.
-enum DatabaseOptionError: ReportableError {
+/// An archive named with --db (or SPUNTA_DB) that is not there. The import that creates one is a command hint, so
+/// that it is printed on its own line with the --db the user typed and runs as printed once FILE is named.
+enum DatabaseOptionError: ReportableError, HintingError {
     case missing(String)
 
-    var userMessage: String {
+    var userMessage: String { hintedMessage.description }
+
+    var hintedMessage: HintedText {
         switch self {
         case .missing(let path):
             return "L'archivio \(path) non esiste: controllare il percorso indicato con --db (o SPUNTA_DB). "
-                + "Un archivio nuovo si crea importando l'anagrafica con spunta-server import."
+                + "Un archivio nuovo si crea importando l'anagrafica con \(CommandHint.server("import", arguments: ["FILE"]))."
         }
     }
 

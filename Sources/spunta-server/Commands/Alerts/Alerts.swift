@@ -31,7 +31,7 @@ extension Alerts {
     /// "bambino rimasto a bordo: URGENTE: Rossi Mario …"; a title that already starts with its kind ("Orologio
     /// sbagliato: Mensa Rodari 1 (-1 h)") is said once.
     /// The command that adds who receives the alerts.
-    static let addRecipient = CommandHint.server("alerts", "add-recipient", arguments: ["--email", "INDIRIZZO"])
+    static let addRecipient = AlertRecipients.addCommand
 
     static func headline(_ alert: OfficeAlerts.Alert) -> String {
         alert.titleSaysKind ? alert.title : "\(alert.kindItalian): \(alert.title)"
