@@ -62,9 +62,8 @@ let package = Package(
             dependencies: ["SpuntaSync", "SpuntaServerStore", "SpuntaProtocol", "SpuntaHTTP", "SpuntaStore", "SpuntaWeb"],
             swiftSettings: strict
         ),
-        // The web parts: the admin pages as functions from data to HTML (escaped by SpuntaMarkup), the stylesheet; the
-        // commands they suggest are quoted for the shell as the command line quotes them (SpuntaCLI).
-        .target(name: "SpuntaWeb", dependencies: ["SpuntaSync", "SpuntaDomain", "SpuntaMarkup", "SpuntaCLI"], swiftSettings: strict),
+        // The web parts: the admin pages as functions from data to HTML (escaped by SpuntaMarkup), the stylesheet.
+        .target(name: "SpuntaWeb", dependencies: ["SpuntaSync", "SpuntaDomain", "SpuntaMarkup"], swiftSettings: strict),
         // Billing feed: tariffs, consumptions, statements, pagoPA notices, prepaid credit, payments, tax statement.
         // It queues messages in the outbox; it neither sends them nor knows the sync rules.
         .target(

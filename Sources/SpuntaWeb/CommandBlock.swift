@@ -1,4 +1,3 @@
-import SpuntaCLI
 import SpuntaDomain
 import SpuntaMarkup
 
