@@ -3,6 +3,8 @@ import SpuntaDomain
 /// What goes wrong on the device, in words for the person holding it (errori del dispositivo).
 public enum ClientError: UserFacingError, HintingError, Equatable {
     case notEnrolled
+    /// The device folder holds no device (a mistyped --home): the folder named as given.
+    case noDevice(String)
     case alreadyEnrolled(String)
     case serverRequired
     case homeNotWritable(String)
@@ -46,7 +48,7 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
 
     public var code: String {
         switch self {
-        case .notEnrolled: return "not_enrolled"
+        case .notEnrolled, .noDevice: return "not_enrolled"
         case .alreadyEnrolled: return "already_enrolled"
         case .serverRequired: return "server_required"
         case .homeNotWritable: return "home_not_writable"
@@ -84,6 +86,9 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         switch self {
         case .notEnrolled:
             return "Dispositivo non ancora registrato: usare \(CommandHint.client("enroll", arguments: ["--server", "URL", "--code", "CODICE"]))."
+        case .noDevice(let path):
+            return "Nessun dispositivo registrato nella cartella \(path): controllare --home o SPUNTA_HOME, oppure registrarlo con "
+                + "\(CommandHint.client("enroll", arguments: ["--server", "URL", "--code", "CODICE"]))."
         case .alreadyEnrolled(let id):
             return "Questo dispositivo è già registrato come \(id) e il server lo riconosce: il codice non è stato usato. "
                 + "Per registrarne un altro usare una cartella diversa (--home)."

@@ -54,7 +54,9 @@ struct InteractiveRideTests {
         ])
         let dump = { (screen: [String]) in InteractiveCanteenDoorTests.dump(screen) }
         var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the first stop") { $0.contains { $0.hasPrefix(">>   Fermata 1 di 14:") } }
-        #expect(screen.contains { $0.hasPrefix("Linea L1 Linea 1") }, dump(screen))
+        // The line said once, wrapped within the 40 columns.
+        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("Linea 1 – Nord (Borgo) (L1), ") }, dump(screen))
+        #expect(!ScanTests.unwrapped(screen).contains { $0.contains("Linea L1 Linea") }, dump(screen))
 
         // Stop 1 of the three: chosen by number; one of its two children boards.
         try Self.type(session, String(stopNumber(first.stop)))

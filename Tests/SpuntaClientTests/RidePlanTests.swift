@@ -36,6 +36,15 @@ struct RidePlanTests {
         #expect(RidePlan.direction(at: date) == expected)
     }
 
+    @Test("the line is said once at the top of the ride: a name that starts with «Linea» is not preceded by «Linea L1»", arguments: [
+        ("Linea 1 – Nord (Borgo)", "Linea 1 – Nord (Borgo) (L1)"), ("linea nord", "linea nord (L1)"), ("Nord (Borgo)", "Linea L1 Nord (Borgo)"),
+        ("", "Linea L1"), ("L1", "Linea L1"), ("  Linea 1 ", "Linea 1 (L1)"),
+    ])
+    func title(_ name: String, _ expected: String) {
+        let route = Route(id: "L1", serviceId: "TR", name: name, stops: Self.route.stops)
+        #expect(RidePlan(route: route, direction: .outbound, schools: [], children: []).title == expected)
+    }
+
     @Test("andata: the route's stops in order, then one stop per school; ritorno: the schools first, then the stops backwards")
     func stopsInOrder() {
         let out = Self.plan(.outbound)

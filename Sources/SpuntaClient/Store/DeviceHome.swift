@@ -19,10 +19,32 @@ public struct DeviceHome: Sendable {
 
     public var databasePath: String { (path as NSString).appendingPathComponent("spunta.sqlite") }
 
-    /// Opens (creating folder and database if needed) a connection with durable commits, migrated.
+    /// Whether the folder holds a device's database: `spunta enroll` made it here (even if it did not finish).
+    public var holdsDevice: Bool { FileManager.default.fileExists(atPath: databasePath) }
+
+    /// Opens (creating folder and database if needed) a connection with durable commits, migrated. Only
+    /// `spunta enroll` makes a device: every other command opens with `openExisting()`.
     public func open() throws -> DatabaseQueue {
         try createFolder()
-        let queue = try DatabaseQueue(path: databasePath)
+        return try connect(databasePath)
+    }
+
+    /// Opens the database of the device already in the folder, migrated. A folder without one (a mistyped --home or
+    /// SPUNTA_HOME) is an error naming it, and nothing is created there: an empty database left behind would look
+    /// like a device that lost everything.
+    public func openExisting() throws -> DatabaseQueue {
+        guard holdsDevice else { throw ClientError.noDevice(path) }
+        return try connect(databasePath)
+    }
+
+    /// The device's database, or when the folder holds none an empty one in memory: `spunta status` reports a folder
+    /// never enrolled (and how to enroll it) as it reports one whose enrollment did not finish, leaving nothing behind.
+    public func openOrEmpty() throws -> DatabaseQueue {
+        try connect(holdsDevice ? databasePath : ":memory:")
+    }
+
+    private func connect(_ path: String) throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path)
         try ClientMigrations.migrator.migrate(queue)
         try queue.write { db in
             if (try db.scalar("SELECT COUNT(*) FROM instance") as Int?) == 0 {

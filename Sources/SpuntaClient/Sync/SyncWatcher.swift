@@ -63,7 +63,7 @@ public final class SyncWatcher: Sendable {
     }
 
     private func pullLoop() throws {
-        let engine = SyncEngine(queue: try home.open())
+        let engine = SyncEngine(queue: try home.openExisting())
         var failures = 0
         while !isStopped {
             do {
@@ -87,7 +87,7 @@ public final class SyncWatcher: Sendable {
     }
 
     private func pushLoop() {
-        guard let queue = try? home.open() else { return }
+        guard let queue = try? home.openExisting() else { return }
         let engine = SyncEngine(queue: queue)
         let watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         defer { if watch >= 0 { close(watch) } }

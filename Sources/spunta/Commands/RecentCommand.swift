@@ -22,7 +22,7 @@ struct Recent: ParsableCommand {
     }
 
     func run(_ context: CommandContext) async throws {
-        let queue = try home.home(context).open()
+        let queue = try home.home(context).openExisting()
         _ = try queue.read { try EnrolledDevice.require($0) }
         let now = WallClock.now()
         let entries = try queue.write { db in try RecentOps.list(db, limit: limit, now: now) }

@@ -55,7 +55,7 @@ struct RideCommand: ParsableCommand {
         let echo = ScanPrinter(output: out, width: { out.isTerminal ? Terminal.width() : CommandContext.handheldWidth }, command: context.words)
         if !json {
             let plan = try session.plan
-            printer.banner("Linea \(route) \(plan.routeName), \(session.date.italian).")
+            printer.banner("\(plan.title), \(session.date.italian).")
         }
         if let clock = session.clockCheck() {
             if json { try context.printJSON(clock) } else { printer.print(clock) }

@@ -46,7 +46,7 @@ struct HomeOption: ParsableArguments {
     }
 
     func open(_ context: CommandContext) throws -> (DatabaseQueue, EnrolledDevice) {
-        let queue = try home(context).open()
+        let queue = try home(context).openExisting()
         let device = try queue.read { try EnrolledDevice.require($0) }
         return (queue, device)
     }

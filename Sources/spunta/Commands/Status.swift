@@ -16,7 +16,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run(_ context: CommandContext) async throws {
-        let queue = try home.home(context).open()
+        let queue = try home.home(context).openOrEmpty()
         let now = WallClock.now()
         let status = try queue.read { try DeviceReports.status($0, now: now) }
         if json {

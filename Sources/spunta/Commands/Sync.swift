@@ -19,7 +19,7 @@ struct Sync: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let deviceHome = home.home(context)
-        let queue = try deviceHome.open()
+        let queue = try deviceHome.openExisting()
         _ = try queue.read { try EnrolledDevice.require($0) }
         if !watch {
             let report = try SyncEngine(queue: queue).sync()
