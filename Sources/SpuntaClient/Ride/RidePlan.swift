@@ -77,15 +77,8 @@ public struct RidePlan: Sendable, Equatable {
     public let routeName: String
     public let direction: Direction
 
-    /// The line as the attendant reads it at the top of the ride, said once: a name that already says «Linea» stands
-    /// alone with the code (what --route takes) after it, «Linea 1 – Nord (Borgo) (L1)»; any other name follows the
-    /// code, «Linea L1 Nord»; without a name, the code alone.
-    public var title: String {
-        let name = routeName.trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty || name == routeId { return "Linea \(routeId)" }
-        if name.lowercased().hasPrefix("linea") { return "\(name) (\(routeId))" }
-        return "Linea \(routeId) \(name)"
-    }
+    /// The line as the attendant reads it at the top of the ride (`Route.title`).
+    public var title: String { Route.title(id: routeId, name: routeName) }
     public let stops: [Stop]
     public let riders: [Rider]
     /// The schools (sites) of the children on the line's list, per class name: a name with more than one school is

@@ -30,6 +30,16 @@ public struct Route: Hashable, Sendable, Codable {
         schools = try c.decodeIfPresent([RouteSchool].self, forKey: .schools) ?? []
     }
 
+    /// The line as people read it, said once: a name that already says «Linea» stands alone with the code (what
+    /// `--route` takes) after it, «Linea 1 – Nord (Borgo) (L1)»; any other name follows the code, «Linea L1 Nord»;
+    /// without a name, the code alone. The ride's screen, the conflicts and the office's alerts all name it so.
+    public static func title(id: String, name: String?) -> String {
+        let name = (name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name == id { return "Linea \(id)" }
+        if name.lowercased().hasPrefix("linea") { return "\(name) (\(id))" }
+        return "Linea \(id) \(name)"
+    }
+
     /// A line without schools goes on the wire as it always did.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)

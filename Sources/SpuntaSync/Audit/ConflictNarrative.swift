@@ -53,10 +53,9 @@ public struct ConflictNarrative {
         status?.italian ?? "?"
     }
 
-    /// "linea L1 Linea 1 – Nord (Borgo), andata".
+    /// "Linea 1 – Nord (Borgo) (L1), andata": the line named as its ride's screen names it (`Route.title`).
     func rideWords(route: String, direction: String) -> String {
-        let routeName = routeNames[route].map { "\(route) \($0)" } ?? route
-        return "linea \(routeName), \(direction == "return" ? "ritorno" : "andata")"
+        "\(Route.title(id: route, name: routeNames[route])), \(direction == "return" ? "ritorno" : "andata")"
     }
 
     /// "Via Roma 3", "scuola", or the school's name for `school:SITE`.

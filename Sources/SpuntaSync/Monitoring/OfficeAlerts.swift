@@ -174,8 +174,7 @@ public enum OfficeAlerts {
                 + "sullo scuolabus, poi verificare l'anagrafica (spunta-server import)."
             : ""
         let routeName: String? = try db.scalar("SELECT name FROM route WHERE id = ?", [aboard.routeId])
-        let route = routeName.map { "\(aboard.routeId) \($0)" } ?? aboard.routeId
-        var ride = "linea \(route), \(aboard.direction.italian) del \(aboard.date.italian)"
+        var ride = "\(Route.title(id: aboard.routeId, name: routeName)), \(aboard.direction.italian) del \(aboard.date.italian)"
         if let opID = aboard.boardingOpId, let op = try db.fetchOne("SELECT device_id, wall_time_ms FROM op WHERE id = ?", [opID]) {
             let deviceID: String = try op[0]
             let device: String = try db.scalar("SELECT name FROM device WHERE id = ?", [deviceID]) ?? deviceID
