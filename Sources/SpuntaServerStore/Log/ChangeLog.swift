@@ -95,6 +95,23 @@ public enum ChangeLog {
         Array(repeating: row, count: count).joined(separator: ", ")
     }
 
+    /// A multi-row statement for each size a chunk can have: `head`, `count` copies of `row`, then `tail` (built once
+    /// by the caller, so each shape is prepared once per connection).
+    public static func statements(_ head: String, row: String, tail: String = "") -> [String] {
+        (0...64).map { head + rows($0, row) + tail }
+    }
+
+    /// Writes `items` up to 64 rows a statement, through the `statements` of their shape, each item bound by `bind`.
+    public static func write<Item>(
+        _ db: Database, _ items: [Item], _ statements: [String], bind: (inout StatementBindings, Item) -> Void
+    ) throws {
+        for chunk in chunks(items.count) {
+            try db.run(statements[chunk.count]) { row in
+                for item in items[chunk] { bind(&row, item) }
+            }
+        }
+    }
+
     /// The newest sequence number, 0 for an empty log.
     public static func head(_ db: Database) throws -> Int64 {
         try db.scalar("SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0

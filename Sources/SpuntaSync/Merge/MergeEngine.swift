@@ -329,23 +329,17 @@ public enum MergeEngine {
         }
 
         func write(_ db: Database) throws {
-            for chunk in ChangeLog.chunks(rows.count) {
-                try db.run(MealRows.upsertSQL[chunk.count]) { row in
-                    for meal in rows[chunk] {
-                        row.add(meal.beneficiary); row.add(meal.service); row.add(meal.date); row.add(meal.site)
-                        row.add(meal.opId); row.add(meal.scans)
-                    }
-                }
+            try ChangeLog.write(db, rows, Self.upsertSQL) { row, meal in
+                row.add(meal.beneficiary); row.add(meal.service); row.add(meal.date); row.add(meal.site)
+                row.add(meal.opId); row.add(meal.scans)
             }
         }
 
         /// The upsert of `n` meals, for each `n` a chunk can have (built once).
-        private static let upsertSQL: [String] = (0...64).map { count in
-            "INSERT INTO meal (beneficiary_id, service_id, business_date, site_id, op_id, scans) VALUES "
-                + ChangeLog.rows(count, "(?, ?, ?, ?, ?, ?)")
-                + " ON CONFLICT (beneficiary_id, service_id, business_date) DO UPDATE SET site_id = excluded.site_id,"
-                + " op_id = excluded.op_id, scans = excluded.scans"
-        }
+        private static let upsertSQL = ChangeLog.statements(
+            "INSERT INTO meal (beneficiary_id, service_id, business_date, site_id, op_id, scans) VALUES ", row: "(?, ?, ?, ?, ?, ?)",
+            tail: " ON CONFLICT (beneficiary_id, service_id, business_date) DO UPDATE SET site_id = excluded.site_id,"
+                + " op_id = excluded.op_id, scans = excluded.scans")
     }
 
     /// `values` in ascending order, as `sorted()` gives them, but sorted by their indices: moving an index costs
@@ -590,27 +584,19 @@ public enum MergeEngine {
                     $0.add(day.beneficiaryId); $0.add(day.date.description)
                 }
             }
-            for chunk in ChangeLog.chunks(upserts.count) {
-                try db.run(Self.upsertSQL[chunk.count]) { row in
-                    for upsert in upserts[chunk] {
-                        row.add(upsert.day.beneficiaryId); row.add(upsert.day.date.description); row.add(upsert.classID)
-                        row.add(upsert.status.rawValue); row.add(upsert.time?.description); row.add(upsert.opID)
-                    }
-                }
+            try ChangeLog.write(db, upserts, Self.upsertSQL) { row, upsert in
+                row.add(upsert.day.beneficiaryId); row.add(upsert.day.date.description); row.add(upsert.classID)
+                row.add(upsert.status.rawValue); row.add(upsert.time?.description); row.add(upsert.opID)
             }
             upserts = []
             deletes = []
         }
 
         /// The upsert of `n` rows, for each `n` a chunk can have (built once: every roll call writes the register).
-        private static let upsertSQL: [String] = (0...64).map { count in
-            "INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES "
-                + ChangeLog.rows(count, "(?, ?, ?, ?, ?, ?)") + """
-
-                ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,
-                    time = excluded.time, op_id = excluded.op_id
-                """
-        }
+        private static let upsertSQL = ChangeLog.statements(
+            "INSERT INTO attendance (beneficiary_id, business_date, class_id, status, time, op_id) VALUES ", row: "(?, ?, ?, ?, ?, ?)",
+            tail: " ON CONFLICT (beneficiary_id, business_date) DO UPDATE SET class_id = excluded.class_id, status = excluded.status,"
+                + " time = excluded.time, op_id = excluded.op_id")
     }
 
     /// The absence period in force for a child on a day: of the live (not voided) periods covering it, the last
