@@ -57,7 +57,7 @@ struct IssueErrorTests {
         #expect(try c.queue.read { try $0.scalar("SELECT COUNT(*) FROM statement WHERE status = 'issued'") as Int? } == 0)
     }
 
-    @Test("a due date on the issue day or later is accepted, and the default is thirty days after the issue day")
+    @Test("a due date on the issue day or later is accepted; the default is thirty days after the issue day, past a Sunday")
     func dueDateAccepted() throws {
         let c = try SmallComune()
         try c.merge(c.goldenOctober())
@@ -67,6 +67,19 @@ struct IssueErrorTests {
         }
         #expect(try c.statement("PA", SmallComune.october).dueDate == "2026-11-20")
         try c.issue(SmallComune.october)
-        #expect(try c.statement("PB", SmallComune.october).dueDate == "2026-12-20")
+        // 20 November + 30 days is Sunday 20 December: the notice falls due on Monday the 21st.
+        #expect(try c.statement("PB", SmallComune.october).dueDate == "2026-12-21")
+    }
+
+    @Test("issued on 2 December, the default due date skips New Year's Day and falls on Saturday 2 January")
+    func dueDateAfterHoliday() throws {
+        let c = try SmallComune()
+        try c.merge(c.goldenOctober())
+        _ = try c.run(SmallComune.october)
+        let second = BusinessCalendar.instant(date: try #require(LocalDate("2026-12-02")), time: try #require(LocalTime(hour: 9, minute: 0)))
+        _ = try c.queue.write { db in
+            try StatementDesk.issue(db, period: SmallComune.october, payer: nil, dueDate: nil, actor: "t", now: second)
+        }
+        #expect(try c.statement("PA", SmallComune.october).dueDate == "2027-01-02")
     }
 }

@@ -73,4 +73,17 @@ struct ItalianHolidaysTests {
         #expect(ItalianHolidays.holidays(year: 10_000).isEmpty)
         #expect(ItalianHolidays.easterSunday(year: 1000) == nil)
     }
+
+    @Test("a term ending on a Sunday or a national holiday runs to the next day that is neither", arguments: [
+        ("2026-12-02", "2026-12-02"),  // Wednesday
+        ("2026-12-05", "2026-12-05"),  // Saturday is a working day
+        ("2026-12-20", "2026-12-21"),  // Sunday
+        ("2027-01-01", "2027-01-02"),  // Capodanno, Friday
+        ("2026-12-25", "2026-12-28"),  // Natale, Santo Stefano, then Sunday
+        ("2027-03-28", "2027-03-30"),  // Easter Sunday, then Pasquetta
+    ])
+    func firstWorkingDay(date: String, expected: String) throws {
+        let day = try #require(LocalDate(date))
+        #expect(ItalianHolidays.firstWorkingDay(onOrAfter: day).description == expected)
+    }
 }

@@ -110,7 +110,7 @@ struct BillingCommandTests {
         let issued = try ChildProcess("spunta-server", ["billing", "issue", "--db", db, "--period", "2026-10"],
                                       environment: Self.twentiethOfNovember)
         #expect(issued.wait() == 0, "\(issued.errors)")
-        #expect(try Self.dueDates(db, "2026-10") == ["2026-12-20"])
+        #expect(try Self.dueDates(db, "2026-10") == ["2026-12-21"])
     }
 
     @Test("a SPUNTA_NOW that is not an instant stops the command before it runs", arguments: ["domani", "2026-11-20", "2026-11-20T12:00:00"])
@@ -219,7 +219,7 @@ struct RemindersOutputTests {
         let show = try ChildProcess("spunta-server", ["billing", "show", String(id), "--db", db], environment: now)
         #expect(show.wait() == 0, "\(show.errors)")
         let grouped = stride(from: 0, to: 18, by: 4).map { String(Array(parts[0])[$0..<min($0 + 4, 18)]) }.joined(separator: " ")
-        #expect(show.output.last?.hasSuffix(" — codice avviso \(grouped), scadenza 20/12/2026") == true, "\(show.output)")
+        #expect(show.output.last?.hasSuffix(" — codice avviso \(grouped), scadenza 21/12/2026") == true, "\(show.output)")
         let file = folder.path("pagamenti.csv")
         try "date;amount;notice;kind;payer;beneficiary;service;method;reference\n2026-11-20;\(parts[1]);\(parts[0]);notice;;;;pagopa;PSP-1\n"
             .write(toFile: file, atomically: true, encoding: .utf8)

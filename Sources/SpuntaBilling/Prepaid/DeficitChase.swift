@@ -120,7 +120,7 @@ public enum DeficitChase {
                     let number = try numbering.allocate(db)
                     issuer = numbering
                     let amount = Money(cents: -balance)
-                    let due = asOf.adding(days: noticeDueDays)
+                    let due = ItalianHolidays.firstWorkingDay(onOrAfter: asOf.adding(days: noticeDueDays))
                     try PrepaidDeficit.markNoticed(
                         db, id: open, noticeNumber: number.value, iuv: number.iuv, qrPayload: numbering.payload(number, amount: amount),
                         cents: amount.cents, on: asOf.description, dueDate: due.description

@@ -152,7 +152,7 @@ public enum StatementDesk {
         guard !all.isEmpty else { throw BillingError.nothingToIssue(period.description) }
         let today = BusinessCalendar.date(of: now)
         guard beforeMonthEnd || period.lastDay < today else { throw BillingError.monthNotEnded(period, today: today) }
-        let due = dueDate ?? today.adding(days: 30)
+        let due = dueDate ?? ItalianHolidays.firstWorkingDay(onOrAfter: today.adding(days: 30))
         guard due >= today else { throw BillingError.dueDateBeforeIssue(due: due, issued: today) }
         let holds = try BillingHolds.statements(db, period: period, payer: payer)
         let held = Set(holds.map(\.statementId))

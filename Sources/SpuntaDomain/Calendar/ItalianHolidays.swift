@@ -47,6 +47,16 @@ public enum ItalianHolidays {
         holidays(year: date.year).contains { $0.date == date }
     }
 
+    /// The first day from `date` on that is neither a Sunday nor a national holiday: a term that ends on a
+    /// holiday runs to the next day that is not one (codice civile, art. 2963, second paragraph). A payment
+    /// notice that falls due on 1 January would otherwise be late for everyone who pays at a counter.
+    /// Saturday is a working day for this rule.
+    public static func firstWorkingDay(onOrAfter date: LocalDate) -> LocalDate {
+        var day = date
+        while day.weekday == 7 || isHoliday(day) { day = day.adding(days: 1) }
+        return day
+    }
+
     /// Easter Sunday by the Gregorian computus (the anonymous algorithm published in Nature in 1876, in the
     /// arithmetic of Meeus, "Astronomical Algorithms", ch. 8). `nil` before 1583.
     public static func easterSunday(year: Int) -> LocalDate? {
