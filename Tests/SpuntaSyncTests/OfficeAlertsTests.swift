@@ -193,6 +193,26 @@ struct OfficeAlertsTests {
         ], "\(unknown.body)")
         let old = try #require(alerts.first { $0.kind == "conflict_old" })
         #expect(Self.commandLines(old.body, database: database).commands == ["spunta-server conflicts --db \(database)"], "\(old.body)")
+        // The status page reads the same lines back: the command as its words, the text around it as text.
+        #expect(old.lines.contains(.command(["spunta-server", "conflicts", "--db", database])), "\(old.lines)")
+        #expect(old.lines.first == .text("1 conflitto aperto da più di 1 ora, da decidere:"), "\(old.lines)")
+    }
+
+    @Test("an alert's command on a server whose archive a service account owns runs through sudo -u, on a line of its own")
+    func commandsAsServiceAccount() throws {
+        let shell = ServerShell(database: "/var/lib/spunta/comune.sqlite", serviceUser: "spunta")
+        let alert = "Per vederli:\n\(CommandHint.server("conflicts"))\nPoi decidere." as HintedText
+        let text = OfficeAlerts.body(alert, shell: shell)
+        #expect(text == "Per vederli:\n    sudo -u spunta spunta-server conflicts --db /var/lib/spunta/comune.sqlite\nPoi decidere.")
+    }
+
+    @Test("the server's archive is named by its absolute path; an owner with a login shell runs the commands without sudo")
+    func servingShell() throws {
+        let f = try SyncFixture()
+        let shell = try f.queue.read { db in ServerShell.serving(db) }
+        #expect(shell.database == f.dir.appendingPathComponent("server.sqlite").standardizedFileURL.path)
+        let account = try #require(ServerShell.account(uid: getuid()))
+        #expect(shell.serviceUser == ServerShell.serviceUser(owner: account.name, shell: account.shell))
     }
 
     @Test("with no recipient the alert is still recorded, with no message")

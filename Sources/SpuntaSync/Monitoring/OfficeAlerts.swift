@@ -329,7 +329,7 @@ public enum OfficeAlerts {
         for c in rows {
             lines.append("\(c.headline): \(c.summary)")
         }
-        let title = "\(Counted.italian(old.count, "conflitto aperto", "conflitti aperti")) da più di \(hours) ore"
+        let title = "\(Counted.italian(old.count, "conflitto aperto", "conflitti aperti")) da più di \(Counted.italian(hours, "ora", "ore"))"
         let text = body("""
             \(title), da decidere:
             \(lines.joined(separator: "\n"))
