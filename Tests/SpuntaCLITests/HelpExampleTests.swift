@@ -20,6 +20,24 @@ struct HelpExampleTests {
         #expect(joined == "spunta-server device add --db comune.sqlite --name 'Mensa Rodari 1' --role canteen --scope site:S01", "\(text)")
     }
 
+    @Test("under «Esempi:» each command is laid out on its own, the notes between them stay text")
+    func examples() {
+        let text = HelpFormatter.discussion("""
+            Esempi:
+            spunta-server conflicts resolve 12 --db comune.sqlite --note "telefonato alla maestra" --set-status present
+            (--bill per una corsa non addebitata.)
+            spunta-server conflicts resolve 15 --db comune.sqlite --bill
+            """, width: 60)
+        #expect(text == """
+            Esempi:
+              spunta-server conflicts resolve 12 --db comune.sqlite \\
+                --note 'telefonato alla maestra' --set-status present
+            (--bill per una corsa non addebitata.)
+              spunta-server conflicts resolve 15 --db comune.sqlite \\
+                --bill
+            """, "\(text)")
+    }
+
     @Test("text that is not an example, or an example with a quote left open, is wrapped as text")
     func notExample() {
         #expect(HelpFormatter.discussion("Esempio: spunta-server import \"aperto", width: 200) == "Esempio: spunta-server import \"aperto")

@@ -2,12 +2,22 @@
 /// help, defaults and environment variables, subcommands. Wrapped to the terminal width, 40 columns
 /// included.
 enum HelpFormatter {
-    /// The discussion wrapped to `width`. An example (a line `Esempio: spunta-server …`) is a command to copy: its
-    /// words go on lines of their own under "Esempio:", broken only between words with the shell's ` \`
-    /// (`HintLayout.command`), so that the copied lines run as the one command, never as two.
+    /// The discussion wrapped to `width`. An example (a line `Esempio: spunta-server …`, or a line starting with the
+    /// program's name below a line `Esempi:`, up to an empty line) is a command to copy: its words go on lines of their own, broken
+    /// only between words with the shell's ` \` (`HintLayout.command`), so that the copied lines run as the one
+    /// command, never as two.
     static func discussion(_ text: String, width: Int) -> String {
         let example = "Esempio: "
+        var examples = false
         return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [String] in
+            if line == "Esempi:" {
+                examples = true
+                return ["Esempi:"]
+            }
+            if examples, line.hasPrefix("spunta"), let words = shellWords(String(line)) {
+                return HintLayout.command(words, width: width, lead: "  ", indent: 4)
+            }
+            if line.isEmpty { examples = false }
             guard line.hasPrefix(example), let words = shellWords(String(line.dropFirst(example.count))) else {
                 return TextWidth.wrap(String(line), width: width)
             }
