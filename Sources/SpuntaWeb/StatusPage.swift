@@ -19,12 +19,15 @@ public enum StatusPage {
         public var actor: String
         public var formToken: String
         public var refreshSeconds: Int
+        /// How the commands the page gives run on this server: its `--db`, and `sudo -u` its service account.
+        public var shell: ServerShell
 
         public init(
             municipality: String, now: Date, devices: [AdminQueries.DeviceStatus], conflicts: [AdminQueries.ConflictRow],
             alerts: [OfficeAlerts.Alert], today: AdminQueries.TodayNumbers, meals: [CatererCounts.SiteMeals] = [], actor: String,
-            formToken: String, refreshSeconds: Int = 60
+            formToken: String, refreshSeconds: Int = 60, shell: ServerShell = ServerShell(database: nil)
         ) {
+            self.shell = shell
             self.meals = meals
             self.municipality = municipality
             self.now = now
@@ -50,11 +53,29 @@ public enum StatusPage {
             <button type="submit">Esci (\(c.actor))</button>
             </form>
             """
-        let main = alerts(c.alerts, today: day) + numbers(c.today) + kitchen(c.meals) + devices(c.devices) + conflicts(c.conflicts)
+        let main = alerts(c.alerts, today: day, shell: c.shell) + numbers(c.today) + kitchen(c.meals) + devices(c.devices)
+            + conflicts(c.conflicts, shell: c.shell)
         return Layout.page(title: "Spunta — stato del servizio", refreshSeconds: c.refreshSeconds, header: header, main: main)
     }
 
-    static func alerts(_ alerts: [OfficeAlerts.Alert], today: LocalDate) -> HTML {
+    /// An alert's body: its text lines, and each command it gives (on a line of its own in the mail too) as a block.
+    static func body(_ alert: OfficeAlerts.Alert) -> HTML {
+        var html: HTML = .empty
+        var afterText = false
+        for line in alert.lines {
+            switch line {
+            case .text(let text):
+                html += afterText ? "<br>\(text)" : "\(text)"
+                afterText = true
+            case .command(let words):
+                html += "\n" + CommandBlock.html(quotedWords: words)
+                afterText = false
+            }
+        }
+        return html
+    }
+
+    static func alerts(_ alerts: [OfficeAlerts.Alert], today: LocalDate, shell: ServerShell) -> HTML {
         var items: [HTML] = []
         for alert in alerts {
             let raised = UTCTime.date(alert.raisedAt).map { ItalianTime.short($0, today: today) } ?? alert.raisedAt
@@ -63,9 +84,9 @@ public enum StatusPage {
             let unsent: HTML = alert.awaitingRecipient
                 ? " <span class=\"unsent\">(non inviato: nessun destinatario degli avvisi)</span>" : .empty
             let addRecipient: HTML = alert.awaitingRecipient
-                ? "<br>Per aggiungere chi riceve gli avvisi:\n\(CommandBlock.html(AlertRecipients.addCommand))" : .empty
+                ? "<br>Per aggiungere chi riceve gli avvisi:\n\(CommandBlock.html(AlertRecipients.addCommand, shell: shell))" : .empty
             items.append("""
-                <li\(urgent ? " class=\"urgent\"" : "" as HTML)><strong>\(raised) — \(alert.title)</strong>\(cleared)\(unsent)<br>\(alert.body)\(addRecipient)</li>
+                <li\(urgent ? " class=\"urgent\"" : "" as HTML)><strong>\(raised) — \(alert.title)</strong>\(cleared)\(unsent)<br>\(body(alert))\(addRecipient)</li>
 
                 """)
         }
@@ -171,12 +192,12 @@ public enum StatusPage {
             """
     }
 
-    static func conflicts(_ conflicts: [AdminQueries.ConflictRow]) -> HTML {
+    static func conflicts(_ conflicts: [AdminQueries.ConflictRow], shell: ServerShell) -> HTML {
         var items: [HTML] = []
         for c in conflicts {
             items.append("""
                 <li><strong>\(c.headline)</strong><br>\(c.summary)<br>Per chiuderlo, scrivendo al posto di MOTIVO come è stato deciso (tra virgolette):
-                \(CommandBlock.html(c.resolveCommand))</li>
+                \(CommandBlock.html(c.resolveCommand, shell: shell))</li>
 
                 """)
         }

@@ -42,7 +42,8 @@ public enum Stylesheet {
         ul.alerts li, ol.conflicts li { margin-bottom: 0.6rem; }
         .urgent { color: var(--bad); }
         .cleared { color: var(--muted); }
-        pre.command { margin: 0.3rem 0; padding: 0.35rem 0.5rem; background: #f2f2f2; border-left: 3px solid var(--muted); white-space: pre-wrap; overflow-wrap: anywhere; }
+        pre.command { margin: 0.3rem 0; padding: 0.35rem 0.5rem; background: #f2f2f2; border-left: 3px solid var(--muted); white-space: pre-wrap; overflow-wrap: normal; overflow-x: auto; }
+        pre.command .word { white-space: nowrap; }
         @media (max-width: 40rem) {
             body { padding: 0.5rem; }
             table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }

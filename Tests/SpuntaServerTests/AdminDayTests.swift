@@ -84,6 +84,10 @@ struct AdminDayTests {
         #expect(try page.string("document.documentElement.lang") == "it")
         #expect(try page.number("[...document.querySelectorAll('input:not([type=hidden])')].filter(i => i.labels.length === 0).length") == 0,
                 "every field has its label")
+        // Where the credential comes from: the command, alone in a block, runnable on this server as printed.
+        let loginCommands = try page.string("[...document.querySelectorAll('pre.command')].map(p => p.textContent).join('|')")
+        #expect(loginCommands == "spunta-server admin-token --db \(day.fixture.dbPath)", "\(loginCommands)")
+        #expect(!(try page.string("document.body.innerText")).contains("…"))
         // Logged in by keyboard alone: skip link, credential, name, button, Enter.
         try page.press(.tab)
         let first = try page.focused()
@@ -113,7 +117,7 @@ struct AdminDayTests {
         // Every command the page suggests is a block of its own: copied whole, it is the command, with the real
         // conflict number and nothing of the sentence after it.
         let conflict: Int64 = try #require(try day.fixture.admin { db in try db.scalar("SELECT id FROM conflict WHERE status = 'open' ORDER BY id LIMIT 1") })
-        let resolve = "spunta-server conflicts resolve \(conflict) --note MOTIVO"
+        let resolve = "spunta-server conflicts resolve --db \(day.fixture.dbPath) \(conflict) --note MOTIVO"
         let commands = try page.string("[...document.querySelectorAll('pre.command')].map(p => p.textContent).join('|')")
             .split(separator: "|").map(String.init)
         #expect(commands.contains(resolve), "\(commands)")
@@ -142,6 +146,32 @@ struct AdminDayTests {
             #expect(size.width == width)
             #expect(png.count > 10_000, "a page, not a blank image")
             #expect(try page.number("document.documentElement.scrollWidth") <= width, "nothing cut or scrolled sideways at \(width) px")
+            // A command block wraps only between words: no word of it is split across two lines (not after the
+            // hyphens of `--note`, not inside a path), and on a phone the long ones do wrap rather than run off.
+            let cut = try page.string("""
+                [...document.querySelectorAll('pre.command')].flatMap(pre => {
+                  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+                  const cut = [];
+                  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    for (const word of node.data.matchAll(/\\S+/g)) {
+                      const range = document.createRange();
+                      range.setStart(node, word.index);
+                      range.setEnd(node, word.index + word[0].length);
+                      if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) cut.push(word[0]);
+                    }
+                  }
+                  return cut;
+                }).join('|')
+                """)
+            #expect(cut == "", "words split across lines at \(width) px: \(cut)")
+            let wrapped = try page.number("""
+                [...document.querySelectorAll('pre.command')].filter(pre => {
+                  const range = document.createRange();
+                  range.selectNodeContents(pre);
+                  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+                }).length
+                """)
+            #expect(mobile ? wrapped > 0 : wrapped == 0, "\(wrapped) command blocks on more than one line at \(width) px")
             let shown = try page.string("document.body.innerText")
             #expect(shown.contains("Scuolabus Nord") && shown.contains("silenzioso") && shown.contains("Scuolabus Sud"))
         }

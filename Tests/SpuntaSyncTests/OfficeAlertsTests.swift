@@ -138,6 +138,83 @@ struct OfficeAlertsTests {
         #expect(try Self.check(f, at: SyncFixture.now.addingTimeInterval(5 * 3_600)).filter { $0.kind == "conflict_old" }.isEmpty)
     }
 
+    /// A line of an alert's body that names a command: the commands a person runs from the alert stand alone,
+    /// indented, and run as printed on the server the alert came from.
+    static func commandLines(_ body: String, database: String) -> (commands: [String], strays: [String]) {
+        var commands: [String] = [], strays: [String] = []
+        for line in body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("    spunta-server ") || line.hasPrefix("    sudo -u ") {
+                commands.append(String(line.dropFirst(4)))
+            } else if line.contains("spunta-server") {
+                strays.append(line)
+            }
+        }
+        return (commands, strays)
+    }
+
+    @Test("every alert that names a command, in the list and in the mail, gives it on a line of its own with the server's --db and nothing after it")
+    func commandsStandAlone() throws {
+        let f = try Self.withRecipients()
+        let database = f.dir.appendingPathComponent("server.sqlite").path
+        // Old conflicts.
+        let (t1, _) = try f.device(.teacher, ["class:S01-1A"], name: "maestra-1A")
+        let (t2, _) = try f.device(.teacher, ["class:S01-1A"], name: "maestra-1A-bis")
+        let child = try #require(f.children(ofClass: "S01-1A").first)
+        _ = try f.push(t1, [OpMaker(device: t1.deviceId).mark(child, classID: "S01-1A", .absent)])
+        _ = try f.push(t2, [OpMaker(device: t2.deviceId).mark(child, classID: "S01-1A", .present)])
+        // A child the server does not know, listed aboard when the ride was closed; a bus silent in service; a wrong clock.
+        let (bus, _) = try f.device(.bus, ["route:L1"], name: "Scuolabus 1")
+        let (door, _) = try f.device(.canteen, ["site:S01"], name: "Mensa Rodari 1")
+        try f.queue.write { db in try db.run("UPDATE device SET clock_offset_ms = -3600000 WHERE id = ?", [door.deviceId]) }
+        try Self.seen(f, bus.deviceId, at: rome(7, 5))
+        try f.queue.write { db in
+            let aboard = OfficeAlerts.ChildAboard(beneficiaryId: "K999", routeId: "L1", date: LocalDate(year: 2026, month: 10, day: 5)!,
+                                                  direction: .outbound, boardingOpId: nil, boardingStopId: nil,
+                                                  closedBy: (deviceId: bus.deviceId, at: rome(7, 50)))
+            _ = try OfficeAlerts.childLeftAboard(db, aboard, now: rome(7, 50))
+        }
+        try f.queue.write { db in try MonitoringSettings.setConflictAlertHours(db, 1, actor: "mrossi", now: SyncFixture.now) }
+        _ = try Self.check(f, at: SyncFixture.now.addingTimeInterval(2 * 3_600))
+        let alerts = try f.queue.read { try OfficeAlerts.list($0) }
+        #expect(Set(alerts.map(\.kind)) == Set(OfficeAlerts.Kind.allCases.map(\.rawValue)), "every kind: \(alerts.map(\.kind))")
+        let mails = try OfficeAlerts.Kind.allCases.map { kind in try Self.outbox(f, kind: kind).filter { $0.channel == "email" }.map(\.body) }
+        #expect(mails.allSatisfy { !$0.isEmpty }, "a mail of every kind")
+        for body in alerts.map(\.body) + mails.joined() {
+            let (commands, strays) = Self.commandLines(body, database: database)
+            #expect(strays.isEmpty, "a command in a sentence: \(strays)")
+            for command in commands {
+                #expect(command.contains(" --db \(database)"), "\(command)")
+                #expect(!command.hasSuffix(".") && !command.hasSuffix(")") && !command.hasSuffix(":"), "\(command)")
+            }
+        }
+        let unknown = try #require(alerts.first { $0.kind == "child_left_aboard" })
+        #expect(Self.commandLines(unknown.body, database: database).commands == [
+            "spunta-server list beneficiaries --db \(database) --route L1", "spunta-server import --db \(database) FILE",
+        ], "\(unknown.body)")
+        let old = try #require(alerts.first { $0.kind == "conflict_old" })
+        #expect(Self.commandLines(old.body, database: database).commands == ["spunta-server conflicts --db \(database)"], "\(old.body)")
+        // The status page reads the same lines back: the command as its words, the text around it as text.
+        #expect(old.lines.contains(.command(["spunta-server", "conflicts", "--db", database])), "\(old.lines)")
+        #expect(old.lines.first == .text("1 conflitto aperto da più di 1 ora, da decidere:"), "\(old.lines)")
+    }
+
+    @Test("an alert's command on a server whose archive a service account owns runs through sudo -u, on a line of its own")
+    func commandsAsServiceAccount() throws {
+        let shell = ServerShell(database: "/var/lib/spunta/comune.sqlite", serviceUser: "spunta")
+        let alert = "Per vederli:\n\(CommandHint.server("conflicts"))\nPoi decidere." as HintedText
+        let text = OfficeAlerts.body(alert, shell: shell)
+        #expect(text == "Per vederli:\n    sudo -u spunta spunta-server conflicts --db /var/lib/spunta/comune.sqlite\nPoi decidere.")
+    }
+
+    @Test("the server's archive is named by its absolute path; an owner with a login shell runs the commands without sudo")
+    func servingShell() throws {
+        let f = try SyncFixture()
+        let shell = try f.queue.read { db in ServerShell.serving(db) }
+        #expect(shell.database == f.dir.appendingPathComponent("server.sqlite").standardizedFileURL.path)
+        let account = try #require(ServerShell.account(uid: getuid()))
+        #expect(shell.serviceUser == ServerShell.serviceUser(owner: account.name, shell: account.shell))
+    }
+
     @Test("with no recipient the alert is still recorded, with no message")
     func noRecipients() throws {
         let f = try SyncFixture()

@@ -2,6 +2,56 @@
 /// help, defaults and environment variables, subcommands. Wrapped to the terminal width, 40 columns
 /// included.
 enum HelpFormatter {
+    /// The discussion wrapped to `width`. An example (a line `Esempio: spunta-server …`, or a line starting with the
+    /// program's name below a line `Esempi:`, up to an empty line) is a command to copy: its words go on lines of their own, broken
+    /// only between words with the shell's ` \` (`HintLayout.command`), so that the copied lines run as the one
+    /// command, never as two.
+    static func discussion(_ text: String, width: Int) -> String {
+        let example = "Esempio: "
+        var examples = false
+        return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [String] in
+            if line == "Esempi:" {
+                examples = true
+                return ["Esempi:"]
+            }
+            if examples, line.hasPrefix("spunta"), let words = shellWords(String(line)) {
+                return HintLayout.command(words, width: width, lead: "  ", indent: 4)
+            }
+            if line.isEmpty { examples = false }
+            guard line.hasPrefix(example), let words = shellWords(String(line.dropFirst(example.count))) else {
+                return TextWidth.wrap(String(line), width: width)
+            }
+            return ["Esempio:"] + HintLayout.command(words, width: width, lead: "  ", indent: 4)
+        }.joined(separator: "\n")
+    }
+
+    /// The words of an example written as one types it (`--name "Mensa Rodari 1"`), unquoted; nil when a quote is
+    /// left open, and the example is then shown as text.
+    static func shellWords(_ line: String) -> [String]? {
+        var words: [String] = []
+        var word = ""
+        var inWord = false
+        var quote: Character?
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil } else { word.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+                inWord = true
+            } else if character == " " {
+                if inWord { words.append(word) }
+                word = ""
+                inWord = false
+            } else {
+                word.append(character)
+                inWord = true
+            }
+        }
+        guard quote == nil else { return nil }
+        if inWord { words.append(word) }
+        return words.isEmpty ? nil : words
+    }
+
     static func help(for command: any ParsableCommand.Type, path: [String], isRoot: Bool, width: Int) -> String {
         let configuration = command.configuration
         let set = ArgumentSet(reflecting: command.init())
@@ -12,7 +62,7 @@ enum HelpFormatter {
             sections.append(TextWidth.wrap(configuration.abstract, width: width).joined(separator: "\n"))
         }
         if !configuration.discussion.isEmpty {
-            sections.append(TextWidth.wrap(configuration.discussion, width: width).joined(separator: "\n"))
+            sections.append(discussion(configuration.discussion, width: width))
         }
 
         let positionals = set.positionals.map { entry in

@@ -14,11 +14,20 @@ public struct CommandHint: Sendable, Hashable {
     /// The options and arguments after the location; a placeholder in capitals (`NOME`, `CARTELLA`) is left for
     /// the reader to replace.
     public let arguments: [String]
+    /// The account the command runs as, through `sudo -u` (`spunta`, who owns the server's archive); nil for the
+    /// reader's own account.
+    public let runAs: String?
 
-    public init(_ program: Program, _ path: [String], arguments: [String] = []) {
+    public init(_ program: Program, _ path: [String], arguments: [String] = [], runAs: String? = nil) {
         self.program = program
         self.path = path
         self.arguments = arguments
+        self.runAs = runAs
+    }
+
+    /// The same command run as `user` through `sudo -u`; as the reader's own account when nil.
+    public func running(as user: String?) -> CommandHint {
+        CommandHint(program, path, arguments: arguments, runAs: user)
     }
 
     /// `spunta-server` followed by `path` and `arguments`.
@@ -31,10 +40,11 @@ public struct CommandHint: Sendable, Hashable {
         CommandHint(.client, path, arguments: arguments)
     }
 
-    /// The command as words, with `location` (`["--db", "/var/lib/spunta/comune.sqlite"]`, or none when the
-    /// user's environment names it) after the subcommand: each word still to be quoted for the shell.
+    /// The command as words, `sudo -u` its account first when it has one, with `location` (`["--db",
+    /// "/var/lib/spunta/comune.sqlite"]`, or none when the user's environment names it) after the subcommand: each
+    /// word still to be quoted for the shell.
     public func words(location: [String]) -> [String] {
-        [program.rawValue] + path + location + arguments
+        (runAs.map { ["sudo", "-u", $0] } ?? []) + [program.rawValue] + path + location + arguments
     }
 }
 

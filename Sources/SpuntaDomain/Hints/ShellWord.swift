@@ -11,4 +11,36 @@ public enum ShellWord {
         }
         return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
+
+    /// The words of a line that `quoted` wrote (its words joined by spaces), each as written, quotes and all: a
+    /// command kept as text (an alert's body) shown again word by word. A space inside quotes or after a `\` is
+    /// part of its word.
+    public static func split(_ line: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var inQuotes = false
+        var escaped = false
+        for character in line {
+            if escaped {
+                word.append(character)
+                escaped = false
+                continue
+            }
+            switch character {
+            case "'":
+                inQuotes.toggle()
+                word.append(character)
+            case "\\" where !inQuotes:
+                escaped = true
+                word.append(character)
+            case " " where !inQuotes:
+                if !word.isEmpty { words.append(word) }
+                word = ""
+            default:
+                word.append(character)
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        return words
+    }
 }

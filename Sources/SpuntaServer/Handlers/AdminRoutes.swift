@@ -78,7 +78,7 @@ struct AdminWeb: Sendable {
                     alerts: try OfficeAlerts.list(db, since: now.addingTimeInterval(-24 * 3_600)),
                     today: try AdminQueries.today(db, now: now),
                     meals: try CatererCounts.report(db, date: BusinessCalendar.date(of: now)),
-                    actor: session.actor ?? "", formToken: session.formToken
+                    actor: session.actor ?? "", formToken: session.formToken, shell: ServerShell.serving(db)
                 )
             }
             return Self.page(StatusPage.render(content))
@@ -92,7 +92,9 @@ struct AdminWeb: Sendable {
             if error == nil, let (_, session) = try await session(request), session.signedIn { return Self.redirect("/admin") }
             let now = service.clock()
             let (id, session) = try await service.writer.submit { db in (try AdminSessions.start(db, now: now), Set<String>()) }
-            var response = Self.page(LoginPage.render(municipality: try await municipality(), formToken: session.formToken, error: error),
+            let shell = try await service.readers.read { db in ServerShell.serving(db) }
+            var response = Self.page(LoginPage.render(municipality: try await municipality(), formToken: session.formToken, shell: shell,
+                                                      error: error),
                                      status: status)
             Self.setCookie(&response, id: id, maxAge: Int(AdminSessions.lifetime), request: request)
             return response

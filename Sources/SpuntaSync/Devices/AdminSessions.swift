@@ -34,7 +34,7 @@ public enum AdminSessions {
         public var userMessage: String {
             switch self {
             case .wrongCredential:
-                return "Credenziale non valida: usare quella creata con spunta-server admin-token (una nuova sostituisce la precedente)."
+                return "Credenziale non valida: usare l'ultima creata sul server con il comando qui sotto."
             case .staleForm:
                 return "Modulo scaduto o aperto da un'altra pagina: ricaricare la pagina e riprovare."
             }

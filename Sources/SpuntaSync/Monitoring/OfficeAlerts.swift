@@ -64,6 +64,22 @@ public enum OfficeAlerts {
 
         public var kindItalian: String { Kind(rawValue: kind)?.italian ?? kind }
 
+        /// A line of the body: text, or a command as its shell words (quoted as written).
+        public enum Line: Equatable, Sendable {
+            case text(String)
+            case command([String])
+        }
+
+        /// The body line by line, each command (a line indented by `OfficeAlerts.commandIndent`) apart: what the
+        /// status page shows as text and as blocks to copy.
+        public var lines: [Line] {
+            body.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.hasPrefix(OfficeAlerts.commandIndent)
+                    ? .command(ShellWord.split(String(line.dropFirst(OfficeAlerts.commandIndent.count))))
+                    : .text(String(line))
+            }
+        }
+
         /// Whether the title already starts with its kind ("Dispositivo silenzioso: Scuolabus Nord", "Orologio
         /// sbagliato: …"): then the kind is not said again before it.
         public var titleSaysKind: Bool { title.lowercased().hasPrefix(kindItalian.lowercased()) }
@@ -75,6 +91,31 @@ public enum OfficeAlerts {
             let sent = awaitingRecipient ? "non inviato: nessun destinatario" : Counted.italian(messages, "messaggio", "messaggi") + " in coda"
             return "avviso all'ufficio #\(id)" + (titleSaysKind ? ": " : " (\(kindItalian)): ") + "\(title) — \(sent)"
         }
+    }
+
+    /// How a command stands in an alert's body: on a line of its own, indented, so that whoever reads the mail
+    /// copies it whole and the status page shows it as a block (`Alert.lines`).
+    public static let commandIndent = "    "
+
+    /// `text` as an alert's body, mailed and listed: each command on a line of its own (never inside a sentence,
+    /// nothing after it on its line), written for the server the alert came from — `sudo -u` its service account
+    /// and `--db` its archive (`ServerShell.serving`) — so that it runs as printed.
+    static func body(_ text: HintedText, shell: ServerShell) -> String {
+        var body = ""
+        var afterCommand = false
+        for part in text.parts {
+            switch part {
+            case .text(let string):
+                body += afterCommand ? String(string.drop { $0 == "\n" }) : string
+                afterCommand = false
+            case .command(let hint):
+                body = String(body.reversed().drop { $0 == " " }.reversed())
+                if !body.isEmpty && !body.hasSuffix("\n") { body += "\n" }
+                body += commandIndent + shell.line(hint) + "\n"
+                afterCommand = true
+            }
+        }
+        return afterCommand ? String(body.dropLast()) : body
     }
 
     /// The id of the last alert raised (0 when none): what a transaction reads before its work to learn, with
@@ -169,9 +210,15 @@ public enum OfficeAlerts {
         // A child listed aboard whom the server does not know (an older backup restored, a child added on the
         // device) is still a child on the bus: the alert names the id as the device sent it, so the office looks.
         let child = name ?? "bambino non riconosciuto dal server: \(aboard.beneficiaryId)"
-        let unknown = name == nil
-            ? " Il codice \(aboard.beneficiaryId) non corrisponde a nessun fruitore dell'anagrafica del server: cercare comunque il bambino "
-                + "sullo scuolabus, poi verificare l'anagrafica (spunta-server import)."
+        let shell = ServerShell.serving(db)
+        let unknown: HintedText = name == nil
+            ? """
+                \nIl codice \(aboard.beneficiaryId) non corrisponde a nessun fruitore dell'anagrafica del server: cercare comunque \
+                il bambino sullo scuolabus. Poi confrontare con i bambini iscritti alla linea:
+                \(CommandHint.server("list", "beneficiaries", arguments: ["--route", aboard.routeId]))
+                Se il bambino manca, importare l'anagrafica aggiornata del Comune, scrivendo al posto di FILE il file ricevuto:
+                \(CommandHint.server("import", arguments: ["FILE"]))
+                """
             : ""
         let routeName: String? = try db.scalar("SELECT name FROM route WHERE id = ?", [aboard.routeId])
         var ride = "\(Route.title(id: aboard.routeId, name: routeName)), \(aboard.direction.italian) del \(aboard.date.italian)"
@@ -200,7 +247,8 @@ public enum OfficeAlerts {
         return try raise(
             db, kind: .childLeftAboard, key: aboard.eventKey, subject: aboard.beneficiaryId,
             title: "URGENTE: \(child) risulta ancora a bordo (linea \(aboard.routeId))",
-            body: "\(child) risulta ancora a bordo dello scuolabus: \(ride); \(why). Verificare subito con l'accompagnatore e la famiglia.\(unknown)",
+            body: body("\(child) risulta ancora a bordo dello scuolabus: \(ride); \(why). Verificare subito con l'accompagnatore e la famiglia.\(unknown)",
+                       shell: shell),
             sms: "Spunta URGENTE: \(child) ancora a bordo, linea \(aboard.routeId) \(aboard.direction.italian) del \(aboard.date.italian). Verificare subito.",
             now: now
         )
@@ -281,13 +329,18 @@ public enum OfficeAlerts {
         for c in rows {
             lines.append("\(c.headline): \(c.summary)")
         }
-        let title = "\(Counted.italian(old.count, "conflitto aperto", "conflitti aperti")) da più di \(hours) ore"
-        let body = "\(title), da decidere con spunta-server conflicts:\n" + lines.joined(separator: "\n")
+        let title = "\(Counted.italian(old.count, "conflitto aperto", "conflitti aperti")) da più di \(Counted.italian(hours, "ora", "ore"))"
+        let text = body("""
+            \(title), da decidere:
+            \(lines.joined(separator: "\n"))
+            L'elenco, con il comando che chiude ciascuno:
+            \(CommandHint.server("conflicts"))
+            """, shell: ServerShell.serving(db))
         var raised: [Alert] = []
         // The first conflict's alert carries the message; the others are recorded so that each is reported once.
         for (index, conflict) in old.enumerated() {
             let key = "\(Kind.conflictOld.rawValue)|\(conflict.id)|\(conflict.openedAt)"
-            if let alert = try raise(db, kind: .conflictOld, key: key, subject: String(conflict.id), title: title, body: body,
+            if let alert = try raise(db, kind: .conflictOld, key: key, subject: String(conflict.id), title: title, body: text,
                                      sms: "Spunta: \(title).", now: now, send: index == 0) {
                 raised.append(alert)
             }

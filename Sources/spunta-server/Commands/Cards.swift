@@ -108,8 +108,10 @@ struct Cards: ParsableCommand {
             abstract: "Sostituisce la tessera di un bambino (smarrita, rovinata): revoca la vecchia ed emette la nuova.",
             discussion: """
                 I dispositivi rifiutano la tessera vecchia come revocata dopo la loro prossima sincronizzazione e accettano \
-                la nuova. Stampare poi la nuova con spunta-server cards print --db DB --child ID --output CARTELLA.
-                Esempio: spunta-server cards reissue B0007 --db comune.sqlite --reason "smarrita"
+                la nuova; poi si stampa con cards print.
+                Esempi:
+                spunta-server cards reissue B0007 --db comune.sqlite --reason "smarrita"
+                spunta-server cards print --db comune.sqlite --child B0007 --output tessera-B0007
                 """
         )
 

@@ -9,9 +9,10 @@ extension Absences {
         static let configuration = CommandConfiguration(
             abstract: "Registra un periodo di assenza per un bambino della sua classe.",
             discussion: """
+                Il bambino si indica con il suo codice o con l'inizio del cognome. I dispositivi della classe e della mensa \
+                ricevono il periodo alla sincronizzazione.
                 Esempio: spunta-server absences add --db comune.sqlite --child Coppola --from 2026-12-02 --to 2026-12-04 \
-                --reason "ricovero" --actor "Maria Rossi". Il bambino per codice o per l'inizio del cognome. I dispositivi \
-                della classe e della mensa lo ricevono alla sincronizzazione.
+                --reason "ricovero" --actor "Maria Rossi"
                 """
         )
 

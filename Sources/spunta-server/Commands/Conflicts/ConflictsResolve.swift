@@ -11,7 +11,8 @@ extension Conflicts {
             abstract: "Chiude un conflitto con una nota; per un appello può fissare la presenza, per un orologio sbagliato il giorno, "
                 + "per una corsa senza iscrizione se addebitarla.",
             discussion: """
-                Esempi: spunta-server conflicts resolve 12 --db comune.sqlite --note "telefonato alla maestra" --set-status present
+                Esempi:
+                spunta-server conflicts resolve 12 --db comune.sqlite --note "telefonato alla maestra" --set-status present
                 spunta-server conflicts resolve 13 --db comune.sqlite --note "entrata alle 9" --set-status late_entry --set-time 09:00
                 spunta-server conflicts resolve 14 --db comune.sqlite --note "la porta 2 era avanti di un giorno" --set-date 2026-11-30
                 (--set-date con il giorno registrato lo conferma; con un altro giorno sposta lì il fatto.)

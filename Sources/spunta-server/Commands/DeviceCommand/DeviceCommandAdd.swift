@@ -46,7 +46,9 @@ extension DeviceCommand {
             if json { return try context.printJSON(added) }
             context.print("Dispositivo \(added.deviceId) «\(added.name)» (\(role.italian), \(added.scope.joined(separator: ", "))).")
             context.print("Codice di registrazione: \(added.code)")
-            context.print("Valido fino al \(ItalianTime.dateTime(stored: added.expiresAt)). Sul dispositivo: spunta enroll --server URL --code \(added.code)")
+            context.print("Valido fino al \(ItalianTime.dateTime(stored: added.expiresAt)).")
+            context.print("Sul dispositivo, con l'indirizzo del server al posto di URL:")
+            context.print("  spunta enroll --server URL --code \(added.code)")
         }
     }
 }

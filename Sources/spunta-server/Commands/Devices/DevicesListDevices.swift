@@ -12,7 +12,7 @@ extension Devices {
             abstract: "Mostra lo stato di sincronizzazione di ogni dispositivo.",
             discussion: """
                 Stati: ok, da controllare (bloccato, orologio sbagliato, registrazioni ferme sul dispositivo), silenzioso \
-                (nessun contatto oltre le soglie del ruolo: spunta-server devices thresholds), revocato, da registrare. \
+                (nessun contatto oltre le soglie del ruolo, che mostra devices thresholds), revocato, da registrare. \
                 Esce con 3 se un dispositivo è silenzioso o da controllare. Orari in ora italiana; --json in UTC.
                 """
         )

@@ -12,8 +12,9 @@ extension Devices {
             commandName: "set-thresholds",
             abstract: "Cambia le soglie di controllo di un ruolo (resta nel registro di audit).",
             discussion: """
+                --service-hours none: il ruolo non ha orario di servizio (vale solo --silent-hours).
                 Esempio: spunta-server devices set-thresholds --db comune.sqlite --role bus --service-hours "07:00-09:00 13:00-16:30" \
-                --silent-minutes 30. --service-hours none: il ruolo non ha orario di servizio (vale solo --silent-hours).
+                --silent-minutes 30
                 """
         )
 
