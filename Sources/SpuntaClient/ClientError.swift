@@ -22,6 +22,8 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     case noListing
     case notListed(number: Int, count: Int)
     case unknownOp(String)
+    /// The beginning of an id given to `spunta void --op` that several registrations share: none is chosen for the user.
+    case ambiguousOp(String, count: Int)
     /// The registration named is already cancelled: `described` as `spunta recent` shows it, `number` the one typed
     /// after `spunta void` (nil when named by `--op`).
     case alreadyVoided(described: String, number: Int?)
@@ -65,6 +67,7 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .noListing: return "no_listing"
         case .notListed: return "not_listed"
         case .unknownOp: return "unknown_op"
+        case .ambiguousOp: return "ambiguous_op"
         case .alreadyVoided: return "already_voided"
         case .invalidDate: return "invalid_date"
         case .missingReason: return "missing_reason"
@@ -125,7 +128,11 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .notListed(let number, let count):
             return "Il numero \(number) non è nell'ultimo elenco di spunta recent (da 1 a \(count)): ripetere \(CommandHint.client("recent"))."
         case .unknownOp(let id):
-            return "Registrazione \(id) non trovata su questo dispositivo."
+            return "Registrazione \(id) non trovata su questo dispositivo: nulla è stato annullato. Per sceglierla dall'elenco: "
+                + "\(CommandHint.client("recent")), poi \(CommandHint.client("void", arguments: ["N", "--reason", "MOTIVO"]))."
+        case .ambiguousOp(let text, let count):
+            return "«\(text)» è l'inizio di \(count) registrazioni: nulla è stato annullato. Scrivere l'identificativo intero, "
+                + "oppure \(CommandHint.client("recent")) e poi \(CommandHint.client("void", arguments: ["N", "--reason", "MOTIVO"]))."
         case .alreadyVoided(let described, let number?):
             return "La numero \(number) dell'elenco è già annullata: \(described). Nulla da fare."
         case .alreadyVoided(let described, nil):
