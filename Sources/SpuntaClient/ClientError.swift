@@ -43,8 +43,8 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     case ambiguousChild(String, candidates: [String])
     /// The same child in two options (or twice in one) of one command.
     case namedTwice(String, options: String)
-    /// A void of the end of a ride: the office was alerted when it was closed.
-    case rideClosedFinal
+    /// A void of the end of a ride: the office is alerted of it (`sent`: the server has it already, else at the next sync).
+    case rideClosedFinal(sent: Bool)
     /// A device whose scope holds several routes, without --route.
     case routeRequired([String])
 
@@ -118,7 +118,7 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .offline(let message):
             return "\(message)"
         case .wrongRole(let expected, let actual):
-            return "Comando per dispositivi \(expected): questo è un dispositivo \(actual)."
+            return "Comando per dispositivi \(expected): questo è un dispositivo \(actual). Controllare --home o SPUNTA_HOME."
         case .notInScope(let what):
             return "\(what) non è nell'ambito di questo dispositivo."
         case .unknownBeneficiary(let id):
@@ -160,8 +160,11 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
                 + "Scrivere più lettere (anche il nome) o il codice. Nulla è stato salvato."
         case .namedTwice(let child, let options):
             return "\(child) è indicato due volte (\(options)): indicarlo una volta sola. Nulla è stato salvato."
-        case .rideClosedFinal:
-            return "La fine corsa non si annulla: l'ufficio ne è già stato avvisato. Nulla è stato annullato."
+        case .rideClosedFinal(let sent):
+            // Until the device syncs the office knows nothing: the message says so rather than claim it was told.
+            return "La fine corsa non si annulla: "
+                + (sent ? "l'ufficio ne è già stato avvisato. " : "è salvata qui e l'ufficio ne sarà avvisato alla prossima sincronizzazione. ")
+                + "Nulla è stato annullato; se la corsa è stata chiusa per errore, dirlo all'ufficio."
         case .routeRequired(let routes):
             return "Questo dispositivo ha più linee (\(routes.joined(separator: ", "))): indicare quale con --route."
         }

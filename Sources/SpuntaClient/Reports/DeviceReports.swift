@@ -326,8 +326,11 @@ public enum DeviceReports {
         guard !reason.isEmpty else { throw ClientError.missingReason }
         let target = try Self.op(db, named: opID)
         guard target.type != .void else { throw ClientError.unknownOp(target.id) }
-        // The office was alerted when the ride was closed: the server would refuse it too.
-        guard target.type != .rideClosed else { throw ClientError.rideClosedFinal }
+        // The office is alerted of a closed ride: the server would refuse the void too.
+        if target.type == .rideClosed {
+            let state: String? = try db.scalar("SELECT state FROM outbox WHERE id = ?", [target.id])
+            throw ClientError.rideClosedFinal(sent: state == "acked")
+        }
         let voided: Int? = try db.scalar("SELECT 1 FROM outbox WHERE type = 'void' AND target_op_id = ? AND state != 'rejected'", [target.id])
         guard voided == nil else { throw ClientError.alreadyVoided(described: try RecentOps.describe(db, target), number: nil) }
         let void = try OpRecorder.record(db, device: device, body: .void(VoidOp(targetOpId: target.id, reason: reason)),
