@@ -355,6 +355,26 @@ struct ReportsTests {
         #expect(try voids() == 1)
     }
 
+    @Test("recent names each absence period by its days and a void says which one it cancelled: two periods of one child recorded the same day are told apart")
+    func periodsToldApart() throws {
+        let teacher = try FieldDevice(.teacher)
+        let child = try #require(try teacher.strings("SELECT id FROM beneficiary WHERE class_id = 'S01-1A' ORDER BY id").first)
+        for (from, to) in [("2026-10-12", "2026-10-14"), ("2026-10-19", "2026-10-20")] {
+            let recorded = try teacher.spunta(["absence", "--child", child, "--from", from, "--to", to, "--reason", "viaggio"])
+            #expect(recorded.status == 0, "\(recorded.errors)")
+        }
+        let listed = try teacher.spunta(["recent", "--json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.joined().utf8)) as? [[String: Any]])
+        #expect(entries.map { $0["what"] as? String } == [
+            "periodo di assenza (dal 19/10/2026 al 20/10/2026)", "periodo di assenza (dal 12/10/2026 al 14/10/2026)",
+        ], "\(entries)")
+        #expect(try teacher.spunta(["recent"]).output.allSatisfy { $0.count <= 40 })
+        let void = try teacher.spunta(["void", "2", "--reason", "errore"])
+        #expect(void.status == 0, "\(void.errors)")
+        let said = void.output.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(said.contains("periodo di assenza (dal 12/10/2026 al 14/10/2026)"), "\(said)")
+    }
+
     @Test("void without a reason is refused and records nothing", arguments: [[], ["--reason", "   "]])
     func voidNeedsReason(_ options: [String]) throws {
         let door = try FieldDevice(.canteenS01)
