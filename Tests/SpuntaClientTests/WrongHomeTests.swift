@@ -113,4 +113,16 @@ struct WrongHomeTests {
         #expect(JSON.object(status.output.joined())["enrolled"] as? Bool == true)
         #expect(try d.spunta(home, ["recent"]).status == 0)
     }
+
+    @Test("spunta enroll without --server, or with an address that is none, into a folder that does not exist: the error, and no folder made",
+          arguments: [(["--code", "K7M2-QX9P-4TWA"], "Indicare il server con --server URL"),
+                      (["--server", "10.0.0.5:8080", "--code", "K7M2-QX9P-4TWA"], "non valido")])
+    func enrollRefusedMakesNothing(_ arguments: [String], _ says: String) throws {
+        let folder = try TemporaryFolder("spunta-typo")
+        let home = folder.path("dispositvo")
+        let (status, text) = try Self.run(["enroll"] + arguments, home: home)
+        #expect(status == 1, "\(text)")
+        #expect(text.contains(says), "\(text)")
+        #expect(Self.contents(home) == nil, "\(Self.contents(home) ?? [])")
+    }
 }
