@@ -22,6 +22,8 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     case noListing
     case notListed(number: Int, count: Int)
     case unknownOp(String)
+    /// The beginning of an id given to `spunta void --op` that several registrations share: none is chosen for the user.
+    case ambiguousOp(String, count: Int)
     /// The registration named is already cancelled: `described` as `spunta recent` shows it, `number` the one typed
     /// after `spunta void` (nil when named by `--op`).
     case alreadyVoided(described: String, number: Int?)
@@ -41,8 +43,8 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     case ambiguousChild(String, candidates: [String])
     /// The same child in two options (or twice in one) of one command.
     case namedTwice(String, options: String)
-    /// A void of the end of a ride: the office was alerted when it was closed.
-    case rideClosedFinal
+    /// A void of the end of a ride: the office is alerted of it (`sent`: the server has it already, else at the next sync).
+    case rideClosedFinal(sent: Bool)
     /// A device whose scope holds several routes, without --route.
     case routeRequired([String])
 
@@ -65,6 +67,7 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .noListing: return "no_listing"
         case .notListed: return "not_listed"
         case .unknownOp: return "unknown_op"
+        case .ambiguousOp: return "ambiguous_op"
         case .alreadyVoided: return "already_voided"
         case .invalidDate: return "invalid_date"
         case .missingReason: return "missing_reason"
@@ -115,7 +118,7 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .offline(let message):
             return "\(message)"
         case .wrongRole(let expected, let actual):
-            return "Comando per dispositivi \(expected): questo è un dispositivo \(actual)."
+            return "Comando per dispositivi \(expected): questo è un dispositivo \(actual). Controllare --home o SPUNTA_HOME."
         case .notInScope(let what):
             return "\(what) non è nell'ambito di questo dispositivo."
         case .unknownBeneficiary(let id):
@@ -125,7 +128,11 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .notListed(let number, let count):
             return "Il numero \(number) non è nell'ultimo elenco di spunta recent (da 1 a \(count)): ripetere \(CommandHint.client("recent"))."
         case .unknownOp(let id):
-            return "Registrazione \(id) non trovata su questo dispositivo."
+            return "Registrazione \(id) non trovata su questo dispositivo: nulla è stato annullato. Per sceglierla dall'elenco: "
+                + "\(CommandHint.client("recent")), poi \(CommandHint.client("void", arguments: ["N", "--reason", "MOTIVO"]))."
+        case .ambiguousOp(let text, let count):
+            return "«\(text)» è l'inizio di \(count) registrazioni: nulla è stato annullato. Scrivere l'identificativo intero, "
+                + "oppure \(CommandHint.client("recent")) e poi \(CommandHint.client("void", arguments: ["N", "--reason", "MOTIVO"]))."
         case .alreadyVoided(let described, let number?):
             return "La numero \(number) dell'elenco è già annullata: \(described). Nulla da fare."
         case .alreadyVoided(let described, nil):
@@ -153,8 +160,11 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
                 + "Scrivere più lettere (anche il nome) o il codice. Nulla è stato salvato."
         case .namedTwice(let child, let options):
             return "\(child) è indicato due volte (\(options)): indicarlo una volta sola. Nulla è stato salvato."
-        case .rideClosedFinal:
-            return "La fine corsa non si annulla: l'ufficio ne è già stato avvisato. Nulla è stato annullato."
+        case .rideClosedFinal(let sent):
+            // Until the device syncs the office knows nothing: the message says so rather than claim it was told.
+            return "La fine corsa non si annulla: "
+                + (sent ? "l'ufficio ne è già stato avvisato. " : "è salvata qui e l'ufficio ne sarà avvisato alla prossima sincronizzazione. ")
+                + "Nulla è stato annullato; se la corsa è stata chiusa per errore, dirlo all'ufficio."
         case .routeRequired(let routes):
             return "Questo dispositivo ha più linee (\(routes.joined(separator: ", "))): indicare quale con --route."
         }

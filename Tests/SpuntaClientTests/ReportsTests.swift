@@ -321,6 +321,60 @@ struct ReportsTests {
         #expect(unknown.errors.contains("Registrazione nonesiste non trovata su questo dispositivo"))
     }
 
+    @Test("void --op cancels only an op it names whole: an empty, wildcard or shared beginning cancels nothing")
+    func voidNamesOneOp() throws {
+        let door = try FieldDevice(.canteenS01)
+        // Seventeen ops: two of them begin with the same hexadecimal digit, whatever the ids drawn.
+        let cards = try door.canteenCards().prefix(17)
+        try #require(cards.count == 17)
+        let answers = try door.scan(Self.canteen, input: cards.map { $0.payload + "\n" }.joined()).answers
+        let ids = answers.compactMap { $0["op_id"] as? String }
+        try #require(ids.count == 17)
+        let shared = try #require(Dictionary(grouping: ids, by: { String($0.prefix(1)) }).first { $0.value.count > 1 })
+        func voids() throws -> Int { try door.scalar("SELECT COUNT(*) FROM outbox WHERE type = 'void'") ?? -1 }
+
+        let empty = try door.spunta(["void", "--op", " ", "--reason", "errore"])
+        #expect(empty.status == 2, "\(empty.errors)")
+        #expect(empty.errors.contains("--op vuoto"), "\(empty.errors)")
+        for wildcard in ["%", "_"] {
+            let refused = try door.spunta(["void", "--op", wildcard, "--reason", "errore"])
+            #expect(refused.status == 1, "\(refused.errors)")
+            #expect(refused.errors.contains("non trovata su questo dispositivo: nulla è stato annullato"), "\(refused.errors)")
+        }
+        let ambiguous = try door.spunta(["void", "--op", shared.key, "--reason", "errore"])
+        #expect(ambiguous.status == 1)
+        #expect(ambiguous.errors.contains("«\(shared.key)» è l'inizio di \(shared.value.count) registrazioni"), "\(ambiguous.errors)")
+        #expect(try voids() == 0)
+
+        // The shortest beginning of the first op that no other op shares names it, in capitals too.
+        let first = ids[0]
+        let unique = try #require((1...first.count).map { String(first.prefix($0)) }.first { p in ids.filter { $0.hasPrefix(p) }.count == 1 })
+        #expect(try door.spunta(["void", "--op", unique.uppercased(), "--reason", "errore"]).status == 0)
+        let target: String? = try door.scalar("SELECT target_op_id FROM outbox WHERE type = 'void'")
+        #expect(target == first)
+        #expect(try voids() == 1)
+    }
+
+    @Test("recent names each absence period by its days and a void says which one it cancelled: two periods of one child recorded the same day are told apart")
+    func periodsToldApart() throws {
+        let teacher = try FieldDevice(.teacher)
+        let child = try #require(try teacher.strings("SELECT id FROM beneficiary WHERE class_id = 'S01-1A' ORDER BY id").first)
+        for (from, to) in [("2026-10-12", "2026-10-14"), ("2026-10-19", "2026-10-20")] {
+            let recorded = try teacher.spunta(["absence", "--child", child, "--from", from, "--to", to, "--reason", "viaggio"])
+            #expect(recorded.status == 0, "\(recorded.errors)")
+        }
+        let listed = try teacher.spunta(["recent", "--json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.joined().utf8)) as? [[String: Any]])
+        #expect(entries.map { $0["what"] as? String } == [
+            "periodo di assenza (dal 19/10/2026 al 20/10/2026)", "periodo di assenza (dal 12/10/2026 al 14/10/2026)",
+        ], "\(entries)")
+        #expect(try teacher.spunta(["recent"]).output.allSatisfy { $0.count <= 40 })
+        let void = try teacher.spunta(["void", "2", "--reason", "errore"])
+        #expect(void.status == 0, "\(void.errors)")
+        let said = void.output.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(said.contains("periodo di assenza (dal 12/10/2026 al 14/10/2026)"), "\(said)")
+    }
+
     @Test("void without a reason is refused and records nothing", arguments: [[], ["--reason", "   "]])
     func voidNeedsReason(_ options: [String]) throws {
         let door = try FieldDevice(.canteenS01)

@@ -69,4 +69,24 @@ struct RideTests {
         #expect(result.status == 1)
         #expect(result.errors.contains("Questo dispositivo ha più linee (L1, L2): indicare quale con --route."))
     }
+
+    @Test("the end of a ride is not voided, and the refusal says the office learns of it at the next sync until the server has it")
+    func closedRideIsFinal() throws {
+        let bus = try FieldDevice(.bus)
+        let lines = try bus.json(Self.ride, input: "q\n")
+        #expect(lines.last?["result"] as? String == "ride_closed", "\(lines)")
+        let closed = try #require(try bus.strings("SELECT id FROM outbox WHERE type = 'ride_closed'").first)
+        #expect(try bus.spunta(["recent"]).status == 0)
+        let offline = try bus.spunta(["void", "1", "--reason", "errore"])
+        #expect(offline.status == 1)
+        let words = offline.errors.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("l'ufficio ne sarà avvisato alla prossima sincronizzazione"), "\(words)")
+        #expect(!words.contains("già stato avvisato"), "\(words)")
+        // Once the server has acknowledged it, the office has been told.
+        try bus.queue().write { db in try db.run("UPDATE outbox SET state = 'acked' WHERE id = ?", [closed]) }
+        let sent = try bus.spunta(["void", "--op", closed, "--reason", "errore"])
+        #expect(sent.status == 1)
+        #expect(sent.errors.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("l'ufficio ne è già stato avvisato"), "\(sent.errors)")
+        #expect(try bus.strings("SELECT id FROM outbox WHERE type = 'void'").isEmpty)
+    }
 }

@@ -311,10 +311,36 @@ struct ScanTests {
         #expect(answers[0].hasPrefix("OK   \(name) ("), "\(answers)")
         #expect(answers[1].hasPrefix("GIÀ  \(name) ("), "\(answers)")
         #expect(answers[1].contains(": già servito alle "), "\(answers)")
-        #expect(answers[2] == "NO   Non è una tessera Spunta.")
+        #expect(answers[2] == "NO   Letto il codice a barre di un prodotto, non una tessera: inquadrare il QR della tessera.")
         #expect(answers[3] == "NO   Tessera sconosciuta: non è di un bambino di questo servizio.")
         #expect(answers[4].hasPrefix("#    Fine: serviti 1 su ") && answers[4].hasSuffix(" (05/10/2026)."), "\(answers)")
         #expect(answers.count > 5 && answers.dropFirst(5).allSatisfy { $0.hasPrefix("   ") && $0.contains(" su ") }, "\(answers)")
+    }
+
+    /// Bad reads a scanner makes, each as typed on the line.
+    static let badReads: [String] = {
+        let card = CardPayload.encode(CardID.random())
+        return ["8001234567890", "https://www.comune.example/mensa", card.lowercased(), String(card.dropLast(3)), "xx" + card]
+    }()
+
+    @Test("a bad read is refused with its whole reason and what to do, wrapped within 40 columns, never cut to a few words",
+          arguments: badReads)
+    func badReadWhole(_ read: String) throws {
+        let door = try FieldDevice(.canteenS02)
+        let error: CardPayloadError
+        do {
+            _ = try CardPayload.decode(read)
+            Issue.record("«\(read)» is a card")
+            return
+        } catch let refused {
+            error = refused
+        }
+        let result = try door.spunta(Self.canteen, input: read + "\n")
+        #expect(result.output.allSatisfy { TextWidth.of($0) <= 40 }, "\(result.output)")
+        let reason = error.userMessage
+        let answer = try #require(Self.unwrapped(result.output).first { $0.hasPrefix("NO   ") }, "\(result.output)")
+        #expect(answer == "NO   " + reason.prefix(1).uppercased() + reason.dropFirst() + ".", "\(answer)")
+        #expect(try door.recordedOps == 0)
     }
 
     /// The answers as logical lines: a line that continues the one above (indented by five spaces, under the text)

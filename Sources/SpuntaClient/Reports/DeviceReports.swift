@@ -303,16 +303,34 @@ public enum DeviceReports {
 
     /// Voids one of the device's ops, named by its id (or the start of it), with a reason; returns the void op
     /// and its target. There is no "the last one" here: a void cancels only what the person named.
+    /// The op of this device named by its id or by the beginning of it (as `spunta recent --json` shows it). A beginning
+    /// shared by several ops names none of them, and an empty one names nothing: a void cancels only what was named.
+    static func op(_ db: Database, named text: String) throws -> Op {
+        let id = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !id.isEmpty else { throw ClientError.unknownOp(text) }
+        // Compared as text, not with LIKE: `%` and `_` in what was typed are characters, not wildcards.
+        let rows = try db.fetchAll("""
+            SELECT json FROM outbox WHERE id = ?1 OR substr(id, 1, length(?1)) = ?1 ORDER BY id = ?1 DESC, seq DESC LIMIT 2
+            """, [id])
+        guard let row = rows.first else { throw ClientError.unknownOp(text) }
+        let op = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
+        if op.id != id, rows.count > 1 {
+            let count: Int = try db.scalar("SELECT COUNT(*) FROM outbox WHERE substr(id, 1, length(?1)) = ?1", [id]) ?? rows.count
+            throw ClientError.ambiguousOp(text, count: count)
+        }
+        return op
+    }
+
     public static func void(_ db: Database, device: EnrolledDevice, opID: String, reason: String, now: Date) throws -> (void: Op, target: Op) {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ClientError.missingReason }
-        guard let row = try db.fetchOne("SELECT json FROM outbox WHERE id = ? OR id LIKE ? ORDER BY seq DESC LIMIT 1", [opID, opID + "%"]) else {
-            throw ClientError.unknownOp(opID)
-        }
-        let target = try WireCoding.decode(Op.self, from: Data((try row[0] as String).utf8))
+        let target = try Self.op(db, named: opID)
         guard target.type != .void else { throw ClientError.unknownOp(target.id) }
-        // The office was alerted when the ride was closed: the server would refuse it too.
-        guard target.type != .rideClosed else { throw ClientError.rideClosedFinal }
+        // The office is alerted of a closed ride: the server would refuse the void too.
+        if target.type == .rideClosed {
+            let state: String? = try db.scalar("SELECT state FROM outbox WHERE id = ?", [target.id])
+            throw ClientError.rideClosedFinal(sent: state == "acked")
+        }
         let voided: Int? = try db.scalar("SELECT 1 FROM outbox WHERE type = 'void' AND target_op_id = ? AND state != 'rejected'", [target.id])
         guard voided == nil else { throw ClientError.alreadyVoided(described: try RecentOps.describe(db, target), number: nil) }
         let void = try OpRecorder.record(db, device: device, body: .void(VoidOp(targetOpId: target.id, reason: reason)),

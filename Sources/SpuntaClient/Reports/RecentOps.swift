@@ -76,11 +76,16 @@ public enum RecentOps {
         try entry(db, op, number: 0, voided: false, rejected: false).italian
     }
 
-    /// What an op did: its kind, and for a register mark which mark ("appello (entrata alle 09:15)"), so that a
-    /// teacher choosing what to cancel sees which of the child's marks it is.
+    /// What an op did: its kind, and which mark, period or absence it is ("appello (entrata alle 09:15)", "periodo di
+    /// assenza (dal 02/11/2026 al 04/11/2026)"), so that a teacher choosing what to cancel sees which of the child's
+    /// it is: a period is recorded on one day for other days, and the day listed is the one it was recorded.
     static func what(_ op: Op) -> String {
-        guard case .attendanceMarked(let mark) = op.body else { return op.type.italian }
-        return "\(op.type.italian) (\(mark.status.italian(at: mark.time)))"
+        switch op.body {
+        case .attendanceMarked(let mark): return "\(op.type.italian) (\(mark.status.italian(at: mark.time)))"
+        case .absencePeriodRecorded(let period): return "\(op.type.italian) (\(period.italianSpan))"
+        case .absenceJustified(let justified): return "\(op.type.italian) (assenza del \(justified.absenceDate.italian))"
+        default: return op.type.italian
+        }
     }
 
     /// An op of this device as a person reads it, numbered `number`.

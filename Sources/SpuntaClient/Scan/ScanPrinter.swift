@@ -127,21 +127,16 @@ public struct ScanPrinter {
         }
     }
 
-    /// Why a line was refused, in a few whole words for the first line.
+    /// Why a line was refused, whole: what went wrong with the read and what to do about it (the scanner's Caps Lock,
+    /// its keyboard layout, the QR to frame), wrapped under «NO» rather than cut to a few words that leave the worker
+    /// guessing.
     static func reason(_ outcome: ScanOutcome) -> String {
         switch outcome.result {
         case .notEnrolled: return "non iscritto alla mensa: chiamare l'ufficio."
         case .invalidPayload:
-            switch outcome.reason {
-            case "lowercase": return "Lettore in minuscolo: Caps Lock?"
-            case "keyboard_layout": return "Lettore: layout tastiera errato."
-            case "wrong_prefix": return "Non è una tessera Spunta."
-            case "wrong_length": return "Lettura incompleta: riprovare."
-            case "bad_check", "invalid_character": return "Lettura errata: riprovare."
-            case "leading_characters": return "Prefisso del lettore da togliere."
-            case "unsupported_version": return "Tessera di un'altra versione."
-            default: return "Lettura non valida: riprovare."
-            }
+            let message = outcome.message.trimmingCharacters(in: .whitespaces)
+            guard let first = message.first else { return "Lettura non valida: riprovare." }
+            return first.uppercased() + message.dropFirst() + (message.hasSuffix(".") ? "" : ".")
         case .error: return "NON REGISTRATO. \(outcome.message)"
         default: return outcome.message
         }

@@ -79,6 +79,21 @@ public final class SyncEngine {
     /// so one device results and it holds the token the server knows. A folder already enrolled is enrolled again
     /// in place only when its server no longer knows it (restored from an older backup) or has blocked it; its
     /// ops are kept and sent under the new identity.
+    /// What `spunta enroll` can refuse before it makes anything in the folder: no --server for a folder that holds no
+    /// device, or an address that is none. A mistyped --home then gets its error and no database that would pass for
+    /// a half-enrolled device.
+    public static func checkEnrollment(home: DeviceHome, server: String?) throws {
+        guard let server else {
+            if try !home.holdsDevice() { throw ClientError.serverRequired }
+            return
+        }
+        do {
+            _ = try HTTPClient(baseURL: server)
+        } catch {
+            throw ClientError.offline(error.userMessage)
+        }
+    }
+
     public static func enroll(
         queue: DatabaseQueue, server: String?, code: String, label: String, now: Date = WallClock.now()
     ) throws -> Enrollment {

@@ -26,7 +26,9 @@ struct Enroll: ParsableCommand {
     var label: String?
 
     func run(_ context: CommandContext) async throws {
-        let queue = try home.home(context).open()
+        let deviceHome = home.home(context)
+        try SyncEngine.checkEnrollment(home: deviceHome, server: server)
+        let queue = try deviceHome.open()
         let enrollment = try SyncEngine.enroll(queue: queue, server: server, code: code, label: label ?? ProcessInfo.processInfo.hostName)
         let device = enrollment.device
         let done = enrollment.previousDeviceId.map {

@@ -29,6 +29,8 @@ struct Void: ParsableCommand {
             throw ValidationError("indicare cosa annullare: spunta recent elenca le ultime registrazioni con un numero, poi spunta void N --reason «…».")
         case (.some, .some):
             throw ValidationError("indicare il numero oppure --op, non entrambi.")
+        case (nil, let id?) where id.trimmingCharacters(in: .whitespaces).isEmpty:
+            throw ValidationError("--op vuoto: indicare l'identificativo della registrazione, oppure spunta recent e poi spunta void N --reason «…».")
         case (let n?, nil) where n < 1:
             throw ValidationError("il numero \(n) non è valido: i numeri di spunta recent partono da 1.")
         default:
