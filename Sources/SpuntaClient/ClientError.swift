@@ -35,6 +35,12 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     case outsideSchoolYear(day: LocalDate, year: SchoolYear)
     /// A mark on a day without school, not confirmed: the sentence names the day and why.
     case notSchoolDay(String)
+    /// A ride for a day still to come: nothing can have been recorded on it.
+    case futureDay(day: LocalDate, today: LocalDate)
+    /// A ride of a line on a day outside its service's dates: the server would refuse its close.
+    case outsideService(line: String, day: LocalDate, from: LocalDate, to: LocalDate)
+    /// A ride on a day the line's service does not run, not confirmed: the sentence names the day and why.
+    case notServiceDay(String)
     /// A late entry or an early exit on a day that is not today, without its time.
     case timeRequired(what: String, child: String, code: String, date: LocalDate)
     /// A code or name that is no child of the class.
@@ -74,6 +80,9 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .periodReversed: return "invalid_period"
         case .outsideSchoolYear: return "outside_school_year"
         case .notSchoolDay: return "not_school_day"
+        case .futureDay: return "future_day"
+        case .outsideService: return "outside_service"
+        case .notServiceDay: return "not_service_day"
         case .timeRequired: return "time_required"
         case .unknownChild: return "unknown_child"
         case .ambiguousChild: return "ambiguous_child"
@@ -149,6 +158,15 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .notSchoolDay(let sentence):
             return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): nulla è stato salvato. "
                 + "Se si deve segnare proprio quel giorno, ripetere con --force."
+        case .futureDay(let day, let today):
+            return "Il \(day.italian) non è ancora arrivato (oggi è \(today.weekdayName) \(today.italian)): una corsa si registra "
+                + "il giorno in cui si fa. Nulla registrato: controllare la data (--date)."
+        case .outsideService(let line, let day, let from, let to):
+            return "\(line) non è in servizio il \(day.italian) (servizio dal \(from.italian) al \(to.italian)): "
+                + "nulla registrato. Controllare la data (--date)."
+        case .notServiceDay(let sentence):
+            return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): corsa non aperta, nulla registrato. "
+                + "Se lo scuolabus viaggia proprio quel giorno, ripetere con --force."
         case .timeRequired(let what, let child, let code, let date):
             return "Manca l'orario dell'\(what) di \(child): il \(date.italian) non è oggi, quindi va indicato "
                 + "(es. \(code)@09:15). Nulla è stato salvato."

@@ -28,7 +28,7 @@ struct BusTests {
         let rider = try #require(try Self.riders(bus, route: "L1").first)
         let boarded = try #require(try bus.json(Self.scan("L1", rider.outbound, "outbound"), input: rider.payload + "\n").first)
         #expect(boarded["result"] as? String == "ok")
-        #expect(boarded["message"] as? String == "Salito.")
+        #expect(boarded["message"] as? String == "Sale a bordo.")
         #expect(boarded["recorded"] as? Bool == true)
         let onBoard = JSON.array(try bus.spunta(Self.onBoardL1 + ["--json"]).output.joined())
         #expect(onBoard.count == 1)
@@ -43,7 +43,7 @@ struct BusTests {
 
         let alighted = try #require(try bus.json(Self.scan("L1", "school", "outbound", alighting: true), input: rider.payload + "\n").first)
         #expect(alighted["result"] as? String == "ok")
-        #expect(alighted["message"] as? String == "Sceso.")
+        #expect(alighted["message"] as? String == "Scende.")
         #expect(JSON.array(try bus.spunta(Self.onBoardL1 + ["--json"]).output.joined()).isEmpty)
         let human = try bus.spunta(Self.onBoardL1)
         #expect(human.output == ["Linea L1: nessun bambino a bordo."])

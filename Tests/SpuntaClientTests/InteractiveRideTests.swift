@@ -68,7 +68,7 @@ struct InteractiveRideTests {
         #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("SU   Salgono qui (") && $0.contains(missing.name) && $0.contains(first.name) }, dump(screen))
         try Self.type(session, first.card)
         screen = try InteractiveCanteenDoorTests.expectScreen(session, "the boarding and who is still missing") { $0.contains { $0.hasPrefix("#    Qui mancano:") } }
-        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("OK   \(first.name) (") && $0.hasSuffix(": salito.") }, dump(screen))
+        #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("OK   \(first.name) (") && $0.hasSuffix(": sale a bordo.") }, dump(screen))
         #expect(ScanTests.unwrapped(screen).contains { $0.hasPrefix("#    Qui mancano: ") && $0.contains(missing.name) }, dump(screen))
 
         // Stop 2: chosen by name; leaving stop 1 says who was left behind.
@@ -84,7 +84,7 @@ struct InteractiveRideTests {
         try Self.type(session, "@scuola primaria «gianni")
         screen = try InteractiveCanteenDoorTests.expectScreen(session, "the school stop") { $0.contains { $0.contains("«Gianni Rodari» (andata, 07:55)") } }
         try Self.type(session, first.card)
-        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the alighting") { ScanTests.unwrapped($0).contains { $0.hasSuffix(": sceso.") } }
+        screen = try InteractiveCanteenDoorTests.expectScreen(session, "the alighting") { ScanTests.unwrapped($0).contains { $0.hasSuffix(": scende.") } }
         #expect(InteractiveCanteenDoorTests.widest(screen) <= 40, dump(screen))
 
         // Closing asks, naming the child still aboard; yes closes it.
@@ -278,13 +278,13 @@ struct InteractiveRideTests {
         }
         var screen = try InteractiveCanteenDoorTests.expectScreen(session, "the stop's list") { stopList($0) != nil }
         let expected = try #require(stopList(screen), dump(screen))
-        // One child a line: a class of one school alone by name and class; a class of both schools under its
-        // school's name, said once for the group.
+        // One child a line, each under its school's name, said once for the group: a stop of children of both
+        // schools leaves nobody above the headers, as if of no school — a class of one school ("4B" of Rodari)
+        // too — and names no school beside a child.
         let drawn = Array(screen[try #require(screen.lastIndex { $0.hasPrefix(">>   Fermata \(number) di 14:") }, dump(screen))...])
-        for child in plain {
-            #expect(drawn.contains("     \(child.name) (\(child.className))"), dump(screen))
-        }
-        for child in ambiguous {
+        let listTop = try #require(drawn.firstIndex { $0.hasPrefix("SU   Salgono qui (") }, dump(screen))
+        #expect(drawn.dropFirst(listTop + 1).first?.hasSuffix(":") == true, "a school's header first: \(dump(screen))")
+        for child in plain + ambiguous {
             let heading = try #require(drawn.firstIndex(of: "     \(child.school):"), dump(screen))
             let next = drawn[(heading + 1)...].firstIndex { !$0.hasPrefix("       ") } ?? drawn.endIndex
             #expect(drawn[(heading + 1)..<next].contains("       \(child.name) (\(child.className))"), dump(screen))
@@ -299,7 +299,7 @@ struct InteractiveRideTests {
         screen = try InteractiveCanteenDoorTests.expectScreen(session, "the boarding") { lines in
             ScanTests.unwrapped(lines).contains { $0.hasPrefix("#    Qui mancano:") && $0.hasSuffix("A bordo: 1.") }
         }
-        #expect(ScanTests.unwrapped(screen).contains("OK   \(first.name) (\(first.className), \(first.school)): salito."), dump(screen))
+        #expect(ScanTests.unwrapped(screen).contains("OK   \(first.name) (\(first.className), \(first.school)): sale a bordo."), dump(screen))
         let missing = try #require(ScanTests.unwrapped(screen).last { $0.hasPrefix("#    Qui mancano: ") }, dump(screen))
         for child in ambiguous.dropFirst() {
             #expect(missing.contains("\(child.name) (\(child.className), \(child.school))"), dump(screen))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SpuntaDomain
 
 /// `spunta ride` through a pipe, as a script sees it: one JSON object per line, the stable result codes.
 @Suite("Bus ride through a pipe")
@@ -88,5 +89,50 @@ struct RideTests {
         #expect(sent.status == 1)
         #expect(sent.errors.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("l'ufficio ne è già stato avvisato"), "\(sent.errors)")
         #expect(try bus.strings("SELECT id FROM outbox WHERE type = 'void'").isEmpty)
+    }
+}
+
+/// The day of `spunta ride`, checked as the roll call checks the register's (`SchoolDay`, asked of the line's
+/// service) before anything is shown or recorded.
+@Suite("The ride's day")
+struct RideDayTests {
+    static func ride(_ date: String) -> [String] { ["ride", "--route", "L1", "--date", date, "--direction", "outbound"] }
+
+    /// A day `days` after today on Rome's clock, as the program reads it.
+    static func fromToday(_ days: Int) -> String {
+        BusinessCalendar.date(of: Date()).adding(days: days).description
+    }
+
+    @Test("a day the line cannot have run is refused in Italian, naming the day and what to do; --force opens it only where the roll call's would", arguments: [
+        ("2026-08-01", "Linea 1 – Nord (Borgo) (L1) non è in servizio il 01/08/2026 (servizio dal 14/09/2026 al 09/06/2027): nulla registrato. Controllare la data (--date).", false),
+        ("2026-10-03", "Sabato 03/10/2026 Linea 1 – Nord (Borgo) (L1) non viaggia (fine settimana): corsa non aperta, nulla registrato. Se lo scuolabus viaggia proprio quel giorno, ripetere con --force.", true),
+        ("2026-11-11", "Mercoledì 11/11/2026 Linea 1 – Nord (Borgo) (L1) non viaggia (Festa del patrono (San Martino)): corsa non aperta", true),
+        (fromToday(3), "non è ancora arrivato (oggi è ", false),
+        (fromToday(120), "una corsa si registra il giorno in cui si fa. Nulla registrato: controllare la data (--date).", false),
+    ])
+    func refusedDay(_ date: String, _ message: String, _ forceOpens: Bool) throws {
+        let bus = try FieldDevice(.bus)
+        let rider = try #require(try BusTests.riders(bus, route: "L1").first { $0.outbound == "L1-01" })
+        let refused = try bus.spunta(Self.ride(date), input: rider.payload + "\n")
+        #expect(refused.status == 1)
+        #expect(refused.errors.replacingOccurrences(of: "\n", with: " ").contains(message), "\(refused.errors)")
+        #expect(refused.output.isEmpty, "nothing shown: \(refused.output)")
+        #expect(try bus.recordedOps == 0)
+        let forced = try bus.spunta(Self.ride(date) + ["--force", "--json"], input: rider.payload + "\n")
+        if forceOpens {
+            #expect(forced.status == 0, "\(forced.errors)")
+            #expect(forced.output.map { JSON.object($0)["result"] as? String } .prefix(2) == ["stop", "ok"])
+            #expect(try bus.recordedOps == 1)
+        } else {
+            #expect(forced.status == 1)
+            #expect(try bus.recordedOps == 0)
+        }
+    }
+
+    @Test("a school day in the past opens as before")
+    func schoolDayOpens() throws {
+        let bus = try FieldDevice(.bus)
+        let lines = try bus.json(Self.ride(schoolDay), input: "")
+        #expect(lines.first?["result"] as? String == "stop")
     }
 }

@@ -46,6 +46,47 @@ struct SchoolDayTests {
             == "domenica 25/04/2027 non è un giorno di scuola (festa nazionale: Festa della Liberazione)")
     }
 
+    /// A bus of Monday to Saturday, closed on a strike day of its own, over the school year's dates.
+    static let bus = Service(
+        id: "TRASPORTO", kind: .transport, name: "Scuolabus", billingMode: .postpaid, chargeBasis: .enrollment, yearId: "2026-27",
+        startDate: LocalDate(year: 2026, month: 9, day: 14)!, endDate: LocalDate(year: 2027, month: 6, day: 9)!,
+        weekdays: [1, 2, 3, 4, 5, 6], siteIds: ["S01"], cutoff: nil
+    )
+    static let busYear = SchoolYear(id: "2026-27", startDate: year.startDate, endDate: year.endDate, closures: year.closures + [
+        .init(from: LocalDate(year: 2026, month: 10, day: 21)!, to: LocalDate(year: 2026, month: 10, day: 21)!, reason: "Sciopero degli autisti",
+              serviceIds: ["TRASPORTO"]),
+    ])
+
+    @Test("why a service does not run on a day, in the school day's words; a Saturday it runs is no weekend", arguments: [
+        ("2026-10-05", nil),
+        ("2026-11-28", nil),
+        ("2026-11-29", SchoolDay.Closure.weekend),
+        ("2026-10-21", .closed("Sciopero degli autisti")),
+        ("2026-12-08", .closed("Immacolata Concezione")),
+        ("2027-04-25", .holiday("Festa della Liberazione")),
+        ("2026-08-01", .outsideSchoolYear),
+        ("2027-06-12", .outsideSchoolYear),
+    ] as [(String, SchoolDay.Closure?)])
+    func serviceClosure(_ text: String, _ expected: SchoolDay.Closure?) throws {
+        let date = try #require(LocalDate(text))
+        #expect(SchoolDay.closure(of: Self.bus, on: date, year: Self.busYear) == expected)
+    }
+
+    @Test("a weekday a service does not run on is named so; the reason is given exactly on the days Service.runs says no")
+    func serviceClosureAgreesWithRuns() throws {
+        var threeDays = Self.bus
+        threeDays.weekdays = [1, 3, 5]
+        #expect(SchoolDay.closure(of: threeDays, on: try #require(LocalDate("2026-10-06")), year: Self.busYear) == .notServiceDay)
+        let first = try #require(LocalDate("2026-08-01"))
+        for service in [Self.bus, threeDays] {
+            for offset in 0..<400 {
+                let day = first.adding(days: offset)
+                #expect((SchoolDay.closure(of: service, on: day, year: Self.busYear) == nil) == service.runs(on: day, year: Self.busYear),
+                        "\(service.weekdays) \(day)")
+            }
+        }
+    }
+
     @Test("weekday names from Monday to Sunday")
     func weekdayNames() throws {
         let monday = try #require(LocalDate("2026-10-05"))

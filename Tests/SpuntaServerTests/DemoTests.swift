@@ -39,7 +39,7 @@ struct DemoTests {
             let opened = listed.filter { $0.contains("(aperto il ") }
             #expect(opened.count == 3 && opened.allSatisfy { $0.hasSuffix("(aperto il 30/10/2026 15:00)") }, "\(ran.output)")
             for said in ["maestra-1A alle 08:20: assente; maestra-1A-bis alle 08:25: presente", "mensa-porta-1 alle 12:30: pasto servito",
-                         "scuolabus-L1 alle 07:20: salito a "] {
+                         "scuolabus-L1 alle 07:20: sale a "] {
                 #expect(ran.output.contains(said), "\(said)\n\(ran.output)")
             }
             let today = ItalianDate.today()

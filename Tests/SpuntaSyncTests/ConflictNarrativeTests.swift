@@ -77,7 +77,7 @@ struct ConflictNarrativeTests {
         let stop: String = try #require(try f.queue.read { try $0.scalar("SELECT name FROM stop WHERE id = ?", [rider.stop]) })
         let end = try f.lastOutboundStop("L1")
         let conflict = try #require(try f.conflicts().first { $0.kind == "boarded_not_alighted" })
-        #expect(conflict.summary == "Scuolabus 1 alle 07:13: salito a \(stop) (Linea 1 – Nord (Borgo) (L1), andata); "
+        #expect(conflict.summary == "Scuolabus 1 alle 07:13: sale a \(stop) (Linea 1 – Nord (Borgo) (L1), andata); "
             + "nessuna discesa registrata entro 30 min dall'ultima fermata (\(end)) → risulta ancora a bordo")
     }
 
@@ -90,7 +90,7 @@ struct ConflictNarrativeTests {
         _ = try f.push(bus, [f.boarding(OpMaker(device: bus.deviceId), (stranger.beneficiaryId, "L1-01"), route: "L1", at: romeMs(7, 11))])
         let stop: String = try #require(try f.queue.read { try $0.scalar("SELECT name FROM stop WHERE id = 'L1-01'") })
         let conflict = try #require(try f.conflicts().first { $0.kind == "ride_not_enrolled" })
-        #expect(conflict.summary == "Scuolabus 1 alle 07:11: salito a \(stop) (Linea 1 – Nord (Borgo) (L1), andata), ma non è iscritto a "
+        #expect(conflict.summary == "Scuolabus 1 alle 07:11: sale a \(stop) (Linea 1 – Nord (Borgo) (L1), andata), ma non è iscritto a "
             + "questa linea quel giorno → corsa registrata, non addebitata finché l'ufficio non decide (--bill per addebitarla)")
     }
 

@@ -42,6 +42,9 @@ public struct RideEvent: Encodable, Sendable, Equatable {
         public let status: Status
         /// In `aboard`: where the child gets off (the stop's name), when the list says.
         public let stop: String?
+        /// The child's school whatever the class, for grouping a stop's list on screen (not in `--json`, where
+        /// `school_name` keeps its meaning).
+        public var school: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case beneficiaryId = "beneficiary_id", name, className = "class_name", schoolName = "school_name", status, stop

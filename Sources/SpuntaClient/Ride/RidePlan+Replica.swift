@@ -57,6 +57,27 @@ extension RidePlan {
         return Named(name: known.fullName, className: className, schoolName: school)
     }
 
+    /// Refuses, before anything is recorded, a ride on a day it cannot have run — the roll call's rule for the
+    /// register (`SchoolDay`), asked of the line's service: a day still to come, or outside the service's dates (the
+    /// server would refuse the close), whatever the person says; a day the service does not run (a weekend, a
+    /// holiday, a closing day) unless the person confirmed it (`--force`). A replica without the line's service
+    /// cannot tell, and lets the ride open.
+    public static func requireRideDay(_ db: Database, route routeId: String, on date: LocalDate, today: LocalDate,
+                                      allowsClosedDay: Bool) throws {
+        if date > today { throw ClientError.futureDay(day: date, today: today) }
+        let replica = ReplicaStore(db)
+        guard let route = try replica.record(.routes, routeId, as: Route.self),
+              let service = try replica.record(.services, route.serviceId, as: Service.self) else { return }
+        let year = try replica.record(.schoolYears, service.yearId, as: SchoolYear.self)
+        guard let closure = SchoolDay.closure(of: service, on: date, year: year) else { return }
+        let line = Route.title(id: route.id, name: route.name)
+        if closure == .outsideSchoolYear {
+            throw ClientError.outsideService(line: line, day: date, from: service.startDate, to: service.endDate)
+        }
+        guard !allowsClosedDay else { return }
+        throw ClientError.notServiceDay("\(date.weekdayName) \(date.italian) \(line) non viaggia (\(closure.italian))")
+    }
+
     /// The device's route when it has exactly one, else the one given; an error naming the choices otherwise.
     public static func route(of device: EnrolledDevice, given: String?) throws -> String {
         if let given {

@@ -34,6 +34,9 @@ public struct RidePlan: Sendable, Equatable {
         /// The school's name, only where the class name alone is ambiguous on this line (a "3A" of two schools): what
         /// the ride shows beside the class.
         public let schoolName: String?
+        /// The school's name whatever the class: what a stop's list groups the child under when the stop serves
+        /// children of several schools (nil when the device does not know the child's school).
+        public let school: String?
         public let boardStop: String?
         public let alightStop: String?
     }
@@ -116,6 +119,7 @@ public struct RidePlan: Sendable, Equatable {
         self.classSchools = classSchools
         let schoolNames = Dictionary(schools.map { ($0.site, $0.name) }, uniquingKeysWith: { first, _ in first })
         self.schoolNames = schoolNames
+        let schoolOf = { (child: Child) in child.schoolSite.map { schoolNames[$0] ?? $0 } }
         riders = children.sorted { ($0.name, $0.beneficiaryId) < ($1.name, $1.beneficiaryId) }.map { child in
             // The child's school stop: their own school's, or the only school of the line.
             let school = child.schoolSite.map(Ride.schoolStop(site:)).flatMap { id in schoolStops.contains { $0.id == id } ? id : nil } ?? single
@@ -124,7 +128,7 @@ public struct RidePlan: Sendable, Equatable {
             let alight = direction == .outbound ? child.outboundStop.flatMap { _ in school } : child.returnStop
             let ambiguous = Self.isAmbiguous(child.className, site: child.schoolSite, classSchools)
             return Rider(beneficiaryId: child.beneficiaryId, name: child.name, className: child.className, schoolSite: child.schoolSite,
-                         schoolName: ambiguous ? child.schoolSite.map { schoolNames[$0] ?? $0 } : nil, boardStop: board, alightStop: alight)
+                         schoolName: ambiguous ? schoolOf(child) : nil, school: schoolOf(child), boardStop: board, alightStop: alight)
         }
     }
 

@@ -28,24 +28,33 @@ public struct RidePrinter {
     }
 
     /// Who gets on (or off) at a stop, one child a line under the count, so that the attendant reads the names at a
-    /// glance: a child whose class needs its school (a "2B" of two schools on the line) is listed under the
-    /// school's name, said once for its group — and not at all at that school's own stop, which the header names.
-    /// ✓ beside those already done.
+    /// glance. When the stop serves children of several schools every child is listed under the school's name, said
+    /// once for its group — except the children of the school whose own stop this is, which the stop's name says
+    /// already; children of one school stand alone, named as everywhere in the ride (`who(at:)`: the school beside a
+    /// "2B" of two schools on the line). ✓ beside those already done.
     func list(_ word: String, _ title: String, _ children: [RideEvent.Child], at stop: RidePlan.Stop?,
               done: (RideEvent.Child) -> Bool) {
         scan.block(word, "\(title) (\(children.count)):")
-        // At the child's own school's stop, no school: the stop's name says it (`who(at:)`).
-        let school = { (child: RideEvent.Child) in child.who(at: stop) == child.who ? child.schoolName : nil }
-        func line(_ child: RideEvent.Child) -> String {
-            RidePlan.who(child.name, className: child.className, schoolName: nil) + (done(child) ? " ✓" : "")
+        func mark(_ child: RideEvent.Child) -> String { done(child) ? " ✓" : "" }
+        // At a school's own stop its children need no header; a child whose school the device does not know is
+        // grouped too, so that nobody looks as if of the school above.
+        let ownSchool = stop.flatMap { $0.isSchool ? $0.name : nil }
+        let header = { (child: RideEvent.Child) -> String? in
+            child.school == ownSchool && ownSchool != nil ? nil : (child.school ?? "Scuola non indicata")
         }
-        for child in children where school(child) == nil {
-            item(line(child), depth: 0)
+        guard Set(children.map { $0.school ?? "" }).count > 1 else {
+            for child in children { item(child.who(at: stop) + mark(child), depth: 0) }
+            return
         }
-        let grouped = Dictionary(grouping: children.filter { school($0) != nil }) { school($0) ?? "" }
+        for child in children where header(child) == nil {
+            item(RidePlan.who(child.name, className: child.className, schoolName: nil) + mark(child), depth: 0)
+        }
+        let grouped = Dictionary(grouping: children.filter { header($0) != nil }) { header($0) ?? "" }
         for name in grouped.keys.sorted() {
             item(name + ":", depth: 0)
-            for child in grouped[name] ?? [] { item(line(child), depth: 2) }
+            for child in grouped[name] ?? [] {
+                item(RidePlan.who(child.name, className: child.className, schoolName: nil) + mark(child), depth: 2)
+            }
         }
     }
 

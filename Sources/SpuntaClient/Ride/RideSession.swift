@@ -30,8 +30,12 @@ public final class RideSession {
 
     public init(
         queue: DatabaseQueue, device: EnrolledDevice, route: String, direction: Direction?, date: LocalDate?,
-        clock: @escaping @Sendable () -> Date = WallClock.now
+        allowsClosedDay: Bool = false, clock: @escaping @Sendable () -> Date = WallClock.now
     ) throws {
+        let today = BusinessCalendar.date(of: clock())
+        try queue.read { db in
+            try RidePlan.requireRideDay(db, route: route, on: date ?? today, today: today, allowsClosedDay: allowsClosedDay)
+        }
         self.queue = queue
         self.device = device
         self.routeId = route
@@ -75,6 +79,13 @@ public final class RideSession {
 
     /// The wrong-clock warning for the start, as at the canteen door.
     public func clockCheck() -> ScanOutcome? { scan.clockCheck() }
+
+    /// The revoked-device warning for the start, as at the canteen door: the ride still works — the attendant needs
+    /// who is aboard — but nothing of it reaches the office.
+    public func revocationCheck() -> ScanOutcome? { scan.revocationCheck() }
+
+    /// Whether the office hears of this ride's close: not from a revoked device, whose ops the server refuses.
+    private var officeIsTold: Bool { !DeviceRevocation.isRevoked(queue) }
 
     // MARK: Lines
 
@@ -222,7 +233,7 @@ public final class RideSession {
 
     private func child(_ rider: RidePlan.Rider, _ status: RideEvent.Status) -> RideEvent.Child {
         RideEvent.Child(beneficiaryId: rider.beneficiaryId, name: rider.name, className: rider.className, schoolName: rider.schoolName,
-                        status: status, stop: nil)
+                        status: status, stop: nil, school: rider.school)
     }
 
     private func base(_ result: RideEvent.Result, _ message: String) -> RideEvent {
@@ -258,7 +269,7 @@ public final class RideSession {
         if expected == 0 {
             event.message = aboard
         } else if event.missing.isEmpty {
-            event.message = "Qui saliti tutti (\(expected)). " + aboard
+            event.message = "Qui tutti a bordo (\(expected)). " + aboard
         } else if afterAlert {
             let list = event.stop.map { " («\($0.number)» li elenca)" } ?? ""
             event.message = "Qui mancano ancora \(event.missing.count) di \(expected)\(list). " + aboard
@@ -280,8 +291,8 @@ public final class RideSession {
         var parts: [String] = []
         if !missing.isEmpty { parts.append("partiti da \(here) senza " + missing.map { $0.who(at: stop) }.joined(separator: ", ")) }
         if !stillAboard.isEmpty {
-            parts.append("non sces\(stillAboard.count == 1 ? "o" : "i") a \(here): " + stillAboard.map { $0.who(at: stop) }.joined(separator: ", ")
-                + " (ancora a bordo)")
+            parts.append("ancora a bordo dopo \(here), dove \(stillAboard.count == 1 ? "doveva" : "dovevano") scendere: "
+                + stillAboard.map { $0.who(at: stop) }.joined(separator: ", "))
         }
         let sentence = parts.joined(separator: "; ")
         var event = base(.leftStop, sentence.prefix(1).uppercased() + sentence.dropFirst() + ".")
@@ -305,7 +316,7 @@ public final class RideSession {
         closing = aboard
         var event = base(.confirmClose, "Ancora a bordo: " + aboard.map(\.who).joined(separator: ", ")
             + ". Chiudere la corsa con \(aboard.count == 1 ? "questo bambino" : "questi bambini") a bordo? "
-            + "L'ufficio sarà avvisato. s/n")
+            + (officeIsTold ? "L'ufficio sarà avvisato. s/n" : "L'ufficio NON sarà avvisato (dispositivo revocato). s/n"))
         event.aboard = aboard
         return .ride(event)
     }
@@ -316,10 +327,14 @@ public final class RideSession {
             let body = OpBody.rideClosed(RideClosed(routeId: routeId, direction: direction, aboard: aboard.map(\.beneficiaryId)))
             let op = try queue.recording { db in try OpRecorder.record(db, device: device, body: body, businessDate: date, now: clock()) }
             isClosed = true
-            let message = aboard.isEmpty
+            let told = officeIsTold
+            var message = aboard.isEmpty
                 ? "Corsa chiusa (\(direction.italian)): nessuno a bordo."
-                : "Corsa chiusa (\(direction.italian)) con a bordo: " + aboard.map(\.who).joined(separator: ", ")
-                    + ". L'ufficio sarà avvisato alla prossima sincronizzazione: avvisarlo anche a voce."
+                : "Corsa chiusa (\(direction.italian)) con a bordo: " + aboard.map(\.who).joined(separator: ", ") + ". "
+                    + (told ? "L'ufficio sarà avvisato alla prossima sincronizzazione: avvisarlo anche a voce."
+                        : DeviceRevocation.phoneTheOffice)
+            // Even an empty bus: the office does not learn that this ride ended.
+            if aboard.isEmpty && !told { message += " Dispositivo revocato: l'ufficio non riceve questa corsa." }
             var event = base(.rideClosed, message)
             event.aboard = aboard
             event.opId = op.id

@@ -107,6 +107,12 @@ public final class RollCall: Sendable {
         ClockCheck.warning(offsetMs: try clockOffset())
     }
 
+    /// The warning of a revoked device: the marks stay on it and the office (and the kitchen's count) never gets
+    /// them; nil in good standing.
+    public func revocationWarning() -> String? {
+        DeviceRevocation.isRevoked(queue) ? DeviceRevocation.warning : nil
+    }
+
     /// This device's clock offset as the last sync measured it (ms, positive: ahead), nil when never measured.
     public func clockOffset() throws -> Int64? {
         try queue.read { try ClockCheck.offset($0) }

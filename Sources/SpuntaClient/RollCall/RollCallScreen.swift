@@ -65,7 +65,7 @@ public final class RollCallScreen {
     func open() throws {
         try reload()
         selected = RollCall.firstUnmarked(entries)
-        message = [try rollCall.clockWarning(), try closureWarning()].compactMap { $0 }.joined(separator: " ")
+        message = [rollCall.revocationWarning(), try rollCall.clockWarning(), try closureWarning()].compactMap { $0 }.joined(separator: " ")
     }
 
     func reload() throws {
@@ -296,8 +296,10 @@ public final class RollCallScreen {
         // Names and messages come from master data: escaped before they are measured.
         let header = TextWidth.wrap(TerminalText.line("Appello \(title) — \(rollCall.date.weekdayName) \(rollCall.date.italian)"), width: width)
         // A wrong clock stays in view until a sync finds it right: every mark's day and time come from it.
-        let clock = ((try? rollCall.clockOffset()) ?? nil).flatMap { ClockCheck.error(offsetMs: $0) }
-            .map { TextWidth.wrap("!! OROLOGIO SBAGLIATO: \($0)", width: width) } ?? []
+        // So does a revoked device: nothing marked here reaches the office.
+        let revoked = rollCall.revocationWarning() == nil ? [] : TextWidth.wrap(DeviceRevocation.banner, width: width)
+        let clock = revoked + (((try? rollCall.clockOffset()) ?? nil).flatMap { ClockCheck.error(offsetMs: $0) }
+            .map { TextWidth.wrap("!! OROLOGIO SBAGLIATO: \($0)", width: width) } ?? [])
         let info = TextWidth.wrap(TerminalText.line(info()), width: width)
         let help = Self.help.map { TextWidth.truncate($0, to: width) }
         let allergies = allergyBlock(rowsLeft: height - header.count - clock.count - 3 - info.count - help.count)

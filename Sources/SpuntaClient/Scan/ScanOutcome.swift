@@ -29,6 +29,9 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         case newDay = "new_day"
         /// At the start: the last sync found this device's clock off (`clock_offset_ms`); times and days may be wrong.
         case clockWrong = "clock_wrong"
+        /// At the start: the last sync found this device revoked; what is recorded stays on it and does not reach
+        /// the office (`DeviceRevocation`).
+        case deviceRevoked = "device_revoked"
     }
 
     /// Something the worker must know about a child who is served all the same (avviso): the meal is recorded.
@@ -138,7 +141,7 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         switch result {
         case .ok: return !warnings.isEmpty
         case .candidates, .confirm, .voided, .notVoided, .newDay: return false
-        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .error, .clockWrong: return true
+        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .error, .clockWrong, .deviceRevoked: return true
         }
     }
 

@@ -107,6 +107,9 @@ public struct ScanPrinter {
         case .clockWrong:
             output.bell()
             block("ATT.", outcome.message, [.yellow, .bold])
+        case .deviceRevoked:
+            output.bell()
+            block("!!", outcome.message, [.red, .bold])
         case .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .error:
             output.bell()
             let reason = Self.reason(outcome)

@@ -212,6 +212,12 @@ public final class ScanSession {
         return outcome
     }
 
+    /// The first line on a revoked device, before anything is recorded: what is read here stays here. nil when the
+    /// device is in good standing.
+    public func revocationCheck() -> ScanOutcome? {
+        DeviceRevocation.isRevoked(queue) ? ScanOutcome(.deviceRevoked, DeviceRevocation.warning) : nil
+    }
+
     // MARK: The day
 
     /// Past midnight (and no `--date`): a station for the new day, and the line that says so.

@@ -229,26 +229,26 @@ public final class ScanStation: Sendable {
             boarding = given
         } else if let alighted {
             // The ride: a child already off is not put back on by a second read.
-            return try duplicate(db, beneficiary, "Già sceso da questa corsa alle \(Self.time(alighted)) (\(plan?.name(of: alighted.stopId ?? "") ?? "")).")
+            return try duplicate(db, beneficiary, "Discesa già letta su questa corsa alle \(Self.time(alighted)) (\(plan?.name(of: alighted.stopId ?? "") ?? "")).")
         } else if let boarded {
             // A second read at the stop where the child got on is a double read, not getting off.
-            if boarded.stopId == stop { return try duplicate(db, beneficiary, "Già salito qui alle \(Self.time(boarded)).") }
+            if boarded.stopId == stop { return try duplicate(db, beneficiary, "Salita già letta qui alle \(Self.time(boarded)).") }
             boarding = false
         } else {
             boarding = true
         }
         let kind: OpType = boarding ? .boarding : .alighting
         if case .duplicate = MergeRules.rideScan(facts.map(\.op), route: route, direction: direction, boarding: boarding) {
-            return try duplicate(db, beneficiary, boarding ? "Già salito su questa corsa." : "Già sceso da questa corsa.")
+            return try duplicate(db, beneficiary, boarding ? "Salita già letta su questa corsa." : "Discesa già letta su questa corsa.")
         }
         // The child is on (or off) the bus whatever the paperwork says: the fact is recorded, the alert shown.
         var result = ScanOutcome.Result.ok
-        var message = boarding ? "Salito." : "Sceso."
+        var message = boarding ? "Sale a bordo." : "Scende."
         if let problem = plan?.problem(beneficiary, boarding: boarding, at: stop) {
             result = problem.result
             message = problem.message
         } else if !boarding, boarded == nil {
-            message = "Sceso (salita non registrata)."
+            message = "Scende (la salita non era stata letta)."
         }
         let ride = Ride(beneficiaryId: beneficiary, routeId: route, stopId: stop, direction: direction, cardId: cardID)
         let op = try OpRecorder.record(db, device: device, body: boarding ? .boarding(ride) : .alighting(ride), businessDate: setup.date, now: clock())

@@ -68,7 +68,7 @@ public struct EnrolledDevice: Sendable, Equatable {
                    [deviceId, deviceId])
         try SyncEngine.repushKept(db, now: enrolledAt)
         try db.run("""
-            UPDATE sync_state SET blocked = 0, unknown_to_server = 0, last_error = NULL, last_error_code = NULL WHERE id = 1
+            UPDATE sync_state SET revoked = 0, blocked = 0, unknown_to_server = 0, last_error = NULL, last_error_code = NULL WHERE id = 1
             """)
     }
 

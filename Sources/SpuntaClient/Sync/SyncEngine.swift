@@ -169,7 +169,7 @@ public final class SyncEngine {
             try queue.write { db in
                 try db.run("""
                     UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error = NULL, last_error_code = NULL,
-                        unknown_to_server = 0
+                        unknown_to_server = 0, revoked = 0
                     WHERE id = 1
                     """, [UTCTime.string(clock(), fractional: false), UTCTime.string(clock(), fractional: false)])
             }

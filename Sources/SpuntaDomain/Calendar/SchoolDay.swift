@@ -10,8 +10,10 @@ public enum SchoolDay {
         case holiday(String)
         /// A closing day of the school year, with the reason the calendar gives.
         case closed(String)
-        /// Before the first or after the last day of every school year known.
+        /// Before the first or after the last day of every school year known (of a service: outside its dates).
         case outsideSchoolYear
+        /// A weekday the service does not run on (a bus of Monday to Friday on a Saturday is a weekend).
+        case notServiceDay
 
         /// The reason in words, to follow "non è un giorno di scuola".
         public var italian: String {
@@ -20,6 +22,7 @@ public enum SchoolDay {
             case .holiday(let name): return "festa nazionale: \(name)"
             case .closed(let reason): return reason
             case .outsideSchoolYear: return "fuori dall'anno scolastico"
+            case .notServiceDay: return "giorno senza servizio"
             }
         }
     }
@@ -33,14 +36,30 @@ public enum SchoolDay {
         for year in years {
             if let closure = year.closure(on: date, at: site.map { [$0] } ?? []) { return .closed(closure.reason) }
         }
-        if let holiday = ItalianHolidays.holidays(year: date.year).first(where: { $0.date == date }) {
-            return .holiday(holiday.name)
-        }
+        if let holiday = holiday(on: date) { return holiday }
         if date.weekday >= 6 { return .weekend }
         if !years.isEmpty && !years.contains(where: { $0.startDate <= date && date <= $0.endDate }) {
             return .outsideSchoolYear
         }
         return nil
+    }
+
+    /// Why `service` does not run on `date` — the rule of `Service.runs(on:year:at:)` (nil exactly when it runs),
+    /// told with the reasons of the school day's rule above: a day outside its dates (`outsideSchoolYear`), a
+    /// closing day of its school year for it, a national holiday, a weekend or another weekday it does not run on.
+    /// The bus's ride asks it as the roll call asks `closure(on:years:site:)`.
+    public static func closure(of service: Service, on date: LocalDate, year: SchoolYear?) -> Closure? {
+        guard !service.runs(on: date, year: year) else { return nil }
+        // Outside its dates first: no confirmation makes such a day one of the service's.
+        if date < service.startDate || date > service.endDate { return .outsideSchoolYear }
+        if let closed = year?.closure(on: date, service: service.id, at: service.siteIds) { return .closed(closed.reason) }
+        if let holiday = holiday(on: date) { return holiday }
+        return date.weekday >= 6 ? .weekend : .notServiceDay
+    }
+
+    /// The national holiday on `date`, with its name.
+    private static func holiday(on date: LocalDate) -> Closure? {
+        ItalianHolidays.holidays(year: date.year).first { $0.date == date }.map { .holiday($0.name) }
     }
 
     /// "sabato 28/11/2026 non è un giorno di scuola (fine settimana)".

@@ -20,9 +20,12 @@ public struct ConflictNarrative {
         for row in try db.fetchAll("SELECT id, name FROM device") { names[try row[0] as String] = try row[1] as String }
         deviceNames = names
         for row in try db.fetchAll("SELECT id, name FROM stop") { stopNames[try row[0] as String] = try row[1] as String }
-        // A school stop of a line serving several schools (`school:S01`) reads as the school's name.
+        // A school stop of a line serving several schools (`school:S01`) reads as the school's name, which says
+        // "scuola" by itself when it begins so ("Scuola primaria «Gianni Rodari»", not "scuola Scuola primaria…").
         for row in try db.fetchAll("SELECT id, name FROM site") {
-            stopNames[Ride.schoolStop(site: try row[0] as String)] = "scuola " + (try row[1] as String)
+            let name: String = try row[1]
+            let named = name.lowercased().hasPrefix("scuola") ? name : "scuola " + name
+            stopNames[Ride.schoolStop(site: try row[0] as String)] = named
         }
         for row in try db.fetchAll("SELECT id, name FROM route") { routeNames[try row[0] as String] = try row[1] as String }
         for row in try db.fetchAll("SELECT route_id, MAX(outbound_time), MAX(return_time) FROM stop WHERE deleted = 0 GROUP BY route_id") {
@@ -98,7 +101,7 @@ public struct ConflictNarrative {
             let direction = text("direction") ?? ""
             let stop = stopWords(text("boarding_stop_id").flatMap { $0.isEmpty ? nil : $0 })
             let end = routeEnds[route].map { direction == "return" ? $0.back : $0.outbound }
-            var sentence = try op(text("boarding_op_id")).map { "\(who($0)): salito a \(stop)" } ?? "salito a \(stop)"
+            var sentence = try op(text("boarding_op_id")).map { "\(who($0)): sale a \(stop)" } ?? "sale a \(stop)"
             sentence += " (\(rideWords(route: route, direction: direction)))"
             sentence += "; nessuna discesa registrata"
             if let end { sentence += " entro \(RideChecks.graceMinutes) min dall'ultima fermata (\(end))" }
@@ -139,7 +142,7 @@ public struct ConflictNarrative {
                     """, [beneficiary, route, date, direction])
                 boarding = try op(id)
             }
-            let who = boarding.map { "\(self.who($0)): salito a \(stopWords($0.stopId))" } ?? "a bordo"
+            let who = boarding.map { "\(self.who($0)): sale a \(stopWords($0.stopId))" } ?? "a bordo"
             return "\(who) (\(rideWords(route: route, direction: direction))), ma non è iscritto a questa linea quel giorno"
                 + " → corsa registrata, non addebitata finché l'ufficio non decide (--bill per addebitarla)"
         case nil:

@@ -46,7 +46,7 @@ struct OnBoard: ParsableCommand {
                 }
                 let who = TerminalText.line(r.who)
                 context.printWrapped((r.overdue ? "! " : "- ") + who + (r.overdue ? ": ANCORA A BORDO a corsa finita" : ""), indent: "    ")
-                context.printWrapped(TerminalText.line("  salito: \(r.boardedAt); scende: \(r.expectedStop ?? "?")"), indent: "    ")
+                context.printWrapped(TerminalText.line("  a bordo da: \(r.boardedAt); scende a: \(r.expectedStop ?? "?")"), indent: "    ")
             }
         }
         if riders.contains(where: \.overdue) { throw ExitCode.notHealthy }

@@ -20,12 +20,15 @@ struct RideCommand: ParsableCommand {
             «>» (o «+») fermata dopo, «<» fermata prima, un numero o «@nome» (l'inizio del nome, senza accenti) va a \
             quella fermata; partendo da una fermata si vede chi mancava. «#» chi è a bordo; «-» annulla l'ultima riga \
             mostrata dopo una domanda con il nome (s o n).
+            Il giorno (--date, predefinito oggi) non può essere futuro né fuori dalle date del servizio; fine \
+            settimana, festività e giorni di chiusura sono rifiutati senza --force.
             «q» chiude la corsa: se qualcuno è ancora a bordo chiede conferma nominandolo (s o n); la chiusura è \
             salvata subito e, appena il dispositivo sincronizza, l'ufficio riceve l'avviso per ogni bambino rimasto a \
-            bordo. Senza «q» (fine dell'ingresso, Ctrl-C) la corsa resta aperta.
+            bordo. Su un dispositivo revocato la corsa funziona ma nulla arriva all'ufficio: lo dice all'inizio e alla \
+            chiusura, e chi è rimasto a bordo va segnalato per telefono. Senza «q» (fine dell'ingresso, Ctrl-C) la corsa resta aperta.
             Risultati --json (uno per riga): quelli delle letture (ok, duplicate, unknown_card, revoked_card, \
             not_enrolled, wrong_stop, wrong_school, invalid_payload, candidates, error, confirm, voided, not_voided, \
-            new_day, clock_wrong; op_type dice boarding o alighting) e quelli della corsa: stop (la fermata, con \
+            new_day, clock_wrong, device_revoked; op_type dice boarding o alighting) e quelli della corsa: stop (la fermata, con \
             boarding, alighting, missing, aboard), progress (dopo ogni lettura registrata: chi manca ancora qui), left_stop (partiti senza qualcuno o con qualcuno che doveva \
             scendere), stop_choice (fermata sconosciuta o ambigua, con candidates), aboard («#»), confirm_close \
             (la domanda), ride_closed (registrata, con aboard e op_id), not_closed.
@@ -38,13 +41,16 @@ struct RideCommand: ParsableCommand {
     var route: String?
     @Option(valueName: "verso", help: "outbound (andata) o return (ritorno); predefinito secondo l'ora.")
     var direction: Direction?
+    @Flag(help: "Apre la corsa anche in un giorno senza servizio (fine settimana, festività, chiusura).")
+    var force = false
     @Flag(help: "Una riga JSON per risposta.")
     var json = false
 
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
         let route = try RidePlan.route(of: device, given: self.route)
-        let session = try RideSession(queue: queue, device: device, route: route, direction: direction, date: day.given)
+        let session = try RideSession(queue: queue, device: device, route: route, direction: direction, date: day.given,
+                                      allowsClosedDay: force)
         let out = context.standardOutput
         let input = context.standardInput
         // What the scanner types is not printed over the answers; put back at the end, and on Ctrl-C or SIGTERM.
@@ -57,8 +63,9 @@ struct RideCommand: ParsableCommand {
             let plan = try session.plan
             printer.banner("\(plan.title), \(session.date.italian).")
         }
-        if let clock = session.clockCheck() {
-            if json { try context.printJSON(clock) } else { printer.print(clock) }
+        // Before the first line: on a revoked device the ride works but nothing reaches the office.
+        for warning in [session.revocationCheck(), session.clockCheck()].compactMap({ $0 }) {
+            if json { try context.printJSON(warning) } else { printer.print(warning) }
         }
         try show(session.current(), printer, context)
         reading: while let line = input.readLine() {

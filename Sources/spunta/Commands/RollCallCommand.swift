@@ -111,6 +111,11 @@ struct RollCallCommand: ParsableCommand {
         let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day, allowsClosedDay: force)
         let plan = try plan()
         let clockWarning = json ? nil : try rollCall.clockWarning()
+        // Said before anything is recorded: on a revoked device the marks stay here (on standard error with --json,
+        // whose output stays the register).
+        if let revoked = rollCall.revocationWarning() {
+            if json { context.printError(revoked) } else { context.printWrapped(revoked, style: .bold) }
+        }
         if plan.marks || plan.justification != nil {
             let outcome = try rollCall.record(plan)
             if json { return try context.printJSON(try rollCall.entries()) }

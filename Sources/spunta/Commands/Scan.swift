@@ -22,7 +22,8 @@ struct Scan: ParsableCommand {
             Da terminale le letture non compaiono a video: solo le risposte.
             Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, wrong_school, \
             invalid_payload, candidates, error, confirm, voided, not_voided, new_day, clock_wrong (all'inizio, se \
-            l'ultima sincronizzazione ha trovato l'orologio sbagliato); avvisi in warnings \
+            l'ultima sincronizzazione ha trovato l'orologio sbagliato), device_revoked (all'inizio, se il dispositivo è stato revocato: \
+            le letture restano sul dispositivo); avvisi in warnings \
             (absent_today, left_early, low_credit, negative_credit); count per «#» e summary alla fine.
             """
     )
@@ -84,8 +85,9 @@ struct Scan: ParsableCommand {
             }
             printer.banner(Self.banner(place, sites: sites, date: session.date), canteen: service == .canteen)
         }
-        if let clock = session.clockCheck() {
-            if json { try context.printJSON(clock) } else { printer.print(clock) }
+        // Before the first line: a revoked device's scans stay on it, and the worker must know.
+        for warning in [session.revocationCheck(), session.clockCheck()].compactMap({ $0 }) {
+            if json { try context.printJSON(warning) } else { printer.print(warning) }
         }
         reading: while let line = input.readLine() {
             if screen && quiet != nil { printer.typed(line) }
@@ -110,7 +112,7 @@ struct Scan: ParsableCommand {
     static func counts(_ outcome: ScanOutcome) -> Bool {
         switch outcome.result {
         case .ok, .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .voided: return true
-        case .candidates, .error, .confirm, .notVoided, .newDay, .clockWrong: return false
+        case .candidates, .error, .confirm, .notVoided, .newDay, .clockWrong, .deviceRevoked: return false
         }
     }
 

@@ -37,8 +37,11 @@ struct Sync: ParsableCommand {
         try await runBlocking { try watcher.run() }
     }
 
+    /// The report wrapped between words, like every screen of the handheld: at the terminal's width, at 40 columns
+    /// in a pipe or a log.
     func print(_ report: SyncEngine.Report, _ context: CommandContext) {
-        context.print(report.italian)
+        let out = context.standardOutput
+        context.printWrapped(report.italian, width: out.isTerminal ? context.terminalWidth : CommandContext.handheldWidth)
         for rejection in report.rejected {
             context.printError("Rifiutata dal server: \(rejection.message)")
         }
