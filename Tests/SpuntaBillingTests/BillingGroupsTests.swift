@@ -3,6 +3,7 @@ import Testing
 @testable import SpuntaBilling
 import SpuntaDomain
 import SpuntaProtocol
+import SpuntaServerStore
 import SpuntaStore
 
 /// `billing run` computes and writes a month a group of families at a time, so that its memory does not grow with
@@ -132,5 +133,22 @@ struct BillingGroupsTests {
         #expect(groups.map(\.payers) == payers)
         let children = ["PA": ["A1", "A2", "A3"], "PD": ["D1", "E1"], "PB": ["N1", "P1"], "PE": ["B1", "F1", "G1"], "PB0": [], "PC": ["C1"]]
         #expect(groups.map(\.children) == payers.map { $0.flatMap { children[$0] ?? ["?"] } })
+    }
+
+    @Test("a group whose master data cannot be read stops the run with that error and writes nothing, on one thread or on several",
+          arguments: [false, true])
+    func unreadableGroupStopsTheRun(pipelined: Bool) throws {
+        let c = try SmallComune()
+        try c.merge(c.goldenOctober())
+        // An enrollment's start date that is no date: a file edited by hand. Read with its group, on the thread that
+        // reads the groups ahead of the computation when pipelined.
+        try c.queue.write { db in try db.run("UPDATE enrollment SET start_date = 'ieri' WHERE id = (SELECT MAX(id) FROM enrollment)") }
+        #expect(throws: MasterDataStore.CorruptValue.self) {
+            try c.queue.write { db in
+                try BillingRun.run(db, period: SmallComune.october, actor: "test", now: SmallComune.now, familiesPerGroup: 1,
+                                   pipelined: pipelined)
+            }
+        }
+        #expect(try Self.rows(c).filter { $0.hasPrefix("statement") || $0.hasPrefix("prepaid_movement") }.isEmpty)
     }
 }

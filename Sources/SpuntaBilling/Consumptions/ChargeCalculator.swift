@@ -168,9 +168,21 @@ public struct ChargeCalculator {
             """, [ConflictStore.Kind.rideNotEnrolled.rawValue, period.firstDay.description, period.lastDay.description]).map { try $0[0] }
     }
 
+    /// The month's facts of this calculator's children that the charges of `services` (or of all) look at: read by
+    /// `charges(in:services:facts:)` itself, or beforehand on another connection (`BillingRun.Computation.load`).
+    func facts(_ period: BillingPeriod, services: Set<String>?) throws -> Facts {
+        // Rides are looked up only by an enrollment's route (`rides`): a tenth of a city's children have one, and the
+        // others' were sought in the table one by one for nothing.
+        let ids = data.beneficiaries.map(\.id)
+        let riders = Set(data.enrollments.lazy.filter { $0.routeId != nil && services?.contains($0.serviceId) ?? true }.map(\.beneficiaryId))
+        return try Facts(db, children: ids, riders: ids.filter(riders.contains), period: period,
+                         absencePeriods: data.tariffs.contains { $0.illnessReductionPercent > 0 })
+    }
+
     /// The charges of the month for this calculator's people (of `services`, or of all), with the month's rides of
-    /// children not enrolled whose payer is among them.
-    func charges(in month: inout Month, services: Set<String>?) throws -> [Charge] {
+    /// children not enrolled whose payer is among them. `known`: the month's facts, when already read for the same
+    /// people and services (`facts(_:services:)`).
+    func charges(in month: inout Month, services: Set<String>?, facts known: Facts? = nil) throws -> [Charge] {
         let period = month.period
         // The people by id, as their place in `data` (the first of an id): a dictionary of copies retained every
         // string of every payer and child of the group twice.
@@ -180,12 +192,7 @@ public struct ChargeCalculator {
         let payerList = data.payers, childList = data.beneficiaries
         var units: [Unit] = []
         units.reserveCapacity(data.enrollments.count)
-        // Rides are looked up only by an enrollment's route (`rides`): a tenth of a city's children have one, and the
-        // others' were sought in the table one by one for nothing.
-        let ids = data.beneficiaries.map(\.id)
-        let riders = Set(data.enrollments.lazy.filter { $0.routeId != nil && services?.contains($0.serviceId) ?? true }.map(\.beneficiaryId))
-        let facts = try Facts(db, children: ids, riders: ids.filter(riders.contains), period: period,
-                              absencePeriods: data.tariffs.contains { $0.illnessReductionPercent > 0 })
+        let facts = try known ?? self.facts(period, services: services)
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
             for enrollment in Self.sortedByID(enrollments[service.id] ?? []) {
@@ -660,7 +667,7 @@ public struct ChargeCalculator {
     }
 
     /// One child's mark of one day in the register.
-    struct Mark {
+    struct Mark: Sendable {
         let status: String
         let time: LocalTime?
         let op: String
@@ -715,7 +722,7 @@ public struct ChargeCalculator {
 
     /// The month's facts of a calculator's children — canteen meals, the register, the rides boarded — read a few
     /// hundred children per query, instead of a query per enrollment.
-    struct Facts {
+    struct Facts: Sendable {
         /// By child and service: the scan billed each day.
         var meals: [Pair: DayMap<String>] = [:]
         /// By child: the mark of each day.
@@ -726,7 +733,7 @@ public struct ChargeCalculator {
         var absences: [String: [AbsencePeriod]] = [:]
 
         /// A periodo di assenza as billing reads it: a long illness reduces a nursery's fixed part.
-        struct AbsencePeriod {
+        struct AbsencePeriod: Sendable {
             let from: LocalDate
             let to: LocalDate
             let reason: String
@@ -910,3 +917,6 @@ public struct ChargeCalculator {
         return result
     }
 }
+
+/// A month's facts cross from the connection that reads them to the one that prices them (`BillingRun.Computation`).
+extension ChargeCalculator.DayMap: Sendable where Value: Sendable {}

@@ -150,6 +150,18 @@ public enum BillingRun {
         try run(db, period: period, actor: actor, now: now, familiesPerGroup: familiesPerGroup, pipelined: false)
     }
 
+    /// How the command opens the connection a run writes on. The month is one transaction, and each statement in it
+    /// that may fail halfway — every insert of a draft's lines (a trigger guards issued statements), every delete of a
+    /// rebuilt draft's lines — keeps the original of each page it changes until it ends: in a file, that journal cost
+    /// a kernel write of the page again (8% of the writer's time for a city's month); in memory it is a copy, freed when
+    /// the statement ends (a statement writes 64 rows, or deletes one draft's lines, at most). The run opens no
+    /// savepoint, which would keep such a journal until it is released.
+    public static let writerConfiguration: DatabaseConfiguration = {
+        var configuration = DatabaseConfiguration()
+        configuration.temporaryStorageInMemory = true
+        return configuration
+    }()
+
     /// Bills the month `text` (checked by `period(_:db:now:)`) in a transaction of its own on `queue`, as the command
     /// does. Owning the transaction, nothing is written in it before the groups are read, so they can be computed on a
     /// second connection while this one writes (`pipelined`).
@@ -223,7 +235,7 @@ public enum BillingRun {
             try work.pipelined(path: db.path, familiesPerGroup: familiesPerGroup, write)
         } else {
             var groups = try families(db, also: statements.payers, perGroup: familiesPerGroup).makeIterator()
-            try work.compute(db, groups: { groups.next() }, emit: write)
+            try work.compute(db, groups: { try groups.next().map { try work.load(db, $0) } }, emit: write)
         }
 
         let alerted = Array(Set(touched.compactMap { $0.split(separator: "|").first.map(String.init) })).sorted()
@@ -275,9 +287,33 @@ public enum BillingRun {
         /// ones.
         var order: [BillingPeriod] { [period] + earlier }
 
+        /// The services billed on statements (postpaid).
+        var postpaid: Set<String> { Set(shared.services.filter { $0.billingMode == .postpaid }.map(\.id)) }
+
+        /// A group of families with what it is billed from: its payers, children and enrollments, and their facts of
+        /// the month for the postpaid services — read ahead, on a connection of its own when pipelined, so that the
+        /// computing thread only prices them.
+        struct Loaded: Sendable {
+            let group: Group
+            let data: MasterDataSet
+            let facts: ChargeCalculator.Facts
+        }
+
+        /// Reads what `compute` prices a group with (`Loaded`), in the snapshot the run starts from.
+        func load(_ db: Database, _ group: Group, postpaid: Set<String>) throws -> Loaded {
+            let data = try MasterDataStore.load(db, shared: shared, payers: group.payers, beneficiaries: group.children)
+            let facts = try ChargeCalculator(db, data: data, payers: Set(group.payers)).facts(period, services: postpaid)
+            return Loaded(group: group, data: data, facts: facts)
+        }
+
+        /// `load(_:_:postpaid:)` with the run's postpaid services.
+        func load(_ db: Database, _ group: Group) throws -> Loaded {
+            try load(db, group, postpaid: postpaid)
+        }
+
         /// Computes the groups that `next` gives, in order, until it gives nil.
-        func compute(_ db: Database, groups next: () throws -> Group?, emit: (Computed) throws -> Void) throws {
-            let postpaid = Set(shared.services.filter { $0.billingMode == .postpaid }.map(\.id))
+        func compute(_ db: Database, groups next: () throws -> Loaded?, emit: (Computed) throws -> Void) throws {
+            let postpaid = self.postpaid
             let prepaid = Set(shared.services.filter { $0.billingMode == .prepaid }.map(\.id))
             // What a month reads once (the rides of children not enrolled, the open disagreements) is read here.
             var months = try order.map { month in
@@ -291,10 +327,11 @@ public enum BillingRun {
             }
             // Kept for the prepaid pass: a few hundred lists of ids.
             var groups: [Group] = []
-            while let group = try next() {
+            while let loaded = try next() {
+                let group = loaded.group
                 groups.append(group)
-                let calculator = try calculator(group)
-                let charges = try calculator.charges(in: &months[0], services: postpaid)
+                let calculator = ChargeCalculator(db, data: loaded.data, payers: Set(group.payers))
+                let charges = try calculator.charges(in: &months[0], services: postpaid, facts: loaded.facts)
                 var late: [Charge] = []
                 for index in earlier.indices {
                     let month = try calculator.charges(in: &months[index + 1], services: postpaid)
@@ -347,13 +384,17 @@ public enum BillingRun {
 
         /// `compute` on a thread of its own with a read-only connection to `path`, handing each result to `write` on
         /// this thread in order; the families are grouped on a third thread and connection, and handed over a group at a
-        /// time, so that the computation starts on the first groups instead of waiting for the whole city's grouping.
-        /// Both threads have ended when this returns or throws.
+        /// time, so that the computation starts on the first groups instead of waiting for the whole city's grouping;
+        /// and each group's master data and facts are read (`load`) on a fourth, so that the computing thread — which
+        /// bounded the month, reading took some two fifths of it — only prices them and decides the drafts.
+        /// Every thread has ended when this returns or throws.
         func pipelined(path: String, familiesPerGroup: Int, _ write: (Computed) throws -> Void) throws {
             // Two groups computed ahead at most: enough to keep both cores busy, and the memory of two groups.
             let handOff = HandOff<Computed>(capacity: 2)
             // The groups themselves are a few hundred lists of ids, kept whole by the computation anyway.
             let groups = HandOff<Group>(capacity: Int(Int32.max))
+            // Two groups read ahead of the computation at most, as for the computed ones.
+            let loadedGroups = HandOff<Loaded>(capacity: 2)
             let finished = DispatchSemaphore(value: 0)
             let work = self
             // Each thread reads in one snapshot of its own, the same for both: the writer's transaction has written nothing
@@ -372,36 +413,52 @@ public enum BillingRun {
                     groups.close(error)
                 }
             }
-            let computing = Thread {
+            let loading = Thread {
                 defer { finished.signal() }
                 do {
                     // Each group reads its children's rows (people, enrollments, facts) scattered over those tables, some
                     // fifty megabytes for a city: with the default cache every group evicted what the next one read again
                     // from the file. Pages are cached as they are read, so a small Comune uses little of it.
                     let reader = try Computation.reader(path: path, cacheSizeKiB: 65_536)
+                    let postpaid = work.postpaid
                     try reader.inTransaction(.deferred) {
-                        try work.compute(reader, groups: { try groups.take() }) { computed in
+                        while let group = try groups.take() {
+                            guard loadedGroups.put(try work.load(reader, group, postpaid: postpaid)) else { throw CancellationError() }
+                        }
+                    }
+                    loadedGroups.close(nil)
+                } catch {
+                    groups.cancel()
+                    loadedGroups.close(error)
+                }
+            }
+            let computing = Thread {
+                defer { finished.signal() }
+                do {
+                    // What the groups read here — their payers' statements, the prepaid pass — is a few pages a group.
+                    let reader = try Computation.reader(path: path, cacheSizeKiB: 16_384)
+                    try reader.inTransaction(.deferred) {
+                        try work.compute(reader, groups: { try loadedGroups.take() }) { computed in
                             guard handOff.put(computed) else { throw CancellationError() }
                         }
                     }
                     handOff.close(nil)
                 } catch {
-                    groups.cancel()
+                    loadedGroups.cancel()
                     handOff.close(error)
                 }
             }
             grouping.start()
+            loading.start()
             computing.start()
             do {
                 while let computed = try handOff.take() { try write(computed) }
             } catch {
                 handOff.cancel()
-                finished.wait()
-                finished.wait()
+                for _ in 0..<3 { finished.wait() }
                 throw error
             }
-            finished.wait()
-            finished.wait()
+            for _ in 0..<3 { finished.wait() }
         }
 
         /// A read-only connection to `path` beside the writer's.

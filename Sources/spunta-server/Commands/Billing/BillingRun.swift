@@ -18,7 +18,7 @@ extension Billing {
 
         func run(_ context: CommandContext) async throws {
             let who = actor.name(context)
-            let queue = try ServerDatabase.open(path: database.path)
+            let queue = try ServerDatabase.open(path: database.path, configuration: BillingRun.writerConfiguration)
             let now = context.now
             let report = try BillingRun.run(queue, period: period, actor: who, now: now)
             if json { context.printJSON(encoded: report.jsonText) } else { context.print(hinted: report.hinted) }
