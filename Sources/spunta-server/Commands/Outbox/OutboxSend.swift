@@ -42,6 +42,11 @@ extension Outbox {
                 for note in report.notes { context.print("  \(note)") }
                 for error in report.errors { context.printError(error) }
             }
+            // Cron and the person at the terminal must see it: a minute in which nothing could be sent is not a quiet one.
+            if report.undelivered > 0 {
+                if !json { context.printError(Counted.italian(report.undelivered, "messaggio", "messaggi") + " non consegnati in questo invio: vedere i motivi qui sopra.") }
+                throw ExitCode.failure
+            }
         }
     }
 }
