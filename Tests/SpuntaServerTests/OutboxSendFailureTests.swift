@@ -38,6 +38,7 @@ struct OutboxSendFailureTests {
         #expect(sent.output.contains("Non inviati: 2"), "\(sent.output)")
         #expect(sent.errors.contains("comando non trovato"), "\(sent.errors)")
         #expect(sent.errors.contains("--sendmail"), "what to do: \(sent.errors)")
+        #expect(sent.errors.contains("2 messaggi non consegnati in questo invio"), "\(sent.errors)")
         // Both stay queued for the next attempt.
         let pending: Int? = try DatabaseQueue(path: db).read { try $0.scalar("SELECT COUNT(*) FROM outbox_message WHERE status = 'pending'") }
         #expect(pending == 2)

@@ -44,7 +44,11 @@ extension Outbox {
             }
             // Cron and the person at the terminal must see it: a minute in which nothing could be sent is not a quiet one.
             if report.undelivered > 0 {
-                if !json { context.printError(Counted.italian(report.undelivered, "messaggio", "messaggi") + " non consegnati in questo invio: vedere i motivi qui sopra.") }
+                if !json {
+                    let count = report.undelivered
+                    context.printError((count == 1 ? "1 messaggio non consegnato" : "\(count) messaggi non consegnati")
+                                       + " in questo invio: i motivi sono qui sopra.")
+                }
                 throw ExitCode.failure
             }
         }
