@@ -52,11 +52,16 @@ public struct MessageSender {
             case sent, retrying, failed, uncertain, skipped, dropped, errors, notes
         }
 
+        /// Messages this run tried and did not deliver (to be tried again, given up, or perhaps delivered): the
+        /// command then ends with a failure, so that cron or a person running it sees it.
+        public var undelivered: Int { retrying + failed + uncertain }
+
         public var italian: String {
             var text = "Messaggi inviati: \(sent)."
             for (summary, count) in withdrawn where count > 0 { text += " \(summary): \(count)." }
-            if retrying > 0 { text += " Da riprovare: \(retrying)." }
-            if failed > 0 { text += " Falliti definitivamente: \(failed)." }
+            if retrying + failed > 0 { text += " Non inviati: \(retrying + failed)." }
+            if retrying > 0 { text += " Da riprovare: \(retrying) (di nuovo al prossimo invio, dopo un'attesa che cresce a ogni tentativo)." }
+            if failed > 0 { text += " Falliti definitivamente: \(failed) (spunta-server outbox retry ID per rimetterli in coda)." }
             if uncertain > 0 { text += " Esito incerto (invio interrotto), da verificare: \(uncertain)." }
             if skipped > 0 { text += " Senza un mezzo configurato: \(skipped)." }
             return text
@@ -221,7 +226,19 @@ public struct MessageSender {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let text = errors.text(waiting: 2)
-            return .failed("il comando è uscito con \(process.terminationStatus)" + (text.isEmpty ? "" : ": \(text.prefix(200))"))
+            let detail = text.isEmpty ? "" : " (\(text.prefix(200)))"
+            // The shell's own statuses for a program it could not run: say what to fix, not a number.
+            switch process.terminationStatus {
+            case 127:
+                return .failed("comando non trovato: «\(command)» non si può avviare su questo server\(detail). Installare il "
+                               + "programma (per l'e-mail un sendmail, es. il pacchetto msmtp-mta o postfix) o correggere "
+                               + "--sendmail / --sms-command")
+            case 126:
+                return .failed("comando non eseguibile: «\(command)»\(detail). Controllarne i permessi o correggere "
+                               + "--sendmail / --sms-command")
+            default:
+                return .failed("il comando è uscito con \(process.terminationStatus)" + (text.isEmpty ? "" : ": \(text.prefix(200))"))
+            }
         }
         return .delivered
     }

@@ -67,6 +67,7 @@ public struct EnrolledDevice: Sendable, Equatable {
         try db.run("UPDATE outbox SET json = json_set(json, '$.device_id', ?) WHERE json_extract(json, '$.device_id') IS NOT ?",
                    [deviceId, deviceId])
         try SyncEngine.repushKept(db, now: enrolledAt)
+        // A revoked device the office reinstated comes back the same way (its revoked token is forgotten by the server).
         try db.run("""
             UPDATE sync_state SET revoked = 0, blocked = 0, unknown_to_server = 0, last_error = NULL, last_error_code = NULL WHERE id = 1
             """)

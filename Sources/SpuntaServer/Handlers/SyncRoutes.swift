@@ -19,14 +19,14 @@ public enum SyncRoutes {
                 response(await service.enroll(body: request.body, client: ClientAddress.of(request, trustedProxies: service.settings.trustedProxies)))
             }
             v1.post("/push") { request in
-                response(await service.push(
+                await noted(service, request, await service.push(
                     authorization: request.headers["Authorization"], deviceTime: request.headers[ProtocolVersion.deviceTimeHeader],
                     deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader],
                     backlog: request.headers[DeviceBacklog.header], body: request.body
                 ))
             }
             v1.get("/pull") { request in
-                response(await service.pull(
+                await noted(service, request, await service.pull(
                     authorization: request.headers["Authorization"], deviceTime: request.headers[ProtocolVersion.deviceTimeHeader],
                     deviceSeq: request.headers[ProtocolVersion.deviceSeqHeader],
                     backlog: request.headers[DeviceBacklog.header], query: request.query
@@ -53,6 +53,14 @@ public enum SyncRoutes {
                                       message: "Il server non ha risposto in tempo: riprovare tra poco. Un invio ripetuto non conta due volte.")))
         }
         return router
+    }
+
+    /// A device's push or pull as answered; one refused because the device is revoked still tells what waits on it.
+    static func noted(_ service: SyncService, _ request: HTTPRequest, _ reply: Reply) async -> HTTPResponse {
+        if reply.status == 403 {
+            await service.noteRevoked(authorization: request.headers["Authorization"], backlog: request.headers[DeviceBacklog.header])
+        }
+        return response(reply)
     }
 
     static func response(_ reply: Reply) -> HTTPResponse {

@@ -10,8 +10,11 @@ extension AdminQueries.DeviceStatus {
     }
 
     /// What waits on the device and how long the oldest has waited: "12 (attesa 45 min)", "0", or "—" when the device
-    /// never said (an older app, or not yet enrolled). Short: it is a cell of the device table.
+    /// never said (an older app, or not yet enrolled). A revoked device's count is "sconosciuto" until it reports
+    /// after its revocation (its refused requests still carry the report): what it said before is not what it holds
+    /// now. Short: it is a cell of the device table.
     public var pendingItalian: String {
+        if revoked, backlog.map({ $0.reportedAt < (revokedAt ?? "") }) ?? true { return "sconosciuto" }
         guard let backlog else { return "—" }
         guard backlog.pendingOps > 0 else { return "0" }
         let age = backlog.oldestPendingAgeSeconds.map { " (attesa \(ItalianTime.duration(seconds: $0)))" } ?? ""

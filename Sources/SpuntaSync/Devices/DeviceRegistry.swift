@@ -46,6 +46,7 @@ public enum DeviceRegistry {
         case emptyName
         case unknownDevice(String)
         case alreadyRevoked(String)
+        case notRevoked(String)
 
         public var code: String {
             switch self {
@@ -55,6 +56,7 @@ public enum DeviceRegistry {
             case .emptyName: return "empty_name"
             case .unknownDevice: return "unknown_device"
             case .alreadyRevoked: return "already_revoked"
+            case .notRevoked: return "not_revoked"
             }
         }
 
@@ -76,6 +78,8 @@ public enum DeviceRegistry {
                 return "Dispositivo \(id) inesistente: l'elenco con \(CommandHint.server("devices"))."
             case .alreadyRevoked(let id):
                 return "Il dispositivo \(id) è già revocato."
+            case .notRevoked(let id):
+                return "Il dispositivo \(id) non è revocato: nulla da riammettere. Lo stato di ogni dispositivo con \(CommandHint.server("devices"))."
             }
         }
     }
@@ -111,14 +115,59 @@ public enum DeviceRegistry {
         return Added(deviceId: id, name: name, role: role.rawValue, scope: scopeText, code: code, expiresAt: expires)
     }
 
-    /// Revokes a device: its next request is refused, its token is forgotten.
+    /// The device a revocation took, as the admin knows it: the command says which handheld it was, so that a
+    /// mistyped id is seen at once (and undone with `reinstate`).
+    public struct Revoked: Sendable, Equatable {
+        public let id: String
+        public let name: String
+        public let role: DeviceRole
+        public let scope: [String]
+        /// The device's last request the server took (a sync, or its enrollment); nil if it never made one.
+        public let lastSeenAt: String?
+    }
+
+    /// Revokes a device (a lost or stolen handheld): its next request is refused with `device_revoked`. Its token's
+    /// hash stays, so that the refusal names the revocation, and its code is forgotten.
     public static func revoke(_ db: Database, id: String, reason: String, actor: String, now: Date) throws {
-        guard let row = try db.fetchOne("SELECT revoked_at FROM device WHERE id = ?", [id]) else {
+        _ = try revokeDescribed(db, id: id, reason: reason, actor: actor, now: now)
+    }
+
+    /// `revoke`, returning the device it revoked, for the admin to see it was the right one.
+    public static func revokeDescribed(_ db: Database, id: String, reason: String, actor: String, now: Date) throws -> Revoked {
+        guard let row = try db.fetchOne("SELECT revoked_at, name, role, scope, last_seen_at FROM device WHERE id = ?", [id]) else {
             throw RegistryError.unknownDevice(id)
         }
         if (try row[0] as String?) != nil { throw RegistryError.alreadyRevoked(id) }
         try db.run("UPDATE device SET revoked_at = ?, code_hash = NULL WHERE id = ?", [UTCTime.string(now, fractional: true), id])
         try AuditLog.record(db, actor: actor, action: "device_revoke", subject: id, details: ["reason": reason], at: now)
+        return Revoked(id: id, name: try row[1], role: DeviceRole(rawValue: try row[2]) ?? .teacher,
+                       scope: try scopeItems(try row[3]).map(\.description), lastSeenAt: try row[4])
+    }
+
+    /// Lets a revoked device back — revoked by mistake, or the lost handheld found — with a new one-time code for the
+    /// same device. The revoked token is forgotten, so it stays refused (now as unknown, `401`): that is what lets the
+    /// handheld's folder take the new code and enroll again in place (`spunta enroll --code` there), keeping its id,
+    /// pushing again every op it kept (those the server has are answered `duplicate` by id) and downloading its
+    /// replica afresh. Its scope, numbering and clock history stay the device's: what it pushes is checked as any
+    /// device's push. Until the code is used the device is "da registrare".
+    public static func reinstate(
+        _ db: Database, id: String, reason: String, validityHours: Int = defaultCodeValidityHours, actor: String, now: Date
+    ) throws -> Added {
+        guard let row = try db.fetchOne("SELECT revoked_at, name, role, scope FROM device WHERE id = ?", [id]) else {
+            throw RegistryError.unknownDevice(id)
+        }
+        guard let revokedAt: String = try row[0] else { throw RegistryError.notRevoked(id) }
+        let code = try EnrollmentCode.generate()
+        let expires = UTCTime.string(now.addingTimeInterval(Double(validityHours) * 3600), fractional: true)
+        try db.run("""
+            UPDATE device SET revoked_at = NULL, enrolled_at = NULL, token_hash = NULL, code_hash = ?, code_expires_at = ? WHERE id = ?
+            """, [TokenHash.of(EnrollmentCode.normalize(code)), expires, id])
+        try AuditLog.record(db, actor: actor, action: "device_reinstate", subject: id, details: [
+            "reason": reason, "revoked_at": revokedAt, "code_expires_at": expires,
+        ], at: now)
+        let role = DeviceRole(rawValue: try row[2]) ?? .teacher
+        return Added(deviceId: id, name: try row[1], role: role.rawValue, scope: try scopeItems(try row[3]).map(\.description),
+                     code: code, expiresAt: expires)
     }
 
     // MARK: Device requests
@@ -237,6 +286,16 @@ public enum DeviceRegistry {
                 backlog_reported_at = ?
             WHERE id = ? AND (backlog_reported_at IS NULL OR backlog_reported_at <= ?)
             """, [waiting, oldest, backlog.lastError, backlog.lastError == nil ? nil : backlog.lastErrorCode, errorAt, sent, id, sent])
+    }
+
+    /// Stores what a revoked device reported waiting on it with a request the server refused (`403 device_revoked`):
+    /// the admin sees what the handheld still holds — the reason to reinstate it — instead of what it held before the
+    /// revocation. A token that is not a revoked device's changes nothing.
+    public static func recordRevokedBacklog(_ db: Database, token: String, _ backlog: DeviceBacklog, sentAt: Date) throws {
+        guard !token.isEmpty,
+              let id: String = try db.scalar("SELECT id FROM device WHERE token_hash = ? AND revoked_at IS NOT NULL", [TokenHash.of(token)])
+        else { return }
+        try recordBacklog(db, id: id, backlog, sentAt: sentAt)
     }
 
     public static func load(_ db: Database, id: String) throws -> Device? {

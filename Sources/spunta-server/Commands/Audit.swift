@@ -61,6 +61,7 @@ struct Audit: ParsableCommand {
         case "device_add": return "dispositivo creato"
         case "device_enroll": return "dispositivo registrato"
         case "device_revoke": return "dispositivo revocato"
+        case "device_reinstate": return "dispositivo riammesso dopo la revoca"
         case "device_blocked": return "dispositivo bloccato"
         case "admin_token_create": return "credenziale di amministratore creata"
         case "admin_login": return "accesso alla pagina di amministrazione"

@@ -6,7 +6,7 @@ import SpuntaStore
 /// `spunta-server restore`: puts a copy back, with a new epoch so devices re-push what the copy lacks.
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Ripristina l'archivio da una copia (a server fermo) con una nuova epoca.",
+        abstract: "Ripristina l'archivio da una copia (a server fermo: rifiutato mentre spunta-server serve lo usa) con una nuova epoca.",
         discussion: """
             I dispositivi vedono la nuova epoca alla prossima sincronizzazione, reinviano le operazioni che hanno ancora \
             e riscaricano i dati: quello che un dispositivo conserva non va perso. I dispositivi registrati dopo la \
@@ -22,6 +22,16 @@ struct Restore: ParsableCommand {
     func run(_ context: CommandContext) async throws {
         let who = actor.name(context)
         guard FileManager.default.fileExists(atPath: from) else { throw BackupError.missing(from) }
+        // Held until the restore has set the new epoch: a server starting meanwhile waits for nothing, it is refused.
+        let lock: ArchiveLock?
+        do {
+            lock = try ArchiveLock.restoring(databasePath: database.path)
+        } catch ArchiveLock.LockError.serving(_, let pid) {
+            throw BackupError.serving(database.path, pid)
+        } catch ArchiveLock.LockError.unavailable(let path, let reason) {
+            throw BackupError.lockUnavailable(path, reason)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let copy = try Database(path: from)
         try copy.backup(to: database.path)
         let queue = try ServerDatabase.open(path: database.path)
@@ -40,6 +50,9 @@ enum BackupError: ReportableError {
     case missing(String)
     case missingDatabase(String)
     case folderNotWritable(String)
+    /// `spunta-server serve` holds the archive (its process id, if known).
+    case serving(String, Int32?)
+    case lockUnavailable(String, String)
 
     var userMessage: String {
         switch self {
@@ -50,6 +63,17 @@ enum BackupError: ReportableError {
             let folder = (path as NSString).deletingLastPathComponent
             return "Impossibile scrivere la copia \(path): la cartella \(folder.isEmpty ? "." : folder) non esiste o non è scrivibile "
                 + "da chi esegue il comando. Crearla, o eseguire il comando come l'utente del servizio (sudo -u spunta)."
+        case .serving(let path, let pid):
+            let process = pid.map { " (processo \($0))" } ?? ""
+            return "L'archivio \(path) è in uso da spunta-server serve\(process): ripristinarlo adesso metterebbe la copia sotto "
+                + "un server che continua a scriverci, mescolando la copia con i dati nuovi. Nulla è stato cambiato. "
+                + "Fermare prima il servizio (o il processo, se avviato a mano):\n"
+                + "  sudo systemctl stop spunta\n"
+                + "poi ripetere il ripristino e riavviare il servizio:\n"
+                + "  sudo systemctl start spunta"
+        case .lockUnavailable(let path, let reason):
+            return "Impossibile controllare se un server usa l'archivio: il file \(path) non si apre (\(reason)). "
+                + "Eseguire il comando come l'utente del servizio (sudo -u spunta)."
         }
     }
 }

@@ -58,6 +58,16 @@ struct Serve: ParsableCommand {
         if let writer = try AccessLogWriter.make(accessLog) {
             logLine = { entry in writer.write(entry.line) }
         }
+        // Held as long as the process lives (the kernel drops it at any end): restore refuses while it is held.
+        let lock: ArchiveLock
+        do {
+            lock = try ArchiveLock.serving(databasePath: database.path)
+        } catch ArchiveLock.LockError.unavailable(let path, let reason) {
+            throw ServeError.lockUnavailable(path, reason)
+        } catch {
+            throw ServeError.restoring(database.path)
+        }
+        defer { withExtendedLifetime(lock) {} }
         var settings = SyncService.Settings()
         settings.trustedProxies = Set(trustedProxy)
         let server = try SyncServer(databasePath: database.path, configuration: configuration, settings: settings, accessLog: logLine,
@@ -79,11 +89,18 @@ struct Serve: ParsableCommand {
 
 enum ServeError: Error, CustomStringConvertible {
     case cannotListen(String, String)
+    case restoring(String)
+    case lockUnavailable(String, String)
 
     var description: String {
         switch self {
         case .cannotListen(let address, let reason):
             return "impossibile ascoltare su \(address) (\(reason)): porta già in uso o indirizzo non valido."
+        case .restoring(let path):
+            return "l'archivio \(path) si sta ripristinando (spunta-server restore): avviare il server quando il ripristino è finito."
+        case .lockUnavailable(let path, let reason):
+            return "impossibile aprire il file \(path) (\(reason)): deve poterlo scrivere l'utente del servizio "
+                + "(sudo chown spunta:spunta \(path))."
         }
     }
 }

@@ -11,9 +11,9 @@ struct Enroll: ParsableCommand {
         discussion: """
             Esempio: spunta enroll --server http://10.0.0.5:8080 --code K7M2-QX9P-4TWA
             Se la risposta del server va persa, ripetere lo stesso comando: il dispositivo viene riconosciuto. \
-            Un dispositivo che il server non riconosce più (ripristinato da una copia) o ha bloccato si registra di \
-            nuovo nella stessa cartella con un nuovo codice (--server si può omettere): le registrazioni fatte restano \
-            e vengono inviate.
+            Un dispositivo che il server non riconosce più (ripristinato da una copia), ha bloccato o ha riammesso dopo \
+            una revoca (spunta-server device reinstate) si registra di nuovo nella stessa cartella con un nuovo codice \
+            (--server si può omettere): le registrazioni fatte restano e vengono inviate.
             """
     )
 
@@ -31,8 +31,10 @@ struct Enroll: ParsableCommand {
         let queue = try deviceHome.open()
         let enrollment = try SyncEngine.enroll(queue: queue, server: server, code: code, label: label ?? ProcessInfo.processInfo.hostName)
         let device = enrollment.device
+        // Reinstated after a revocation, a device keeps its id: "prima" only for a new identity.
         let done = enrollment.previousDeviceId.map {
-            "Registrato di nuovo: \(device.name) (\(device.deviceId), prima \($0)). Le registrazioni fatte vengono inviate al server."
+            "Registrato di nuovo: \(device.name) (\(device.deviceId)\($0 == device.deviceId ? "" : ", prima \($0)")). "
+                + "Le registrazioni fatte vengono inviate al server."
         } ?? "Registrato: \(device.name) (\(device.role.italian)) per \(device.municipality)."
         context.printWrapped(done, indent: "")
         do {

@@ -5,12 +5,12 @@ import SpuntaProtocol
 import SpuntaServerStore
 import SpuntaSync
 
-/// `spunta-server device add|revoke`.
+/// `spunta-server device add|revoke|reinstate`.
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "Registra un nuovo dispositivo o ne revoca uno smarrito.",
-        subcommands: [Add.self, Revoke.self]
+        abstract: "Registra un nuovo dispositivo, ne revoca uno smarrito o riammette uno revocato.",
+        subcommands: [Add.self, Revoke.self, Reinstate.self]
     )
 }
 

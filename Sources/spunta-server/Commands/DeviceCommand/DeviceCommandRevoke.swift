@@ -9,7 +9,8 @@ extension DeviceCommand {
     /// `device revoke`.
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoca un dispositivo: alla prossima richiesta viene rifiutato."
+            abstract: "Revoca un dispositivo: alla prossima richiesta viene rifiutato.",
+            discussion: "Dice quale dispositivo ha revocato (nome, ruolo, ambito, ultima sincronizzazione) e come riammetterlo."
         )
 
         @OptionGroup var database: DatabaseOption
@@ -22,8 +23,15 @@ extension DeviceCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            try queue.write { db in try DeviceRegistry.revoke(db, id: id, reason: reason, actor: who, now: context.now) }
-            context.print("Dispositivo \(id) revocato: alla prossima sincronizzazione sarà rifiutato.")
+            let revoked = try queue.write { db in try DeviceRegistry.revokeDescribed(db, id: id, reason: reason, actor: who, now: context.now) }
+            let seen = revoked.lastSeenAt.map { stored -> String in
+                let ago = UTCTime.date(stored).map { " (\(ItalianTime.ago(seconds: max(0, Int(context.now.timeIntervalSince($0))))))" } ?? ""
+                return "ultima sincronizzazione \(ItalianTime.dateTime(stored: stored))\(ago)"
+            } ?? "mai sincronizzato"
+            context.print("Dispositivo \(revoked.id) revocato: «\(revoked.name)» (\(revoked.role.italian), "
+                          + "\(revoked.scope.joined(separator: ", "))), \(seen). Alla prossima richiesta sarà rifiutato.")
+            context.print(hinted: "Se non era questo il dispositivo da revocare, riammetterlo (riceverà un nuovo codice di registrazione) con "
+                          + "\(CommandHint.server("device", "reinstate", arguments: [revoked.id])).")
         }
     }
 }

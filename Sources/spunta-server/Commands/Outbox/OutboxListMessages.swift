@@ -44,7 +44,12 @@ extension Outbox {
             switch kind {
             case "reminder": return "sollecito"
             case "low_balance": return "credito basso"
+            case "deficit_reminder": return "credito prepagato esaurito"
+            case "deficit_notice": return "avviso pagoPA per credito negativo"
             default:
+                if kind.hasPrefix("caterer_"), let count = CatererCounts.Kind(rawValue: String(kind.dropFirst("caterer_".count))) {
+                    return "alla ristorazione (\(count.italian))"
+                }
                 if kind.hasPrefix("office_alert_"), let alert = OfficeAlerts.Kind(rawValue: String(kind.dropFirst("office_alert_".count))) {
                     return "avviso all'ufficio (\(alert.italian))"
                 }

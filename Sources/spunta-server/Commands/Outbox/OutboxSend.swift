@@ -42,6 +42,15 @@ extension Outbox {
                 for note in report.notes { context.print("  \(note)") }
                 for error in report.errors { context.printError(error) }
             }
+            // Cron and the person at the terminal must see it: a minute in which nothing could be sent is not a quiet one.
+            if report.undelivered > 0 {
+                if !json {
+                    let count = report.undelivered
+                    context.printError((count == 1 ? "1 messaggio non consegnato" : "\(count) messaggi non consegnati")
+                                       + " in questo invio: i motivi sono qui sopra.")
+                }
+                throw ExitCode.failure
+            }
         }
     }
 }
