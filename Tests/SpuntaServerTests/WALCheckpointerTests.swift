@@ -33,4 +33,19 @@ struct WALCheckpointerTests {
         #expect(try Database(path: fileOnly, configuration: readOnly).scalar("SELECT COUNT(*) FROM bulk") as Int? == 1_500)
         #expect(checkpointer.failures == 0)
     }
+
+    @Test("a checkpointer released without a shutdown (its owner failed to start) ends its thread")
+    func releasedCheckpointerEndsItsThread() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-checkpoint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("server.sqlite").path
+        _ = try ServerDatabase.open(path: path, configuration: ServerDatabase.writerConfiguration)
+        var checkpointer: WALCheckpointer? = try WALCheckpointer(path: path, log: { Issue.record("unexpected log: \($0)") })
+        let worker = try #require(checkpointer?.worker)
+        checkpointer?.request()
+        checkpointer = nil
+        // A thread left running never signals: the bound only keeps a regression from hanging the whole run.
+        #expect(worker.waitUntilEnded(deadline: .now() + 120) == .success)
+    }
 }
