@@ -91,8 +91,11 @@ public final class SyncService: Sendable {
         self.pushAdmission = pushAdmission
         let writeQueue = try ServerDatabase.open(path: path, configuration: ServerDatabase.writerConfiguration)
         self.epoch = try writeQueue.read { try $0.scalar("SELECT value FROM server_meta WHERE key = 'epoch'") } ?? "0"
+        self.readers = try ReaderPool(path: path, count: settings.readerCount)
         let notifier = ChangeNotifier()
         let metrics = Metrics()
+        // The threads start last, once every connection is open: nothing after them throws, so a failed start leaves
+        // none running (and the checkpointer ends its own thread when released without a shutdown).
         let checkpointer = try WALCheckpointer(path: path, log: log)
         self.notifier = notifier
         self.metrics = metrics
@@ -103,7 +106,6 @@ public final class SyncService: Sendable {
             metrics.increment("spunta_group_commits_total")
             metrics.increment("spunta_group_commit_jobs_total", by: Double(jobs))
         }
-        self.readers = try ReaderPool(path: path, count: settings.readerCount)
         self.clock = clock
         metrics.gauge("spunta_pulls_waiting", help: "Pulls waiting for news (long poll).") { Double(notifier.waiting) }
         metrics.counter("spunta_office_alerts_total", help: "Alerts raised to the office by kind (once per event).")

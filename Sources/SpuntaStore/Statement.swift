@@ -7,6 +7,8 @@ public final class Statement {
     /// The SQL text this statement was prepared from.
     public let sql: String
     unowned let database: Database
+    /// The text and blobs bound since the statement was last bound anew, which SQLite reads in place.
+    private var boundBytes = BoundBytes()
 
     /// Prepares exactly one statement. SQLite prepares the first statement of a string and points at the rest:
     /// `"A; B"` would silently run A alone, so anything after the first statement but blanks, comments and
@@ -62,6 +64,7 @@ public final class Statement {
 
     deinit {
         sqlite3_finalize(handle)
+        boundBytes.release()
     }
 
     /// Number of `?` parameters.
@@ -85,27 +88,45 @@ public final class Statement {
 
     /// Resets the statement and binds new arguments. The count must match the SQL's parameters.
     public func bind(_ arguments: StatementArguments) throws {
-        sqlite3_reset(handle)
+        startBinding()
         guard arguments.count == parameterCount else {
-            throw argumentCountError(arguments.count)
+            throw bindingFailed(argumentCountError(arguments.count))
         }
         // Every parameter is bound anew (the count matches), so no earlier binding can survive: no need to clear them.
         for (offset, argument) in arguments.enumerated() {
             let code = bind(argument?.databaseValue ?? .null, at: Int32(offset + 1))
-            guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
+            guard code == SQLITE_OK else { throw bindingFailed(database.error(code: code, sql: sql)) }
         }
     }
 
     /// Resets the statement and binds the arguments `body` adds, typed, one by one (see `StatementBindings`). The count
     /// must match the SQL's parameters; the errors are those of `bind(_: StatementArguments)`.
     public func bind(_ body: (inout StatementBindings) throws -> Void) throws {
-        sqlite3_reset(handle)
+        startBinding()
         var bindings = StatementBindings(statement: self, parameterCount: Int32(parameterCount))
-        try body(&bindings)
-        guard bindings.count == bindings.parameterCount else {
-            throw argumentCountError(Int(bindings.count))
+        do {
+            try body(&bindings)
+        } catch {
+            throw bindingFailed(error)
         }
-        guard bindings.failure == SQLITE_OK else { throw database.error(code: bindings.failure, sql: sql) }
+        guard bindings.count == bindings.parameterCount else {
+            throw bindingFailed(argumentCountError(Int(bindings.count)))
+        }
+        guard bindings.failure == SQLITE_OK else { throw bindingFailed(database.error(code: bindings.failure, sql: sql)) }
+    }
+
+    /// Resets the statement before its parameters are bound anew: the bytes of the values bound before are reused
+    /// (each parameter is bound again before the statement runs, or cleared by `bindingFailed`).
+    private func startBinding() {
+        sqlite3_reset(handle)
+        boundBytes.reset()
+    }
+
+    /// Clears the parameters after a binding that failed halfway (some would still point at reused bytes), and
+    /// returns `error` to throw.
+    private func bindingFailed(_ error: any Error) -> any Error {
+        sqlite3_clear_bindings(handle)
+        return error
     }
 
     private func argumentCountError(_ count: Int) -> DatabaseError {
@@ -141,18 +162,21 @@ public final class Statement {
         // string must not pass a null pointer (SQLite would bind NULL).
         var text = value
         return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            guard !bytes.isEmpty else {
                 return sqlite3_bind_text(handle, index, "", 0, spunta_sqlite_transient())
             }
-            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), spunta_sqlite_transient())
-            }
+            let copy = boundBytes.copy(UnsafeRawBufferPointer(bytes))
+            return sqlite3_bind_text(handle, index, copy.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
         }
     }
 
     func bind(_ value: Data, at index: Int32) -> Int32 {
         value.withUnsafeBytes { bytes in
-            sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), spunta_sqlite_transient())
+            // Nothing to copy: an empty blob is bound as it always was.
+            guard !bytes.isEmpty else {
+                return sqlite3_bind_blob(handle, index, bytes.baseAddress, 0, spunta_sqlite_transient())
+            }
+            return sqlite3_bind_blob(handle, index, boundBytes.copy(bytes), Int32(bytes.count), nil)
         }
     }
 

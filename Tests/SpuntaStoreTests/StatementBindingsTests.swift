@@ -163,4 +163,43 @@ struct StatementBindingsTests {
         #expect(try db.cachedStatement(first) === db.cachedStatement(first))
         #expect(try db.cachedStatement(first) !== db.cachedStatement(third))
     }
+
+    @Test("a statement run again and again stores each run's own text and blobs, short and long, whichever block holds them")
+    func textCopiedPerRun() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE r (n INTEGER PRIMARY KEY, a TEXT, b TEXT, c BLOB)")
+        struct Values: Equatable {
+            let a: String, b: String, c: Data
+        }
+        // Lengths around and past the first block and each growth, in an order that makes the copies move between blocks.
+        let lengths = [3, 5_000, 0, 700, 20_000, 1, 1_024, 1_023, 3_000, 40]
+        var expected: [Int: Values] = [:]
+        for (n, length) in lengths.enumerated() {
+            let values = Values(a: String(repeating: "è", count: length), b: "riga \(n) " + String(repeating: "x", count: length / 3),
+                                c: Data((0...length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ n) }))
+            try db.run("INSERT INTO r (n, a, b, c) VALUES (?, ?, ?, ?)") { $0.add(n); $0.add(values.a); $0.add(values.b); $0.add(values.c) }
+            // Every other row through StatementArguments: both ways bind through the same statement's copies.
+            let swapped = Values(a: values.b, b: values.a, c: values.c)
+            try db.run("INSERT INTO r (n, a, b, c) VALUES (?, ?, ?, ?)", [n + 100, swapped.a, swapped.b, swapped.c])
+            expected[n] = values
+            expected[n + 100] = swapped
+        }
+        var stored: [Int: Values] = [:]
+        for row in try db.fetchAll("SELECT n, a, b, c FROM r") {
+            stored[try row[0]] = Values(a: try row[1], b: try row[2], c: try row[3])
+        }
+        #expect(stored == expected)
+    }
+
+    @Test("a statement whose binding failed halfway keeps none of that run's text for the next run")
+    func failedBindingClearsItsText() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE q (a, b)")
+        try db.run("INSERT INTO q VALUES (?, ?)") { $0.add("primo"); $0.add("secondo") }
+        #expect(throws: DatabaseError.self) { try db.run("INSERT INTO q VALUES (?, ?)") { $0.add(String(repeating: "z", count: 9_000)) } }
+        #expect(throws: DatabaseError.self) { try db.run("INSERT INTO q VALUES (?, ?)", ["terzo"]) }
+        try db.run("INSERT INTO q VALUES (?, ?)") { $0.add("quarto"); $0.add(nil as String?) }
+        #expect(try db.fetchAll("SELECT a, quote(b) FROM q").map { "\(try $0[0] as String) \(try $0[1] as String)" }
+            == ["primo 'secondo'", "quarto NULL"])
+    }
 }
