@@ -15,7 +15,10 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     /// The server answered `503 server_busy` to every attempt of one request: nothing of it was applied.
     case serverBusy(attempts: Int)
     case incompatibleServer(String)
-    case offline(String)
+    /// The server could not be reached; `problem` is what went wrong without what a device in service does about it.
+    case offline(String, problem: String? = nil)
+    /// `spunta enroll` could not reach the server on a folder that holds no device yet: nothing can go on offline.
+    case notEnrolledOffline(problem: String, server: String, code: String)
     case wrongRole(expected: String, actual: String)
     case notInScope(String)
     case unknownBeneficiary(String)
@@ -66,7 +69,7 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .server(let code, _): return code
         case .serverBusy: return "server_busy"
         case .incompatibleServer: return "protocol_version_unsupported"
-        case .offline: return "offline"
+        case .offline, .notEnrolledOffline: return "offline"
         case .wrongRole: return "wrong_role"
         case .notInScope: return "not_in_scope"
         case .unknownBeneficiary: return "unknown_beneficiary"
@@ -124,8 +127,11 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
                 + "Riprovare tra qualche minuto (\(CommandHint.client("sync")))."
         case .incompatibleServer(let message):
             return "\(message)"
-        case .offline(let message):
+        case .offline(let message, _):
             return "\(message)"
+        case .notEnrolledOffline(let problem, let server, let code):
+            return "\(problem) Il dispositivo non è ancora registrato: senza registrazione non si lavora, nemmeno offline. "
+                + "Quando il server è raggiungibile, ripetere: \(CommandHint.client("enroll", arguments: ["--server", server, "--code", code]))"
         case .wrongRole(let expected, let actual):
             return "Comando per dispositivi \(expected): questo è un dispositivo \(actual). Controllare --home o SPUNTA_HOME."
         case .notInScope(let what):

@@ -28,7 +28,14 @@ public enum HTTPClientError: Error, Equatable, Sendable, CustomStringConvertible
         }
     }
 
+    /// What went wrong, and for a connection that failed what a device in service does about it: its work stays
+    /// on it until the server is back.
     public var userMessage: String {
+        isOffline ? "\(problem) Si continua offline; riprovare più tardi." : problem
+    }
+
+    /// What went wrong, alone: a device that is not enrolled yet has nothing to continue offline, and says so.
+    public var problem: String {
         switch self {
         case .invalidURL(let url):
             if url.lowercased().hasPrefix("https://") {
@@ -36,13 +43,13 @@ public enum HTTPClientError: Error, Equatable, Sendable, CustomStringConvertible
             }
             return "Indirizzo del server «\(url)» non valido: usare la forma http://nome-o-indirizzo:porta."
         case .connectionRefused(let host):
-            return "Server non raggiungibile (connessione rifiutata da \(host)). Si continua offline; riprovare più tardi."
+            return "Server non raggiungibile (connessione rifiutata da \(host))."
         case .unreachable(let host, let reason):
-            return "Server \(host) non raggiungibile (\(reason)). Si continua offline; riprovare più tardi."
+            return "Server \(host) non raggiungibile (\(reason))."
         case .timeout(let host):
-            return "Il server \(host) non risponde in tempo. Si continua offline; riprovare più tardi."
+            return "Il server \(host) non risponde in tempo."
         case .connectionClosed(let host):
-            return "Connessione con \(host) interrotta. Si continua offline; riprovare più tardi."
+            return "Connessione con \(host) interrotta."
         case .malformedResponse(let reason):
             return "Risposta del server non valida (\(reason)): verificare l'indirizzo del server."
         case .responseTooLarge(let bytes):

@@ -126,3 +126,22 @@ struct WrongHomeTests {
         #expect(Self.contents(home) == nil, "\(Self.contents(home) ?? [])")
     }
 }
+
+/// A first enrollment that cannot reach the server: the folder holds no device, so nothing goes on offline.
+@Suite("An enrollment without the server")
+struct EnrollUnreachableTests {
+    @Test("says the device is not enrolled yet and gives the same command to repeat on its own line, never that it goes on offline")
+    func notEnrolledYet() throws {
+        let folder = try TemporaryFolder("spunta-enroll")
+        let process = try ChildProcess("spunta", ["enroll", "--server", FieldDevice.nowhere, "--code", "K7M2-QX9P-4TWA",
+                                                  "--home", folder.path("porta")])
+        process.closeInput()
+        let status = process.wait()
+        let lines = process.errors.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(status == 1, "\(process.errors)")
+        #expect(!process.errors.contains("offline;"), "\(process.errors)")
+        #expect(process.errors.contains("non è ancora registrato"), "\(process.errors)")
+        #expect(lines.contains("spunta enroll --home \(folder.path("porta")) --server \(FieldDevice.nowhere) --code K7M2-QX9P-4TWA"),
+                "\(process.errors)")
+    }
+}

@@ -115,8 +115,14 @@ public final class SyncEngine {
             return made
         }
         let body = try WireCoding.encode(EnrollRequest(code: code, deviceLabel: label, appVersion: ProtocolVersion.appVersion, token: token))
-        let response = try Self.send(client, method: "POST", path: "/v1/enroll", token: nil, body: body, timeout: 30,
+        let response: HTTPClientResponse
+        do {
+            response = try Self.send(client, method: "POST", path: "/v1/enroll", token: nil, body: body, timeout: 30,
                                      clock: .init(time: now, seq: nil))
+        } catch ClientError.offline(_, let problem?) where existing == nil {
+            // Never enrolled, the device has nothing to go on with offline: the same command, once the server answers.
+            throw ClientError.notEnrolledOffline(problem: problem, server: serverURL, code: code)
+        }
         let enrolled = try WireCoding.decode(EnrollResponse.self, from: response.body)
         // An older server ignores the proposed token and makes its own: the device keeps the one it is given.
         let device = EnrolledDevice(
@@ -367,7 +373,7 @@ public final class SyncEngine {
                 // Push and pull are idempotent, so a request on a connection the server had closed is retried once.
                 response = try client.send(method: method, path: path, headers: attempt, body: body, timeout: timeout, retryIfStale: true)
             } catch {
-                throw ClientError.offline(error.userMessage)
+                throw ClientError.offline(error.userMessage, problem: error.isOffline ? error.problem : nil)
             }
             // A busy server applied nothing and says when to come back: the same request is sent again then, a few
             // times, before the sync gives up (and the watcher tries again later).
