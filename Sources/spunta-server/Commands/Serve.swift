@@ -75,9 +75,10 @@ struct Serve: ParsableCommand {
         let bound: Int
         do {
             bound = try server.start()
-        } catch let failure as HTTPServer.BindFailure where failure.addressInUse {
-            throw ServeError.addressInUse(listen)
         } catch {
+            // The service's writer thread runs from the service's creation: it is ended before the error is told.
+            server.service.shutdown()
+            if let failure = error as? HTTPServer.BindFailure, failure.addressInUse { throw ServeError.addressInUse(listen) }
             throw ServeError.cannotListen(listen, "\(error)")
         }
         context.print("Spunta server in ascolto su http://\(host):\(bound) (archivio \(database.path), epoca \(server.service.epoch.prefix(8)))")
