@@ -14,6 +14,9 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
     case invalidAmount(String)
     case invalidDate(String)
     case nothingToIssue(String)
+    /// No draft because the period's statements (or one payer's) are all issued; the last issue time as stored, and
+    /// the statement's number when there is only one.
+    case allIssued(period: BillingPeriod, payer: String?, count: Int, lastIssuedAt: String, statement: Int64?)
     /// A top-up names a payer linked to the child who is neither the primary payer nor one with a share of the cost:
     /// no meal ever debits their position.
     case notPrimaryPayer(payer: String, beneficiary: String, primary: String)
@@ -44,6 +47,7 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
         case .invalidAmount: return "invalid_amount"
         case .invalidDate: return "invalid_date"
         case .nothingToIssue: return "nothing_to_issue"
+        case .allIssued: return "all_issued"
         case .notPrimaryPayer: return "not_primary_payer"
         case .invalidSegregationCode: return "invalid_segregation_code"
         case .invalidCreditorFiscalCode: return "invalid_creditor_fiscal_code"
@@ -83,6 +87,18 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
             return "Data «\(text)» non valida: usare AAAA-MM-GG (es. 2026-10-05)."
         case .nothingToIssue(let period):
             return "Nessun rendiconto in bozza per \(period): eseguire prima billing run."
+        case .allIssued(let period, let payer, let count, let last, let statement):
+            let whose = payer.map { " del pagante \($0)" } ?? ""
+            let what: HintedText = count == 1
+                ? "Il rendiconto di \(period.italian)\(whose) è già stato emesso il \(ItalianTime.dateTime(stored: last))"
+                : "I \(count) rendiconti di \(period.italian)\(whose) sono già stati emessi (l'ultimo il \(ItalianTime.dateTime(stored: last)))"
+            let why: HintedText = what + ": non c'è nulla da emettere (billing run non crea altre bozze per un mese emesso; "
+                + "una correzione va nel mese dopo con billing adjust)."
+            if let statement {
+                return why + " Il dettaglio con \(CommandHint.server("billing", "show", arguments: [String(statement)]))."
+            }
+            let list = CommandHint.server("billing", "statements", arguments: ["--period", period.description] + (payer.map { ["--payer", $0] } ?? []))
+            return why + " L'elenco con \(list). Il dettaglio di uno con \(CommandHint.server("billing", "show", arguments: ["NUMERO"]))."
         case .notPrimaryPayer(let payer, let beneficiary, let primary):
             return "Ricarica intestata a \(payer), che non è il pagante principale di \(beneficiary) e non ha una quota della sua spesa: "
                 + "il credito prepagato di \(beneficiary) è sulla posizione di \(primary), a cui vanno intestate le ricariche "

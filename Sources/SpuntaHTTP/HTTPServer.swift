@@ -78,6 +78,17 @@ public final class HTTPServer: @unchecked Sendable {
         self.accessLog = accessLog
     }
 
+    /// The address could not be taken. `code` is bind's errno, kept so that the command line can tell an address
+    /// already in use (another server listening there) from one that is not this machine's.
+    public struct BindFailure: Error, CustomStringConvertible {
+        public let host: String
+        public let port: Int
+        public let code: Int32
+
+        public var addressInUse: Bool { code == EADDRINUSE }
+        public var description: String { "bind \(host):\(port): \(String(cString: strerror(code)))" }
+    }
+
     /// Binds, listens and starts the event loop. Returns the bound port.
     @discardableResult
     public func start() throws -> Int {
@@ -94,7 +105,7 @@ public final class HTTPServer: @unchecked Sendable {
         guard bound == 0 else {
             let code = errno
             close(fd)
-            throw Socket.Failure(call: "bind \(configuration.host):\(configuration.port)", code: code)
+            throw BindFailure(host: configuration.host, port: configuration.port, code: code)
         }
         guard listen(fd, 1024) == 0 else {
             let code = errno

@@ -47,7 +47,7 @@ public final class Database {
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
             if let db { sqlite3_close_v2(db) }
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "\(message) (\(path))")
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "\(message) (\(path))", path: path)
         }
         self.handle = db
         self.path = path
@@ -69,7 +69,8 @@ public final class Database {
         } catch {
             statementCache.removeAll()
             sqlite3_close_v2(db)
-            throw error
+            guard let error = error as? DatabaseError, error.path == nil else { throw error }
+            throw DatabaseError(resultCode: error.extendedResultCode, message: error.message, sql: error.sql, path: path)
         }
     }
 

@@ -11,14 +11,17 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     public let message: String
     /// The SQL being run, when there was one.
     public let sql: String?
+    /// The file being opened, when the error came while opening it: the command line names it to the operator.
+    public let path: String?
 
     /// The primary result code (`SQLITE_CONSTRAINT`, …).
     public var resultCode: ResultCode { extendedResultCode.primaryResultCode }
 
-    public init(resultCode: ResultCode, message: String, sql: String? = nil) {
+    public init(resultCode: ResultCode, message: String, sql: String? = nil, path: String? = nil) {
         self.extendedResultCode = resultCode
         self.message = message
         self.sql = sql
+        self.path = path
     }
 
     public var description: String {

@@ -113,6 +113,53 @@ struct BillingCommandTests {
         #expect(try Self.dueDates(db, "2026-10") == ["2026-12-21"])
     }
 
+    @Test("issuing names each statement that gets no notice and why; issuing the month again says it is all issued, and when")
+    func withoutNoticeThenAllIssued() throws {
+        let folder = try TemporaryFolder("spunta-billing-cli")
+        let db = try Self.run("2026-10", in: folder)
+        let (zero, credit): (Int64, Int64) = try DatabaseQueue(path: db).read { db in
+            let ids = try db.fetchAll("SELECT id FROM statement WHERE period = '2026-10' AND total_cents > 0 ORDER BY id LIMIT 2")
+                .map { try $0[0] as Int64 }
+            return (ids[0], ids[1])
+        }
+        let totals: [Int64] = try [zero, credit].map { id in
+            try DatabaseQueue(path: db).read { try $0.scalar("SELECT total_cents FROM statement WHERE id = ?", [id]) ?? 0 }
+        }
+        for (id, cents) in [(zero, totals[0]), (credit, totals[1] + 500)] {
+            let amount = "-\(cents / 100).\(String(format: "%02d", Int(cents % 100)))"
+            let adjust = try ChildProcess("spunta-server", ["billing", "adjust", "--db", db, "--statement", String(id), "--amount", amount,
+                                                            "--reason", "prova"], environment: Self.twentiethOfNovember)
+            #expect(adjust.wait() == 0, "\(adjust.errors)")
+        }
+        let issued = try ChildProcess("spunta-server", ["billing", "issue", "--db", db, "--period", "2026-10"], environment: Self.twentiethOfNovember)
+        #expect(issued.wait() == 0, "\(issued.errors)")
+        let lines = issued.output.joined(separator: "\n").split(separator: "\n").map(String.init)
+        let without: Int = try DatabaseQueue(path: db).read {
+            try $0.scalar("SELECT COUNT(*) FROM statement WHERE period = '2026-10' AND notice_number IS NULL") ?? 0
+        }
+        #expect(without >= 2)
+        #expect(lines.contains("Senza avviso pagoPA (\(without)), perché non c'è nulla da pagare:"), "\(lines)")
+        #expect(lines.count(where: { $0.hasPrefix("- n. ") }) == min(without, 5), "at most five by name: \(lines)")
+        #expect(lines.contains { $0.hasPrefix("- n. \(zero) ") && $0.contains("totale zero") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("- n. \(credit) ") && $0.contains("credito di € 5,00") }, "\(lines)")
+        #expect(lines.contains("  spunta-server billing show --db \(db) \(zero)"), "\(lines)")
+        #expect(lines.contains("  spunta-server billing show --db \(db) \(credit)"), "\(lines)")
+
+        let count = try Self.issued(db, "2026-10")
+        let again = try ChildProcess("spunta-server", ["billing", "issue", "--db", db, "--period", "2026-10"], environment: Self.twentiethOfNovember)
+        #expect(again.wait() == 1)
+        #expect(again.errors.contains("Errore: I \(count) rendiconti di ottobre 2026 sono già stati emessi (l'ultimo il 20/11/2026 12:00)"),
+                "\(again.errors)")
+        #expect(!again.errors.contains("eseguire prima billing run"), "\(again.errors)")
+        #expect(again.errors.contains("  spunta-server billing statements --db \(db) --period 2026-10"), "\(again.errors)")
+        let payer: String = try DatabaseQueue(path: db).read { try $0.scalar("SELECT payer_id FROM statement WHERE id = ?", [zero]) ?? "" }
+        let one = try ChildProcess("spunta-server", ["billing", "issue", "--db", db, "--period", "2026-10", "--payer", payer],
+                                   environment: Self.twentiethOfNovember)
+        #expect(one.wait() == 1)
+        #expect(one.errors.contains("Il rendiconto di ottobre 2026 del pagante \(payer) è già stato emesso il 20/11/2026 12:00"), "\(one.errors)")
+        #expect(one.errors.contains("  spunta-server billing show --db \(db) \(zero)"), "\(one.errors)")
+    }
+
     @Test("a SPUNTA_NOW that is not an instant stops the command before it runs", arguments: ["domani", "2026-11-20", "2026-11-20T12:00:00"])
     func badClock(value: String) throws {
         let folder = try TemporaryFolder("spunta-billing-cli")

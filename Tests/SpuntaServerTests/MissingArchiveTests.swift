@@ -23,6 +23,30 @@ struct MissingArchiveTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty, "nothing created")
     }
 
+    @Test("the Comune's XML given as --db is named as such in Italian, with the import that makes the archive on its own line")
+    func xmlGivenAsArchive() throws {
+        let folder = try TemporaryFolder("spunta-missing-db")
+        let sample = folder.path("comune.xml")
+        try Data(SampleComuneGenerator.sampleFile().utf8).write(to: URL(fileURLWithPath: sample))
+        let run = try HintsRunAsPrintedTests.run(["list", "beneficiaries", "--db", sample], in: folder.url)
+        #expect(run.status == 1, "\(run.error)")
+        #expect(run.error.hasPrefix("Errore: Il file \(sample) non è un archivio di Spunta (forse il file XML da importare?)"), "\(run.error)")
+        #expect(!run.error.contains("not a database"), "\(run.error)")
+        let lines = run.error.split(separator: "\n").map(String.init)
+        #expect(lines.last == "  spunta-server import --db \(folder.path("comune.sqlite")) \(sample)", "\(run.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["comune.xml"], "nothing created beside it")
+    }
+
+    @Test("a folder given as --db is named as a folder, with the archives it holds")
+    func folderGivenAsArchive() throws {
+        let folder = try TemporaryFolder("spunta-missing-db")
+        try Data().write(to: URL(fileURLWithPath: folder.path("comune.sqlite")))
+        let run = try HintsRunAsPrintedTests.run(["conflicts", "--db", folder.url.path], in: folder.url)
+        #expect(run.status == 1, "\(run.error)")
+        #expect(run.error == "Errore: \(folder.url.path) è una cartella, non un archivio: con --db va indicato il file .sqlite dell'archivio "
+                + "del server (la cartella contiene comune.sqlite).\n", "\(run.error)")
+    }
+
     @Test("import creates the archive where --db says")
     func importCreates() throws {
         let folder = try TemporaryFolder("spunta-missing-db")

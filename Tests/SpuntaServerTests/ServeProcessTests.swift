@@ -45,6 +45,35 @@ struct ServeProcessTests {
         }
     }
 
+    @Test("a port already taken is said as such, with what to do, in one sentence after one «Errore:»")
+    func portInUse() throws {
+        let folder = try TemporaryFolder("spunta-serve-busy")
+        let db = folder.path("comune.sqlite")
+        let sample = folder.path("comune.xml")
+        #expect(try ChildProcess("spunta-server", ["sample", "--output", sample]).wait() == 0)
+        #expect(try ChildProcess("spunta-server", ["import", "--db", db, sample]).wait() == 0)
+        // Another program listening on a port the kernel chose: the server must not take it.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let listenAt = "127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
+        let server = try ChildProcess("spunta-server", ["serve", "--db", db, "--listen", listenAt, "--access-log", "off", "--alert-interval", "0"])
+        #expect(server.wait() == 1)
+        let message = server.errors
+        #expect(message.hasPrefix("Errore: L'indirizzo \(listenAt) è già in uso: forse un altro spunta-server è già avviato"), "\(message)")
+        #expect(message.contains("--listen"))
+        #expect(message.components(separatedBy: "Errore").count == 2, "one «Errore:», no «Errore imprevisto»: \(message)")
+        #expect(!message.contains(".."), "\(message)")
+    }
+
     @Test("bad input to the commands is a clear Italian error and a non-zero status")
     func badInput() async throws {
         do {

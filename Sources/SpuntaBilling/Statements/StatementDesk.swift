@@ -149,7 +149,7 @@ public enum StatementDesk {
         var args: StatementArguments = [period.description]
         if let payer { condition += " AND payer_id = ?"; args.append(payer) }
         let all = try StatementHeader.fetchAll(db, where: condition, args, order: "payer_id")
-        guard !all.isEmpty else { throw BillingError.nothingToIssue(period.description) }
+        guard !all.isEmpty else { throw try nothingToIssue(db, period: period, payer: payer) }
         let today = BusinessCalendar.date(of: now)
         guard beforeMonthEnd || period.lastDay < today else { throw BillingError.monthNotEnded(period, today: today) }
         let due = dueDate ?? ItalianHolidays.firstWorkingDay(onOrAfter: today.adding(days: 30))
@@ -176,5 +176,18 @@ public enum StatementDesk {
             "before_month_end": period.lastDay >= today,
         ], at: now)
         return issued
+    }
+
+    /// Why there is no draft to issue: when the period's statements (or the payer's) are all issued already, running
+    /// billing run again would make none, so the error says how many went out and when instead of sending there.
+    static func nothingToIssue(_ db: Database, period: BillingPeriod, payer: String?) throws -> BillingError {
+        var condition = "status <> 'draft' AND period = ?"
+        var args: StatementArguments = [period.description]
+        if let payer { condition += " AND payer_id = ?"; args.append(payer) }
+        guard let row = try db.fetchOne("SELECT COUNT(*), MAX(issued_at), MAX(id) FROM statement WHERE \(condition)", args),
+              let count: Int = try row[0], count > 0, let last: String = try row[1]
+        else { return BillingError.nothingToIssue(period.description) }
+        let only: Int64? = count == 1 ? try row[2] : nil
+        return BillingError.allIssued(period: period, payer: payer, count: count, lastIssuedAt: last, statement: only)
     }
 }

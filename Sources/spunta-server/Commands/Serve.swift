@@ -76,6 +76,9 @@ struct Serve: ParsableCommand {
         do {
             bound = try server.start()
         } catch {
+            // The service's writer thread runs from the service's creation: it is ended before the error is told.
+            server.service.shutdown()
+            if let failure = error as? HTTPServer.BindFailure, failure.addressInUse { throw ServeError.addressInUse(listen) }
             throw ServeError.cannotListen(listen, "\(error)")
         }
         context.print("Spunta server in ascolto su http://\(host):\(bound) (archivio \(database.path), epoca \(server.service.epoch.prefix(8)))")
@@ -87,15 +90,27 @@ struct Serve: ParsableCommand {
     }
 }
 
-enum ServeError: Error, CustomStringConvertible {
+/// Why `serve` did not start; what the operator reads (a ReportableError, so that it is not «Errore imprevisto»).
+enum ServeError: ReportableError, CustomStringConvertible {
+    case addressInUse(String)
     case cannotListen(String, String)
+    case accessLogUnwritable(String)
     case restoring(String)
     case lockUnavailable(String, String)
 
+    var userMessage: String { description }
+    var exitCode: ExitCode { .failure }
+
     var description: String {
         switch self {
+        case .addressInUse(let address):
+            return "L'indirizzo \(address) è già in uso: forse un altro spunta-server è già avviato (fermarlo, o lasciare quello); "
+                + "altrimenti scegliere un'altra porta con --listen (es. --listen 127.0.0.1:0 ne sceglie una libera)."
         case .cannotListen(let address, let reason):
-            return "impossibile ascoltare su \(address) (\(reason)): porta già in uso o indirizzo non valido."
+            return "impossibile ascoltare su \(address) (\(reason)): controllare l'indirizzo e la porta indicati con --listen."
+        case .accessLogUnwritable(let path):
+            return "impossibile scrivere il registro degli accessi \(path): indicare con --access-log un file che l'utente del servizio "
+                + "può scrivere, «-» per lo standard error o «off»."
         case .restoring(let path):
             return "l'archivio \(path) si sta ripristinando (spunta-server restore): avviare il server quando il ripristino è finito."
         case .lockUnavailable(let path, let reason):
@@ -124,7 +139,7 @@ final class AccessLogWriter: Sendable {
                 fd = open(destination, O_WRONLY | O_APPEND | O_CLOEXEC)
             }
             guard fd >= 0 else {
-                throw ServeError.cannotListen(destination, "registro degli accessi non scrivibile")
+                throw ServeError.accessLogUnwritable(destination)
             }
             return AccessLogWriter(handle: FileHandle(fileDescriptor: fd, closeOnDealloc: true))
         }

@@ -33,13 +33,43 @@ struct SpuntaServerCommand: ParsableCommand {
         case let error as any UserFacingError:
             return ErrorReport(userMessage: error.userMessage, exitCode: .failure)
         case let error as DatabaseError:
-            return ErrorReport(userMessage: "errore dell'archivio: \(error.message). Controllare il percorso indicato con --db.", exitCode: .failure)
+            return ErrorReport(userMessage: archiveMessage(error), exitCode: .failure)
         case let error as MigrationError:
             return ErrorReport(userMessage: "\(error)", exitCode: .failure)
         case let error as DemoError:
             return ErrorReport(userMessage: error.description, exitCode: .failure)
         default:
             return nil
+        }
+    }
+
+    /// What an archive that cannot be opened means to the operator, in Italian: SQLite's own words («file is not a
+    /// database», «unable to open database file») say neither which file nor what to do. The two usual slips — the
+    /// Comune's XML given as --db, a folder given instead of the file in it — are named, with the way out.
+    static func archiveMessage(_ error: DatabaseError) -> String {
+        guard let path = error.path else {
+            return "errore dell'archivio: \(error.message). Controllare il percorso indicato con --db."
+        }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            let archives = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .filter { $0.lowercased().hasSuffix(".sqlite") }.sorted()
+            let inside = archives.isEmpty ? "non contiene file .sqlite"
+                : "contiene " + archives.prefix(3).joined(separator: ", ") + (archives.count > 3 ? " e altri" : "")
+            return "\(path) è una cartella, non un archivio: con --db va indicato il file .sqlite dell'archivio del server "
+                + "(la cartella \(inside))."
+        }
+        switch error.resultCode {
+        case .SQLITE_NOTADB:
+            let archive = (path.lowercased().hasSuffix(".xml") ? String(path.dropLast(4)) : path) + ".sqlite"
+            let command = ["spunta-server", "import", "--db", archive, path].map(ShellWord.quoted).joined(separator: " ")
+            return "Il file \(path) non è un archivio di Spunta (forse il file XML da importare?): con --db va indicato "
+                + "l'archivio del server (file .sqlite). Per creare l'archivio importando questo file:\n  \(command)"
+        case .SQLITE_CANTOPEN:
+            return "Impossibile aprire l'archivio \(path): controllare il percorso indicato con --db e che l'utente che "
+                + "lancia il comando possa leggere e scrivere il file e la sua cartella."
+        default:
+            return "errore dell'archivio \(path): \(error.message). Controllare il percorso indicato con --db."
         }
     }
 }

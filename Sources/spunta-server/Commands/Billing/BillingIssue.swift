@@ -49,11 +49,31 @@ extension Billing {
             let statements = outcome.issued
             let withNotice = statements.filter { $0.noticeNumber != nil }
             context.print((statements.count == 1 ? "Emesso " : "Emessi ") + Counted.italian(statements.count, "rendiconto", "rendiconti") + ", \(withNotice.count) con avviso pagoPA, totale \(Money(cents: withNotice.reduce(0) { $0 + $1.totalCents }).italian).")
+            printWithoutNotice(statements.filter { $0.noticeNumber == nil }, context)
             guard !outcome.held.isEmpty else { return }
             let count = Set(outcome.held.map(\.statementId)).count
             context.print("Rendiconti trattenuti: \(count). Non sono emessi finché non si decide il giorno di fatti registrati con l'orologio sbagliato:")
             for hold in outcome.held {
                 context.print(hinted: "- n. \(hold.statementId) \(hold.payerName) (\(hold.payerId)): \(hold.hint)")
+            }
+        }
+
+        /// The statements issued without a pagoPA notice, by name and why (nothing to pay, or a credit that goes to the
+        /// payer's next statement), so that the office can tell the families: a few, each with the command that shows it.
+        func printWithoutNotice(_ statements: [StatementDesk.Statement], _ context: CommandContext) {
+            guard !statements.isEmpty else { return }
+            let shown = 5
+            context.print(statements.count == 1 ? "Senza avviso pagoPA, perché non c'è nulla da pagare:"
+                          : "Senza avviso pagoPA (\(statements.count)), perché non c'è nulla da pagare:")
+            for statement in statements.prefix(shown) {
+                let why = statement.totalCents == 0 ? "totale zero"
+                    : "credito di \(Money(cents: -statement.totalCents).italian), che passa al suo rendiconto del mese dopo"
+                context.print(hinted: "- n. \(statement.id) \(statement.payerName) (\(statement.payerId)): \(why). "
+                              + "Il dettaglio con \(CommandHint.server("billing", "show", arguments: [String(statement.id)]))")
+            }
+            if statements.count > shown {
+                context.print(hinted: "- e altri \(statements.count - shown): l'elenco con "
+                              + "\(CommandHint.server("billing", "statements", arguments: ["--period", period, "--status", "issued"]))")
             }
         }
     }
