@@ -199,6 +199,12 @@ enum IngestScenario {
         log("ingest: \(total) op da \(benchDevices.count) dispositivi in \(Stats.s(seconds)) = \(Int(rate)) op/s; \(Int(jobs)) invii in \(Int(commits)) commit; SQLite grezzo \(Int(raw)) righe/s")
         table.add("ingestione HTTP+fusione (\(benchDevices.count) disp., \(total) op)", spunta: "\(Int(rate)) op/s", baseline: "\(Int(raw)) righe/s",
                   ratio: String(format: "%.0f%%", rate / raw * 100), target: "≥ 35%", met: rate / raw >= 0.35,
-                  shortfall: String(format: "%.0f punti", (0.35 - rate / raw) * 100))
+                  shortfall: Self.points((0.35 - rate / raw) * 100))
+    }
+
+    /// "1 punto", "4 punti": how far the ratio is from its target, in percentage points.
+    static func points(_ value: Double) -> String {
+        let rounded = String(format: "%.0f", value)
+        return rounded == "1" ? "1 punto" : "\(rounded) punti"
     }
 }

@@ -36,9 +36,16 @@ public final class SyncServer: Sendable {
         }
     }
 
-    /// Starts listening (and the alert checks) and returns the port.
+    /// Starts listening (and the alert checks) and returns the port. A start that fails (the port is taken) ends the
+    /// service's writer before throwing: its thread runs from the service's creation and must not outlive it.
     public func start() throws -> Int {
-        let port = try http.start()
+        let port: Int
+        do {
+            port = try http.start()
+        } catch {
+            service.shutdown()
+            throw error
+        }
         alerts?.start()
         return port
     }

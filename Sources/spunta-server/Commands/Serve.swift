@@ -76,8 +76,6 @@ struct Serve: ParsableCommand {
         do {
             bound = try server.start()
         } catch {
-            // The service's writer thread runs from the service's creation: it is ended before the error is told.
-            server.service.shutdown()
             if let failure = error as? HTTPServer.BindFailure, failure.addressInUse { throw ServeError.addressInUse(listen) }
             throw ServeError.cannotListen(listen, "\(error)")
         }
