@@ -23,8 +23,7 @@ extension DeviceCommand {
         var role: DeviceRole
         @Option(valueName: "tipo:id", help: "Ambito: class:ID, route:ID o site:ID.")
         var scope: [String]
-        @Option(name: "expires-hours", valueName: "ore", help: "Ore di validità del codice.")
-        var expiresHours = DeviceRegistry.defaultCodeValidityHours
+        @OptionGroup var validity: CodeValidityOption
         @OptionGroup var actor: ActorOption
         @Flag(help: "Stampa in JSON.")
         var json = false
@@ -33,7 +32,6 @@ extension DeviceCommand {
             for item in scope where ScopeItem(item) == nil {
                 throw ValidationError("ambito «\(item)» non valido: usare class:ID, route:ID o site:ID.")
             }
-            guard (1...24 * 30).contains(expiresHours) else { throw ValidationError("--expires-hours va da 1 a 720.") }
         }
 
         func run(_ context: CommandContext) async throws {
@@ -41,7 +39,7 @@ extension DeviceCommand {
             let items = scope.compactMap(ScopeItem.init)
             let who = actor.name(context)
             let added = try queue.write { db in
-                try DeviceRegistry.add(db, name: name, role: role, scope: items, validityHours: expiresHours, actor: who, now: context.now)
+                try DeviceRegistry.add(db, name: name, role: role, scope: items, validityHours: validity.hours, actor: who, now: context.now)
             }
             if json { return try context.printJSON(added) }
             context.print("Dispositivo \(added.deviceId) «\(added.name)» (\(role.italian), \(added.scope.joined(separator: ", "))).")

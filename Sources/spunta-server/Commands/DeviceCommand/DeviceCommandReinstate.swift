@@ -23,21 +23,16 @@ extension DeviceCommand {
         var id: String
         @Option(valueName: "motivo", help: "Perché (resta nel registro di audit).")
         var reason = "riammesso dall'amministratore"
-        @Option(name: "expires-hours", valueName: "ore", help: "Ore di validità del codice.")
-        var expiresHours = DeviceRegistry.defaultCodeValidityHours
+        @OptionGroup var validity: CodeValidityOption
         @OptionGroup var actor: ActorOption
         @Flag(help: "Stampa in JSON.")
         var json = false
-
-        mutating func validate() throws {
-            guard (1...24 * 30).contains(expiresHours) else { throw ValidationError("--expires-hours va da 1 a 720.") }
-        }
 
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
             let added = try queue.write { db in
-                try DeviceRegistry.reinstate(db, id: id, reason: reason, validityHours: expiresHours, actor: who, now: context.now)
+                try DeviceRegistry.reinstate(db, id: id, reason: reason, validityHours: validity.hours, actor: who, now: context.now)
             }
             if json { return try context.printJSON(added) }
             let role = DeviceRole(rawValue: added.role)?.italian ?? added.role
