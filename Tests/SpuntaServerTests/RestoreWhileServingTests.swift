@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaStore
 import SpuntaTestSupport
 import Testing
@@ -42,6 +43,8 @@ struct RestoreWhileServingTests {
         #expect(refused.errors.contains("(processo \(server.process.processIdentifier))"), "\(refused.errors)")
         let lines = refused.errors.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.contains("sudo systemctl stop spunta"), "the command on a line of its own: \(refused.errors)")
+        let repeated = ["spunta-server", "restore", "--db", db, "--from", backup].map(ShellWord.quoted).joined(separator: " ")
+        #expect(lines.contains(repeated), "the restore to repeat, as typed, on a line of its own: \(refused.errors)")
         #expect(!refused.errors.contains("Fatal") && !refused.errors.contains("Swift/"), "\(refused.errors)")
         #expect(try Self.epoch(db) == before, "nothing restored")
 

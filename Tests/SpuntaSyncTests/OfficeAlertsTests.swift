@@ -50,9 +50,9 @@ struct OfficeAlertsTests {
         let messages = try Self.outbox(f, kind: .childLeftAboard)
         #expect(messages.map(\.channel) == ["email", "sms"])
         #expect(messages.map(\.to) == ["ufficio.scuola@comune.example.it", "3331234567"])
-        #expect(messages[0].body.contains("salito alle 07:20"))
+        #expect(messages[0].body.contains("sale a bordo alle 07:20"))
         #expect(messages[0].body.contains(", registrato dal dispositivo «Scuolabus 2»"), "\(messages[0].body)")
-        #expect(messages[0].body.contains("salito alle 07:20 alla fermata "), "the stop named as a stop: \(messages[0].body)")
+        #expect(messages[0].body.contains("sale a bordo alle 07:20 alla fermata "), "the stop named as a stop: \(messages[0].body)")
         #expect(messages[1].body.count <= 160, "an SMS fits one message: \(messages[1].body)")
         for minutes in 1...5 {
             #expect(try Self.check(f, at: due.addingTimeInterval(Double(minutes) * 60)).filter { $0.kind == "child_left_aboard" }.isEmpty)

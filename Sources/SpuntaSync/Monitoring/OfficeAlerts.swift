@@ -235,7 +235,7 @@ public enum OfficeAlerts {
                 return "alla fermata " + (try db.scalar("SELECT name FROM stop WHERE id = ?", [id]) ?? id)
             }
             let at = Date(timeIntervalSince1970: Double(try op[1] as Int64) / 1000)
-            ride += "; salito alle \(ItalianTime.time(at))" + (stop.map { " \($0)" } ?? "") + ", registrato dal dispositivo «\(device)»"
+            ride += "; sale a bordo alle \(ItalianTime.time(at))" + (stop.map { " \($0)" } ?? "") + ", registrato dal dispositivo «\(device)»"
         }
         let why: String
         if let closed = aboard.closedBy {

@@ -1,5 +1,6 @@
 import Foundation
 import SpuntaCLI
+import SpuntaDomain
 import SpuntaServerStore
 import SpuntaStore
 
@@ -27,7 +28,7 @@ struct Restore: ParsableCommand {
         do {
             lock = try ArchiveLock.restoring(databasePath: database.path)
         } catch ArchiveLock.LockError.serving(_, let pid) {
-            throw BackupError.serving(database.path, pid)
+            throw BackupError.serving(database.path, from: from, pid)
         } catch ArchiveLock.LockError.unavailable(let path, let reason) {
             throw BackupError.lockUnavailable(path, reason)
         }
@@ -51,7 +52,7 @@ enum BackupError: ReportableError {
     case missingDatabase(String)
     case folderNotWritable(String)
     /// `spunta-server serve` holds the archive (its process id, if known).
-    case serving(String, Int32?)
+    case serving(String, from: String, Int32?)
     case lockUnavailable(String, String)
 
     var userMessage: String {
@@ -63,13 +64,15 @@ enum BackupError: ReportableError {
             let folder = (path as NSString).deletingLastPathComponent
             return "Impossibile scrivere la copia \(path): la cartella \(folder.isEmpty ? "." : folder) non esiste o non è scrivibile "
                 + "da chi esegue il comando. Crearla, o eseguire il comando come l'utente del servizio (sudo -u spunta)."
-        case .serving(let path, let pid):
+        case .serving(let path, let from, let pid):
             let process = pid.map { " (processo \($0))" } ?? ""
             return "L'archivio \(path) è in uso da spunta-server serve\(process): ripristinarlo adesso metterebbe la copia sotto "
                 + "un server che continua a scriverci, mescolando la copia con i dati nuovi. Nulla è stato cambiato. "
                 + "Fermare prima il servizio (o il processo, se avviato a mano):\n"
                 + "  sudo systemctl stop spunta\n"
-                + "poi ripetere il ripristino e riavviare il servizio:\n"
+                + "poi ripetere il ripristino:\n"
+                + "  " + ["spunta-server", "restore", "--db", path, "--from", from].map(ShellWord.quoted).joined(separator: " ") + "\n"
+                + "e riavviare il servizio:\n"
                 + "  sudo systemctl start spunta"
         case .lockUnavailable(let path, let reason):
             return "Impossibile controllare se un server usa l'archivio: il file \(path) non si apre (\(reason)). "
