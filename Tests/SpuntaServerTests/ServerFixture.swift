@@ -49,6 +49,7 @@ final class ServerFixture: Sendable {
     }
 
     /// A second connection for the test's own checks and admin actions (like the CLI on the same file).
+    @discardableResult
     func admin<T>(_ body: (Database) throws -> T) throws -> T {
         try DatabaseQueue(path: dbPath).write(body)
     }

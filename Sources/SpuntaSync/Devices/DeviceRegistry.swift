@@ -128,12 +128,9 @@ public enum DeviceRegistry {
 
     /// Revokes a device (a lost or stolen handheld): its next request is refused with `device_revoked`. Its token's
     /// hash stays, so that the refusal names the revocation, and its code is forgotten.
-    public static func revoke(_ db: Database, id: String, reason: String, actor: String, now: Date) throws {
-        _ = try revokeDescribed(db, id: id, reason: reason, actor: actor, now: now)
-    }
-
-    /// `revoke`, returning the device it revoked, for the admin to see it was the right one.
-    public static func revokeDescribed(_ db: Database, id: String, reason: String, actor: String, now: Date) throws -> Revoked {
+    /// Returns the device it revoked, for the admin to see it was the right one.
+    @discardableResult
+    public static func revoke(_ db: Database, id: String, reason: String, actor: String, now: Date) throws -> Revoked {
         guard let row = try db.fetchOne("SELECT revoked_at, name, role, scope, last_seen_at FROM device WHERE id = ?", [id]) else {
             throw RegistryError.unknownDevice(id)
         }

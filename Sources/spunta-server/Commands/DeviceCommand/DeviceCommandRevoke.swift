@@ -23,7 +23,7 @@ extension DeviceCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            let revoked = try queue.write { db in try DeviceRegistry.revokeDescribed(db, id: id, reason: reason, actor: who, now: context.now) }
+            let revoked = try queue.write { db in try DeviceRegistry.revoke(db, id: id, reason: reason, actor: who, now: context.now) }
             let seen = revoked.lastSeenAt.map { stored -> String in
                 let ago = UTCTime.date(stored).map { " (\(ItalianTime.ago(seconds: max(0, Int(context.now.timeIntervalSince($0))))))" } ?? ""
                 return "ultima sincronizzazione \(ItalianTime.dateTime(stored: stored))\(ago)"
