@@ -32,6 +32,31 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
     case monthNotEnded(BillingPeriod, today: LocalDate)
     /// A notice would fall due before the day it is issued.
     case dueDateBeforeIssue(due: LocalDate, issued: LocalDate)
+    /// An operator's adjustment would take a draft below zero: most often a misplaced decimal point (-400 for -4.00);
+    /// a credit the family is really owed beyond the statement is asked for by name (`--carry-credit`).
+    case adjustmentBelowZero(AdjustedStatement, amount: Money)
+    /// An increase larger than the statement itself and than `StatementDesk.ordinaryIncrease`: asked for by name
+    /// (`--large-amount`), so that 4000 typed for 40.00 does not reach a family's notice.
+    case adjustmentUnusual(AdjustedStatement, amount: Money)
+
+    /// The statement an adjustment was refused on, as the error names it.
+    public struct AdjustedStatement: Sendable, Equatable {
+        public let id: Int64
+        public let payer: String
+        /// `2026-10`, as stored.
+        public let period: String
+        public let total: Money
+
+        public init(id: Int64, payer: String, period: String, total: Money) {
+            self.id = id
+            self.payer = payer
+            self.period = period
+            self.total = total
+        }
+
+        /// "il rendiconto 12 di Rossi Maria (ottobre 2026), totale € 327,00"
+        var italian: String { "il rendiconto \(id) di \(payer) (\(BillingPeriod(period)?.italian ?? period)), totale \(total.italian)" }
+    }
 
     public var code: String {
         switch self {
@@ -55,6 +80,8 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
         case .statementsHeld: return "statements_held"
         case .monthNotEnded: return "month_not_ended"
         case .dueDateBeforeIssue: return "due_date_before_issue"
+        case .adjustmentBelowZero: return "adjustment_below_zero"
+        case .adjustmentUnusual: return "adjustment_unusual"
         }
     }
 
@@ -124,6 +151,21 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
             return "Scadenza \(due.italian) anteriore all'emissione (\(issued.italian)): un avviso non può scadere prima di essere emesso. "
                 + "Indicare con --due-date una data dal \(issued.italian) in poi (senza --due-date la scadenza è 30 giorni dopo "
                 + "l'emissione). Nessun avviso è stato emesso."
+        case .adjustmentBelowZero(let statement, let amount):
+            let most = Money(cents: -max(0, statement.total.cents))
+            let zeroing: HintedText = most.cents < 0
+                ? "Per annullare tutto il dovuto la rettifica è --amount \(most.decimalString). "
+                : "Il rendiconto non ha nulla da pagare: non c'è nulla da togliere. "
+            let refused: HintedText = "Rettifica di \(amount.italian) rifiutata: \(statement.italian), scenderebbe a \((statement.total + amount).italian). "
+            return refused + zeroing
+                + "Se alla famiglia spetta davvero un credito oltre questo rendiconto, ripetere con --carry-credit: il rendiconto, "
+                + "emesso senza avviso, passa il credito al rendiconto successivo del pagante. Un pagamento fatto in più non è una "
+                + "rettifica: si restituisce (\(CommandHint.server("payments", "refunds"))). Nulla è stato rettificato."
+        case .adjustmentUnusual(let statement, let amount):
+            return "Rettifica di \(amount.italian) rifiutata: \(statement.italian), salirebbe a \((statement.total + amount).italian). "
+                + "Un aumento oltre il totale del rendiconto e oltre \(StatementDesk.ordinaryIncrease.italian) è insolito "
+                + "(forse una virgola mancante: 4000 per 40.00). Controllare l'importo; "
+                + "se è giusto, ripetere con --large-amount. Nulla è stato rettificato."
         }
     }
 }

@@ -163,15 +163,15 @@ public enum StatusPage {
         for d in devices {
             rows.append("""
                 <tr>
-                <td data-label="Dispositivo"><strong>\(d.name)</strong><br><span class="muted">\(d.id)</span></td>
-                <td data-label="Ruolo">\(d.roleItalian)<br><span class="muted">\(d.scope.joined(separator: " "))</span></td>
+                <td data-label="Dispositivo"><strong>\(WholeWords.html(d.name))</strong><br><span class="muted whole">\(d.id)</span></td>
+                <td data-label="Ruolo">\(d.roleItalian)<br><span class="muted">\(d.scopeWords.map(WholeWords.group).joined(separator: ", "))</span></td>
                 <td data-label="Stato" class="nowrap"><span class="state state-\(d.state.rawValue)">\(d.state.italian)</span></td>
                 <td data-label="Visto" class="nowrap">\(d.seenItalian)</td>
                 <td data-label="Registrazioni ricevute">\(d.opsItalian)</td>
                 <td data-label="Da inviare">\(d.pendingItalian)</td>
                 <td data-label="Novità da scaricare" class="number">\(Int(d.cursorLag))</td>
                 <td data-label="Orologio" class="nowrap">\(d.clockItalian)</td>
-                <td data-label="Note">\(d.notesItalian)</td>
+                <td data-label="Note" class="note">\(WholeWords.html(d.notesItalian))</td>
                 </tr>
 
                 """)

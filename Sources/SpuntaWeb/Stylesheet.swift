@@ -30,7 +30,7 @@ public enum Stylesheet {
         table { border-collapse: collapse; width: 100%; margin: 0.5rem 0; }
         caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
         th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); }
-        td.nowrap, th.nowrap { white-space: nowrap; }
+        td.nowrap, th.nowrap, .whole { white-space: nowrap; }
         thead th { border-bottom: 2px solid var(--ink); }
         td.number, th.number { text-align: right; }
         .state { font-weight: bold; white-space: nowrap; }

@@ -125,10 +125,11 @@ struct BillingCommandTests {
         let totals: [Int64] = try [zero, credit].map { id in
             try DatabaseQueue(path: db).read { try $0.scalar("SELECT total_cents FROM statement WHERE id = ?", [id]) ?? 0 }
         }
-        for (id, cents) in [(zero, totals[0]), (credit, totals[1] + 500)] {
+        // The credit below zero is meant: the family is owed €5.00 beyond its bill.
+        for (id, cents, more) in [(zero, totals[0], [String]()), (credit, totals[1] + 500, ["--carry-credit"])] {
             let amount = "-\(cents / 100).\(String(format: "%02d", Int(cents % 100)))"
             let adjust = try ChildProcess("spunta-server", ["billing", "adjust", "--db", db, "--statement", String(id), "--amount", amount,
-                                                            "--reason", "prova"], environment: Self.twentiethOfNovember)
+                                                            "--reason", "prova"] + more, environment: Self.twentiethOfNovember)
             #expect(adjust.wait() == 0, "\(adjust.errors)")
         }
         let issued = try ChildProcess("spunta-server", ["billing", "issue", "--db", db, "--period", "2026-10"], environment: Self.twentiethOfNovember)

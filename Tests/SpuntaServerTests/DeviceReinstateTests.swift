@@ -80,6 +80,21 @@ struct DeviceReinstateTests {
         #expect(meals == 2)
     }
 
+    @Test("device revoke and reinstate name a teacher's classes as the office does, «classe 1A (S01)», not class:S01-1A")
+    func scopeInWords() throws {
+        let f = try ServerFixture()
+        defer { f.stop() }
+        let device = try f.enrolledDevice(.teacher, ["class:S01-1A", "class:S01-1B"], name: "Maestra 1A")
+        let revoke = try ChildProcess("spunta-server", ["device", "revoke", "--db", f.dbPath, device.id])
+        #expect(revoke.wait() == 0, "\(revoke.errors)")
+        let text = revoke.output.joined(separator: "\n")
+        #expect(text.contains("«Maestra 1A» (insegnante, classe 1A (S01), classe 1B (S01))"), "\(text)")
+        #expect(!text.contains("class:"), "\(text)")
+        let reinstate = try ChildProcess("spunta-server", ["device", "reinstate", "--db", f.dbPath, device.id])
+        #expect(reinstate.wait() == 0, "\(reinstate.errors)")
+        #expect(reinstate.output.joined().contains("«Maestra 1A» (insegnante, classe 1A (S01), classe 1B (S01)) riammesso"), "\(reinstate.output)")
+    }
+
     @Test("device revoke says which device it revoked and prints the command that undoes it, which runs as printed")
     func revokeSaysWhich() throws {
         let f = try ServerFixture()
@@ -89,7 +104,7 @@ struct DeviceReinstateTests {
         let process = try ChildProcess("spunta-server", ["device", "revoke", "--db", f.dbPath, device.id])
         #expect(process.wait() == 0, "\(process.errors)")
         let text = process.output.joined(separator: "\n")
-        #expect(text.contains("Dispositivo \(device.id) revocato: «Mensa Rodari 1» (mensa, site:S01), ultima sincronizzazione "), "\(text)")
+        #expect(text.contains("Dispositivo \(device.id) revocato: «Mensa Rodari 1» (mensa, plesso S01), ultima sincronizzazione "), "\(text)")
         let commands = CopiedCommand.all("spunta-server", in: text)
         let command = try #require(commands.first, "\(text)")
         #expect(commands.count == 1)
@@ -97,6 +112,7 @@ struct DeviceReinstateTests {
         let undone = try CopiedCommand.run(command, in: folder.url)
         #expect(undone.status == 0, "\(undone.error)")
         #expect(undone.output.contains("spunta enroll --code "), "\(undone.output)")
+        #expect(undone.output.contains("«Mensa Rodari 1» (mensa, plesso S01) riammesso"), "\(undone.output)")
         let revoked: String? = try f.admin { db in try db.scalar("SELECT revoked_at FROM device WHERE id = ?", [device.id]) }
         #expect(revoked == nil)
     }

@@ -156,6 +156,29 @@ struct DeviceHealthTests {
         #expect(try #require(devices.first { $0.id == other.deviceId }).silentInService, "one school of line L2 is open")
     }
 
+    @Test("a device's last error is in its note only while nothing good followed it: a push or a pull after it clears it", arguments: [
+        // (error at, last pull, last push, shown)
+        ((7, 10), (7, 5), nil, true), ((7, 10), (7, 20), nil, false), ((7, 10), (7, 5), (7, 15), false), ((7, 10), nil, nil, true),
+    ] as [((Int, Int), (Int, Int)?, (Int, Int)?, Bool)])
+    func staleErrorLeavesTheNote(error: (Int, Int), pull: (Int, Int)?, push: (Int, Int)?, shown: Bool) throws {
+        let f = try SyncFixture()
+        let (bus, _) = try f.device(.bus, ["route:L1"], name: "Scuolabus 1")
+        func stored(_ time: (Int, Int)?) -> String? { time.map { UTCTime.string(rome($0.0, $0.1), fractional: true) } }
+        try f.queue.write { db in
+            try db.run("""
+                UPDATE device SET last_seen_at = ?, last_pull_at = ?, last_push_at = ?, last_error = 'corpo della richiesta illeggibile',
+                    last_error_at = ?, backlog_ops = 0, backlog_error = 'rete assente', backlog_error_code = 'offline', backlog_error_at = ?,
+                    backlog_reported_at = ?
+                WHERE id = ?
+                """, [stored(error), stored(pull), stored(push), stored(error), stored(error), stored(error), bus.deviceId])
+        }
+        let device = try #require(try f.queue.read { try AdminQueries.devices($0, now: rome(7, 25)) }.first { $0.id == bus.deviceId })
+        #expect(device.notesItalian.contains("errore al server: corpo della richiesta illeggibile (05/10/2026 07:10)") == shown,
+                "\(device.notesItalian)")
+        #expect(device.notesItalian.contains("errore sul dispositivo: rete assente") == shown, "\(device.notesItalian)")
+        #expect(device.lastError == "corpo della richiesta illeggibile", "the error stays in the JSON, history")
+    }
+
     @Test("the device list reads the rule of the role and the calendar of its services")
     func listing() throws {
         let f = try SyncFixture()

@@ -110,15 +110,34 @@ public enum StatementDesk {
 
     // MARK: Adjusting
 
-    /// Adds an operator's adjustment (rettifica) to a draft; refuses on an issued statement.
+    /// The largest increase an adjustment makes without `largeAmount` when the statement's own total is smaller: a few
+    /// weeks of meals, or a trip. Beyond it and beyond the total, an increase is more often a typing slip than a charge.
+    public static let ordinaryIncrease = Money(cents: 5_000)
+
+    /// Adds an operator's adjustment (rettifica) to a draft, with its reason in the line and in the audit trail;
+    /// refuses on an issued statement.
+    ///
+    /// An adjustment changes a family's notice, so two amounts an operator rarely means are refused, naming the
+    /// statement and its total, unless asked for by name: one that takes the draft below zero (`carryCredit`: the
+    /// family is owed more than this month's bill; the statement is issued without a notice and its credit goes to the
+    /// payer's next statement), and an increase larger than both the statement's total and `ordinaryIncrease`
+    /// (`largeAmount`). Money paid twice is not an adjustment: it is a refund (`payments refunds`).
     public static func adjust(
-        _ db: Database, statement id: Int64, amount: Money, reason: String, beneficiary: String?, actor: String, now: Date
+        _ db: Database, statement id: Int64, amount: Money, reason: String, beneficiary: String?, carryCredit: Bool = false,
+        largeAmount: Bool = false, actor: String, now: Date
     ) throws {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw BillingError.emptyReason }
         guard amount.cents != 0 else { throw BillingError.zeroAmount }
         guard let statement = try StatementHeader.load(db, id: id) else { throw BillingError.statementNotFound(String(id)) }
         guard statement.status == "draft" else { throw BillingError.statementFrozen(id, statement.issuedAt ?? "") }
+        let total = Money(cents: statement.totalCents)
+        if amount.cents < 0, (total + amount).cents < 0, !carryCredit {
+            throw BillingError.adjustmentBelowZero(try adjusted(db, statement), amount: amount)
+        }
+        if amount.cents > 0, amount > max(total, ordinaryIncrease), !largeAmount {
+            throw BillingError.adjustmentUnusual(try adjusted(db, statement), amount: amount)
+        }
         let position: Int = (try db.scalar("SELECT MAX(position) FROM statement_line WHERE statement_id = ?", [id]) ?? 0) + 1
         try db.run("""
             INSERT INTO statement_line (statement_id, position, kind, charge_key, beneficiary_id, description, quantity, unit_price_cents,
@@ -127,8 +146,17 @@ public enum StatementDesk {
             """, [id, position, beneficiary, "Rettifica: \(reason)", amount.cents, amount.cents, reason])
         try StatementHeader.addToTotal(db, id: id, cents: amount.cents)
         try AuditLog.record(db, actor: actor, action: "billing_adjust", subject: String(id), details: [
-            "amount_cents": amount.cents, "reason": reason, "beneficiary": beneficiary ?? "",
+            "amount_cents": amount.cents, "reason": reason, "beneficiary": beneficiary ?? "", "total_before_cents": total.cents,
+            "carry_credit": (total + amount).cents < 0, "large_amount": amount.cents > 0 && amount > max(total, ordinaryIncrease),
         ], at: now)
+    }
+
+    /// A refused adjustment's statement as the error names it: number, payer's name, month, total.
+    private static func adjusted(_ db: Database, _ statement: StatementHeader) throws -> BillingError.AdjustedStatement {
+        let name: String? = try db.scalar("SELECT surname || ' ' || given_name FROM payer WHERE id = ?", [statement.payerId])
+        return BillingError.AdjustedStatement(
+            id: statement.id, payer: name ?? statement.payerId, period: statement.period, total: Money(cents: statement.totalCents)
+        )
     }
 
     // MARK: Issuing

@@ -13,6 +13,9 @@ public enum AdminQueries {
         public let name: String
         public let role: String
         public let scope: [String]
+        /// The scope as the office reads it, item by item (`ScopeWords`): "classe 1A (S02)". Not in the JSON, which
+        /// keeps the stored form.
+        public let scopeWords: [String]
         public let state: DeviceHealth.State
         public let reasons: [DeviceHealth.Reason]
         /// Silent within its service hours (what the office is alerted about).
@@ -75,6 +78,7 @@ public enum AdminQueries {
         let calendar = try ServiceCalendar(db)
         let offsets = try ClockOffsets.current(db)
         let today = BusinessCalendar.date(of: now)
+        let words = try ScopeWords(db)
         return try db.fetchAll("""
             SELECT id, name, role, scope, enrolled_at, code_expires_at, label, last_seen_at, last_push_at, last_pull_at,
                    ops_received, pulled_seq, protocol, app_version, last_error, last_error_at, revoked_at, blocked_reason,
@@ -111,7 +115,8 @@ public enum AdminQueries {
                 )
             }
             return DeviceStatus(
-                id: id, name: try row[1], role: role.rawValue, scope: scope.map(\.description), state: assessment.state,
+                id: id, name: try row[1], role: role.rawValue, scope: scope.map(\.description), scopeWords: scope.map { words.italian($0) },
+                state: assessment.state,
                 reasons: assessment.reasons, silentInService: assessment.silentInService,
                 enrolledAt: enrolled, codeExpiresAt: enrolled == nil ? codeExpires : nil, label: try row[6],
                 lastSeenAt: lastSeen, secondsSinceSeen: lastSeenAt.map(secondsAgo),

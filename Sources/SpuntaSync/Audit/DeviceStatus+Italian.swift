@@ -31,18 +31,27 @@ extension AdminQueries.DeviceStatus {
         clockOffsetMs.map(ItalianTime.offset(milliseconds:)) ?? "—"
     }
 
-    /// The reasons of its state and the last errors, server's and device's, with their local time.
+    /// The reasons of its state and the last errors, server's and device's, with their local time — each only while
+    /// it is the latest thing that happened to the device: an error a good sync followed is history (kept in `--json`
+    /// and in the audit trail), and shown here it would send the admin after a handheld that works.
     public var notesItalian: String {
         var notes = reasons.map(\.message)
-        if let error = lastError, blockedReasonless(error) {
+        if let error = lastError, blockedReasonless(error), !syncedAfter(lastErrorAt) {
             let when = lastErrorAt.map { " (\(ItalianTime.dateTime(stored: $0)))" } ?? ""
             notes.append("errore al server: \(error)\(when)")
         }
-        if let backlog, let error = backlog.lastError {
+        if let backlog, let error = backlog.lastError, !syncedAfter(backlog.lastErrorAt) {
             let when = backlog.lastErrorAt.map { " (\(ItalianTime.dateTime(stored: $0)))" } ?? ""
             notes.append("errore sul dispositivo: \(error)\(when)")
         }
         return notes.joined(separator: "; ")
+    }
+
+    /// Whether a push or a pull succeeded after `instant` (an error's time as stored). An error without a time is
+    /// never taken as followed by one.
+    func syncedAfter(_ instant: String?) -> Bool {
+        guard let error = instant.flatMap({ UTCTime.date($0) }) else { return false }
+        return [lastPushAt, lastPullAt].contains { $0.flatMap({ UTCTime.date($0) }).map { $0 > error } ?? false }
     }
 
     /// The blocked reason already reads among the reasons; its raw text is not repeated.

@@ -31,12 +31,13 @@ extension DeviceCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            let added = try queue.write { db in
-                try DeviceRegistry.reinstate(db, id: id, reason: reason, validityHours: validity.hours, actor: who, now: context.now)
+            let (added, scope) = try queue.write { db in
+                let added = try DeviceRegistry.reinstate(db, id: id, reason: reason, validityHours: validity.hours, actor: who, now: context.now)
+                return (added, try ScopeWords(db).italian(stored: added.scope))
             }
             if json { return try context.printJSON(added) }
             let role = DeviceRole(rawValue: added.role)?.italian ?? added.role
-            context.print("Dispositivo \(added.deviceId) «\(added.name)» (\(role), \(added.scope.joined(separator: ", "))) riammesso: "
+            context.print("Dispositivo \(added.deviceId) «\(added.name)» (\(role), \(scope)) riammesso: "
                           + "la credenziale che aveva resta rifiutata.")
             context.print("Codice di registrazione: \(added.code)")
             context.print("Valido fino al \(ItalianTime.dateTime(stored: added.expiresAt)). Sul dispositivo, nella sua cartella "

@@ -23,13 +23,16 @@ extension DeviceCommand {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let who = actor.name(context)
-            let revoked = try queue.write { db in try DeviceRegistry.revoke(db, id: id, reason: reason, actor: who, now: context.now) }
+            let (revoked, scope) = try queue.write { db in
+                let revoked = try DeviceRegistry.revoke(db, id: id, reason: reason, actor: who, now: context.now)
+                return (revoked, try ScopeWords(db).italian(stored: revoked.scope))
+            }
             let seen = revoked.lastSeenAt.map { stored -> String in
                 let ago = UTCTime.date(stored).map { " (\(ItalianTime.ago(seconds: max(0, Int(context.now.timeIntervalSince($0))))))" } ?? ""
                 return "ultima sincronizzazione \(ItalianTime.dateTime(stored: stored))\(ago)"
             } ?? "mai sincronizzato"
             context.print("Dispositivo \(revoked.id) revocato: «\(revoked.name)» (\(revoked.role.italian), "
-                          + "\(revoked.scope.joined(separator: ", "))), \(seen). Alla prossima richiesta sarà rifiutato.")
+                          + "\(scope)), \(seen). Alla prossima richiesta sarà rifiutato.")
             context.print(hinted: "Se non era questo il dispositivo da revocare, riammetterlo (riceverà un nuovo codice di registrazione) con "
                           + "\(CommandHint.server("device", "reinstate", arguments: [revoked.id])).")
         }

@@ -33,7 +33,7 @@ extension Devices {
                 ])
                 for d in devices {
                     table.addRow([
-                        d.id, d.name, d.roleItalian, d.scope.joined(separator: " "), d.state.italian, d.seenItalian, d.opsItalian, d.pendingItalian,
+                        d.id, d.name, d.roleItalian, d.scopeWords.joined(separator: ", "), d.state.italian, d.seenItalian, d.opsItalian, d.pendingItalian,
                         String(d.cursorLag), d.clockItalian,
                     ])
                 }
