@@ -163,7 +163,7 @@ public enum StatusPage {
         for d in devices {
             rows.append("""
                 <tr>
-                <td data-label="Dispositivo"><strong>\(WholeWords.html(d.name))</strong><br><span class="muted whole">\(d.id)</span></td>
+                <td data-label="Dispositivo"><strong>\(WholeWords.name(d.name))</strong><br><span class="muted whole">\(d.id)</span></td>
                 <td data-label="Ruolo">\(d.roleItalian)<br><span class="muted">\(d.scopeWords.map(WholeWords.group).joined(separator: ", "))</span></td>
                 <td data-label="Stato" class="nowrap"><span class="state state-\(d.state.rawValue)">\(d.state.italian)</span></td>
                 <td data-label="Visto" class="nowrap">\(d.seenItalian)</td>

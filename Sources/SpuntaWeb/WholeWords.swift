@@ -18,6 +18,12 @@ enum WholeWords {
         }.joined(separator: " ")
     }
 
+    /// A name (a device's, "Scuolabus Nord"): on one line when it is short enough for a phone's card, so that a
+    /// desk's table gives its column the room instead of the notes; a longer one wraps between its words.
+    static func name(_ text: String) -> HTML {
+        text.count <= longest ? group(text) : html(text)
+    }
+
     /// A group of words that reads as one (a scope item, "classe 1A (S02)"), kept on one line whatever it holds.
     static func group(_ text: String) -> HTML {
         "<span class=\"whole\">\(text)</span>"

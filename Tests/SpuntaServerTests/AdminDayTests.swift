@@ -69,6 +69,14 @@ struct AdminDayTests {
     func statusPageInChromium() async throws {
         let day = try await AdminDay.play()
         defer { day.fixture.stop() }
+        // Besides the two buses: a teacher of two classes and a canteen door, whose scopes read as the office says them,
+        // and an error of the southern bus at 07:02 that its syncs until 09:10 followed — history, not a note.
+        _ = try day.fixture.enrolledDevice(.teacher, ["class:S02-1A", "class:S02-2A"], name: "Maestra Montessori 1A-2A")
+        _ = try day.fixture.enrolledDevice(.canteen, ["site:S02"], name: "Mensa Montessori")
+        try day.fixture.admin { db in
+            try db.run("UPDATE device SET last_error = 'corpo della richiesta illeggibile', last_error_at = ? WHERE id = ?",
+                       [UTCTime.string(AdminDay.day(7, 2), fractional: true), day.sud.id])
+        }
         let credential = try day.admin(["admin-token", "--actor", "mrossi"])
         #expect(credential.status == 0)
         let token = credential.output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -114,6 +122,10 @@ struct AdminDayTests {
         #expect(text.contains("aggiornato alle 09:10 del 05/10/2026"))
         #expect(text.contains("Bambini a bordo\n1"), "today's numbers: \(text.prefix(600))")
         #expect(text.contains("salito ma mai sceso"), "the open conflict in words")
+        #expect(text.contains("classe 1A (S02), classe 2A (S02)") && text.contains("plesso S02") && text.contains("linea L1"), "\(text)")
+        #expect(!text.contains("class:") && !text.contains("route:") && !text.contains("site:"), "scopes in words: \(text)")
+        #expect(!text.contains("corpo della richiesta illeggibile"), "an error a good sync followed is not a note: \(text)")
+        #expect(text.contains("durante il servizio 07:00–09:00"), "\(text)")
         // Every command the page suggests is a block of its own: copied whole, it is the command, with the real
         // conflict number and nothing of the sentence after it.
         let conflict: Int64 = try #require(try day.fixture.admin { db in try db.scalar("SELECT id FROM conflict WHERE status = 'open' ORDER BY id LIMIT 1") })
@@ -174,6 +186,29 @@ struct AdminDayTests {
             #expect(mobile ? wrapped > 0 : wrapped == 0, "\(wrapped) command blocks on more than one line at \(width) px")
             let shown = try page.string("document.body.innerText")
             #expect(shown.contains("Scuolabus Nord") && shown.contains("silenzioso") && shown.contains("Scuolabus Sud"))
+            // The device table wraps only between words, at a desk and on a phone: no name, id, class, scope or time
+            // range (`S02-1A`, `07:00–09:00`) is cut after its hyphen or dash, and a scope item stays on one line.
+            let split = try page.string("""
+                [...document.querySelectorAll('#dispositivi ~ table td')].flatMap(td => {
+                  const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+                  const cut = [];
+                  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    for (const word of node.data.matchAll(/\\S+/g)) {
+                      const range = document.createRange();
+                      range.setStart(node, word.index);
+                      range.setEnd(node, word.index + word[0].length);
+                      if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) cut.push(word[0]);
+                    }
+                  }
+                  return cut;
+                }).join('|')
+                """)
+            #expect(split == "", "words of the device table split across lines at \(width) px: \(split)")
+            let broken = try page.string("""
+                [...document.querySelectorAll('#dispositivi ~ table .whole')]
+                  .filter(e => new Set([...e.getClientRects()].map(r => Math.round(r.top))).size > 1).map(e => e.textContent).join('|')
+                """)
+            #expect(broken == "", "kept-whole items on two lines at \(width) px: \(broken)")
         }
 
         // Logging out by keyboard ends the session.

@@ -179,6 +179,15 @@ public enum AdminQueries {
         }
     }
 
+    /// How many conflicts were opened and then forgotten because a later op settled them before anyone reviewed
+    /// them (`ConflictStore.settle`): their numbers are never given again, so the list shows gaps, and the office
+    /// is told why. The conflict table's own sequence counts every number ever given.
+    public static func settledConflictCount(_ db: Database) throws -> Int {
+        let given: Int = try db.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'conflict'") ?? 0
+        let kept: Int = try db.scalar("SELECT COUNT(*) FROM conflict") ?? 0
+        return max(0, given - kept)
+    }
+
     public static func conflicts(_ db: Database, status: String?, date: LocalDate?) throws -> [ConflictRow] {
         var sql = """
             SELECT \(ConflictRecord.columns(of: "c")), b.surname || ' ' || b.given_name

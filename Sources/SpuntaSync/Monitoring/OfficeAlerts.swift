@@ -271,7 +271,7 @@ public enum OfficeAlerts {
             if let alert = try raise(
                 db, kind: .deviceSilent, key: "\(Kind.deviceSilent.rawValue)|\(device.id)|\(lastSeen)", subject: device.id,
                 title: "Dispositivo silenzioso: \(device.name)",
-                body: "\(device.name) (\(device.id), \(device.roleItalian), \(device.scope.joined(separator: " "))): \(why). Ultimo contatto: \(seen).\(waiting) "
+                body: "\(device.name) (\(device.id), \(device.roleItalian), \(device.scopeWords.joined(separator: ", "))): \(why). Ultimo contatto: \(seen).\(waiting) "
                     + "Controllare che sia acceso e in rete: le registrazioni restano sul dispositivo finché non si collega.",
                 sms: "Spunta: \(device.name) silenzioso dalle \(ItalianTime.dateTime(stored: lastSeen)), durante il servizio.",
                 now: now

@@ -25,10 +25,11 @@ extension Conflicts {
         func run(_ context: CommandContext) async throws {
             let queue = try ServerDatabase.open(path: database.path)
             let now = context.now
-            let rows = try queue.write { db in
+            let (rows, settled) = try queue.write { db in
                 // Rides that should have ended by now are checked before listing.
                 try RideChecks.refresh(db, now: now)
-                return try AdminQueries.conflicts(db, status: status == "all" ? nil : status, date: date.flatMap { LocalDate($0) })
+                return (try AdminQueries.conflicts(db, status: status == "all" ? nil : status, date: date.flatMap { LocalDate($0) }),
+                        try AdminQueries.settledConflictCount(db))
             }
             if json { return try context.printJSON(rows) }
             for c in rows {
@@ -38,6 +39,12 @@ extension Conflicts {
             }
             let resolved = rows.filter(\.isResolved).count
             context.print(rows.isEmpty ? "Nessun conflitto." : Counted.italian(rows.count, "conflitto", "conflitti") + (resolved > 0 ? ", " + Counted.italian(resolved, "risolto", "risolti") + "." : "."))
+            // The numbers that are missing from the list are not lost conflicts: said once, where the numbers are read.
+            if settled > 0 {
+                context.print(settled == 1
+                    ? "1 conflitto risolto da registrazioni successive, prima di essere rivisto, non è elencato (il suo numero manca)."
+                    : "\(settled) conflitti risolti da registrazioni successive, prima di essere rivisti, non sono elencati (i loro numeri mancano).")
+            }
         }
     }
 }
