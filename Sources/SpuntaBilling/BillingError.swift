@@ -159,7 +159,7 @@ public enum BillingError: UserFacingError, HintingError, Equatable {
             let refused: HintedText = "Rettifica di \(amount.italian) rifiutata: \(statement.italian), scenderebbe a \((statement.total + amount).italian). "
             return refused + zeroing
                 + "Se alla famiglia spetta davvero un credito oltre questo rendiconto, ripetere con --carry-credit: il rendiconto, "
-                + "emesso senza avviso, passa il credito al rendiconto successivo del pagante. Un pagamento fatto in più non è una "
+                + "una volta emesso, non ha avviso e il credito passa al rendiconto successivo del pagante. Un pagamento fatto in più non è una "
                 + "rettifica: si restituisce (\(CommandHint.server("payments", "refunds"))). Nulla è stato rettificato."
         case .adjustmentUnusual(let statement, let amount):
             return "Rettifica di \(amount.italian) rifiutata: \(statement.italian), salirebbe a \((statement.total + amount).italian). "

@@ -64,6 +64,26 @@ struct AdminDayTests {
         #expect(metrics.contains("spunta_device_backlog_ops{device=\"\(day.sud.id)\",name=\"Scuolabus Sud\",role=\"bus\"} 0\n"))
     }
 
+    /// JavaScript giving the words (runs of non-spaces) of the elements `selector` matches that the browser laid
+    /// out on more than one line, joined by `|`: "" when every word is whole on its line.
+    static func wordsSplit(_ selector: String) -> String {
+        """
+        [...document.querySelectorAll('\(selector)')].flatMap(element => {
+          const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+          const cut = [];
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.data.matchAll(/\\S+/g)) {
+              const range = document.createRange();
+              range.setStart(node, word.index);
+              range.setEnd(node, word.index + word[0].length);
+              if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) cut.push(word[0]);
+            }
+          }
+          return cut;
+        }).join('|')
+        """
+    }
+
     @Test("the status page shows both alerts, the devices and today's numbers in Chromium, by keyboard, at 1280 and 360 pixels",
           .enabled(if: Chromium.executable != nil, "chromium is not installed here: .ci/run installs it with apt-get"))
     func statusPageInChromium() async throws {
@@ -160,21 +180,7 @@ struct AdminDayTests {
             #expect(try page.number("document.documentElement.scrollWidth") <= width, "nothing cut or scrolled sideways at \(width) px")
             // A command block wraps only between words: no word of it is split across two lines (not after the
             // hyphens of `--note`, not inside a path), and on a phone the long ones do wrap rather than run off.
-            let cut = try page.string("""
-                [...document.querySelectorAll('pre.command')].flatMap(pre => {
-                  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
-                  const cut = [];
-                  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                    for (const word of node.data.matchAll(/\\S+/g)) {
-                      const range = document.createRange();
-                      range.setStart(node, word.index);
-                      range.setEnd(node, word.index + word[0].length);
-                      if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) cut.push(word[0]);
-                    }
-                  }
-                  return cut;
-                }).join('|')
-                """)
+            let cut = try page.string(Self.wordsSplit("pre.command"))
             #expect(cut == "", "words split across lines at \(width) px: \(cut)")
             let wrapped = try page.number("""
                 [...document.querySelectorAll('pre.command')].filter(pre => {
@@ -188,21 +194,7 @@ struct AdminDayTests {
             #expect(shown.contains("Scuolabus Nord") && shown.contains("silenzioso") && shown.contains("Scuolabus Sud"))
             // The device table wraps only between words, at a desk and on a phone: no name, id, class, scope or time
             // range (`S02-1A`, `07:00–09:00`) is cut after its hyphen or dash, and a scope item stays on one line.
-            let split = try page.string("""
-                [...document.querySelectorAll('#dispositivi ~ table td')].flatMap(td => {
-                  const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
-                  const cut = [];
-                  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                    for (const word of node.data.matchAll(/\\S+/g)) {
-                      const range = document.createRange();
-                      range.setStart(node, word.index);
-                      range.setEnd(node, word.index + word[0].length);
-                      if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) cut.push(word[0]);
-                    }
-                  }
-                  return cut;
-                }).join('|')
-                """)
+            let split = try page.string(Self.wordsSplit("#dispositivi ~ table td"))
             #expect(split == "", "words of the device table split across lines at \(width) px: \(split)")
             let broken = try page.string("""
                 [...document.querySelectorAll('#dispositivi ~ table .whole')]

@@ -1,4 +1,5 @@
 import Foundation
+import SpuntaDomain
 import SpuntaStore
 import SpuntaTestSupport
 import Testing
@@ -62,13 +63,8 @@ struct BillingAdjustCommandTests {
         }
     }
 
-    /// "€ 327,00" as `Money.italian` prints cents.
-    static func euro(_ cents: Int) -> String {
-        let a = abs(cents)
-        var units = String(a / 100), grouped = ""
-        while units.count > 3 { grouped = "." + units.suffix(3) + grouped; units.removeLast(3) }
-        return (cents < 0 ? "-" : "") + "€ \(units)\(grouped)," + String(format: "%02d", a % 100)
-    }
+    /// "€ 327,00": cents as the office reads them.
+    static func euro(_ cents: Int) -> String { Money(cents: Int64(cents)).italian }
 
     static func adjust(_ db: String, _ arguments: [String]) throws -> ChildProcess {
         try ChildProcess("spunta-server", ["billing", "adjust", "--db", db] + arguments, environment: BillingCommandTests.twentiethOfNovember)

@@ -14,8 +14,8 @@ extension Billing {
                 Il rendiconto si indica col numero, come in billing show (anche --statement N), oppure con --payer e --period. \
                 Il motivo resta nella riga del rendiconto e nel registro di audit, con chi ha rettificato. Sono rifiutate, \
                 senza cambiare nulla, una rettifica che porterebbe il rendiconto sotto zero e un aumento oltre il suo totale e \
-                oltre 50 euro: quasi sempre un errore di battitura (-400 per -4.00). Se alla famiglia spetta davvero un credito \
-                oltre il rendiconto, --carry-credit: il rendiconto è emesso senza avviso e il credito passa al rendiconto \
+                oltre \(StatementDesk.ordinaryIncrease.italian): quasi sempre un errore di battitura (-400 per -4.00). Se alla famiglia spetta davvero un credito \
+                oltre il rendiconto, --carry-credit: il rendiconto, una volta emesso, non ha avviso e il credito passa al rendiconto \
                 successivo del pagante. Un aumento grande voluto: --large-amount. Un pagamento fatto in più non è una rettifica: \
                 si restituisce (payments refunds).
                 Esempio: spunta-server billing adjust --db comune.sqlite 12 --amount -4.40 --reason "pasto non consumato, gita"
@@ -39,7 +39,7 @@ extension Billing {
         var beneficiary: String?
         @Flag(help: "Lascia andare il rendiconto sotto zero: il credito passa al rendiconto successivo del pagante.")
         var carryCredit = false
-        @Flag(help: "Conferma un aumento oltre il totale del rendiconto e oltre 50 euro.")
+        @Flag(help: "Conferma un aumento oltre il totale del rendiconto e oltre \(StatementDesk.ordinaryIncrease.italian).")
         var largeAmount = false
 
         /// The statement named by number, positional or `--statement`.
