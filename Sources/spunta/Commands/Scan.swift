@@ -19,6 +19,9 @@ struct Scan: ParsableCommand {
             mensa prepagata si vede il credito di ogni bambino all'ultima sincronizzazione.
             Senza --date vale il giorno di oggi e, passata la mezzanotte, quello nuovo (lo dice); con --date resta \
             sempre quel giorno.
+            Il giorno (--date, predefinito oggi) non può essere futuro né fuori dalle date del servizio; fine \
+            settimana, festività e giorni di chiusura (la mensa che non serve pasti, la linea che non viaggia) sono \
+            rifiutati senza --force, prima di registrare qualsiasi lettura.
             Da terminale le letture non compaiono a video: solo le risposte.
             Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, wrong_school, \
             invalid_payload, candidates, error, confirm, voided, not_voided, new_day, clock_wrong (all'inizio, se \
@@ -48,6 +51,8 @@ struct Scan: ParsableCommand {
     var alighting = false
     @Flag(help: "Una riga JSON per lettura.")
     var json = false
+    @Flag(help: "Legge anche in un giorno senza servizio (fine settimana, festività, chiusura).")
+    var force = false
 
     mutating func validate() throws {
         if service == .transport {
@@ -69,6 +74,16 @@ struct Scan: ParsableCommand {
             place = .bus(route: route, stop: stop, direction: direction, boarding: !alighting)
         } else {
             return
+        }
+        // The day is checked before anything is shown or recorded, by the ride's rule.
+        let today = BusinessCalendar.date(of: WallClock.now())
+        try queue.read { db in
+            switch place {
+            case .canteen:
+                try ServiceDay.requireCanteenDay(db, device: device, on: day.given ?? today, today: today, allowsClosedDay: force)
+            case .bus(let route, _, _, _):
+                try RidePlan.requireRideDay(db, route: route, on: day.given ?? today, today: today, allowsClosedDay: force)
+            }
         }
         let session = try ScanSession(queue: queue, device: device, place: place, date: day.given)
         let out = context.standardOutput
