@@ -153,7 +153,7 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .alreadyVoided(let described, nil):
             return "Questa registrazione è già annullata: \(described). Nulla da fare."
         case .invalidDate(let text):
-            return "Data «\(text)» non valida: usare AAAA-MM-GG (es. 2026-10-05)."
+            return "\(LocalDate.invalidTyped(text))"
         case .periodReversed(let from, let to):
             return "Periodo dal \(from.italian) al \(to.italian): l'ultimo giorno viene prima del primo. Correggere le date."
         case .missingReason:

@@ -57,4 +57,16 @@ struct ScanDayTests {
         let scan = try door.json(Self.canteen(schoolDay) + ["--json"], input: card.payload + "\n")
         #expect(scan.first?["result"] as? String == "ok")
     }
+
+    @Test("--date takes GG/MM/AAAA as well as AAAA-MM-GG; another form is refused naming it, with an example")
+    func italianDate() throws {
+        let door = try FieldDevice(.canteenS01)
+        let card = try #require(try door.canteenCards().first)
+        let scan = try door.json(Self.canteen("05/10/2026") + ["--json"], input: card.payload + "\n")
+        #expect(scan.first?["result"] as? String == "ok")
+        #expect(try door.strings("SELECT business_date FROM outbox") == ["2026-10-05"])
+        let refused = try door.spunta(Self.canteen("2026/10/05"), input: card.payload + "\n")
+        #expect(refused.status != 0)
+        #expect(refused.errors.replacingOccurrences(of: "\n", with: " ").contains("--date «2026/10/05» non valida: usare AAAA-MM-GG o GG/MM/AAAA (es. 2026-10-05 o 05/10/2026)."), "\(refused.errors)")
+    }
 }
