@@ -90,8 +90,8 @@ final class FieldDevice: Sendable {
 
     /// Runs `spunta` on this device to completion, with `input` on its standard input.
     @discardableResult
-    func spunta(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: [String], errors: String) {
-        let process = try ChildProcess("spunta", arguments + ["--home", home])
+    func spunta(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, output: [String], errors: String) {
+        let process = try ChildProcess("spunta", arguments + ["--home", home], environment: environment)
         if let input { process.send(input) }
         process.closeInput()
         let status = process.wait()
@@ -99,8 +99,8 @@ final class FieldDevice: Sendable {
     }
 
     /// `spunta … --json`, one decoded object per output line.
-    func json(_ arguments: [String], input: String? = nil) throws -> [[String: Any]] {
-        try spunta(arguments + ["--json"], input: input).output.map(JSON.object)
+    func json(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> [[String: Any]] {
+        try spunta(arguments + ["--json"], input: input, environment: environment).output.map(JSON.object)
     }
 
     func scalar<T: DatabaseValueConvertible>(_ sql: String, _ arguments: StatementArguments = []) throws -> T? {

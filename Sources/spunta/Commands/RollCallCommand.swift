@@ -108,7 +108,8 @@ struct RollCallCommand: ParsableCommand {
         let (queue, device) = try home.open(context)
         guard device.role == .teacher else { throw ClientError.wrongRole(expected: "insegnante", actual: device.role.italian) }
         let classID = try Self.chooseClass(self.classID, among: try RollCall.classes(queue: queue, device: device))
-        let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day, allowsClosedDay: force)
+        let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day(context), allowsClosedDay: force,
+                                     clock: context.deviceClock)
         let plan = try plan()
         let clockWarning = json ? nil : try rollCall.clockWarning()
         // Said before anything is recorded: on a revoked device the marks stay here (on standard error with --json,

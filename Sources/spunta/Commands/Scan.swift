@@ -76,7 +76,8 @@ struct Scan: ParsableCommand {
             return
         }
         // The day is checked before anything is shown or recorded, by the ride's rule.
-        let today = BusinessCalendar.date(of: WallClock.now())
+        let clock = context.deviceClock
+        let today = BusinessCalendar.date(of: clock())
         try queue.read { db in
             switch place {
             case .canteen:
@@ -85,7 +86,7 @@ struct Scan: ParsableCommand {
                 try RidePlan.requireRideDay(db, route: route, on: day.given ?? today, today: today, allowsClosedDay: force)
             }
         }
-        let session = try ScanSession(queue: queue, device: device, place: place, date: day.given)
+        let session = try ScanSession(queue: queue, device: device, place: place, date: day.given, clock: clock)
         let out = context.standardOutput
         let input = context.standardInput
         // What the scanner types is not printed over the answers; put back at the end, and on Ctrl-C or SIGTERM.

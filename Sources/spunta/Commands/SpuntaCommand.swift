@@ -61,7 +61,8 @@ struct DateOption: ParsableArguments {
         if let date, LocalDate(typed: date) == nil { throw ValidationError(LocalDate.invalidTyped(date, subject: "--date")) }
     }
 
-    var day: LocalDate { given ?? BusinessCalendar.date(of: WallClock.now()) }
+    /// The day given, else today by the device's clock (`CommandContext.deviceClock`).
+    func day(_ context: CommandContext) -> LocalDate { given ?? context.today }
 
     /// The day given on the command line, nil when the command follows today.
     var given: LocalDate? { date.flatMap { LocalDate(typed: $0) } }
