@@ -24,19 +24,7 @@ struct ScanDayTests {
     func refusedCanteenDay(_ date: String, _ message: String, _ forceRecords: Bool) throws {
         let door = try FieldDevice(.canteenS01)
         let card = try #require(try door.canteenCards().first)
-        let refused = try door.spunta(Self.canteen(date), input: card.payload + "\n")
-        #expect(refused.status == 1)
-        #expect(refused.errors.replacingOccurrences(of: "\n", with: " ").contains(message), "\(refused.errors)")
-        #expect(refused.output.isEmpty, "nothing shown: \(refused.output)")
-        #expect(try door.recordedOps == 0)
-        let forced = try door.spunta(Self.canteen(date) + ["--force", "--json"], input: card.payload + "\n")
-        if forceRecords {
-            #expect(forced.status == 0, "\(forced.errors)")
-            #expect(try door.recordedOps == 1)
-        } else {
-            #expect(forced.status == 1)
-            #expect(try door.recordedOps == 0)
-        }
+        try door.expectRefusedDay(Self.canteen(date), input: card.payload + "\n", message: message, forceRecords: forceRecords)
     }
 
     @Test("a Saturday on the bus is refused with the ride's words, and --force scans it")
