@@ -40,11 +40,23 @@ public enum ServiceDay {
         throw ClientError.notServiceDay("\(date.weekdayName) \(date.italian) \(title) \(use.notRunning) (\(closure.italian))", use: use)
     }
 
+    /// The day of a scan at `place`: the canteen door's rule below, or on the bus the ride's
+    /// (`RidePlan.requireRideDay`), so that a stop scanned by itself is refused exactly where the ride would be.
+    public static func requireScanDay(_ db: Database, device: EnrolledDevice, place: ScanSetup.Place, on date: LocalDate,
+                                      today: LocalDate, allowsClosedDay: Bool) throws {
+        switch place {
+        case .canteen:
+            try requireCanteenDay(db, device: device, on: date, today: today, allowsClosedDay: allowsClosedDay)
+        case .bus(let route, _, _, _):
+            try RidePlan.requireRideDay(db, route: route, on: date, today: today, allowsClosedDay: allowsClosedDay)
+        }
+    }
+
     /// The canteen door's day: refused when none of the meal services at the device's sites serves on it, with the
     /// reason of the first (by id) that is closed rather than outside its dates — the one `--force` could open. A
     /// replica without any meal service at the device's sites cannot tell, and lets the scan start.
-    public static func requireCanteenDay(_ db: Database, device: EnrolledDevice, on date: LocalDate, today: LocalDate,
-                                         allowsClosedDay: Bool) throws {
+    static func requireCanteenDay(_ db: Database, device: EnrolledDevice, on date: LocalDate, today: LocalDate,
+                                  allowsClosedDay: Bool) throws {
         try requireNotFuture(date, today: today, use: .canteen)
         let replica = ReplicaStore(db)
         let sites = Set(device.siteIDs)

@@ -79,12 +79,7 @@ struct Scan: ParsableCommand {
         let clock = context.deviceClock
         let today = BusinessCalendar.date(of: clock())
         try queue.read { db in
-            switch place {
-            case .canteen:
-                try ServiceDay.requireCanteenDay(db, device: device, on: day.given ?? today, today: today, allowsClosedDay: force)
-            case .bus(let route, _, _, _):
-                try RidePlan.requireRideDay(db, route: route, on: day.given ?? today, today: today, allowsClosedDay: force)
-            }
+            try ServiceDay.requireScanDay(db, device: device, place: place, on: day.given ?? today, today: today, allowsClosedDay: force)
         }
         let session = try ScanSession(queue: queue, device: device, place: place, date: day.given, clock: clock)
         let out = context.standardOutput
