@@ -39,11 +39,11 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     /// A mark on a day without school, not confirmed: the sentence names the day and why.
     case notSchoolDay(String)
     /// A ride for a day still to come: nothing can have been recorded on it.
-    case futureDay(day: LocalDate, today: LocalDate)
+    case futureDay(day: LocalDate, today: LocalDate, use: ServiceDay.Use = .ride)
     /// A ride of a line on a day outside its service's dates: the server would refuse its close.
     case outsideService(line: String, day: LocalDate, from: LocalDate, to: LocalDate)
     /// A ride on a day the line's service does not run, not confirmed: the sentence names the day and why.
-    case notServiceDay(String)
+    case notServiceDay(String, use: ServiceDay.Use = .ride)
     /// A late entry or an early exit on a day that is not today, without its time.
     case timeRequired(what: String, child: String, code: String, date: LocalDate)
     /// A code or name that is no child of the class.
@@ -153,7 +153,7 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .alreadyVoided(let described, nil):
             return "Questa registrazione è già annullata: \(described). Nulla da fare."
         case .invalidDate(let text):
-            return "Data «\(text)» non valida: usare AAAA-MM-GG (es. 2026-10-05)."
+            return "\(LocalDate.invalidTyped(text))"
         case .periodReversed(let from, let to):
             return "Periodo dal \(from.italian) al \(to.italian): l'ultimo giorno viene prima del primo. Correggere le date."
         case .missingReason:
@@ -164,15 +164,17 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
         case .notSchoolDay(let sentence):
             return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): nulla è stato salvato. "
                 + "Se si deve segnare proprio quel giorno, ripetere con --force."
-        case .futureDay(let day, let today):
-            return "Il \(day.italian) non è ancora arrivato (oggi è \(today.weekdayName) \(today.italian)): una corsa si registra "
-                + "il giorno in cui si fa. Nulla registrato: controllare la data (--date)."
+        case .futureDay(let day, let today, let use):
+            return "Il \(day.italian) non è ancora arrivato (oggi è \(today.weekdayName) \(today.italian)): "
+                + (use == .ride ? "una corsa si registra il giorno in cui si fa" : "i pasti si registrano il giorno in cui si servono")
+                + ". Nulla registrato: controllare la data (--date)."
         case .outsideService(let line, let day, let from, let to):
-            return "\(line) non è in servizio il \(day.italian) (servizio dal \(from.italian) al \(to.italian)): "
+            return "\(line.prefix(1).uppercased())\(line.dropFirst()) non è in servizio il \(day.italian) (servizio dal \(from.italian) al \(to.italian)): "
                 + "nulla registrato. Controllare la data (--date)."
-        case .notServiceDay(let sentence):
-            return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): corsa non aperta, nulla registrato. "
-                + "Se lo scuolabus viaggia proprio quel giorno, ripetere con --force."
+        case .notServiceDay(let sentence, let use):
+            return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): "
+                + (use == .ride ? "corsa non aperta, nulla registrato. Se lo scuolabus viaggia proprio quel giorno, ripetere con --force."
+                    : "nulla registrato. Se la mensa serve proprio quel giorno, ripetere con --force.")
         case .timeRequired(let what, let child, let code, let date):
             return "Manca l'orario dell'\(what) di \(child): il \(date.italian) non è oggi, quindi va indicato "
                 + "(es. \(code)@09:15). Nulla è stato salvato."

@@ -5,6 +5,7 @@ import SpuntaProtocol
 import SpuntaStore
 import SpuntaTestSupport
 import Synchronization
+import Testing
 
 /// Devices of the sample Comune enrolled once per test run against a real server, then copied: each test gets
 /// its own device folder holding a full replica, without paying for a server and an enrollment. The copies
@@ -90,8 +91,8 @@ final class FieldDevice: Sendable {
 
     /// Runs `spunta` on this device to completion, with `input` on its standard input.
     @discardableResult
-    func spunta(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: [String], errors: String) {
-        let process = try ChildProcess("spunta", arguments + ["--home", home])
+    func spunta(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, output: [String], errors: String) {
+        let process = try ChildProcess("spunta", arguments + ["--home", home], environment: environment)
         if let input { process.send(input) }
         process.closeInput()
         let status = process.wait()
@@ -99,8 +100,8 @@ final class FieldDevice: Sendable {
     }
 
     /// `spunta … --json`, one decoded object per output line.
-    func json(_ arguments: [String], input: String? = nil) throws -> [[String: Any]] {
-        try spunta(arguments + ["--json"], input: input).output.map(JSON.object)
+    func json(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> [[String: Any]] {
+        try spunta(arguments + ["--json"], input: input, environment: environment).output.map(JSON.object)
     }
 
     func scalar<T: DatabaseValueConvertible>(_ sql: String, _ arguments: StatementArguments = []) throws -> T? {
@@ -110,6 +111,23 @@ final class FieldDevice: Sendable {
     /// Rows of one text column.
     func strings(_ sql: String, _ arguments: StatementArguments = []) throws -> [String] {
         try queue().read { db in try db.fetchAll(sql, arguments).map { try $0[0] as String } }
+    }
+
+    /// Runs `arguments` for a day that must be refused — exit 1, `message` in the error (its wrapping undone), nothing
+    /// shown, nothing recorded — then again with `--force --json`: one op recorded when `forceRecords`, else refused
+    /// again with nothing recorded. The forced run is returned for what else its caller checks.
+    @discardableResult
+    func expectRefusedDay(_ arguments: [String], input: String, message: String, forceRecords: Bool,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, output: [String], errors: String) {
+        let refused = try spunta(arguments, input: input)
+        #expect(refused.status == 1, sourceLocation: sourceLocation)
+        #expect(refused.errors.replacingOccurrences(of: "\n", with: " ").contains(message), "\(refused.errors)", sourceLocation: sourceLocation)
+        #expect(refused.output.isEmpty, "nothing shown: \(refused.output)", sourceLocation: sourceLocation)
+        #expect(try recordedOps == 0, sourceLocation: sourceLocation)
+        let forced = try spunta(arguments + ["--force", "--json"], input: input)
+        #expect(forced.status == (forceRecords ? 0 : 1), "\(forced.errors)", sourceLocation: sourceLocation)
+        #expect(try recordedOps == (forceRecords ? 1 : 0), sourceLocation: sourceLocation)
+        return forced
     }
 
     /// Ops this device has recorded (its outbox).

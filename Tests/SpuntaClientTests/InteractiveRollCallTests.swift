@@ -289,7 +289,7 @@ struct InteractiveRollCallTests {
         let session = try Self.screen(teacher)
         _ = try Self.expectScreen(session, "the roll call opens") { Self.row(of: children[0], in: $0) != nil }
         try session.type("v")
-        var screen = try Self.expectScreen(session, "the last day is asked") { $0.dropLast().last?.hasPrefix("Assente fino al (GG/MM/AAAA):") == true }
+        var screen = try Self.expectScreen(session, "the last day is asked") { $0.dropLast().last?.hasPrefix("Fino al (AAAA-MM-GG o GG/MM/AAAA):") == true }
         try session.type("07/10/2026")
         try session.press("Enter")
         screen = try Self.expectScreen(session, "the reason is asked") { $0.dropLast().last?.hasPrefix("Motivo dell'assenza") == true }

@@ -113,19 +113,9 @@ struct RideDayTests {
     func refusedDay(_ date: String, _ message: String, _ forceOpens: Bool) throws {
         let bus = try FieldDevice(.bus)
         let rider = try #require(try BusTests.riders(bus, route: "L1").first { $0.outbound == "L1-01" })
-        let refused = try bus.spunta(Self.ride(date), input: rider.payload + "\n")
-        #expect(refused.status == 1)
-        #expect(refused.errors.replacingOccurrences(of: "\n", with: " ").contains(message), "\(refused.errors)")
-        #expect(refused.output.isEmpty, "nothing shown: \(refused.output)")
-        #expect(try bus.recordedOps == 0)
-        let forced = try bus.spunta(Self.ride(date) + ["--force", "--json"], input: rider.payload + "\n")
+        let forced = try bus.expectRefusedDay(Self.ride(date), input: rider.payload + "\n", message: message, forceRecords: forceOpens)
         if forceOpens {
-            #expect(forced.status == 0, "\(forced.errors)")
             #expect(forced.output.map { JSON.object($0)["result"] as? String } .prefix(2) == ["stop", "ok"])
-            #expect(try bus.recordedOps == 1)
-        } else {
-            #expect(forced.status == 1)
-            #expect(try bus.recordedOps == 0)
         }
     }
 

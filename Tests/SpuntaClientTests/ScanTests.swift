@@ -99,12 +99,16 @@ struct ScanTests {
         #expect(Self.unwrapped(human.output).contains { $0.contains(message) }, "\(human.output)")
     }
 
-    @Test("a child not enrolled in this canteen on that day (before the service starts): not_enrolled, nothing recorded")
+    @Test("a child not enrolled in this canteen on that day (the enrollment starts later): not_enrolled, nothing recorded")
     func notEnrolled() throws {
         let door = try FieldDevice(.canteenS01)
         let card = try #require(try door.canteenCards().first)
-        // The canteen starts on 21 September; school on the 14th.
-        let answer = try #require(try door.scan(["scan", "--service", "canteen", "--date", "2026-09-15"], input: card.payload + "\n").answers.first)
+        // The family enrolled the child from November: on a school day of October the canteen serves, the child not.
+        // (A day before the service starts is refused as a whole before any scan: ScanDayTests.)
+        try door.queue().write { db in
+            try db.run("UPDATE enrollment SET start_date = '2026-11-02' WHERE beneficiary_id = ?", [card.beneficiary])
+        }
+        let answer = try #require(try door.scan(Self.canteen, input: card.payload + "\n").answers.first)
         #expect(answer["result"] as? String == "not_enrolled")
         #expect(answer["recorded"] as? Bool == false)
         #expect(answer["beneficiary_id"] as? String == card.beneficiary)

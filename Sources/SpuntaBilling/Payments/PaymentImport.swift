@@ -135,7 +135,7 @@ public enum PaymentImport {
             for (name, value) in zip(table.header, record.fields) { v[name] = value.trimmingCharacters(in: .whitespaces) }
             func value(_ name: String) -> String? { v[name].flatMap { $0.isEmpty ? nil : $0 } }
             var lineProblems: [String] = []
-            let date = value("date").flatMap { LocalDate($0) ?? italianDate($0) }
+            let date = value("date").flatMap { LocalDate(typed: $0) }
             if date == nil { lineProblems.append("data «\(v["date"] ?? "")» non valida (AAAA-MM-GG o GG/MM/AAAA)") }
             let amount = value("amount").flatMap { Money(decimal: $0) }
             if amount == nil || amount?.cents == 0 { lineProblems.append("importo «\(v["amount"] ?? "")» non valido") }
@@ -169,12 +169,6 @@ public enum PaymentImport {
         }
         if !problems.isEmpty { throw ImportError(problems: problems) }
         return rows
-    }
-
-    static func italianDate(_ text: String) -> LocalDate? {
-        let parts = text.split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        return LocalDate(year: parts[2], month: parts[1], day: parts[0])
     }
 
     private static func apply(_ db: Database, _ row: Row, file: String, actor: String, now: Date) throws -> LineResult {

@@ -5,9 +5,9 @@ import SpuntaDomain
 public struct AbsencePeriodOptions: ParsableArguments {
     @Option(valueName: "bambino", help: "Il bambino (codice o inizio del cognome).")
     public var child: String
-    @Option(valueName: "AAAA-MM-GG", help: "Primo giorno di assenza.")
+    @Option(valueName: "data", help: "Primo giorno di assenza, AAAA-MM-GG o GG/MM/AAAA.")
     public var from: String
-    @Option(valueName: "AAAA-MM-GG", help: "Ultimo giorno di assenza (predefinito: il primo).")
+    @Option(valueName: "data", help: "Ultimo giorno di assenza, AAAA-MM-GG o GG/MM/AAAA (predefinito: il primo).")
     public var to: String?
     @Option(valueName: "motivo", help: "Motivo (es. «influenza», «viaggio della famiglia»).")
     public var reason: String
@@ -15,9 +15,9 @@ public struct AbsencePeriodOptions: ParsableArguments {
     public init() {}
 
     public mutating func validate() throws {
-        guard let first = LocalDate(from) else { throw ValidationError("--from «\(from)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
+        guard let first = LocalDate(typed: from) else { throw ValidationError(LocalDate.invalidTyped(from, subject: "--from")) }
         if let to {
-            guard let last = LocalDate(to) else { throw ValidationError("--to «\(to)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
+            guard let last = LocalDate(typed: to) else { throw ValidationError(LocalDate.invalidTyped(to, subject: "--to")) }
             guard first <= last else {
                 throw ValidationError("--to \(last.italian) viene prima di --from \(first.italian): correggere le date.")
             }
@@ -27,7 +27,7 @@ public struct AbsencePeriodOptions: ParsableArguments {
 
     /// The first and last day, once validated (the last defaults to the first).
     public var days: (from: LocalDate, to: LocalDate)? {
-        guard let first = LocalDate(from) else { return nil }
-        return (first, to.flatMap { LocalDate($0) } ?? first)
+        guard let first = LocalDate(typed: from) else { return nil }
+        return (first, to.flatMap { LocalDate(typed: $0) } ?? first)
     }
 }

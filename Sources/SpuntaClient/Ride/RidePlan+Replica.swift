@@ -64,18 +64,13 @@ extension RidePlan {
     /// cannot tell, and lets the ride open.
     public static func requireRideDay(_ db: Database, route routeId: String, on date: LocalDate, today: LocalDate,
                                       allowsClosedDay: Bool) throws {
-        if date > today { throw ClientError.futureDay(day: date, today: today) }
+        try ServiceDay.requireNotFuture(date, today: today, use: .ride)
         let replica = ReplicaStore(db)
         guard let route = try replica.record(.routes, routeId, as: Route.self),
               let service = try replica.record(.services, route.serviceId, as: Service.self) else { return }
         let year = try replica.record(.schoolYears, service.yearId, as: SchoolYear.self)
-        guard let closure = SchoolDay.closure(of: service, on: date, year: year) else { return }
-        let line = Route.title(id: route.id, name: route.name)
-        if closure == .outsideSchoolYear {
-            throw ClientError.outsideService(line: line, day: date, from: service.startDate, to: service.endDate)
-        }
-        guard !allowsClosedDay else { return }
-        throw ClientError.notServiceDay("\(date.weekdayName) \(date.italian) \(line) non viaggia (\(closure.italian))")
+        try ServiceDay.require(service, year: year, title: Route.title(id: route.id, name: route.name), use: .ride, on: date,
+                               allowsClosedDay: allowsClosedDay)
     }
 
     /// The device's route when it has exactly one, else the one given; an error naming the choices otherwise.

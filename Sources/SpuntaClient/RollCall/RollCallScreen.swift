@@ -177,10 +177,10 @@ public final class RollCallScreen {
     func absencePeriod() throws {
         guard entries.indices.contains(selected) else { return }
         let entry = entries[selected]
-        let answer = ask("Assente fino al (GG/MM/AAAA):")
+        let answer = ask("Fino al (\(LocalDate.typedForms)):")
         guard !answer.isEmpty else { return }
-        guard let to = Self.day(answer) else {
-            message = "Data «\(answer)» non valida: GG/MM/AAAA, es. 04/12/2026."
+        guard let to = LocalDate(typed: answer) else {
+            message = LocalDate.invalidTyped(answer)
             return
         }
         let reason = ask("Motivo dell'assenza (invio = famiglia):")
@@ -188,14 +188,6 @@ public final class RollCallScreen {
                                                   reason: reason.isEmpty ? "comunicata dalla famiglia" : reason)
         try reload()
         if case .absencePeriodRecorded(let p) = recorded.op.body { message = "\(recorded.name): assente \(p.italianSpan)." }
-    }
-
-    /// A day typed as Italians write it (04/12/2026) or as AAAA-MM-GG.
-    static func day(_ text: String) -> LocalDate? {
-        if let iso = LocalDate(text) { return iso }
-        let parts = text.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 3, let d = parts[0], let m = parts[1], let y = parts[2] else { return nil }
-        return LocalDate(year: y, month: m, day: d)
     }
 
     /// A line typed on the bottom row, the prompt on the row above: a long prompt (the dates of a

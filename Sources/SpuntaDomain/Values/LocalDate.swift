@@ -16,7 +16,30 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD` exactly (ten characters, zero-padded).
+    /// A day as a person types it at a prompt or in a flag: AAAA-MM-GG as the data are written, or GG/MM/AAAA as
+    /// Italians write it (04/12/2026, also 4/12/2026). One reader for every date the field user types, so that
+    /// each prompt, help and error can name the same two forms (`typedForms`).
+    public init?(typed text: some StringProtocol) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let iso = LocalDate(trimmed) {
+            self = iso
+            return
+        }
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2].count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy({ $0.isASCII && $0.isNumber }) }),
+              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// The forms `init?(typed:)` reads, as every prompt, help and error names them.
+    public static let typedForms = "AAAA-MM-GG o GG/MM/AAAA"
+
+    /// "Data «32/13/2026» non valida: usare AAAA-MM-GG o GG/MM/AAAA (es. 2026-10-05 o 05/10/2026)." — `subject`
+    /// names the flag where there is one ("--date «x» non valida").
+    public static func invalidTyped(_ text: String, subject: String = "Data") -> String {
+        "\(subject) «\(text)» non valida: usare \(typedForms) (es. 2026-10-05 o 05/10/2026)."
+    }
+
     public init?(_ text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }

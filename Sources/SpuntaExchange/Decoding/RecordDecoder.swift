@@ -457,24 +457,27 @@ enum RecordDecoder {
         )
     }
 
-    /// The three ISEE fields, given together or not at all (all empty: no ISEE).
+    /// The three ISEE fields, given together or not at all (all empty: no ISEE). The value is read as typed off
+    /// the attestation (`7.830,00`); a field given but unreadable has its own problem, and is not also called
+    /// missing.
     private static func iseeFields(_ r: FieldReader) -> Isee? {
-        let value = r.money("isee", required: false)
+        let names = ["isee", "isee-filed", "isee-expires"]
+        let given = names.filter { r.optional($0) != nil }
+        let value = r.typedAmount("isee", required: false)
         let filed = r.date("isee-filed", required: false)
         let expires = r.date("isee-expires", required: false)
-        switch (value, filed, expires) {
-        case (nil, nil, nil):
-            return nil
-        case let (value?, filed?, expires?):
-            if expires < filed {
-                r.report("ISEE presentato il \(filed.italian) e scaduto il \(expires.italian): la scadenza precede la presentazione")
+        guard given.count == names.count else {
+            if !given.isEmpty {
+                r.report("ISEE incompleto: «isee», «isee-filed» e «isee-expires» vanno indicati insieme, tutti e tre o nessuno "
+                    + "(in un CSV: le tre colonne o nessuna)")
             }
-            return Isee(value: value, filedOn: filed, expiresOn: expires)
-        default:
-            r.report("ISEE incompleto: «isee», «isee-filed» e «isee-expires» vanno indicati insieme, tutti e tre o nessuno "
-                + "(in un CSV: le tre colonne o nessuna)")
             return nil
         }
+        guard let value, let filed, let expires else { return nil }
+        if expires < filed {
+            r.report("ISEE presentato il \(filed.italian) e scaduto il \(expires.italian): la scadenza precede la presentazione")
+        }
+        return Isee(value: value, filedOn: filed, expiresOn: expires)
     }
 
     private static func personFiscalCode(_ r: FieldReader) -> CodiceFiscale? {

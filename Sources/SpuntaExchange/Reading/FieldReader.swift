@@ -183,6 +183,15 @@ final class FieldReader {
         return money
     }
 
+    /// An amount as people type it (`TypedAmount`: `7.830,00`, `7830,00`, `7830.00`, `7830`), for the figures
+    /// copied from a document rather than computed — the ISEE off the family's attestation.
+    func typedAmount(_ name: String, required isRequired: Bool = true) -> Money? {
+        guard let text = isRequired ? required(name) : optional(name) else { return nil }
+        let typed = TypedAmount(text)
+        if let problem = typed.problem(text, subject: "nel campo «\(name)»") { report(problem) }
+        return typed.money
+    }
+
     func integer(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int? = nil) -> Int? {
         guard let text = defaultValue == nil ? required(name) : optional(name) else { return defaultValue }
         guard let value = Int(text), range.contains(value) else {

@@ -29,7 +29,7 @@ struct AbsenceCommand: ParsableCommand {
         guard device.role == .teacher else { throw ClientError.wrongRole(expected: "insegnante", actual: device.role.italian) }
         guard let (first, last) = period.days else { return }
         let classID = try RollCallCommand.chooseClass(self.classID, among: try RollCall.classes(queue: queue, device: device))
-        let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: first)
+        let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: first, clock: context.deviceClock)
         let recorded = try rollCall.recordAbsence(child: period.child, from: first, to: last, reason: period.reason)
         guard case .absencePeriodRecorded(let period) = recorded.op.body else { return }
         if json {

@@ -22,7 +22,7 @@ struct Meals: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
-        let date = day.day
+        let date = day.day(context)
         let lines = try queue.read { try DeviceReports.meals($0, device: device, date: date) }
         if json { return try context.printJSON(lines) }
         context.printWrapped("Pasti di \(date.weekdayName) \(date.italian)", style: .bold)

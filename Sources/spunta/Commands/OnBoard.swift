@@ -30,8 +30,8 @@ struct OnBoard: ParsableCommand {
     func run(_ context: CommandContext) async throws {
         let (queue, device) = try home.open(context)
         let route = try RidePlan.route(of: device, given: self.route)
-        let now = WallClock.now()
-        let riders = try queue.read { try DeviceReports.onBoard($0, device: device, route: route, date: day.day, now: now) }
+        let now = context.deviceClock()
+        let riders = try queue.read { try DeviceReports.onBoard($0, device: device, route: route, date: day.day(context), now: now) }
         if json {
             try context.printJSON(riders)
         } else if riders.isEmpty {

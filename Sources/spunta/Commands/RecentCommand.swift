@@ -24,7 +24,7 @@ struct Recent: ParsableCommand {
     func run(_ context: CommandContext) async throws {
         let queue = try home.home(context).openExisting()
         _ = try queue.read { try EnrolledDevice.require($0) }
-        let now = WallClock.now()
+        let now = context.deviceClock()
         let entries = try queue.write { db in try RecentOps.list(db, limit: limit, now: now) }
         if json { return try context.printJSON(entries) }
         guard !entries.isEmpty else {

@@ -50,7 +50,7 @@ struct RideCommand: ParsableCommand {
         let (queue, device) = try home.open(context)
         let route = try RidePlan.route(of: device, given: self.route)
         let session = try RideSession(queue: queue, device: device, route: route, direction: direction, date: day.given,
-                                      allowsClosedDay: force)
+                                      allowsClosedDay: force, clock: context.deviceClock)
         let out = context.standardOutput
         let input = context.standardInput
         // What the scanner types is not printed over the answers; put back at the end, and on Ctrl-C or SIGTERM.

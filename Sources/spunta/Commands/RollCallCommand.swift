@@ -39,7 +39,7 @@ struct RollCallCommand: ParsableCommand {
     var restPresent = false
     @Flag(help: "Segna anche in un giorno senza scuola (fine settimana, festività, chiusura).")
     var force = false
-    @Option(valueName: "bambino:AAAA-MM-GG", help: "Giustifica l'assenza di un giorno passato (con --reason).")
+    @Option(valueName: "bambino:data", help: "Giustifica l'assenza di un giorno passato (con --reason); data AAAA-MM-GG o GG/MM/AAAA.")
     var justify: String?
     @Option(valueName: "motivo", help: "Motivo della giustificazione.")
     var reason: String?
@@ -67,9 +67,9 @@ struct RollCallCommand: ParsableCommand {
     /// The justification asked for: the child and the day.
     func justification() throws -> (child: String, absence: LocalDate)? {
         guard let justify else { return nil }
-        guard let colon = justify.lastIndex(of: ":"), let date = LocalDate(justify[justify.index(after: colon)...]),
+        guard let colon = justify.lastIndex(of: ":"), let date = LocalDate(typed: justify[justify.index(after: colon)...]),
               !justify[..<colon].trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ValidationError("--justify «\(justify)»: usare bambino:AAAA-MM-GG, es. B0002:2026-10-05.")
+            throw ValidationError("--justify «\(justify)»: usare bambino:data, con la data \(LocalDate.typedForms), es. B0002:2026-10-05 o B0002:05/10/2026.")
         }
         return (justify[..<colon].trimmingCharacters(in: .whitespaces), date)
     }
@@ -108,7 +108,8 @@ struct RollCallCommand: ParsableCommand {
         let (queue, device) = try home.open(context)
         guard device.role == .teacher else { throw ClientError.wrongRole(expected: "insegnante", actual: device.role.italian) }
         let classID = try Self.chooseClass(self.classID, among: try RollCall.classes(queue: queue, device: device))
-        let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day, allowsClosedDay: force)
+        let rollCall = try RollCall(queue: queue, device: device, classID: classID, date: day.day(context), allowsClosedDay: force,
+                                     clock: context.deviceClock)
         let plan = try plan()
         let clockWarning = json ? nil : try rollCall.clockWarning()
         // Said before anything is recorded: on a revoked device the marks stay here (on standard error with --json,

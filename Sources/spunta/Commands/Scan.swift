@@ -19,6 +19,9 @@ struct Scan: ParsableCommand {
             mensa prepagata si vede il credito di ogni bambino all'ultima sincronizzazione.
             Senza --date vale il giorno di oggi e, passata la mezzanotte, quello nuovo (lo dice); con --date resta \
             sempre quel giorno.
+            Il giorno (--date, predefinito oggi) non può essere futuro né fuori dalle date del servizio; fine \
+            settimana, festività e giorni di chiusura (la mensa che non serve pasti, la linea che non viaggia) sono \
+            rifiutati senza --force, prima di registrare qualsiasi lettura.
             Da terminale le letture non compaiono a video: solo le risposte.
             Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, wrong_school, \
             invalid_payload, candidates, error, confirm, voided, not_voided, new_day, clock_wrong (all'inizio, se \
@@ -48,6 +51,8 @@ struct Scan: ParsableCommand {
     var alighting = false
     @Flag(help: "Una riga JSON per lettura.")
     var json = false
+    @Flag(help: "Legge anche in un giorno senza servizio (fine settimana, festività, chiusura).")
+    var force = false
 
     mutating func validate() throws {
         if service == .transport {
@@ -70,7 +75,13 @@ struct Scan: ParsableCommand {
         } else {
             return
         }
-        let session = try ScanSession(queue: queue, device: device, place: place, date: day.given)
+        // The day is checked before anything is shown or recorded, by the ride's rule.
+        let clock = context.deviceClock
+        let today = BusinessCalendar.date(of: clock())
+        try queue.read { db in
+            try ServiceDay.requireScanDay(db, device: device, place: place, on: day.given ?? today, today: today, allowsClosedDay: force)
+        }
+        let session = try ScanSession(queue: queue, device: device, place: place, date: day.given, clock: clock)
         let out = context.standardOutput
         let input = context.standardInput
         // What the scanner types is not printed over the answers; put back at the end, and on Ctrl-C or SIGTERM.

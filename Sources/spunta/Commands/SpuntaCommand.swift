@@ -54,15 +54,16 @@ struct HomeOption: ParsableArguments {
 
 /// `--date`: the business day (default today in Europe/Rome).
 struct DateOption: ParsableArguments {
-    @Option(valueName: "AAAA-MM-GG", help: "Giorno (predefinito oggi).")
+    @Option(valueName: "data", help: "Giorno, AAAA-MM-GG o GG/MM/AAAA (predefinito oggi).")
     var date: String?
 
     mutating func validate() throws {
-        if let date, LocalDate(date) == nil { throw ValidationError("--date «\(date)» non valida: usare AAAA-MM-GG (es. 2026-10-05).") }
+        if let date, LocalDate(typed: date) == nil { throw ValidationError(LocalDate.invalidTyped(date, subject: "--date")) }
     }
 
-    var day: LocalDate { given ?? BusinessCalendar.date(of: WallClock.now()) }
+    /// The day given, else today by the device's clock (`CommandContext.deviceClock`).
+    func day(_ context: CommandContext) -> LocalDate { given ?? context.today }
 
     /// The day given on the command line, nil when the command follows today.
-    var given: LocalDate? { date.flatMap { LocalDate($0) } }
+    var given: LocalDate? { date.flatMap { LocalDate(typed: $0) } }
 }

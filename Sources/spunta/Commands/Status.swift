@@ -17,7 +17,7 @@ struct Status: ParsableCommand {
 
     func run(_ context: CommandContext) async throws {
         let queue = try home.home(context).openOrEmpty()
-        let now = WallClock.now()
+        let now = context.deviceClock()
         let status = try queue.read { try DeviceReports.status($0, now: now) }
         if json {
             try context.printJSON(status)

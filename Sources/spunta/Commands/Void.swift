@@ -44,7 +44,7 @@ struct Void: ParsableCommand {
             let target = try number.map { try RecentOps.shown(db, number: $0) } ?? op ?? ""
             let op: Op
             do {
-                op = try DeviceReports.void(db, device: device, opID: target, reason: reason, now: WallClock.now()).target
+                op = try DeviceReports.void(db, device: device, opID: target, reason: reason, now: context.deviceClock()).target
             } catch ClientError.alreadyVoided(let described, nil) where number != nil {
                 // Named back as the user named it: the number typed, with what it was.
                 throw ClientError.alreadyVoided(described: described, number: number)
