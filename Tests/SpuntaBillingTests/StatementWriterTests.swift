@@ -69,12 +69,12 @@ struct StatementWriterTests {
         })
     }
 
-    /// The run again: drafts rebuilt with other lines (the last two payers' first: the lines of the one before wait
-    /// while the last one's, which end the table, are deleted, lowering the next rowid), drafts removed, the same
-    /// total kept, issued ones left alone, new payers.
+    /// The run again: drafts rebuilt with other lines (a draft removed first, then the last two payers': the lines of
+    /// the one before wait while the last one's, which end the table, are deleted, lowering the next rowid), drafts
+    /// removed, the same total kept, issued ones left alone, new payers.
     static func secondRun(ids: [String: Int64]) -> BillingRun.StatementDrafts {
         var drafts: [BillingRun.StatementDrafts.Draft] = []
-        for n in [148, 149] + Array(0..<148) {
+        for n in [144, 148, 149] + Array(0..<148).filter({ $0 != 144 }) {
             let payer = String(format: "P%03d", n), id = ids[payer]
             switch n % 6 {
             case 0: drafts.append(.init(payer: payer, action: .remove(statement: id ?? 0)))
@@ -94,8 +94,19 @@ struct StatementWriterTests {
         return BillingRun.StatementDrafts(drafts: drafts)
     }
 
-    @Test("a group's drafts written in statements of many rows leave the rows, rowids and ids of one statement per row")
-    func batchedAsOneByOne() throws {
+    /// `drafts` as the groups of `size` drafts (nil: one group) that a run hands its writer one after another.
+    static func groups(_ drafts: BillingRun.StatementDrafts, size: Int?) -> [BillingRun.StatementDrafts] {
+        guard let size else { return [drafts] }
+        return stride(from: 0, to: drafts.drafts.count, by: size).map {
+            BillingRun.StatementDrafts(drafts: Array(drafts.drafts[$0..<min($0 + size, drafts.drafts.count)]))
+        }
+    }
+
+    /// The second run in groups of 1 and 2 drafts starts with groups that insert no line (a draft removed) and groups
+    /// whose lines wait while the end of the table is deleted; after them, each group's old lines go in one delete.
+    @Test("a group's drafts written in statements of many rows leave the rows, rowids and ids of one statement per row",
+          arguments: [nil, 1, 2, 7, 64])
+    func batchedAsOneByOne(groupSize: Int?) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spunta-writer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -114,7 +125,10 @@ struct StatementWriterTests {
             Dictionary(uniqueKeysWithValues: try db.fetchAll("SELECT payer_id, id FROM statement").map { (try $0[0] as String, try $0[1] as Int64) })
         }
         report = BillingRun.Report(period: "2026-10")
-        try batched.write { db in try BillingRun.StatementWriter(db, period: Self.october, now: Self.now).write(Self.secondRun(ids: ids), report: &report) }
+        try batched.write { db in
+            let writer = try BillingRun.StatementWriter(db, period: Self.october, now: Self.now)
+            for group in Self.groups(Self.secondRun(ids: ids), size: groupSize) { try writer.write(group, report: &report) }
+        }
         try reference.write { db in try Self.storeOneByOne(db, Self.secondRun(ids: ids), now: Self.now) }
         #expect(report.frozenSkipped == 25)
         #expect(report.statements == 100 + 80)
