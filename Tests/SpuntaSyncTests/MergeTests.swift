@@ -149,6 +149,58 @@ struct MergeTests {
         }
     }
 
+    @Test("a merge that takes the ops it has just inserted as they are decides what reading every op back decides")
+    func freshOpsAsReadBack() throws {
+        let f = try SyncFixture()
+        let (door1, _) = try f.device(.canteen, ["site:S01"])
+        let (door2, _) = try f.device(.canteen, ["site:S01"])
+        let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
+        let klass = Set(f.children(ofClass: "S01-1A"))
+        let diners = f.canteenChildren(site: "S01").filter { klass.contains($0.beneficiary) }
+        try #require(diners.count >= 4)
+        let (a, b, c, d) = (diners[0], diners[1], diners[2], diners[3])
+        let m1 = OpMaker(device: door1.deviceId), m2 = OpMaker(device: door2.deviceId, startMillis: 1_791_200_000_500)
+        let t = OpMaker(device: teacher.deviceId)
+        // Stored before: the first scan of a, and b marked absent.
+        _ = try f.push(door1, [m1.meal(a.beneficiary, service: a.service, site: "S01")])
+        _ = try f.push(teacher, [t.mark(b.beneficiary, classID: "S01-1A", .absent)])
+        // One merge: a scanned again (a duplicate of a stored op), c scanned and voided, d scanned twice (the later
+        // scan first) and absent for a period from the next day (the period is stored on the day of d's meals, which
+        // is not one of the days it marks), b marked present.
+        let cMeal = m2.meal(c.beneficiary, service: c.service, site: "S01")
+        let period = t.make(.absencePeriodRecorded(AbsencePeriod(
+            beneficiaryId: d.beneficiary, classId: "S01-1A", fromDate: try #require(LocalDate(year: 2026, month: 10, day: 6)),
+            toDate: try #require(LocalDate(year: 2026, month: 10, day: 8)), reason: "malattia")))
+        let ops = [
+            m2.meal(a.beneficiary, service: a.service, site: "S01"), cMeal, m2.void(cMeal.id),
+            m2.meal(d.beneficiary, service: d.service, site: "S01"), m1.meal(d.beneficiary, service: d.service, site: "S01", at: 1_791_200_090_000),
+            t.mark(b.beneficiary, classID: "S01-1A", .present), period,
+        ]
+        let merged = try f.queue.write { db in
+            let incoming = try ops.map {
+                MergeEngine.Incoming(op: $0, json: String(decoding: try WireCoding.encode($0), as: UTF8.self), keys: [])
+            }
+            let statuses = try MergeEngine.merge(db, incoming, receivedMs: 0, now: SyncFixture.now)
+            let state = try Self.state(db)
+            // The same facts decided again from the stored rows alone change nothing.
+            try MergeEngine.recompute(db, keys: Set(ops.flatMap(MergeKey.keys(of:))), now: SyncFixture.now, MergeEngine.StatusWrites())
+            #expect(Self.difference(state, try Self.state(db)) == "")
+            return statuses
+        }
+        #expect(merged[ops[0].id] == .duplicate)
+        #expect(merged[cMeal.id] == .voided)
+        #expect(merged[ops[4].id] == .duplicate)
+        try f.queue.read { (db: Database) throws in
+            #expect(try db.scalar("SELECT COUNT(*) FROM meal WHERE beneficiary_id = ?", [c.beneficiary]) as Int? == 0)
+            #expect(try db.scalar("SELECT scans FROM meal WHERE beneficiary_id = ?", [a.beneficiary]) as Int? == 2)
+            #expect(try db.scalar("SELECT op_id FROM meal WHERE beneficiary_id = ?", [d.beneficiary]) as String? == ops[3].id)
+            #expect(try db.scalar("SELECT status FROM attendance WHERE beneficiary_id = ? AND business_date = '2026-10-05'",
+                                  [b.beneficiary]) as String? == "present")
+            #expect(try db.scalar("SELECT COUNT(*) FROM attendance WHERE beneficiary_id = ? AND status = 'absent'",
+                                  [d.beneficiary]) as Int? == 3)
+        }
+    }
+
     /// The lines only one of two states has, for a readable failure.
     static func difference(_ a: [String], _ b: [String]) -> String {
         let onlyA = Set(a).subtracting(b).sorted().prefix(4), onlyB = Set(b).subtracting(a).sorted().prefix(4)

@@ -48,6 +48,8 @@ public enum MergeEngine {
         var keys = Set<MergeKey>(minimumCapacity: ops.count)
         var candidates = refused
         let written = StatusWrites()
+        // Every row this merge inserts comes after this one (rowids only grow while the largest is below 2^63 - 1).
+        let storedBefore: Int64 = try db.scalar("SELECT COALESCE(MAX(rowid), 0) FROM op") ?? 0
         try insert(db, ops, receivedMs: receivedMs, now: now)
         for incoming in ops {
             keys.formUnion(MergeKey.keys(of: incoming.op))
@@ -57,8 +59,9 @@ public enum MergeEngine {
                 candidates.append(incoming.op.id)
             }
         }
-        keys.formUnion(try releaseHeldVoids(db, targets: candidates, now: now, written))
-        try recompute(db, keys: keys, now: now, written)
+        let released = try releaseHeldVoids(db, targets: candidates, now: now, written)
+        keys.formUnion(released.keys)
+        try recompute(db, keys: keys, now: now, written, fresh: FreshOps(ops, storedAfter: storedBefore, voided: released.targets))
         for incoming in ops {
             if case .rideClosed(let closed) = incoming.op.body {
                 try alertLeftAboard(db, closed, op: incoming.op, now: now)
@@ -150,10 +153,12 @@ public enum MergeEngine {
     }
 
     /// Checks the held voids whose target is among `targets` and is stored now: each becomes `applied` or
-    /// `rejected` (with its code, for the audit trail). Returns the facts of the targets voided.
-    private static func releaseHeldVoids(_ db: Database, targets: [String], now: Date, _ written: StatusWrites) throws -> Set<MergeKey> {
+    /// `rejected` (with its code, for the audit trail). Returns the facts of the targets voided and the targets' ids.
+    private static func releaseHeldVoids(
+        _ db: Database, targets: [String], now: Date, _ written: StatusWrites
+    ) throws -> (keys: Set<MergeKey>, targets: Set<String>) {
         // Almost every merge has no held void at all: one look at the (tiny) index of held voids settles it.
-        guard !targets.isEmpty, try db.scalar("SELECT 1 FROM op WHERE merge_status = 'held' LIMIT 1") as Int? != nil else { return [] }
+        guard !targets.isEmpty, try db.scalar("SELECT 1 FROM op WHERE merge_status = 'held' LIMIT 1") as Int? != nil else { return ([], []) }
         var held: [(void: String, target: String, device: String)] = []
         let unique = Array(Set(targets)).sorted()
         for start in stride(from: 0, to: unique.count, by: 500) {
@@ -165,6 +170,7 @@ public enum MergeEngine {
             }
         }
         var keys: Set<MergeKey> = []
+        var voided: Set<String> = []
         var scopes: [String: DeviceScope?] = [:]
         for void in held.sorted(by: { $0.void < $1.void }) {
             guard let target = try load(db, id: void.target) else { continue }
@@ -188,9 +194,10 @@ public enum MergeEngine {
             let seq = try ChangeLog.record(db, entity: "op", id: void.void, action: .upsert, keys: published, at: now)
             try db.run("UPDATE op SET merge_status = 'applied', log_seq = ? WHERE id = ?", [seq, void.void])
             written.statuses[void.void] = .applied
+            voided.insert(target.id)
             keys.formUnion(MergeKey.keys(of: target))
         }
-        return keys
+        return (keys, voided)
     }
 
     /// How many values an op row has.
@@ -262,60 +269,61 @@ public enum MergeEngine {
     /// The ops of every child and day the facts concern are read first, a few hundred days per query, instead of
     /// one query per fact: each op belongs to one fact, and only that fact's recomputation changes its status, so
     /// what was read stays true until the op's own fact is recomputed.
-    static func recompute(_ db: Database, keys: Set<MergeKey>, now: Date, _ written: StatusWrites) throws {
-        var days = Set<ChildDay>(minimumCapacity: keys.count)
-        var read = Set<ChildDay>(minimumCapacity: keys.count)
+    ///
+    /// `fresh`: the ops the caller's merge has just inserted, which need not be read back.
+    static func recompute(_ db: Database, keys: Set<MergeKey>, now: Date, _ written: StatusWrites, fresh: FreshOps? = nil) throws {
+        // The facts by kind, each kind sorted on its own fields: the order `MergeKey.<` gives (kind first, then the same
+        // fields compared the same way), without copying two keys of the enum for every comparison of a sort.
+        var marks: [ChildDay] = [], justifications: [ChildDay] = []
+        var meals: [(b: String, s: String, d: LocalDate)] = [], rides: [(b: String, r: String, d: LocalDate, dir: Direction)] = []
         for key in keys {
             switch key {
-            case .attendance(let day): read.insert(day)
-            case .meal(let b, _, let d), .ride(let b, _, let d, _): read.insert(ChildDay(beneficiaryId: b, date: d))
-            case .justification: break
+            case .attendance(let day): marks.append(day)
+            case .justification(let absence): justifications.append(absence)
+            case .meal(let b, let s, let d): meals.append((b, s, d))
+            case .ride(let b, let r, let d, let dir): rides.append((b, r, d, dir))
             }
         }
-        var dayOps = try DayOps(db, days: read, written: written)
+        marks.sort()
+        justifications.sort()
+        meals.sort { ($0.b, $0.s, $0.d) < ($1.b, $1.s, $1.d) }
+        rides.sort { ($0.b, $0.r, $0.d, $0.dir.rawValue) < ($1.b, $1.r, $1.d, $1.dir.rawValue) }
+        // The days of the registers and meals recomputed: the cross-check's, which also settles an open "absent but
+        // ate" of each (looked up with the other conflicts).
+        var crossChecked = Set<ChildDay>(marks)
+        for meal in meals { crossChecked.insert(ChildDay(beneficiaryId: meal.b, date: meal.d)) }
+        var read = crossChecked
+        for ride in rides { read.insert(ChildDay(beneficiaryId: ride.b, date: ride.d)) }
+        var dayOps = try DayOps(db, days: read, written: written, fresh: fresh)
         var subjects: [(ConflictStore.Kind, String)] = []
-        for key in keys {
-            switch key {
-            case .attendance(let day): subjects.append((.attendanceDisagreement, day.subject))
-            case .ride(let b, let r, let d, let dir):
-                let subject = RideChecks.subject(b, r, d, dir)
-                subjects += [(.boardedNotAlighted, subject), (.rideNotEnrolled, subject)]
-            case .meal, .justification: break
-            }
-        }
-        // The cross-check settles an open "absent but ate" of every child and day it checks: looked up in the same query.
-        var crossChecked = Set<ChildDay>(minimumCapacity: keys.count)
-        for key in keys {
-            switch key {
-            case .attendance(let day): crossChecked.insert(day)
-            case .meal(let b, _, let d): crossChecked.insert(ChildDay(beneficiaryId: b, date: d))
-            case .justification, .ride: break
-            }
+        subjects.reserveCapacity(marks.count + 2 * rides.count + crossChecked.count)
+        for day in marks { subjects.append((.attendanceDisagreement, day.subject)) }
+        for ride in rides {
+            let subject = RideChecks.subject(ride.b, ride.r, ride.d, ride.dir)
+            subjects += [(.boardedNotAlighted, subject), (.rideNotEnrolled, subject)]
         }
         for day in crossChecked { subjects.append((.absentButAte, day.subject)) }
         try dayOps.readOpenConflicts(db, subjects)
         // The register rows this recomputation writes, so that the cross-check need not read them back.
         var register: [ChildDay: RegisterRow?] = [:]
         var registerWrites = RegisterWrites()
-        var meals = MealRows()
-        for key in ascending(keys) {
-            switch key {
-            case .attendance(let day):
-                register[day] = .some(try recomputeAttendance(db, day, dayOps, now: now, &registerWrites))
-                days.insert(day)
-            case .justification(let absence):
-                try recomputeJustification(db, absence, written)
-            case .meal(let b, let s, let d):
-                try recomputeMeal(db, beneficiary: b, service: s, date: d, dayOps, into: &meals)
-                days.insert(ChildDay(beneficiaryId: b, date: d))
-            case .ride(let b, let r, let d, let dir):
-                try recomputeRide(db, beneficiary: b, route: r, date: d, direction: dir, dayOps, now: now)
-            }
+        var mealRows = MealRows()
+        for day in marks {
+            register[day] = .some(try recomputeAttendance(db, day, dayOps, now: now, &registerWrites))
+        }
+        for absence in justifications {
+            try recomputeJustification(db, absence, written)
+        }
+        for meal in meals {
+            try recomputeMeal(db, beneficiary: meal.b, service: meal.s, date: meal.d, dayOps, into: &mealRows)
+        }
+        for ride in rides {
+            try recomputeRide(db, beneficiary: ride.b, route: ride.r, date: ride.d, direction: ride.dir, dayOps, now: now)
         }
         try registerWrites.flush(db)
         // Nothing above reads the meals; the cross-check does.
-        try meals.write(db)
-        try crossCheckAbsentButAte(db, days: ascending(days), register: register, dayOps, now: now)
+        try mealRows.write(db)
+        try crossCheckAbsentButAte(db, days: ascending(crossChecked), register: register, dayOps, now: now)
     }
 
     /// The billed meals a recomputation decided, written together once every fact is recomputed: a push of meals
@@ -343,7 +351,7 @@ public enum MergeEngine {
     }
 
     /// `values` in ascending order, as `sorted()` gives them, but sorted by their indices: moving an index costs
-    /// nothing, moving a key copies its strings (a push's keys, hundreds of them, are sorted on every merge).
+    /// nothing, moving a key copies its strings (a push's days, hundreds of them, are sorted on every merge).
     static func ascending<T: Comparable>(_ values: some Collection<T>) -> [T] {
         let list = Array(values)
         return list.indices.sorted { list[$0] < list[$1] }.map { list[$0] }
@@ -363,32 +371,64 @@ public enum MergeEngine {
         let opId: String
     }
 
+    /// The ops one merge has just inserted, by child and day, as reading their rows back would give them: a push's
+    /// ops are almost all of days nothing else was recorded on, and reading back what was just written (a table row
+    /// looked up and decoded for each, and whether a void targets it) was a seventh of the merge's time.
+    struct FreshOps {
+        /// The largest rowid of `op` before the merge inserted its rows: the ops stored before are those up to it.
+        let storedUpTo: Int64
+        let byDay: [ChildDay: [(op: StoredOp, voided: Bool)]]
+
+        /// `voided`: the ids of the ops an accepted void targets since this merge (`releaseHeldVoids`). No void was
+        /// accepted against an op before the op was stored: a void waits `held` for its target.
+        init(_ ops: [Incoming], storedAfter storedUpTo: Int64, voided: Set<String>) {
+            self.storedUpTo = storedUpTo
+            var byDay: [ChildDay: [(op: StoredOp, voided: Bool)]] = [:]
+            // In the order they were inserted, which is the order of their rowids, as a read of the day returns them.
+            for incoming in ops where !incoming.isVoid {
+                let op = StoredOp(inserted: incoming.op, flag: incoming.flag, status: .applied)
+                guard let child = op.beneficiaryId else { continue }
+                byDay[ChildDay(beneficiaryId: child, date: op.businessDate), default: []].append((op, voided.contains(op.id)))
+            }
+            self.byDay = byDay
+        }
+    }
+
     /// The ops of some children's days that are not refused, each with whether an accepted void targets it.
     struct DayOps {
         private var byDay: [ChildDay: [(op: StoredOp, voided: Bool)]] = [:]
         /// The statuses the merge writes while it recomputes the days.
         let written: StatusWrites
 
-        init(_ db: Database, days: Set<ChildDay>, written: StatusWrites) throws {
+        /// `fresh`: ops just inserted, taken as they are instead of read back; only the rows stored before them are read.
+        init(_ db: Database, days: Set<ChildDay>, written: StatusWrites, fresh: FreshOps? = nil) throws {
             self.written = written
+            let storedUpTo = fresh?.storedUpTo ?? Int64.max
             // Each day is read whole by one query, whatever the chunk it falls in: no order is needed.
             let all = Array(days)
             for start in stride(from: 0, to: all.count, by: 400) {
                 let chunk = all[start..<min(all.count, start + 400)]
-                let (values, arguments) = MergeEngine.values(of: chunk)
+                var (values, arguments) = MergeEngine.values(of: chunk)
+                arguments.append(storedUpTo)
                 // Each (child, day) pair is looked up in `op_subject`, as one query per day would (a join from the
-                // list: `(a, b) IN (VALUES …)` would scan the table).
+                // list: `(a, b) IN (VALUES …)` would scan the table). The rowid is in the index: a row inserted by this
+                // merge is passed over there, before its table row is looked up.
                 try db.forEach("""
                     SELECT \(StoredOp.opColumns),
                         EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
                     FROM \(values) AS d CROSS JOIN op ON op.beneficiary_id = d.column1 AND op.business_date = d.column2
-                    WHERE op.merge_status != 'rejected'
+                    WHERE op.rowid <= ? AND op.merge_status != 'rejected'
                     """, arguments) { row in
                     let op = try StoredOp(columns: row)
                     guard let child = op.beneficiaryId else { return }
                     byDay[ChildDay(beneficiaryId: child, date: op.businessDate), default: []].append((op, try row[StoredOp.columnCount]))
                 }
                 for day in chunk where byDay[day] == nil { byDay[day] = [] }
+            }
+            guard let fresh else { return }
+            // After the older rows of their day, as their rowids place them.
+            for (day, ops) in fresh.byDay where days.contains(day) {
+                byDay[day, default: []] += ops
             }
         }
 

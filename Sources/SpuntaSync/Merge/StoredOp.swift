@@ -66,6 +66,29 @@ struct StoredOp {
         absenceTo = text(19).flatMap { LocalDate($0) }
     }
 
+    /// An op just inserted with `status`, as reading its row back would give it: the same fields `MergeEngine` binds
+    /// into the row's columns (a merge takes the ops it inserted as they are instead of reading them back).
+    init(inserted op: Op, flag: OpFlag?, status: MergeStatus) {
+        fact = OpFact(op)
+        businessDate = op.businessDate
+        var beneficiary: String?, absenceDate: LocalDate?, absenceTo: LocalDate?, target: String?
+        switch op.body {
+        case .attendanceMarked(let a): beneficiary = a.beneficiaryId
+        case .absenceJustified(let a): beneficiary = a.beneficiaryId; absenceDate = a.absenceDate
+        case .absencePeriodRecorded(let p): beneficiary = p.beneficiaryId; absenceDate = p.fromDate; absenceTo = p.toDate
+        case .mealScanned(let m), .mealRecorded(let m): beneficiary = m.beneficiaryId
+        case .boarding(let r), .alighting(let r): beneficiary = r.beneficiaryId
+        case .void(let v): target = v.targetOpId
+        case .rideClosed: break
+        }
+        beneficiaryId = beneficiary
+        self.absenceDate = absenceDate
+        self.absenceTo = absenceTo
+        targetOpId = target
+        mergeStatus = status
+        scopeFlag = flag
+    }
+
     /// Last-writer order: HLC, then device id, then op id, so that ties are decided the same way everywhere.
     static func lwwOrder(_ a: StoredOp, _ b: StoredOp) -> Bool {
         OpFact.lwwOrder(a.fact, b.fact)
