@@ -51,33 +51,36 @@ public enum MergeEngine {
         // Every row this merge inserts comes after this one (rowids only grow while the largest is below 2^63 - 1).
         let storedBefore: Int64 = try db.scalar("SELECT COALESCE(MAX(rowid), 0) FROM op") ?? 0
         try insert(db, ops, receivedMs: receivedMs, now: now)
-        for incoming in ops {
-            keys.formUnion(MergeKey.keys(of: incoming.op))
-            if case .void(let v) = incoming.op.body {
+        // The ops are reached by index in the loops of the merge: iterating them would copy each op, with its JSON and
+        // keys, for every loop.
+        for index in ops.indices {
+            for key in MergeKey.keys(of: ops[index].op) { keys.insert(key) }
+            if case .void(let v) = ops[index].op.body {
                 candidates.append(v.targetOpId)
             } else {
-                candidates.append(incoming.op.id)
+                candidates.append(ops[index].op.id)
             }
         }
         let released = try releaseHeldVoids(db, targets: candidates, now: now, written)
         keys.formUnion(released.keys)
         try recompute(db, keys: keys, now: now, written, fresh: FreshOps(ops, storedAfter: storedBefore, voided: released.targets))
-        for incoming in ops {
-            if case .rideClosed(let closed) = incoming.op.body {
-                try alertLeftAboard(db, closed, op: incoming.op, now: now)
+        for index in ops.indices {
+            if case .rideClosed(let closed) = ops[index].op.body {
+                try alertLeftAboard(db, closed, op: ops[index].op, now: now)
             }
         }
         // A voided op's day no longer matters: a doubt about its device's clock goes with it.
-        for incoming in ops {
-            if case .void(let v) = incoming.op.body,
+        for index in ops.indices {
+            if case .void(let v) = ops[index].op.body,
                try db.scalar("SELECT merge_status FROM op WHERE id = ?", [v.targetOpId]) as String? == MergeStatus.voided.rawValue {
                 try ConflictStore.settle(db, kind: .clockSkew, subject: v.targetOpId, at: now)
             }
         }
         // The statuses as the recomputation left them: each op's as inserted, unless the merge wrote another since.
         var statuses = [String: MergeStatus](minimumCapacity: ops.count)
-        for incoming in ops {
-            statuses[incoming.op.id] = written.statuses[incoming.op.id] ?? (incoming.isVoid ? .held : .applied)
+        for index in ops.indices {
+            let id = ops[index].op.id
+            statuses[id] = written.statuses[id] ?? (ops[index].isVoid ? .held : .applied)
         }
         return statuses
     }
@@ -138,15 +141,15 @@ public enum MergeEngine {
     private static func insert(_ db: Database, _ ops: [Incoming], receivedMs: Int64, now: Date) throws {
         var entries: [ChangeLog.Entry] = []
         entries.reserveCapacity(ops.count)
-        for incoming in ops where !incoming.isVoid {
-            entries.append(ChangeLog.Entry(entity: "op", id: incoming.op.id, keys: incoming.keys))
+        for index in ops.indices where !ops[index].isVoid {
+            entries.append(ChangeLog.Entry(entity: "op", id: ops[index].op.id, keys: ops[index].keys))
         }
         let seqs = try ChangeLog.record(db, entries, at: now)
         // The entries' numbers in the order of the ops they log (their ids are distinct: the push keeps one of each).
         var logSeqs: [Int64?] = []
         logSeqs.reserveCapacity(ops.count)
         var next = seqs.makeIterator()
-        for incoming in ops { logSeqs.append(incoming.isVoid ? nil : next.next()) }
+        for index in ops.indices { logSeqs.append(ops[index].isVoid ? nil : next.next()) }
         try insertRows(db, ops, receivedMs: receivedMs) { index in
             logSeqs[index].map { (.applied, $0) } ?? (.held, nil)
         }
@@ -385,8 +388,8 @@ public enum MergeEngine {
             self.storedUpTo = storedUpTo
             var byDay: [ChildDay: [(op: StoredOp, voided: Bool)]] = [:]
             // In the order they were inserted, which is the order of their rowids, as a read of the day returns them.
-            for incoming in ops where !incoming.isVoid {
-                let op = StoredOp(inserted: incoming.op, flag: incoming.flag, status: .applied)
+            for index in ops.indices where !ops[index].isVoid {
+                let op = StoredOp(inserted: ops[index].op, flag: ops[index].flag, status: .applied)
                 guard let child = op.beneficiaryId else { continue }
                 byDay[ChildDay(beneficiaryId: child, date: op.businessDate), default: []].append((op, voided.contains(op.id)))
             }
@@ -443,16 +446,37 @@ public enum MergeEngine {
         mutating func readOpenConflicts(_ db: Database, _ conflicts: [(ConflictStore.Kind, String)]) throws {
             // Any order: each subject's rows come back whatever the chunk it falls in. A subject looked up under
             // several kinds (a child's day: a disagreement of the register, "absent but ate") is sent once.
-            var kinds = Set<ConflictStore.Kind>()
-            var subjects: [String] = []
-            subjects.reserveCapacity(conflicts.count)
-            var seen = Set<String>(minimumCapacity: conflicts.count)
+            // The subjects by kind, grouped in a short list (the caller lists each kind's subjects together): each
+            // subject is hashed once for its kind, and once more only if several kinds are looked up.
+            var byKind: [(kind: ConflictStore.Kind, subjects: Set<String>)] = []
             for (kind, subject) in conflicts {
-                kinds.insert(kind)
-                looked[kind, default: []].insert(subject)
-                if seen.insert(subject).inserted { subjects.append(subject) }
+                if let last = byKind.indices.last, byKind[last].kind == kind {
+                    byKind[last].subjects.insert(subject)
+                } else if let index = byKind.firstIndex(where: { $0.kind == kind }) {
+                    byKind[index].subjects.insert(subject)
+                } else {
+                    byKind.append((kind, [subject]))
+                }
             }
-            let kindNames = kinds.map(\.rawValue).sorted()
+            var subjects: [String]
+            if byKind.count == 1 {
+                subjects = Array(byKind[0].subjects)
+            } else {
+                subjects = []
+                subjects.reserveCapacity(conflicts.count)
+                var seen = Set<String>(minimumCapacity: conflicts.count)
+                for group in byKind {
+                    for subject in group.subjects where seen.insert(subject).inserted { subjects.append(subject) }
+                }
+            }
+            for group in byKind {
+                if looked[group.kind] == nil {
+                    looked[group.kind] = group.subjects
+                } else {
+                    looked[group.kind]?.formUnion(group.subjects)
+                }
+            }
+            let kindNames = byKind.map(\.kind.rawValue).sorted()
             for start in stride(from: 0, to: subjects.count, by: 400) {
                 let chunk = subjects[start..<min(subjects.count, start + 400)]
                 let length = Self.subjectLengths.first { $0 >= chunk.count } ?? chunk.count

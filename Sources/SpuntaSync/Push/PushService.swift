@@ -61,22 +61,27 @@ public struct PushService {
         var lastSeq: Int64 = try device[1]
 
         // First pass: which ops are new, and does the device's numbering go forward?
-        let known = try MergeEngine.statuses(db, ids: batch.ops.map(\.op.id))
-        var seenInBatch = Set<String>(minimumCapacity: batch.ops.count)
-        for item in batch.ops where known[item.op.id] == nil && item.op.deviceId == deviceID {
-            guard seenInBatch.insert(item.op.id).inserted else { continue }
-            let regressed = (instance != nil && instance != item.op.instance) || item.op.seq <= lastSeq
+        // Each op's stored status, looked up once by index (the passes below ask it of every op). The ops are reached
+        // by index throughout: iterating the batch would copy each op, with its JSON, for every pass.
+        let ops = batch.ops
+        let stored = try MergeEngine.statuses(db, ids: ops.indices.map { ops[$0].op.id })
+        let known: [MergeStatus?] = ops.indices.map { stored[ops[$0].op.id] }
+        var seenInBatch = Set<String>(minimumCapacity: ops.count)
+        for index in ops.indices where known[index] == nil && ops[index].op.deviceId == deviceID {
+            let id = ops[index].op.id, opInstance = ops[index].op.instance, seq = ops[index].op.seq
+            guard seenInBatch.insert(id).inserted else { continue }
+            let regressed = (instance != nil && instance != opInstance) || seq <= lastSeq
             if regressed {
-                let reason = instance != item.op.instance && instance != nil
-                    ? "instance \(item.op.instance) instead of \(instance ?? "")"
-                    : "op \(item.op.id) has seq \(item.op.seq) after \(lastSeq)"
+                let reason = instance != opInstance && instance != nil
+                    ? "instance \(opInstance) instead of \(instance ?? "")"
+                    : "op \(id) has seq \(seq) after \(lastSeq)"
                 try db.run("UPDATE device SET blocked_reason = ?, last_error = ?, last_error_at = ? WHERE id = ?",
                            [reason, "sequenza delle operazioni all'indietro: \(reason)", UTCTime.string(now, fractional: true), deviceID])
                 try AuditLog.record(db, actor: deviceID, action: "device_blocked", subject: deviceID, details: ["reason": reason], at: now)
                 return .refused(Self.regressed(reason))
             }
-            instance = item.op.instance
-            lastSeq = item.op.seq
+            instance = opInstance
+            lastSeq = seq
         }
 
         // Second pass: validate and merge the new ops.
@@ -84,13 +89,15 @@ public struct PushService {
         results.reserveCapacity(batch.ops.count)
         var accepted: [MergeEngine.Incoming] = []
         accepted.reserveCapacity(batch.ops.count)
-        var acceptedIndex = [String: Int](minimumCapacity: batch.ops.count)
+        // The index in `results` of each accepted op, in the order of `accepted`.
+        var acceptedResults: [Int] = []
+        acceptedResults.reserveCapacity(batch.ops.count)
         var inBatch = Set<String>(minimumCapacity: batch.ops.count)
         let validator = OpValidator(db: db, scope: batch.scope)
-        try validator.prepare(batch.ops.lazy.filter { known[$0.op.id] == nil }.map(\.op), readBeforehand: prepared)
-        for item in batch.ops {
-            let op = item.op
-            if let status = known[op.id] {
+        try validator.prepare(ops.indices.lazy.filter { known[$0] == nil }.map { ops[$0].op }, readBeforehand: prepared)
+        for index in ops.indices {
+            let op = ops[index].op
+            if let status = known[index] {
                 results.append(PushResult(opId: op.id, status: .duplicate, outcome: status.rawValue))
                 continue
             }
@@ -101,25 +108,24 @@ public struct PushService {
             let keys = try validator.keys(of: op)
             switch try validator.check(op) {
             case .rejected(let problem):
-                let incoming = MergeEngine.Incoming(op: op, json: item.json, keys: keys)
+                let incoming = MergeEngine.Incoming(op: op, json: ops[index].json, keys: keys)
                 try MergeEngine.recordRejected(db, incoming, code: problem.code, message: problem.message, receivedMs: receivedMs)
                 results.append(PushResult(opId: op.id, status: .rejected, code: problem.code, message: problem.message))
             case .accepted(let flag):
-                acceptedIndex[op.id] = results.count
+                acceptedResults.append(results.count)
                 results.append(PushResult(opId: op.id, status: .applied))
-                accepted.append(MergeEngine.Incoming(op: op, json: item.json, keys: keys, flag: flag))
+                accepted.append(MergeEngine.Incoming(op: op, json: ops[index].json, keys: keys, flag: flag))
             }
         }
         // Refused by the checks here; a void the merge refuses is counted by the merge.
         let refused = results.filter { $0.status == .rejected }.map(\.opId)
         let statuses = try MergeEngine.merge(db, accepted, refused: refused, receivedMs: receivedMs, now: now)
-        for incoming in accepted {
-            if let index = acceptedIndex[incoming.op.id] {
-                results[index].outcome = statuses[incoming.op.id]?.rawValue
-                // A void whose target came in the same batch is checked by the merge: refused there, it is refused here.
-                if statuses[incoming.op.id] == .rejected {
-                    results[index] = try Self.rejection(db, opID: incoming.op.id)
-                }
+        for (incoming, index) in zip(accepted, acceptedResults) {
+            let status = statuses[incoming.op.id]
+            results[index].outcome = status?.rawValue
+            // A void whose target came in the same batch is checked by the merge: refused there, it is refused here.
+            if status == .rejected {
+                results[index] = try Self.rejection(db, opID: incoming.op.id)
             }
         }
         try db.run("""
