@@ -322,7 +322,7 @@ public final class SyncService: Sendable {
             prepared = nil
         }
         do {
-            let (outcome, alerts) = try await writer.submit { [keys] db in
+            let (outcome, alerts) = try await writer.submit(weight: batch.ops.count) { [keys] db in
                 // Only the merge of a ride closed with children aboard raises alerts of its own: the log's end is read
                 // beforehand for those pushes alone, so that the others cost no look at the alerts.
                 let lastAlert = Self.closesRide(batch) ? try OfficeAlerts.lastId(db) : nil

@@ -7,6 +7,13 @@ import Synchronization
 /// runs every job waiting in one transaction — each job in its own savepoint, so a failing job takes nothing
 /// else down — commits once, and only then answers each job. Many devices pushing at once thus cost one durable
 /// commit, and no answer is given before its data is on disk.
+///
+/// A group is bounded by the work it holds (`maxWeightPerCommit`, ops for a push), not only by its number of jobs.
+/// Taking every job waiting made the writer and the devices take turns: while the writer applied all the pushes of
+/// all the devices waiting, none of them was answered, so none was preparing its next push; once answered, they all
+/// decoded their next push at once while the writer, its queue empty, waited. Measured on the ingest benchmark
+/// (50 doors, 500 meals a push), the writer was idle a fifth of the time that way. A bounded group answers the
+/// first devices while the writer goes on with the pushes still queued.
 public final class GroupCommitWriter: Sendable {
     /// A job's work: runs in the shared transaction, returns the scope keys it touched and what to do once
     /// the transaction is committed.
@@ -14,6 +21,8 @@ public final class GroupCommitWriter: Sendable {
 
     private struct Job {
         let work: Work
+        /// What the job weighs against `maxWeightPerCommit`: a push's number of ops, 1 for anything small.
+        let weight: Int
         let fail: @Sendable (any Error) -> Void
     }
 
@@ -32,31 +41,37 @@ public final class GroupCommitWriter: Sendable {
     /// Signalled when the writer thread has committed its last job and ended.
     private let finished = DispatchSemaphore(value: 0)
     private let maxJobsPerCommit: Int
+    private let maxWeightPerCommit: Int
     private let onCommit: @Sendable (_ keys: Set<String>, _ head: Int64, _ jobs: Int) -> Void
 
     /// Thrown to jobs submitted after `shutdown()`.
     public struct ShuttingDown: Error {}
 
     public init(
-        queue: DatabaseQueue, maxJobsPerCommit: Int = 512,
+        queue: DatabaseQueue, maxJobsPerCommit: Int = 512, maxWeightPerCommit: Int = 2_000,
         onCommit: @escaping @Sendable (_ keys: Set<String>, _ head: Int64, _ jobs: Int) -> Void = { _, _, _ in }
     ) {
         self.queue = queue
         self.maxJobsPerCommit = maxJobsPerCommit
+        self.maxWeightPerCommit = maxWeightPerCommit
         self.onCommit = onCommit
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "spunta-writer"
         thread.start()
     }
 
-    /// Runs `work` in the next group transaction and returns its result once committed.
-    public func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> (T, Set<String>)) async throws -> T {
+    /// Runs `work` in the next group transaction and returns its result once committed. `weight` is what the job
+    /// counts against the group's bound (a push: its number of ops); a job heavier than the bound commits alone.
+    public func submit<T: Sendable>(
+        weight: Int = 1, _ work: @escaping @Sendable (Database) throws -> (T, Set<String>)
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
                 work: { db in
                     let (value, keys) = try work(db)
                     return (keys, { continuation.resume(returning: value) })
                 },
+                weight: max(1, weight),
                 fail: { continuation.resume(throwing: $0) }
             )
             let (accepted, observers) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
@@ -107,7 +122,7 @@ public final class GroupCommitWriter: Sendable {
             // A wake-up may find nothing: the jobs it was signalled for went out in an earlier, larger batch.
             let (batch, ended) = state.withLock { state -> ([Job], Bool) in
                 guard !state.pending.isEmpty else { return ([], state.stopping) }
-                let batch = Array(state.pending.prefix(maxJobsPerCommit))
+                let batch = Self.nextGroup(state.pending, maxJobs: maxJobsPerCommit, maxWeight: maxWeightPerCommit)
                 state.pending.removeFirst(batch.count)
                 return (batch, false)
             }
@@ -119,6 +134,18 @@ public final class GroupCommitWriter: Sendable {
             commit(batch)
             // Jobs beyond one batch were signalled too, so the next wait returns at once.
         }
+    }
+
+    /// The jobs at the head of the queue that go in one transaction: at least one, then as many as fit both bounds.
+    private static func nextGroup(_ pending: [Job], maxJobs: Int, maxWeight: Int) -> [Job] {
+        var weight = 0
+        var count = 0
+        for job in pending.prefix(maxJobs) {
+            if count > 0 && weight + job.weight > maxWeight { break }
+            weight += job.weight
+            count += 1
+        }
+        return Array(pending.prefix(count))
     }
 
     private func commit(_ jobs: [Job]) {
