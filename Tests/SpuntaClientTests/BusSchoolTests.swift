@@ -10,14 +10,14 @@ import SpuntaTestSupport
 struct BusSchoolTests {
     /// (enrollment's school, class's plesso, day) → school, stop (last: the line's last stop; second: its second),
     /// return time, from the enrollment; nil when none.
-    /// The sample's lines serve Rodari (S01: arrival 07:55, return 16:20) and Montessori (S02: 08:05, 16:35, and
+    /// The sample's lines serve Rodari (S01: arrival 07:55, return 16:30) and Montessori (S02: 08:05, 16:20, and
     /// 12:35 on Wednesdays, without afternoon school).
     static let cases: [(String?, String?, String, (String, String, String, Bool)?)] = [
-        ("S02", nil, "2026-10-06", ("S02", "last", "16:35", true)),
+        ("S02", nil, "2026-10-06", ("S02", "last", "16:20", true)),
         ("S02", nil, "2026-10-07", ("S02", "last", "12:35", true)),
-        ("S01", "S02", "2026-10-07", ("S01", "second", "16:20", true)),
+        ("S01", "S02", "2026-10-07", ("S01", "second", "16:30", true)),
         (nil, "S02", "2026-10-07", ("S02", "last", "12:35", false)),
-        (nil, "S01", "2026-10-06", ("S01", "second", "16:20", false)),
+        (nil, "S01", "2026-10-06", ("S01", "second", "16:30", false)),
         (nil, nil, "2026-10-06", nil),
         ("S03", nil, "2026-10-06", nil),
         ("S02", nil, "2026-09-07", nil),

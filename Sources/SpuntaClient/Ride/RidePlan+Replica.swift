@@ -25,15 +25,23 @@ extension RidePlan {
                 schoolSite: site, outboundStop: e.outboundStopId, returnStop: e.returnStopId
             ))
         }
-        // The schools the line's data describes come first, in its order and with that day's times; a school of a
-        // child the line does not describe still gets its stop at the end.
+        return RidePlan(route: route, direction: direction, schools: Self.schools(of: route, direction: direction, on: date, names: siteNames,
+                                                                                  others: schools), children: children)
+    }
+
+    /// The schools of `route` in the order the bus reaches them in `direction` on `date`: those the line's data
+    /// describes come first, in its order and with that day's times (arrival in the morning, departure in the
+    /// afternoon); a school of a child the line does not describe (`others`) still gets its stop at the end. The
+    /// afternoon runs the list backwards. `names`: the sites' names, by id.
+    public static func schools(of route: Route, direction: Direction, on date: LocalDate, names: [String: String],
+                               others: Set<String> = []) -> [School] {
         var list: [School] = route.schools.map { school in
-            School(site: school.siteId, name: siteNames[school.siteId] ?? school.siteId,
+            School(site: school.siteId, name: names[school.siteId] ?? school.siteId,
                    time: direction == .outbound ? school.arrival : school.returnTime(on: date))
         }
         let described = Set(list.map(\.site))
-        list += schools.subtracting(described).map { School(site: $0, name: siteNames[$0] ?? $0) }
-        return RidePlan(route: route, direction: direction, schools: direction == .outbound ? list : list.reversed(), children: children)
+        list += others.subtracting(described).map { School(site: $0, name: names[$0] ?? $0) }
+        return direction == .outbound ? list : list.reversed()
     }
 
     /// A child as the ride names it: name and class from the line's list, else from the replica (a child who is not

@@ -201,10 +201,12 @@ public struct SampleComuneGenerator {
             "Frazione Campagna (capitello)", "Via Montegrappa 51", "Località Molino", "Via XX Settembre (poste)",
             "Località Prà dei Sassi", "Ponte sul Sile", "Via Dante Alighieri 77",
         ]
-        func stops(_ route: String, _ names: [String], firstOutbound: Int, lastReturn: Int) -> [Stop] {
+        // The morning ride runs the stops in order, then the schools; the afternoon ride leaves the schools and runs
+        // the stops backwards, from `firstReturn` at the last stop: every ride's times go forward.
+        func stops(_ route: String, _ names: [String], firstOutbound: Int, firstReturn: Int) -> [Stop] {
             names.enumerated().map { i, name in
                 let outbound = firstOutbound + i * 3
-                let back = lastReturn - i * 3
+                let back = firstReturn + (names.count - 1 - i) * 3
                 return Stop(
                     id: String(format: "%@-%02d", route, i + 1), name: name,
                     outboundTime: LocalTime(hour: outbound / 60, minute: outbound % 60)!,
@@ -213,19 +215,20 @@ public struct SampleComuneGenerator {
             }
         }
         data.routes = [
-            Route(id: "L1", serviceId: "TRASPORTO", name: "Linea 1 – Nord (Borgo)", stops: stops("L1", north, firstOutbound: 7 * 60 + 10, lastReturn: 17 * 60 + 5)),
-            Route(id: "L2", serviceId: "TRASPORTO", name: "Linea 2 – Sud (Campagna)", stops: stops("L2", south, firstOutbound: 7 * 60 + 15, lastReturn: 17 * 60 + 10)),
+            Route(id: "L1", serviceId: "TRASPORTO", name: "Linea 1 – Nord (Borgo)", stops: stops("L1", north, firstOutbound: 7 * 60 + 10, firstReturn: 16 * 60 + 40)),
+            Route(id: "L2", serviceId: "TRASPORTO", name: "Linea 2 – Sud (Campagna)", stops: stops("L2", south, firstOutbound: 7 * 60 + 15, firstReturn: 16 * 60 + 45)),
         ]
-        // Both lines serve both primary schools, each with its own times: Montessori has no afternoon school on
-        // Wednesdays, so the bus leaves it at 12:35 that day.
+        // Both lines serve both primary schools, each with its own times: in the morning Rodari, then Montessori; in
+        // the afternoon the other way round, Montessori, then Rodari, then the stops. Montessori has no afternoon
+        // school on Wednesdays, so the bus leaves it at 12:35 that day.
         for index in data.routes.indices {
             let stops = data.routes[index].stops
             guard let first = stops.first, let last = stops.last else { continue }
             let t = { (h: Int, m: Int) in LocalTime(hour: h, minute: m)! }
             data.routes[index].schools = [
                 RouteSchool(siteId: "S01", stopId: index == 0 ? stops[min(1, stops.count - 1)].id : first.id, arrival: t(7, 55),
-                            returnTime: t(16, 20)),
-                RouteSchool(siteId: "S02", stopId: last.id, arrival: t(8, 5), returnTime: t(16, 35), shortReturn: t(12, 35), shortDays: [3]),
+                            returnTime: t(16, 30)),
+                RouteSchool(siteId: "S02", stopId: last.id, arrival: t(8, 5), returnTime: t(16, 20), shortReturn: t(12, 35), shortDays: [3]),
             ]
         }
     }
@@ -540,18 +543,17 @@ extension SampleComuneGenerator {
             let served = Array(schools.dropFirst(start).prefix(Self.citySchoolsPerLine))
             let number = data.routes.count + 1
             let id = "L\(number)"
-            var names = (0..<Self.cityHomeStops).map { _ in "\(rng.pick(SampleNames.streets)) \(Int.random(in: 1...120, using: &rng))" }
-            names += served.compactMap { site in data.sites.first(where: { $0.id == site }).map(\.name) }
-            // Outbound every 3 minutes from 7:10, the schools last; the return leaves the last school at 16:22 and
-            // runs the stops backwards.
+            let names = (0..<Self.cityHomeStops).map { _ in "\(rng.pick(SampleNames.streets)) \(Int.random(in: 1...120, using: &rng))" }
+            // Outbound every 3 minutes from 7:10, then the schools (the ride's own stops, reached from the last
+            // street); the return leaves the last school at 16:22, the others after it, then runs the stops backwards.
             let last = names.count - 1
             let stops = names.enumerated().map { i, name in
                 Stop(id: String(format: "%@-%02d", id, i + 1), name: name, outboundTime: t(7 * 60 + 10 + i * 3),
-                     returnTime: t(16 * 60 + 22 + (last - i) * 3))
+                     returnTime: t(16 * 60 + 22 + (served.count + last - i) * 3))
             }
             let routeSchools = served.enumerated().map { i, site in
-                let stop = stops[Self.cityHomeStops + i]
-                return RouteSchool(siteId: site, stopId: stop.id, arrival: stop.outboundTime, returnTime: stop.returnTime)
+                RouteSchool(siteId: site, stopId: stops[last].id, arrival: t(7 * 60 + 10 + (names.count + i) * 3),
+                            returnTime: t(16 * 60 + 22 + (served.count - 1 - i) * 3))
             }
             // The additional schools are named «Scuola primaria n. 3» onwards.
             let name = served.count == 1 ? "Linea \(number) – Primaria n. \(start + 3)"
