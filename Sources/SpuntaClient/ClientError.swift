@@ -35,15 +35,18 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     /// An absence period whose last day comes before its first.
     case periodReversed(from: LocalDate, to: LocalDate)
     /// A register op for a day outside the class's school year: the server would refuse it (`out_of_scope`).
-    case outsideSchoolYear(day: LocalDate, year: SchoolYear)
-    /// A mark on a day without school, not confirmed: the sentence names the day and why.
-    case notSchoolDay(String)
+    /// `today`: the day is the device's today (no other was typed), so the words speak of today, not of a date.
+    case outsideSchoolYear(day: LocalDate, year: SchoolYear, today: Bool = false)
+    /// A mark on a day without school, not confirmed: the sentence names the day and why (`today` as above).
+    case notSchoolDay(String, today: Bool = false)
     /// A ride for a day still to come: nothing can have been recorded on it.
     case futureDay(day: LocalDate, today: LocalDate, use: ServiceDay.Use = .ride)
-    /// A ride of a line on a day outside its service's dates: the server would refuse its close.
-    case outsideService(line: String, day: LocalDate, from: LocalDate, to: LocalDate)
-    /// A ride on a day the line's service does not run, not confirmed: the sentence names the day and why.
-    case notServiceDay(String, use: ServiceDay.Use = .ride)
+    /// A ride of a line on a day outside its service's dates: the server would refuse its close. `today`: the day is
+    /// the device's today, so the words speak of today and of the device's clock, never of a `--date` nobody typed.
+    case outsideService(line: String, day: LocalDate, from: LocalDate, to: LocalDate, today: Bool = false)
+    /// A ride on a day the line's service does not run, not confirmed: the sentence names the day and why (`today`
+    /// as above).
+    case notServiceDay(String, use: ServiceDay.Use = .ride, today: Bool = false)
     /// A late entry or an early exit on a day that is not today, without its time.
     case timeRequired(what: String, child: String, code: String, date: LocalDate)
     /// A code or name that is no child of the class.
@@ -96,6 +99,12 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
     }
 
     public var userMessage: String { hintedMessage.description }
+
+    /// What to do when today is refused although the service (or the school) runs: the device's clock may be wrong,
+    /// or its copy of the dates old.
+    static var checkTheClock: HintedText {
+        "controllare l'orologio del dispositivo (data e ora), poi sincronizzare (\(CommandHint.client("sync"))) o chiamare l'ufficio scuola."
+    }
 
     public var hintedMessage: HintedText {
         switch self {
@@ -158,23 +167,30 @@ public enum ClientError: UserFacingError, HintingError, Equatable {
             return "Periodo dal \(from.italian) al \(to.italian): l'ultimo giorno viene prima del primo. Correggere le date."
         case .missingReason:
             return "Indicare il motivo con --reason."
-        case .outsideSchoolYear(let day, let year):
+        case .outsideSchoolYear(let day, let year, false):
             return "Il \(day.italian) è fuori dall'anno scolastico della classe (dal \(year.startDate.italian) al \(year.endDate.italian)): "
                 + "nulla registrato. Controllare la data."
-        case .notSchoolDay(let sentence):
+        case .outsideSchoolYear(let day, let year, true):
+            return "Oggi, \(day.weekdayName) \(day.italian), è fuori dall'anno scolastico della classe (dal \(year.startDate.italian) al "
+                + "\(year.endDate.italian)): nulla registrato. Se oggi c'è scuola, \(Self.checkTheClock)"
+        case .notSchoolDay(let sentence, let today):
             return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): nulla è stato salvato. "
-                + "Se si deve segnare proprio quel giorno, ripetere con --force."
+                + "Se si deve segnare \(today ? "davvero oggi" : "proprio quel giorno"), ripetere con --force."
         case .futureDay(let day, let today, let use):
             return "Il \(day.italian) non è ancora arrivato (oggi è \(today.weekdayName) \(today.italian)): "
                 + (use == .ride ? "una corsa si registra il giorno in cui si fa" : "i pasti si registrano il giorno in cui si servono")
                 + ". Nulla registrato: controllare la data (--date)."
-        case .outsideService(let line, let day, let from, let to):
+        case .outsideService(let line, let day, let from, let to, false):
             return "\(line.prefix(1).uppercased())\(line.dropFirst()) non è in servizio il \(day.italian) (servizio dal \(from.italian) al \(to.italian)): "
                 + "nulla registrato. Controllare la data (--date)."
-        case .notServiceDay(let sentence, let use):
+        case .outsideService(let line, let day, let from, let to, true):
+            return "\(line.prefix(1).uppercased())\(line.dropFirst()) non è in servizio oggi, \(day.weekdayName) \(day.italian) (servizio dal "
+                + "\(from.italian) al \(to.italian)): nulla registrato. Se il servizio c'è davvero, \(Self.checkTheClock)"
+        case .notServiceDay(let sentence, let use, let today):
+            let when = today ? "davvero oggi" : "proprio quel giorno"
             return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): "
-                + (use == .ride ? "corsa non aperta, nulla registrato. Se lo scuolabus viaggia proprio quel giorno, ripetere con --force."
-                    : "nulla registrato. Se la mensa serve proprio quel giorno, ripetere con --force.")
+                + (use == .ride ? "corsa non aperta, nulla registrato. Se lo scuolabus viaggia \(when), ripetere con --force."
+                    : "nulla registrato. Se la mensa serve \(when), ripetere con --force.")
         case .timeRequired(let what, let child, let code, let date):
             return "Manca l'orario dell'\(what) di \(child): il \(date.italian) non è oggi, quindi va indicato "
                 + "(es. \(code)@09:15). Nulla è stato salvato."

@@ -110,7 +110,49 @@ struct ScanDayTests {
         #expect(screen.allSatisfy { TextWidth.of($0) <= 40 }, "\(screen)")
         let text = screen.joined(separator: " ").split(separator: " ").joined(separator: " ")
         #expect(text.contains("Sabato 03/10/2026 la mensa «"), "\(screen)")
-        #expect(text.contains("nulla registrato. Se la mensa serve proprio quel giorno, ripetere con --force."), "\(screen)")
+        #expect(text.contains("nulla registrato. Se la mensa serve davvero oggi, ripetere con --force."), "\(screen)")
         #expect(try door.recordedOps == 0)
     }
+
+    /// The commands whose day is checked at the start, on the device of each, without --date.
+    static func today(_ command: String, _ device: FieldDevice) throws -> [String] {
+        switch command {
+        case "canteen": return ["scan", "--service", "canteen"]
+        case "bus": return ["scan", "--service", "transport", "--route", "L1", "--stop", "L1-01", "--direction", "outbound"]
+        case "ride": return ["ride", "--route", "L1", "--direction", "outbound"]
+        default: return ["roll-call", "--class", "S01-1A", "--absent", try #require(try RollCallTests.children(device).first)]
+        }
+    }
+
+    static func device(for command: String) throws -> FieldDevice {
+        switch command {
+        case "canteen": return try FieldDevice(.canteenS01)
+        case "roll-call": return try FieldDevice(.teacher)
+        default: return try FieldDevice(.bus)
+        }
+    }
+
+    @Test("without --date the refusal speaks of today and says what to do, never of a --date nobody gave", arguments: [
+        ("canteen", "2026-08-01", "non è in servizio oggi, sabato 01/08/2026 (servizio dal "),
+        ("bus", "2026-08-01", "Linea 1 – Nord (Borgo) (L1) non è in servizio oggi, sabato 01/08/2026 (servizio dal "),
+        ("ride", "2026-08-01", "Linea 1 – Nord (Borgo) (L1) non è in servizio oggi, sabato 01/08/2026 (servizio dal "),
+        ("roll-call", "2026-08-01", "Oggi, sabato 01/08/2026, è fuori dall'anno scolastico della classe"),
+        ("canteen", "2026-10-03", "Se la mensa serve davvero oggi, ripetere con --force."),
+        ("bus", "2026-10-03", "Se lo scuolabus viaggia davvero oggi, ripetere con --force."),
+        ("ride", "2026-10-03", "Se lo scuolabus viaggia davvero oggi, ripetere con --force."),
+        ("roll-call", "2026-10-03", "Se si deve segnare davvero oggi, ripetere con --force."),
+    ])
+    func refusedToday(_ command: String, _ day: String, _ message: String) throws {
+        let device = try Self.device(for: command)
+        let refused = try device.spunta(try Self.today(command, device), input: "", environment: Self.at(day))
+        #expect(refused.status == 1)
+        let text = refused.errors.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains(message), "\(refused.errors)")
+        #expect(!text.contains("--date") && !text.contains("quel giorno"), "\(refused.errors)")
+        if day == "2026-08-01" {
+            #expect(text.contains("orologio"), "what to do when today is outside: check the device's clock: \(refused.errors)")
+        }
+        #expect(try device.recordedOps == 0)
+    }
+
 }

@@ -77,7 +77,7 @@ extension RidePlan {
         guard let route = try replica.record(.routes, routeId, as: Route.self),
               let service = try replica.record(.services, route.serviceId, as: Service.self) else { return }
         let year = try replica.record(.schoolYears, service.yearId, as: SchoolYear.self)
-        try ServiceDay.require(service, year: year, title: Route.title(id: route.id, name: route.name), use: .ride, on: date,
+        try ServiceDay.require(service, year: year, title: Route.title(id: route.id, name: route.name), use: .ride, on: date, today: today,
                                allowsClosedDay: allowsClosedDay)
     }
 

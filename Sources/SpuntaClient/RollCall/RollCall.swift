@@ -136,7 +136,7 @@ public final class RollCall: Sendable {
     private func requireSchoolDay(_ db: Database) throws {
         try requireSchoolYear(db, date)
         guard !allowsClosedDay, let closure = try closure(db) else { return }
-        throw ClientError.notSchoolDay(SchoolDay.sentence(date, closure))
+        throw ClientError.notSchoolDay(SchoolDay.sentence(date, closure), today: date == today)
     }
 
     // MARK: Reading
@@ -223,7 +223,9 @@ public final class RollCall: Sendable {
         let replica = ReplicaStore(db)
         guard let schoolClass = try replica.record(.classes, classID, as: SchoolClass.self),
               let year = try replica.record(.schoolYears, schoolClass.yearId, as: SchoolYear.self) else { return }
-        guard year.startDate <= day && day <= year.endDate else { throw ClientError.outsideSchoolYear(day: day, year: year) }
+        guard year.startDate <= day && day <= year.endDate else {
+            throw ClientError.outsideSchoolYear(day: day, year: year, today: day == today)
+        }
     }
 
     // MARK: Naming children

@@ -29,15 +29,17 @@ public enum ServiceDay {
     }
 
     /// Refuses a day `service` (named `title` to the person) does not run: outside its dates always (the server
-    /// would refuse it), a weekend, a holiday or a closing day unless the person confirmed it (`--force`).
-    static func require(_ service: Service, year: SchoolYear?, title: String, use: Use, on date: LocalDate,
+    /// would refuse it), a weekend, a holiday or a closing day unless the person confirmed it (`--force`). The refusal
+    /// speaks of today when `date` is `today`: nobody typed a date to correct.
+    static func require(_ service: Service, year: SchoolYear?, title: String, use: Use, on date: LocalDate, today: LocalDate,
                         allowsClosedDay: Bool) throws {
         guard let closure = SchoolDay.closure(of: service, on: date, year: year) else { return }
         if closure == .outsideSchoolYear {
-            throw ClientError.outsideService(line: title, day: date, from: service.startDate, to: service.endDate)
+            throw ClientError.outsideService(line: title, day: date, from: service.startDate, to: service.endDate, today: date == today)
         }
         guard !allowsClosedDay else { return }
-        throw ClientError.notServiceDay("\(date.weekdayName) \(date.italian) \(title) \(use.notRunning) (\(closure.italian))", use: use)
+        throw ClientError.notServiceDay("\(date.weekdayName) \(date.italian) \(title) \(use.notRunning) (\(closure.italian))", use: use,
+                                        today: date == today)
     }
 
     /// The day of a scan at `place`: the canteen door's rule below, or on the bus the ride's
@@ -68,7 +70,7 @@ public enum ServiceDay {
             closed.append((service, year, closure))
         }
         guard let named = closed.first(where: { $0.closure != .outsideSchoolYear }) ?? closed.first else { return }
-        try require(named.service, year: named.year, title: "la mensa «\(named.service.name)»", use: .canteen, on: date,
+        try require(named.service, year: named.year, title: "la mensa «\(named.service.name)»", use: .canteen, on: date, today: today,
                     allowsClosedDay: allowsClosedDay)
     }
 }
