@@ -25,8 +25,14 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         case voided
         /// Nothing was cancelled: the answer was no, or the last line shown recorded nothing.
         case notVoided = "not_voided"
-        /// The scan passed midnight: from now on lines belong to the new business day (`date`).
+        /// The scan passed midnight: from now on lines belong to the new business day (`date`). With `reason` when
+        /// the new day is one the service does not run: its scans will be refused (`not_service_day`).
         case newDay = "new_day"
+        /// A session left open past midnight reached a day its service does not run (the rule the start applies,
+        /// `ServiceDay`, without the start's `--force`): the scan is refused, nothing recorded; `reason` is the start's
+        /// code, `not_service_day` or `outside_service`. Close and start again, with `--force` only if the service
+        /// really runs that day.
+        case notServiceDay = "not_service_day"
         /// At the start: the last sync found this device's clock off (`clock_offset_ms`); times and days may be wrong.
         case clockWrong = "clock_wrong"
         /// At the start: the last sync found this device revoked; what is recorded stays on it and does not reach
@@ -86,7 +92,8 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     public var allergens: [String]
     /// Allergia grave: the child's emergency plan, printed before anything else.
     public var emergencyPlan: String?
-    /// For a refused payload, the decoder's code (wrong_prefix, lowercase, keyboard_layout…).
+    /// For a refused payload, the decoder's code (wrong_prefix, lowercase, keyboard_layout…); for a day refused after
+    /// midnight (`not_service_day`, and the `new_day` that reached it), the code of the start's refusal.
     public var reason: String?
     public var candidates: [Candidate]
     /// For a duplicate: when the earlier scan was made, and whether at another device.
@@ -141,7 +148,9 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
         switch result {
         case .ok: return !warnings.isEmpty
         case .candidates, .confirm, .voided, .notVoided, .newDay: return false
-        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .error, .clockWrong, .deviceRevoked: return true
+        case .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .error, .clockWrong, .deviceRevoked,
+             .notServiceDay:
+            return true
         }
     }
 

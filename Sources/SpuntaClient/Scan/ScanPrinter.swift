@@ -104,6 +104,9 @@ public struct ScanPrinter {
         case .newDay:
             output.bell()
             block("DATA", outcome.message, [.inverse, .bold])
+        case .notServiceDay:
+            output.bell()
+            block("NO", outcome.message, [.red, .bold])
         case .clockWrong:
             output.bell()
             block("ATT.", outcome.message, [.yellow, .bold])

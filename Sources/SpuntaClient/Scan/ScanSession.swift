@@ -27,6 +27,9 @@ public final class ScanSession {
     private var lastShown: ScanOutcome?
     /// The question asked by `-`, waiting for s/n on the next line.
     private var question: ScanOutcome?
+    /// Past midnight on a day the service does not run (or when the new day could not be set up): the answer to
+    /// every line that would record. nil while the session's day is open.
+    private var closedDay: ScanOutcome?
 
     public init(
         queue: DatabaseQueue, device: EnrolledDevice, place: ScanSetup.Place, date: LocalDate?,
@@ -105,7 +108,12 @@ public final class ScanSession {
         case "-":
             replies.append(.outcome(shown(ask())))
         default:
-            replies.append(.outcome(shown(station.handle(line))))
+            // A search records nothing and still helps; a card or a name would record on a day without service.
+            if let refusal = closedDay, !text.hasPrefix("?") {
+                replies.append(.outcome(shown(refusal)))
+            } else {
+                replies.append(.outcome(shown(station.handle(line))))
+            }
         }
         return replies
     }
@@ -220,18 +228,65 @@ public final class ScanSession {
 
     // MARK: The day
 
-    /// Past midnight (and no `--date`): a station for the new day, and the line that says so.
+    /// Past midnight (and no `--date`): a station for the new day, and the line that says so. The new day is checked
+    /// by the rule the start applied (`ServiceDay.requireScanDay`), before any line of it is recorded, and without the
+    /// start's `--force`, which confirmed the start's day only: a day the service does not run refuses every scan
+    /// until the person closes and starts again.
     private func rollOver() -> ScanOutcome? {
         guard fixedDate == nil else { return nil }
         let today = BusinessCalendar.date(of: clock())
         guard today != station.date else { return nil }
+        let refusal: ScanOutcome?
         do {
+            refusal = try dayRefusal(today)
             station = try ScanStation(queue: queue, device: device, setup: ScanSetup(place: place, date: today), clock: clock)
         } catch {
-            return ScanOutcome(.error, "Cambio di giorno non riuscito: chiudere e riaprire spunta scan.")
+            // The old station stays, and the next line tries again; meanwhile nothing goes to either day.
+            closedDay = ScanOutcome(.error, "Cambio di giorno non riuscito: nulla registrato. Chiudere (q) e riaprire.")
+            return nil
         }
-        var outcome = ScanOutcome(.newDay, "Passata la mezzanotte: da ora le letture valgono per il \(today.italian).")
+        closedDay = refusal
+        var outcome: ScanOutcome
+        if let refusal {
+            outcome = ScanOutcome(.newDay, "Passata la mezzanotte: \(today.weekdayName) \(today.italian) il servizio non c'è, "
+                + "le letture non vengono registrate. Chiudere (q).")
+            outcome.reason = refusal.reason
+        } else {
+            outcome = ScanOutcome(.newDay, "Passata la mezzanotte: da ora le letture valgono per il \(today.italian).")
+        }
         outcome.date = today
         return outcome
+    }
+
+    /// The answer to every scan of `day` when its service does not run there, nil when it does.
+    private func dayRefusal(_ day: LocalDate) throws -> ScanOutcome? {
+        do {
+            try queue.read { db in
+                try ServiceDay.requireScanDay(db, device: device, place: place, on: day, today: day, allowsClosedDay: false)
+            }
+            return nil
+        } catch let error as ClientError {
+            var outcome = ScanOutcome(.notServiceDay, Self.closedDayMessage(error))
+            outcome.reason = error.code
+            outcome.date = day
+            return outcome
+        }
+    }
+
+    /// Why the new day records nothing, and what to do: close, and start again with `--force` only if the service
+    /// really runs today.
+    static func closedDayMessage(_ error: ClientError) -> String {
+        let closeIt = "nulla registrato. Chiudere (q) e riaprire"
+        switch error {
+        case .notServiceDay(let sentence, let use, _):
+            let runs = use == .ride ? "lo scuolabus viaggia" : "la mensa serve"
+            return "\(sentence.prefix(1).uppercased())\(sentence.dropFirst()): \(closeIt); con --force solo se \(runs) davvero oggi."
+        case .outsideService(let line, let day, let from, let to, _):
+            return "\(line.prefix(1).uppercased())\(line.dropFirst()) non è in servizio oggi, \(day.weekdayName) \(day.italian) (servizio dal "
+                + "\(from.italian) al \(to.italian)): nulla registrato. Chiudere (q); se il servizio c'è davvero, controllare l'orologio del "
+                + "dispositivo (data e ora) e sincronizzare."
+        default:
+            return "\(error.userMessage) \(closeIt)."
+        }
     }
 }

@@ -18,13 +18,15 @@ struct Scan: ParsableCommand {
             Mensa: «#» mostra serviti e previsti per classe; «q» o la fine dell'ingresso chiude con il riepilogo. Alla \
             mensa prepagata si vede il credito di ogni bambino all'ultima sincronizzazione.
             Senza --date vale il giorno di oggi e, passata la mezzanotte, quello nuovo (lo dice); con --date resta \
-            sempre quel giorno.
+            sempre quel giorno. Il nuovo giorno è controllato come all'inizio, ma --force valeva solo per il giorno \
+            d'inizio: se il servizio quel giorno non c'è, ogni lettura è rifiutata (not_service_day) e nulla è \
+            registrato; chiudere con q e riaprire, con --force solo se il servizio c'è davvero.
             Il giorno (--date, predefinito oggi) non può essere futuro né fuori dalle date del servizio; fine \
             settimana, festività e giorni di chiusura (la mensa che non serve pasti, la linea che non viaggia) sono \
             rifiutati senza --force, prima di registrare qualsiasi lettura.
             Da terminale le letture non compaiono a video: solo le risposte.
             Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, wrong_school, \
-            invalid_payload, candidates, error, confirm, voided, not_voided, new_day, clock_wrong (all'inizio, se \
+            invalid_payload, candidates, error, confirm, voided, not_voided, new_day, not_service_day (reason: not_service_day o outside_service), clock_wrong (all'inizio, se \
             l'ultima sincronizzazione ha trovato l'orologio sbagliato), device_revoked (all'inizio, se il dispositivo è stato revocato: \
             le letture restano sul dispositivo); avvisi in warnings \
             (absent_today, left_early, low_credit, negative_credit); count per «#» e summary alla fine.
@@ -123,7 +125,7 @@ struct Scan: ParsableCommand {
     static func counts(_ outcome: ScanOutcome) -> Bool {
         switch outcome.result {
         case .ok, .duplicate, .unknownCard, .revokedCard, .notEnrolled, .wrongStop, .wrongSchool, .invalidPayload, .voided: return true
-        case .candidates, .error, .confirm, .notVoided, .newDay, .clockWrong, .deviceRevoked: return false
+        case .candidates, .error, .confirm, .notVoided, .newDay, .clockWrong, .deviceRevoked, .notServiceDay: return false
         }
     }
 
