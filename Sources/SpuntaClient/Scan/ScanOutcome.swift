@@ -114,12 +114,27 @@ public struct ScanOutcome: Encodable, Sendable, Equatable {
     public var hint: HintedText?
 
     public struct Candidate: Encodable, Sendable, Equatable {
+        /// What this place already has of the child on the station's day: the worker sees it before recording a
+        /// duplicate by name.
+        public enum Already: String, Encodable, Sendable {
+            /// At the canteen: a meal of the day, here or at another door.
+            case served
+            /// On the bus: boarded this ride (route, direction, day) and not off.
+            case aboard
+            /// On the bus: already got off this ride.
+            case alighted
+        }
+
         public let beneficiaryId: String
         public let name: String
         public let className: String?
+        /// nil when the child has nothing of the kind yet.
+        public var already: Already? = nil
+        /// When (HH:MM, Europe/Rome) the meal, boarding or alighting of `already` was recorded.
+        public var alreadyAt: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case beneficiaryId = "beneficiary_id", name, className = "class_name"
+            case beneficiaryId = "beneficiary_id", name, className = "class_name", already, alreadyAt = "already_at"
         }
     }
 

@@ -79,7 +79,10 @@ public struct ScanPrinter {
         case .candidates:
             block("?", outcome.message)
             for c in outcome.candidates {
-                block("  =", "\(c.beneficiaryId) \(c.name)" + (c.className.map { " (\($0))" } ?? ""))
+                // Listed all the same: the worker decides, knowing.
+                let already = Self.already(c)
+                block("  =", "\(c.beneficiaryId) \(c.name)" + (c.className.map { " (\($0))" } ?? "") + (already.map { ": \($0)" } ?? ""),
+                      already == nil ? [] : [.yellow, .bold])
             }
         case .duplicate where outcome.servedAt == nil:
             // On the bus: already on (or off) this ride, in the station's words.
@@ -130,6 +133,17 @@ public struct ScanPrinter {
         let creditWarned = outcome.warnings.contains { $0.code == .lowCredit || $0.code == .negativeCredit }
         if let credit = outcome.credit, !creditWarned {
             block("  €", "Credito \(Money(cents: credit.balanceCents).italian) \(Self.asOf(credit.asOf)).")
+        }
+    }
+
+    /// What a candidate of a name search already has today, in capitals: nil when nothing.
+    static func already(_ candidate: ScanOutcome.Candidate) -> String? {
+        let at = candidate.alreadyAt ?? ""
+        switch candidate.already {
+        case .served?: return "PASTO GIÀ SERVITO alle \(at)"
+        case .aboard?: return "GIÀ A BORDO dalle \(at)"
+        case .alighted?: return "DISCESA GIÀ LETTA alle \(at)"
+        case nil: return nil
         }
     }
 

@@ -117,15 +117,7 @@ public final class ScanStation: Sendable {
     // MARK: Canteen
 
     private func canteen(_ db: Database, beneficiary: String, cardID: String?) throws -> ScanOutcome {
-        let replica = ReplicaStore(db)
-        let enrollments = try replica.enrollments(of: beneficiary).filter { $0.isActive(on: setup.date) }
-        // Only an enrollment in a service that serves meals counts: the replica also holds the site's other
-        // services (pre-school), which must not turn into a meal.
-        let here = try enrollments.first { e in
-            guard let site = e.siteId, device.siteIDs.contains(site) else { return false }
-            return try replica.record(.services, e.serviceId, as: Service.self)?.kind.servesMeals ?? false
-        }
-        guard let enrollment = here else {
+        guard let enrollment = try mealEnrollment(db, beneficiary: beneficiary) else {
             // The same rule as the server's: a meal only for a child enrolled in a meal service at this site that day.
             var outcome = ScanOutcome(.notEnrolled, "Non iscritto alla mensa di questo plesso oggi: chiamare l'ufficio.")
             try describe(&outcome, db: db, beneficiary: beneficiary)
@@ -167,6 +159,16 @@ public final class ScanStation: Sendable {
             }
         }
         return outcome
+    }
+
+    /// The child's enrollment in a meal service at this door's sites on the station's day. Only a service that serves
+    /// meals counts: the replica also holds the site's other services (pre-school), which must not turn into a meal.
+    private func mealEnrollment(_ db: Database, beneficiary: String) throws -> ReplicaEnrollment? {
+        let replica = ReplicaStore(db)
+        return try replica.enrollments(of: beneficiary).filter { $0.isActive(on: setup.date) }.first { e in
+            guard let site = e.siteId, device.siteIDs.contains(site) else { return false }
+            return try replica.record(.services, e.serviceId, as: Service.self)?.kind.servesMeals ?? false
+        }
     }
 
     /// What the register says against serving the child: absent today, or gone home already. The child is at the
@@ -282,9 +284,7 @@ public final class ScanStation: Sendable {
                 "\($0.surname) \($0.givenName)".range(of: needle, options: [.caseInsensitive, .diacriticInsensitive]) != nil
             }
             var outcome = ScanOutcome(.candidates, found.isEmpty ? "Nessun bambino trovato." : "Registrare con =CODICE:")
-            outcome.candidates = try found.prefix(8).map { b in
-                ScanOutcome.Candidate(beneficiaryId: b.id, name: b.fullName, className: try className(db, b.classId))
-            }
+            outcome.candidates = try found.prefix(8).map { try candidate(db, $0) }
             return outcome
         }
     }
@@ -305,11 +305,34 @@ public final class ScanStation: Sendable {
                 return ScanOutcome(.unknownCard, "Nessun bambino con codice o nome «\(text)»: cercare con ?nome.")
             }
             var outcome = ScanOutcome(.candidates, "«\(text)» indica più bambini: registrare con =CODICE.")
-            outcome.candidates = try matches.prefix(8).map { b in
-                ScanOutcome.Candidate(beneficiaryId: b.id, name: b.fullName, className: try className(db, b.classId))
-            }
+            outcome.candidates = try matches.prefix(8).map { try candidate(db, $0) }
             return outcome
         }
+    }
+
+    /// A child of a name search, marked with what this place already has of them on the station's day, by the rules
+    /// a scan would apply: at the canteen the meal that makes a scan a duplicate, on the bus this ride's boarding or
+    /// alighting.
+    private func candidate(_ db: Database, _ child: ReplicaBeneficiary) throws -> ScanOutcome.Candidate {
+        var candidate = ScanOutcome.Candidate(beneficiaryId: child.id, name: child.fullName, className: try className(db, child.classId))
+        let facts = try LocalFacts(db: db, deviceId: device.deviceId).facts(beneficiary: child.id, date: setup.date)
+        let found: (ScanOutcome.Candidate.Already, LocalFacts.Fact)?
+        switch setup.place {
+        case .canteen:
+            found = try mealEnrollment(db, beneficiary: child.id).flatMap { LocalFacts.meal(facts, service: $0.serviceId) }.map { (.served, $0) }
+        case .bus(let route, _, let direction, _):
+            let ride = facts.filter { $0.routeId == route && $0.direction == direction }
+            if let off = ride.first(where: { $0.type == .alighting }) {
+                found = (.alighted, off)
+            } else {
+                found = ride.first(where: { $0.type == .boarding }).map { (.aboard, $0) }
+            }
+        }
+        if let (already, fact) = found {
+            candidate.already = already
+            candidate.alreadyAt = Self.time(fact).description
+        }
+        return candidate
     }
 
     // MARK: Describing the child

@@ -29,7 +29,7 @@ struct RideCommand: ParsableCommand {
             bordo. Su un dispositivo revocato la corsa funziona ma nulla arriva all'ufficio: lo dice all'inizio e alla \
             chiusura, e chi è rimasto a bordo va segnalato per telefono. Senza «q» (fine dell'ingresso, Ctrl-C) la corsa resta aperta.
             Risultati --json (uno per riga): quelli delle letture (ok, duplicate, unknown_card, revoked_card, \
-            not_enrolled, wrong_stop, wrong_school, invalid_payload, candidates, error, confirm, \
+            not_enrolled, wrong_stop, wrong_school, invalid_payload, candidates (already: aboard o alighted), error, confirm, \
             voided, not_voided, new_day, not_service_day, clock_wrong, device_revoked; op_type dice boarding o alighting) e quelli della corsa: stop (la fermata, con \
             boarding, alighting, missing, aboard), progress (dopo ogni lettura registrata: chi manca ancora qui), left_stop (partiti senza qualcuno o con qualcuno che doveva \
             scendere), stop_choice (fermata sconosciuta o ambigua, con candidates), aboard («#»), confirm_close \

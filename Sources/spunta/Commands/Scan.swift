@@ -26,7 +26,8 @@ struct Scan: ParsableCommand {
             rifiutati senza --force, prima di registrare qualsiasi lettura.
             Da terminale le letture non compaiono a video: solo le risposte.
             Risultati --json (uno per riga): ok, duplicate, unknown_card, revoked_card, not_enrolled, wrong_stop, wrong_school, \
-            invalid_payload, candidates, error, confirm, voided, not_voided, new_day, not_service_day (reason: not_service_day o outside_service), clock_wrong (all'inizio, se \
+            invalid_payload, candidates (already: served, aboard o alighted per chi è già servito, a bordo o sceso), \
+            error, confirm, voided, not_voided, new_day, not_service_day (reason: not_service_day o outside_service), clock_wrong (all'inizio, se \
             l'ultima sincronizzazione ha trovato l'orologio sbagliato), device_revoked (all'inizio, se il dispositivo è stato revocato: \
             le letture restano sul dispositivo); avvisi in warnings \
             (absent_today, left_early, low_credit, negative_credit); count per «#» e summary alla fine.
