@@ -184,19 +184,22 @@ public struct ChargeCalculator {
     /// people and services (`facts(_:services:)`).
     func charges(in month: inout Month, services: Set<String>?, facts known: Facts? = nil) throws -> [Charge] {
         let period = month.period
-        // The people by id, as their place in `data` (the first of an id): a dictionary of copies retained every
-        // string of every payer and child of the group twice.
-        let payers = Self.positions(data.payers.lazy.map(\.id))
-        let children = Self.positions(data.beneficiaries.lazy.map(\.id))
         // The lists themselves, so that the closures below capture them and not a copy of this calculator each.
         let payerList = data.payers, childList = data.beneficiaries
+        // The people by id, as their place in `data` (the first of an id): a dictionary of copies retained every
+        // string of every payer and child of the group twice.
+        let payers = Self.positions(payerList.count) { payerList[$0].id }
+        let children = Self.positions(childList.count) { childList[$0].id }
+        // What pricing asks of each child, by place: read once, since each question to a child in the list (its primary
+        // payer, its class, who pays it) copied the whole child out of it.
+        let billing = childList.map { BilledChild(primaryPayerId: $0.primaryPayerId, membership: $0.membership, payers: $0.billedPayers) }
         var units: [Unit] = []
         units.reserveCapacity(data.enrollments.count)
         let facts = try known ?? self.facts(period, services: services)
         let enrollments = Dictionary(grouping: data.enrollments, by: \.serviceId)
         for service in data.services.sorted(by: { $0.id < $1.id }) where services?.contains(service.id) ?? true {
             for enrollment in Self.sortedByID(enrollments[service.id] ?? []) {
-                guard let childIndex = children[enrollment.beneficiaryId], let payerID = childList[childIndex].primaryPayerId else { continue }
+                guard let childIndex = children[enrollment.beneficiaryId], let payerID = billing[childIndex].primaryPayerId else { continue }
                 // The days the service runs where this child uses it: a closure of one site closes only its children.
                 let place = ServiceAtSite(service: service.id, site: enrollment.siteId)
                 let days: [LocalDate]
@@ -209,14 +212,14 @@ public struct ChargeCalculator {
                 let enrolledDays = days.filter { enrollment.isActive(on: $0) }
                 // The register books a meal only on the days the child is in its class (`ClassMembership`).
                 units += try self.units(service: service, enrollment: enrollment, payer: payerID, days: enrolledDays,
-                                        allDays: days, membership: childList[childIndex].membership, month: &month, facts: facts)
+                                        allDays: days, membership: billing[childIndex].membership, month: &month, facts: facts)
             }
         }
         for (payer, rides) in month.notEnrolled.sorted(by: { $0.key < $1.key }) where payerIDs?.contains(payer) ?? true {
             units += rides.filter { services?.contains($0.service.id) ?? true }
         }
         // Who pays each child, and what percent (the primary payer alone, or the payers with a share).
-        let billedPayers = children.mapValues { childList[$0].billedPayers }
+        let billedPayers = children.mapValues { billing[$0].payers }
         // Sibling rank per payer, service and month: the eldest charged child first.
         var charged: [Pair: Set<String>] = [:]
         for unit in units { charged[Pair(unit.payerId, unit.service.id), default: []].insert(unit.beneficiaryId) }
@@ -247,7 +250,10 @@ public struct ChargeCalculator {
             // ISEE and residence; the sibling rank and the exemption are the child's.
             let sharing = billedPayers[unit.beneficiaryId] ?? []
             let prices = (sharing.isEmpty ? [(payerId: unit.payerId, percent: 100)] : sharing).map { part in
-                let quote = TariffEngine.quote(tariff: tariff, payer: payers[part.payerId].map { payerList[$0] }, date: unit.priceDate, siblingRank: rank,
+                // The payer's residence and ISEE read in place: the payer is not copied out of the list for each unit.
+                let payer = payers[part.payerId]
+                let quote = TariffEngine.quote(tariff: tariff, resident: payer.map { payerList[$0].resident } ?? true,
+                                               isee: payer.flatMap { payerList[$0].isee }, date: unit.priceDate, siblingRank: rank,
                                                exemptionPercent: unit.enrollment.exemptionPercent)
                 var unitPrice = quote.amount
                 var detail = quote.explanation
@@ -282,12 +288,23 @@ public struct ChargeCalculator {
         return charges
     }
 
-    /// Each id's place in `ids`, the first when an id comes twice.
-    static func positions(_ ids: some Collection<String>) -> [String: Int] {
+    /// Each id's place in a list of `count` whose ids `id` reads by place, the first when an id comes twice. By place,
+    /// not by going through the list, which copied each payer or child (every text of it retained) to read its id.
+    static func positions(_ count: Int, id: (Int) -> String) -> [String: Int] {
         var result: [String: Int] = [:]
-        result.reserveCapacity(ids.count)
-        for (index, id) in ids.enumerated() where result[id] == nil { result[id] = index }
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            let key = id(index)
+            if result[key] == nil { result[key] = index }
+        }
         return result
+    }
+
+    /// What pricing asks of a child (`Beneficiary`'s computed properties), answered once per child.
+    struct BilledChild {
+        let primaryPayerId: String?
+        let membership: ClassMembership?
+        let payers: [(payerId: String, percent: Int)]
     }
 
     /// `enrollments` in id order: the group's are read in that order already, and are then only checked, not sorted
@@ -525,7 +542,8 @@ public struct ChargeCalculator {
         let child = enrollment.beneficiaryId
         let scanned = facts.meals[Pair(child, service.id)] ?? DayMap(month.period)
         let marks = service.chargeBasis != .scan ? facts.marks[child] ?? DayMap(month.period) : DayMap(month.period)
-        let mayBeOpen = month.openMismatchesByService.contains("\(child)|\(service.id)")
+        // Most months have no disagreement open: no subject is written to look for one.
+        let mayBeOpen = !month.openMismatchesByService.isEmpty && month.openMismatchesByService.contains("\(child)|\(service.id)")
         for (day, op) in scanned.days where !(settled.facts(day) && days.contains(day)) {
             month.trail.note(month.trail.place(Phase.enrollments, service.id, enrollment.id),
                              "\(child): pasto del \(day.italian) non addebitato (\(closedReason(day, settled: settled)); op \(op))")

@@ -118,14 +118,16 @@ public enum BillingRun {
         let shared = Dictionary(children.filter { $0.payers.contains { $0.share != nil } }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         guard !shared.isEmpty else { return [] }
         var result: [Report.Split] = []
-        let byChild = Dictionary(grouping: charges.filter { shared[$0.beneficiaryId] != nil }, by: { "\($0.beneficiaryId)|\($0.serviceId)" })
-        for (_, list) in byChild.sorted(by: { $0.key < $1.key }) {
-            guard let first = list.first, let child = shared[first.beneficiaryId] else { continue }
+        // The charges by child and service, as their places in `charges`: the charges themselves are not copied.
+        let byChild = Dictionary(grouping: charges.indices.filter { shared[charges[$0].beneficiaryId] != nil },
+                                 by: { ChargeCalculator.Pair(charges[$0].beneficiaryId, charges[$0].serviceId) })
+        for (key, list) in byChild.sorted(by: { ($0.key.first, $0.key.second) < ($1.key.first, $1.key.second) }) {
+            guard let child = shared[key.first] else { continue }
             let parts = child.billedPayers.map { payer in
                 Report.Split.Part(payerId: payer.payerId, percent: payer.percent,
-                                  amountCents: list.filter { $0.payerId == payer.payerId }.reduce(Int64(0)) { $0 + $1.amount.cents })
+                                  amountCents: list.reduce(Int64(0)) { $0 + (charges[$1].payerId == payer.payerId ? charges[$1].amount.cents : 0) })
             }
-            result.append(Report.Split(beneficiaryId: first.beneficiaryId, serviceId: first.serviceId, payers: parts))
+            result.append(Report.Split(beneficiaryId: key.first, serviceId: key.second, payers: parts))
         }
         return result
     }

@@ -214,6 +214,8 @@ extension BillingRun {
         // Billed facts that no longer exist (voided ops). Only what an issued statement billed needs crediting: a
         // draft drops the line itself when it is rebuilt. The credit nets everything billed so far, drafts included,
         // so that two statements never credit the same fact twice.
+        // Most payers have nothing billed by another statement: nothing to credit, and no set of their keys to build.
+        guard !billed.isEmpty else { return lines }
         let now = Set(late.map(\.key)).union(current.map(\.key))
         for (key, entry) in billed.sorted(by: { $0.key < $1.key })
         where !now.contains(key) && entry.total != 0 && entry.issued != 0 && considered.contains(entry.period) {

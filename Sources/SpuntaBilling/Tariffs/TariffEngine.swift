@@ -41,10 +41,17 @@ public enum TariffEngine {
     /// The price of one unit for `payer` on `date`. `siblingRank` is 1 for the first child of the payer in the
     /// service that month, 2 for the second, and so on.
     public static func quote(tariff: Tariff, payer: Payer?, date: LocalDate, siblingRank: Int, exemptionPercent: Int) -> Quote {
+        quote(tariff: tariff, resident: payer?.resident ?? true, isee: payer?.isee, date: date, siblingRank: siblingRank,
+              exemptionPercent: exemptionPercent)
+    }
+
+    /// `quote(tariff:payer:…)` from what prices a unit for the payer: residence and ISEE (no payer: a resident without
+    /// ISEE). Billing reads the two from its list of payers, instead of copying a whole payer for each unit it prices.
+    public static func quote(tariff: Tariff, resident: Bool, isee: Isee?, date: LocalDate, siblingRank: Int, exemptionPercent: Int) -> Quote {
         // One text, written in place: billing quotes every charge, and a list of parts joined was three more allocations.
         var explanation = ""
         var base: Money
-        if let payer, !payer.resident {
+        if !resident {
             // Non-residents never get an ISEE band: their own price, or else the full price (the top of the tariff).
             if let price = tariff.nonResidentPrice {
                 base = price
@@ -53,7 +60,7 @@ public enum TariffEngine {
                 base = fullPrice(tariff)
                 explanation = "non residente: tariffa piena"
             }
-        } else if let isee = payer?.isee, isee.isInForce(on: date) {
+        } else if let isee, isee.isInForce(on: date) {
             let band = tariff.bands.first { $0.upTo.map { isee.value <= $0 } ?? true }
             base = band?.price ?? tariff.priceWithoutIsee
             if let limit = band?.upTo {
@@ -63,9 +70,9 @@ public enum TariffEngine {
             }
         } else {
             base = tariff.priceWithoutIsee
-            if let isee = payer?.isee, date > isee.expiresOn {
+            if let isee, date > isee.expiresOn {
                 explanation = "ISEE scaduto il \(isee.expiresOn.italian): tariffa piena"
-            } else if let isee = payer?.isee {
+            } else if let isee {
                 explanation = "ISEE presentato il \(isee.filedOn.italian), valido dal mese \(isee.filedOn.day <= 15 ? "stesso" : "successivo"): tariffa piena"
             } else {
                 explanation = "senza ISEE: tariffa piena"

@@ -10,7 +10,7 @@ enum ASCII {
 
     /// The number written by the ASCII digits `bytes[range]`; nil if any byte there is not a digit. For fixed-width
     /// fields of dates and times.
-    static func number(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+    static func number<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ range: Range<Int>) -> Int? where Bytes.Index == Int {
         var value = 0
         for byte in bytes[range] {
             guard byte >= 48, byte <= 57 else { return nil }

@@ -26,7 +26,10 @@ public enum UnsafeCharacters {
 
     /// The first unsafe character of `text`, if any.
     public static func first(in text: some StringProtocol) -> Unicode.Scalar? {
-        text.unicodeScalars.first(where: contains)
+        // Printable ASCII is looked at byte by byte, without decoding scalars: a month's `--json` report is more than
+        // a megabyte of it. The first other byte starts a scalar, from which the scalars are looked at.
+        guard let start = text.utf8.firstIndex(where: { $0 < 0x20 || $0 >= 0x7F }) else { return nil }
+        return text.unicodeScalars[start...].first(where: contains)
     }
 
     /// The character as a message names it, in Italian: `U+001B (ESC, inizio di una sequenza di controllo del

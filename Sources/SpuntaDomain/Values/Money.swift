@@ -42,18 +42,48 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
         return "\(sign)\(a / 100).\(f < 10 ? "0" : "")\(f)"
     }
 
-    /// `€ 1.234,50`: how amounts are printed for Italian readers.
+    /// `€ 1.234,50`: how amounts are printed for Italian readers. Written in place into one string: billing prints an
+    /// amount in the explanation of most lines of a month, and the texts grouped three digits at a time were joined
+    /// piece by piece.
     public var italian: String {
-        let sign = cents < 0 ? "-" : ""
-        let a = cents.magnitude
-        var units = String(a / 100)
-        var grouped = ""
-        while units.count > 3 {
-            grouped = "." + units.suffix(3) + grouped
-            units.removeLast(3)
+        let magnitude = cents.magnitude
+        let units = magnitude / 100, fraction = Int(magnitude % 100)
+        var digits = 1
+        var rest = units
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
         }
-        let f = a % 100
-        return "\(sign)€ \(units)\(grouped),\(f < 10 ? "0" : "")\(f)"
+        let euro = "€ ".utf8
+        // The sign, the euro, the units with a dot before each group of three, the comma and two decimals.
+        let count = (cents < 0 ? 1 : 0) + euro.count + digits + (digits - 1) / 3 + 3
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var position = 0
+            if cents < 0 {
+                buffer[0] = UInt8(ascii: "-")
+                position = 1
+            }
+            for byte in euro {
+                buffer[position] = byte
+                position += 1
+            }
+            // The units from the last digit back.
+            position = count - 4
+            var value = units
+            for index in 0..<digits {
+                if index > 0, index % 3 == 0 {
+                    buffer[position] = UInt8(ascii: ".")
+                    position -= 1
+                }
+                buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                position -= 1
+            }
+            buffer[count - 3] = UInt8(ascii: ",")
+            buffer[count - 2] = UInt8(ascii: "0") + UInt8(fraction / 10)
+            buffer[count - 1] = UInt8(ascii: "0") + UInt8(fraction % 10)
+            return count
+        }
     }
 
     public var description: String { italian }
