@@ -16,12 +16,12 @@ public enum MergeEngine {
         public let op: Op
         public let json: String
         /// Scope keys of the change-log entry that lets devices of the same scope pull the op (a void is published
-        /// under its target's keys instead, once checked against it).
-        public let keys: Set<String>
+        /// under its target's keys instead, once checked against it), in ascending order, each once.
+        public let keys: [String]
         /// What the push checks noted on an op they kept (a ride of a child not enrolled on the route).
         public let flag: OpFlag?
 
-        public init(op: Op, json: String, keys: Set<String>, flag: OpFlag? = nil) {
+        public init(op: Op, json: String, keys: [String], flag: OpFlag? = nil) {
             self.op = op
             self.json = json
             self.keys = keys
