@@ -298,15 +298,21 @@ public enum MergeEngine {
         var read = crossChecked
         for ride in rides { read.insert(ChildDay(beneficiaryId: ride.b, date: ride.d)) }
         var dayOps = try DayOps(db, days: read, written: written, fresh: fresh)
-        var subjects: [(ConflictStore.Kind, String)] = []
-        subjects.reserveCapacity(marks.count + 2 * rides.count + crossChecked.count)
-        for day in marks { subjects.append((.attendanceDisagreement, day.subject)) }
-        for ride in rides {
-            let subject = RideChecks.subject(ride.b, ride.r, ride.d, ride.dir)
-            subjects += [(.boardedNotAlighted, subject), (.rideNotEnrolled, subject)]
+        var kinds: [ConflictStore.Kind] = []
+        if !marks.isEmpty { kinds.append(.attendanceDisagreement) }
+        if !rides.isEmpty { kinds += [.boardedNotAlighted, .rideNotEnrolled] }
+        if !crossChecked.isEmpty { kinds.append(.absentButAte) }
+        try dayOps.readOpenConflicts(db, kinds: kinds, count: marks.count + 2 * rides.count + crossChecked.count) {
+            var subjects: [(ConflictStore.Kind, String)] = []
+            subjects.reserveCapacity(marks.count + 2 * rides.count + crossChecked.count)
+            for day in marks { subjects.append((.attendanceDisagreement, day.subject)) }
+            for ride in rides {
+                let subject = RideChecks.subject(ride.b, ride.r, ride.d, ride.dir)
+                subjects += [(.boardedNotAlighted, subject), (.rideNotEnrolled, subject)]
+            }
+            for day in crossChecked { subjects.append((.absentButAte, day.subject)) }
+            return subjects
         }
-        for day in crossChecked { subjects.append((.absentButAte, day.subject)) }
-        try dayOps.readOpenConflicts(db, subjects)
         // The register rows this recomputation writes, so that the cross-check need not read them back.
         var register: [ChildDay: RegisterRow?] = [:]
         var registerWrites = RegisterWrites()
@@ -439,11 +445,36 @@ public enum MergeEngine {
         /// one string: the merge looks up the conflicts of every fact it recomputes).
         private var looked: [ConflictStore.Kind: Set<String>] = [:]
         private var open: [ConflictStore.Kind: Set<String>] = [:]
+        /// The kinds whose open conflicts were all read, whatever their subject: a subject not in `open` is not open.
+        private var allRead: [ConflictStore.Kind] = []
 
-        /// Reads which of these conflicts are open: the merge settles the conflicts of every fact it recomputes, and
-        /// almost none is open. Looked up by kind and subject (`+status`: not through the index of open conflicts,
-        /// which would read them all).
-        mutating func readOpenConflicts(_ db: Database, _ conflicts: [(ConflictStore.Kind, String)]) throws {
+        /// Reads which of the `count` conflicts of `kinds` that `conflicts` lists (worked out only if needed) are open:
+        /// the merge settles the conflicts of every fact it recomputes, and almost none is open. When the open
+        /// conflicts, of any kind, are no more than the conflicts asked about, they are all read at once through the
+        /// index of open conflicts (usually a few rows, often none); else each conflict is looked up by kind and subject.
+        mutating func readOpenConflicts(
+            _ db: Database, kinds: [ConflictStore.Kind], count: Int, _ conflicts: () -> [(ConflictStore.Kind, String)]
+        ) throws {
+            guard !kinds.isEmpty else { return }
+            var rows = 0
+            var found: [(kind: ConflictStore.Kind, subject: String)] = []
+            try db.forEach("SELECT kind, subject FROM conflict WHERE status = 'open' LIMIT ?", [count + 1]) { row in
+                rows += 1
+                guard let kind = row.text(at: 0).flatMap(ConflictStore.Kind.init(rawValue:)), kinds.contains(kind),
+                      let subject = row.text(at: 1) else { return }
+                found.append((kind, subject))
+            }
+            guard rows > count else {
+                allRead += kinds
+                for conflict in found { open[conflict.kind, default: []].insert(conflict.subject) }
+                return
+            }
+            try readOpenConflicts(db, conflicts())
+        }
+
+        /// Reads which of these conflicts are open, looked up by kind and subject (`+status`: not through the index of
+        /// open conflicts, which would read them all).
+        private mutating func readOpenConflicts(_ db: Database, _ conflicts: [(ConflictStore.Kind, String)]) throws {
             // Any order: each subject's rows come back whatever the chunk it falls in. A subject looked up under
             // several kinds (a child's day: a disagreement of the register, "absent but ate") is sent once.
             // The subjects by kind, grouped in a short list (the caller lists each kind's subjects together): each
@@ -519,9 +550,15 @@ public enum MergeEngine {
             """
         }
 
-        /// Whether the conflict may be open: it was, or it was not looked up.
-        func mayBeOpen(_ kind: ConflictStore.Kind, _ subject: String) -> Bool {
-            open[kind]?.contains(subject) == true || looked[kind]?.contains(subject) != true
+        /// Whether the conflict may be open: it was, or it was not looked up. The subject is formatted only when it
+        /// must be looked for (most merges find no open conflict of the kind at all).
+        func mayBeOpen(_ kind: ConflictStore.Kind, _ subject: @autoclosure () -> String) -> Bool {
+            if allRead.contains(kind) {
+                guard let subjects = open[kind] else { return false }
+                return subjects.contains(subject())
+            }
+            let subject = subject()
+            return open[kind]?.contains(subject) == true || looked[kind]?.contains(subject) != true
         }
 
         /// The ops of a day read beforehand, or nil if the day was not among those read.
@@ -547,9 +584,11 @@ public enum MergeEngine {
     }
 
     /// Settles a conflict of a fact being recomputed, unless it was read beforehand as not open (nothing to delete).
-    private static func settle(_ db: Database, _ kind: ConflictStore.Kind, _ subject: String, _ dayOps: DayOps, now: Date) throws {
-        guard dayOps.mayBeOpen(kind, subject) else { return }
-        try ConflictStore.settle(db, kind: kind, subject: subject, at: now)
+    private static func settle(
+        _ db: Database, _ kind: ConflictStore.Kind, _ subject: @autoclosure () -> String, _ dayOps: DayOps, now: Date
+    ) throws {
+        guard dayOps.mayBeOpen(kind, subject()) else { return }
+        try ConflictStore.settle(db, kind: kind, subject: subject(), at: now)
     }
 
     /// Whether a void checked against the op and accepted (`applied`: neither held nor refused) targets it.
