@@ -137,7 +137,7 @@ public struct PushService {
         if let clock = batch.clock {
             try ClockHistory.record(db, device: deviceID, reading: clock, knownSeq: lastSeq)
         }
-        try ClockHistory.check(db, device: deviceID, ops: accepted.map(\.op), now: now)
+        try ClockHistory.check(db, device: deviceID, merged: accepted, now: now)
         return .accepted(results)
     }
 
