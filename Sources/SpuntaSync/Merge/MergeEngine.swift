@@ -417,8 +417,7 @@ public enum MergeEngine {
             let all = Array(days)
             for start in stride(from: 0, to: all.count, by: 400) {
                 let chunk = all[start..<min(all.count, start + 400)]
-                var (values, arguments) = MergeEngine.values(of: chunk)
-                arguments.append(storedUpTo)
+                let (values, bindDays) = MergeEngine.values(of: chunk)
                 // Each (child, day) pair is looked up in `op_subject`, as one query per day would (a join from the
                 // list: `(a, b) IN (VALUES …)` would scan the table). The rowid is in the index: a row inserted by this
                 // merge is passed over there, before its table row is looked up.
@@ -427,7 +426,10 @@ public enum MergeEngine {
                         EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
                     FROM \(values) AS d CROSS JOIN op ON op.beneficiary_id = d.column1 AND op.business_date = d.column2
                     WHERE op.rowid <= ? AND op.merge_status != 'rejected'
-                    """, arguments) { row in
+                    """, binding: { row in
+                        bindDays(&row)
+                        row.add(storedUpTo)
+                    }) { row in
                     let op = try StoredOp(columns: row)
                     guard let child = op.beneficiaryId else { return }
                     byDay[ChildDay(beneficiaryId: child, date: op.businessDate), default: []].append((op, try row[StoredOp.columnCount]))
@@ -789,18 +791,21 @@ public enum MergeEngine {
         }
     }
 
-    /// `(VALUES (?, ?), …)` of the children and days, with their arguments; padded with pairs of NULLs (which match
+    /// `(VALUES (?, ?), …)` of the children and days, and how to bind them; padded with pairs of NULLs (which match
     /// nothing) to one of a few lengths, so that the connection keeps a few statements prepared rather than one per length.
-    static func values(of days: ArraySlice<ChildDay>) -> (sql: String, arguments: StatementArguments) {
+    /// Bound typed, one by one (`StatementBindings`): the merge binds two values for every child and day it reads.
+    static func values(of days: ArraySlice<ChildDay>) -> (sql: String, bind: (inout StatementBindings) -> Void) {
         let length = [1, 8, 64, 400].first { $0 >= days.count } ?? days.count
-        var arguments: StatementArguments = []
-        arguments.reserveCapacity(2 * length)
-        for day in days {
-            arguments.append(day.beneficiaryId)
-            arguments.append(day.date.description)
-        }
-        arguments += Array(repeating: nil, count: 2 * (length - days.count))
-        return (valuesSQL[length] ?? valuesSQL(length), arguments)
+        return (valuesSQL[length] ?? valuesSQL(length), { row in
+            for day in days {
+                row.add(day.beneficiaryId)
+                row.add(day.date.description)
+            }
+            for _ in days.count..<length {
+                row.addNull()
+                row.addNull()
+            }
+        })
     }
 
     /// The `(VALUES …)` of each padded length, built once (the merge reads its days with one on every push).
@@ -822,12 +827,12 @@ public enum MergeEngine {
         for (day, row) in register { if let row { marks[day] = row } }
         let unread = days.filter { register[$0] == nil }
         for start in stride(from: 0, to: unread.count, by: 400) {
-            let (values, pairs) = values(of: unread[start..<min(unread.count, start + 400)])
-            for row in try db.fetchAll("""
+            let (values, bindDays) = values(of: unread[start..<min(unread.count, start + 400)])
+            try db.forEach("""
                 SELECT a.beneficiary_id, a.business_date, a.status, a.op_id
                 FROM \(values) AS d CROSS JOIN attendance a ON a.beneficiary_id = d.column1 AND a.business_date = d.column2
-                """, pairs) {
-                guard let date = LocalDate(try row[1] as String) else { continue }
+                """, binding: bindDays) { row in
+                guard let date = LocalDate(try row[1] as String) else { return }
                 marks[ChildDay(beneficiaryId: try row[0], date: date)] = RegisterRow(status: AttendanceStatus(rawValue: try row[2]), opId: try row[3])
             }
         }
