@@ -13,7 +13,7 @@ struct ChangeLogTests {
         let queue = try ServerDatabase.open(path: dir.path("db.sqlite"))
         let entries = (0..<count).map { i in
             ChangeLog.Entry(entity: i % 3 == 0 ? "op" : "beneficiaries", id: "E\(i)", action: i % 5 == 4 ? .delete : .upsert,
-                            keys: Set((0...(i % 3)).map { "site:S\(i + $0)" }))
+                            keys: (0...(i % 3)).map { "site:S\(i + $0)" }.sorted())
         }
         let (head, seqs) = try queue.write { db in
             // One entry before, one by one, so that the bulk ones must follow it.
@@ -27,7 +27,7 @@ struct ChangeLogTests {
                 #expect(try row[0] as String == entry.entity)
                 #expect(try row[1] as String == entry.id)
                 #expect(try row[2] as String == entry.action.rawValue)
-                let keys = Set(try db.fetchAll("SELECT scope_key FROM scope_log WHERE seq = ?", [seq]).map { try $0[0] as String })
+                let keys = try db.fetchAll("SELECT scope_key FROM scope_log WHERE seq = ? ORDER BY scope_key", [seq]).map { try $0[0] as String }
                 #expect(keys == entry.keys)
             }
             #expect(try db.scalar("SELECT COUNT(*) FROM change_log") == count + 1)

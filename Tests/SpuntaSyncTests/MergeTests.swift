@@ -62,9 +62,18 @@ struct MergeTests {
         }
     }
 
-    @Test("absent but ate opens when the absence arrives after the meal, and closes when the register is corrected")
-    func absentButAteFollowsTheRegister() throws {
+    /// With other conflicts open, more than the push asks about, the merge looks its own up one by one instead of
+    /// reading every open conflict: it must close the conflict either way.
+    @Test("absent but ate opens when the absence arrives after the meal, and closes when the register is corrected",
+          arguments: [0, 3])
+    func absentButAteFollowsTheRegister(otherOpenConflicts: Int) throws {
         let f = try SyncFixture()
+        try f.queue.write { db in
+            for index in 0..<otherOpenConflicts {
+                try ConflictStore.raise(db, kind: .clockSkew, subject: "altro-\(index)", beneficiary: nil, date: nil, details: [:],
+                                        at: SyncFixture.now)
+            }
+        }
         let (teacher, _) = try f.device(.teacher, ["class:S01-1A"])
         let (door, _) = try f.device(.canteen, ["site:S01"])
         let klass = Set(f.children(ofClass: "S01-1A"))
@@ -79,6 +88,7 @@ struct MergeTests {
         _ = try f.push(teacher, [t.mark(child.beneficiary, classID: "S01-1A", .present, at: 1_791_200_060_000)])
         #expect(try f.scalar(open) as Int? == 0)
         #expect(try f.scalar("SELECT status FROM attendance WHERE beneficiary_id = ?", [child.beneficiary]) as String? == "present")
+        #expect(try f.scalar("SELECT COUNT(*) FROM conflict WHERE status = 'open'") as Int? == otherOpenConflicts)
     }
 
     @Test("one push of more meals than one statement writes holds one meal per child, service and day, and the absent child's meal is seen by the cross-check")

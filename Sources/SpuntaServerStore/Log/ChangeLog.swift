@@ -31,9 +31,13 @@ public enum ChangeLog {
         public let entity: String
         public let id: String
         public let action: Action
-        public let keys: Set<String>
+        /// In ascending order, each once: the order the entry's rows of `scope_log` are written in.
+        public let keys: [String]
 
-        public init(entity: String, id: String, action: Action = .upsert, keys: Set<String>) {
+        /// `keys` must be in ascending order, each once (`Set.sorted()` gives them so): the merge logs every op it
+        /// receives with keys it already has in order, and sorting them again for each was a cost of its own.
+        public init(entity: String, id: String, action: Action = .upsert, keys: [String]) {
+            assert(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 }, "change-log keys out of order or repeated")
             self.entity = entity
             self.id = id
             self.action = action
@@ -60,7 +64,7 @@ public enum ChangeLog {
         }
         var pairs: [(key: String, seq: Int64)] = []
         for (entry, seq) in zip(entries, seqs) {
-            for key in entry.keys.sorted() { pairs.append((key, seq)) }
+            for key in entry.keys { pairs.append((key, seq)) }
         }
         for chunk in chunks(pairs.count) {
             try db.run(scopeSQL[chunk.count]) { row in

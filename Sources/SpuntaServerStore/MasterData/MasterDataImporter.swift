@@ -186,7 +186,7 @@ public enum MasterDataImporter {
         for change in changes {
             let key = EntityKey(change.kind, change.id)
             let keys = (keysBefore[key] ?? []).union(try ScopeIndex.keys(db, change.kind, change.id, schools: schoolsAfter))
-            entries.append(ChangeLog.Entry(entity: change.kind.rawValue, id: change.id, action: change.removed ? .delete : .upsert, keys: keys))
+            entries.append(ChangeLog.Entry(entity: change.kind.rawValue, id: change.id, action: change.removed ? .delete : .upsert, keys: keys.sorted()))
             logged.insert(key)
         }
         _ = try ChangeLog.record(db, entries, at: now)

@@ -132,7 +132,7 @@ public enum OfficeAbsences {
         let keys = Set(try db.fetchAll("SELECT s.scope_key FROM scope_log s JOIN op o ON o.log_seq = s.seq WHERE o.id = ?", [opID])
             .map { try $0[0] as String })
         let void = try OperatorOps.record(db, body: .void(VoidOp(targetOpId: opID, reason: reason)), date: target.businessDate,
-                                          keys: keys, now: now)
+                                          keys: keys.sorted(), now: now)
         try AuditLog.record(db, actor: actor, action: "absence_period_void", subject: opID, details: ["void_op_id": void.id, "reason": reason], at: now)
         return void.id
     }

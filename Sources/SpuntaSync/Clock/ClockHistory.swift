@@ -38,7 +38,8 @@ public enum ClockHistory {
         let last: ClockJudgment.Measurement
     }
 
-    /// The measurements that bracket each of `seqs` (one device's op numbers): the latest before, the earliest after.
+    /// The measurements that bracket each of `seqs` (one device's op numbers): the latest before, the earliest after;
+    /// none at all when the device has no measurement.
     static func brackets(_ db: Database, device: String, seqs: [Int64]) throws
         -> [Int64: (before: ClockJudgment.Measurement?, after: ClockJudgment.Measurement?)] {
         guard let lowest = seqs.min() else { return [:] }
@@ -50,6 +51,8 @@ public enum ClockHistory {
             "SELECT \(columns) FROM device_clock WHERE device_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1", [device, lowest]
         ).map(entry)
         rows += try db.fetchAll("SELECT \(columns) FROM device_clock WHERE device_id = ? AND seq >= ? ORDER BY seq", [device, lowest]).map(entry)
+        // No measurement: every op would be bracketed by nothing, which `ClockJudgment` trusts.
+        guard !rows.isEmpty else { return [:] }
         var result: [Int64: (before: ClockJudgment.Measurement?, after: ClockJudgment.Measurement?)] = [:]
         for seq in seqs {
             // Rows are few (the measurements since the oldest op of the batch): a scan is enough.
@@ -62,20 +65,25 @@ public enum ClockHistory {
 
     /// Judges the device's ops just merged, and opens a `clock_skew` conflict for each whose date is doubtful.
     /// Not judged: voids (their date means nothing), justifications (the day that counts is the absence's, typed by
-    /// the teacher, not read from the clock) and ops already voided.
-    public static func check(_ db: Database, device: String, ops: [Op], now: Date) throws {
-        let judged = ops.filter { op in
-            switch op.body {
+    /// the teacher, not read from the clock) and ops already voided. The ops are reached by index, and one is copied
+    /// only if its date is doubtful: a push judges hundreds, and copying each with its strings cost more than judging it.
+    static func check(_ db: Database, device: String, merged ops: [MergeEngine.Incoming], now: Date) throws {
+        let judged = ops.indices.filter { index in
+            switch ops[index].op.type {
             case .void, .absenceJustified: return false
-            default: return op.deviceId == device
+            default: return ops[index].op.deviceId == device
             }
         }
         guard !judged.isEmpty else { return }
-        let brackets = try self.brackets(db, device: device, seqs: judged.map(\.seq))
-        for op in judged {
-            guard let bracket = brackets[op.seq] else { continue }
-            let verdict = ClockJudgment.judge(wallMs: op.wallTimeMs, businessDate: op.businessDate, before: bracket.before, after: bracket.after)
+        let brackets = try self.brackets(db, device: device, seqs: judged.map { ops[$0].op.seq })
+        // A device that never sent its time has no measurement: nothing to judge its ops by.
+        guard !brackets.isEmpty else { return }
+        for index in judged {
+            guard let bracket = brackets[ops[index].op.seq] else { continue }
+            let verdict = ClockJudgment.judge(wallMs: ops[index].op.wallTimeMs, businessDate: ops[index].op.businessDate,
+                                              before: bracket.before, after: bracket.after)
             guard case .doubtful(let doubt) = verdict else { continue }
+            let op = ops[index].op
             let status = (try db.scalar("SELECT merge_status FROM op WHERE id = ?", [op.id]) as String?).flatMap(MergeStatus.init(rawValue:))
             guard let status, status != .voided, status != .rejected else { continue }
             var details: [String: any Sendable] = [

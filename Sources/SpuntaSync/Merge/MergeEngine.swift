@@ -16,12 +16,12 @@ public enum MergeEngine {
         public let op: Op
         public let json: String
         /// Scope keys of the change-log entry that lets devices of the same scope pull the op (a void is published
-        /// under its target's keys instead, once checked against it).
-        public let keys: Set<String>
+        /// under its target's keys instead, once checked against it), in ascending order, each once.
+        public let keys: [String]
         /// What the push checks noted on an op they kept (a ride of a child not enrolled on the route).
         public let flag: OpFlag?
 
-        public init(op: Op, json: String, keys: Set<String>, flag: OpFlag? = nil) {
+        public init(op: Op, json: String, keys: [String], flag: OpFlag? = nil) {
             self.op = op
             self.json = json
             self.keys = keys
@@ -298,15 +298,21 @@ public enum MergeEngine {
         var read = crossChecked
         for ride in rides { read.insert(ChildDay(beneficiaryId: ride.b, date: ride.d)) }
         var dayOps = try DayOps(db, days: read, written: written, fresh: fresh)
-        var subjects: [(ConflictStore.Kind, String)] = []
-        subjects.reserveCapacity(marks.count + 2 * rides.count + crossChecked.count)
-        for day in marks { subjects.append((.attendanceDisagreement, day.subject)) }
-        for ride in rides {
-            let subject = RideChecks.subject(ride.b, ride.r, ride.d, ride.dir)
-            subjects += [(.boardedNotAlighted, subject), (.rideNotEnrolled, subject)]
+        var kinds: [ConflictStore.Kind] = []
+        if !marks.isEmpty { kinds.append(.attendanceDisagreement) }
+        if !rides.isEmpty { kinds += [.boardedNotAlighted, .rideNotEnrolled] }
+        if !crossChecked.isEmpty { kinds.append(.absentButAte) }
+        try dayOps.readOpenConflicts(db, kinds: kinds, count: marks.count + 2 * rides.count + crossChecked.count) {
+            var subjects: [(ConflictStore.Kind, String)] = []
+            subjects.reserveCapacity(marks.count + 2 * rides.count + crossChecked.count)
+            for day in marks { subjects.append((.attendanceDisagreement, day.subject)) }
+            for ride in rides {
+                let subject = RideChecks.subject(ride.b, ride.r, ride.d, ride.dir)
+                subjects += [(.boardedNotAlighted, subject), (.rideNotEnrolled, subject)]
+            }
+            for day in crossChecked { subjects.append((.absentButAte, day.subject)) }
+            return subjects
         }
-        for day in crossChecked { subjects.append((.absentButAte, day.subject)) }
-        try dayOps.readOpenConflicts(db, subjects)
         // The register rows this recomputation writes, so that the cross-check need not read them back.
         var register: [ChildDay: RegisterRow?] = [:]
         var registerWrites = RegisterWrites()
@@ -411,8 +417,7 @@ public enum MergeEngine {
             let all = Array(days)
             for start in stride(from: 0, to: all.count, by: 400) {
                 let chunk = all[start..<min(all.count, start + 400)]
-                var (values, arguments) = MergeEngine.values(of: chunk)
-                arguments.append(storedUpTo)
+                let (values, bindDays) = MergeEngine.values(of: chunk)
                 // Each (child, day) pair is looked up in `op_subject`, as one query per day would (a join from the
                 // list: `(a, b) IN (VALUES …)` would scan the table). The rowid is in the index: a row inserted by this
                 // merge is passed over there, before its table row is looked up.
@@ -421,7 +426,10 @@ public enum MergeEngine {
                         EXISTS (SELECT 1 FROM op v WHERE v.target_op_id = op.id AND v.type = 'void' AND v.merge_status = 'applied')
                     FROM \(values) AS d CROSS JOIN op ON op.beneficiary_id = d.column1 AND op.business_date = d.column2
                     WHERE op.rowid <= ? AND op.merge_status != 'rejected'
-                    """, arguments) { row in
+                    """, binding: { row in
+                        bindDays(&row)
+                        row.add(storedUpTo)
+                    }) { row in
                     let op = try StoredOp(columns: row)
                     guard let child = op.beneficiaryId else { return }
                     byDay[ChildDay(beneficiaryId: child, date: op.businessDate), default: []].append((op, try row[StoredOp.columnCount]))
@@ -439,11 +447,36 @@ public enum MergeEngine {
         /// one string: the merge looks up the conflicts of every fact it recomputes).
         private var looked: [ConflictStore.Kind: Set<String>] = [:]
         private var open: [ConflictStore.Kind: Set<String>] = [:]
+        /// The kinds whose open conflicts were all read, whatever their subject: a subject not in `open` is not open.
+        private var allRead: [ConflictStore.Kind] = []
 
-        /// Reads which of these conflicts are open: the merge settles the conflicts of every fact it recomputes, and
-        /// almost none is open. Looked up by kind and subject (`+status`: not through the index of open conflicts,
-        /// which would read them all).
-        mutating func readOpenConflicts(_ db: Database, _ conflicts: [(ConflictStore.Kind, String)]) throws {
+        /// Reads which of the `count` conflicts of `kinds` that `conflicts` lists (worked out only if needed) are open:
+        /// the merge settles the conflicts of every fact it recomputes, and almost none is open. When the open
+        /// conflicts, of any kind, are no more than the conflicts asked about, they are all read at once through the
+        /// index of open conflicts (usually a few rows, often none); else each conflict is looked up by kind and subject.
+        mutating func readOpenConflicts(
+            _ db: Database, kinds: [ConflictStore.Kind], count: Int, _ conflicts: () -> [(ConflictStore.Kind, String)]
+        ) throws {
+            guard !kinds.isEmpty else { return }
+            var rows = 0
+            var found: [(kind: ConflictStore.Kind, subject: String)] = []
+            try db.forEach("SELECT kind, subject FROM conflict WHERE status = 'open' LIMIT ?", [count + 1]) { row in
+                rows += 1
+                guard let kind = row.text(at: 0).flatMap(ConflictStore.Kind.init(rawValue:)), kinds.contains(kind),
+                      let subject = row.text(at: 1) else { return }
+                found.append((kind, subject))
+            }
+            guard rows > count else {
+                allRead += kinds
+                for conflict in found { open[conflict.kind, default: []].insert(conflict.subject) }
+                return
+            }
+            try readOpenConflicts(db, conflicts())
+        }
+
+        /// Reads which of these conflicts are open, looked up by kind and subject (`+status`: not through the index of
+        /// open conflicts, which would read them all).
+        private mutating func readOpenConflicts(_ db: Database, _ conflicts: [(ConflictStore.Kind, String)]) throws {
             // Any order: each subject's rows come back whatever the chunk it falls in. A subject looked up under
             // several kinds (a child's day: a disagreement of the register, "absent but ate") is sent once.
             // The subjects by kind, grouped in a short list (the caller lists each kind's subjects together): each
@@ -519,9 +552,15 @@ public enum MergeEngine {
             """
         }
 
-        /// Whether the conflict may be open: it was, or it was not looked up.
-        func mayBeOpen(_ kind: ConflictStore.Kind, _ subject: String) -> Bool {
-            open[kind]?.contains(subject) == true || looked[kind]?.contains(subject) != true
+        /// Whether the conflict may be open: it was, or it was not looked up. The subject is formatted only when it
+        /// must be looked for (most merges find no open conflict of the kind at all).
+        func mayBeOpen(_ kind: ConflictStore.Kind, _ subject: @autoclosure () -> String) -> Bool {
+            if allRead.contains(kind) {
+                guard let subjects = open[kind] else { return false }
+                return subjects.contains(subject())
+            }
+            let subject = subject()
+            return open[kind]?.contains(subject) == true || looked[kind]?.contains(subject) != true
         }
 
         /// The ops of a day read beforehand, or nil if the day was not among those read.
@@ -547,9 +586,11 @@ public enum MergeEngine {
     }
 
     /// Settles a conflict of a fact being recomputed, unless it was read beforehand as not open (nothing to delete).
-    private static func settle(_ db: Database, _ kind: ConflictStore.Kind, _ subject: String, _ dayOps: DayOps, now: Date) throws {
-        guard dayOps.mayBeOpen(kind, subject) else { return }
-        try ConflictStore.settle(db, kind: kind, subject: subject, at: now)
+    private static func settle(
+        _ db: Database, _ kind: ConflictStore.Kind, _ subject: @autoclosure () -> String, _ dayOps: DayOps, now: Date
+    ) throws {
+        guard dayOps.mayBeOpen(kind, subject()) else { return }
+        try ConflictStore.settle(db, kind: kind, subject: subject(), at: now)
     }
 
     /// Whether a void checked against the op and accepted (`applied`: neither held nor refused) targets it.
@@ -750,18 +791,21 @@ public enum MergeEngine {
         }
     }
 
-    /// `(VALUES (?, ?), …)` of the children and days, with their arguments; padded with pairs of NULLs (which match
+    /// `(VALUES (?, ?), …)` of the children and days, and how to bind them; padded with pairs of NULLs (which match
     /// nothing) to one of a few lengths, so that the connection keeps a few statements prepared rather than one per length.
-    static func values(of days: ArraySlice<ChildDay>) -> (sql: String, arguments: StatementArguments) {
+    /// Bound typed, one by one (`StatementBindings`): the merge binds two values for every child and day it reads.
+    static func values(of days: ArraySlice<ChildDay>) -> (sql: String, bind: (inout StatementBindings) -> Void) {
         let length = [1, 8, 64, 400].first { $0 >= days.count } ?? days.count
-        var arguments: StatementArguments = []
-        arguments.reserveCapacity(2 * length)
-        for day in days {
-            arguments.append(day.beneficiaryId)
-            arguments.append(day.date.description)
-        }
-        arguments += Array(repeating: nil, count: 2 * (length - days.count))
-        return (valuesSQL[length] ?? valuesSQL(length), arguments)
+        return (valuesSQL[length] ?? valuesSQL(length), { row in
+            for day in days {
+                row.add(day.beneficiaryId)
+                row.add(day.date.description)
+            }
+            for _ in days.count..<length {
+                row.addNull()
+                row.addNull()
+            }
+        })
     }
 
     /// The `(VALUES …)` of each padded length, built once (the merge reads its days with one on every push).
@@ -783,12 +827,12 @@ public enum MergeEngine {
         for (day, row) in register { if let row { marks[day] = row } }
         let unread = days.filter { register[$0] == nil }
         for start in stride(from: 0, to: unread.count, by: 400) {
-            let (values, pairs) = values(of: unread[start..<min(unread.count, start + 400)])
-            for row in try db.fetchAll("""
+            let (values, bindDays) = values(of: unread[start..<min(unread.count, start + 400)])
+            try db.forEach("""
                 SELECT a.beneficiary_id, a.business_date, a.status, a.op_id
                 FROM \(values) AS d CROSS JOIN attendance a ON a.beneficiary_id = d.column1 AND a.business_date = d.column2
-                """, pairs) {
-                guard let date = LocalDate(try row[1] as String) else { continue }
+                """, binding: bindDays) { row in
+                guard let date = LocalDate(try row[1] as String) else { return }
                 marks[ChildDay(beneficiaryId: try row[0], date: date)] = RegisterRow(status: AttendanceStatus(rawValue: try row[2]), opId: try row[3])
             }
         }

@@ -35,7 +35,7 @@ public enum OperatorOps {
         // Devices pulled the original under these keys: the void and the moved fact reach the same devices.
         let keys = Set(try db.fetchAll("""
             SELECT s.scope_key FROM scope_log s JOIN op o ON o.log_seq = s.seq WHERE o.id = ?
-            """, [opID]).map { try $0[0] as String })
+            """, [opID]).map { try $0[0] as String }).sorted()
         let void = try record(db, body: .void(VoidOp(targetOpId: opID, reason: reason)), date: original.businessDate, keys: keys, now: now)
         let moved = try record(db, body: original.body, date: date, keys: keys, now: now)
         return (void.id, moved.id)
@@ -63,7 +63,7 @@ public enum OperatorOps {
 
     /// Stamps an operator op later than every op of the child on that day, stores it in the change log under
     /// `keys` (or the op's own keys) and merges it.
-    static func record(_ db: Database, body: OpBody, date: LocalDate, keys: Set<String>?, now: Date) throws -> Op {
+    static func record(_ db: Database, body: OpBody, date: LocalDate, keys: [String]?, now: Date) throws -> Op {
         let maxHLC: Int64 = try db.scalar("SELECT MAX(hlc) FROM op WHERE beneficiary_id = ? AND business_date = ?",
                                           [body.beneficiaryId ?? "", date.description]) ?? 0
         let nowMs = Int64(now.timeIntervalSince1970 * 1000)
@@ -74,7 +74,7 @@ public enum OperatorOps {
             wallTimeMs: nowMs, businessDate: date, body: body
         )
         let json = String(decoding: try WireCoding.encode(op), as: UTF8.self)
-        _ = try MergeEngine.merge(db, [MergeEngine.Incoming(op: op, json: json, keys: keys ?? DeviceScope.keys(of: op))],
+        _ = try MergeEngine.merge(db, [MergeEngine.Incoming(op: op, json: json, keys: keys ?? DeviceScope.keys(of: op).sorted())],
                                   receivedMs: nowMs, now: now)
         return op
     }

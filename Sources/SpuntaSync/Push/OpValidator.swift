@@ -15,6 +15,9 @@ final class OpValidator {
     /// Answers already looked up in this batch (a batch names the same children, sites and classes again and again).
     private var known: [String: Bool] = [:]
     private var classSites: [String: String?] = [:]
+    /// The scope keys of the sites and classes the batch's ops name, each formatted once (`ScopeKey.site`, `forClass`).
+    private var siteKeys: [String: String] = [:]
+    private var classKeys: [String: String] = [:]
     private struct ServiceSite: Hashable {
         let service: String
         let site: String
@@ -76,37 +79,62 @@ final class OpValidator {
         let message: String
     }
 
-    /// The change-log keys under which other devices will pull the op (none for a void: the merge publishes a
-    /// void under its target's keys once it has checked it against the target, so it reaches every device the
-    /// target reached).
-    func keys(of op: Op) throws -> Set<String> {
-        var keys = DeviceScope.keys(of: op)
+    /// The change-log keys under which other devices will pull the op, in ascending order, each once (none for a
+    /// void: the merge publishes a void under its target's keys once it has checked it against the target, so it
+    /// reaches every device the target reached). Worked out here for every op the writer merges: each key is
+    /// formatted once per batch, and an op's one or two keys are put in order without building a set.
+    func keys(of op: Op) throws -> [String] {
         switch op.body {
         case .attendanceMarked(let a):
-            keys.formUnion(try siteKey(ofClass: a.classId))
+            return Self.ordered(classKey(a.classId), try siteKey(ofClass: a.classId))
         case .absencePeriodRecorded(let p):
             // The canteen door warns when a child away for a period is scanned, and leaves the child out of its count.
-            keys.formUnion(try siteKey(ofClass: p.classId))
+            return Self.ordered(classKey(p.classId), try siteKey(ofClass: p.classId))
+        case .absenceJustified(let a):
+            return [classKey(a.classId)]
         case .mealScanned(let m), .mealRecorded(let m):
-            keys.formUnion(classKey(ofChild: m.beneficiaryId, on: op.businessDate))
-        case .absenceJustified, .boarding, .alighting, .void, .rideClosed:
-            break
+            return Self.ordered(siteKey(m.siteId), classKey(ofChild: m.beneficiaryId, on: op.businessDate))
+        case .boarding(let r), .alighting(let r):
+            return [ScopeKey.route(r.routeId)]
+        case .rideClosed(let r):
+            return [ScopeKey.route(r.routeId)]
+        case .void:
+            return []
         }
-        return keys
+    }
+
+    /// A key and, if any, a second one, in ascending order, each once.
+    private static func ordered(_ first: String, _ second: String?) -> [String] {
+        guard let second, second != first else { return [first] }
+        return first < second ? [first, second] : [second, first]
+    }
+
+    private func siteKey(_ siteID: String) -> String {
+        if let key = siteKeys[siteID] { return key }
+        let key = ScopeKey.site(siteID)
+        siteKeys[siteID] = key
+        return key
+    }
+
+    private func classKey(_ classID: String) -> String {
+        if let key = classKeys[classID] { return key }
+        let key = ScopeKey.forClass(classID)
+        classKeys[classID] = key
+        return key
     }
 
     /// The register also reaches the canteen of the class's site: the kitchen counts meals from it.
-    private func siteKey(ofClass classID: String) throws -> Set<String> {
+    private func siteKey(ofClass classID: String) throws -> String? {
         if classSites[classID] == nil {
             classSites[classID] = .some(try db.scalar("SELECT site_id FROM school_class WHERE id = ?", [classID]))
         }
-        return (classSites[classID] ?? nil).map { [ScopeKey.site($0)] } ?? []
+        return (classSites[classID] ?? nil).map(siteKey)
     }
 
     /// A meal also reaches the teacher of the child's class that day: her count of the class shows who has eaten.
     /// The batch's children are read beforehand (`prepare`), so this costs no query.
-    private func classKey(ofChild child: String, on date: LocalDate) -> Set<String> {
-        children[child]?.classes.first { $0.covers(date) }.map { [ScopeKey.forClass($0.classId)] } ?? []
+    private func classKey(ofChild child: String, on date: LocalDate) -> String? {
+        children[child]?.classes.first { $0.covers(date) }.map { classKey($0.classId) }
     }
 
     func check(_ op: Op) throws -> Verdict {

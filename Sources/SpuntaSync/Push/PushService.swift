@@ -62,13 +62,15 @@ public struct PushService {
 
         // First pass: which ops are new, and does the device's numbering go forward?
         // Each op's stored status, looked up once by index (the passes below ask it of every op). The ops are reached
-        // by index throughout: iterating the batch would copy each op, with its JSON, for every pass.
-        let ops = batch.ops
-        let stored = try MergeEngine.statuses(db, ids: ops.indices.map { ops[$0].op.id })
-        let known: [MergeStatus?] = ops.indices.map { stored[ops[$0].op.id] }
+        // by index throughout, apart from their JSON: a field of an (op, JSON) pair read through the batch's array
+        // copied the whole pair first, with the runtime's generic copy of a tuple, several times per op.
+        let ops = batch.ops.map(\.op)
+        let stored = try MergeEngine.statuses(db, ids: ops.indices.map { ops[$0].id })
+        // Almost every push is new: its ids are hashed again only when some of them are stored.
+        let known: [MergeStatus?] = stored.isEmpty ? Array(repeating: nil, count: ops.count) : ops.indices.map { stored[ops[$0].id] }
         var seenInBatch = Set<String>(minimumCapacity: ops.count)
-        for index in ops.indices where known[index] == nil && ops[index].op.deviceId == deviceID {
-            let id = ops[index].op.id, opInstance = ops[index].op.instance, seq = ops[index].op.seq
+        for index in ops.indices where known[index] == nil && ops[index].deviceId == deviceID {
+            let id = ops[index].id, opInstance = ops[index].instance, seq = ops[index].seq
             guard seenInBatch.insert(id).inserted else { continue }
             let regressed = (instance != nil && instance != opInstance) || seq <= lastSeq
             if regressed {
@@ -94,9 +96,9 @@ public struct PushService {
         acceptedResults.reserveCapacity(batch.ops.count)
         var inBatch = Set<String>(minimumCapacity: batch.ops.count)
         let validator = OpValidator(db: db, scope: batch.scope)
-        try validator.prepare(ops.indices.lazy.filter { known[$0] == nil }.map { ops[$0].op }, readBeforehand: prepared)
+        try validator.prepare(ops.indices.lazy.filter { known[$0] == nil }.map { ops[$0] }, readBeforehand: prepared)
         for index in ops.indices {
-            let op = ops[index].op
+            let op = ops[index]
             if let status = known[index] {
                 results.append(PushResult(opId: op.id, status: .duplicate, outcome: status.rawValue))
                 continue
@@ -108,13 +110,13 @@ public struct PushService {
             let keys = try validator.keys(of: op)
             switch try validator.check(op) {
             case .rejected(let problem):
-                let incoming = MergeEngine.Incoming(op: op, json: ops[index].json, keys: keys)
+                let incoming = MergeEngine.Incoming(op: op, json: batch.ops[index].json, keys: keys)
                 try MergeEngine.recordRejected(db, incoming, code: problem.code, message: problem.message, receivedMs: receivedMs)
                 results.append(PushResult(opId: op.id, status: .rejected, code: problem.code, message: problem.message))
             case .accepted(let flag):
                 acceptedResults.append(results.count)
                 results.append(PushResult(opId: op.id, status: .applied))
-                accepted.append(MergeEngine.Incoming(op: op, json: ops[index].json, keys: keys, flag: flag))
+                accepted.append(MergeEngine.Incoming(op: op, json: batch.ops[index].json, keys: keys, flag: flag))
             }
         }
         // Refused by the checks here; a void the merge refuses is counted by the merge.
@@ -137,7 +139,7 @@ public struct PushService {
         if let clock = batch.clock {
             try ClockHistory.record(db, device: deviceID, reading: clock, knownSeq: lastSeq)
         }
-        try ClockHistory.check(db, device: deviceID, ops: accepted.map(\.op), now: now)
+        try ClockHistory.check(db, device: deviceID, merged: accepted, now: now)
         return .accepted(results)
     }
 
