@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SpuntaClient
+import SpuntaDomain
 import SpuntaStore
 import SpuntaTestSupport
 
@@ -69,5 +70,22 @@ struct BacklogTests {
         #expect(backlog["pending_ops"] as? Int == 0)
         #expect(backlog["oldest_pending_age_s"] == nil)
         #expect(backlog["last_error"] == nil)
+    }
+
+    @Test("a failed sync keeps its instant to the millisecond, so the error it reports is never dated before the sync that preceded it")
+    func attemptToTheMillisecond() throws {
+        let d = try Deployment()
+        try d.startServer()
+        let home = try d.device("Mensa Rodari 3", role: .canteen, scope: "site:S01")
+        #expect(try d.spunta(home, ["sync"]).status == 0)
+        d.stopServer()
+        // 950 ms into a second: stored to the second, the attempt would read 0.95 s earlier than it was, and the error's
+        // age reported at the next request a second too long.
+        let failedAt = Date(timeIntervalSince1970: 1_796_112_000.95)
+        let queue = try DeviceHome(path: home).openExisting()
+        #expect(throws: ClientError.self) { try SyncEngine(queue: queue, clock: { failedAt }).sync() }
+        let stored: String? = try queue.read { try $0.scalar("SELECT last_attempt_at FROM sync_state WHERE id = 1") }
+        #expect(stored == UTCTime.string(failedAt, fractional: true))
+        #expect(stored.flatMap { UTCTime.date($0) }.map { abs($0.timeIntervalSince(failedAt)) < 0.001 } == true, "\(stored ?? "nil")")
     }
 }

@@ -172,12 +172,14 @@ public final class SyncEngine {
                 try pushAll(&report)
                 try pullAll(&report, wait: 0)
             }
+            // One instant for both: an attempt stamped apart from the success would read as a later, failed one.
+            let succeeded = Self.attemptStamp(clock())
             try queue.write { db in
                 try db.run("""
                     UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error = NULL, last_error_code = NULL,
                         unknown_to_server = 0, revoked = 0
                     WHERE id = 1
-                    """, [UTCTime.string(clock(), fractional: false), UTCTime.string(clock(), fractional: false)])
+                    """, [succeeded, succeeded])
             }
             return report
         } catch let error as ClientError {
@@ -186,10 +188,18 @@ public final class SyncEngine {
         }
     }
 
+    /// The instant of an attempt as stored, to the millisecond. Every request reports the last error's age
+    /// (`Spunta-Device-Backlog`), and the server shows the error only if no push or pull of its own, stamped to the
+    /// millisecond, came after it: an attempt stored to the second looked up to a second older than it was, and an error
+    /// right after a good sync was then taken as followed by it and hidden from the admin.
+    static func attemptStamp(_ instant: Date) -> String {
+        UTCTime.string(instant, fractional: true)
+    }
+
     private func note(_ error: ClientError) throws {
         try queue.write { db in
             try db.run("UPDATE sync_state SET last_attempt_at = ?, last_error = ?, last_error_code = ? WHERE id = 1",
-                       [UTCTime.string(clock(), fractional: false), error.userMessage, error.code])
+                       [Self.attemptStamp(clock()), error.userMessage, error.code])
             if error == .revoked { try db.run("UPDATE sync_state SET revoked = 1 WHERE id = 1") }
             if error == .blocked { try db.run("UPDATE sync_state SET blocked = 1 WHERE id = 1") }
             if error == .unknownToServer { try db.run("UPDATE sync_state SET unknown_to_server = 1 WHERE id = 1") }
