@@ -22,9 +22,9 @@ struct RollCallScreenTests {
         BusinessCalendar.instant(date: try #require(LocalDate(date)), time: try #require(LocalTime(time)))
     }
 
-    static func screen(_ teacher: FieldDevice, clock: TestClock, date: String, followsToday: Bool) throws -> RollCallScreen {
+    static func screen(_ teacher: FieldDevice, clock: TestClock, date: String, followsToday: Bool, force: Bool = false) throws -> RollCallScreen {
         let rollCall = try RollCall(queue: try teacher.queue(), device: try teacher.device(), classID: "S01-1A",
-                                    date: try #require(LocalDate(date)), clock: { clock.read() })
+                                    date: try #require(LocalDate(date)), allowsClosedDay: force, clock: { clock.read() })
         return RollCallScreen(rollCall: rollCall, output: .memory(), input: .bytes([]), width: 40, height: 20, followsToday: followsToday)
     }
 
@@ -83,6 +83,21 @@ struct RollCallScreenTests {
         #expect(rows.allSatisfy { TextWidth.of($0) <= 40 }, "\(rows)")
         #expect(!screen.output.text.contains("…"))
         #expect(rows.count == 20, "\(rows)")
+    }
+
+    @Test("--force given at the start confirms that day only: moved into a Saturday, the screen refuses the marking keys")
+    func forceStaysOnItsDay() throws {
+        let teacher = try FieldDevice(.teacher)
+        let clock = TestClock(try Self.at("2026-10-09", "23:59"))
+        let screen = try Self.screen(teacher, clock: clock, date: "2026-10-09", followsToday: true, force: true)
+        try screen.open()
+        clock.set(try Self.at("2026-10-10", "00:00"))
+        #expect(try screen.followToday())
+        #expect(!screen.rollCall.allowsClosedDay)
+        #expect(screen.message.contains("sabato 10/10/2026 non è un giorno di scuola (fine settimana): non si può segnare"), "\(screen.message)")
+        #expect(try screen.handle(.character("p")))
+        #expect(screen.message.hasPrefix("Sabato 10/10/2026 non è un giorno di scuola (fine settimana): nulla è stato salvato."), "\(screen.message)")
+        #expect(try teacher.recordedOps == 0)
     }
 
     @Test("«t» says how many it marked present, the noun agreeing with the count, and says so when nobody was left")

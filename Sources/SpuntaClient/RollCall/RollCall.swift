@@ -76,9 +76,10 @@ public final class RollCall: Sendable {
         self.clock = clock
     }
 
-    /// The same class on another day: the screen left open past midnight moves to the new day.
+    /// The same class on another day: the screen left open past midnight moves to the new day. The `--force` given
+    /// at the start confirmed the start's day only: the new day is checked again.
     public func on(_ other: LocalDate) throws -> RollCall {
-        try RollCall(queue: queue, device: device, classID: classID, date: other, allowsClosedDay: allowsClosedDay, clock: clock)
+        try RollCall(queue: queue, device: device, classID: classID, date: other, allowsClosedDay: false, clock: clock)
     }
 
     /// Today's business date on this device's clock.
