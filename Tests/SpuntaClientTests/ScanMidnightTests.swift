@@ -96,5 +96,29 @@ struct ScanMidnightTests {
         #expect(refused["recorded"] as? Bool == false)
         #expect((refused["message"] as? String)?.contains("Domenica 04/10/2026 la mensa «") == true, "\(refused)")
         #expect(try door.strings("SELECT business_date FROM outbox ORDER BY seq") == ["2026-10-03"])
+        // The closing count is Saturday's, the night the door served, not empty Sunday's.
+        let summary = answers.last ?? [:]
+        #expect(summary["date"] as? String == "2026-10-03", "\(summary)")
+    }
+
+    @Test("the closing count of a door open across midnight sums up the day it served, and the new day only if it recorded on it")
+    func summaryOfTheDaysServed() throws {
+        let thursday = try #require(LocalDate("2026-10-01"))
+        let door = try FieldDevice(.canteenS01)
+        let cards = try door.canteenCards()
+        try #require(cards.count >= 2)
+        let clock = CanteenDoorTests.Clock(Self.at(thursday, 13, 0))
+        let session = try ScanSession(queue: try door.queue(), device: try door.device(), place: .canteen, date: nil, clock: { clock.now })
+        #expect(CanteenDoorTests.results(session.handle(cards[0].payload)) == [.ok])
+        clock.set(Self.at(Self.friday, 0, 5))
+        #expect(CanteenDoorTests.results(session.handle("?ro")) == [.newDay, .candidates])
+        let evening = session.summaries()
+        #expect(evening.map(\.date) == [thursday], "nothing recorded on Friday yet")
+        #expect(evening.map(\.served) == [1])
+        #expect(evening.map(\.kind) == [.summary])
+        #expect(CanteenDoorTests.results(session.handle(cards[1].payload)) == [.ok])
+        let both = session.summaries()
+        #expect(both.map(\.date) == [thursday, Self.friday])
+        #expect(both.map(\.served) == [1, 1])
     }
 }

@@ -30,6 +30,10 @@ public final class ScanSession {
     /// Past midnight on a day the service does not run (or when the new day could not be set up): the answer to
     /// every line that would record. nil while the session's day is open.
     private var closedDay: ScanOutcome?
+    /// The days the session was on, the start's first (without `--date` it moves on at midnight).
+    private var days: [LocalDate]
+    /// The days this session recorded something for.
+    private var recordedDays: Set<LocalDate> = []
 
     public init(
         queue: DatabaseQueue, device: EnrolledDevice, place: ScanSetup.Place, date: LocalDate?,
@@ -42,6 +46,7 @@ public final class ScanSession {
         self.clock = clock
         station = try ScanStation(queue: queue, device: device, setup: ScanSetup(place: place, date: date ?? BusinessCalendar.date(of: clock())),
                                   clock: clock)
+        days = [station.date]
     }
 
     /// The business day lines are recorded for now.
@@ -64,11 +69,15 @@ public final class ScanSession {
     /// Whether the next line answers the question "cancel …? s/n".
     public var isAsking: Bool { question != nil }
 
-    /// The count for the end of the session; nil on the bus.
-    public func summary() -> Reply? {
-        guard var count = try? station.count() else { return nil }
-        count.kind = .summary
-        return .count(count)
+    /// The counts for the end of the session, one per day it served: the start's day, and a later day (past
+    /// midnight) only if the session recorded something for it. Empty on the bus.
+    public func summaries() -> [CanteenCount] {
+        guard case .canteen = place else { return [] }
+        return days.enumerated().filter { $0.offset == 0 || recordedDays.contains($0.element) }.compactMap { _, day in
+            guard var count = try? queue.read({ db in try CanteenCount.compute(db, device: device, date: day) }) else { return nil }
+            count.kind = .summary
+            return count
+        }
     }
 
     /// The running count now; nil on the bus.
@@ -120,6 +129,7 @@ public final class ScanSession {
 
     private func shown(_ outcome: ScanOutcome) -> ScanOutcome {
         lastShown = outcome
+        if outcome.recorded { recordedDays.insert(outcome.date ?? station.date) }
         return outcome
     }
 
@@ -246,6 +256,7 @@ public final class ScanSession {
             return nil
         }
         closedDay = refusal
+        if !days.contains(today) { days.append(today) }
         var outcome: ScanOutcome
         if let refusal {
             outcome = ScanOutcome(.newDay, "Passata la mezzanotte: \(today.weekdayName) \(today.italian) il servizio non c'è, "

@@ -15,7 +15,8 @@ struct Scan: ParsableCommand {
             Senza tessera: «?cognome» cerca il bambino, «=CODICE» lo registra per nome.
             «-» annulla l'ultima riga mostrata, dopo una domanda con il nome del bambino (rispondere s o n); per una \
             lettura precedente: spunta recent e spunta void N.
-            Mensa: «#» mostra serviti e previsti per classe; «q» o la fine dell'ingresso chiude con il riepilogo. Alla \
+            Mensa: «#» mostra serviti e previsti per classe; «q» o la fine dell'ingresso chiude con il riepilogo \
+            del giorno servito (e, passata la mezzanotte, anche del nuovo se vi è registrato qualcosa). Alla \
             mensa prepagata si vede il credito di ogni bambino all'ultima sincronizzazione.
             Senza --date vale il giorno di oggi e, passata la mezzanotte, quello nuovo (lo dice); con --date resta \
             sempre quel giorno. Il nuovo giorno è controllato come all'inizio, ma --force valeva solo per il giorno \
@@ -117,7 +118,8 @@ struct Scan: ParsableCommand {
                 }
             }
         }
-        if case .count(let summary)? = session.summary() {
+        // The day(s) the door served, not the clock's: a door closed after midnight sums up the evening it was open.
+        for summary in session.summaries() {
             if json { try context.printJSON(summary) } else { printer.print(summary) }
         }
     }
