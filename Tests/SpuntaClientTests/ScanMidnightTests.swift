@@ -2,6 +2,7 @@ import Foundation
 import SpuntaClient
 import SpuntaDomain
 import SpuntaProtocol
+import SpuntaStore
 import SpuntaTestSupport
 import Testing
 
@@ -43,22 +44,100 @@ struct ScanMidnightTests {
         #expect(try door.strings("SELECT business_date FROM outbox ORDER BY seq") == ["2026-10-02"])
     }
 
-    @Test("a ride left open past midnight into a Saturday refuses the boardings of the new day")
-    func rideIntoSaturday() throws {
+    @Test("a ride left open past midnight keeps its day: who is still aboard stays on screen and q closes that ride naming them")
+    func rideKeepsItsDay() throws {
         let bus = try FieldDevice(.bus)
         let riders = try BusTests.riders(bus, route: "L1")
         try #require(riders.count >= 2)
-        let clock = CanteenDoorTests.Clock(Self.at(Self.friday, 16, 30))
+        let clock = CanteenDoorTests.Clock(Self.at(Self.friday, 23, 50))
         let ride = try RideSession(queue: try bus.queue(), device: try bus.device(), route: "L1", direction: .return, date: nil,
                                    clock: { clock.now })
         #expect(Self.scans(ride.handle(riders[0].payload)).first?.recorded == true)
+        #expect(Self.scans(ride.handle(riders[1].payload)).first?.recorded == true)
+
+        let stop = try #require(try ride.plan.stops.first { $0.id == riders[1].back }?.number)
 
         clock.set(Self.at(Self.saturday, 0, 5))
-        let after = Self.scans(ride.handle(riders[1].payload))
-        #expect(after.map(\.result) == [.newDay, .notServiceDay])
-        #expect(after.last?.message.contains("Sabato 03/10/2026 Linea 1") == true, "\(after.last?.message ?? "")")
-        #expect(after.last?.recorded == false)
-        #expect(try bus.strings("SELECT business_date FROM outbox ORDER BY seq") == ["2026-10-02"])
+        // The first line after midnight (to the second child's stop) is preceded by the notice, once.
+        let moved = Self.events(ride.handle(String(stop)))
+        let told = try #require(moved.first)
+        #expect(told.result == .stop)
+        #expect(told.message.contains("Passata la mezzanotte: questa corsa resta del 02/10/2026"), "\(told.message)")
+        #expect(Set(told.aboard.map(\.beneficiaryId)) == [riders[0].child, riders[1].child], "the evening's children still in view")
+        #expect(moved.last?.stop?.number == stop)
+        #expect(moved.filter { $0.message.contains("mezzanotte") }.count == 1)
+        let after = ride.handle(riders[1].payload)
+        #expect(!Self.events(after).contains { $0.message.contains("mezzanotte") })
+        let off = try #require(Self.scans(after).first)
+        #expect(off.result == .ok && off.recorded && off.date == Self.friday, "\(off)")
+        #expect(ride.date == Self.friday)
+        // Said once.
+        let asked = Self.events(ride.handle("q"))
+        #expect(asked.map(\.result) == [.confirmClose], "\(asked.map(\.message))")
+        #expect(asked.first?.aboard.map(\.beneficiaryId) == [riders[0].child])
+        let closed = Self.events(ride.handle("s"))
+        #expect(closed.map(\.result) == [.rideClosed])
+        #expect(closed.first?.date == Self.friday)
+        #expect(closed.first?.aboard.map(\.beneficiaryId) == [riders[0].child])
+        #expect(try bus.strings("SELECT type || ' ' || business_date FROM outbox ORDER BY seq")
+            == ["boarding 2026-10-02", "boarding 2026-10-02", "alighting 2026-10-02", "ride_closed 2026-10-02"])
+        #expect(try bus.strings("SELECT json_extract(json, '$.aboard[0]') FROM outbox WHERE type = 'ride_closed'") == [riders[0].child])
+    }
+
+    @Test("the real spunta ride across midnight: the night's ops keep the ride's day and the server takes them all, alerting for the child left aboard",
+          .enabled(if: TestClock.honoured, "release builds ignore SPUNTA_TEST_CLOCK_SHIFT_MS: no fake clock"))
+    func rideAcrossMidnightReachesTheServer() throws {
+        let midnight = BusinessCalendar.instant(date: Self.saturday, time: LocalTime(hour: 0, minute: 0)!)
+        // The town hall and the handheld agree on the time: a few seconds before Saturday, time to enroll and board two.
+        let clock = TestClock(at: midnight.addingTimeInterval(-12))
+        let d = try Deployment()
+        try d.startServer(environment: clock.environment())
+        let home = try d.device("Scuolabus L1", role: .bus, scope: "route:L1", environment: clock.environment())
+        let riders: [(payload: String, child: String, back: String)] = try DeviceHome(path: home).open().read { db in
+            try db.fetchAll("""
+                SELECT c.id, e.beneficiary_id, e.return_stop_id FROM enrollment e
+                JOIN card c ON c.beneficiary_id = e.beneficiary_id AND c.revoked_on IS NULL
+                WHERE e.route_id = 'L1' ORDER BY e.beneficiary_id
+                """).map { ("SPUNTA1:" + (try $0[0] as String), try $0[1] as String, try $0[2] as String) }
+        }
+        try #require(riders.count >= 2)
+        let plan = try RideSession(queue: try DeviceHome(path: home).open(), device: try DeviceHome(path: home).open().read { try EnrolledDevice.require($0) },
+                                   route: "L1", direction: .return, date: Self.friday, clock: { Self.at(Self.friday, 16, 0) }).plan
+        let stop = try #require(plan.stops.first { $0.id == riders[1].back }?.number)
+        let process = try ChildProcess("spunta", ["ride", "--route", "L1", "--json", "--home", home], environment: clock.environment())
+        defer { process.signal(SIGKILL) }
+        process.send(riders[0].payload + "\n" + riders[1].payload + "\n")
+        let deadline = Date().addingTimeInterval(20)
+        func recorded() -> [[String: Any]] { process.output.map(JSON.object).filter { $0["recorded"] as? Bool == true } }
+        while recorded().count < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        try #require(recorded().map { $0["date"] as? String } == ["2026-10-02", "2026-10-02"],
+                     "the machine was too slow to board before midnight: \(process.output)")
+        let realMidnight = midnight.addingTimeInterval(-Double(clock.shiftMs) / 1000 + 0.3)
+        while Date() < realMidnight { Thread.sleep(until: realMidnight) }
+        process.send("\(stop)\n" + riders[1].payload + "\nq\ns\n")
+        process.closeInput()
+        #expect(process.wait(seconds: 30) == 0, "\(process.errors)")
+        let answers = process.output.map(JSON.object)
+        let told = answers.first { ($0["message"] as? String)?.contains("Passata la mezzanotte") == true }
+        #expect(told?["result"] as? String == "stop", "\(process.output)")
+        let closed = try #require(answers.last, "\(process.output)")
+        #expect(closed["result"] as? String == "ride_closed")
+        #expect(closed["date"] as? String == "2026-10-02")
+
+        let synced = try d.spunta(home, ["sync"], environment: clock.environment())
+        #expect(synced.status == 0, "\(synced.errors)")
+        let midnightMs = Int64(midnight.timeIntervalSince1970 * 1000)
+        #expect(try d.strings("""
+            SELECT type || ' ' || business_date || ' ' || merge_status || ' ' || (wall_time_ms >= \(midnightMs)) FROM op
+            WHERE type IN ('boarding', 'alighting', 'ride_closed') ORDER BY seq
+            """) == ["boarding 2026-10-02 applied 0", "boarding 2026-10-02 applied 0", "alighting 2026-10-02 applied 1",
+                     "ride_closed 2026-10-02 applied 1"])
+        #expect(try d.strings("SELECT subject FROM office_alert WHERE kind = 'child_left_aboard'").count == 1)
+        #expect(try d.strings("SELECT kind FROM conflict WHERE kind != 'boarded_not_alighted'") == [])
+    }
+
+    static func events(_ replies: [RideSession.Reply]) -> [RideEvent] {
+        replies.compactMap { if case .ride(let event) = $0 { return event } else { return nil } }
     }
 
     static func scans(_ replies: [RideSession.Reply]) -> [ScanOutcome] {

@@ -8,6 +8,10 @@ import SpuntaStore
 /// next stop, `<` back, a number or `@nome` to a stop, `v` to the other direction, `#` who is aboard, `q` to close
 /// the ride, which asks first, naming them, when children are still aboard. Everything about a child goes through
 /// the scanning session (one rule for `scan` and the ride; `-` cancels the last line shown).
+///
+/// A ride is one trip: it keeps the day it started on (`--date`, or today at the start) whatever the clock says. A
+/// ride left open past midnight records its boardings, alightings and its close on that day, so that the children
+/// still aboard from the evening stay on screen and `q` names them; the attendant is told once when midnight passes.
 public final class RideSession {
     public enum Reply: Sendable, Equatable {
         case scan(ScanOutcome)
@@ -27,6 +31,10 @@ public final class RideSession {
     /// `q` asked whether to close with these children aboard: the next line answers.
     private var closing: [RideEvent.Child]?
     public private(set) var isClosed = false
+    /// Opened without `--date`: the ride's day is the start's today, and midnight may pass during it.
+    private let startedToday: Bool
+    /// Whether the attendant was told that midnight passed and the ride keeps its day.
+    private var midnightTold = false
 
     public init(
         queue: DatabaseQueue, device: EnrolledDevice, route: String, direction: Direction?, date: LocalDate?,
@@ -40,10 +48,12 @@ public final class RideSession {
         self.device = device
         self.routeId = route
         self.clock = clock
+        startedToday = date == nil
         let direction = direction ?? RidePlan.direction(at: clock())
         self.direction = direction
+        // The ride's day is fixed at the start: the session never moves to the next day on its own.
         scan = try ScanSession(queue: queue, device: device, place: .bus(route: route, stop: Ride.school, direction: direction, boarding: nil),
-                               date: date, clock: clock)
+                               date: date ?? today, clock: clock)
         index = try resumedStop()
         try scan.move(to: place())
     }
@@ -104,10 +114,7 @@ public final class RideSession {
         }
         if scan.isAsking { return replies + scan.handle(line).compactMap(Self.reply) }
         guard !text.isEmpty else { return replies }
-        if let newDay = scan.newDayIfPast() {
-            replies.append(.scan(newDay))
-            replies.append(view(.stop, ""))
-        }
+        if let midnight = midnightPassed() { replies.append(midnight) }
         switch text {
         case ">", "+":
             replies += move(to: index + 1)
@@ -141,6 +148,14 @@ public final class RideSession {
         case .count: return nil
         case .end: return .end
         }
+    }
+
+    /// The first line after midnight (the clock's day past the ride's): the stop, saying the ride keeps its day.
+    private func midnightPassed() -> Reply? {
+        guard startedToday, !midnightTold, BusinessCalendar.date(of: clock()) > date else { return nil }
+        midnightTold = true
+        return view(.stop, "Passata la mezzanotte: questa corsa resta del \(date.italian), il giorno in cui è partita, "
+            + "fino alla chiusura («q»). Per una corsa di oggi chiudere questa e riaprire spunta ride.")
     }
 
     // MARK: Moving

@@ -61,11 +61,6 @@ public final class ScanSession {
         self.place = place
     }
 
-    /// Passes midnight if it is past (no `--date`): the line saying so, nil when the day did not change.
-    public func newDayIfPast() -> ScanOutcome? {
-        rollOver()
-    }
-
     /// Whether the next line answers the question "cancel …? s/n".
     public var isAsking: Bool { question != nil }
 

@@ -21,16 +21,16 @@ struct RideCommand: ParsableCommand {
             quella fermata; partendo da una fermata si vede chi mancava. «#» chi è a bordo; «-» annulla l'ultima riga \
             mostrata dopo una domanda con il nome (s o n).
             Il giorno (--date, predefinito oggi) non può essere futuro né fuori dalle date del servizio; fine \
-            settimana, festività e giorni di chiusura sono rifiutati senza --force. Senza --date, passata la \
-            mezzanotte la corsa passa al nuovo giorno: se la linea quel giorno non viaggia, le letture sono rifiutate \
-            (not_service_day) e nulla è registrato; --force valeva solo per il giorno d'inizio.
+            settimana, festività e giorni di chiusura sono rifiutati senza --force. La corsa resta del giorno in cui \
+            è partita anche passata la mezzanotte (lo dice una volta): salite, discese e chiusura valgono per quel \
+            giorno e chi è ancora a bordo resta in elenco; per una corsa del nuovo giorno chiuderla e riaprire.
             «q» chiude la corsa: se qualcuno è ancora a bordo chiede conferma nominandolo (s o n); la chiusura è \
             salvata subito e, appena il dispositivo sincronizza, l'ufficio riceve l'avviso per ogni bambino rimasto a \
             bordo. Su un dispositivo revocato la corsa funziona ma nulla arriva all'ufficio: lo dice all'inizio e alla \
             chiusura, e chi è rimasto a bordo va segnalato per telefono. Senza «q» (fine dell'ingresso, Ctrl-C) la corsa resta aperta.
             Risultati --json (uno per riga): quelli delle letture (ok, duplicate, unknown_card, revoked_card, \
             not_enrolled, wrong_stop, wrong_school, invalid_payload, candidates (already: aboard o alighted), error, confirm, \
-            voided, not_voided, new_day, not_service_day, clock_wrong, device_revoked; op_type dice boarding o alighting) e quelli della corsa: stop (la fermata, con \
+            voided, not_voided, clock_wrong, device_revoked; op_type dice boarding o alighting) e quelli della corsa: stop (la fermata, con \
             boarding, alighting, missing, aboard), progress (dopo ogni lettura registrata: chi manca ancora qui), left_stop (partiti senza qualcuno o con qualcuno che doveva \
             scendere), stop_choice (fermata sconosciuta o ambigua, con candidates), aboard («#»), confirm_close \
             (la domanda), ride_closed (registrata, con aboard e op_id), not_closed.
