@@ -178,6 +178,9 @@ struct ScanMidnightTests {
         // The closing count is Saturday's, the night the door served, not empty Sunday's.
         let summary = answers.last ?? [:]
         #expect(summary["date"] as? String == "2026-10-03", "\(summary)")
+        // A Saturday the canteen does not run, opened with --force: the child served is counted, served and expected.
+        #expect(summary["served"] as? Int == 1, "\(summary)")
+        #expect(summary["expected"] as? Int == 1, "\(summary)")
     }
 
     @Test("the closing count of a door open across midnight sums up the day it served, and the new day only if it recorded on it")

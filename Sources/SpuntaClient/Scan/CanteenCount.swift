@@ -65,10 +65,13 @@ public struct CanteenCount: Encodable, Sendable, Equatable {
         var counted: Set<String> = []
         for e in try replica.allEnrollments() where e.isActive(on: date) {
             guard let site = e.siteId, device.siteIDs.contains(site), let service = services[e.serviceId],
-                  service.kind.servesMeals, service.runs(on: date, year: years[service.yearId], at: site),
-                  counted.insert(e.beneficiaryId).inserted else { continue }
+                  service.kind.servesMeals else { continue }
             let day = facts[e.beneficiaryId] ?? []
             let served = LocalFacts.served(day, service: e.serviceId)
+            // On a day the service does not run (a door opened with --force) nobody is expected, but whoever was served
+            // is counted: "0 su 0" after a meal would tell the worker nothing was recorded.
+            guard served || service.runs(on: date, year: years[service.yearId], at: site),
+                  counted.insert(e.beneficiaryId).inserted else { continue }
             // A pupil not in their class that day (not started yet, or left) is not expected, unless served.
             guard served || (LocalFacts.expectsMeal(day, service: service, enrollment: e, on: date)
                              && ClassMembership.isAtSchool(membership[e.beneficiaryId], on: date)) else { continue }
