@@ -95,6 +95,8 @@ struct RollCallScreenTests {
         #expect(try screen.followToday())
         #expect(!screen.rollCall.allowsClosedDay)
         #expect(screen.message.contains("sabato 10/10/2026 non è un giorno di scuola (fine settimana): non si può segnare"), "\(screen.message)")
+        // The screen is already open: --force means closing it and opening it again.
+        #expect(screen.message.contains("(per farlo: chiudere l'appello (q) e riaprirlo con --force)"), "\(screen.message)")
         #expect(try screen.handle(.character("p")))
         #expect(screen.message.hasPrefix("Sabato 10/10/2026 non è un giorno di scuola (fine settimana): nulla è stato salvato."), "\(screen.message)")
         #expect(try teacher.recordedOps == 0)

@@ -73,13 +73,16 @@ public final class RollCallScreen {
         selected = min(selected, max(0, entries.count - 1))
     }
 
-    /// The warning for a day without school, nil on a school day.
-    private func closureWarning() throws -> String? {
+    /// The warning for a day without school, nil on a school day. `reached`: the screen moved to the day at midnight,
+    /// so a `--force` for it means closing the screen and opening it again.
+    private func closureWarning(reachedAtMidnight reached: Bool = false) throws -> String? {
         guard let closure = try rollCall.closure() else { return nil }
         let sentence = SchoolDay.sentence(rollCall.date, closure)
         // Outside the school year even --force does not help: the server would refuse the marks.
         if closure == .outsideSchoolYear { return "Attenzione: \(sentence): non si può segnare." }
-        return "Attenzione: \(sentence)" + (rollCall.allowsClosedDay ? "." : ": non si può segnare (per farlo: --force).")
+        if rollCall.allowsClosedDay { return "Attenzione: \(sentence)." }
+        let how = reached ? "chiudere l'appello (q) e riaprirlo con --force" : "--force"
+        return "Attenzione: \(sentence): non si può segnare (per farlo: \(how))."
     }
 
     /// Moves to the new business day when the screen follows today and midnight has passed; returns whether it
@@ -92,7 +95,7 @@ public final class RollCallScreen {
         try reload()
         selected = RollCall.firstUnmarked(entries)
         message = "È passata la mezzanotte: ora l'appello è di \(today.weekdayName) \(today.italian)."
-        if let warning = try closureWarning() { message += " " + warning }
+        if let warning = try closureWarning(reachedAtMidnight: true) { message += " " + warning }
         return true
     }
 
