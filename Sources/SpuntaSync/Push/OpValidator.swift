@@ -15,9 +15,8 @@ final class OpValidator {
     /// Answers already looked up in this batch (a batch names the same children, sites and classes again and again).
     private var known: [String: Bool] = [:]
     private var classSites: [String: String?] = [:]
-    /// The scope keys of the sites and classes the batch's ops name, each formatted once (`ScopeKey.site`, `forClass`).
-    private var siteKeys: [String: String] = [:]
-    private var classKeys: [String: String] = [:]
+    /// The scope keys of the classes, sites and routes the batch's ops name, each formatted once (`DeviceScope.key(of:)`).
+    private var formattedKeys: [ScopeItem: String] = [:]
     private struct ServiceSite: Hashable {
         let service: String
         let site: String
@@ -84,22 +83,18 @@ final class OpValidator {
     /// reaches every device the target reached). Worked out here for every op the writer merges: each key is
     /// formatted once per batch, and an op's one or two keys are put in order without building a set.
     func keys(of op: Op) throws -> [String] {
+        // The op's own scope, by the rule devices subscribe by; then the other scope that must see it, if any.
+        guard let own = DeviceScope.item(of: op).map(key) else { return [] }
         switch op.body {
         case .attendanceMarked(let a):
-            return Self.ordered(classKey(a.classId), try siteKey(ofClass: a.classId))
+            return Self.ordered(own, try siteKey(ofClass: a.classId))
         case .absencePeriodRecorded(let p):
             // The canteen door warns when a child away for a period is scanned, and leaves the child out of its count.
-            return Self.ordered(classKey(p.classId), try siteKey(ofClass: p.classId))
-        case .absenceJustified(let a):
-            return [classKey(a.classId)]
+            return Self.ordered(own, try siteKey(ofClass: p.classId))
         case .mealScanned(let m), .mealRecorded(let m):
-            return Self.ordered(siteKey(m.siteId), classKey(ofChild: m.beneficiaryId, on: op.businessDate))
-        case .boarding(let r), .alighting(let r):
-            return [ScopeKey.route(r.routeId)]
-        case .rideClosed(let r):
-            return [ScopeKey.route(r.routeId)]
-        case .void:
-            return []
+            return Self.ordered(own, classKey(ofChild: m.beneficiaryId, on: op.businessDate))
+        case .absenceJustified, .boarding, .alighting, .rideClosed, .void:
+            return [own]
         }
     }
 
@@ -109,17 +104,10 @@ final class OpValidator {
         return first < second ? [first, second] : [second, first]
     }
 
-    private func siteKey(_ siteID: String) -> String {
-        if let key = siteKeys[siteID] { return key }
-        let key = ScopeKey.site(siteID)
-        siteKeys[siteID] = key
-        return key
-    }
-
-    private func classKey(_ classID: String) -> String {
-        if let key = classKeys[classID] { return key }
-        let key = ScopeKey.forClass(classID)
-        classKeys[classID] = key
+    private func key(_ item: ScopeItem) -> String {
+        if let key = formattedKeys[item] { return key }
+        let key = DeviceScope.key(of: item)
+        formattedKeys[item] = key
         return key
     }
 
@@ -128,13 +116,13 @@ final class OpValidator {
         if classSites[classID] == nil {
             classSites[classID] = .some(try db.scalar("SELECT site_id FROM school_class WHERE id = ?", [classID]))
         }
-        return (classSites[classID] ?? nil).map(siteKey)
+        return (classSites[classID] ?? nil).map { key(ScopeItem(kind: .site, id: $0)) }
     }
 
     /// A meal also reaches the teacher of the child's class that day: her count of the class shows who has eaten.
     /// The batch's children are read beforehand (`prepare`), so this costs no query.
     private func classKey(ofChild child: String, on date: LocalDate) -> String? {
-        children[child]?.classes.first { $0.covers(date) }.map { classKey($0.classId) }
+        children[child]?.classes.first { $0.covers(date) }.map { key(ScopeItem(kind: .class, id: $0.classId)) }
     }
 
     func check(_ op: Op) throws -> Verdict {

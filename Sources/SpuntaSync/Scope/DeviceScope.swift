@@ -20,13 +20,7 @@ public struct DeviceScope: Sendable, Hashable {
     /// The change-log keys this device reads.
     public var subscription: Set<String> {
         var keys: Set<String> = [ScopeKey.all]
-        for item in items {
-            switch item.kind {
-            case .class: keys.insert(ScopeKey.forClass(item.id))
-            case .site: keys.insert(ScopeKey.site(item.id))
-            case .route: keys.insert(ScopeKey.route(item.id))
-            }
-        }
+        for item in items { keys.insert(Self.key(of: item)) }
         if role == .canteen { keys.insert(ScopeKey.diets) }
         return keys
     }
@@ -40,16 +34,32 @@ public struct DeviceScope: Sendable, Hashable {
         }
     }
 
-    /// The change-log keys of an op: where devices of the same scope will pull it from.
+    /// The change-log keys of an op: where devices of the same scope will pull it from. The push adds the keys of
+    /// other scopes that must see it too (`OpValidator.keys(of:)`), on top of this one.
     public static func keys(of op: Op) -> Set<String> {
+        item(of: op).map { [key(of: $0)] } ?? []
+    }
+
+    /// The scope item an op belongs to — the class of a register op, the site of a meal, the route of a ride — or nil
+    /// for a void, which is published under its target's keys.
+    public static func item(of op: Op) -> ScopeItem? {
         switch op.body {
-        case .attendanceMarked(let a): return [ScopeKey.forClass(a.classId)]
-        case .absenceJustified(let a): return [ScopeKey.forClass(a.classId)]
-        case .absencePeriodRecorded(let p): return [ScopeKey.forClass(p.classId)]
-        case .mealScanned(let m), .mealRecorded(let m): return [ScopeKey.site(m.siteId)]
-        case .boarding(let r), .alighting(let r): return [ScopeKey.route(r.routeId)]
-        case .rideClosed(let r): return [ScopeKey.route(r.routeId)]
-        case .void: return []
+        case .attendanceMarked(let a): return ScopeItem(kind: .class, id: a.classId)
+        case .absenceJustified(let a): return ScopeItem(kind: .class, id: a.classId)
+        case .absencePeriodRecorded(let p): return ScopeItem(kind: .class, id: p.classId)
+        case .mealScanned(let m), .mealRecorded(let m): return ScopeItem(kind: .site, id: m.siteId)
+        case .boarding(let r), .alighting(let r): return ScopeItem(kind: .route, id: r.routeId)
+        case .rideClosed(let r): return ScopeItem(kind: .route, id: r.routeId)
+        case .void: return nil
+        }
+    }
+
+    /// The change-log key of a scope item.
+    public static func key(of item: ScopeItem) -> String {
+        switch item.kind {
+        case .class: return ScopeKey.forClass(item.id)
+        case .site: return ScopeKey.site(item.id)
+        case .route: return ScopeKey.route(item.id)
         }
     }
 }
